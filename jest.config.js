@@ -1,0 +1,23 @@
+// One jest run for the whole monorepo. Unit specs need nothing; integration and end-to-end specs
+// talk to the real servers that infra/local/up.sh starts (npm test runs it first).
+const moduleNameMapper = require('./tools/tsconfig-paths');
+
+const shared = {
+  rootDir: __dirname,
+  testEnvironment: 'node',
+  transform: { '^.+\\.ts$': ['@swc/jest'] },
+  moduleNameMapper,
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+};
+
+module.exports = {
+  projects: [
+    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,tools}/**/*.unit.spec.ts'] },
+    {
+      ...shared,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/{apps,libs,tests}/**/*.{int,e2e}.spec.ts'],
+      testTimeout: 60_000,
+    },
+  ],
+};

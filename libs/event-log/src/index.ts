@@ -1,0 +1,3 @@
+export * from './lib/port/event-log.port';
+export * from './lib/port/event-log.errors';
+export * from './lib/postgres/postgres-event-log';

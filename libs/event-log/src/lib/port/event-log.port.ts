@@ -1,0 +1,107 @@
+/**
+ * The event log as the platform needs it: append to a stream, read a stream, and follow
+ * everything from a checkpoint. Every adapter passes the contract suite in ../../testing.
+ */
+
+/** An event to append. `eventId` is its idempotency key across the whole log. */
+export interface NewEvent<Data = unknown> {
+  readonly eventId: string;
+  readonly type: string;
+  readonly data: Data;
+  readonly metadata?: Readonly<Record<string, string>>;
+}
+
+/** An event as the log holds it. */
+export interface RecordedEvent<Data = unknown> extends Required<NewEvent<Data>> {
+  readonly streamId: string;
+  /** 0 for the first event of a stream, then 1, 2, ... */
+  readonly streamPosition: number;
+  /** Where the event sits, shown to users: unique in the log, e.g. "1042" or "3:1187". */
+  readonly position: string;
+  /** The ordered lane of the log this event travels in (a Kafka partition, or "all"). */
+  readonly partition: string;
+  /** Adapter-defined token that orders events within the partition; goes into checkpoints. */
+  readonly offset: string;
+  /** When the log stored it, an ISO 8601 UTC instant. */
+  readonly recordedAt: string;
+}
+
+/**
+ * Where a subscriber stopped: per partition, the offset of the last event it has processed.
+ * A partition that is absent is read from its beginning. Plain data: store it as JSON.
+ */
+export type Checkpoint = Readonly<Record<string, string>>;
+
+/**
+ * 'any' appends whatever the stream holds; 'no_stream' only to a stream that does not exist yet;
+ * a number only when the stream's last event is at that position.
+ */
+export type ExpectedVersion = number | 'any' | 'no_stream';
+
+export interface AppendedEvent {
+  readonly eventId: string;
+  readonly streamPosition: number;
+  readonly position: string;
+  /** True when the log already held this event id: nothing was written for it. */
+  readonly duplicate: boolean;
+}
+
+export interface AppendResult {
+  readonly streamId: string;
+  readonly events: readonly AppendedEvent[];
+}
+
+export interface StreamWrite {
+  readonly streamId: string;
+  readonly events: readonly NewEvent[];
+}
+
+export interface SubscriptionBatch {
+  readonly partition: string;
+  readonly events: readonly RecordedEvent[];
+  /** The subscriber's checkpoint once this batch is processed, for this partition. */
+  readonly checkpoint: Checkpoint;
+}
+
+export interface SubscribeOptions {
+  /** Names the subscriber; on Kafka it is the consumer group, so instances share partitions. */
+  readonly subscriberId: string;
+  readonly from: Checkpoint;
+  readonly maxBatchSize?: number;
+  /**
+   * Called with one batch at a time, in log order per partition. If it throws, the same batch is
+   * delivered again after a pause; nothing is skipped.
+   */
+  readonly onBatch: (batch: SubscriptionBatch) => Promise<void>;
+  readonly onError?: (error: unknown) => void;
+}
+
+export interface Subscription {
+  /** Stops delivering; resolves once the batch in hand (if any) is finished. */
+  close(): Promise<void>;
+}
+
+export interface EventLogCapabilities {
+  /** Whether `append` enforces an ExpectedVersion other than 'any'. */
+  readonly expectedVersion: boolean;
+}
+
+export interface EventLog {
+  readonly capabilities: EventLogCapabilities;
+
+  /**
+   * Appends events to one stream, in order. Events whose ids the log already holds are skipped
+   * and reported as duplicates; when all of them are, the expected version is not checked, so a
+   * retried append is a no-op. Throws `ExpectedVersionConflictError` on a version mismatch.
+   */
+  append(streamId: string, events: readonly NewEvent[], options?: { expectedVersion?: ExpectedVersion }): Promise<AppendResult>;
+
+  /** Appends to several streams at once, with the same duplicate rule and no version check. */
+  appendMany(writes: readonly StreamWrite[]): Promise<AppendResult[]>;
+
+  readStream(streamId: string, options?: { fromPosition?: number; maxCount?: number }): Promise<RecordedEvent[]>;
+
+  subscribe(options: SubscribeOptions): Promise<Subscription>;
+
+  close(): Promise<void>;
+}

@@ -1,0 +1,59 @@
+import type { RecordedEvent, SubscribeOptions, Subscription } from '../port/event-log.port';
+
+export interface PollingSource {
+  readonly partition: string;
+  /** Reads up to `limit` events after the cursor; the cursor moves only through `advance`. */
+  readNext(limit: number): Promise<RecordedEvent[]>;
+  advance(last: RecordedEvent): void;
+  readonly pollIntervalMs: number;
+  /** Registers a callback that cuts an idle wait short (new events were appended). */
+  onWake(wake: () => void): () => void;
+}
+
+const MAX_BACKOFF_MS = 5_000;
+
+/** Follows a source by asking it for more, batch after batch, until closed. */
+export function pollingSubscription(options: SubscribeOptions, source: PollingSource): Subscription {
+  const maxBatchSize = options.maxBatchSize ?? 500;
+  let closed = false;
+  let cutWaitShort: () => void = () => undefined;
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      cutWaitShort = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  const stopWaking = source.onWake(() => cutWaitShort());
+
+  const loop = (async () => {
+    let backoffMs = 0;
+    while (!closed) {
+      try {
+        const events = await source.readNext(maxBatchSize);
+        if (events.length === 0) {
+          await pause(source.pollIntervalMs);
+          continue;
+        }
+        const last = events[events.length - 1];
+        await options.onBatch({ partition: source.partition, events, checkpoint: { [source.partition]: last.offset } });
+        source.advance(last);
+        backoffMs = 0;
+      } catch (error) {
+        options.onError?.(error);
+        backoffMs = Math.min(Math.max(backoffMs * 2, 100), MAX_BACKOFF_MS);
+        await pause(backoffMs);
+      }
+    }
+  })();
+
+  return {
+    async close() {
+      closed = true;
+      stopWaking();
+      cutWaitShort();
+      await loop;
+    },
+  };
+}

@@ -1,0 +1,213 @@
+import { quoteIdentifier, type SqlClient, type SqlExecutor } from '@cdp/sql';
+import { ExpectedVersionConflictError } from '../port/event-log.errors';
+import type { AppendResult, EventLog, ExpectedVersion, RecordedEvent, StreamWrite } from '../port/event-log.port';
+import { pollingSubscription } from './polling-subscription';
+import { migratePostgresEventLog } from './postgres-event-log.schema';
+
+export interface PostgresEventLogOptions {
+  /** The Postgres schema that holds the tables; default "event_log". */
+  readonly schema?: string;
+  /** How long an idle subscriber waits before asking again, in ms; default 20. */
+  readonly pollIntervalMs?: number;
+}
+
+const PARTITION = 'all';
+const START = '0:0';
+
+interface EventRow {
+  global_position: string;
+  transaction_id: string;
+  stream_id: string;
+  stream_position: number;
+  event_id: string;
+  event_type: string;
+  data: unknown;
+  metadata: Record<string, string>;
+  recorded_at: Date | string;
+}
+
+interface StoredPosition {
+  event_id: string;
+  stream_position: number;
+  global_position: string;
+}
+
+/**
+ * The event store on Postgres or PGlite: one global order, per-stream versions and optimistic
+ * concurrency. Offsets are "transaction_id:global_position"; see the schema for why.
+ */
+export async function createPostgresEventLog(sql: SqlClient, options: PostgresEventLogOptions = {}): Promise<EventLog> {
+  const schema = options.schema ?? 'event_log';
+  await migratePostgresEventLog(sql, schema);
+  const s = quoteIdentifier(schema);
+  const wakers = new Set<() => void>();
+
+  async function appendInTransaction(
+    tx: SqlExecutor,
+    writes: readonly StreamWrite[],
+    expected: ReadonlyMap<string, ExpectedVersion>,
+  ): Promise<AppendResult[]> {
+    const ids = writes.flatMap((w) => w.events.map((e) => e.eventId));
+    const known = await tx.query<StoredPosition>(
+      `SELECT event_id, stream_position, global_position FROM ${s}.events WHERE event_id = ANY($1::uuid[])`,
+      [ids],
+    );
+    const stored = new Map(known.rows.map((r) => [r.event_id, r]));
+    const pending = new Set<string>();
+    const fresh = groupByStream(writes)
+      .map((w) => ({
+        streamId: w.streamId,
+        events: w.events.filter((e) => !stored.has(e.eventId) && !pending.has(e.eventId) && pending.add(e.eventId)),
+      }))
+      .filter((w) => w.events.length > 0);
+
+    const firstPositions = await reserveStreamPositions(tx, s, fresh, expected);
+    const rows = fresh.flatMap((w) =>
+      w.events.map((e, i) => ({
+        stream_id: w.streamId,
+        stream_position: firstPositions.get(w.streamId)! + i,
+        event_id: e.eventId,
+        event_type: e.type,
+        data: e.data,
+        metadata: e.metadata ?? {},
+      })),
+    );
+    if (rows.length > 0) {
+      const inserted = await tx.query<StoredPosition>(
+        `INSERT INTO ${s}.events (stream_id, stream_position, event_id, event_type, data, metadata)
+         SELECT stream_id, stream_position, event_id, event_type, data, metadata
+         FROM jsonb_to_recordset($1::jsonb)
+           AS r(stream_id text, stream_position integer, event_id uuid, event_type text, data jsonb, metadata jsonb)
+         ORDER BY stream_id, stream_position
+         RETURNING event_id, stream_position, global_position`,
+        [JSON.stringify(rows)],
+      );
+      for (const row of inserted.rows) stored.set(row.event_id, row);
+    }
+
+    const reported = new Set<string>();
+    return writes.map((w) => ({
+      streamId: w.streamId,
+      events: w.events.map((e) => {
+        const at = stored.get(e.eventId)!;
+        const duplicate = !pending.has(e.eventId) || reported.has(e.eventId);
+        reported.add(e.eventId);
+        return { eventId: e.eventId, streamPosition: at.stream_position, position: String(at.global_position), duplicate };
+      }),
+    }));
+  }
+
+  async function inTransaction(writes: readonly StreamWrite[], expected: ReadonlyMap<string, ExpectedVersion>) {
+    const results = await retryOnceOnDuplicateEventId(() => sql.transaction((tx) => appendInTransaction(tx, writes, expected)));
+    for (const wake of wakers) wake();
+    return results;
+  }
+
+  return {
+    capabilities: { expectedVersion: true },
+
+    async append(streamId, events, { expectedVersion = 'any' } = {}) {
+      const [result] = await inTransaction([{ streamId, events }], new Map([[streamId, expectedVersion]]));
+      return result;
+    },
+
+    appendMany: (writes) => inTransaction(writes, new Map()),
+
+    async readStream(streamId, { fromPosition = 0, maxCount = 10_000 } = {}) {
+      const { rows } = await sql.query<EventRow>(
+        `SELECT * FROM ${s}.events WHERE stream_id = $1 AND stream_position >= $2 ORDER BY stream_position LIMIT $3`,
+        [streamId, fromPosition, maxCount],
+      );
+      return rows.map(toRecordedEvent);
+    },
+
+    async subscribe(subscription) {
+      let [transaction, position] = (subscription.from[PARTITION] ?? START).split(':');
+      return pollingSubscription(subscription, {
+        partition: PARTITION,
+        pollIntervalMs: options.pollIntervalMs ?? 20,
+        onWake(wake) {
+          wakers.add(wake);
+          return () => wakers.delete(wake);
+        },
+        async readNext(limit) {
+          // Only transactions older than every running one are final: none can commit behind us.
+          const { rows } = await sql.query<EventRow>(
+            `SELECT * FROM ${s}.events
+             WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
+               AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+             ORDER BY transaction_id, global_position
+             LIMIT $3`,
+            [transaction, position, limit],
+          );
+          return rows.map(toRecordedEvent);
+        },
+        advance(last) {
+          [transaction, position] = last.offset.split(':');
+        },
+      });
+    },
+
+    close: () => sql.close(),
+  };
+}
+
+/** One write per stream, in a stable order, so concurrent appends lock stream rows alike. */
+function groupByStream(writes: readonly StreamWrite[]): StreamWrite[] {
+  const byStream = new Map<string, StreamWrite['events'][number][]>();
+  for (const w of writes) byStream.set(w.streamId, [...(byStream.get(w.streamId) ?? []), ...w.events]);
+  return [...byStream.keys()].sort().map((streamId) => ({ streamId, events: byStream.get(streamId)! }));
+}
+
+/** Bumps every stream's version in one statement and returns each stream's first new position. */
+async function reserveStreamPositions(
+  tx: SqlExecutor,
+  s: string,
+  writes: readonly StreamWrite[],
+  expected: ReadonlyMap<string, ExpectedVersion>,
+): Promise<Map<string, number>> {
+  if (writes.length === 0) return new Map();
+  const counts = writes.map((w) => ({ stream_id: w.streamId, last: w.events.length - 1 }));
+  const { rows } = await tx.query<{ stream_id: string; version: number }>(
+    `INSERT INTO ${s}.streams (stream_id, version)
+     SELECT stream_id, last FROM jsonb_to_recordset($1::jsonb) AS r(stream_id text, last integer) ORDER BY stream_id
+     ON CONFLICT (stream_id) DO UPDATE SET version = streams.version + excluded.version + 1
+     RETURNING stream_id, version`,
+    [JSON.stringify(counts)],
+  );
+  const countOf = new Map(writes.map((w) => [w.streamId, w.events.length]));
+  const firstPositions = new Map(rows.map((r) => [r.stream_id, r.version - countOf.get(r.stream_id)! + 1]));
+  for (const [streamId, version] of expected) {
+    const first = firstPositions.get(streamId);
+    if (first === undefined || version === 'any') continue;
+    const wanted = version === 'no_stream' ? 0 : version + 1;
+    if (first !== wanted) throw new ExpectedVersionConflictError(streamId, version, first === 0 ? 'no_stream' : first - 1);
+  }
+  return firstPositions;
+}
+
+async function retryOnceOnDuplicateEventId<T>(attempt: () => Promise<T>): Promise<T> {
+  try {
+    return await attempt();
+  } catch (error) {
+    // Two appends of one new event id raced; on the retry the loser sees it as a duplicate.
+    const { code, constraint } = error as { code?: string; constraint?: string };
+    if (code === '23505' && constraint?.endsWith('event_id_key')) return attempt();
+    throw error;
+  }
+}
+
+function toRecordedEvent(row: EventRow): RecordedEvent {
+  return {
+    eventId: row.event_id,
+    type: row.event_type,
+    data: row.data,
+    metadata: row.metadata,
+    streamId: row.stream_id,
+    streamPosition: row.stream_position,
+    position: String(row.global_position),
+    partition: PARTITION,
+    offset: `${row.transaction_id}:${row.global_position}`,
+    recordedAt: new Date(row.recorded_at).toISOString(),
+  };
+}

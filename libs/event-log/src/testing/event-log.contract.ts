@@ -1,0 +1,247 @@
+import { randomUUID } from 'node:crypto';
+import { ExpectedVersionConflictError, ExpectedVersionUnsupportedError } from '../lib/port/event-log.errors';
+import type { Checkpoint, EventLog, NewEvent, RecordedEvent } from '../lib/port/event-log.port';
+
+/**
+ * The behaviour every event-log adapter must show. Call it from an adapter's *.int.spec.ts with a
+ * factory that opens a log against a real server (or PGlite). Each test uses its own streams, in
+ * a stream category unique to this run, so suites can share a server.
+ */
+export function describeEventLogContract(adapter: string, openLog: () => Promise<EventLog>): void {
+  describe(`${adapter} event log contract`, () => {
+    let log: EventLog;
+    const category = `contract${randomUUID().slice(0, 8)}`;
+    const newStream = () => `${category}-${randomUUID()}`;
+    const event = (n: number, type = 'thing_happened'): NewEvent => ({
+      eventId: randomUUID(),
+      type,
+      data: { n, text: `event ${n}`, nested: { amount: '300000.10' } },
+      metadata: { source: 'contract-suite' },
+    });
+
+    beforeAll(async () => {
+      log = await openLog();
+    });
+    afterAll(() => log.close());
+
+    describe('append and read a stream', () => {
+      it('keeps the order of events within a stream across appends', async () => {
+        const stream = newStream();
+        const first = await log.append(stream, [event(0), event(1)]);
+        const second = await log.append(stream, [event(2)]);
+
+        expect(first.events.map((e) => e.streamPosition)).toEqual([0, 1]);
+        expect(second.events.map((e) => e.streamPosition)).toEqual([2]);
+        const read = await log.readStream(stream);
+        expect(read.map((e) => (e.data as { n: number }).n)).toEqual([0, 1, 2]);
+        expect(read.map((e) => e.streamPosition)).toEqual([0, 1, 2]);
+      });
+
+      it('gives back data, type, metadata and ids exactly as appended', async () => {
+        const stream = newStream();
+        const appended = event(7, 'purchase');
+        const result = await log.append(stream, [appended]);
+        const [read] = await log.readStream(stream);
+
+        expect(read).toMatchObject({ ...appended, streamId: stream, streamPosition: 0, position: result.events[0].position });
+        expect(new Date(read.recordedAt).toISOString()).toBe(read.recordedAt);
+      });
+
+      it('reads a stream from a position, and an unknown stream as empty', async () => {
+        const stream = newStream();
+        await log.append(stream, [event(0), event(1), event(2)]);
+
+        expect((await log.readStream(stream, { fromPosition: 1 })).map((e) => e.streamPosition)).toEqual([1, 2]);
+        expect(await log.readStream(newStream())).toEqual([]);
+      });
+
+      it('appends to several streams at once, each in order, with distinct positions', async () => {
+        const [a, b] = [newStream(), newStream()];
+        const results = await log.appendMany([
+          { streamId: a, events: [event(0), event(1)] },
+          { streamId: b, events: [event(10)] },
+          { streamId: a, events: [event(2)] },
+        ]);
+
+        expect(results.map((r) => r.events.map((e) => e.streamPosition))).toEqual([[0, 1], [0], [2]]);
+        const positions = results.flatMap((r) => r.events.map((e) => e.position));
+        expect(new Set(positions).size).toBe(4);
+        expect((await log.readStream(a)).map((e) => (e.data as { n: number }).n)).toEqual([0, 1, 2]);
+      });
+    });
+
+    describe('idempotent append by event id', () => {
+      it('stores a repeated event id once and reports the first position', async () => {
+        const stream = newStream();
+        const repeated = event(1);
+        const first = await log.append(stream, [event(0), repeated]);
+        const again = await log.append(stream, [repeated]);
+
+        expect(again.events).toEqual([{ ...first.events[1], duplicate: true }]);
+        expect((await log.readStream(stream)).map((e) => e.eventId)).toHaveLength(2);
+      });
+
+      it('skips the repeated ids of a batch and appends the new ones', async () => {
+        const stream = newStream();
+        const known = event(0);
+        await log.append(stream, [known]);
+        const result = await log.appendMany([{ streamId: stream, events: [known, event(1)] }]);
+
+        expect(result[0].events.map((e) => [e.streamPosition, e.duplicate])).toEqual([
+          [0, true],
+          [1, false],
+        ]);
+        expect(await log.readStream(stream)).toHaveLength(2);
+      });
+
+      it('keeps one copy when the same new event is appended concurrently', async () => {
+        const stream = newStream();
+        const raced = event(0);
+        const results = await Promise.all([1, 2, 3].map(() => log.append(stream, [raced])));
+
+        expect(results.filter((r) => !r.events[0].duplicate)).toHaveLength(1);
+        expect(await log.readStream(stream)).toHaveLength(1);
+      });
+    });
+
+    describe('expected version', () => {
+      it('enforces the expected version, or refuses it clearly where the log cannot', async () => {
+        const stream = newStream();
+        if (!log.capabilities.expectedVersion) {
+          await expect(log.append(stream, [event(0)], { expectedVersion: 'no_stream' })).rejects.toBeInstanceOf(
+            ExpectedVersionUnsupportedError,
+          );
+          expect(await log.readStream(stream)).toEqual([]);
+          return;
+        }
+        await log.append(stream, [event(0)], { expectedVersion: 'no_stream' });
+        await log.append(stream, [event(1)], { expectedVersion: 0 });
+
+        await expect(log.append(stream, [event(2)], { expectedVersion: 0 })).rejects.toMatchObject({
+          code: 'EVENT_LOG.EXPECTED_VERSION_CONFLICT',
+          expected: 0,
+          actual: 1,
+        });
+        await expect(log.append(stream, [event(2)], { expectedVersion: 'no_stream' })).rejects.toBeInstanceOf(
+          ExpectedVersionConflictError,
+        );
+        await expect(log.append(newStream(), [event(0)], { expectedVersion: 3 })).rejects.toMatchObject({
+          actual: 'no_stream',
+        });
+        expect(await log.readStream(stream)).toHaveLength(2);
+      });
+
+      it('lets exactly one of several concurrent writers at the same version win', async () => {
+        if (!log.capabilities.expectedVersion) return;
+        const stream = newStream();
+        await log.append(stream, [event(0)]);
+        const outcomes = await Promise.allSettled(
+          [1, 2, 3, 4, 5].map((n) => log.append(stream, [event(n)], { expectedVersion: 0 })),
+        );
+
+        expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+        for (const o of outcomes.filter((o) => o.status === 'rejected')) {
+          expect((o as PromiseRejectedResult).reason).toBeInstanceOf(ExpectedVersionConflictError);
+        }
+        expect(await log.readStream(stream)).toHaveLength(2);
+      });
+
+      it('accepts a retried append whose events are all stored, whatever the version now is', async () => {
+        if (!log.capabilities.expectedVersion) return;
+        const stream = newStream();
+        const first = event(0);
+        await log.append(stream, [first], { expectedVersion: 'no_stream' });
+        await log.append(stream, [event(1)]);
+
+        const retried = await log.append(stream, [first], { expectedVersion: 'no_stream' });
+        expect(retried.events[0]).toMatchObject({ duplicate: true, streamPosition: 0 });
+      });
+    });
+
+    describe('subscribe from a checkpoint', () => {
+      it('delivers every event from the start, in stream order, then new ones as they come', async () => {
+        const [a, b] = [newStream(), newStream()];
+        await log.append(a, [event(0), event(1)]);
+        await log.append(b, [event(0)]);
+        const received = collect(log, {}, (seen) => seen.filter((e) => e.streamId === a).length === 4 && seen.some((e) => e.streamId === b));
+
+        await log.append(a, [event(2), event(3)]);
+        const seen = await received.done;
+
+        const ofA = seen.filter((e) => e.streamId === a);
+        expect(ofA.map((e) => (e.data as { n: number }).n)).toEqual([0, 1, 2, 3]);
+        expect(ofA.map((e) => e.streamPosition)).toEqual([0, 1, 2, 3]);
+      });
+
+      it('resumes after the checkpoint of a processed batch, skipping nothing and repeating nothing', async () => {
+        const stream = newStream();
+        await log.append(stream, [event(0), event(1), event(2)]);
+        const first = collect(log, {}, (seen) => seen.filter((e) => e.streamId === stream).length === 3);
+        await first.done;
+        const checkpoint = first.checkpoint();
+
+        await log.append(stream, [event(3), event(4)]);
+        const resumed = collect(log, checkpoint, (seen) => seen.filter((e) => e.streamId === stream).length >= 2);
+        const seen = (await resumed.done).filter((e) => e.streamId === stream);
+
+        expect(seen.map((e) => (e.data as { n: number }).n)).toEqual([3, 4]);
+      });
+
+      it('delivers a batch again when the subscriber fails on it', async () => {
+        const stream = newStream();
+        await log.append(stream, [event(0)]);
+        let attempts = 0;
+        const received = collect(log, {}, (seen) => seen.some((e) => e.streamId === stream), (events) => {
+          if (events.some((e) => e.streamId === stream) && ++attempts === 1) throw new Error('projection failed once');
+        });
+        const seen = (await received.done).filter((e) => e.streamId === stream);
+
+        expect(attempts).toBe(2);
+        expect(seen.map((e) => e.eventId)).toHaveLength(1);
+      });
+    });
+  });
+}
+
+interface Collector {
+  readonly done: Promise<RecordedEvent[]>;
+  checkpoint(): Checkpoint;
+}
+
+/**
+ * Subscribes until `enough` holds over what arrived, then closes the subscription. `inspect` sees
+ * each batch first and may throw to fail it; a failed batch is not counted as seen.
+ */
+function collect(
+  log: EventLog,
+  from: Checkpoint,
+  enough: (seen: RecordedEvent[]) => boolean,
+  inspect: (events: readonly RecordedEvent[]) => void = () => undefined,
+): Collector {
+  const seen: RecordedEvent[] = [];
+  let checkpoint: Checkpoint = { ...from };
+  let reachedEnough: () => void = () => undefined;
+  const enoughSeen = new Promise<void>((resolve) => (reachedEnough = resolve));
+  const subscription = log.subscribe({
+    subscriberId: `contract-${randomUUID()}`,
+    from,
+    onBatch: async (batch) => {
+      inspect(batch.events);
+      seen.push(...batch.events);
+      checkpoint = { ...checkpoint, ...batch.checkpoint };
+      if (enough(seen)) reachedEnough();
+    },
+  });
+  const done = withTimeout(enoughSeen, 30_000, () => `the subscription saw ${seen.length} events, not the ones expected`)
+    .finally(async () => (await subscription).close())
+    .then(() => seen);
+  return { done, checkpoint: () => checkpoint };
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, describe: () => string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(describe())), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

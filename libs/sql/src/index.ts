@@ -1,0 +1,3 @@
+export * from './lib/sql-client.port';
+export * from './lib/postgres-sql-client';
+export * from './lib/pglite-sql-client';

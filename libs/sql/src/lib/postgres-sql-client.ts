@@ -1,0 +1,26 @@
+import { Pool, type PoolConfig } from 'pg';
+import type { SqlClient, SqlExecutor } from './sql-client.port';
+
+/** A SqlClient over a pg pool, for a real Postgres server. */
+export function createPostgresSqlClient(config: PoolConfig & { connectionString: string }): SqlClient {
+  const pool = new Pool({ max: 10, ...config });
+  const run: SqlExecutor['query'] = async (sql, params) => (await pool.query(sql, params as unknown[])) as never;
+  return {
+    query: run,
+    async transaction(work) {
+      const connection = await pool.connect();
+      try {
+        await connection.query('BEGIN');
+        const result = await work({ query: (sql, params) => connection.query(sql, params as unknown[]) as never });
+        await connection.query('COMMIT');
+        return result;
+      } catch (error) {
+        await connection.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        connection.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}
