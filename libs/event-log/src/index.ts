@@ -1,3 +1,5 @@
 export * from './lib/port/event-log.port';
 export * from './lib/port/event-log.errors';
+export * from './lib/port/event-codec.port';
+export * from './lib/port/stream-id';
 export * from './lib/postgres/postgres-event-log';
