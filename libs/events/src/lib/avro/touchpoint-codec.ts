@@ -1,0 +1,26 @@
+import type { SchemaCatalog } from '../catalog/schema-catalog';
+import { frameConfluent, unframeConfluent, WireFormatError } from './confluent-wire-format';
+
+/**
+ * Touchpoints as Kafka message values: Avro in the Confluent wire format, written with the latest
+ * schema of their type and read with schema resolution from the writer's schema to the latest.
+ * It has the shape of the event log's EventCodec port.
+ */
+export function touchpointCodec(catalog: SchemaCatalog) {
+  return {
+    encode({ data }: { type: string; data: unknown }): Buffer {
+      const touchpointType = (data as { type: string }).type;
+      const writer = catalog.latest(touchpointType);
+      if (!writer) throw new WireFormatError(`no schema for touchpoint type "${touchpointType}"`);
+      return frameConfluent(writer.id, writer.type.toBuffer(data));
+    },
+    decode(bytes: Buffer): { type: string; data: unknown } {
+      const { schemaId, avroBinary } = unframeConfluent(bytes);
+      const writer = catalog.byId(schemaId);
+      if (!writer) throw new WireFormatError(`schema id ${schemaId} is not in schemas/schema-ids.json`);
+      const reader = catalog.latest(writer.touchpointType)!;
+      const data = reader === writer ? writer.type.fromBuffer(avroBinary) : reader.type.fromBuffer(avroBinary, reader.type.createResolver(writer.type));
+      return { type: writer.touchpointType, data };
+    },
+  };
+}

@@ -1,0 +1,48 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { SchemaCatalog, type SchemaSources } from './schema-catalog';
+import { SchemaCatalogError, validateManifest } from './touchpoint-manifest';
+
+/** The schemas/ folder of this repository. */
+export const DEFAULT_SCHEMAS_DIR = resolve(__dirname, '../../../../../schemas');
+
+/** Reads schemas/ (envelope/, touchpoints/<type>/, schema-ids.json) into a catalog. */
+export function loadSchemaCatalog(dir: string = DEFAULT_SCHEMAS_DIR): SchemaCatalog {
+  return new SchemaCatalog(readSchemaSources(dir));
+}
+
+export function readSchemaSources(dir: string): SchemaSources {
+  if (!existsSync(join(dir, 'schema-ids.json'))) throw new SchemaCatalogError(`${dir} holds no schema-ids.json: is it a schemas folder?`);
+  const touchpointsDir = join(dir, 'touchpoints');
+  const touchpoints = Object.fromEntries(
+    readdirSync(touchpointsDir, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map(({ name }) => {
+        const folder = join(touchpointsDir, name);
+        const manifest = validateManifest(readJson(join(folder, 'manifest.json')), `schemas/touchpoints/${name}/manifest.json`);
+        if (manifest.type !== name) throw new SchemaCatalogError(`schemas/touchpoints/${name}/manifest.json: "type" must be "${name}", the folder's name`);
+        return [name, { manifest, payloads: readVersions(folder) }];
+      }),
+  );
+  return {
+    envelopes: readVersions(join(dir, 'envelope')),
+    touchpoints,
+    ids: (readJson(join(dir, 'schema-ids.json')) as { ids: SchemaSources['ids'] }).ids,
+  };
+}
+
+function readVersions(folder: string): Record<string, object> {
+  return Object.fromEntries(
+    readdirSync(folder)
+      .filter((file) => /^v\d+\.avsc$/.test(file))
+      .map((file) => [file.replace('.avsc', ''), readJson(join(folder, file)) as object]),
+  );
+}
+
+function readJson(file: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new SchemaCatalogError(`${file} is not valid JSON: ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * A touchpoint type's manifest (schemas/touchpoints/<type>/manifest.json): what the platform
+ * must know about the type beyond its Avro schema.
+ */
+export interface TouchpointManifest {
+  readonly type: string;
+  /** The team that owns the source and answers for its schema. */
+  readonly owner: string;
+  /** How a new schema version must relate to the previous one. */
+  readonly compatibility: 'backward' | 'forward' | 'full' | 'none';
+  /** Money fields: a decimal amount and the field that holds its ISO 4217 currency. */
+  readonly money: readonly { readonly amount: string; readonly currency: string }[];
+  /** Payload fields that identify the customer, by identifier type: { "handle": "socialHandle" }. */
+  readonly identifiers: Readonly<Record<string, string>>;
+  /** Which channel a touchpoint of this type counts for: a payload field, or a fixed value. */
+  readonly channel: { readonly field: string } | { readonly value: string } | null;
+}
+
+const COMPATIBILITY = ['backward', 'forward', 'full', 'none'];
+
+/** Checks a parsed manifest file, naming every problem with where it was found. */
+export function validateManifest(raw: unknown, where: string): TouchpointManifest {
+  const problems: string[] = [];
+  const m = (raw ?? {}) as Record<string, unknown>;
+  const isText = (v: unknown) => typeof v === 'string' && v.length > 0;
+  if (!isText(m.type) || !/^[a-z][a-z0-9_]*$/.test(m.type as string)) problems.push('"type" must be lower_snake_case, e.g. "survey_response"');
+  if (!isText(m.owner)) problems.push('"owner" must name the owning team');
+  const compatibility = m.compatibility ?? 'backward';
+  if (!COMPATIBILITY.includes(compatibility as string)) problems.push(`"compatibility" must be one of ${COMPATIBILITY.join(', ')}`);
+  const money = m.money ?? [];
+  if (!Array.isArray(money) || !money.every((x) => isText(x?.amount) && isText(x?.currency))) {
+    problems.push('"money" must be a list of { "amount": "<field path>", "currency": "<field path>" }');
+  }
+  const identifiers = m.identifiers ?? {};
+  if (typeof identifiers !== 'object' || Array.isArray(identifiers) || !Object.values(identifiers as object).every(isText)) {
+    problems.push('"identifiers" must map payload fields to identifier types, e.g. { "handle": "socialHandle" }');
+  }
+  const channel = m.channel ?? null;
+  if (channel !== null && !(isText((channel as { field?: unknown }).field) || isText((channel as { value?: unknown }).value))) {
+    problems.push('"channel" must be { "field": "<payload field>" }, { "value": "<channel>" } or null');
+  }
+  if (problems.length > 0) throw new SchemaCatalogError(`${where}: ${problems.join('; ')}`);
+  return { type: m.type, owner: m.owner, compatibility, money, identifiers, channel } as TouchpointManifest;
+}
+
+export class SchemaCatalogError extends Error {
+  readonly code = 'EVENTS.SCHEMA_CATALOG';
+}

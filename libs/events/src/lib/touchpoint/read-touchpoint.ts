@@ -1,0 +1,51 @@
+import type { SchemaCatalog } from '../catalog/schema-catalog';
+import { readAvroJson, type MoneyPaths } from './avro-json-reader';
+import type { Checked, FieldError } from './field-error';
+import { isUuid, MAX_CLOCK_SKEW_MS, type Touchpoint } from './touchpoint';
+
+export interface ArrivalFacts {
+  /** The id to give a touchpoint that came without one. */
+  readonly eventId: string;
+  /** When the platform accepted it. */
+  readonly receivedAt: string;
+}
+
+/**
+ * Reads one touchpoint as it came over the wire (parsed JSON) against the latest schema of its
+ * type: every field that does not fit is reported with its path, and nothing is guessed.
+ * Identifiers are checked here for shape only; the identity rules normalise them.
+ */
+export function readTouchpoint(json: unknown, catalog: SchemaCatalog, arrival: ArrivalFacts): Checked<Touchpoint> {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    return refuse([{ path: '(root)', message: 'a touchpoint must be a JSON object' }]);
+  }
+  const input = json as Record<string, unknown>;
+  const published = typeof input.type === 'string' ? catalog.latest(input.type) : undefined;
+  if (!published) {
+    return refuse([{ path: 'type', message: `must name a touchpoint type; known types are ${catalog.touchpointTypes().join(', ')}` }]);
+  }
+
+  const errors: FieldError[] = [];
+  if (input.receivedAt !== undefined) errors.push({ path: 'receivedAt', message: 'is set by the platform; leave it out' });
+  if (input.eventId !== undefined && !isUuid(input.eventId)) errors.push({ path: 'eventId', message: 'must be a UUID, e.g. 0b7f2c1e-…' });
+
+  const withArrival = { ...input, eventId: isUuid(input.eventId) ? input.eventId.toLowerCase() : arrival.eventId, receivedAt: arrival.receivedAt };
+  const touchpoint = readAvroJson(published.type, withArrival, moneyPathsOf(catalog, published.touchpointType), errors) as Touchpoint;
+
+  if (touchpoint?.occurredAt && Date.parse(touchpoint.occurredAt) > Date.parse(arrival.receivedAt) + MAX_CLOCK_SKEW_MS) {
+    errors.push({ path: 'occurredAt', message: 'is more than a day after the platform received it: check the source clock and time zone' });
+  }
+  return errors.length > 0 ? refuse(errors) : { ok: true, value: touchpoint };
+}
+
+function moneyPathsOf(catalog: SchemaCatalog, touchpointType: string): MoneyPaths {
+  const money = catalog.manifest(touchpointType)?.money ?? [];
+  return {
+    amounts: new Set(money.map((m) => `payload.${m.amount}`)),
+    currencies: new Set(money.map((m) => `payload.${m.currency}`)),
+  };
+}
+
+function refuse(errors: readonly FieldError[]): Checked<never> {
+  return { ok: false, errors };
+}

@@ -1,0 +1,1 @@
+export { touchpointSamples } from './touchpoint-samples';
