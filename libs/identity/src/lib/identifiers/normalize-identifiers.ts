@@ -1,0 +1,69 @@
+import type { Identifiers } from '@cdp/events';
+import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
+import { IDENTIFIER_PRIORITY, type IdentifierType } from './identifier-types';
+import { isPlaceholder } from './placeholder';
+
+export interface NormalizationPolicy {
+  /** Where phone numbers written without a country code are from, e.g. "IR". */
+  readonly defaultPhoneRegion: CountryCode;
+}
+
+export type NormalizedIdentifier = { readonly value: string | null } | { readonly error: string };
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/**
+ * One identifier as the platform stores and looks it up: emails trimmed and lower-cased, phones in
+ * E.164, social handles without "@" and lower-cased, the rest trimmed. Blank is absent.
+ */
+export function normalizeIdentifier(type: IdentifierType, raw: string, policy: NormalizationPolicy): NormalizedIdentifier {
+  const value = raw.trim();
+  if (value === '') return { value: null };
+  switch (type) {
+    case 'email': {
+      const email = value.toLowerCase();
+      return EMAIL.test(email) || isPlaceholder(email) ? { value: email } : { error: 'is not an email address' };
+    }
+    case 'phone': {
+      if (isPlaceholder(value)) return { value };
+      const phone = parsePhoneNumberFromString(value, policy.defaultPhoneRegion);
+      return phone?.isValid()
+        ? { value: phone.format('E.164') }
+        : { error: `is not a valid phone number in region ${policy.defaultPhoneRegion}; write it with its country code, e.g. +98 912 123 4567` };
+    }
+    case 'socialHandle':
+      return { value: value.replace(/^@/, '').toLowerCase() };
+    case 'customerId':
+    case 'loyaltyCard':
+    case 'deviceId':
+      return { value };
+    default: {
+      const unknown: never = type;
+      throw new Error(`no normalisation for identifier type ${String(unknown)}`);
+    }
+  }
+}
+
+/** Normalises every identifier; errors are keyed by identifier type. */
+export function normalizeIdentifiers(
+  identifiers: Identifiers,
+  policy: NormalizationPolicy,
+): { identifiers: Identifiers; errors: { type: IdentifierType; message: string }[] } {
+  const errors: { type: IdentifierType; message: string }[] = [];
+  const normalized = Object.fromEntries(
+    IDENTIFIER_PRIORITY.map((type) => {
+      const raw = identifiers[type];
+      if (raw === null) return [type, null];
+      const result = normalizeIdentifier(type, raw, policy);
+      if ('error' in result) errors.push({ type, message: result.error });
+      return [type, 'value' in result ? result.value : null];
+    }),
+  ) as unknown as Identifiers;
+  return { identifiers: normalized, errors };
+}
+
+/** The most trustworthy identifier that really identifies someone, as "type:value". */
+export function primaryIdentifier(identifiers: Identifiers): string | undefined {
+  const type = IDENTIFIER_PRIORITY.find((t) => identifiers[t] !== null && !isPlaceholder(identifiers[t]!));
+  return type && `${type}:${identifiers[type]}`;
+}

@@ -1,0 +1,57 @@
+import fc from 'fast-check';
+import { normalizeIdentifier, normalizeIdentifiers, primaryIdentifier } from './normalize-identifiers';
+import { isPlaceholder } from './placeholder';
+
+const policy = { defaultPhoneRegion: 'IR' } as const;
+const none = { customerId: null, email: null, phone: null, loyaltyCard: null, socialHandle: null, deviceId: null };
+
+describe('identifier normalisation', () => {
+  it.each([
+    ['email', '  Sara.Ahmadi@Example.COM ', 'sara.ahmadi@example.com'],
+    ['phone', '0912 123 4567', '+989121234567'],
+    ['phone', '+98 (912) 123-4567', '+989121234567'],
+    ['phone', '+44 20 7946 0958', '+442079460958'],
+    ['socialHandle', '@Sara.Eats', 'sara.eats'],
+    ['customerId', ' c-42 ', 'c-42'],
+    ['deviceId', '   ', null],
+  ] as const)('%s %j becomes %j', (type, raw, expected) => {
+    expect(normalizeIdentifier(type, raw, policy)).toEqual({ value: expected });
+  });
+
+  it.each([
+    ['email', 'sara-at-example.com', /not an email/],
+    ['phone', '12', /not a valid phone number in region IR/],
+  ] as const)('refuses %s %j', (type, raw, message) => {
+    expect(normalizeIdentifier(type, raw, policy)).toEqual({ error: expect.stringMatching(message) });
+  });
+
+  it('is idempotent: normalising a normalised identifier changes nothing', () => {
+    const samples = fc.constantFrom('0912 123 4567', '+989351112233', 'A@B.co', ' X@Example.org', '@Handle', 'c-1');
+    fc.assert(
+      fc.property(fc.constantFrom('email', 'phone', 'socialHandle', 'customerId') as fc.Arbitrary<'email' | 'phone' | 'socialHandle' | 'customerId'>, samples, (type, raw) => {
+        const once = normalizeIdentifier(type, raw, policy);
+        fc.pre('value' in once && once.value !== null);
+        expect(normalizeIdentifier(type, (once as { value: string }).value, policy)).toEqual(once);
+      }),
+    );
+  });
+
+  it('reports every bad identifier of a touchpoint', () => {
+    const { errors } = normalizeIdentifiers({ ...none, email: 'nope', phone: 'abc' }, policy);
+    expect(errors.map((e) => e.type)).toEqual(['email', 'phone']);
+  });
+});
+
+describe('placeholders', () => {
+  it.each(['', 'null', 'undefined', 'anonymous', '0', '-1', '[object Object]', '0000-0000', '00000000-0000-0000-0000-000000000000'])(
+    '%j identifies nobody',
+    (value) => expect(isPlaceholder(value)).toBe(true),
+  );
+  it.each(['c-42', 'sara@example.com', '+989121234567', '10'])('%j is a real value', (value) => expect(isPlaceholder(value)).toBe(false));
+
+  it('are passed over when choosing the primary identifier', () => {
+    expect(primaryIdentifier({ ...none, customerId: 'null', email: 'a@b.co' })).toBe('email:a@b.co');
+    expect(primaryIdentifier({ ...none, loyaltyCard: 'L-1', email: 'a@b.co' })).toBe('loyaltyCard:L-1');
+    expect(primaryIdentifier({ ...none, deviceId: '0' })).toBeUndefined();
+  });
+});

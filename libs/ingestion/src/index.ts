@@ -1,0 +1,2 @@
+export * from './lib/prepare-touchpoints';
+export * from './lib/touchpoint-stream';

@@ -1,0 +1,62 @@
+import { loadSchemaCatalog } from '@cdp/events';
+import { touchpointSamples } from '@cdp/events/testing';
+import { MAX_BATCH_SIZE, prepareTouchpoints, type IngestionContext } from './prepare-touchpoints';
+
+let ids = 0;
+const context: IngestionContext = {
+  catalog: loadSchemaCatalog(),
+  receivedAt: '2026-11-23T08:00:00.000Z',
+  newEventId: () => `00000000-0000-4000-8000-${String(++ids).padStart(12, '0')}`,
+  defaultPhoneRegion: 'IR',
+};
+
+describe('prepareTouchpoints', () => {
+  it('prepares every sample, keyed by its most trustworthy identifier', () => {
+    const result = prepareTouchpoints(Object.values(touchpointSamples), context);
+    if (!result.ok) throw new Error(JSON.stringify(result.errors));
+
+    expect(result.touchpoints.map((t) => t.streamId)).toEqual([
+      'touchpoints-customerId:c-42',
+      'touchpoints-customerId:c-42',
+      'touchpoints-phone:+989121234567',
+      'touchpoints-deviceId:dev-5f2a',
+      'touchpoints-socialHandle:sara.eats',
+      'touchpoints-email:sara.ahmadi@example.com',
+    ]);
+    expect(result.touchpoints[0].touchpoint.identifiers).toMatchObject({ email: 'sara.ahmadi@example.com', customerId: 'c-42' });
+  });
+
+  it('takes identifiers from the payload fields the manifest names', () => {
+    const result = prepareTouchpoints([touchpointSamples.social_mention], context);
+    expect(result.ok && result.touchpoints[0].touchpoint.identifiers.socialHandle).toBe('sara.eats');
+  });
+
+  it('lists the errors of every touchpoint by index and path, and prepares none', () => {
+    const result = prepareTouchpoints(
+      [
+        touchpointSamples.visit,
+        { ...touchpointSamples.call, identifiers: { phone: '12' } },
+        { ...touchpointSamples.purchase, identifiers: { customerId: 'null', email: 'undefined' }, payload: { ...touchpointSamples.purchase.payload, currency: 'ABC' } },
+      ],
+      context,
+    );
+    expect(result).toEqual({
+      ok: false,
+      errors: [
+        { index: 1, path: 'identifiers.phone', message: expect.stringContaining('not a valid phone number') },
+        { index: 2, path: 'payload.currency', message: expect.stringContaining('ISO 4217') },
+      ],
+    });
+  });
+
+  it('refuses a touchpoint whose only identifiers are placeholders', () => {
+    const result = prepareTouchpoints([{ ...touchpointSamples.visit, identifiers: { deviceId: '00000000' } }], context);
+    expect(result).toEqual({ ok: false, errors: [{ index: 0, path: 'identifiers', message: expect.stringContaining('at least one real identifier') }] });
+  });
+
+  it('refuses an empty batch and one over the limit', () => {
+    expect(prepareTouchpoints([], context)).toMatchObject({ ok: false, errors: [{ message: 'the batch is empty' }] });
+    const tooMany = Array.from({ length: MAX_BATCH_SIZE + 1 }, () => touchpointSamples.visit);
+    expect(prepareTouchpoints(tooMany, context)).toMatchObject({ ok: false, errors: [{ message: expect.stringContaining('at most 1000') }] });
+  });
+});
