@@ -2,4 +2,8 @@ import { createPgliteSqlClient } from '@cdp/sql';
 import { describeEventLogContract } from '../../testing';
 import { createPostgresEventLog } from './postgres-event-log';
 
-describeEventLogContract('PGlite (embedded)', async () => createPostgresEventLog(await createPgliteSqlClient()));
+describeEventLogContract('PGlite (embedded)', async () => {
+  const sql = await createPgliteSqlClient();
+  const log = await createPostgresEventLog(sql);
+  return { ...log, close: () => log.close().then(() => sql.close()) };
+});

@@ -1,6 +1,6 @@
 import { quoteIdentifier, type SqlClient, type SqlExecutor } from '@cdp/sql';
 import { ExpectedVersionConflictError } from '../port/event-log.errors';
-import type { AppendResult, EventLog, ExpectedVersion, RecordedEvent, StreamWrite } from '../port/event-log.port';
+import type { AppendResult, EventLog, ExpectedVersion, RecordedEvent, StreamWrite, Subscription } from '../port/event-log.port';
 import { pollingSubscription } from './polling-subscription';
 import { migratePostgresEventLog } from './postgres-event-log.schema';
 
@@ -41,6 +41,7 @@ export async function createPostgresEventLog(sql: SqlClient, options: PostgresEv
   await migratePostgresEventLog(sql, schema);
   const s = quoteIdentifier(schema);
   const wakers = new Set<() => void>();
+  const subscriptions = new Set<Subscription>();
 
   async function appendInTransaction(
     tx: SqlExecutor,
@@ -123,7 +124,7 @@ export async function createPostgresEventLog(sql: SqlClient, options: PostgresEv
 
     async subscribe(subscription) {
       let [transaction, position] = (subscription.from[PARTITION] ?? START).split(':');
-      return pollingSubscription(subscription, {
+      const following = pollingSubscription(subscription, {
         partition: PARTITION,
         pollIntervalMs: options.pollIntervalMs ?? 20,
         onWake(wake) {
@@ -146,9 +147,20 @@ export async function createPostgresEventLog(sql: SqlClient, options: PostgresEv
           [transaction, position] = last.offset.split(':');
         },
       });
+      subscriptions.add(following);
+      return {
+        async close() {
+          subscriptions.delete(following);
+          await following.close();
+        },
+      };
     },
 
-    close: () => sql.close(),
+    /** Stops the subscriptions; the SqlClient belongs to whoever passed it in. */
+    async close() {
+      await Promise.all([...subscriptions].map((s) => s.close()));
+      subscriptions.clear();
+    },
   };
 }
 
