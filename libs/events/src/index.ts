@@ -7,3 +7,4 @@ export * from './lib/avro/touchpoint-codec';
 export * from './lib/touchpoint/touchpoint';
 export * from './lib/touchpoint/field-error';
 export * from './lib/touchpoint/read-touchpoint';
+export * from './lib/touchpoint/touchpoint-examples';

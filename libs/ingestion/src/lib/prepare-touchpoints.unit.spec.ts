@@ -1,5 +1,4 @@
-import { loadSchemaCatalog } from '@cdp/events';
-import { touchpointSamples } from '@cdp/events/testing';
+import { loadSchemaCatalog, touchpointExamples } from '@cdp/events';
 import { MAX_BATCH_SIZE, prepareTouchpoints, type IngestionContext } from './prepare-touchpoints';
 
 let ids = 0;
@@ -12,7 +11,7 @@ const context: IngestionContext = {
 
 describe('prepareTouchpoints', () => {
   it('prepares every sample, keyed by its most trustworthy identifier', () => {
-    const result = prepareTouchpoints(Object.values(touchpointSamples), context);
+    const result = prepareTouchpoints(Object.values(touchpointExamples), context);
     if (!result.ok) throw new Error(JSON.stringify(result.errors));
 
     expect(result.touchpoints.map((t) => t.streamId)).toEqual([
@@ -27,16 +26,16 @@ describe('prepareTouchpoints', () => {
   });
 
   it('takes identifiers from the payload fields the manifest names', () => {
-    const result = prepareTouchpoints([touchpointSamples.social_mention], context);
+    const result = prepareTouchpoints([touchpointExamples.social_mention], context);
     expect(result.ok && result.touchpoints[0].touchpoint.identifiers.socialHandle).toBe('sara.eats');
   });
 
   it('lists the errors of every touchpoint by index and path, and prepares none', () => {
     const result = prepareTouchpoints(
       [
-        touchpointSamples.visit,
-        { ...touchpointSamples.call, identifiers: { phone: '12' } },
-        { ...touchpointSamples.purchase, identifiers: { customerId: 'null', email: 'undefined' }, payload: { ...touchpointSamples.purchase.payload, currency: 'ABC' } },
+        touchpointExamples.visit,
+        { ...touchpointExamples.call, identifiers: { phone: '12' } },
+        { ...touchpointExamples.purchase, identifiers: { customerId: 'null', email: 'undefined' }, payload: { ...touchpointExamples.purchase.payload, currency: 'ABC' } },
       ],
       context,
     );
@@ -50,13 +49,13 @@ describe('prepareTouchpoints', () => {
   });
 
   it('refuses a touchpoint whose only identifiers are placeholders', () => {
-    const result = prepareTouchpoints([{ ...touchpointSamples.visit, identifiers: { deviceId: '00000000' } }], context);
+    const result = prepareTouchpoints([{ ...touchpointExamples.visit, identifiers: { deviceId: '00000000' } }], context);
     expect(result).toEqual({ ok: false, errors: [{ index: 0, path: 'identifiers', message: expect.stringContaining('at least one real identifier') }] });
   });
 
   it('refuses an empty batch and one over the limit', () => {
     expect(prepareTouchpoints([], context)).toMatchObject({ ok: false, errors: [{ message: 'the batch is empty' }] });
-    const tooMany = Array.from({ length: MAX_BATCH_SIZE + 1 }, () => touchpointSamples.visit);
+    const tooMany = Array.from({ length: MAX_BATCH_SIZE + 1 }, () => touchpointExamples.visit);
     expect(prepareTouchpoints(tooMany, context)).toMatchObject({ ok: false, errors: [{ message: expect.stringContaining('at most 1000') }] });
   });
 });

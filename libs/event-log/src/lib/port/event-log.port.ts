@@ -103,5 +103,8 @@ export interface EventLog {
 
   subscribe(options: SubscribeOptions): Promise<Subscription>;
 
+  /** Resolves when the log answers; rejects with the reason when it does not (for health checks). */
+  ping(): Promise<void>;
+
   close(): Promise<void>;
 }

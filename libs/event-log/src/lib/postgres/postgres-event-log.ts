@@ -156,6 +156,10 @@ export async function createPostgresEventLog(sql: SqlClient, options: PostgresEv
       };
     },
 
+    async ping() {
+      await sql.query('SELECT 1');
+    },
+
     /** Stops the subscriptions; the SqlClient belongs to whoever passed it in. */
     async close() {
       await Promise.all([...subscriptions].map((s) => s.close()));

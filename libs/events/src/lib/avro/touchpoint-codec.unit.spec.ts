@@ -1,13 +1,13 @@
 import { loadSchemaCatalog } from '../catalog/load-schema-catalog';
 import { readTouchpoint } from '../touchpoint/read-touchpoint';
-import { touchpointSamples } from '../../testing/touchpoint-samples';
+import { touchpointExamples } from '../touchpoint/touchpoint-examples';
 import { touchpointCodec } from './touchpoint-codec';
 
 const catalog = loadSchemaCatalog();
 const codec = touchpointCodec(catalog);
 
 describe('touchpoint codec (Confluent wire format)', () => {
-  it.each(Object.values(touchpointSamples))('round-trips a $type touchpoint exactly', (sample) => {
+  it.each(Object.values(touchpointExamples))('round-trips a $type touchpoint exactly', (sample) => {
     const read = readTouchpoint(sample, catalog, { eventId: '11111111-2222-4333-8444-555555555555', receivedAt: '2026-11-23T08:00:00.000Z' });
     if (!read.ok) throw new Error(JSON.stringify(read.errors));
     const bytes = codec.encode({ type: read.value.type, data: read.value });

@@ -1,6 +1,6 @@
 import { parse } from 'lossless-json';
 import { loadSchemaCatalog } from '../catalog/load-schema-catalog';
-import { touchpointSamples } from '../../testing/touchpoint-samples';
+import { touchpointExamples } from './touchpoint-examples';
 import { readTouchpoint } from './read-touchpoint';
 
 const catalog = loadSchemaCatalog();
@@ -13,23 +13,23 @@ const errorsOf = (json: unknown) => {
 };
 
 describe('readTouchpoint', () => {
-  it.each(Object.entries(touchpointSamples))('accepts the %s sample and fills the schema defaults', (_, sample) => {
+  it.each(Object.entries(touchpointExamples))('accepts the %s sample and fills the schema defaults', (_, sample) => {
     const result = read(sample);
     expect(result).toMatchObject({ ok: true, value: { eventId: arrival.eventId, receivedAt: arrival.receivedAt, attributes: {} } });
   });
 
   it('normalises instants to UTC with milliseconds', () => {
-    const result = read(touchpointSamples.refund);
+    const result = read(touchpointExamples.refund);
     expect(result.ok && result.value.occurredAt).toBe('2026-11-21T05:30:00.000Z');
   });
 
   it('keeps an event id given by the source, lower-cased', () => {
-    const result = read({ ...touchpointSamples.visit, eventId: 'AAAAAAAA-BBBB-4CCC-8DDD-EEEEEEEEEEEE' });
+    const result = read({ ...touchpointExamples.visit, eventId: 'AAAAAAAA-BBBB-4CCC-8DDD-EEEEEEEEEEEE' });
     expect(result.ok && result.value.eventId).toBe('aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee');
   });
 
   it('converts a JSON number amount exactly, from its text', () => {
-    const body = parse(JSON.stringify(touchpointSamples.purchase).replace('"amount":"300000"', '"amount":300000.10'));
+    const body = parse(JSON.stringify(touchpointExamples.purchase).replace('"amount":"300000"', '"amount":300000.10'));
     const result = read(body);
     expect(result.ok && result.value.payload).toMatchObject({ amount: '300000.10' });
   });
@@ -40,18 +40,18 @@ describe('readTouchpoint', () => {
     ['1.25e-1', '0.125'],
     ['12345678901234567890.123', '12345678901234567890.123'],
   ])('reads the money amount %s as %s', (given, expected) => {
-    const body = parse(JSON.stringify(touchpointSamples.refund).replace('"amount":"150000"', `"amount":${given}`));
+    const body = parse(JSON.stringify(touchpointExamples.refund).replace('"amount":"150000"', `"amount":${given}`));
     const result = read(body);
     expect(result.ok && result.value.payload).toMatchObject({ amount: expected });
   });
 
   it('locates every error by its field path', () => {
     const errors = errorsOf({
-      ...touchpointSamples.purchase,
+      ...touchpointExamples.purchase,
       eventId: 'not-a-uuid',
       occurredAt: '2026-11-20 10:15',
       colour: 'red',
-      payload: { ...touchpointSamples.purchase.payload, amount: '-5', currency: 'XYZ', items: [{ sku: 'a', quantity: 1.5, unitPrice: 'ten' }] },
+      payload: { ...touchpointExamples.purchase.payload, amount: '-5', currency: 'XYZ', items: [{ sku: 'a', quantity: 1.5, unitPrice: 'ten' }] },
     });
     expect(errors.map((e) => e.path).sort()).toEqual(
       ['colour', 'eventId', 'occurredAt', 'payload.amount', 'payload.currency', 'payload.items[0].quantity', 'payload.items[0].unitPrice'].sort(),
@@ -60,14 +60,14 @@ describe('readTouchpoint', () => {
   });
 
   it('names the known types when the type is unknown', () => {
-    expect(errorsOf({ ...touchpointSamples.visit, type: 'telepathy' })).toEqual([
+    expect(errorsOf({ ...touchpointExamples.visit, type: 'telepathy' })).toEqual([
       { path: 'type', message: expect.stringContaining('known types are call, profile_update, purchase') },
     ]);
   });
 
   it('refuses a receivedAt from the source, missing required fields, and wrong enum symbols', () => {
-    const { outcome: _dropped, ...payload } = touchpointSamples.call.payload;
-    const errors = errorsOf({ ...touchpointSamples.call, receivedAt: '2026-01-01T00:00:00Z', payload: { ...payload, direction: 'sideways' } });
+    const { outcome: _dropped, ...payload } = touchpointExamples.call.payload;
+    const errors = errorsOf({ ...touchpointExamples.call, receivedAt: '2026-01-01T00:00:00Z', payload: { ...payload, direction: 'sideways' } });
     expect(errors).toEqual(
       expect.arrayContaining([
         { path: 'receivedAt', message: expect.stringContaining('set by the platform') },
@@ -79,9 +79,9 @@ describe('readTouchpoint', () => {
 
   it('refuses impossible dates and instants far in the future', () => {
     const errors = errorsOf({
-      ...touchpointSamples.profile_update,
+      ...touchpointExamples.profile_update,
       occurredAt: '2026-12-30T00:00:00Z',
-      payload: { ...touchpointSamples.profile_update.payload, importantDates: { birthday: '1990-02-30' } },
+      payload: { ...touchpointExamples.profile_update.payload, importantDates: { birthday: '1990-02-30' } },
     });
     expect(errors.map((e) => e.path)).toEqual(['payload.importantDates.birthday', 'occurredAt']);
   });

@@ -1,8 +1,8 @@
 /**
- * One valid touchpoint of each shipped type, as a source would post it (JSON). Tests build
- * variations from these; `cdp demo` generates its own.
+ * One valid touchpoint of each shipped type, as a source would post it (JSON): examples for the
+ * API docs, the tests and newcomers.
  */
-export const touchpointSamples = {
+export const touchpointExamples = {
   purchase: {
     type: 'purchase',
     source: 'pos-store-12',

@@ -1,0 +1,33 @@
+import { Body, Controller, Headers, HttpCode, Post } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { randomUUID } from 'node:crypto';
+import { touchpointExamples } from '@cdp/events';
+import { AppendTouchpoints, type AcceptedTouchpoint } from './append-touchpoints.command';
+
+@ApiTags('touchpoints')
+@Controller('v1/touchpoints')
+export class AppendTouchpointsController {
+  constructor(private readonly commands: CommandBus) {}
+
+  @Post()
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Append one touchpoint, or a batch of up to 1,000 as { "touchpoints": [...] }',
+    description:
+      'Each touchpoint is validated against the latest Avro schema of its type (schemas/touchpoints/<type>/). Identifiers are normalised: emails lower-cased, phones to E.164. Send an eventId (UUID) to make retries safe: an id already accepted is a no-op that answers 202 again.',
+  })
+  @ApiBody({ schema: { type: 'object', example: touchpointExamples.purchase } })
+  @ApiResponse({ status: 202, description: 'Durably in the log: { touchpoints: [{ eventId, position, duplicate }] }, in request order.' })
+  @ApiResponse({ status: 400, description: 'Nothing was appended: { error, message, errors: [{ index, path, message }] }.' })
+  @ApiResponse({ status: 413, description: 'The body is over the size limit (CDP_MAX_BODY_BYTES).' })
+  @ApiResponse({ status: 415, description: 'The body is not application/json.' })
+  async append(@Body() body: unknown, @Headers('x-request-id') requestId?: string): Promise<{ touchpoints: AcceptedTouchpoint[] }> {
+    const bodies = isBatch(body) ? body.touchpoints : [body];
+    return { touchpoints: await this.commands.execute(new AppendTouchpoints(bodies, requestId ?? randomUUID())) };
+  }
+}
+
+function isBatch(body: unknown): body is { touchpoints: unknown[] } {
+  return typeof body === 'object' && body !== null && Array.isArray((body as { touchpoints?: unknown }).touchpoints);
+}

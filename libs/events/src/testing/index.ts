@@ -1,1 +1,0 @@
-export { touchpointSamples } from './touchpoint-samples';

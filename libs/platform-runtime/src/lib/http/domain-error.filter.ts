@@ -1,0 +1,34 @@
+import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
+import type { Response } from 'express';
+
+/** HTTP statuses of the stable error codes that libs and apps throw. */
+const STATUS_BY_CODE: Record<string, number> = {
+  'INGEST.INVALID_TOUCHPOINTS': 400,
+  'HTTP.MALFORMED_JSON': 400,
+  'HTTP.PAYLOAD_TOO_LARGE': 413,
+  'HTTP.UNSUPPORTED_MEDIA_TYPE': 415,
+  'EVENT_LOG.EXPECTED_VERSION_CONFLICT': 409,
+};
+
+/** Maps errors with a stable `code` to their status, and anything else to a plain 500. */
+@Catch()
+export class DomainErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HTTP');
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    if (error instanceof HttpException) {
+      const body = error.getResponse();
+      response.status(error.getStatus()).json(typeof body === 'string' ? { error: 'HTTP', message: body } : body);
+      return;
+    }
+    const { code, message, details } = error as { code?: unknown; message?: string; details?: unknown };
+    const status = typeof code === 'string' ? STATUS_BY_CODE[code] : undefined;
+    if (status === undefined) {
+      this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+      response.status(500).json({ error: 'INTERNAL', message: 'the platform failed to handle this request; it is logged. Retry it, and report it if it persists.' });
+      return;
+    }
+    response.status(status).json({ error: code, message, ...(details === undefined ? {} : { errors: details }) });
+  }
+}

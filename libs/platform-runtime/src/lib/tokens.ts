@@ -1,0 +1,6 @@
+/** Injection tokens of the ports apps work with (libs use no DI). */
+export const SETTINGS = Symbol('SETTINGS');
+export const CLOCK = Symbol('CLOCK');
+export const SCHEMA_CATALOG = Symbol('SCHEMA_CATALOG');
+export const TOUCHPOINT_LOG = Symbol('TOUCHPOINT_LOG');
+export const SQL = Symbol('SQL');
