@@ -1,0 +1,94 @@
+import { randomUUID } from 'node:crypto';
+import { touchpointExamples, type Touchpoint } from '@cdp/events';
+import type { PlatformUnderTest } from '../support/platform-under-test';
+
+export interface IngestJourneyOptions {
+  start(env?: Record<string, string>): Promise<PlatformUnderTest>;
+  /** Every touchpoint the log holds whose event id is one of these, read back outside the HTTP API. */
+  readBack(platform: PlatformUnderTest, eventIds: readonly string[]): Promise<Touchpoint[]>;
+}
+
+/** What a data engineer sees when posting touchpoints, whatever log is underneath. */
+export function describeIngestJourneys(mode: string, options: IngestJourneyOptions): void {
+  describe(`ingesting touchpoints over HTTP (${mode})`, () => {
+    let platform: PlatformUnderTest;
+    beforeAll(async () => {
+      platform = await options.start();
+    });
+    afterAll(() => platform?.close());
+
+    const withIds = () => Object.values(touchpointExamples).map((example) => ({ ...example, eventId: randomUUID() }));
+
+    it('appends a valid batch: 202 with ids and positions, and the log holds each touchpoint normalised', async () => {
+      const batch = withIds();
+      const response = await platform.post('/v1/touchpoints', { touchpoints: batch });
+
+      expect(response.status).toBe(202);
+      expect(response.body.touchpoints.map((t: { eventId: string }) => t.eventId)).toEqual(batch.map((t) => t.eventId));
+      expect(response.body.touchpoints.every((t: { position: string; duplicate: boolean }) => t.position && !t.duplicate)).toBe(true);
+
+      const stored = await options.readBack(platform, batch.map((t) => t.eventId));
+      expect(stored).toHaveLength(batch.length);
+      const purchase = stored.find((t) => t.type === 'purchase')!;
+      expect(purchase.identifiers).toMatchObject({ email: 'sara.ahmadi@example.com', customerId: 'c-42' });
+      expect(purchase.payload).toMatchObject({ amount: '300000', currency: 'IRR' });
+      const call = stored.find((t) => t.type === 'call')!;
+      expect(call.identifiers.phone).toBe('+989121234567');
+    });
+
+    it('refuses an invalid batch with every error located, and appends none of it', async () => {
+      const [valid, ...rest] = withIds();
+      const invalid = { ...rest[0], occurredAt: 'yesterday', identifiers: { email: 'not-an-email' } };
+      const response = await platform.post('/v1/touchpoints', { touchpoints: [valid, invalid, { ...rest[1], type: 'telepathy' }] });
+
+      expect(response.status).toBe(400);
+      expect(response.body).toMatchObject({ error: 'INGEST.INVALID_TOUCHPOINTS' });
+      expect(response.body.errors.map((e: { index: number; path: string }) => `${e.index}:${e.path}`)).toEqual(['1:occurredAt', '2:type']);
+      expect(await options.readBack(platform, [valid.eventId, invalid.eventId])).toEqual([]);
+    });
+
+    it('treats a re-sent event id as a no-op that answers 202', async () => {
+      const touchpoint = { ...touchpointExamples.visit, eventId: randomUUID() };
+      const first = await platform.post('/v1/touchpoints', touchpoint);
+      const again = await platform.post('/v1/touchpoints', touchpoint);
+
+      expect(again.status).toBe(202);
+      expect(again.body.touchpoints[0]).toEqual({ ...first.body.touchpoints[0], duplicate: true });
+      expect(await options.readBack(platform, [touchpoint.eventId])).toHaveLength(1);
+    });
+
+    it('converts a money amount sent as a JSON number exactly', async () => {
+      const eventId = randomUUID();
+      const body = JSON.stringify({ ...touchpointExamples.purchase, eventId }).replace('"amount":"300000"', '"amount":12345678901234567.10');
+      expect((await platform.post('/v1/touchpoints', body)).status).toBe(202);
+
+      const [stored] = await options.readBack(platform, [eventId]);
+      expect(stored.payload.amount).toBe('12345678901234567.10');
+    });
+
+    it('answers 415 to a body that is not JSON, and 400 to malformed JSON', async () => {
+      expect((await platform.post('/v1/touchpoints', 'type=purchase', { 'content-type': 'application/x-www-form-urlencoded' })).status).toBe(415);
+      const malformed = await platform.post('/v1/touchpoints', '{"type": "purchase",');
+      expect(malformed).toMatchObject({ status: 400, body: { error: 'HTTP.MALFORMED_JSON' } });
+    });
+
+    it('serves /health and the OpenAPI document at /docs', async () => {
+      expect(await platform.get('/health')).toMatchObject({ status: 200, body: { status: 'ok' } });
+      expect((await platform.get('/docs-json')).body.paths).toHaveProperty(['/v1/touchpoints']);
+    });
+  });
+
+  describe(`the body size limit (${mode})`, () => {
+    it('answers 413 over CDP_MAX_BODY_BYTES and appends nothing', async () => {
+      const small = await options.start({ CDP_MAX_BODY_BYTES: '2048' });
+      try {
+        const batch = Array.from({ length: 20 }, () => ({ ...touchpointExamples.purchase, eventId: randomUUID() }));
+        const response = await small.post('/v1/touchpoints', { touchpoints: batch });
+        expect(response).toMatchObject({ status: 413, body: { error: 'HTTP.PAYLOAD_TOO_LARGE' } });
+        expect(await options.readBack(small, batch.map((t) => t.eventId))).toEqual([]);
+      } finally {
+        await small.close();
+      }
+    });
+  });
+}
