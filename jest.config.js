@@ -11,6 +11,7 @@ const shared = {
 };
 
 module.exports = {
+  reporters: ['default', '<rootDir>/tools/jest-summary-reporter.js'],
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,tools}/**/*.unit.spec.ts'] },
     {
