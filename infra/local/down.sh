@@ -8,16 +8,16 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 stop() {
   local name=$1 pid_file=$2 marker=$3 pid
   if ! pid="$(running_pid "$pid_file" "$marker")"; then
-    status_line "$name" down "(was not running from up.sh)"
+    status_line "$name" down "(nothing started by up.sh was running)"
     rm -f "$pid_file"
     return
   fi
   kill -TERM "$pid"
   local deadline=$((SECONDS + 60))
-  while [[ -s /proc/$pid/cmdline ]] && ((SECONDS < deadline)); do
+  while pid_alive "$pid" && ((SECONDS < deadline)); do
     sleep 0.5
   done
-  if [[ -s /proc/$pid/cmdline ]]; then
+  if pid_alive "$pid"; then
     say "$name: pid $pid still running after 60 s, sending SIGKILL"
     kill -KILL "$pid"
   fi

@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034  # the variables are used by the scripts that source this file
 # Shared settings and helpers for up.sh, down.sh and status.sh. Sourced, not run.
 
 LOCAL_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -27,6 +28,9 @@ status_line() { printf '[infra] %-10s %-5s %s\n' "$1" "$2" "${*:3}"; }
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# True while process PID exists and is not a zombie (a zombie's cmdline is empty).
+pid_alive() { grep -qa . "/proc/$1/cmdline" 2>/dev/null; }
+
 # Prints the pid from PID_FILE if that process is alive and its command line contains MARKER.
 running_pid() {
   local pid_file=$1 marker=$2 pid
@@ -51,7 +55,7 @@ kafka_tool() {
 
 # Cluster id reported by the broker on 127.0.0.1:9092. Succeeds only once it serves metadata.
 kafka_cluster_id() {
-  kafka_tool kafka.tools.ClusterTool cluster-id \
+  kafka_tool org.apache.kafka.tools.ClusterTool cluster-id \
     --bootstrap-server "127.0.0.1:$KAFKA_PORT" --config "$KAFKA_CONFIG/tools.properties" 2>/dev/null |
     sed -n 's/^Cluster ID: //p' | grep .
 }

@@ -29,8 +29,8 @@ fail() {
 wait_for() {
   local deadline=$((SECONDS + $1)) pid=$2
   shift 2
-  until "$@"; do
-    if [[ -n $pid && ! -s /proc/$pid/cmdline ]]; then
+  until "$@" >/dev/null; do
+    if [[ -n $pid ]] && ! pid_alive "$pid"; then
       say "process $pid exited" >&2
       return 2
     fi
@@ -39,6 +39,7 @@ wait_for() {
   done
 }
 
+# Serialises concurrent runs. The servers started below get fd 9 closed, so they do not hold the lock.
 take_lock() {
   exec 9>"$INFRA_HOME/up.lock"
   flock -w 300 9 || fail up.sh "another up.sh has held $INFRA_HOME/up.lock for 5 minutes" \
@@ -100,7 +101,7 @@ ensure_postgres() {
     [[ -d /etc/postgresql ]] || fail postgres "no Postgres cluster in /etc/postgresql" \
       "install Postgres: apt-get install postgresql"
     local version log
-    version="$(ls /etc/postgresql | sort -V | tail -n 1)"
+    version="$(find /etc/postgresql -mindepth 1 -maxdepth 1 -printf '%f\n' | sort -V | tail -n 1)"
     log="/var/log/postgresql/postgresql-$version-main.log"
     say "postgres: starting cluster $version/main"
     pg_ctlcluster --skip-systemctl-redirect "$version" main start ||
@@ -119,7 +120,7 @@ fetch_kafka_jars() {
   [[ "$(cat "$stamp" 2>/dev/null)" == "$want" ]] && return 0
   say "kafka: fetching broker jars from Maven Central into $KAFKA_LIBS"
   rm -rf "$tmp"
-  mvn -q -B -f "$pom" dependency:copy-dependencies -DoutputDirectory="$tmp" >"$KAFKA_LOGS/mvn.log" 2>&1 ||
+  mvn -q -B -Dstyle.color=never -f "$pom" dependency:copy-dependencies -DoutputDirectory="$tmp" >"$KAFKA_LOGS/mvn.log" 2>&1 ||
     fail kafka "mvn could not fetch the broker jars" "check that Maven Central is reachable, then run up.sh again" \
       "$KAFKA_LOGS/mvn.log"
   echo "$want" >"$tmp/.pom.sha256"
@@ -186,7 +187,6 @@ prepare_kafka() {
   mkdir -p "$KAFKA_CONFIG" "$KAFKA_DATA" "$KAFKA_LOGS"
   fetch_kafka_jars
   write_kafka_config
-  format_kafka_storage
 }
 
 start_kafka() {
@@ -194,10 +194,11 @@ start_kafka() {
   port_open "$KAFKA_PORT" && return 0 # someone else's broker; wait_for_kafka checks it
   port_open "$KAFKA_CONTROLLER_PORT" && fail kafka "port $KAFKA_CONTROLLER_PORT is taken by another process" \
     "find it with: ss -ltnp 'sport = :$KAFKA_CONTROLLER_PORT'"
+  format_kafka_storage
   say "kafka: starting broker (log: $KAFKA_LOGS/server.log)"
   setsid java "${KAFKA_HEAP[@]}" -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true \
     -Dlog4j.configuration="file:$KAFKA_CONFIG/log4j.properties" -cp "$KAFKA_LIBS/*" \
-    kafka.Kafka "$KAFKA_CONFIG/server.properties" </dev/null >"$KAFKA_LOGS/kafka.out" 2>&1 &
+    kafka.Kafka "$KAFKA_CONFIG/server.properties" </dev/null >"$KAFKA_LOGS/kafka.out" 2>&1 9>&- &
   echo $! >"$KAFKA_PID_FILE"
 }
 
@@ -230,7 +231,7 @@ start_clickhouse() {
   chown clickhouse:clickhouse /var/lib/clickhouse "$CLICKHOUSE_LOG_DIR"
   say "clickhouse: starting server (log: $CLICKHOUSE_LOG_DIR/clickhouse-server.err.log)"
   setsid setpriv --reuid=clickhouse --regid=clickhouse --init-groups \
-    /usr/sbin/clickhouse-server --config-file="$CLICKHOUSE_CONFIG" </dev/null >"$CLICKHOUSE_HOME/clickhouse.out" 2>&1 &
+    /usr/sbin/clickhouse-server --config-file="$CLICKHOUSE_CONFIG" </dev/null >"$CLICKHOUSE_HOME/clickhouse.out" 2>&1 9>&- &
   echo $! >"$CLICKHOUSE_PID_FILE"
 }
 
