@@ -146,6 +146,9 @@ min.insync.replicas=1
 offsets.topic.replication.factor=1
 transaction.state.log.replication.factor=1
 transaction.state.log.min.isr=1
+# Few internal partitions: a single test broker starts its coordinators in a blink.
+offsets.topic.num.partitions=5
+transaction.state.log.num.partitions=5
 group.initial.rebalance.delay.ms=0
 auto.create.topics.enable=false
 log.cleaner.enable=true
