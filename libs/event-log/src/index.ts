@@ -3,3 +3,8 @@ export * from './lib/port/event-log.errors';
 export * from './lib/port/event-codec.port';
 export * from './lib/port/stream-id';
 export * from './lib/postgres/postgres-event-log';
+export * from './lib/kafka/accepted-event-ids.port';
+export * from './lib/kafka/postgres-accepted-event-ids';
+export * from './lib/kafka/kafka-event-log';
+export * from './lib/kafka/kafka-event-log.errors';
+export * from './lib/eventstoredb/eventstoredb-event-log';

@@ -55,5 +55,6 @@ export interface AcceptedEventIds {
    */
   purgeOlderThan(ageMs?: number): Promise<number>;
 
-  close(): Promise<void>;
+  /** Resolves when the index answers. */
+  ping(): Promise<void>;
 }

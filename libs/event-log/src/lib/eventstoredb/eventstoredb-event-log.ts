@@ -1,0 +1,151 @@
+import { randomUUID } from 'node:crypto';
+import {
+  NO_STREAM,
+  StreamNotFoundError,
+  WrongExpectedVersionError,
+  type AppendExpectedRevision,
+  type EventStoreDBClient,
+  type RecordedEvent as EsdbRecordedEvent,
+} from '@eventstore/db-client';
+import { ExpectedVersionConflictError } from '../port/event-log.errors';
+import type { AppendedEvent, AppendResult, EventLog, ExpectedVersion, NewEvent, RecordedEvent, Subscription } from '../port/event-log.port';
+import { appendIdOf, toEventData, toRecordedEvent } from './eventstoredb-event';
+import { eventStoreDbSubscription } from './eventstoredb-subscription';
+
+const APPEND_ATTEMPTS = 10;
+
+/**
+ * The event store on EventStoreDB (22.6 or later): streams with optimistic concurrency, and $all
+ * for subscribers, whose offsets are "<commit>/<prepare>". Event data and metadata are stored as
+ * JSON. The client stays its owner's to close.
+ *
+ * Duplicates: an append first reads the stream, and writes only the ids it does not hold, at the
+ * revision it read (an 'any' append that loses a race reads again). So an id is recognised within
+ * its own stream; the same id in another stream is not looked for. Reading the whole stream costs
+ * one read per append, which suits the short streams of aggregates.
+ *
+ * appendMany is one append per stream, in order: it is not atomic across streams.
+ */
+export function createEventStoreDbEventLog(client: EventStoreDBClient): EventLog {
+  const subscriptions = new Set<Subscription>();
+
+  async function read(streamId: string, fromRevision: bigint, maxCount?: number): Promise<EsdbRecordedEvent[]> {
+    const events: EsdbRecordedEvent[] = [];
+    try {
+      for await (const resolved of client.readStream(streamId, { fromRevision, maxCount })) {
+        if (resolved.event) events.push(resolved.event);
+      }
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) return [];
+      throw error;
+    }
+    return events;
+  }
+
+  async function appendToStream(streamId: string, events: readonly NewEvent[], expectedVersion: ExpectedVersion): Promise<AppendResult> {
+    const ids = new Set<string>();
+    const firstOccurrences = events.filter((e) => !ids.has(e.eventId) && ids.add(e.eventId));
+    for (let attempt = 1; ; attempt++) {
+      const stored = await read(streamId, 0n);
+      const known = new Map(stored.map((e) => [e.id, toRecordedEvent(e)]));
+      const fresh = firstOccurrences.filter((e) => !known.has(e.eventId));
+      if (fresh.length === 0) return report(streamId, events, known, new Set());
+
+      const appendId = randomUUID();
+      const expectedRevision: AppendExpectedRevision =
+        expectedVersion === 'any' ? (stored.at(-1)?.revision ?? NO_STREAM) : expectedVersion === 'no_stream' ? NO_STREAM : BigInt(expectedVersion);
+      try {
+        const { nextExpectedRevision } = await client.appendToStream(
+          streamId,
+          fresh.map((e) => toEventData(e, appendId)),
+          { expectedRevision },
+        );
+        // EventStoreDB answers a write of ids it already holds at that revision as a success
+        // without writing: the append id in the metadata tells whose write it was.
+        const written = await read(streamId, nextExpectedRevision - BigInt(fresh.length) + 1n, fresh.length);
+        for (const event of written) known.set(event.id, toRecordedEvent(event));
+        return report(streamId, events, known, new Set(written.filter((e) => appendIdOf(e) === appendId).map((e) => e.id)));
+      } catch (error) {
+        if (!(error instanceof WrongExpectedVersionError)) throw error;
+        if (expectedVersion !== 'any') throw conflict(streamId, expectedVersion, error);
+        if (attempt === APPEND_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  return {
+    capabilities: { expectedVersion: true },
+
+    append: (streamId, events, { expectedVersion = 'any' } = {}) => appendToStream(streamId, events, expectedVersion),
+
+    async appendMany(writes) {
+      const byStream = new Map<string, NewEvent[]>();
+      for (const { streamId, events } of writes) byStream.set(streamId, [...(byStream.get(streamId) ?? []), ...events]);
+      const appended = new Map<string, AppendedEvent>();
+      for (const [streamId, events] of byStream) {
+        const fresh = events.filter((e) => !appended.has(e.eventId));
+        for (const event of (await appendToStream(streamId, fresh, 'any')).events) {
+          if (!appended.has(event.eventId)) appended.set(event.eventId, event);
+        }
+      }
+      const reported = new Set<string>();
+      return writes.map(({ streamId, events }) => ({
+        streamId,
+        events: events.map((e) => {
+          const at = appended.get(e.eventId)!;
+          const duplicate = at.duplicate || reported.has(e.eventId);
+          reported.add(e.eventId);
+          return { ...at, duplicate };
+        }),
+      }));
+    },
+
+    async readStream(streamId, { fromPosition = 0, maxCount = 10_000 } = {}) {
+      return (await read(streamId, BigInt(fromPosition), maxCount)).map(toRecordedEvent);
+    },
+
+    async subscribe(options) {
+      const following = eventStoreDbSubscription(client, options);
+      subscriptions.add(following);
+      return {
+        async close() {
+          subscriptions.delete(following);
+          await following.close();
+        },
+      };
+    },
+
+    async ping() {
+      await read('cdp_health-ping', 0n, 1);
+    },
+
+    async close() {
+      await Promise.all([...subscriptions].map((s) => s.close()));
+      subscriptions.clear();
+    },
+  };
+}
+
+/** Reports each event where the stream holds it; duplicate unless this append wrote it (and only once). */
+function report(
+  streamId: string,
+  events: readonly NewEvent[],
+  stored: ReadonlyMap<string, RecordedEvent>,
+  writtenNow: ReadonlySet<string>,
+): AppendResult {
+  const reported = new Set<string>();
+  return {
+    streamId,
+    events: events.map((e) => {
+      const at = stored.get(e.eventId)!;
+      const duplicate = !writtenNow.has(e.eventId) || reported.has(e.eventId);
+      reported.add(e.eventId);
+      return { eventId: e.eventId, streamPosition: at.streamPosition, position: at.position, duplicate };
+    }),
+  };
+}
+
+function conflict(streamId: string, expected: number | 'no_stream', error: WrongExpectedVersionError): ExpectedVersionConflictError {
+  const actual = error.actualVersion === NO_STREAM ? 'no_stream' : Number(error.actualVersion);
+  return new ExpectedVersionConflictError(streamId, expected, actual);
+}

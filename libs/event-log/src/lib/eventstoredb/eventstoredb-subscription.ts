@@ -1,0 +1,86 @@
+import { excludeSystemEvents, START, type AllStreamResolvedEvent, type AllStreamSubscription, type EventStoreDBClient } from '@eventstore/db-client';
+import type { RecordedEvent, SubscribeOptions, Subscription } from '../port/event-log.port';
+import { isAfter, parseOffset, PARTITION, toRecordedEvent } from './eventstoredb-event';
+
+const MAX_BACKOFF_MS = 5_000;
+
+/**
+ * Follows $all from the checkpoint with a catch-up subscription, leaving out system events. When
+ * `onBatch` fails (or the connection drops), the subscription is dropped and, after a growing
+ * pause, opened again from the last checkpoint, so the failed batch comes again.
+ */
+export function eventStoreDbSubscription(client: EventStoreDBClient, options: SubscribeOptions): Subscription {
+  const maxBatchSize = options.maxBatchSize ?? 500;
+  let checkpoint = options.from[PARTITION];
+  let closed = false;
+  let current: AllStreamSubscription | undefined;
+  let cutPauseShort: () => void = () => undefined;
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      cutPauseShort = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+
+  const loop = (async () => {
+    let backoffMs = 0;
+    while (!closed) {
+      const subscription = (current = client.subscribeToAll({
+        fromPosition: checkpoint === undefined ? START : parseOffset(checkpoint),
+        filter: excludeSystemEvents(),
+      }));
+      try {
+        for await (const resolved of batches(subscription, maxBatchSize)) {
+          if (closed) break;
+          const events = resolved.flatMap(userEvent).filter((e) => checkpoint === undefined || isAfter(e.offset, checkpoint));
+          if (events.length === 0) continue;
+          const last = events[events.length - 1].offset;
+          await options.onBatch({ partition: PARTITION, events, checkpoint: { [PARTITION]: last } });
+          checkpoint = last;
+          backoffMs = 0;
+        }
+        if (!closed) throw new Error('EventStoreDB ended the subscription');
+      } catch (error) {
+        if (closed) break;
+        options.onError?.(error);
+        backoffMs = Math.min(Math.max(backoffMs * 2, 100), MAX_BACKOFF_MS);
+        await subscription.unsubscribe();
+        await pause(backoffMs);
+      }
+    }
+  })();
+
+  return {
+    async close() {
+      closed = true;
+      cutPauseShort();
+      await current?.unsubscribe();
+      await loop;
+    },
+  };
+}
+
+/** The events of $all that are the platform's: not in system streams, not links, not deleted. */
+function userEvent(resolved: AllStreamResolvedEvent): RecordedEvent[] {
+  const event = resolved.event;
+  if (!event || event.type.startsWith('$') || event.streamId.startsWith('$')) return [];
+  return [toRecordedEvent(event)];
+}
+
+/** Groups what the subscription has already received, up to `max`, without waiting for more. */
+async function* batches<T>(subscription: AsyncIterable<T> & { readonly readableLength: number }, max: number): AsyncGenerator<T[]> {
+  const iterator = subscription[Symbol.asyncIterator]();
+  for (;;) {
+    const first = await iterator.next();
+    if (first.done) return;
+    const batch = [first.value];
+    while (batch.length < max && subscription.readableLength > 0) {
+      const next = await iterator.next();
+      if (next.done) break;
+      batch.push(next.value);
+    }
+    yield batch;
+  }
+}

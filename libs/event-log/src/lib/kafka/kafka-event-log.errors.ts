@@ -1,0 +1,8 @@
+import { EventLogError } from '../port/event-log.errors';
+
+/** Another append is producing some of the same event ids right now; retrying soon will see them as duplicates. */
+export class AppendInProgressError extends EventLogError {
+  constructor(readonly eventIds: readonly string[]) {
+    super('EVENT_LOG.APPEND_IN_PROGRESS', `events ${eventIds.join(', ')} are being appended by another writer; retry shortly`);
+  }
+}

@@ -1,0 +1,186 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Kafka, logLevel } from 'kafkajs';
+import { createPostgresSqlClient, type SqlClient } from '@cdp/sql';
+import { testDatabaseUrl } from '@cdp/sql/testing';
+import { describeEventLogContract } from '../../testing';
+import type { EventCodec } from '../port/event-codec.port';
+import type { EventLog, NewEvent, RecordedEvent } from '../port/event-log.port';
+import { streamId } from '../port/stream-id';
+import type { AcceptedEventIds } from './accepted-event-ids.port';
+import { createKafkaEventLog, type KafkaEventLogOptions } from './kafka-event-log';
+import { AppendInProgressError } from './kafka-event-log.errors';
+import { createPostgresAcceptedEventIds, type PostgresAcceptedEventIdsOptions } from './postgres-accepted-event-ids';
+
+const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+const run = randomUUID().slice(0, 8);
+const topicPrefix = `cdp-test.${run}.`;
+
+/** JSON, except that `data.padding` bytes of filler make a message as large as a test needs. */
+const codec: EventCodec = {
+  encode: ({ type, data }) => {
+    const padding = (data as { padding?: number }).padding ?? 0;
+    return Buffer.from(JSON.stringify({ type, data, filler: 'x'.repeat(padding) }));
+  },
+  decode: (bytes) => {
+    const { type, data } = JSON.parse(bytes.toString()) as { type: string; data: unknown };
+    return { type, data };
+  },
+};
+
+interface TestLog {
+  readonly log: EventLog;
+  readonly acceptedIds: AcceptedEventIds;
+}
+
+const opened: SqlClient[] = [];
+const schemas: string[] = [];
+
+async function openLog(index: PostgresAcceptedEventIdsOptions = {}, options: Partial<KafkaEventLogOptions> = {}): Promise<TestLog> {
+  const sql = createPostgresSqlClient({ connectionString: testDatabaseUrl() });
+  const schema = `kafka_event_log_test_${run}_${schemas.length}`;
+  opened.push(sql);
+  schemas.push(schema);
+  const acceptedIds = await createPostgresAcceptedEventIds(sql, { schema, ...index });
+  const log = await createKafkaEventLog({
+    brokers,
+    clientId: `cdp-test-${run}`,
+    codec,
+    acceptedIds,
+    partitions: 3,
+    topicFor: (category) => `${topicPrefix}${category}`,
+    subscribeTo: [new RegExp(`^${topicPrefix.replace(/\./g, '\\.')}`)],
+    consumerTiming: { sessionTimeout: 6_000, rebalanceTimeout: 3_000, heartbeatInterval: 500, maxWaitTimeInMs: 100 },
+    logLevel: logLevel.ERROR,
+    ...options,
+  });
+  return { log, acceptedIds };
+}
+
+afterAll(async () => {
+  const admin = new Kafka({ clientId: `cdp-test-${run}`, brokers, logLevel: logLevel.ERROR }).admin();
+  await admin.connect();
+  const topics = (await admin.listTopics()).filter((t) => t.startsWith(topicPrefix));
+  await admin.deleteTopics({ topics });
+  await admin.disconnect();
+  for (const [i, sql] of opened.entries()) {
+    await sql.query(`DROP SCHEMA ${schemas[i]} CASCADE`);
+    await sql.close();
+  }
+});
+
+describeEventLogContract('Kafka', async () => (await openLog()).log);
+
+describe('Kafka event log: the accepted-ids index', () => {
+  const event = (n: number, padding = 0): NewEvent => ({ eventId: randomUUID(), type: 'thing_happened', data: { n, padding } });
+  const newStream = () => streamId('indexed', randomUUID());
+  let logs: TestLog;
+  beforeAll(async () => {
+    // The failed send below makes kafkajs log an error, which is expected here.
+    logs = await openLog({ leaseMs: 500 }, { inFlightWaitMs: 200, logLevel: logLevel.NOTHING });
+  });
+  afterAll(() => logs.log.close());
+
+  it('lets a claim hold its ids for its lease, then produces them on the next append', async () => {
+    const { log, acceptedIds } = logs;
+    const stream = newStream();
+    const orphan = event(0);
+    await acceptedIds.claim(randomUUID(), [{ eventId: orphan.eventId, streamId: stream }]);
+
+    await expect(log.append(stream, [orphan])).rejects.toBeInstanceOf(AppendInProgressError);
+    await sleep(600);
+    const taken = await log.append(stream, [orphan, event(1)]);
+
+    expect(taken.events.map((e) => [e.streamPosition, e.duplicate])).toEqual([
+      [0, false],
+      [1, false],
+    ]);
+    expect((await log.readStream(stream)).map((e) => e.eventId)).toEqual(taken.events.map((e) => e.eventId));
+  });
+
+  it('releases the claims of a failed send, so a retry produces the events at the same positions', async () => {
+    const { log } = logs;
+    const stream = newStream();
+    await log.append(stream, [event(0)]);
+    const tooLarge = event(1, 2_000_000);
+
+    await expect(log.append(stream, [tooLarge])).rejects.toThrow();
+    const retried = await log.append(stream, [{ ...tooLarge, data: { n: 1 } }]);
+
+    expect(retried.events[0]).toMatchObject({ streamPosition: 1, duplicate: false });
+    expect((await log.readStream(stream)).map((e) => e.streamPosition)).toEqual([0, 1]);
+  });
+
+  it('forgets ids older than the retention when purged, and keeps numbering their streams', async () => {
+    const { log, acceptedIds } = logs;
+    const stream = newStream();
+    const first = event(0);
+    await log.append(stream, [first]);
+
+    expect(await acceptedIds.purgeOlderThan()).toBe(0);
+    await sleep(10);
+    expect(await acceptedIds.purgeOlderThan(1)).toBeGreaterThanOrEqual(1);
+    const again = await log.append(stream, [first]);
+
+    expect(again.events[0]).toMatchObject({ streamPosition: 1, duplicate: false });
+    expect(await log.readStream(stream)).toHaveLength(1);
+  });
+});
+
+describe('Kafka event log: subscriptions', () => {
+  const event = (n: number): NewEvent => ({ eventId: randomUUID(), type: 'thing_happened', data: { n } });
+  let log: EventLog;
+  const admin = new Kafka({ clientId: `cdp-test-${run}`, brokers, logLevel: logLevel.ERROR }).admin();
+  beforeAll(async () => {
+    ({ log } = await openLog());
+    await admin.connect();
+  });
+  afterAll(async () => {
+    await log.close();
+    await admin.disconnect();
+  });
+
+  /** Subscribes until `count` events of `stream` arrived, then closes. */
+  async function eventsOf(stream: string, count: number, subscriberId: string = randomUUID()) {
+    const seen: RecordedEvent[] = [];
+    let enough: () => void = () => undefined;
+    const arrived = new Promise<void>((resolve) => (enough = resolve));
+    const subscription = await log.subscribe({
+      subscriberId,
+      from: {},
+      onBatch: async ({ events }) => {
+        seen.push(...events.filter((e) => e.streamId === stream));
+        if (seen.length >= count) enough();
+      },
+    });
+    await arrived;
+    await subscription.close();
+    return seen;
+  }
+
+  it('follows every topic it is given, naming each partition with its topic', async () => {
+    const [a, b] = [streamId('shops', randomUUID()), streamId('calls', randomUUID())];
+    await log.appendMany([
+      { streamId: a, events: [event(0)] },
+      { streamId: b, events: [event(1)] },
+    ]);
+
+    const [fromA, fromB] = await Promise.all([eventsOf(a, 1), eventsOf(b, 1)]);
+    expect(fromA[0].partition).toMatch(/^cdp-test\.\w+\.shops\/\d+$/);
+    expect(fromB[0].position).toBe(`${fromB[0].partition}:${fromB[0].offset}`);
+  });
+
+  it('reads from the beginning when restarted with an empty checkpoint, whatever it committed to Kafka', async () => {
+    const stream = streamId('rebuilt', randomUUID());
+    await log.append(stream, [event(0), event(1)]);
+    const subscriberId = `rebuild-${run}`;
+
+    const [first] = await eventsOf(stream, 2, subscriberId);
+    const topic = `${topicPrefix}rebuilt`;
+    const [committed] = await admin.fetchOffsets({ groupId: subscriberId, topics: [topic] });
+    expect(committed.partitions.find((p) => `${topic}/${p.partition}` === first.partition)?.offset).toBe(String(Number(first.offset) + 2));
+    const rebuilt = await eventsOf(stream, 2, subscriberId);
+
+    expect(rebuilt.map((e) => e.streamPosition)).toEqual([0, 1]);
+  });
+});

@@ -1,0 +1,205 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Kafka, logLevel as LogLevel, type KafkaMessage, type TopicMessages } from 'kafkajs';
+import type { EventCodec } from '../port/event-codec.port';
+import { ExpectedVersionUnsupportedError } from '../port/event-log.errors';
+import type { AppendResult, EventLog, NewEvent, StreamWrite, Subscription } from '../port/event-log.port';
+import { parseStreamId } from '../port/stream-id';
+import type { AcceptedEvent, AcceptedEventIds, ClaimedEvent } from './accepted-event-ids.port';
+import { idempotentProducer } from './idempotent-producer';
+import { AppendInProgressError } from './kafka-event-log.errors';
+import { fromKafkaMessage, kafkaPosition, toKafkaMessage } from './kafka-message';
+import { readMessagesAt, type ConsumerTiming } from './kafka-offset-reader';
+import { kafkaSubscription } from './kafka-subscription';
+import { kafkaTopics } from './kafka-topics';
+
+export interface KafkaEventLogOptions {
+  readonly brokers: readonly string[];
+  readonly clientId: string;
+  readonly codec: EventCodec;
+  /** Makes appends idempotent and numbers streams; it stays its owner's to close. */
+  readonly acceptedIds: AcceptedEventIds;
+  /** Partitions of the topics this log creates; default 6. */
+  readonly partitions?: number;
+  /** The topic of a stream category; default `cdp.<category>.v1`. */
+  readonly topicFor?: (category: string) => string;
+  /**
+   * What `subscribe()` follows: stream categories (their topics are created if missing), or
+   * patterns of topic names, matched against the topics that exist when `subscribe()` starts.
+   */
+  readonly subscribeTo?: readonly (string | RegExp)[];
+  /** How long an append waits for ids that another append is producing, in ms; default 5 s. */
+  readonly inFlightWaitMs?: number;
+  readonly consumerTiming?: ConsumerTiming;
+  readonly logLevel?: LogLevel;
+}
+
+const IN_FLIGHT_POLL_MS = 50;
+
+/**
+ * The touchpoint log on Kafka: a topic per stream category, keyed by the id part of the stream id,
+ * so one customer's events stay in order in one partition. Positions and checkpoints name
+ * "<topic>/<partition>" because a subscriber may follow several topics.
+ *
+ * Kafka cannot tell whether it holds an event, or where an event sits in its stream, so the
+ * accepted-ids index does both: an append claims its new ids (and their stream positions, assigned
+ * at claim time) there, produces them, then confirms them with their offsets. Two appends to one
+ * stream that run at the same time may therefore reach Kafka in the other order than their
+ * positions. There is no per-stream concurrency control: an expected version other than 'any' is
+ * refused; decisions use the Postgres or EventStoreDB store.
+ *
+ * readStream serves diagnostics and tests: it finds the stream's offsets in the index, so it sees
+ * the events appended within the index's retention (purgeOlderThan), then reads them from Kafka.
+ */
+export async function createKafkaEventLog(options: KafkaEventLogOptions): Promise<EventLog> {
+  const { codec, acceptedIds } = options;
+  const kafka = new Kafka({ clientId: options.clientId, brokers: [...options.brokers], logLevel: options.logLevel ?? LogLevel.WARN });
+  const admin = kafka.admin();
+  await admin.connect();
+  const topics = kafkaTopics(admin, options.partitions ?? 6);
+  const producer = idempotentProducer(kafka);
+  const topicFor = options.topicFor ?? ((category: string) => `cdp.${category}.v1`);
+  const topicOf = (streamId: string) => topicFor(parseStreamId(streamId).category);
+  const timing = options.consumerTiming ?? {};
+  const subscriptions = new Set<Subscription>();
+
+  async function produce(claimed: readonly ClaimedEvent[], events: ReadonlyMap<string, NewEvent>): Promise<AcceptedEvent[]> {
+    const routed = await Promise.all(
+      claimed.map(async (event) => {
+        const topic = topicOf(event.streamId);
+        const partition = await topics.partitionFor(topic, parseStreamId(event.streamId).id);
+        return { event, topic, partition, message: toKafkaMessage(codec, events.get(event.eventId)!, event, partition) };
+      }),
+    );
+    const byTopic = new Map<string, TopicMessages>();
+    for (const { topic, message } of routed) {
+      const entry = byTopic.get(topic) ?? { topic, messages: [] };
+      entry.messages.push(message);
+      byTopic.set(topic, entry);
+    }
+    const written = await producer.send([...byTopic.values()]);
+
+    // A partition's messages are one record batch, in the order sent, from its base offset on.
+    const next = new Map(written.map((w) => [`${w.topicName}/${w.partition}`, BigInt(w.baseOffset!)]));
+    return routed.map(({ event, topic, partition }) => {
+      const offset = next.get(`${topic}/${partition}`)!;
+      next.set(`${topic}/${partition}`, offset + 1n);
+      return { ...event, partition, offset: String(offset) };
+    });
+  }
+
+  async function produceClaimed(claimId: string, claimed: readonly ClaimedEvent[], events: ReadonlyMap<string, NewEvent>) {
+    let accepted: AcceptedEvent[];
+    try {
+      accepted = await produce(claimed, events);
+    } catch (error) {
+      // If the release fails too, the claims simply run out with their lease.
+      await acceptedIds.release(claimId, claimed).catch(() => undefined);
+      throw error;
+    }
+    await acceptedIds.confirm(claimId, accepted);
+    return accepted;
+  }
+
+  async function appendWrites(writes: readonly StreamWrite[]): Promise<AppendResult[]> {
+    const events = new Map<string, NewEvent>();
+    const requests: { eventId: string; streamId: string }[] = [];
+    for (const { streamId, events: written } of writes) {
+      for (const event of written) {
+        if (events.has(event.eventId)) continue;
+        events.set(event.eventId, event);
+        requests.push({ eventId: event.eventId, streamId });
+      }
+    }
+    for (const topic of new Set(requests.map((r) => topicOf(r.streamId)))) await topics.ensure(topic);
+
+    const claimId = randomUUID();
+    const placed = new Map<string, AcceptedEvent>();
+    const producedNow = new Set<string>();
+    let pending = requests;
+    for (let polls = 0; pending.length > 0; polls++) {
+      const { claimed, accepted, inFlight } = await acceptedIds.claim(claimId, pending);
+      for (const event of accepted) placed.set(event.eventId, event);
+      if (claimed.length > 0) {
+        for (const event of await produceClaimed(claimId, claimed, events)) {
+          placed.set(event.eventId, event);
+          producedNow.add(event.eventId);
+        }
+      }
+      if (inFlight.length > 0) {
+        if (polls * IN_FLIGHT_POLL_MS >= (options.inFlightWaitMs ?? 5_000)) throw new AppendInProgressError(inFlight);
+        await sleep(IN_FLIGHT_POLL_MS);
+      }
+      pending = pending.filter((r) => inFlight.includes(r.eventId));
+    }
+
+    const reported = new Set<string>();
+    return writes.map(({ streamId, events: written }) => ({
+      streamId,
+      events: written.map((event) => {
+        const at = placed.get(event.eventId)!;
+        const duplicate = !producedNow.has(event.eventId) || reported.has(event.eventId);
+        reported.add(event.eventId);
+        return {
+          eventId: event.eventId,
+          streamPosition: at.streamPosition,
+          position: kafkaPosition(topicOf(at.streamId), at.partition, at.offset),
+          duplicate,
+        };
+      }),
+    }));
+  }
+
+  return {
+    capabilities: { expectedVersion: false },
+
+    async append(streamId, events, { expectedVersion = 'any' } = {}) {
+      if (expectedVersion !== 'any') throw new ExpectedVersionUnsupportedError('Kafka');
+      const [result] = await appendWrites([{ streamId, events }]);
+      return result;
+    },
+
+    appendMany: appendWrites,
+
+    async readStream(streamId, { fromPosition = 0, maxCount = 10_000 } = {}) {
+      const accepted = await acceptedIds.acceptedInStream(streamId, { fromPosition, maxCount });
+      const topic = topicOf(streamId);
+      const messages = new Map<number, Map<string, KafkaMessage>>();
+      for (const partition of new Set(accepted.map((a) => a.partition))) {
+        const offsets = accepted.filter((a) => a.partition === partition).map((a) => a.offset);
+        messages.set(partition, await readMessagesAt(kafka, timing, topic, partition, offsets));
+      }
+      return accepted.map((a) => {
+        const message = messages.get(a.partition)?.get(a.offset);
+        if (!message) throw new Error(`event ${a.eventId} is not at ${kafkaPosition(topic, a.partition, a.offset)} any more`);
+        return fromKafkaMessage(codec, topic, a.partition, message);
+      });
+    },
+
+    async subscribe(subscription) {
+      const followed = options.subscribeTo ?? [];
+      if (followed.length === 0) throw new Error('the Kafka event log follows nothing: set subscribeTo to the stream categories to follow');
+      const topicsToFollow = followed.map((f) => (typeof f === 'string' ? topicFor(f) : f));
+      for (const topic of topicsToFollow) if (typeof topic === 'string') await topics.ensure(topic);
+      const toEvent = fromKafkaMessage.bind(null, codec);
+      const following = await kafkaSubscription(kafka, timing, topicsToFollow, toEvent, subscription);
+      subscriptions.add(following);
+      return {
+        async close() {
+          subscriptions.delete(following);
+          await following.close();
+        },
+      };
+    },
+
+    async ping() {
+      await Promise.all([admin.describeCluster(), acceptedIds.ping()]);
+    },
+
+    async close() {
+      await Promise.all([...subscriptions].map((s) => s.close()));
+      await producer.close();
+      await admin.disconnect();
+    },
+  };
+}

@@ -1,0 +1,91 @@
+import type { Kafka, KafkaMessage } from 'kafkajs';
+import type { RecordedEvent, SubscribeOptions, Subscription } from '../port/event-log.port';
+import { partitionKey } from './kafka-message';
+import type { ConsumerTiming } from './kafka-offset-reader';
+
+const MAX_BACKOFF_MS = 5_000;
+
+/**
+ * Follows topics as the consumer group `subscriberId`. The caller's checkpoint is the truth: on
+ * every assignment each partition is moved to just after the newest offset this subscription
+ * knows was processed (from `from`, then its own batches), or to its beginning. Offsets are also
+ * committed to Kafka after each batch, which is what lag monitoring reads.
+ *
+ * When `onBatch` fails, its partition is paused for a growing while and then read again from the
+ * batch's first event; other partitions go on.
+ */
+export async function kafkaSubscription(
+  kafka: Kafka,
+  timing: ConsumerTiming,
+  topics: readonly (string | RegExp)[],
+  toEvent: (topic: string, partition: number, message: KafkaMessage) => RecordedEvent,
+  options: SubscribeOptions,
+): Promise<Subscription> {
+  const maxBatchSize = options.maxBatchSize ?? 500;
+  const processed = new Map(Object.entries(options.from));
+  const backoffMs = new Map<string, number>();
+  const resumeTimers = new Set<NodeJS.Timeout>();
+  let closed = false;
+  const consumer = kafka.consumer({ ...timing, groupId: options.subscriberId, readUncommitted: false, allowAutoTopicCreation: false });
+
+  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+    for (const [topic, partitions] of Object.entries(payload.memberAssignment)) {
+      for (const partition of partitions) {
+        const last = processed.get(partitionKey(topic, partition));
+        // Offset 0 stands for the beginning: kafkajs moves an offset below the log start to the earliest.
+        consumer.seek({ topic, partition, offset: last === undefined ? '0' : String(BigInt(last) + 1n) });
+      }
+    }
+  });
+  consumer.on(consumer.events.CRASH, ({ payload }) => options.onError?.(payload.error));
+
+  await consumer.connect();
+  await consumer.subscribe({ topics: [...topics], fromBeginning: true });
+  await consumer.run({
+    autoCommit: false,
+    eachBatchAutoResolve: false,
+    eachBatch: async ({ batch, resolveOffset, commitOffsetsIfNecessary, heartbeat, pause, isRunning, isStale }) => {
+      const { topic, partition } = batch;
+      const key = partitionKey(topic, partition);
+      const last = processed.get(key);
+      const fresh = batch.messages.filter((m) => last === undefined || BigInt(m.offset) > BigInt(last));
+      for (let start = 0; start < fresh.length; start += maxBatchSize) {
+        if (closed || !isRunning() || isStale()) return;
+        const messages = fresh.slice(start, start + maxBatchSize);
+        const lastOffset = messages[messages.length - 1].offset;
+        try {
+          const events = messages.map((m) => toEvent(topic, partition, m));
+          await options.onBatch({ partition: key, events, checkpoint: { [key]: lastOffset } });
+        } catch (error) {
+          options.onError?.(error);
+          const wait = Math.min(Math.max((backoffMs.get(key) ?? 0) * 2, 100), MAX_BACKOFF_MS);
+          backoffMs.set(key, wait);
+          consumer.seek({ topic, partition, offset: messages[0].offset });
+          const resume = pause();
+          const timer = setTimeout(() => {
+            resumeTimers.delete(timer);
+            resume();
+          }, wait);
+          resumeTimers.add(timer);
+          return;
+        }
+        processed.set(key, lastOffset);
+        backoffMs.delete(key);
+        // With offsets given, this commits them now (consumer.commitOffsets would skip it while closing).
+        await commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset: String(BigInt(lastOffset) + 1n) }] }] }).catch(
+          (error: unknown) => options.onError?.(error),
+        );
+        await heartbeat();
+      }
+      resolveOffset(batch.lastOffset());
+    },
+  });
+
+  return {
+    async close() {
+      closed = true;
+      for (const timer of resumeTimers) clearTimeout(timer);
+      await consumer.disconnect();
+    },
+  };
+}

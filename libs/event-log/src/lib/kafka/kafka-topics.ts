@@ -1,0 +1,53 @@
+import { Partitioners, type Admin, type PartitionMetadata } from 'kafkajs';
+
+export interface KafkaTopics {
+  /** Creates the topic if it is missing; remembered for the life of the process. */
+  ensure(topic: string): Promise<void>;
+  /** The partition a key goes to, as Kafka's Java client would choose it (murmur2). */
+  partitionFor(topic: string, key: string): Promise<number>;
+}
+
+/**
+ * The log's topics. They keep messages forever (the log is the source of truth that read models
+ * are rebuilt from), and their timestamps are the broker's append times.
+ */
+export function kafkaTopics(admin: Admin, partitions: number): KafkaTopics {
+  const known = new Map<string, Promise<PartitionMetadata[]>>();
+  const choosePartition = Partitioners.DefaultPartitioner();
+
+  const metadataOf = (topic: string) => {
+    let metadata = known.get(topic);
+    if (!metadata) {
+      metadata = create(topic);
+      known.set(topic, metadata);
+      metadata.catch(() => known.delete(topic));
+    }
+    return metadata;
+  };
+
+  async function create(topic: string): Promise<PartitionMetadata[]> {
+    await admin.createTopics({
+      topics: [
+        {
+          topic,
+          numPartitions: partitions,
+          configEntries: [
+            { name: 'retention.ms', value: '-1' },
+            { name: 'message.timestamp.type', value: 'LogAppendTime' },
+          ],
+        },
+      ],
+    });
+    const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+    return topics[0].partitions;
+  }
+
+  return {
+    async ensure(topic) {
+      await metadataOf(topic);
+    },
+    async partitionFor(topic, key) {
+      return choosePartition({ topic, partitionMetadata: await metadataOf(topic), message: { key, value: null } });
+    },
+  };
+}

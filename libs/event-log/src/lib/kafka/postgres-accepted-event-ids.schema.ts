@@ -1,0 +1,32 @@
+import { quoteIdentifier, type SqlClient } from '@cdp/sql';
+
+/**
+ * The accepted-ids index. A row is pending while `confirmed_at` is null: its claim holds it until
+ * `claimed_at` plus the lease. `stream_versions` keeps each stream's last claimed position and is
+ * never purged, so positions go on after old ids are forgotten.
+ */
+export async function migratePostgresAcceptedEventIds(sql: SqlClient, schema: string): Promise<void> {
+  const s = quoteIdentifier(schema);
+  await sql.transaction(async (tx) => {
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtext('cdp-accepted-event-ids-migration'))`);
+    await tx.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);
+    await tx.query(`
+      CREATE TABLE IF NOT EXISTS ${s}.accepted_event_ids (
+        event_id text PRIMARY KEY,
+        stream_id text NOT NULL,
+        stream_position integer NOT NULL,
+        claim_id uuid NOT NULL,
+        claimed_at timestamptz NOT NULL DEFAULT now(),
+        kafka_partition integer,
+        kafka_offset bigint,
+        confirmed_at timestamptz,
+        UNIQUE (stream_id, stream_position)
+      )`);
+    await tx.query(`CREATE INDEX IF NOT EXISTS accepted_event_ids_by_age ON ${s}.accepted_event_ids (claimed_at)`);
+    await tx.query(`
+      CREATE TABLE IF NOT EXISTS ${s}.stream_versions (
+        stream_id text PRIMARY KEY,
+        version integer NOT NULL
+      )`);
+  });
+}
