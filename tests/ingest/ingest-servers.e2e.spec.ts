@@ -66,7 +66,7 @@ describe('the Kafka wire format is standard', () => {
     };
     const accepted = await platform.post('/v1/touchpoints', posted);
     expect(accepted.status).toBe(202);
-    const [partition, offset] = accepted.body.touchpoints[0].position.split(':');
+    const [, partition, offset] = /\/(\d+):(\d+)$/.exec(accepted.body.touchpoints[0].position)!;
 
     const message = execFileSync('kcat', ['-C', '-b', brokers[0], '-t', TOUCHPOINT_TOPIC, '-p', partition, '-o', offset, '-c', '1', '-e', '-q', '-f', '%s']);
     const schemaId = message.readInt32BE(1);

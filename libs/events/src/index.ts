@@ -8,3 +8,4 @@ export * from './lib/touchpoint/touchpoint';
 export * from './lib/touchpoint/field-error';
 export * from './lib/touchpoint/read-touchpoint';
 export * from './lib/touchpoint/touchpoint-examples';
+export * from './lib/streams/stream-id';

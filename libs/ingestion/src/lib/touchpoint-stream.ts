@@ -1,4 +1,4 @@
-import { streamId } from '@cdp/event-log';
+import { streamId } from '@cdp/events';
 
 /** The log stream of a customer key ("email:a@b.co"): one customer's touchpoints, in order. */
 export function touchpointStreamId(customerKey: string): string {

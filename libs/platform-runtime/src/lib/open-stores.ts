@@ -1,5 +1,7 @@
 import { join } from 'node:path';
-import { createKafkaEventLog, createPostgresAcceptedEventIds, createPostgresEventLog, type EventLog } from '@cdp/event-log';
+import type { EventLog } from '@cdp/event-log';
+import { createKafkaEventLog, createPostgresAcceptedEventIds } from '@cdp/event-log-kafka';
+import { createPostgresEventLog } from '@cdp/event-log-postgres';
 import { loadSchemaCatalog, touchpointCodec, type SchemaCatalog } from '@cdp/events';
 import { createPgliteSqlClient, createPostgresSqlClient, type SqlClient } from '@cdp/sql';
 import type { Settings } from './settings';
@@ -22,14 +24,21 @@ export async function openStores(settings: Settings): Promise<Stores> {
     return { catalog, touchpointLog, sql, close: closeAll(touchpointLog, sql) };
   }
   const sql = createPostgresSqlClient({ connectionString: settings.databaseUrl });
+  const acceptedIds = await createPostgresAcceptedEventIds(sql);
   const touchpointLog = await createKafkaEventLog({
     brokers: [...settings.kafkaBrokers],
     clientId: 'cdp',
     codec: touchpointCodec(catalog),
-    acceptedIds: await createPostgresAcceptedEventIds(sql),
+    acceptedIds,
+    subscribeTo: ['touchpoints'],
   });
-  return { catalog, touchpointLog, sql, close: closeAll(touchpointLog, sql) };
+  // The index of accepted ids keeps a bounded window (7 days): re-sending an id older than that appends it again.
+  const purge = setInterval(() => void acceptedIds.purgeOlderThan().catch(() => undefined), PURGE_EVERY_MS).unref();
+  const close = closeAll(touchpointLog, sql);
+  return { catalog, touchpointLog, sql, close: () => (clearInterval(purge), close()) };
 }
+
+const PURGE_EVERY_MS = 60 * 60 * 1000;
 
 function closeAll(log: EventLog, sql: SqlClient) {
   return async () => {

@@ -1,4 +1,4 @@
-import type { RecordedEvent, SubscribeOptions, Subscription } from '../port/event-log.port';
+import type { RecordedEvent, SubscribeOptions, Subscription } from '@cdp/event-log';
 
 export interface PollingSource {
   readonly partition: string;

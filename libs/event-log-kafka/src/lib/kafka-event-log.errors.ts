@@ -1,4 +1,4 @@
-import { EventLogError } from '../port/event-log.errors';
+import { EventLogError } from '@cdp/event-log';
 
 /** Another append is producing some of the same event ids right now; retrying soon will see them as duplicates. */
 export class AppendInProgressError extends EventLogError {

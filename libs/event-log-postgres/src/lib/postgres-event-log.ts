@@ -1,6 +1,6 @@
 import { quoteIdentifier, type SqlClient, type SqlExecutor } from '@cdp/sql';
-import { ExpectedVersionConflictError } from '../port/event-log.errors';
-import type { AppendResult, EventLog, ExpectedVersion, RecordedEvent, StreamWrite, Subscription } from '../port/event-log.port';
+import { ExpectedVersionConflictError } from '@cdp/event-log';
+import type { AppendResult, EventLog, ExpectedVersion, RecordedEvent, StreamWrite, Subscription } from '@cdp/event-log';
 import { pollingSubscription } from './polling-subscription';
 import { migratePostgresEventLog } from './postgres-event-log.schema';
 

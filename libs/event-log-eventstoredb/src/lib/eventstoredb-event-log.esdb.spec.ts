@@ -1,5 +1,5 @@
 import { EventStoreDBClient } from '@eventstore/db-client';
-import { describeEventLogContract } from '../../testing';
+import { describeEventLogContract } from '@cdp/event-log/testing';
 import { createEventStoreDbEventLog } from './eventstoredb-event-log';
 
 // Not part of the default jest run (no EventStoreDB server there). Run it with:

@@ -7,8 +7,8 @@ import {
   type EventStoreDBClient,
   type RecordedEvent as EsdbRecordedEvent,
 } from '@eventstore/db-client';
-import { ExpectedVersionConflictError } from '../port/event-log.errors';
-import type { AppendedEvent, AppendResult, EventLog, ExpectedVersion, NewEvent, RecordedEvent, Subscription } from '../port/event-log.port';
+import { ExpectedVersionConflictError } from '@cdp/event-log';
+import type { AppendedEvent, AppendResult, EventLog, ExpectedVersion, NewEvent, RecordedEvent, Subscription } from '@cdp/event-log';
 import { appendIdOf, toEventData, toRecordedEvent } from './eventstoredb-event';
 import { eventStoreDbSubscription } from './eventstoredb-subscription';
 

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel as LogLevel, type KafkaMessage, type TopicMessages } from 'kafkajs';
-import type { EventCodec } from '../port/event-codec.port';
-import { ExpectedVersionUnsupportedError } from '../port/event-log.errors';
-import type { AppendResult, EventLog, NewEvent, StreamWrite, Subscription } from '../port/event-log.port';
-import { parseStreamId } from '../port/stream-id';
+import type { EventCodec } from '@cdp/event-log';
+import { ExpectedVersionUnsupportedError } from '@cdp/event-log';
+import type { AppendResult, EventLog, NewEvent, StreamWrite, Subscription } from '@cdp/event-log';
+import { parseStreamId } from '@cdp/events';
 import type { AcceptedEvent, AcceptedEventIds, ClaimedEvent } from './accepted-event-ids.port';
 import { idempotentProducer } from './idempotent-producer';
 import { AppendInProgressError } from './kafka-event-log.errors';

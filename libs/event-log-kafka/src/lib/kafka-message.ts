@@ -1,7 +1,7 @@
 import type { IHeaders, KafkaMessage, Message } from 'kafkajs';
-import type { EventCodec } from '../port/event-codec.port';
-import type { NewEvent, RecordedEvent } from '../port/event-log.port';
-import { parseStreamId } from '../port/stream-id';
+import type { EventCodec } from '@cdp/event-log';
+import type { NewEvent, RecordedEvent } from '@cdp/event-log';
+import { parseStreamId } from '@cdp/events';
 import type { ClaimedEvent } from './accepted-event-ids.port';
 
 /**

@@ -1,5 +1,5 @@
 import type { Kafka, KafkaMessage } from 'kafkajs';
-import type { RecordedEvent, SubscribeOptions, Subscription } from '../port/event-log.port';
+import type { RecordedEvent, SubscribeOptions, Subscription } from '@cdp/event-log';
 import { partitionKey } from './kafka-message';
 import type { ConsumerTiming } from './kafka-offset-reader';
 

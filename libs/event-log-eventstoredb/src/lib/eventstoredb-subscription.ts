@@ -1,5 +1,5 @@
 import { excludeSystemEvents, START, type AllStreamResolvedEvent, type AllStreamSubscription, type EventStoreDBClient } from '@eventstore/db-client';
-import type { RecordedEvent, SubscribeOptions, Subscription } from '../port/event-log.port';
+import type { RecordedEvent, SubscribeOptions, Subscription } from '@cdp/event-log';
 import { isAfter, parseOffset, PARTITION, toRecordedEvent } from './eventstoredb-event';
 
 const MAX_BACKOFF_MS = 5_000;

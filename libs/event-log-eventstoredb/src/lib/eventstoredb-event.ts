@@ -5,7 +5,7 @@ import {
   type Position,
   type RecordedEvent as EsdbRecordedEvent,
 } from '@eventstore/db-client';
-import type { NewEvent, RecordedEvent } from '../port/event-log.port';
+import type { NewEvent, RecordedEvent } from '@cdp/event-log';
 
 /** EventStoreDB has one ordered log, $all. */
 export const PARTITION = 'all';

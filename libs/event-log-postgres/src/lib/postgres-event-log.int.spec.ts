@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createPostgresSqlClient } from '@cdp/sql';
 import { testDatabaseUrl } from '@cdp/sql/testing';
-import { describeEventLogContract } from '../../testing';
+import { describeEventLogContract } from '@cdp/event-log/testing';
 import { createPostgresEventLog } from './postgres-event-log';
 
 describeEventLogContract('Postgres server', async () => {

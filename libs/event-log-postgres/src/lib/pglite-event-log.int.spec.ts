@@ -1,5 +1,5 @@
 import { createPgliteSqlClient } from '@cdp/sql';
-import { describeEventLogContract } from '../../testing';
+import { describeEventLogContract } from '@cdp/event-log/testing';
 import { createPostgresEventLog } from './postgres-event-log';
 
 describeEventLogContract('PGlite (embedded)', async () => {

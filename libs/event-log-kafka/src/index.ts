@@ -1,0 +1,4 @@
+export * from './lib/accepted-event-ids.port';
+export * from './lib/postgres-accepted-event-ids';
+export * from './lib/kafka-event-log';
+export * from './lib/kafka-event-log.errors';

@@ -1,0 +1,1 @@
+export * from './lib/postgres-event-log';
