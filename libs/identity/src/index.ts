@@ -1,3 +1,12 @@
 export * from './lib/identifiers/identifier-types';
 export * from './lib/identifiers/placeholder';
 export * from './lib/identifiers/normalize-identifiers';
+export * from './lib/resolution/customer-id';
+export * from './lib/resolution/identifier-key';
+export * from './lib/resolution/identity-policy';
+export * from './lib/resolution/identity.errors';
+export * from './lib/resolution/identity.commands';
+export * from './lib/resolution/identity.events';
+export * from './lib/resolution/identity-graph';
+export { decide as decideIdentity, evolve as evolveIdentity, initialState as initialIdentityState, identityDecider } from './lib/resolution/identity.decider';
+export * from './lib/resolution/resolve-all';
