@@ -12,13 +12,14 @@ const shared = {
 
 module.exports = {
   reporters: ['default', '<rootDir>/tools/jest-summary-reporter.js'],
+  // Integration specs start real processes and consumer groups; jest reads the timeout only here.
+  testTimeout: 60_000,
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,tools}/**/*.unit.spec.ts'] },
     {
       ...shared,
       displayName: 'integration',
       testMatch: ['<rootDir>/{apps,libs,tests}/**/*.{int,e2e}.spec.ts'],
-      testTimeout: 60_000,
     },
   ],
 };

@@ -1,0 +1,36 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { touchpointExamples } from '@cdp/events';
+import { startPlatformProcess } from '../support/platform-process';
+
+const post = (url: string, body: unknown) =>
+  fetch(`${url}/v1/touchpoints`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then(
+    async (r) => ({ status: r.status, body: await r.json() }),
+  );
+
+describe('embedded mode keeps what it accepted', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'cdp-durability-'));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('still holds every touchpoint answered 202 after kill -9, and refuses a second process on the same data', async () => {
+    const env = { CDP_MODE: 'embedded', CDP_DATA_DIR: dataDir };
+    const first = await startPlatformProcess(env, 38_111);
+    const batch = Array.from({ length: 200 }, (_, i) => ({ ...touchpointExamples.visit, eventId: randomUUID(), identifiers: { deviceId: `dev-${i}` } }));
+    const accepted = await post(first.url, { touchpoints: batch });
+    expect(accepted.status).toBe(202);
+
+    await expect(startPlatformProcess(env, 38_112)).rejects.toThrow(/is in use by the platform process/);
+    await first.kill9();
+
+    const second = await startPlatformProcess(env, 38_113);
+    try {
+      const resent = await post(second.url, { touchpoints: batch });
+      expect(resent.status).toBe(202);
+      expect(resent.body.touchpoints).toEqual(accepted.body.touchpoints.map((t: object) => ({ ...t, duplicate: true })));
+    } finally {
+      await second.stop();
+    }
+  });
+});

@@ -1,0 +1,47 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '../..');
+
+export interface PlatformProcess {
+  readonly url: string;
+  readonly child: ChildProcess;
+  /** Kills it the hard way, as a crash would. */
+  kill9(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Runs `npm start`'s entry point as a real child process and waits until it listens. */
+export function startPlatformProcess(env: Record<string, string>, port: number): Promise<PlatformProcess> {
+  const child = spawn(process.execPath, ['-r', './tools/register.js', 'apps/platform/src/main.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the platform did not start in time:\n${output}`)), 60_000);
+    const read = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('listening on')) {
+        clearTimeout(timer);
+        resolve({
+          url: `http://127.0.0.1:${port}`,
+          child,
+          kill9: async () => {
+            child.kill('SIGKILL');
+            await exited;
+          },
+          stop: async () => {
+            child.kill('SIGTERM');
+            await exited;
+          },
+        });
+      }
+    };
+    child.stdout!.on('data', read);
+    child.stderr!.on('data', read);
+    child.once('exit', (code) => reject(new Error(`the platform exited with ${code}:\n${output}`)));
+  });
+}
