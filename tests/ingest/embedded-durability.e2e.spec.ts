@@ -7,7 +7,7 @@ import { startPlatformProcess } from '../support/platform-process';
 
 const post = (url: string, body: unknown) =>
   fetch(`${url}/v1/touchpoints`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then(
-    async (r) => ({ status: r.status, body: await r.json() }),
+    async (r) => ({ status: r.status, body: (await r.json()) as { touchpoints: object[] } }),
   );
 
 describe('embedded mode keeps what it accepted', () => {
@@ -28,7 +28,7 @@ describe('embedded mode keeps what it accepted', () => {
     try {
       const resent = await post(second.url, { touchpoints: batch });
       expect(resent.status).toBe(202);
-      expect(resent.body.touchpoints).toEqual(accepted.body.touchpoints.map((t: object) => ({ ...t, duplicate: true })));
+      expect(resent.body.touchpoints).toEqual(accepted.body.touchpoints.map((t) => ({ ...t, duplicate: true })));
     } finally {
       await second.stop();
     }
