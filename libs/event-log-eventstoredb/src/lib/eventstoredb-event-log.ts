@@ -115,6 +115,11 @@ export function createEventStoreDbEventLog(client: EventStoreDBClient): EventLog
       };
     },
 
+    /** $all cannot be counted cheaply on EventStoreDB. */
+    async pendingAfter() {
+      return null;
+    },
+
     async ping() {
       await read('cdp_health-ping', 0n, 1);
     },

@@ -192,6 +192,21 @@ export async function createKafkaEventLog(options: KafkaEventLogOptions): Promis
       };
     },
 
+    async pendingAfter(checkpoint) {
+      const patterns = (options.subscribeTo ?? []).filter((f): f is RegExp => typeof f !== 'string');
+      const named = (options.subscribeTo ?? []).filter((f): f is string => typeof f === 'string').map(topicFor);
+      const matching = patterns.length > 0 ? (await admin.listTopics()).filter((t) => patterns.some((p) => p.test(t))) : [];
+      const followed = [...new Set([...named, ...matching])];
+      let pending = 0;
+      for (const topic of followed) {
+        for (const { partition, high } of await admin.fetchTopicOffsets(topic)) {
+          const done = checkpoint[`${topic}/${partition}`];
+          pending += Number(high) - (done === undefined ? 0 : Number(done) + 1);
+        }
+      }
+      return pending;
+    },
+
     async ping() {
       await Promise.all([admin.describeCluster(), acceptedIds.ping()]);
     },

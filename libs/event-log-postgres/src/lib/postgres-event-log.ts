@@ -156,6 +156,15 @@ export async function createPostgresEventLog(sql: SqlClient, options: PostgresEv
       };
     },
 
+    async pendingAfter(checkpoint) {
+      const [transaction, position] = (checkpoint[PARTITION] ?? START).split(':');
+      const { rows } = await sql.query<{ pending: string }>(
+        `SELECT count(*) AS pending FROM ${s}.events WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)`,
+        [transaction, position],
+      );
+      return Number(rows[0].pending);
+    },
+
     async ping() {
       await sql.query('SELECT 1');
     },

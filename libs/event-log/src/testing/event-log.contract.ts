@@ -187,6 +187,20 @@ export function describeEventLogContract(adapter: string, openLog: () => Promise
         expect(seen.map((e) => (e.data as { n: number }).n)).toEqual([3, 4]);
       });
 
+      it('counts what a subscriber at a checkpoint has yet to process', async () => {
+        const stream = newStream();
+        await log.append(stream, [event(0)]);
+        const first = collect(log, {}, (seen) => seen.some((e) => e.streamId === stream));
+        await first.done;
+        const checkpoint = first.checkpoint();
+        const before = await log.pendingAfter(checkpoint);
+        if (before === null) return;
+
+        await log.append(newStream(), [event(1), event(2)]);
+        expect((await log.pendingAfter(checkpoint))! - before).toBe(2);
+        expect(await log.pendingAfter({})).toBeGreaterThanOrEqual(3);
+      });
+
       it('delivers a batch again when the subscriber fails on it', async () => {
         const stream = newStream();
         await log.append(stream, [event(0)]);

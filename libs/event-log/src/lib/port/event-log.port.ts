@@ -103,6 +103,12 @@ export interface EventLog {
 
   subscribe(options: SubscribeOptions): Promise<Subscription>;
 
+  /**
+   * How many events a subscriber at this checkpoint has yet to process (its lag), or null where
+   * the log cannot count them cheaply.
+   */
+  pendingAfter(checkpoint: Checkpoint): Promise<number | null>;
+
   /** Resolves when the log answers; rejects with the reason when it does not (for health checks). */
   ping(): Promise<void>;
 

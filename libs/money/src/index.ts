@@ -1,0 +1,3 @@
+export * from './lib/decimal';
+export * from './lib/money-by-currency';
+export * from './lib/money.errors';

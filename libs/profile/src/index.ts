@@ -1,0 +1,6 @@
+export * from './lib/profile/customer-profile';
+export * from './lib/profile/profile.events';
+export * from './lib/profile/profile.errors';
+export * from './lib/profile/profile.projection';
+export * from './lib/profile/merge-profiles';
+export * from './lib/profile/touchpoint-channel';

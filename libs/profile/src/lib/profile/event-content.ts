@@ -1,0 +1,142 @@
+import type { ConsentStatus, KnownTouchpoint, KnownTouchpointType, Touchpoint } from '@cdp/events';
+import { identifierTypeOf, type IdentifierKey } from '@cdp/identity';
+import { addMoney, isAmount, isCurrencyCode } from '@cdp/money';
+import { emptyContent, emptyIdentifiers, type ConsentEntry, type ProfileContent, type Provenance } from './customer-profile';
+import { InvalidProfileEventError } from './profile.errors';
+import { complaintSummary, orderSummary, single } from './profile-content';
+import { utcInstant } from './instants';
+
+/*
+ * What one event tells about its customer, as a profile content of its own; `evolveProfile` joins
+ * it into the profile (`joinContent`).
+ */
+
+/** A customer was founded by its earliest touchpoint: it was seen then. */
+export function contentOfCustomerCreated(firstSeenAt: string, eventId: string): ProfileContent {
+  const at = instant(firstSeenAt, eventId, 'firstSeenAt');
+  return { ...emptyContent(), firstSeenAt: at, lastSeenAt: at };
+}
+
+/** An identifier "type:value" linked to the customer. */
+export function contentOfIdentifier(identifier: IdentifierKey, eventId: string): ProfileContent {
+  const type = identifierTypeOf(identifier);
+  if (type === identifier || type === '') throw new InvalidProfileEventError(eventId, `identifier ${JSON.stringify(identifier)} is not "type:value"`);
+  return { ...emptyContent(), identifiers: { ...emptyIdentifiers(), ...single(type, [identifier.slice(type.length + 1)]) } };
+}
+
+/**
+ * A touchpoint: it counts in activity (by type, and by channel when it has one), in first and last
+ * seen, and gives its envelope's traits and consent. The payloads of the types shipped with the
+ * platform add more: a purchase or a refund its amount, a call its complaint or resolution, a
+ * profile_update its preferences, important dates and consent. Types registered later count in
+ * activity only; their payload is not read.
+ */
+export function contentOfTouchpoint(touchpoint: Touchpoint, channel: string | null): ProfileContent {
+  const { eventId } = touchpoint;
+  const at = instant(touchpoint.occurredAt, eventId, 'occurredAt');
+  const from: Provenance = { occurredAt: at, eventId, source: touchpoint.source };
+  const counted = { count: 1, lastAt: at };
+  const base: ProfileContent = {
+    ...emptyContent(),
+    traits: Object.fromEntries(entriesOf(touchpoint.traits, eventId, 'traits').map(([name, value]) => [name, { value: text(value, eventId, `traits.${name}`), ...from }])),
+    consent: consentOf(from, [[touchpoint.consent, 'consent']]),
+    firstSeenAt: at,
+    lastSeenAt: at,
+    activity: { byType: single(touchpoint.type, counted), byChannel: channel === null ? {} : single(channel, counted) },
+    touchpoints: 1,
+  };
+
+  const known = asKnown(touchpoint);
+  if (known === null) return base;
+  switch (known.type) {
+    case 'purchase': {
+      const { currency, amount } = moneyOf(known.payload, eventId);
+      const sums = { count: 1, countByCurrency: single(currency, 1), grossSpend: addMoney({}, currency, amount), refunded: {}, lastPurchaseAt: at };
+      return { ...base, orders: orderSummary(sums) };
+    }
+    case 'refund': {
+      const { currency, amount } = moneyOf(known.payload, eventId);
+      return { ...base, orders: orderSummary({ ...base.orders, refunded: addMoney({}, currency, amount) }) };
+    }
+    case 'call': {
+      // Outcomes are free text ("resolved, unresolved, complaint, sale, ..."): compared without case or surrounding spaces.
+      const outcome = typeof known.payload.outcome === 'string' ? known.payload.outcome.trim().toLowerCase() : '';
+      if (outcome === 'complaint') return { ...base, complaints: complaintSummary(null, [at]) };
+      if (outcome === 'resolved') return { ...base, complaints: complaintSummary(at, []) };
+      return base;
+    }
+    case 'profile_update': {
+      const { preferences, importantDates, consent } = known.payload;
+      return {
+        ...base,
+        preferences: Object.fromEntries(entriesOf(preferences, eventId, 'payload.preferences').map(([key, value]) => [key, { value: text(value, eventId, `payload.preferences.${key}`), ...from }])),
+        importantDates: Object.fromEntries(entriesOf(importantDates, eventId, 'payload.importantDates').map(([name, date]) => [name, { date: calendarDate(date, eventId, `payload.importantDates.${name}`), ...from }])),
+        consent: consentOf(from, [
+          [touchpoint.consent, 'consent'],
+          [consent, 'payload.consent'],
+        ]),
+      };
+    }
+    case 'social_mention':
+    case 'visit':
+      return base;
+    default: {
+      const unknown: never = known;
+      return unknown;
+    }
+  }
+}
+
+const KNOWN_TYPES: Readonly<Record<KnownTouchpointType, true>> = { call: true, profile_update: true, purchase: true, refund: true, social_mention: true, visit: true };
+
+/** The touchpoint as one of the types shipped with a schema, to read its payload; null for types registered later. */
+function asKnown(touchpoint: Touchpoint): KnownTouchpoint | null {
+  return Object.hasOwn(KNOWN_TYPES, touchpoint.type) ? (touchpoint as unknown as KnownTouchpoint) : null;
+}
+
+/**
+ * Consent told by the envelope and, for a profile_update, by its payload too. Where the two
+ * disagree about a channel in one touchpoint, "denied" wins: permission is never assumed.
+ */
+function consentOf(from: Provenance, told: readonly (readonly [record: unknown, path: string])[]): Readonly<Record<string, ConsentEntry>> {
+  const statuses = new Map<string, ConsentStatus>();
+  for (const [record, path] of told) {
+    for (const [channel, status] of entriesOf(record, from.eventId, path)) {
+      if (status !== 'granted' && status !== 'denied') throw new InvalidProfileEventError(from.eventId, `${path}.${channel} must be "granted" or "denied", not ${JSON.stringify(status)}`);
+      statuses.set(channel, statuses.get(channel) === 'denied' ? 'denied' : status);
+    }
+  }
+  return Object.fromEntries([...statuses].map(([channel, status]) => [channel, { status, ...from }]));
+}
+
+function moneyOf(payload: { readonly amount: unknown; readonly currency: unknown }, eventId: string): { currency: string; amount: string } {
+  const { amount, currency } = payload;
+  if (!isAmount(amount)) throw new InvalidProfileEventError(eventId, `payload.amount must be a non-negative decimal string, not ${JSON.stringify(amount)}`);
+  if (!isCurrencyCode(currency)) throw new InvalidProfileEventError(eventId, `payload.currency must be an ISO 4217 code, not ${JSON.stringify(currency)}`);
+  return { currency, amount };
+}
+
+function instant(value: unknown, eventId: string, path: string): string {
+  const at = utcInstant(value);
+  if (at === undefined) throw new InvalidProfileEventError(eventId, `${path} must be an ISO 8601 instant with a zone, not ${JSON.stringify(value)}`);
+  return at;
+}
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+function calendarDate(value: unknown, eventId: string, path: string): string {
+  if (typeof value !== 'string' || !ISO_DATE.test(value)) throw new InvalidProfileEventError(eventId, `${path} must be a date "YYYY-MM-DD", not ${JSON.stringify(value)}`);
+  return value;
+}
+
+function text(value: unknown, eventId: string, path: string): string {
+  if (typeof value !== 'string') throw new InvalidProfileEventError(eventId, `${path} must be text, not ${JSON.stringify(value)}`);
+  return value;
+}
+
+/** A map's own entries; none for null or absent. */
+function entriesOf(record: unknown, eventId: string, path: string): [string, unknown][] {
+  if (record === null || record === undefined) return [];
+  if (typeof record !== 'object' || Array.isArray(record)) throw new InvalidProfileEventError(eventId, `${path} must be a map, not ${JSON.stringify(record)}`);
+  return Object.entries(record);
+}
