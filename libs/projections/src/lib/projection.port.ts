@@ -1,0 +1,22 @@
+import type { RecordedEvent } from '@cdp/event-log';
+import type { SqlClient, SqlExecutor } from '@cdp/sql';
+
+/** A read model kept in Postgres, as the runtime drives it. */
+export interface ProjectionHandler {
+  /**
+   * Applies events in log order inside the runtime's transaction; the checkpoint is written in
+   * the same transaction. Throwing rejects the events: the runtime then finds the poisoned one.
+   */
+  apply(tx: SqlExecutor, events: readonly RecordedEvent[]): Promise<void>;
+  /** Work that must follow a commit (publishing an outbox); it must be idempotent. */
+  afterCommit?(): Promise<void>;
+}
+
+/** A projection by name, buildable into any Postgres schema, so a rebuild can be built aside. */
+export interface ProjectionDefinition {
+  readonly name: string;
+  /** The schema its live tables are in. */
+  readonly schema: string;
+  /** Creates (migrating if needed) the handler that writes into `schema`. */
+  open(sql: SqlClient, schema: string): Promise<ProjectionHandler>;
+}

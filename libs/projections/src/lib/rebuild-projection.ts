@@ -1,0 +1,90 @@
+import type { EventLog } from '@cdp/event-log';
+import { quoteIdentifier, type SqlClient } from '@cdp/sql';
+import { runProjection } from './projection-runner';
+import type { ProjectionDefinition } from './projection.port';
+
+export interface RebuildProgress {
+  readonly processed: number;
+  /** Events in the log when the rebuild started, plus what arrived since. */
+  readonly total: number;
+}
+
+export interface RebuildOptions {
+  readonly definition: ProjectionDefinition;
+  readonly log: EventLog;
+  readonly sql: SqlClient;
+  readonly onProgress?: (progress: RebuildProgress) => void;
+  /**
+   * Stops the live projection just before the swap; the caller starts it again afterwards from
+   * the swapped checkpoint. Without it, nothing must be running the projection.
+   */
+  readonly pauseLive?: () => Promise<void>;
+  readonly maxBatchSize?: number;
+}
+
+const CAUGHT_UP_POLL_MS = 200;
+
+/**
+ * Rebuilds a projection aside and swaps it in: readers see the old tables until the new ones are
+ * complete, then the new ones, never a half-built model. The new tables are built in
+ * "<schema>_rebuild" from the start of the log; once they have caught up, the live projection is
+ * paused, the rest is applied, and one transaction swaps the schemas and the checkpoints.
+ */
+export async function rebuildProjection(options: RebuildOptions): Promise<RebuildProgress> {
+  const { definition, log, sql } = options;
+  const aside = `${definition.schema}_rebuild`;
+  const asideName = `${definition.name}@rebuild`;
+  await sql.query(`DROP SCHEMA IF EXISTS ${quoteIdentifier(aside)} CASCADE`);
+  await sql.query(`DELETE FROM projections.checkpoints WHERE projection = $1`, [asideName]);
+  await sql.query(`DELETE FROM projections.dead_letters WHERE projection = $1`, [asideName]);
+  const handler = await definition.open(sql, aside);
+
+  let processed = 0;
+  let total = (await log.pendingAfter({})) ?? 0;
+  const report = () => options.onProgress?.({ processed, total: Math.max(total, processed) });
+  const runner = await runProjection({
+    name: asideName,
+    handler,
+    log,
+    sql,
+    maxBatchSize: options.maxBatchSize ?? 2000,
+    onBatchDone: (events) => {
+      processed += events;
+      report();
+    },
+  });
+  const caughtUp = async () => {
+    for (;;) {
+      const pending = await log.pendingAfter(runner.checkpoint());
+      total = processed + (pending ?? 0);
+      report();
+      if (pending === 0 || pending === null) return;
+      await new Promise((resolve) => setTimeout(resolve, CAUGHT_UP_POLL_MS));
+    }
+  };
+  try {
+    await caughtUp();
+    await options.pauseLive?.();
+    await caughtUp();
+  } finally {
+    await runner.close();
+  }
+  await swap(sql, definition, aside, asideName);
+  return { processed, total: processed };
+}
+
+async function swap(sql: SqlClient, definition: ProjectionDefinition, aside: string, asideName: string) {
+  const live = quoteIdentifier(definition.schema);
+  const retired = quoteIdentifier(`${definition.schema}_retired`);
+  await sql.transaction(async (tx) => {
+    await tx.query(`DROP SCHEMA IF EXISTS ${retired} CASCADE`);
+    await tx.query(`CREATE SCHEMA IF NOT EXISTS ${live}`);
+    await tx.query(`ALTER SCHEMA ${live} RENAME TO ${retired}`);
+    await tx.query(`ALTER SCHEMA ${quoteIdentifier(aside)} RENAME TO ${live}`);
+    await tx.query(`DROP SCHEMA ${retired} CASCADE`);
+    for (const table of ['checkpoints', 'dead_letters']) {
+      await tx.query(`DELETE FROM projections.${table} WHERE projection = $1`, [definition.name]);
+      await tx.query(`UPDATE projections.${table} SET projection = $1 WHERE projection = $2`, [definition.name, asideName]);
+    }
+  });
+}
