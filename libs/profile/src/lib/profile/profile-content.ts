@@ -1,4 +1,4 @@
-import { amountIn, divideDecimal, scaleOfDecimal, subtractMoney, sumMoney, type MoneyByCurrency } from '@cdp/money';
+import { amountIn, divideDecimal, scaleOfDecimal, subtractMoney, sumMoney } from '@cdp/money';
 import {
   PROFILE_IDENTIFIER_TYPES,
   type ActivityCount,
@@ -72,7 +72,7 @@ export function orderSummary(sums: Omit<OrderSummary, 'netSpend' | 'averageOrder
     grossSpend: sums.grossSpend,
     refunded: sums.refunded,
     netSpend: subtractMoney(sums.grossSpend, sums.refunded),
-    averageOrderValue: sorted(averageOrderValue) as MoneyByCurrency,
+    averageOrderValue: sorted(averageOrderValue),
     lastPurchaseAt: sums.lastPurchaseAt,
   };
 }
