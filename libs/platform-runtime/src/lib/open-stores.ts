@@ -1,5 +1,7 @@
 import { join } from 'node:path';
+import { EventStoreDBClient } from '@eventstore/db-client';
 import type { EventLog } from '@cdp/event-log';
+import { createEventStoreDbEventLog } from '@cdp/event-log-eventstoredb';
 import { createKafkaEventLog, createPostgresAcceptedEventIds } from '@cdp/event-log-kafka';
 import { createPostgresEventLog } from '@cdp/event-log-postgres';
 import { loadSchemaCatalog, touchpointCodec, type SchemaCatalog } from '@cdp/events';
@@ -11,6 +13,8 @@ export interface Stores {
   readonly catalog: SchemaCatalog;
   /** The log touchpoints are appended to: PGlite embedded, Kafka in servers mode. */
   readonly touchpointLog: EventLog;
+  /** Where decided events (merges, loyalty) go, with per-stream versions: PGlite embedded; EventStoreDB or Postgres otherwise. */
+  readonly eventStore: EventLog;
   /** The Postgres of read models and indexes: PGlite embedded, the server otherwise. */
   readonly sql: SqlClient;
   close(): Promise<void>;
@@ -21,7 +25,7 @@ export async function openStores(settings: Settings): Promise<Stores> {
   if (settings.mode === 'embedded') {
     const sql = await createPgliteSqlClient(join(settings.dataDir, 'pg'));
     const touchpointLog = await createPostgresEventLog(sql);
-    return { catalog, touchpointLog, sql, close: closeAll(touchpointLog, sql) };
+    return { catalog, touchpointLog, eventStore: touchpointLog, sql, close: closeAll([touchpointLog], sql) };
   }
   const sql = createPostgresSqlClient({ connectionString: settings.databaseUrl });
   const acceptedIds = await createPostgresAcceptedEventIds(sql);
@@ -32,17 +36,20 @@ export async function openStores(settings: Settings): Promise<Stores> {
     acceptedIds,
     subscribeTo: ['touchpoints'],
   });
+  const eventStore = settings.eventStoreDbUrl
+    ? createEventStoreDbEventLog(EventStoreDBClient.connectionString(settings.eventStoreDbUrl))
+    : await createPostgresEventLog(sql);
   // The index of accepted ids keeps a bounded window (7 days): re-sending an id older than that appends it again.
   const purge = setInterval(() => void acceptedIds.purgeOlderThan().catch(() => undefined), PURGE_EVERY_MS).unref();
-  const close = closeAll(touchpointLog, sql);
-  return { catalog, touchpointLog, sql, close: () => (clearInterval(purge), close()) };
+  const close = closeAll([touchpointLog, eventStore], sql);
+  return { catalog, touchpointLog, eventStore, sql, close: () => (clearInterval(purge), close()) };
 }
 
 const PURGE_EVERY_MS = 60 * 60 * 1000;
 
-function closeAll(log: EventLog, sql: SqlClient) {
+function closeAll(logs: readonly EventLog[], sql: SqlClient) {
   return async () => {
-    await log.close();
+    await Promise.all(logs.map((log) => log.close()));
     await sql.close();
   };
 }

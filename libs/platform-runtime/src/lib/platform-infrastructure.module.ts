@@ -2,7 +2,7 @@ import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { systemClock, type Clock } from './clock.port';
 import type { Stores } from './open-stores';
 import type { Settings } from './settings';
-import { CLOCK, SCHEMA_CATALOG, SETTINGS, SQL, TOUCHPOINT_LOG } from './tokens';
+import { CLOCK, EVENT_STORE, SCHEMA_CATALOG, SETTINGS, SQL, TOUCHPOINT_LOG } from './tokens';
 
 /**
  * Binds the settings, the clock and the opened stores to their tokens for every module of the
@@ -17,6 +17,7 @@ export class PlatformInfrastructureModule {
       { provide: CLOCK, useValue: clock },
       { provide: SCHEMA_CATALOG, useValue: stores.catalog },
       { provide: TOUCHPOINT_LOG, useValue: stores.touchpointLog },
+      { provide: EVENT_STORE, useValue: stores.eventStore },
       { provide: SQL, useValue: stores.sql },
     ];
     return { module: PlatformInfrastructureModule, providers, exports: providers.map((p) => p.provide) };

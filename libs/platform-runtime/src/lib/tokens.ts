@@ -4,3 +4,4 @@ export const CLOCK = Symbol('CLOCK');
 export const SCHEMA_CATALOG = Symbol('SCHEMA_CATALOG');
 export const TOUCHPOINT_LOG = Symbol('TOUCHPOINT_LOG');
 export const SQL = Symbol('SQL');
+export const EVENT_STORE = Symbol('EVENT_STORE');

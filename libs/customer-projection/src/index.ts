@@ -1,0 +1,2 @@
+export * from './lib/customer.projection';
+export * from './lib/customer-queries';

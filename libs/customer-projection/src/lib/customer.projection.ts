@@ -1,0 +1,141 @@
+import type { EventLog, RecordedEvent } from '@cdp/event-log';
+import { streamId, type SchemaCatalog, type Touchpoint } from '@cdp/events';
+import {
+  DEFAULT_IDENTITY_POLICY,
+  decideIdentity,
+  evolveIdentity,
+  identifierKeysOf,
+  resolveTouchpoint,
+  type IdentityEvent,
+  type IdentityPolicy,
+} from '@cdp/identity';
+import type { ProjectionDefinition } from '@cdp/projections';
+import { channelOf, emptyProfile, evolveProfile, markMerged, mergeProfiles, touchpointRecorded, type CustomerProfile } from '@cdp/profile';
+import type { SqlExecutor } from '@cdp/sql';
+import { quoteIdentifier } from '@cdp/sql';
+import { migrateCustomerTables } from './customer-tables';
+import { deterministicEventId } from './deterministic-event-id';
+import { loadIdentitySlice, saveIdentityChanges } from './identity-store';
+import { addToOutbox, publishOutbox, type OutboxEntry } from './outbox';
+import { loadProfiles, saveProfiles } from './profile-store';
+
+export const CUSTOMER_PROJECTION = 'customers';
+
+export interface CustomerProjectionOptions {
+  readonly catalog: SchemaCatalog;
+  /** Where merges and identity conflicts are appended, as events. */
+  readonly eventStore: EventLog;
+  readonly policy?: IdentityPolicy;
+}
+
+/**
+ * Identity resolution and the unified profile, as one projection of the touchpoint log: for each
+ * batch, the identity rules decide which customer every touchpoint lands on (and which customers
+ * merge), the profile rules fold the touchpoints in, and everything is written in the runtime's
+ * transaction. Merges and conflicts also go to the event store through an outbox.
+ */
+export function customerProjection(options: CustomerProjectionOptions): ProjectionDefinition {
+  const policy = options.policy ?? DEFAULT_IDENTITY_POLICY;
+  const isTouchpoint = (event: RecordedEvent) => options.catalog.manifest(event.type) !== undefined;
+
+  return {
+    name: CUSTOMER_PROJECTION,
+    schema: CUSTOMER_PROJECTION,
+    async open(sql, schema) {
+      await migrateCustomerTables(sql, schema);
+      return {
+        async apply(tx, events) {
+          const touchpoints = events.filter(isTouchpoint).map((e) => e.data as Touchpoint);
+          if (touchpoints.length > 0) await projectTouchpoints(tx, schema, touchpoints);
+        },
+        afterCommit: () => publishOutbox(sql, schema, options.eventStore),
+      };
+    },
+  };
+
+  async function projectTouchpoints(tx: SqlExecutor, schema: string, touchpoints: readonly Touchpoint[]) {
+    // One batch at a time across processes: identity decisions must see each other's writes.
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`cdp-customer-projection:${schema}`]);
+    const keys = [...new Set(touchpoints.flatMap((t) => identifierKeysOf(t.identifiers)))];
+    let graph = await loadIdentitySlice(tx, schema, keys, touchpoints.map((t) => t.eventId));
+    const decided: IdentityEvent[] = [];
+    for (const touchpoint of touchpoints) {
+      for (const event of decideIdentity(resolveTouchpoint(touchpoint), graph, policy)) {
+        graph = evolveIdentity(graph, event);
+        decided.push(event);
+      }
+    }
+    await saveIdentityChanges(tx, schema, graph, decided);
+
+    const byEventId = new Map(touchpoints.map((t) => [t.eventId, t]));
+    const profiles = await loadProfiles(tx, schema, [...customersIn(decided)]);
+    const changed = new Set<string>();
+    const set = (profile: CustomerProfile) => {
+      profiles.set(profile.customerId, profile);
+      changed.add(profile.customerId);
+    };
+    const outbox: OutboxEntry[] = [];
+    const timeline: object[] = [];
+    for (const event of decided) {
+      switch (event.type) {
+        case 'CustomerCreated':
+        case 'IdentifierLinked':
+          set(evolveProfile(profiles.get(event.data.customerId) ?? null, event));
+          break;
+        case 'CustomerMerged': {
+          const { from, into } = event.data;
+          const merged = profiles.get(from) ?? emptyProfile(from);
+          set(mergeProfiles(profiles.get(into) ?? emptyProfile(into), merged));
+          set(markMerged(merged, into));
+          outbox.push(toOutbox(event, into, from, into, event.data.eventId));
+          break;
+        }
+        case 'TouchpointAttributed': {
+          const { customerId, eventId } = event.data;
+          const touchpoint = byEventId.get(eventId)!;
+          const channel = channelOf(touchpoint, options.catalog.manifest(touchpoint.type)?.channel ?? null);
+          set(evolveProfile(profiles.get(customerId) ?? null, touchpointRecorded(customerId, touchpoint, channel)));
+          timeline.push({ event_id: eventId, customer_id: customerId, occurred_at: touchpoint.occurredAt, type: touchpoint.type, channel, touchpoint });
+          break;
+        }
+        case 'IdentityConflictRecorded':
+          outbox.push(toOutbox(event, event.data.customerId, event.data.eventId, event.data.identifier));
+          break;
+        default: {
+          const unknown: never = event;
+          throw new Error(`unhandled identity event ${JSON.stringify(unknown)}`);
+        }
+      }
+    }
+    await saveProfiles(tx, schema, [...changed].map((id) => profiles.get(id)!));
+    if (timeline.length > 0) {
+      await tx.query(
+        `INSERT INTO ${quoteIdentifier(schema)}.touchpoints
+         SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(event_id text, customer_id text, occurred_at text, type text, channel text, touchpoint jsonb)`,
+        [JSON.stringify(timeline)],
+      );
+    }
+    await addToOutbox(tx, schema, outbox);
+  }
+}
+
+function customersIn(events: readonly IdentityEvent[]): Set<string> {
+  const ids = new Set<string>();
+  for (const event of events) {
+    if (event.type === 'CustomerMerged') ids.add(event.data.from).add(event.data.into);
+    else ids.add(event.data.customerId);
+  }
+  return ids;
+}
+
+/** Identity events go to the event store on the stream of the customer they concern. */
+function toOutbox(event: IdentityEvent, customerId: string, ...identity: string[]): OutboxEntry {
+  return {
+    streamId: customerIdentityStreamId(customerId),
+    event: { eventId: deterministicEventId(event.type, ...identity), type: event.type, data: event.data },
+  };
+}
+
+export function customerIdentityStreamId(customerId: string): string {
+  return streamId('identity', customerId);
+}

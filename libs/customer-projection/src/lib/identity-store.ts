@@ -1,0 +1,136 @@
+import type { CustomerNode, IdentityEvent, IdentityGraph } from '@cdp/identity';
+import { survivorOf } from '@cdp/identity';
+import { quoteIdentifier, type SqlExecutor } from '@cdp/sql';
+
+interface CustomerRow {
+  customer_id: string;
+  first_seen_at: string;
+  first_event_id: string;
+  identifiers: string[];
+  merged_into: string | null;
+}
+
+/**
+ * Loads the part of the identity graph a batch of touchpoints can touch: the owners of their
+ * identifiers, those customers with all their identifiers, and the batch's known attributions.
+ */
+export async function loadIdentitySlice(db: SqlExecutor, schema: string, identifierKeys: readonly string[], eventIds: readonly string[]): Promise<IdentityGraph> {
+  const s = quoteIdentifier(schema);
+  const { rows: customers } = await db.query<CustomerRow>(
+    `SELECT c.* FROM ${s}.identity_customers c
+     WHERE c.customer_id IN (SELECT customer_id FROM ${s}.identity_owners WHERE identifier = ANY($1::text[]))`,
+    [identifierKeys],
+  );
+  const { rows: attributions } = await db.query<{ event_id: string; customer_id: string }>(
+    `SELECT event_id, customer_id FROM ${s}.identity_attributions WHERE event_id = ANY($1::text[])`,
+    [eventIds],
+  );
+  return {
+    customers: new Map(customers.map((c) => [c.customer_id, toNode(c)])),
+    owners: new Map(customers.flatMap((c) => c.identifiers.map((key) => [key, c.customer_id] as const))),
+    attributions: new Map(attributions.map((a) => [a.event_id, a.customer_id])),
+  };
+}
+
+/** Writes back what the batch's identity events changed, in a few statements. */
+export async function saveIdentityChanges(db: SqlExecutor, schema: string, graph: IdentityGraph, events: readonly IdentityEvent[]): Promise<void> {
+  const s = quoteIdentifier(schema);
+  const touched = new Set<string>();
+  const attributions: { event_id: string; customer_id: string }[] = [];
+  const conflicts: object[] = [];
+  for (const event of events) {
+    switch (event.type) {
+      case 'CustomerCreated':
+      case 'IdentifierLinked':
+        touched.add(event.data.customerId);
+        break;
+      case 'CustomerMerged':
+        touched.add(event.data.from).add(event.data.into);
+        break;
+      case 'TouchpointAttributed':
+        attributions.push({ event_id: event.data.eventId, customer_id: event.data.customerId });
+        break;
+      case 'IdentityConflictRecorded':
+        conflicts.push({
+          event_id: event.data.eventId,
+          identifier: event.data.identifier,
+          reason: event.data.reason,
+          customer_id: event.data.customerId,
+          conflicting_customer_id: event.data.conflictingCustomerId,
+          occurred_at: event.data.occurredAt,
+        });
+        break;
+      default: {
+        const unknown: never = event;
+        throw new Error(`unhandled identity event ${JSON.stringify(unknown)}`);
+      }
+    }
+  }
+  const customers = [...touched].map((id) => graph.customers.get(id)!).map(toRow);
+  if (customers.length > 0) {
+    await db.query(
+      `INSERT INTO ${s}.identity_customers
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(customer_id text, first_seen_at text, first_event_id text, identifiers text[], merged_into text)
+       ON CONFLICT (customer_id) DO UPDATE SET identifiers = excluded.identifiers, merged_into = excluded.merged_into`,
+      [JSON.stringify(customers)],
+    );
+    const owners = customers.flatMap((c) => c.identifiers.map((identifier) => ({ identifier, customer_id: c.customer_id })));
+    if (owners.length > 0) {
+      await db.query(
+        `INSERT INTO ${s}.identity_owners SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(identifier text, customer_id text)
+         ON CONFLICT (identifier) DO UPDATE SET customer_id = excluded.customer_id`,
+        [JSON.stringify(owners)],
+      );
+    }
+  }
+  if (attributions.length > 0) {
+    await db.query(
+      `INSERT INTO ${s}.identity_attributions SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(event_id text, customer_id text)`,
+      [JSON.stringify(attributions)],
+    );
+  }
+  if (conflicts.length > 0) {
+    await db.query(
+      `INSERT INTO ${s}.identity_conflicts
+       SELECT * FROM jsonb_to_recordset($1::jsonb)
+         AS r(event_id text, identifier text, reason text, customer_id text, conflicting_customer_id text, occurred_at text)
+       ON CONFLICT DO NOTHING`,
+      [JSON.stringify(conflicts)],
+    );
+  }
+}
+
+/** The live customer an id stands for, following merges; undefined if unknown. */
+export async function survivingCustomerId(db: SqlExecutor, schema: string, customerId: string): Promise<string | undefined> {
+  const s = quoteIdentifier(schema);
+  const { rows } = await db.query<CustomerRow>(
+    `WITH RECURSIVE chain AS (
+       SELECT * FROM ${s}.identity_customers WHERE customer_id = $1
+       UNION ALL
+       SELECT c.* FROM ${s}.identity_customers c JOIN chain ON c.customer_id = chain.merged_into
+     ) SELECT * FROM chain`,
+    [customerId],
+  );
+  const graph: IdentityGraph = { customers: new Map(rows.map((r) => [r.customer_id, toNode(r)])), owners: new Map(), attributions: new Map() };
+  return survivorOf(graph, customerId);
+}
+
+function toNode(row: CustomerRow): CustomerNode {
+  return {
+    customerId: row.customer_id,
+    firstSeenAt: row.first_seen_at,
+    firstEventId: row.first_event_id,
+    identifiers: row.identifiers,
+    mergedInto: row.merged_into,
+  };
+}
+
+function toRow(node: CustomerNode): CustomerRow {
+  return {
+    customer_id: node.customerId,
+    first_seen_at: node.firstSeenAt,
+    first_event_id: node.firstEventId,
+    identifiers: [...node.identifiers],
+    merged_into: node.mergedInto,
+  };
+}

@@ -1,0 +1,34 @@
+import type { EventLog, NewEvent } from '@cdp/event-log';
+import { quoteIdentifier, type SqlClient, type SqlExecutor } from '@cdp/sql';
+
+export interface OutboxEntry {
+  readonly streamId: string;
+  readonly event: NewEvent;
+}
+
+/** Records events for the event store in the projection's own transaction. */
+export async function addToOutbox(db: SqlExecutor, schema: string, entries: readonly OutboxEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  await db.query(
+    `INSERT INTO ${quoteIdentifier(schema)}.outbox (stream_id, event_id, type, data)
+     SELECT stream_id, event_id, type, data FROM jsonb_to_recordset($1::jsonb) AS r(stream_id text, event_id text, type text, data jsonb)
+     ON CONFLICT (event_id) DO NOTHING`,
+    [JSON.stringify(entries.map((e) => ({ stream_id: e.streamId, event_id: e.event.eventId, type: e.event.type, data: e.event.data })))],
+  );
+}
+
+/**
+ * Appends what the outbox holds to the event store, then forgets it. Ids are deterministic and
+ * the store drops repeats, so a crash between the two steps only repeats an idempotent append.
+ */
+export async function publishOutbox(sql: SqlClient, schema: string, eventStore: EventLog): Promise<void> {
+  const s = quoteIdentifier(schema);
+  for (;;) {
+    const { rows } = await sql.query<{ position: string; stream_id: string; event_id: string; type: string; data: unknown }>(
+      `SELECT * FROM ${s}.outbox ORDER BY position LIMIT 500`,
+    );
+    if (rows.length === 0) return;
+    await eventStore.appendMany(rows.map((r) => ({ streamId: r.stream_id, events: [{ eventId: r.event_id, type: r.type, data: r.data }] })));
+    await sql.query(`DELETE FROM ${s}.outbox WHERE position <= $1`, [rows[rows.length - 1].position]);
+  }
+}
