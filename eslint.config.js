@@ -16,7 +16,7 @@ module.exports = [
         {
           enforceBuildableLibDependency: false,
           // The embedded platform is every app in one process: it imports the apps' feature modules.
-          allow: ['@cdp/ingest-app'],
+          allow: ['@cdp/ingest-app', '@cdp/projector-app', '@cdp/api-app'],
           depConstraints: [
             { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'], bannedExternalImports: CLIENTS },
             { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain', 'type:util'], bannedExternalImports: CLIENTS },

@@ -28,6 +28,8 @@ export interface KafkaEventLogOptions {
    * patterns of topic names, matched against the topics that exist when `subscribe()` starts.
    */
   readonly subscribeTo?: readonly (string | RegExp)[];
+  /** Prefixes consumer group names (subscriber ids), to keep several deployments on one cluster apart. */
+  readonly groupPrefix?: string;
   /** How long an append waits for ids that another append is producing, in ms; default 5 s. */
   readonly inFlightWaitMs?: number;
   readonly consumerTiming?: ConsumerTiming;
@@ -182,7 +184,8 @@ export async function createKafkaEventLog(options: KafkaEventLogOptions): Promis
       const topicsToFollow = followed.map((f) => (typeof f === 'string' ? topicFor(f) : f));
       for (const topic of topicsToFollow) if (typeof topic === 'string') await topics.ensure(topic);
       const toEvent = fromKafkaMessage.bind(null, codec);
-      const following = await kafkaSubscription(kafka, timing, topicsToFollow, toEvent, subscription);
+      const groupId = `${options.groupPrefix ?? ''}${subscription.subscriberId}`;
+      const following = await kafkaSubscription(kafka, timing, topicsToFollow, toEvent, { ...subscription, subscriberId: groupId });
       subscriptions.add(following);
       return {
         async close() {

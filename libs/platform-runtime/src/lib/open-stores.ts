@@ -31,10 +31,12 @@ export async function openStores(settings: Settings): Promise<Stores> {
   const acceptedIds = await createPostgresAcceptedEventIds(sql);
   const touchpointLog = await createKafkaEventLog({
     brokers: [...settings.kafkaBrokers],
-    clientId: 'cdp',
+    clientId: settings.kafkaNamespace,
     codec: touchpointCodec(catalog),
     acceptedIds,
     subscribeTo: ['touchpoints'],
+    topicFor: (category) => `${settings.kafkaNamespace}.${category}.v1`,
+    groupPrefix: `${settings.kafkaNamespace}.`,
   });
   const eventStore = settings.eventStoreDbUrl
     ? createEventStoreDbEventLog(EventStoreDBClient.connectionString(settings.eventStoreDbUrl))

@@ -8,6 +8,8 @@ export interface Settings {
   /** Embedded mode keeps all of its data under this folder. */
   readonly dataDir: string;
   readonly kafkaBrokers: readonly string[];
+  /** Names the deployment's topics and consumer groups on a shared cluster: "<namespace>.touchpoints.v1". */
+  readonly kafkaNamespace: string;
   readonly databaseUrl: string;
   readonly clickhouseUrl: string;
   readonly eventStoreDbUrl: string | undefined;
@@ -29,6 +31,8 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`PORT=${env.PORT}: use a TCP port number, e.g. 3000`);
   const region = (env.CDP_DEFAULT_PHONE_REGION ?? 'IR').toUpperCase();
   if (!isSupportedCountry(region)) problems.push(`CDP_DEFAULT_PHONE_REGION=${region}: use an ISO 3166 country code such as IR or DE`);
+  const kafkaNamespace = env.CDP_KAFKA_NAMESPACE ?? 'cdp';
+  if (!/^[a-z][a-z0-9_-]*$/.test(kafkaNamespace)) problems.push(`CDP_KAFKA_NAMESPACE=${kafkaNamespace}: use lower-case letters, digits, - and _`);
   const maxBodyBytes = Number(env.CDP_MAX_BODY_BYTES ?? 5 * 1024 * 1024);
   if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 1024) problems.push(`CDP_MAX_BODY_BYTES=${env.CDP_MAX_BODY_BYTES}: use a number of bytes, at least 1024`);
   if (problems.length > 0) throw new SettingsError(`The platform cannot start: ${problems.join('; ')}`);
@@ -38,6 +42,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     port,
     dataDir: resolve(env.CDP_DATA_DIR ?? '.cdp'),
     kafkaBrokers: (env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((b) => b.trim()).filter(Boolean),
+    kafkaNamespace,
     databaseUrl: env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
     clickhouseUrl: env.CLICKHOUSE_URL ?? 'http://127.0.0.1:8123',
     eventStoreDbUrl: env.EVENTSTOREDB_URL || undefined,

@@ -8,6 +8,10 @@ const STATUS_BY_CODE: Record<string, number> = {
   'HTTP.PAYLOAD_TOO_LARGE': 413,
   'HTTP.UNSUPPORTED_MEDIA_TYPE': 415,
   'EVENT_LOG.EXPECTED_VERSION_CONFLICT': 409,
+  'CUSTOMER.NOT_FOUND': 404,
+  'CUSTOMER.INVALID_IDENTIFIER': 400,
+  'PROJECTIONS.UNKNOWN': 404,
+  'PROJECTIONS.UNKNOWN_REBUILD': 404,
 };
 
 /** Maps errors with a stable `code` to their status, and anything else to a plain 500. */

@@ -6,6 +6,7 @@ import { lockDataDir } from '../data-dir-lock';
 import { openStores } from '../open-stores';
 import { PlatformInfrastructureModule } from '../platform-infrastructure.module';
 import type { Settings } from '../settings';
+import { MetricsModule } from '../metrics/metrics.module';
 import { configureHttpApp } from './configure-http-app';
 
 export interface RunningProcess {
@@ -21,7 +22,7 @@ export async function startHttpProcess(settings: Settings, features: Type[], clo
   const releaseDataDir = settings.mode === 'embedded' ? lockDataDir(settings.dataDir) : () => undefined;
   try {
     const stores = await openStores(settings);
-    @Module({ imports: [PlatformInfrastructureModule.forRoot(settings, stores, clock), CqrsModule.forRoot(), ...features] })
+    @Module({ imports: [PlatformInfrastructureModule.forRoot(settings, stores, clock), CqrsModule.forRoot(), MetricsModule, ...features] })
     class ProcessModule {}
 
     const app = await NestFactory.create(ProcessModule, { bodyParser: false, logger: ['error', 'warn'] });

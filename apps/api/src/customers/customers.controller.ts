@@ -1,0 +1,55 @@
+import { Controller, Get, Inject, Param, ParseIntPipe, DefaultValuePipe, Query } from '@nestjs/common';
+import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { CustomerQueries } from '@cdp/customer-projection';
+import { identifierKey, isIdentifierType, normalizeIdentifier } from '@cdp/identity';
+import { SETTINGS, type Settings } from '@cdp/platform-runtime';
+import { CustomerNotFoundError, InvalidIdentifierError } from './customer.errors';
+
+@ApiTags('customers')
+@Controller('v1/customers')
+export class CustomersController {
+  constructor(
+    private readonly customers: CustomerQueries,
+    @Inject(SETTINGS) private readonly settings: Settings,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'The unified profile of the customer an identifier belongs to, e.g. ?identifier=email:a@b.co' })
+  @ApiQuery({ name: 'identifier', example: 'email:sara.ahmadi@example.com' })
+  async byIdentifier(@Query('identifier') identifier = '') {
+    const key = this.identifierKeyOf(identifier);
+    const customerId = await this.customers.customerIdOf(key);
+    const profile = customerId && (await this.customers.profile(customerId));
+    if (!profile) throw new CustomerNotFoundError(`with ${key}`);
+    return profile;
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'The unified profile; a merged id answers with its survivor, marked with mergedInto' })
+  async byId(@Param('id') id: string) {
+    const profile = await this.customers.profile(id);
+    if (!profile) throw new CustomerNotFoundError(`with id ${id}`);
+    return profile.customerId === id ? profile : { ...profile, requestedId: id, mergedInto: profile.customerId };
+  }
+
+  @Get(':id/timeline')
+  @ApiOperation({ summary: "The customer's touchpoints, newest first (merged customers' included)" })
+  async timeline(@Param('id') id: string, @Query('limit', new DefaultValuePipe(50), ParseIntPipe) limit: number) {
+    const profile = await this.customers.profile(id);
+    if (!profile) throw new CustomerNotFoundError(`with id ${id}`);
+    return { customerId: profile.customerId, touchpoints: await this.customers.timeline(profile, Math.min(Math.max(limit, 1), 1000)) };
+  }
+
+  private identifierKeyOf(identifier: string): string {
+    const colon = identifier.indexOf(':');
+    const type = identifier.slice(0, colon);
+    if (colon < 1 || !isIdentifierType(type)) {
+      throw new InvalidIdentifierError(`identifier must be "<type>:<value>" with a type among customerId, loyaltyCard, email, phone, socialHandle, deviceId; got "${identifier}"`);
+    }
+    const normalized = normalizeIdentifier(type, identifier.slice(colon + 1), { defaultPhoneRegion: this.settings.defaultPhoneRegion });
+    if ('error' in normalized || normalized.value === null) {
+      throw new InvalidIdentifierError(`identifier ${identifier}: ${'error' in normalized ? normalized.error : 'is empty'}`);
+    }
+    return identifierKey(type, normalized.value);
+  }
+}

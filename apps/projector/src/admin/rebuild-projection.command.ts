@@ -1,0 +1,17 @@
+import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { ProjectionsService } from '../projections/projections.service';
+
+export class RebuildProjection extends Command<{ rebuildId: string }> {
+  constructor(readonly name: string) {
+    super();
+  }
+}
+
+@CommandHandler(RebuildProjection)
+export class RebuildProjectionHandler implements ICommandHandler<RebuildProjection> {
+  constructor(private readonly projections: ProjectionsService) {}
+
+  async execute({ name }: RebuildProjection) {
+    return { rebuildId: this.projections.startRebuild(name) };
+  }
+}

@@ -1,0 +1,2 @@
+export { ProjectorModule } from './projector.module';
+export { ProjectionsService } from './projections/projections.service';

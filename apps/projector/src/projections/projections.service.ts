@@ -1,0 +1,163 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { Counter, Gauge, type Registry } from 'prom-client';
+import { customerProjection } from '@cdp/customer-projection';
+import type { EventLog } from '@cdp/event-log';
+import type { SchemaCatalog } from '@cdp/events';
+import { EVENT_STORE, METRICS, SCHEMA_CATALOG, SQL, TOUCHPOINT_LOG } from '@cdp/platform-runtime';
+import {
+  listDeadLetters,
+  migrateProjectionTables,
+  readCheckpoint,
+  rebuildProjection,
+  retryDeadLetters,
+  runProjection,
+  type ProjectionDefinition,
+  type ProjectionRunner,
+} from '@cdp/projections';
+import type { SqlClient } from '@cdp/sql';
+import { UnknownProjectionError, UnknownRebuildError } from './projection.errors';
+
+export interface RebuildJob {
+  readonly state: 'running' | 'done' | 'failed';
+  readonly processed: number;
+  readonly total: number;
+  readonly error?: string;
+}
+
+/** Runs every projection of this process, and rebuilds and retries them on request. */
+@Injectable()
+export class ProjectionsService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('projections');
+  private readonly definitions: readonly ProjectionDefinition[];
+  private readonly runners = new Map<string, ProjectionRunner>();
+  private readonly rebuilds = new Map<string, RebuildJob>();
+  private readonly processedTotal: Counter;
+
+  constructor(
+    @Inject(TOUCHPOINT_LOG) private readonly log: EventLog,
+    @Inject(EVENT_STORE) eventStore: EventLog,
+    @Inject(SQL) private readonly sql: SqlClient,
+    @Inject(SCHEMA_CATALOG) catalog: SchemaCatalog,
+    @Inject(METRICS) registry: Registry,
+  ) {
+    this.definitions = [customerProjection({ catalog, eventStore })];
+    this.processedTotal = new Counter({ name: 'cdp_projection_events_total', help: 'Events applied by each projection', labelNames: ['projection'], registers: [registry] });
+    const service = this;
+    new Gauge({
+      name: 'cdp_projection_lag_events',
+      help: 'Events in the log that each projection has yet to apply',
+      labelNames: ['projection'],
+      registers: [registry],
+      async collect() {
+        for (const { name } of service.definitions) {
+          const lag = await service.lag(name);
+          if (lag !== null) this.set({ projection: name }, lag);
+        }
+      },
+    });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await migrateProjectionTables(this.sql);
+    for (const definition of this.definitions) await this.start(definition);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all([...this.runners.values()].map((r) => r.close()));
+    this.runners.clear();
+  }
+
+  async status() {
+    const deadLetters = await listDeadLetters(this.sql);
+    return Promise.all(
+      this.definitions.map(async ({ name }) => {
+        const { checkpoint, processed } = await readCheckpoint(this.sql, name);
+        const rebuilding = [...this.rebuilds.entries()].some(([key, job]) => key.startsWith(`${name}/`) && job.state === 'running');
+        return {
+          name,
+          checkpoint,
+          processed,
+          lag: await this.lag(name),
+          deadLetters: deadLetters.filter((d) => d.projection === name).length,
+          state: rebuilding ? 'rebuilding' : this.runners.has(name) ? 'running' : 'stopped',
+        };
+      }),
+    );
+  }
+
+  /** Starts a rebuild in the background; follow it with `rebuild(name, id)`. */
+  startRebuild(name: string): string {
+    const definition = this.definition(name);
+    const rebuildId = randomUUID();
+    const key = `${name}/${rebuildId}`;
+    this.rebuilds.set(key, { state: 'running', processed: 0, total: 0 });
+    void rebuildProjection({
+      definition,
+      log: this.log,
+      sql: this.sql,
+      onProgress: ({ processed, total }) => this.rebuilds.set(key, { state: 'running', processed, total }),
+      pauseLive: () => this.stop(name),
+    }).then(
+      async ({ processed }) => {
+        this.rebuilds.set(key, { state: 'done', processed, total: processed });
+        await this.start(definition);
+      },
+      async (error: Error) => {
+        this.logger.error(`rebuild of ${name} failed: ${error.message}`);
+        this.rebuilds.set(key, { ...this.rebuilds.get(key)!, state: 'failed', error: error.message });
+        if (!this.runners.has(name)) await this.start(definition);
+      },
+    );
+    return rebuildId;
+  }
+
+  rebuild(name: string, rebuildId: string): RebuildJob {
+    const job = this.rebuilds.get(`${this.definition(name).name}/${rebuildId}`);
+    if (!job) throw new UnknownRebuildError(name, rebuildId);
+    return job;
+  }
+
+  deadLetters() {
+    return listDeadLetters(this.sql);
+  }
+
+  async retryDeadLetters(ids?: readonly string[]) {
+    let retried = 0;
+    let stillFailing = 0;
+    for (const definition of this.definitions) {
+      const outcome = await retryDeadLetters(this.sql, definition.name, await definition.open(this.sql, definition.schema), ids);
+      retried += outcome.retried;
+      stillFailing += outcome.stillFailing;
+    }
+    return { retried, stillFailing };
+  }
+
+  private async lag(name: string): Promise<number | null> {
+    return this.log.pendingAfter((await readCheckpoint(this.sql, name)).checkpoint);
+  }
+
+  private async start(definition: ProjectionDefinition): Promise<void> {
+    const handler = await definition.open(this.sql, definition.schema);
+    const runner = await runProjection({
+      name: definition.name,
+      handler,
+      log: this.log,
+      sql: this.sql,
+      onBatchDone: (events) => this.processedTotal.inc({ projection: definition.name }, events),
+      onError: (error) => this.logger.warn(`${definition.name}: ${(error as Error).message}; retrying`),
+    });
+    this.runners.set(definition.name, runner);
+  }
+
+  private async stop(name: string): Promise<void> {
+    await this.runners.get(name)?.close();
+    this.runners.delete(name);
+  }
+
+  private definition(name: string): ProjectionDefinition {
+    const definition = this.definitions.find((d) => d.name === name);
+    if (!definition) throw new UnknownProjectionError(name, this.definitions.map((d) => d.name));
+    return definition;
+  }
+}

@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+import { eventually } from '../support/eventually';
+import type { PlatformUnderTest } from '../support/platform-under-test';
+
+/** The three touchpoints of the issue: whichever arrives first, one profile holds them all. */
+function sarasTouchpoints() {
+  const suffix = randomUUID().slice(0, 8);
+  const email = `sara.${suffix}@example.com`;
+  const phone = `+98912${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
+  return {
+    email,
+    phone,
+    touchpoints: [
+      {
+        eventId: randomUUID(), type: 'purchase', source: 'pos-store-12', occurredAt: '2026-11-20T10:15:00Z',
+        identifiers: { email: email.toUpperCase() },
+        payload: { orderId: `o-${suffix}`, amount: '300000', currency: 'IRR', channel: 'store' },
+      },
+      {
+        eventId: randomUUID(), type: 'call', source: 'call-centre', occurredAt: '2026-11-21T09:00:00Z',
+        identifiers: { phone },
+        payload: { direction: 'inbound', durationSec: 120, outcome: 'complaint' },
+      },
+      {
+        eventId: randomUUID(), type: 'profile_update', source: 'club-signup', occurredAt: '2026-11-22T08:00:00Z',
+        identifiers: { email, phone },
+        traits: { firstName: 'Sara' },
+        payload: { preferences: { sauce: 'no spicy sauce' }, importantDates: { passportExpiry: '2027-03-01' }, consent: { sms: 'granted' } },
+      },
+    ],
+  };
+}
+
+const ORDERS = [
+  [0, 1, 2],
+  [2, 1, 0],
+  [1, 2, 0],
+];
+
+export function describeUnifiedProfileJourneys(mode: string, start: () => Promise<PlatformUnderTest>): void {
+  describe(`the unified customer profile (${mode})`, () => {
+    let platform: PlatformUnderTest;
+    beforeAll(async () => {
+      platform = await start();
+    });
+    afterAll(() => platform?.close());
+
+    it.each(ORDERS)('gathers a purchase, a call and a club sign-up into one profile, arriving in order %i,%i,%i', async (...order) => {
+      const { email, phone, touchpoints } = sarasTouchpoints();
+      for (const i of order) expect((await platform.post('/v1/touchpoints', touchpoints[i])).status).toBe(202);
+
+      const profile = await eventually(async () => {
+        const { status, body } = await platform.get(`/v1/customers?identifier=phone:${encodeURIComponent(phone)}`);
+        return status === 200 && body.touchpoints === 3 ? body : undefined;
+      }, 'the profile to hold all three touchpoints');
+
+      expect(profile.identifiers).toMatchObject({ email: [email], phone: [phone] });
+      expect(profile.preferences.sauce).toMatchObject({ value: 'no spicy sauce', source: 'club-signup' });
+      expect(profile.importantDates.passportExpiry).toMatchObject({ date: '2027-03-01' });
+      expect(profile.orders).toMatchObject({ count: 1, grossSpend: { IRR: '300000' } });
+      expect(profile.complaints.open).toBe(1);
+      expect(profile.firstSeenAt).toBe('2026-11-20T10:15:00.000Z');
+
+      const byEmail = await platform.get(`/v1/customers?identifier=email:${email.toUpperCase()}`);
+      expect(byEmail.body.customerId).toBe(profile.customerId);
+      const timeline = await platform.get(`/v1/customers/${profile.customerId}/timeline?limit=2`);
+      expect(timeline.body.touchpoints.map((t: { type: string }) => t.type)).toEqual(['profile_update', 'call']);
+      for (const merged of profile.mergedFrom) {
+        const viaMerged = await platform.get(`/v1/customers/${merged}`);
+        expect(viaMerged.body).toMatchObject({ customerId: profile.customerId, mergedInto: profile.customerId, requestedId: merged });
+      }
+    });
+
+    it('answers 404 with a clear body for an unknown customer, and 400 for a malformed identifier', async () => {
+      expect(await platform.get('/v1/customers/cus_nobody')).toMatchObject({ status: 404, body: { error: 'CUSTOMER.NOT_FOUND' } });
+      expect(await platform.get('/v1/customers?identifier=shoeSize:42')).toMatchObject({ status: 400, body: { error: 'CUSTOMER.INVALID_IDENTIFIER' } });
+    });
+  });
+}

@@ -1,0 +1,10 @@
+import { PLATFORM_FEATURES } from '../../apps/platform/src/platform-features';
+import { isolatedServers } from '../support/isolated-servers';
+import { startPlatformUnderTest } from '../support/platform-under-test';
+import { describeUnifiedProfileJourneys } from './unified-profile-journeys';
+
+describeUnifiedProfileJourneys('servers: Kafka and Postgres', async () => {
+  const servers = await isolatedServers();
+  const platform = await startPlatformUnderTest('servers', PLATFORM_FEATURES, servers.env);
+  return { ...platform, close: () => platform.close().then(() => servers.drop()) };
+});
