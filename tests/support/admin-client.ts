@@ -1,0 +1,46 @@
+import { eventually } from './eventually';
+
+interface ProjectionStatus {
+  name: string;
+  processed: number;
+  lag: number | null;
+  deadLetters: number;
+}
+
+const json = async (response: Response) => (await response.json()) as any;
+
+export async function projectionStatus(url: string, name = 'customers'): Promise<ProjectionStatus> {
+  const { projections } = await json(await fetch(`${url}/v1/admin/projections`));
+  return projections.find((p: ProjectionStatus) => p.name === name);
+}
+
+export async function waitUntilCaughtUp(url: string, timeoutMs = 120_000): Promise<ProjectionStatus> {
+  return eventually(async () => {
+    const status = await projectionStatus(url);
+    return status.lag === 0 ? status : undefined;
+  }, 'the customer projection to catch up with the log', timeoutMs);
+}
+
+export async function rebuildAndWait(url: string, timeoutMs = 180_000): Promise<{ processed: number }> {
+  const { rebuildId } = await json(await fetch(`${url}/v1/admin/projections/customers/rebuilds`, { method: 'POST' }));
+  return eventually(async () => {
+    const job = await json(await fetch(`${url}/v1/admin/projections/customers/rebuilds/${rebuildId}`));
+    if (job.state === 'failed') throw new Error(`the rebuild failed: ${job.error}`);
+    return job.state === 'done' ? job : undefined;
+  }, 'the rebuild to finish', timeoutMs);
+}
+
+/** Posts touchpoint bodies in batches of 500 and returns how many were accepted. */
+export async function postAll(url: string, bodies: readonly object[]): Promise<number> {
+  let accepted = 0;
+  for (let i = 0; i < bodies.length; i += 500) {
+    const response = await fetch(`${url}/v1/touchpoints`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ touchpoints: bodies.slice(i, i + 500) }),
+    });
+    if (response.status !== 202) throw new Error(`ingest answered ${response.status}: ${await response.text()}`);
+    accepted += ((await response.json()) as { touchpoints: unknown[] }).touchpoints.length;
+  }
+  return accepted;
+}
