@@ -2,7 +2,8 @@ import { quoteIdentifier, type SqlExecutor } from '@cdp/sql';
 
 /**
  * The tables of the customer projection, all in one schema so that a rebuild builds them aside
- * together: the identity graph, the unified profiles, each touchpoint with its customer (the
+ * together: the identity graph and the unified profiles of live customers (a merged customer id is
+ * answered through the touchpoint that started it), each touchpoint with its customer (the
  * timeline), identity conflicts for operators, and the outbox of events for the event store.
  */
 export async function migrateCustomerTables(db: SqlExecutor, schema: string): Promise<void> {
@@ -13,8 +14,7 @@ export async function migrateCustomerTables(db: SqlExecutor, schema: string): Pr
       customer_id text PRIMARY KEY,
       first_seen_at text NOT NULL,
       first_event_id text NOT NULL,
-      identifiers text[] NOT NULL,
-      merged_into text
+      identifiers text[] NOT NULL
     )`);
   await db.query(`CREATE TABLE IF NOT EXISTS ${s}.identity_owners (identifier text PRIMARY KEY, customer_id text NOT NULL)`);
   await db.query(`CREATE TABLE IF NOT EXISTS ${s}.identity_attributions (event_id text PRIMARY KEY, customer_id text NOT NULL)`);
@@ -31,7 +31,6 @@ export async function migrateCustomerTables(db: SqlExecutor, schema: string): Pr
   await db.query(`
     CREATE TABLE IF NOT EXISTS ${s}.profiles (
       customer_id text PRIMARY KEY,
-      merged_into text,
       profile jsonb NOT NULL
     )`);
   await db.query(`

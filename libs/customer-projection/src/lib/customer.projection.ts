@@ -6,18 +6,19 @@ import {
   evolveIdentity,
   identifierKeysOf,
   resolveTouchpoint,
+  survivorOf,
   type IdentityEvent,
   type IdentityPolicy,
 } from '@cdp/identity';
 import type { ProjectionDefinition } from '@cdp/projections';
-import { channelOf, emptyProfile, evolveProfile, markMerged, mergeProfiles, touchpointRecorded, type CustomerProfile } from '@cdp/profile';
+import { channelOf, emptyProfile, evolveProfile, mergeProfiles, touchpointRecorded, type CustomerProfile } from '@cdp/profile';
 import type { SqlExecutor } from '@cdp/sql';
 import { quoteIdentifier } from '@cdp/sql';
 import { migrateCustomerTables } from './customer-tables';
 import { deterministicEventId } from './deterministic-event-id';
 import { loadIdentitySlice, saveIdentityChanges } from './identity-store';
 import { addToOutbox, publishOutbox, type OutboxEntry } from './outbox';
-import { loadProfiles, saveProfiles } from './profile-store';
+import { deleteProfiles, loadProfiles, saveProfiles } from './profile-store';
 
 export const CUSTOMER_PROJECTION = 'customers';
 
@@ -70,6 +71,7 @@ export function customerProjection(options: CustomerProjectionOptions): Projecti
     const byEventId = new Map(touchpoints.map((t) => [t.eventId, t]));
     const profiles = await loadProfiles(tx, schema, [...customersIn(decided)]);
     const changed = new Set<string>();
+    const gone = new Set<string>();
     const set = (profile: CustomerProfile) => {
       profiles.set(profile.customerId, profile);
       changed.add(profile.customerId);
@@ -86,7 +88,7 @@ export function customerProjection(options: CustomerProjectionOptions): Projecti
           const { from, into } = event.data;
           const merged = profiles.get(from) ?? emptyProfile(from);
           set(mergeProfiles(profiles.get(into) ?? emptyProfile(into), merged));
-          set(markMerged(merged, into));
+          gone.add(from);
           outbox.push(toOutbox(event, into, from, into, event.data.eventId));
           break;
         }
@@ -95,7 +97,7 @@ export function customerProjection(options: CustomerProjectionOptions): Projecti
           const touchpoint = byEventId.get(eventId)!;
           const channel = channelOf(touchpoint, options.catalog.manifest(touchpoint.type)?.channel ?? null);
           set(evolveProfile(profiles.get(customerId) ?? null, touchpointRecorded(customerId, touchpoint, channel)));
-          timeline.push({ event_id: eventId, customer_id: customerId, occurred_at: touchpoint.occurredAt, type: touchpoint.type, channel, touchpoint });
+          timeline.push({ event_id: eventId, customer_id: survivorOf(graph, customerId), occurred_at: touchpoint.occurredAt, type: touchpoint.type, channel, touchpoint });
           break;
         }
         case 'IdentityConflictRecorded':
@@ -107,7 +109,9 @@ export function customerProjection(options: CustomerProjectionOptions): Projecti
         }
       }
     }
-    await saveProfiles(tx, schema, [...changed].map((id) => profiles.get(id)!));
+    // Merged customers are answered through their survivor (see survivingCustomerId): only live profiles are kept.
+    await deleteProfiles(tx, schema, [...gone]);
+    await saveProfiles(tx, schema, [...changed].filter((id) => !gone.has(id)).map((id) => profiles.get(id)!));
     if (timeline.length > 0) {
       await tx.query(
         `INSERT INTO ${quoteIdentifier(schema)}.touchpoints

@@ -7,7 +7,6 @@ interface CustomerRow {
   first_seen_at: string;
   first_event_id: string;
   identifiers: string[];
-  merged_into: string | null;
 }
 
 /**
@@ -46,9 +45,10 @@ export async function saveIdentityChanges(db: SqlExecutor, schema: string, graph
         break;
       case 'CustomerMerged':
         touched.add(event.data.from).add(event.data.into);
+        await repointAttributions(db, s, event.data.from, event.data.into);
         break;
       case 'TouchpointAttributed':
-        attributions.push({ event_id: event.data.eventId, customer_id: event.data.customerId });
+        attributions.push({ event_id: event.data.eventId, customer_id: survivorOf(graph, event.data.customerId)! });
         break;
       case 'IdentityConflictRecorded':
         conflicts.push({
@@ -66,12 +66,15 @@ export async function saveIdentityChanges(db: SqlExecutor, schema: string, graph
       }
     }
   }
-  const customers = [...touched].map((id) => graph.customers.get(id)!).map(toRow);
+  const nodes = [...touched].map((id) => graph.customers.get(id)!);
+  const merged = nodes.filter((n) => n.mergedInto !== null).map((n) => n.customerId);
+  if (merged.length > 0) await db.query(`DELETE FROM ${s}.identity_customers WHERE customer_id = ANY($1::text[])`, [merged]);
+  const customers = nodes.filter((n) => n.mergedInto === null).map(toRow);
   if (customers.length > 0) {
     await db.query(
       `INSERT INTO ${s}.identity_customers
-       SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(customer_id text, first_seen_at text, first_event_id text, identifiers text[], merged_into text)
-       ON CONFLICT (customer_id) DO UPDATE SET identifiers = excluded.identifiers, merged_into = excluded.merged_into`,
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(customer_id text, first_seen_at text, first_event_id text, identifiers text[])
+       ON CONFLICT (customer_id) DO UPDATE SET identifiers = excluded.identifiers`,
       [JSON.stringify(customers)],
     );
     const owners = customers.flatMap((c) => c.identifiers.map((identifier) => ({ identifier, customer_id: c.customer_id })));
@@ -100,19 +103,32 @@ export async function saveIdentityChanges(db: SqlExecutor, schema: string, graph
   }
 }
 
-/** The live customer an id stands for, following merges; undefined if unknown. */
+/**
+ * Touchpoints and their timeline rows always name the customer they belong to now, so the tables
+ * do not depend on the order in which merges happened.
+ */
+async function repointAttributions(db: SqlExecutor, s: string, from: string, into: string): Promise<void> {
+  await db.query(`UPDATE ${s}.identity_attributions SET customer_id = $2 WHERE customer_id = $1`, [from, into]);
+  await db.query(`UPDATE ${s}.touchpoints SET customer_id = $2 WHERE customer_id = $1`, [from, into]);
+}
+
+/**
+ * The live customer an id stands for. Only live customers are kept; every customer id is made
+ * from the id of the touchpoint that started it, so a merged id is found through that touchpoint.
+ */
 export async function survivingCustomerId(db: SqlExecutor, schema: string, customerId: string): Promise<string | undefined> {
   const s = quoteIdentifier(schema);
-  const { rows } = await db.query<CustomerRow>(
-    `WITH RECURSIVE chain AS (
-       SELECT * FROM ${s}.identity_customers WHERE customer_id = $1
-       UNION ALL
-       SELECT c.* FROM ${s}.identity_customers c JOIN chain ON c.customer_id = chain.merged_into
-     ) SELECT * FROM chain`,
-    [customerId],
-  );
-  const graph: IdentityGraph = { customers: new Map(rows.map((r) => [r.customer_id, toNode(r)])), owners: new Map(), attributions: new Map() };
-  return survivorOf(graph, customerId);
+  const live = await db.query(`SELECT 1 FROM ${s}.identity_customers WHERE customer_id = $1`, [customerId]);
+  if (live.rows.length > 0) return customerId;
+  const eventId = eventIdOfCustomerId(customerId);
+  if (!eventId) return undefined;
+  const { rows } = await db.query<{ customer_id: string }>(`SELECT customer_id FROM ${s}.identity_attributions WHERE event_id = $1`, [eventId]);
+  return rows[0]?.customer_id;
+}
+
+function eventIdOfCustomerId(customerId: string): string | undefined {
+  const hex = /^cus_([0-9a-f]{32})$/.exec(customerId)?.[1];
+  return hex && `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 function toNode(row: CustomerRow): CustomerNode {
@@ -121,7 +137,7 @@ function toNode(row: CustomerRow): CustomerNode {
     firstSeenAt: row.first_seen_at,
     firstEventId: row.first_event_id,
     identifiers: row.identifiers,
-    mergedInto: row.merged_into,
+    mergedInto: null,
   };
 }
 
@@ -131,6 +147,5 @@ function toRow(node: CustomerNode): CustomerRow {
     first_seen_at: node.firstSeenAt,
     first_event_id: node.firstEventId,
     identifiers: [...node.identifiers],
-    merged_into: node.mergedInto,
   };
 }

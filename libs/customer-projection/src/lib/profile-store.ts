@@ -12,9 +12,14 @@ export async function loadProfiles(db: SqlExecutor, schema: string, customerIds:
 export async function saveProfiles(db: SqlExecutor, schema: string, profiles: readonly CustomerProfile[]): Promise<void> {
   if (profiles.length === 0) return;
   await db.query(
-    `INSERT INTO ${quoteIdentifier(schema)}.profiles (customer_id, merged_into, profile)
-     SELECT r.customer_id, r.merged_into, r.profile FROM jsonb_to_recordset($1::jsonb) AS r(customer_id text, merged_into text, profile jsonb)
-     ON CONFLICT (customer_id) DO UPDATE SET merged_into = excluded.merged_into, profile = excluded.profile`,
-    [JSON.stringify(profiles.map((p) => ({ customer_id: p.customerId, merged_into: p.mergedInto, profile: p })))],
+    `INSERT INTO ${quoteIdentifier(schema)}.profiles (customer_id, profile)
+     SELECT r.customer_id, r.profile FROM jsonb_to_recordset($1::jsonb) AS r(customer_id text, profile jsonb)
+     ON CONFLICT (customer_id) DO UPDATE SET profile = excluded.profile`,
+    [JSON.stringify(profiles.map((p) => ({ customer_id: p.customerId, profile: p })))],
   );
+}
+
+export async function deleteProfiles(db: SqlExecutor, schema: string, customerIds: readonly string[]): Promise<void> {
+  if (customerIds.length === 0) return;
+  await db.query(`DELETE FROM ${quoteIdentifier(schema)}.profiles WHERE customer_id = ANY($1::text[])`, [customerIds]);
 }

@@ -40,7 +40,7 @@ export type DemoCall = DemoEnvelope<
     readonly direction: 'inbound' | 'outbound';
     readonly durationSec: number;
     readonly topic: string;
-    /** resolved, unresolved, complaint, sale, callback */
+    /** complaint, resolved (a complaint's follow-up), answered, unresolved, callback, sale, reminded */
     readonly outcome: string;
     readonly agentId: string;
     readonly satisfaction?: number;

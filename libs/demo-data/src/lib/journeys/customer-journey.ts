@@ -47,6 +47,11 @@ interface Timed {
   readonly at: number;
   readonly body: DemoTouchpoint;
 }
+interface Planned {
+  readonly at: number;
+  readonly business: Business;
+  readonly birthday?: boolean;
+}
 interface Order {
   readonly at: number;
   readonly business: Business;
@@ -106,8 +111,10 @@ class JourneyBuilder {
     this.code = String(customerCode(seed, customer.index)).padStart(7, '0');
     const { rng } = this;
     const span = window.end - window.start;
-    this.activeFrom = customer.showcase || rng.chance(0.45) ? window.start : window.start + rng.next() * 0.9 * span;
-    const churns = !customer.showcase && rng.chance(0.12);
+    // A habit is years old: spring buyers were customers before the window and stay.
+    const longStanding = customer.showcase || customer.springBuyer;
+    this.activeFrom = longStanding || rng.chance(0.45) ? window.start : window.start + rng.next() * 0.9 * span;
+    const churns = !longStanding && rng.chance(0.12);
     this.activeUntil = churns ? this.activeFrom + Math.max(DAY_MS, rng.next() * (window.end - this.activeFrom)) : window.end - 1;
     const life = this.activeUntil - this.activeFrom;
     this.signUpAt = customer.clubMember ? this.activeFrom + life * (customer.showcase ? 0.35 : 0.1 + 0.4 * rng.next()) : null;
@@ -137,7 +144,7 @@ class JourneyBuilder {
     const [low, high] = PURCHASES_PER_YEAR[customer.segment];
     const count = Math.round((low + rng.next() * (high - low)) * years);
     const regular = customer.springBuyer ? customer.interests.filter((b) => b !== 'retail') : customer.interests;
-    const planned: { at: number; business: Business }[] = [];
+    const planned: Planned[] = [];
     for (let i = 0; i < count; i++) {
       const business = rng.weighted(regular.map((b, rank) => [b, rank === 0 ? 4 : 1] as const));
       planned.push({ at: this.sampleDay(business, this.activeFrom, this.activeUntil), business });
@@ -146,8 +153,8 @@ class JourneyBuilder {
     if (customer.clubMember && (customer.segment === 'vip' || customer.segment === 'regular')) planned.push(...this.birthdayDinners());
 
     const orders: Order[] = [];
-    for (const { at, business } of planned.sort((a, b) => a.at - b.at)) {
-      const order = this.purchase(business, at);
+    for (const { at, business, birthday } of planned.sort((a, b) => a.at - b.at)) {
+      const order = this.purchase(business, at, birthday);
       if (order) orders.push(order);
     }
     if (customer.showcase) this.showcaseComplaints(orders);
@@ -156,36 +163,36 @@ class JourneyBuilder {
   }
 
   /** Every spring in the window the customer buys clothes, one to three times: a habit to find. */
-  private springShopping(): { at: number; business: Business }[] {
-    const planned: { at: number; business: Business }[] = [];
+  private springShopping(): Planned[] {
+    const planned: Planned[] = [];
     const firstYear = new Date(this.activeFrom).getUTCFullYear();
     const lastYear = new Date(this.activeUntil).getUTCFullYear();
     for (let year = firstYear; year <= lastYear; year++) {
       const from = Math.max(this.activeFrom, Date.UTC(year, SPRING[0][0] - 1, SPRING[0][1]));
       const to = Math.min(this.activeUntil, Date.UTC(year, SPRING[1][0] - 1, SPRING[1][1]));
-      if (to - from < DAY_MS || !(this.customer.showcase || this.rng.chance(0.9))) continue;
+      if (to - from < DAY_MS || !(this.customer.showcase || this.rng.chance(0.95))) continue;
       for (let n = this.rng.int(1, 3); n > 0; n--) planned.push({ at: this.sampleDay('retail', from, to), business: 'retail' });
     }
     return planned;
   }
 
-  private birthdayDinners(): { at: number; business: Business }[] {
+  /** Members who come to dinner with family on their birthday: real behaviour, not a blind promotion. */
+  private birthdayDinners(): Planned[] {
     const [, month, day] = this.customer.birthday.split('-').map(Number);
-    const planned: { at: number; business: Business }[] = [];
+    const planned: Planned[] = [];
     for (let year = new Date(this.window.start).getUTCFullYear(); year <= new Date(this.window.end).getUTCFullYear(); year++) {
       const at = Date.UTC(year, month - 1, day, 12);
-      if (at >= this.signUpAt! && at < this.activeUntil && (this.customer.showcase || this.rng.chance(0.5))) planned.push({ at: at + 0.5, business: 'restaurant' });
+      if (at >= this.signUpAt! && at < this.activeUntil && (this.customer.showcase || this.rng.chance(0.5))) planned.push({ at, business: 'restaurant', birthday: true });
     }
     return planned;
   }
 
-  private purchase(business: Business, day: number): Order | undefined {
+  private purchase(business: Business, day: number, birthday = false): Order | undefined {
     const { rng, customer } = this;
-    const birthday = day % 1 !== 0;
     let channel: Channel = birthday ? 'store' : rng.weighted(CHANNELS[business]);
     if (channel === 'app' && !customer.identifiers.appDeviceId) channel = 'web';
     if (channel === 'web' && !customer.identifiers.browserDeviceId) channel = business === 'travel' ? 'branch' : 'store';
-    const at = this.timeOfDay(Math.floor(day), business, channel);
+    const at = this.timeOfDay(day, business, channel);
     if (at >= this.activeUntil) return undefined;
     const identifiers = this.purchaseIdentifiers(channel, at);
     if (!identifiers) return undefined; // paid cash and gave no number: the till knows no one
@@ -278,11 +285,11 @@ class JourneyBuilder {
       if (!deviceId) continue;
       const online = orders.filter((o) => o.channel === channel);
       const times: number[] = [];
-      if (online.length > 0) for (let n = rng.int(1, 2); n > 0; n--) times.push(online[0].at - rng.next() * 14 * DAY_MS);
-      for (let n = Math.round(online.length * 1.5) + rng.int(0, 3); n > 0; n--) times.push(this.activeFrom + rng.next() * (this.activeUntil - this.activeFrom));
-      for (const at of times) {
+      if (online.length > 0) for (let n = rng.int(1, 2); n > 0; n--) times.push(online[0].at - rng.int(1, 14) * DAY_MS);
+      for (let n = online.length + rng.int(0, 2); n > 0; n--) times.push(this.activeFrom + rng.next() * (this.activeUntil - this.activeFrom));
+      for (const day of times) {
         const business = rng.pick(customer.interests);
-        this.emit(at, false, {
+        this.emit(this.timeOfDay(day, business, 'web'), false, {
           type: 'visit',
           source: channel === 'web' ? 'web-analytics' : 'app-analytics',
           identifiers: { deviceId },
@@ -322,14 +329,15 @@ class JourneyBuilder {
     const count = customer.segment === 'light' && rng.chance(0.5) ? 0 : rng.int(0, 1 + Math.floor(orderCount / 8));
     for (let i = 0; i < count; i++) {
       const topic = rng.pick(INQUIRY_TOPICS[rng.pick(customer.interests)]);
-      const outcome = rng.weighted([['resolved', 70], ['unresolved', 10], ['callback', 10], ['sale', 10]] as const);
+      // Only a complaint's follow-up is "resolved": that outcome closes the customer's open complaints.
+      const outcome = rng.weighted([['answered', 70], ['unresolved', 10], ['callback', 10], ['sale', 10]] as const);
       const at = this.timeOfDay(this.sampleDay('travel', this.activeFrom, this.activeUntil), 'travel', 'phone');
       if (at < this.activeUntil) this.call(at, 'inbound', topic, outcome, rng.chance(0.5) ? rng.int(3, 5) : undefined);
     }
     if (this.passportExpiry && this.signUpAt !== null) {
       // The agency calls a few months before the passport expires.
       const at = Date.parse(`${this.passportExpiry}T07:00:00Z`) - rng.int(90, 120) * DAY_MS;
-      if (at > this.signUpAt && at < this.activeUntil) this.call(at, 'outbound', 'passport renewal reminder', 'resolved', undefined);
+      if (at > this.signUpAt && at < this.activeUntil) this.call(at, 'outbound', 'passport renewal reminder', 'reminded', undefined);
     }
   }
 
@@ -461,7 +469,7 @@ class JourneyBuilder {
     switch (channel) {
       case 'store':
         if (member && rng.chance(0.85)) return { customerId: ids.customerId!, loyaltyCard: ids.loyaltyCard! };
-        return member || rng.chance(0.7) ? { phone: this.phoneAsTyped() } : undefined;
+        return member || this.customer.springBuyer || rng.chance(0.7) ? { phone: this.phoneAsTyped() } : undefined;
       case 'branch':
         return member ? { customerId: ids.customerId!, phone: this.phoneAsTyped() } : { phone: this.phoneAsTyped() };
       case 'app':
@@ -535,7 +543,8 @@ class JourneyBuilder {
   private emit(at: number, localClock: boolean, draft: Draft<DemoTouchpoint>): void {
     if (!(at >= this.window.start && at < this.window.end)) return;
     const instant = Math.floor(at / 1000) * 1000;
-    const body = { eventId: this.ids.uuid(), type: draft.type, source: draft.source, occurredAt: localClock ? tehranIso(instant) : utcIso(instant), ...draft } as DemoTouchpoint;
+    const { type, source, ...rest } = draft;
+    const body = { eventId: this.ids.uuid(), type, source, occurredAt: localClock ? tehranIso(instant) : utcIso(instant), ...rest } as DemoTouchpoint;
     this.out.push({ at: instant, body });
   }
 }
@@ -571,7 +580,8 @@ function retailOrder(rng: Random): DemoPurchaseItem[] {
 function travelOrder(rng: Random): DemoPurchaseItem[] {
   if (rng.chance(0.2)) return lines([rng.pick(TRAVEL_SERVICES)]);
   const travellers = rng.weighted([[1, 30], [2, 40], [3, 15], [4, 15]] as const);
-  const picks: Product[] = Array.from({ length: travellers }, () => TOURS[0]).fill(rng.pick(TOURS));
+  const tour = rng.pick(TOURS);
+  const picks: Product[] = Array.from({ length: travellers }, () => tour);
   if (rng.chance(0.4)) picks.push(...Array.from({ length: travellers }, () => TRAVEL_SERVICES[1]));
   if (rng.chance(0.3)) picks.push(TRAVEL_SERVICES[2]);
   return lines(picks);
