@@ -18,6 +18,7 @@ export async function migrateCustomerTables(db: SqlExecutor, schema: string): Pr
     )`);
   await db.query(`CREATE TABLE IF NOT EXISTS ${s}.identity_owners (identifier text PRIMARY KEY, customer_id text NOT NULL)`);
   await db.query(`CREATE TABLE IF NOT EXISTS ${s}.identity_attributions (event_id text PRIMARY KEY, customer_id text NOT NULL)`);
+  await db.query(`CREATE INDEX IF NOT EXISTS identity_attributions_by_customer ON ${s}.identity_attributions (customer_id)`);
   await db.query(`
     CREATE TABLE IF NOT EXISTS ${s}.identity_conflicts (
       event_id text NOT NULL,

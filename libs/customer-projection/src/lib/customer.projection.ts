@@ -5,8 +5,10 @@ import {
   decideIdentity,
   evolveIdentity,
   identifierKeysOf,
+  identitySlice,
   resolveTouchpoint,
   survivorOf,
+  type IdentityGraph,
   type IdentityEvent,
   type IdentityPolicy,
 } from '@cdp/identity';
@@ -58,13 +60,15 @@ export function customerProjection(options: CustomerProjectionOptions): Projecti
     // One batch at a time across processes: identity decisions must see each other's writes.
     await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`cdp-customer-projection:${schema}`]);
     const keys = [...new Set(touchpoints.flatMap((t) => identifierKeysOf(t.identifiers)))];
-    let graph = await loadIdentitySlice(tx, schema, keys, touchpoints.map((t) => t.eventId));
+    const graph = mutableGraph(await loadIdentitySlice(tx, schema, keys, touchpoints.map((t) => t.eventId)));
     const decided: IdentityEvent[] = [];
     for (const touchpoint of touchpoints) {
-      for (const event of decideIdentity(resolveTouchpoint(touchpoint), graph, policy)) {
-        graph = evolveIdentity(graph, event);
-        decided.push(event);
-      }
+      // Decide on the touchpoint's own small slice and fold it there, then write the slice back:
+      // folding the whole batch's graph would copy it for every event.
+      const command = resolveTouchpoint(touchpoint);
+      const events = decideIdentity(command, identitySlice(graph, command), policy);
+      absorb(graph, events.reduce(evolveIdentity, identitySlice(graph, command)));
+      decided.push(...events);
     }
     await saveIdentityChanges(tx, schema, graph, decided);
 
@@ -121,6 +125,19 @@ export function customerProjection(options: CustomerProjectionOptions): Projecti
     }
     await addToOutbox(tx, schema, outbox);
   }
+}
+
+type MutableGraph = { [K in keyof IdentityGraph]: IdentityGraph[K] extends ReadonlyMap<infer Key, infer Value> ? Map<Key, Value> : never };
+
+function mutableGraph(graph: IdentityGraph): MutableGraph {
+  return { customers: new Map(graph.customers), owners: new Map(graph.owners), attributions: new Map(graph.attributions) };
+}
+
+/** Every entry a folded slice holds is the newest state of that customer, identifier or touchpoint. */
+function absorb(graph: MutableGraph, slice: IdentityGraph): void {
+  for (const [id, node] of slice.customers) graph.customers.set(id, node);
+  for (const [key, owner] of slice.owners) graph.owners.set(key, owner);
+  for (const [eventId, customerId] of slice.attributions) graph.attributions.set(eventId, customerId);
 }
 
 function customersIn(events: readonly IdentityEvent[]): Set<string> {
