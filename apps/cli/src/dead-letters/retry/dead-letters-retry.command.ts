@@ -1,0 +1,33 @@
+import type { Command } from 'commander';
+import type { RetryResult, RetryTarget } from '../../platform-client/admin-api';
+import { CliError, UsageError } from '../../shared/cli-error';
+import { platformClientFor, type CliContext } from '../../shared/cli-context';
+import { formatCount } from '../../shared/format';
+
+export function registerDeadLettersRetryCommand(dlq: Command, context: CliContext): void {
+  dlq
+    .command('retry')
+    .description('Process dead letters again, after the cause was fixed: the ones named, or all of them.')
+    .argument('[ids...]', 'dead-letter ids, as `cdp dlq list` shows them')
+    .option('--all', 'retry every dead letter')
+    .action(async (ids: string[], flags: { all?: boolean }, command: Command) => {
+      const result = await platformClientFor(command, context).retryDeadLetters(retryTarget(ids, flags.all === true));
+      context.terminal.out(retryText(result));
+      if (result.stillFailing > 0) {
+        throw new CliError('CLI.DEAD_LETTERS_STILL_FAILING', `${formatCount(result.stillFailing)} dead letter(s) still fail: see why with \`cdp dlq list\`, fix the cause and retry.`);
+      }
+    });
+}
+
+/** Either ids or --all: one of them, not both. */
+export function retryTarget(ids: readonly string[], all: boolean): RetryTarget {
+  if (all && ids.length > 0) throw new UsageError('pass either dead-letter ids or --all, not both');
+  if (all) return { all: true };
+  if (ids.length === 0) throw new UsageError('name the dead letters to retry (their ids, from `cdp dlq list`) or pass --all');
+  return { ids: [...new Set(ids)] };
+}
+
+export function retryText(result: RetryResult): string {
+  if (result.retried === 0) return 'Nothing to retry: no dead letter matched.';
+  return `Retried ${formatCount(result.retried)} dead letter(s): ${formatCount(result.retried - result.stillFailing)} processed, ${formatCount(result.stillFailing)} still failing.`;
+}

@@ -1,0 +1,100 @@
+import type { Command } from 'commander';
+import { platformClientFor, type CliContext } from '../shared/cli-context';
+import { formatCount, formatDuration, formatRate } from '../shared/format';
+import { instant, seconds, wholeNumber } from '../shared/options';
+import { progressBar, type Progress } from '../shared/progress';
+import { describeProfile } from './profile-summary';
+import { sendDemoData, type DemoSummary } from './send-demo-data';
+import { waitForProfile, type ProfileLookup } from './wait-for-profile';
+
+interface DemoFlags {
+  customers: number;
+  seed: string;
+  batch: number;
+  concurrency: number;
+  end?: Date;
+  wait: number;
+}
+
+export function registerDemoCommand(program: Command, context: CliContext): void {
+  program
+    .command('demo')
+    .description(
+      'Send two years of realistic touchpoints of an Iranian restaurant, fashion and travel group to the platform, through its public ingest API, then show one unified customer profile.',
+    )
+    .option('--customers <n>', 'how many customers to invent', wholeNumber(1, 1_000_000), 10_000)
+    .option('--seed <seed>', 'the same seed gives the same data and event ids, so sending it again is a no-op', 'demo')
+    .option('--batch <n>', 'touchpoints per request (the platform takes up to 1,000)', wholeNumber(1, 1000), 500)
+    .option('--concurrency <n>', 'requests in flight at once', wholeNumber(1, 32), 4)
+    .option('--end <instant>', 'the end of the two years of data (default: midnight UTC today, so a re-run the same day sends identical data)', instant)
+    .option('--wait <seconds>', 'how long to wait for the profile to be projected', seconds, 10)
+    .action(async (flags: DemoFlags, command: Command) => {
+      const { terminal } = context;
+      const client = platformClientFor(command, context);
+      let bar: Progress | undefined;
+      const summary = await sendDemoData(
+        { customers: flags.customers, seed: flags.seed, batchSize: flags.batch, concurrency: flags.concurrency, end: flags.end ?? startOfUtcDay(context.now()) },
+        {
+          client,
+          listener: {
+            generating: () => terminal.err(`Generating two years of touchpoints of ${formatCount(flags.customers)} customers (seed "${flags.seed}") …`),
+            started: (total) => {
+              terminal.err(`Sending ${formatCount(total)} touchpoints of ${formatCount(flags.customers)} customers to ${client.baseUrl} …`);
+              bar = progressBar(terminal, 'Sending', 'touchpoints', total);
+            },
+            sent: (sent) => bar?.update(sent),
+            retrying: (error, attempt) => terminal.err(`retrying a batch (attempt ${attempt + 1}): ${error.message}`),
+          },
+        },
+      ).finally(() => bar?.stop());
+      terminal.out(demoSummaryText(summary));
+
+      terminal.out('');
+      terminal.out(`Waiting up to ${flags.wait} s for the unified profile of ${summary.showcase.name} (projections are asynchronous) …`);
+      const lookup = await waitForProfile(client, { type: 'email', value: summary.showcase.email }, summary.showcase.touchpoints, {
+        timeoutMs: flags.wait * 1000,
+        sleep: context.sleep,
+      }).catch((error: Error) => ({ state: 'failed', error }) as const);
+      terminal.out(profileText(lookup, summary, context.now()));
+    });
+}
+
+/** Midnight UTC of that day: the same data all day long, so sending it again is a no-op. */
+export function startOfUtcDay(at: Date): Date {
+  return new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate()));
+}
+
+export function demoSummaryText(summary: DemoSummary): string {
+  return [
+    `Demo data sent to ${summary.platformUrl}`,
+    `  customers generated  ${formatCount(summary.customers)}`,
+    `  touchpoints sent     ${formatCount(summary.touchpoints)} (${formatCount(summary.accepted)} new, ${formatCount(summary.duplicates)} duplicates)`,
+    `  time                 ${formatDuration(summary.elapsedMs)}`,
+    `  rate                 ${formatRate(summary.touchpoints, summary.elapsedMs, 'touchpoints')}`,
+  ].join('\n');
+}
+
+export function profileText(lookup: ProfileLookup | { state: 'failed'; error: Error }, summary: DemoSummary, now: Date): string {
+  const { email, touchpoints } = summary.showcase;
+  const curl = `curl -s '${summary.platformUrl}/v1/customers?identifier=email:${email}'`;
+  switch (lookup.state) {
+    case 'complete':
+      return [`The unified profile of email:${email}:`, '', ...describeProfile(lookup.profile, now)].join('\n');
+    case 'partial':
+      return [
+        `The unified profile of email:${email}, while projections catch up (${formatCount(lookup.applied)} of its ${formatCount(touchpoints)} touchpoints applied so far):`,
+        '',
+        ...describeProfile(lookup.profile, now),
+        '',
+        `See it complete in a moment: ${curl}`,
+      ].join('\n');
+    case 'missing':
+      return [`Projections are catching up: there is no profile for email:${email} yet. Look again in a moment:`, `  ${curl}`].join('\n');
+    case 'failed':
+      return [`The demo data is in, but the profile could not be read: ${lookup.error.message}`, `Look again later: ${curl}`].join('\n');
+    default: {
+      const never: never = lookup;
+      return String(never);
+    }
+  }
+}

@@ -1,0 +1,53 @@
+/*
+ * The platform's HTTP answers the CLI reads: the admin API (/v1/admin/...), ingestion and the
+ * profile query, as ARCHITECTURE.md and docs/ fix them.
+ */
+
+export type ProjectionState = 'running' | 'rebuilding' | 'stopped';
+
+export interface ProjectionStatus {
+  readonly name: string;
+  /** Where the projection has read the log up to; its shape depends on the log. */
+  readonly checkpoint: Readonly<Record<string, unknown>> | null;
+  /** Events in the log it has not processed yet; null when the log cannot tell. */
+  readonly lag: number | null;
+  readonly processed: number;
+  readonly deadLetters: number;
+  readonly state: ProjectionState;
+}
+
+export interface RebuildProgress {
+  readonly state: 'running' | 'done' | 'failed';
+  readonly processed: number;
+  readonly total: number;
+  readonly error?: string;
+}
+
+export interface DeadLetter {
+  readonly id: string;
+  readonly projection: string;
+  readonly eventId: string;
+  readonly streamId: string;
+  readonly error: string;
+  readonly failedAt: string;
+  readonly held: boolean;
+}
+
+export interface RetryResult {
+  readonly retried: number;
+  readonly stillFailing: number;
+}
+
+export type RetryTarget = { readonly ids: readonly string[] } | { readonly all: true };
+
+export interface AcceptedTouchpoint {
+  readonly eventId: string;
+  readonly position: string;
+  readonly duplicate: boolean;
+}
+
+export interface TouchpointError {
+  readonly index: number;
+  readonly path: string;
+  readonly message: string;
+}

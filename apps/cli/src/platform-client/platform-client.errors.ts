@@ -1,0 +1,31 @@
+import { CliError } from '../shared/cli-error';
+import type { TouchpointError } from './admin-api';
+
+/** Nothing answers at the platform's address. */
+export class PlatformUnreachableError extends CliError {
+  constructor(readonly baseUrl: string) {
+    super('CLI.PLATFORM_UNREACHABLE', `No platform is running at ${baseUrl}: start it with \`npm start\` (or pass --url, or set CDP_URL).`);
+  }
+}
+
+/** The platform answered, but not with what the command asked for. */
+export class PlatformRequestError extends CliError {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+    message: string,
+  ) {
+    super('CLI.PLATFORM_ERROR', message);
+  }
+}
+
+/** POST /v1/touchpoints answered 400: nothing of that request was appended. */
+export class TouchpointsRefusedError extends CliError {
+  constructor(readonly errors: readonly TouchpointError[]) {
+    const first = errors
+      .slice(0, 3)
+      .map((e) => `#${e.index} ${e.path}: ${e.message}`)
+      .join('; ');
+    super('CLI.TOUCHPOINTS_REFUSED', `the platform refused ${errors.length} field(s) of a batch (${first}${errors.length > 3 ? '; …' : ''})`);
+  }
+}

@@ -1,0 +1,172 @@
+import type { AcceptedTouchpoint, DeadLetter, ProjectionStatus, RebuildProgress, RetryResult, RetryTarget, TouchpointError } from './admin-api';
+import { PlatformRequestError, PlatformUnreachableError, TouchpointsRefusedError } from './platform-client.errors';
+
+type Fetch = typeof fetch;
+
+interface Answer {
+  readonly status: number;
+  readonly body: unknown;
+}
+
+/** Socket errors that mean nothing listens there (as opposed to a connection lost mid-way). */
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+
+/**
+ * A small typed client of the running platform's HTTP API: ingestion, the profile query and the
+ * admin API. Every failure is a CliError whose message says what to do next.
+ */
+export class PlatformClient {
+  constructor(
+    readonly baseUrl: string,
+    private readonly fetchImpl: Fetch = fetch,
+    private readonly timeoutMs = 60_000,
+  ) {}
+
+  /** GET /health: throws PlatformUnreachableError when nothing listens; any answer means a platform is there. */
+  async health(): Promise<{ ok: boolean; body: unknown }> {
+    const { status, body } = await this.request('GET', '/health');
+    return { ok: status === 200, body };
+  }
+
+  /** POST /v1/touchpoints with a batch; a 400 becomes TouchpointsRefusedError. */
+  async appendTouchpoints(touchpoints: readonly unknown[]): Promise<readonly AcceptedTouchpoint[]> {
+    const answer = await this.request('POST', '/v1/touchpoints', { touchpoints });
+    if (answer.status === 202) return field<AcceptedTouchpoint[]>(answer, 'touchpoints', 'POST /v1/touchpoints', Array.isArray);
+    if (answer.status === 400 && Array.isArray((answer.body as { errors?: unknown })?.errors)) {
+      throw new TouchpointsRefusedError((answer.body as { errors: TouchpointError[] }).errors);
+    }
+    if (answer.status === 413) {
+      throw new PlatformRequestError(413, answer.body, 'the platform refused a batch as too large (CDP_MAX_BODY_BYTES): pass a smaller --batch');
+    }
+    throw this.unexpected('POST', '/v1/touchpoints', answer);
+  }
+
+  /** GET /v1/customers?identifier=type:value: the unified profile, or undefined on 404. */
+  async customerByIdentifier(type: string, value: string): Promise<Record<string, unknown> | undefined> {
+    const path = `/v1/customers?identifier=${encodeURIComponent(`${type}:${value}`)}`;
+    return this.profileAt(path);
+  }
+
+  /** GET /v1/customers/{id}: the unified profile, or undefined on 404. */
+  async customer(id: string): Promise<Record<string, unknown> | undefined> {
+    return this.profileAt(`/v1/customers/${encodeURIComponent(id)}`);
+  }
+
+  async projections(): Promise<readonly ProjectionStatus[]> {
+    const path = '/v1/admin/projections';
+    return field<ProjectionStatus[]>(await this.expect('GET', path, [200]), 'projections', `GET ${path}`, Array.isArray);
+  }
+
+  /** Starts a rebuild: the id to follow it by. */
+  async startRebuild(projection: string): Promise<string> {
+    const path = `/v1/admin/projections/${encodeURIComponent(projection)}/rebuilds`;
+    const answer = await this.request('POST', path, {});
+    if (answer.status === 404 && !isMissingRoute(answer.body)) {
+      throw new PlatformRequestError(404, answer.body, `no projection is named "${projection}": see the names with \`cdp projections status\``);
+    }
+    if (answer.status !== 202 && answer.status !== 200 && answer.status !== 201) throw this.unexpected('POST', path, answer);
+    return field<string>(answer, 'rebuildId', `POST ${path}`, (v) => typeof v === 'string');
+  }
+
+  async rebuild(projection: string, rebuildId: string): Promise<RebuildProgress> {
+    const path = `/v1/admin/projections/${encodeURIComponent(projection)}/rebuilds/${encodeURIComponent(rebuildId)}`;
+    const answer = await this.expect('GET', path, [200]);
+    const progress = answer.body as RebuildProgress;
+    if (!['running', 'done', 'failed'].includes(progress?.state)) throw this.unexpected('GET', path, answer);
+    return progress;
+  }
+
+  async deadLetters(): Promise<readonly DeadLetter[]> {
+    const path = '/v1/admin/dead-letters';
+    return field<DeadLetter[]>(await this.expect('GET', path, [200]), 'deadLetters', `GET ${path}`, Array.isArray);
+  }
+
+  async retryDeadLetters(target: RetryTarget): Promise<RetryResult> {
+    const path = '/v1/admin/dead-letters/retries';
+    const answer = await this.expect('POST', path, [200, 201, 202], target);
+    const result = answer.body as RetryResult;
+    if (typeof result?.retried !== 'number' || typeof result?.stillFailing !== 'number') throw this.unexpected('POST', path, answer);
+    return result;
+  }
+
+  private async profileAt(path: string): Promise<Record<string, unknown> | undefined> {
+    const answer = await this.request('GET', path);
+    if (answer.status === 404 && !isMissingRoute(answer.body)) return undefined;
+    if (answer.status !== 200 || typeof answer.body !== 'object' || answer.body === null) throw this.unexpected('GET', path, answer);
+    return answer.body as Record<string, unknown>;
+  }
+
+  private async expect(method: string, path: string, statuses: readonly number[], body?: unknown): Promise<Answer> {
+    const answer = await this.request(method, path, body);
+    if (!statuses.includes(answer.status)) throw this.unexpected(method, path, answer);
+    return answer;
+  }
+
+  private async request(method: string, path: string, body?: unknown): Promise<Answer> {
+    let response: Response;
+    try {
+      response = await this.fetchImpl(`${this.baseUrl}${path}`, {
+        method,
+        headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (error) {
+      if (UNREACHABLE.has(socketErrorCode(error) ?? '')) throw new PlatformUnreachableError(this.baseUrl);
+      if ((error as Error)?.name === 'TimeoutError') {
+        throw new PlatformRequestError(0, undefined, `${method} ${path} got no answer from ${this.baseUrl} within ${this.timeoutMs / 1000} s: is the platform overloaded? Retry.`);
+      }
+      throw new PlatformRequestError(0, undefined, `${method} ${path} failed: ${describe(error)}. Check that the platform at ${this.baseUrl} is up, then retry.`);
+    }
+    const text = await response.text();
+    let parsed: unknown = text;
+    if (/json/.test(response.headers.get('content-type') ?? '')) {
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        parsed = text;
+      }
+    }
+    return { status: response.status, body: parsed };
+  }
+
+  private unexpected(method: string, path: string, answer: Answer): PlatformRequestError {
+    const message = serverMessage(answer.body);
+    if (answer.status === 404 && isMissingRoute(answer.body)) {
+      return new PlatformRequestError(404, answer.body, `the platform at ${this.baseUrl} does not serve ${method} ${path.split('?')[0]}: update it and restart it (\`npm start\`)`);
+    }
+    if (answer.status >= 200 && answer.status < 300) {
+      return new PlatformRequestError(answer.status, answer.body, `${method} ${path} answered ${answer.status} with a body the CLI does not understand: are the CLI and the platform the same version?`);
+    }
+    return new PlatformRequestError(answer.status, answer.body, `${method} ${path} answered ${answer.status}${message ? `: ${message}` : ''}`);
+  }
+}
+
+/** NestJS's answer to a path no controller serves ("Cannot GET /v1/admin/..."). */
+function isMissingRoute(body: unknown): boolean {
+  return /^Cannot (GET|POST|PUT|DELETE|PATCH) /.test(String((body as { message?: unknown })?.message ?? ''));
+}
+
+function serverMessage(body: unknown): string {
+  if (typeof body === 'string') return body.slice(0, 300);
+  const { message, error } = (body ?? {}) as { message?: unknown; error?: unknown };
+  return [error, message].filter((part) => typeof part === 'string' && part !== '').join(': ');
+}
+
+function field<T>(answer: Answer, name: string, what: string, check: (value: unknown) => boolean): T {
+  const value = (answer.body as Record<string, unknown> | null)?.[name];
+  if (!check(value)) {
+    throw new PlatformRequestError(answer.status, answer.body, `${what} answered without "${name}": are the CLI and the platform the same version?`);
+  }
+  return value as T;
+}
+
+function socketErrorCode(error: unknown): string | undefined {
+  const cause = (error as { cause?: { code?: string; errors?: { code?: string }[] } })?.cause;
+  return cause?.code ?? cause?.errors?.find((e) => e.code)?.code;
+}
+
+function describe(error: unknown): string {
+  const cause = (error as { cause?: { message?: string } })?.cause;
+  return cause?.message ?? (error as Error)?.message ?? String(error);
+}

@@ -1,0 +1,48 @@
+import { Command, CommanderError } from 'commander';
+import { registerDeadLettersListCommand } from './dead-letters/list/dead-letters-list.command';
+import { registerDeadLettersRetryCommand } from './dead-letters/retry/dead-letters-retry.command';
+import { registerDemoCommand } from './demo/demo.command';
+import { registerRebuildProjectionCommand } from './projections/rebuild/rebuild-projection.command';
+import { registerProjectionsStatusCommand } from './projections/status/projections-status.command';
+import { CliError, EXIT, type ExitCode } from './shared/cli-error';
+import type { CliContext } from './shared/cli-context';
+import { platformUrl } from './shared/options';
+
+/** The `cdp` command and its subcommands, one folder per use case. */
+export function createProgram(context: CliContext): Command {
+  const program = new Command('cdp')
+    .description('The customer-data platform from the command line: demo data, projections, dead letters.')
+    .option('--url <url>', 'the running platform (default: $CDP_URL, else http://localhost:$PORT, port 3000)', platformUrl)
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => context.terminal.out(text.trimEnd()), writeErr: (text) => context.terminal.err(text.trimEnd()) })
+    .configureHelp({ showGlobalOptions: true })
+    .showHelpAfterError('(add --help for usage)')
+    .addHelpText('after', '\nExit codes: 0 done, 1 failed, 2 wrong usage. See docs/cli.md.');
+
+  registerDemoCommand(program, context);
+
+  const projections = program.command('projections').description('Read models built from the event log: their status, and rebuilds.');
+  registerProjectionsStatusCommand(projections, context);
+  registerRebuildProjectionCommand(projections, context);
+
+  const dlq = program.command('dlq').alias('dead-letters').description('Events that projections could not process: list them, retry them.');
+  registerDeadLettersListCommand(dlq, context);
+  registerDeadLettersRetryCommand(dlq, context);
+  return program;
+}
+
+/** Runs `cdp` with the user's arguments (without node and the script); resolves to the exit code. */
+export async function runCli(args: readonly string[], context: CliContext): Promise<ExitCode> {
+  try {
+    await createProgram(context).parseAsync([...args], { from: 'user' });
+    return EXIT.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage; // commander has printed it
+    if (error instanceof CliError) {
+      context.terminal.err(`cdp: ${error.message}`);
+      return error.exitCode;
+    }
+    context.terminal.err(`cdp: unexpected error, a bug: please report it with this output.\n${(error as Error)?.stack ?? String(error)}`);
+    return EXIT.failure;
+  }
+}

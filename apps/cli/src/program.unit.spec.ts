@@ -1,0 +1,178 @@
+import { runCli } from './program';
+import { testContext, type FakeAnswer, type FakeRoute } from './testing/fake-platform';
+
+async function cdp(args: string[], route: FakeRoute = () => undefined, env: NodeJS.ProcessEnv = {}) {
+  const { context, terminal, fetch } = testContext(route, env);
+  const code = await runCli(args, context);
+  return { code, stdout: terminal.stdout(), stderr: terminal.stderr(), calls: fetch.calls };
+}
+
+const projections = [
+  { name: 'profiles', checkpoint: { position: '1200' }, lag: 0, processed: 1200, deadLetters: 2, state: 'running' },
+  { name: 'rfm', checkpoint: null, lag: null, processed: 0, deadLetters: 0, state: 'stopped' },
+];
+
+describe('cdp: usage and exit codes', () => {
+  it('answers --help with 0, and a wrong command line with 2', async () => {
+    expect((await cdp(['--help'])).code).toBe(0);
+    expect((await cdp(['demo', '--help'])).stdout).toContain('--customers <n>');
+    expect((await cdp([])).code).toBe(2);
+    expect((await cdp(['nonsense'])).code).toBe(2);
+    const bad = await cdp(['demo', '--customers', 'many']);
+    expect(bad).toMatchObject({ code: 2, stderr: expect.stringContaining("option '--customers <n>' argument 'many' is invalid") });
+    expect((await cdp(['demo', '--batch', '5000'])).code).toBe(2);
+    expect((await cdp(['--url', 'localhost:3000', 'projections', 'status'])).code).toBe(2);
+  });
+
+  it('says in one line how to start the platform when nothing listens, and exits 1', async () => {
+    for (const args of [['projections', 'status'], ['dlq', 'list'], ['demo', '--customers', '5']]) {
+      const result = await cdp(args, () => 'refused');
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe('cdp: No platform is running at http://localhost:3000: start it with `npm start` (or pass --url, or set CDP_URL).');
+    }
+  });
+
+  it('talks to --url, or CDP_URL, or localhost:$PORT', async () => {
+    expect((await cdp(['projections', 'status', '--url', 'http://cdp:8080'], () => 'refused')).stderr).toContain('http://cdp:8080');
+    expect((await cdp(['projections', 'status'], () => 'refused', { CDP_URL: 'http://cdp:9090' })).stderr).toContain('http://cdp:9090');
+    expect((await cdp(['projections', 'status'], () => 'refused', { PORT: '3555' })).stderr).toContain('http://localhost:3555');
+  });
+});
+
+describe('cdp projections', () => {
+  it('status: a table of every projection, and where to look for dead letters', async () => {
+    const result = await cdp(['projections', 'status'], ({ path }) => (path === '/v1/admin/projections' ? { status: 200, body: { projections } } : undefined));
+    expect(result.code).toBe(0);
+    expect(result.stdout.split('\n').slice(0, 4)).toEqual([
+      'NAME      STATE    PROCESSED  LAG  DEAD LETTERS  CHECKPOINT',
+      '--------  -------  ---------  ---  ------------  -------------------',
+      'profiles  running      1,200    0             2  {"position":"1200"}',
+      'rfm       stopped          0    -             0  -',
+    ]);
+    expect(result.stdout).toContain('2 dead letter(s): see them with `cdp dlq list`.');
+  });
+
+  it('status --json: the admin answer as it came', async () => {
+    const result = await cdp(['projections', 'status', '--json'], () => ({ status: 200, body: { projections } }));
+    expect(JSON.parse(result.stdout)).toEqual({ projections });
+  });
+
+  it('status: says when the platform has no admin API', async () => {
+    const result = await cdp(['projections', 'status'], () => undefined);
+    expect(result).toMatchObject({ code: 1, stderr: 'cdp: the platform at http://localhost:3000 does not serve GET /v1/admin/projections: update it and restart it (`npm start`)' });
+  });
+
+  it('rebuild: starts a rebuild, follows it to the end and reports it', async () => {
+    const polls = [
+      { state: 'running', processed: 0, total: 900 },
+      { state: 'running', processed: 450, total: 900 },
+      { state: 'done', processed: 900, total: 900 },
+    ];
+    const result = await cdp(['projections', 'rebuild', 'profiles'], ({ method, path }) => {
+      if (method === 'POST' && path === '/v1/admin/projections/profiles/rebuilds') return { status: 202, body: { rebuildId: 'r-1' } };
+      if (method === 'GET' && path === '/v1/admin/projections/profiles/rebuilds/r-1') return { status: 200, body: polls.shift() };
+      return undefined;
+    });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^Rebuilt profiles: 900 events in /);
+    expect(polls).toHaveLength(0);
+  });
+
+  it('rebuild: keeps following when the busy platform does not answer for a while', async () => {
+    const polls: FakeAnswer[] = [{ status: 503 }, { status: 504 }, { status: 200, body: { state: 'done', processed: 5, total: 5 } }];
+    const result = await cdp(['projections', 'rebuild', 'profiles'], ({ method }) => (method === 'POST' ? { status: 202, body: { rebuildId: 'r-1' } } : polls.shift()));
+    expect(result).toMatchObject({ code: 0, stdout: expect.stringMatching(/^Rebuilt profiles: 5 events/) });
+    expect(result.stderr).toContain('the platform is busy and did not answer; still following the rebuild');
+  });
+
+  it('rebuild: a failed rebuild exits 1 with its reason; an unknown projection says where the names are', async () => {
+    const failed = await cdp(['projections', 'rebuild', 'profiles'], ({ method }) =>
+      method === 'POST' ? { status: 202, body: { rebuildId: 'r-1' } } : { status: 200, body: { state: 'failed', processed: 10, total: 900, error: 'database full' } },
+    );
+    expect(failed).toMatchObject({ code: 1, stderr: expect.stringContaining('The rebuild of profiles failed after 10 of 900 events: database full.') });
+    const unknown = await cdp(['projections', 'rebuild', 'nope'], () => ({ status: 404, body: { error: 'PROJECTIONS.UNKNOWN', message: 'no projection nope' } }));
+    expect(unknown).toMatchObject({ code: 1, stderr: 'cdp: no projection is named "nope": see the names with `cdp projections status`' });
+    expect((await cdp(['projections', 'rebuild'])).code).toBe(2);
+  });
+});
+
+describe('cdp dlq', () => {
+  const deadLetter = {
+    id: 'dl-1',
+    projection: 'profiles',
+    eventId: '0b7f2c1e-5f4a-4c3e-9d1a-6a2b8c9d0e1f',
+    streamId: 'touchpoints-email:sara@example.com',
+    error: 'amount is not a decimal',
+    failedAt: '2026-11-20T10:15:00.000Z',
+    held: false,
+  };
+
+  it('list: a table, or a line saying there are none', async () => {
+    const listed = await cdp(['dlq', 'list'], () => ({ status: 200, body: { deadLetters: [deadLetter] } }));
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toContain('dl-1  profiles    0b7f2c1e-5f4a-4c3e-9d1a-6a2b8c9d0e1f');
+    expect(listed.stdout).toContain('2026-11-20 10:15 UTC (29 Aban 1405)');
+    expect((await cdp(['dead-letters', 'list'], () => ({ status: 200, body: { deadLetters: [] } }))).stdout).toMatch(/^No dead letters/);
+  });
+
+  it('retry: the ids given, or --all; one of them is required, not both', async () => {
+    const route: FakeRoute = ({ method, path }) => (method === 'POST' && path === '/v1/admin/dead-letters/retries' ? { status: 200, body: { retried: 2, stillFailing: 0 } } : undefined);
+    const some = await cdp(['dlq', 'retry', 'dl-1', 'dl-2', 'dl-1'], route);
+    expect(some).toMatchObject({ code: 0, stdout: 'Retried 2 dead letter(s): 2 processed, 0 still failing.' });
+    expect(some.calls[0].body).toEqual({ ids: ['dl-1', 'dl-2'] });
+    expect((await cdp(['dlq', 'retry', '--all'], route)).calls[0].body).toEqual({ all: true });
+    expect(await cdp(['dlq', 'retry'], route)).toMatchObject({ code: 2, stderr: expect.stringContaining('or pass --all') });
+    expect(await cdp(['dlq', 'retry', '--all', 'dl-1'], route)).toMatchObject({ code: 2, stderr: expect.stringContaining('not both') });
+  });
+
+  it('retry: exits 1 when some still fail', async () => {
+    const result = await cdp(['dlq', 'retry', '--all'], () => ({ status: 200, body: { retried: 3, stillFailing: 1 } }));
+    expect(result).toMatchObject({ code: 1, stdout: 'Retried 3 dead letter(s): 2 processed, 1 still failing.' });
+    expect(result.stderr).toContain('1 dead letter(s) still fail: see why with `cdp dlq list`');
+  });
+});
+
+describe('cdp demo', () => {
+  it('sends every touchpoint, retries a failed batch, and says how to look at the profile later', async () => {
+    let failures = 1;
+    const result = await cdp(['demo', '--customers', '3', '--batch', '10', '--end', '2026-11-23T00:00:00Z', '--wait', '1'], ({ method, path, body }) => {
+      if (path === '/health') return { status: 200, body: { status: 'ok' } };
+      if (method === 'POST' && path === '/v1/touchpoints') {
+        if (failures-- > 0) return { status: 503, body: { error: 'UNAVAILABLE' } };
+        return { status: 202, body: { touchpoints: body.touchpoints.map((t: { eventId: string }) => ({ eventId: t.eventId, position: '1', duplicate: false })) } };
+      }
+      if (path.startsWith('/v1/customers?identifier=email')) return { status: 404, body: { error: 'CUSTOMER.NOT_FOUND', message: 'no customer with that email' } };
+      return undefined;
+    });
+    expect(result.stderr).toContain('retrying a batch (attempt 2): POST /v1/touchpoints answered 503: UNAVAILABLE');
+    expect(result.code).toBe(0);
+    const posted = result.calls.filter((c) => c.path === '/v1/touchpoints').flatMap((c) => c.body.touchpoints);
+    const sent = new Set(posted.map((t: { eventId: string }) => t.eventId)).size;
+    expect(result.stdout).toContain(`touchpoints sent     ${sent} (${sent} new, 0 duplicates)`);
+    expect(result.stdout).toContain('customers generated  3');
+    expect(result.stdout).toMatch(/Projections are catching up: there is no profile for email:sara\.ahmadi\d+@example\.com yet/);
+    expect(result.stdout).toMatch(/curl -s 'http:\/\/localhost:3000\/v1\/customers\?identifier=email:sara\.ahmadi\d+@example\.com'/);
+  });
+
+  it('sends identical data when run again the same day, so the platform answers with duplicates only', async () => {
+    const route: FakeRoute = ({ method, path, body }) => {
+      if (path === '/health') return { status: 200 };
+      if (method === 'POST') return { status: 202, body: { touchpoints: body.touchpoints.map((t: { eventId: string }) => ({ eventId: t.eventId, position: '1', duplicate: false })) } };
+      return { status: 404, body: { error: 'CUSTOMER.NOT_FOUND' } };
+    };
+    const posted = async () => (await cdp(['demo', '--customers', '2', '--wait', '0'], route)).calls.filter((c) => c.method === 'POST').flatMap((c) => c.body.touchpoints);
+    const first = await posted();
+    expect(first.length).toBeGreaterThan(10);
+    expect(await posted()).toEqual(first);
+    expect(Math.max(...first.map((t: { occurredAt: string }) => Date.parse(t.occurredAt)))).toBeLessThan(Date.parse('2026-11-23T00:00:00Z'));
+  });
+
+  it('stops at a refused batch and says why', async () => {
+    const result = await cdp(['demo', '--customers', '2', '--wait', '0'], ({ path }) =>
+      path === '/health' ? { status: 200 } : { status: 400, body: { error: 'INGEST.INVALID_TOUCHPOINTS', errors: [{ index: 3, path: 'payload.amount', message: 'must be a decimal' }] } },
+    );
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('#3 payload.amount: must be a decimal');
+    expect(result.stderr).toContain('are the CLI and the platform the same version?');
+  });
+});

@@ -1,0 +1,30 @@
+import type { Command } from 'commander';
+import { platformClientFor, type CliContext } from '../../shared/cli-context';
+import { formatCount, formatDuration, formatRate } from '../../shared/format';
+import { seconds } from '../../shared/options';
+import { progressBar, type Progress } from '../../shared/progress';
+import { rebuildProjection } from './rebuild-projection';
+
+export function registerRebuildProjectionCommand(projections: Command, context: CliContext): void {
+  projections
+    .command('rebuild')
+    .description('Rebuild a projection from the event log, following its progress until it is done.')
+    .argument('<name>', 'the projection, as `cdp projections status` names it')
+    .option('--interval <seconds>', 'how often to ask for progress', seconds, 0.5)
+    .action(async (name: string, flags: { interval: number }, command: Command) => {
+      const { terminal } = context;
+      let bar: Progress | undefined;
+      const result = await rebuildProjection(name, {
+        client: platformClientFor(command, context),
+        intervalMs: flags.interval * 1000,
+        sleep: context.sleep,
+        onStarted: (rebuildId) => terminal.err(`Rebuilding ${name} (rebuild ${rebuildId}) …`),
+        onBusy: () => terminal.err('the platform is busy and did not answer; still following the rebuild …'),
+        onProgress: (progress) => {
+          bar ??= progressBar(terminal, `Rebuilding ${name}`, 'events', progress.total);
+          bar.update(progress.processed, progress.total);
+        },
+      }).finally(() => bar?.stop());
+      terminal.out(`Rebuilt ${name}: ${formatCount(result.processed)} events in ${formatDuration(result.elapsedMs)} (${formatRate(result.processed, result.elapsedMs, 'events')}).`);
+    });
+}

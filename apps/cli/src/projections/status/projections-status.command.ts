@@ -1,0 +1,32 @@
+import type { Command } from 'commander';
+import type { ProjectionStatus } from '../../platform-client/admin-api';
+import { platformClientFor, type CliContext } from '../../shared/cli-context';
+import { formatCount, formatTable, truncate } from '../../shared/format';
+
+export function registerProjectionsStatusCommand(projections: Command, context: CliContext): void {
+  projections
+    .command('status')
+    .description('Show every projection: its state, events processed, lag behind the log, dead letters and checkpoint.')
+    .option('--json', 'print the answer of the admin API as JSON')
+    .action(async (flags: { json?: boolean }, command: Command) => {
+      const list = await platformClientFor(command, context).projections();
+      context.terminal.out(flags.json ? JSON.stringify({ projections: list }, null, 2) : projectionsStatusText(list));
+    });
+}
+
+export function projectionsStatusText(projections: readonly ProjectionStatus[]): string {
+  if (projections.length === 0) return 'No projections are registered in the platform.';
+  const table = formatTable(
+    ['NAME', 'STATE', 'PROCESSED', 'LAG', 'DEAD LETTERS', 'CHECKPOINT'],
+    projections.map((p) => [
+      p.name,
+      p.state,
+      formatCount(p.processed),
+      p.lag === null || p.lag === undefined ? '-' : formatCount(p.lag),
+      formatCount(p.deadLetters),
+      truncate(p.checkpoint ? JSON.stringify(p.checkpoint) : '-', 60),
+    ]),
+  );
+  const dead = projections.reduce((sum, p) => sum + p.deadLetters, 0);
+  return dead > 0 ? `${table}\n\n${formatCount(dead)} dead letter(s): see them with \`cdp dlq list\`.` : table;
+}

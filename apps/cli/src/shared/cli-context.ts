@@ -1,0 +1,27 @@
+import type { Command } from 'commander';
+import { PlatformClient } from '../platform-client/platform-client';
+import { resolvePlatformUrl } from './options';
+import { processTerminal, type Terminal } from './terminal';
+
+/** What commands get from the outside world: the edge where time, environment and I/O come in. */
+export interface CliContext {
+  readonly terminal: Terminal;
+  readonly env: NodeJS.ProcessEnv;
+  readonly fetch: typeof fetch;
+  readonly now: () => Date;
+  readonly sleep: (ms: number) => Promise<void>;
+}
+
+export const processContext: CliContext = {
+  terminal: processTerminal,
+  env: process.env,
+  fetch: (...args) => fetch(...args),
+  now: () => new Date(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+/** The client of the platform this command talks to: --url, CDP_URL, or localhost:$PORT. */
+export function platformClientFor(command: Command, context: CliContext): PlatformClient {
+  const { url } = command.optsWithGlobals<{ url?: string }>();
+  return new PlatformClient(resolvePlatformUrl(url, context.env), context.fetch);
+}

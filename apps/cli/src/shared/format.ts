@@ -1,0 +1,108 @@
+/*
+ * How the CLI shows numbers, money and dates to people. Data stays as it is stored (decimal strings,
+ * UTC instants, ISO dates); only this edge adds thousands separators, tomans and the Solar Hijri
+ * (Persian) calendar that Iranian users read.
+ */
+
+const INTEGER = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
+export function formatCount(n: number): string {
+  return INTEGER.format(n);
+}
+
+/** "1234567.5" → "1,234,567.5", exactly: the digits of a decimal string are never rounded. */
+export function groupDigits(decimal: string): string {
+  const match = /^(-?)(\d+)(\.\d+)?$/.exec(decimal.trim());
+  if (!match) return decimal;
+  const [, sign, whole, fraction = ''] = match;
+  return `${sign}${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}${fraction}`;
+}
+
+/** Ten rials make a toman: the decimal point moves one place, exactly. */
+export function rialsToTomans(rials: string): string {
+  const match = /^(-?)(\d+)(?:\.(\d+))?$/.exec(rials.trim());
+  if (!match) return rials;
+  const [, sign, whole, fraction = ''] = match;
+  const padded = whole.padStart(2, '0');
+  const tomans = padded.slice(0, -1).replace(/^0+(?=\d)/, '');
+  const decimals = (padded.slice(-1) + fraction).replace(/0+$/, '');
+  return `${sign}${tomans}${decimals ? `.${decimals}` : ''}`;
+}
+
+/** "41,230,000 IRR (4,123,000 toman)"; other currencies as "12.50 EUR". */
+export function formatMoney(amount: string, currency: string): string {
+  const text = `${groupDigits(amount)} ${currency}`;
+  return currency === 'IRR' ? `${text} (${groupDigits(rialsToTomans(amount))} toman)` : text;
+}
+
+/** Amounts in several currencies, e.g. { IRR: "300000" }. */
+export function formatMoneyByCurrency(amounts: Readonly<Record<string, string>> | undefined): string {
+  const entries = Object.entries(amounts ?? {});
+  return entries.length === 0 ? '0' : entries.map(([currency, amount]) => formatMoney(amount, currency)).join(' + ');
+}
+
+const PERSIAN = {
+  date: new Intl.DateTimeFormat('en-u-ca-persian', { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' }),
+  instant: new Intl.DateTimeFormat('en-u-ca-persian', { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'Asia/Tehran' }),
+};
+
+/**
+ * A date in the Solar Hijri calendar, as Iranians write it: "16 Bahman 1368". A calendar date
+ * ("1990-02-05") is read as that day; an instant is read in Tehran.
+ */
+export function persianDate(value: string): string {
+  const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(value);
+  const at = new Date(dateOnly ? `${value}T00:00:00Z` : value);
+  if (Number.isNaN(at.getTime())) return value;
+  const parts = Object.fromEntries((dateOnly ? PERSIAN.date : PERSIAN.instant).formatToParts(at).map((p) => [p.type, p.value]));
+  return `${parts.day} ${parts.month} ${parts.year}`;
+}
+
+/** "1990-02-05 (16 Bahman 1368)". */
+export function formatDate(date: string): string {
+  return `${date} (${persianDate(date)})`;
+}
+
+/** "2026-11-20 10:15 UTC (29 Aban 1405)". */
+export function formatInstant(instant: string): string {
+  const at = new Date(instant);
+  if (Number.isNaN(at.getTime())) return instant;
+  return `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC (${persianDate(instant)})`;
+}
+
+/** "850 ms", "12.3 s", "2 min 05 s". */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const seconds = Math.round(ms / 1000);
+  return `${Math.floor(seconds / 60)} min ${String(seconds % 60).padStart(2, '0')} s`;
+}
+
+/** "2,019 touchpoints/s". */
+export function formatRate(count: number, ms: number, unit: string): string {
+  return `${formatCount(ms > 0 ? (count * 1000) / ms : 0)} ${unit}/s`;
+}
+
+/** Whole days from `now` to a calendar date: negative when it has passed. */
+export function daysUntil(date: string, now: Date): number {
+  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  return Math.round((Date.parse(`${date}T00:00:00Z`) - today) / 86_400_000);
+}
+
+/** A plain-text table: a header, a rule, and the rows, columns padded; numbers right-aligned. */
+export function formatTable(columns: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = columns.map((c, i) => Math.max(c.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const numeric = columns.map((_, i) => rows.length > 0 && rows.every((r) => /^-?[\d,.]+$|^-$/.test(r[i] ?? '')));
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((cell, i) => (numeric[i] ? cell.padStart(widths[i]) : cell.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
+  return [line(columns), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+/** Cuts a long text for a table cell. */
+export function truncate(text: string, max: number): string {
+  const oneLine = text.replace(/\s+/g, ' ').trim();
+  return oneLine.length <= max ? oneLine : `${oneLine.slice(0, max - 1)}…`;
+}

@@ -1,0 +1,52 @@
+import { InvalidArgumentError } from 'commander';
+
+/** A commander parser for a whole number within bounds. */
+export function wholeNumber(min: number, max = Number.MAX_SAFE_INTEGER): (value: string) => number {
+  return (value) => {
+    const n = Number(value.replace(/[_,]/g, ''));
+    if (!/^\s*\d[\d_,]*\s*$/.test(value) || !Number.isSafeInteger(n) || n < min || n > max) {
+      throw new InvalidArgumentError(`must be a whole number from ${min.toLocaleString('en-US')} to ${max.toLocaleString('en-US')}.`);
+    }
+    return n;
+  };
+}
+
+/** A commander parser for a number of seconds (fractions allowed). */
+export function seconds(value: string): number {
+  const n = Number(value);
+  if (!/^\s*\d+(\.\d+)?\s*$/.test(value) || !Number.isFinite(n)) throw new InvalidArgumentError('must be a number of seconds, e.g. 10.');
+  return n;
+}
+
+/** A commander parser for an ISO 8601 instant with a zone. */
+export function instant(value: string): Date {
+  const at = new Date(value);
+  if (!/(Z|[+-]\d{2}:?\d{2})$/.test(value) || Number.isNaN(at.getTime())) throw new InvalidArgumentError('must be an ISO 8601 instant with a zone, e.g. 2026-11-20T00:00:00Z.');
+  return at;
+}
+
+/** A commander parser for the platform's base URL. */
+export function platformUrl(value: string): string {
+  return checkedUrl(value, 'must be an http(s) URL, e.g. http://localhost:3000.', (message) => new InvalidArgumentError(message));
+}
+
+/**
+ * Where the platform is: --url, else CDP_URL, else http://localhost:$PORT (3000), the address
+ * `npm start` listens on.
+ */
+export function resolvePlatformUrl(flag: string | undefined, env: NodeJS.ProcessEnv): string {
+  if (flag) return checkedUrl(flag, 'must be an http(s) URL', (m) => new InvalidArgumentError(`--url ${m}`));
+  if (env.CDP_URL) return checkedUrl(env.CDP_URL, 'must be an http(s) URL, e.g. http://localhost:3000', (m) => new InvalidArgumentError(`CDP_URL=${env.CDP_URL} ${m}`));
+  return `http://localhost:${env.PORT || 3000}`;
+}
+
+function checkedUrl(value: string, message: string, error: (message: string) => Error): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw error(message);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw error(message);
+  return value.replace(/\/+$/, '');
+}
