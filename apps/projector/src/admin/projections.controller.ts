@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ProjectionsService } from '../projections/projections.service';
@@ -40,7 +40,11 @@ export class ProjectionsAdminController {
   @Post('dead-letters/retries')
   @ApiOperation({ summary: 'Apply dead letters again after a fix: { "ids": [...] } or { "all": true }' })
   retry(@Body() body: { ids?: unknown; all?: unknown }) {
-    const ids = Array.isArray(body?.ids) ? body.ids.map(String) : undefined;
-    return this.commands.execute(new RetryDeadLetters(body?.all === true ? undefined : (ids ?? [])));
+    if (body?.all === true) return this.commands.execute(new RetryDeadLetters());
+    const ids = body?.ids;
+    if (!Array.isArray(ids) || ids.length === 0 || !ids.every((id) => /^\d+$/.test(String(id)))) {
+      throw new BadRequestException({ error: 'DEAD_LETTERS.INVALID_RETRY', message: 'send { "all": true } or { "ids": ["12", ...] } with ids from GET /v1/admin/dead-letters' });
+    }
+    return this.commands.execute(new RetryDeadLetters(ids.map(String)));
   }
 }
