@@ -16,13 +16,13 @@ module.exports = [
         {
           enforceBuildableLibDependency: false,
           // The embedded platform is every app in one process: it imports the apps' feature modules.
-          allow: ['@cdp/ingest-app', '@cdp/projector-app', '@cdp/api-app'],
+          allow: ['@cdp/ingest-app', '@cdp/projector-app', '@cdp/api-app', '@cdp/platform-app'],
           depConstraints: [
             { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'], bannedExternalImports: CLIENTS },
             { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain', 'type:util'], bannedExternalImports: CLIENTS },
             { sourceTag: 'type:port', onlyDependOnLibsWithTags: ['type:util'], bannedExternalImports: CLIENTS },
             { sourceTag: 'type:adapter', onlyDependOnLibsWithTags: ['type:port', 'type:adapter', 'type:domain', 'type:util'] },
-            { sourceTag: 'type:runtime', onlyDependOnLibsWithTags: ['type:port', 'type:adapter', 'type:domain', 'type:util'] },
+            { sourceTag: 'type:runtime', onlyDependOnLibsWithTags: ['type:runtime', 'type:port', 'type:adapter', 'type:domain', 'type:util'] },
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:app', 'type:runtime', 'type:port', 'type:adapter', 'type:domain', 'type:util'] },
             { sourceTag: 'type:test', onlyDependOnLibsWithTags: ['*'] },
           ],

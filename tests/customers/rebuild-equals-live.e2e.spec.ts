@@ -1,7 +1,7 @@
 import { generateDemoTouchpoints } from '@cdp/demo-data';
 import { SQL } from '@cdp/platform-runtime';
 import type { SqlClient } from '@cdp/sql';
-import { PLATFORM_FEATURES } from '../../apps/platform/src/platform-features';
+import { PLATFORM_FEATURES } from '@cdp/platform-app';
 import { postAll, rebuildAndWait, waitUntilCaughtUp } from '../support/admin-client';
 import { snapshotCustomerTables } from '../support/customer-tables-snapshot';
 import { startPlatformUnderTest, type PlatformUnderTest } from '../support/platform-under-test';

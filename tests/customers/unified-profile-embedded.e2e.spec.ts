@@ -1,4 +1,4 @@
-import { PLATFORM_FEATURES } from '../../apps/platform/src/platform-features';
+import { PLATFORM_FEATURES } from '@cdp/platform-app';
 import { startPlatformUnderTest } from '../support/platform-under-test';
 import { describeUnifiedProfileJourneys } from './unified-profile-journeys';
 

@@ -1,3 +1,4 @@
 export * from './lib/port/event-log.port';
 export * from './lib/port/event-log.errors';
 export * from './lib/port/event-codec.port';
+export * from './lib/port/open-subscriptions';

@@ -23,15 +23,7 @@ export interface RebuildProgress {
   readonly error?: string;
 }
 
-export interface DeadLetter {
-  readonly id: string;
-  readonly projection: string;
-  readonly eventId: string;
-  readonly streamId: string;
-  readonly error: string;
-  readonly failedAt: string;
-  readonly held: boolean;
-}
+export type { DeadLetter } from '@cdp/projections';
 
 export interface RetryResult {
   readonly retried: number;

@@ -43,16 +43,15 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
   ) {
     this.definitions = [customerProjection({ catalog, eventStore })];
     this.processedTotal = new Counter({ name: 'cdp_projection_events_total', help: 'Events applied by each projection', labelNames: ['projection'], registers: [registry] });
-    const service = this;
-    new Gauge({
+    const lagGauge: Gauge = new Gauge({
       name: 'cdp_projection_lag_events',
       help: 'Events in the log that each projection has yet to apply',
       labelNames: ['projection'],
       registers: [registry],
-      async collect() {
-        for (const { name } of service.definitions) {
-          const lag = await service.lag(name);
-          if (lag !== null) this.set({ projection: name }, lag);
+      collect: async () => {
+        for (const { name } of this.definitions) {
+          const pending = await this.lag(name);
+          if (pending !== null) lagGauge.set({ projection: name }, pending);
         }
       },
     });

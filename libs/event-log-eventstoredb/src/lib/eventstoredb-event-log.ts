@@ -1,3 +1,4 @@
+import { ExpectedVersionConflictError, openSubscriptions, type AppendResult, type AppendedEvent, type EventLog, type ExpectedVersion, type NewEvent, type RecordedEvent } from '@cdp/event-log';
 import { randomUUID } from 'node:crypto';
 import {
   NO_STREAM,
@@ -7,8 +8,6 @@ import {
   type EventStoreDBClient,
   type RecordedEvent as EsdbRecordedEvent,
 } from '@eventstore/db-client';
-import { ExpectedVersionConflictError } from '@cdp/event-log';
-import type { AppendedEvent, AppendResult, EventLog, ExpectedVersion, NewEvent, RecordedEvent, Subscription } from '@cdp/event-log';
 import { appendIdOf, toEventData, toRecordedEvent } from './eventstoredb-event';
 import { eventStoreDbSubscription } from './eventstoredb-subscription';
 
@@ -27,7 +26,7 @@ const APPEND_ATTEMPTS = 10;
  * appendMany is one append per stream, in order: it is not atomic across streams.
  */
 export function createEventStoreDbEventLog(client: EventStoreDBClient): EventLog {
-  const subscriptions = new Set<Subscription>();
+  const subscriptions = openSubscriptions();
 
   async function read(streamId: string, fromRevision: bigint, maxCount?: number): Promise<EsdbRecordedEvent[]> {
     const events: EsdbRecordedEvent[] = [];
@@ -106,13 +105,7 @@ export function createEventStoreDbEventLog(client: EventStoreDBClient): EventLog
 
     async subscribe(options) {
       const following = eventStoreDbSubscription(client, options);
-      subscriptions.add(following);
-      return {
-        async close() {
-          subscriptions.delete(following);
-          await following.close();
-        },
-      };
+      return subscriptions.track(following);
     },
 
     /** $all cannot be counted cheaply on EventStoreDB. */
@@ -125,8 +118,7 @@ export function createEventStoreDbEventLog(client: EventStoreDBClient): EventLog
     },
 
     async close() {
-      await Promise.all([...subscriptions].map((s) => s.close()));
-      subscriptions.clear();
+      await subscriptions.closeAll();
     },
   };
 }

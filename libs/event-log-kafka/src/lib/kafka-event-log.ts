@@ -1,9 +1,7 @@
+import { ExpectedVersionUnsupportedError, openSubscriptions, type AppendResult, type EventCodec, type EventLog, type NewEvent, type StreamWrite } from '@cdp/event-log';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel as LogLevel, type KafkaMessage, type TopicMessages } from 'kafkajs';
-import type { EventCodec } from '@cdp/event-log';
-import { ExpectedVersionUnsupportedError } from '@cdp/event-log';
-import type { AppendResult, EventLog, NewEvent, StreamWrite, Subscription } from '@cdp/event-log';
 import { parseStreamId } from '@cdp/events';
 import type { AcceptedEvent, AcceptedEventIds, ClaimedEvent } from './accepted-event-ids.port';
 import { idempotentProducer } from './idempotent-producer';
@@ -63,7 +61,7 @@ export async function createKafkaEventLog(options: KafkaEventLogOptions): Promis
   const topicFor = options.topicFor ?? ((category: string) => `cdp.${category}.v1`);
   const topicOf = (streamId: string) => topicFor(parseStreamId(streamId).category);
   const timing = options.consumerTiming ?? {};
-  const subscriptions = new Set<Subscription>();
+  const subscriptions = openSubscriptions();
 
   async function produce(claimed: readonly ClaimedEvent[], events: ReadonlyMap<string, NewEvent>): Promise<AcceptedEvent[]> {
     const routed = await Promise.all(
@@ -186,13 +184,7 @@ export async function createKafkaEventLog(options: KafkaEventLogOptions): Promis
       const toEvent = fromKafkaMessage.bind(null, codec);
       const groupId = `${options.groupPrefix ?? ''}${subscription.subscriberId}`;
       const following = await kafkaSubscription(kafka, timing, topicsToFollow, toEvent, { ...subscription, subscriberId: groupId });
-      subscriptions.add(following);
-      return {
-        async close() {
-          subscriptions.delete(following);
-          await following.close();
-        },
-      };
+      return subscriptions.track(following);
     },
 
     async pendingAfter(checkpoint) {
@@ -215,7 +207,7 @@ export async function createKafkaEventLog(options: KafkaEventLogOptions): Promis
     },
 
     async close() {
-      await Promise.all([...subscriptions].map((s) => s.close()));
+      await subscriptions.closeAll();
       await producer.close();
       await admin.disconnect();
     },

@@ -1,6 +1,5 @@
+import { ExpectedVersionConflictError, openSubscriptions, type AppendResult, type EventLog, type ExpectedVersion, type RecordedEvent, type StreamWrite } from '@cdp/event-log';
 import { quoteIdentifier, type SqlClient, type SqlExecutor } from '@cdp/sql';
-import { ExpectedVersionConflictError } from '@cdp/event-log';
-import type { AppendResult, EventLog, ExpectedVersion, RecordedEvent, StreamWrite, Subscription } from '@cdp/event-log';
 import { pollingSubscription } from './polling-subscription';
 import { migratePostgresEventLog } from './postgres-event-log.schema';
 
@@ -41,7 +40,7 @@ export async function createPostgresEventLog(sql: SqlClient, options: PostgresEv
   await migratePostgresEventLog(sql, schema);
   const s = quoteIdentifier(schema);
   const wakers = new Set<() => void>();
-  const subscriptions = new Set<Subscription>();
+  const subscriptions = openSubscriptions();
 
   async function appendInTransaction(
     tx: SqlExecutor,
@@ -147,13 +146,7 @@ export async function createPostgresEventLog(sql: SqlClient, options: PostgresEv
           [transaction, position] = last.offset.split(':');
         },
       });
-      subscriptions.add(following);
-      return {
-        async close() {
-          subscriptions.delete(following);
-          await following.close();
-        },
-      };
+      return subscriptions.track(following);
     },
 
     async pendingAfter(checkpoint) {
@@ -171,8 +164,7 @@ export async function createPostgresEventLog(sql: SqlClient, options: PostgresEv
 
     /** Stops the subscriptions; the SqlClient belongs to whoever passed it in. */
     async close() {
-      await Promise.all([...subscriptions].map((s) => s.close()));
-      subscriptions.clear();
+      await subscriptions.closeAll();
     },
   };
 }

@@ -1,0 +1,1 @@
+export { PLATFORM_FEATURES } from './platform-features';

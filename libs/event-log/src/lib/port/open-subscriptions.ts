@@ -1,0 +1,22 @@
+import type { Subscription } from './event-log.port';
+
+/** The subscriptions an adapter has handed out, so that closing the log closes them all. */
+export function openSubscriptions() {
+  const open = new Set<Subscription>();
+  return {
+    track(subscription: Subscription): Subscription {
+      open.add(subscription);
+      return {
+        async close() {
+          open.delete(subscription);
+          await subscription.close();
+        },
+      };
+    },
+    async closeAll(): Promise<void> {
+      const closing = [...open].map((s) => s.close());
+      open.clear();
+      await Promise.all(closing);
+    },
+  };
+}
