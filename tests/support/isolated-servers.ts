@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { testDatabaseUrl } from '@cdp/sql/testing';
 
@@ -14,13 +15,26 @@ export async function isolatedServers(): Promise<{ env: Record<string, string>; 
   await admin.end();
   const url = new URL(testDatabaseUrl());
   url.pathname = `/${name}`;
+  const namespace = name.replace(/_/g, '-');
   return {
-    env: { DATABASE_URL: url.toString(), CDP_KAFKA_NAMESPACE: name.replace(/_/g, '-') },
+    env: { DATABASE_URL: url.toString(), CDP_KAFKA_NAMESPACE: namespace },
     async drop() {
+      await deleteTopics(`${namespace}.`);
       const client = new Client({ connectionString: testDatabaseUrl() });
       await client.connect();
       await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await client.end();
     },
   };
+}
+
+async function deleteTopics(prefix: string): Promise<void> {
+  const admin = new Kafka({ clientId: 'test-cleanup', brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','), logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    const topics = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
+    if (topics.length > 0) await admin.deleteTopics({ topics });
+  } finally {
+    await admin.disconnect();
+  }
 }
