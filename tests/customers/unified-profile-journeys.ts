@@ -71,6 +71,25 @@ export function describeUnifiedProfileJourneys(mode: string, start: () => Promis
       }
     });
 
+    it('never merges two customer ids: the conflict is listed for operators and each keeps its own profile', async () => {
+      const shared = `shared.${randomUUID().slice(0, 8)}@example.com`;
+      const visit = (customerId: string, occurredAt: string) => ({
+        eventId: randomUUID(), type: 'visit', source: 'web', occurredAt, identifiers: { customerId, email: shared }, payload: { channel: 'web' },
+      });
+      const [first, second] = [`c-${randomUUID().slice(0, 6)}`, `c-${randomUUID().slice(0, 6)}`];
+      expect((await platform.post('/v1/touchpoints', { touchpoints: [visit(first, '2026-11-01T10:00:00Z'), visit(second, '2026-11-02T10:00:00Z')] })).status).toBe(202);
+
+      const conflict = await eventually(async () => {
+        const { body } = await platform.get('/v1/admin/identity-conflicts');
+        return body.conflicts.find((c: { identifier: string }) => c.identifier === `email:${shared}`);
+      }, 'the conflict to be listed');
+      expect(conflict).toMatchObject({ reason: 'IDENTITY.DIFFERENT_CUSTOMER_IDS' });
+      const [a, b] = await Promise.all([first, second].map((id) => platform.get(`/v1/customers?identifier=customerId:${id}`)));
+      expect(a.body.customerId).not.toBe(b.body.customerId);
+      // Which of the two keeps the contested email depends on which touchpoint was decided first.
+      expect([...a.body.identifiers.email, ...b.body.identifiers.email]).toEqual([shared]);
+    });
+
     it('answers 404 with a clear body for an unknown customer, and 400 for a malformed identifier', async () => {
       expect(await platform.get('/v1/customers/cus_nobody')).toMatchObject({ status: 404, body: { error: 'CUSTOMER.NOT_FOUND' } });
       expect(await platform.get('/v1/customers?identifier=shoeSize:42')).toMatchObject({ status: 400, body: { error: 'CUSTOMER.INVALID_IDENTIFIER' } });

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { registerDeadLettersListCommand } from './dead-letters/list/dead-letters-list.command';
 import { registerDeadLettersRetryCommand } from './dead-letters/retry/dead-letters-retry.command';
 import { registerDemoCommand } from './demo/demo.command';
+import { registerIdentityConflictsCommand } from './identity/conflicts/identity-conflicts.command';
 import { registerRebuildProjectionCommand } from './projections/rebuild/rebuild-projection.command';
 import { registerProjectionsStatusCommand } from './projections/status/projections-status.command';
 import { CliError, EXIT, type ExitCode } from './shared/cli-error';
@@ -11,7 +12,7 @@ import { platformUrl } from './shared/options';
 /** The `cdp` command and its subcommands, one folder per use case. */
 export function createProgram(context: CliContext): Command {
   const program = new Command('cdp')
-    .description('The customer-data platform from the command line: demo data, projections, dead letters.')
+    .description('The customer-data platform from the command line: demo data, projections, dead letters, identity conflicts.')
     .option('--url <url>', 'the running platform (default: $CDP_URL, else http://localhost:$PORT, port 3000)', platformUrl)
     .exitOverride()
     .configureOutput({ writeOut: (text) => context.terminal.out(text.trimEnd()), writeErr: (text) => context.terminal.err(text.trimEnd()) })
@@ -28,6 +29,9 @@ export function createProgram(context: CliContext): Command {
   const dlq = program.command('dlq').alias('dead-letters').description('Events that projections could not process: list them, retry them.');
   registerDeadLettersListCommand(dlq, context);
   registerDeadLettersRetryCommand(dlq, context);
+
+  const identity = program.command('identity').description('Identity resolution: what its guardrails refused.');
+  registerIdentityConflictsCommand(identity, context);
   return program;
 }
 

@@ -1,3 +1,4 @@
+import type { IdentityConflict } from '@cdp/customer-projection';
 import type { AcceptedTouchpoint, DeadLetter, ProjectionStatus, RebuildProgress, RetryResult, RetryTarget, TouchpointError } from './admin-api';
 import { PlatformRequestError, PlatformUnreachableError, TouchpointsRefusedError } from './platform-client.errors';
 
@@ -79,6 +80,11 @@ export class PlatformClient {
   async deadLetters(): Promise<readonly DeadLetter[]> {
     const path = '/v1/admin/dead-letters';
     return field<DeadLetter[]>(await this.expect('GET', path, [200]), 'deadLetters', `GET ${path}`, Array.isArray);
+  }
+
+  async identityConflicts(limit: number): Promise<readonly IdentityConflict[]> {
+    const path = `/v1/admin/identity-conflicts?limit=${limit}`;
+    return field<IdentityConflict[]>(await this.expect('GET', path, [200]), 'conflicts', `GET ${path}`, Array.isArray);
   }
 
   async retryDeadLetters(target: RetryTarget): Promise<RetryResult> {

@@ -1,0 +1,25 @@
+import type { Command } from 'commander';
+import type { IdentityConflict } from '@cdp/customer-projection';
+import { platformClientFor, type CliContext } from '../../shared/cli-context';
+import { formatInstant, formatTable } from '../../shared/format';
+import { wholeNumber } from '../../shared/options';
+
+export function registerIdentityConflictsCommand(identity: Command, context: CliContext): void {
+  identity
+    .command('conflicts')
+    .description('List the merges and identifier links the identity guardrails refused, newest first.')
+    .option('--limit <n>', 'how many to show (1 to 1,000)', wholeNumber(1, 1000), 100)
+    .option('--json', 'print the answer of the admin API as JSON')
+    .action(async (flags: { limit: number; json?: boolean }, command: Command) => {
+      const conflicts = await platformClientFor(command, context).identityConflicts(flags.limit);
+      context.terminal.out(flags.json ? JSON.stringify({ conflicts }, null, 2) : conflictsText(conflicts));
+    });
+}
+
+export function conflictsText(conflicts: readonly IdentityConflict[]): string {
+  if (conflicts.length === 0) return 'No identity conflicts: no guardrail has refused a merge or a link.';
+  return formatTable(
+    ['OCCURRED AT', 'IDENTIFIER', 'REASON', 'LANDED ON', 'NOT MERGED WITH', 'TOUCHPOINT'],
+    conflicts.map((c) => [formatInstant(c.occurredAt), c.identifier, c.reason, c.customerId, c.conflictingCustomerId ?? '(new link refused)', c.eventId]),
+  );
+}
