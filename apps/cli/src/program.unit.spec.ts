@@ -24,9 +24,9 @@ describe('cdp: usage and exit codes', () => {
     expect((await cdp(['--url', 'localhost:3000', 'projections', 'status'])).code).toBe(2);
   });
 
-  it('says in one line how to start the platform when nothing listens, and exits 1', async () => {
+  it('says in one line how to start the platform when nothing listens (servers mode), and exits 1', async () => {
     for (const args of [['projections', 'status'], ['dlq', 'list'], ['demo', '--customers', '5']]) {
-      const result = await cdp(args, () => 'refused');
+      const result = await cdp(args, () => 'refused', { CDP_MODE: 'servers' });
       expect(result.code).toBe(1);
       expect(result.stderr).toBe('cdp: No platform is running at http://localhost:3000: start it with `npm start` (or pass --url, or set CDP_URL).');
     }
@@ -35,7 +35,7 @@ describe('cdp: usage and exit codes', () => {
   it('talks to --url, or CDP_URL, or localhost:$PORT', async () => {
     expect((await cdp(['projections', 'status', '--url', 'http://cdp:8080'], () => 'refused')).stderr).toContain('http://cdp:8080');
     expect((await cdp(['projections', 'status'], () => 'refused', { CDP_URL: 'http://cdp:9090' })).stderr).toContain('http://cdp:9090');
-    expect((await cdp(['projections', 'status'], () => 'refused', { PORT: '3555' })).stderr).toContain('http://localhost:3555');
+    expect((await cdp(['projections', 'status'], () => 'refused', { PORT: '3555', CDP_MODE: 'servers' })).stderr).toContain('http://localhost:3555');
   });
 });
 
@@ -119,8 +119,9 @@ describe('cdp dlq', () => {
     const route: FakeRoute = ({ method, path }) => (method === 'POST' && path === '/v1/admin/dead-letters/retries' ? { status: 200, body: { retried: 2, stillFailing: 0 } } : undefined);
     const some = await cdp(['dlq', 'retry', 'dl-1', 'dl-2', 'dl-1'], route);
     expect(some).toMatchObject({ code: 0, stdout: 'Retried 2 dead letter(s): 2 processed, 0 still failing.' });
-    expect(some.calls[0].body).toEqual({ ids: ['dl-1', 'dl-2'] });
-    expect((await cdp(['dlq', 'retry', '--all'], route)).calls[0].body).toEqual({ all: true });
+    const posted = (result: typeof some) => result.calls.find((c) => c.method === 'POST')?.body;
+    expect(posted(some)).toEqual({ ids: ['dl-1', 'dl-2'] });
+    expect(posted(await cdp(['dlq', 'retry', '--all'], route))).toEqual({ all: true });
     expect(await cdp(['dlq', 'retry'], route)).toMatchObject({ code: 2, stderr: expect.stringContaining('or pass --all') });
     expect(await cdp(['dlq', 'retry', '--all', 'dl-1'], route)).toMatchObject({ code: 2, stderr: expect.stringContaining('not both') });
   });

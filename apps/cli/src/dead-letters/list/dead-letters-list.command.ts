@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { DeadLetter } from '../../platform-client/admin-api';
-import { platformClientFor, type CliContext } from '../../shared/cli-context';
+import type { CliContext } from '../../shared/cli-context';
+import { withPlatform } from '../../shared/with-platform';
 import { formatInstant, formatTable, truncate } from '../../shared/format';
 
 export function registerDeadLettersListCommand(dlq: Command, context: CliContext): void {
@@ -9,7 +10,7 @@ export function registerDeadLettersListCommand(dlq: Command, context: CliContext
     .description('List the events that projections could not process, with the reason.')
     .option('--json', 'print the answer of the admin API as JSON')
     .action(async (flags: { json?: boolean }, command: Command) => {
-      const deadLetters = await platformClientFor(command, context).deadLetters();
+      const deadLetters = await withPlatform(command, context, (client) => client.deadLetters());
       context.terminal.out(flags.json ? JSON.stringify({ deadLetters }, null, 2) : deadLettersText(deadLetters));
     });
 }

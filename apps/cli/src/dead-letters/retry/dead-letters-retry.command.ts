@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import type { RetryResult, RetryTarget } from '../../platform-client/admin-api';
 import { CliError, UsageError } from '../../shared/cli-error';
-import { platformClientFor, type CliContext } from '../../shared/cli-context';
+import type { CliContext } from '../../shared/cli-context';
+import { withPlatform } from '../../shared/with-platform';
 import { formatCount } from '../../shared/format';
 
 export function registerDeadLettersRetryCommand(dlq: Command, context: CliContext): void {
@@ -11,7 +12,7 @@ export function registerDeadLettersRetryCommand(dlq: Command, context: CliContex
     .argument('[ids...]', 'dead-letter ids, as `cdp dlq list` shows them')
     .option('--all', 'retry every dead letter')
     .action(async (ids: string[], flags: { all?: boolean }, command: Command) => {
-      const result = await platformClientFor(command, context).retryDeadLetters(retryTarget(ids, flags.all === true));
+      const result = await withPlatform(command, context, (client) => client.retryDeadLetters(retryTarget(ids, flags.all === true)));
       context.terminal.out(retryText(result));
       if (result.stillFailing > 0) {
         throw new CliError('CLI.DEAD_LETTERS_STILL_FAILING', `${formatCount(result.stillFailing)} dead letter(s) still fail: see why with \`cdp dlq list\`, fix the cause and retry.`);

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { IdentityConflict } from '@cdp/customer-projection';
-import { platformClientFor, type CliContext } from '../../shared/cli-context';
+import type { CliContext } from '../../shared/cli-context';
+import { withPlatform } from '../../shared/with-platform';
 import { formatInstant, formatTable } from '../../shared/format';
 import { wholeNumber } from '../../shared/options';
 
@@ -11,7 +12,7 @@ export function registerIdentityConflictsCommand(identity: Command, context: Cli
     .option('--limit <n>', 'how many to show (1 to 1,000)', wholeNumber(1, 1000), 100)
     .option('--json', 'print the answer of the admin API as JSON')
     .action(async (flags: { limit: number; json?: boolean }, command: Command) => {
-      const conflicts = await platformClientFor(command, context).identityConflicts(flags.limit);
+      const conflicts = await withPlatform(command, context, (client) => client.identityConflicts(flags.limit));
       context.terminal.out(flags.json ? JSON.stringify({ conflicts }, null, 2) : conflictsText(conflicts));
     });
 }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { platformClientFor, type CliContext } from '../../shared/cli-context';
+import type { CliContext } from '../../shared/cli-context';
+import { withPlatform } from '../../shared/with-platform';
 import { formatCount, formatDuration, formatRate } from '../../shared/format';
 import { seconds } from '../../shared/options';
 import { progressBar, type Progress } from '../../shared/progress';
@@ -14,8 +15,8 @@ export function registerRebuildProjectionCommand(projections: Command, context: 
     .action(async (name: string, flags: { interval: number }, command: Command) => {
       const { terminal } = context;
       let bar: Progress | undefined;
-      const result = await rebuildProjection(name, {
-        client: platformClientFor(command, context),
+      const result = await withPlatform(command, context, (client) => rebuildProjection(name, {
+        client,
         intervalMs: flags.interval * 1000,
         sleep: context.sleep,
         onStarted: (rebuildId) => terminal.err(`Rebuilding ${name} (rebuild ${rebuildId}) …`),
@@ -24,7 +25,7 @@ export function registerRebuildProjectionCommand(projections: Command, context: 
           bar ??= progressBar(terminal, `Rebuilding ${name}`, 'events', progress.total);
           bar.update(progress.processed, progress.total);
         },
-      }).finally(() => bar?.stop());
+      })).finally(() => bar?.stop());
       terminal.out(`Rebuilt ${name}: ${formatCount(result.processed)} events in ${formatDuration(result.elapsedMs)} (${formatRate(result.processed, result.elapsedMs, 'events')}).`);
     });
 }

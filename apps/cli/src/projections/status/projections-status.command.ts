@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { ProjectionStatus } from '../../platform-client/admin-api';
-import { platformClientFor, type CliContext } from '../../shared/cli-context';
+import type { CliContext } from '../../shared/cli-context';
+import { withPlatform } from '../../shared/with-platform';
 import { formatCount, formatTable, truncate } from '../../shared/format';
 
 export function registerProjectionsStatusCommand(projections: Command, context: CliContext): void {
@@ -9,7 +10,7 @@ export function registerProjectionsStatusCommand(projections: Command, context: 
     .description('Show every projection: its state, events processed, lag behind the log, dead letters and checkpoint.')
     .option('--json', 'print the answer of the admin API as JSON')
     .action(async (flags: { json?: boolean }, command: Command) => {
-      const list = await platformClientFor(command, context).projections();
+      const list = await withPlatform(command, context, (client) => client.projections());
       context.terminal.out(flags.json ? JSON.stringify({ projections: list }, null, 2) : projectionsStatusText(list));
     });
 }
