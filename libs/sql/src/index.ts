@@ -1,3 +1,4 @@
 export * from './lib/sql-client.port';
 export * from './lib/postgres-sql-client';
 export * from './lib/pglite-sql-client';
+export * from './lib/migrate-schema';

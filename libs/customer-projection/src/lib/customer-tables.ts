@@ -1,4 +1,4 @@
-import { quoteIdentifier, type SqlExecutor } from '@cdp/sql';
+import { migrateSchema, type SqlClient } from '@cdp/sql';
 
 /**
  * The tables of the customer projection, all in one schema so that a rebuild builds them aside
@@ -6,20 +6,19 @@ import { quoteIdentifier, type SqlExecutor } from '@cdp/sql';
  * answered through the touchpoint that started it), each touchpoint with its customer (the
  * timeline), identity conflicts for operators, and the outbox of events for the event store.
  */
-export async function migrateCustomerTables(db: SqlExecutor, schema: string): Promise<void> {
-  const s = quoteIdentifier(schema);
-  await db.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);
-  await db.query(`
+export async function migrateCustomerTables(sql: SqlClient, schema: string): Promise<void> {
+  await migrateSchema(sql, schema, (s) => [
+    `
     CREATE TABLE IF NOT EXISTS ${s}.identity_customers (
       customer_id text PRIMARY KEY,
       first_seen_at text NOT NULL,
       first_event_id text NOT NULL,
       identifiers text[] NOT NULL
-    )`);
-  await db.query(`CREATE TABLE IF NOT EXISTS ${s}.identity_owners (identifier text PRIMARY KEY, customer_id text NOT NULL)`);
-  await db.query(`CREATE TABLE IF NOT EXISTS ${s}.identity_attributions (event_id text PRIMARY KEY, customer_id text NOT NULL)`);
-  await db.query(`CREATE INDEX IF NOT EXISTS identity_attributions_by_customer ON ${s}.identity_attributions (customer_id)`);
-  await db.query(`
+    )`,
+    `CREATE TABLE IF NOT EXISTS ${s}.identity_owners (identifier text PRIMARY KEY, customer_id text NOT NULL)`,
+    `CREATE TABLE IF NOT EXISTS ${s}.identity_attributions (event_id text PRIMARY KEY, customer_id text NOT NULL)`,
+    `CREATE INDEX IF NOT EXISTS identity_attributions_by_customer ON ${s}.identity_attributions (customer_id)`,
+    `
     CREATE TABLE IF NOT EXISTS ${s}.identity_conflicts (
       event_id text NOT NULL,
       identifier text NOT NULL,
@@ -28,13 +27,13 @@ export async function migrateCustomerTables(db: SqlExecutor, schema: string): Pr
       conflicting_customer_id text,
       occurred_at text NOT NULL,
       PRIMARY KEY (event_id, identifier)
-    )`);
-  await db.query(`
+    )`,
+    `
     CREATE TABLE IF NOT EXISTS ${s}.profiles (
       customer_id text PRIMARY KEY,
       profile jsonb NOT NULL
-    )`);
-  await db.query(`
+    )`,
+    `
     CREATE TABLE IF NOT EXISTS ${s}.touchpoints (
       event_id text PRIMARY KEY,
       customer_id text NOT NULL,
@@ -42,14 +41,15 @@ export async function migrateCustomerTables(db: SqlExecutor, schema: string): Pr
       type text NOT NULL,
       channel text,
       touchpoint jsonb NOT NULL
-    )`);
-  await db.query(`CREATE INDEX IF NOT EXISTS touchpoints_by_customer ON ${s}.touchpoints (customer_id, occurred_at DESC, event_id DESC)`);
-  await db.query(`
+    )`,
+    `CREATE INDEX IF NOT EXISTS touchpoints_by_customer ON ${s}.touchpoints (customer_id, occurred_at DESC, event_id DESC)`,
+    `
     CREATE TABLE IF NOT EXISTS ${s}.outbox (
       position bigserial PRIMARY KEY,
       stream_id text NOT NULL,
       event_id text NOT NULL UNIQUE,
       type text NOT NULL,
       data jsonb NOT NULL
-    )`);
+    )`,
+  ]);
 }

@@ -1,4 +1,4 @@
-import { quoteIdentifier, type SqlClient } from '@cdp/sql';
+import { migrateSchema, type SqlClient } from '@cdp/sql';
 
 /**
  * The accepted-ids index. A row is pending while `confirmed_at` is null: its claim holds it until
@@ -6,11 +6,8 @@ import { quoteIdentifier, type SqlClient } from '@cdp/sql';
  * never purged, so positions go on after old ids are forgotten.
  */
 export async function migratePostgresAcceptedEventIds(sql: SqlClient, schema: string): Promise<void> {
-  const s = quoteIdentifier(schema);
-  await sql.transaction(async (tx) => {
-    await tx.query(`SELECT pg_advisory_xact_lock(hashtext('cdp-accepted-event-ids-migration'))`);
-    await tx.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);
-    await tx.query(`
+  await migrateSchema(sql, schema, (s) => [
+    `
       CREATE TABLE IF NOT EXISTS ${s}.accepted_event_ids (
         event_id text PRIMARY KEY,
         stream_id text NOT NULL,
@@ -21,12 +18,12 @@ export async function migratePostgresAcceptedEventIds(sql: SqlClient, schema: st
         kafka_offset bigint,
         confirmed_at timestamptz,
         UNIQUE (stream_id, stream_position)
-      )`);
-    await tx.query(`CREATE INDEX IF NOT EXISTS accepted_event_ids_by_age ON ${s}.accepted_event_ids (claimed_at)`);
-    await tx.query(`
+      )`,
+    `CREATE INDEX IF NOT EXISTS accepted_event_ids_by_age ON ${s}.accepted_event_ids (claimed_at)`,
+    `
       CREATE TABLE IF NOT EXISTS ${s}.stream_versions (
         stream_id text PRIMARY KEY,
         version integer NOT NULL
-      )`);
-  });
+      )`,
+  ]);
 }

@@ -1,4 +1,4 @@
-import { quoteIdentifier, type SqlClient } from '@cdp/sql';
+import { migrateSchema, type SqlClient } from '@cdp/sql';
 
 /**
  * The event store's tables. `transaction_id` makes reading safe against late commits: a reader
@@ -6,11 +6,8 @@ import { quoteIdentifier, type SqlClient } from '@cdp/sql';
  * transaction still running, so a row can never appear behind a reader's checkpoint.
  */
 export async function migratePostgresEventLog(sql: SqlClient, schema: string): Promise<void> {
-  const s = quoteIdentifier(schema);
-  await sql.transaction(async (tx) => {
-    await tx.query(`SELECT pg_advisory_xact_lock(hashtext('cdp-event-log-migration'))`);
-    await tx.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);
-    await tx.query(`
+  await migrateSchema(sql, schema, (s) => [
+    `
       CREATE TABLE IF NOT EXISTS ${s}.events (
         global_position bigserial PRIMARY KEY,
         transaction_id xid8 NOT NULL DEFAULT pg_current_xact_id(),
@@ -22,12 +19,12 @@ export async function migratePostgresEventLog(sql: SqlClient, schema: string): P
         metadata jsonb NOT NULL,
         recorded_at timestamptz NOT NULL DEFAULT now(),
         UNIQUE (stream_id, stream_position)
-      )`);
-    await tx.query(`CREATE INDEX IF NOT EXISTS events_in_commit_order ON ${s}.events (transaction_id, global_position)`);
-    await tx.query(`
+      )`,
+    `CREATE INDEX IF NOT EXISTS events_in_commit_order ON ${s}.events (transaction_id, global_position)`,
+    `
       CREATE TABLE IF NOT EXISTS ${s}.streams (
         stream_id text PRIMARY KEY,
         version integer NOT NULL
-      )`);
-  });
+      )`,
+  ]);
 }

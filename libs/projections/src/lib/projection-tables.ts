@@ -1,21 +1,19 @@
-import type { SqlClient } from '@cdp/sql';
+import { migrateSchema, type SqlClient } from '@cdp/sql';
 
 /** The runtime's own tables: checkpoints and dead letters of every projection. */
 export async function migrateProjectionTables(sql: SqlClient): Promise<void> {
-  await sql.transaction(async (tx) => {
-    await tx.query(`SELECT pg_advisory_xact_lock(hashtext('cdp-projection-tables-migration'))`);
-    await tx.query(`CREATE SCHEMA IF NOT EXISTS projections`);
-    await tx.query(`
-      CREATE TABLE IF NOT EXISTS projections.checkpoints (
+  await migrateSchema(sql, 'projections', (s) => [
+    `
+      CREATE TABLE IF NOT EXISTS ${s}.checkpoints (
         projection text NOT NULL,
         partition text NOT NULL,
         "offset" text NOT NULL,
         processed bigint NOT NULL DEFAULT 0,
         updated_at timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (projection, partition)
-      )`);
-    await tx.query(`
-      CREATE TABLE IF NOT EXISTS projections.dead_letters (
+      )`,
+    `
+      CREATE TABLE IF NOT EXISTS ${s}.dead_letters (
         id bigserial PRIMARY KEY,
         projection text NOT NULL,
         event_id text NOT NULL,
@@ -25,7 +23,7 @@ export async function migrateProjectionTables(sql: SqlClient): Promise<void> {
         held boolean NOT NULL,
         failed_at timestamptz NOT NULL DEFAULT now(),
         resolved_at timestamptz
-      )`);
-    await tx.query(`CREATE INDEX IF NOT EXISTS dead_letters_open ON projections.dead_letters (projection, stream_id) WHERE resolved_at IS NULL`);
-  });
+      )`,
+    `CREATE INDEX IF NOT EXISTS dead_letters_open ON ${s}.dead_letters (projection, stream_id) WHERE resolved_at IS NULL`,
+  ]);
 }
