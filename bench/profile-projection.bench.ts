@@ -1,4 +1,4 @@
-import { customerProjection } from '@cdp/customer-projection';
+import { customerProjection, openCustomerDataSource } from '@cdp/customer-projection';
 import { generateDemoTouchpoints } from '@cdp/demo-data';
 import { createPostgresEventLog } from '@cdp/event-log-postgres';
 import { loadSchemaCatalog } from '@cdp/events';
@@ -25,6 +25,7 @@ export async function benchProfileProjection(databaseUrl: string, touchpoints: n
     const catalog = loadSchemaCatalog();
     const log = await createPostgresEventLog(sql);
     await migrateProjectionTables(sql);
+    await (await openCustomerDataSource({ url: databaseUrl })).destroy();
     await loadLog(log, catalog, touchpoints);
 
     const definition = customerProjection({ catalog, eventStore: log });

@@ -1,2 +1,3 @@
 export * from './lib/customer.projection';
 export * from './lib/customer-queries';
+export * from './lib/typeorm/customer-data-source';

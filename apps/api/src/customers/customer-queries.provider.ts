@@ -1,10 +1,10 @@
 import type { Provider } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
 import { CustomerQueries } from '@cdp/customer-projection';
-import { SQL } from '@cdp/platform-runtime';
-import type { SqlClient } from '@cdp/sql';
+import { DATA_SOURCE } from '@cdp/platform-runtime';
 
 export const customerQueriesProvider: Provider = {
   provide: CustomerQueries,
-  inject: [SQL],
-  useFactory: (sql: SqlClient) => new CustomerQueries(sql),
+  inject: [DATA_SOURCE],
+  useFactory: (dataSource: DataSource) => new CustomerQueries(dataSource),
 };

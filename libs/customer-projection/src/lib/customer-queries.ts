@@ -1,8 +1,7 @@
+import type { DataSource } from 'typeorm';
 import type { Touchpoint } from '@cdp/events';
 import type { CustomerProfile } from '@cdp/profile';
-import { quoteIdentifier, type SqlExecutor } from '@cdp/sql';
-import { CUSTOMER_PROJECTION } from './customer.projection';
-import { survivingCustomerId } from './identity-store';
+import { AttributionRow, IdentityConflictRow, IdentityCustomerRow, IdentityOwnerRow, ProfileRow, TimelineRow } from './typeorm/customer.entities';
 
 export interface IdentityConflict {
   /** The touchpoint that would have merged or linked. */
@@ -17,48 +16,46 @@ export interface IdentityConflict {
   readonly occurredAt: string;
 }
 
-/** Reads of the customer projection's live tables, for the query API. */
+/** Reads of the customer projection's live tables, for the query API (TypeORM). */
 export class CustomerQueries {
-  private readonly s = quoteIdentifier(CUSTOMER_PROJECTION);
-
-  constructor(private readonly db: SqlExecutor) {}
+  constructor(private readonly db: DataSource) {}
 
   /** The live profile a customer id stands for, following merges. */
   async profile(customerId: string): Promise<CustomerProfile | undefined> {
-    const survivor = await survivingCustomerId(this.db, CUSTOMER_PROJECTION, customerId);
-    if (!survivor) return undefined;
-    const { rows } = await this.db.query<{ profile: CustomerProfile }>(`SELECT profile FROM ${this.s}.profiles WHERE customer_id = $1`, [survivor]);
-    return rows[0]?.profile;
+    const survivor = await this.survivorOf(customerId);
+    const row = survivor && (await this.db.getRepository(ProfileRow).findOneBy({ customerId: survivor }));
+    return row ? row.profile : undefined;
   }
 
   /** The customer an identifier ("email:a@b.co") belongs to now. */
   async customerIdOf(identifierKey: string): Promise<string | undefined> {
-    const { rows } = await this.db.query<{ customer_id: string }>(`SELECT customer_id FROM ${this.s}.identity_owners WHERE identifier = $1`, [identifierKey]);
-    return rows[0]?.customer_id;
+    return (await this.db.getRepository(IdentityOwnerRow).findOneBy({ identifier: identifierKey }))?.customerId;
   }
 
   /** Merges and links the identity guardrails refused, newest first. */
   async identityConflicts(limit: number): Promise<IdentityConflict[]> {
-    const { rows } = await this.db.query<{ event_id: string; identifier: string; reason: string; customer_id: string; conflicting_customer_id: string | null; occurred_at: string }>(
-      `SELECT * FROM ${this.s}.identity_conflicts ORDER BY occurred_at DESC, event_id DESC LIMIT $1`,
-      [limit],
-    );
-    return rows.map((r) => ({
-      eventId: r.event_id,
-      identifier: r.identifier,
-      reason: r.reason,
-      customerId: r.customer_id,
-      conflictingCustomerId: r.conflicting_customer_id,
-      occurredAt: r.occurred_at,
-    }));
+    const rows = await this.db.getRepository(IdentityConflictRow).find({ order: { occurredAt: 'DESC', eventId: 'DESC' }, take: limit });
+    return rows.map(({ eventId, identifier, reason, customerId, conflictingCustomerId, occurredAt }) => ({ eventId, identifier, reason, customerId, conflictingCustomerId, occurredAt }));
   }
 
-  /** The customer's touchpoints, newest first, including those of customers merged into it. */
+  /** The customer's touchpoints, newest first (touchpoints always name the customer they belong to now). */
   async timeline(profile: CustomerProfile, limit: number): Promise<Touchpoint[]> {
-    const { rows } = await this.db.query<{ touchpoint: Touchpoint }>(
-      `SELECT touchpoint FROM ${this.s}.touchpoints WHERE customer_id = ANY($1::text[]) ORDER BY occurred_at DESC, event_id DESC LIMIT $2`,
-      [[profile.customerId, ...profile.mergedFrom], limit],
-    );
+    const rows = await this.db.getRepository(TimelineRow).find({ where: { customerId: profile.customerId }, order: { occurredAt: 'DESC', eventId: 'DESC' }, take: limit });
     return rows.map((r) => r.touchpoint);
   }
+
+  /**
+   * Only live customers have rows; every customer id is "cus_" + the id of the touchpoint that
+   * started it, so a merged id is found through that touchpoint's attribution.
+   */
+  private async survivorOf(customerId: string): Promise<string | undefined> {
+    if (await this.db.getRepository(IdentityCustomerRow).existsBy({ customerId })) return customerId;
+    const eventId = eventIdOfCustomerId(customerId);
+    return eventId && (await this.db.getRepository(AttributionRow).findOneBy({ eventId }))?.customerId;
+  }
+}
+
+function eventIdOfCustomerId(customerId: string): string | undefined {
+  const hex = /^cus_([0-9a-f]{32})$/.exec(customerId)?.[1];
+  return hex && `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

@@ -112,25 +112,6 @@ async function repointAttributions(db: SqlExecutor, s: string, from: string, int
   await db.query(`UPDATE ${s}.touchpoints SET customer_id = $2 WHERE customer_id = $1`, [from, into]);
 }
 
-/**
- * The live customer an id stands for. Only live customers are kept; every customer id is made
- * from the id of the touchpoint that started it, so a merged id is found through that touchpoint.
- */
-export async function survivingCustomerId(db: SqlExecutor, schema: string, customerId: string): Promise<string | undefined> {
-  const s = quoteIdentifier(schema);
-  const live = await db.query(`SELECT 1 FROM ${s}.identity_customers WHERE customer_id = $1`, [customerId]);
-  if (live.rows.length > 0) return customerId;
-  const eventId = eventIdOfCustomerId(customerId);
-  if (!eventId) return undefined;
-  const { rows } = await db.query<{ customer_id: string }>(`SELECT customer_id FROM ${s}.identity_attributions WHERE event_id = $1`, [eventId]);
-  return rows[0]?.customer_id;
-}
-
-function eventIdOfCustomerId(customerId: string): string | undefined {
-  const hex = /^cus_([0-9a-f]{32})$/.exec(customerId)?.[1];
-  return hex && `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
-
 function toNode(row: CustomerRow): CustomerNode {
   return {
     customerId: row.customer_id,

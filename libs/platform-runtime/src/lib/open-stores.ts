@@ -5,7 +5,9 @@ import { createEventStoreDbEventLog } from '@cdp/event-log-eventstoredb';
 import { createKafkaEventLog, createPostgresAcceptedEventIds } from '@cdp/event-log-kafka';
 import { createPostgresEventLog } from '@cdp/event-log-postgres';
 import { loadSchemaCatalog, touchpointCodec, type SchemaCatalog } from '@cdp/events';
-import { createPgliteSqlClient, createPostgresSqlClient, type SqlClient } from '@cdp/sql';
+import { openCustomerDataSource } from '@cdp/customer-projection';
+import { createPostgresSqlClient, openPgliteDatabase, type SqlClient } from '@cdp/sql';
+import type { DataSource } from 'typeorm';
 import type { Settings } from './settings';
 
 /** What a platform process works with; one of each per process. */
@@ -17,17 +19,22 @@ export interface Stores {
   readonly eventStore: EventLog;
   /** The Postgres of read models and indexes: PGlite embedded, the server otherwise. */
   readonly sql: SqlClient;
+  /** TypeORM on the same database: the migrations of the read models, and the query API's reads. */
+  readonly dataSource: DataSource;
   close(): Promise<void>;
 }
 
 export async function openStores(settings: Settings): Promise<Stores> {
   const catalog = loadSchemaCatalog(settings.schemasDir);
   if (settings.mode === 'embedded') {
-    const sql = await createPgliteSqlClient(join(settings.dataDir, 'pg'));
+    const database = await openPgliteDatabase(join(settings.dataDir, 'pg'));
+    const sql = database.client;
+    const dataSource = await openCustomerDataSource({ driver: database.typeormDriver });
     const touchpointLog = await createPostgresEventLog(sql);
-    return { catalog, touchpointLog, eventStore: touchpointLog, sql, close: closeAll([touchpointLog], sql) };
+    return { catalog, touchpointLog, eventStore: touchpointLog, sql, dataSource, close: closeAll([touchpointLog], sql, dataSource) };
   }
   const sql = createPostgresSqlClient({ connectionString: settings.databaseUrl });
+  const dataSource = await openCustomerDataSource({ url: settings.databaseUrl });
   const acceptedIds = await createPostgresAcceptedEventIds(sql);
   const touchpointLog = await createKafkaEventLog({
     brokers: [...settings.kafkaBrokers],
@@ -43,15 +50,16 @@ export async function openStores(settings: Settings): Promise<Stores> {
     : await createPostgresEventLog(sql);
   // The index of accepted ids keeps a bounded window (7 days): re-sending an id older than that appends it again.
   const purge = setInterval(() => void acceptedIds.purgeOlderThan().catch(() => undefined), PURGE_EVERY_MS).unref();
-  const close = closeAll([touchpointLog, eventStore], sql);
-  return { catalog, touchpointLog, eventStore, sql, close: () => (clearInterval(purge), close()) };
+  const close = closeAll([touchpointLog, eventStore], sql, dataSource);
+  return { catalog, touchpointLog, eventStore, sql, dataSource, close: () => (clearInterval(purge), close()) };
 }
 
 const PURGE_EVERY_MS = 60 * 60 * 1000;
 
-function closeAll(logs: readonly EventLog[], sql: SqlClient) {
+function closeAll(logs: readonly EventLog[], sql: SqlClient, dataSource: DataSource) {
   return async () => {
     await Promise.all(logs.map((log) => log.close()));
+    await dataSource.destroy();
     await sql.close();
   };
 }

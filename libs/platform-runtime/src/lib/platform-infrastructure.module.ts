@@ -2,7 +2,7 @@ import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { systemClock, type Clock } from './clock.port';
 import type { Stores } from './open-stores';
 import type { Settings } from './settings';
-import { CLOCK, EVENT_STORE, SCHEMA_CATALOG, SETTINGS, SQL, TOUCHPOINT_LOG } from './tokens';
+import { CLOCK, DATA_SOURCE, EVENT_STORE, SCHEMA_CATALOG, SETTINGS, SQL, TOUCHPOINT_LOG } from './tokens';
 
 /**
  * Binds the settings, the clock and the opened stores to their tokens for every module of the
@@ -19,6 +19,7 @@ export class PlatformInfrastructureModule {
       { provide: TOUCHPOINT_LOG, useValue: stores.touchpointLog },
       { provide: EVENT_STORE, useValue: stores.eventStore },
       { provide: SQL, useValue: stores.sql },
+      { provide: DATA_SOURCE, useValue: stores.dataSource },
     ];
     return { module: PlatformInfrastructureModule, providers, exports: providers.map((p) => p.provide) };
   }

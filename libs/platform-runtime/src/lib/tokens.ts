@@ -5,3 +5,4 @@ export const SCHEMA_CATALOG = Symbol('SCHEMA_CATALOG');
 export const TOUCHPOINT_LOG = Symbol('TOUCHPOINT_LOG');
 export const SQL = Symbol('SQL');
 export const EVENT_STORE = Symbol('EVENT_STORE');
+export const DATA_SOURCE = Symbol('DATA_SOURCE');

@@ -1,15 +1,67 @@
+import { EventEmitter } from 'node:events';
 import { PGlite } from '@electric-sql/pglite';
 import type { SqlClient } from './sql-client.port';
 
+/** PGlite in this process, shared by the platform's own SQL and by TypeORM (`typeormDriver`). */
+export interface PgliteDatabase {
+  readonly client: SqlClient;
+  /** A pg-compatible module for TypeORM's `driver` option; its connections take the session in turn. */
+  readonly typeormDriver: { Pool: new () => unknown };
+}
+
 /**
- * A SqlClient over PGlite: Postgres in WASM, in this process. `dataDir` persists it; without one
- * it lives in memory. PGlite runs one statement at a time, and a transaction holds it exclusively.
+ * PGlite is one Postgres session: a transaction begun by one caller would take in the statements
+ * of every other. So every caller (a statement, a transaction, a TypeORM connection) takes the
+ * session in turn, first come first served. `dataDir` persists it; without one it lives in memory.
  */
-export async function createPgliteSqlClient(dataDir?: string): Promise<SqlClient> {
+export async function openPgliteDatabase(dataDir?: string): Promise<PgliteDatabase> {
   const db = await PGlite.create(dataDir);
-  return {
-    query: (sql, params) => db.query(sql, params as unknown[]) as never,
-    transaction: (work) => db.transaction((tx) => work({ query: (sql, params) => tx.query(sql, params as unknown[]) as never })),
-    close: () => db.close(),
+  const turn = sessionTurns();
+  const client: SqlClient = {
+    query: (sql, params) => turn(() => db.query(sql, params as unknown[])) as never,
+    transaction: (work) => turn(() => db.transaction((tx) => work({ query: (sql, params) => tx.query(sql, params as unknown[]) as never }))),
+    close: () => turn(() => db.close()),
   };
+  class Pool extends EventEmitter {
+    connect(callback: (error: Error | null, connection?: unknown, release?: () => void) => void): void {
+      turn.hold().then((release) => {
+        const connection = Object.assign(new EventEmitter(), {
+          query: async (sql: string, params?: unknown[]) => {
+            const result = await db.query(sql, params);
+            return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length, command: sql.trim().split(/\s/)[0].toUpperCase() };
+          },
+        });
+        callback(null, connection, release);
+      }, callback);
+    }
+    end(callback?: (error?: Error) => void): void {
+      callback?.();
+    }
+  }
+  return { client, typeormDriver: { Pool } };
+}
+
+/** A SqlClient over PGlite, for callers that need no TypeORM. */
+export async function createPgliteSqlClient(dataDir?: string): Promise<SqlClient> {
+  return (await openPgliteDatabase(dataDir)).client;
+}
+
+function sessionTurns() {
+  let last: Promise<unknown> = Promise.resolve();
+  const hold = (): Promise<() => void> => {
+    let release!: () => void;
+    const done = new Promise<void>((resolve) => (release = resolve));
+    const ready = last.then(() => release);
+    last = last.then(() => done);
+    return ready;
+  };
+  const turn = async <T>(work: () => Promise<T>): Promise<T> => {
+    const release = await hold();
+    try {
+      return await work();
+    } finally {
+      release();
+    }
+  };
+  return Object.assign(turn, { hold });
 }

@@ -1,0 +1,4 @@
+import { CustomerTables1763900000000 } from './migrations/1763900000000-customer-tables';
+
+/** Every migration of the customer tables, in order. Add new ones; never edit a published one. */
+export const CUSTOMER_MIGRATIONS = [CustomerTables1763900000000];
