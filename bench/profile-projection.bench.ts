@@ -13,6 +13,8 @@ export interface ProjectionFigures {
   readonly baselineRowsPerSecond: number;
   readonly rows: number;
   readonly ratioToBaseline: number;
+  /** Touchpoints per second if the projection cost no more than writing its final rows once. */
+  readonly writeCeilingPerSecond: number;
 }
 
 /**
@@ -40,6 +42,7 @@ export async function benchProfileProjection(databaseUrl: string, touchpoints: n
       baselineRowsPerSecond: baseline.rows / baseline.seconds,
       rows: baseline.rows,
       ratioToBaseline: baseline.seconds === 0 ? 0 : seconds / baseline.seconds,
+      writeCeilingPerSecond: touchpoints / baseline.seconds,
     };
   } finally {
     await sql.close();
