@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { Touchpoint } from '@cdp/events';
+import { startingEventIdOf } from '@cdp/identity';
 import type { CustomerProfile } from '@cdp/profile';
 import { AttributionRow, IdentityConflictRow, IdentityCustomerRow, IdentityOwnerRow, ProfileRow, TimelineRow } from './typeorm/customer.entities';
 
@@ -50,12 +51,8 @@ export class CustomerQueries {
    */
   private async survivorOf(customerId: string): Promise<string | undefined> {
     if (await this.db.getRepository(IdentityCustomerRow).existsBy({ customerId })) return customerId;
-    const eventId = eventIdOfCustomerId(customerId);
+    const eventId = startingEventIdOf(customerId);
     return eventId && (await this.db.getRepository(AttributionRow).findOneBy({ eventId }))?.customerId;
   }
 }
 
-function eventIdOfCustomerId(customerId: string): string | undefined {
-  const hex = /^cus_([0-9a-f]{32})$/.exec(customerId)?.[1];
-  return hex && `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}

@@ -1,4 +1,5 @@
 import { migrateSchema, type SqlClient } from '@cdp/sql';
+import { CUSTOMER_PROJECTION } from './customer-schema';
 
 /**
  * The tables of the customer projection, all in one schema so that a rebuild builds them aside
@@ -9,13 +10,12 @@ import { migrateSchema, type SqlClient } from '@cdp/sql';
  * (a rebuild's) is a clone of the live tables' structure.
  */
 export async function migrateCustomerTables(sql: SqlClient, schema: string): Promise<void> {
-  if (schema === LIVE_SCHEMA) {
-    const { rows } = await sql.query(`SELECT 1 FROM information_schema.tables WHERE table_schema = $1 AND table_name = 'profiles'`, [LIVE_SCHEMA]);
+  if (schema === CUSTOMER_PROJECTION) {
+    const { rows } = await sql.query(`SELECT 1 FROM information_schema.tables WHERE table_schema = $1 AND table_name = 'profiles'`, [CUSTOMER_PROJECTION]);
     if (rows.length === 0) throw new Error('the customer tables do not exist: run the TypeORM migrations first (openStores does)');
     return;
   }
-  await migrateSchema(sql, schema, (s) => CUSTOMER_TABLES.map((table) => `CREATE TABLE IF NOT EXISTS ${s}.${table} (LIKE ${LIVE_SCHEMA}.${table} INCLUDING ALL)`));
+  await migrateSchema(sql, schema, (s) => CUSTOMER_TABLES.map((table) => `CREATE TABLE IF NOT EXISTS ${s}.${table} (LIKE ${CUSTOMER_PROJECTION}.${table} INCLUDING ALL)`));
 }
 
-const LIVE_SCHEMA = 'customers';
 const CUSTOMER_TABLES = ['identity_customers', 'identity_owners', 'identity_attributions', 'identity_conflicts', 'profiles', 'touchpoints', 'outbox'];

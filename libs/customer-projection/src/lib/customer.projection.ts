@@ -16,13 +16,12 @@ import type { ProjectionDefinition } from '@cdp/projections';
 import { channelOf, emptyProfile, evolveProfile, mergeProfiles, touchpointRecorded, type CustomerProfile } from '@cdp/profile';
 import type { SqlExecutor } from '@cdp/sql';
 import { quoteIdentifier } from '@cdp/sql';
+import { CUSTOMER_PROJECTION } from './customer-schema';
 import { migrateCustomerTables } from './customer-tables';
 import { deterministicEventId } from './deterministic-event-id';
 import { loadIdentitySlice, saveIdentityChanges } from './identity-store';
 import { addToOutbox, publishOutbox, type OutboxEntry } from './outbox';
 import { deleteProfiles, loadProfiles, saveProfiles } from './profile-store';
-
-export const CUSTOMER_PROJECTION = 'customers';
 
 export interface CustomerProjectionOptions {
   readonly catalog: SchemaCatalog;

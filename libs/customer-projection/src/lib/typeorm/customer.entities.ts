@@ -1,15 +1,16 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { Touchpoint } from '@cdp/events';
 import type { CustomerProfile } from '@cdp/profile';
+import { CUSTOMER_PROJECTION } from '../customer-schema';
 
 /** The customer projection's tables as TypeORM reads them; the projector writes them in bulk SQL. */
-@Entity({ schema: 'customers', name: 'profiles' })
+@Entity({ schema: CUSTOMER_PROJECTION, name: 'profiles' })
 export class ProfileRow {
   @PrimaryColumn('text', { name: 'customer_id' }) customerId!: string;
   @Column('jsonb') profile!: CustomerProfile;
 }
 
-@Entity({ schema: 'customers', name: 'identity_customers' })
+@Entity({ schema: CUSTOMER_PROJECTION, name: 'identity_customers' })
 export class IdentityCustomerRow {
   @PrimaryColumn('text', { name: 'customer_id' }) customerId!: string;
   @Column('text', { name: 'first_seen_at' }) firstSeenAt!: string;
@@ -17,19 +18,19 @@ export class IdentityCustomerRow {
   @Column('text', { array: true }) identifiers!: string[];
 }
 
-@Entity({ schema: 'customers', name: 'identity_owners' })
+@Entity({ schema: CUSTOMER_PROJECTION, name: 'identity_owners' })
 export class IdentityOwnerRow {
   @PrimaryColumn('text') identifier!: string;
   @Column('text', { name: 'customer_id' }) customerId!: string;
 }
 
-@Entity({ schema: 'customers', name: 'identity_attributions' })
+@Entity({ schema: CUSTOMER_PROJECTION, name: 'identity_attributions' })
 export class AttributionRow {
   @PrimaryColumn('text', { name: 'event_id' }) eventId!: string;
   @Column('text', { name: 'customer_id' }) customerId!: string;
 }
 
-@Entity({ schema: 'customers', name: 'identity_conflicts' })
+@Entity({ schema: CUSTOMER_PROJECTION, name: 'identity_conflicts' })
 export class IdentityConflictRow {
   @PrimaryColumn('text', { name: 'event_id' }) eventId!: string;
   @PrimaryColumn('text') identifier!: string;
@@ -39,7 +40,7 @@ export class IdentityConflictRow {
   @Column('text', { name: 'occurred_at' }) occurredAt!: string;
 }
 
-@Entity({ schema: 'customers', name: 'touchpoints' })
+@Entity({ schema: CUSTOMER_PROJECTION, name: 'touchpoints' })
 export class TimelineRow {
   @PrimaryColumn('text', { name: 'event_id' }) eventId!: string;
   @Column('text', { name: 'customer_id' }) customerId!: string;

@@ -10,3 +10,9 @@ export function customerIdFor(eventId: string): string {
   if (!isUuid(eventId)) throw new InvalidIdentityCommandError(`event id "${eventId}" is not a UUID, so no customer id can be derived from it`);
   return `cus_${eventId.replace(/-/g, '')}`;
 }
+
+/** The event id of the touchpoint a customer id was made from (the inverse of customerIdFor), if it is one. */
+export function startingEventIdOf(customerId: string): string | undefined {
+  const hex = /^cus_([0-9a-f]{32})$/.exec(customerId)?.[1];
+  return hex && `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
