@@ -71,7 +71,7 @@ async function loadLog(log: Awaited<ReturnType<typeof createPostgresEventLog>>, 
 
 /** Copies every final row of the customer tables into empty twins with multi-row INSERTs of 1,000. */
 async function insertSameRows(sql: SqlClient): Promise<{ rows: number; seconds: number }> {
-  const tables = ['identity_customers', 'identity_owners', 'identity_attributions', 'profiles', 'touchpoints'];
+  const tables = ['identity_customers', 'identity_owners', 'profiles', 'touchpoints'];
   await sql.query('CREATE SCHEMA IF NOT EXISTS bench_baseline');
   const contents = new Map<string, Record<string, unknown>[]>();
   for (const table of tables) {

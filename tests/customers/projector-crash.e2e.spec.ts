@@ -46,7 +46,7 @@ describe('the projector survives kill -9 in the middle of its work (Kafka + Post
         expect(caughtUp.deadLetters).toBe(0);
         await db.connect();
         const live = await snapshotCustomerTables(db);
-        expect(live.identity_attributions).toHaveLength(bodies.length);
+        expect(live.touchpoints).toHaveLength(bodies.length);
 
         await rebuildAndWait(second.url);
         mark('rebuilt');

@@ -20,7 +20,7 @@ describe('a rebuilt customer projection equals the live one (embedded)', () => {
     await waitUntilCaughtUp(platform.url);
     const db = platform.app.get<SqlClient>(SQL);
     const live = await snapshotCustomerTables(db);
-    expect(live.identity_attributions).toHaveLength(10_000);
+    expect(live.touchpoints).toHaveLength(10_000);
     expect(live.profiles.some((p: any) => p.profile.mergedFrom.length > 0)).toBe(true);
 
     const rebuilt = await rebuildAndWait(platform.url);

@@ -3,7 +3,6 @@ import type { SqlExecutor } from '@cdp/sql';
 const TABLES: Record<string, string> = {
   identity_customers: 'customer_id',
   identity_owners: 'identifier',
-  identity_attributions: 'event_id',
   identity_conflicts: 'event_id, identifier',
   profiles: 'customer_id',
   touchpoints: 'event_id',

@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { Touchpoint } from '@cdp/events';
 import { startingEventIdOf } from '@cdp/identity';
 import type { CustomerProfile } from '@cdp/profile';
-import { AttributionRow, IdentityConflictRow, IdentityCustomerRow, IdentityOwnerRow, ProfileRow, TimelineRow } from './typeorm/customer.entities';
+import { IdentityConflictRow, IdentityCustomerRow, IdentityOwnerRow, ProfileRow, TimelineRow } from './typeorm/customer.entities';
 
 export interface IdentityConflict {
   /** The touchpoint that would have merged or linked. */
@@ -47,12 +47,12 @@ export class CustomerQueries {
 
   /**
    * Only live customers have rows; every customer id is "cus_" + the id of the touchpoint that
-   * started it, so a merged id is found through that touchpoint's attribution.
+   * started it, so a merged id is found through that touchpoint's timeline row.
    */
   private async survivorOf(customerId: string): Promise<string | undefined> {
     if (await this.db.getRepository(IdentityCustomerRow).existsBy({ customerId })) return customerId;
     const eventId = startingEventIdOf(customerId);
-    return eventId && (await this.db.getRepository(AttributionRow).findOneBy({ eventId }))?.customerId;
+    return eventId && (await this.db.getRepository(TimelineRow).findOne({ select: { customerId: true }, where: { eventId } }))?.customerId;
   }
 }
 

@@ -5,7 +5,7 @@ import { CUSTOMER_PROJECTION } from './customer-schema';
  * The tables of the customer projection, all in one schema so that a rebuild builds them aside
  * together: the identity graph and the unified profiles of live customers (a merged customer id is
  * answered through the touchpoint that started it), each touchpoint with its customer (the
- * timeline), identity conflicts for operators, and the outbox of events for the event store.
+ * timeline, which is also the identity attributions), identity conflicts for operators, and the outbox of events for the event store.
  * The live schema is made by the TypeORM migrations (./typeorm/migrations); any other schema
  * (a rebuild's) is a clone of the live tables' structure.
  */
@@ -18,4 +18,4 @@ export async function migrateCustomerTables(sql: SqlClient, schema: string): Pro
   await migrateSchema(sql, schema, (s) => CUSTOMER_TABLES.map((table) => `CREATE TABLE IF NOT EXISTS ${s}.${table} (LIKE ${CUSTOMER_PROJECTION}.${table} INCLUDING ALL)`));
 }
 
-const CUSTOMER_TABLES = ['identity_customers', 'identity_owners', 'identity_attributions', 'identity_conflicts', 'profiles', 'touchpoints', 'outbox'];
+const CUSTOMER_TABLES = ['identity_customers', 'identity_owners', 'identity_conflicts', 'profiles', 'touchpoints', 'outbox'];

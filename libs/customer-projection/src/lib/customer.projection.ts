@@ -15,13 +15,13 @@ import {
 import type { ProjectionDefinition } from '@cdp/projections';
 import { channelOf, emptyProfile, evolveProfile, mergeProfiles, touchpointRecorded, type CustomerProfile } from '@cdp/profile';
 import type { SqlExecutor } from '@cdp/sql';
-import { quoteIdentifier } from '@cdp/sql';
 import { CUSTOMER_PROJECTION } from './customer-schema';
 import { migrateCustomerTables } from './customer-tables';
 import { deterministicEventId } from './deterministic-event-id';
 import { loadIdentitySlice, saveIdentityChanges } from './identity-store';
 import { addToOutbox, publishOutbox, type OutboxEntry } from './outbox';
 import { deleteProfiles, loadProfiles, saveProfiles } from './profile-store';
+import { saveTimeline, type TimelineEntry } from './timeline-store';
 
 export interface CustomerProjectionOptions {
   readonly catalog: SchemaCatalog;
@@ -60,28 +60,62 @@ export function customerProjection(options: CustomerProjectionOptions): Projecti
     await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`cdp-customer-projection:${schema}`]);
     const keys = [...new Set(touchpoints.flatMap((t) => identifierKeysOf(t.identifiers)))];
     const graph = mutableGraph(await loadIdentitySlice(tx, schema, keys, touchpoints.map((t) => t.eventId)));
+    const decided = decideIdentities(graph, touchpoints);
+
+    const profiles = await loadProfiles(tx, schema, [...customersIn(decided)]);
+    await saveIdentityChanges(tx, schema, graph, decided);
+    // The timeline is the batch's biggest statement: it is sent first, and Postgres writes it while
+    // Node folds the profiles.
+    const [, { changed, gone, outbox }] = await Promise.all([
+      saveTimeline(tx, schema, timelineOf(graph, decided, touchpoints)),
+      foldProfiles(profiles, decided, touchpoints),
+    ]);
+    // Merged customers are answered through their survivor (see survivingCustomerId): only live profiles are kept.
+    await deleteProfiles(tx, schema, [...gone]);
+    await saveProfiles(tx, schema, [...changed].filter((id) => !gone.has(id)).map((id) => profiles.get(id)!));
+    await addToOutbox(tx, schema, outbox);
+  }
+
+  function decideIdentities(graph: MutableGraph, touchpoints: readonly Touchpoint[]): IdentityEvent[] {
     const decided: IdentityEvent[] = [];
     for (const touchpoint of touchpoints) {
       // Decide on the touchpoint's own small slice and fold it there, then write the slice back:
       // folding the whole batch's graph would copy it for every event.
       const command = resolveTouchpoint(touchpoint);
-      const events = decideIdentity(command, identitySlice(graph, command), policy);
-      absorb(graph, events.reduce(evolveIdentity, identitySlice(graph, command)));
+      const slice = identitySlice(graph, command);
+      const events = decideIdentity(command, slice, policy);
+      absorb(graph, events.reduce(evolveIdentity, slice));
       decided.push(...events);
     }
-    await saveIdentityChanges(tx, schema, graph, decided);
+    return decided;
+  }
 
+  function channelOfTouchpoint(touchpoint: Touchpoint): string | null {
+    return channelOf(touchpoint, options.catalog.manifest(touchpoint.type)?.channel ?? null);
+  }
+
+  /** Each touchpoint attributed in the batch, on its customer's survivor at the end of the batch. */
+  function timelineOf(graph: IdentityGraph, decided: readonly IdentityEvent[], touchpoints: readonly Touchpoint[]): TimelineEntry[] {
     const byEventId = new Map(touchpoints.map((t) => [t.eventId, t]));
-    const profiles = await loadProfiles(tx, schema, [...customersIn(decided)]);
+    return decided.flatMap((event) => {
+      if (event.type !== 'TouchpointAttributed') return [];
+      const touchpoint = byEventId.get(event.data.eventId)!;
+      return [{ customerId: survivorOf(graph, event.data.customerId)!, channel: channelOfTouchpoint(touchpoint), touchpoint }];
+    });
+  }
+
+  /** Folds the batch's identity events into the profiles (in place), and tells what changed. */
+  async function foldProfiles(profiles: Map<string, CustomerProfile>, decided: readonly IdentityEvent[], touchpoints: readonly Touchpoint[]) {
+    const byEventId = new Map(touchpoints.map((t) => [t.eventId, t]));
     const changed = new Set<string>();
     const gone = new Set<string>();
+    const outbox: OutboxEntry[] = [];
     const set = (profile: CustomerProfile) => {
       profiles.set(profile.customerId, profile);
       changed.add(profile.customerId);
     };
-    const outbox: OutboxEntry[] = [];
-    const timeline: object[] = [];
-    for (const event of decided) {
+    for (const [index, event] of decided.entries()) {
+      if (index % YIELD_EVERY === YIELD_EVERY - 1) await yieldToEventLoop();
       switch (event.type) {
         case 'CustomerCreated':
         case 'IdentifierLinked':
@@ -98,9 +132,7 @@ export function customerProjection(options: CustomerProjectionOptions): Projecti
         case 'TouchpointAttributed': {
           const { customerId, eventId } = event.data;
           const touchpoint = byEventId.get(eventId)!;
-          const channel = channelOf(touchpoint, options.catalog.manifest(touchpoint.type)?.channel ?? null);
-          set(evolveProfile(profiles.get(customerId) ?? null, touchpointRecorded(customerId, touchpoint, channel)));
-          timeline.push({ event_id: eventId, customer_id: survivorOf(graph, customerId), occurred_at: touchpoint.occurredAt, type: touchpoint.type, channel, touchpoint });
+          set(evolveProfile(profiles.get(customerId) ?? null, touchpointRecorded(customerId, touchpoint, channelOfTouchpoint(touchpoint))));
           break;
         }
         case 'IdentityConflictRecorded':
@@ -112,19 +144,16 @@ export function customerProjection(options: CustomerProjectionOptions): Projecti
         }
       }
     }
-    // Merged customers are answered through their survivor (see survivingCustomerId): only live profiles are kept.
-    await deleteProfiles(tx, schema, [...gone]);
-    await saveProfiles(tx, schema, [...changed].filter((id) => !gone.has(id)).map((id) => profiles.get(id)!));
-    if (timeline.length > 0) {
-      await tx.query(
-        `INSERT INTO ${quoteIdentifier(schema)}.touchpoints
-         SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(event_id text, customer_id text, occurred_at text, type text, channel text, touchpoint jsonb)`,
-        [JSON.stringify(timeline)],
-      );
-    }
-    await addToOutbox(tx, schema, outbox);
+    return { changed, gone, outbox };
   }
 }
+
+/**
+ * Folding a batch takes a while: giving the event loop a turn now and then lets the socket send
+ * the statement in flight (Node writes a large one in parts) and keeps the process answering.
+ */
+const YIELD_EVERY = 500;
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 type MutableGraph = { [K in keyof IdentityGraph]: IdentityGraph[K] extends ReadonlyMap<infer Key, infer Value> ? Map<Key, Value> : never };
 

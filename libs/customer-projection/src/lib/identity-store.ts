@@ -11,7 +11,8 @@ interface CustomerRow {
 
 /**
  * Loads the part of the identity graph a batch of touchpoints can touch: the owners of their
- * identifiers, those customers with all their identifiers, and the batch's known attributions.
+ * identifiers, those customers with all their identifiers, and the batch's known attributions
+ * (a touchpoint's timeline row is its attribution, written by the projection).
  */
 export async function loadIdentitySlice(db: SqlExecutor, schema: string, identifierKeys: readonly string[], eventIds: readonly string[]): Promise<IdentityGraph> {
   const s = quoteIdentifier(schema);
@@ -21,7 +22,7 @@ export async function loadIdentitySlice(db: SqlExecutor, schema: string, identif
     [identifierKeys],
   );
   const { rows: attributions } = await db.query<{ event_id: string; customer_id: string }>(
-    `SELECT event_id, customer_id FROM ${s}.identity_attributions WHERE event_id = ANY($1::text[])`,
+    `SELECT event_id, customer_id FROM ${s}.touchpoints WHERE event_id = ANY($1::text[])`,
     [eventIds],
   );
   return {
@@ -31,11 +32,14 @@ export async function loadIdentitySlice(db: SqlExecutor, schema: string, identif
   };
 }
 
-/** Writes back what the batch's identity events changed, in a few statements. */
+/**
+ * Writes back what the batch's identity events changed, in a few statements. Attributions are
+ * written with the timeline (each row names the customer's survivor at the end of the batch);
+ * here, rows of earlier batches are repointed from merged customers to their survivors.
+ */
 export async function saveIdentityChanges(db: SqlExecutor, schema: string, graph: IdentityGraph, events: readonly IdentityEvent[]): Promise<void> {
   const s = quoteIdentifier(schema);
   const touched = new Set<string>();
-  const attributions: { event_id: string; customer_id: string }[] = [];
   const conflicts: object[] = [];
   for (const event of events) {
     switch (event.type) {
@@ -45,10 +49,8 @@ export async function saveIdentityChanges(db: SqlExecutor, schema: string, graph
         break;
       case 'CustomerMerged':
         touched.add(event.data.from).add(event.data.into);
-        await repointAttributions(db, s, event.data.from, event.data.into);
         break;
       case 'TouchpointAttributed':
-        attributions.push({ event_id: event.data.eventId, customer_id: survivorOf(graph, event.data.customerId)! });
         break;
       case 'IdentityConflictRecorded':
         conflicts.push({
@@ -67,8 +69,11 @@ export async function saveIdentityChanges(db: SqlExecutor, schema: string, graph
     }
   }
   const nodes = [...touched].map((id) => graph.customers.get(id)!);
-  const merged = nodes.filter((n) => n.mergedInto !== null).map((n) => n.customerId);
-  if (merged.length > 0) await db.query(`DELETE FROM ${s}.identity_customers WHERE customer_id = ANY($1::text[])`, [merged]);
+  const gone = nodes.filter((n) => n.mergedInto !== null).map((n) => n.customerId);
+  if (gone.length > 0) {
+    await db.query(`DELETE FROM ${s}.identity_customers WHERE customer_id = ANY($1::text[])`, [gone]);
+    await repointTimeline(db, s, gone.map((from) => [from, survivorOf(graph, from)!]));
+  }
   const customers = nodes.filter((n) => n.mergedInto === null).map(toRow);
   if (customers.length > 0) {
     await db.query(
@@ -86,12 +91,6 @@ export async function saveIdentityChanges(db: SqlExecutor, schema: string, graph
       );
     }
   }
-  if (attributions.length > 0) {
-    await db.query(
-      `INSERT INTO ${s}.identity_attributions SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(event_id text, customer_id text)`,
-      [JSON.stringify(attributions)],
-    );
-  }
   if (conflicts.length > 0) {
     await db.query(
       `INSERT INTO ${s}.identity_conflicts
@@ -104,12 +103,14 @@ export async function saveIdentityChanges(db: SqlExecutor, schema: string, graph
 }
 
 /**
- * Touchpoints and their timeline rows always name the customer they belong to now, so the tables
- * do not depend on the order in which merges happened.
+ * Timeline rows always name the customer they belong to now, so the table does not depend on the
+ * order in which merges happened.
  */
-async function repointAttributions(db: SqlExecutor, s: string, from: string, into: string): Promise<void> {
-  await db.query(`UPDATE ${s}.identity_attributions SET customer_id = $2 WHERE customer_id = $1`, [from, into]);
-  await db.query(`UPDATE ${s}.touchpoints SET customer_id = $2 WHERE customer_id = $1`, [from, into]);
+async function repointTimeline(db: SqlExecutor, s: string, survivors: readonly (readonly [from: string, into: string])[]): Promise<void> {
+  await db.query(
+    `UPDATE ${s}.touchpoints t SET customer_id = m.into_id FROM unnest($1::text[], $2::text[]) AS m(from_id, into_id) WHERE t.customer_id = m.from_id`,
+    [survivors.map(([from]) => from), survivors.map(([, into]) => into)],
+  );
 }
 
 function toNode(row: CustomerRow): CustomerNode {

@@ -47,7 +47,7 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
     handler,
     log,
     sql,
-    maxBatchSize: options.maxBatchSize ?? 2000,
+    maxBatchSize: options.maxBatchSize ?? 5000,
     onBatchDone: (events) => {
       processed += events;
       report();

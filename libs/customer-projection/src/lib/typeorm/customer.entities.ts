@@ -24,12 +24,6 @@ export class IdentityOwnerRow {
   @Column('text', { name: 'customer_id' }) customerId!: string;
 }
 
-@Entity({ schema: CUSTOMER_PROJECTION, name: 'identity_attributions' })
-export class AttributionRow {
-  @PrimaryColumn('text', { name: 'event_id' }) eventId!: string;
-  @Column('text', { name: 'customer_id' }) customerId!: string;
-}
-
 @Entity({ schema: CUSTOMER_PROJECTION, name: 'identity_conflicts' })
 export class IdentityConflictRow {
   @PrimaryColumn('text', { name: 'event_id' }) eventId!: string;
@@ -40,6 +34,7 @@ export class IdentityConflictRow {
   @Column('text', { name: 'occurred_at' }) occurredAt!: string;
 }
 
+/** A touchpoint with the customer it belongs to now: the timeline, and the identity attribution. */
 @Entity({ schema: CUSTOMER_PROJECTION, name: 'touchpoints' })
 export class TimelineRow {
   @PrimaryColumn('text', { name: 'event_id' }) eventId!: string;
@@ -47,7 +42,7 @@ export class TimelineRow {
   @Column('text', { name: 'occurred_at' }) occurredAt!: string;
   @Column('text') type!: string;
   @Column('text', { nullable: true }) channel!: string | null;
-  @Column('jsonb') touchpoint!: Touchpoint;
+  @Column('json') touchpoint!: Touchpoint;
 }
 
-export const CUSTOMER_ENTITIES = [ProfileRow, IdentityCustomerRow, IdentityOwnerRow, AttributionRow, IdentityConflictRow, TimelineRow];
+export const CUSTOMER_ENTITIES = [ProfileRow, IdentityCustomerRow, IdentityOwnerRow, IdentityConflictRow, TimelineRow];

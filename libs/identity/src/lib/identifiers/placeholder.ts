@@ -1,3 +1,6 @@
+/** Zeros, at least one, with any separators between them ("000-000", "0.0"). */
+const ZEROS_AND_SEPARATORS = /^[-\s.]*0[-\s.0]*$/;
+
 const PLACEHOLDERS = new Set(['', 'null', 'undefined', 'anonymous', 'unknown', 'none', 'n/a', '0', '-1', '[object object]', 'nan']);
 
 /**
@@ -6,5 +9,5 @@ const PLACEHOLDERS = new Set(['', 'null', 'undefined', 'anonymous', 'unknown', '
  */
 export function isPlaceholder(value: string): boolean {
   const v = value.trim().toLowerCase();
-  return PLACEHOLDERS.has(v) || /^0+$/.test(v.replace(/[-\s.]/g, ''));
+  return PLACEHOLDERS.has(v) || ZEROS_AND_SEPARATORS.test(v);
 }

@@ -13,8 +13,12 @@ export function utcInstant(value: unknown): string | undefined {
   return Number.isNaN(millis) ? undefined : new Date(millis).toISOString();
 }
 
+const CANONICAL_LENGTH = '2026-01-01T00:00:00.000Z'.length;
+
 /** Negative, zero or positive as instant a is before, at or after b. */
 export function compareInstants(a: string, b: string): number {
+  // Two instants in the canonical form (four-digit years) sort as text, without parsing.
+  if (a.length === CANONICAL_LENGTH && b.length === CANONICAL_LENGTH && a.endsWith('Z') && b.endsWith('Z')) return a < b ? -1 : a > b ? 1 : 0;
   return Date.parse(a) - Date.parse(b);
 }
 

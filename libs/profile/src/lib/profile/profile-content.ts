@@ -37,16 +37,41 @@ export function joinContent(a: ProfileContent, b: ProfileContent): ProfileConten
       byType: joinRecords(a.activity.byType, b.activity.byType, addCounts),
       byChannel: joinRecords(a.activity.byChannel, b.activity.byChannel, addCounts),
     },
-    orders: orderSummary({
-      count: a.orders.count + b.orders.count,
-      countByCurrency: joinRecords(a.orders.countByCurrency, b.orders.countByCurrency, (x, y) => x + y),
-      grossSpend: sumMoney(a.orders.grossSpend, b.orders.grossSpend),
-      refunded: sumMoney(a.orders.refunded, b.orders.refunded),
-      lastPurchaseAt: latest(a.orders.lastPurchaseAt, b.orders.lastPurchaseAt),
-    }),
-    complaints: complaintSummary(latest(a.complaints.lastResolvedAt, b.complaints.lastResolvedAt), [...a.complaints.openAt, ...b.complaints.openAt]),
+    orders: joinOrders(a.orders, b.orders),
+    complaints: joinComplaints(a.complaints, b.complaints),
     touchpoints: a.touchpoints + b.touchpoints,
   };
+}
+
+// A side that adds nothing (most touchpoints carry no orders, complaints, traits...) leaves the
+// other as it is: joining with the empty content is the identity, and skipping it spares the fold
+// most of its allocations.
+
+function joinOrders(a: OrderSummary, b: OrderSummary): OrderSummary {
+  if (isEmptyOrders(b)) return a;
+  if (isEmptyOrders(a)) return b;
+  return orderSummary({
+    count: a.count + b.count,
+    countByCurrency: joinRecords(a.countByCurrency, b.countByCurrency, (x, y) => x + y),
+    grossSpend: sumMoney(a.grossSpend, b.grossSpend),
+    refunded: sumMoney(a.refunded, b.refunded),
+    lastPurchaseAt: latest(a.lastPurchaseAt, b.lastPurchaseAt),
+  });
+}
+
+function isEmptyOrders(orders: OrderSummary): boolean {
+  return orders.count === 0 && orders.lastPurchaseAt === null && isEmptyRecord(orders.refunded) && isEmptyRecord(orders.countByCurrency);
+}
+
+function joinComplaints(a: ComplaintSummary, b: ComplaintSummary): ComplaintSummary {
+  if (b.lastResolvedAt === null && b.openAt.length === 0) return a;
+  if (a.lastResolvedAt === null && a.openAt.length === 0) return b;
+  return complaintSummary(latest(a.lastResolvedAt, b.lastResolvedAt), [...a.openAt, ...b.openAt]);
+}
+
+function isEmptyRecord(record: object): boolean {
+  for (const key in record) if (Object.hasOwn(record, key)) return false;
+  return true;
 }
 
 /** The later of two facts: by occurredAt, then event id; two facts of one event, by content, so the choice never depends on order. */
@@ -88,14 +113,25 @@ function addCounts(a: ActivityCount, b: ActivityCount): ActivityCount {
 }
 
 function joinIdentifiers(a: ProfileIdentifiers, b: ProfileIdentifiers): ProfileIdentifiers {
+  if (hasNoIdentifiers(b)) return a;
   const known = new Set<string>(PROFILE_IDENTIFIER_TYPES);
   const later = [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((type) => !known.has(type)).sort(compareText);
   const union = (type: string) => [...new Set([...(own(a, type) ?? []), ...(own(b, type) ?? [])])].sort(compareText);
   return Object.fromEntries([...PROFILE_IDENTIFIER_TYPES, ...later].map((type) => [type, union(type)])) as unknown as ProfileIdentifiers;
 }
 
+function hasNoIdentifiers(identifiers: ProfileIdentifiers): boolean {
+  for (const type in identifiers) if (Object.hasOwn(identifiers, type) && identifiers[type].length > 0) return false;
+  return true;
+}
+
 /** Both records' keys, sorted; a key in both holds `join` of its two values. */
 export function joinRecords<T>(a: Readonly<Record<string, T>>, b: Readonly<Record<string, T>>, join: (x: T, y: T) => T): Readonly<Record<string, T>> {
+  if (isEmptyRecord(b)) return inKeyOrder(a);
+  if (isEmptyRecord(a)) return inKeyOrder(b);
+  if (Object.keys(b).every((key) => Object.hasOwn(a, key))) {
+    return inKeyOrder(Object.fromEntries(Object.entries(a).map(([key, x]) => [key, Object.hasOwn(b, key) ? join(x, b[key]) : x])));
+  }
   const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort(compareText);
   return Object.fromEntries(
     keys.map((key) => {
@@ -114,6 +150,13 @@ export function single<T>(key: string, value: T): Readonly<Record<string, T>> {
 /** The value a record holds itself under `key`, never an inherited one ("constructor", "toString"). */
 export function own<T>(record: Readonly<Record<string, T>>, key: string): T | undefined {
   return Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
+/** The record itself when its keys are already in order (the usual case), else a sorted copy. */
+function inKeyOrder<T>(record: Readonly<Record<string, T>>): Readonly<Record<string, T>> {
+  const keys = Object.keys(record);
+  for (let i = 1; i < keys.length; i++) if (compareText(keys[i - 1], keys[i]) > 0) return sorted(record);
+  return record;
 }
 
 function sorted<T>(record: Readonly<Record<string, T>>): Readonly<Record<string, T>> {
