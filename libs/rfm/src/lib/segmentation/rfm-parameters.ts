@@ -1,0 +1,62 @@
+import { InvalidRfmParametersError } from './rfm.errors';
+import { canonicalInstant, MS_PER_DAY } from './utc-instant';
+
+/** Days in the frequency and monetary window, ending at asOf; 'all' has no lower bound. */
+export type RfmWindowDays = number | 'all';
+
+export interface RfmParameters {
+  /** The canonical UTC instant the RFM is computed at: `YYYY-MM-DDTHH:mm:ss.sssZ`. */
+  readonly asOf: string;
+  readonly windowDays: RfmWindowDays;
+}
+
+export const DEFAULT_RFM_WINDOW_DAYS = 365;
+export const MAX_RFM_WINDOW_DAYS = 36_500;
+
+const INSTANT_EXAMPLE = 'an ISO-8601 instant with a zone, such as "2026-01-31T00:00:00Z" or "2026-01-31T03:30:00+03:30"';
+const WINDOW_EXAMPLE = `a whole number of days from 1 to ${MAX_RFM_WINDOW_DAYS}, or "all"`;
+
+/**
+ * The parameters of an RFM run as asked for, checked and in canonical form. A missing (undefined or
+ * null) asOf is `now`, which the caller reads from its clock; a missing windowDays is 365.
+ * windowDays may come as a number or, from a query string or a flag, as digits ("30").
+ */
+export function parseRfmParameters(input: { readonly asOf?: unknown; readonly windowDays?: unknown }, now: string): RfmParameters {
+  const asOf = input.asOf ?? now;
+  const canonical = canonicalInstant(asOf);
+  if (canonical === undefined) {
+    const field = input.asOf == null ? 'now' : 'asOf';
+    throw new InvalidRfmParametersError(field, `${field} must be ${INSTANT_EXAMPLE}; got ${describe(asOf)}`);
+  }
+  return { asOf: canonical, windowDays: parseWindowDays(input.windowDays ?? DEFAULT_RFM_WINDOW_DAYS) };
+}
+
+/**
+ * The exclusive start of the window: a purchase or refund counts when windowStart < occurredAt <= asOf.
+ * Null for 'all'. Days are 24-hour periods, which in UTC they always are.
+ */
+export function windowStart(asOf: string, windowDays: RfmWindowDays): string | null {
+  const canonical = canonicalInstant(asOf);
+  if (canonical === undefined) throw new InvalidRfmParametersError('asOf', `asOf must be ${INSTANT_EXAMPLE}; got ${describe(asOf)}`);
+  const days = parseWindowDays(windowDays);
+  return days === 'all' ? null : new Date(Date.parse(canonical) - days * MS_PER_DAY).toISOString();
+}
+
+function parseWindowDays(value: unknown): RfmWindowDays {
+  if (value === 'all') return 'all';
+  const days = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+  if (typeof days !== 'number' || !Number.isInteger(days) || days < 1 || days > MAX_RFM_WINDOW_DAYS) {
+    throw new InvalidRfmParametersError('windowDays', `windowDays must be ${WINDOW_EXAMPLE}; got ${describe(value)}`);
+  }
+  return days;
+}
+
+function describe(value: unknown): string {
+  let text: string;
+  try {
+    text = typeof value === 'string' || (typeof value === 'object' && value !== null) ? (JSON.stringify(value) ?? String(value)) : String(value);
+  } catch {
+    text = String(value);
+  }
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}

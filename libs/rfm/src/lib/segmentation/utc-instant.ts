@@ -1,0 +1,36 @@
+/*
+ * Instants in the RFM rules are ISO 8601 instants with a zone. Their canonical form is UTC with
+ * milliseconds, as `Date#toISOString` writes it; digits beyond milliseconds are dropped.
+ */
+
+export const MS_PER_DAY = 86_400_000;
+
+const ZONED_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(?:(Z)|([+-])(\d{2}):(\d{2}))$/i;
+
+/**
+ * The epoch milliseconds of an ISO 8601 instant with a zone; undefined when it is not one.
+ * `Date.parse` alone is not enough: it rolls "02-30" over to March, and a zone-less time would
+ * depend on the host's zone.
+ */
+export function instantMillis(value: unknown): number | undefined {
+  const match = typeof value === 'string' ? ZONED_INSTANT.exec(value) : null;
+  if (!match) return undefined;
+  const [, year, month, day, hour, minute, second = '0', fraction = '', utc, sign, offsetHours, offsetMinutes] = match;
+  if (Number(hour) > 23 || Number(minute) > 59 || Number(second) > 59) return undefined;
+  if (!utc && (Number(offsetHours) > 23 || Number(offsetMinutes) > 59)) return undefined;
+  // setUTCFullYear, not Date.UTC, which reads years 0..99 as 1900..1999.
+  const local = new Date(0);
+  local.setUTCFullYear(Number(year), Number(month) - 1, Number(day));
+  if (local.getUTCFullYear() !== Number(year) || local.getUTCMonth() !== Number(month) - 1 || local.getUTCDate() !== Number(day)) return undefined;
+  local.setUTCHours(Number(hour), Number(minute), Number(second), Number(fraction.padEnd(3, '0').slice(0, 3)));
+  const offset = utc ? 0 : (sign === '-' ? -1 : 1) * (Number(offsetHours) * 60 + Number(offsetMinutes)) * 60_000;
+  return local.getTime() - offset;
+}
+
+/** The canonical UTC form of an instant with a zone ("2026-01-31T03:30:00+03:30" -> "2026-01-31T00:00:00.000Z"); undefined when it is not one. */
+export function canonicalInstant(value: unknown): string | undefined {
+  const millis = instantMillis(value);
+  const iso = millis === undefined ? undefined : new Date(millis).toISOString();
+  // A zone can move year 0000 or 9999 out of four digits, which toISOString then writes as "-000001" or "+010000".
+  return iso !== undefined && /^\d{4}-/.test(iso) ? iso : undefined;
+}
