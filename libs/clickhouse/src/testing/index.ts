@@ -1,0 +1,2 @@
+export { describeClickHouseClientContract } from './clickhouse-client.contract';
+export { openThrowawayChdbClient, openThrowawayServerClient, testClickHouseUrl } from './throwaway-clickhouse';
