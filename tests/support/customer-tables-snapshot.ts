@@ -12,7 +12,8 @@ const TABLES: Record<string, string> = {
 export async function snapshotCustomerTables(db: SqlExecutor): Promise<Record<string, unknown[]>> {
   const snapshot: Record<string, unknown[]> = {};
   for (const [table, key] of Object.entries(TABLES)) {
-    snapshot[table] = (await db.query(`SELECT * FROM customers.${table} ORDER BY ${key}`)).rows;
+    // Versions only order changes for the analytics copy: a rebuild numbers them anew.
+    snapshot[table] = (await db.query(`SELECT * FROM customers.${table} ORDER BY ${key}`)).rows.map(({ version: _version, ...row }) => row);
   }
   return snapshot;
 }

@@ -85,8 +85,9 @@ export async function saveIdentityChanges(db: SqlExecutor, schema: string, graph
     const owners = customers.flatMap((c) => c.identifiers.map((identifier) => ({ identifier, customer_id: c.customer_id })));
     if (owners.length > 0) {
       await db.query(
-        `INSERT INTO ${s}.identity_owners SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(identifier text, customer_id text)
-         ON CONFLICT (identifier) DO UPDATE SET customer_id = excluded.customer_id`,
+        `INSERT INTO ${s}.identity_owners (identifier, customer_id) SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(identifier text, customer_id text)
+         ON CONFLICT (identifier) DO UPDATE SET customer_id = excluded.customer_id, version = excluded.version
+         WHERE identity_owners.customer_id <> excluded.customer_id`,
         [JSON.stringify(owners)],
       );
     }

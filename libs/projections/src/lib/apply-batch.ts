@@ -2,12 +2,14 @@ import type { RecordedEvent } from '@cdp/event-log';
 import type { SqlExecutor } from '@cdp/sql';
 import { HELD_REASON, heldStreams, park } from './dead-letters';
 import type { ProjectionHandler } from './projection.port';
+import { RetryBatchLaterError } from './retry-batch-later.error';
 
 /**
  * Applies a batch inside the caller's transaction. Events of streams that already have a dead
  * letter are parked behind it, in order. When the handler rejects the batch, each event is tried
  * alone (under a savepoint) to find the poisoned ones: they become dead letters with their error,
- * and the rest of their stream waits behind them; every other event is applied.
+ * and the rest of their stream waits behind them; every other event is applied. A handler that
+ * throws `RetryBatchLaterError` fails the whole batch instead, to be tried again.
  */
 export async function applyBatch(tx: SqlExecutor, projection: string, handler: ProjectionHandler, events: readonly RecordedEvent[]): Promise<number> {
   const held = await heldStreams(tx, projection, events.map((e) => e.streamId));
@@ -17,7 +19,8 @@ export async function applyBatch(tx: SqlExecutor, projection: string, handler: P
   try {
     await underSavepoint(tx, () => handler.apply(tx, ready));
     return ready.length;
-  } catch {
+  } catch (error) {
+    if (error instanceof RetryBatchLaterError) throw error;
     return applyOneByOne(tx, projection, handler, ready, held);
   }
 }
@@ -33,6 +36,7 @@ async function applyOneByOne(tx: SqlExecutor, projection: string, handler: Proje
       await underSavepoint(tx, () => handler.apply(tx, [event]));
       applied++;
     } catch (error) {
+      if (error instanceof RetryBatchLaterError) throw error;
       await park(tx, projection, event, describe(error), false);
       held.add(event.streamId);
     }

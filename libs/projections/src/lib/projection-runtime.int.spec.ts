@@ -7,10 +7,14 @@ import { runProjection, type ProjectionRunner } from './projection-runner';
 import type { ProjectionDefinition } from './projection.port';
 import { migrateProjectionTables } from './projection-tables';
 import { rebuildProjection } from './rebuild-projection';
+import { RetryBatchLaterError } from './retry-batch-later.error';
 import { retryDeadLetters } from './retry-dead-letters';
 
-/** A projection that sums `n` per stream, and refuses events whose data says poison while `poisoned` is on. */
-function summingProjection(state: { poisoned: boolean }): ProjectionDefinition {
+/**
+ * A projection that sums `n` per stream, refuses events whose data says poison while `poisoned` is
+ * on, and finds its store down while `unavailable` is on.
+ */
+function summingProjection(state: { poisoned: boolean; unavailable: boolean }): ProjectionDefinition {
   return {
     name: 'sums',
     schema: 'sums',
@@ -20,6 +24,7 @@ function summingProjection(state: { poisoned: boolean }): ProjectionDefinition {
       await sql.query(`CREATE TABLE IF NOT EXISTS ${s}.totals (stream_id text PRIMARY KEY, total integer NOT NULL, seen text[] NOT NULL)`);
       return {
         async apply(tx, events) {
+          if (state.unavailable) throw new RetryBatchLaterError('the sums store is down');
           for (const event of events) {
             const data = event.data as { n: number; poison?: boolean };
             if (data.poison && state.poisoned) throw new Error(`cannot sum ${event.eventId}`);
@@ -45,7 +50,7 @@ const until = async (check: () => Promise<boolean>) => {
 describe('the projection runtime (PGlite)', () => {
   let sql: SqlClient;
   let log: EventLog;
-  const state = { poisoned: true };
+  const state = { poisoned: true, unavailable: false };
   const definition = summingProjection(state);
   let runner: ProjectionRunner | undefined;
   const totals = async (schema = 'sums') =>
@@ -97,6 +102,18 @@ describe('the projection runtime (PGlite)', () => {
 
     await log.append('counted-b', [event(14)]);
     await until(async () => (await totals())['counted-b'] === '10,11,12,13,14');
+  });
+
+  it('retries a batch whose store is down, without dead letters, until the store is back', async () => {
+    state.unavailable = true;
+    await start();
+    await log.append('counted-d', [event(30), event(31)]);
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await totals())['counted-d']).toBeUndefined();
+    expect((await listDeadLetters(sql, 'sums')).filter((l) => l.streamId === 'counted-d')).toEqual([]);
+
+    state.unavailable = false;
+    await until(async () => (await totals())['counted-d'] === '30,31');
   });
 
   it('rebuilds aside and swaps in tables equal to the live ones, with progress', async () => {

@@ -22,6 +22,8 @@ export class IdentityCustomerRow {
 export class IdentityOwnerRow {
   @PrimaryColumn('text') identifier!: string;
   @Column('text', { name: 'customer_id' }) customerId!: string;
+  /** Grows with every change of owner (one sequence for every schema): how the analytics copy follows. */
+  @Column('bigint') version!: string;
 }
 
 @Entity({ schema: CUSTOMER_PROJECTION, name: 'identity_conflicts' })
