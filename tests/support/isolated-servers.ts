@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
+import { testClickHouseUrl } from '@cdp/clickhouse/testing';
 import { testDatabaseUrl } from '@cdp/sql/testing';
 
 /**
- * A fresh Postgres database and Kafka namespace (topics, consumer groups) for one servers-mode
- * test, so tests share the servers of infra/local without seeing each other's data.
+ * A fresh Postgres database, Kafka namespace (topics, consumer groups) and ClickHouse database for
+ * one servers-mode test, so tests share the servers of infra/local without seeing each other's data.
  */
 export async function isolatedServers(): Promise<{ env: Record<string, string>; drop(): Promise<void> }> {
   const name = `cdp_test_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
@@ -17,9 +18,10 @@ export async function isolatedServers(): Promise<{ env: Record<string, string>; 
   url.pathname = `/${name}`;
   const namespace = name.replace(/_/g, '-');
   return {
-    env: { DATABASE_URL: url.toString(), CDP_KAFKA_NAMESPACE: namespace },
+    env: { DATABASE_URL: url.toString(), CDP_KAFKA_NAMESPACE: namespace, CLICKHOUSE_URL: `${testClickHouseUrl()}/${name}` },
     async drop() {
       await deleteTopics(`${namespace}.`);
+      await fetch(testClickHouseUrl(), { method: 'POST', body: `DROP DATABASE IF EXISTS ${name}` });
       const client = new Client({ connectionString: testDatabaseUrl() });
       await client.connect();
       await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

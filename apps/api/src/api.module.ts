@@ -2,10 +2,16 @@ import { Module } from '@nestjs/common';
 import { customerQueriesProvider } from './customers/customer-queries.provider';
 import { CustomersController } from './customers/customers.controller';
 import { IdentityConflictsController } from './customers/identity-conflicts.controller';
+import { AnalyticsSqlController } from './analytics/analytics-sql.controller';
+import { RfmController } from './segments/rfm.controller';
+import { RfmService } from './segments/rfm.service';
 
-/** The query API: unified customer profiles and timelines, and the identity conflicts operators review. */
+/**
+ * The query API: unified customer profiles and timelines, the identity conflicts operators review,
+ * RFM segments (and their runs), and read-only SQL on the analytics tables.
+ */
 @Module({
-  controllers: [CustomersController, IdentityConflictsController],
-  providers: [customerQueriesProvider],
+  controllers: [CustomersController, IdentityConflictsController, RfmController, AnalyticsSqlController],
+  providers: [customerQueriesProvider, RfmService],
 })
 export class ApiModule {}

@@ -2,12 +2,13 @@ import { Module } from '@nestjs/common';
 import { ProjectionsAdminController } from './admin/projections.controller';
 import { RebuildProjectionHandler } from './admin/rebuild-projection.command';
 import { RetryDeadLettersHandler } from './admin/retry-dead-letters.command';
+import { IdentityMapCopyService } from './analytics/identity-map-copy.service';
 import { ProjectionsService } from './projections/projections.service';
 
 /** The projection workers of this process, and their admin API under /v1/admin. */
 @Module({
   controllers: [ProjectionsAdminController],
-  providers: [ProjectionsService, RebuildProjectionHandler, RetryDeadLettersHandler],
-  exports: [ProjectionsService],
+  providers: [ProjectionsService, IdentityMapCopyService, RebuildProjectionHandler, RetryDeadLettersHandler],
+  exports: [ProjectionsService, IdentityMapCopyService],
 })
 export class ProjectorModule {}

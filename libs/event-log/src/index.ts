@@ -2,3 +2,4 @@ export * from './lib/port/event-log.port';
 export * from './lib/port/event-log.errors';
 export * from './lib/port/event-codec.port';
 export * from './lib/port/open-subscriptions';
+export * from './lib/port/deterministic-event-id';

@@ -1,10 +1,12 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Counter, Gauge, type Registry } from 'prom-client';
+import { analyticsProjection } from '@cdp/analytics';
+import type { ClickHouseClient } from '@cdp/clickhouse';
 import { customerProjection } from '@cdp/customer-projection';
 import type { EventLog } from '@cdp/event-log';
 import type { SchemaCatalog } from '@cdp/events';
-import { EVENT_STORE, METRICS, SCHEMA_CATALOG, SQL, TOUCHPOINT_LOG } from '@cdp/platform-runtime';
+import { ANALYTICS, EVENT_STORE, METRICS, SCHEMA_CATALOG, SQL, TOUCHPOINT_LOG } from '@cdp/platform-runtime';
 import {
   listDeadLetters,
   migrateProjectionTables,
@@ -40,8 +42,9 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
     @Inject(SQL) private readonly sql: SqlClient,
     @Inject(SCHEMA_CATALOG) catalog: SchemaCatalog,
     @Inject(METRICS) registry: Registry,
+    @Inject(ANALYTICS) clickhouse: ClickHouseClient,
   ) {
-    this.definitions = [customerProjection({ catalog, eventStore })];
+    this.definitions = [customerProjection({ catalog, eventStore }), analyticsProjection({ catalog, clickhouse })];
     this.processedTotal = new Counter({ name: 'cdp_projection_events_total', help: 'Events applied by each projection', labelNames: ['projection'], registers: [registry] });
     const lagGauge: Gauge = new Gauge({
       name: 'cdp_projection_lag_events',

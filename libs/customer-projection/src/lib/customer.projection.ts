@@ -17,7 +17,7 @@ import { channelOf, emptyProfile, evolveProfile, mergeProfiles, touchpointRecord
 import type { SqlExecutor } from '@cdp/sql';
 import { CUSTOMER_PROJECTION } from './customer-schema';
 import { migrateCustomerTables } from './customer-tables';
-import { deterministicEventId } from './deterministic-event-id';
+import { deterministicEventId } from '@cdp/event-log';
 import { loadIdentitySlice, saveIdentityChanges } from './identity-store';
 import { addToOutbox, publishOutbox, type OutboxEntry } from './outbox';
 import { deleteProfiles, loadProfiles, saveProfiles } from './profile-store';

@@ -6,6 +6,8 @@ import { createKafkaEventLog, createPostgresAcceptedEventIds } from '@cdp/event-
 import { createPostgresEventLog } from '@cdp/event-log-postgres';
 import { loadSchemaCatalog, touchpointCodec, type SchemaCatalog } from '@cdp/events';
 import { openCustomerDataSource } from '@cdp/customer-projection';
+import { migrateAnalyticsTables } from '@cdp/analytics';
+import { createClickHouseServerClient, openChdbClient, type ClickHouseClient } from '@cdp/clickhouse';
 import { createPostgresSqlClient, openPgliteDatabase, type SqlClient } from '@cdp/sql';
 import type { DataSource } from 'typeorm';
 import type { Settings } from './settings';
@@ -21,6 +23,8 @@ export interface Stores {
   readonly sql: SqlClient;
   /** TypeORM on the same database: the migrations of the read models, and the query API's reads. */
   readonly dataSource: DataSource;
+  /** The analytics tables: chDB embedded, the ClickHouse server otherwise. */
+  readonly analytics: ClickHouseClient;
   close(): Promise<void>;
 }
 
@@ -31,7 +35,8 @@ export async function openStores(settings: Settings): Promise<Stores> {
     const sql = database.client;
     const dataSource = await openCustomerDataSource({ driver: database.typeormDriver });
     const touchpointLog = await createPostgresEventLog(sql);
-    return { catalog, touchpointLog, eventStore: touchpointLog, sql, dataSource, close: closeAll([touchpointLog], sql, dataSource) };
+    const analytics = await openAnalytics(openChdbClient({ dir: join(settings.dataDir, 'ch'), database: settings.clickhouseDatabase }));
+    return { catalog, touchpointLog, eventStore: touchpointLog, sql, dataSource, analytics, close: closeAll([touchpointLog], sql, dataSource, analytics) };
   }
   const sql = createPostgresSqlClient({ connectionString: settings.databaseUrl });
   const dataSource = await openCustomerDataSource({ url: settings.databaseUrl });
@@ -48,17 +53,26 @@ export async function openStores(settings: Settings): Promise<Stores> {
   const eventStore = settings.eventStoreDbUrl
     ? createEventStoreDbEventLog(EventStoreDBClient.connectionString(settings.eventStoreDbUrl))
     : await createPostgresEventLog(sql);
+  const analytics = await openAnalytics(createClickHouseServerClient({ url: settings.clickhouseUrl, database: settings.clickhouseDatabase }));
   // The index of accepted ids keeps a bounded window (7 days): re-sending an id older than that appends it again.
   const purge = setInterval(() => void acceptedIds.purgeOlderThan().catch(() => undefined), PURGE_EVERY_MS).unref();
-  const close = closeAll([touchpointLog, eventStore], sql, dataSource);
-  return { catalog, touchpointLog, eventStore, sql, dataSource, close: () => (clearInterval(purge), close()) };
+  const close = closeAll([touchpointLog, eventStore], sql, dataSource, analytics);
+  return { catalog, touchpointLog, eventStore, sql, dataSource, analytics, close: () => (clearInterval(purge), close()) };
 }
 
 const PURGE_EVERY_MS = 60 * 60 * 1000;
 
-function closeAll(logs: readonly EventLog[], sql: SqlClient, dataSource: DataSource) {
+/** The analytics store with its tables migrated. */
+async function openAnalytics(opening: Promise<ClickHouseClient>): Promise<ClickHouseClient> {
+  const client = await opening;
+  await migrateAnalyticsTables(client);
+  return client;
+}
+
+function closeAll(logs: readonly EventLog[], sql: SqlClient, dataSource: DataSource, analytics: ClickHouseClient) {
   return async () => {
     await Promise.all(logs.map((log) => log.close()));
+    await analytics.close();
     await dataSource.destroy();
     await sql.close();
   };

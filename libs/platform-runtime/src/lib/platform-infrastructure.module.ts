@@ -2,7 +2,7 @@ import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { systemClock, type Clock } from './clock.port';
 import type { Stores } from './open-stores';
 import type { Settings } from './settings';
-import { CLOCK, DATA_SOURCE, EVENT_STORE, SCHEMA_CATALOG, SETTINGS, SQL, TOUCHPOINT_LOG } from './tokens';
+import { ANALYTICS, CLOCK, DATA_SOURCE, EVENT_STORE, SCHEMA_CATALOG, SETTINGS, SQL, TOUCHPOINT_LOG } from './tokens';
 
 /**
  * Binds the settings, the clock and the opened stores to their tokens for every module of the
@@ -20,6 +20,7 @@ export class PlatformInfrastructureModule {
       { provide: EVENT_STORE, useValue: stores.eventStore },
       { provide: SQL, useValue: stores.sql },
       { provide: DATA_SOURCE, useValue: stores.dataSource },
+      { provide: ANALYTICS, useValue: stores.analytics },
     ];
     return { module: PlatformInfrastructureModule, providers, exports: providers.map((p) => p.provide) };
   }

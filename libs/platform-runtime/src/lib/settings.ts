@@ -1,5 +1,7 @@
 import { isSupportedCountry, type CountryCode } from 'libphonenumber-js';
 import { resolve } from 'node:path';
+import { DEFAULT_RFM_GRID, parseRfmGrid, type RfmGrid } from '@cdp/rfm';
+import { isCurrencyCode } from '@cdp/money';
 
 /** How the platform runs, read from the environment once at start. */
 export interface Settings {
@@ -11,11 +13,25 @@ export interface Settings {
   /** Names the deployment's topics and consumer groups on a shared cluster: "<namespace>.touchpoints.v1". */
   readonly kafkaNamespace: string;
   readonly databaseUrl: string;
+  /** The ClickHouse server (servers mode), without the database. */
   readonly clickhouseUrl: string;
+  /** The analytics database: CLICKHOUSE_URL's path ("http://host:8123/cdp"), "cdp" when it has none. */
+  readonly clickhouseDatabase: string;
   readonly eventStoreDbUrl: string | undefined;
   readonly defaultPhoneRegion: CountryCode;
   readonly maxBodyBytes: number;
   readonly schemasDir: string | undefined;
+  readonly rfm: RfmSettings;
+}
+
+export interface RfmSettings {
+  /** Only amounts in this currency count in monetary. */
+  readonly currency: string;
+  readonly grid: RfmGrid;
+  /** How often the scheduled run repeats; 0 turns it off. */
+  readonly everyMinutes: number;
+  /** How long a run waits for the projections it reads before it fails. */
+  readonly catchUpTimeoutMs: number;
 }
 
 export class SettingsError extends Error {
@@ -35,6 +51,8 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   if (!/^[a-z][a-z0-9_-]*$/.test(kafkaNamespace)) problems.push(`CDP_KAFKA_NAMESPACE=${kafkaNamespace}: use lower-case letters, digits, - and _`);
   const maxBodyBytes = Number(env.CDP_MAX_BODY_BYTES ?? 5 * 1024 * 1024);
   if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 1024) problems.push(`CDP_MAX_BODY_BYTES=${env.CDP_MAX_BODY_BYTES}: use a number of bytes, at least 1024`);
+  const rfm = rfmSettings(env, problems);
+  const clickhouse = clickhouseLocation(env.CLICKHOUSE_URL ?? 'http://127.0.0.1:8123', problems);
   if (problems.length > 0) throw new SettingsError(`The platform cannot start: ${problems.join('; ')}`);
 
   return {
@@ -44,10 +62,43 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     kafkaBrokers: (env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((b) => b.trim()).filter(Boolean),
     kafkaNamespace,
     databaseUrl: env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
-    clickhouseUrl: env.CLICKHOUSE_URL ?? 'http://127.0.0.1:8123',
+    clickhouseUrl: clickhouse.url,
+    clickhouseDatabase: clickhouse.database,
     eventStoreDbUrl: env.EVENTSTOREDB_URL || undefined,
     defaultPhoneRegion: region as CountryCode,
     maxBodyBytes,
     schemasDir: env.CDP_SCHEMAS_DIR,
+    rfm,
   };
+}
+
+function clickhouseLocation(value: string, problems: string[]): { url: string; database: string } {
+  const invalid = () => {
+    problems.push(`CLICKHOUSE_URL=${value}: use the server's HTTP address, optionally with the database as its path, e.g. http://127.0.0.1:8123/cdp`);
+    return { url: value, database: 'cdp' };
+  };
+  if (!URL.canParse(value)) return invalid();
+  const url = new URL(value);
+  const database = url.pathname.replace(/^\/+|\/+$/g, '') || 'cdp';
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(database)) return invalid();
+  url.pathname = '/';
+  return { url: url.toString().replace(/\/$/, ''), database };
+}
+
+function rfmSettings(env: NodeJS.ProcessEnv, problems: string[]): RfmSettings {
+  const currency = (env.CDP_RFM_CURRENCY ?? 'IRR').toUpperCase();
+  if (!isCurrencyCode(currency)) problems.push(`CDP_RFM_CURRENCY=${env.CDP_RFM_CURRENCY}: use an ISO 4217 code such as IRR or EUR`);
+  const everyMinutes = Number(env.CDP_RFM_EVERY_MINUTES ?? 60);
+  if (!Number.isInteger(everyMinutes) || everyMinutes < 0) problems.push(`CDP_RFM_EVERY_MINUTES=${env.CDP_RFM_EVERY_MINUTES}: use a whole number of minutes (0 turns the schedule off)`);
+  const catchUpTimeoutMs = Number(env.CDP_RFM_CATCH_UP_TIMEOUT_MS ?? 120_000);
+  if (!Number.isInteger(catchUpTimeoutMs) || catchUpTimeoutMs < 0) problems.push(`CDP_RFM_CATCH_UP_TIMEOUT_MS=${env.CDP_RFM_CATCH_UP_TIMEOUT_MS}: use a whole number of milliseconds`);
+  let grid = DEFAULT_RFM_GRID;
+  if (env.CDP_RFM_GRID) {
+    try {
+      grid = parseRfmGrid(JSON.parse(env.CDP_RFM_GRID));
+    } catch (error) {
+      problems.push(`CDP_RFM_GRID: ${(error as Error).message}; give a JSON object {"5": [5 segment names], ..., "1": [...]}`);
+    }
+  }
+  return { currency, grid, everyMinutes, catchUpTimeoutMs };
 }

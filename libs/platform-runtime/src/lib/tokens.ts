@@ -6,3 +6,4 @@ export const TOUCHPOINT_LOG = Symbol('TOUCHPOINT_LOG');
 export const SQL = Symbol('SQL');
 export const EVENT_STORE = Symbol('EVENT_STORE');
 export const DATA_SOURCE = Symbol('DATA_SOURCE');
+export const ANALYTICS = Symbol('ANALYTICS');

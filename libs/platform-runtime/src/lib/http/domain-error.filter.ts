@@ -12,6 +12,11 @@ const STATUS_BY_CODE: Record<string, number> = {
   'CUSTOMER.INVALID_IDENTIFIER': 400,
   'PROJECTIONS.UNKNOWN': 404,
   'PROJECTIONS.UNKNOWN_REBUILD': 404,
+  'RFM.INVALID_PARAMETERS': 400,
+  'RFM.PROJECTIONS_BEHIND': 503,
+  'RFM.NOT_SCORED': 404,
+  'RFM.NO_RUN_YET': 404,
+  'ANALYTICS.QUERY_REFUSED': 400,
 };
 
 /** Maps errors with a stable `code` to their status, and anything else to a plain 500. */

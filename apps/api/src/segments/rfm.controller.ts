@@ -1,0 +1,45 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { currentRfmOf, latestRun, segmentCounts } from '@cdp/analytics';
+import { CustomerQueries } from '@cdp/customer-projection';
+import { SQL } from '@cdp/platform-runtime';
+import type { SqlClient } from '@cdp/sql';
+import { CustomerNotFoundError } from '../customers/customer.errors';
+import { CustomerNotScoredError, NoRfmRunYetError } from './rfm.errors';
+import { RfmService } from './rfm.service';
+
+@ApiTags('segments')
+@Controller('v1')
+export class RfmController {
+  constructor(
+    private readonly rfm: RfmService,
+    private readonly customers: CustomerQueries,
+    @Inject(SQL) private readonly sql: SqlClient,
+  ) {}
+
+  @Get('segments/rfm')
+  @ApiOperation({ summary: 'Customers per RFM segment, as of the latest run' })
+  async segments() {
+    const run = await latestRun(this.sql);
+    if (!run) throw new NoRfmRunYetError();
+    return { asOf: run.asOf, windowDays: run.windowDays, currency: run.currency, runId: run.runId, customers: run.customers, segments: await segmentCounts(this.sql) };
+  }
+
+  @Post('segments/rfm/runs')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Runs RFM now, after the projections have caught up with every touchpoint accepted so far; answers when done' })
+  @ApiBody({ schema: { example: { asOf: '2026-11-23T00:00:00Z', windowDays: 365 } } })
+  run(@Body() body: { asOf?: unknown; windowDays?: unknown } = {}) {
+    return this.rfm.run({ asOf: body?.asOf, windowDays: body?.windowDays });
+  }
+
+  @Get('customers/:id/rfm')
+  @ApiOperation({ summary: "The customer's recency, frequency, monetary, scores and segment, as of the latest run (a merged id answers for its survivor)" })
+  async customer(@Param('id') id: string) {
+    const profile = await this.customers.profile(id);
+    if (!profile) throw new CustomerNotFoundError(`with id ${id}`);
+    const scores = await currentRfmOf(this.sql, profile.customerId);
+    if (!scores) throw new CustomerNotScoredError(profile.customerId);
+    return scores;
+  }
+}

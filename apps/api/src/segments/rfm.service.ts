@@ -1,0 +1,72 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { ANALYTICS_PROJECTION, IdentityMapSync, latestRun, migrateRfmTables, runRfm, type RfmRunInput, type RfmRunRecord } from '@cdp/analytics';
+import type { ClickHouseClient } from '@cdp/clickhouse';
+import { CUSTOMER_PROJECTION } from '@cdp/customer-projection';
+import type { EventLog } from '@cdp/event-log';
+import { ANALYTICS, CLOCK, EVENT_STORE, SETTINGS, SQL, TOUCHPOINT_LOG, type Clock, type Settings } from '@cdp/platform-runtime';
+import type { SqlClient } from '@cdp/sql';
+
+/**
+ * Runs RFM on request and on a schedule (CDP_RFM_EVERY_MINUTES), one run at a time in this
+ * process. A scheduled run is skipped when a run finished within the interval (another process
+ * of the deployment ran it, or someone asked for one).
+ */
+@Injectable()
+export class RfmService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('rfm');
+  private previous: Promise<unknown> = Promise.resolve();
+  private timer: NodeJS.Timeout | undefined;
+  private identityMap: IdentityMapSync | undefined;
+
+  constructor(
+    @Inject(SQL) private readonly sql: SqlClient,
+    @Inject(ANALYTICS) private readonly clickhouse: ClickHouseClient,
+    @Inject(TOUCHPOINT_LOG) private readonly touchpointLog: EventLog,
+    @Inject(EVENT_STORE) private readonly eventStore: EventLog,
+    @Inject(SETTINGS) private readonly settings: Settings,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await migrateRfmTables(this.sql);
+    this.identityMap = await IdentityMapSync.open(this.sql, this.clickhouse);
+    const everyMs = this.settings.rfm.everyMinutes * 60_000;
+    if (everyMs > 0) this.timer = setInterval(() => void this.scheduled(everyMs), everyMs).unref();
+  }
+
+  onApplicationShutdown(): Promise<unknown> {
+    clearInterval(this.timer);
+    return this.previous.catch(() => undefined);
+  }
+
+  run(input: RfmRunInput): Promise<RfmRunRecord> {
+    const run = this.previous.catch(() => undefined).then(() =>
+      runRfm(
+        {
+          sql: this.sql,
+          clickhouse: this.clickhouse,
+          touchpointLog: this.touchpointLog,
+          eventStore: this.eventStore,
+          projections: [CUSTOMER_PROJECTION, ANALYTICS_PROJECTION],
+          copyIdentityMap: () => this.identityMap!.syncNow(),
+          currency: this.settings.rfm.currency,
+          grid: this.settings.rfm.grid,
+          catchUpTimeoutMs: this.settings.rfm.catchUpTimeoutMs,
+        },
+        input,
+        this.clock.now(),
+      ),
+    );
+    this.previous = run;
+    return run;
+  }
+
+  private async scheduled(everyMs: number): Promise<void> {
+    const last = await latestRun(this.sql);
+    if (last && this.clock.now().getTime() - Date.parse(last.finishedAt) < everyMs * 0.9) return;
+    await this.run({}).then(
+      (run) => this.logger.log(`scheduled RFM run ${run.runId}: ${run.customers} customers as of ${run.asOf}`),
+      (error: Error) => this.logger.warn(`scheduled RFM run failed: ${error.message}`),
+    );
+  }
+}

@@ -1,0 +1,90 @@
+import type { ClickHouseClient } from '@cdp/clickhouse';
+import { CUSTOMER_PROJECTION } from '@cdp/customer-projection';
+import { migrateSchema, quoteIdentifier, type SqlClient } from '@cdp/sql';
+
+/** Not the analytics projection's schema, which a rebuild of it would swap away. */
+const STATE_SCHEMA = 'analytics_state';
+const ROWS_PER_COPY = 20_000;
+/** A generation is worth more than any Postgres version, so a generation's rows win over older ones. */
+const GENERATION_SHIFT = 2n ** 40n;
+
+interface SyncState {
+  readonly tableOid: string;
+  readonly generation: number;
+  readonly version: string;
+}
+
+/**
+ * Copies the identity map (identifier -> customer) from the customer projection's
+ * `identity_owners` in Postgres to `identity_map` in ClickHouse, incrementally: the rows whose
+ * version is past the last one copied. ClickHouse keeps every version of a key and queries take
+ * the latest (argMax), so a merge is resolved at read time and a copy repeated after a crash
+ * changes nothing.
+ *
+ * A rebuild of the customer projection swaps in a new `identity_owners` whose versions are not
+ * comparable with the old one's: the copy notices (the table is another object), starts a new
+ * generation, and copies the whole map again, each row with its generation in the high bits of
+ * its version so that the new map wins over the old.
+ */
+export class IdentityMapSync {
+  private running: Promise<number> | undefined;
+
+
+  constructor(
+    private readonly sql: SqlClient,
+    private readonly clickhouse: ClickHouseClient,
+  ) {}
+
+  static async open(sql: SqlClient, clickhouse: ClickHouseClient): Promise<IdentityMapSync> {
+    await migrateSchema(sql, STATE_SCHEMA, (s) => [
+      `CREATE TABLE IF NOT EXISTS ${s}.identity_map_copy (id int PRIMARY KEY, table_oid text NOT NULL, generation int NOT NULL, version bigint NOT NULL)`,
+    ]);
+    return new IdentityMapSync(sql, clickhouse);
+  }
+
+  /** Copies every change committed before the call; returns how many rows it copied. Calls run one after another. */
+  syncNow(): Promise<number> {
+    const copy = (this.running ?? Promise.resolve(0)).catch(() => 0).then(() => this.copyAll());
+    this.running = copy;
+    return copy;
+  }
+
+  private async copyAll(): Promise<number> {
+    let state = await this.state();
+    let copied = 0;
+    for (;;) {
+      const { rows } = await this.sql.query<{ identifier: string; customer_id: string; version: string }>(
+        `SELECT identifier, customer_id, version FROM ${quoteIdentifier(CUSTOMER_PROJECTION)}.identity_owners
+         WHERE version > $1 ORDER BY version LIMIT ${ROWS_PER_COPY}`,
+        [state.version],
+      );
+      if (rows.length === 0) return copied;
+      const generation = BigInt(state.generation) * GENERATION_SHIFT;
+      await this.clickhouse.insert(
+        'identity_map',
+        rows.map((r) => ({ key: r.identifier, customer_id: r.customer_id, version: String(generation + BigInt(r.version)) })),
+      );
+      state = { ...state, version: rows[rows.length - 1].version };
+      await this.save(state);
+      copied += rows.length;
+    }
+  }
+
+  private async state(): Promise<SyncState> {
+    const { rows: tables } = await this.sql.query<{ oid: string }>(`SELECT to_regclass($1)::oid::text AS oid`, [`${CUSTOMER_PROJECTION}.identity_owners`]);
+    const tableOid = tables[0].oid;
+    const { rows } = await this.sql.query<{ table_oid: string; generation: number; version: string }>(`SELECT table_oid, generation, version FROM ${STATE_SCHEMA}.identity_map_copy WHERE id = 1`);
+    const saved = rows[0];
+    if (saved === undefined) return { tableOid, generation: 0, version: '0' };
+    if (saved.table_oid === tableOid) return { tableOid, generation: saved.generation, version: saved.version };
+    return { tableOid, generation: saved.generation + 1, version: '0' };
+  }
+
+  private async save(state: SyncState): Promise<void> {
+    await this.sql.query(
+      `INSERT INTO ${STATE_SCHEMA}.identity_map_copy (id, table_oid, generation, version) VALUES (1, $1, $2, $3)
+       ON CONFLICT (id) DO UPDATE SET table_oid = excluded.table_oid, generation = excluded.generation, version = excluded.version`,
+      [state.tableOid, state.generation, state.version],
+    );
+  }
+}

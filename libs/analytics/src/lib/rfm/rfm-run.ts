@@ -1,0 +1,128 @@
+import { randomUUID } from 'node:crypto';
+import type { ClickHouseClient } from '@cdp/clickhouse';
+import { sqlLiteral } from '@cdp/clickhouse';
+import { deterministicEventId, type EventLog } from '@cdp/event-log';
+import { readCheckpoint } from '@cdp/projections';
+import { customerSegmentStreamId, decideSegmentChanges, DEFAULT_RFM_GRID, parseRfmParameters, type RfmGrid, type RfmWindowDays } from '@cdp/rfm';
+import type { SqlClient } from '@cdp/sql';
+import { ProjectionsBehindError } from './rfm-run.errors';
+import { runRfmQuery } from './rfm-query';
+import { currentSegments, saveRun, type RfmRunRecord } from './rfm-store';
+
+export interface RfmRunOptions {
+  readonly sql: SqlClient;
+  readonly clickhouse: ClickHouseClient;
+  /** The touchpoint log, to know how far the projections must get. */
+  readonly touchpointLog: EventLog;
+  /** Where CustomerSegmentChanged events go. */
+  readonly eventStore: EventLog;
+  /** The projections a run reads (the customer projection and the ClickHouse sink). */
+  readonly projections: readonly string[];
+  /** Copies the identity map to ClickHouse up to now. */
+  readonly copyIdentityMap: () => Promise<unknown>;
+  readonly currency: string;
+  readonly grid?: RfmGrid;
+  readonly catchUpTimeoutMs: number;
+}
+
+export interface RfmRunInput {
+  readonly asOf?: unknown;
+  readonly windowDays?: unknown;
+}
+
+const CATCH_UP_POLL_MS = 100;
+
+/**
+ * One RFM run, as the definition in docs/analytics.md says:
+ * 1. note how far each projection it reads must get: everything in the log when it was asked;
+ * 2. wait for them (failing with ProjectionsBehindError, having computed nothing, after the timeout);
+ * 3. copy the identity map to ClickHouse, then score every customer there (rfm_snapshots);
+ * 4. append a CustomerSegmentChanged event for each customer whose segment changed (ids derived
+ *    from the run and the customer, so a retry appends nothing twice);
+ * 5. replace the current scores in Postgres and record the run.
+ */
+export async function runRfm(options: RfmRunOptions, input: RfmRunInput, now: Date): Promise<RfmRunRecord> {
+  const requestedAt = now.toISOString();
+  const { asOf, windowDays } = parseRfmParameters(input, requestedAt);
+  const targets = await Promise.all(options.projections.map(async (name) => ({ name, ...(await positionToReach(options, name)) })));
+  await waitUntilCaughtUp(options, targets);
+  await options.copyIdentityMap();
+
+  const runId = randomUUID();
+  const grid = options.grid ?? DEFAULT_RFM_GRID;
+  const customers = await runRfmQuery(options.clickhouse, { runId, asOf, windowDays, currency: options.currency, grid });
+  const scores = await snapshotOf(options.clickhouse, runId);
+  const changes = decideSegmentChanges({ runId, asOf, windowDays, current: scores }, await currentSegments(options.sql));
+  for (let start = 0; start < changes.length; start += EVENTS_PER_APPEND) {
+    await options.eventStore.appendMany(
+      changes.slice(start, start + EVENTS_PER_APPEND).map((event) => ({
+        streamId: customerSegmentStreamId(event.data.customerId),
+        events: [{ eventId: deterministicEventId(event.type, runId, event.data.customerId), type: event.type, data: event.data }],
+      })),
+    );
+  }
+  const run: RfmRunRecord = { runId, asOf, windowDays, currency: options.currency, customers, requestedAt, finishedAt: new Date().toISOString() };
+  await saveRun(options.sql, run, scores);
+  await options.clickhouse.insert('rfm_runs', [
+    { run_id: runId, as_of: dateTime(asOf), as_of_ms: String(Date.parse(asOf)), window_days: windowDaysColumn(windowDays), currency: options.currency, customers: String(customers), requested_at: dateTime(requestedAt), finished_at: dateTime(run.finishedAt) },
+  ]);
+  return run;
+}
+
+const EVENTS_PER_APPEND = 1_000;
+
+async function positionToReach(options: RfmRunOptions, projection: string): Promise<{ processed: number; target: number }> {
+  const { checkpoint, processed } = await readCheckpoint(options.sql, projection);
+  const pending = (await options.touchpointLog.pendingAfter(checkpoint)) ?? 0;
+  return { processed, target: processed + pending };
+}
+
+async function waitUntilCaughtUp(options: RfmRunOptions, targets: readonly { name: string; target: number }[]): Promise<void> {
+  const deadline = Date.now() + options.catchUpTimeoutMs;
+  for (;;) {
+    const behind = [];
+    for (const { name, target } of targets) {
+      const { processed } = await readCheckpoint(options.sql, name);
+      if (processed < target) behind.push({ name, missing: target - processed });
+    }
+    if (behind.length === 0) return;
+    if (Date.now() >= deadline) throw new ProjectionsBehindError(behind, options.catchUpTimeoutMs);
+    await new Promise((resolve) => setTimeout(resolve, CATCH_UP_POLL_MS));
+  }
+}
+
+interface SnapshotRow {
+  customer_id: string;
+  recency_days: number;
+  frequency: string;
+  monetary: string;
+  r: number;
+  f: number;
+  m: number;
+  segment: string;
+}
+
+async function snapshotOf(clickhouse: ClickHouseClient, runId: string) {
+  const rows = await clickhouse.query<SnapshotRow>(
+    `SELECT customer_id, recency_days, frequency, monetary, r, f, m, segment FROM rfm_snapshots WHERE run_id = ${sqlLiteral(runId)}`,
+  );
+  return rows.map((row) => ({
+    customerId: row.customer_id,
+    recencyDays: row.recency_days,
+    frequency: Number(row.frequency),
+    monetary: row.monetary,
+    r: row.r as 1 | 2 | 3 | 4 | 5,
+    f: row.f as 1 | 2 | 3 | 4 | 5,
+    m: row.m as 1 | 2 | 3 | 4 | 5,
+    segment: row.segment,
+  }));
+}
+
+/** rfm_snapshots and rfm_runs keep 'all' as 0 days. */
+function windowDaysColumn(windowDays: RfmWindowDays): number {
+  return windowDays === 'all' ? 0 : windowDays;
+}
+
+function dateTime(instant: string): string {
+  return instant.slice(0, 19).replace('T', ' ');
+}

@@ -1,0 +1,115 @@
+import { migrateSchema, type SqlClient, type SqlExecutor } from '@cdp/sql';
+import type { RfmWindowDays } from '@cdp/rfm';
+
+/** A customer's scores of the latest run, as Postgres keeps them for the API and downstream services. */
+export interface CurrentRfm {
+  readonly customerId: string;
+  readonly recencyDays: number;
+  readonly frequency: number;
+  readonly monetary: string;
+  readonly r: number;
+  readonly f: number;
+  readonly m: number;
+  readonly segment: string;
+  readonly asOf: string;
+  readonly windowDays: RfmWindowDays;
+  readonly runId: string;
+}
+
+export interface RfmRunRecord {
+  readonly runId: string;
+  readonly asOf: string;
+  readonly windowDays: RfmWindowDays;
+  readonly currency: string;
+  readonly customers: number;
+  readonly requestedAt: string;
+  readonly finishedAt: string;
+}
+
+const ROWS_PER_STATEMENT = 10_000;
+
+export async function migrateRfmTables(sql: SqlClient): Promise<void> {
+  await migrateSchema(sql, 'rfm', (s) => [
+    `CREATE TABLE IF NOT EXISTS ${s}.runs (
+      run_id text PRIMARY KEY, as_of timestamptz NOT NULL, window_days integer, currency text NOT NULL,
+      customers bigint NOT NULL, requested_at timestamptz NOT NULL, finished_at timestamptz NOT NULL)`,
+    `CREATE TABLE IF NOT EXISTS ${s}.current_scores (
+      customer_id text PRIMARY KEY, recency_days integer NOT NULL, frequency bigint NOT NULL, monetary numeric NOT NULL,
+      r smallint NOT NULL, f smallint NOT NULL, m smallint NOT NULL, segment text NOT NULL, run_id text NOT NULL)`,
+  ]);
+}
+
+/** The segment of every customer in the latest run: what the next run's changes are decided against. */
+export async function currentSegments(db: SqlExecutor): Promise<Map<string, string>> {
+  const { rows } = await db.query<{ customer_id: string; segment: string }>(`SELECT customer_id, segment FROM rfm.current_scores`);
+  return new Map(rows.map((r) => [r.customer_id, r.segment]));
+}
+
+/** Replaces the current scores with a run's, and records the run, in one transaction. */
+export async function saveRun(sql: SqlClient, run: RfmRunRecord, scores: readonly Omit<CurrentRfm, 'asOf' | 'windowDays' | 'runId'>[]): Promise<void> {
+  await sql.transaction(async (tx) => {
+    await tx.query(`DELETE FROM rfm.current_scores`);
+    for (let start = 0; start < scores.length; start += ROWS_PER_STATEMENT) {
+      const rows = scores.slice(start, start + ROWS_PER_STATEMENT).map((s) => ({ ...s, run_id: run.runId }));
+      await tx.query(
+        `INSERT INTO rfm.current_scores (customer_id, recency_days, frequency, monetary, r, f, m, segment, run_id)
+         SELECT "customerId", "recencyDays", frequency, monetary::numeric, r, f, m, segment, run_id
+         FROM jsonb_to_recordset($1::jsonb) AS x("customerId" text, "recencyDays" integer, frequency bigint, monetary text, r smallint, f smallint, m smallint, segment text, run_id text)`,
+        [JSON.stringify(rows)],
+      );
+    }
+    await tx.query(
+      `INSERT INTO rfm.runs (run_id, as_of, window_days, currency, customers, requested_at, finished_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [run.runId, run.asOf, run.windowDays === 'all' ? null : run.windowDays, run.currency, run.customers, run.requestedAt, run.finishedAt],
+    );
+  });
+}
+
+export async function latestRun(db: SqlExecutor): Promise<RfmRunRecord | undefined> {
+  const { rows } = await db.query<{ run_id: string; as_of: Date; window_days: number | null; currency: string; customers: string; requested_at: Date; finished_at: Date }>(
+    `SELECT * FROM rfm.runs ORDER BY finished_at DESC LIMIT 1`,
+  );
+  const run = rows[0];
+  if (run === undefined) return undefined;
+  return {
+    runId: run.run_id,
+    asOf: iso(run.as_of),
+    windowDays: run.window_days ?? 'all',
+    currency: run.currency,
+    customers: Number(run.customers),
+    requestedAt: iso(run.requested_at),
+    finishedAt: iso(run.finished_at),
+  };
+}
+
+export async function segmentCounts(db: SqlExecutor): Promise<Record<string, number>> {
+  const { rows } = await db.query<{ segment: string; customers: string }>(`SELECT segment, count(*) AS customers FROM rfm.current_scores GROUP BY segment ORDER BY segment`);
+  return Object.fromEntries(rows.map((r) => [r.segment, Number(r.customers)]));
+}
+
+export async function currentRfmOf(db: SqlExecutor, customerId: string): Promise<CurrentRfm | undefined> {
+  const { rows } = await db.query<{ customer_id: string; recency_days: number; frequency: string; monetary: string; r: number; f: number; m: number; segment: string; run_id: string; as_of: Date; window_days: number | null }>(
+    `SELECT c.*, r.as_of, r.window_days FROM rfm.current_scores c JOIN rfm.runs r USING (run_id) WHERE c.customer_id = $1`,
+    [customerId],
+  );
+  const row = rows[0];
+  if (row === undefined) return undefined;
+  return {
+    customerId: row.customer_id,
+    recencyDays: row.recency_days,
+    frequency: Number(row.frequency),
+    monetary: row.monetary,
+    r: row.r,
+    f: row.f,
+    m: row.m,
+    segment: row.segment,
+    asOf: iso(row.as_of),
+    windowDays: row.window_days ?? 'all',
+    runId: row.run_id,
+  };
+}
+
+/** Postgres (pg) gives a Date, PGlite too: both as the UTC instant. */
+function iso(value: Date | string): string {
+  return new Date(value).toISOString();
+}

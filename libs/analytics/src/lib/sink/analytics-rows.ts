@@ -1,0 +1,86 @@
+import type { Touchpoint } from '@cdp/events';
+import { identifierKeysOf } from '@cdp/identity';
+import { canonicalDecimal, isAmount, isCurrencyCode, scaleOfDecimal } from '@cdp/money';
+import { AnalyticsRowError } from './analytics-row.error';
+
+/** The rows one touchpoint adds to the analytics tables (see analytics-migrations.ts). */
+export interface AnalyticsRows {
+  readonly touchpoint: TouchpointRow;
+  readonly purchase?: MoneyRow & { readonly channel: string };
+  readonly refund?: MoneyRow & { readonly reason: string };
+}
+
+export interface TouchpointRow {
+  readonly event_id: string;
+  readonly type: string;
+  readonly source: string;
+  readonly channel: string;
+  readonly occurred_at: string;
+  readonly occurred_at_ms: number;
+  readonly received_at: string;
+  readonly customer_key: string;
+  readonly identifiers: readonly string[];
+  readonly touchpoint: string;
+}
+
+interface MoneyRow {
+  readonly event_id: string;
+  readonly occurred_at: string;
+  readonly occurred_at_ms: number;
+  readonly customer_key: string;
+  readonly order_id: string;
+  readonly amount: string;
+  readonly currency: string;
+  readonly source: string;
+}
+
+/** The analytics tables keep money as Decimal(18, 3). */
+export const AMOUNT_MAX_SCALE = 3;
+const AMOUNT_MAX_INTEGER_DIGITS = 15;
+
+/**
+ * A touchpoint as analytics rows. Its customer key is its most trustworthy identifier: the one the
+ * identity rules land it on. `channel` is the touchpoint's channel (its type's manifest says where
+ * it is), '' when it has none. Throws `AnalyticsRowError` for an amount the tables cannot hold
+ * exactly, so the event becomes a dead letter instead of a wrong sum.
+ */
+export function analyticsRowsOf(touchpoint: Touchpoint, channel: string | null): AnalyticsRows {
+  const keys = identifierKeysOf(touchpoint.identifiers);
+  const occurredAtMs = Date.parse(touchpoint.occurredAt);
+  const common = { event_id: touchpoint.eventId, occurred_at: dateTimeText(touchpoint.occurredAt), occurred_at_ms: occurredAtMs, customer_key: keys[0] ?? '' };
+  const row: TouchpointRow = {
+    ...common,
+    type: touchpoint.type,
+    source: touchpoint.source,
+    channel: channel ?? '',
+    received_at: dateTimeText(touchpoint.receivedAt),
+    identifiers: keys,
+    touchpoint: JSON.stringify(touchpoint),
+  };
+  const { payload } = touchpoint;
+  const money = () => ({ ...common, order_id: text(payload.orderId), ...moneyOf(touchpoint), source: touchpoint.source });
+  if (touchpoint.type === 'purchase') return { touchpoint: row, purchase: { ...money(), channel: channel ?? '' } };
+  if (touchpoint.type === 'refund') return { touchpoint: row, refund: { ...money(), reason: text(payload.reason) } };
+  return { touchpoint: row };
+}
+
+function moneyOf(touchpoint: Touchpoint): { amount: string; currency: string } {
+  const { amount, currency } = touchpoint.payload;
+  const fail = (why: string) => new AnalyticsRowError(touchpoint.eventId, why);
+  if (!isAmount(amount)) throw fail(`payload.amount must be a non-negative decimal string, not ${JSON.stringify(amount)}`);
+  if (!isCurrencyCode(currency)) throw fail(`payload.currency must be an ISO 4217 code, not ${JSON.stringify(currency)}`);
+  const exact = canonicalDecimal(amount);
+  if (scaleOfDecimal(exact) > AMOUNT_MAX_SCALE || exact.split('.')[0].length > AMOUNT_MAX_INTEGER_DIGITS) {
+    throw fail(`payload.amount ${amount} does not fit the analytics tables' Decimal(18, 3): at most ${AMOUNT_MAX_INTEGER_DIGITS} digits before the point and ${AMOUNT_MAX_SCALE} after`);
+  }
+  return { amount: exact, currency };
+}
+
+/** 'YYYY-MM-DD hh:mm:ss', the text a DateTime('UTC') column takes. */
+function dateTimeText(instant: string): string {
+  return new Date(instant).toISOString().slice(0, 19).replace('T', ' ');
+}
+
+function text(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}

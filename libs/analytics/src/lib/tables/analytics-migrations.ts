@@ -1,0 +1,135 @@
+import type { AnalyticsMigration } from '@cdp/clickhouse';
+
+/*
+ * The analytics tables in ClickHouse. Every statement runs on ClickHouse 18.16 (servers mode) and
+ * on chDB (embedded mode). Times are DateTime('UTC') to the second, with the exact instant kept
+ * as epoch milliseconds beside it; money is Decimal(18, 3), exact for every currency with up to
+ * three minor digits.
+ *
+ * A touchpoint is stored with its customer key: the first of its identifiers in priority order
+ * (customerId, loyaltyCard, email, phone, socialHandle, deviceId), as "type:value". The identity
+ * rules land a touchpoint on the customer holding that identifier, so `identity_map` (key ->
+ * customer, versioned) resolves every touchpoint to its customer of today at read time, merges
+ * included, without rewriting a row.
+ */
+export const ANALYTICS_MIGRATIONS: readonly AnalyticsMigration[] = [
+  {
+    id: '0001-touchpoints-purchases-refunds-identity',
+    statements: () => [
+      `CREATE TABLE IF NOT EXISTS touchpoints (
+        event_id String,
+        type String,
+        source String,
+        channel String,
+        occurred_at DateTime('UTC'),
+        occurred_at_ms UInt64,
+        received_at DateTime('UTC'),
+        customer_key String,
+        identifiers Array(String),
+        touchpoint String
+      ) ENGINE = ReplacingMergeTree
+      PARTITION BY toYYYYMM(occurred_at)
+      ORDER BY (customer_key, occurred_at, event_id)`,
+      `CREATE TABLE IF NOT EXISTS purchases (
+        event_id String,
+        occurred_at DateTime('UTC'),
+        occurred_at_ms UInt64,
+        customer_key String,
+        order_id String,
+        amount Decimal(18, 3),
+        currency String,
+        channel String,
+        source String
+      ) ENGINE = ReplacingMergeTree
+      PARTITION BY toYYYYMM(occurred_at)
+      ORDER BY (customer_key, occurred_at, event_id)`,
+      `CREATE TABLE IF NOT EXISTS refunds (
+        event_id String,
+        occurred_at DateTime('UTC'),
+        occurred_at_ms UInt64,
+        customer_key String,
+        order_id String,
+        amount Decimal(18, 3),
+        currency String,
+        reason String,
+        source String
+      ) ENGINE = ReplacingMergeTree
+      PARTITION BY toYYYYMM(occurred_at)
+      ORDER BY (customer_key, occurred_at, event_id)`,
+      `CREATE TABLE IF NOT EXISTS identity_map (
+        key String,
+        customer_id String,
+        version UInt64
+      ) ENGINE = ReplacingMergeTree(version)
+      ORDER BY key`,
+      `CREATE TABLE IF NOT EXISTS rfm_runs (
+        run_id String,
+        as_of DateTime('UTC'),
+        as_of_ms UInt64,
+        window_days UInt32,
+        currency String,
+        customers UInt64,
+        requested_at DateTime('UTC'),
+        finished_at DateTime('UTC')
+      ) ENGINE = MergeTree
+      ORDER BY (as_of, run_id)`,
+      `CREATE TABLE IF NOT EXISTS rfm_snapshots (
+        run_id String,
+        as_of DateTime('UTC'),
+        window_days UInt32,
+        customer_id String,
+        recency_days UInt32,
+        frequency UInt64,
+        monetary Decimal(18, 3),
+        r UInt8,
+        f UInt8,
+        m UInt8,
+        segment String
+      ) ENGINE = MergeTree
+      PARTITION BY toYYYYMM(as_of)
+      ORDER BY (run_id, customer_id)`,
+    ],
+  },
+  {
+    id: '0002-resolved-views-and-daily-views',
+    statements: () => [
+      `CREATE VIEW IF NOT EXISTS identity_current AS
+      SELECT key, argMax(customer_id, version) AS customer_id FROM identity_map GROUP BY key`,
+      resolvedView('touchpoints', 'event_id, type, source, channel, occurred_at, occurred_at_ms, received_at, customer_key, identifiers, touchpoint'),
+      resolvedView('purchases', 'event_id, occurred_at, occurred_at_ms, customer_key, order_id, amount, currency, channel, source'),
+      resolvedView('refunds', 'event_id, occurred_at, occurred_at_ms, customer_key, order_id, amount, currency, reason, source'),
+      `CREATE VIEW IF NOT EXISTS touchpoints_daily AS
+      SELECT toDate(occurred_at) AS day, type, channel, count() AS touchpoints, uniqExact(customer_key) AS identifiers
+      FROM touchpoints GROUP BY day, type, channel`,
+      `CREATE VIEW IF NOT EXISTS revenue_daily AS
+      SELECT day, currency, sum(is_order) AS orders, sum(purchased) AS gross, sum(returned) AS refunded, sum(purchased) - sum(returned) AS net
+      FROM (
+        SELECT toDate(occurred_at) AS day, currency, 1 AS is_order, amount AS purchased, toDecimal64(0, 3) AS returned FROM purchases
+        UNION ALL
+        SELECT toDate(occurred_at) AS day, currency, 0 AS is_order, toDecimal64(0, 3) AS purchased, amount AS returned FROM refunds
+      ) GROUP BY day, currency`,
+      `CREATE VIEW IF NOT EXISTS customer_summary AS
+      SELECT customer_id, min(occurred_at) AS first_seen_at, max(occurred_at) AS last_seen_at, count() AS touchpoints,
+        countIf(type = 'purchase') AS purchases, countIf(type = 'refund') AS refunds, countIf(type = 'call') AS calls,
+        if(purchases = 0, NULL, maxIf(occurred_at, type = 'purchase')) AS last_purchase_at
+      FROM touchpoints_resolved GROUP BY customer_id`,
+      `CREATE VIEW IF NOT EXISTS customer_revenue AS
+      SELECT customer_id, currency, sum(is_order) AS orders, sum(purchased) AS gross, sum(returned) AS refunded, sum(purchased) - sum(returned) AS net
+      FROM (
+        SELECT customer_id, currency, 1 AS is_order, amount AS purchased, toDecimal64(0, 3) AS returned FROM purchases_resolved
+        UNION ALL
+        SELECT customer_id, currency, 0 AS is_order, toDecimal64(0, 3) AS purchased, amount AS returned FROM refunds_resolved
+      ) GROUP BY customer_id, currency`,
+    ],
+  },
+];
+
+/**
+ * The table with each row's customer of today: the latest owner of its customer key, or, for a
+ * touchpoint with no usable identifier, the customer it founded ("cus_" + its event id).
+ */
+function resolvedView(table: string, columns: string): string {
+  return `CREATE VIEW IF NOT EXISTS ${table}_resolved AS
+    SELECT ${columns}, if(owner = '', concat('cus_', event_id), owner) AS customer_id
+    FROM ${table} ANY LEFT JOIN (SELECT key AS customer_key, argMax(customer_id, version) AS owner FROM identity_map GROUP BY key) AS owners USING customer_key`;
+}

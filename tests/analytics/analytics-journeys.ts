@@ -1,0 +1,94 @@
+import { randomUUID } from 'node:crypto';
+import { eventually } from '../support/eventually';
+import type { PlatformUnderTest } from '../support/platform-under-test';
+
+/** A customer who buys with an email, calls with a phone, links both in a sign-up, and is refunded part of an order. */
+function journey() {
+  const suffix = randomUUID().slice(0, 8);
+  const email = `nima.${suffix}@example.com`;
+  const phone = `+98912${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
+  const touchpoint = (type: string, occurredAt: string, identifiers: object, payload: object) => ({ eventId: randomUUID(), type, source: 'test', occurredAt, identifiers, payload });
+  return {
+    email,
+    phone,
+    touchpoints: [
+      touchpoint('purchase', '2026-10-01T10:00:00Z', { email }, { orderId: `a-${suffix}`, amount: '300000', currency: 'IRR', channel: 'store' }),
+      touchpoint('purchase', '2026-10-20T10:00:00Z', { phone }, { orderId: `b-${suffix}`, amount: '120000.5', currency: 'IRR', channel: 'online' }),
+      touchpoint('call', '2026-10-21T09:00:00Z', { phone }, { direction: 'inbound', durationSec: 60, outcome: 'complaint' }),
+      touchpoint('refund', '2026-10-22T09:00:00Z', { phone }, { orderId: `b-${suffix}`, amount: '20000.5', currency: 'IRR', reason: 'damaged' }),
+      touchpoint('profile_update', '2026-10-23T08:00:00Z', { email, phone }, { preferences: { sauce: 'no spicy sauce' } }),
+    ],
+  };
+}
+
+export function describeAnalyticsJourneys(mode: string, start: () => Promise<PlatformUnderTest>): void {
+  describe(`analytics in ClickHouse and RFM (${mode})`, () => {
+    let platform: PlatformUnderTest;
+    beforeAll(async () => {
+      platform = await start();
+    });
+    afterAll(() => platform?.close());
+
+    const sql = async (query: string) => {
+      const { status, body } = await platform.post('/v1/admin/sql', { query });
+      if (status !== 200) throw new Error(`${query}: ${status} ${JSON.stringify(body)}`);
+      return body.rows as Record<string, unknown>[];
+    };
+
+    it('lands every touchpoint in ClickHouse on the customer of today, merges resolved at read time', async () => {
+      const { email, phone, touchpoints } = journey();
+      expect((await platform.post('/v1/touchpoints', { touchpoints })).status).toBe(202);
+      const profile = await eventually(async () => {
+        const { status, body } = await platform.get(`/v1/customers?identifier=email:${encodeURIComponent(email)}`);
+        return status === 200 && body.touchpoints === 5 ? body : undefined;
+      }, 'the profile to hold the five touchpoints');
+
+      const ids = touchpoints.map((t) => `'${t.eventId}'`).join(', ');
+      const resolved = await eventually(async () => {
+        const rows = await sql(`SELECT customer_id, count() AS n FROM touchpoints_resolved WHERE event_id IN (${ids}) GROUP BY customer_id`);
+        return rows.length === 1 && rows[0].n === '5' && rows[0].customer_id === profile.customerId ? rows : undefined;
+      }, 'the five touchpoints to resolve to the unified customer in ClickHouse');
+      expect(resolved).toEqual([{ customer_id: profile.customerId, n: '5' }]);
+
+      expect(await sql(`SELECT currency, orders, gross, refunded, net FROM customer_revenue WHERE customer_id = '${profile.customerId}'`)).toEqual([
+        { currency: 'IRR', orders: '2', gross: '420000.500', refunded: '20000.500', net: '400000.000' },
+      ]);
+      expect(await sql(`SELECT key, customer_id FROM identity_current WHERE key IN ('email:${email}', 'phone:${phone}') ORDER BY key`)).toEqual([
+        { key: `email:${email}`, customer_id: profile.customerId },
+        { key: `phone:${phone}`, customer_id: profile.customerId },
+      ]);
+    });
+
+    it('refuses a query that writes, and says why', async () => {
+      const { status, body } = await platform.post('/v1/admin/sql', { query: 'DROP TABLE touchpoints' });
+      expect(status).toBe(400);
+      expect(body.error).toBe('ANALYTICS.QUERY_REFUSED');
+      expect((await sql('SELECT count() AS n FROM system.tables WHERE database = currentDatabase() AND name = \'touchpoints\''))[0].n).toBe('1');
+    });
+
+    it('runs RFM on request, after the projections caught up, and answers per segment and per customer', async () => {
+      const { email, touchpoints } = journey();
+      expect((await platform.post('/v1/touchpoints', { touchpoints })).status).toBe(202);
+      const run = await platform.post('/v1/segments/rfm/runs', { asOf: '2026-11-01T00:00:00Z', windowDays: 365 });
+      expect(run.status).toBe(200);
+      expect(run.body).toMatchObject({ asOf: '2026-11-01T00:00:00.000Z', windowDays: 365, currency: 'IRR' });
+      expect(run.body.customers).toBeGreaterThanOrEqual(1);
+
+      const { body: profile } = await platform.get(`/v1/customers?identifier=email:${encodeURIComponent(email)}`);
+      const { status, body: scores } = await platform.get(`/v1/customers/${profile.customerId}/rfm`);
+      expect(status).toBe(200);
+      expect(scores).toMatchObject({ customerId: profile.customerId, recencyDays: 11, frequency: 2, monetary: '400000.000', asOf: '2026-11-01T00:00:00.000Z', windowDays: 365 });
+      expect(scores.segment).toEqual(expect.any(String));
+
+      const { body: segments } = await platform.get('/v1/segments/rfm');
+      expect(segments).toMatchObject({ asOf: '2026-11-01T00:00:00.000Z', runId: run.body.runId });
+      expect(Object.values(segments.segments as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(run.body.customers);
+    });
+
+    it('refuses RFM parameters it cannot read, with the field named', async () => {
+      const { status, body } = await platform.post('/v1/segments/rfm/runs', { windowDays: -3 });
+      expect(status).toBe(400);
+      expect(body.message).toMatch(/windowDays/);
+    });
+  });
+}
