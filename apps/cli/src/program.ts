@@ -1,10 +1,12 @@
 import { Command, CommanderError } from 'commander';
+import { registerSqlCommand } from './analytics/sql/sql.command';
 import { registerDeadLettersListCommand } from './dead-letters/list/dead-letters-list.command';
 import { registerDeadLettersRetryCommand } from './dead-letters/retry/dead-letters-retry.command';
 import { registerDemoCommand } from './demo/demo.command';
 import { registerIdentityConflictsCommand } from './identity/conflicts/identity-conflicts.command';
 import { registerRebuildProjectionCommand } from './projections/rebuild/rebuild-projection.command';
 import { registerProjectionsStatusCommand } from './projections/status/projections-status.command';
+import { registerRfmRunCommand } from './rfm/run/rfm-run.command';
 import { CliError, EXIT, type ExitCode } from './shared/cli-error';
 import type { CliContext } from './shared/cli-context';
 import { platformUrl } from './shared/options';
@@ -12,7 +14,7 @@ import { platformUrl } from './shared/options';
 /** The `cdp` command and its subcommands, one folder per use case. */
 export function createProgram(context: CliContext): Command {
   const program = new Command('cdp')
-    .description('The customer-data platform from the command line: demo data, projections, dead letters, identity conflicts.')
+    .description('The customer-data platform from the command line: demo data, projections, dead letters, identity conflicts, RFM, analytics SQL.')
     .option('--url <url>', 'the running platform (default: $CDP_URL, else http://localhost:$PORT, port 3000)', platformUrl)
     .exitOverride()
     .configureOutput({ writeOut: (text) => context.terminal.out(text.trimEnd()), writeErr: (text) => context.terminal.err(text.trimEnd()) })
@@ -32,6 +34,11 @@ export function createProgram(context: CliContext): Command {
 
   const identity = program.command('identity').description('Identity resolution: what its guardrails refused.');
   registerIdentityConflictsCommand(identity, context);
+
+  const rfm = program.command('rfm').description('RFM segmentation: score every customer by recency, frequency and monetary value.');
+  registerRfmRunCommand(rfm, context);
+
+  registerSqlCommand(program, context);
   return program;
 }
 

@@ -43,3 +43,19 @@ export interface TouchpointError {
   readonly path: string;
   readonly message: string;
 }
+
+/** An RFM run, as POST /v1/segments/rfm/runs answers. */
+export interface RfmRun {
+  readonly runId: string;
+  readonly asOf: string;
+  readonly windowDays: number | 'all';
+  readonly currency: string;
+  readonly customers: number;
+  readonly requestedAt: string;
+  readonly finishedAt: string;
+}
+
+/** GET /v1/segments/rfm. */
+export interface RfmSegments extends Omit<RfmRun, 'requestedAt' | 'finishedAt'> {
+  readonly segments: Readonly<Record<string, number>>;
+}

@@ -1,5 +1,5 @@
 import type { IdentityConflict } from '@cdp/customer-projection';
-import type { AcceptedTouchpoint, DeadLetter, ProjectionStatus, RebuildProgress, RetryResult, RetryTarget, TouchpointError } from './admin-api';
+import type { AcceptedTouchpoint, DeadLetter, RfmRun, RfmSegments, ProjectionStatus, RebuildProgress, RetryResult, RetryTarget, TouchpointError } from './admin-api';
 import { PlatformRequestError, PlatformUnreachableError, TouchpointsRefusedError } from './platform-client.errors';
 
 type Fetch = typeof fetch;
@@ -93,6 +93,32 @@ export class PlatformClient {
     const result = answer.body as RetryResult;
     if (typeof result?.retried !== 'number' || typeof result?.stillFailing !== 'number') throw this.unexpected('POST', path, answer);
     return result;
+  }
+
+  /** POST /v1/admin/sql: a read-only query on the analytics tables; a refused query says why. */
+  async analyticsQuery(query: string): Promise<{ rows: Record<string, unknown>[]; truncated: boolean }> {
+    const path = '/v1/admin/sql';
+    const answer = await this.request('POST', path, { query });
+    if (answer.status === 400) throw new PlatformRequestError(400, answer.body, serverMessage(answer.body) || 'the query was refused');
+    if (answer.status !== 200) throw this.unexpected('POST', path, answer);
+    return { rows: field<Record<string, unknown>[]>(answer, 'rows', `POST ${path}`, Array.isArray), truncated: (answer.body as { truncated?: boolean }).truncated === true };
+  }
+
+  /** POST /v1/segments/rfm/runs: runs RFM now and answers with the run when it is done. */
+  async runRfm(parameters: { asOf?: string; windowDays?: number | 'all' }): Promise<RfmRun> {
+    const path = '/v1/segments/rfm/runs';
+    const answer = await this.request('POST', path, parameters);
+    if (answer.status === 400 || answer.status === 503) throw new PlatformRequestError(answer.status, answer.body, serverMessage(answer.body));
+    if (answer.status !== 200) throw this.unexpected('POST', path, answer);
+    return answer.body as RfmRun;
+  }
+
+  /** GET /v1/segments/rfm: customers per segment as of the latest run, or undefined before the first run. */
+  async rfmSegments(): Promise<RfmSegments | undefined> {
+    const answer = await this.request('GET', '/v1/segments/rfm');
+    if (answer.status === 404 && !isMissingRoute(answer.body)) return undefined;
+    if (answer.status !== 200) throw this.unexpected('GET', '/v1/segments/rfm', answer);
+    return answer.body as RfmSegments;
   }
 
   private async profileAt(path: string): Promise<Record<string, unknown> | undefined> {

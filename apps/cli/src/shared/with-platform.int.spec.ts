@@ -9,18 +9,32 @@ describe('cdp without a running platform (embedded)', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'cdp-cli-offline-'));
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-  it('opens the data folder itself, answers, and lets it go', async () => {
-    const run = async (args: string[]) => {
-      const terminal = capturingTerminal();
-      const env = { CDP_DATA_DIR: dataDir, PORT: '39999' /* nothing listens there */, CDP_MODE: 'embedded' };
-      const code = await runCli(args, { terminal, env, fetch, now: () => new Date(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) });
-      return { code, stdout: terminal.stdout(), stderr: terminal.stderr() };
-    };
+  const run = async (args: string[]) => {
+    const terminal = capturingTerminal();
+    const env = { CDP_DATA_DIR: dataDir, PORT: '39999' /* nothing listens there */, CDP_MODE: 'embedded' };
+    const code = await runCli(args, { terminal, env, fetch, now: () => new Date(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) });
+    return { code, stdout: terminal.stdout(), stderr: terminal.stderr() };
+  };
 
+  it('opens the data folder itself, answers, and lets it go', async () => {
     const status = await run(['projections', 'status']);
     expect(status).toMatchObject({ code: 0, stderr: `No platform is running: opening the data in ${dataDir} in this process.` });
     expect(status.stdout).toMatch(/^customers\s+running/m);
     // The folder was released: a second command can open it again.
     expect(await run(['dlq', 'list'])).toMatchObject({ code: 0, stdout: expect.stringContaining('No dead letters') });
+  });
+
+  it('queries the analytics tables read-only and runs RFM, through the platform it opens', async () => {
+    const sql = await run(['sql', 'SELECT count() AS touchpoints FROM touchpoints']);
+    expect(sql).toMatchObject({ code: 0 });
+    expect(sql.stdout.split('\n').map((line) => line.trim())).toEqual(['touchpoints', '-----------', '0', '(1 row)']);
+
+    const refused = await run(['sql', 'DROP TABLE touchpoints']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/ClickHouse refused the query/);
+
+    const rfm = await run(['rfm', 'run', '--as-of', '2026-11-01T00:00:00Z', '--window', 'all']);
+    expect(rfm).toMatchObject({ code: 0 });
+    expect(rfm.stdout).toMatch(/0 customers scored as of .* over all purchases \(monetary in IRR\)/);
   });
 });

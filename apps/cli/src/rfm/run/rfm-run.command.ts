@@ -1,0 +1,40 @@
+import { InvalidArgumentError, type Command } from 'commander';
+import type { RfmRun, RfmSegments } from '../../platform-client/admin-api';
+import type { CliContext } from '../../shared/cli-context';
+import { formatCount, formatDuration, formatInstant, formatTable } from '../../shared/format';
+import { instant } from '../../shared/options';
+import { withPlatform } from '../../shared/with-platform';
+
+export function registerRfmRunCommand(rfm: Command, context: CliContext): void {
+  rfm
+    .command('run')
+    .description('Score every customer now (recency, frequency, monetary) once the projections have caught up, and print the customers per segment.')
+    .option('--as-of <instant>', 'the instant to score at (default: now)', instant)
+    .option('--window <days>', 'the window of frequency and monetary, in days, or "all" (default 365)', windowDays)
+    .option('--json', 'print the run and the segment counts as JSON')
+    .action(async (flags: { asOf?: Date; window?: number | 'all'; json?: boolean }, command: Command) => {
+      const { run, segments } = await withPlatform(command, context, async (client) => {
+        const done = await client.runRfm({ asOf: flags.asOf?.toISOString(), windowDays: flags.window });
+        return { run: done, segments: await client.rfmSegments() };
+      });
+      context.terminal.out(flags.json ? JSON.stringify({ run, segments }, null, 2) : rfmRunText(run, segments));
+    });
+}
+
+export function rfmRunText(run: RfmRun, segments: RfmSegments | undefined): string {
+  const window = run.windowDays === 'all' ? 'all purchases' : `the ${run.windowDays} days before`;
+  const took = formatDuration(Date.parse(run.finishedAt) - Date.parse(run.requestedAt));
+  const counts = Object.entries(segments?.segments ?? {}).sort(([, a], [, b]) => b - a);
+  return [
+    `RFM run ${run.runId}: ${formatCount(run.customers)} customers scored as of ${formatInstant(run.asOf)} over ${window} (monetary in ${run.currency}), in ${took}.`,
+    '',
+    counts.length === 0 ? 'No customer has a purchase at or before that instant.' : formatTable(['SEGMENT', 'CUSTOMERS'], counts.map(([segment, n]) => [segment, formatCount(n)])),
+  ].join('\n');
+}
+
+function windowDays(value: string): number | 'all' {
+  if (value === 'all') return 'all';
+  const days = Number(value);
+  if (!/^\d+$/.test(value) || days < 1 || days > 36_500) throw new InvalidArgumentError('must be a whole number of days from 1 to 36500, or "all".');
+  return days;
+}
