@@ -14,11 +14,11 @@ export async function projectionStatus(url: string, name = 'customers'): Promise
   return projections.find((p: ProjectionStatus) => p.name === name);
 }
 
-export async function waitUntilCaughtUp(url: string, timeoutMs = 120_000): Promise<ProjectionStatus> {
+export async function waitUntilCaughtUp(url: string, timeoutMs = 120_000, name = 'customers'): Promise<ProjectionStatus> {
   return eventually(async () => {
-    const status = await projectionStatus(url);
+    const status = await projectionStatus(url, name);
     return status.lag === 0 ? status : undefined;
-  }, 'the customer projection to catch up with the log', timeoutMs);
+  }, `the ${name} projection to catch up with the log`, timeoutMs);
 }
 
 export async function rebuildAndWait(url: string, timeoutMs = 180_000): Promise<{ processed: number }> {

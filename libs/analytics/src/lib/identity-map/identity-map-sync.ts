@@ -21,6 +21,9 @@ interface SyncState {
  * the latest (argMax), so a merge is resolved at read time and a copy repeated after a crash
  * changes nothing.
  *
+ * How far the copy got is kept per ClickHouse database, so a second database (a replay) gets
+ * a whole copy of its own.
+ *
  * A rebuild of the customer projection swaps in a new `identity_owners` whose versions are not
  * comparable with the old one's: the copy notices (the table is another object), starts a new
  * generation, and copies the whole map again, each row with its generation in the high bits of
@@ -37,7 +40,7 @@ export class IdentityMapSync {
 
   static async open(sql: SqlClient, clickhouse: ClickHouseClient): Promise<IdentityMapSync> {
     await migrateSchema(sql, STATE_SCHEMA, (s) => [
-      `CREATE TABLE IF NOT EXISTS ${s}.identity_map_copy (id int PRIMARY KEY, table_oid text NOT NULL, generation int NOT NULL, version bigint NOT NULL)`,
+      `CREATE TABLE IF NOT EXISTS ${s}.identity_map_copy (target text PRIMARY KEY, table_oid text NOT NULL, generation int NOT NULL, version bigint NOT NULL)`,
     ]);
     return new IdentityMapSync(sql, clickhouse);
   }
@@ -73,7 +76,7 @@ export class IdentityMapSync {
   private async state(): Promise<SyncState> {
     const { rows: tables } = await this.sql.query<{ oid: string }>(`SELECT to_regclass($1)::oid::text AS oid`, [`${CUSTOMER_PROJECTION}.identity_owners`]);
     const tableOid = tables[0].oid;
-    const { rows } = await this.sql.query<{ table_oid: string; generation: number; version: string }>(`SELECT table_oid, generation, version FROM ${STATE_SCHEMA}.identity_map_copy WHERE id = 1`);
+    const { rows } = await this.sql.query<{ table_oid: string; generation: number; version: string }>(`SELECT table_oid, generation, version FROM ${STATE_SCHEMA}.identity_map_copy WHERE target = $1`, [this.clickhouse.database]);
     const saved = rows[0];
     if (saved === undefined) return { tableOid, generation: 0, version: '0' };
     if (saved.table_oid === tableOid) return { tableOid, generation: saved.generation, version: saved.version };
@@ -82,9 +85,9 @@ export class IdentityMapSync {
 
   private async save(state: SyncState): Promise<void> {
     await this.sql.query(
-      `INSERT INTO ${STATE_SCHEMA}.identity_map_copy (id, table_oid, generation, version) VALUES (1, $1, $2, $3)
-       ON CONFLICT (id) DO UPDATE SET table_oid = excluded.table_oid, generation = excluded.generation, version = excluded.version`,
-      [state.tableOid, state.generation, state.version],
+      `INSERT INTO ${STATE_SCHEMA}.identity_map_copy (target, table_oid, generation, version) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (target) DO UPDATE SET table_oid = excluded.table_oid, generation = excluded.generation, version = excluded.version`,
+      [this.clickhouse.database, state.tableOid, state.generation, state.version],
     );
   }
 }
