@@ -46,7 +46,7 @@ describe('the analytics tables replayed into a fresh ClickHouse equal the live o
     const sql = platform.app.get<SqlClient>(SQL);
     const live = platform.app.get<ClickHouseClient>(ANALYTICS);
     await IdentityMapSync.open(sql, live).then((sync) => sync.syncNow());
-    const answers = async (client: ClickHouseClient) => {
+    const answers = async (client: ClickHouseClient): Promise<Record<string, Record<string, unknown>[]>> => {
       await runRfmQuery(client, { runId: `${client.database}-run`, ...RFM });
       const rfm = await client.query(`SELECT customer_id, recency_days, frequency, monetary, r, f, m, segment FROM rfm_snapshots WHERE run_id = '${client.database}-run' ORDER BY customer_id`);
       return { rfm, ...Object.fromEntries(await Promise.all(DOCUMENTED_QUERIES.map(async (q) => [q, await client.query(q)] as const))) };

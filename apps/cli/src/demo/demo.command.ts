@@ -3,6 +3,7 @@ import { platformClientFor, type CliContext } from '../shared/cli-context';
 import { formatCount, formatDuration, formatRate } from '../shared/format';
 import { instant, seconds, wholeNumber } from '../shared/options';
 import { progressBar, type Progress } from '../shared/progress';
+import { rfmRunText } from '../rfm/run/rfm-run.command';
 import { describeProfile } from './profile-summary';
 import { sendDemoData, type DemoSummary } from './send-demo-data';
 import { waitForProfile, type ProfileLookup } from './wait-for-profile';
@@ -56,6 +57,15 @@ export function registerDemoCommand(program: Command, context: CliContext): void
         sleep: context.sleep,
       }).catch((error: Error) => ({ state: 'failed', error }) as const);
       terminal.out(profileText(lookup, summary, context.now()));
+
+      terminal.out('');
+      terminal.out('Scoring every customer by recency, frequency and monetary value (RFM waits for the projections to catch up) …');
+      const asOf = (flags.end ?? startOfUtcDay(context.now())).toISOString();
+      const rfm = await client.runRfm({ asOf }).then(
+        async (run) => rfmRunText(run, await client.rfmSegments()),
+        (error: Error) => `RFM did not run: ${error.message}. Run it later with \`cdp rfm run --as-of ${asOf}\`.`,
+      );
+      terminal.out(rfm);
     });
 }
 
