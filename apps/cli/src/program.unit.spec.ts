@@ -158,10 +158,10 @@ describe('cdp demo', () => {
   it('sends identical data when run again the same day, so the platform answers with duplicates only', async () => {
     const route: FakeRoute = ({ method, path, body }) => {
       if (path === '/health') return { status: 200 };
-      if (method === 'POST') return { status: 202, body: { touchpoints: body.touchpoints.map((t: { eventId: string }) => ({ eventId: t.eventId, position: '1', duplicate: false })) } };
+      if (method === 'POST' && path === '/v1/touchpoints') return { status: 202, body: { touchpoints: body.touchpoints.map((t: { eventId: string }) => ({ eventId: t.eventId, position: '1', duplicate: false })) } };
       return { status: 404, body: { error: 'CUSTOMER.NOT_FOUND' } };
     };
-    const posted = async () => (await cdp(['demo', '--customers', '2', '--wait', '0'], route)).calls.filter((c) => c.method === 'POST').flatMap((c) => c.body.touchpoints);
+    const posted = async () => (await cdp(['demo', '--customers', '2', '--wait', '0'], route)).calls.filter((c) => c.path === '/v1/touchpoints').flatMap((c) => c.body.touchpoints);
     const first = await posted();
     expect(first.length).toBeGreaterThan(10);
     expect(await posted()).toEqual(first);
