@@ -126,10 +126,11 @@ export const ANALYTICS_MIGRATIONS: readonly AnalyticsMigration[] = [
 
 /**
  * The table with each row's customer of today: the latest owner of its customer key, or, for a
- * touchpoint with no usable identifier, the customer it founded ("cus_" + its event id).
+ * touchpoint with no usable identifier, the customer it founded ("cus_" + its event id without
+ * dashes, as `customerIdFor` names it).
  */
 function resolvedView(table: string, columns: string): string {
   return `CREATE VIEW IF NOT EXISTS ${table}_resolved AS
-    SELECT ${columns}, if(owner = '', concat('cus_', event_id), owner) AS customer_id
+    SELECT ${columns}, if(owner = '', concat('cus_', replaceAll(event_id, '-', '')), owner) AS customer_id
     FROM ${table} ANY LEFT JOIN (SELECT key AS customer_key, argMax(customer_id, version) AS owner FROM identity_map GROUP BY key) AS owners USING customer_key`;
 }

@@ -1,0 +1,73 @@
+import { migrateAnalyticsTables, runRfmQuery } from '@cdp/analytics';
+import { sqlLiteral, type ClickHouseClient } from '@cdp/clickhouse';
+import { timed } from './bench-support';
+
+export interface RfmBenchOptions {
+  readonly customers: number;
+  readonly purchases: number;
+  onProgress?(phase: string, done: number, total: number): void;
+}
+
+export interface RfmFigures {
+  /** The RFM run, from the raw rows to its rows in rfm_snapshots. */
+  readonly seconds: number;
+  /** Counting and summing the purchases by customer key, the least any RFM must do. */
+  readonly baselineSeconds: number;
+  readonly customers: number;
+  readonly purchases: number;
+}
+
+const AS_OF = '2026-11-01T00:00:00.000Z';
+const MS_PER_DAY = 86_400_000;
+const SPREAD_DAYS = 730;
+const CHUNK = 1_000_000;
+
+/**
+ * The RFM query over generated purchases (two years, ~5% refunded, 2% in another currency, 0.5%
+ * anonymous) of `customers` customer keys, 1% of them merged into another customer, on the
+ * client's database.
+ */
+export async function benchRfm(client: ClickHouseClient, { customers, purchases, onProgress }: RfmBenchOptions): Promise<RfmFigures> {
+  await migrateAnalyticsTables(client);
+  for (let done = 0; done < purchases; done += CHUNK) {
+    onProgress?.('generating purchases', done, purchases);
+    await client.command(insertPurchases(customers, done, Math.min(CHUNK, purchases - done)));
+  }
+  onProgress?.('generating purchases', purchases, purchases);
+  await client.command(INSERT_REFUNDS);
+  await client.command(`INSERT INTO identity_map (key, customer_id, version)
+    SELECT ${customerKey('number')}, concat('cus_', toString(number)), 1 FROM numbers(${sqlLiteral(customers)})`);
+  await client.command(`INSERT INTO identity_map (key, customer_id, version)
+    SELECT ${customerKey('number')}, concat('cus_', toString(number - 1)), 2 FROM numbers(${sqlLiteral(customers)}) WHERE number % 100 = 1`);
+  onProgress?.('merging parts', 0, 1);
+  // Background merges of the fresh parts would otherwise share the two cores with the timed queries.
+  for (const table of ['purchases', 'refunds']) await client.command(`OPTIMIZE TABLE ${table} FINAL`);
+  onProgress?.('merging parts', 1, 1);
+
+  const baseline = await timed(() => client.command('SELECT customer_key, count(), sum(amount) FROM purchases GROUP BY customer_key FORMAT Null'));
+  const run = await timed(() => runRfmQuery(client, { runId: 'bench', asOf: AS_OF, windowDays: 365, currency: 'IRR' }));
+  return { seconds: run.seconds, baselineSeconds: baseline.seconds, customers, purchases };
+}
+
+const customerKey = (customer: string) => `concat('email:c', toString(${customer}), '@example.com')`;
+
+function insertPurchases(customers: number, from: number, count: number): string {
+  const spreadMs = SPREAD_DAYS * MS_PER_DAY;
+  return `INSERT INTO purchases (event_id, occurred_at, occurred_at_ms, customer_key, order_id, amount, currency)
+    SELECT event_id, toDateTime(intDiv(at_ms, 1000), 'UTC'), at_ms,
+      if(cityHash64(n, 'anonymous') % 200 = 0, '', ${customerKey(`cityHash64(n, 'customer') % ${sqlLiteral(customers)}`)}), concat('o-', event_id),
+      toDecimal64(100000 + cityHash64(n, 'amount') % 50000000, 3), if(cityHash64(n, 'currency') % 50 = 0, 'USD', 'IRR')
+    FROM (
+      SELECT n, concat('p-', toString(n)) AS event_id, ${sqlLiteral(Date.parse(AS_OF))} - cityHash64(n, 'at') % ${sqlLiteral(spreadMs)} AS at_ms
+      FROM (SELECT number + ${sqlLiteral(from)} AS n FROM numbers(${sqlLiteral(count)}))
+    )`;
+}
+
+/** Refunds in full of one purchase in twenty, up to 30 days after it (some after asOf). */
+const INSERT_REFUNDS = `INSERT INTO refunds (event_id, occurred_at, occurred_at_ms, customer_key, order_id, amount, currency)
+  SELECT concat('r-', event_id), toDateTime(intDiv(at_ms, 1000), 'UTC'), at_ms, customer_key, order_id, amount, currency
+  FROM (
+    SELECT event_id, occurred_at_ms + cityHash64(event_id) % ${sqlLiteral(30 * MS_PER_DAY)} AS at_ms, customer_key, order_id, amount, currency
+    FROM purchases
+    WHERE cityHash64(event_id, 'refund') % 20 = 0
+  )`;
