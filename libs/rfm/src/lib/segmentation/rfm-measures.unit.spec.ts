@@ -1,21 +1,13 @@
 import fc from 'fast-check';
 import { measureRfm, recencyDays, type RfmTransaction } from './rfm-measures';
 import type { RfmParameters } from './rfm-parameters';
+import { errorOf } from '../testing/error-of';
 
 const AS_OF = '2026-11-20T10:00:00.000Z';
 const WEEK: RfmParameters = { asOf: AS_OF, windowDays: 7 };
 
 const purchase = (customerId: string, occurredAt: string, amount: string): RfmTransaction => ({ customerId, type: 'purchase', occurredAt, amount });
 const refund = (customerId: string, occurredAt: string, amount: string): RfmTransaction => ({ customerId, type: 'refund', occurredAt, amount });
-
-function errorOf(act: () => unknown): unknown {
-  try {
-    act();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected an error');
-}
 
 describe('RFM measures, by their definition', () => {
   describe('recency', () => {

@@ -1,16 +1,8 @@
 import { InvalidRfmParametersError } from './rfm.errors';
 import { parseRfmParameters, windowStart } from './rfm-parameters';
+import { errorOf } from '../testing/error-of';
 
 const NOW = '2026-11-20T10:00:00.000Z';
-
-function errorOf(act: () => unknown): unknown {
-  try {
-    act();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected an error');
-}
 
 describe('RFM parameters', () => {
   describe('defaults', () => {

@@ -2,6 +2,7 @@ import { InvalidRfmMeasuresError, RfmError } from './rfm.errors';
 import type { RfmMeasures } from './rfm-measures';
 import { fmScore, scoreFromRank, scoreRfm, segmentOf } from './rfm-score';
 import { parseRfmGrid, type RfmScore } from './rfm-segment-grid';
+import { errorOf } from '../testing/error-of';
 
 /** Customers c1..cn with these measures; the others are the same for everyone, so they tie. */
 const recencies = (...days: number[]): RfmMeasures[] => days.map((recencyDays, i) => ({ customerId: `c${i + 1}`, recencyDays, frequency: 1, monetary: '0' }));
@@ -12,15 +13,6 @@ const monetaries = (...amounts: string[]): RfmMeasures[] => amounts.map((monetar
 const given = (measures: RfmMeasures[]) => ({
   then: (score: 'r' | 'f' | 'm', expected: RfmScore[]) => expect(scoreRfm(measures).map((s) => s[score])).toEqual(expected),
 });
-
-function errorOf(act: () => unknown): unknown {
-  try {
-    act();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected an error');
-}
 
 describe('RFM scores', () => {
   describe('the score of a rank: 1 + floor(5 × L / N), L customers strictly worse of N', () => {
