@@ -2,19 +2,8 @@ import { migrateAnalytics, sqlLiteral, type ClickHouseClient } from '@cdp/clickh
 import { openThrowawayChdbClient, openThrowawayServerClient } from '@cdp/clickhouse/testing';
 import { DEFAULT_RFM_GRID, parseRfmGrid, type RfmGrid, type RfmScore } from '@cdp/rfm';
 import { ANALYTICS_MIGRATIONS } from '../tables/analytics-migrations';
-import { runRfmQuery, type RfmRunRequest } from './rfm-query';
+import { runRfmQuery, type RfmSnapshotRow, type RfmRunRequest } from './rfm-query';
 import { AS_OF, FIFTHS_AS_OF, generateRfmTestData, MS_PER_DAY, type MoneyEvent, type RfmTestData } from './rfm-test-data';
-
-interface SnapshotRow {
-  customer_id: string;
-  recency_days: number;
-  frequency: string;
-  monetary: string;
-  r: number;
-  f: number;
-  m: number;
-  segment: string;
-}
 
 const data = generateRfmTestData('rfm-query');
 const CUSTOM_GRID = parseRfmGrid(
@@ -31,7 +20,7 @@ const ENGINES = [
   ['the ClickHouse server', openThrowawayServerClient],
   ['chDB', openThrowawayChdbClient],
 ] as const;
-const rowsByEngine = new Map<string, Map<string, SnapshotRow[]>>();
+const rowsByEngine = new Map<string, Map<string, RfmSnapshotRow[]>>();
 
 describe('the data set', () => {
   it('has ties in every measure, monetary zero and negative, empty windows and customers of unknown keys', () => {
@@ -54,7 +43,7 @@ describe('the data set', () => {
 
 describe.each(ENGINES)('the RFM query on %s', (engine, open) => {
   let client: ClickHouseClient;
-  const rowsByRun = new Map<string, SnapshotRow[]>();
+  const rowsByRun = new Map<string, RfmSnapshotRow[]>();
   rowsByEngine.set(engine, rowsByRun);
 
   beforeAll(async () => {
@@ -70,7 +59,7 @@ describe.each(ENGINES)('the RFM query on %s', (engine, open) => {
     const expected = expectedSnapshot(data, request);
 
     expect(await runRfmQuery(client, request)).toBe(expected.length);
-    const rows = await client.query<SnapshotRow & { as_of: string; window_days: number }>(
+    const rows = await client.query<RfmSnapshotRow & { as_of: string; window_days: number }>(
       `SELECT * FROM rfm_snapshots WHERE run_id = ${sqlLiteral(request.runId)} ORDER BY customer_id`,
     );
     expect(rows.map(({ customer_id, recency_days, frequency, monetary, r, f, m, segment }) => ({ customer_id, recency_days, frequency, monetary, r, f, m, segment }))).toEqual(
@@ -116,7 +105,7 @@ async function workTables(client: ClickHouseClient): Promise<unknown[]> {
 }
 
 /** The RFM definition, followed literally: naive, but plain to check by eye. */
-function expectedSnapshot({ events, identityBatches }: RfmTestData, request: RfmRunRequest): SnapshotRow[] {
+function expectedSnapshot({ events, identityBatches }: RfmTestData, request: RfmRunRequest): RfmSnapshotRow[] {
   const asOfMs = Date.parse(request.asOf);
   const windowStartMs = request.windowDays === 'all' ? -Infinity : asOfMs - request.windowDays * MS_PER_DAY;
   const latest = new Map<string, { customer_id: string; version: number }>();

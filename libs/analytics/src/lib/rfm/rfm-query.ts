@@ -13,6 +13,18 @@ export interface RfmRunRequest {
   readonly grid?: RfmGrid;
 }
 
+/** A customer's row of rfm_snapshots, as the ClickHouse port reads it (64-bit integers and decimals as text). */
+export interface RfmSnapshotRow {
+  customer_id: string;
+  recency_days: number;
+  frequency: string;
+  monetary: string;
+  r: number;
+  f: number;
+  m: number;
+  segment: string;
+}
+
 export interface RfmStatements {
   /** To run in order; the last one inserts the run's rows into rfm_snapshots. */
   readonly statements: readonly string[];

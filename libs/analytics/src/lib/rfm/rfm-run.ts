@@ -6,7 +6,7 @@ import { readCheckpoint } from '@cdp/projections';
 import { customerSegmentStreamId, decideSegmentChanges, DEFAULT_RFM_GRID, parseRfmParameters, type RfmGrid, type RfmWindowDays } from '@cdp/rfm';
 import type { SqlClient } from '@cdp/sql';
 import { ProjectionsBehindError } from './rfm-run.errors';
-import { runRfmQuery } from './rfm-query';
+import { runRfmQuery, type RfmSnapshotRow } from './rfm-query';
 import { currentSegments, saveRun, type RfmRunRecord } from './rfm-store';
 
 export interface RfmRunOptions {
@@ -91,19 +91,8 @@ async function waitUntilCaughtUp(options: RfmRunOptions, targets: readonly { nam
   }
 }
 
-interface SnapshotRow {
-  customer_id: string;
-  recency_days: number;
-  frequency: string;
-  monetary: string;
-  r: number;
-  f: number;
-  m: number;
-  segment: string;
-}
-
 async function snapshotOf(clickhouse: ClickHouseClient, runId: string) {
-  const rows = await clickhouse.query<SnapshotRow>(
+  const rows = await clickhouse.query<RfmSnapshotRow>(
     `SELECT customer_id, recency_days, frequency, monetary, r, f, m, segment FROM rfm_snapshots WHERE run_id = ${sqlLiteral(runId)}`,
   );
   return rows.map((row) => ({
