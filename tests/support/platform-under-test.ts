@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Type } from '@nestjs/common';
-import { readSettings, startHttpProcess, type RunningProcess, type Settings } from '@cdp/platform-runtime';
+import { readSettings, startHttpProcess, systemClock, type Clock, type RunningProcess, type Settings } from '@cdp/platform-runtime';
 
 export interface PlatformUnderTest extends RunningProcess {
   readonly settings: Settings;
@@ -15,10 +15,10 @@ export interface PlatformUnderTest extends RunningProcess {
  * Starts the platform's HTTP process on a free port for a test: embedded in a fresh data folder,
  * or against the servers of infra/local.
  */
-export async function startPlatformUnderTest(mode: Settings['mode'], features: Type[], env: Record<string, string> = {}): Promise<PlatformUnderTest> {
+export async function startPlatformUnderTest(mode: Settings['mode'], features: Type[], env: Record<string, string> = {}, clock: Clock = systemClock): Promise<PlatformUnderTest> {
   const dataDir = mkdtempSync(join(tmpdir(), 'cdp-test-'));
   const settings = readSettings({ ...process.env, CDP_MODE: mode, PORT: '0', CDP_DATA_DIR: dataDir, ...env });
-  const running = await startHttpProcess(settings, features);
+  const running = await startHttpProcess(settings, features, clock);
   const call = async (path: string, init: RequestInit) => {
     const response = await fetch(`${running.url}${path}`, init);
     const text = await response.text();

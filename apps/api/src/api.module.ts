@@ -3,15 +3,16 @@ import { customerQueriesProvider } from './customers/customer-queries.provider';
 import { CustomersController } from './customers/customers.controller';
 import { IdentityConflictsController } from './customers/identity-conflicts.controller';
 import { AnalyticsSqlController } from './analytics/analytics-sql.controller';
+import { LoyaltyController } from './loyalty/loyalty.controller';
 import { RfmController } from './segments/rfm.controller';
 import { RfmService } from './segments/rfm.service';
 
 /**
  * The query API: unified customer profiles and timelines, the identity conflicts operators review,
- * RFM segments (and their runs), and read-only SQL on the analytics tables.
+ * RFM segments (and their runs), loyalty balances, ledgers and redemptions, and read-only SQL on the analytics tables.
  */
 @Module({
-  controllers: [CustomersController, IdentityConflictsController, RfmController, AnalyticsSqlController],
+  controllers: [CustomersController, IdentityConflictsController, RfmController, LoyaltyController, AnalyticsSqlController],
   providers: [customerQueriesProvider, RfmService],
 })
 export class ApiModule {}

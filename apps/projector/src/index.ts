@@ -1,2 +1,3 @@
 export { ProjectorModule } from './projector.module';
 export { ProjectionsService } from './projections/projections.service';
+export { LoyaltyExpiryService } from './loyalty/loyalty-expiry.service';

@@ -2,7 +2,10 @@ import { Controller, Get, Inject, Param, ParseIntPipe, DefaultValuePipe, Query }
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CustomerQueries } from '@cdp/customer-projection';
 import { identifierKey, isIdentifierType, normalizeIdentifier } from '@cdp/identity';
-import { SETTINGS, type Settings } from '@cdp/platform-runtime';
+import { initialLoyaltyAccount, loyaltyBalance } from '@cdp/loyalty';
+import { LoyaltyQueries } from '@cdp/loyalty-accounts';
+import type { CustomerProfile } from '@cdp/profile';
+import { CLOCK, SETTINGS, type Clock, type Settings } from '@cdp/platform-runtime';
 import { CustomerNotFoundError, InvalidIdentifierError } from './customer.errors';
 
 @ApiTags('customers')
@@ -10,7 +13,9 @@ import { CustomerNotFoundError, InvalidIdentifierError } from './customer.errors
 export class CustomersController {
   constructor(
     private readonly customers: CustomerQueries,
+    private readonly loyalty: LoyaltyQueries,
     @Inject(SETTINGS) private readonly settings: Settings,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   @Get()
@@ -21,15 +26,16 @@ export class CustomersController {
     const customerId = await this.customers.customerIdOf(key);
     const profile = customerId && (await this.customers.profile(customerId));
     if (!profile) throw new CustomerNotFoundError(`with ${key}`);
-    return profile;
+    return this.withLoyalty(profile);
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'The unified profile; a merged id answers with its survivor, marked with mergedInto' })
+  @ApiOperation({ summary: 'The unified profile with its loyalty summary; a merged id answers with its survivor, marked with mergedInto' })
   async byId(@Param('id') id: string) {
     const profile = await this.customers.profile(id);
     if (!profile) throw new CustomerNotFoundError(`with id ${id}`);
-    return profile.customerId === id ? profile : { ...profile, requestedId: id, mergedInto: profile.customerId };
+    const view = await this.withLoyalty(profile);
+    return profile.customerId === id ? view : { ...view, requestedId: id, mergedInto: profile.customerId };
   }
 
   @Get(':id/timeline')
@@ -38,6 +44,13 @@ export class CustomersController {
     const profile = await this.customers.profile(id);
     if (!profile) throw new CustomerNotFoundError(`with id ${id}`);
     return { customerId: profile.customerId, touchpoints: await this.customers.timeline(profile, Math.min(Math.max(limit, 1), 1000)) };
+  }
+
+  /** The profile with its loyalty summary: available points and tier, as of now. */
+  private async withLoyalty(profile: CustomerProfile) {
+    const account = (await this.loyalty.account(profile.customerId)) ?? initialLoyaltyAccount(profile.customerId);
+    const { available, tier } = loyaltyBalance(account, this.settings.loyalty.program, this.clock.now().toISOString());
+    return { ...profile, loyalty: { available, tier: tier.name } };
   }
 
   private identifierKeyOf(identifier: string): string {

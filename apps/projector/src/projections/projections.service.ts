@@ -6,7 +6,8 @@ import type { ClickHouseClient } from '@cdp/clickhouse';
 import { customerProjection } from '@cdp/customer-projection';
 import type { EventLog } from '@cdp/event-log';
 import type { SchemaCatalog } from '@cdp/events';
-import { ANALYTICS, EVENT_STORE, METRICS, SCHEMA_CATALOG, SQL, TOUCHPOINT_LOG } from '@cdp/platform-runtime';
+import { LoyaltyAccounts, loyaltyEarningProjection, loyaltyProjection } from '@cdp/loyalty-accounts';
+import { ANALYTICS, EVENT_STORE, METRICS, SCHEMA_CATALOG, SETTINGS, SQL, TOUCHPOINT_LOG, type Settings } from '@cdp/platform-runtime';
 import {
   listDeadLetters,
   migrateProjectionTables,
@@ -20,6 +21,12 @@ import {
 import type { SqlClient } from '@cdp/sql';
 import { UnknownProjectionError, UnknownRebuildError } from './projection.errors';
 
+/** A projection and the log it follows: touchpoints, or the event store's decided events. */
+interface RegisteredProjection {
+  readonly definition: ProjectionDefinition;
+  readonly log: EventLog;
+}
+
 export interface RebuildJob {
   readonly state: 'running' | 'done' | 'failed';
   readonly processed: number;
@@ -31,20 +38,27 @@ export interface RebuildJob {
 @Injectable()
 export class ProjectionsService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('projections');
-  private readonly definitions: readonly ProjectionDefinition[];
+  private readonly projections: readonly RegisteredProjection[];
   private readonly runners = new Map<string, ProjectionRunner>();
   private readonly rebuilds = new Map<string, RebuildJob>();
   private readonly processedTotal: Counter;
 
   constructor(
-    @Inject(TOUCHPOINT_LOG) private readonly log: EventLog,
+    @Inject(TOUCHPOINT_LOG) touchpointLog: EventLog,
     @Inject(EVENT_STORE) eventStore: EventLog,
     @Inject(SQL) private readonly sql: SqlClient,
     @Inject(SCHEMA_CATALOG) catalog: SchemaCatalog,
     @Inject(METRICS) registry: Registry,
     @Inject(ANALYTICS) clickhouse: ClickHouseClient,
+    @Inject(SETTINGS) settings: Settings,
+    accounts: LoyaltyAccounts,
   ) {
-    this.definitions = [customerProjection({ catalog, eventStore }), analyticsProjection({ catalog, clickhouse })];
+    this.projections = [
+      { definition: customerProjection({ catalog, eventStore }), log: touchpointLog },
+      { definition: analyticsProjection({ catalog, clickhouse }), log: touchpointLog },
+      { definition: loyaltyEarningProjection({ program: settings.loyalty.program, accounts }), log: touchpointLog },
+      { definition: loyaltyProjection({ accounts }), log: eventStore },
+    ];
     this.processedTotal = new Counter({ name: 'cdp_projection_events_total', help: 'Events applied by each projection', labelNames: ['projection'], registers: [registry] });
     const lagGauge: Gauge = new Gauge({
       name: 'cdp_projection_lag_events',
@@ -52,7 +66,7 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
       labelNames: ['projection'],
       registers: [registry],
       collect: async () => {
-        for (const { name } of this.definitions) {
+        for (const { definition: { name } } of this.projections) {
           const pending = await this.lag(name);
           if (pending !== null) lagGauge.set({ projection: name }, pending);
         }
@@ -62,7 +76,7 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
 
   async onApplicationBootstrap(): Promise<void> {
     await migrateProjectionTables(this.sql);
-    for (const definition of this.definitions) await this.start(definition);
+    for (const projection of this.projections) await this.start(projection);
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -73,7 +87,7 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
   async status() {
     const deadLetters = await listDeadLetters(this.sql);
     return Promise.all(
-      this.definitions.map(async ({ name }) => {
+      this.projections.map(async ({ definition: { name } }) => {
         const { checkpoint, processed } = await readCheckpoint(this.sql, name);
         const rebuilding = [...this.rebuilds.entries()].some(([key, job]) => key.startsWith(`${name}/`) && job.state === 'running');
         return {
@@ -90,32 +104,33 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
 
   /** Starts a rebuild in the background; follow it with `rebuild(name, id)`. */
   startRebuild(name: string): string {
-    const definition = this.definition(name);
+    const projection = this.projection(name);
+    const { definition, log } = projection;
     const rebuildId = randomUUID();
     const key = `${name}/${rebuildId}`;
     this.rebuilds.set(key, { state: 'running', processed: 0, total: 0 });
     void rebuildProjection({
       definition,
-      log: this.log,
+      log,
       sql: this.sql,
       onProgress: ({ processed, total }) => this.rebuilds.set(key, { state: 'running', processed, total }),
       pauseLive: () => this.stop(name),
     }).then(
       async ({ processed }) => {
         this.rebuilds.set(key, { state: 'done', processed, total: processed });
-        await this.start(definition);
+        await this.start(projection);
       },
       async (error: Error) => {
         this.logger.error(`rebuild of ${name} failed: ${error.message}`);
         this.rebuilds.set(key, { ...this.rebuilds.get(key)!, state: 'failed', error: error.message });
-        if (!this.runners.has(name)) await this.start(definition);
+        if (!this.runners.has(name)) await this.start(projection);
       },
     );
     return rebuildId;
   }
 
   rebuild(name: string, rebuildId: string): RebuildJob {
-    const job = this.rebuilds.get(`${this.definition(name).name}/${rebuildId}`);
+    const job = this.rebuilds.get(`${this.projection(name).definition.name}/${rebuildId}`);
     if (!job) throw new UnknownRebuildError(name, rebuildId);
     return job;
   }
@@ -127,7 +142,7 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
   async retryDeadLetters(ids?: readonly string[]) {
     let retried = 0;
     let stillFailing = 0;
-    for (const definition of this.definitions) {
+    for (const { definition } of this.projections) {
       const outcome = await retryDeadLetters(this.sql, definition.name, await definition.open(this.sql, definition.schema), ids);
       retried += outcome.retried;
       stillFailing += outcome.stillFailing;
@@ -136,15 +151,15 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
   }
 
   private async lag(name: string): Promise<number | null> {
-    return this.log.pendingAfter((await readCheckpoint(this.sql, name)).checkpoint);
+    return this.projection(name).log.pendingAfter((await readCheckpoint(this.sql, name)).checkpoint);
   }
 
-  private async start(definition: ProjectionDefinition): Promise<void> {
+  private async start({ definition, log }: RegisteredProjection): Promise<void> {
     const handler = await definition.open(this.sql, definition.schema);
     const runner = await runProjection({
       name: definition.name,
       handler,
-      log: this.log,
+      log,
       sql: this.sql,
       onBatchDone: (events) => this.processedTotal.inc({ projection: definition.name }, events),
       onError: (error) => this.logger.warn(`${definition.name}: ${(error as Error).message}; retrying`),
@@ -157,9 +172,9 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
     this.runners.delete(name);
   }
 
-  private definition(name: string): ProjectionDefinition {
-    const definition = this.definitions.find((d) => d.name === name);
-    if (!definition) throw new UnknownProjectionError(name, this.definitions.map((d) => d.name));
-    return definition;
+  private projection(name: string): RegisteredProjection {
+    const projection = this.projections.find((p) => p.definition.name === name);
+    if (!projection) throw new UnknownProjectionError(name, this.projections.map((p) => p.definition.name));
+    return projection;
   }
 }

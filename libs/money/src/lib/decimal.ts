@@ -84,6 +84,35 @@ export function divideDecimal(a: string, divisor: bigint | number, scale: number
   return format({ units: negative ? -quotient : quotient, scale });
 }
 
+/**
+ * a × b, exact, with the sum of the two scales as its scale, like SQL NUMERIC and Java's
+ * BigDecimal: "300000" × "0.1" = "30000.0", "1.5" × "1.25" = "1.875".
+ */
+export function multiplyDecimal(a: string, b: string): string {
+  const x = parse(a);
+  const y = parse(b);
+  return format({ units: x.units * y.units, scale: x.scale + y.scale });
+}
+
+/** The largest integer not above `value`: "30000.0" -> 30000n, "1.875" -> 1n, "-1.5" -> -2n. */
+export function floorDecimal(value: string): bigint {
+  const { units, scale } = parse(value);
+  const unit = 10n ** BigInt(scale);
+  const truncated = units / unit;
+  return units < 0n && truncated * unit !== units ? truncated - 1n : truncated;
+}
+
+/**
+ * The largest integer not above a / b, exact: "7" / "2" -> 3n, "1" / "0.3" -> 3n, "-7" / "2" -> -4n.
+ * For proportions such as floor(points × refunded / amount). `b` is not zero.
+ */
+export function floorDivideDecimal(a: string, b: string): bigint {
+  const [x, y] = aligned(parse(a), parse(b));
+  if (y === 0n) throw new MoneyError('MONEY.DIVISION_BY_ZERO', `cannot divide ${a} by zero`);
+  const quotient = x / y;
+  return quotient * y !== x && x < 0n !== y < 0n ? quotient - 1n : quotient;
+}
+
 function parse(value: string): Scaled {
   const match = typeof value === 'string' ? DECIMAL.exec(value) : null;
   if (!match) throw new MoneyError('MONEY.INVALID_DECIMAL', `${JSON.stringify(value)} is not a decimal string such as "300000" or "12.50"`);

@@ -1,4 +1,5 @@
-import { addDecimal, canonicalDecimal, compareDecimal, divideDecimal, isAmount, isDecimal, scaleOfDecimal, subtractDecimal } from './decimal';
+import fc from 'fast-check';
+import { addDecimal, canonicalDecimal, compareDecimal, divideDecimal, floorDecimal, floorDivideDecimal, isAmount, isDecimal, multiplyDecimal, scaleOfDecimal, subtractDecimal } from './decimal';
 import { MoneyError } from './money.errors';
 
 describe('decimal strings', () => {
@@ -117,9 +118,81 @@ describe('decimal strings', () => {
     });
   });
 
+  describe('multiplyDecimal', () => {
+    it('multiplies exactly, where floats would not', () => {
+      expect(multiplyDecimal('0.1', '0.2')).toBe('0.02');
+      expect(multiplyDecimal('9007199254740993', '3')).toBe('27021597764222979');
+    });
+
+    it('has the sum of the scales as its scale', () => {
+      expect(multiplyDecimal('300000', '0.1')).toBe('30000.0');
+      expect(multiplyDecimal('1.5', '1.25')).toBe('1.875');
+      expect(multiplyDecimal('12.50', '2')).toBe('25.00');
+    });
+
+    it('gives the sign of the product, and an unsigned zero', () => {
+      expect(multiplyDecimal('-1.5', '2')).toBe('-3.0');
+      expect(multiplyDecimal('-1.5', '-2')).toBe('3.0');
+      expect(multiplyDecimal('-1.5', '0.00')).toBe('0.000');
+    });
+
+    it('agrees with BigInt on integers', () => {
+      const int = fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n });
+      fc.assert(fc.property(int, int, (a, b) => multiplyDecimal(String(a), String(b)) === String(a * b)));
+    });
+  });
+
+  describe('floorDecimal', () => {
+    it.each([
+      ['30000.0', 30000n],
+      ['1.875', 1n],
+      ['0.999', 0n],
+      ['7', 7n],
+      ['-1.5', -2n],
+      ['-2.0', -2n],
+      ['-0.001', -1n],
+    ])('the floor of %s is %s', (value, floor) => {
+      expect(floorDecimal(value)).toBe(floor);
+    });
+  });
+
+  describe('floorDivideDecimal', () => {
+    it('divides exactly and rounds down, whatever the scales', () => {
+      expect(floorDivideDecimal('7', '2')).toBe(3n);
+      expect(floorDivideDecimal('1', '0.3')).toBe(3n);
+      expect(floorDivideDecimal('300', '150.00')).toBe(2n);
+      expect(floorDivideDecimal('299.99', '150')).toBe(1n);
+    });
+
+    it('rounds toward minus infinity when the quotient is negative', () => {
+      expect(floorDivideDecimal('-7', '2')).toBe(-4n);
+      expect(floorDivideDecimal('7', '-2')).toBe(-4n);
+      expect(floorDivideDecimal('-7', '-2')).toBe(3n);
+      expect(floorDivideDecimal('-6', '2')).toBe(-3n);
+    });
+
+    it('refuses a zero divisor', () => {
+      expect(() => floorDivideDecimal('1', '0.00')).toThrow(expect.objectContaining({ code: 'MONEY.DIVISION_BY_ZERO' }));
+    });
+
+    it('agrees with floor(a / b) on integers', () => {
+      const int = fc.bigInt({ min: -(10n ** 20n), max: 10n ** 20n });
+      fc.assert(
+        fc.property(int, int.filter((b) => b !== 0n), (a, b) => {
+          const q = floorDivideDecimal(String(a), String(b));
+          // q ≤ a/b < q + 1, written without division.
+          const positive = b > 0n;
+          expect(positive ? q * b <= a && a < (q + 1n) * b : q * b >= a && a > (q + 1n) * b).toBe(true);
+        }),
+      );
+    });
+  });
+
   it('refuses what is not a decimal string with a coded error', () => {
     expect(() => addDecimal('1e3', '1')).toThrow(MoneyError);
     expect(() => subtractDecimal('1', '')).toThrow(expect.objectContaining({ code: 'MONEY.INVALID_DECIMAL' }));
     expect(() => compareDecimal(1 as unknown as string, '1')).toThrow(expect.objectContaining({ code: 'MONEY.INVALID_DECIMAL' }));
+    expect(() => multiplyDecimal('1', '.5')).toThrow(expect.objectContaining({ code: 'MONEY.INVALID_DECIMAL' }));
+    expect(() => floorDecimal('1.')).toThrow(expect.objectContaining({ code: 'MONEY.INVALID_DECIMAL' }));
   });
 });

@@ -1,4 +1,5 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { LoyaltyAccounts, LoyaltyQueries } from '@cdp/loyalty-accounts';
 import { systemClock, type Clock } from './clock.port';
 import type { Stores } from './open-stores';
 import type { Settings } from './settings';
@@ -21,6 +22,8 @@ export class PlatformInfrastructureModule {
       { provide: SQL, useValue: stores.sql },
       { provide: DATA_SOURCE, useValue: stores.dataSource },
       { provide: ANALYTICS, useValue: stores.analytics },
+      { provide: LoyaltyAccounts, useValue: new LoyaltyAccounts(stores.eventStore, settings.loyalty.program) },
+      { provide: LoyaltyQueries, useValue: new LoyaltyQueries(stores.sql) },
     ];
     return { module: PlatformInfrastructureModule, providers, exports: providers.map((p) => p.provide) };
   }

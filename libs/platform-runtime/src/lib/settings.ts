@@ -1,5 +1,7 @@
 import { isSupportedCountry, type CountryCode } from 'libphonenumber-js';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { DEFAULT_LOYALTY_PROGRAM, InvalidLoyaltyProgramError, parseLoyaltyProgram, type LoyaltyProgram } from '@cdp/loyalty';
 import { DEFAULT_RFM_GRID, parseRfmGrid, type RfmGrid } from '@cdp/rfm';
 import { isCurrencyCode } from '@cdp/money';
 
@@ -22,7 +24,19 @@ export interface Settings {
   readonly maxBodyBytes: number;
   readonly schemasDir: string | undefined;
   readonly rfm: RfmSettings;
+  readonly loyalty: LoyaltySettings;
 }
+
+export interface LoyaltySettings {
+  readonly program: LoyaltyProgram;
+  /** The file the program was read from. */
+  readonly programFile: string;
+  /** How often lots whose expiry has come are expired; 0 turns it off. */
+  readonly expiryEverySeconds: number;
+}
+
+/** The program this repository ships; CDP_LOYALTY_PROGRAM names another file. */
+export const DEFAULT_LOYALTY_PROGRAM_FILE = resolve(__dirname, '../../../../config/loyalty-program.json');
 
 export interface RfmSettings {
   /** Only amounts in this currency count in monetary. */
@@ -52,6 +66,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const maxBodyBytes = Number(env.CDP_MAX_BODY_BYTES ?? 5 * 1024 * 1024);
   if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 1024) problems.push(`CDP_MAX_BODY_BYTES=${env.CDP_MAX_BODY_BYTES}: use a number of bytes, at least 1024`);
   const rfm = rfmSettings(env, problems);
+  const loyalty = loyaltySettings(env, problems);
   const clickhouse = clickhouseLocation(env.CLICKHOUSE_URL ?? 'http://127.0.0.1:8123', problems);
   if (problems.length > 0) throw new SettingsError(`The platform cannot start: ${problems.join('; ')}`);
 
@@ -69,6 +84,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     maxBodyBytes,
     schemasDir: env.CDP_SCHEMAS_DIR,
     rfm,
+    loyalty,
   };
 }
 
@@ -101,4 +117,20 @@ function rfmSettings(env: NodeJS.ProcessEnv, problems: string[]): RfmSettings {
     }
   }
   return { currency, grid, everyMinutes, catchUpTimeoutMs };
+}
+
+function loyaltySettings(env: NodeJS.ProcessEnv, problems: string[]): LoyaltySettings {
+  const programFile = resolve(env.CDP_LOYALTY_PROGRAM ?? DEFAULT_LOYALTY_PROGRAM_FILE);
+  const expiryEverySeconds = Number(env.CDP_LOYALTY_EXPIRY_EVERY_SECONDS ?? 60);
+  if (!Number.isInteger(expiryEverySeconds) || expiryEverySeconds < 0) {
+    problems.push(`CDP_LOYALTY_EXPIRY_EVERY_SECONDS=${env.CDP_LOYALTY_EXPIRY_EVERY_SECONDS}: use a whole number of seconds (0 turns expiry off)`);
+  }
+  let program = DEFAULT_LOYALTY_PROGRAM;
+  try {
+    program = parseLoyaltyProgram(JSON.parse(readFileSync(programFile, 'utf8')), programFile);
+  } catch (error) {
+    const reason = error instanceof InvalidLoyaltyProgramError ? error.problems.join('; ') : (error as Error).message;
+    problems.push(`CDP_LOYALTY_PROGRAM=${programFile}: ${reason}; see docs/loyalty.md for the program file`);
+  }
+  return { program, programFile, expiryEverySeconds };
 }

@@ -17,6 +17,9 @@ const STATUS_BY_CODE: Record<string, number> = {
   'RFM.NOT_SCORED': 404,
   'RFM.NO_RUN_YET': 404,
   'ANALYTICS.QUERY_REFUSED': 400,
+  'LOYALTY.INVALID_REDEMPTION': 400,
+  'LOYALTY.INSUFFICIENT_POINTS': 409,
+  'LOYALTY.IDEMPOTENCY_KEY_REUSED': 422,
 };
 
 /** Maps errors with a stable `code` to their status, and anything else to a plain 500. */
@@ -38,6 +41,8 @@ export class DomainErrorFilter implements ExceptionFilter {
       response.status(500).json({ error: 'INTERNAL', message: 'the platform failed to handle this request; it is logged. Retry it, and report it if it persists.' });
       return;
     }
-    response.status(status).json({ error: code, message, ...(details === undefined ? {} : { errors: details }) });
+    // A list of details is the located errors; an object adds its fields (409 { available }).
+    const extra = details === undefined ? {} : Array.isArray(details) ? { errors: details } : (details as object);
+    response.status(status).json({ error: code, message, ...extra });
   }
 }

@@ -1,0 +1,71 @@
+import { Body, Controller, DefaultValuePipe, Get, HttpCode, Inject, Param, ParseIntPipe, Post, Query } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { randomUUID } from 'node:crypto';
+import { CustomerQueries } from '@cdp/customer-projection';
+import { initialLoyaltyAccount, loyaltyBalance } from '@cdp/loyalty';
+import { LoyaltyAccounts, LoyaltyQueries } from '@cdp/loyalty-accounts';
+import { CLOCK, SETTINGS, type Clock, type Settings } from '@cdp/platform-runtime';
+import { CustomerNotFoundError } from '../customers/customer.errors';
+
+interface RedemptionRequest {
+  readonly points?: unknown;
+  readonly idempotencyKey?: unknown;
+  readonly reason?: unknown;
+}
+
+@ApiTags('loyalty')
+@Controller('v1/customers/:id/loyalty')
+export class LoyaltyController {
+  constructor(
+    private readonly customers: CustomerQueries,
+    private readonly accounts: LoyaltyAccounts,
+    private readonly queries: LoyaltyQueries,
+    @Inject(SETTINGS) private readonly settings: Settings,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Available points, points expiring in the next 30 days, tier and progress, lifetime totals (a merged id answers for its survivor)' })
+  async balance(@Param('id') id: string) {
+    const customerId = await this.survivorOf(id);
+    const state = (await this.queries.account(customerId)) ?? initialLoyaltyAccount(customerId);
+    return { customerId, currency: this.settings.loyalty.program.currency, ...loyaltyBalance(state, this.settings.loyalty.program, this.clock.now().toISOString()) };
+  }
+
+  @Get('ledger')
+  @ApiOperation({ summary: 'Every change to the balance, newest first, each with the event that caused it' })
+  async ledger(@Param('id') id: string, @Query('limit', new DefaultValuePipe(100), ParseIntPipe) limit: number) {
+    const customerId = await this.survivorOf(id);
+    return { customerId, entries: await this.queries.ledger(customerId, Math.min(Math.max(limit, 1), 1000)) };
+  }
+
+  @Post('redemptions')
+  @HttpCode(201)
+  @ApiOperation({
+    summary:
+      'Spends points, oldest lots first. 201 with the lots consumed; 409 with the available balance when it does not cover them; the same idempotencyKey again answers the first 201 and spends nothing',
+  })
+  @ApiBody({ schema: { example: { points: 500, idempotencyKey: 'pos-12-receipt-8841', reason: 'free coffee' } } })
+  async redeem(@Param('id') id: string, @Body() body: RedemptionRequest = {}) {
+    const customerId = await this.survivorOf(id);
+    const idempotencyKey = body?.idempotencyKey;
+    const decision = await this.accounts.execute({
+      type: 'RedeemPoints',
+      data: {
+        customerId,
+        redemptionId: randomUUID(),
+        idempotencyKey: idempotencyKey as string,
+        points: body?.points as number,
+        reason: (body?.reason ?? '') as string,
+        requestedAt: this.clock.now().toISOString(),
+      },
+    });
+    return { customerId: decision.customerId, ...decision.state.redemptions[idempotencyKey as string] };
+  }
+
+  private async survivorOf(id: string): Promise<string> {
+    const profile = await this.customers.profile(id);
+    if (!profile) throw new CustomerNotFoundError(`with id ${id}`);
+    return profile.customerId;
+  }
+}

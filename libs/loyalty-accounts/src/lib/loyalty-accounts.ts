@@ -1,0 +1,119 @@
+import { randomUUID } from 'node:crypto';
+import { ExpectedVersionConflictError, type EventLog } from '@cdp/event-log';
+import {
+  AccountMergedError,
+  decideLoyaltyAccount,
+  evolveLoyaltyAccount,
+  type LoyaltyAccountCommand,
+  type LoyaltyAccountEvent,
+  type LoyaltyAccountState,
+  type LoyaltyProgram,
+} from '@cdp/loyalty';
+import { loadLoyaltyAccount, loyaltyAccountStreamId } from './loyalty-account-stream';
+
+export interface LoyaltyDecision {
+  /** The account that decided: the command's, or the one it was merged into. */
+  readonly customerId: string;
+  readonly events: readonly LoyaltyAccountEvent[];
+  /** The account once the events are applied. */
+  readonly state: LoyaltyAccountState;
+}
+
+/** Bounds the retries of an append that keeps losing races, and the merge chains followed. */
+const MAX_ATTEMPTS = 100;
+const MAX_FORWARDS = 20;
+
+/**
+ * Runs loyalty commands against the account streams of the event store: load the stream, decide,
+ * append expecting the version that was loaded. A concurrent append to the same account makes
+ * the append fail; the command is then decided again on the new state, so two decisions never
+ * both spend the same points. A command for a merged account goes to its survivor.
+ */
+export class LoyaltyAccounts {
+  constructor(
+    private readonly eventStore: EventLog,
+    private readonly program: LoyaltyProgram,
+  ) {}
+
+  async execute(command: LoyaltyAccountCommand): Promise<LoyaltyDecision> {
+    let current = command;
+    for (let forwards = 0; ; forwards++) {
+      try {
+        return await this.decideAndAppend(current);
+      } catch (error) {
+        // A closing account is not forwarded: its customer was merged once, into one survivor.
+        if (!(error instanceof AccountMergedError) || current.type === 'MergeAccountInto' || forwards >= MAX_FORWARDS) throw error;
+        current = { ...current, data: { ...current.data, customerId: error.into } } as LoyaltyAccountCommand;
+      }
+    }
+  }
+
+  /**
+   * Runs several commands of one account in order, with one read and one append for them all
+   * (what sends a batch of touchpoints to their accounts). Nothing is returned: use `execute` for
+   * a decision the caller answers with.
+   */
+  async executeAll(customerId: string, commands: readonly LoyaltyAccountCommand[]): Promise<void> {
+    let account = customerId;
+    for (let attempt = 1, forwards = 0; ; attempt++) {
+      const { state, version } = await loadLoyaltyAccount(this.eventStore, account);
+      if (state.mergedInto !== null && forwards++ < MAX_FORWARDS) {
+        account = state.mergedInto;
+        continue;
+      }
+      let decided = state;
+      const events: LoyaltyAccountEvent[] = [];
+      for (const command of commands) {
+        const next = decideLoyaltyAccount({ ...command, data: { ...command.data, customerId: account } } as LoyaltyAccountCommand, decided, this.program);
+        events.push(...next);
+        decided = next.reduce(evolveLoyaltyAccount, decided);
+      }
+      if (events.length === 0) return;
+      try {
+        await this.append(account, events, version);
+        return;
+      } catch (error) {
+        if (!(error instanceof ExpectedVersionConflictError) || attempt >= MAX_ATTEMPTS) throw error;
+        await pause(attempt);
+      }
+    }
+  }
+
+  /** Moves the account of `from` into the account of `into`; repeating it changes nothing. */
+  async merge(from: string, into: string): Promise<void> {
+    const closed = await this.execute({ type: 'MergeAccountInto', data: { customerId: from, into } });
+    // A closed account keeps its state as it was when it closed: that is what moves.
+    const target = closed.state.mergedInto ?? into;
+    await this.execute({ type: 'AbsorbAccount', data: { customerId: target, from: closed.customerId, account: closed.state } });
+  }
+
+  private async decideAndAppend(command: LoyaltyAccountCommand): Promise<LoyaltyDecision> {
+    const { customerId } = command.data;
+    for (let attempt = 1; ; attempt++) {
+      const { state, version } = await loadLoyaltyAccount(this.eventStore, customerId);
+      const events = decideLoyaltyAccount(command, state, this.program);
+      if (events.length === 0) return { customerId, events, state };
+      try {
+        await this.append(customerId, events, version);
+        return { customerId, events, state: events.reduce(evolveLoyaltyAccount, state) };
+      } catch (error) {
+        if (!(error instanceof ExpectedVersionConflictError) || attempt >= MAX_ATTEMPTS) throw error;
+        await pause(attempt);
+      }
+    }
+  }
+
+  private append(customerId: string, events: readonly LoyaltyAccountEvent[], version: number | 'no_stream') {
+    return this.eventStore.append(
+      loyaltyAccountStreamId(customerId),
+      events.map((event) => ({ eventId: randomUUID(), type: event.type, data: event.data })),
+      { expectedVersion: version },
+    );
+  }
+}
+
+/** A short, growing, jittered pause, so racing deciders do not collide again in step. */
+function pause(attempt: number): Promise<void> {
+  const ms = Math.random() * Math.min(50, 2 * attempt);
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

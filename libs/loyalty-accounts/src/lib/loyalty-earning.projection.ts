@@ -1,0 +1,69 @@
+import { CUSTOMER_PROJECTION } from '@cdp/customer-projection';
+import type { Touchpoint } from '@cdp/events';
+import type { LoyaltyProgram, RecordTouchpoint } from '@cdp/loyalty';
+import { RetryBatchLaterError, type ProjectionDefinition } from '@cdp/projections';
+import { migrateSchema, quoteIdentifier, type SqlExecutor } from '@cdp/sql';
+import type { LoyaltyAccounts } from './loyalty-accounts';
+import { addToCommandOutbox, outboxTable, sendCommandOutbox } from './loyalty-command-outbox';
+
+export const LOYALTY_EARNING_PROJECTION = 'loyalty_earning';
+
+export interface LoyaltyEarningOptions {
+  readonly program: LoyaltyProgram;
+  readonly accounts: LoyaltyAccounts;
+}
+
+/**
+ * Sends the touchpoints that change loyalty accounts (purchases, refunds, and the types the
+ * program gives a bonus for) to the account of the customer each belongs to. Which customer that
+ * is, the customers projection decides: this projection reads its attribution, and waits for it.
+ */
+export function loyaltyEarningProjection({ program, accounts }: LoyaltyEarningOptions): ProjectionDefinition {
+  const earningTypes = new Set(['purchase', 'refund', ...Object.keys(program.bonuses).filter((type) => program.bonuses[type] > 0)]);
+  return {
+    name: LOYALTY_EARNING_PROJECTION,
+    schema: LOYALTY_EARNING_PROJECTION,
+    async open(sql, schema) {
+      await migrateSchema(sql, schema, (s) => [outboxTable(s)]);
+      return {
+        async apply(tx, events) {
+          const touchpoints = events.filter((e) => earningTypes.has(e.type)).map((e) => e.data as Touchpoint);
+          if (touchpoints.length === 0) return;
+          const owners = await customersOf(tx, touchpoints);
+          await addToCommandOutbox(tx, schema, touchpoints.map((t) => recordTouchpoint(owners.get(t.eventId)!, t)));
+        },
+        afterCommit: () => sendCommandOutbox(sql, schema, accounts),
+      };
+    },
+  };
+}
+
+function recordTouchpoint(customerId: string, { eventId, type, occurredAt, payload }: Touchpoint): RecordTouchpoint {
+  return { type: 'RecordTouchpoint', data: { customerId, touchpoint: { eventId, type, occurredAt, payload } } };
+}
+
+/**
+ * The customer each touchpoint belongs to now. One the customers projection has not placed yet
+ * makes the batch wait; one it holds as a dead letter fails here too, with the reason.
+ */
+async function customersOf(tx: SqlExecutor, touchpoints: readonly Touchpoint[]): Promise<Map<string, string>> {
+  const ids = touchpoints.map((t) => t.eventId);
+  const { rows } = await tx.query<{ event_id: string; customer_id: string }>(
+    `SELECT event_id, customer_id FROM ${quoteIdentifier(CUSTOMER_PROJECTION)}.touchpoints WHERE event_id = ANY($1::text[])`,
+    [ids],
+  );
+  const owners = new Map(rows.map((r) => [r.event_id, r.customer_id]));
+  const missing = ids.filter((id) => !owners.has(id));
+  if (missing.length === 0) return owners;
+  const { rows: dead } = await tx.query<{ event_id: string }>(
+    `SELECT event_id FROM projections.dead_letters WHERE projection = $1 AND resolved_at IS NULL AND event_id = ANY($2::text[])`,
+    [CUSTOMER_PROJECTION, missing],
+  );
+  if (dead.length > 0) {
+    throw new Error(
+      `touchpoint ${dead[0].event_id} is a dead letter of the customers projection, so its customer is unknown; retry it there (cdp dlq retry), then retry it here`,
+    );
+  }
+  throw new RetryBatchLaterError(`the customers projection has not placed touchpoint ${missing[0]} yet`);
+}
+

@@ -1,0 +1,46 @@
+import type { LoyaltyAccountEvent, LoyaltyAccountState } from '@cdp/loyalty';
+
+/** A ledger row's effect: what the event did to the account's balance, and what caused it. */
+export interface LedgerEffect {
+  /** Signed: the ledger's points add up to the balance (lots left minus debt). */
+  readonly points: number;
+  /** The touchpoint, refund, idempotency key or account behind the change. */
+  readonly cause: string;
+}
+
+export function ledgerEffectOf(event: LoyaltyAccountEvent): LedgerEffect {
+  switch (event.type) {
+    case 'PointsEarned':
+      return { points: event.data.points, cause: event.data.lotId };
+    case 'RefundRecorded':
+      return { points: 0, cause: event.data.refundEventId };
+    case 'PointsClawedBack':
+      return { points: -event.data.points, cause: event.data.refundEventId };
+    case 'PointsAdjusted':
+      return { points: event.data.points, cause: event.data.causeId };
+    case 'PointsRedeemed':
+      return { points: -event.data.points, cause: event.data.idempotencyKey };
+    case 'PointsExpired':
+      return { points: -event.data.points, cause: event.data.lotId };
+    case 'LoyaltyAccountMerged':
+      return { points: -balanceOf(event.data.account), cause: event.data.into };
+    case 'LoyaltyAccountAbsorbed':
+      return { points: balanceOf(event.data.account), cause: event.data.from };
+    default: {
+      const unknown: never = event;
+      throw new Error(`unhandled loyalty event ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+/** Points left in lots minus debt, whatever the clock says about expiry. */
+export function balanceOf(state: LoyaltyAccountState): number {
+  return state.lots.reduce((sum, lot) => sum + lot.remaining, 0) - state.debt;
+}
+
+/** The earliest expiry among lots with points left: when the expiry scheduler must look again. */
+export function nextExpiryOf(state: LoyaltyAccountState): string | null {
+  let next: string | null = null;
+  for (const lot of state.lots) if (lot.remaining > 0 && (next === null || lot.expiresAt < next)) next = lot.expiresAt;
+  return next;
+}

@@ -1,0 +1,125 @@
+import type { RecordedEvent } from '@cdp/event-log';
+import { parseStreamId } from '@cdp/events';
+import { evolveLoyaltyAccount, initialLoyaltyAccount, type LoyaltyAccountEvent, type LoyaltyAccountState } from '@cdp/loyalty';
+import type { ProjectionDefinition } from '@cdp/projections';
+import { migrateSchema, quoteIdentifier, type SqlExecutor } from '@cdp/sql';
+import type { LoyaltyAccounts } from './loyalty-accounts';
+import { isLoyaltyAccountEvent } from './loyalty-account-stream';
+import { addToCommandOutbox, outboxTable, sendCommandOutbox, type OutboxCommand } from './loyalty-command-outbox';
+import { ledgerEffectOf, nextExpiryOf } from './loyalty-ledger';
+
+export const LOYALTY_PROJECTION = 'loyalty';
+
+/**
+ * The loyalty read model, a projection of the event store: each account folded from its stream
+ * (what the balance API reads) and the ledger, one row for every event with its effect on the
+ * balance and its cause. It also follows the customers' merges in the event store and sends
+ * the matching account merges.
+ */
+export function loyaltyProjection({ accounts }: { readonly accounts: LoyaltyAccounts }): ProjectionDefinition {
+  return {
+    name: LOYALTY_PROJECTION,
+    schema: LOYALTY_PROJECTION,
+    async open(sql, schema) {
+      await migrateSchema(sql, schema, (s) => [
+        `CREATE TABLE IF NOT EXISTS ${s}.accounts (
+           customer_id text PRIMARY KEY,
+           state jsonb NOT NULL,
+           version integer NOT NULL,
+           merged_into text,
+           next_expiry_at text
+         )`,
+        `CREATE INDEX IF NOT EXISTS accounts_next_expiry ON ${s}.accounts (next_expiry_at) WHERE merged_into IS NULL AND next_expiry_at IS NOT NULL`,
+        `CREATE TABLE IF NOT EXISTS ${s}.ledger (
+           event_id text PRIMARY KEY,
+           account_id text NOT NULL,
+           stream_id text NOT NULL,
+           stream_position integer NOT NULL,
+           type text NOT NULL,
+           points bigint NOT NULL,
+           cause text NOT NULL,
+           recorded_at text NOT NULL,
+           data jsonb NOT NULL
+         )`,
+        `CREATE INDEX IF NOT EXISTS ledger_by_account ON ${s}.ledger (account_id, recorded_at, stream_id, stream_position)`,
+        outboxTable(s),
+      ]);
+      return {
+        async apply(tx, events) {
+          const loyaltyEvents = await notYetProjected(tx, schema, events.filter(isLoyaltyAccountEvent));
+          if (loyaltyEvents.length > 0) await projectAccounts(tx, schema, loyaltyEvents);
+          await addToCommandOutbox(tx, schema, events.filter((e) => e.type === 'CustomerMerged').map(mergeAccounts));
+        },
+        afterCommit: () => sendCommandOutbox(sql, schema, accounts),
+      };
+    },
+  };
+}
+
+function mergeAccounts(event: RecordedEvent): OutboxCommand {
+  const { from, into } = event.data as { from: string; into: string };
+  return { type: 'MergeAccounts', data: { from, into } };
+}
+
+type AccountEvent = RecordedEvent & LoyaltyAccountEvent;
+
+/**
+ * The event store is followed by every projector process (it has no consumer groups): batches
+ * are applied one at a time, and an event another process applied already is skipped.
+ */
+async function notYetProjected(tx: SqlExecutor, schema: string, events: readonly AccountEvent[]): Promise<AccountEvent[]> {
+  if (events.length === 0) return [];
+  await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`cdp-loyalty-projection:${schema}`]);
+  const { rows } = await tx.query<{ event_id: string }>(`SELECT event_id FROM ${quoteIdentifier(schema)}.ledger WHERE event_id = ANY($1::text[])`, [
+    events.map((e) => e.eventId),
+  ]);
+  const projected = new Set(rows.map((r) => r.event_id));
+  return events.filter((e) => !projected.has(e.eventId));
+}
+
+async function projectAccounts(tx: SqlExecutor, schema: string, events: readonly AccountEvent[]): Promise<void> {
+  const s = quoteIdentifier(schema);
+  const ids = [...new Set(events.map((e) => parseStreamId(e.streamId).id))];
+  const { rows } = await tx.query<{ customer_id: string; state: LoyaltyAccountState }>(`SELECT customer_id, state FROM ${s}.accounts WHERE customer_id = ANY($1::text[])`, [ids]);
+  const states = new Map(rows.map((r) => [r.customer_id, r.state]));
+  const versions = new Map<string, number>();
+  const ledger: object[] = [];
+  for (const event of events) {
+    const customerId = parseStreamId(event.streamId).id;
+    states.set(customerId, evolveLoyaltyAccount(states.get(customerId) ?? initialLoyaltyAccount(customerId), event));
+    versions.set(customerId, event.streamPosition);
+    const { points, cause } = ledgerEffectOf(event);
+    ledger.push({
+      event_id: event.eventId,
+      account_id: customerId,
+      stream_id: event.streamId,
+      stream_position: event.streamPosition,
+      type: event.type,
+      points,
+      cause,
+      recorded_at: event.recordedAt,
+      data: event.data,
+    });
+    // The absorbed account's history becomes the survivor's: its ledger still adds up to the balance.
+    if (event.type === 'LoyaltyAccountAbsorbed') {
+      for (const row of ledger as { account_id: string }[]) if (row.account_id === event.data.from) row.account_id = customerId;
+      await tx.query(`UPDATE ${s}.ledger SET account_id = $1 WHERE account_id = $2`, [customerId, event.data.from]);
+    }
+  }
+  await tx.query(
+    `INSERT INTO ${s}.ledger SELECT * FROM jsonb_to_recordset($1::jsonb)
+       AS r(event_id text, account_id text, stream_id text, stream_position integer, type text, points bigint, cause text, recorded_at text, data jsonb)`,
+    [JSON.stringify(ledger)],
+  );
+  const accounts = [...versions.keys()].map((id) => {
+    const state = states.get(id)!;
+    return { customer_id: id, state, version: versions.get(id), merged_into: state.mergedInto, next_expiry_at: state.mergedInto ? null : nextExpiryOf(state) };
+  });
+  await tx.query(
+    `INSERT INTO ${s}.accounts SELECT * FROM jsonb_to_recordset($1::jsonb)
+       AS r(customer_id text, state jsonb, version integer, merged_into text, next_expiry_at text)
+     ON CONFLICT (customer_id) DO UPDATE
+       SET state = excluded.state, version = excluded.version, merged_into = excluded.merged_into, next_expiry_at = excluded.next_expiry_at`,
+    [JSON.stringify(accounts)],
+  );
+}

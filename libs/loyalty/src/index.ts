@@ -1,0 +1,11 @@
+export * from './lib/loyalty.errors';
+export * from './lib/program/loyalty-program';
+export { MAX_LOYALTY_PROGRAM_DAYS, parseLoyaltyProgram } from './lib/program/parse-loyalty-program';
+export * from './lib/account/loyalty-account.events';
+export * from './lib/account/loyalty-account.commands';
+export * from './lib/account/loyalty-account.state';
+export { decideLoyaltyAccount, MAX_IDEMPOTENCY_KEY_LENGTH, MAX_REDEMPTION_REASON_LENGTH } from './lib/account/loyalty-account.decider';
+export { evolveLoyaltyAccount } from './lib/account/loyalty-account.evolve';
+export { availablePoints } from './lib/account/lots';
+export { clawbackTarget, pointsFor, qualifyingSpendAt, tierFor } from './lib/account/earning';
+export { loyaltyBalance, type ExpiringPoints, type LoyaltyBalance, type LoyaltyTierStanding } from './lib/account/loyalty-balance';

@@ -1,0 +1,121 @@
+import type { LoyaltyAccountAbsorbed, LoyaltyAccountEvent, PointsEarned, PointsRedeemed } from './loyalty-account.events';
+import type { LoyaltyAccountState, LoyaltyLifetime, LoyaltyLot, Redemption } from './loyalty-account.state';
+import { compareLots, compareRefunds, insertSorted } from './lots';
+
+/*
+ * How each event changes an account. Pure: it returns new objects and never changes its inputs.
+ *
+ * Debt: a negative change to a lot (a claw-back, a negative adjustment) takes from that lot's
+ * remaining points first, and what the lot does not have becomes debt. A positive change (an earn,
+ * a positive adjustment, a negative claw-back that gives points back) pays the debt first, and only
+ * what is left adds to the lot's remaining points. It happens here, so a replay finds the same.
+ */
+export function evolveLoyaltyAccount(state: LoyaltyAccountState, event: LoyaltyAccountEvent): LoyaltyAccountState {
+  switch (event.type) {
+    case 'PointsEarned':
+      return earn(state, event.data);
+    case 'RefundRecorded': {
+      const { refundEventId, orderId, amount, occurredAt } = event.data;
+      return { ...state, refunds: insertSorted(state.refunds, { refundEventId, orderId, amount, occurredAt }, compareRefunds) };
+    }
+    case 'PointsClawedBack': {
+      const { lotId, points } = event.data;
+      return changeLot(state, lotId, -points, (lot) => ({ ...lot, clawedBack: lot.clawedBack + points }), { clawedBack: state.lifetime.clawedBack + points });
+    }
+    case 'PointsAdjusted': {
+      const { lotId, points, tier, multiplier } = event.data;
+      return changeLot(state, lotId, points, (lot) => ({ ...lot, earned: lot.earned + points, tier, multiplier }), { earned: state.lifetime.earned + points });
+    }
+    case 'PointsRedeemed':
+      return redeem(state, event.data);
+    case 'PointsExpired': {
+      const { lotId, points } = event.data;
+      if (!state.lots.some((lot) => lot.lotId === lotId)) return state;
+      return {
+        ...state,
+        lots: state.lots.map((lot) => (lot.lotId === lotId ? { ...lot, remaining: lot.remaining - points } : lot)),
+        lifetime: { ...state.lifetime, expired: state.lifetime.expired + points },
+      };
+    }
+    case 'LoyaltyAccountMerged':
+      return { ...state, mergedInto: event.data.into };
+    case 'LoyaltyAccountAbsorbed':
+      return absorb(state, event.data);
+    default:
+      return unchangedByLaterEvent(state, event);
+  }
+}
+
+/** An event type from a later version (the union here is exhaustive): this version has nothing to fold from it. */
+function unchangedByLaterEvent(state: LoyaltyAccountState, _event: never): LoyaltyAccountState {
+  return state;
+}
+
+function earn(state: LoyaltyAccountState, data: PointsEarned['data']): LoyaltyAccountState {
+  const { lotId, touchpointType, orderId, amount, tier, multiplier, earnedAt, expiresAt, points } = data;
+  const { remaining, debt } = applyChange(0, state.debt, points);
+  const lot: LoyaltyLot = { lotId, touchpointType, orderId, amount, tier, multiplier, earnedAt, expiresAt, earned: points, clawedBack: 0, remaining };
+  return { ...state, lots: insertSorted(state.lots, lot, compareLots), debt, lifetime: { ...state.lifetime, earned: state.lifetime.earned + points } };
+}
+
+/** Changes the remaining points of lot `lotId` by `delta` under the debt rule, with `update` for its other fields. */
+function changeLot(state: LoyaltyAccountState, lotId: string, delta: number, update: (lot: LoyaltyLot) => LoyaltyLot, lifetime: Partial<LoyaltyLifetime>): LoyaltyAccountState {
+  const index = state.lots.findIndex((lot) => lot.lotId === lotId);
+  if (index < 0) return state;
+  const { remaining, debt } = applyChange(state.lots[index].remaining, state.debt, delta);
+  const lots = [...state.lots];
+  lots[index] = { ...update(lots[index]), remaining };
+  return { ...state, lots, debt, lifetime: { ...state.lifetime, ...lifetime } };
+}
+
+function applyChange(remaining: number, debt: number, delta: number): { remaining: number; debt: number } {
+  if (delta >= 0) {
+    const paid = Math.min(debt, delta);
+    return { remaining: remaining + delta - paid, debt: debt - paid };
+  }
+  const taken = Math.min(Math.max(remaining, 0), -delta);
+  return { remaining: remaining - taken, debt: debt - delta - taken };
+}
+
+function redeem(state: LoyaltyAccountState, data: PointsRedeemed['data']): LoyaltyAccountState {
+  const { redemptionId, idempotencyKey, points, reason, lots: consumed, redeemedAt } = data;
+  const spent = new Map(consumed.map((lot) => [lot.lotId, lot.points]));
+  const redemption: Redemption = { redemptionId, idempotencyKey, points, reason, lots: consumed, redeemedAt };
+  return {
+    ...state,
+    lots: state.lots.map((lot) => (spent.has(lot.lotId) ? { ...lot, remaining: lot.remaining - spent.get(lot.lotId)! } : lot)),
+    redemptions: { ...state.redemptions, [idempotencyKey]: redemption },
+    lifetime: { ...state.lifetime, redeemed: state.lifetime.redeemed + points },
+  };
+}
+
+/**
+ * The union of two accounts. Lot, refund and redemption ids are per account: one of the absorbed
+ * account's that is already used here is kept under `${from}:${id}`, so that nothing is lost.
+ */
+function absorb(state: LoyaltyAccountState, data: LoyaltyAccountAbsorbed['data']): LoyaltyAccountState {
+  const { from, account } = data;
+  const lotIds = new Set(state.lots.map((lot) => lot.lotId));
+  const refundIds = new Set(state.refunds.map((refund) => refund.refundEventId));
+  const lots = account.lots.map((lot) => (lotIds.has(lot.lotId) ? { ...lot, lotId: `${from}:${lot.lotId}` } : lot));
+  const refunds = account.refunds.map((refund) => (refundIds.has(refund.refundEventId) ? { ...refund, refundEventId: `${from}:${refund.refundEventId}` } : refund));
+  const redemptions: Record<string, Redemption> = { ...state.redemptions };
+  for (const [key, redemption] of Object.entries(account.redemptions)) {
+    const ownKey = Object.hasOwn(redemptions, key) ? `${from}:${key}` : key;
+    redemptions[ownKey] = redemption;
+  }
+  return {
+    ...state,
+    lots: [...state.lots, ...lots].sort(compareLots),
+    refunds: [...state.refunds, ...refunds].sort(compareRefunds),
+    debt: state.debt + account.debt,
+    redemptions,
+    absorbed: [...new Set([...state.absorbed, from, ...account.absorbed])],
+    lifetime: {
+      earned: state.lifetime.earned + account.lifetime.earned,
+      clawedBack: state.lifetime.clawedBack + account.lifetime.clawedBack,
+      redeemed: state.lifetime.redeemed + account.lifetime.redeemed,
+      expired: state.lifetime.expired + account.lifetime.expired,
+    },
+  };
+}

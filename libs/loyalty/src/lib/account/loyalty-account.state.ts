@@ -1,0 +1,68 @@
+import type { ConsumedLot } from './loyalty-account.events';
+
+/**
+ * A loyalty account, folded from its events. Plain JSON (no Map, no bigint), so read models store
+ * it and merges carry it as it is.
+ */
+export interface LoyaltyAccountState {
+  readonly customerId: string;
+  /** Set once the account was merged into another; a closed account decides nothing more. */
+  readonly mergedInto: string | null;
+  /** Every lot ever earned, sorted by (earnedAt, lotId): the FIFO order. */
+  readonly lots: readonly LoyaltyLot[];
+  /** Every refund recorded, sorted by (occurredAt, refundEventId). */
+  readonly refunds: readonly RecordedRefund[];
+  /** Points owed: negative changes larger than what their lot had left. New points pay it first. */
+  readonly debt: number;
+  /** Redemptions by idempotency key. */
+  readonly redemptions: Readonly<Record<string, Redemption>>;
+  /** Accounts merged into this one (directly or through them). */
+  readonly absorbed: readonly string[];
+  readonly lifetime: LoyaltyLifetime;
+}
+
+export interface LoyaltyLot {
+  readonly lotId: string;
+  readonly touchpointType: string;
+  readonly orderId: string | null;
+  readonly amount: string | null;
+  readonly tier: string | null;
+  readonly multiplier: string | null;
+  readonly earnedAt: string;
+  readonly expiresAt: string;
+  /** Earned plus adjustments. */
+  readonly earned: number;
+  /** Taken back by refunds of this lot's order. */
+  readonly clawedBack: number;
+  /** What is left to spend; 0 once expired. */
+  readonly remaining: number;
+}
+
+export interface RecordedRefund {
+  readonly refundEventId: string;
+  readonly orderId: string;
+  readonly amount: string;
+  readonly occurredAt: string;
+}
+
+export interface Redemption {
+  readonly redemptionId: string;
+  readonly idempotencyKey: string;
+  readonly points: number;
+  readonly reason: string;
+  readonly lots: readonly ConsumedLot[];
+  readonly redeemedAt: string;
+}
+
+/** Totals since the account opened; available = earned − clawedBack − redeemed − expired. */
+export interface LoyaltyLifetime {
+  /** PointsEarned plus PointsAdjusted (which may be negative). */
+  readonly earned: number;
+  readonly clawedBack: number;
+  readonly redeemed: number;
+  readonly expired: number;
+}
+
+export function initialLoyaltyAccount(customerId: string): LoyaltyAccountState {
+  return { customerId, mergedInto: null, lots: [], refunds: [], debt: 0, redemptions: {}, absorbed: [], lifetime: { earned: 0, clawedBack: 0, redeemed: 0, expired: 0 } };
+}

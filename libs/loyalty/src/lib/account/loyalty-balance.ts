@@ -1,0 +1,62 @@
+import { compareDecimal, subtractDecimal } from '@cdp/money';
+import type { LoyaltyProgram } from '../program/loyalty-program';
+import { addDays, requireCanonicalInstant } from '../utc-instant';
+import { nextTier, qualifyingSpendAt, tierFor } from './earning';
+import type { LoyaltyAccountState, LoyaltyLifetime } from './loyalty-account.state';
+import { availablePoints, isLive } from './lots';
+
+export interface LoyaltyBalance {
+  /** What can be spent now; negative while the account owes points (claw-backs after a redemption). */
+  readonly available: number;
+  readonly expiringSoon: ExpiringPoints;
+  readonly tier: LoyaltyTierStanding;
+  readonly lifetime: LoyaltyLifetime;
+  /** The earliest expiresAt of a live lot that still holds points; null when none does. */
+  readonly nextExpiryAt: string | null;
+}
+
+/** The points of live lots that expire by `until` (now + the days asked), lot by lot in FIFO order. */
+export interface ExpiringPoints {
+  readonly points: number;
+  readonly until: string;
+  readonly lots: readonly { readonly lotId: string; readonly points: number; readonly expiresAt: string }[];
+}
+
+export interface LoyaltyTierStanding {
+  readonly name: string;
+  /** The spend in the tier window before now, in the program currency. */
+  readonly qualifyingSpend: string;
+  /** The tier above, and the spend still needed to reach it; null at the top tier. */
+  readonly next: { readonly name: string; readonly from: string; readonly spendNeeded: string } | null;
+}
+
+/**
+ * A customer's balance at `now`, as a read model shows it. The tier is the one a purchase at `now`
+ * would be made in. Lots expiring exactly at `until` are counted as expiring soon.
+ */
+export function loyaltyBalance(state: LoyaltyAccountState, program: LoyaltyProgram, now: string, expiringWithinDays = 30): LoyaltyBalance {
+  requireCanonicalInstant(now, 'the now of a loyalty balance');
+  if (!Number.isSafeInteger(expiringWithinDays) || expiringWithinDays < 0) throw new RangeError(`expiringWithinDays must be a whole number of days, 0 or more; got ${expiringWithinDays}`);
+  const until = addDays(now, expiringWithinDays);
+  const holding = state.lots.filter((lot) => isLive(lot, now) && lot.remaining > 0);
+  const expiring = holding.filter((lot) => lot.expiresAt <= until).map(({ lotId, remaining, expiresAt }) => ({ lotId, points: remaining, expiresAt }));
+  const nextExpiryAt = holding.reduce<string | null>((earliest, lot) => (earliest === null || lot.expiresAt < earliest ? lot.expiresAt : earliest), null);
+
+  const qualifyingSpend = qualifyingSpendAt(state, now, program.tierWindowDays);
+  const tier = tierFor(program, qualifyingSpend);
+  const above = nextTier(program, tier);
+  const next = above === null ? null : { name: above.name, from: above.from, spendNeeded: spendNeeded(above.from, qualifyingSpend) };
+
+  return {
+    available: availablePoints(state, now),
+    expiringSoon: { points: expiring.reduce((sum, lot) => sum + lot.points, 0), until, lots: expiring },
+    tier: { name: tier.name, qualifyingSpend, next },
+    lifetime: state.lifetime,
+    nextExpiryAt,
+  };
+}
+
+function spendNeeded(from: string, qualifyingSpend: string): string {
+  const needed = subtractDecimal(from, qualifyingSpend);
+  return compareDecimal(needed, '0') < 0 ? '0' : needed;
+}
