@@ -106,9 +106,10 @@ export function describeLoyaltyJourneys(mode: string, start: (clock: SettableClo
       expect(soon.expiringSoon).toMatchObject({ points: 5_000, lots: [{ points: 5_000, expiresAt: '2026-12-01T00:00:00.000Z' }] });
       expect((await redeem(customerId, { points: 1_000, idempotencyKey: 'before-expiry' })).status).toBe(201);
 
+      await balanceWhen(customerId, (b) => b.lifetime.redeemed === 1_000, 'the read model to see the redemption');
       clock.set('2026-11-30T23:59:59.999Z');
       await platform.app.get(LoyaltyExpiryService).expireNow();
-      expect((await platform.get(`/v1/customers/${customerId}/loyalty`)).body.available).toBe(4_000);
+      expect((await platform.get(`/v1/customers/${customerId}/loyalty`)).body).toMatchObject({ available: 4_000, lifetime: { expired: 0 } });
 
       clock.set('2026-12-01T00:00:00.000Z');
       expect((await redeem(customerId, { points: 1, idempotencyKey: 'at-expiry' })).body).toMatchObject({ error: 'LOYALTY.INSUFFICIENT_POINTS', available: 0 });

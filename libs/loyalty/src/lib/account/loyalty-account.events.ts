@@ -53,6 +53,11 @@ export interface PointsClawedBack {
     readonly orderId: string;
     /** The refund that caused it. */
     readonly refundEventId: string;
+    /**
+     * Negative only when the order's claw-back target fell after a late touchpoint: its lot's points
+     * were adjusted down, or an earlier purchase of the same order took its refunds over. The
+     * points then go back to the lot.
+     */
     readonly points: number;
   };
 }

@@ -44,8 +44,8 @@ export function reconcileEarning(state: LoyaltyAccountState, program: LoyaltyPro
         data: { customerId: state.customerId, lotId: lot.lotId, points: earned - lot.earned, tier: tier.name, multiplier: tier.multiplier, qualifyingSpend, causeId },
       });
     }
-    const refunds = orderLots.get(lot.orderId) === lot.lotId ? refundsByOrder.get(lot.orderId) : undefined;
-    const clawedBack = refunds === undefined ? 0 : clawbackTarget(earned, lot.amount, refunds.total);
+    const refunds = refundsByOrder.get(lot.orderId);
+    const clawedBack = refunds !== undefined && orderLots.get(lot.orderId) === lot.lotId ? clawbackTarget(earned, lot.amount, refunds.total) : 0;
     if (clawedBack !== lot.clawedBack) {
       events.push(clawback(state, lot, clawedBack - lot.clawedBack, refunds?.lastRefundEventId ?? causeId));
     }

@@ -1,0 +1,89 @@
+import { DEFAULT_LOYALTY_PROGRAM } from '../program/loyalty-program';
+import { day, plusMs, purchase, record, refund, stateAfter, touchpoint } from '../testing/loyalty-fixtures';
+import { clawbackTarget, nextTier, pointsFor, qualifyingSpendAt, tierFor } from './earning';
+
+const PROGRAM = { ...DEFAULT_LOYALTY_PROGRAM, bonuses: { visit: 10 } };
+
+describe('earning arithmetic', () => {
+  describe('pointsFor', () => {
+    it('is floor(amount × pointsPerUnit × multiplier)', () => {
+      expect(pointsFor('300000', '0.1', '1')).toBe(30_000);
+      expect(pointsFor('10.99', '1', '1.25')).toBe(13);
+      expect(pointsFor('999', '1', '1.5')).toBe(1498);
+      expect(pointsFor('0.99', '1', '1')).toBe(0);
+    });
+
+    it('is exact where floats are not', () => {
+      // 0.29 × 100 is 28.999999999999996 in floats.
+      expect(pointsFor('0.29', '100', '1')).toBe(29);
+      expect(pointsFor('0.1', '3', '10')).toBe(3);
+    });
+
+    it('refuses a result beyond the safe integers', () => {
+      expect(pointsFor(String(Number.MAX_SAFE_INTEGER), '1', '1')).toBe(Number.MAX_SAFE_INTEGER);
+      expect(() => pointsFor(String(Number.MAX_SAFE_INTEGER), '1', '1.000001')).toThrow(RangeError);
+    });
+  });
+
+  describe('tierFor', () => {
+    it.each([
+      ['0', 'member'],
+      ['999.99', 'member'],
+      ['1000', 'silver'],
+      ['1000.00', 'silver'],
+      ['4999.999', 'silver'],
+      ['5000', 'gold'],
+      ['9000000000000000000000', 'gold'],
+    ])('a qualifying spend of %s is in tier %s', (spend, name) => {
+      expect(tierFor(DEFAULT_LOYALTY_PROGRAM, spend).name).toBe(name);
+    });
+
+    it('knows the next tier, and none above the top', () => {
+      const [member, silver, gold] = DEFAULT_LOYALTY_PROGRAM.tiers;
+      expect(nextTier(DEFAULT_LOYALTY_PROGRAM, member)).toBe(silver);
+      expect(nextTier(DEFAULT_LOYALTY_PROGRAM, gold)).toBeNull();
+    });
+  });
+
+  describe('qualifyingSpendAt', () => {
+    const at = day(400);
+    const spend = (...touchpoints: Parameters<typeof record>[0][]) => qualifyingSpendAt(stateAfter(touchpoints.map((tp) => record(tp)), PROGRAM), at, 365);
+
+    it('counts purchases from tierWindowDays days before, included, to the instant itself, excluded', () => {
+      const windowStart = day(35);
+      expect(spend(purchase('p1', windowStart, 'o1', '100'))).toBe('100');
+      expect(spend(purchase('p1', plusMs(windowStart, -1), 'o1', '100'))).toBe('0');
+      expect(spend(purchase('p1', plusMs(at, -1), 'o1', '100'))).toBe('100');
+      expect(spend(purchase('p1', at, 'o1', '100'))).toBe('0');
+    });
+
+    it('adds the purchases exactly and takes off the refunds in the window, of any order', () => {
+      expect(spend(purchase('p1', day(100), 'o1', '100.50'), purchase('p2', day(200), 'o2', '0.25'), refund('r1', day(300), 'o-unknown', '50'), refund('r2', day(10), 'o1', '100'))).toBe('50.75');
+    });
+
+    it('is never below zero', () => {
+      expect(spend(purchase('p1', day(100), 'o1', '100'), refund('r1', day(101), 'o1', '100'), refund('r2', day(102), 'o1', '100'))).toBe('0');
+    });
+
+    it('leaves bonus lots out', () => {
+      expect(spend(touchpoint('v1', 'visit', day(100)))).toBe('0');
+    });
+  });
+
+  describe('clawbackTarget', () => {
+    it('takes back the share of the order refunded, rounded down', () => {
+      expect(clawbackTarget(1250, '1000', '300')).toBe(375);
+      expect(clawbackTarget(12, '10', '3')).toBe(3);
+      expect(clawbackTarget(100, '3', '1')).toBe(33);
+    });
+
+    it('takes back everything for a full refund, and no more for a larger one', () => {
+      expect(clawbackTarget(12, '10', '10.00')).toBe(12);
+      expect(clawbackTarget(12, '10', '25')).toBe(12);
+    });
+
+    it('takes back nothing for an order of amount 0', () => {
+      expect(clawbackTarget(0, '0', '5')).toBe(0);
+    });
+  });
+});

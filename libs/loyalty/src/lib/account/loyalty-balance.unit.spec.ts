@@ -1,0 +1,54 @@
+import { DEFAULT_LOYALTY_PROGRAM } from '../program/loyalty-program';
+import { day, plusMs, purchase, record, redeem, refund, stateAfter, touchpoint } from '../testing/loyalty-fixtures';
+import { loyaltyBalance } from './loyalty-balance';
+
+const PROGRAM = { ...DEFAULT_LOYALTY_PROGRAM, bonuses: { visit: 10 } };
+
+describe('loyaltyBalance', () => {
+  const state = stateAfter(
+    [
+      record(purchase('p1', day(0), 'o1', '600')),
+      record(purchase('p2', day(20), 'o2', '500')),
+      record(touchpoint('v1', 'visit', day(40))),
+      redeem(100, day(41)),
+      record(refund('r1', day(42), 'o2', '100')),
+    ],
+    PROGRAM,
+  );
+
+  it('shows what can be spent, what expires soon lot by lot, and the next expiry', () => {
+    const balance = loyaltyBalance(state, PROGRAM, day(340));
+    expect(balance.available).toBe(910);
+    expect(balance.expiringSoon).toEqual({ points: 500, until: day(370), lots: [{ lotId: 'p1', points: 500, expiresAt: day(365) }] });
+    expect(balance.nextExpiryAt).toBe(day(365));
+    expect(balance.lifetime).toEqual({ earned: 1110, clawedBack: 100, redeemed: 100, expired: 0 });
+  });
+
+  it('counts a lot expiring exactly at the end of the period as expiring soon', () => {
+    expect(loyaltyBalance(state, PROGRAM, day(355), 30).expiringSoon.lots.map((l) => l.lotId)).toEqual(['p1', 'p2']);
+    expect(loyaltyBalance(state, PROGRAM, plusMs(day(355), -1), 30).expiringSoon.lots.map((l) => l.lotId)).toEqual(['p1']);
+  });
+
+  it('leaves expired lots out, even before ExpirePoints ran', () => {
+    const balance = loyaltyBalance(state, PROGRAM, day(365), 0);
+    expect(balance.available).toBe(410);
+    expect(balance.expiringSoon).toEqual({ points: 0, until: day(365), lots: [] });
+    expect(balance.nextExpiryAt).toBe(day(385));
+    expect(loyaltyBalance(state, PROGRAM, day(500)).nextExpiryAt).toBeNull();
+  });
+
+  it('shows the tier a purchase now would be in, and the spend needed for the next', () => {
+    expect(loyaltyBalance(state, PROGRAM, day(50)).tier).toEqual({ name: 'silver', qualifyingSpend: '1000', next: { name: 'gold', from: '5000', spendNeeded: '4000' } });
+    expect(loyaltyBalance(state, PROGRAM, day(366)).tier).toEqual({ name: 'member', qualifyingSpend: '400', next: { name: 'silver', from: '1000', spendNeeded: '600' } });
+  });
+
+  it('shows no next tier at the top', () => {
+    const gold = stateAfter([record(purchase('p1', day(0), 'o1', '5000.50'))], PROGRAM);
+    expect(loyaltyBalance(gold, PROGRAM, day(1)).tier).toEqual({ name: 'gold', qualifyingSpend: '5000.50', next: null });
+  });
+
+  it('refuses a now that is not canonical, and a negative period', () => {
+    expect(() => loyaltyBalance(state, PROGRAM, '2026-01-01')).toThrow(TypeError);
+    expect(() => loyaltyBalance(state, PROGRAM, day(1), -1)).toThrow(RangeError);
+  });
+});
