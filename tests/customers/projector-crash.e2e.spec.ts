@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { generateDemoTouchpoints } from '@cdp/demo-data';
-import { postAll, projectionStatus, rebuildAndWait, waitUntilCaughtUp } from '../support/admin-client';
+import { postAll, projectionStatus, rebuildAndWait, waitUntilCaughtUp, waitUntilLoyaltySettled } from '../support/admin-client';
 import { snapshotCustomerTables } from '../support/customer-tables-snapshot';
 import { eventually } from '../support/eventually';
 import { isolatedServers } from '../support/isolated-servers';
@@ -21,7 +21,7 @@ function withoutMergeHistory(tables: Record<string, unknown[]>) {
 }
 
 describe('the projector survives kill -9 in the middle of its work (Kafka + Postgres)', () => {
-  it('after a restart, every row equals a from-scratch rebuild', async () => {
+  it('after a restart, every row equals a from-scratch rebuild, and every purchase earned loyalty points exactly once', async () => {
     const started = Date.now();
     const mark = (what: string) => console.log(`${what} after ${Date.now() - started} ms`);
     const servers = await isolatedServers();
@@ -51,6 +51,14 @@ describe('the projector survives kill -9 in the middle of its work (Kafka + Post
         await rebuildAndWait(second.url);
         mark('rebuilt');
         expect(withoutMergeHistory(await snapshotCustomerTables(db))).toEqual(withoutMergeHistory(live));
+
+        // Loyalty: every purchase earned exactly once, none lost and none twice, whatever the crash cut.
+        await waitUntilLoyaltySettled(second.url, db);
+        const purchases = bodies.filter((b: any) => b.type === 'purchase' && b.payload.currency === 'IRR').length;
+        const { rows: [earned] } = await db.query(
+          `SELECT count(*)::int AS events, count(DISTINCT data->>'lotId')::int AS lots FROM event_log.events WHERE event_type = 'PointsEarned'`,
+        );
+        expect(earned).toEqual({ events: purchases, lots: purchases });
       } finally {
         await second.stop();
       }

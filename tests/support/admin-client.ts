@@ -44,3 +44,17 @@ export async function postAll(url: string, bodies: readonly object[]): Promise<n
   }
   return accepted;
 }
+
+/**
+ * Waits until the loyalty accounts have taken in every touchpoint and the read model shows them:
+ * both loyalty projections caught up, and nothing left in their command outboxes.
+ */
+export async function waitUntilLoyaltySettled(url: string, db: { query(sql: string): Promise<{ rows: any[] }> }, timeoutMs = 120_000): Promise<void> {
+  const settled = async () => {
+    for (const name of ['customers', 'loyalty_earning', 'loyalty']) if ((await projectionStatus(url, name)).lag !== 0) return false;
+    const { rows } = await db.query(`SELECT (SELECT count(*) FROM loyalty_earning.command_outbox) + (SELECT count(*) FROM loyalty.command_outbox) AS pending`);
+    return Number(rows[0].pending) === 0;
+  };
+  // Twice in a row: an outbox sent just now may still be on its way into the read model.
+  await eventually(async () => ((await settled()) && (await new Promise((r) => setTimeout(r, 300)), await settled()) ? true : undefined), 'the loyalty accounts to settle', timeoutMs);
+}

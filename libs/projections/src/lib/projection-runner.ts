@@ -31,6 +31,9 @@ export interface ProjectionRunner {
 export async function runProjection(options: RunProjectionOptions): Promise<ProjectionRunner> {
   const { name, handler, log, sql } = options;
   let { checkpoint } = await readCheckpoint(sql, name);
+  const afterCommit = followUp(handler, options.onError);
+  // A crash may have left committed work unsent (an outbox): send it now, not at the next batch.
+  void afterCommit.run();
   const subscription: Subscription = await log.subscribe({
     subscriberId: `projection.${name}`,
     from: checkpoint,
@@ -42,9 +45,46 @@ export async function runProjection(options: RunProjectionOptions): Promise<Proj
         await writeCheckpoint(tx, name, batch.checkpoint, batch.events.length);
       });
       checkpoint = { ...checkpoint, ...batch.checkpoint };
-      await handler.afterCommit?.();
+      await afterCommit.run();
       options.onBatchDone?.(batch.events.length, checkpoint);
     },
   });
-  return { name, checkpoint: () => checkpoint, close: () => subscription.close() };
+  return {
+    name,
+    checkpoint: () => checkpoint,
+    close: async () => {
+      await subscription.close();
+      afterCommit.stop();
+    },
+  };
+}
+
+const FOLLOW_UP_RETRY_MS = 1_000;
+
+/**
+ * Runs the handler's after-commit work, one run after another (a run asked for while one is under
+ * way follows it, so what a new batch committed is never missed). A failure is reported and retried
+ * on a timer: it must not fail the batch, which is committed and would be applied twice if redelivered.
+ */
+function followUp(handler: ProjectionHandler, onError: ((error: unknown) => void) | undefined) {
+  let tail: Promise<void> = Promise.resolve();
+  let retry: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const run = (): Promise<void> => {
+    const work = handler.afterCommit?.bind(handler);
+    if (!work || stopped) return tail;
+    clearTimeout(retry);
+    tail = tail.then(work).catch((error: unknown) => {
+      onError?.(error);
+      if (!stopped) retry = setTimeout(() => void run(), FOLLOW_UP_RETRY_MS).unref();
+    });
+    return tail;
+  };
+  return {
+    run,
+    stop() {
+      stopped = true;
+      clearTimeout(retry);
+    },
+  };
 }

@@ -116,6 +116,32 @@ describe('the projection runtime (PGlite)', () => {
     await until(async () => (await totals())['counted-d'] === '30,31');
   });
 
+  it('sends after-commit work left by a crash at start, and retries a failing one without applying its batch again', async () => {
+    const sent: string[] = [];
+    let failing = true;
+    const base = await definition.open(sql, definition.schema);
+    const handler = {
+      apply: base.apply,
+      async afterCommit() {
+        if (failing) throw new Error('the event store is down');
+        const { rows } = await sql.query<{ seen: string[] }>(`SELECT seen FROM sums.totals WHERE stream_id = 'counted-f'`);
+        sent.push(rows[0]?.seen.join(',') ?? 'nothing yet');
+      },
+    };
+    const errors: unknown[] = [];
+    runner = await runProjection({ name: definition.name, handler, log, sql, onError: (e) => errors.push(e) });
+    await log.append('counted-f', [event(50)]);
+    await until(async () => (await totals())['counted-f'] === '50' && errors.length >= 2);
+    failing = false;
+    await until(async () => sent.includes('50'));
+    expect((await totals())['counted-f']).toBe('50');
+    await runner.close();
+
+    runner = await runProjection({ name: definition.name, handler, log, sql });
+    await until(async () => sent.length >= 2);
+    expect(sent[sent.length - 1]).toBe('50');
+  });
+
   it('rebuilds aside and swaps in tables equal to the live ones, with progress', async () => {
     await start();
     await log.appendMany(Array.from({ length: 30 }, (_, i) => ({ streamId: `counted-r${i % 7}`, events: [event(i)] })));
