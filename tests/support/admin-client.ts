@@ -50,11 +50,19 @@ export async function postAll(url: string, bodies: readonly object[]): Promise<n
  * both loyalty projections caught up, and nothing left in their command outboxes.
  */
 export async function waitUntilLoyaltySettled(url: string, db: { query(sql: string): Promise<{ rows: any[] }> }, timeoutMs = 120_000): Promise<void> {
+  let seen = '';
   const settled = async () => {
-    for (const name of ['customers', 'loyalty_earning', 'loyalty']) if ((await projectionStatus(url, name)).lag !== 0) return false;
-    const { rows } = await db.query(`SELECT (SELECT count(*) FROM loyalty_earning.command_outbox) + (SELECT count(*) FROM loyalty.command_outbox) AS pending`);
-    return Number(rows[0].pending) === 0;
+    const lags = await Promise.all(['customers', 'loyalty_earning', 'loyalty'].map(async (name) => [name, (await projectionStatus(url, name)).lag]));
+    const { rows } = await db.query(`SELECT (SELECT count(*) FROM loyalty_earning.command_outbox) AS earning, (SELECT count(*) FROM loyalty.command_outbox) AS merges`);
+    seen = `lags ${JSON.stringify(lags)}, outboxes ${JSON.stringify(rows[0])}`;
+    return lags.every(([, lag]) => lag === 0) && Number(rows[0].earning) + Number(rows[0].merges) === 0;
   };
   // Twice in a row: an outbox sent just now may still be on its way into the read model.
-  await eventually(async () => ((await settled()) && (await new Promise((r) => setTimeout(r, 300)), await settled()) ? true : undefined), 'the loyalty accounts to settle', timeoutMs);
+  await eventually(
+    async () => ((await settled()) && (await new Promise((r) => setTimeout(r, 300)), await settled()) ? true : undefined),
+    'the loyalty accounts to settle',
+    timeoutMs,
+  ).catch((error: Error) => {
+    throw new Error(`${error.message}; last seen: ${seen}`);
+  });
 }

@@ -81,10 +81,17 @@ export class LoyaltyAccounts {
 
   /** Moves the account of `from` into the account of `into`; repeating it changes nothing. */
   async merge(from: string, into: string): Promise<void> {
-    const closed = await this.execute({ type: 'MergeAccountInto', data: { customerId: from, into } });
+    let closed: LoyaltyAccountState;
+    try {
+      closed = (await this.execute({ type: 'MergeAccountInto', data: { customerId: from, into } })).state;
+    } catch (error) {
+      // Closed into another account already: a rebuilt identity can name another survivor among
+      // the same customers. Only finishing that earlier merge is left.
+      if (!(error instanceof AccountMergedError)) throw error;
+      closed = (await loadLoyaltyAccount(this.eventStore, from)).state;
+    }
     // A closed account keeps its state as it was when it closed: that is what moves.
-    const target = closed.state.mergedInto ?? into;
-    await this.execute({ type: 'AbsorbAccount', data: { customerId: target, from: closed.customerId, account: closed.state } });
+    await this.execute({ type: 'AbsorbAccount', data: { customerId: closed.mergedInto ?? into, from, account: closed } });
   }
 
   private async decideAndAppend(command: LoyaltyAccountCommand): Promise<LoyaltyDecision> {

@@ -1,4 +1,4 @@
-import type { LoyaltyAccountCommand } from '@cdp/loyalty';
+import { LoyaltyError, type LoyaltyAccountCommand } from '@cdp/loyalty';
 import { quoteIdentifier, type SqlClient, type SqlExecutor } from '@cdp/sql';
 import type { LoyaltyAccounts } from './loyalty-accounts';
 
@@ -7,11 +7,18 @@ import type { LoyaltyAccounts } from './loyalty-accounts';
  * commit. The account rules are idempotent (a touchpoint earns once, a merge happens once), so a
  * crash between sending and forgetting only sends a command again, to no effect.
  */
-export const outboxTable = (s: string) => `
-  CREATE TABLE IF NOT EXISTS ${s}.command_outbox (
-    position bigserial PRIMARY KEY,
-    command jsonb NOT NULL
-  )`;
+export const outboxTables = (s: string) => [
+  `CREATE TABLE IF NOT EXISTS ${s}.command_outbox (
+     position bigserial PRIMARY KEY,
+     command jsonb NOT NULL
+   )`,
+  `CREATE TABLE IF NOT EXISTS ${s}.failed_commands (
+     position bigint PRIMARY KEY,
+     command jsonb NOT NULL,
+     error text NOT NULL,
+     failed_at timestamptz NOT NULL DEFAULT now()
+   )`,
+];
 
 /** What merges accounts is not a loyalty account command: it touches two accounts. */
 export type OutboxCommand = LoyaltyAccountCommand | { readonly type: 'MergeAccounts'; readonly data: { readonly from: string; readonly into: string } };
@@ -21,15 +28,44 @@ export async function addToCommandOutbox(tx: SqlExecutor, schema: string, comman
   await tx.query(`INSERT INTO ${quoteIdentifier(schema)}.command_outbox (command) SELECT value FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY ORDER BY ordinality`, [JSON.stringify(commands)]);
 }
 
-/** Sends what the outbox holds, in order, then forgets it. */
+/**
+ * Sends what the outbox holds, in order, then forgets it. A command the rules refuse (a points
+ * total beyond what can be counted exactly, say) is set aside in `failed_commands` with the reason,
+ * so it cannot block the others; a store that does not answer stops the sending, to be retried.
+ */
 export async function sendCommandOutbox(sql: SqlClient, schema: string, accounts: LoyaltyAccounts): Promise<void> {
   const s = quoteIdentifier(schema);
   for (;;) {
     const { rows } = await sql.query<{ position: string; command: OutboxCommand }>(`SELECT position, command FROM ${s}.command_outbox ORDER BY position LIMIT 500`);
     if (rows.length === 0) return;
-    await send(rows.map((r) => r.command), accounts);
+    try {
+      await send(rows.map((r) => r.command), accounts);
+    } catch (error) {
+      if (!isRefusedByRules(error)) throw error;
+      await sendOneByOne(sql, s, rows, accounts);
+    }
     await sql.query(`DELETE FROM ${s}.command_outbox WHERE position <= $1`, [rows[rows.length - 1].position]);
   }
+}
+
+async function sendOneByOne(sql: SqlClient, s: string, rows: readonly { position: string; command: OutboxCommand }[], accounts: LoyaltyAccounts) {
+  for (const { position, command } of rows) {
+    try {
+      await send([command], accounts);
+    } catch (error) {
+      if (!isRefusedByRules(error)) throw error;
+      await sql.query(`INSERT INTO ${s}.failed_commands (position, command, error) VALUES ($1, $2, $3) ON CONFLICT (position) DO NOTHING`, [
+        position,
+        JSON.stringify(command),
+        `${(error as Error).name}: ${(error as Error).message}`,
+      ]);
+    }
+  }
+}
+
+/** The rules are pure: what they refuse once they refuse every time. */
+function isRefusedByRules(error: unknown): boolean {
+  return error instanceof LoyaltyError || error instanceof TypeError || error instanceof RangeError;
 }
 
 /** How many accounts are written at once. */

@@ -4,7 +4,7 @@ import type { LoyaltyProgram, RecordTouchpoint } from '@cdp/loyalty';
 import { RetryBatchLaterError, type ProjectionDefinition } from '@cdp/projections';
 import { migrateSchema, quoteIdentifier, type SqlExecutor } from '@cdp/sql';
 import type { LoyaltyAccounts } from './loyalty-accounts';
-import { addToCommandOutbox, outboxTable, sendCommandOutbox } from './loyalty-command-outbox';
+import { addToCommandOutbox, outboxTables, sendCommandOutbox } from './loyalty-command-outbox';
 
 export const LOYALTY_EARNING_PROJECTION = 'loyalty_earning';
 
@@ -24,7 +24,7 @@ export function loyaltyEarningProjection({ program, accounts }: LoyaltyEarningOp
     name: LOYALTY_EARNING_PROJECTION,
     schema: LOYALTY_EARNING_PROJECTION,
     async open(sql, schema) {
-      await migrateSchema(sql, schema, (s) => [outboxTable(s)]);
+      await migrateSchema(sql, schema, outboxTables);
       return {
         async apply(tx, events) {
           const touchpoints = events.filter((e) => earningTypes.has(e.type)).map((e) => e.data as Touchpoint);

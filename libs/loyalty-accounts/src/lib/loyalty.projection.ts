@@ -5,7 +5,7 @@ import type { ProjectionDefinition } from '@cdp/projections';
 import { migrateSchema, quoteIdentifier, type SqlExecutor } from '@cdp/sql';
 import type { LoyaltyAccounts } from './loyalty-accounts';
 import { isLoyaltyAccountEvent } from './loyalty-account-stream';
-import { addToCommandOutbox, outboxTable, sendCommandOutbox, type OutboxCommand } from './loyalty-command-outbox';
+import { addToCommandOutbox, outboxTables, sendCommandOutbox, type OutboxCommand } from './loyalty-command-outbox';
 import { ledgerEffectOf, nextExpiryOf } from './loyalty-ledger';
 
 export const LOYALTY_PROJECTION = 'loyalty';
@@ -42,7 +42,7 @@ export function loyaltyProjection({ accounts }: { readonly accounts: LoyaltyAcco
            data jsonb NOT NULL
          )`,
         `CREATE INDEX IF NOT EXISTS ledger_by_account ON ${s}.ledger (account_id, recorded_at, stream_id, stream_position)`,
-        outboxTable(s),
+        ...outboxTables(s),
       ]);
       return {
         async apply(tx, events) {
