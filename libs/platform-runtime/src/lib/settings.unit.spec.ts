@@ -1,0 +1,41 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_LOYALTY_PROGRAM } from '@cdp/loyalty';
+import { readSettings, SettingsError } from './settings';
+
+const programFile = (content: string) => {
+  const file = join(mkdtempSync(join(tmpdir(), 'cdp-program-')), 'program.json');
+  writeFileSync(file, content);
+  return file;
+};
+
+describe('settings: the loyalty program', () => {
+  it('reads the program this repository ships when none is named', () => {
+    expect(readSettings({}).loyalty.program).toEqual(DEFAULT_LOYALTY_PROGRAM);
+  });
+
+  it('reads the file CDP_LOYALTY_PROGRAM names', () => {
+    const file = programFile(JSON.stringify({ pointsPerUnit: '0.1', expiryDays: 90 }));
+    expect(readSettings({ CDP_LOYALTY_PROGRAM: file }).loyalty).toMatchObject({ programFile: file, program: { pointsPerUnit: '0.1', expiryDays: 90 } });
+  });
+
+  it('refuses to start with a wrong program, naming the file and every problem by its path', () => {
+    const file = programFile(JSON.stringify({ pointsPerUnit: -1, tiers: [{ name: 'member', from: '10', multiplier: '1' }], expiryDay: 30 }));
+    const start = () => readSettings({ CDP_LOYALTY_PROGRAM: file });
+    expect(start).toThrow(SettingsError);
+    for (const problem of ['expiryDay: unknown key', 'pointsPerUnit: use a non-negative decimal string', 'tiers[0].from: the first tier starts at "0"']) {
+      expect(start).toThrow(`CDP_LOYALTY_PROGRAM=${file}: `);
+      expect(start).toThrow(problem);
+    }
+  });
+
+  it('says so when the program file is missing or is not JSON', () => {
+    expect(() => readSettings({ CDP_LOYALTY_PROGRAM: '/nonexistent/program.json' })).toThrow(/CDP_LOYALTY_PROGRAM=\/nonexistent\/program.json: ENOENT/);
+    expect(() => readSettings({ CDP_LOYALTY_PROGRAM: programFile('{ "currency": ') })).toThrow(/CDP_LOYALTY_PROGRAM=.*JSON/);
+  });
+
+  it('refuses an expiry schedule that is not a whole number of seconds', () => {
+    expect(() => readSettings({ CDP_LOYALTY_EXPIRY_EVERY_SECONDS: '1.5' })).toThrow(/CDP_LOYALTY_EXPIRY_EVERY_SECONDS=1.5/);
+  });
+});
