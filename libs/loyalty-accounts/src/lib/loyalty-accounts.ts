@@ -30,6 +30,9 @@ const MAX_FORWARDS = 20;
  * both spend the same points. A command for a merged account goes to its survivor.
  */
 export class LoyaltyAccounts {
+  /** The tail of each account's queue in this process: its decisions run one at a time here. */
+  private readonly queues = new Map<string, Promise<unknown>>();
+
   constructor(
     private readonly eventStore: EventLog,
     private readonly program: LoyaltyProgram,
@@ -39,7 +42,8 @@ export class LoyaltyAccounts {
     let current = command;
     for (let forwards = 0; ; forwards++) {
       try {
-        return await this.decideAndAppend(current);
+        const command = current;
+        return await this.inTurn(command.data.customerId, () => this.decideAndAppend(command));
       } catch (error) {
         // A closing account is not forwarded: its customer was merged once, into one survivor.
         if (!(error instanceof AccountMergedError) || current.type === 'MergeAccountInto' || forwards >= MAX_FORWARDS) throw error;
@@ -53,7 +57,11 @@ export class LoyaltyAccounts {
    * (what sends a batch of touchpoints to their accounts). Nothing is returned: use `execute` for
    * a decision the caller answers with.
    */
-  async executeAll(customerId: string, commands: readonly LoyaltyAccountCommand[]): Promise<void> {
+  executeAll(customerId: string, commands: readonly LoyaltyAccountCommand[]): Promise<void> {
+    return this.inTurn(customerId, () => this.decideAllAndAppend(customerId, commands));
+  }
+
+  private async decideAllAndAppend(customerId: string, commands: readonly LoyaltyAccountCommand[]): Promise<void> {
     let account = customerId;
     for (let attempt = 1, forwards = 0; ; attempt++) {
       const { state, version } = await loadLoyaltyAccount(this.eventStore, account);
@@ -108,6 +116,22 @@ export class LoyaltyAccounts {
         await pause(attempt);
       }
     }
+  }
+
+  /**
+   * Runs `work` after the account's earlier work in this process. Racing decisions of one process
+   * would only lose appends to each other and decide again; the expected version still settles
+   * races between processes.
+   */
+  private inTurn<T>(customerId: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.queues.get(customerId) ?? Promise.resolve();
+    const turn = previous.catch(() => undefined).then(work);
+    const tail = turn.catch(() => undefined);
+    this.queues.set(customerId, tail);
+    void tail.then(() => {
+      if (this.queues.get(customerId) === tail) this.queues.delete(customerId);
+    });
+    return turn;
   }
 
   private append(customerId: string, events: readonly LoyaltyAccountEvent[], version: number | 'no_stream') {
