@@ -19,11 +19,11 @@ export interface LoadedAccount {
 
 const PAGE = 5_000;
 
-/** Folds the whole stream of a customer's account. */
-export async function loadLoyaltyAccount(eventStore: EventLog, customerId: string): Promise<LoadedAccount> {
+/** Folds a customer's account stream: all of it, or what follows `known`, an earlier fold of it. */
+export async function loadLoyaltyAccount(eventStore: EventLog, customerId: string, known?: LoadedAccount): Promise<LoadedAccount> {
   const stream = loyaltyAccountStreamId(customerId);
-  let state = initialLoyaltyAccount(customerId);
-  let version: number | 'no_stream' = 'no_stream';
+  let state = known?.state ?? initialLoyaltyAccount(customerId);
+  let version: number | 'no_stream' = known?.version ?? 'no_stream';
   for (;;) {
     const events = await eventStore.readStream(stream, { fromPosition: version === 'no_stream' ? 0 : version + 1, maxCount: PAGE });
     for (const event of events) {

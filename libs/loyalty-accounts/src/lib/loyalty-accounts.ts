@@ -9,7 +9,7 @@ import {
   type LoyaltyAccountState,
   type LoyaltyProgram,
 } from '@cdp/loyalty';
-import { loadLoyaltyAccount, loyaltyAccountStreamId } from './loyalty-account-stream';
+import { loadLoyaltyAccount, loyaltyAccountStreamId, type LoadedAccount } from './loyalty-account-stream';
 
 export interface LoyaltyDecision {
   /** The account that decided: the command's, or the one it was merged into. */
@@ -22,6 +22,7 @@ export interface LoyaltyDecision {
 /** Bounds the retries of an append that keeps losing races, and the merge chains followed. */
 const MAX_ATTEMPTS = 100;
 const MAX_FORWARDS = 20;
+const RECENT_ACCOUNTS = 10_000;
 
 /**
  * Runs loyalty commands against the account streams of the event store: load the stream, decide,
@@ -32,6 +33,8 @@ const MAX_FORWARDS = 20;
 export class LoyaltyAccounts {
   /** The tail of each account's queue in this process: its decisions run one at a time here. */
   private readonly queues = new Map<string, Promise<unknown>>();
+  /** Recently used accounts as last folded, so a decision reads only the events appended since. */
+  private readonly recent = new Map<string, LoadedAccount>();
 
   constructor(
     private readonly eventStore: EventLog,
@@ -64,7 +67,7 @@ export class LoyaltyAccounts {
   private async decideAllAndAppend(customerId: string, commands: readonly LoyaltyAccountCommand[]): Promise<void> {
     let account = customerId;
     for (let attempt = 1, forwards = 0; ; attempt++) {
-      const { state, version } = await loadLoyaltyAccount(this.eventStore, account);
+      const { state, version } = await this.load(account);
       if (state.mergedInto !== null && forwards++ < MAX_FORWARDS) {
         account = state.mergedInto;
         continue;
@@ -78,7 +81,7 @@ export class LoyaltyAccounts {
       }
       if (events.length === 0) return;
       try {
-        await this.append(account, events, version);
+        await this.append(account, events, version, decided);
         return;
       } catch (error) {
         if (!(error instanceof ExpectedVersionConflictError) || attempt >= MAX_ATTEMPTS) throw error;
@@ -96,7 +99,7 @@ export class LoyaltyAccounts {
       // Closed into another account already: a rebuilt identity can name another survivor among
       // the same customers. Only finishing that earlier merge is left.
       if (!(error instanceof AccountMergedError)) throw error;
-      closed = (await loadLoyaltyAccount(this.eventStore, from)).state;
+      closed = (await this.load(from)).state;
     }
     // A closed account keeps its state as it was when it closed: that is what moves.
     await this.execute({ type: 'AbsorbAccount', data: { customerId: closed.mergedInto ?? into, from, account: closed } });
@@ -105,12 +108,13 @@ export class LoyaltyAccounts {
   private async decideAndAppend(command: LoyaltyAccountCommand): Promise<LoyaltyDecision> {
     const { customerId } = command.data;
     for (let attempt = 1; ; attempt++) {
-      const { state, version } = await loadLoyaltyAccount(this.eventStore, customerId);
+      const { state, version } = await this.load(customerId);
       const events = decideLoyaltyAccount(command, state, this.program);
       if (events.length === 0) return { customerId, events, state };
       try {
-        await this.append(customerId, events, version);
-        return { customerId, events, state: events.reduce(evolveLoyaltyAccount, state) };
+        const decided = events.reduce(evolveLoyaltyAccount, state);
+        await this.append(customerId, events, version, decided);
+        return { customerId, events, state: decided };
       } catch (error) {
         if (!(error instanceof ExpectedVersionConflictError) || attempt >= MAX_ATTEMPTS) throw error;
         await pause(attempt);
@@ -134,12 +138,26 @@ export class LoyaltyAccounts {
     return turn;
   }
 
-  private append(customerId: string, events: readonly LoyaltyAccountEvent[], version: number | 'no_stream') {
-    return this.eventStore.append(
+  private async load(customerId: string): Promise<LoadedAccount> {
+    const account = await loadLoyaltyAccount(this.eventStore, customerId, this.recent.get(customerId));
+    this.remember(customerId, account);
+    return account;
+  }
+
+  private async append(customerId: string, events: readonly LoyaltyAccountEvent[], version: number | 'no_stream', decided: LoyaltyAccountState): Promise<void> {
+    const { events: appended } = await this.eventStore.append(
       loyaltyAccountStreamId(customerId),
       events.map((event) => ({ eventId: randomUUID(), type: event.type, data: event.data })),
       { expectedVersion: version },
     );
+    this.remember(customerId, { state: decided, version: appended[appended.length - 1].streamPosition });
+  }
+
+  /** Keeps the most recently used accounts, the oldest forgotten first. */
+  private remember(customerId: string, account: LoadedAccount): void {
+    this.recent.delete(customerId);
+    this.recent.set(customerId, account);
+    if (this.recent.size > RECENT_ACCOUNTS) this.recent.delete(this.recent.keys().next().value!);
   }
 }
 
