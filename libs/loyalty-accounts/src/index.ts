@@ -2,6 +2,5 @@ export * from './lib/loyalty-account-stream';
 export * from './lib/loyalty-accounts';
 export * from './lib/loyalty-earning.projection';
 export * from './lib/loyalty.projection';
-export * from './lib/loyalty-ledger';
 export * from './lib/loyalty-queries';
 export * from './lib/expire-points';

@@ -9,3 +9,4 @@ export { evolveLoyaltyAccount } from './lib/account/loyalty-account.evolve';
 export { availablePoints } from './lib/account/lots';
 export { clawbackTarget, pointsFor, qualifyingSpendAt, tierFor } from './lib/account/earning';
 export { loyaltyBalance, type ExpiringPoints, type LoyaltyBalance, type LoyaltyTierStanding } from './lib/account/loyalty-balance';
+export * from './lib/account/loyalty-ledger';

@@ -1,12 +1,11 @@
 import type { RecordedEvent } from '@cdp/event-log';
 import { parseStreamId } from '@cdp/events';
-import { evolveLoyaltyAccount, initialLoyaltyAccount, type LoyaltyAccountEvent, type LoyaltyAccountState } from '@cdp/loyalty';
+import { evolveLoyaltyAccount, initialLoyaltyAccount, ledgerEffectOf, nextExpiryOf, type LoyaltyAccountEvent, type LoyaltyAccountState } from '@cdp/loyalty';
 import type { ProjectionDefinition } from '@cdp/projections';
 import { migrateSchema, quoteIdentifier, type SqlExecutor } from '@cdp/sql';
 import type { LoyaltyAccounts } from './loyalty-accounts';
 import { isLoyaltyAccountEvent } from './loyalty-account-stream';
 import { addToCommandOutbox, outboxTables, sendCommandOutbox, type OutboxCommand } from './loyalty-command-outbox';
-import { ledgerEffectOf, nextExpiryOf } from './loyalty-ledger';
 
 export const LOYALTY_PROJECTION = 'loyalty';
 

@@ -8,6 +8,8 @@ import { decideLoyaltyAccount } from './loyalty-account.decider';
 import { evolveLoyaltyAccount } from './loyalty-account.evolve';
 import { initialLoyaltyAccount, type LoyaltyAccountState } from './loyalty-account.state';
 import { availablePoints } from './lots';
+import { balanceOf, ledgerEffectOf } from './loyalty-ledger';
+import type { LoyaltyAccountEvent } from './loyalty-account.events';
 
 const RUNS = { numRuns: 200 };
 
@@ -203,11 +205,45 @@ describe('the loyalty account, properties', () => {
 });
 
 /** The account after `command`, or as it was when the command is refused. */
-function decideOrKeep(command: LoyaltyAccountCommand, state: LoyaltyAccountState): LoyaltyAccountState {
+describe('the loyalty ledger, properties', () => {
+  it("adds up to the balance after any commands, and across a merge to the survivor's balance", () => {
+    fc.assert(
+      fc.property(commandSequence, fc.integer({ min: 0, max: 20 }), (commands, split) => {
+        const ledger = (events: readonly LoyaltyAccountEvent[]) => events.reduce((sum, event) => sum + ledgerEffectOf(event).points, 0);
+        const run = (customerId: string, list: readonly LoyaltyAccountCommand[]) => {
+          let state = initialLoyaltyAccount(customerId);
+          const events: LoyaltyAccountEvent[] = [];
+          for (const command of list) {
+            const decided = decidedOrNone({ ...command, data: { ...command.data, customerId } } as LoyaltyAccountCommand, state);
+            events.push(...decided);
+            state = decided.reduce(evolveLoyaltyAccount, state);
+          }
+          return { state, events };
+        };
+        const merged = run('c-77', commands.slice(0, split));
+        const survivor = run('c-42', commands.slice(split));
+        expect(ledger(survivor.events)).toBe(balanceOf(survivor.state));
+
+        const closing = decideLoyaltyAccount({ type: 'MergeAccountInto', data: { customerId: 'c-77', into: 'c-42' } }, merged.state, EXPIRING);
+        const absorbing = decideLoyaltyAccount({ type: 'AbsorbAccount', data: { customerId: 'c-42', from: 'c-77', account: merged.state } }, survivor.state, EXPIRING);
+        const after = absorbing.reduce(evolveLoyaltyAccount, survivor.state);
+        expect(ledger([...merged.events, ...closing])).toBe(0);
+        expect(ledger([...merged.events, ...closing, ...survivor.events, ...absorbing])).toBe(balanceOf(after));
+      }),
+      RUNS,
+    );
+  });
+});
+
+function decidedOrNone(command: LoyaltyAccountCommand, state: LoyaltyAccountState): LoyaltyAccountEvent[] {
   try {
-    return decideLoyaltyAccount(command, state, EXPIRING).reduce(evolveLoyaltyAccount, state);
+    return decideLoyaltyAccount(command, state, EXPIRING);
   } catch (error) {
-    if (error instanceof LoyaltyError) return state;
+    if (error instanceof LoyaltyError) return [];
     throw error;
   }
+}
+
+function decideOrKeep(command: LoyaltyAccountCommand, state: LoyaltyAccountState): LoyaltyAccountState {
+  return decidedOrNone(command, state).reduce(evolveLoyaltyAccount, state);
 }

@@ -1,4 +1,5 @@
-import type { LoyaltyAccountEvent, LoyaltyAccountState } from '@cdp/loyalty';
+import type { LoyaltyAccountEvent } from './loyalty-account.events';
+import type { LoyaltyAccountState } from './loyalty-account.state';
 
 /** A ledger row's effect: what the event did to the account's balance, and what caused it. */
 export interface LedgerEffect {
