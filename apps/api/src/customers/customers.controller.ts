@@ -2,7 +2,6 @@ import { Controller, Get, Inject, Param, ParseIntPipe, DefaultValuePipe, Query }
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CustomerQueries } from '@cdp/customer-projection';
 import { identifierKey, isIdentifierType, normalizeIdentifier } from '@cdp/identity';
-import { initialLoyaltyAccount, loyaltyBalance } from '@cdp/loyalty';
 import { LoyaltyQueries } from '@cdp/loyalty-accounts';
 import type { CustomerProfile } from '@cdp/profile';
 import { CLOCK, SETTINGS, type Clock, type Settings } from '@cdp/platform-runtime';
@@ -48,8 +47,7 @@ export class CustomersController {
 
   /** The profile with its loyalty summary: available points and tier, as of now. */
   private async withLoyalty(profile: CustomerProfile) {
-    const account = (await this.loyalty.account(profile.customerId)) ?? initialLoyaltyAccount(profile.customerId);
-    const { available, tier } = loyaltyBalance(account, this.settings.loyalty.program, this.clock.now().toISOString());
+    const { available, tier } = await this.loyalty.balance(profile.customerId, this.settings.loyalty.program, this.clock.now());
     return { ...profile, loyalty: { available, tier: tier.name } };
   }
 

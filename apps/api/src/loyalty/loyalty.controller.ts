@@ -2,7 +2,6 @@ import { Body, Controller, DefaultValuePipe, Get, HttpCode, Inject, Param, Parse
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { CustomerQueries } from '@cdp/customer-projection';
-import { initialLoyaltyAccount, loyaltyBalance } from '@cdp/loyalty';
 import { LoyaltyAccounts, LoyaltyQueries } from '@cdp/loyalty-accounts';
 import { CLOCK, SETTINGS, type Clock, type Settings } from '@cdp/platform-runtime';
 import { CustomerNotFoundError } from '../customers/customer.errors';
@@ -28,8 +27,8 @@ export class LoyaltyController {
   @ApiOperation({ summary: 'Available points, points expiring in the next 30 days, tier and progress, lifetime totals (a merged id answers for its survivor)' })
   async balance(@Param('id') id: string) {
     const customerId = await this.survivorOf(id);
-    const state = (await this.queries.account(customerId)) ?? initialLoyaltyAccount(customerId);
-    return { customerId, currency: this.settings.loyalty.program.currency, ...loyaltyBalance(state, this.settings.loyalty.program, this.clock.now().toISOString()) };
+    const { program } = this.settings.loyalty;
+    return { customerId, currency: program.currency, ...(await this.queries.balance(customerId, program, this.clock.now())) };
   }
 
   @Get('ledger')

@@ -1,4 +1,4 @@
-import type { LoyaltyAccountState } from '@cdp/loyalty';
+import { initialLoyaltyAccount, loyaltyBalance, type LoyaltyAccountState, type LoyaltyBalance, type LoyaltyProgram } from '@cdp/loyalty';
 import type { SqlExecutor } from '@cdp/sql';
 import { LOYALTY_PROJECTION } from './loyalty.projection';
 
@@ -24,6 +24,11 @@ export class LoyaltyQueries {
   async account(customerId: string): Promise<LoyaltyAccountState | undefined> {
     const { rows } = await this.db.query<{ state: LoyaltyAccountState }>(`SELECT state FROM ${LOYALTY_PROJECTION}.accounts WHERE customer_id = $1`, [customerId]);
     return rows[0]?.state;
+  }
+
+  /** The balance at `now`; a customer without an account yet has an empty one. */
+  async balance(customerId: string, program: LoyaltyProgram, now: Date): Promise<LoyaltyBalance> {
+    return loyaltyBalance((await this.account(customerId)) ?? initialLoyaltyAccount(customerId), program, now.toISOString());
   }
 
   /** Every change to the account, and to the accounts merged into it, newest first. */
