@@ -8,5 +8,5 @@ export { decideLoyaltyAccount, MAX_IDEMPOTENCY_KEY_LENGTH, MAX_REDEMPTION_REASON
 export { evolveLoyaltyAccount } from './lib/account/loyalty-account.evolve';
 export { availablePoints } from './lib/account/lots';
 export { clawbackTarget, pointsFor, qualifyingSpendAt, tierFor } from './lib/account/earning';
-export { loyaltyBalance, type ExpiringPoints, type LoyaltyBalance, type LoyaltyTierStanding } from './lib/account/loyalty-balance';
+export { loyaltyBalance, nextBalanceChangeAt, type ExpiringPoints, type LoyaltyBalance, type LoyaltyTierStanding } from './lib/account/loyalty-balance';
 export * from './lib/account/loyalty-ledger';

@@ -1,4 +1,4 @@
-import { ExpectedVersionConflictError, openSubscriptions, type AppendResult, type EventLog, type ExpectedVersion, type RecordedEvent, type StreamWrite } from '@cdp/event-log';
+import { ExpectedVersionConflictError, openSubscriptions, type AppendResult, type Checkpoint, type EventLog, type ExpectedVersion, type RecordedEvent, type StreamWrite } from '@cdp/event-log';
 import { quoteIdentifier, type SqlClient, type SqlExecutor } from '@cdp/sql';
 import { pollingSubscription } from './polling-subscription';
 import { migratePostgresEventLog } from './postgres-event-log.schema';
@@ -8,6 +8,19 @@ export interface PostgresEventLogOptions {
   readonly schema?: string;
   /** How long an idle subscriber waits before asking again, in ms; default 20. */
   readonly pollIntervalMs?: number;
+}
+
+/**
+ * The Postgres event log, with what only a database log can do: append inside the caller's
+ * transaction, so the events commit or roll back with the caller's other writes.
+ */
+export interface PostgresEventLog extends EventLog {
+  /** Appends in `tx`, checking each expected version given; call `appended()` once `tx` has committed. */
+  appendInTransaction(tx: SqlExecutor, writes: readonly StreamWrite[], expected?: ReadonlyMap<string, ExpectedVersion>): Promise<AppendResult[]>;
+  /** Tells this process's subscribers that a transaction with appends has committed. */
+  appended(): void;
+  /** The checkpoint just after everything committed so far: where "from now on" starts. */
+  headCheckpoint(): Promise<Checkpoint>;
 }
 
 const PARTITION = 'all';
@@ -35,7 +48,7 @@ interface StoredPosition {
  * The event store on Postgres or PGlite: one global order, per-stream versions and optimistic
  * concurrency. Offsets are "transaction_id:global_position"; see the schema for why.
  */
-export async function createPostgresEventLog(sql: SqlClient, options: PostgresEventLogOptions = {}): Promise<EventLog> {
+export async function createPostgresEventLog(sql: SqlClient, options: PostgresEventLogOptions = {}): Promise<PostgresEventLog> {
   const schema = options.schema ?? 'event_log';
   await migratePostgresEventLog(sql, schema);
   const s = quoteIdentifier(schema);
@@ -97,14 +110,29 @@ export async function createPostgresEventLog(sql: SqlClient, options: PostgresEv
     }));
   }
 
+  const appended = () => {
+    for (const wake of wakers) wake();
+  };
+
   async function inTransaction(writes: readonly StreamWrite[], expected: ReadonlyMap<string, ExpectedVersion>) {
     const results = await retryOnceOnDuplicateEventId(() => sql.transaction((tx) => appendInTransaction(tx, writes, expected)));
-    for (const wake of wakers) wake();
+    appended();
     return results;
   }
 
   return {
     capabilities: { expectedVersion: true },
+
+    appendInTransaction: (tx, writes, expected = new Map()) => appendInTransaction(tx, writes, expected),
+
+    appended,
+
+    async headCheckpoint() {
+      const { rows } = await sql.query<{ transaction_id: string; global_position: string }>(
+        `SELECT transaction_id, global_position FROM ${s}.events ORDER BY transaction_id DESC, global_position DESC LIMIT 1`,
+      );
+      return rows.length === 0 ? {} : { [PARTITION]: `${rows[0].transaction_id}:${rows[0].global_position}` };
+    },
 
     async append(streamId, events, { expectedVersion = 'any' } = {}) {
       const [result] = await inTransaction([{ streamId, events }], new Map([[streamId, expectedVersion]]));

@@ -1,6 +1,6 @@
 import { compareDecimal, subtractDecimal } from '@cdp/money';
 import type { LoyaltyProgram } from '../program/loyalty-program';
-import { addDays, requireCanonicalInstant } from '../utc-instant';
+import { addDays, MS_PER_DAY, requireCanonicalInstant } from '../utc-instant';
 import { nextTier, qualifyingSpendAt, tierFor } from './earning';
 import type { LoyaltyAccountState, LoyaltyLifetime } from './loyalty-account.state';
 import { availablePoints, isLive } from './lots';
@@ -59,4 +59,24 @@ export function loyaltyBalance(state: LoyaltyAccountState, program: LoyaltyProgr
 function spendNeeded(from: string, qualifyingSpend: string): string {
   const needed = subtractDecimal(from, qualifyingSpend);
   return compareDecimal(needed, '0') < 0 ? '0' : needed;
+}
+
+/**
+ * The first instant after `now` at which the balance or the tier changes with no new event: a lot
+ * holding points expires, or a purchase or refund enters or leaves the tier window. Null when
+ * nothing will. A read model that shows the balance looks again then.
+ */
+export function nextBalanceChangeAt(state: LoyaltyAccountState, program: LoyaltyProgram, now: string): string | null {
+  const windowMs = program.tierWindowDays * MS_PER_DAY;
+  const nowMs = Date.parse(now);
+  const candidates = [
+    ...state.lots.filter((lot) => lot.remaining > 0).map((lot) => Date.parse(lot.expiresAt)),
+    ...[...state.lots.map((lot) => lot.earnedAt), ...state.refunds.map((refund) => refund.occurredAt)].flatMap((at) => {
+      // It counts from just after it happened until the window's start passes it.
+      const enters = Date.parse(at) + 1;
+      return [enters, enters + windowMs];
+    }),
+  ];
+  const next = candidates.reduce((earliest, at) => (at > nowMs && at < earliest ? at : earliest), Infinity);
+  return next === Infinity ? null : new Date(next).toISOString();
 }

@@ -1,6 +1,7 @@
 import { DEFAULT_LOYALTY_PROGRAM } from '../program/loyalty-program';
 import { day, plusMs, purchase, record, redeem, refund, stateAfter, touchpoint } from '../testing/loyalty-fixtures';
-import { loyaltyBalance } from './loyalty-balance';
+import fc from 'fast-check';
+import { loyaltyBalance, nextBalanceChangeAt } from './loyalty-balance';
 
 const PROGRAM = { ...DEFAULT_LOYALTY_PROGRAM, bonuses: { visit: 10 } };
 
@@ -50,5 +51,30 @@ describe('loyaltyBalance', () => {
   it('refuses a now that is not canonical, and a negative period', () => {
     expect(() => loyaltyBalance(state, PROGRAM, '2026-01-01')).toThrow(TypeError);
     expect(() => loyaltyBalance(state, PROGRAM, day(1), -1)).toThrow(RangeError);
+  });
+
+  describe('nextBalanceChangeAt', () => {
+    const standing = (at: string) => {
+      const { available, tier } = loyaltyBalance(state, PROGRAM, at);
+      return { available, tier: tier.name, qualifyingSpend: tier.qualifyingSpend };
+    };
+
+    it('names the next expiry, and when a purchase leaves the tier window', () => {
+      expect(nextBalanceChangeAt(state, PROGRAM, day(300))).toBe(plusMs(day(365), 0));
+      expect(nextBalanceChangeAt(state, PROGRAM, day(365))).toBe(plusMs(day(365), 1));
+      expect(nextBalanceChangeAt(state, PROGRAM, day(1000))).toBeNull();
+    });
+
+    it('nothing the balance shows changes before it', () => {
+      fc.assert(
+        fc.property(fc.integer({ min: -10 * 86_400_000, max: 420 * 86_400_000 }), fc.double({ min: 0, max: 1, noNaN: true }), (offsetMs, fraction) => {
+          const now = plusMs(day(0), offsetMs);
+          const next = nextBalanceChangeAt(state, PROGRAM, now);
+          const until = next === null ? Date.parse(now) + 1000 * 86_400_000 : Date.parse(next);
+          const between = plusMs(now, Math.floor((until - Date.parse(now) - 1) * fraction));
+          expect(standing(between)).toEqual(standing(now));
+        }),
+      );
+    });
   });
 });

@@ -1,0 +1,93 @@
+import type { CustomerChange, CustomerChangeType, CustomerFeedState, FeedLoyaltySummary, FeedRfmStanding } from './customer-feed.contract';
+import type { CustomerProfile } from '@cdp/profile';
+
+/**
+ * What the feed knows of a customer now, read from the read models: a live customer, a merged one
+ * (only `mergedInto`), or null for a customer that no read model holds (never seen, or erased).
+ */
+export type CustomerFeedView =
+  | { readonly mergedInto: null; readonly profile: CustomerProfile; readonly loyalty: FeedLoyaltySummary; readonly rfm: FeedRfmStanding | null }
+  | { readonly mergedInto: string; readonly profile: null; readonly loyalty: null; readonly rfm: null };
+
+/** What the feed last published for a customer: its version, and the view then (null once erased). */
+export interface PublishedCustomer {
+  readonly version: number;
+  readonly view: CustomerFeedView | null;
+}
+
+/** A change before it is given its event id (which the store derives from customer and version). */
+export type DecidedChange = Omit<CustomerChange, 'eventId'>;
+
+/** The keyed maps of a profile: a change inside them is reported per key ("traits.firstName"). */
+const KEYED_FIELDS: ReadonlySet<string> = new Set(['identifiers', 'traits', 'preferences', 'importantDates', 'consent']);
+
+/**
+ * The typed changes that take a customer from what was last published to what the read models hold
+ * now, numbered from the published version on. Nothing when nothing changed: deciding again on the
+ * same view gives no event, so the feed can re-check a customer as often as it likes.
+ */
+export function decideCustomerChanges(customerId: string, published: PublishedCustomer | null, now: CustomerFeedView | null, changedAt: string): DecidedChange[] {
+  const before = published?.view ?? null;
+  const types = changeTypes(before, now);
+  const first = (published?.version ?? 0) + 1;
+  return types.map(({ type, changedFields }, index) => {
+    const version = first + index;
+    return {
+      type,
+      customerId,
+      version,
+      changedAt,
+      changedFields,
+      mergedInto: type === 'CustomerMerged' ? now!.mergedInto : null,
+      segment: type === 'CustomerSegmentChanged' ? { from: before?.rfm?.segment ?? null, to: now?.rfm?.segment ?? null } : null,
+      tier: type === 'LoyaltyTierChanged' ? { from: before?.loyalty?.tier ?? null, to: now?.loyalty?.tier ?? null } : null,
+      state: now === null ? null : { customerId, version, changedAt, ...now },
+    };
+  });
+}
+
+/** The state a customer's stored view stands for at a version, as the profiles topic carries it. */
+export function feedStateOf(customerId: string, version: number, changedAt: string, view: CustomerFeedView): CustomerFeedState {
+  return { customerId, version, changedAt, ...view };
+}
+
+function changeTypes(before: CustomerFeedView | null, now: CustomerFeedView | null): { type: CustomerChangeType; changedFields: string[] }[] {
+  if (now === null) return before === null ? [] : [{ type: 'CustomerForgotten', changedFields: [] }];
+  if (now.mergedInto !== null) return before?.mergedInto === now.mergedInto ? [] : [{ type: 'CustomerMerged', changedFields: [] }];
+  const live = before?.mergedInto === null ? before : null;
+  const changes: { type: CustomerChangeType; changedFields: string[] }[] = [];
+  if (live === null) changes.push({ type: 'CustomerCreated', changedFields: [] });
+  else {
+    const changedFields = changedFieldsOf(live, now);
+    if (changedFields.length > 0) changes.push({ type: 'ProfileChanged', changedFields });
+  }
+  if ((live?.rfm?.segment ?? null) !== (now.rfm?.segment ?? null) && (live !== null || now.rfm !== null)) {
+    changes.push({ type: 'CustomerSegmentChanged', changedFields: [] });
+  }
+  if (live !== null && live.loyalty.tier !== now.loyalty.tier) changes.push({ type: 'LoyaltyTierChanged', changedFields: [] });
+  return changes;
+}
+
+/**
+ * The paths that differ, but for the segment and the tier, which have their own events. Only fields
+ * of the view are compared, and each by its JSON: profiles are canonical (sorted keys and lists).
+ */
+function changedFieldsOf(before: Extract<CustomerFeedView, { mergedInto: null }>, now: Extract<CustomerFeedView, { mergedInto: null }>): string[] {
+  const profileFields = differingKeys(before.profile, now.profile).flatMap((field) =>
+    KEYED_FIELDS.has(field) ? differingKeys(recordOf(before.profile, field), recordOf(now.profile, field)).map((key) => `${field}.${key}`) : [field],
+  );
+  const loyaltyFields = differingKeys(before.loyalty, now.loyalty).filter((key) => key !== 'tier').map((key) => `loyalty.${key}`);
+  const rfmFields = differingKeys(before.rfm ?? {}, now.rfm ?? {}).filter((key) => key !== 'segment').map((key) => `rfm.${key}`);
+  return [...profileFields, ...loyaltyFields, ...rfmFields];
+}
+
+function differingKeys(before: object, now: object): string[] {
+  const a = before as Record<string, unknown>;
+  const b = now as Record<string, unknown>;
+  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+  return keys.filter((key) => JSON.stringify(a[key]) !== JSON.stringify(b[key]));
+}
+
+function recordOf(profile: CustomerProfile, field: string): object {
+  return (profile as unknown as Record<string, object>)[field] ?? {};
+}

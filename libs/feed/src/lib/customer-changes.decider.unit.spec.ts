@@ -1,0 +1,97 @@
+import fc from 'fast-check';
+import { emptyProfile, type CustomerProfile } from '@cdp/profile';
+import { decideCustomerChanges, type CustomerFeedView, type PublishedCustomer } from './customer-changes.decider';
+
+const ID = 'cus_a';
+const AT = '2026-11-23T10:00:00.000Z';
+
+function live(changes: Partial<CustomerProfile> = {}, loyalty = { available: 0, tier: 'member' }, segment: string | null = null): CustomerFeedView {
+  return { mergedInto: null, profile: { ...emptyProfile(ID), ...changes }, loyalty, rfm: segment === null ? null : { segment, r: 3, f: 3, m: 3 } };
+}
+const merged = (into: string): CustomerFeedView => ({ mergedInto: into, profile: null, loyalty: null, rfm: null });
+const published = (version: number, view: CustomerFeedView | null): PublishedCustomer => ({ version, view });
+const typesOf = (changes: readonly { type: string; version: number }[]) => changes.map((c) => `${c.type}@${c.version}`);
+
+describe('decideCustomerChanges', () => {
+  it('announces a new customer once, at version 1, with its state', () => {
+    const [created, ...rest] = decideCustomerChanges(ID, null, live({ touchpoints: 1 }), AT);
+    expect(rest).toEqual([]);
+    expect(created).toMatchObject({ type: 'CustomerCreated', customerId: ID, version: 1, changedAt: AT, changedFields: [], mergedInto: null, segment: null, tier: null });
+    expect(created.state).toEqual({ customerId: ID, version: 1, changedAt: AT, ...live({ touchpoints: 1 }) });
+  });
+
+  it('lists the changed fields, keyed maps by key, and numbers on from the published version', () => {
+    const before = live({ traits: { firstName: { value: 'Sara', occurredAt: AT, eventId: 'e1', source: 's' } }, touchpoints: 1 });
+    const now = live(
+      { traits: { firstName: { value: 'Sarah', occurredAt: AT, eventId: 'e2', source: 's' }, city: { value: 'Tehran', occurredAt: AT, eventId: 'e2', source: 's' } }, touchpoints: 2 },
+      { available: 30, tier: 'member' },
+    );
+    const [changed] = decideCustomerChanges(ID, published(4, before), now, AT);
+    expect(changed).toMatchObject({ type: 'ProfileChanged', version: 5, changedFields: ['touchpoints', 'traits.city', 'traits.firstName', 'loyalty.available'] });
+  });
+
+  it('gives nothing when the view is what was published', () => {
+    expect(decideCustomerChanges(ID, published(3, live({ touchpoints: 2 })), live({ touchpoints: 2 }), AT)).toEqual([]);
+    expect(decideCustomerChanges(ID, published(3, merged('cus_b')), merged('cus_b'), AT)).toEqual([]);
+    expect(decideCustomerChanges(ID, null, null, AT)).toEqual([]);
+  });
+
+  it('gives the segment and the tier their own events, after the profile change, each with the next version', () => {
+    const before = live({ touchpoints: 1 }, { available: 0, tier: 'member' }, 'Promising');
+    const now = live({ touchpoints: 2 }, { available: 0, tier: 'silver' }, 'Champions');
+    const changes = decideCustomerChanges(ID, published(7, before), now, AT);
+    expect(typesOf(changes)).toEqual(['ProfileChanged@8', 'CustomerSegmentChanged@9', 'LoyaltyTierChanged@10']);
+    expect(changes[0].changedFields).toEqual(['touchpoints']);
+    expect(changes[1].segment).toEqual({ from: 'Promising', to: 'Champions' });
+    expect(changes[2].tier).toEqual({ from: 'member', to: 'silver' });
+    expect(changes.map((c) => c.state!.version)).toEqual([8, 9, 10]);
+  });
+
+  it('announces the first segment of a new customer after its creation', () => {
+    expect(typesOf(decideCustomerChanges(ID, null, live({}, undefined, 'New Customers'), AT))).toEqual(['CustomerCreated@1', 'CustomerSegmentChanged@2']);
+  });
+
+  it('says where a merged customer went, and again if its survivor is merged in turn', () => {
+    const [first] = decideCustomerChanges(ID, published(2, live()), merged('cus_b'), AT);
+    expect(first).toMatchObject({ type: 'CustomerMerged', version: 3, mergedInto: 'cus_b' });
+    expect(first.state).toEqual({ customerId: ID, version: 3, changedAt: AT, mergedInto: 'cus_b', profile: null, loyalty: null, rfm: null });
+    expect(decideCustomerChanges(ID, published(3, merged('cus_b')), merged('cus_c'), AT)[0]).toMatchObject({ type: 'CustomerMerged', version: 4, mergedInto: 'cus_c' });
+  });
+
+  it('forgets an erased customer with no state, and greets it as new if it comes back', () => {
+    const [forgotten] = decideCustomerChanges(ID, published(5, live()), null, AT);
+    expect(forgotten).toMatchObject({ type: 'CustomerForgotten', version: 6, state: null });
+    expect(typesOf(decideCustomerChanges(ID, published(6, null), live(), AT))).toEqual(['CustomerCreated@7']);
+  });
+
+  describe('properties', () => {
+    const view: fc.Arbitrary<CustomerFeedView | null> = fc.oneof(
+      fc.constant(null),
+      fc.constantFrom('cus_b', 'cus_c').map(merged),
+      fc
+        .record({ touchpoints: fc.nat(3), available: fc.integer({ min: -5, max: 5 }), tier: fc.constantFrom('member', 'silver'), segment: fc.constantFrom(null, 'Lost', 'Champions') })
+        .map(({ touchpoints, available, tier, segment }) => live({ touchpoints }, { available, tier }, segment)),
+    );
+
+    it('versions run on from the published one without gaps, and deciding again on the result gives nothing', () => {
+      fc.assert(
+        fc.property(fc.nat(100), view, view, (version, before, now) => {
+          const changes = decideCustomerChanges(ID, before === null && version === 0 ? null : published(version, before), now, AT);
+          expect(changes.map((c) => c.version)).toEqual(changes.map((_, i) => version + 1 + i));
+          const last = changes.length === 0 ? version : changes[changes.length - 1].version;
+          expect(decideCustomerChanges(ID, published(last, now), now, AT)).toEqual([]);
+        }),
+      );
+    });
+
+    it('every event carries the state it leads to', () => {
+      fc.assert(
+        fc.property(view, view, (before, now) => {
+          for (const change of decideCustomerChanges(ID, published(1, before), now, AT)) {
+            expect(change.state).toEqual(now === null ? null : { customerId: ID, version: change.version, changedAt: AT, ...now });
+          }
+        }),
+      );
+    });
+  });
+});
