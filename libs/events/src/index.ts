@@ -1,6 +1,7 @@
 export * from './generated/touchpoint-types';
 export * from './lib/catalog/schema-catalog';
 export * from './lib/catalog/load-schema-catalog';
+export * from './lib/catalog/feed-schema';
 export * from './lib/catalog/touchpoint-manifest';
 export * from './lib/avro/confluent-wire-format';
 export * from './lib/avro/touchpoint-codec';

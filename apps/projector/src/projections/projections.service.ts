@@ -4,10 +4,13 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 import { analyticsProjection } from '@cdp/analytics';
 import type { ClickHouseClient } from '@cdp/clickhouse';
 import { customerProjection } from '@cdp/customer-projection';
+import { customerFeedKafkaProjection, customerFeedTopics } from '@cdp/customer-feed';
+import { createCustomerFeedCodec } from '@cdp/feed';
+import { Kafka, logLevel } from 'kafkajs';
 import type { EventLog } from '@cdp/event-log';
 import type { SchemaCatalog } from '@cdp/events';
 import { LoyaltyAccounts, loyaltyEarningProjection, loyaltyProjection } from '@cdp/loyalty-accounts';
-import { ANALYTICS, EVENT_STORE, METRICS, SCHEMA_CATALOG, SETTINGS, SQL, TOUCHPOINT_LOG, type Settings } from '@cdp/platform-runtime';
+import { ANALYTICS, CUSTOMER_FEED_LOG, EVENT_STORE, METRICS, SCHEMA_CATALOG, SETTINGS, SQL, TOUCHPOINT_LOG, type Settings } from '@cdp/platform-runtime';
 import {
   listDeadLetters,
   migrateProjectionTables,
@@ -20,6 +23,15 @@ import {
 } from '@cdp/projections';
 import type { SqlClient } from '@cdp/sql';
 import { UnknownProjectionError, UnknownRebuildError } from './projection.errors';
+
+/** In servers mode, the feed's log is published to Kafka. */
+function feedPublisher(settings: Settings, catalog: SchemaCatalog): ProjectionDefinition {
+  return customerFeedKafkaProjection({
+    kafka: new Kafka({ clientId: `${settings.kafkaNamespace}-feed`, brokers: [...settings.kafkaBrokers], logLevel: logLevel.WARN }),
+    topics: customerFeedTopics(settings.kafkaNamespace),
+    codec: createCustomerFeedCodec(catalog),
+  });
+}
 
 /** A projection and the log it follows: touchpoints, or the event store's decided events. */
 interface RegisteredProjection {
@@ -51,6 +63,7 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
     @Inject(METRICS) registry: Registry,
     @Inject(ANALYTICS) clickhouse: ClickHouseClient,
     @Inject(SETTINGS) settings: Settings,
+    @Inject(CUSTOMER_FEED_LOG) customerFeed: EventLog,
     accounts: LoyaltyAccounts,
   ) {
     this.projections = [
@@ -58,6 +71,7 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
       { definition: analyticsProjection({ catalog, clickhouse }), log: touchpointLog },
       { definition: loyaltyEarningProjection({ program: settings.loyalty.program, accounts }), log: touchpointLog },
       { definition: loyaltyProjection({ accounts }), log: eventStore },
+      ...(settings.mode === 'servers' ? [{ definition: feedPublisher(settings, catalog), log: customerFeed }] : []),
     ];
     this.processedTotal = new Counter({ name: 'cdp_projection_events_total', help: 'Events applied by each projection', labelNames: ['projection'], registers: [registry] });
     const lagGauge: Gauge = new Gauge({
@@ -74,9 +88,18 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
     });
   }
 
+  private markStarted: () => void = () => undefined;
+  private readonly startedAll = new Promise<void>((resolve) => (this.markStarted = resolve));
+
   async onApplicationBootstrap(): Promise<void> {
     await migrateProjectionTables(this.sql);
     for (const projection of this.projections) await this.start(projection);
+    this.markStarted();
+  }
+
+  /** Resolves once every projection has opened (its tables migrated) and started. */
+  started(): Promise<void> {
+    return this.startedAll;
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -15,6 +15,7 @@ import {
 import type { ProjectionDefinition } from '@cdp/projections';
 import { channelOf, emptyProfile, evolveProfile, mergeProfiles, touchpointRecorded, type CustomerProfile } from '@cdp/profile';
 import type { SqlExecutor } from '@cdp/sql';
+import { markCustomersChanged, migrateCustomerFeedTables } from '@cdp/customer-feed';
 import { CUSTOMER_PROJECTION } from './customer-schema';
 import { migrateCustomerTables } from './customer-tables';
 import { deterministicEventId } from '@cdp/event-log';
@@ -45,6 +46,7 @@ export function customerProjection(options: CustomerProjectionOptions): Projecti
     schema: CUSTOMER_PROJECTION,
     async open(sql, schema) {
       await migrateCustomerTables(sql, schema);
+      await migrateCustomerFeedTables(sql);
       return {
         async apply(tx, events) {
           const touchpoints = events.filter(isTouchpoint).map((e) => e.data as Touchpoint);
@@ -74,6 +76,8 @@ export function customerProjection(options: CustomerProjectionOptions): Projecti
     await deleteProfiles(tx, schema, [...gone]);
     await saveProfiles(tx, schema, [...changed].filter((id) => !gone.has(id)).map((id) => profiles.get(id)!));
     await addToOutbox(tx, schema, outbox);
+    // A rebuild, built aside, changes nothing the feed publishes.
+    if (schema === CUSTOMER_PROJECTION) await markCustomersChanged(tx, [...[...changed].filter((id) => !gone.has(id)).sort(), ...[...gone].sort()]);
   }
 
   function decideIdentities(graph: MutableGraph, touchpoints: readonly Touchpoint[]): IdentityEvent[] {

@@ -127,7 +127,7 @@ export async function createPostgresEventLog(sql: SqlClient, options: PostgresEv
 
     appended,
 
-    async headCheckpoint() {
+    async headCheckpoint(): Promise<Checkpoint> {
       const { rows } = await sql.query<{ transaction_id: string; global_position: string }>(
         `SELECT transaction_id, global_position FROM ${s}.events ORDER BY transaction_id DESC, global_position DESC LIMIT 1`,
       );

@@ -26,6 +26,15 @@ export class LoyaltyQueries {
     return rows[0]?.state;
   }
 
+  /** The accounts of these customers that exist, by customer id. */
+  async accounts(customerIds: readonly string[]): Promise<Map<string, LoyaltyAccountState>> {
+    const { rows } = await this.db.query<{ customer_id: string; state: LoyaltyAccountState }>(
+      `SELECT customer_id, state FROM ${LOYALTY_PROJECTION}.accounts WHERE customer_id = ANY($1::text[])`,
+      [customerIds],
+    );
+    return new Map(rows.map((r) => [r.customer_id, r.state]));
+  }
+
   /** The balance at `now`; a customer without an account yet has an empty one. */
   async balance(customerId: string, program: LoyaltyProgram, now: Date): Promise<LoyaltyBalance> {
     return loyaltyBalance((await this.account(customerId)) ?? initialLoyaltyAccount(customerId), program, now.toISOString());

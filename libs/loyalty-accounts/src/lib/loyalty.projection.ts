@@ -2,6 +2,7 @@ import type { RecordedEvent } from '@cdp/event-log';
 import { parseStreamId } from '@cdp/events';
 import { evolveLoyaltyAccount, initialLoyaltyAccount, ledgerEffectOf, nextExpiryOf, type LoyaltyAccountEvent, type LoyaltyAccountState } from '@cdp/loyalty';
 import type { ProjectionDefinition } from '@cdp/projections';
+import { markCustomersChanged, migrateCustomerFeedTables } from '@cdp/customer-feed';
 import { migrateSchema, quoteIdentifier, type SqlExecutor } from '@cdp/sql';
 import type { LoyaltyAccounts } from './loyalty-accounts';
 import { isLoyaltyAccountEvent } from './loyalty-account-stream';
@@ -20,6 +21,7 @@ export function loyaltyProjection({ accounts }: { readonly accounts: LoyaltyAcco
     name: LOYALTY_PROJECTION,
     schema: LOYALTY_PROJECTION,
     async open(sql, schema) {
+      await migrateCustomerFeedTables(sql);
       await migrateSchema(sql, schema, (s) => [
         `CREATE TABLE IF NOT EXISTS ${s}.accounts (
            customer_id text PRIMARY KEY,
@@ -121,4 +123,5 @@ async function projectAccounts(tx: SqlExecutor, schema: string, events: readonly
        SET state = excluded.state, version = excluded.version, merged_into = excluded.merged_into, next_expiry_at = excluded.next_expiry_at`,
     [JSON.stringify(accounts)],
   );
+  if (schema === LOYALTY_PROJECTION) await markCustomersChanged(tx, [...versions.keys()].sort());
 }

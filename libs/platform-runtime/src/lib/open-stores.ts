@@ -3,7 +3,8 @@ import { EventStoreDBClient } from '@eventstore/db-client';
 import type { EventLog } from '@cdp/event-log';
 import { createEventStoreDbEventLog } from '@cdp/event-log-eventstoredb';
 import { createKafkaEventLog, createPostgresAcceptedEventIds } from '@cdp/event-log-kafka';
-import { createPostgresEventLog } from '@cdp/event-log-postgres';
+import { createPostgresEventLog, type PostgresEventLog } from '@cdp/event-log-postgres';
+import { CUSTOMER_FEED_LOG_SCHEMA } from '@cdp/customer-feed';
 import { loadSchemaCatalog, touchpointCodec, type SchemaCatalog } from '@cdp/events';
 import { openCustomerDataSource } from '@cdp/customer-projection';
 import { migrateAnalyticsTables } from '@cdp/analytics';
@@ -25,6 +26,8 @@ export interface Stores {
   readonly dataSource: DataSource;
   /** The analytics tables: chDB embedded, the ClickHouse server otherwise. */
   readonly analytics: ClickHouseClient;
+  /** The change feed's log of typed customer changes, in the read models' Postgres. */
+  readonly customerFeed: PostgresEventLog;
   close(): Promise<void>;
 }
 
@@ -36,7 +39,8 @@ export async function openStores(settings: Settings): Promise<Stores> {
     const dataSource = await openCustomerDataSource({ driver: database.typeormDriver });
     const touchpointLog = await createPostgresEventLog(sql);
     const analytics = await openAnalytics(openChdbClient({ dir: join(settings.dataDir, 'ch'), database: settings.clickhouseDatabase }));
-    return { catalog, touchpointLog, eventStore: touchpointLog, sql, dataSource, analytics, close: closeAll([touchpointLog], sql, dataSource, analytics) };
+    const customerFeed = await openCustomerFeed(sql);
+    return { catalog, touchpointLog, eventStore: touchpointLog, sql, dataSource, analytics, customerFeed, close: closeAll([touchpointLog, customerFeed], sql, dataSource, analytics) };
   }
   const sql = createPostgresSqlClient({ connectionString: settings.databaseUrl });
   const dataSource = await openCustomerDataSource({ url: settings.databaseUrl });
@@ -54,13 +58,19 @@ export async function openStores(settings: Settings): Promise<Stores> {
     ? createEventStoreDbEventLog(EventStoreDBClient.connectionString(settings.eventStoreDbUrl))
     : await createPostgresEventLog(sql);
   const analytics = await openAnalytics(createClickHouseServerClient({ url: settings.clickhouseUrl, database: settings.clickhouseDatabase }));
+  const customerFeed = await openCustomerFeed(sql);
   // The index of accepted ids keeps a bounded window (7 days): re-sending an id older than that appends it again.
   const purge = setInterval(() => void acceptedIds.purgeOlderThan().catch(() => undefined), PURGE_EVERY_MS).unref();
-  const close = closeAll([touchpointLog, eventStore], sql, dataSource, analytics);
-  return { catalog, touchpointLog, eventStore, sql, dataSource, analytics, close: () => (clearInterval(purge), close()) };
+  const close = closeAll([touchpointLog, eventStore, customerFeed], sql, dataSource, analytics);
+  return { catalog, touchpointLog, eventStore, sql, dataSource, analytics, customerFeed, close: () => (clearInterval(purge), close()) };
 }
 
 const PURGE_EVERY_MS = 60 * 60 * 1000;
+
+/** A subscriber to the feed asks again every 10 ms while idle: the feed's freshness is in that wait. */
+function openCustomerFeed(sql: SqlClient): Promise<PostgresEventLog> {
+  return createPostgresEventLog(sql, { schema: CUSTOMER_FEED_LOG_SCHEMA, pollIntervalMs: 10 });
+}
 
 /** The analytics store with its tables migrated. */
 async function openAnalytics(opening: Promise<ClickHouseClient>): Promise<ClickHouseClient> {

@@ -3,7 +3,7 @@ import { LoyaltyAccounts, LoyaltyQueries } from '@cdp/loyalty-accounts';
 import { systemClock, type Clock } from './clock.port';
 import type { Stores } from './open-stores';
 import type { Settings } from './settings';
-import { ANALYTICS, CLOCK, DATA_SOURCE, EVENT_STORE, SCHEMA_CATALOG, SETTINGS, SQL, TOUCHPOINT_LOG } from './tokens';
+import { ANALYTICS, CLOCK, CUSTOMER_FEED_LOG, DATA_SOURCE, EVENT_STORE, SCHEMA_CATALOG, SETTINGS, SQL, TOUCHPOINT_LOG } from './tokens';
 
 /**
  * Binds the settings, the clock and the opened stores to their tokens for every module of the
@@ -22,6 +22,7 @@ export class PlatformInfrastructureModule {
       { provide: SQL, useValue: stores.sql },
       { provide: DATA_SOURCE, useValue: stores.dataSource },
       { provide: ANALYTICS, useValue: stores.analytics },
+      { provide: CUSTOMER_FEED_LOG, useValue: stores.customerFeed },
       { provide: LoyaltyAccounts, useValue: new LoyaltyAccounts(stores.eventStore, settings.loyalty.program) },
       { provide: LoyaltyQueries, useValue: new LoyaltyQueries(stores.sql) },
     ];

@@ -25,6 +25,7 @@ export interface Settings {
   readonly schemasDir: string | undefined;
   readonly rfm: RfmSettings;
   readonly loyalty: LoyaltySettings;
+  readonly feed: FeedSettings;
 }
 
 export interface LoyaltySettings {
@@ -36,6 +37,13 @@ export interface LoyaltySettings {
 }
 
 /** The program this repository ships; CDP_LOYALTY_PROGRAM names another file. */
+export interface FeedSettings {
+  /** How often an SSE subscriber gets a heartbeat comment (CDP_FEED_HEARTBEAT_SECONDS, default 15). */
+  readonly heartbeatSeconds: number;
+  /** How long a subscriber may leave the stream unread before it is disconnected (CDP_FEED_SLOW_CONSUMER_SECONDS, default 30). */
+  readonly slowConsumerSeconds: number;
+}
+
 export const DEFAULT_LOYALTY_PROGRAM_FILE = resolve(__dirname, '../../../../config/loyalty-program.json');
 
 export interface RfmSettings {
@@ -67,6 +75,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 1024) problems.push(`CDP_MAX_BODY_BYTES=${env.CDP_MAX_BODY_BYTES}: use a number of bytes, at least 1024`);
   const rfm = rfmSettings(env, problems);
   const loyalty = loyaltySettings(env, problems);
+  const feed = feedSettings(env, problems);
   const clickhouse = clickhouseLocation(env.CLICKHOUSE_URL ?? 'http://127.0.0.1:8123', problems);
   if (problems.length > 0) throw new SettingsError(`The platform cannot start: ${problems.join('; ')}`);
 
@@ -85,7 +94,17 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     schemasDir: env.CDP_SCHEMAS_DIR,
     rfm,
     loyalty,
+    feed,
   };
+}
+
+function feedSettings(env: NodeJS.ProcessEnv, problems: string[]): FeedSettings {
+  const seconds = (name: string, fallback: number) => {
+    const value = Number(env[name] ?? fallback);
+    if (!Number.isFinite(value) || value <= 0) problems.push(`${name}=${env[name]}: use a number of seconds above 0`);
+    return value;
+  };
+  return { heartbeatSeconds: seconds('CDP_FEED_HEARTBEAT_SECONDS', 15), slowConsumerSeconds: seconds('CDP_FEED_SLOW_CONSUMER_SECONDS', 30) };
 }
 
 function clickhouseLocation(value: string, problems: string[]): { url: string; database: string } {

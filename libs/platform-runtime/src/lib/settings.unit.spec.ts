@@ -39,3 +39,14 @@ describe('settings: the loyalty program', () => {
     expect(() => readSettings({ CDP_LOYALTY_EXPIRY_EVERY_SECONDS: '1.5' })).toThrow(/CDP_LOYALTY_EXPIRY_EVERY_SECONDS=1.5/);
   });
 });
+
+describe('settings: the change feed', () => {
+  it('sends heartbeats every 15 s and gives a stalled subscriber 30 s, unless told otherwise', () => {
+    expect(readSettings({}).feed).toEqual({ heartbeatSeconds: 15, slowConsumerSeconds: 30 });
+    expect(readSettings({ CDP_FEED_HEARTBEAT_SECONDS: '0.5', CDP_FEED_SLOW_CONSUMER_SECONDS: '2' }).feed).toEqual({ heartbeatSeconds: 0.5, slowConsumerSeconds: 2 });
+  });
+
+  it('refuses a wait that is not a positive number of seconds, naming the variable', () => {
+    expect(() => readSettings({ CDP_FEED_SLOW_CONSUMER_SECONDS: 'soon' })).toThrow(/CDP_FEED_SLOW_CONSUMER_SECONDS=soon: use a number of seconds above 0/);
+  });
+});

@@ -7,3 +7,4 @@ export const SQL = Symbol('SQL');
 export const EVENT_STORE = Symbol('EVENT_STORE');
 export const DATA_SOURCE = Symbol('DATA_SOURCE');
 export const ANALYTICS = Symbol('ANALYTICS');
+export const CUSTOMER_FEED_LOG = Symbol('CUSTOMER_FEED_LOG');

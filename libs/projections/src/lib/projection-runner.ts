@@ -55,6 +55,7 @@ export async function runProjection(options: RunProjectionOptions): Promise<Proj
     close: async () => {
       await subscription.close();
       afterCommit.stop();
+      await handler.close?.();
     },
   };
 }

@@ -10,6 +10,8 @@ export interface ProjectionHandler {
   apply(tx: SqlExecutor, events: readonly RecordedEvent[]): Promise<void>;
   /** Work that must follow a commit (publishing an outbox); it must be idempotent. */
   afterCommit?(): Promise<void>;
+  /** Lets go of what `open` took (a producer's connections); called when the projection stops. */
+  close?(): Promise<void>;
 }
 
 /** A projection by name, buildable into any Postgres schema, so a rebuild can be built aside. */

@@ -1,3 +1,4 @@
+import { markCustomersChanged, migrateCustomerFeedTables } from '@cdp/customer-feed';
 import { migrateSchema, type SqlClient, type SqlExecutor } from '@cdp/sql';
 import type { RfmWindowDays } from '@cdp/rfm';
 
@@ -37,6 +38,7 @@ export async function migrateRfmTables(sql: SqlClient): Promise<void> {
       customer_id text PRIMARY KEY, recency_days integer NOT NULL, frequency bigint NOT NULL, monetary numeric NOT NULL,
       r smallint NOT NULL, f smallint NOT NULL, m smallint NOT NULL, segment text NOT NULL, run_id text NOT NULL)`,
   ]);
+  await migrateCustomerFeedTables(sql);
 }
 
 /** The segment of every customer in the latest run: what the next run's changes are decided against. */
@@ -45,9 +47,13 @@ export async function currentSegments(db: SqlExecutor): Promise<Map<string, stri
   return new Map(rows.map((r) => [r.customer_id, r.segment]));
 }
 
-/** Replaces the current scores with a run's, and records the run, in one transaction. */
+/**
+ * Replaces the current scores with a run's, and records the run, in one transaction. Customers
+ * whose scores or segment moved are marked changed for the feed.
+ */
 export async function saveRun(sql: SqlClient, run: RfmRunRecord, scores: readonly Omit<CurrentRfm, 'asOf' | 'windowDays' | 'runId'>[]): Promise<void> {
   await sql.transaction(async (tx) => {
+    await tx.query(`CREATE TEMP TABLE previous_scores ON COMMIT DROP AS SELECT customer_id, r, f, m, segment FROM rfm.current_scores`);
     await tx.query(`DELETE FROM rfm.current_scores`);
     for (let start = 0; start < scores.length; start += ROWS_PER_STATEMENT) {
       const rows = scores.slice(start, start + ROWS_PER_STATEMENT).map((s) => ({ ...s, run_id: run.runId }));
@@ -62,6 +68,11 @@ export async function saveRun(sql: SqlClient, run: RfmRunRecord, scores: readonl
       `INSERT INTO rfm.runs (run_id, as_of, window_days, currency, customers, requested_at, finished_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
       [run.runId, run.asOf, run.windowDays === 'all' ? null : run.windowDays, run.currency, run.customers, run.requestedAt, run.finishedAt],
     );
+    const { rows: moved } = await tx.query<{ customer_id: string }>(
+      `SELECT customer_id FROM rfm.current_scores c FULL JOIN previous_scores p USING (customer_id)
+       WHERE (c.r, c.f, c.m, c.segment) IS DISTINCT FROM (p.r, p.f, p.m, p.segment) ORDER BY customer_id`,
+    );
+    await markCustomersChanged(tx, moved.map((r) => r.customer_id));
   });
 }
 
@@ -85,6 +96,15 @@ export async function latestRun(db: SqlExecutor): Promise<RfmRunRecord | undefin
 export async function segmentCounts(db: SqlExecutor): Promise<Record<string, number>> {
   const { rows } = await db.query<{ segment: string; customers: string }>(`SELECT segment, count(*) AS customers FROM rfm.current_scores GROUP BY segment ORDER BY segment`);
   return Object.fromEntries(rows.map((r) => [r.segment, Number(r.customers)]));
+}
+
+/** The scores and segment of these customers in the latest run, for those it scored. */
+export async function currentStandingsOf(db: SqlExecutor, customerIds: readonly string[]): Promise<Map<string, Pick<CurrentRfm, 'segment' | 'r' | 'f' | 'm'>>> {
+  const { rows } = await db.query<{ customer_id: string; segment: string; r: number; f: number; m: number }>(
+    `SELECT customer_id, segment, r, f, m FROM rfm.current_scores WHERE customer_id = ANY($1::text[])`,
+    [customerIds],
+  );
+  return new Map(rows.map(({ customer_id, segment, r, f, m }) => [customer_id, { segment, r, f, m }]));
 }
 
 export async function currentRfmOf(db: SqlExecutor, customerId: string): Promise<CurrentRfm | undefined> {

@@ -18,6 +18,7 @@ export function touchpointCodec(catalog: SchemaCatalog) {
       const { schemaId, avroBinary } = unframeConfluent(bytes);
       const writer = catalog.byId(schemaId);
       if (!writer) throw new WireFormatError(`schema id ${schemaId} is not in schemas/schema-ids.json`);
+      if (writer.kind !== 'touchpoint') throw new WireFormatError(`schema id ${schemaId} is of ${writer.subject}, not a touchpoint schema`);
       const reader = catalog.latest(writer.touchpointType)!;
       const data = reader === writer ? writer.type.fromBuffer(avroBinary) : reader.type.fromBuffer(avroBinary, reader.type.createResolver(writer.type));
       return { type: writer.touchpointType, data };

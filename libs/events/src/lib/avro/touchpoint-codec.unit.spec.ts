@@ -17,8 +17,9 @@ describe('touchpoint codec (Confluent wire format)', () => {
     expect(codec.decode(bytes)).toEqual({ type: read.value.type, data: read.value });
   });
 
-  it('refuses bytes without the magic byte, and unknown schema ids', () => {
+  it('refuses bytes without the magic byte, unknown schema ids, and schema ids of other topics', () => {
     expect(() => codec.decode(Buffer.from('{"json":true}'))).toThrow(/Confluent wire format/);
     expect(() => codec.decode(Buffer.from([0, 0, 0, 3, 231, 1]))).toThrow(/schema id 999 is not in schemas/);
+    expect(() => codec.decode(Buffer.from([0, 0, 0, 0, 7, 1]))).toThrow(/schema id 7 is of cdp.customer-profiles.v1-value, not a touchpoint schema/);
   });
 });

@@ -6,7 +6,7 @@ import { SchemaCatalogError, validateManifest } from './touchpoint-manifest';
 /** The schemas/ folder of this repository. */
 export const DEFAULT_SCHEMAS_DIR = resolve(__dirname, '../../../../../schemas');
 
-/** Reads schemas/ (envelope/, touchpoints/<type>/, schema-ids.json) into a catalog. */
+/** Reads schemas/ (envelope/, touchpoints/<type>/, feed/<name>/, schema-ids.json) into a catalog. */
 export function loadSchemaCatalog(dir: string = DEFAULT_SCHEMAS_DIR): SchemaCatalog {
   return new SchemaCatalog(readSchemaSources(dir));
 }
@@ -27,8 +27,18 @@ export function readSchemaSources(dir: string): SchemaSources {
   return {
     envelopes: readVersions(join(dir, 'envelope')),
     touchpoints,
+    feed: readFeedSchemas(join(dir, 'feed')),
     ids: (readJson(join(dir, 'schema-ids.json')) as { ids: SchemaSources['ids'] }).ids,
   };
+}
+
+function readFeedSchemas(feedDir: string): SchemaSources['feed'] {
+  if (!existsSync(feedDir)) return {};
+  return Object.fromEntries(
+    readdirSync(feedDir, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map(({ name }) => [name, readVersions(join(feedDir, name))]),
+  );
 }
 
 function readVersions(folder: string): Record<string, object> {

@@ -1,34 +1,60 @@
 import type { Type } from 'avsc';
 import { parseAvroSchema } from '../avro/iso-logical-types';
+import { composeFeedSchema, isFeedSchemaId, type FeedSchemaId, type FeedSchemaSources } from './feed-schema';
 import { SchemaCatalogError, type TouchpointManifest } from './touchpoint-manifest';
 
 /** The Kafka topic that carries touchpoints. */
 export const TOUCHPOINT_TOPIC = 'cdp.touchpoints.v1';
 
 /** One published schema version, as the registry API and the wire format know it. */
-export interface PublishedSchema {
+export interface PublishedSchemaBase {
   readonly id: number;
-  /** Confluent subject, TopicRecordNameStrategy: "<topic>-<record full name>". */
+  /**
+   * Confluent subject: "<topic>-<record full name>" for touchpoints (TopicRecordNameStrategy),
+   * "<topic>-value" for the change feed (TopicNameStrategy).
+   */
   readonly subject: string;
   readonly version: number;
-  readonly touchpointType: string;
   /** The self-contained Avro schema, as JSON. */
   readonly schema: object;
   readonly type: Type;
+}
+
+/** A touchpoint type's schema: the envelope plus its payload, on the touchpoint topic. */
+export interface PublishedTouchpointSchema extends PublishedSchemaBase {
+  readonly kind: 'touchpoint';
+  readonly touchpointType: string;
+}
+
+/** A change feed schema (schemas/feed/), the value schema of its topic. */
+export interface PublishedFeedSchema extends PublishedSchemaBase {
+  readonly kind: 'feed';
+}
+
+export type PublishedSchema = PublishedTouchpointSchema | PublishedFeedSchema;
+
+/** An entry of schemas/schema-ids.json that publishes a touchpoint type's schema. */
+export interface TouchpointSchemaId {
+  readonly id: number;
+  /** "touchpoints/<type>". */
+  readonly schema: string;
+  readonly payload: string;
+  readonly envelope: string;
 }
 
 /** What the schemas/ folder holds, already read; `loadSchemaCatalog` reads it from disk. */
 export interface SchemaSources {
   readonly envelopes: Readonly<Record<string, object>>;
   readonly touchpoints: Readonly<Record<string, { manifest: TouchpointManifest; payloads: Readonly<Record<string, object>> }>>;
-  readonly ids: readonly { id: number; schema: string; payload: string; envelope: string }[];
+  readonly feed: FeedSchemaSources;
+  readonly ids: readonly (TouchpointSchemaId | FeedSchemaId)[];
 }
 
 /** Every touchpoint type and every published schema version, by id and by subject. */
 export class SchemaCatalog {
   private readonly byIdMap = new Map<number, PublishedSchema>();
   private readonly bySubject = new Map<string, PublishedSchema[]>();
-  private readonly latestByType = new Map<string, PublishedSchema>();
+  private readonly latestByType = new Map<string, PublishedTouchpointSchema>();
   private readonly manifests = new Map<string, TouchpointManifest>();
 
   constructor(sources: SchemaSources) {
@@ -43,7 +69,14 @@ export class SchemaCatalog {
 
   private publish(sources: SchemaSources, entry: SchemaSources['ids'][number]): void {
     const where = `schemas/schema-ids.json id ${entry.id}`;
+    if (!Number.isInteger(entry.id) || entry.id < 1) throw new SchemaCatalogError(`${where}: "id" must be a positive integer`);
     if (this.byIdMap.has(entry.id)) throw new SchemaCatalogError(`${where}: the id is used twice`);
+    if (isFeedSchemaId(entry)) this.publishFeed(sources, entry, where);
+    else if (isTouchpointSchemaId(entry)) this.publishTouchpoint(sources, entry, where);
+    else throw new SchemaCatalogError(`${where}: "schema" must be "touchpoints/<type>" or "feed/<name>"`);
+  }
+
+  private publishTouchpoint(sources: SchemaSources, entry: TouchpointSchemaId, where: string): void {
     const touchpointType = entry.schema.replace(/^touchpoints\//, '');
     const source = sources.touchpoints[touchpointType];
     const payload = source?.payloads[entry.payload];
@@ -52,19 +85,38 @@ export class SchemaCatalog {
       throw new SchemaCatalogError(`${where}: no schemas/${entry.schema}/${entry.payload}.avsc or schemas/envelope/${entry.envelope}.avsc`);
     }
     const schema = composeTouchpointSchema(touchpointType, envelope, payload);
-    let type: Type;
-    try {
-      type = parseAvroSchema(schema);
-    } catch (error) {
-      throw new SchemaCatalogError(`${where}: schemas/${entry.schema}/${entry.payload}.avsc is not valid Avro: ${(error as Error).message}`);
-    }
+    const type = parse(schema, `${where}: schemas/${entry.schema}/${entry.payload}.avsc`);
     const subject = `${TOUCHPOINT_TOPIC}-${type.name}`;
-    const versions = this.bySubject.get(subject) ?? [];
-    const published: PublishedSchema = { id: entry.id, subject, version: versions.length + 1, touchpointType, schema, type };
-    versions.push(published);
-    this.bySubject.set(subject, versions);
-    this.byIdMap.set(entry.id, published);
+    const published: PublishedTouchpointSchema = { kind: 'touchpoint', id: entry.id, subject, version: this.nextVersion(subject, type, where), touchpointType, schema, type };
+    this.add(published);
     this.latestByType.set(touchpointType, published);
+  }
+
+  private publishFeed(sources: SchemaSources, entry: FeedSchemaId, where: string): void {
+    const schema = composeFeedSchema(entry, sources.feed, where);
+    const type = parse(schema, `${where}: schemas/${entry.schema}/${entry.version}.avsc`);
+    const version = this.nextVersion(entry.subject, type, where);
+    // Consumers decode older messages with the latest schema, so each version must read what the earlier ones wrote.
+    for (const earlier of this.versions(entry.subject)) {
+      try {
+        type.createResolver(earlier.type);
+      } catch (error) {
+        throw new SchemaCatalogError(`${where}: cannot read what id ${earlier.id} (${entry.subject} version ${earlier.version}) wrote: ${(error as Error).message}`);
+      }
+    }
+    this.add({ kind: 'feed', id: entry.id, subject: entry.subject, version, schema, type });
+  }
+
+  private nextVersion(subject: string, type: Type, where: string): number {
+    const versions = this.versions(subject);
+    const holder = versions[0]?.type.name;
+    if (holder !== undefined && holder !== type.name) throw new SchemaCatalogError(`${where}: subject ${subject} holds ${holder}, not ${type.name}`);
+    return versions.length + 1;
+  }
+
+  private add(published: PublishedSchema): void {
+    this.bySubject.set(published.subject, [...this.versions(published.subject), published]);
+    this.byIdMap.set(published.id, published);
   }
 
   byId(id: number): PublishedSchema | undefined {
@@ -79,8 +131,14 @@ export class SchemaCatalog {
     return this.bySubject.get(subject) ?? [];
   }
 
+  /** The schema new messages of this subject are written with, e.g. a change feed topic's "<topic>-value". */
+  latestOf(subject: string): PublishedSchema | undefined {
+    const versions = this.versions(subject);
+    return versions[versions.length - 1];
+  }
+
   /** The schema new touchpoints of this type are written with. */
-  latest(touchpointType: string): PublishedSchema | undefined {
+  latest(touchpointType: string): PublishedTouchpointSchema | undefined {
     return this.latestByType.get(touchpointType);
   }
 
@@ -90,6 +148,18 @@ export class SchemaCatalog {
 
   touchpointTypes(): string[] {
     return [...this.manifests.keys()].sort();
+  }
+}
+
+function isTouchpointSchemaId(entry: { schema: unknown }): entry is TouchpointSchemaId {
+  return typeof entry.schema === 'string' && entry.schema.startsWith('touchpoints/');
+}
+
+function parse(schema: object, file: string): Type {
+  try {
+    return parseAvroSchema(schema);
+  } catch (error) {
+    throw new SchemaCatalogError(`${file} is not valid Avro: ${(error as Error).message}`);
   }
 }
 

@@ -20,6 +20,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   'LOYALTY.INVALID_REDEMPTION': 400,
   'LOYALTY.INSUFFICIENT_POINTS': 409,
   'LOYALTY.IDEMPOTENCY_KEY_REUSED': 422,
+  'FEED.INVALID_SUBSCRIPTION': 400,
 };
 
 /** Maps errors with a stable `code` to their status, and anything else to a plain 500. */

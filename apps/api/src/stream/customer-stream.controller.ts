@@ -1,0 +1,53 @@
+import { Controller, Get, Headers, Inject, Logger, Query, Req, Res } from '@nestjs/common';
+import { ApiHeader, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import type { PostgresEventLog } from '@cdp/event-log-postgres';
+import { CUSTOMER_CHANGE_TYPES, parseFeedSubscription } from '@cdp/feed';
+import { CUSTOMER_FEED_LOG, SETTINGS, type Settings } from '@cdp/platform-runtime';
+import { CustomerStreamMetrics } from './customer-stream.metrics';
+import { streamCustomerChanges } from './stream-customer-changes';
+
+@ApiTags('change feed')
+@Controller('v1/stream')
+export class CustomerStreamController {
+  private readonly logger = new Logger('customer-stream');
+
+  constructor(
+    @Inject(CUSTOMER_FEED_LOG) private readonly feedLog: PostgresEventLog,
+    @Inject(SETTINGS) private readonly settings: Settings,
+    private readonly metrics: CustomerStreamMetrics,
+  ) {}
+
+  @Get('customers')
+  @ApiOperation({ summary: 'Server-sent events of customer changes, resumable with Last-Event-ID (see docs/subscribing.md)' })
+  @ApiProduces('text/event-stream')
+  @ApiQuery({ name: 'types', required: false, description: `Comma-separated change types among ${CUSTOMER_CHANGE_TYPES.join(', ')}` })
+  @ApiQuery({ name: 'segment', required: false, description: 'Only customers in this RFM segment after the change' })
+  @ApiQuery({ name: 'from', required: false, enum: ['start', 'now'], description: 'Where to begin without Last-Event-ID; default now' })
+  @ApiQuery({ name: 'lastEventId', required: false, description: 'The Last-Event-ID header, for clients that cannot set headers' })
+  @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Resume after this event' })
+  async customers(
+    @Query() query: Record<string, unknown>,
+    @Headers('last-event-id') lastEventId: string | undefined,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
+    const subscription = parseFeedSubscription(query, lastEventId);
+    const { heartbeatSeconds, slowConsumerSeconds } = this.settings.feed;
+    await streamCustomerChanges({
+      feedLog: this.feedLog,
+      subscription,
+      request,
+      response,
+      heartbeatMs: heartbeatSeconds * 1000,
+      slowConsumerMs: slowConsumerSeconds * 1000,
+      onSlowConsumer: (reason) => {
+        this.metrics.slowConsumerDisconnected();
+        this.logger.warn(`disconnected a subscriber: ${reason}`);
+      },
+      onOpen: () => this.metrics.subscriberOpened(),
+      onClose: () => this.metrics.subscriberClosed(),
+      onError: (error) => this.logger.warn(`a subscriber's stream failed: ${(error as Error).message}`),
+    });
+  }
+}

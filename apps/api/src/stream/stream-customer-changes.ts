@@ -1,0 +1,97 @@
+import type { Request, Response } from 'express';
+import type { Checkpoint } from '@cdp/event-log';
+import type { PostgresEventLog } from '@cdp/event-log-postgres';
+import { isWanted, type CustomerChange, type FeedSubscription } from '@cdp/feed';
+
+export interface StreamCustomerChangesOptions {
+  readonly feedLog: PostgresEventLog;
+  readonly subscription: FeedSubscription;
+  readonly request: Request;
+  readonly response: Response;
+  readonly heartbeatMs: number;
+  /** How long a write may wait for the subscriber to read before it is disconnected. */
+  readonly slowConsumerMs: number;
+  readonly onSlowConsumer: (reason: string) => void;
+  readonly onOpen: () => void;
+  readonly onClose: () => void;
+  readonly onError: (error: unknown) => void;
+}
+
+const RETRY_MS = 3_000;
+/** Events read from the log per turn: what a subscriber can have waiting in the socket, at most. */
+const BATCH = 100;
+
+/**
+ * Streams the feed's log to one subscriber as server-sent events, each with the log position as
+ * its id. The log is read at the subscriber's pace: the next batch is read only once the socket
+ * took the last one, so nothing piles up in memory. A subscriber that stops reading for longer
+ * than `slowConsumerMs` is told why, and disconnected.
+ */
+export async function streamCustomerChanges(options: StreamCustomerChangesOptions): Promise<void> {
+  const { response, subscription } = options;
+  const from = await startOf(options.feedLog, subscription);
+  response.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+  response.flushHeaders();
+  response.write(`retry: ${RETRY_MS}\n\n`);
+  options.onOpen();
+
+  let open = true;
+  const heartbeat = setInterval(() => {
+    if (!response.writableNeedDrain) response.write(`: heartbeat ${new Date().toISOString()}\n\n`);
+  }, options.heartbeatMs);
+  const following = await options.feedLog.subscribe({
+    subscriberId: 'sse',
+    from,
+    maxBatchSize: BATCH,
+    onError: options.onError,
+    onBatch: async ({ events }) => {
+      for (const event of events) {
+        const change = event.data as CustomerChange;
+        if (open && isWanted(subscription, change)) response.write(`id: ${event.offset}\nevent: ${change.type}\ndata: ${JSON.stringify(change)}\n\n`);
+      }
+      if (open && response.writableNeedDrain && (await drained(response, options.slowConsumerMs)) === 'timeout') {
+        const reason = `the subscriber read nothing for ${options.slowConsumerMs / 1000} s while changes waited; reconnect with the Last-Event-ID of the last event handled`;
+        response.write(`event: disconnect\ndata: ${JSON.stringify({ code: 'FEED.SLOW_CONSUMER', reason })}\n\n`);
+        options.onSlowConsumer(reason);
+        close();
+        // A subscriber that reads nothing would never take the rest either.
+        setTimeout(() => response.destroy(), options.slowConsumerMs).unref();
+        response.end();
+      }
+    },
+  });
+
+  function close() {
+    if (!open) return;
+    open = false;
+    clearInterval(heartbeat);
+    options.onClose();
+    // Closing waits for the batch in hand, which may be this very call: not awaited.
+    void following.close();
+  }
+  options.request.on('close', close);
+  response.on('close', close);
+}
+
+async function startOf(feedLog: PostgresEventLog, subscription: FeedSubscription): Promise<Checkpoint> {
+  if (subscription.from === 'start') return {};
+  if (subscription.from === 'now') return feedLog.headCheckpoint();
+  return { all: subscription.from.after };
+}
+
+/** Waits until the socket has room again, it closes, or `ms` have passed. */
+function drained(response: Response, ms: number): Promise<'drained' | 'closed' | 'timeout'> {
+  return new Promise((resolve) => {
+    const done = (outcome: 'drained' | 'closed' | 'timeout') => {
+      clearTimeout(timer);
+      response.off('drain', onDrain);
+      response.off('close', onClose);
+      resolve(outcome);
+    };
+    const onDrain = () => done('drained');
+    const onClose = () => done('closed');
+    const timer = setTimeout(() => done('timeout'), ms);
+    response.on('drain', onDrain);
+    response.on('close', onClose);
+  });
+}

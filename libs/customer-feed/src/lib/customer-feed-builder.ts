@@ -1,0 +1,121 @@
+import type { ExpectedVersion, StreamWrite } from '@cdp/event-log';
+import type { PostgresEventLog } from '@cdp/event-log-postgres';
+import { decideCustomerChanges, type CustomerChange, type CustomerFeedView, type DecidedChange } from '@cdp/feed';
+import type { SqlClient, SqlExecutor } from '@cdp/sql';
+import type { CustomerFeedSources, CustomerReading } from './customer-feed-sources.port';
+import { CUSTOMER_FEED_SCHEMA } from './customer-feed-tables';
+import { customerChangeEventId, customerFeedStreamId } from './customer-feed.stream';
+
+export interface CustomerFeedBuilderOptions {
+  readonly sql: SqlClient;
+  /** The feed's log of changes (CUSTOMER_FEED_LOG_SCHEMA). */
+  readonly feedLog: PostgresEventLog;
+  readonly sources: CustomerFeedSources;
+  readonly now: () => Date;
+  /** Customers per transaction; default 500. */
+  readonly batchSize?: number;
+}
+
+const s = CUSTOMER_FEED_SCHEMA;
+
+/**
+ * One step of the feed: takes the customers read models marked changed (and those due a review),
+ * reads what the read models hold for them, decides the typed changes against what was last
+ * published, and appends those to the feed's log, all in one transaction. A crash anywhere leaves
+ * the marks in place, and the step is done again from the same published versions. Returns how
+ * many customers it looked at (0 when there was nothing to do).
+ */
+export async function buildCustomerChanges(options: CustomerFeedBuilderOptions): Promise<number> {
+  const now = options.now();
+  const looked = await options.sql.transaction(async (tx) => {
+    // One builder at a time, across processes: a customer's versions must not be decided twice.
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtext('cdp-customer-feed'))`);
+    await markDueReviews(tx, now);
+    const { rows: marks } = await tx.query<{ seq: string; customer_id: string }>(
+      `SELECT seq, customer_id FROM ${s}.changed_customers ORDER BY seq LIMIT $1`,
+      [options.batchSize ?? 500],
+    );
+    if (marks.length === 0) return 0;
+    const customerIds = [...new Set(marks.map((m) => m.customer_id))];
+    const published = await publishedOf(tx, customerIds);
+    const readings = await options.sources.read(tx, customerIds, now);
+    const changes = customerIds.flatMap((id) => decideCustomerChanges(id, published.get(id) ?? null, readingOf(readings, id).view, now.toISOString()));
+    // Merges go last, so a consumer that re-keys a merged customer finds its survivor's new profile already there.
+    const isMerge = (change: DecidedChange) => change.type === 'CustomerMerged';
+    for (const part of [changes.filter((c) => !isMerge(c)), changes.filter(isMerge)]) {
+      await options.feedLog.appendInTransaction(tx, writesOf(part), expectedVersionsOf(part));
+    }
+    await savePublished(tx, customerIds, published, changes, readings);
+    await tx.query(`DELETE FROM ${s}.changed_customers WHERE seq = ANY($1::bigint[])`, [marks.map((m) => m.seq)]);
+    return customerIds.length;
+  });
+  if (looked > 0) options.feedLog.appended();
+  return looked;
+}
+
+/** Customers whose view changes with time alone are looked at again when it does. */
+async function markDueReviews(tx: SqlExecutor, now: Date): Promise<void> {
+  await tx.query(
+    `WITH due AS (
+       UPDATE ${s}.customers SET review_at = NULL
+       WHERE customer_id IN (SELECT customer_id FROM ${s}.customers WHERE review_at <= $1 ORDER BY review_at LIMIT 1000)
+       RETURNING customer_id)
+     INSERT INTO ${s}.changed_customers (customer_id) SELECT customer_id FROM due`,
+    [now.toISOString()],
+  );
+}
+
+async function publishedOf(tx: SqlExecutor, customerIds: readonly string[]) {
+  const { rows } = await tx.query<{ customer_id: string; version: number; view: CustomerFeedView | null }>(
+    `SELECT customer_id, version, view FROM ${s}.customers WHERE customer_id = ANY($1::text[])`,
+    [customerIds],
+  );
+  return new Map(rows.map((r) => [r.customer_id, { version: r.version, view: r.view }]));
+}
+
+function readingOf(readings: ReadonlyMap<string, CustomerReading>, customerId: string): CustomerReading {
+  return readings.get(customerId) ?? { view: null, reviewAt: null };
+}
+
+function writesOf(changes: readonly DecidedChange[]): StreamWrite[] {
+  const byCustomer = new Map<string, CustomerChange[]>();
+  for (const change of changes) {
+    const withId: CustomerChange = { eventId: customerChangeEventId(change.customerId, change.version), ...change };
+    byCustomer.set(change.customerId, [...(byCustomer.get(change.customerId) ?? []), withId]);
+  }
+  return [...byCustomer].map(([customerId, events]) => ({
+    streamId: customerFeedStreamId(customerId),
+    events: events.map((change) => ({ eventId: change.eventId, type: change.type, data: change })),
+  }));
+}
+
+/** A stream's position is its version less one: a log out of step with `customers` fails loudly. */
+function expectedVersionsOf(changes: readonly DecidedChange[]): Map<string, ExpectedVersion> {
+  const expected = new Map<string, ExpectedVersion>();
+  for (const { customerId, version } of changes) {
+    const stream = customerFeedStreamId(customerId);
+    if (!expected.has(stream)) expected.set(stream, version === 1 ? 'no_stream' : version - 2);
+  }
+  return expected;
+}
+
+async function savePublished(
+  tx: SqlExecutor,
+  customerIds: readonly string[],
+  published: ReadonlyMap<string, { version: number }>,
+  changes: readonly DecidedChange[],
+  readings: ReadonlyMap<string, CustomerReading>,
+): Promise<void> {
+  const versions = new Map(customerIds.map((id) => [id, published.get(id)?.version ?? 0]));
+  for (const change of changes) versions.set(change.customerId, change.version);
+  const rows = customerIds
+    .filter((id) => versions.get(id)! > 0)
+    .map((id) => ({ customer_id: id, version: versions.get(id)!, view: readingOf(readings, id).view, review_at: readingOf(readings, id).reviewAt }));
+  if (rows.length === 0) return;
+  await tx.query(
+    `INSERT INTO ${s}.customers (customer_id, version, view, review_at)
+     SELECT customer_id, version, view, review_at FROM jsonb_to_recordset($1::jsonb) AS r(customer_id text, version integer, view jsonb, review_at timestamptz)
+     ON CONFLICT (customer_id) DO UPDATE SET version = excluded.version, view = excluded.view, review_at = excluded.review_at`,
+    [JSON.stringify(rows)],
+  );
+}

@@ -1,0 +1,20 @@
+import { migrateSchema, type SqlClient } from '@cdp/sql';
+
+/** The feed's own tables; its log of changes is an event log in CUSTOMER_FEED_LOG_SCHEMA. */
+export const CUSTOMER_FEED_SCHEMA = 'customer_feed';
+export const CUSTOMER_FEED_LOG_SCHEMA = 'customer_feed_log';
+
+/**
+ * - changed_customers: customers a read model changed, written in that read model's transaction;
+ *   append-only, so writers never wait on each other or on the feed.
+ * - customers: what the feed last published for each customer (version and view), and when to
+ *   look again though nothing changed (a loyalty lot expires, a purchase leaves the tier window).
+ */
+export async function migrateCustomerFeedTables(sql: SqlClient): Promise<void> {
+  await migrateSchema(sql, CUSTOMER_FEED_SCHEMA, (s) => [
+    `CREATE TABLE IF NOT EXISTS ${s}.changed_customers (seq bigserial PRIMARY KEY, customer_id text NOT NULL)`,
+    `CREATE TABLE IF NOT EXISTS ${s}.customers (
+      customer_id text PRIMARY KEY, version integer NOT NULL, view jsonb, review_at timestamptz)`,
+    `CREATE INDEX IF NOT EXISTS customers_by_review_at ON ${s}.customers (review_at) WHERE review_at IS NOT NULL`,
+  ]);
+}

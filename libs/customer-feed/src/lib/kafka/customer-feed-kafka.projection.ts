@@ -1,0 +1,65 @@
+import type { Kafka, Message } from 'kafkajs';
+import { idempotentProducer } from '@cdp/event-log-kafka';
+import type { CustomerChange, CustomerFeedState } from '@cdp/feed';
+import { RetryBatchLaterError, type ProjectionDefinition } from '@cdp/projections';
+import { ensureCustomerFeedTopics, type CustomerFeedTopics } from './customer-feed-topics';
+
+export interface CustomerFeedKafkaOptions {
+  readonly kafka: Kafka;
+  readonly topics: CustomerFeedTopics;
+  readonly codec: {
+    encodeState(state: CustomerFeedState): Buffer;
+    encodeChange(change: CustomerChange): Buffer;
+  };
+}
+
+export const CUSTOMER_FEED_KAFKA_PROJECTION = 'customer_feed_kafka';
+
+const VERSION_HEADER = 'cdp-version';
+const EVENT_ID_HEADER = 'cdp-event-id';
+
+/**
+ * Publishes the feed's log to Kafka, as a projection of that log with its own checkpoint: each
+ * change goes to the events topic, and the state it leads to to the compacted profiles topic (a
+ * tombstone for a forgotten customer), both keyed by customer id, so a customer's messages keep
+ * their order in one partition. The checkpoint is committed only after Kafka has the batch: a crash
+ * sends the batch again, and consumers drop what they have by customer id and version.
+ */
+export function customerFeedKafkaProjection(options: CustomerFeedKafkaOptions): ProjectionDefinition {
+  return {
+    name: CUSTOMER_FEED_KAFKA_PROJECTION,
+    schema: CUSTOMER_FEED_KAFKA_PROJECTION,
+    async open() {
+      const admin = options.kafka.admin();
+      await admin.connect();
+      try {
+        await ensureCustomerFeedTopics(admin, options.topics);
+      } finally {
+        await admin.disconnect();
+      }
+      const producer = idempotentProducer(options.kafka);
+      return {
+        async apply(_tx, events) {
+          const changes = events.map((e) => e.data as CustomerChange);
+          const headers = (change: CustomerChange) => ({ [EVENT_ID_HEADER]: change.eventId, [VERSION_HEADER]: String(change.version) });
+          const toEvents: Message[] = changes.map((change) => ({ key: change.customerId, value: options.codec.encodeChange(change), headers: headers(change) }));
+          const toProfiles: Message[] = changes.map((change) => ({
+            key: change.customerId,
+            value: change.state === null ? null : options.codec.encodeState(change.state),
+            headers: headers(change),
+          }));
+          try {
+            await producer.send([
+              { topic: options.topics.events, messages: toEvents },
+              { topic: options.topics.profiles, messages: toProfiles },
+            ]);
+          } catch (error) {
+            // Kafka being away is no fault of the events: the batch waits, it is not dead-lettered.
+            throw new RetryBatchLaterError(`Kafka did not take the feed batch: ${(error as Error).message}`, { cause: error });
+          }
+        },
+        close: () => producer.close(),
+      };
+    },
+  };
+}

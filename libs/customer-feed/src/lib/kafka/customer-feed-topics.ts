@@ -1,0 +1,35 @@
+import type { Admin } from 'kafkajs';
+
+export interface CustomerFeedTopics {
+  /** Full states, compacted: cdp.customer-profiles.v1 under the default namespace. */
+  readonly profiles: string;
+  /** Typed changes: cdp.customer-events.v1 under the default namespace. */
+  readonly events: string;
+  readonly partitions: number;
+}
+
+/** The feed's topics under a namespace ("cdp" gives the names of the public contract). */
+export function customerFeedTopics(namespace: string, partitions = 6): CustomerFeedTopics {
+  return { profiles: `${namespace}.customer-profiles.v1`, events: `${namespace}.customer-events.v1`, partitions };
+}
+
+/**
+ * Creates the topics if missing. The profiles topic is compacted: Kafka keeps at least the latest
+ * state of every customer forever, and drops a forgotten customer's tombstone after a day. The
+ * events topic keeps a week; the feed's log in Postgres keeps everything.
+ */
+export async function ensureCustomerFeedTopics(admin: Admin, topics: CustomerFeedTopics): Promise<void> {
+  await admin.createTopics({
+    topics: [
+      {
+        topic: topics.profiles,
+        numPartitions: topics.partitions,
+        configEntries: [
+          { name: 'cleanup.policy', value: 'compact' },
+          { name: 'delete.retention.ms', value: String(24 * 60 * 60 * 1000) },
+        ],
+      },
+      { topic: topics.events, numPartitions: topics.partitions, configEntries: [{ name: 'retention.ms', value: String(7 * 24 * 60 * 60 * 1000) }] },
+    ],
+  });
+}

@@ -1,0 +1,74 @@
+import { Type } from 'avsc';
+import { DEFAULT_SCHEMAS_DIR, loadSchemaCatalog, readSchemaSources } from './load-schema-catalog';
+import type { FeedSchemaId } from './feed-schema';
+import { SchemaCatalog, type SchemaSources } from './schema-catalog';
+
+const PROFILES_SUBJECT = 'cdp.customer-profiles.v1-value';
+const EVENTS_SUBJECT = 'cdp.customer-events.v1-value';
+
+const sources = readSchemaSources(DEFAULT_SCHEMAS_DIR);
+const stateV1 = sources.feed['customer-state'].v1 as { fields: object[] };
+
+/** The repository's sources plus these feed schema versions and schema-ids.json entries, valid or not. */
+function withFeed(feed: Record<string, Record<string, object>>, ...ids: object[]): SchemaSources {
+  const merged = { ...sources.feed, ...Object.fromEntries(Object.entries(feed).map(([name, versions]) => [name, { ...sources.feed[name], ...versions }])) };
+  return { ...sources, feed: merged, ids: [...sources.ids, ...(ids as FeedSchemaId[])] };
+}
+
+describe('schema catalog', () => {
+  const catalog = loadSchemaCatalog();
+
+  it('publishes touchpoint schemas under the touchpoint topic, by type', () => {
+    expect(catalog.byId(1)).toMatchObject({ kind: 'touchpoint', touchpointType: 'purchase', subject: 'cdp.touchpoints.v1-cdp.touchpoints.Purchase', version: 1 });
+    expect(catalog.latest('purchase')?.id).toBe(1);
+  });
+
+  it('publishes the change feed schemas under their topics value subjects', () => {
+    expect(catalog.byId(7)).toMatchObject({ kind: 'feed', subject: PROFILES_SUBJECT, version: 1 });
+    expect(catalog.byId(8)).toMatchObject({ kind: 'feed', subject: EVENTS_SUBJECT, version: 1 });
+    expect(catalog.subjects()).toEqual(expect.arrayContaining([PROFILES_SUBJECT, EVENTS_SUBJECT]));
+    expect(catalog.subjects()).toHaveLength(8);
+    expect(catalog.versions(EVENTS_SUBJECT).map((v) => v.id)).toEqual([8]);
+    expect(catalog.latestOf(PROFILES_SUBJECT)?.id).toBe(7);
+    expect(catalog.latestOf('cdp.unknown-value')).toBeUndefined();
+    expect(catalog.latest('customer-state')).toBeUndefined();
+  });
+
+  it('serves the change schema self-contained, with the CustomerState it references inlined', () => {
+    const served = JSON.parse(JSON.stringify(catalog.byId(8)!.schema));
+    const type = Type.forSchema(served) as unknown as { field(name: string): { type: { types: Type[] } } };
+
+    expect(type.field('state').type.types.map((t) => t.name)).toEqual([undefined, 'cdp.feed.CustomerState']);
+    expect(JSON.stringify(served)).toContain(JSON.stringify(catalog.byId(7)!.schema));
+  });
+
+  it('publishes a later feed version that reads what the earlier wrote, as the subject latest', () => {
+    const v2 = { ...stateV1, fields: [...stateV1.fields, { name: 'region', type: ['null', 'string'], default: null }] };
+    const evolved = new SchemaCatalog(withFeed({ 'customer-state': { v2 } }, { id: 9, schema: 'feed/customer-state', version: 'v2', subject: PROFILES_SUBJECT }));
+
+    expect(evolved.versions(PROFILES_SUBJECT).map((v) => [v.id, v.version])).toEqual([[7, 1], [9, 2]]);
+    expect(evolved.latestOf(PROFILES_SUBJECT)?.id).toBe(9);
+  });
+
+  it.each([
+    ['an id that is not a positive integer', withFeed({}, { id: 0, schema: 'feed/customer-state', version: 'v1', subject: 'x-value' }), /id 0: "id" must be a positive integer/],
+    ['an id used twice', withFeed({}, { id: 7, schema: 'feed/customer-state', version: 'v1', subject: PROFILES_SUBJECT }), /id 7: the id is used twice/],
+    ['a schema of no known kind', withFeed({}, { id: 9, schema: 'customer-state' }), /id 9: "schema" must be "touchpoints\/<type>" or "feed\/<name>"/],
+    ['a missing version', withFeed({}, { id: 9, schema: 'feed/customer-state', version: 'v7', subject: PROFILES_SUBJECT }), /id 9: no schemas\/feed\/customer-state\/v7\.avsc/],
+    ['no subject', withFeed({}, { id: 9, schema: 'feed/customer-state', version: 'v1' }), /id 9: "subject" must name the Confluent subject/],
+    [
+      'a reference the schema never uses',
+      withFeed({}, { id: 9, schema: 'feed/customer-state', version: 'v1', subject: 'x-value', references: { 'feed/customer-change': 'v1' } }),
+      /id 9: references feed\/customer-change, but schemas\/feed\/customer-state\/v1\.avsc never uses "cdp\.feed\.CustomerChange"/,
+    ],
+    ['an unresolved reference', withFeed({}, { id: 9, schema: 'feed/customer-change', version: 'v1', subject: 'x-value' }), /id 9: schemas\/feed\/customer-change\/v1\.avsc is not valid Avro/],
+    ['another record under a subject', withFeed({}, { id: 9, schema: 'feed/customer-state', version: 'v1', subject: EVENTS_SUBJECT }), /id 9: subject cdp\.customer-events\.v1-value holds cdp\.feed\.CustomerChange, not cdp\.feed\.CustomerState/],
+    [
+      'a version that cannot read the earlier ones',
+      withFeed({ 'customer-state': { v2: { ...stateV1, fields: [...stateV1.fields, { name: 'region', type: 'string' }] } } }, { id: 9, schema: 'feed/customer-state', version: 'v2', subject: PROFILES_SUBJECT }),
+      /id 9: cannot read what id 7 \(cdp\.customer-profiles\.v1-value version 1\) wrote/,
+    ],
+  ])('refuses %s, saying where', (_, bad, message) => {
+    expect(() => new SchemaCatalog(bad)).toThrow(message);
+  });
+});

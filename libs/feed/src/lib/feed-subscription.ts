@@ -1,0 +1,73 @@
+import { CUSTOMER_CHANGE_TYPES, type CustomerChange, type CustomerChangeType } from './customer-feed.contract';
+
+/** What a subscriber asked for: which changes, and where to start. */
+export interface FeedSubscription {
+  /** Only these types; every type when absent. */
+  readonly types: readonly CustomerChangeType[] | null;
+  /** Only changes of customers in this RFM segment (after the change). */
+  readonly segment: string | null;
+  /** After this event id, from the beginning, or from the changes still to come. */
+  readonly from: { readonly after: string } | 'start' | 'now';
+}
+
+export interface FeedSubscriptionProblem {
+  readonly field: string;
+  readonly value: string;
+  readonly message: string;
+}
+
+export class InvalidFeedSubscriptionError extends Error {
+  readonly code = 'FEED.INVALID_SUBSCRIPTION';
+
+  constructor(readonly details: readonly FeedSubscriptionProblem[]) {
+    super(`the subscription is not valid: ${details.map((d) => `${d.field}: ${d.message}`).join('; ')}`);
+    this.name = 'InvalidFeedSubscriptionError';
+  }
+}
+
+/** Event ids are the feed log's positions, "<transaction>:<position>". */
+const EVENT_ID = /^\d{1,20}:\d{1,20}$/;
+
+/**
+ * Reads a subscription from the request's query (`types`, `segment`, `from`, `lastEventId`) and its
+ * Last-Event-ID header, which wins over `from`. Every problem is reported, by field.
+ */
+export function parseFeedSubscription(query: Readonly<Record<string, unknown>>, lastEventIdHeader: string | undefined): FeedSubscription {
+  const problems: FeedSubscriptionProblem[] = [];
+  const text = (field: string): string | undefined => {
+    const value = query[field];
+    if (value === undefined) return undefined;
+    if (typeof value === 'string') return value;
+    problems.push({ field, value: String(value), message: 'give it once' });
+    return undefined;
+  };
+
+  const typesText = text('types');
+  const types = typesText === undefined ? null : typesText.split(',').map((t) => t.trim()).filter(Boolean);
+  for (const type of types ?? []) {
+    if (!(CUSTOMER_CHANGE_TYPES as readonly string[]).includes(type)) problems.push({ field: 'types', value: type, message: `unknown change type; use ${CUSTOMER_CHANGE_TYPES.join(', ')}` });
+  }
+  if (types !== null && types.length === 0) problems.push({ field: 'types', value: typesText!, message: 'name at least one change type, or leave types out for all' });
+
+  const segment = text('segment') ?? null;
+  if (segment !== null && segment.trim() === '') problems.push({ field: 'segment', value: segment, message: 'name an RFM segment, e.g. Champions' });
+
+  const lastEventId = lastEventIdHeader ?? text('lastEventId');
+  const fromText = text('from');
+  if (fromText !== undefined && fromText !== 'start' && fromText !== 'now') problems.push({ field: 'from', value: fromText, message: 'use start or now (or resume with Last-Event-ID)' });
+  if (lastEventId !== undefined && !EVENT_ID.test(lastEventId)) {
+    problems.push({ field: 'Last-Event-ID', value: lastEventId, message: 'not an event id of this feed: give the id of the last event you handled' });
+  }
+  if (problems.length > 0) throw new InvalidFeedSubscriptionError(problems);
+
+  return {
+    types: types as CustomerChangeType[] | null,
+    segment,
+    from: lastEventId !== undefined ? { after: lastEventId } : ((fromText ?? 'now') as 'start' | 'now'),
+  };
+}
+
+export function isWanted(subscription: Pick<FeedSubscription, 'types' | 'segment'>, change: CustomerChange): boolean {
+  if (subscription.types !== null && !subscription.types.includes(change.type)) return false;
+  return subscription.segment === null || change.state?.rfm?.segment === subscription.segment;
+}

@@ -1,0 +1,56 @@
+import { InvalidFeedSubscriptionError, isWanted, parseFeedSubscription } from './feed-subscription';
+import type { CustomerChange } from './customer-feed.contract';
+
+const problemsOf = (query: Record<string, unknown>, header?: string) => {
+  try {
+    parseFeedSubscription(query, header);
+  } catch (error) {
+    expect(error).toBeInstanceOf(InvalidFeedSubscriptionError);
+    return (error as InvalidFeedSubscriptionError).details;
+  }
+  throw new Error('expected the subscription to be refused');
+};
+
+describe('parseFeedSubscription', () => {
+  it('starts from now with every type when nothing is asked', () => {
+    expect(parseFeedSubscription({}, undefined)).toEqual({ types: null, segment: null, from: 'now' });
+  });
+
+  it('reads types, segment and from', () => {
+    expect(parseFeedSubscription({ types: 'CustomerCreated, CustomerMerged', segment: 'Champions', from: 'start' }, undefined)).toEqual({
+      types: ['CustomerCreated', 'CustomerMerged'],
+      segment: 'Champions',
+      from: 'start',
+    });
+  });
+
+  it('resumes after the Last-Event-ID header, which wins over from and the query parameter', () => {
+    expect(parseFeedSubscription({ from: 'start', lastEventId: '1:1' }, '812:40').from).toEqual({ after: '812:40' });
+    expect(parseFeedSubscription({ lastEventId: '1:2' }, undefined).from).toEqual({ after: '1:2' });
+  });
+
+  it('reports every problem by field', () => {
+    expect(problemsOf({ types: 'CustomerCreated,Bought', from: 'yesterday', segment: ' ' }, 'abc')).toEqual([
+      { field: 'types', value: 'Bought', message: expect.stringContaining('unknown change type; use CustomerCreated, ProfileChanged') },
+      { field: 'segment', value: ' ', message: 'name an RFM segment, e.g. Champions' },
+      { field: 'from', value: 'yesterday', message: 'use start or now (or resume with Last-Event-ID)' },
+      { field: 'Last-Event-ID', value: 'abc', message: expect.stringContaining('not an event id of this feed') },
+    ]);
+    expect(problemsOf({ types: ['CustomerCreated', 'ProfileChanged'] })).toEqual([{ field: 'types', value: 'CustomerCreated,ProfileChanged', message: 'give it once' }]);
+    expect(problemsOf({ types: ',' })).toEqual([{ field: 'types', value: ',', message: expect.stringContaining('name at least one change type') }]);
+  });
+});
+
+describe('isWanted', () => {
+  const change = (type: CustomerChange['type'], segment: string | null) =>
+    ({ type, state: segment === null ? null : { rfm: { segment } } }) as unknown as CustomerChange;
+
+  it('keeps the asked types of customers in the asked segment', () => {
+    const subscription = { types: ['CustomerSegmentChanged' as const], segment: 'Champions' };
+    expect(isWanted(subscription, change('CustomerSegmentChanged', 'Champions'))).toBe(true);
+    expect(isWanted(subscription, change('CustomerSegmentChanged', 'Lost'))).toBe(false);
+    expect(isWanted(subscription, change('ProfileChanged', 'Champions'))).toBe(false);
+    expect(isWanted({ types: null, segment: null }, change('CustomerForgotten', null))).toBe(true);
+    expect(isWanted({ types: null, segment: 'Champions' }, change('CustomerForgotten', null))).toBe(false);
+  });
+});
