@@ -1,4 +1,4 @@
-import { Controller, Get, Headers, Inject, Logger, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Inject, Logger, Query, Req, Res, type BeforeApplicationShutdown } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { PostgresEventLog } from '@cdp/event-log-postgres';
@@ -9,8 +9,9 @@ import { streamCustomerChanges } from './stream-customer-changes';
 
 @ApiTags('change feed')
 @Controller('v1/stream')
-export class CustomerStreamController {
+export class CustomerStreamController implements BeforeApplicationShutdown {
   private readonly logger = new Logger('customer-stream');
+  private readonly open = new Set<Response>();
 
   constructor(
     @Inject(CUSTOMER_FEED_LOG) private readonly feedLog: PostgresEventLog,
@@ -33,6 +34,8 @@ export class CustomerStreamController {
     @Res() response: Response,
   ): Promise<void> {
     const subscription = parseFeedSubscription(query, lastEventId);
+    this.open.add(response);
+    response.on('close', () => this.open.delete(response));
     const { heartbeatSeconds, slowConsumerSeconds } = this.settings.feed;
     await streamCustomerChanges({
       feedLog: this.feedLog,
@@ -49,5 +52,10 @@ export class CustomerStreamController {
       onClose: () => this.metrics.subscriberClosed(),
       onError: (error) => this.logger.warn(`a subscriber's stream failed: ${(error as Error).message}`),
     });
+  }
+
+  /** Streams never end by themselves: the server could not close while one is open. */
+  beforeApplicationShutdown(): void {
+    for (const response of this.open) response.end();
   }
 }

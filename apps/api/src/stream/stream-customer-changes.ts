@@ -18,6 +18,7 @@ export interface StreamCustomerChangesOptions {
 }
 
 const RETRY_MS = 3_000;
+const GRACE_MS = 30_000;
 /** Events read from the log per turn: what a subscriber can have waiting in the socket, at most. */
 const BATCH = 100;
 
@@ -54,9 +55,9 @@ export async function streamCustomerChanges(options: StreamCustomerChangesOption
         response.write(`event: disconnect\ndata: ${JSON.stringify({ code: 'FEED.SLOW_CONSUMER', reason })}\n\n`);
         options.onSlowConsumer(reason);
         close();
-        // A subscriber that reads nothing would never take the rest either.
-        setTimeout(() => response.destroy(), options.slowConsumerMs).unref();
         response.end();
+        // The reason waits behind what the subscriber has not read; one that never reads is cut off.
+        setTimeout(() => response.destroy(), GRACE_MS).unref();
       }
     },
   });

@@ -1,0 +1,106 @@
+import type { IdentifierType } from '@cdp/identity';
+import { CdpApiError } from '../http/cdp-api-error';
+import { endpoint } from '../http/endpoint';
+import type {
+  AcceptedTouchpoint,
+  CustomerLoyalty,
+  CustomerRfm,
+  CustomerView,
+  LoyaltyLedger,
+  RedeemPointsRequest,
+  RedemptionResult,
+  RfmRun,
+  RfmSegments,
+  RunRfmRequest,
+  TouchpointInput,
+} from './cdp-api.types';
+
+export interface CdpClientOptions {
+  /** The platform's API, e.g. `https://cdp.example.com`. */
+  readonly baseUrl: string;
+  readonly fetch?: typeof fetch;
+  /** Sent with every request, e.g. `authorization`. */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** A request not answered within this fails with a TimeoutError; default 60 s. */
+  readonly timeoutMs?: number;
+}
+
+/**
+ * Typed calls of the platform's HTTP API. Any answer other than 2xx throws a CdpApiError with the
+ * platform's error code (`CUSTOMER.NOT_FOUND`, `LOYALTY.INSUFFICIENT_POINTS`, ...), except the
+ * absences listed, which resolve to undefined. Network failures and timeouts reject with fetch's
+ * errors. Nothing is retried here: only sendTouchpoints with eventIds and redeemPoints (by its
+ * idempotency key) are safe to send again.
+ */
+export interface CdpClient {
+  /**
+   * `POST /v1/touchpoints`: appends 1 to 1,000 touchpoints, all or none; the results come in the
+   * order sent. A 400 lists every problem in `body.errors` (`{ index, path, message }`).
+   */
+  sendTouchpoints(touchpoints: readonly TouchpointInput[]): Promise<readonly AcceptedTouchpoint[]>;
+  /** `GET /v1/customers/{id}`; undefined for an unknown id. A merged id answers with its survivor. */
+  customer(id: string): Promise<CustomerView | undefined>;
+  /** `GET /v1/customers?identifier=type:value` (the value is normalised as on ingestion); undefined when nobody has it. */
+  customerByIdentifier(type: IdentifierType, value: string): Promise<CustomerView | undefined>;
+  /** `GET /v1/customers/{id}/loyalty`. */
+  loyalty(customerId: string): Promise<CustomerLoyalty>;
+  /** `GET /v1/customers/{id}/loyalty/ledger`: the latest `limit` entries (1 to 1,000, default 100). */
+  loyaltyLedger(customerId: string, options?: { readonly limit?: number }): Promise<LoyaltyLedger>;
+  /**
+   * `POST /v1/customers/{id}/loyalty/redemptions`: spends points, oldest lots first. Fails with
+   * 409 `LOYALTY.INSUFFICIENT_POINTS` (`body.available`), 422 `LOYALTY.IDEMPOTENCY_KEY_REUSED`.
+   */
+  redeemPoints(customerId: string, request: RedeemPointsRequest): Promise<RedemptionResult>;
+  /** `GET /v1/customers/{id}/rfm`; undefined when the latest run did not score the customer. */
+  rfm(customerId: string): Promise<CustomerRfm | undefined>;
+  /** `GET /v1/segments/rfm`; undefined before the first RFM run. */
+  rfmSegments(): Promise<RfmSegments | undefined>;
+  /** `POST /v1/segments/rfm/runs`: runs RFM and answers when it is done; 503 `RFM.PROJECTIONS_BEHIND` computed nothing. */
+  runRfm(request?: RunRfmRequest): Promise<RfmRun>;
+}
+
+const DEFAULT_TIMEOUT_MS = 60_000;
+
+export function createCdpClient(options: CdpClientOptions): CdpClient {
+  const fetchImpl = options.fetch ?? globalThis.fetch;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+
+  async function request<T>(method: 'GET' | 'POST', path: string, query?: URLSearchParams, body?: unknown): Promise<T> {
+    const response = await fetchImpl(endpoint(options.baseUrl, path, query), {
+      method,
+      headers: { ...options.headers, accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    if (!response.ok) throw await CdpApiError.from(response, `${method} ${path}`);
+    return (await response.json()) as T;
+  }
+
+  /** Undefined for a 404 with this code; any other 404 (a route the platform does not serve) still throws. */
+  async function unlessAbsent<T>(answer: Promise<T>, code: string): Promise<T | undefined> {
+    try {
+      return await answer;
+    } catch (error) {
+      if (error instanceof CdpApiError && error.status === 404 && error.code === code) return undefined;
+      throw error;
+    }
+  }
+
+  const customerPath = (id: string) => `/v1/customers/${encodeURIComponent(id)}`;
+
+  return {
+    async sendTouchpoints(touchpoints) {
+      return (await request<{ touchpoints: AcceptedTouchpoint[] }>('POST', '/v1/touchpoints', undefined, { touchpoints })).touchpoints;
+    },
+    customer: (id) => unlessAbsent(request<CustomerView>('GET', customerPath(id)), 'CUSTOMER.NOT_FOUND'),
+    customerByIdentifier: (type, value) =>
+      unlessAbsent(request<CustomerView>('GET', '/v1/customers', new URLSearchParams({ identifier: `${type}:${value}` })), 'CUSTOMER.NOT_FOUND'),
+    loyalty: (customerId) => request('GET', `${customerPath(customerId)}/loyalty`),
+    loyaltyLedger: (customerId, { limit } = {}) =>
+      request('GET', `${customerPath(customerId)}/loyalty/ledger`, limit === undefined ? undefined : new URLSearchParams({ limit: String(limit) })),
+    redeemPoints: (customerId, redemption) => request('POST', `${customerPath(customerId)}/loyalty/redemptions`, undefined, redemption),
+    rfm: (customerId) => unlessAbsent(request<CustomerRfm>('GET', `${customerPath(customerId)}/rfm`), 'RFM.NOT_SCORED'),
+    rfmSegments: () => unlessAbsent(request<RfmSegments>('GET', '/v1/segments/rfm'), 'RFM.NO_RUN_YET'),
+    runRfm: (run = {}) => request('POST', '/v1/segments/rfm/runs', undefined, run),
+  };
+}

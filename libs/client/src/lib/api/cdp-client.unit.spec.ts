@@ -1,0 +1,94 @@
+import { CdpApiError } from '../http/cdp-api-error';
+import { createCdpClient } from './cdp-client';
+
+/** A fetch that answers `body` with `status` and records the requests. */
+function answering(status: number, body: unknown) {
+  return jest.fn(async (_input: string | URL | Request, _init?: RequestInit) => Response.json(body, { status }));
+}
+
+function requestOf(fetch: ReturnType<typeof answering>, call = 0) {
+  const [input, init] = fetch.mock.calls[call];
+  return { url: String(input), method: init?.method, headers: init?.headers as Record<string, string>, body: init?.body === undefined ? undefined : JSON.parse(String(init.body)) };
+}
+
+describe('createCdpClient', () => {
+  it('posts touchpoints as a batch and answers the accepted ones in order', async () => {
+    const accepted = [{ eventId: '0b7f2c1e-8d1c-4c6e-9a39-3f1c2d4e5f60', position: '17', duplicate: false }];
+    const fetch = answering(202, { touchpoints: accepted });
+    const client = createCdpClient({ baseUrl: 'https://cdp.test/', fetch, headers: { authorization: 'Bearer t' } });
+    const touchpoint = { type: 'visit', source: 'web', occurredAt: '2026-11-22T08:30:00Z', identifiers: { deviceId: 'dev-5f2a' }, payload: { channel: 'web' } };
+
+    await expect(client.sendTouchpoints([touchpoint])).resolves.toEqual(accepted);
+    expect(requestOf(fetch)).toEqual({
+      url: 'https://cdp.test/v1/touchpoints',
+      method: 'POST',
+      headers: { authorization: 'Bearer t', accept: 'application/json', 'content-type': 'application/json' },
+      body: { touchpoints: [touchpoint] },
+    });
+  });
+
+  it('answers undefined for an unknown customer, but throws for a route the platform does not serve', async () => {
+    const unknown = answering(404, { error: 'CUSTOMER.NOT_FOUND', message: 'no customer with id cus_x' });
+    await expect(createCdpClient({ baseUrl: 'https://cdp.test', fetch: unknown }).customer('cus/x')).resolves.toBeUndefined();
+    expect(requestOf(unknown).url).toBe('https://cdp.test/v1/customers/cus%2Fx');
+
+    const noRoute = answering(404, { message: 'Cannot GET /v1/customers/cus_x', error: 'Not Found', statusCode: 404 });
+    await expect(createCdpClient({ baseUrl: 'https://cdp.test', fetch: noRoute }).customer('cus_x')).rejects.toMatchObject({
+      status: 404,
+      code: 'Not Found',
+      message: 'Cannot GET /v1/customers/cus_x',
+    });
+  });
+
+  it('looks a customer up by an identifier', async () => {
+    const fetch = answering(200, { customerId: 'cus_1' });
+    await createCdpClient({ baseUrl: 'https://cdp.test', fetch }).customerByIdentifier('email', 'sara+cdp@example.com');
+    expect(new URL(requestOf(fetch).url).searchParams.get('identifier')).toBe('email:sara+cdp@example.com');
+  });
+
+  it('redeems points, and throws a CdpApiError with the code and the body when they do not cover it', async () => {
+    const fetch = answering(409, { error: 'LOYALTY.INSUFFICIENT_POINTS', message: '500 points were asked for and 120 are available', available: 120, requested: 500 });
+    const client = createCdpClient({ baseUrl: 'https://cdp.test', fetch });
+
+    const failure = await client.redeemPoints('cus_1', { points: 500, idempotencyKey: 'pos-12-receipt-8841' }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(CdpApiError);
+    expect(failure).toMatchObject({ status: 409, code: 'LOYALTY.INSUFFICIENT_POINTS', body: { available: 120 } });
+    expect(requestOf(fetch)).toMatchObject({ url: 'https://cdp.test/v1/customers/cus_1/loyalty/redemptions', method: 'POST', body: { points: 500, idempotencyKey: 'pos-12-receipt-8841' } });
+  });
+
+  it('calls the loyalty and RFM endpoints', async () => {
+    const fetch = answering(200, {});
+    const client = createCdpClient({ baseUrl: 'https://cdp.test', fetch });
+    await client.loyalty('cus_1');
+    await client.loyaltyLedger('cus_1', { limit: 10 });
+    await client.rfm('cus_1');
+    await client.rfmSegments();
+    await client.runRfm({ windowDays: 90 });
+
+    expect(fetch.mock.calls.map((_, i) => `${requestOf(fetch, i).method} ${requestOf(fetch, i).url}`)).toEqual([
+      'GET https://cdp.test/v1/customers/cus_1/loyalty',
+      'GET https://cdp.test/v1/customers/cus_1/loyalty/ledger?limit=10',
+      'GET https://cdp.test/v1/customers/cus_1/rfm',
+      'GET https://cdp.test/v1/segments/rfm',
+      'POST https://cdp.test/v1/segments/rfm/runs',
+    ]);
+    expect(requestOf(fetch, 4).body).toEqual({ windowDays: 90 });
+  });
+
+  it('answers undefined before RFM has scored the customer or run at all', async () => {
+    const notScored = answering(404, { error: 'RFM.NOT_SCORED', message: 'customer cus_1 has no RFM scores' });
+    await expect(createCdpClient({ baseUrl: 'https://cdp.test', fetch: notScored }).rfm('cus_1')).resolves.toBeUndefined();
+    const noRun = answering(404, { error: 'RFM.NO_RUN_YET', message: 'RFM has not run yet' });
+    await expect(createCdpClient({ baseUrl: 'https://cdp.test', fetch: noRun }).rfmSegments()).resolves.toBeUndefined();
+  });
+
+  it('names the request when the error body says nothing', async () => {
+    const fetch = jest.fn(async () => new Response('<html>bad gateway</html>', { status: 502, statusText: 'Bad Gateway' }));
+    await expect(createCdpClient({ baseUrl: 'https://cdp.test', fetch }).rfmSegments()).rejects.toMatchObject({
+      status: 502,
+      code: 'HTTP.502',
+      message: 'GET /v1/segments/rfm answered 502 Bad Gateway',
+      body: '<html>bad gateway</html>',
+    });
+  });
+});

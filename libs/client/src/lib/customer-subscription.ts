@@ -1,0 +1,124 @@
+import type { CustomerChange, CustomerChangeType } from '@cdp/feed';
+import type { KafkaConfig } from 'kafkajs';
+
+/** Where a handled change came from: what to log, and what to store to resume from. */
+export interface ChangeContext {
+  /** SSE: the event id (pass it back as `from: { lastEventId }`); Kafka: `<topic>/<partition>:<offset>`. */
+  readonly id: string;
+}
+
+/**
+ * Handles one change. Changes are handed over one at a time, in the order of the feed (per
+ * customer, versions ascend). A change counts as handled once the returned promise resolves.
+ * Delivery is at-least-once: after a crash or a reconnect a change may come again, so drop
+ * repeats by `customerId` + `version` (keep the highest version handled per customer).
+ */
+export type CustomerChangeHandler = (change: CustomerChange, context: ChangeContext) => Promise<void> | void;
+
+export interface CustomerChangeFilter {
+  /** Only these types; absent or empty: every type. */
+  readonly types?: readonly CustomerChangeType[];
+  /** Only changes whose state is in this RFM segment (`state.rfm.segment`). */
+  readonly segment?: string;
+}
+
+export interface SseTransport {
+  /** The platform's API, e.g. `https://cdp.example.com`; the stream is `GET {baseUrl}/v1/stream/customers`. */
+  readonly baseUrl: string;
+  /** Sent with every request, e.g. `authorization`. */
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly fetch?: typeof fetch;
+  /**
+   * A connection that delivers nothing (not even the server's 15 s heartbeat) for this long is
+   * dropped and made again: it catches connections that died without closing. Default 45 s.
+   */
+  readonly idleTimeoutMs?: number;
+}
+
+export interface KafkaTransport {
+  readonly brokers: readonly string[];
+  /** The consumer group: its committed offsets are where a restart resumes. */
+  readonly groupId: string;
+  /** A Confluent Schema Registry: the schema of an id is at `{registryUrl}/schemas/ids/{id}`. */
+  readonly registryUrl: string;
+  /** Sent with every registry request, e.g. `authorization`. */
+  readonly registryHeaders?: Readonly<Record<string, string>>;
+  /** For the registry requests. */
+  readonly fetch?: typeof fetch;
+  /** Default `cdp-client`. */
+  readonly clientId?: string;
+  /** More kafkajs settings: ssl, sasl, timeouts, logLevel (default WARN). */
+  readonly config?: Omit<KafkaConfig, 'brokers' | 'clientId'>;
+}
+
+interface CommonSubscribeOptions {
+  readonly filter?: CustomerChangeFilter;
+  /**
+   * Told of every failure: a connection lost or refused, a disconnect by the server, a handler
+   * that threw (a `ChangeHandlerError`), a change that cannot be decoded. The subscription goes
+   * on unless `done` rejects. Default: `console.error`.
+   */
+  readonly onError?: (error: unknown) => void;
+  /**
+   * The first delay before connecting again, or calling a handler that failed again; it doubles
+   * with each consecutive failure up to `maxReconnectDelayMs`. Default: the SSE server's `retry:`,
+   * else 1 s.
+   */
+  readonly reconnectDelayMs?: number;
+  /** Default 30 s. */
+  readonly maxReconnectDelayMs?: number;
+}
+
+export interface SseSubscribeOptions extends CommonSubscribeOptions {
+  readonly transport: { readonly sse: SseTransport };
+  /**
+   * Where to begin: every change kept (`start`), the ones after now (`now`, the default), or the
+   * ones after a change handled before. Reconnects resume after the last change handled.
+   */
+  readonly from?: 'start' | 'now' | { readonly lastEventId: string };
+}
+
+export interface KafkaSubscribeOptions extends CommonSubscribeOptions {
+  readonly transport: { readonly kafka: KafkaTransport };
+  /** Where a consumer group without committed offsets begins (default `now`); otherwise it resumes from them. */
+  readonly from?: 'start' | 'now';
+}
+
+export type SubscribeCustomersOptions = SseSubscribeOptions | KafkaSubscribeOptions;
+
+export interface CustomerSubscription {
+  /** Stops: no more changes are handed over; the change being handled finishes first. */
+  close(): Promise<void>;
+  /** The id of the last change handled: with SSE, what to store and pass back as `from: { lastEventId }`. */
+  lastEventId(): string | undefined;
+  /** Resolves once closed; rejects with the error that stopped it: an SSE request refused with a 4xx, kafkajs not installed. */
+  readonly done: Promise<void>;
+}
+
+/** A handler threw or rejected: the change was not handled, and is handed over again after a delay. */
+export class ChangeHandlerError extends Error {
+  override readonly name = 'ChangeHandlerError';
+
+  constructor(
+    override readonly cause: unknown,
+    readonly change: CustomerChange,
+    readonly context: ChangeContext,
+    /** 1 for the first failure of this change, then 2, ...: close the subscription to give up. */
+    readonly attempt: number,
+  ) {
+    super(`the handler failed on ${change.type} ${change.customerId} v${change.version} (${context.id}), attempt ${attempt}: ${cause instanceof Error ? cause.message : String(cause)}`);
+  }
+}
+
+/** The feed itself failed: a disconnect by the server, a stream or message the client cannot read. */
+export class CustomerFeedError extends Error {
+  override readonly name = 'CustomerFeedError';
+
+  constructor(
+    /** `FEED.SLOW_CONSUMER` and other codes of the server's disconnect event, or `FEED.IDLE_TIMEOUT`, `FEED.NOT_AN_EVENT_STREAM`, `FEED.INVALID_EVENT`, `FEED.INVALID_MESSAGE`. */
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}

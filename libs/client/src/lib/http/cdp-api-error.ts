@@ -1,0 +1,37 @@
+import { parseJson } from './parse-json';
+
+/** An answer of the platform (or of the schema registry) other than 2xx. */
+export class CdpApiError extends Error {
+  override readonly name = 'CdpApiError';
+
+  constructor(
+    readonly status: number,
+    /** The platform's stable error code (`CUSTOMER.NOT_FOUND`, `LOYALTY.INSUFFICIENT_POINTS`, ...), or `HTTP.<status>`. */
+    readonly code: string,
+    message: string,
+    /** The body as answered: parsed JSON (`{ error, message, errors?, ... }`), else text. */
+    readonly body: unknown,
+  ) {
+    super(message);
+  }
+
+  /** Whether the same request may succeed later: 5xx, 408 and 429. */
+  get retryable(): boolean {
+    return this.status >= 500 || this.status === 408 || this.status === 429;
+  }
+
+  static async from(response: Response, request: string): Promise<CdpApiError> {
+    const text = await response.text().catch(() => '');
+    const body = parseJson(text) ?? text;
+    const fields = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+    // The platform names the code `error`, the SSE endpoint `code`, a Confluent registry `error_code`.
+    const code = [fields.code, fields.error, fields.error_code].find((value) => typeof value === 'string' || typeof value === 'number');
+    const message = Array.isArray(fields.message) ? fields.message.join('; ') : fields.message;
+    return new CdpApiError(
+      response.status,
+      code === undefined ? `HTTP.${response.status}` : String(code),
+      typeof message === 'string' && message !== '' ? message : `${request} answered ${response.status} ${response.statusText}`.trimEnd(),
+      body,
+    );
+  }
+}

@@ -1,0 +1,40 @@
+import type { CustomerChange } from '@cdp/feed';
+import { CustomerFeedError } from '../customer-subscription';
+import { CdpApiError } from '../http/cdp-api-error';
+import { customerChangeDecoder } from './customer-change-decoder';
+import { confluentMessage, fakeRegistry, REGISTRY_URL, segmentChange } from './customer-change.fixture';
+
+describe('customerChangeDecoder', () => {
+  it('decodes Confluent-framed Avro into the change, with the schema of the id from the registry', async () => {
+    const fetch = fakeRegistry();
+    const decode = customerChangeDecoder({ url: REGISTRY_URL, fetch, headers: { authorization: 'Basic a2V5OnNlY3JldA==' } });
+
+    const forgotten: CustomerChange = { ...segmentChange, type: 'CustomerForgotten', version: 8, segment: null, state: null };
+    await expect(decode(confluentMessage(segmentChange))).resolves.toEqual(segmentChange);
+    await expect(decode(confluentMessage(forgotten))).resolves.toEqual(forgotten);
+
+    expect(fetch).toHaveBeenCalledTimes(1);
+    const [url, init] = fetch.mock.calls[0] as unknown as [string, RequestInit];
+    expect(url).toBe('http://registry.test:8081/schemas/ids/42');
+    expect(init.headers).toMatchObject({ authorization: 'Basic a2V5OnNlY3JldA==' });
+  });
+
+  it('refuses a value that is not in the Confluent wire format', async () => {
+    const decode = customerChangeDecoder({ url: REGISTRY_URL, fetch: fakeRegistry() });
+    const notFramed = Buffer.from(JSON.stringify(segmentChange));
+    await expect(decode(notFramed)).rejects.toEqual(expect.any(CustomerFeedError));
+    await expect(decode(notFramed)).rejects.toMatchObject({ code: 'FEED.INVALID_MESSAGE' });
+  });
+
+  it('fails with the registry error for an unknown schema id, and asks again for the next message', async () => {
+    const fetch = fakeRegistry();
+    const decode = customerChangeDecoder({ url: REGISTRY_URL, fetch });
+    const unknownId = confluentMessage(segmentChange, 99);
+
+    const failure = await decode(unknownId).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(CdpApiError);
+    expect(failure).toMatchObject({ status: 404, code: '40403', message: 'Schema 99 not found' });
+    await decode(unknownId).catch(() => undefined);
+    expect(fetch).toHaveBeenCalledTimes(2);
+  });
+});

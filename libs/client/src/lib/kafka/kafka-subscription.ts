@@ -1,0 +1,130 @@
+import type { Consumer, EachBatchPayload } from 'kafkajs';
+import type { CUSTOMER_EVENTS_TOPIC } from '@cdp/feed';
+import { isKnownChangeType, matchesFilter } from '../customer-change-filter';
+import { ChangeHandlerError, type CustomerChangeHandler, type CustomerSubscription, type KafkaSubscribeOptions, type KafkaTransport } from '../customer-subscription';
+import { Backoff, reporter, retryUntilDone, sleep, whenAborted } from '../retry';
+import { customerChangeDecoder } from './customer-change-decoder';
+
+const TOPIC: typeof CUSTOMER_EVENTS_TOPIC = 'cdp.customer-events.v1';
+/** kafkajs's default heartbeat interval: waits between retries beat at this pace to keep the partitions. */
+const HEARTBEAT_EVERY_MS = 3_000;
+
+/** The part of a kafkajs consumer the subscription drives. */
+export type FeedConsumer = Pick<Consumer, 'connect' | 'subscribe' | 'run' | 'disconnect' | 'on' | 'events'>;
+
+/**
+ * Follows `cdp.customer-events.v1` as the consumer group `groupId`. Offsets are committed one
+ * message at a time, once its handler resolved (or the filter skipped it), so a restart resumes
+ * after the last change handled; the change being handled when the process died comes again.
+ * A handler that fails gets the same change again, after growing delays, while the partition's
+ * later changes wait: skipping it would lose it. A consumer that crashes is made again; only
+ * kafkajs missing stops the subscription.
+ */
+export function kafkaSubscription(
+  options: KafkaSubscribeOptions,
+  handler: CustomerChangeHandler,
+  newConsumer: () => Promise<FeedConsumer> = kafkajsConsumers(options.transport.kafka),
+): CustomerSubscription {
+  const { registryUrl, registryHeaders, fetch } = options.transport.kafka;
+  const decode = customerChangeDecoder({ url: registryUrl, headers: registryHeaders, fetch });
+  const report = reporter(options.onError);
+  const closing = new AbortController();
+  const restarts = new Backoff(options);
+  let lastEventId: string | undefined;
+
+  async function run(): Promise<void> {
+    while (!closing.signal.aborted) {
+      let consumer: FeedConsumer;
+      try {
+        consumer = await newConsumer();
+      } catch (error) {
+        report(error);
+        throw error;
+      }
+      try {
+        await follow(consumer);
+      } catch (error) {
+        report(error);
+      } finally {
+        await consumer.disconnect().catch(report);
+      }
+      await sleep(restarts.next(), closing.signal);
+    }
+  }
+
+  /** Returns once closing, or once the consumer crashed for good. */
+  async function follow(consumer: FeedConsumer): Promise<void> {
+    const crashed = new Promise<void>((resolve) =>
+      consumer.on(consumer.events.CRASH, ({ payload }) => {
+        report(payload.error);
+        if (!payload.restart) resolve();
+      }),
+    );
+    await consumer.connect();
+    await consumer.subscribe({ topics: [TOPIC], fromBeginning: options.from === 'start' });
+    await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch });
+    await Promise.race([crashed, whenAborted(closing.signal)]);
+  }
+
+  async function eachBatch({ batch, resolveOffset, commitOffsetsIfNecessary, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    const { topic, partition } = batch;
+    const stopped = () => closing.signal.aborted || !isRunning() || isStale();
+    for (const message of batch.messages) {
+      if (stopped()) return;
+      const id = `${topic}/${partition}:${message.offset}`;
+      const handled = await retryUntilDone(
+        async (attempt) => {
+          if (message.value === null) return;
+          const change = await decode(message.value);
+          if (!isKnownChangeType(change.type) || !matchesFilter(change, options.filter)) return;
+          try {
+            await handler(change, { id });
+          } catch (error) {
+            throw new ChangeHandlerError(error, change, { id }, attempt);
+          }
+        },
+        {
+          reconnectDelayMs: options.reconnectDelayMs,
+          maxReconnectDelayMs: options.maxReconnectDelayMs,
+          report,
+          stopped,
+          wait: async (ms) => {
+            for (let left = ms; left > 0 && !closing.signal.aborted; left -= HEARTBEAT_EVERY_MS) {
+              await sleep(Math.min(left, HEARTBEAT_EVERY_MS), closing.signal);
+              await heartbeat();
+            }
+          },
+        },
+      );
+      if (!handled) return;
+      lastEventId = id;
+      resolveOffset(message.offset);
+      await commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset: String(BigInt(message.offset) + 1n) }] }] }).catch(report);
+      restarts.reset();
+      await heartbeat();
+    }
+  }
+
+  const done = run();
+  // Rejections reach those who await `done`, and onError; never an unhandledRejection.
+  done.catch(() => undefined);
+  return {
+    async close() {
+      closing.abort();
+      await done.catch(() => undefined);
+    },
+    lastEventId: () => lastEventId,
+    done,
+  };
+}
+
+/** Consumers of one kafkajs client; kafkajs is an optional peer dependency, loaded only for Kafka. */
+function kafkajsConsumers(transport: KafkaTransport): () => Promise<FeedConsumer> {
+  let kafka: Promise<import('kafkajs').Kafka> | undefined;
+  return async () => {
+    kafka ??= import('kafkajs').then(
+      ({ Kafka, logLevel }) => new Kafka({ logLevel: logLevel.WARN, ...transport.config, clientId: transport.clientId ?? 'cdp-client', brokers: [...transport.brokers] }),
+    );
+    return (await kafka).consumer({ groupId: transport.groupId, allowAutoTopicCreation: false });
+  };
+}

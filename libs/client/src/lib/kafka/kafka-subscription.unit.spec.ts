@@ -1,0 +1,155 @@
+import type { EachBatchPayload, KafkaMessage } from 'kafkajs';
+import type { CustomerChange } from '@cdp/feed';
+import { ChangeHandlerError, type KafkaSubscribeOptions } from '../customer-subscription';
+import { confluentMessage, fakeRegistry, REGISTRY_URL, segmentChange } from './customer-change.fixture';
+import { kafkaSubscription, type FeedConsumer } from './kafka-subscription';
+
+const TOPIC = 'cdp.customer-events.v1';
+
+/** A consumer that records what it was asked, and lets the spec play batches to the subscription. */
+function fakeConsumer() {
+  let eachBatch: ((payload: EachBatchPayload) => Promise<void>) | undefined;
+  const consumer = {
+    events: { CRASH: 'consumer.crash' },
+    on: jest.fn(),
+    connect: jest.fn(async () => undefined),
+    subscribe: jest.fn(async () => undefined),
+    run: jest.fn(async (config: { eachBatch: typeof eachBatch }) => {
+      eachBatch = config.eachBatch;
+    }),
+    disconnect: jest.fn(async () => undefined),
+  };
+  const commits: string[] = [];
+  const log: string[] = [];
+  async function play(messages: readonly { offset: string; value: Buffer | null }[], partition = 3): Promise<void> {
+    await eachBatch!({
+      batch: { topic: TOPIC, partition, messages: messages.map((m) => ({ ...m, key: null, timestamp: '0', attributes: 0, headers: {} }) as KafkaMessage) },
+      resolveOffset: jest.fn(),
+      commitOffsetsIfNecessary: jest.fn(async (offsets) => {
+        const { partition: p, offset } = offsets!.topics[0].partitions[0];
+        commits.push(`${p}:${offset}`);
+        log.push(`commit ${offset}`);
+      }),
+      heartbeat: jest.fn(async () => undefined),
+      isRunning: () => true,
+      isStale: () => false,
+    } as unknown as EachBatchPayload);
+  }
+  return { consumer, commits, log, play, started: () => eachBatch !== undefined };
+}
+
+function options(overrides: Partial<KafkaSubscribeOptions> = {}): KafkaSubscribeOptions {
+  return {
+    transport: { kafka: { brokers: ['kafka.test:9092'], groupId: 'newsletter', registryUrl: REGISTRY_URL, fetch: fakeRegistry() } },
+    reconnectDelayMs: 1,
+    onError: () => undefined,
+    ...overrides,
+  };
+}
+
+const version = (v: number, overrides: Partial<CustomerChange> = {}): CustomerChange => ({ ...segmentChange, version: v, ...overrides });
+
+async function started(fake: ReturnType<typeof fakeConsumer>): Promise<void> {
+  while (!fake.started()) await new Promise((resolve) => setTimeout(resolve, 1));
+}
+
+describe('kafkaSubscription', () => {
+  it('joins the group on the topic, from the beginning when asked, and hands over decoded changes with their positions', async () => {
+    const fake = fakeConsumer();
+    const handled: [number, string][] = [];
+    const subscription = kafkaSubscription(
+      options({ from: 'start' }),
+      async (change, { id }) => {
+        fake.log.push(`handled ${change.version}`);
+        handled.push([change.version, id]);
+      },
+      async () => fake.consumer as unknown as FeedConsumer,
+    );
+    await started(fake);
+    await fake.play([
+      { offset: '10', value: confluentMessage(version(1)) },
+      { offset: '11', value: confluentMessage(version(2)) },
+    ]);
+    await subscription.close();
+
+    expect(fake.consumer.subscribe).toHaveBeenCalledWith({ topics: [TOPIC], fromBeginning: true });
+    expect(fake.consumer.run).toHaveBeenCalledWith(expect.objectContaining({ autoCommit: false }));
+    expect(handled).toEqual([
+      [1, `${TOPIC}/3:10`],
+      [2, `${TOPIC}/3:11`],
+    ]);
+    // Each offset is committed after its handler resolved: the next offset to read.
+    expect(fake.log).toEqual(['handled 1', 'commit 11', 'handled 2', 'commit 12']);
+    expect(subscription.lastEventId()).toBe(`${TOPIC}/3:11`);
+    expect(fake.consumer.disconnect).toHaveBeenCalled();
+  });
+
+  it('filters locally and skips types it does not know, committing past the changes it skips', async () => {
+    const fake = fakeConsumer();
+    const handled: number[] = [];
+    const subscription = kafkaSubscription(
+      options({ filter: { types: ['CustomerSegmentChanged'], segment: 'Champions' } }),
+      (change) => {
+        handled.push(change.version);
+      },
+      async () => fake.consumer as unknown as FeedConsumer,
+    );
+    await started(fake);
+    await fake.play([
+      { offset: '0', value: confluentMessage(version(1)) },
+      { offset: '1', value: confluentMessage(version(2, { type: 'ProfileChanged' })) },
+      { offset: '2', value: confluentMessage(version(3, { state: null })) },
+      { offset: '3', value: null },
+      { offset: '4', value: confluentMessage(version(4, { type: 'ConsentWithdrawn' as CustomerChange['type'] })) },
+      { offset: '5', value: confluentMessage(version(5)) },
+    ]);
+    await subscription.close();
+
+    expect(fake.consumer.subscribe).toHaveBeenCalledWith({ topics: [TOPIC], fromBeginning: false });
+    expect(handled).toEqual([1, 5]);
+    expect(fake.commits).toEqual(['3:1', '3:2', '3:3', '3:4', '3:5', '3:6']);
+  });
+
+  it('commits nothing for a change whose handler fails, and hands it over again', async () => {
+    const fake = fakeConsumer();
+    const errors: unknown[] = [];
+    let failures = 0;
+    const subscription = kafkaSubscription(
+      options({ onError: (error) => errors.push(error) }),
+      (change) => {
+        fake.log.push(`handle ${change.version}`);
+        if (change.version === 2 && failures++ < 2) throw new Error('crm down');
+      },
+      async () => fake.consumer as unknown as FeedConsumer,
+    );
+    await started(fake);
+    await fake.play([
+      { offset: '7', value: confluentMessage(version(1)) },
+      { offset: '8', value: confluentMessage(version(2)) },
+    ]);
+    await subscription.close();
+
+    expect(fake.log).toEqual(['handle 1', 'commit 8', 'handle 2', 'handle 2', 'handle 2', 'commit 9']);
+    expect(errors).toEqual([expect.any(ChangeHandlerError), expect.any(ChangeHandlerError)]);
+    expect(errors[0]).toMatchObject({ attempt: 1, context: { id: `${TOPIC}/3:8` } });
+  });
+
+  it('stops handing over when closed while a handler keeps failing, leaving the offset uncommitted', async () => {
+    const fake = fakeConsumer();
+    const subscription = kafkaSubscription(
+      options(),
+      () => {
+        throw new Error('bug');
+      },
+      async () => fake.consumer as unknown as FeedConsumer,
+    );
+    await started(fake);
+    const batch = fake.play([{ offset: '0', value: confluentMessage(version(1)) }]);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await subscription.close();
+    await batch;
+
+    expect(fake.commits).toEqual([]);
+    expect(subscription.lastEventId()).toBeUndefined();
+  });
+});

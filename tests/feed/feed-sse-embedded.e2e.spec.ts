@@ -1,0 +1,139 @@
+import { request } from 'node:http';
+import { subscribeCustomers, type CustomerChange, type CustomerSubscription } from '@cdp/client';
+import { PLATFORM_FEATURES } from '@cdp/platform-app';
+import { eventually } from '../support/eventually';
+import { startPlatformUnderTest, type PlatformUnderTest } from '../support/platform-under-test';
+
+const visit = (n: number, identifiers: Record<string, string>, occurredAt: string, traits: Record<string, string> = {}) => ({
+  eventId: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+  type: 'visit',
+  source: 'store-12',
+  occurredAt,
+  identifiers,
+  traits,
+  payload: { channel: 'store' },
+});
+
+/** Collects what a subscription hands over, and says when it holds `count` changes. */
+function collector() {
+  const changes: CustomerChange[] = [];
+  return {
+    changes,
+    handler: (change: CustomerChange) => void changes.push(change),
+    atLeast: (count: number) => eventually(async () => (changes.length >= count ? changes.slice() : undefined), `${count} changes (have ${changes.length})`),
+  };
+}
+
+const summary = (changes: readonly CustomerChange[]) => changes.map((c) => `${c.type} ${c.customerId}@${c.version}`);
+const settle = () => new Promise((resolve) => setTimeout(resolve, 1_000));
+
+describe('the change feed over server-sent events (embedded)', () => {
+  let platform: PlatformUnderTest;
+  const subscriptions: CustomerSubscription[] = [];
+  const subscribe = (options: Omit<Parameters<typeof subscribeCustomers>[0], 'transport'>, handler: (c: CustomerChange) => void) => {
+    const subscription = subscribeCustomers({ transport: { sse: { baseUrl: platform.url } }, ...options } as Parameters<typeof subscribeCustomers>[0], handler);
+    subscriptions.push(subscription);
+    return subscription;
+  };
+  const post = async (...touchpoints: object[]) => expect((await platform.post('/v1/touchpoints', { touchpoints })).status).toBe(202);
+
+  beforeAll(async () => {
+    platform = await startPlatformUnderTest('embedded', PLATFORM_FEATURES, { CDP_FEED_HEARTBEAT_SECONDS: '0.2', CDP_FEED_SLOW_CONSUMER_SECONDS: '1' });
+  });
+
+  afterAll(async () => {
+    await Promise.all(subscriptions.map((s) => s.close()));
+    await platform?.close();
+  });
+
+  it('gives creations, changes and merges in order, then after a reconnect with Last-Event-ID only what was missed, none twice', async () => {
+    const seen = collector();
+    const merges = collector();
+    const first = subscribe({ from: 'now' }, seen.handler);
+    subscribe({ from: 'now', filter: { types: ['CustomerMerged'] } }, merges.handler);
+    await settle();
+
+    await post(visit(1, { email: 'sara@example.com' }, '2026-11-20T10:00:00Z', { firstName: 'Sara' }));
+    const [created] = await seen.atLeast(1);
+    expect(created).toMatchObject({ type: 'CustomerCreated', version: 1, changedFields: [] });
+    expect(created.state).toMatchObject({ version: 1, mergedInto: null, profile: { identifiers: { email: ['sara@example.com'] } }, loyalty: { available: 0, tier: 'member' } });
+    const sara = created.customerId;
+
+    await post(visit(2, { email: 'sara@example.com' }, '2026-11-20T11:00:00Z', { firstName: 'Sarah' }));
+    const [, changed] = await seen.atLeast(2);
+    expect(changed).toMatchObject({ type: 'ProfileChanged', customerId: sara, version: 2 });
+    expect(changed.changedFields).toEqual(expect.arrayContaining(['traits.firstName', 'touchpoints', 'lastSeenAt']));
+
+    // Seen first earlier, by phone: it survives the merge.
+    await post(visit(3, { phone: '+989121234567' }, '2026-11-01T09:00:00Z'));
+    const [, , phoneCreated] = await seen.atLeast(3);
+    const survivor = phoneCreated.customerId;
+    expect(phoneCreated).toMatchObject({ type: 'CustomerCreated', version: 1 });
+
+    await post(visit(4, { email: 'sara@example.com', phone: '+989121234567' }, '2026-11-21T10:00:00Z'));
+    const afterMerge = await seen.atLeast(5);
+    await settle();
+    expect(summary(seen.changes)).toEqual([`CustomerCreated ${sara}@1`, `ProfileChanged ${sara}@2`, `CustomerCreated ${survivor}@1`, `ProfileChanged ${survivor}@2`, `CustomerMerged ${sara}@3`]);
+    expect(afterMerge[3].changedFields).toEqual(expect.arrayContaining(['mergedFrom', 'identifiers.email', 'traits.firstName']));
+    expect(afterMerge[3].state?.profile?.mergedFrom).toEqual([sara]);
+    expect(afterMerge[4]).toMatchObject({ mergedInto: survivor, state: { mergedInto: survivor, profile: null, loyalty: null } });
+    expect(summary(merges.changes)).toEqual([`CustomerMerged ${sara}@3`]);
+
+    // Disconnected, the subscriber misses two changes; resuming, it gets just those.
+    const lastEventId = first.lastEventId()!;
+    await first.close();
+    await post(visit(5, { email: 'reza@example.com' }, '2026-11-22T10:00:00Z'), visit(6, { phone: '+989121234567' }, '2026-11-22T11:00:00Z', { city: 'Tehran' }));
+    const resumed = collector();
+    subscribe({ from: { lastEventId } }, resumed.handler);
+    await resumed.atLeast(2);
+    await settle();
+    const reza = resumed.changes.find((c) => c.type === 'CustomerCreated')!.customerId;
+    expect(summary(resumed.changes).sort()).toEqual([`CustomerCreated ${reza}@1`, `ProfileChanged ${survivor}@3`].sort());
+  });
+
+  it('sends heartbeats, and refuses a bad subscription with located errors', async () => {
+    const controller = new AbortController();
+    const response = await fetch(`${platform.url}/v1/stream/customers`, { signal: controller.signal });
+    expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const reader = response.body!.getReader();
+    let text = '';
+    while (!/: heartbeat \d{4}-/.test(text)) text += new TextDecoder().decode((await reader.read()).value);
+    expect(text.startsWith('retry: 3000\n\n')).toBe(true);
+    controller.abort();
+
+    const refused = await platform.get('/v1/stream/customers?types=Bought&from=yesterday');
+    expect(refused.status).toBe(400);
+    expect(refused.body).toMatchObject({
+      error: 'FEED.INVALID_SUBSCRIPTION',
+      errors: [
+        { field: 'types', value: 'Bought' },
+        { field: 'from', value: 'yesterday' },
+      ],
+    });
+  });
+
+  it('disconnects a subscriber that stops reading, with its reason, instead of buffering for it', async () => {
+    // Enough changes to fill the socket's buffers, kernel's included, while the subscriber reads nothing.
+    const customers = Array.from({ length: 2_000 }, (_, i) => visit(10_000 + i, { email: `bulk-${i}@example.com` }, '2026-11-22T12:00:00Z', { note: 'x'.repeat(8_000) }));
+    for (let i = 0; i < customers.length; i += 250) await post(...customers.slice(i, i + 250));
+
+    let tail = '';
+    const stream = await new Promise<import('node:http').IncomingMessage>((resolve, reject) => {
+      const req = request(`${platform.url}/v1/stream/customers?from=start`, (response) => {
+        response.pause();
+        resolve(response);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    const ended = new Promise<void>((resolve, reject) => {
+      stream.on('end', resolve);
+      stream.on('error', reject);
+    });
+    await eventually(async () => (/cdp_feed_sse_slow_consumers_total 1/.test((await platform.get('/metrics')).body) ? true : undefined), 'the platform to give up on the subscriber', 60_000);
+    stream.on('data', (chunk: Buffer) => (tail = (tail + chunk.toString()).slice(-2_000)));
+    stream.resume();
+    await ended;
+    expect(tail).toMatch(/event: disconnect\ndata: \{"code":"FEED.SLOW_CONSUMER","reason":"the subscriber read nothing for 1 s/);
+  }, 180_000);
+});
