@@ -90,9 +90,11 @@ export function sseSubscription(options: SseSubscribeOptions, handler: CustomerC
       const { done, value } = await readWithin(reader, connection);
       if (done) return;
       parser.feed(decoder.decode(value, { stream: true }));
-      for (const event of events.splice(0)) {
-        if (event.event === 'disconnect') throw disconnectError(event.data);
-        await handle(toChange(event));
+      for (const { event, id, data } of events.splice(0)) {
+        if (event === 'disconnect') throw disconnectError(data);
+        // Changes have ids; other events are not part of the feed, and cannot be resumed at.
+        if (id === undefined || id === '') continue;
+        await handle(id, toChange(id, data));
         if (closing.signal.aborted) return;
       }
     }
@@ -114,7 +116,7 @@ export function sseSubscription(options: SseSubscribeOptions, handler: CustomerC
     }
   }
 
-  async function handle({ change, id }: { change: CustomerChange; id: string }): Promise<void> {
+  async function handle(id: string, change: CustomerChange): Promise<void> {
     if (isKnownChangeType(change.type)) {
       const handled = await retryUntilDone(
         async (attempt) => {
@@ -151,11 +153,10 @@ export function sseSubscription(options: SseSubscribeOptions, handler: CustomerC
   };
 }
 
-function toChange({ id, event, data }: EventSourceMessage): { change: CustomerChange; id: string } {
-  if (id === undefined || id === '') throw new CustomerFeedError('FEED.INVALID_EVENT', `a ${event ?? 'message'} event came without an id`);
+function toChange(id: string, data: string): CustomerChange {
   const change = parseJson(data);
   if (typeof change !== 'object' || change === null) throw new CustomerFeedError('FEED.INVALID_EVENT', `event ${id}: the data is not a JSON object`);
-  return { change: change as CustomerChange, id };
+  return change as CustomerChange;
 }
 
 function disconnectError(data: string): CustomerFeedError {

@@ -1,5 +1,5 @@
 import type { CustomerChange } from '@cdp/feed';
-import { ChangeHandlerError, CustomerFeedError, type ChangeContext, type SseSubscribeOptions } from '../customer-subscription';
+import { ChangeHandlerError, CustomerFeedError, type ChangeContext, type CustomerChangeHandler, type CustomerSubscription, type SseSubscribeOptions } from '../customer-subscription';
 import { CdpApiError } from '../http/cdp-api-error';
 import { customerStreamUrl, sseSubscription } from './sse-subscription';
 
@@ -79,6 +79,15 @@ function splitAt(text: string, offsets: readonly number[]): Uint8Array[] {
 }
 
 describe('sseSubscription', () => {
+  const subscriptions: CustomerSubscription[] = [];
+  /** Closed after each spec, even a failed one, so that no reconnect loop outlives it. */
+  function subscribe(subscribeOptions: SseSubscribeOptions, handler: CustomerChangeHandler): CustomerSubscription {
+    const subscription = sseSubscription(subscribeOptions, handler);
+    subscriptions.push(subscription);
+    return subscription;
+  }
+  afterEach(() => Promise.all(subscriptions.splice(0).map((subscription) => subscription.close())));
+
   it('hands over the changes of a stream split at awkward places, in order, with their ids', async () => {
     const first = change('cus_1', 1, { changedFields: ['traits.firstName'], state: null });
     const second = change('cus_2', 4, { type: 'CustomerMerged', mergedInto: 'cus_1', changedFields: [] });
@@ -91,7 +100,7 @@ describe('sseSubscription', () => {
     const { fetch } = fakeServer({ chunks: splitAt(text, cuts), open: true });
     const handled: [CustomerChange, ChangeContext][] = [];
 
-    const subscription = sseSubscription(options(fetch), async (c, context) => {
+    const subscription = subscribe(options(fetch), async (c, context) => {
       handled.push([c, context]);
     });
     await eventually(() => expect(handled).toHaveLength(3));
@@ -109,7 +118,7 @@ describe('sseSubscription', () => {
   it('awaits each handler before handing over the next change', async () => {
     const { fetch } = fakeServer({ chunks: [sseEvent('a1', change('cus_1', 1)) + sseEvent('a2', change('cus_1', 2))], open: true });
     const log: string[] = [];
-    const subscription = sseSubscription(options(fetch), async (c) => {
+    const subscription = subscribe(options(fetch), async (c) => {
       log.push(`start ${c.version}`);
       await new Promise((resolve) => setTimeout(resolve, 20));
       log.push(`end ${c.version}`);
@@ -128,8 +137,8 @@ describe('sseSubscription', () => {
 
   it('begins from now by default, and resumes after a given event id with Last-Event-ID rather than from', async () => {
     const { fetch, requests } = fakeServer({ open: true });
-    const fromNow = sseSubscription(options(fetch, { filter: { segment: 'At Risk' } }), () => undefined);
-    const resumed = sseSubscription(options(fetch, { from: { lastEventId: 'a41' } }), () => undefined);
+    const fromNow = subscribe(options(fetch, { filter: { segment: 'At Risk' } }), () => undefined);
+    const resumed = subscribe(options(fetch, { from: { lastEventId: 'a41' } }), () => undefined);
     await eventually(() => expect(requests).toHaveLength(2));
     await Promise.all([fromNow.close(), resumed.close()]);
 
@@ -149,7 +158,7 @@ describe('sseSubscription', () => {
       { chunks: [sseEvent('a2', change('cus_1', 2)), sseEvent('a3', change('cus_1', 3))], open: true },
     );
     const versions: number[] = [];
-    const subscription = sseSubscription(options(fetch, { from: 'start', filter: { types: ['ProfileChanged'] } }), (c) => {
+    const subscription = subscribe(options(fetch, { from: 'start', filter: { types: ['ProfileChanged'] } }), (c) => {
       versions.push(c.version);
     });
     await eventually(() => expect(versions).toEqual([1, 2, 3]));
@@ -169,7 +178,7 @@ describe('sseSubscription', () => {
     );
     const errors: unknown[] = [];
     const versions: number[] = [];
-    const subscription = sseSubscription(options(fetch, { onError: (error) => errors.push(error) }), (c) => {
+    const subscription = subscribe(options(fetch, { onError: (error) => errors.push(error) }), (c) => {
       versions.push(c.version);
     });
     await eventually(() => expect(versions).toEqual([1, 2]));
@@ -185,7 +194,7 @@ describe('sseSubscription', () => {
     const errors: unknown[] = [];
     const calls: number[] = [];
     const idsWhileFailing: (string | undefined)[] = [];
-    const subscription = sseSubscription(options(fetch, { onError: (error) => errors.push(error) }), (c) => {
+    const subscription = subscribe(options(fetch, { onError: (error) => errors.push(error) }), (c) => {
       calls.push(c.version);
       if (c.version === 2 && calls.filter((v) => v === 2).length < 3) {
         idsWhileFailing.push(subscription.lastEventId());
@@ -204,7 +213,7 @@ describe('sseSubscription', () => {
 
   it('leaves the last event id at the last change handled when closed while a handler keeps failing, to resume there', async () => {
     const { fetch, requests } = fakeServer({ chunks: [sseEvent('a1', change('cus_1', 1)), sseEvent('a2', change('cus_1', 2))], open: true });
-    const failing = sseSubscription(options(fetch), (c) => {
+    const failing = subscribe(options(fetch), (c) => {
       if (c.version === 2) throw new Error('bug');
     });
     await eventually(() => expect(fetch).toHaveBeenCalledTimes(1));
@@ -212,7 +221,7 @@ describe('sseSubscription', () => {
     await failing.close();
     expect(failing.lastEventId()).toBe('a1');
 
-    const restarted = sseSubscription(options(fetch, { from: { lastEventId: failing.lastEventId()! } }), () => undefined);
+    const restarted = subscribe(options(fetch, { from: { lastEventId: failing.lastEventId()! } }), () => undefined);
     await eventually(() => expect(requests).toHaveLength(2));
     await restarted.close();
     expect(requests[1].headers['last-event-id']).toBe('a1');
@@ -222,7 +231,7 @@ describe('sseSubscription', () => {
     const unknown = { ...change('cus_1', 2), type: 'ConsentWithdrawn' } as unknown as CustomerChange;
     const { fetch } = fakeServer({ chunks: [sseEvent('a1', change('cus_1', 1)), sseEvent('a2', unknown)], open: true });
     const versions: number[] = [];
-    const subscription = sseSubscription(options(fetch), (c) => {
+    const subscription = subscribe(options(fetch), (c) => {
       versions.push(c.version);
     });
     await eventually(() => expect(subscription.lastEventId()).toBe('a2'));
@@ -234,7 +243,7 @@ describe('sseSubscription', () => {
     const body = { code: 'FEED.INVALID_FILTER', message: 'types: unknown type "Nope"', errors: [{ path: 'types', message: 'unknown type "Nope"' }] };
     const { fetch } = fakeServer({ status: 400, json: body });
     const errors: unknown[] = [];
-    const subscription = sseSubscription(options(fetch, { onError: (error) => errors.push(error) }), () => undefined);
+    const subscription = subscribe(options(fetch, { onError: (error) => errors.push(error) }), () => undefined);
 
     const failure = await subscription.done.catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(CdpApiError);
@@ -251,7 +260,7 @@ describe('sseSubscription', () => {
     const fetch = jest.fn((input: string | URL | Request, init?: RequestInit) => (++calls === 1 ? Promise.reject(new TypeError('fetch failed')) : server(input, init)));
     const errors: unknown[] = [];
     const versions: number[] = [];
-    const subscription = sseSubscription(options(fetch, { onError: (error) => errors.push(error) }), (c) => {
+    const subscription = subscribe(options(fetch, { onError: (error) => errors.push(error) }), (c) => {
       versions.push(c.version);
     });
     await eventually(() => expect(versions).toEqual([1]));
@@ -264,7 +273,7 @@ describe('sseSubscription', () => {
   it('drops a connection that sends nothing, not even heartbeats, and makes it again', async () => {
     const { fetch } = fakeServer({ chunks: [': heartbeat\n\n'], open: true });
     const errors: unknown[] = [];
-    const subscription = sseSubscription(
+    const subscription = subscribe(
       { ...options(fetch, { onError: (error) => errors.push(error) }), transport: { sse: { baseUrl: BASE_URL, fetch, idleTimeoutMs: 20 } } },
       () => undefined,
     );
