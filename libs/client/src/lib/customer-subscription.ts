@@ -122,3 +122,12 @@ export class CustomerFeedError extends Error {
     super(message);
   }
 }
+
+/** Calls the handler; its failure becomes a ChangeHandlerError that says which change and which attempt. */
+export async function callHandler(handler: CustomerChangeHandler, change: CustomerChange, context: ChangeContext, attempt: number): Promise<void> {
+  try {
+    await handler(change, context);
+  } catch (error) {
+    throw new ChangeHandlerError(error, change, context, attempt);
+  }
+}

@@ -1,7 +1,7 @@
 import type { Consumer, EachBatchPayload } from 'kafkajs';
 import type { CUSTOMER_EVENTS_TOPIC } from '@cdp/feed';
 import { isKnownChangeType, matchesFilter } from '../customer-change-filter';
-import { ChangeHandlerError, type CustomerChangeHandler, type CustomerSubscription, type KafkaSubscribeOptions, type KafkaTransport } from '../customer-subscription';
+import { callHandler, type CustomerChangeHandler, type CustomerSubscription, type KafkaSubscribeOptions, type KafkaTransport } from '../customer-subscription';
 import { Backoff, reporter, retryUntilDone, sleep, whenAborted } from '../retry';
 import { customerChangeDecoder } from './customer-change-decoder';
 
@@ -77,11 +77,7 @@ export function kafkaSubscription(
           if (message.value === null) return;
           const change = await decode(message.value);
           if (!isKnownChangeType(change.type) || !matchesFilter(change, options.filter)) return;
-          try {
-            await handler(change, { id });
-          } catch (error) {
-            throw new ChangeHandlerError(error, change, { id }, attempt);
-          }
+          await callHandler(handler, change, { id }, attempt);
         },
         {
           reconnectDelayMs: options.reconnectDelayMs,

@@ -2,7 +2,7 @@ import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import type { CustomerChange } from '@cdp/feed';
 import { isKnownChangeType } from '../customer-change-filter';
 import {
-  ChangeHandlerError,
+  callHandler,
   CustomerFeedError,
   type CustomerChangeFilter,
   type CustomerChangeHandler,
@@ -119,13 +119,7 @@ export function sseSubscription(options: SseSubscribeOptions, handler: CustomerC
   async function handle(id: string, change: CustomerChange): Promise<void> {
     if (isKnownChangeType(change.type)) {
       const handled = await retryUntilDone(
-        async (attempt) => {
-          try {
-            await handler(change, { id });
-          } catch (error) {
-            throw new ChangeHandlerError(error, change, { id }, attempt);
-          }
-        },
+        (attempt) => callHandler(handler, change, { id }, attempt),
         {
           reconnectDelayMs: options.reconnectDelayMs,
           maxReconnectDelayMs: options.maxReconnectDelayMs,
