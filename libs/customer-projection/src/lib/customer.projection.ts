@@ -68,7 +68,7 @@ export function customerProjection(options: CustomerProjectionOptions): Projecti
     await saveIdentityChanges(tx, schema, graph, decided);
     // The timeline is the batch's biggest statement: it is sent first, and Postgres writes it while
     // Node folds the profiles.
-    const [, { changed, gone, outbox }] = await Promise.all([
+    const [, { changed, gone, redirected, outbox }] = await Promise.all([
       saveTimeline(tx, schema, timelineOf(graph, decided, touchpoints)),
       foldProfiles(profiles, decided, touchpoints),
     ]);
@@ -77,7 +77,9 @@ export function customerProjection(options: CustomerProjectionOptions): Projecti
     await saveProfiles(tx, schema, [...changed].filter((id) => !gone.has(id)).map((id) => profiles.get(id)!));
     await addToOutbox(tx, schema, outbox);
     // A rebuild, built aside, changes nothing the feed publishes.
-    if (schema === CUSTOMER_PROJECTION) await markCustomersChanged(tx, [...[...changed].filter((id) => !gone.has(id)).sort(), ...[...gone].sort()]);
+    if (schema === CUSTOMER_PROJECTION) {
+      await markCustomersChanged(tx, [...[...changed].filter((id) => !gone.has(id)).sort(), ...[...new Set([...gone, ...redirected])].sort()]);
+    }
   }
 
   function decideIdentities(graph: MutableGraph, touchpoints: readonly Touchpoint[]): IdentityEvent[] {
@@ -113,6 +115,8 @@ export function customerProjection(options: CustomerProjectionOptions): Projecti
     const byEventId = new Map(touchpoints.map((t) => [t.eventId, t]));
     const changed = new Set<string>();
     const gone = new Set<string>();
+    // Customers merged earlier into one merged now: their survivor changes too.
+    const redirected = new Set<string>();
     const outbox: OutboxEntry[] = [];
     const set = (profile: CustomerProfile) => {
       profiles.set(profile.customerId, profile);
@@ -130,6 +134,7 @@ export function customerProjection(options: CustomerProjectionOptions): Projecti
           const merged = profiles.get(from) ?? emptyProfile(from);
           set(mergeProfiles(profiles.get(into) ?? emptyProfile(into), merged));
           gone.add(from);
+          for (const earlier of merged.mergedFrom) redirected.add(earlier);
           outbox.push(toOutbox(event, into, from, into, event.data.eventId));
           break;
         }
@@ -148,7 +153,7 @@ export function customerProjection(options: CustomerProjectionOptions): Projecti
         }
       }
     }
-    return { changed, gone, outbox };
+    return { changed, gone, redirected, outbox };
   }
 }
 
