@@ -47,6 +47,8 @@ export interface KafkaTransport {
   readonly fetch?: typeof fetch;
   /** Default `cdp-client`. */
   readonly clientId?: string;
+  /** The events topic; default `cdp.customer-events.v1` (another CDP_KAFKA_NAMESPACE gives `<namespace>.customer-events.v1`). */
+  readonly topic?: string;
   /** More kafkajs settings: ssl, sasl, timeouts, logLevel (default WARN). */
   readonly config?: Omit<KafkaConfig, 'brokers' | 'clientId'>;
 }

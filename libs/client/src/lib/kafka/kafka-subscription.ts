@@ -61,7 +61,7 @@ export function kafkaSubscription(
       }),
     );
     await consumer.connect();
-    await consumer.subscribe({ topics: [TOPIC], fromBeginning: options.from === 'start' });
+    await consumer.subscribe({ topics: [options.transport.kafka.topic ?? TOPIC], fromBeginning: options.from === 'start' });
     await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch });
     await Promise.race([crashed, whenAborted(closing.signal)]);
   }
