@@ -9,8 +9,20 @@ interface ProjectionStatus {
 
 const json = async (response: Response) => (await response.json()) as any;
 
+/**
+ * A poll may reuse a kept-alive socket just as the server closes it ("other side closed"): that
+ * one request is sent again on a new socket.
+ */
+async function fetchPolled(url: string): Promise<Response> {
+  try {
+    return await fetch(url);
+  } catch {
+    return fetch(url);
+  }
+}
+
 export async function projectionStatus(url: string, name = 'customers'): Promise<ProjectionStatus> {
-  const { projections } = await json(await fetch(`${url}/v1/admin/projections`));
+  const { projections } = await json(await fetchPolled(`${url}/v1/admin/projections`));
   return projections.find((p: ProjectionStatus) => p.name === name);
 }
 
