@@ -99,5 +99,5 @@ describe('the loyalty read model, rebuilt, equals the live one (Postgres)', () =
     live = undefined;
 
     expect(await snapshot(sql)).toEqual(before);
-  });
+  }, 180_000);
 });
