@@ -12,6 +12,7 @@ export class IdentityMapCopyService implements OnApplicationBootstrap, OnApplica
   private readonly logger = new Logger('identity-map');
   private timer: NodeJS.Timeout | undefined;
   private sync: IdentityMapSync | undefined;
+  private stopped = false;
 
   constructor(
     @Inject(SQL) private readonly sql: SqlClient,
@@ -27,6 +28,8 @@ export class IdentityMapCopyService implements OnApplicationBootstrap, OnApplica
   async onApplicationBootstrap(): Promise<void> {
     await this.copyNow();
     const tick = () => {
+      // A copy under way at shutdown must not schedule the next one.
+      if (this.stopped) return;
       this.timer = setTimeout(() => {
         this.copyNow().then(tick, (error: Error) => {
           this.logger.warn(`copying the identity map to ClickHouse failed: ${error.message}; retrying`);
@@ -38,6 +41,7 @@ export class IdentityMapCopyService implements OnApplicationBootstrap, OnApplica
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
     clearTimeout(this.timer);
     await this.sync?.syncNow().catch(() => undefined);
   }
