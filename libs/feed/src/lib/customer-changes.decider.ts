@@ -1,4 +1,4 @@
-import type { CustomerChange, CustomerChangeType, CustomerFeedState, FeedLoyaltySummary, FeedRfmStanding } from './customer-feed.contract';
+import type { CustomerChange, CustomerChangeType, FeedLoyaltySummary, FeedRfmStanding } from './customer-feed.contract';
 import type { CustomerProfile } from '@cdp/profile';
 
 /**
@@ -44,11 +44,6 @@ export function decideCustomerChanges(customerId: string, published: PublishedCu
       state: now === null ? null : { customerId, version, changedAt, ...now },
     };
   });
-}
-
-/** The state a customer's stored view stands for at a version, as the profiles topic carries it. */
-export function feedStateOf(customerId: string, version: number, changedAt: string, view: CustomerFeedView): CustomerFeedState {
-  return { customerId, version, changedAt, ...view };
 }
 
 function changeTypes(before: CustomerFeedView | null, now: CustomerFeedView | null): { type: CustomerChangeType; changedFields: string[] }[] {
