@@ -133,3 +133,17 @@ export async function callHandler(handler: CustomerChangeHandler, change: Custom
     throw new ChangeHandlerError(error, change, context, attempt);
   }
 }
+
+/** The handle of a running subscription: `close` stops it and waits for the handler under way. */
+export function subscriptionOf(done: Promise<void>, closing: AbortController, lastEventId: () => string | undefined): CustomerSubscription {
+  // Rejections reach those who await `done`, and onError; never an unhandledRejection.
+  done.catch(() => undefined);
+  return {
+    async close() {
+      closing.abort();
+      await done.catch(() => undefined);
+    },
+    lastEventId,
+    done,
+  };
+}

@@ -1,7 +1,7 @@
 import type { Consumer, EachBatchPayload } from 'kafkajs';
 import type { CUSTOMER_EVENTS_TOPIC } from '@cdp/feed';
 import { isKnownChangeType, matchesFilter } from '../customer-change-filter';
-import { callHandler, type CustomerChangeHandler, type CustomerSubscription, type KafkaSubscribeOptions, type KafkaTransport } from '../customer-subscription';
+import { callHandler, subscriptionOf, type CustomerChangeHandler, type CustomerSubscription, type KafkaSubscribeOptions, type KafkaTransport } from '../customer-subscription';
 import { Backoff, reporter, retryUntilDone, sleep, whenAborted } from '../retry';
 import { customerChangeDecoder } from './customer-change-decoder';
 
@@ -101,17 +101,7 @@ export function kafkaSubscription(
     }
   }
 
-  const done = run();
-  // Rejections reach those who await `done`, and onError; never an unhandledRejection.
-  done.catch(() => undefined);
-  return {
-    async close() {
-      closing.abort();
-      await done.catch(() => undefined);
-    },
-    lastEventId: () => lastEventId,
-    done,
-  };
+  return subscriptionOf(run(), closing, () => lastEventId);
 }
 
 /** Consumers of one kafkajs client; kafkajs is an optional peer dependency, loaded only for Kafka. */

@@ -3,6 +3,7 @@ import type { CustomerChange } from '@cdp/feed';
 import { isKnownChangeType } from '../customer-change-filter';
 import {
   callHandler,
+  subscriptionOf,
   CustomerFeedError,
   type CustomerChangeFilter,
   type CustomerChangeHandler,
@@ -134,17 +135,7 @@ export function sseSubscription(options: SseSubscribeOptions, handler: CustomerC
     reconnects.reset();
   }
 
-  const done = run();
-  // Rejections reach those who await `done`, and onError; never an unhandledRejection.
-  done.catch(() => undefined);
-  return {
-    async close() {
-      closing.abort();
-      await done.catch(() => undefined);
-    },
-    lastEventId: () => lastEventId,
-    done,
-  };
+  return subscriptionOf(run(), closing, () => lastEventId);
 }
 
 function toChange(id: string, data: string): CustomerChange {
