@@ -21,7 +21,7 @@ export function readSchemaSources(dir: string): SchemaSources {
         const folder = join(touchpointsDir, name);
         const manifest = validateManifest(readJson(join(folder, 'manifest.json')), `schemas/touchpoints/${name}/manifest.json`);
         if (manifest.type !== name) throw new SchemaCatalogError(`schemas/touchpoints/${name}/manifest.json: "type" must be "${name}", the folder's name`);
-        return [name, { manifest, payloads: readVersions(folder) }];
+        return [name, { manifest, payloads: readVersions(folder), views: readViews(join(folder, 'views'), `schemas/touchpoints/${name}/views`) }];
       }),
   );
   return {
@@ -38,6 +38,24 @@ function readFeedSchemas(feedDir: string): SchemaSources['feed'] {
     readdirSync(feedDir, { withFileTypes: true })
       .filter((entry) => entry.isDirectory())
       .map(({ name }) => [name, readVersions(join(feedDir, name))]),
+  );
+}
+
+const VIEW_FILE = /^([a-z][a-z0-9_]*)\.sql$/;
+
+/** A type's views/<name>.sql files: each holds one SELECT, which becomes the view <name>. */
+function readViews(folder: string, where: string): Record<string, string> {
+  if (!existsSync(folder)) return {};
+  return Object.fromEntries(
+    readdirSync(folder)
+      .filter((file) => file.endsWith('.sql'))
+      .map((file) => {
+        const name = VIEW_FILE.exec(file)?.[1];
+        if (!name) throw new SchemaCatalogError(`${where}/${file}: a view file is named <view_name>.sql, in lower_snake_case`);
+        const select = readFileSync(join(folder, file), 'utf8').trim().replace(/;\s*$/, '');
+        if (!/^(select|with)\b/i.test(select)) throw new SchemaCatalogError(`${where}/${file}: must hold one SELECT query (the view's body), not ${JSON.stringify(select.slice(0, 30))}`);
+        return [name, select];
+      }),
   );
 }
 

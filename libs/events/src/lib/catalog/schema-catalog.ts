@@ -1,6 +1,7 @@
 import type { Type } from 'avsc';
 import { parseAvroSchema } from '../avro/iso-logical-types';
 import { composeFeedSchema, isFeedSchemaId, type FeedSchemaId, type FeedSchemaSources } from './feed-schema';
+import { payloadColumnsOf, type PayloadColumn } from './payload-columns';
 import { SchemaCatalogError, type TouchpointManifest } from './touchpoint-manifest';
 
 /** The Kafka topic that carries touchpoints. */
@@ -45,9 +46,24 @@ export interface TouchpointSchemaId {
 /** What the schemas/ folder holds, already read; `loadSchemaCatalog` reads it from disk. */
 export interface SchemaSources {
   readonly envelopes: Readonly<Record<string, object>>;
-  readonly touchpoints: Readonly<Record<string, { manifest: TouchpointManifest; payloads: Readonly<Record<string, object>> }>>;
+  readonly touchpoints: Readonly<Record<string, TouchpointSources>>;
   readonly feed: FeedSchemaSources;
   readonly ids: readonly (TouchpointSchemaId | FeedSchemaId)[];
+}
+
+export interface TouchpointSources {
+  readonly manifest: TouchpointManifest;
+  /** Payload schemas by version ("v1"). */
+  readonly payloads: Readonly<Record<string, object>>;
+  /** Analytics views the type ships (its views/<name>.sql): view name → SELECT. */
+  readonly views?: Readonly<Record<string, string>>;
+}
+
+/** An analytics view a touchpoint type ships: CREATE VIEW <name> AS <select>. */
+export interface SourceView {
+  readonly name: string;
+  readonly touchpointType: string;
+  readonly select: string;
 }
 
 /** Every touchpoint type and every published schema version, by id and by subject. */
@@ -56,13 +72,21 @@ export class SchemaCatalog {
   private readonly bySubject = new Map<string, PublishedSchema[]>();
   private readonly latestByType = new Map<string, PublishedTouchpointSchema>();
   private readonly manifests = new Map<string, TouchpointManifest>();
+  private readonly columnsByType = new Map<string, readonly PayloadColumn[]>();
+  private readonly views: SourceView[] = [];
 
   constructor(sources: SchemaSources) {
     for (const [type, { manifest }] of Object.entries(sources.touchpoints)) this.manifests.set(type, manifest);
     for (const entry of sources.ids) this.publish(sources, entry);
-    for (const type of this.manifests.keys()) {
-      if (!this.latestByType.has(type)) {
-        throw new SchemaCatalogError(`touchpoint type "${type}" has no entry in schemas/schema-ids.json: give its schema an id`);
+    for (const [type, manifest] of this.manifests) {
+      const latest = this.latestByType.get(type);
+      if (!latest) throw new SchemaCatalogError(`touchpoint type "${type}" has no entry in schemas/schema-ids.json: give its schema an id`);
+      const payloadType = (latest.type as unknown as { field(name: string): { type: Type } }).field('payload').type;
+      this.columnsByType.set(type, payloadColumnsOf(manifest, payloadType, `schemas/touchpoints/${type}/manifest.json`));
+      for (const [name, select] of Object.entries(sources.touchpoints[type].views ?? {})) {
+        const holder = this.views.find((view) => view.name === name);
+        if (holder) throw new SchemaCatalogError(`schemas/touchpoints/${type}/views/${name}.sql: the view name is taken by schemas/touchpoints/${holder.touchpointType}/views; rename one`);
+        this.views.push({ name, touchpointType: type, select });
       }
     }
   }
@@ -144,6 +168,16 @@ export class SchemaCatalog {
 
   manifest(touchpointType: string): TouchpointManifest | undefined {
     return this.manifests.get(touchpointType);
+  }
+
+  /** The payload fields the type's manifest names as analytics columns, with how each reads. */
+  payloadColumns(touchpointType: string): readonly PayloadColumn[] {
+    return this.columnsByType.get(touchpointType) ?? [];
+  }
+
+  /** The analytics views every touchpoint type ships, by type. */
+  sourceViews(): readonly SourceView[] {
+    return this.views;
   }
 
   touchpointTypes(): string[] {

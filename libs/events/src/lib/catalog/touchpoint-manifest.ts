@@ -14,9 +14,26 @@ export interface TouchpointManifest {
   readonly identifiers: Readonly<Record<string, string>>;
   /** Which channel a touchpoint of this type counts for: a payload field, or a fixed value. */
   readonly channel: { readonly field: string } | { readonly value: string } | null;
+  /** Top-level payload fields that the type's analytics view shows as columns. */
+  readonly columns: readonly string[];
+  /** Inclusive ranges of numeric payload fields, checked at ingestion: { "npsScore": { "min": 0, "max": 10 } }. */
+  readonly bounds: Readonly<Record<string, NumericBounds>>;
+}
+
+export interface NumericBounds {
+  readonly min?: number;
+  readonly max?: number;
 }
 
 const COMPATIBILITY = ['backward', 'forward', 'full', 'none'];
+const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+function isBounds(raw: unknown): boolean {
+  if (typeof raw !== 'object' || raw === null) return false;
+  const { min, max, ...rest } = raw as Record<string, unknown>;
+  const isLimit = (v: unknown) => v === undefined || (typeof v === 'number' && Number.isFinite(v));
+  return Object.keys(rest).length === 0 && (min !== undefined || max !== undefined) && isLimit(min) && isLimit(max) && !((min as number) > (max as number));
+}
 
 /** Checks a parsed manifest file, naming every problem with where it was found. */
 export function validateManifest(raw: unknown, where: string): TouchpointManifest {
@@ -39,8 +56,16 @@ export function validateManifest(raw: unknown, where: string): TouchpointManifes
   if (channel !== null && !(isText((channel as { field?: unknown }).field) || isText((channel as { value?: unknown }).value))) {
     problems.push('"channel" must be { "field": "<payload field>" }, { "value": "<channel>" } or null');
   }
+  const columns = m.columns ?? [];
+  if (!Array.isArray(columns) || !columns.every((c) => isText(c) && FIELD_NAME.test(c))) {
+    problems.push('"columns" must be a list of top-level payload field names, e.g. ["surveyId", "npsScore"]');
+  }
+  const bounds = m.bounds ?? {};
+  if (typeof bounds !== 'object' || Array.isArray(bounds) || !Object.values(bounds as object).every(isBounds)) {
+    problems.push('"bounds" must map numeric payload fields to inclusive ranges, e.g. { "npsScore": { "min": 0, "max": 10 } }');
+  }
   if (problems.length > 0) throw new SchemaCatalogError(`${where}: ${problems.join('; ')}`);
-  return { type: m.type, owner: m.owner, compatibility, money, identifiers, channel } as TouchpointManifest;
+  return { type: m.type, owner: m.owner, compatibility, money, identifiers, channel, columns, bounds } as TouchpointManifest;
 }
 
 export class SchemaCatalogError extends Error {

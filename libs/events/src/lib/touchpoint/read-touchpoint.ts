@@ -1,4 +1,5 @@
 import type { SchemaCatalog } from '../catalog/schema-catalog';
+import type { NumericBounds } from '../catalog/touchpoint-manifest';
 import { readAvroJson, type MoneyPaths } from './avro-json-reader';
 import type { Checked, FieldError } from './field-error';
 import { isUuid, MAX_CLOCK_SKEW_MS, type Touchpoint } from './touchpoint';
@@ -32,10 +33,20 @@ export function readTouchpoint(json: unknown, catalog: SchemaCatalog, arrival: A
   const withArrival = { ...input, eventId: isUuid(input.eventId) ? input.eventId.toLowerCase() : arrival.eventId, receivedAt: arrival.receivedAt };
   const touchpoint = readAvroJson(published.type, withArrival, moneyPathsOf(catalog, published.touchpointType), errors) as Touchpoint;
 
+  if (touchpoint?.payload) errors.push(...boundsErrors(touchpoint.payload, catalog.manifest(published.touchpointType)?.bounds ?? {}));
   if (touchpoint?.occurredAt && Date.parse(touchpoint.occurredAt) > Date.parse(arrival.receivedAt) + MAX_CLOCK_SKEW_MS) {
     errors.push({ path: 'occurredAt', message: 'is more than a day after the platform received it: check the source clock and time zone' });
   }
   return errors.length > 0 ? refuse(errors) : { ok: true, value: touchpoint };
+}
+
+function boundsErrors(payload: Readonly<Record<string, unknown>>, bounds: Readonly<Record<string, NumericBounds>>): FieldError[] {
+  return Object.entries(bounds).flatMap(([field, { min, max }]) => {
+    const value = payload[field];
+    if (typeof value !== 'number' || ((min === undefined || value >= min) && (max === undefined || value <= max))) return [];
+    const range = min === undefined ? `at most ${max}` : max === undefined ? `at least ${min}` : `from ${min} to ${max}`;
+    return [{ path: `payload.${field}`, message: `must be ${range}, not ${value}` }];
+  });
 }
 
 function moneyPathsOf(catalog: SchemaCatalog, touchpointType: string): MoneyPaths {

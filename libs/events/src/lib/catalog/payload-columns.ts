@@ -1,0 +1,53 @@
+import { Type, types } from 'avsc';
+import { SchemaCatalogError, type TouchpointManifest } from './touchpoint-manifest';
+
+/** How a top-level payload field reads as an analytics column. */
+export type PayloadColumnKind = 'integer' | 'float' | 'boolean' | 'text';
+
+export interface PayloadColumn {
+  readonly name: string;
+  readonly kind: PayloadColumnKind;
+}
+
+const KIND_OF: Readonly<Record<string, PayloadColumnKind>> = {
+  int: 'integer',
+  long: 'integer',
+  float: 'float',
+  double: 'float',
+  boolean: 'boolean',
+  string: 'text',
+  enum: 'text',
+};
+
+/**
+ * The manifest's `columns` and `bounds` checked against the payload schema new touchpoints are
+ * written with: each names a top-level field of a scalar type (a bound, of a numeric one), alone
+ * or in a union with null. Returns the columns with their kinds.
+ */
+export function payloadColumnsOf(manifest: TouchpointManifest, payloadType: Type, where: string): PayloadColumn[] {
+  const kindOf = (field: string) => {
+    const fieldType = (payloadType as types.RecordType).fields.find((f) => f.name === field)?.type;
+    return fieldType ? scalarKind(fieldType) : undefined;
+  };
+  const problems: string[] = [];
+  const columns = manifest.columns.map((name) => {
+    const kind = kindOf(name);
+    if (!kind) problems.push(`column "${name}" must be a top-level payload field of a scalar type (string, enum, int, long, float, double, boolean, or one of those or null)`);
+    return { name, kind: kind ?? 'text' };
+  });
+  for (const field of Object.keys(manifest.bounds)) {
+    const kind = kindOf(field);
+    if (kind !== 'integer' && kind !== 'float') problems.push(`bounds of "${field}" need a top-level numeric payload field (int, long, float or double)`);
+  }
+  if (problems.length > 0) throw new SchemaCatalogError(`${where}: ${problems.join('; ')}`);
+  return columns;
+}
+
+function scalarKind(type: Type): PayloadColumnKind | undefined {
+  if (type.typeName.startsWith('union:')) {
+    const branches = (type as types.UnwrappedUnionType).types.filter((t) => t.typeName !== 'null');
+    return branches.length === 1 ? scalarKind(branches[0]) : undefined;
+  }
+  if (type instanceof types.LogicalType) return 'text'; // held as its canonical text, e.g. an ISO instant
+  return KIND_OF[type.typeName];
+}

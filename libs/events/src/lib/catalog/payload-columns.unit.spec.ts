@@ -1,0 +1,81 @@
+import { DEFAULT_SCHEMAS_DIR, readSchemaSources } from './load-schema-catalog';
+import { SchemaCatalog, type SchemaSources } from './schema-catalog';
+import { readTouchpoint } from '../touchpoint/read-touchpoint';
+
+const sources = readSchemaSources(DEFAULT_SCHEMAS_DIR);
+const nextId = Math.max(...sources.ids.map((entry) => entry.id)) + 1;
+
+const probePayload = {
+  type: 'record',
+  name: 'ProbePayload',
+  namespace: 'cdp.touchpoints',
+  fields: [
+    { name: 'score', type: ['null', 'int'], default: null },
+    { name: 'ratio', type: 'double' },
+    { name: 'label', type: 'string' },
+    { name: 'mood', type: { type: 'enum', name: 'ProbeMood', symbols: ['calm', 'angry'] } },
+    { name: 'flag', type: 'boolean' },
+    { name: 'at', type: { type: 'long', logicalType: 'timestamp-millis' } },
+    { name: 'tags', type: { type: 'array', items: 'string' } },
+  ],
+};
+
+/** The repository's sources plus a `probe` type with this manifest and these views. */
+function withProbe(manifest: object, views?: Record<string, string>): SchemaSources {
+  const probe = { manifest: { type: 'probe', owner: 'qa', compatibility: 'backward', money: [], identifiers: {}, channel: null, columns: [], bounds: {}, ...manifest }, payloads: { v1: probePayload }, views };
+  return { ...sources, touchpoints: { ...sources.touchpoints, probe } as SchemaSources['touchpoints'], ids: [...sources.ids, { id: nextId, schema: 'touchpoints/probe', payload: 'v1', envelope: 'v1' }] };
+}
+
+describe('payload columns and bounds of a manifest', () => {
+  it('reads each column as its Avro type says, unwrapping a union with null', () => {
+    const catalog = new SchemaCatalog(withProbe({ columns: ['score', 'ratio', 'label', 'mood', 'flag', 'at'] }));
+
+    expect(catalog.payloadColumns('probe')).toEqual([
+      { name: 'score', kind: 'integer' },
+      { name: 'ratio', kind: 'float' },
+      { name: 'label', kind: 'text' },
+      { name: 'mood', kind: 'text' },
+      { name: 'flag', kind: 'boolean' },
+      { name: 'at', kind: 'text' },
+    ]);
+  });
+
+  it.each([
+    ['a column that is no payload field', { columns: ['nope'] }, /probe\/manifest\.json: column "nope" must be a top-level payload field of a scalar type/],
+    ['a column of a list', { columns: ['tags'] }, /column "tags" must be a top-level payload field of a scalar type/],
+    ['bounds of a text field', { bounds: { label: { min: 1 } } }, /bounds of "label" need a top-level numeric payload field/],
+  ])('refuses %s, saying where', (_, manifest, message) => {
+    expect(() => new SchemaCatalog(withProbe(manifest))).toThrow(message);
+  });
+
+  it('serves the views a type ships, and refuses a view name two types ship', () => {
+    const catalog = new SchemaCatalog(withProbe({}, { probe_daily: 'SELECT 1' }));
+    expect(catalog.sourceViews()).toEqual(expect.arrayContaining([{ name: 'probe_daily', touchpointType: 'probe', select: 'SELECT 1' }]));
+
+    const twice = withProbe({}, { probe_daily: 'SELECT 1' });
+    const purchase = { ...twice.touchpoints.purchase, views: { probe_daily: 'SELECT 2' } };
+    expect(() => new SchemaCatalog({ ...twice, touchpoints: { ...twice.touchpoints, purchase } })).toThrow(/probe\/views\/probe_daily\.sql: the view name is taken by schemas\/touchpoints\/purchase\/views/);
+  });
+
+  it('refuses at ingestion a number outside its bounds, located, and takes one inside', () => {
+    const catalog = new SchemaCatalog(withProbe({ bounds: { score: { min: 0, max: 10 }, ratio: { max: 1 } } }));
+    const body = (payload: object) => ({
+      type: 'probe',
+      source: 'qa',
+      occurredAt: '2026-11-20T10:15:00Z',
+      identifiers: { email: 'a@b.co' },
+      payload: { ratio: 0.5, label: 'x', mood: 'calm', flag: true, at: '2026-11-20T10:15:00Z', tags: [], ...payload },
+    });
+    const read = (payload: object) => readTouchpoint(body(payload), catalog, { eventId: '0b7f2c1e-0000-4000-8000-000000000001', receivedAt: '2026-11-21T00:00:00.000Z' });
+
+    expect(read({ score: 11, ratio: 1.5 })).toEqual({
+      ok: false,
+      errors: [
+        { path: 'payload.score', message: 'must be from 0 to 10, not 11' },
+        { path: 'payload.ratio', message: 'must be at most 1, not 1.5' },
+      ],
+    });
+    expect(read({ score: 10 }).ok).toBe(true);
+    expect(read({ score: null }).ok).toBe(true);
+  });
+});
