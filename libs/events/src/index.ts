@@ -3,6 +3,7 @@ export * from './lib/catalog/schema-catalog';
 export * from './lib/catalog/load-schema-catalog';
 export * from './lib/catalog/feed-schema';
 export * from './lib/catalog/touchpoint-manifest';
+export * from './lib/catalog/payload-columns';
 export * from './lib/avro/confluent-wire-format';
 export * from './lib/avro/touchpoint-codec';
 export * from './lib/touchpoint/touchpoint';
