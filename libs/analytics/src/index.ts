@@ -1,4 +1,5 @@
 export * from './lib/tables/analytics-tables';
+export * from './lib/tables/source-views';
 export * from './lib/sink/analytics-row.error';
 export * from './lib/sink/analytics-rows';
 export * from './lib/sink/analytics.projection';

@@ -7,7 +7,7 @@ import { createPostgresEventLog, type PostgresEventLog } from '@cdp/event-log-po
 import { CUSTOMER_FEED_LOG_SCHEMA } from '@cdp/customer-feed';
 import { loadSchemaCatalog, touchpointCodec, type SchemaCatalog } from '@cdp/events';
 import { openCustomerDataSource } from '@cdp/customer-projection';
-import { migrateAnalyticsTables } from '@cdp/analytics';
+import { migrateAnalyticsTables, syncSourceViews } from '@cdp/analytics';
 import { createClickHouseServerClient, openChdbClient, type ClickHouseClient } from '@cdp/clickhouse';
 import { createPostgresSqlClient, openPgliteDatabase, type SqlClient } from '@cdp/sql';
 import type { DataSource } from 'typeorm';
@@ -38,7 +38,7 @@ export async function openStores(settings: Settings): Promise<Stores> {
     const sql = database.client;
     const dataSource = await openCustomerDataSource({ driver: database.typeormDriver });
     const touchpointLog = await createPostgresEventLog(sql);
-    const analytics = await openAnalytics(openChdbClient({ dir: join(settings.dataDir, 'ch'), database: settings.clickhouseDatabase }));
+    const analytics = await openAnalytics(openChdbClient({ dir: join(settings.dataDir, 'ch'), database: settings.clickhouseDatabase }), catalog);
     const customerFeed = await openCustomerFeed(sql);
     return { catalog, touchpointLog, eventStore: touchpointLog, sql, dataSource, analytics, customerFeed, close: closeAll([touchpointLog, customerFeed], sql, dataSource, analytics) };
   }
@@ -57,7 +57,7 @@ export async function openStores(settings: Settings): Promise<Stores> {
   const eventStore = settings.eventStoreDbUrl
     ? createEventStoreDbEventLog(EventStoreDBClient.connectionString(settings.eventStoreDbUrl))
     : await createPostgresEventLog(sql);
-  const analytics = await openAnalytics(createClickHouseServerClient({ url: settings.clickhouseUrl, database: settings.clickhouseDatabase }));
+  const analytics = await openAnalytics(createClickHouseServerClient({ url: settings.clickhouseUrl, database: settings.clickhouseDatabase }), catalog);
   const customerFeed = await openCustomerFeed(sql);
   // The index of accepted ids keeps a bounded window (7 days): re-sending an id older than that appends it again.
   const purge = setInterval(() => void acceptedIds.purgeOlderThan().catch(() => undefined), PURGE_EVERY_MS).unref();
@@ -72,10 +72,11 @@ function openCustomerFeed(sql: SqlClient): Promise<PostgresEventLog> {
   return createPostgresEventLog(sql, { schema: CUSTOMER_FEED_LOG_SCHEMA, pollIntervalMs: 10 });
 }
 
-/** The analytics store with its tables migrated. */
-async function openAnalytics(opening: Promise<ClickHouseClient>): Promise<ClickHouseClient> {
+/** The analytics store with its tables migrated and the views of the registered sources made. */
+async function openAnalytics(opening: Promise<ClickHouseClient>, catalog: SchemaCatalog): Promise<ClickHouseClient> {
   const client = await opening;
   await migrateAnalyticsTables(client);
+  await syncSourceViews(client, catalog);
   return client;
 }
 

@@ -6,6 +6,7 @@ import { AnalyticsRowError } from './analytics-row.error';
 /** The rows one touchpoint adds to the analytics tables (see analytics-migrations.ts). */
 export interface AnalyticsRows {
   readonly touchpoint: TouchpointRow;
+  readonly fields?: FieldsRow;
   readonly purchase?: MoneyRow & { readonly channel: string };
   readonly refund?: MoneyRow & { readonly reason: string };
 }
@@ -21,6 +22,19 @@ export interface TouchpointRow {
   readonly customer_key: string;
   readonly identifiers: readonly string[];
   readonly touchpoint: string;
+}
+
+/** The touchpoint's top-level scalar payload fields, as text: what a type's analytics view shows. */
+export interface FieldsRow {
+  readonly event_id: string;
+  readonly type: string;
+  readonly source: string;
+  readonly channel: string;
+  readonly occurred_at: string;
+  readonly occurred_at_ms: number;
+  readonly customer_key: string;
+  readonly field_names: readonly string[];
+  readonly field_values: readonly string[];
 }
 
 interface MoneyRow {
@@ -58,10 +72,15 @@ export function analyticsRowsOf(touchpoint: Touchpoint, channel: string | null):
     touchpoint: JSON.stringify(touchpoint),
   };
   const { payload } = touchpoint;
+  const scalars = Object.entries(payload).filter((entry): entry is [string, string | number | boolean] => ['string', 'number', 'boolean'].includes(typeof entry[1]));
+  const fields: FieldsRow | undefined =
+    scalars.length === 0
+      ? undefined
+      : { ...common, type: row.type, source: row.source, channel: row.channel, field_names: scalars.map(([name]) => name), field_values: scalars.map(([, value]) => String(value)) };
   const money = () => ({ ...common, order_id: text(payload.orderId), ...moneyOf(touchpoint), source: touchpoint.source });
-  if (touchpoint.type === 'purchase') return { touchpoint: row, purchase: { ...money(), channel: channel ?? '' } };
-  if (touchpoint.type === 'refund') return { touchpoint: row, refund: { ...money(), reason: text(payload.reason) } };
-  return { touchpoint: row };
+  if (touchpoint.type === 'purchase') return { touchpoint: row, fields, purchase: { ...money(), channel: channel ?? '' } };
+  if (touchpoint.type === 'refund') return { touchpoint: row, fields, refund: { ...money(), reason: text(payload.reason) } };
+  return { touchpoint: row, fields };
 }
 
 function moneyOf(touchpoint: Touchpoint): { amount: string; currency: string } {

@@ -13,8 +13,8 @@ export interface AnalyticsProjectionOptions {
 }
 
 /**
- * The ClickHouse sink: every touchpoint into `touchpoints`, purchases and refunds into their own
- * tables, in one INSERT per table per batch. ClickHouse has no transactions, so the runtime's
+ * The ClickHouse sink: every touchpoint into `touchpoints` (and its scalar payload fields into
+ * `touchpoint_fields`), purchases and refunds into their own tables, in one INSERT per table per batch. ClickHouse has no transactions, so the runtime's
  * checkpoint (in Postgres) may lag what ClickHouse holds after a crash: each table is asked which
  * of the batch's events it already has, and only the others are inserted. A replay or a
  * redelivery therefore adds nothing twice. (The tables are also ReplacingMergeTree, which would
@@ -33,6 +33,7 @@ export function analyticsProjection(options: AnalyticsProjectionOptions): Projec
           try {
             await insertNew(clickhouse, 'purchases', rows.flatMap((r) => (r.purchase ? [r.purchase] : [])));
             await insertNew(clickhouse, 'refunds', rows.flatMap((r) => (r.refund ? [r.refund] : [])));
+            await insertNew(clickhouse, 'touchpoint_fields', rows.flatMap((r) => (r.fields ? [r.fields] : [])));
             await insertNew(clickhouse, 'touchpoints', rows.map((r) => r.touchpoint));
           } catch (error) {
             throw new RetryBatchLaterError(`the analytics store did not take the batch: ${error instanceof Error ? error.message : String(error)}`, { cause: error });

@@ -122,6 +122,32 @@ export const ANALYTICS_MIGRATIONS: readonly AnalyticsMigration[] = [
       ) GROUP BY customer_id, currency`,
     ],
   },
+  {
+    // The top-level scalar payload fields of every touchpoint, as text, so a type's view can show
+    // them as columns whatever the type (source-views.ts); `source_views` lists the views made so.
+    id: '0003-touchpoint-fields-and-source-views',
+    statements: () => [
+      `CREATE TABLE IF NOT EXISTS touchpoint_fields (
+        event_id String,
+        type String,
+        source String,
+        channel String,
+        occurred_at DateTime('UTC'),
+        occurred_at_ms UInt64,
+        customer_key String,
+        field_names Array(String),
+        field_values Array(String)
+      ) ENGINE = ReplacingMergeTree
+      PARTITION BY toYYYYMM(occurred_at)
+      ORDER BY (type, customer_key, occurred_at, event_id)`,
+      resolvedView('touchpoint_fields', 'event_id, type, source, channel, occurred_at, occurred_at_ms, customer_key, field_names, field_values'),
+      `CREATE TABLE IF NOT EXISTS source_views (
+        name String,
+        touchpoint_type String
+      ) ENGINE = ReplacingMergeTree
+      ORDER BY name`,
+    ],
+  },
 ];
 
 /**

@@ -1,0 +1,75 @@
+import { sqlLiteral, type ClickHouseClient } from '@cdp/clickhouse';
+import type { PayloadColumn, SchemaCatalog } from '@cdp/events';
+
+/** The envelope columns a type's view starts with; a payload column of the same name takes its place. */
+const ENVELOPE_COLUMNS = ['event_id', 'occurred_at', 'occurred_at_ms', 'source', 'channel', 'customer_key', 'customer_id'];
+
+export class SourceViewError extends Error {
+  readonly code = 'ANALYTICS.SOURCE_VIEW';
+}
+
+interface ViewDefinition {
+  readonly name: string;
+  readonly select: string;
+  /** Where it comes from, for error messages. */
+  readonly origin: string;
+  readonly touchpointType: string;
+}
+
+/** "survey_response" → "survey_response_touchpoints": the view of one type's touchpoints. */
+export function touchpointTypeViewName(touchpointType: string): string {
+  return `${touchpointType}_touchpoints`;
+}
+
+/**
+ * The views of the registered sources, made anew from schemas/ whenever the platform opens
+ * ClickHouse: for each type whose manifest names `columns`, `<type>_touchpoints` (one row per
+ * touchpoint, resolved to today's customer, its columns typed from the payload schema), then the
+ * views the types ship (views/<name>.sql), which may read those. A view never replaces a table or
+ * view of the platform's own: `source_views` lists what this made.
+ */
+export async function syncSourceViews(client: ClickHouseClient, catalog: SchemaCatalog): Promise<void> {
+  const definitions: ViewDefinition[] = [
+    ...catalog
+      .touchpointTypes()
+      .filter((type) => catalog.payloadColumns(type).length > 0)
+      .map((type) => ({
+        name: touchpointTypeViewName(type),
+        select: typeViewSelect(type, catalog.payloadColumns(type)),
+        origin: `the columns of schemas/touchpoints/${type}/manifest.json`,
+        touchpointType: type,
+      })),
+    ...catalog.sourceViews().map((view) => ({ ...view, origin: `schemas/touchpoints/${view.touchpointType}/views/${view.name}.sql` })),
+  ];
+  if (definitions.length === 0) return;
+  const owned = new Set((await client.query<{ name: string }>('SELECT DISTINCT name FROM source_views')).map((r) => r.name));
+  const existing = new Set((await client.query<{ name: string }>('SELECT name FROM system.tables WHERE database = currentDatabase()')).map((r) => r.name));
+  for (const view of definitions) {
+    if (existing.has(view.name) && !owned.has(view.name)) {
+      throw new SourceViewError(`${view.origin}: the view name ${view.name} is taken by a table or view of the platform; rename the view`);
+    }
+  }
+  for (const view of definitions) {
+    await client.command(`DROP TABLE IF EXISTS ${view.name}`);
+    try {
+      // IF NOT EXISTS: processes starting at once may race between the DROP and the CREATE.
+      await client.command(`CREATE VIEW IF NOT EXISTS ${view.name} AS ${view.select}`);
+    } catch (error) {
+      throw new SourceViewError(`${view.origin}: ClickHouse refused the view ${view.name}: ${(error as Error).message}. Fix the query (it must run on ClickHouse 18.16 and chDB) and start again`);
+    }
+    if (!owned.has(view.name)) await client.insert('source_views', [{ name: view.name, touchpoint_type: view.touchpointType }]);
+  }
+}
+
+function typeViewSelect(touchpointType: string, columns: readonly PayloadColumn[]): string {
+  const payloadNames = new Set(columns.map((c) => c.name));
+  const envelope = ENVELOPE_COLUMNS.filter((name) => !payloadNames.has(name));
+  return `SELECT ${[...envelope, ...columns.map(columnExpression)].join(', ')} FROM touchpoint_fields_resolved WHERE type = ${sqlLiteral(touchpointType)}`;
+}
+
+/** The field's text, typed by its Avro kind; NULL where the touchpoint had no value for it. */
+function columnExpression({ name, kind }: PayloadColumn): string {
+  const text = `field_values[indexOf(field_names, ${sqlLiteral(name)})]`;
+  const typed = { integer: `toInt64OrZero(${text})`, float: `toFloat64OrZero(${text})`, boolean: `${text} = 'true'`, text }[kind];
+  return `if(has(field_names, ${sqlLiteral(name)}), ${typed}, NULL) AS \`${name}\``;
+}
