@@ -1,4 +1,5 @@
-import { loadSchemaCatalog } from '../catalog/load-schema-catalog';
+import { DEFAULT_SCHEMAS_DIR, loadSchemaCatalog, readSchemaSources } from '../catalog/load-schema-catalog';
+import { SchemaCatalog } from '../catalog/schema-catalog';
 import { readTouchpoint } from '../touchpoint/read-touchpoint';
 import { touchpointExamples } from '../touchpoint/touchpoint-examples';
 import { touchpointCodec } from './touchpoint-codec';
@@ -21,5 +22,26 @@ describe('touchpoint codec (Confluent wire format)', () => {
     expect(() => codec.decode(Buffer.from('{"json":true}'))).toThrow(/Confluent wire format/);
     expect(() => codec.decode(Buffer.from([0, 0, 0, 3, 231, 1]))).toThrow(/schema id 999 is not in schemas/);
     expect(() => codec.decode(Buffer.from([0, 0, 0, 0, 7, 1]))).toThrow(/schema id 7 is of cdp.customer-profiles.v1-value, not a touchpoint schema/);
+  });
+
+  it('reads events written with v1 after the type moved to v2 with a new optional field, by schema resolution', () => {
+    const sources = readSchemaSources(DEFAULT_SCHEMAS_DIR);
+    const v1 = sources.touchpoints.purchase.payloads.v1 as { fields: object[] };
+    const v2 = { ...v1, fields: [...v1.fields, { name: 'giftWrap', type: ['null', 'boolean'], default: null }] };
+    const id = Math.max(...sources.ids.map((entry) => entry.id)) + 1;
+    const upgraded = new SchemaCatalog({
+      ...sources,
+      touchpoints: { ...sources.touchpoints, purchase: { ...sources.touchpoints.purchase, payloads: { v1, v2 } } },
+      ids: [...sources.ids, { id, schema: 'touchpoints/purchase', payload: 'v2', envelope: 'v1' }],
+    });
+    const read = readTouchpoint(touchpointExamples.purchase, catalog, { eventId: '11111111-2222-4333-8444-555555555555', receivedAt: '2026-11-23T08:00:00.000Z' });
+    if (!read.ok) throw new Error(JSON.stringify(read.errors));
+    const writtenWithV1 = codec.encode({ type: 'purchase', data: read.value });
+
+    expect(upgraded.latest('purchase')!.id).toBe(id);
+    expect(touchpointCodec(upgraded).decode(writtenWithV1)).toEqual({ type: 'purchase', data: { ...read.value, payload: { ...read.value.payload, giftWrap: null } } });
+    const writtenWithV2 = touchpointCodec(upgraded).encode({ type: 'purchase', data: { ...read.value, payload: { ...read.value.payload, giftWrap: true } } });
+    expect(writtenWithV2.readInt32BE(1)).toBe(id);
+    expect(touchpointCodec(upgraded).decode(writtenWithV2).data).toMatchObject({ payload: { giftWrap: true, amount: '300000' } });
   });
 });
