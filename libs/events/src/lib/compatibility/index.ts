@@ -1,0 +1,2 @@
+export { compatibilityProblems, formatProblem, type CompatibilityPolicy, type CompatibilityProblem, type VersionLabels } from './schema-compatibility';
+export { checkSchemaFolder, type SchemaHistoryCheck, type VersionProblem } from './schema-folder-check';

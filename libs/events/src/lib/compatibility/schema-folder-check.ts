@@ -1,0 +1,115 @@
+import type { Type } from 'avsc';
+import { parseAvroSchema } from '../avro/iso-logical-types';
+import { composeFeedSchema, isFeedSchemaId, type FeedSchemaId } from '../catalog/feed-schema';
+import { composeTouchpointSchema, SchemaCatalog, type SchemaSources, type TouchpointSchemaId } from '../catalog/schema-catalog';
+import { SchemaCatalogError } from '../catalog/touchpoint-manifest';
+import { typeCompatibilityProblems, type CompatibilityPolicy, type CompatibilityProblem } from './schema-compatibility';
+
+/** A problem between two published versions of one schema history, by their version numbers (1, 2, …). */
+export interface VersionProblem extends CompatibilityProblem {
+  readonly previous: number;
+  readonly next: number;
+}
+
+/** The check of one touchpoint type's versions, or one change feed subject's; it passes when it has no problems. */
+export interface SchemaHistoryCheck {
+  readonly kind: 'touchpoint' | 'feed';
+  /** The touchpoint type ("purchase"), or the feed's Confluent subject ("cdp.customer-profiles.v1-value"). */
+  readonly name: string;
+  readonly policy: CompatibilityPolicy;
+  /** In schema-ids.json order: version 1 is the first published. */
+  readonly versions: readonly { readonly version: number; readonly id: number }[];
+  readonly problems: readonly VersionProblem[];
+}
+
+interface PublishedVersion {
+  readonly version: number;
+  readonly id: number;
+  readonly type: Type;
+}
+
+interface History {
+  readonly kind: SchemaHistoryCheck['kind'];
+  readonly name: string;
+  readonly policy: CompatibilityPolicy;
+  readonly versions: PublishedVersion[];
+}
+
+/** Change feed subjects have no manifest: their consumers read old messages with new schemas. */
+const FEED_POLICY: CompatibilityPolicy = 'backward';
+
+/**
+ * Checks every schema history of a schemas folder: each published version against the one before
+ * it under the type's policy, and the latest against every earlier one whatever the policy, because
+ * the log keeps old events and reads them with the latest schema. Once every history passes, a
+ * folder the catalog would still refuse (an id used twice, a type without an id, …) throws its
+ * located SchemaCatalogError, as does a version that is missing or not valid Avro.
+ */
+export function checkSchemaFolder(sources: SchemaSources): SchemaHistoryCheck[] {
+  const checks = histories(sources).map(checkHistory);
+  // Not before: the catalog refuses an incompatible feed version too, but without saying where or why.
+  if (checks.every((check) => check.problems.length === 0)) assertCatalogLoads(sources);
+  return checks;
+}
+
+function assertCatalogLoads(sources: SchemaSources): void {
+  new SchemaCatalog(sources);
+}
+
+function checkHistory({ kind, name, policy, versions }: History): SchemaHistoryCheck {
+  const latest = versions[versions.length - 1];
+  const stepByStep = versions.slice(1).flatMap((next, i) => problemsBetween(versions[i], next, policy));
+  // Under backward and full, the step by step check has already read the version before the latest.
+  const earlier = versions.slice(0, policy === 'backward' || policy === 'full' ? -2 : -1);
+  const latestReadsAll = earlier
+    .flatMap((version) => problemsBetween(version, latest, 'backward'))
+    .map((problem) => ({ ...problem, message: `the latest version, ${label(latest.version)}, must read the ${label(problem.previous)} events the log keeps, whatever the policy: ${problem.message}` }));
+  return { kind, name, policy, versions: versions.map(({ version, id }) => ({ version, id })), problems: [...stepByStep, ...latestReadsAll] };
+}
+
+function problemsBetween(previous: PublishedVersion, next: PublishedVersion, policy: CompatibilityPolicy): VersionProblem[] {
+  const labels = { previous: label(previous.version), next: label(next.version) };
+  return typeCompatibilityProblems(previous.type, next.type, policy, labels).map((problem) => ({ ...problem, previous: previous.version, next: next.version }));
+}
+
+function label(version: number): string {
+  return `v${version}`;
+}
+
+/** The published versions of each touchpoint type and feed subject, in schema-ids.json order. */
+function histories(sources: SchemaSources): History[] {
+  const byName = new Map<string, History>();
+  for (const entry of sources.ids) {
+    const where = `schemas/schema-ids.json id ${entry.id}`;
+    const { kind, name, policy, type } = isFeedSchemaId(entry) ? feedVersion(entry, sources, where) : touchpointVersion(entry as TouchpointSchemaId, sources, where);
+    const key = `${kind}:${name}`;
+    const history = byName.get(key) ?? { kind, name, policy, versions: [] };
+    history.versions.push({ version: history.versions.length + 1, id: entry.id, type });
+    byName.set(key, history);
+  }
+  return [...byName.values()];
+}
+
+function touchpointVersion(entry: TouchpointSchemaId, sources: SchemaSources, where: string) {
+  if (typeof entry.schema !== 'string' || !entry.schema.startsWith('touchpoints/')) throw new SchemaCatalogError(`${where}: "schema" must be "touchpoints/<type>" or "feed/<name>"`);
+  const name = entry.schema.replace(/^touchpoints\//, '');
+  const source = sources.touchpoints[name];
+  const payload = source?.payloads[entry.payload];
+  const envelope = sources.envelopes[entry.envelope];
+  if (!payload || !envelope) throw new SchemaCatalogError(`${where}: no schemas/${entry.schema}/${entry.payload}.avsc or schemas/envelope/${entry.envelope}.avsc`);
+  const type = parse(composeTouchpointSchema(name, envelope, payload), `${where}: schemas/${entry.schema}/${entry.payload}.avsc`);
+  return { kind: 'touchpoint' as const, name, policy: source.manifest.compatibility, type };
+}
+
+function feedVersion(entry: FeedSchemaId, sources: SchemaSources, where: string) {
+  const type = parse(composeFeedSchema(entry, sources.feed, where), `${where}: schemas/${entry.schema}/${entry.version}.avsc`);
+  return { kind: 'feed' as const, name: entry.subject, policy: FEED_POLICY, type };
+}
+
+function parse(schema: object, file: string): Type {
+  try {
+    return parseAvroSchema(schema);
+  } catch (error) {
+    throw new SchemaCatalogError(`${file} is not valid Avro: ${(error as Error).message}`);
+  }
+}
