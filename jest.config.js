@@ -15,7 +15,7 @@ module.exports = {
   // Integration specs start real processes and consumer groups; jest reads the timeout only here.
   testTimeout: 60_000,
   projects: [
-    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,tools}/**/*.unit.spec.ts'] },
+    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,tools,tests}/**/*.unit.spec.ts'] },
     {
       ...shared,
       displayName: 'integration',

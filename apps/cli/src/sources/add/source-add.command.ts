@@ -1,0 +1,60 @@
+import type { Command } from 'commander';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, relative } from 'node:path';
+import { SchemaCatalogError, validateManifest, type TouchpointSchemaId } from '@cdp/events';
+import type { CliContext } from '../../shared/cli-context';
+import { UsageError } from '../../shared/cli-error';
+import { readSchemasFolder, SCHEMAS_OPTION, sourceSettings } from '../source-settings';
+import { newManifest, scaffoldFiles, sourcePaths, type ScaffoldFile } from './source-scaffold';
+
+export function registerSourceAddCommand(source: Command, context: CliContext): void {
+  source
+    .command('add')
+    .description('Scaffold a new touchpoint type: its payload schema, manifest, sample touchpoints, schema id, and a unit test of the samples. Needs no running platform.')
+    .argument('<type>', 'the new type, in lower_snake_case, e.g. survey_response')
+    .requiredOption('--owner <team>', 'the team that owns the source and answers for its schema, e.g. customer-experience')
+    .option(...SCHEMAS_OPTION)
+    .action((type: string, flags: { owner: string; schemas?: string }) => {
+      const manifest = checkedManifest(type, flags.owner);
+      const { schemasDir } = sourceSettings(flags.schemas, context.env);
+      const { sources } = readSchemasFolder(schemasDir);
+      const { root, folder, samples, spec } = sourcePaths(schemasDir, type);
+      const shown = (path: string) => relative(root, path);
+      if (existsSync(folder)) throw new UsageError(`the touchpoint type "${type}" already exists (${shown(folder)}): change its schema there, or choose another name`);
+      if (existsSync(spec)) throw new UsageError(`${shown(spec)} already exists: remove it, or choose another name`);
+
+      const { schemaId, files } = scaffoldFiles(type, manifest, schemasDir, sources, context.now());
+      for (const { path, text } of files) {
+        mkdirSync(dirname(path), { recursive: true });
+        writeFileSync(path, text);
+      }
+      context.terminal.out(addedText(type, flags.owner, schemaId, files.map((file) => ({ ...file, path: shown(file.path) })), shown(samples)));
+    });
+}
+
+/** The manifest to write, held to the rules the platform loads it by (the name, the owner). */
+function checkedManifest(type: string, owner: string): object {
+  const manifest = newManifest(type, owner);
+  try {
+    validateManifest(manifest, `cannot add "${type}"`);
+    return manifest;
+  } catch (error) {
+    if (error instanceof SchemaCatalogError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+function addedText(type: string, owner: string, schemaId: TouchpointSchemaId, files: readonly ScaffoldFile[], samples: string): string {
+  const width = Math.max(...files.map((file) => file.path.length));
+  return [
+    `Added the touchpoint type ${type}, owned by ${owner} (schema id ${schemaId.id}: payload ${schemaId.payload} on envelope ${schemaId.envelope}):`,
+    ...files.map((file) => `  ${file.path.padEnd(width)}  ${file.about}`),
+    '',
+    'Next:',
+    '  1. Edit v1.avsc and manifest.json for what your source sends, and put real examples in samples.ndjson.',
+    '     Until a producer sends touchpoints of this type, edit v1 freely; after that, a change is a new version (v2.avsc).',
+    `  2. cdp source validate ${type} ${samples}`,
+    '  3. cdp schema check',
+    '  4. Restart the platform (npm start) so that it loads the type, then point your producer at POST /v1/touchpoints.',
+  ].join('\n');
+}

@@ -1,0 +1,78 @@
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_SCHEMAS_DIR, loadSchemaCatalog } from '@cdp/events';
+import { EXIT } from '../../shared/cli-error';
+import { runSourceCommand } from '../testing/run-source-command';
+
+describe('cdp source add', () => {
+  let root: string;
+  let schemas: string;
+  const read = (path: string) => readFileSync(join(root, path), 'utf8');
+  const add = (...args: string[]) => runSourceCommand(['add', ...args, '--schemas', schemas]);
+
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'cdp-source-add-'));
+    schemas = join(root, 'schemas');
+    cpSync(DEFAULT_SCHEMAS_DIR, schemas, { recursive: true });
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  it('scaffolds a type that loads, whose sample passes validation, with the next schema id on a line of its own', async () => {
+    const idsBefore = read('schemas/schema-ids.json');
+    const nextId = Math.max(...JSON.parse(idsBefore).ids.map((entry: { id: number }) => entry.id)) + 1;
+
+    const { error, stdout } = await add('gift_card_redemption', '--owner', 'loyalty');
+
+    expect(error).toBeUndefined();
+    expect(stdout).toContain(`Added the touchpoint type gift_card_redemption, owned by loyalty (schema id ${nextId}: payload v1 on envelope v1):`);
+    expect(stdout).toContain('cdp source validate gift_card_redemption schemas/touchpoints/gift_card_redemption/samples.ndjson');
+    expect(read('schemas/schema-ids.json')).toBe(
+      idsBefore.replace(/\}(\n\s*\]\n\}\n)$/, `},\n    { "id": ${nextId}, "schema": "touchpoints/gift_card_redemption", "payload": "v1", "envelope": "v1" }$1`),
+    );
+    expect(JSON.parse(read('schemas/touchpoints/gift_card_redemption/manifest.json'))).toEqual({
+      type: 'gift_card_redemption',
+      owner: 'loyalty',
+      compatibility: 'backward',
+      money: [],
+      identifiers: {},
+      channel: null,
+      columns: [],
+      bounds: {},
+    });
+    // The spec survey_response was scaffolded with, which the unit suite runs.
+    const shippedSpec = readFileSync(join(DEFAULT_SCHEMAS_DIR, '../tests/sources/survey_response.samples.unit.spec.ts'), 'utf8');
+    expect(read('tests/sources/gift_card_redemption.samples.unit.spec.ts')).toBe(shippedSpec.replaceAll('survey_response', 'gift_card_redemption'));
+
+    const catalog = loadSchemaCatalog(schemas);
+    expect(catalog.latest('gift_card_redemption')).toMatchObject({ id: nextId, subject: 'cdp.touchpoints.v1-cdp.touchpoints.GiftCardRedemption', version: 1 });
+    expect(JSON.stringify(catalog.latest('gift_card_redemption')!.schema)).toContain('"name":"GiftCardRedemptionPayload","namespace":"cdp.touchpoints"');
+
+    const validated = await runSourceCommand(['validate', 'gift_card_redemption', join(schemas, 'touchpoints/gift_card_redemption/samples.ndjson'), '--schemas', schemas]);
+    expect(validated).toMatchObject({ error: undefined, stdout: '1 line: 1 valid, 0 refused' });
+  });
+
+  it.each([
+    ['a name that is not lower_snake_case', ['Gift-Card', '--owner', 'loyalty'], '"type" must be lower_snake_case'],
+    ['a type that exists', ['purchase', '--owner', 'commerce'], 'the touchpoint type "purchase" already exists (schemas/touchpoints/purchase)'],
+    ['an empty owner', ['gift_card', '--owner', ''], '"owner" must name the owning team'],
+  ])('refuses %s with exit code 2, and writes nothing', async (_, args, message) => {
+    const idsBefore = read('schemas/schema-ids.json');
+    const { error } = await add(...args);
+    expect(error).toMatchObject({ exitCode: EXIT.usage, message: expect.stringContaining(message) });
+    expect(read('schemas/schema-ids.json')).toBe(idsBefore);
+    expect(existsSync(join(root, 'tests'))).toBe(false);
+  });
+
+  it('writes nothing when schema-ids.json is not one entry a line, and says what to add by hand', async () => {
+    const idsFile = join(schemas, 'schema-ids.json');
+    writeFileSync(idsFile, JSON.stringify(JSON.parse(readFileSync(idsFile, 'utf8')), null, 2));
+    const { error } = await add('gift_card', '--owner', 'loyalty');
+    expect(error).toMatchObject({ code: 'CLI.SCHEMA_IDS_LAYOUT', exitCode: EXIT.failure, message: expect.stringContaining('"schema": "touchpoints/gift_card", "payload": "v1", "envelope": "v1" } to it by hand') });
+    expect(existsSync(join(schemas, 'touchpoints/gift_card'))).toBe(false);
+  });
+
+  it('needs --owner', async () => {
+    expect((await add('gift_card')).error).toMatchObject({ code: 'commander.missingMandatoryOptionValue' });
+  });
+});
