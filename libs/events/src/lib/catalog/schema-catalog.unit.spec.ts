@@ -27,7 +27,7 @@ describe('schema catalog', () => {
     expect(catalog.byId(7)).toMatchObject({ kind: 'feed', subject: PROFILES_SUBJECT, version: 1 });
     expect(catalog.byId(8)).toMatchObject({ kind: 'feed', subject: EVENTS_SUBJECT, version: 1 });
     expect(catalog.subjects()).toEqual(expect.arrayContaining([PROFILES_SUBJECT, EVENTS_SUBJECT]));
-    expect(catalog.subjects()).toHaveLength(8);
+    expect(catalog.subjects()).toHaveLength(9);
     expect(catalog.versions(EVENTS_SUBJECT).map((v) => v.id)).toEqual([8]);
     expect(catalog.latestOf(PROFILES_SUBJECT)?.id).toBe(7);
     expect(catalog.latestOf('cdp.unknown-value')).toBeUndefined();
@@ -44,29 +44,29 @@ describe('schema catalog', () => {
 
   it('publishes a later feed version that reads what the earlier wrote, as the subject latest', () => {
     const v2 = { ...stateV1, fields: [...stateV1.fields, { name: 'region', type: ['null', 'string'], default: null }] };
-    const evolved = new SchemaCatalog(withFeed({ 'customer-state': { v2 } }, { id: 9, schema: 'feed/customer-state', version: 'v2', subject: PROFILES_SUBJECT }));
+    const evolved = new SchemaCatalog(withFeed({ 'customer-state': { v2 } }, { id: 900, schema: 'feed/customer-state', version: 'v2', subject: PROFILES_SUBJECT }));
 
-    expect(evolved.versions(PROFILES_SUBJECT).map((v) => [v.id, v.version])).toEqual([[7, 1], [9, 2]]);
-    expect(evolved.latestOf(PROFILES_SUBJECT)?.id).toBe(9);
+    expect(evolved.versions(PROFILES_SUBJECT).map((v) => [v.id, v.version])).toEqual([[7, 1], [900, 2]]);
+    expect(evolved.latestOf(PROFILES_SUBJECT)?.id).toBe(900);
   });
 
   it.each([
     ['an id that is not a positive integer', withFeed({}, { id: 0, schema: 'feed/customer-state', version: 'v1', subject: 'x-value' }), /id 0: "id" must be a positive integer/],
     ['an id used twice', withFeed({}, { id: 7, schema: 'feed/customer-state', version: 'v1', subject: PROFILES_SUBJECT }), /id 7: the id is used twice/],
-    ['a schema of no known kind', withFeed({}, { id: 9, schema: 'customer-state' }), /id 9: "schema" must be "touchpoints\/<type>" or "feed\/<name>"/],
-    ['a missing version', withFeed({}, { id: 9, schema: 'feed/customer-state', version: 'v7', subject: PROFILES_SUBJECT }), /id 9: no schemas\/feed\/customer-state\/v7\.avsc/],
-    ['no subject', withFeed({}, { id: 9, schema: 'feed/customer-state', version: 'v1' }), /id 9: "subject" must name the Confluent subject/],
+    ['a schema of no known kind', withFeed({}, { id: 900, schema: 'customer-state' }), /id 900: "schema" must be "touchpoints\/<type>" or "feed\/<name>"/],
+    ['a missing version', withFeed({}, { id: 900, schema: 'feed/customer-state', version: 'v7', subject: PROFILES_SUBJECT }), /id 900: no schemas\/feed\/customer-state\/v7\.avsc/],
+    ['no subject', withFeed({}, { id: 900, schema: 'feed/customer-state', version: 'v1' }), /id 900: "subject" must name the Confluent subject/],
     [
       'a reference the schema never uses',
-      withFeed({}, { id: 9, schema: 'feed/customer-state', version: 'v1', subject: 'x-value', references: { 'feed/customer-change': 'v1' } }),
-      /id 9: references feed\/customer-change, but schemas\/feed\/customer-state\/v1\.avsc never uses "cdp\.feed\.CustomerChange"/,
+      withFeed({}, { id: 900, schema: 'feed/customer-state', version: 'v1', subject: 'x-value', references: { 'feed/customer-change': 'v1' } }),
+      /id 900: references feed\/customer-change, but schemas\/feed\/customer-state\/v1\.avsc never uses "cdp\.feed\.CustomerChange"/,
     ],
-    ['an unresolved reference', withFeed({}, { id: 9, schema: 'feed/customer-change', version: 'v1', subject: 'x-value' }), /id 9: schemas\/feed\/customer-change\/v1\.avsc is not valid Avro/],
-    ['another record under a subject', withFeed({}, { id: 9, schema: 'feed/customer-state', version: 'v1', subject: EVENTS_SUBJECT }), /id 9: subject cdp\.customer-events\.v1-value holds cdp\.feed\.CustomerChange, not cdp\.feed\.CustomerState/],
+    ['an unresolved reference', withFeed({}, { id: 900, schema: 'feed/customer-change', version: 'v1', subject: 'x-value' }), /id 900: schemas\/feed\/customer-change\/v1\.avsc is not valid Avro/],
+    ['another record under a subject', withFeed({}, { id: 900, schema: 'feed/customer-state', version: 'v1', subject: EVENTS_SUBJECT }), /id 900: subject cdp\.customer-events\.v1-value holds cdp\.feed\.CustomerChange, not cdp\.feed\.CustomerState/],
     [
       'a version that cannot read the earlier ones',
-      withFeed({ 'customer-state': { v2: { ...stateV1, fields: [...stateV1.fields, { name: 'region', type: 'string' }] } } }, { id: 9, schema: 'feed/customer-state', version: 'v2', subject: PROFILES_SUBJECT }),
-      /id 9: cannot read what id 7 \(cdp\.customer-profiles\.v1-value version 1\) wrote/,
+      withFeed({ 'customer-state': { v2: { ...stateV1, fields: [...stateV1.fields, { name: 'region', type: 'string' }] } } }, { id: 900, schema: 'feed/customer-state', version: 'v2', subject: PROFILES_SUBJECT }),
+      /id 900: cannot read what id 7 \(cdp\.customer-profiles\.v1-value version 1\) wrote/,
     ],
   ])('refuses %s, saying where', (_, bad, message) => {
     expect(() => new SchemaCatalog(bad)).toThrow(message);

@@ -110,11 +110,11 @@ describe('customer feed codec (Confluent wire format)', () => {
       new SchemaCatalog({
         ...sources,
         feed: { ...sources.feed, 'customer-state': { v1, v2 } },
-        ids: [...sources.ids, { id: 9, schema: 'feed/customer-state', version: 'v2', subject: CUSTOMER_PROFILES_SUBJECT }],
+        ids: [...sources.ids, { id: 900, schema: 'feed/customer-state', version: 'v2', subject: CUSTOMER_PROFILES_SUBJECT }],
       }),
     );
 
-    expect(evolved.stateSchemaId).toBe(9);
+    expect(evolved.stateSchemaId).toBe(900);
     expect(evolved.decodeState(codec.encodeState(state))).toEqual({ ...asJson(state), region: null });
   });
 
