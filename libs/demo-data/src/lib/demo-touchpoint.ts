@@ -59,5 +59,18 @@ export type DemoProfileUpdate = DemoEnvelope<
   { readonly preferences: Readonly<Record<string, string>>; readonly importantDates: Readonly<Record<string, string>>; readonly consent?: DemoConsent }
 >;
 
-export type DemoTouchpoint = DemoPurchase | DemoRefund | DemoCall | DemoVisit | DemoSocialMention | DemoProfileUpdate;
+export type DemoSurveyResponse = DemoEnvelope<
+  'survey_response',
+  {
+    readonly surveyId: string;
+    readonly question: string;
+    readonly npsScore?: number;
+    readonly csatScore?: number;
+    readonly comment?: string;
+    readonly channel: 'email' | 'sms' | 'app';
+    readonly orderId: string;
+  }
+>;
+
+export type DemoTouchpoint = DemoPurchase | DemoRefund | DemoCall | DemoVisit | DemoSocialMention | DemoProfileUpdate | DemoSurveyResponse;
 export type DemoTouchpointType = DemoTouchpoint['type'];

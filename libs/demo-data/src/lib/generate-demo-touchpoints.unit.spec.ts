@@ -1,4 +1,4 @@
-import { loadSchemaCatalog, type Identifiers } from '@cdp/events';
+import { CODED_TOUCHPOINT_TYPES, loadSchemaCatalog, type Identifiers } from '@cdp/events';
 import { prepareTouchpoints, type PreparedTouchpoint } from '@cdp/ingestion';
 import { inWindow, SPRING, tehranDate } from './calendar/tehran-time';
 import type { DemoTouchpoint } from './demo-touchpoint';
@@ -40,8 +40,8 @@ describe('generateDemoTouchpoints', () => {
     expect(prepare(touchpoints)).toHaveLength(touchpoints.length);
   });
 
-  it('covers every shipped touchpoint type and the two years before the end', () => {
-    expect(new Set(touchpoints.map((t) => t.type))).toEqual(new Set(catalog.touchpointTypes()));
+  it('covers every touchpoint type the code reads, the shipped survey answers, and the two years before the end', () => {
+    expect(new Set(touchpoints.map((t) => t.type))).toEqual(new Set([...CODED_TOUCHPOINT_TYPES, 'survey_response']));
     const times = touchpoints.map((t) => Date.parse(t.occurredAt));
     const { start, end } = demoWindow(options);
     expect(end - start).toBe(730 * 24 * 3600 * 1000);

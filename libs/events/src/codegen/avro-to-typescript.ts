@@ -1,5 +1,6 @@
 import type { Type } from 'avsc';
 import { SchemaCatalog } from '../lib/catalog/schema-catalog';
+import { CODED_TOUCHPOINT_TYPES } from './coded-touchpoint-types';
 
 interface Field {
   name: string;
@@ -8,13 +9,17 @@ interface Field {
 }
 
 /**
- * TypeScript declarations for the latest schema of every touchpoint type, so the types are
- * derived from schemas/ and never written by hand. Values are in the canonical in-memory form:
+ * TypeScript declarations for the latest schema of each touchpoint type the code reads by name,
+ * so the types are derived from schemas/ and never written by hand. Values are in the canonical in-memory form:
  * timestamps and dates are ISO strings (see iso-logical-types.ts).
  */
-export function touchpointTypesSource(catalog: SchemaCatalog): string {
+export function touchpointTypesSource(catalog: SchemaCatalog, types: readonly string[] = CODED_TOUCHPOINT_TYPES): string {
   const declarations = new Map<string, string>();
-  const touchpoints = catalog.touchpointTypes().map((t) => catalog.latest(t)!);
+  const touchpoints = types.map((t) => {
+    const latest = catalog.latest(t);
+    if (!latest) throw new Error(`touchpoint type "${t}" is read by the code, but schemas/touchpoints/${t} is missing`);
+    return latest;
+  });
   const envelopeFields = fieldsOf(touchpoints[0].type).filter((f) => f.name !== 'payload');
 
   const tsType = (type: Type): string => {
@@ -57,7 +62,7 @@ export function touchpointTypesSource(catalog: SchemaCatalog): string {
     envelope,
     ...declarations.values(),
     ...kinds.map((k) => k.source),
-    `/** Every touchpoint type the platform ships a schema for. */\nexport type KnownTouchpoint = ${kinds.map((k) => k.shortName).join(' | ')};`,
+    `/** Every touchpoint type the code reads by name; a registered type may be any other. */\nexport type KnownTouchpoint = ${kinds.map((k) => k.shortName).join(' | ')};`,
     `export type KnownTouchpointType = KnownTouchpoint['type'];`,
     '',
   ].join('\n\n').replace(/\n{3,}/g, '\n\n');

@@ -138,7 +138,7 @@ export interface Visit extends Envelope {
   readonly payload: VisitPayload;
 }
 
-/** Every touchpoint type the platform ships a schema for. */
+/** Every touchpoint type the code reads by name; a registered type may be any other. */
 export type KnownTouchpoint = Call | ProfileUpdate | Purchase | Refund | SocialMention | Visit;
 
 export type KnownTouchpointType = KnownTouchpoint['type'];

@@ -91,6 +91,7 @@ export function customerJourney(customer: DemoCustomer, window: DemoWindow, seed
 class JourneyBuilder {
   private readonly rng: Random;
   private readonly ids: Random;
+  private readonly surveyRng: Random;
   private readonly out: Timed[] = [];
   private readonly code: string;
   private readonly activeFrom: number;
@@ -108,6 +109,7 @@ class JourneyBuilder {
   ) {
     this.rng = seededRandom(seed, 'journey', customer.index);
     this.ids = seededRandom(seed, 'event-ids', customer.index);
+    this.surveyRng = seededRandom(seed, 'surveys', customer.index);
     this.code = String(customerCode(seed, customer.index)).padStart(7, '0');
     const { rng } = this;
     const span = window.end - window.start;
@@ -133,6 +135,7 @@ class JourneyBuilder {
     this.inquiryCalls(orders.length);
     this.socialMentions();
     this.clubProfile();
+    this.surveys(orders);
     return [...this.out].sort((a, b) => a.at - b.at).map((t) => t.body);
   }
 
@@ -538,6 +541,34 @@ class JourneyBuilder {
     const e164 = this.customer.identifiers.phone;
     const national = `0${e164.slice(3)}`;
     return this.rng.pick([e164, national, `${national.slice(0, 4)} ${national.slice(4, 7)} ${national.slice(7)}`, `+98 ${e164.slice(3, 6)} ${e164.slice(6, 9)} ${e164.slice(9)}`]);
+  }
+
+  // ---- surveys ----------------------------------------------------------------------------
+
+  /**
+   * The survey tool asks after some orders, the next day: NPS after restaurant and travel orders,
+   * CSAT after online and retail ones. Drawn from a random stream of their own, so the rest of the
+   * journey stays as it was before surveys existed.
+   */
+  private surveys(orders: readonly Order[]): void {
+    const rng = this.surveyRng;
+    const fondness = { vip: 2, regular: 1, occasional: 0, light: -1 }[this.customer.segment];
+    for (const order of orders) {
+      if (!rng.chance(0.12)) continue;
+      const online = order.channel === 'app' || order.channel === 'web';
+      const channel = online ? (rng.chance(0.5) ? 'app' : 'email') : 'sms';
+      const identifiers = channel === 'sms' ? { phone: this.customer.identifiers.phone } : order.identifiers;
+      const asksNps = order.business !== 'retail' && !online;
+      const mood = rng.int(-2, 2) + fondness;
+      this.emit(order.at + rng.int(18, 30) * HOUR_MS, false, {
+        type: 'survey_response',
+        source: 'survey-tool',
+        identifiers,
+        payload: asksNps
+          ? { surveyId: `nps-${order.business}`, question: 'How likely are you to recommend us to a friend?', npsScore: Math.min(10, Math.max(0, 7 + mood)), channel, orderId: order.orderId }
+          : { surveyId: online ? 'csat-delivery' : 'csat-store', question: 'How satisfied were you with your order?', csatScore: Math.min(5, Math.max(1, 4 + Math.trunc(mood / 2))), channel, orderId: order.orderId },
+      });
+    }
   }
 
   private emit(at: number, localClock: boolean, draft: Draft<DemoTouchpoint>): void {
