@@ -7,6 +7,9 @@ import { registerIdentityConflictsCommand } from './identity/conflicts/identity-
 import { registerRebuildProjectionCommand } from './projections/rebuild/rebuild-projection.command';
 import { registerProjectionsStatusCommand } from './projections/status/projections-status.command';
 import { registerRfmRunCommand } from './rfm/run/rfm-run.command';
+import { registerSchemaCheckCommand } from './schema/check/schema-check.command';
+import { registerSourceAddCommand } from './sources/add/source-add.command';
+import { registerSourceValidateCommand } from './sources/validate/source-validate.command';
 import { CliError, EXIT, type ExitCode } from './shared/cli-error';
 import type { CliContext } from './shared/cli-context';
 import { platformUrl } from './shared/options';
@@ -14,7 +17,7 @@ import { platformUrl } from './shared/options';
 /** The `cdp` command and its subcommands, one folder per use case. */
 export function createProgram(context: CliContext): Command {
   const program = new Command('cdp')
-    .description('The customer-data platform from the command line: demo data, projections, dead letters, identity conflicts, RFM, analytics SQL.')
+    .description('The customer-data platform from the command line: demo data, projections, dead letters, identity conflicts, RFM, analytics SQL, schemas and event sources.')
     .option('--url <url>', 'the running platform (default: $CDP_URL, else http://localhost:$PORT, port 3000)', platformUrl)
     .exitOverride()
     .configureOutput({ writeOut: (text) => context.terminal.out(text.trimEnd()), writeErr: (text) => context.terminal.err(text.trimEnd()) })
@@ -39,6 +42,13 @@ export function createProgram(context: CliContext): Command {
   registerRfmRunCommand(rfm, context);
 
   registerSqlCommand(program, context);
+
+  const schema = program.command('schema').description('The Avro schemas under schemas/: check that every change keeps old events and consumers readable.');
+  registerSchemaCheckCommand(schema, context);
+
+  const source = program.command('source').description('Event sources (touchpoint types): scaffold a new one, validate sample events offline.');
+  registerSourceAddCommand(source, context);
+  registerSourceValidateCommand(source, context);
   return program;
 }
 

@@ -177,3 +177,16 @@ describe('cdp demo', () => {
     expect(result.stderr).toContain('are the CLI and the platform the same version?');
   });
 });
+
+describe('cdp schema and cdp source: wired, and offline', () => {
+  it('checks the shipped schemas and validates the shipped survey samples, with no platform', async () => {
+    const refuse: FakeRoute = () => 'refused';
+    const checked = await cdp(['schema', 'check'], refuse);
+    expect(checked.code).toBe(0);
+    expect(checked.stdout).toContain('survey_response');
+
+    const validated = await cdp(['source', 'validate', 'survey_response', 'schemas/touchpoints/survey_response/samples.ndjson'], refuse);
+    expect(validated.code).toBe(0);
+    expect(validated.calls).toHaveLength(0);
+  });
+});
