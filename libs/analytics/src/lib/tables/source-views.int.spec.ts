@@ -1,6 +1,6 @@
 import { migrateAnalytics, type ClickHouseClient } from '@cdp/clickhouse';
 import { openThrowawayChdbClient, openThrowawayServerClient } from '@cdp/clickhouse/testing';
-import { DEFAULT_SCHEMAS_DIR, readSchemaSources, SchemaCatalog, type SchemaSources, type Touchpoint } from '@cdp/events';
+import { DEFAULT_SCHEMAS_DIR, loadSchemaCatalog, readSchemaSources, SchemaCatalog, type SchemaSources, type Touchpoint } from '@cdp/events';
 import { analyticsRowsOf } from '../sink/analytics-rows';
 import { ANALYTICS_MIGRATIONS } from './analytics-migrations';
 import { SourceViewError, syncSourceViews } from './source-views';
@@ -89,5 +89,12 @@ describe.each([
       /schemas\/touchpoints\/probe\/views\/probe_broken\.sql: ClickHouse refused the view probe_broken: .*nope/,
     );
     expect(await client.query("SELECT count() AS n FROM system.tables WHERE database = currentDatabase() AND name = 'touchpoints_daily' AND engine = 'View'")).toEqual([{ n: '1' }]);
+  });
+
+  it('makes the views the shipped sources define, such as survey_scores_monthly', async () => {
+    await syncSourceViews(client, loadSchemaCatalog());
+
+    expect(await client.query('SELECT * FROM survey_scores_monthly')).toEqual([]);
+    expect(await client.query('SELECT count() AS n FROM survey_response_touchpoints')).toEqual([{ n: '0' }]);
   });
 });
