@@ -6,12 +6,13 @@ import { SchemaRegistryController } from './registry/schema-registry.controller'
 import { AppendTouchpointsController } from './touchpoints/append-touchpoints/append-touchpoints.controller';
 import { AppendTouchpointsHandler } from './touchpoints/append-touchpoints/append-touchpoints.handler';
 import { TouchpointBodyMiddleware } from './touchpoints/append-touchpoints/touchpoint-body.middleware';
+import { KafkaIntakeService } from './touchpoints/kafka-intake/kafka-intake.service';
 
-/** HTTP ingestion: POST /v1/touchpoints, the schema registry API, and /health. */
+/** Ingestion: POST /v1/touchpoints, the Kafka intake (servers mode), the schema registry API, and /health. */
 @Module({
   imports: [TerminusModule],
   controllers: [AppendTouchpointsController, SchemaRegistryController, HealthController],
-  providers: [AppendTouchpointsHandler, EventLogHealthIndicator],
+  providers: [AppendTouchpointsHandler, EventLogHealthIndicator, KafkaIntakeService],
 })
 export class IngestModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

@@ -14,6 +14,8 @@ export interface Settings {
   readonly kafkaBrokers: readonly string[];
   /** Names the deployment's topics and consumer groups on a shared cluster: "<namespace>.touchpoints.v1". */
   readonly kafkaNamespace: string;
+  /** Servers mode: whether ingest processes take touchpoints from "<namespace>.touchpoints.raw.v1" (CDP_KAFKA_INTAKE, default on). */
+  readonly kafkaIntake: boolean;
   readonly databaseUrl: string;
   /** The ClickHouse server (servers mode), without the database. */
   readonly clickhouseUrl: string;
@@ -71,6 +73,8 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   if (!isSupportedCountry(region)) problems.push(`CDP_DEFAULT_PHONE_REGION=${region}: use an ISO 3166 country code such as IR or DE`);
   const kafkaNamespace = env.CDP_KAFKA_NAMESPACE ?? 'cdp';
   if (!/^[a-z][a-z0-9_-]*$/.test(kafkaNamespace)) problems.push(`CDP_KAFKA_NAMESPACE=${kafkaNamespace}: use lower-case letters, digits, - and _`);
+  const kafkaIntake = env.CDP_KAFKA_INTAKE ?? 'on';
+  if (kafkaIntake !== 'on' && kafkaIntake !== 'off') problems.push(`CDP_KAFKA_INTAKE=${kafkaIntake}: use "on" (the default) or "off"`);
   const maxBodyBytes = Number(env.CDP_MAX_BODY_BYTES ?? 5 * 1024 * 1024);
   if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 1024) problems.push(`CDP_MAX_BODY_BYTES=${env.CDP_MAX_BODY_BYTES}: use a number of bytes, at least 1024`);
   const rfm = rfmSettings(env, problems);
@@ -85,6 +89,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     dataDir: resolve(env.CDP_DATA_DIR ?? '.cdp'),
     kafkaBrokers: (env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((b) => b.trim()).filter(Boolean),
     kafkaNamespace,
+    kafkaIntake: kafkaIntake === 'on',
     databaseUrl: env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
     clickhouseUrl: clickhouse.url,
     clickhouseDatabase: clickhouse.database,

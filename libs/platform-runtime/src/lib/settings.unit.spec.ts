@@ -50,3 +50,14 @@ describe('settings: the change feed', () => {
     expect(() => readSettings({ CDP_FEED_SLOW_CONSUMER_SECONDS: 'soon' })).toThrow(/CDP_FEED_SLOW_CONSUMER_SECONDS=soon: use a number of seconds above 0/);
   });
 });
+
+describe('settings: the Kafka intake', () => {
+  it('takes touchpoints from the raw topic unless CDP_KAFKA_INTAKE is off', () => {
+    expect(readSettings({}).kafkaIntake).toBe(true);
+    expect(readSettings({ CDP_KAFKA_INTAKE: 'off' }).kafkaIntake).toBe(false);
+  });
+
+  it('refuses anything but on and off, naming the variable', () => {
+    expect(() => readSettings({ CDP_KAFKA_INTAKE: 'no' })).toThrow(/CDP_KAFKA_INTAKE=no: use "on" \(the default\) or "off"/);
+  });
+});

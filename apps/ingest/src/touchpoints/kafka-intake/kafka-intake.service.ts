@@ -1,0 +1,56 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Kafka, logLevel } from 'kafkajs';
+import { Counter, type Registry } from 'prom-client';
+import type { EventLog } from '@cdp/event-log';
+import type { SchemaCatalog } from '@cdp/events';
+import { runTouchpointIntake, touchpointIntakeTopics, type TouchpointIntake } from '@cdp/kafka-intake';
+import { CLOCK, METRICS, SCHEMA_CATALOG, SETTINGS, TOUCHPOINT_LOG, type Clock, type Settings } from '@cdp/platform-runtime';
+
+/**
+ * Servers mode: takes the touchpoints producers write straight to Kafka (the raw topic) into the
+ * log, and dead-letters what it refuses. Every ingest process joins the intake's consumer group,
+ * so they share the raw topic's partitions. Embedded mode has no Kafka; CDP_KAFKA_INTAKE=off turns it off.
+ */
+@Injectable()
+export class KafkaIntakeService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('kafka-intake');
+  private readonly accepted: Counter;
+  private readonly deadLettered: Counter;
+  private intake: TouchpointIntake | undefined;
+
+  constructor(
+    @Inject(TOUCHPOINT_LOG) private readonly log: EventLog,
+    @Inject(SCHEMA_CATALOG) private readonly catalog: SchemaCatalog,
+    @Inject(SETTINGS) private readonly settings: Settings,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(METRICS) registry: Registry,
+  ) {
+    this.accepted = new Counter({ name: 'cdp_kafka_intake_accepted_total', help: 'Raw-topic messages appended to the touchpoint log (or already in it)', registers: [registry] });
+    this.deadLettered = new Counter({
+      name: 'cdp_kafka_intake_dead_lettered_total',
+      help: 'Raw-topic messages refused and produced to the dead-letter topic, by code',
+      labelNames: ['code'],
+      registers: [registry],
+    });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.settings.mode !== 'servers' || !this.settings.kafkaIntake) return;
+    const topics = touchpointIntakeTopics(this.settings.kafkaNamespace);
+    this.intake = await runTouchpointIntake({
+      kafka: new Kafka({ clientId: `${this.settings.kafkaNamespace}-intake`, brokers: [...this.settings.kafkaBrokers], logLevel: logLevel.WARN }),
+      topics,
+      log: this.log,
+      catalog: this.catalog,
+      policy: { defaultPhoneRegion: this.settings.defaultPhoneRegion },
+      now: () => this.clock.now(),
+      onAccepted: (count) => this.accepted.inc(count),
+      onDeadLettered: (code) => this.deadLettered.inc({ code }),
+      onError: (error) => this.logger.warn(`taking touchpoints from ${topics.raw} failed: ${(error as Error).message}; retrying the batch`),
+    });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.intake?.close();
+  }
+}

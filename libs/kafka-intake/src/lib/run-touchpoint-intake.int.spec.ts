@@ -1,0 +1,92 @@
+import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel } from 'kafkajs';
+import type { AppendResult, EventLog, StreamWrite } from '@cdp/event-log';
+import { loadSchemaCatalog, touchpointExamples } from '@cdp/events';
+import { DEAD_LETTER_HEADERS, headerText } from './dead-letter-message';
+import { touchpointIntakeTopics } from './intake-topics';
+import { readTopicToEnd } from './read-topic-to-end';
+import { runTouchpointIntake, type TouchpointIntake } from './run-touchpoint-intake';
+
+const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+const kafka = new Kafka({ clientId: 'intake-test', brokers, logLevel: logLevel.NOTHING });
+const namespace = `intake-test-${randomUUID().slice(0, 8)}`;
+const topics = touchpointIntakeTopics(namespace, 2);
+const catalog = loadSchemaCatalog();
+
+/** A touchpoint log that refuses its first `failures` appends, as a log that is down would, then keeps what it is given. */
+function flakyLog(failures: number) {
+  const appended: StreamWrite[] = [];
+  let calls = 0;
+  const log = {
+    async appendMany(writes: readonly StreamWrite[]): Promise<AppendResult[]> {
+      if (++calls <= failures) throw new Error('the log is down');
+      const known = new Set(appended.flatMap((w) => w.events.map((e) => e.eventId)));
+      appended.push(...writes);
+      return writes.map(({ streamId, events }) => ({
+        streamId,
+        events: events.map((e) => ({ eventId: e.eventId, streamPosition: 0, position: '0', duplicate: known.has(e.eventId) })),
+      }));
+    },
+  } as unknown as EventLog;
+  return { log, eventIds: () => appended.flatMap((w) => w.events.map((e) => e.eventId)) };
+}
+
+async function until<T>(probe: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+const producer = kafka.producer();
+const admin = kafka.admin();
+const json = (body: unknown) => ({ key: 'producer-1', value: JSON.stringify(body) });
+const committed = async () => (await admin.fetchOffsets({ groupId: topics.group, topics: [topics.raw] }))[0].partitions.reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
+
+beforeAll(async () => {
+  await Promise.all([producer.connect(), admin.connect()]);
+});
+
+afterAll(async () => {
+  await producer.disconnect();
+  await admin.deleteTopics({ topics: [topics.raw, topics.deadLetters] }).catch(() => undefined);
+  await admin.deleteGroups([topics.group]).catch(() => undefined);
+  await admin.disconnect();
+});
+
+describe('the Kafka intake loop (real Kafka, a log that fails)', () => {
+  it('takes a batch again after the log failed, commits only what it took, and resumes from its commit after a restart', async () => {
+    const { log, eventIds } = flakyLog(1);
+    const errors: unknown[] = [];
+    const start = () =>
+      runTouchpointIntake({ kafka, topics, log, catalog, policy: { defaultPhoneRegion: 'IR' }, now: () => new Date(), onError: (e) => errors.push(e) });
+    let intake: TouchpointIntake = await start();
+    try {
+      await producer.send({
+        topic: topics.raw,
+        messages: [json(touchpointExamples.visit), json({ ...touchpointExamples.visit, identifiers: {} }), json(touchpointExamples.call)],
+      });
+      await until(async () => ((await committed()) === 3 ? true : undefined), 'the three messages to be committed');
+      expect(errors.map((e) => (e as Error).message)).toContain('the log is down');
+      expect(eventIds()).toHaveLength(2);
+
+      const deadLetters: string[] = [];
+      await readTopicToEnd(kafka, topics.deadLetters, async (_, messages) => {
+        deadLetters.push(...messages.map((m) => `${headerText(m.headers, DEAD_LETTER_HEADERS.code)} ${headerText(m.headers, DEAD_LETTER_HEADERS.source)}`));
+      });
+      expect(deadLetters).toEqual([expect.stringMatching(new RegExp(`^INVALID_TOUCHPOINT ${topics.raw.replace(/\./g, '\\.')}/\\d:1$`))]);
+
+      await intake.close();
+      intake = await start();
+      await producer.send({ topic: topics.raw, messages: [json(touchpointExamples.refund)] });
+      await until(async () => ((await committed()) === 4 ? true : undefined), 'the fourth message to be committed');
+      expect(eventIds()).toHaveLength(3);
+      expect(new Set(eventIds()).size).toBe(3);
+    } finally {
+      await intake.close();
+    }
+  });
+});

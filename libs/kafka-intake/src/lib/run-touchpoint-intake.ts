@@ -1,0 +1,125 @@
+import type { Kafka, KafkaMessage, Message } from 'kafkajs';
+import type { EventLog } from '@cdp/event-log';
+import { idempotentProducer } from '@cdp/event-log-kafka';
+import type { SchemaCatalog } from '@cdp/events';
+import type { NormalizationPolicy } from '@cdp/identity';
+import { appendAccepted, type AcceptedTouchpoint } from './append-accepted';
+import { classifyIntakeMessage, type IntakeRefusalCode } from './classify-intake-message';
+import { deadLetterMessage, messagePosition } from './dead-letter-message';
+import { ensureTouchpointIntakeTopics, type TouchpointIntakeTopics } from './intake-topics';
+
+export interface TouchpointIntakeOptions {
+  readonly kafka: Kafka;
+  readonly topics: TouchpointIntakeTopics;
+  readonly log: EventLog;
+  readonly catalog: SchemaCatalog;
+  readonly policy: NormalizationPolicy;
+  readonly now: () => Date;
+  /** Messages per append and commit; default 500. */
+  readonly maxBatchSize?: number;
+  readonly onAccepted?: (count: number) => void;
+  readonly onDeadLettered?: (code: IntakeRefusalCode) => void;
+  /** A batch failed (Kafka or the log) and will be taken again, or the consumer crashed. */
+  readonly onError?: (error: unknown) => void;
+}
+
+export interface TouchpointIntake {
+  /** Stops reading; resolves once the batch in hand (if any) is finished. */
+  close(): Promise<void>;
+}
+
+const MAX_BACKOFF_MS = 5_000;
+
+/**
+ * Reads the raw topic as the intake's consumer group: each batch's valid touchpoints are appended
+ * to the touchpoint log and its refused messages produced to the dead-letter topic, and only then
+ * are its offsets committed. When Kafka or the log fails, the batch's partition is paused for a
+ * growing while and read again from the batch's first message: nothing is skipped, and what was
+ * already appended is recognised by its event id. Dead letters are at least once: a batch taken
+ * again may produce some a second time.
+ */
+export async function runTouchpointIntake(options: TouchpointIntakeOptions): Promise<TouchpointIntake> {
+  const { kafka, topics } = options;
+  const maxBatchSize = options.maxBatchSize ?? 500;
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await ensureTouchpointIntakeTopics(admin, topics);
+  } finally {
+    await admin.disconnect();
+  }
+
+  const producer = idempotentProducer(kafka);
+  const backoffMs = new Map<number, number>();
+  const resumeTimers = new Set<NodeJS.Timeout>();
+  let closed = false;
+
+  async function take(partition: number, messages: readonly KafkaMessage[]): Promise<void> {
+    const arrivedAt = options.now();
+    const context = { ...options.policy, catalog: options.catalog, receivedAt: arrivedAt.toISOString() };
+    const accepted: AcceptedTouchpoint[] = [];
+    const deadLetters: Message[] = [];
+    const refusedCodes: IntakeRefusalCode[] = [];
+    for (const message of messages) {
+      const source = messagePosition(topics.raw, partition, message.offset);
+      const decision = classifyIntakeMessage(message.value, source, context);
+      if (decision.kind === 'append') {
+        accepted.push({ touchpoint: decision.touchpoint, streamId: decision.streamId, source });
+      } else {
+        deadLetters.push(deadLetterMessage(message, decision, source, arrivedAt));
+        refusedCodes.push(decision.code);
+      }
+    }
+    if (accepted.length > 0) await appendAccepted(options.log, accepted);
+    if (deadLetters.length > 0) await producer.send([{ topic: topics.deadLetters, messages: deadLetters }]);
+    options.onAccepted?.(accepted.length);
+    for (const code of refusedCodes) options.onDeadLettered?.(code);
+  }
+
+  // Closing, and resuming a paused partition, wait for the fetch in hand: a long poll of a second keeps both short.
+  const consumer = kafka.consumer({ groupId: topics.group, allowAutoTopicCreation: false, maxWaitTimeInMs: 1_000 });
+  consumer.on(consumer.events.CRASH, ({ payload }) => options.onError?.(payload.error));
+  await consumer.connect();
+  await consumer.subscribe({ topics: [topics.raw], fromBeginning: true });
+  await consumer.run({
+    autoCommit: false,
+    eachBatchAutoResolve: false,
+    eachBatch: async ({ batch, resolveOffset, commitOffsetsIfNecessary, heartbeat, pause, isRunning, isStale }) => {
+      const { topic, partition } = batch;
+      for (let start = 0; start < batch.messages.length; start += maxBatchSize) {
+        if (closed || !isRunning() || isStale()) return;
+        const messages = batch.messages.slice(start, start + maxBatchSize);
+        const lastOffset = messages[messages.length - 1].offset;
+        try {
+          await take(partition, messages);
+          // With offsets given, this commits them now (consumer.commitOffsets would skip it while closing).
+          await commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset: String(BigInt(lastOffset) + 1n) }] }] });
+        } catch (error) {
+          options.onError?.(error);
+          const wait = Math.min(Math.max((backoffMs.get(partition) ?? 0) * 2, 100), MAX_BACKOFF_MS);
+          backoffMs.set(partition, wait);
+          consumer.seek({ topic, partition, offset: messages[0].offset });
+          const resume = pause();
+          const timer = setTimeout(() => {
+            resumeTimers.delete(timer);
+            resume();
+          }, wait);
+          resumeTimers.add(timer);
+          return;
+        }
+        resolveOffset(lastOffset);
+        backoffMs.delete(partition);
+        await heartbeat();
+      }
+    },
+  });
+
+  return {
+    async close() {
+      closed = true;
+      for (const timer of resumeTimers) clearTimeout(timer);
+      await consumer.disconnect();
+      await producer.close();
+    },
+  };
+}
