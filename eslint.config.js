@@ -15,8 +15,9 @@ module.exports = [
         'error',
         {
           enforceBuildableLibDependency: false,
-          // The embedded platform is every app in one process: it imports the apps' feature modules.
-          allow: ['@cdp/ingest-app', '@cdp/projector-app', '@cdp/api-app', '@cdp/platform-app'],
+          // The embedded platform is every app in one process: it imports the apps' feature modules;
+          // end-to-end tests drive the CLI in-process.
+          allow: ['@cdp/ingest-app', '@cdp/projector-app', '@cdp/api-app', '@cdp/platform-app', '@cdp/cli-app'],
           depConstraints: [
             { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'], bannedExternalImports: CLIENTS },
             { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain', 'type:util'], bannedExternalImports: CLIENTS },

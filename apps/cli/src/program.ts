@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerSqlCommand } from './analytics/sql/sql.command';
 import { registerDeadLettersListCommand } from './dead-letters/list/dead-letters-list.command';
+import { registerDeadLettersReplayCommand } from './dead-letters/replay/dead-letters-replay.command';
 import { registerDeadLettersRetryCommand } from './dead-letters/retry/dead-letters-retry.command';
 import { registerDemoCommand } from './demo/demo.command';
 import { registerIdentityConflictsCommand } from './identity/conflicts/identity-conflicts.command';
@@ -31,9 +32,13 @@ export function createProgram(context: CliContext): Command {
   registerProjectionsStatusCommand(projections, context);
   registerRebuildProjectionCommand(projections, context);
 
-  const dlq = program.command('dlq').alias('dead-letters').description('Events that projections could not process: list them, retry them.');
+  const dlq = program
+    .command('dlq')
+    .alias('dead-letters')
+    .description('Dead letters: events projections could not process (list, retry), and messages producers wrote to Kafka that the intake refused (replay).');
   registerDeadLettersListCommand(dlq, context);
   registerDeadLettersRetryCommand(dlq, context);
+  registerDeadLettersReplayCommand(dlq, context);
 
   const identity = program.command('identity').description('Identity resolution: what its guardrails refused.');
   registerIdentityConflictsCommand(identity, context);
