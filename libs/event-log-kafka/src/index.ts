@@ -3,3 +3,4 @@ export * from './lib/postgres-accepted-event-ids';
 export * from './lib/kafka-event-log';
 export * from './lib/kafka-event-log.errors';
 export * from './lib/idempotent-producer';
+export * from './lib/partition-retry';

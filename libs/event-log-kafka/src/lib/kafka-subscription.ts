@@ -1,9 +1,9 @@
+import { partitionRetry } from './partition-retry';
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import type { RecordedEvent, SubscribeOptions, Subscription } from '@cdp/event-log';
 import { partitionKey } from './kafka-message';
 import type { ConsumerTiming } from './kafka-offset-reader';
 
-const MAX_BACKOFF_MS = 5_000;
 
 /**
  * Follows topics as the consumer group `subscriberId`. The caller's checkpoint is the truth: on
@@ -23,8 +23,7 @@ export async function kafkaSubscription(
 ): Promise<Subscription> {
   const maxBatchSize = options.maxBatchSize ?? 500;
   const processed = new Map(Object.entries(options.from));
-  const backoffMs = new Map<string, number>();
-  const resumeTimers = new Set<NodeJS.Timeout>();
+  const retry = partitionRetry<string>();
   let closed = false;
   const consumer = kafka.consumer({ ...timing, groupId: options.subscriberId, readUncommitted: false, allowAutoTopicCreation: false });
 
@@ -58,19 +57,11 @@ export async function kafkaSubscription(
           await options.onBatch({ partition: key, events, checkpoint: { [key]: lastOffset } });
         } catch (error) {
           options.onError?.(error);
-          const wait = Math.min(Math.max((backoffMs.get(key) ?? 0) * 2, 100), MAX_BACKOFF_MS);
-          backoffMs.set(key, wait);
-          consumer.seek({ topic, partition, offset: messages[0].offset });
-          const resume = pause();
-          const timer = setTimeout(() => {
-            resumeTimers.delete(timer);
-            resume();
-          }, wait);
-          resumeTimers.add(timer);
+          retry.later(key, () => consumer.seek({ topic, partition, offset: messages[0].offset }), pause);
           return;
         }
         processed.set(key, lastOffset);
-        backoffMs.delete(key);
+        retry.succeeded(key);
         // With offsets given, this commits them now (consumer.commitOffsets would skip it while closing).
         await commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset: String(BigInt(lastOffset) + 1n) }] }] }).catch(
           (error: unknown) => options.onError?.(error),
@@ -84,7 +75,7 @@ export async function kafkaSubscription(
   return {
     async close() {
       closed = true;
-      for (const timer of resumeTimers) clearTimeout(timer);
+      retry.cancel();
       await consumer.disconnect();
     },
   };

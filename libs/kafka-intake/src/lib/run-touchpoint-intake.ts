@@ -1,6 +1,6 @@
 import type { Kafka, KafkaMessage, Message } from 'kafkajs';
 import type { EventLog } from '@cdp/event-log';
-import { idempotentProducer } from '@cdp/event-log-kafka';
+import { idempotentProducer, partitionRetry } from '@cdp/event-log-kafka';
 import type { SchemaCatalog } from '@cdp/events';
 import type { NormalizationPolicy } from '@cdp/identity';
 import { appendAccepted, type AcceptedTouchpoint } from './append-accepted';
@@ -28,7 +28,6 @@ export interface TouchpointIntake {
   close(): Promise<void>;
 }
 
-const MAX_BACKOFF_MS = 5_000;
 
 /**
  * Reads the raw topic as the intake's consumer group: each batch's valid touchpoints are appended
@@ -50,8 +49,7 @@ export async function runTouchpointIntake(options: TouchpointIntakeOptions): Pro
   }
 
   const producer = idempotentProducer(kafka);
-  const backoffMs = new Map<number, number>();
-  const resumeTimers = new Set<NodeJS.Timeout>();
+  const retry = partitionRetry<number>();
   let closed = false;
 
   async function take(partition: number, messages: readonly KafkaMessage[]): Promise<void> {
@@ -96,19 +94,11 @@ export async function runTouchpointIntake(options: TouchpointIntakeOptions): Pro
           await commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset: String(BigInt(lastOffset) + 1n) }] }] });
         } catch (error) {
           options.onError?.(error);
-          const wait = Math.min(Math.max((backoffMs.get(partition) ?? 0) * 2, 100), MAX_BACKOFF_MS);
-          backoffMs.set(partition, wait);
-          consumer.seek({ topic, partition, offset: messages[0].offset });
-          const resume = pause();
-          const timer = setTimeout(() => {
-            resumeTimers.delete(timer);
-            resume();
-          }, wait);
-          resumeTimers.add(timer);
+          retry.later(partition, () => consumer.seek({ topic, partition, offset: messages[0].offset }), pause);
           return;
         }
         resolveOffset(lastOffset);
-        backoffMs.delete(partition);
+        retry.succeeded(partition);
         await heartbeat();
       }
     },
@@ -117,7 +107,7 @@ export async function runTouchpointIntake(options: TouchpointIntakeOptions): Pro
   return {
     async close() {
       closed = true;
-      for (const timer of resumeTimers) clearTimeout(timer);
+      retry.cancel();
       await consumer.disconnect();
       await producer.close();
     },
