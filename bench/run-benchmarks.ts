@@ -5,7 +5,9 @@ import { createClickHouseServerClient, sqlIdentifier } from '@cdp/clickhouse';
 import { testClickHouseUrl } from '@cdp/clickhouse/testing';
 import { testDatabaseUrl } from '@cdp/sql/testing';
 import { machine, progress, quick, scratchDatabase } from './bench-support';
+import { benchEmmettPeer, peerRows, peerSection, type PeerFigures } from './emmett-peer.bench';
 import { benchFeedFreshness, describeLatencies, type FreshnessFigures, type FreshnessRun } from './feed-freshness.bench';
+import { benchIngestion, ingestionRows, ingestionSection, type IngestionFigures } from './ingestion.bench';
 import { benchRedemptions, type RedemptionFigures } from './loyalty-redemptions.bench';
 import { benchProfileProjection, type ProjectionFigures } from './profile-projection.bench';
 import { benchRfm, type RfmFigures } from './rfm.bench';
@@ -21,6 +23,10 @@ async function main() {
   const rfmSize = quick ? { customers: 100_000, purchases: 1_000_000 } : { customers: 1_000_000, purchases: 10_000_000 };
   console.log(`Benchmarks (${quick ? 'quick' : 'full'}) on ${machine()}`);
 
+  const ingestionSize = quick ? 10_000 : 50_000;
+  console.log(`Ingestion: ${ingestionSize.toLocaleString('en')} touchpoints over HTTP in batches of 500, servers and embedded, against their raw clients`);
+  const ingestion = await benchIngestion({ touchpoints: ingestionSize });
+
   console.log(`Profile projection: rebuilding from ${touchpoints.toLocaleString('en')} touchpoints in Postgres`);
   const database = await scratchDatabase(process.env.DATABASE_URL ?? testDatabaseUrl());
   const projection = await benchProfileProjection(database.url, touchpoints).finally(() => database.drop());
@@ -29,6 +35,10 @@ async function main() {
   console.log(`Loyalty: ${redemptionCount.toLocaleString('en')} redemption commands against the Postgres event store`);
   const loyaltyDatabase = await scratchDatabase(process.env.DATABASE_URL ?? testDatabaseUrl());
   const redemptions = await benchRedemptions(loyaltyDatabase.url, redemptionCount).finally(() => loyaltyDatabase.drop());
+
+  const peerSize = quick ? { streams: 2_000, eventsPerStream: 5 } : { streams: 10_000, eventsPerStream: 10 };
+  console.log(`The peer: our Postgres event store against Emmett, ${peerSize.streams.toLocaleString('en')} streams of ${peerSize.eventsPerStream} events`);
+  const peer = await benchEmmettPeer({ databaseUrl: process.env.DATABASE_URL ?? testDatabaseUrl(), ...peerSize });
 
   console.log(`RFM: ${rfmSize.customers.toLocaleString('en')} customers, ${rfmSize.purchases.toLocaleString('en')} purchases in ClickHouse`);
   const clickhouse = await createClickHouseServerClient({ url: process.env.CLICKHOUSE_URL ?? testClickHouseUrl(), database: `cdp_bench_${randomUUID().slice(0, 8)}` });
@@ -42,6 +52,7 @@ async function main() {
   const freshness = await benchFeedFreshness({ rates: [1_000, TARGET_FEED_RATE], seconds: feedSeconds, baselineSeconds: quick ? 2 : 5, straggleSeconds: quick ? 60 : 300 });
 
   const rows = [
+    ...ingestionRows(ingestion),
     ['Profile projection (identity + profile), rebuild on Postgres', `${Math.round(projection.projectionPerSecond).toLocaleString('en')} touchpoints/s`,
       `multi-row INSERT of the same ${projection.rows.toLocaleString('en')} final rows: ${Math.round(projection.baselineRowsPerSecond).toLocaleString('en')} rows/s`,
       `takes ${projection.ratioToBaseline.toFixed(1)}× the baseline's time`],
@@ -51,10 +62,11 @@ async function main() {
       `Loyalty redemption commands, concurrency ${concurrency}, distinct accounts, Postgres event store`, `${Math.round(perSecond).toLocaleString('en')} redemptions/s`,
       `one append per command, no read, no check: ${Math.round(baselinePerSecond).toLocaleString('en')} appends/s`, `${(perSecond / baselinePerSecond).toFixed(2)}× the baseline's rate`,
     ]),
+    ...peerRows(peer),
     ...freshness.runs.flatMap((run) => [freshnessRow(run, 'SSE subscriber', run.sse), freshnessRow(run, 'Kafka consumer', run.kafka)]),
   ];
   console.table(rows.map(([what, figure, baseline, ratio]) => ({ what, figure, baseline, ratio })));
-  writeFileSync(join(__dirname, '../docs/benchmarks.md'), report(rows, projection, touchpoints, rfm, redemptions, freshness));
+  writeFileSync(join(__dirname, '../docs/benchmarks.md'), report(rows, { ingestion, projection, touchpoints, rfm, redemptions, peer, freshness }));
   console.log('wrote docs/benchmarks.md');
 }
 
@@ -81,7 +93,17 @@ function freshnessVerdict(freshness: FreshnessFigures): string {
   return run.acceptedPerSecond < 0.95 * TARGET_FEED_RATE ? `**Not shown**: ${measured}${ingested}.` : `Met: ${measured}.`;
 }
 
-function report(rows: string[][], projection: ProjectionFigures, touchpoints: number, rfm: RfmFigures, redemptions: RedemptionFigures, freshness: FreshnessFigures): string {
+interface SuiteFigures {
+  readonly ingestion: IngestionFigures;
+  readonly projection: ProjectionFigures;
+  readonly touchpoints: number;
+  readonly rfm: RfmFigures;
+  readonly redemptions: RedemptionFigures;
+  readonly peer: PeerFigures;
+  readonly freshness: FreshnessFigures;
+}
+
+function report(rows: string[][], { ingestion, projection, touchpoints, rfm, redemptions, peer, freshness }: SuiteFigures): string {
   const perSecond = projection.projectionPerSecond;
   const projectionVerdict = perSecond >= TARGET_EVENTS_PER_SECOND ? 'Met.' : `**Missed**: ${Math.round(perSecond).toLocaleString('en')}/s is ${Math.round((100 * perSecond) / TARGET_EVENTS_PER_SECOND)}% of the target.`;
   const rfmVerdict = rfm.seconds <= TARGET_RFM_SECONDS ? `Met: ${rfm.seconds.toFixed(2)} s.` : `**Missed**: ${rfm.seconds.toFixed(2)} s.`;
@@ -94,7 +116,7 @@ a shared, noisy machine the ratio means more than the absolute number.
 | what | figure | baseline (same run) | ratio |
 |---|---|---|---|
 ${rows.map((r) => `| ${r.join(' | ')} |`).join('\n')}
-
+${ingestionSection(ingestion)}
 ## Profile projection
 
 The customer projection (identity resolution, then the unified profile, written with the
@@ -153,6 +175,8 @@ version settles the race: ${Math.round(redemptions.oneAccountPerSecond).toLocale
 points to cover it (tests/loyalty proves it at 50 at once, embedded and on the servers). A process
 keeps its 10,000 most recently used accounts folded and reads only the events appended since; an
 account it has not seen lately is read whole, so the first decision on a long history costs more.
+
+${peerSection(peer)}
 ${freshnessSection(freshness)}`;
 }
 
