@@ -5,6 +5,7 @@ import { createClickHouseServerClient, sqlIdentifier } from '@cdp/clickhouse';
 import { testClickHouseUrl } from '@cdp/clickhouse/testing';
 import { testDatabaseUrl } from '@cdp/sql/testing';
 import { machine, progress, quick, scratchDatabase } from './bench-support';
+import { ALL_PROJECTIONS_SIZES, allProjectionsRows, allProjectionsSection, benchAllProjections, type AllProjectionsFigures } from './all-projections.bench';
 import { benchEmmettPeer, peerRows, peerSection, type PeerFigures } from './emmett-peer.bench';
 import { benchFeedFreshness, describeLatencies, type FreshnessFigures, type FreshnessRun } from './feed-freshness.bench';
 import { benchIngestion, ingestionRows, ingestionSection, type IngestionFigures } from './ingestion.bench';
@@ -19,7 +20,7 @@ const TARGET_FEED_RATE = 5_000;
 
 /** `npm run bench [-- --quick]`: runs every benchmark against the servers of infra/local and rewrites docs/benchmarks.md. */
 async function main() {
-  const touchpoints = quick ? 20_000 : 200_000;
+  const touchpoints = quick ? 20_000 : 100_000;
   const rfmSize = quick ? { customers: 100_000, purchases: 1_000_000 } : { customers: 1_000_000, purchases: 10_000_000 };
   console.log(`Benchmarks (${quick ? 'quick' : 'full'}) on ${machine()}`);
 
@@ -47,7 +48,11 @@ async function main() {
     await clickhouse.close();
   });
 
-  const feedSeconds = quick ? 2 : 20;
+  const allSize = quick ? ALL_PROJECTIONS_SIZES.quick : ALL_PROJECTIONS_SIZES.full;
+  console.log(`All projections: replaying ${allSize.touchpoints.toLocaleString('en')} touchpoints through the projector's projections, with its peak RSS`);
+  const allProjections = await benchAllProjections({ databaseUrl: process.env.DATABASE_URL ?? testDatabaseUrl(), clickhouseUrl: process.env.CLICKHOUSE_URL ?? testClickHouseUrl(), ...allSize });
+
+  const feedSeconds = quick ? 2 : 10;
   console.log(`Feed freshness: ${feedSeconds} s at 1,000 and at 5,000 touchpoints/s into a servers-mode platform, to an SSE subscriber and a Kafka consumer`);
   const freshness = await benchFeedFreshness({ rates: [1_000, TARGET_FEED_RATE], seconds: feedSeconds, baselineSeconds: quick ? 2 : 5, straggleSeconds: quick ? 60 : 300 });
 
@@ -62,11 +67,12 @@ async function main() {
       `Loyalty redemption commands, concurrency ${concurrency}, distinct accounts, Postgres event store`, `${Math.round(perSecond).toLocaleString('en')} redemptions/s`,
       `one append per command, no read, no check: ${Math.round(baselinePerSecond).toLocaleString('en')} appends/s`, `${(perSecond / baselinePerSecond).toFixed(2)}× the baseline's rate`,
     ]),
+    ...allProjectionsRows(allProjections),
     ...peerRows(peer),
     ...freshness.runs.flatMap((run) => [freshnessRow(run, 'SSE subscriber', run.sse), freshnessRow(run, 'Kafka consumer', run.kafka)]),
   ];
   console.table(rows.map(([what, figure, baseline, ratio]) => ({ what, figure, baseline, ratio })));
-  writeFileSync(join(__dirname, '../docs/benchmarks.md'), report(rows, { ingestion, projection, touchpoints, rfm, redemptions, peer, freshness }));
+  writeFileSync(join(__dirname, '../docs/benchmarks.md'), report(rows, { ingestion, projection, touchpoints, rfm, redemptions, peer, allProjections, freshness }));
   console.log('wrote docs/benchmarks.md');
 }
 
@@ -100,10 +106,11 @@ interface SuiteFigures {
   readonly rfm: RfmFigures;
   readonly redemptions: RedemptionFigures;
   readonly peer: PeerFigures;
+  readonly allProjections: AllProjectionsFigures;
   readonly freshness: FreshnessFigures;
 }
 
-function report(rows: string[][], { ingestion, projection, touchpoints, rfm, redemptions, peer, freshness }: SuiteFigures): string {
+function report(rows: string[][], { ingestion, projection, touchpoints, rfm, redemptions, peer, allProjections, freshness }: SuiteFigures): string {
   const perSecond = projection.projectionPerSecond;
   const projectionVerdict = perSecond >= TARGET_EVENTS_PER_SECOND ? 'Met.' : `**Missed**: ${Math.round(perSecond).toLocaleString('en')}/s is ${Math.round((100 * perSecond) / TARGET_EVENTS_PER_SECOND)}% of the target.`;
   const rfmVerdict = rfm.seconds <= TARGET_RFM_SECONDS ? `Met: ${rfm.seconds.toFixed(2)} s.` : `**Missed**: ${rfm.seconds.toFixed(2)} s.`;
@@ -176,6 +183,7 @@ points to cover it (tests/loyalty proves it at 50 at once, embedded and on the s
 keeps its 10,000 most recently used accounts folded and reads only the events appended since; an
 account it has not seen lately is read whole, so the first decision on a long history costs more.
 
+${allProjectionsSection(allProjections)}
 ${peerSection(peer)}
 ${freshnessSection(freshness)}`;
 }

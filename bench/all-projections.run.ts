@@ -1,0 +1,34 @@
+import { testClickHouseUrl } from '@cdp/clickhouse/testing';
+import { testDatabaseUrl } from '@cdp/sql/testing';
+import { machine, quick } from './bench-support';
+import { allProjectionsRows, allProjectionsSection, benchAllProjections, ALL_PROJECTIONS_SIZES } from './all-projections.bench';
+
+/**
+ * `node -r ./tools/register.js bench/all-projections.run.ts [--quick] [--touchpoints=N] [--cpu-prof-dir=DIR]`:
+ * the all-projections benchmark alone, against the servers of infra/local; prints its table rows and
+ * its section of docs/benchmarks.md (it writes no file).
+ */
+async function main() {
+  const size = quick ? ALL_PROJECTIONS_SIZES.quick : ALL_PROJECTIONS_SIZES.full;
+  const touchpoints = Number(argument('touchpoints') ?? size.touchpoints);
+  console.log(`All projections (${quick ? 'quick' : 'full'}), ${touchpoints.toLocaleString('en')} touchpoints, on ${machine()}`);
+  const figures = await benchAllProjections({
+    databaseUrl: process.env.DATABASE_URL ?? testDatabaseUrl(),
+    clickhouseUrl: process.env.CLICKHOUSE_URL ?? testClickHouseUrl(),
+    touchpoints,
+    rssCheckpoints: size.rssCheckpoints,
+    cpuProfileDir: argument('cpu-prof-dir'),
+  });
+  console.table(allProjectionsRows(figures).map(([what, figure, baseline, ratio]) => ({ what, figure, baseline, ratio })));
+  console.log(allProjectionsSection(figures));
+  console.log(JSON.stringify(figures, null, 2));
+}
+
+function argument(name: string): string | undefined {
+  return process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+}
+
+main().catch((error) => {
+  console.error(`benchmark failed: ${(error as Error).stack ?? (error as Error).message}. Are the servers up? Run bash infra/local/up.sh`);
+  process.exit(1);
+});
