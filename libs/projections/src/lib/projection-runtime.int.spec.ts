@@ -158,4 +158,22 @@ describe('the projection runtime (PGlite)', () => {
     await log.append('counted-r0', [event(100)]);
     await until(async () => (await totals())['counted-r0'].endsWith(',100'));
   });
+
+  it('rebuilds a projection that keeps nothing in Postgres, only its checkpoint', async () => {
+    const seen: string[] = [];
+    const elsewhere: ProjectionDefinition = {
+      name: 'elsewhere',
+      schema: 'elsewhere',
+      async open() {
+        return { apply: async (_tx, events) => void seen.push(...events.map((e) => e.eventId)) };
+      },
+    };
+    await log.append('counted-elsewhere', [event(1)]);
+
+    const result = await rebuildProjection({ definition: elsewhere, log, sql });
+
+    expect(result.processed).toBeGreaterThan(0);
+    expect(seen).toHaveLength(result.processed);
+    expect((await sql.query(`SELECT count(*)::int AS n FROM projections.checkpoints WHERE projection = 'elsewhere'`)).rows).toEqual([{ n: 1 }]);
+  });
 });

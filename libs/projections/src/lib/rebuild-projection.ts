@@ -78,7 +78,9 @@ async function swap(sql: SqlClient, definition: ProjectionDefinition, aside: str
   const retired = quoteIdentifier(`${definition.schema}_retired`);
   await sql.transaction(async (tx) => {
     await tx.query(`DROP SCHEMA IF EXISTS ${retired} CASCADE`);
+    // A projection whose store is not Postgres (the ClickHouse sink) has no schema on either side.
     await tx.query(`CREATE SCHEMA IF NOT EXISTS ${live}`);
+    await tx.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(aside)}`);
     await tx.query(`ALTER SCHEMA ${live} RENAME TO ${retired}`);
     await tx.query(`ALTER SCHEMA ${quoteIdentifier(aside)} RENAME TO ${live}`);
     await tx.query(`DROP SCHEMA ${retired} CASCADE`);

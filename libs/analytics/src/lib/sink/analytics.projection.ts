@@ -54,14 +54,24 @@ interface KeyedRow {
   readonly customer_key: string;
 }
 
+/**
+ * Rows asked about in one query: their ids and keys as literals stay far below ClickHouse's
+ * max_query_size (256 KiB), which a rebuild's batches of 5,000 went over.
+ */
+const HELD_QUERY_ROWS = 1_000;
+
 /** Inserts the rows the table does not hold yet; asking by customer key too lets ClickHouse use the table's order. */
 async function insertNew(clickhouse: ClickHouseClient, table: string, rows: readonly KeyedRow[]): Promise<void> {
   if (rows.length === 0) return;
-  const keys = [...new Set(rows.map((r) => r.customer_key))];
-  const held = await clickhouse.query<{ event_id: string }>(
-    `SELECT event_id FROM ${table} WHERE customer_key IN ${sqlTuple(keys)} AND event_id IN ${sqlTuple(rows.map((r) => r.event_id))}`,
-  );
-  const stored = new Set(held.map((r) => r.event_id));
+  const stored = new Set<string>();
+  for (let start = 0; start < rows.length; start += HELD_QUERY_ROWS) {
+    const part = rows.slice(start, start + HELD_QUERY_ROWS);
+    const keys = [...new Set(part.map((r) => r.customer_key))];
+    const held = await clickhouse.query<{ event_id: string }>(
+      `SELECT event_id FROM ${table} WHERE customer_key IN ${sqlTuple(keys)} AND event_id IN ${sqlTuple(part.map((r) => r.event_id))}`,
+    );
+    for (const { event_id } of held) stored.add(event_id);
+  }
   const fresh = rows.filter((r) => !stored.has(r.event_id));
   if (fresh.length > 0) await clickhouse.insert(table, fresh as unknown as Record<string, unknown>[]);
 }
