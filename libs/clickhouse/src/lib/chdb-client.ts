@@ -1,4 +1,4 @@
-import { drainPending, Session } from 'chdb';
+import type { Session } from 'chdb';
 import type { ClickHouseClient } from './clickhouse-client.port';
 import { ChdbDataFolderLockedError, locateFailure } from './clickhouse.errors';
 import { sqlIdentifier } from './clickhouse-literal';
@@ -51,6 +51,8 @@ export async function openChdbClient({ dir, database }: ChdbOptions): Promise<Cl
  * clause appended to the SQL would not do: chDB runs every statement of a multi-statement text.
  */
 async function openSessions(dir: string) {
+  // Loaded here, not with the module: chDB's engine is a library of over 500 MB that servers mode never uses.
+  const { drainPending, Session } = await import('chdb');
   let writer: Session;
   try {
     writer = new Session(dir, { connectionArgs: SETTINGS_ARGS });
