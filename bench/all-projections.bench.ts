@@ -559,8 +559,6 @@ export const ALL_PROJECTIONS_SIZES = {
   full: { touchpoints: 55_000, rssCheckpoints: [10_000, 50_000] },
 } as const;
 
-/** What importing chDB's client adds to a process's RSS (measured 2026-12-04). */
-const CHDB_RSS_MIB = 160;
 const n = (value: number) => Math.round(value).toLocaleString('en');
 const mb = (value: number) => `${Math.round(value).toLocaleString('en')} MiB`;
 const s1 = (value: number) => `${value.toFixed(1)} s`;
@@ -687,9 +685,9 @@ count. ${memoryVerdict} ${flatness}
 
 The projector uses ${mb(figures.idleRssMiB)} before it projects anything. Measured by importing its modules
 one at a time (2026-12-04): Node with the swc register that runs the TypeScript, about 125 MiB;
-\`@cdp/clickhouse\`, about 160 MiB more, because it imports chDB's client, which loads the 566 MB
-libchdb.so even in servers mode, where chDB is not used; the rest of the app, about 60 MiB. Loading
-chDB only in embedded mode would leave about ${mb(TARGET_PROJECTOR_RSS_MIB - figures.idleRssMiB + CHDB_RSS_MIB)} of room under the target instead of ${mb(TARGET_PROJECTOR_RSS_MIB - figures.idleRssMiB)}.
+the rest of the app, about 60 MiB. Until 2026-12-04 \`@cdp/clickhouse\` also loaded chDB's 566 MB
+libchdb.so at import, in servers mode too, where chDB is not used (about 135 MiB more); it is now
+loaded only when an embedded client opens.
 ${figures.customers < 1_000_000 ? `\nA run of 1,000,000 customers (1,100,000 touchpoints) would take about ${Math.round((1_100_000 / perSecond) / 60)} minutes at this rate, too long for the
 suite; the checkpoints show whether memory grows with the customers processed.\n` : ''}`;
 }
