@@ -555,7 +555,7 @@ function serverUrl(url: string): string {
  * hold, so the full size stops at 50,000 customers; 1,000,000 would take about 50 minutes.
  */
 export const ALL_PROJECTIONS_SIZES = {
-  quick: { touchpoints: 14_000, rssCheckpoints: [10_000] },
+  quick: { touchpoints: 6_000, rssCheckpoints: [5_000] },
   full: { touchpoints: 55_000, rssCheckpoints: [10_000, 50_000] },
 } as const;
 

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { createClickHouseServerClient, sqlIdentifier } from '@cdp/clickhouse';
 import { testClickHouseUrl } from '@cdp/clickhouse/testing';
 import { testDatabaseUrl } from '@cdp/sql/testing';
-import { machine, progress, quick, scratchDatabase } from './bench-support';
+import { machine, progress, quick, scratchDatabase, timed } from './bench-support';
 import { ALL_PROJECTIONS_SIZES, allProjectionsRows, allProjectionsSection, benchAllProjections, type AllProjectionsFigures } from './all-projections.bench';
 import { benchEmmettPeer, peerRows, peerSection, type PeerFigures } from './emmett-peer.bench';
 import { benchFeedFreshness, describeLatencies, type FreshnessFigures, type FreshnessRun } from './feed-freshness.bench';
@@ -25,36 +25,43 @@ async function main() {
   console.log(`Benchmarks (${quick ? 'quick' : 'full'}) on ${machine()}`);
 
   const ingestionSize = quick ? 10_000 : 50_000;
-  console.log(`Ingestion: ${ingestionSize.toLocaleString('en')} touchpoints over HTTP in batches of 500, servers and embedded, against their raw clients`);
-  const ingestion = await benchIngestion({ touchpoints: ingestionSize });
+  const ingestion = await section(`Ingestion: ${ingestionSize.toLocaleString('en')} touchpoints over HTTP in batches of 500, servers and embedded, against their raw clients`, () =>
+    benchIngestion({ touchpoints: ingestionSize }),
+  );
 
-  console.log(`Profile projection: rebuilding from ${touchpoints.toLocaleString('en')} touchpoints in Postgres`);
-  const database = await scratchDatabase(process.env.DATABASE_URL ?? testDatabaseUrl());
-  const projection = await benchProfileProjection(database.url, touchpoints).finally(() => database.drop());
+  const projection = await section(`Profile projection: rebuilding from ${touchpoints.toLocaleString('en')} touchpoints in Postgres`, async () => {
+    const database = await scratchDatabase(process.env.DATABASE_URL ?? testDatabaseUrl());
+    return benchProfileProjection(database.url, touchpoints).finally(() => database.drop());
+  });
 
   const redemptionCount = quick ? 1_000 : 5_000;
-  console.log(`Loyalty: ${redemptionCount.toLocaleString('en')} redemption commands against the Postgres event store`);
-  const loyaltyDatabase = await scratchDatabase(process.env.DATABASE_URL ?? testDatabaseUrl());
-  const redemptions = await benchRedemptions(loyaltyDatabase.url, redemptionCount).finally(() => loyaltyDatabase.drop());
+  const redemptions = await section(`Loyalty: ${redemptionCount.toLocaleString('en')} redemption commands against the Postgres event store`, async () => {
+    const loyaltyDatabase = await scratchDatabase(process.env.DATABASE_URL ?? testDatabaseUrl());
+    return benchRedemptions(loyaltyDatabase.url, redemptionCount).finally(() => loyaltyDatabase.drop());
+  });
 
   const peerSize = quick ? { streams: 2_000, eventsPerStream: 5 } : { streams: 10_000, eventsPerStream: 10 };
-  console.log(`The peer: our Postgres event store against Emmett, ${peerSize.streams.toLocaleString('en')} streams of ${peerSize.eventsPerStream} events`);
-  const peer = await benchEmmettPeer({ databaseUrl: process.env.DATABASE_URL ?? testDatabaseUrl(), ...peerSize });
+  const peer = await section(`The peer: our Postgres event store against Emmett, ${peerSize.streams.toLocaleString('en')} streams of ${peerSize.eventsPerStream} events`, () =>
+    benchEmmettPeer({ databaseUrl: process.env.DATABASE_URL ?? testDatabaseUrl(), ...peerSize }),
+  );
 
-  console.log(`RFM: ${rfmSize.customers.toLocaleString('en')} customers, ${rfmSize.purchases.toLocaleString('en')} purchases in ClickHouse`);
-  const clickhouse = await createClickHouseServerClient({ url: process.env.CLICKHOUSE_URL ?? testClickHouseUrl(), database: `cdp_bench_${randomUUID().slice(0, 8)}` });
-  const rfm = await benchRfm(clickhouse, { ...rfmSize, onProgress: (phase, done, total) => progress(`  ${phase}`, done, total) }).finally(async () => {
-    await clickhouse.command(`DROP DATABASE IF EXISTS ${sqlIdentifier(clickhouse.database)}`);
-    await clickhouse.close();
+  const rfm = await section(`RFM: ${rfmSize.customers.toLocaleString('en')} customers, ${rfmSize.purchases.toLocaleString('en')} purchases in ClickHouse`, async () => {
+    const clickhouse = await createClickHouseServerClient({ url: process.env.CLICKHOUSE_URL ?? testClickHouseUrl(), database: `cdp_bench_${randomUUID().slice(0, 8)}` });
+    return benchRfm(clickhouse, { ...rfmSize, onProgress: (phase, done, total) => progress(`  ${phase}`, done, total) }).finally(async () => {
+      await clickhouse.command(`DROP DATABASE IF EXISTS ${sqlIdentifier(clickhouse.database)}`);
+      await clickhouse.close();
+    });
   });
 
   const allSize = quick ? ALL_PROJECTIONS_SIZES.quick : ALL_PROJECTIONS_SIZES.full;
-  console.log(`All projections: replaying ${allSize.touchpoints.toLocaleString('en')} touchpoints through the projector's projections, with its peak RSS`);
-  const allProjections = await benchAllProjections({ databaseUrl: process.env.DATABASE_URL ?? testDatabaseUrl(), clickhouseUrl: process.env.CLICKHOUSE_URL ?? testClickHouseUrl(), ...allSize });
+  const allProjections = await section(`All projections: replaying ${allSize.touchpoints.toLocaleString('en')} touchpoints through the projector's projections, with its peak RSS`, () =>
+    benchAllProjections({ databaseUrl: process.env.DATABASE_URL ?? testDatabaseUrl(), clickhouseUrl: process.env.CLICKHOUSE_URL ?? testClickHouseUrl(), ...allSize }),
+  );
 
-  const feedSeconds = quick ? 2 : 10;
-  console.log(`Feed freshness: ${feedSeconds} s at 1,000 and at 5,000 touchpoints/s into a servers-mode platform, to an SSE subscriber and a Kafka consumer`);
-  const freshness = await benchFeedFreshness({ rates: [1_000, TARGET_FEED_RATE], seconds: feedSeconds, baselineSeconds: quick ? 2 : 5, straggleSeconds: quick ? 60 : 300 });
+  const feedSeconds = quick ? 1 : 10;
+  const freshness = await section(`Feed freshness: ${feedSeconds} s at 1,000 and at 5,000 touchpoints/s into a servers-mode platform, to an SSE subscriber and a Kafka consumer`, () =>
+    benchFeedFreshness({ rates: [1_000, TARGET_FEED_RATE], seconds: feedSeconds, baselineSeconds: quick ? 1 : 5, straggleSeconds: quick ? 30 : 300 }),
+  );
 
   const rows = [
     ...ingestionRows(ingestion),
@@ -74,6 +81,14 @@ async function main() {
   console.table(rows.map(([what, figure, baseline, ratio]) => ({ what, figure, baseline, ratio })));
   writeFileSync(join(__dirname, '../docs/benchmarks.md'), report(rows, { ingestion, projection, touchpoints, rfm, redemptions, peer, allProjections, freshness }));
   console.log('wrote docs/benchmarks.md');
+}
+
+/** Runs one benchmark of the suite between a line that says what it measures and one that says how long it took. */
+async function section<T>(title: string, work: () => Promise<T>): Promise<T> {
+  console.log(title);
+  const { result, seconds } = await timed(work);
+  console.log(`  (section took ${seconds.toFixed(0)} s)`);
+  return result;
 }
 
 /** A row of the table: the figure is the freshness at one transport, the baseline raw Kafka at the same rate. */

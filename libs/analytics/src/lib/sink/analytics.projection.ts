@@ -25,17 +25,24 @@ export function analyticsProjection(options: AnalyticsProjectionOptions): Projec
   return {
     name: ANALYTICS_PROJECTION,
     schema: ANALYTICS_PROJECTION,
+    // Each insert makes a part per monthly partition it touches: fewer, larger inserts while catching up.
+    maxBatchSize: 5_000,
     async open() {
       return {
         async apply(_tx, events) {
           const rows = events.filter((e) => catalog.manifest(e.type) !== undefined).map((e) => rowsOf(e));
           if (rows.length === 0) return;
-          try {
-            await insertNew(clickhouse, 'purchases', rows.flatMap((r) => (r.purchase ? [r.purchase] : [])));
-            await insertNew(clickhouse, 'refunds', rows.flatMap((r) => (r.refund ? [r.refund] : [])));
-            await insertNew(clickhouse, 'touchpoint_fields', rows.flatMap((r) => (r.fields ? [r.fields] : [])));
-            await insertNew(clickhouse, 'touchpoints', rows.map((r) => r.touchpoint));
-          } catch (error) {
+          // Each table is checked for what it holds on its own, so they are written at once. All
+          // writes end before the batch fails: a retry must not race a write still under way.
+          const written = await Promise.allSettled([
+            insertNew(clickhouse, 'purchases', rows.flatMap((r) => (r.purchase ? [r.purchase] : []))),
+            insertNew(clickhouse, 'refunds', rows.flatMap((r) => (r.refund ? [r.refund] : []))),
+            insertNew(clickhouse, 'touchpoint_fields', rows.flatMap((r) => (r.fields ? [r.fields] : []))),
+            insertNew(clickhouse, 'touchpoints', rows.map((r) => r.touchpoint)),
+          ]);
+          const failed = written.find((outcome) => outcome.status === 'rejected');
+          if (failed) {
+            const error: unknown = failed.reason;
             throw new RetryBatchLaterError(`the analytics store did not take the batch: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
           }
         },
