@@ -158,7 +158,7 @@ profiles about 0.15 s, the identity graph about 0.1 s, loading slices and profil
 What is left to win: the profile is still rewritten whole, as JSONB, per customer per batch; the
 timeline keeps each touchpoint's JSON, which Postgres parses again (about 0.1 s of the timeline's
 0.3 s); and the identity decider and the profile rules allocate a new object per step. Reproduce
-the profile with \`node --cpu-prof -r ./tools/register.js bench/run-benchmarks.ts --quick\` and
+the profile with \`node --cpu-prof -r ./tools/register.js bench/profile-projection.run.ts --quick\` and
 open the .cpuprofile in Chrome DevTools.
 
 ## RFM
