@@ -23,7 +23,9 @@ const APPEND_ATTEMPTS = 10;
  * its own stream; the same id in another stream is not looked for. Reading the whole stream costs
  * one read per append, which suits the short streams of aggregates.
  *
- * appendMany is one append per stream, in order: it is not atomic across streams.
+ * appendMany is one append per stream, in order, each checked against its expected version: it is
+ * not atomic across streams, so a conflict leaves the streams appended before it written.
+ * readStreams reads the streams one at a time.
  */
 export function createEventStoreDbEventLog(client: EventStoreDBClient): EventLog {
   const subscriptions = openSubscriptions();
@@ -39,6 +41,10 @@ export function createEventStoreDbEventLog(client: EventStoreDBClient): EventLog
       throw error;
     }
     return events;
+  }
+
+  async function readStream(streamId: string, fromPosition: number, maxCount: number): Promise<RecordedEvent[]> {
+    return (await read(streamId, BigInt(fromPosition), maxCount)).map(toRecordedEvent);
   }
 
   async function appendToStream(streamId: string, events: readonly NewEvent[], expectedVersion: ExpectedVersion): Promise<AppendResult> {
@@ -73,17 +79,17 @@ export function createEventStoreDbEventLog(client: EventStoreDBClient): EventLog
   }
 
   return {
-    capabilities: { expectedVersion: true },
+    capabilities: { expectedVersion: true, atomicAppendMany: false },
 
     append: (streamId, events, { expectedVersion = 'any' } = {}) => appendToStream(streamId, events, expectedVersion),
 
-    async appendMany(writes) {
+    async appendMany(writes, { expectedVersions = new Map() } = {}) {
       const byStream = new Map<string, NewEvent[]>();
       for (const { streamId, events } of writes) byStream.set(streamId, [...(byStream.get(streamId) ?? []), ...events]);
       const appended = new Map<string, AppendedEvent>();
       for (const [streamId, events] of byStream) {
         const fresh = events.filter((e) => !appended.has(e.eventId));
-        for (const event of (await appendToStream(streamId, fresh, 'any')).events) {
+        for (const event of (await appendToStream(streamId, fresh, expectedVersions.get(streamId) ?? 'any')).events) {
           if (!appended.has(event.eventId)) appended.set(event.eventId, event);
         }
       }
@@ -99,8 +105,12 @@ export function createEventStoreDbEventLog(client: EventStoreDBClient): EventLog
       }));
     },
 
-    async readStream(streamId, { fromPosition = 0, maxCount = 10_000 } = {}) {
-      return (await read(streamId, BigInt(fromPosition), maxCount)).map(toRecordedEvent);
+    readStream: (streamId, { fromPosition = 0, maxCount = 10_000 } = {}) => readStream(streamId, fromPosition, maxCount),
+
+    async readStreams(reads, { maxCount = 10_000 } = {}) {
+      const streams: RecordedEvent[][] = [];
+      for (const { streamId, fromPosition = 0 } of reads) streams.push(await readStream(streamId, fromPosition, maxCount));
+      return streams;
     },
 
     async subscribe(options) {

@@ -1,4 +1,4 @@
-import { ExpectedVersionUnsupportedError, openSubscriptions, type AppendResult, type EventCodec, type EventLog, type NewEvent, type StreamWrite } from '@cdp/event-log';
+import { ExpectedVersionUnsupportedError, openSubscriptions, type AppendResult, type EventCodec, type EventLog, type NewEvent, type RecordedEvent, type StreamWrite } from '@cdp/event-log';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel as LogLevel, type KafkaMessage, type TopicMessages } from 'kafkajs';
@@ -50,6 +50,7 @@ const IN_FLIGHT_POLL_MS = 50;
  *
  * readStream serves diagnostics and tests: it finds the stream's offsets in the index, so it sees
  * the events appended within the index's retention (purgeOlderThan), then reads them from Kafka.
+ * readStreams does so for one stream after another.
  */
 export async function createKafkaEventLog(options: KafkaEventLogOptions): Promise<EventLog> {
   const { codec, acceptedIds } = options;
@@ -150,8 +151,23 @@ export async function createKafkaEventLog(options: KafkaEventLogOptions): Promis
     }));
   }
 
+  async function readStream(streamId: string, fromPosition: number, maxCount: number): Promise<RecordedEvent[]> {
+    const accepted = await acceptedIds.acceptedInStream(streamId, { fromPosition, maxCount });
+    const topic = topicOf(streamId);
+    const messages = new Map<number, Map<string, KafkaMessage>>();
+    for (const partition of new Set(accepted.map((a) => a.partition))) {
+      const offsets = accepted.filter((a) => a.partition === partition).map((a) => a.offset);
+      messages.set(partition, await readMessagesAt(kafka, timing, topic, partition, offsets));
+    }
+    return accepted.map((a) => {
+      const message = messages.get(a.partition)?.get(a.offset);
+      if (!message) throw new Error(`event ${a.eventId} is not at ${kafkaPosition(topic, a.partition, a.offset)} any more`);
+      return fromKafkaMessage(codec, topic, a.partition, message);
+    });
+  }
+
   return {
-    capabilities: { expectedVersion: false },
+    capabilities: { expectedVersion: false, atomicAppendMany: false },
 
     async append(streamId, events, { expectedVersion = 'any' } = {}) {
       if (expectedVersion !== 'any') throw new ExpectedVersionUnsupportedError('Kafka');
@@ -159,21 +175,17 @@ export async function createKafkaEventLog(options: KafkaEventLogOptions): Promis
       return result;
     },
 
-    appendMany: appendWrites,
+    async appendMany(writes, { expectedVersions = new Map() } = {}) {
+      if ([...expectedVersions.values()].some((v) => v !== 'any')) throw new ExpectedVersionUnsupportedError('Kafka');
+      return appendWrites(writes);
+    },
 
-    async readStream(streamId, { fromPosition = 0, maxCount = 10_000 } = {}) {
-      const accepted = await acceptedIds.acceptedInStream(streamId, { fromPosition, maxCount });
-      const topic = topicOf(streamId);
-      const messages = new Map<number, Map<string, KafkaMessage>>();
-      for (const partition of new Set(accepted.map((a) => a.partition))) {
-        const offsets = accepted.filter((a) => a.partition === partition).map((a) => a.offset);
-        messages.set(partition, await readMessagesAt(kafka, timing, topic, partition, offsets));
-      }
-      return accepted.map((a) => {
-        const message = messages.get(a.partition)?.get(a.offset);
-        if (!message) throw new Error(`event ${a.eventId} is not at ${kafkaPosition(topic, a.partition, a.offset)} any more`);
-        return fromKafkaMessage(codec, topic, a.partition, message);
-      });
+    readStream: (streamId, { fromPosition = 0, maxCount = 10_000 } = {}) => readStream(streamId, fromPosition, maxCount),
+
+    async readStreams(reads, { maxCount = 10_000 } = {}) {
+      const streams: RecordedEvent[][] = [];
+      for (const { streamId, fromPosition = 0 } of reads) streams.push(await readStream(streamId, fromPosition, maxCount));
+      return streams;
     },
 
     async subscribe(subscription) {

@@ -121,7 +121,7 @@ export async function createPostgresEventLog(sql: SqlClient, options: PostgresEv
   }
 
   return {
-    capabilities: { expectedVersion: true },
+    capabilities: { expectedVersion: true, atomicAppendMany: true },
 
     appendInTransaction: (tx, writes, expected = new Map()) => appendInTransaction(tx, writes, expected),
 
@@ -139,7 +139,7 @@ export async function createPostgresEventLog(sql: SqlClient, options: PostgresEv
       return result;
     },
 
-    appendMany: (writes) => inTransaction(writes, new Map()),
+    appendMany: (writes, { expectedVersions = new Map() } = {}) => inTransaction(writes, expectedVersions),
 
     async readStream(streamId, { fromPosition = 0, maxCount = 10_000 } = {}) {
       const { rows } = await sql.query<EventRow>(
@@ -147,6 +147,22 @@ export async function createPostgresEventLog(sql: SqlClient, options: PostgresEv
         [streamId, fromPosition, maxCount],
       );
       return rows.map(toRecordedEvent);
+    },
+
+    async readStreams(reads, { maxCount = 10_000 } = {}) {
+      const { rows } = await sql.query<EventRow & { read: string }>(
+        `SELECT e.*, r.read FROM unnest($1::text[], $2::integer[]) WITH ORDINALITY AS r(stream_id, from_position, read)
+         CROSS JOIN LATERAL (
+           SELECT * FROM ${s}.events
+           WHERE stream_id = r.stream_id AND stream_position >= r.from_position
+           ORDER BY stream_position LIMIT $3
+         ) e
+         ORDER BY r.read, e.stream_position`,
+        [reads.map((r) => r.streamId), reads.map((r) => r.fromPosition ?? 0), maxCount],
+      );
+      const streams = reads.map((): RecordedEvent[] => []);
+      for (const row of rows) streams[Number(row.read) - 1].push(toRecordedEvent(row));
+      return streams;
     },
 
     async subscribe(subscription) {

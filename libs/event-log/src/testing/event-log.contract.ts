@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ExpectedVersionConflictError, ExpectedVersionUnsupportedError } from '../lib/port/event-log.errors';
-import type { Checkpoint, EventLog, NewEvent, RecordedEvent } from '../lib/port/event-log.port';
+import type { Checkpoint, EventLog, ExpectedVersion, NewEvent, RecordedEvent } from '../lib/port/event-log.port';
 
 /**
  * The behaviour every event-log adapter must show. Call it from an adapter's *.int.spec.ts with a
@@ -67,6 +67,34 @@ export function describeEventLogContract(adapter: string, openLog: () => Promise
         const positions = results.flatMap((r) => r.events.map((e) => e.position));
         expect(new Set(positions).size).toBe(4);
         expect((await log.readStream(a)).map((e) => (e.data as { n: number }).n)).toEqual([0, 1, 2]);
+      });
+    });
+
+    describe('read several streams at once', () => {
+      it('reads each stream from its own position, in the order asked, an unknown one as empty', async () => {
+        const [a, b] = [newStream(), newStream()];
+        await log.appendMany([
+          { streamId: a, events: [event(0), event(1), event(2)] },
+          { streamId: b, events: [event(10), event(11)] },
+        ]);
+
+        const read = await log.readStreams([{ streamId: b }, { streamId: newStream() }, { streamId: a, fromPosition: 1 }]);
+        expect(read.map((events) => events.map((e) => (e.data as { n: number }).n))).toEqual([[10, 11], [], [1, 2]]);
+        expect(read[2].map((e) => [e.streamId, e.streamPosition])).toEqual([
+          [a, 1],
+          [a, 2],
+        ]);
+      });
+
+      it('reads at most maxCount events of each stream', async () => {
+        const [a, b] = [newStream(), newStream()];
+        await log.appendMany([
+          { streamId: a, events: [event(0), event(1), event(2)] },
+          { streamId: b, events: [event(10), event(11)] },
+        ]);
+
+        const read = await log.readStreams([{ streamId: a }, { streamId: b, fromPosition: 1 }], { maxCount: 2 });
+        expect(read.map((events) => events.map((e) => e.streamPosition))).toEqual([[0, 1], [1]]);
       });
     });
 
@@ -155,6 +183,55 @@ export function describeEventLogContract(adapter: string, openLog: () => Promise
 
         const retried = await log.append(stream, [first], { expectedVersion: 'no_stream' });
         expect(retried.events[0]).toMatchObject({ duplicate: true, streamPosition: 0 });
+      });
+    });
+
+    describe('expected versions of several streams at once', () => {
+      it('appends to several streams at the versions expected', async () => {
+        const [a, b, c] = [newStream(), newStream(), newStream()];
+        await log.append(a, [event(0)]);
+        const writes = [
+          { streamId: a, events: [event(1)] },
+          { streamId: b, events: [event(0), event(1)] },
+          { streamId: c, events: [event(0)] },
+        ];
+        const expectedVersions = new Map<string, ExpectedVersion>([
+          [a, 0],
+          [b, 'no_stream'],
+        ]);
+        if (!log.capabilities.expectedVersion) {
+          await expect(log.appendMany(writes, { expectedVersions })).rejects.toBeInstanceOf(ExpectedVersionUnsupportedError);
+          expect(await log.readStreams([{ streamId: a }, { streamId: b }, { streamId: c }])).toEqual([[expect.anything()], [], []]);
+          return;
+        }
+
+        const results = await log.appendMany(writes, { expectedVersions });
+        expect(results.map((r) => r.events.map((e) => e.streamPosition))).toEqual([[1], [0, 1], [0]]);
+      });
+
+      it('refuses a batch with a stream at another version, leaving that stream, and all where atomic, unwritten', async () => {
+        if (!log.capabilities.expectedVersion) return;
+        const [a, b, c] = [newStream(), newStream(), newStream()];
+        await log.append(b, [event(0), event(1)]);
+
+        const batch = log.appendMany(
+          [
+            { streamId: a, events: [event(0)] },
+            { streamId: b, events: [event(2)] },
+            { streamId: c, events: [event(0)] },
+          ],
+          {
+            expectedVersions: new Map<string, ExpectedVersion>([
+              [a, 'no_stream'],
+              [b, 0],
+              [c, 'no_stream'],
+            ]),
+          },
+        );
+
+        await expect(batch).rejects.toMatchObject({ code: 'EVENT_LOG.EXPECTED_VERSION_CONFLICT', streamId: b, expected: 0, actual: 1 });
+        expect(await log.readStream(b)).toHaveLength(2);
+        if (log.capabilities.atomicAppendMany) expect(await log.readStreams([{ streamId: a }, { streamId: c }])).toEqual([[], []]);
       });
     });
 

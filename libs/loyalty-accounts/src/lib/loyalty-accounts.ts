@@ -9,13 +9,21 @@ import {
   type LoyaltyAccountState,
   type LoyaltyProgram,
 } from '@cdp/loyalty';
-import { loadLoyaltyAccount, loyaltyAccountStreamId, type LoadedAccount } from './loyalty-account-stream';
+import { loadLoyaltyAccount, loadLoyaltyAccounts, loyaltyAccountStreamId, type LoadedAccount } from './loyalty-account-stream';
 
 export interface LoyaltyDecision {
   /** The account that decided: the command's, or the one it was merged into. */
   readonly customerId: string;
   readonly events: readonly LoyaltyAccountEvent[];
   /** The account once the events are applied. */
+  readonly state: LoyaltyAccountState;
+}
+
+/** Events decided on an account loaded at `version`, and the account once they are applied. */
+interface DecidedAccount {
+  readonly customerId: string;
+  readonly events: readonly LoyaltyAccountEvent[];
+  readonly version: number | 'no_stream';
   readonly state: LoyaltyAccountState;
 }
 
@@ -46,7 +54,7 @@ export class LoyaltyAccounts {
     for (let forwards = 0; ; forwards++) {
       try {
         const command = current;
-        return await this.inTurn(command.data.customerId, () => this.decideAndAppend(command));
+        return await this.inTurn([command.data.customerId], () => this.decideAndAppend(command));
       } catch (error) {
         // A closing account is not forwarded: its customer was merged once, into one survivor.
         if (!(error instanceof AccountMergedError) || current.type === 'MergeAccountInto' || forwards >= MAX_FORWARDS) throw error;
@@ -56,32 +64,55 @@ export class LoyaltyAccounts {
   }
 
   /**
-   * Runs several commands of one account in order, with one read and one append for them all
-   * (what sends a batch of touchpoints to their accounts). Nothing is returned: use `execute` for
-   * a decision the caller answers with.
+   * Runs several commands of one account in order, with one read and one append for them all.
+   * Nothing is returned: use `execute` for a decision the caller answers with.
    */
   executeAll(customerId: string, commands: readonly LoyaltyAccountCommand[]): Promise<void> {
-    return this.inTurn(customerId, () => this.decideAllAndAppend(customerId, commands));
+    return this.inTurn([customerId], () => this.decideAllAndAppend(customerId, commands));
+  }
+
+  /**
+   * `executeAll` for many accounts (what sends a batch of touchpoints to their accounts), with one
+   * append for them all, atomic where the store is. It first decides on the accounts as this
+   * process last folded them, reading only those it does not hold; an account another process
+   * has appended to since fails the append on its expected version, and then every account of
+   * the batch is read again and decided again. A merged account's commands go to its survivor
+   * afterwards, one account at a time.
+   */
+  executeMany(commandsByAccount: ReadonlyMap<string, readonly LoyaltyAccountCommand[]>): Promise<void> {
+    return this.inTurn([...commandsByAccount.keys()], () => this.decideManyAndAppend(commandsByAccount));
+  }
+
+  private async decideManyAndAppend(commandsByAccount: ReadonlyMap<string, readonly LoyaltyAccountCommand[]>): Promise<void> {
+    const customerIds = [...commandsByAccount.keys()];
+    for (let attempt = 1; ; attempt++) {
+      const accounts = await this.loadMany(customerIds, { trustRecent: attempt === 1 });
+      const merged = new Set(customerIds.filter((customerId) => accounts.get(customerId)!.state.mergedInto !== null));
+      const decided = customerIds
+        .filter((customerId) => !merged.has(customerId))
+        .map((customerId) => decideInOrder(customerId, commandsByAccount.get(customerId)!, accounts.get(customerId)!, this.program));
+      try {
+        await this.append(decided);
+      } catch (error) {
+        if (!(error instanceof ExpectedVersionConflictError) || attempt >= MAX_ATTEMPTS) throw error;
+        await pause(attempt);
+        continue;
+      }
+      for (const customerId of merged) await this.decideAllAndAppend(customerId, commandsByAccount.get(customerId)!);
+      return;
+    }
   }
 
   private async decideAllAndAppend(customerId: string, commands: readonly LoyaltyAccountCommand[]): Promise<void> {
     let account = customerId;
     for (let attempt = 1, forwards = 0; ; attempt++) {
-      const { state, version } = await this.load(account);
-      if (state.mergedInto !== null && forwards++ < MAX_FORWARDS) {
-        account = state.mergedInto;
+      const loaded = await this.load(account);
+      if (loaded.state.mergedInto !== null && forwards++ < MAX_FORWARDS) {
+        account = loaded.state.mergedInto;
         continue;
       }
-      let decided = state;
-      const events: LoyaltyAccountEvent[] = [];
-      for (const command of commands) {
-        const next = decideLoyaltyAccount({ ...command, data: { ...command.data, customerId: account } } as LoyaltyAccountCommand, decided, this.program);
-        events.push(...next);
-        decided = next.reduce(evolveLoyaltyAccount, decided);
-      }
-      if (events.length === 0) return;
       try {
-        await this.append(account, events, version, decided);
+        await this.append([decideInOrder(account, commands, loaded, this.program)]);
         return;
       } catch (error) {
         if (!(error instanceof ExpectedVersionConflictError) || attempt >= MAX_ATTEMPTS) throw error;
@@ -110,11 +141,10 @@ export class LoyaltyAccounts {
     for (let attempt = 1; ; attempt++) {
       const { state, version } = await this.load(customerId);
       const events = decideLoyaltyAccount(command, state, this.program);
-      if (events.length === 0) return { customerId, events, state };
+      const decided = { customerId, events, version, state: events.reduce(evolveLoyaltyAccount, state) };
       try {
-        const decided = events.reduce(evolveLoyaltyAccount, state);
-        await this.append(customerId, events, version, decided);
-        return { customerId, events, state: decided };
+        await this.append([decided]);
+        return { customerId, events, state: decided.state };
       } catch (error) {
         if (!(error instanceof ExpectedVersionConflictError) || attempt >= MAX_ATTEMPTS) throw error;
         await pause(attempt);
@@ -123,17 +153,16 @@ export class LoyaltyAccounts {
   }
 
   /**
-   * Runs `work` after the account's earlier work in this process. Racing decisions of one process
-   * would only lose appends to each other and decide again; the expected version still settles
-   * races between processes.
+   * Runs `work` after the earlier work of each of the accounts in this process. Racing decisions of
+   * one process would only lose appends to each other and decide again; the expected version still
+   * settles races between processes.
    */
-  private inTurn<T>(customerId: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.queues.get(customerId) ?? Promise.resolve();
-    const turn = previous.catch(() => undefined).then(work);
+  private inTurn<T>(customerIds: readonly string[], work: () => Promise<T>): Promise<T> {
+    const turn = Promise.all(customerIds.map((customerId) => this.queues.get(customerId))).then(work);
     const tail = turn.catch(() => undefined);
-    this.queues.set(customerId, tail);
+    for (const customerId of customerIds) this.queues.set(customerId, tail);
     void tail.then(() => {
-      if (this.queues.get(customerId) === tail) this.queues.delete(customerId);
+      for (const customerId of customerIds) if (this.queues.get(customerId) === tail) this.queues.delete(customerId);
     });
     return turn;
   }
@@ -144,13 +173,37 @@ export class LoyaltyAccounts {
     return account;
   }
 
-  private async append(customerId: string, events: readonly LoyaltyAccountEvent[], version: number | 'no_stream', decided: LoyaltyAccountState): Promise<void> {
-    const { events: appended } = await this.eventStore.append(
-      loyaltyAccountStreamId(customerId),
-      events.map((event) => ({ eventId: randomUUID(), type: event.type, data: event.data })),
-      { expectedVersion: version },
+  /**
+   * Folds the accounts' streams with one read, each from where this process last folded it; with
+   * `trustRecent`, an account folded recently is taken as it is, unread.
+   */
+  private async loadMany(customerIds: readonly string[], { trustRecent }: { trustRecent: boolean }): Promise<Map<string, LoadedAccount>> {
+    const accounts = new Map<string, LoadedAccount>();
+    for (const customerId of customerIds) {
+      const known = this.recent.get(customerId);
+      if (trustRecent && known) accounts.set(customerId, known);
+    }
+    const unread = customerIds.filter((customerId) => !accounts.has(customerId));
+    const loaded = await loadLoyaltyAccounts(this.eventStore, unread.map((customerId) => ({ customerId, known: this.recent.get(customerId) })));
+    unread.forEach((customerId, i) => {
+      accounts.set(customerId, loaded[i]);
+      this.remember(customerId, loaded[i]);
+    });
+    return accounts;
+  }
+
+  /** Appends each account's events expecting the version it was decided at; all or none where the store allows. */
+  private async append(decisions: readonly DecidedAccount[]): Promise<void> {
+    const changed = decisions.filter((d) => d.events.length > 0);
+    if (changed.length === 0) return;
+    const results = await this.eventStore.appendMany(
+      changed.map((d) => ({
+        streamId: loyaltyAccountStreamId(d.customerId),
+        events: d.events.map((event) => ({ eventId: randomUUID(), type: event.type, data: event.data })),
+      })),
+      { expectedVersions: new Map(changed.map((d) => [loyaltyAccountStreamId(d.customerId), d.version])) },
     );
-    this.remember(customerId, { state: decided, version: appended[appended.length - 1].streamPosition });
+    changed.forEach((d, i) => this.remember(d.customerId, { state: d.state, version: results[i].events.at(-1)!.streamPosition }));
   }
 
   /** Keeps the most recently used accounts, the oldest forgotten first. */
@@ -159,6 +212,18 @@ export class LoyaltyAccounts {
     this.recent.set(customerId, account);
     if (this.recent.size > RECENT_ACCOUNTS) this.recent.delete(this.recent.keys().next().value!);
   }
+}
+
+/** Decides `commands` in order on the account, each on the state the ones before it left. */
+function decideInOrder(customerId: string, commands: readonly LoyaltyAccountCommand[], { state, version }: LoadedAccount, program: LoyaltyProgram): DecidedAccount {
+  let decided = state;
+  const events: LoyaltyAccountEvent[] = [];
+  for (const command of commands) {
+    const next = decideLoyaltyAccount({ ...command, data: { ...command.data, customerId } } as LoyaltyAccountCommand, decided, program);
+    events.push(...next);
+    decided = next.reduce(evolveLoyaltyAccount, decided);
+  }
+  return { customerId, events, version, state: decided };
 }
 
 /** A short, growing, jittered pause, so racing deciders do not collide again in step. */

@@ -68,21 +68,15 @@ function isRefusedByRules(error: unknown): boolean {
   return error instanceof LoyaltyError || error instanceof TypeError || error instanceof RangeError;
 }
 
-/** How many accounts are written at once. */
-const PARALLEL_ACCOUNTS = 8;
-
 /**
- * Commands of different accounts do not depend on each other: each account's run in order, several
- * accounts at a time. A merge touches two accounts, so it waits for what came before it.
+ * Commands of different accounts do not depend on each other: each account's run in order, all the
+ * accounts together. A merge touches two accounts, so it waits for what came before it.
  */
 async function send(commands: readonly OutboxCommand[], accounts: LoyaltyAccounts): Promise<void> {
   let byAccount = new Map<string, LoyaltyAccountCommand[]>();
   const flush = async () => {
-    const groups = [...byAccount];
+    if (byAccount.size > 0) await accounts.executeMany(byAccount);
     byAccount = new Map();
-    for (let i = 0; i < groups.length; i += PARALLEL_ACCOUNTS) {
-      await Promise.all(groups.slice(i, i + PARALLEL_ACCOUNTS).map(([customerId, group]) => accounts.executeAll(customerId, group)));
-    }
   };
   for (const command of commands) {
     if (command.type === 'MergeAccounts') {

@@ -56,6 +56,16 @@ export interface StreamWrite {
   readonly events: readonly NewEvent[];
 }
 
+export interface AppendManyOptions {
+  /** The version each named stream must be at; a stream not named is appended to as 'any'. */
+  readonly expectedVersions?: ReadonlyMap<string, ExpectedVersion>;
+}
+
+export interface StreamRead {
+  readonly streamId: string;
+  readonly fromPosition?: number;
+}
+
 export interface SubscriptionBatch {
   readonly partition: string;
   readonly events: readonly RecordedEvent[];
@@ -82,8 +92,10 @@ export interface Subscription {
 }
 
 export interface EventLogCapabilities {
-  /** Whether `append` enforces an ExpectedVersion other than 'any'. */
+  /** Whether `append` and `appendMany` enforce an ExpectedVersion other than 'any'. */
   readonly expectedVersion: boolean;
+  /** Whether `appendMany` writes all its streams or, when it throws, none of them. */
+  readonly atomicAppendMany: boolean;
 }
 
 export interface EventLog {
@@ -96,10 +108,17 @@ export interface EventLog {
    */
   append(streamId: string, events: readonly NewEvent[], options?: { expectedVersion?: ExpectedVersion }): Promise<AppendResult>;
 
-  /** Appends to several streams at once, with the same duplicate rule and no version check. */
-  appendMany(writes: readonly StreamWrite[]): Promise<AppendResult[]>;
+  /**
+   * Appends to several streams at once, with the same duplicate and version rules as `append`,
+   * each stream checked against its entry in `expectedVersions`. Where `atomicAppendMany` is
+   * false, a throw may leave the streams before the failing one written.
+   */
+  appendMany(writes: readonly StreamWrite[], options?: AppendManyOptions): Promise<AppendResult[]>;
 
   readStream(streamId: string, options?: { fromPosition?: number; maxCount?: number }): Promise<RecordedEvent[]>;
+
+  /** What `readStream` gives for each of several streams, in the order asked; `maxCount` is per stream. */
+  readStreams(reads: readonly StreamRead[], options?: { maxCount?: number }): Promise<RecordedEvent[][]>;
 
   subscribe(options: SubscribeOptions): Promise<Subscription>;
 
