@@ -26,7 +26,7 @@ export function analyticsProjection(options: AnalyticsProjectionOptions): Projec
     name: ANALYTICS_PROJECTION,
     schema: ANALYTICS_PROJECTION,
     // Each insert makes a part per monthly partition it touches: fewer, larger inserts while catching up.
-    maxBatchSize: 5_000,
+    maxBatchSize: 1_000,
     async open() {
       return {
         async apply(_tx, events) {
