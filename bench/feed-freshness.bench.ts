@@ -80,6 +80,11 @@ export interface FreshnessOptions {
   readonly log?: (line: string) => void;
 }
 
+/** The loads `npm run bench` runs, full or quick: 1,000 and then 5,000 touchpoints/s. */
+export function suiteFreshnessOptions(quick: boolean): FreshnessOptions {
+  return { rates: [1_000, 5_000], seconds: quick ? 1 : 10, baselineSeconds: quick ? 1 : 5, straggleSeconds: quick ? 30 : 300 };
+}
+
 const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 
 /**

@@ -7,7 +7,7 @@ import { testDatabaseUrl } from '@cdp/sql/testing';
 import { machine, progress, quick, scratchDatabase, timed } from './bench-support';
 import { ALL_PROJECTIONS_SIZES, allProjectionsRows, allProjectionsSection, benchAllProjections, type AllProjectionsFigures } from './all-projections.bench';
 import { benchEmmettPeer, peerRows, peerSection, type PeerFigures } from './emmett-peer.bench';
-import { benchFeedFreshness, describeLatencies, type FreshnessFigures, type FreshnessRun } from './feed-freshness.bench';
+import { benchFeedFreshness, describeLatencies, suiteFreshnessOptions, type FreshnessFigures, type FreshnessRun } from './feed-freshness.bench';
 import { benchIngestion, ingestionRows, ingestionSection, type IngestionFigures } from './ingestion.bench';
 import { benchRedemptions, type RedemptionFigures } from './loyalty-redemptions.bench';
 import { benchProfileProjection, type ProjectionFigures } from './profile-projection.bench';
@@ -58,9 +58,9 @@ async function main() {
     benchAllProjections({ databaseUrl: process.env.DATABASE_URL ?? testDatabaseUrl(), clickhouseUrl: process.env.CLICKHOUSE_URL ?? testClickHouseUrl(), ...allSize }),
   );
 
-  const feedSeconds = quick ? 1 : 10;
-  const freshness = await section(`Feed freshness: ${feedSeconds} s at 1,000 and at 5,000 touchpoints/s into a servers-mode platform, to an SSE subscriber and a Kafka consumer`, () =>
-    benchFeedFreshness({ rates: [1_000, TARGET_FEED_RATE], seconds: feedSeconds, baselineSeconds: quick ? 1 : 5, straggleSeconds: quick ? 30 : 300 }),
+  const feedOptions = suiteFreshnessOptions(quick);
+  const freshness = await section(`Feed freshness: ${feedOptions.seconds} s at 1,000 and at 5,000 touchpoints/s into a servers-mode platform, to an SSE subscriber and a Kafka consumer`, () =>
+    benchFeedFreshness(feedOptions),
   );
 
   const rows = [

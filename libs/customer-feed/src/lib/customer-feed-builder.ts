@@ -3,6 +3,7 @@ import type { PostgresEventLog } from '@cdp/event-log-postgres';
 import { decideCustomerChanges, type CustomerChange, type CustomerFeedView, type DecidedChange } from '@cdp/feed';
 import type { SqlClient, SqlExecutor } from '@cdp/sql';
 import type { CustomerFeedSources, CustomerReading } from './customer-feed-sources.port';
+import { allCustomerFeedPartitions, partitionOf } from './customer-feed-partitions';
 import { CUSTOMER_FEED_SCHEMA } from './customer-feed-tables';
 import { customerChangeEventId, customerFeedStreamId } from './customer-feed.stream';
 
@@ -18,51 +19,99 @@ export interface CustomerFeedBuilderOptions {
 
 const s = CUSTOMER_FEED_SCHEMA;
 
+interface Mark {
+  readonly seq: string;
+  readonly customer_id: string;
+}
+
 /**
- * One step of the feed: takes the customers read models marked changed (and those due a review),
- * reads what the read models hold for them, decides the typed changes against what was last
- * published, and appends those to the feed's log, all in one transaction. A crash anywhere leaves
- * the marks in place, and the step is done again from the same published versions. Returns how
- * many customers it looked at (0 when there was nothing to do).
+ * One step of the feed: marks the customers due a review, then builds each partition of customers
+ * that has marks (see CUSTOMER_FEED_PARTITIONS), side by side, each in its own transaction.
+ * Returns how many customers it looked at (0 when there was nothing to do).
  */
 export async function buildCustomerChanges(options: CustomerFeedBuilderOptions): Promise<number> {
   const now = options.now();
+  const partitions = await markDueReviewsAndFindMarks(options.sql, now);
+  const outcomes = await Promise.allSettled(partitions.map((partition) => buildPartition(options, partition, now)));
+  const failed = outcomes.find((o) => o.status === 'rejected');
+  if (failed) throw failed.reason;
+  return outcomes.reduce((sum, o) => sum + (o.status === 'fulfilled' ? o.value : 0), 0);
+}
+
+/**
+ * Takes the partition's customers read models marked changed, reads what the read models hold for
+ * them, decides the typed changes against what was last published, and appends those to the feed's
+ * log, all in one transaction. A crash anywhere leaves the marks in place, and the step is done
+ * again from the same published versions.
+ */
+async function buildPartition(options: CustomerFeedBuilderOptions, partition: number, now: Date): Promise<number> {
   const looked = await options.sql.transaction(async (tx) => {
-    // One builder at a time, across processes: a customer's versions must not be decided twice.
-    await tx.query(`SELECT pg_advisory_xact_lock(hashtext('cdp-customer-feed'))`);
-    await markDueReviews(tx, now);
-    const { rows: marks } = await tx.query<{ seq: string; customer_id: string }>(
-      `SELECT seq, customer_id FROM ${s}.changed_customers ORDER BY seq LIMIT $1`,
-      [options.batchSize ?? 500],
+    // One builder per partition at a time, across processes: a customer's versions must not be decided twice.
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtext('cdp-customer-feed'), $1)`, [partition]);
+    const { rows: marks } = await tx.query<Mark>(
+      `SELECT seq, customer_id FROM ${s}.changed_customers WHERE ${partitionOf('customer_id')} = $1 ORDER BY seq LIMIT $2`,
+      [partition, options.batchSize ?? 500],
     );
     if (marks.length === 0) return 0;
-    const customerIds = [...new Set(marks.map((m) => m.customer_id))];
-    const published = await publishedOf(tx, customerIds);
-    const readings = await options.sources.read(tx, customerIds, now);
-    const changes = customerIds.flatMap((id) => decideCustomerChanges(id, published.get(id) ?? null, readingOf(readings, id).view, now.toISOString()));
+    const marked = [...new Set(marks.map((m) => m.customer_id))];
+    const published = await publishedOf(tx, marked);
+    const readings = await options.sources.read(tx, marked, now);
+    const decided = marked.map((id) => ({ id, changes: decideCustomerChanges(id, published.get(id) ?? null, readingOf(readings, id).view, now.toISOString()) }));
+    // This check comes before the transaction's first write, so the transaction gets its id (the
+    // feed log's order) after the survivors it waited for were committed.
+    const waiting = await mergesWaitingForSurvivors(tx, decided.flatMap((d) => d.changes), marks);
+    const customerIds = marked.filter((id) => !waiting.has(id));
+    const changes = decided.filter((d) => !waiting.has(d.id)).flatMap((d) => d.changes);
     // Merges go last, so a consumer that re-keys a merged customer finds its survivor's new profile already there.
     const isMerge = (change: DecidedChange) => change.type === 'CustomerMerged';
     for (const part of [changes.filter((c) => !isMerge(c)), changes.filter(isMerge)]) {
-      await options.feedLog.appendInTransaction(tx, writesOf(part), expectedVersionsOf(part));
+      if (part.length > 0) await options.feedLog.appendInTransaction(tx, writesOf(part), expectedVersionsOf(part));
     }
     await savePublished(tx, customerIds, published, changes, readings);
-    await tx.query(`DELETE FROM ${s}.changed_customers WHERE seq = ANY($1::bigint[])`, [marks.map((m) => m.seq)]);
+    const done = marks.filter((m) => !waiting.has(m.customer_id)).map((m) => m.seq);
+    await tx.query(`DELETE FROM ${s}.changed_customers WHERE seq = ANY($1::bigint[])`, [done]);
     return customerIds.length;
   });
   if (looked > 0) options.feedLog.appended();
   return looked;
 }
 
-/** Customers whose view changes with time alone are looked at again when it does. */
-async function markDueReviews(tx: SqlExecutor, now: Date): Promise<void> {
-  await tx.query(
+/**
+ * Marks the customers whose view changes with time alone when it does, and returns the partitions
+ * that have marks waiting: one statement, so an idle feed costs little.
+ */
+async function markDueReviewsAndFindMarks(sql: SqlExecutor, now: Date): Promise<number[]> {
+  const { rows } = await sql.query<{ partition: number }>(
     `WITH due AS (
        UPDATE ${s}.customers SET review_at = NULL
        WHERE customer_id IN (SELECT customer_id FROM ${s}.customers WHERE review_at <= $1 ORDER BY review_at LIMIT 1000)
-       RETURNING customer_id)
-     INSERT INTO ${s}.changed_customers (customer_id) SELECT customer_id FROM due`,
-    [now.toISOString()],
+       RETURNING customer_id),
+     marked AS (INSERT INTO ${s}.changed_customers (customer_id) SELECT customer_id FROM due RETURNING customer_id)
+     SELECT partition FROM unnest($2::int[]) AS partition
+     WHERE EXISTS (SELECT 1 FROM ${s}.changed_customers WHERE ${partitionOf('customer_id')} = partition)
+        OR EXISTS (SELECT 1 FROM marked WHERE ${partitionOf('customer_id')} = partition)`,
+    [now.toISOString(), allCustomerFeedPartitions()],
   );
+  return rows.map((r) => r.partition);
+}
+
+/**
+ * The merged customers whose survivor has an older mark that another step has yet to publish (its
+ * partition's builder, or this one's next step): their CustomerMerged waits, marks kept, until the
+ * survivor's new profile is in the log before it.
+ */
+async function mergesWaitingForSurvivors(tx: SqlExecutor, changes: readonly DecidedChange[], marks: readonly Mark[]): Promise<Set<string>> {
+  const merges = changes.filter((c) => c.type === 'CustomerMerged');
+  if (merges.length === 0) return new Set();
+  const { rows } = await tx.query<{ merged: string }>(
+    `SELECT m.merged FROM unnest($1::text[], $2::text[]) AS m(merged, survivor)
+     WHERE EXISTS (
+       SELECT 1 FROM ${s}.changed_customers survivor_mark
+       WHERE survivor_mark.customer_id = m.survivor AND survivor_mark.seq <> ALL($3::bigint[])
+         AND survivor_mark.seq < (SELECT max(seq) FROM ${s}.changed_customers WHERE customer_id = m.merged))`,
+    [merges.map((c) => c.customerId), merges.map((c) => c.mergedInto), marks.map((m) => m.seq)],
+  );
+  return new Set(rows.map((r) => r.merged));
 }
 
 async function publishedOf(tx: SqlExecutor, customerIds: readonly string[]) {

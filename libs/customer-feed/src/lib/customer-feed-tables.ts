@@ -1,4 +1,5 @@
 import { migrateSchema, type SqlClient } from '@cdp/sql';
+import { partitionOf } from './customer-feed-partitions';
 
 /** The feed's own tables; its log of changes is an event log in CUSTOMER_FEED_LOG_SCHEMA. */
 export const CUSTOMER_FEED_SCHEMA = 'customer_feed';
@@ -9,6 +10,7 @@ export const CUSTOMER_FEED_LOG_SCHEMA = 'customer_feed_log';
  *   append-only, so writers never wait on each other or on the feed.
  * - customers: what the feed last published for each customer (version and view), and when to
  *   look again though nothing changed (a loyalty lot expires, a purchase leaves the tier window).
+ * Each builder takes the marks of its partition of customers, oldest first.
  */
 export async function migrateCustomerFeedTables(sql: SqlClient): Promise<void> {
   await migrateSchema(sql, CUSTOMER_FEED_SCHEMA, (s) => [
@@ -16,5 +18,6 @@ export async function migrateCustomerFeedTables(sql: SqlClient): Promise<void> {
     `CREATE TABLE IF NOT EXISTS ${s}.customers (
       customer_id text PRIMARY KEY, version integer NOT NULL, view jsonb, review_at timestamptz)`,
     `CREATE INDEX IF NOT EXISTS customers_by_review_at ON ${s}.customers (review_at) WHERE review_at IS NOT NULL`,
+    `CREATE INDEX IF NOT EXISTS changed_customers_by_partition ON ${s}.changed_customers (${partitionOf('customer_id')}, seq)`,
   ]);
 }

@@ -1,0 +1,88 @@
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import { createPostgresEventLog, type PostgresEventLog } from '@cdp/event-log-postgres';
+import type { CustomerFeedView } from '@cdp/feed';
+import { emptyProfile } from '@cdp/profile';
+import { createPostgresSqlClient, type SqlClient } from '@cdp/sql';
+import { testDatabaseUrl } from '@cdp/sql/testing';
+import { buildCustomerChanges } from './customer-feed-builder';
+import { partitionOf } from './customer-feed-partitions';
+import type { CustomerFeedSources } from './customer-feed-sources.port';
+import { CUSTOMER_FEED_LOG_SCHEMA, migrateCustomerFeedTables } from './customer-feed-tables';
+import { markCustomersChanged } from './mark-customers-changed';
+
+const live = (id: string, touchpoints: number): CustomerFeedView => ({
+  mergedInto: null,
+  profile: { ...emptyProfile(id), touchpoints },
+  loyalty: { available: 0, tier: 'member' },
+  rfm: null,
+});
+const merged = (into: string): CustomerFeedView => ({ mergedInto: into, profile: null, loyalty: null, rfm: null });
+
+describe('the customer feed builder (Postgres server)', () => {
+  const name = `cdp_test_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+  const url = new URL(testDatabaseUrl());
+  url.pathname = `/${name}`;
+  let admin: Client;
+  let sql: SqlClient;
+  let feedLog: PostgresEventLog;
+  /** What the read models hold, as the builder reads it. */
+  const views = new Map<string, CustomerFeedView>();
+  const sources: CustomerFeedSources = {
+    read: async (_db, ids) => new Map(ids.map((id) => [id, { view: views.get(id) ?? null, reviewAt: null }])),
+  };
+  const step = () => buildCustomerChanges({ sql, feedLog, sources, now: () => new Date('2026-11-23T10:00:00Z') });
+  const logged = async () =>
+    (await sql.query<{ stream_id: string; event_type: string; stream_position: number }>(
+      `SELECT stream_id, event_type, stream_position FROM ${CUSTOMER_FEED_LOG_SCHEMA}.events ORDER BY transaction_id, global_position`,
+    )).rows.map((r) => `${r.stream_id.replace('customer-', '')} ${r.event_type}@${r.stream_position + 1}`);
+
+  beforeAll(async () => {
+    admin = new Client({ connectionString: testDatabaseUrl() });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    sql = createPostgresSqlClient({ connectionString: url.toString() });
+    await migrateCustomerFeedTables(sql);
+    feedLog = await createPostgresEventLog(sql, { schema: CUSTOMER_FEED_LOG_SCHEMA });
+  });
+
+  afterAll(async () => {
+    await feedLog?.close();
+    await sql?.close();
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+  });
+
+  it('publishes a merged customer only after its survivor, though another partition builds the survivor', async () => {
+    // Two customers of different partitions, and a session that holds the survivor's partition as a busy builder would.
+    const { rows: [pair] } = await sql.query<{ survivor: string; gone: string; partition: number }>(
+      `SELECT s.id AS survivor, g.id AS gone, ${partitionOf('s.id')} AS partition
+       FROM (SELECT 'cus_s' || n AS id FROM generate_series(1, 20) n) s, (SELECT 'cus_g' || n AS id FROM generate_series(1, 20) n) g
+       WHERE ${partitionOf('s.id')} <> ${partitionOf('g.id')} LIMIT 1`,
+    );
+    const { survivor, gone } = pair;
+    views.set(survivor, live(survivor, 1)).set(gone, live(gone, 1));
+    await sql.transaction((tx) => markCustomersChanged(tx, [survivor, gone]));
+    expect(await step()).toBe(2);
+
+    // The merge, marked as the customer projection marks it: the survivor first.
+    views.set(survivor, live(survivor, 2)).set(gone, merged(survivor));
+    await sql.transaction((tx) => markCustomersChanged(tx, [survivor, gone]));
+    const busy = new Client({ connectionString: url.toString() });
+    await busy.connect();
+    await busy.query(`SELECT pg_advisory_lock(hashtext('cdp-customer-feed'), $1)`, [pair.partition]);
+    const stepping = step();
+    // The merged customer's partition is free: it waits for the survivor rather than go first.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect((await logged()).sort()).toEqual([`${gone} CustomerCreated@1`, `${survivor} CustomerCreated@1`]);
+    await busy.query(`SELECT pg_advisory_unlock(hashtext('cdp-customer-feed'), $1)`, [pair.partition]);
+    await busy.end();
+    await stepping;
+    while ((await step()) > 0);
+
+    expect((await logged()).slice(2)).toEqual([`${survivor} ProfileChanged@2`, `${gone} CustomerMerged@2`]);
+    const { rows: marks } = await sql.query(`SELECT customer_id FROM customer_feed.changed_customers`);
+    expect(marks).toEqual([]);
+  });
+});
+
