@@ -11,6 +11,10 @@ export interface RfmBenchOptions {
 export interface RfmFigures {
   /** The RFM run, from the raw rows to its rows in rfm_snapshots. */
   readonly seconds: number;
+  /** The run until it starts writing rfm_snapshots: the measures and the score cuts of every customer. */
+  readonly querySeconds: number;
+  /** The run's last statement: the scores and segment of each customer (arithmetic on the cuts), written to rfm_snapshots. */
+  readonly snapshotSeconds: number;
   /** Counting and summing the purchases by customer key, the least any RFM must do. */
   readonly baselineSeconds: number;
   readonly customers: number;
@@ -45,8 +49,28 @@ export async function benchRfm(client: ClickHouseClient, { customers, purchases,
   onProgress?.('merging parts', 1, 1);
 
   const baseline = await timed(() => client.command('SELECT customer_key, count(), sum(amount) FROM purchases GROUP BY customer_key FORMAT Null'));
-  const run = await timed(() => runRfmQuery(client, { runId: 'bench', asOf: AS_OF, windowDays: 365, currency: 'IRR' }));
-  return { seconds: run.seconds, baselineSeconds: baseline.seconds, customers, purchases };
+  let snapshotStart = 0n;
+  let snapshotEnd = 0n;
+  // Notes when the run's last statement, the insert into rfm_snapshots, starts and ends.
+  const timingClient: ClickHouseClient = {
+    ...client,
+    async command(sql) {
+      if (!sql.startsWith('INSERT INTO rfm_snapshots')) return client.command(sql);
+      snapshotStart = process.hrtime.bigint();
+      await client.command(sql);
+      snapshotEnd = process.hrtime.bigint();
+    },
+  };
+  const runStart = process.hrtime.bigint();
+  const run = await timed(() => runRfmQuery(timingClient, { runId: 'bench', asOf: AS_OF, windowDays: 365, currency: 'IRR' }));
+  return {
+    seconds: run.seconds,
+    querySeconds: Number(snapshotStart - runStart) / 1e9,
+    snapshotSeconds: Number(snapshotEnd - snapshotStart) / 1e9,
+    baselineSeconds: baseline.seconds,
+    customers,
+    purchases,
+  };
 }
 
 const customerKey = (customer: string) => `concat('email:c', toString(${customer}), '@example.com')`;
