@@ -226,7 +226,18 @@ wait_for_kafka() {
 
 # --- ClickHouse -------------------------------------------------------------------------------
 
+# ClickHouse 18.16 counts this VM's cores as one physical core and so runs every query on one
+# thread; the default profile takes every core. The server reloads users.d while it runs.
+configure_clickhouse_threads() {
+  local file=/etc/clickhouse-server/users.d/cdp-local-threads.xml
+  local wanted="<yandex><profiles><default><max_threads>$(nproc)</max_threads></default></profiles></yandex>"
+  [[ -f "$file" && "$(cat "$file")" == "$wanted" ]] && return 0
+  mkdir -p "$(dirname "$file")"
+  echo "$wanted" >"$file"
+}
+
 start_clickhouse() {
+  configure_clickhouse_threads
   clickhouse_version >/dev/null && return 0
   port_open "$CLICKHOUSE_HTTP_PORT" && fail clickhouse "port $CLICKHOUSE_HTTP_PORT is taken by another process" \
     "find it with: ss -ltnp 'sport = :$CLICKHOUSE_HTTP_PORT'"
