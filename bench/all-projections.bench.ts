@@ -383,6 +383,7 @@ function runProjector(settings: ProjectorBenchSettings, customers: number, optio
     const checkpoint = (at: { customers: number; touchpoints: number; seconds: number }) => {
       const status = read();
       rss.push({ ...at, peakMiB: mib(status?.hwmKb ?? 0), sampledPeakMiB: mib(sampledPeakKb) });
+      log(`\n  ${n(at.customers)} customers after ${s1(at.seconds)}: peak RSS ${mb(mib(status?.hwmKb ?? 0))}`);
     };
     child.on('message', (message: ProjectorMessage) => {
       switch (message.type) {

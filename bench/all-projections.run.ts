@@ -4,7 +4,7 @@ import { machine, quick } from './bench-support';
 import { allProjectionsRows, allProjectionsSection, benchAllProjections, ALL_PROJECTIONS_SIZES } from './all-projections.bench';
 
 /**
- * `node -r ./tools/register.js bench/all-projections.run.ts [--quick] [--touchpoints=N] [--cpu-prof-dir=DIR]`:
+ * `node -r ./tools/register.js bench/all-projections.run.ts [--quick] [--touchpoints=N] [--rss-checkpoints=N,N] [--cpu-prof-dir=DIR]`:
  * the all-projections benchmark alone, against the servers of infra/local; prints its table rows and
  * its section of docs/benchmarks.md (it writes no file).
  */
@@ -16,7 +16,7 @@ async function main() {
     databaseUrl: process.env.DATABASE_URL ?? testDatabaseUrl(),
     clickhouseUrl: process.env.CLICKHOUSE_URL ?? testClickHouseUrl(),
     touchpoints,
-    rssCheckpoints: size.rssCheckpoints,
+    rssCheckpoints: argument('rss-checkpoints')?.split(',').map(Number) ?? size.rssCheckpoints,
     cpuProfileDir: argument('cpu-prof-dir'),
   });
   console.table(allProjectionsRows(figures).map(([what, figure, baseline, ratio]) => ({ what, figure, baseline, ratio })));
