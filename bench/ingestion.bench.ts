@@ -182,21 +182,21 @@ function serversVerdict(run: IngestionRun): string {
 const PROFILE_SUMMARY = `Where the time goes (CPU profiles of the quick mode, 2026-12-04, over the platform's rounds only;
 reproduce with \`node --cpu-prof -r ./tools/register.js bench/ingestion.run.ts --quick --mode=servers\`,
 or \`--mode=embedded\`, and open the .cpuprofile in Chrome DevTools). In servers mode the platform's
-rounds took about 250 µs of the main thread per touchpoint, idle included, and the baseline's about
-50 µs, nearly all of it kafkajs building its produce requests (its crc32C, in JavaScript, is the
-largest single frame) and the Avro encoding. The platform pays that too; of its time:
-validating and normalising (\`prepareTouchpoints\`) 18%, most of it \`readTouchpoint\`'s Avro-JSON
-reader (13%), the rest the identifiers (libphonenumber 2%); garbage collection 18%; idle 15%,
-waiting for Postgres and Kafka; kafkajs and Avro 18% (crc32C alone 7%); parsing the body with
-lossless-json 5%; the pg client 4%; the benchmark's own HTTP client about 3%. The idle time is the
-accepted-ids index: each request claims its ids in a transaction of five statements and confirms
-them after the produce; timed alone, with the same batches, that costs about 43 ms per batch of
-500 in the Postgres server (which shares the two cores), more than the 25 to 37 ms in which the
-baseline produces a whole batch. And the producer sends one request at a time, so the four
-requests queue behind each other's produce. The target leaves about 83 µs per touchpoint, of which
-producing takes about 50: the wait on the index would have to go (one round trip per request, or
-none on the hot path), and validation (about 44 µs) and the body's parse (about 12 µs) would have to
-fit, with HTTP and garbage collection, in the other 33.
+rounds took about 125 µs of the main thread per touchpoint and the baseline's about 46 µs, nearly
+all of it kafkajs building its produce requests (its crc32C, in JavaScript, and Buffer copies) and
+the Avro encoding. The main thread is now busy all the time (idle 2%): the accepted-ids index
+claims a request's ids in one statement and confirms them in another, both run while other
+requests are validated, so the wait on Postgres is hidden. Of the platform's time: kafkajs,
+Buffers and Avro about 40%, the work the baseline does too; garbage collection 13%; validating and
+normalising (\`prepareTouchpoints\`, its Avro-JSON reader compiled once per schema) 12.5%, a
+sixth of it libphonenumber; building the messages' headers and routing them 3%; the event log's
+bookkeeping of the request's ids 3%; parsing the body 6% (JSON.parse after a scan that proves
+every number reads back as written; lossless-json otherwise); the benchmark's own HTTP client
+about 7%; the pg client 2.5%. kafkajs sends an idempotent producer's requests one at a time per
+broker, whatever maxInFlightRequests says, so the four requests still take turns at the producer;
+with the thread busy that costs nothing more. The target leaves about 78 µs per touchpoint: what
+is left above the baseline's work is HTTP on both ends, validation, parsing, the event log's
+bookkeeping and the garbage they make, about 80 µs, and no single part of it is over a fifth.
 
 In embedded mode the thread is never idle (0.5%): PGlite's WebAssembly running the append's
 statements (read the known ids, bump the streams' versions, insert through \`jsonb_to_recordset\`

@@ -111,6 +111,20 @@ describe('Kafka event log: the accepted-ids index', () => {
     expect((await log.readStream(stream)).map((e) => e.streamPosition)).toEqual([0, 1]);
   });
 
+  it('lets one of several claims racing for the same new ids have them, numbering the stream without a gap', async () => {
+    const { acceptedIds } = logs;
+    const stream = newStream();
+    const ids = Array.from({ length: 50 }, () => ({ eventId: randomUUID(), streamId: stream }));
+    const results = await Promise.all(Array.from({ length: 4 }, () => acceptedIds.claim(randomUUID(), ids)));
+
+    const winners = results.filter((r) => r.claimed.length > 0);
+    expect(winners).toHaveLength(1);
+    expect(winners[0].claimed.map((e) => e.streamPosition)).toEqual(ids.map((_, i) => i));
+    for (const loser of results.filter((r) => r !== winners[0])) expect([...loser.inFlight].sort()).toEqual(ids.map((e) => e.eventId).sort());
+    const next = await acceptedIds.claim(randomUUID(), [{ eventId: randomUUID(), streamId: stream }]);
+    expect(next.claimed[0].streamPosition).toBe(ids.length);
+  });
+
   it('forgets ids older than the retention when purged, and keeps numbering their streams', async () => {
     const { log, acceptedIds } = logs;
     const stream = newStream();

@@ -65,19 +65,18 @@ export async function createKafkaEventLog(options: KafkaEventLogOptions): Promis
   const subscriptions = openSubscriptions();
 
   async function produce(claimed: readonly ClaimedEvent[], events: ReadonlyMap<string, NewEvent>): Promise<AcceptedEvent[]> {
-    const routed = await Promise.all(
-      claimed.map(async (event) => {
-        const topic = topicOf(event.streamId);
-        const partition = await topics.partitionFor(topic, parseStreamId(event.streamId).id);
-        return { event, topic, partition, message: toKafkaMessage(codec, events.get(event.eventId)!, event, partition) };
-      }),
-    );
+    const partitioners = new Map<string, (key: string) => number>();
+    for (const topic of new Set(claimed.map((e) => topicOf(e.streamId)))) partitioners.set(topic, await topics.partitionerOf(topic));
     const byTopic = new Map<string, TopicMessages>();
-    for (const { topic, message } of routed) {
+    const routed = claimed.map((event) => {
+      const { category, id: key } = parseStreamId(event.streamId);
+      const topic = topicFor(category);
+      const partition = partitioners.get(topic)!(key);
       const entry = byTopic.get(topic) ?? { topic, messages: [] };
-      entry.messages.push(message);
+      entry.messages.push(toKafkaMessage(codec, events.get(event.eventId)!, event, key, partition));
       byTopic.set(topic, entry);
-    }
+      return { event, topic, partition };
+    });
     const written = await producer.send([...byTopic.values()]);
 
     // A partition's messages are one record batch, in the order sent, from its base offset on.

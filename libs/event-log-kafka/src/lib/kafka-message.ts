@@ -1,7 +1,6 @@
 import type { IHeaders, KafkaMessage, Message } from 'kafkajs';
 import type { EventCodec } from '@cdp/event-log';
 import type { NewEvent, RecordedEvent } from '@cdp/event-log';
-import { parseStreamId } from '@cdp/events';
 import type { ClaimedEvent } from './accepted-event-ids.port';
 
 /**
@@ -24,20 +23,16 @@ export function kafkaPosition(topic: string, partition: number, offset: string):
   return `${partitionKey(topic, partition)}:${offset}`;
 }
 
-export function toKafkaMessage(codec: EventCodec, event: NewEvent, claimed: ClaimedEvent, partition: number): Message {
-  const metadata = Object.entries(event.metadata ?? {}).map(([key, value]) => [`${METADATA_PREFIX}${key}`, value]);
-  return {
-    key: parseStreamId(claimed.streamId).id,
-    value: codec.encode({ type: event.type, data: event.data }),
-    partition,
-    headers: {
-      [EVENT_ID]: event.eventId,
-      [EVENT_TYPE]: event.type,
-      [STREAM_ID]: claimed.streamId,
-      [STREAM_POSITION]: String(claimed.streamPosition),
-      ...Object.fromEntries(metadata),
-    },
+/** `key` is the id part of the event's stream id. */
+export function toKafkaMessage(codec: EventCodec, event: NewEvent, claimed: ClaimedEvent, key: string, partition: number): Message {
+  const headers: Record<string, string> = {
+    [EVENT_ID]: event.eventId,
+    [EVENT_TYPE]: event.type,
+    [STREAM_ID]: claimed.streamId,
+    [STREAM_POSITION]: String(claimed.streamPosition),
   };
+  for (const name in event.metadata) headers[`${METADATA_PREFIX}${name}`] = event.metadata[name];
+  return { key, value: codec.encode({ type: event.type, data: event.data }), partition, headers };
 }
 
 export function fromKafkaMessage(codec: EventCodec, topic: string, partition: number, message: KafkaMessage): RecordedEvent {

@@ -3,8 +3,8 @@ import { Partitioners, type Admin, type PartitionMetadata } from 'kafkajs';
 export interface KafkaTopics {
   /** Creates the topic if it is missing; remembered for the life of the process. */
   ensure(topic: string): Promise<void>;
-  /** The partition a key goes to, as Kafka's Java client would choose it (murmur2). */
-  partitionFor(topic: string, key: string): Promise<number>;
+  /** Where the topic's keys go, as Kafka's Java client would choose (murmur2): key → partition. */
+  partitionerOf(topic: string): Promise<(key: string) => number>;
 }
 
 /**
@@ -46,8 +46,9 @@ export function kafkaTopics(admin: Admin, partitions: number): KafkaTopics {
     async ensure(topic) {
       await metadataOf(topic);
     },
-    async partitionFor(topic, key) {
-      return choosePartition({ topic, partitionMetadata: await metadataOf(topic), message: { key, value: null } });
+    async partitionerOf(topic) {
+      const partitionMetadata = await metadataOf(topic);
+      return (key) => choosePartition({ topic, partitionMetadata, message: { key, value: null } });
     },
   };
 }

@@ -1,5 +1,5 @@
-import { quoteIdentifier, type SqlClient, type SqlExecutor } from '@cdp/sql';
-import type { AcceptedEvent, AcceptedEventIds, ClaimRequest, ClaimResult, ClaimedEvent } from './accepted-event-ids.port';
+import { quoteIdentifier, type SqlClient } from '@cdp/sql';
+import type { AcceptedEvent, AcceptedEventIds, ClaimResult } from './accepted-event-ids.port';
 import { migratePostgresAcceptedEventIds } from './postgres-accepted-event-ids.schema';
 
 export interface PostgresAcceptedEventIdsOptions {
@@ -11,21 +11,20 @@ export interface PostgresAcceptedEventIdsOptions {
   readonly retentionMs?: number;
 }
 
-interface StoredRow {
+interface IndexRow {
   event_id: string;
   stream_id: string;
   stream_position: number;
   kafka_partition: number | null;
   kafka_offset: string | null;
-  confirmed: boolean;
-  expired: boolean;
+}
+
+interface ClaimRow extends IndexRow {
+  state: 'claimed' | 'accepted' | 'in_flight';
 }
 
 const PURGE_BATCH = 10_000;
 const CLAIM_ATTEMPTS = 5;
-
-/** Thrown inside a claim transaction when another claim took some of the same new ids first. */
-class ClaimRaced extends Error {}
 
 /** The accepted-ids index on Postgres (or PGlite). The SqlClient stays its owner's to close. */
 export async function createPostgresAcceptedEventIds(
@@ -39,99 +38,72 @@ export async function createPostgresAcceptedEventIds(
   const s = quoteIdentifier(schema);
   const olderThan = (param: string) => `now() - ${param}::float8 * interval '1 millisecond'`;
 
-  async function claimInTransaction(tx: SqlExecutor, claimId: string, events: readonly ClaimRequest[]): Promise<ClaimResult> {
-    const { rows } = await tx.query<StoredRow>(
-      `SELECT event_id, stream_id, stream_position, kafka_partition, kafka_offset::text,
-              confirmed_at IS NOT NULL AS confirmed, claimed_at < ${olderThan('$2')} AS expired
-       FROM ${s}.accepted_event_ids WHERE event_id = ANY($1::text[])`,
-      [events.map((e) => e.eventId), leaseMs],
-    );
-    const stored = new Map(rows.map((r) => [r.event_id, r]));
-    const fresh = await claimNew(
-      tx,
-      claimId,
-      events.filter((e) => !stored.has(e.eventId)),
-    );
-    const takenOver = await takeOver(
-      tx,
-      claimId,
-      rows.filter((r) => !r.confirmed && r.expired).map((r) => r.event_id),
-    );
-    const claimed = new Set(takenOver.map((e) => e.eventId));
-    return {
-      claimed: [...fresh, ...takenOver],
-      accepted: rows.filter((r) => r.confirmed).map(toAcceptedEvent),
-      inFlight: rows.filter((r) => !r.confirmed && !claimed.has(r.event_id)).map((r) => r.event_id),
-    };
-  }
-
-  /** Gives new ids the next positions of their streams, locking the streams' rows in id order. */
-  async function claimNew(tx: SqlExecutor, claimId: string, events: readonly ClaimRequest[]): Promise<ClaimedEvent[]> {
-    if (events.length === 0) return [];
-    const counts = new Map<string, number>();
-    for (const e of events) counts.set(e.streamId, (counts.get(e.streamId) ?? 0) + 1);
-    const { rows: versions } = await tx.query<{ stream_id: string; version: number }>(
-      `INSERT INTO ${s}.stream_versions (stream_id, version)
-       SELECT stream_id, n - 1 FROM jsonb_to_recordset($1::jsonb) AS r(stream_id text, n integer) ORDER BY stream_id
-       ON CONFLICT (stream_id) DO UPDATE SET version = stream_versions.version + excluded.version + 1
-       RETURNING stream_id, version`,
-      [JSON.stringify([...counts].map(([stream_id, n]) => ({ stream_id, n })))],
-    );
-    const next = new Map(versions.map((r) => [r.stream_id, r.version - counts.get(r.stream_id)! + 1]));
-    const claimed = events.map((e) => {
-      const streamPosition = next.get(e.streamId)!;
-      next.set(e.streamId, streamPosition + 1);
-      return { eventId: e.eventId, streamId: e.streamId, streamPosition };
-    });
-    const { rows: inserted } = await tx.query(
-      `INSERT INTO ${s}.accepted_event_ids (event_id, stream_id, stream_position, claim_id)
-       SELECT event_id, stream_id, stream_position, $2 FROM jsonb_to_recordset($1::jsonb)
-         AS r(event_id text, stream_id text, stream_position integer)
-       ORDER BY event_id
-       ON CONFLICT (event_id) DO NOTHING
-       RETURNING event_id`,
-      [JSON.stringify(claimed.map((c) => ({ event_id: c.eventId, stream_id: c.streamId, stream_position: c.streamPosition }))), claimId],
-    );
-    if (inserted.length < claimed.length) throw new ClaimRaced();
-    return claimed;
-  }
-
-  /** Takes over pending ids whose lease has run out; ones another append is taking over are skipped. */
-  async function takeOver(tx: SqlExecutor, claimId: string, eventIds: readonly string[]): Promise<ClaimedEvent[]> {
-    if (eventIds.length === 0) return [];
-    const { rows } = await tx.query<{ event_id: string; stream_id: string; stream_position: number }>(
-      `UPDATE ${s}.accepted_event_ids SET claim_id = $2, claimed_at = now()
-       WHERE event_id IN (
-         SELECT event_id FROM ${s}.accepted_event_ids
-         WHERE event_id = ANY($1::text[]) AND confirmed_at IS NULL AND claimed_at < ${olderThan('$3')}
-         ORDER BY event_id FOR UPDATE SKIP LOCKED)
-       RETURNING event_id, stream_id, stream_position`,
-      [eventIds, claimId, leaseMs],
-    );
-    return rows.map((r) => ({ eventId: r.event_id, streamId: r.stream_id, streamPosition: r.stream_position }));
-  }
+  /**
+   * One statement, so one round trip: reads what the index holds of the ids, takes over the pending
+   * ones whose lease ran out, and gives the new ones the next positions of their streams (locking
+   * the streams' rows in the order of their ids). Two claims of one new id race on its primary key: the loser's
+   * statement fails whole, stream positions included, and is run again.
+   */
+  const claimStatement = `
+    WITH stored AS (
+      SELECT event_id, stream_id, stream_position, kafka_partition, kafka_offset, confirmed_at IS NOT NULL AS confirmed
+      FROM ${s}.accepted_event_ids WHERE event_id = ANY($2::text[])
+    ), taken AS (
+      UPDATE ${s}.accepted_event_ids SET claim_id = $1, claimed_at = now()
+      WHERE event_id IN (
+        SELECT event_id FROM ${s}.accepted_event_ids
+        WHERE event_id = ANY($2::text[]) AND confirmed_at IS NULL AND claimed_at < ${olderThan('$4')}
+        ORDER BY event_id FOR UPDATE SKIP LOCKED)
+      RETURNING event_id
+    ), fresh AS (
+      SELECT r.event_id, r.stream_id,
+             count(*) OVER (PARTITION BY r.stream_id) AS n,
+             row_number() OVER (PARTITION BY r.stream_id ORDER BY r.nth) AS nth
+      FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS r(event_id, stream_id, nth)
+      WHERE NOT EXISTS (SELECT FROM stored WHERE stored.event_id = r.event_id)
+    ), versions AS (
+      INSERT INTO ${s}.stream_versions AS v (stream_id, version)
+      SELECT stream_id, count(*) - 1 FROM fresh GROUP BY stream_id ORDER BY stream_id
+      ON CONFLICT (stream_id) DO UPDATE SET version = v.version + excluded.version + 1
+      RETURNING v.stream_id, v.version
+    ), inserted AS (
+      INSERT INTO ${s}.accepted_event_ids (event_id, stream_id, stream_position, claim_id)
+      SELECT f.event_id, f.stream_id, v.version - f.n + f.nth, $1 FROM fresh f JOIN versions v USING (stream_id)
+      ORDER BY f.event_id
+      RETURNING event_id, stream_id, stream_position
+    )
+    SELECT event_id, stream_id, stream_position, NULL::integer AS kafka_partition, NULL::text AS kafka_offset, 'claimed' AS state FROM inserted
+    UNION ALL
+    SELECT st.event_id, st.stream_id, st.stream_position, st.kafka_partition, st.kafka_offset::text,
+           CASE WHEN t.event_id IS NOT NULL THEN 'claimed' WHEN st.confirmed THEN 'accepted' ELSE 'in_flight' END
+    FROM stored st LEFT JOIN taken t USING (event_id)
+    ORDER BY stream_position`;
 
   return {
     async claim(claimId, events) {
       if (events.length === 0) return { claimed: [], accepted: [], inFlight: [] };
+      const params = [claimId, events.map((e) => e.eventId), events.map((e) => e.streamId), leaseMs];
       for (let attempt = 1; ; attempt++) {
         try {
-          return await sql.transaction((tx) => claimInTransaction(tx, claimId, events));
+          return toClaimResult((await sql.query<ClaimRow>(claimStatement, params)).rows);
         } catch (error) {
           // The retry sees the ids that raced in as claimed by the other append.
-          if (!(error instanceof ClaimRaced) || attempt === CLAIM_ATTEMPTS) throw error;
+          if (!isNewIdRace(error) || attempt === CLAIM_ATTEMPTS) throw error;
         }
       }
     },
 
     async confirm(claimId, events) {
       if (events.length === 0) return;
+      // The claim id rides along as a column: as a constant filter the planner would expect one
+      // pending row of it, and rescan the ids once per row of the table it picked.
       await sql.query(
         `UPDATE ${s}.accepted_event_ids AS a
          SET kafka_partition = r.kafka_partition, kafka_offset = r.kafka_offset, confirmed_at = now()
-         FROM jsonb_to_recordset($2::jsonb) AS r(event_id text, kafka_partition integer, kafka_offset bigint)
-         WHERE a.event_id = r.event_id AND a.claim_id = $1 AND a.confirmed_at IS NULL`,
-        [claimId, JSON.stringify(events.map((e) => ({ event_id: e.eventId, kafka_partition: e.partition, kafka_offset: e.offset })))],
+         FROM unnest($2::text[], $3::integer[], $4::bigint[], array_fill($1::uuid, ARRAY[cardinality($2::text[])]))
+           AS r(event_id, kafka_partition, kafka_offset, claim_id)
+         WHERE a.event_id = r.event_id AND a.claim_id = r.claim_id`,
+        [claimId, events.map((e) => e.eventId), events.map((e) => e.partition), events.map((e) => e.offset)],
       );
     },
 
@@ -156,7 +128,7 @@ export async function createPostgresAcceptedEventIds(
     },
 
     async acceptedInStream(streamId, { fromPosition, maxCount }) {
-      const { rows } = await sql.query<StoredRow>(
+      const { rows } = await sql.query<IndexRow>(
         `SELECT event_id, stream_id, stream_position, kafka_partition, kafka_offset::text
          FROM ${s}.accepted_event_ids
          WHERE stream_id = $1 AND stream_position >= $2 AND confirmed_at IS NOT NULL
@@ -198,7 +170,21 @@ function newestRuns(released: readonly { stream_id: string; stream_position: num
   });
 }
 
-function toAcceptedEvent(row: StoredRow): AcceptedEvent {
+function toClaimResult(rows: readonly ClaimRow[]): ClaimResult {
+  return {
+    claimed: rows.filter((r) => r.state === 'claimed').map((r) => ({ eventId: r.event_id, streamId: r.stream_id, streamPosition: r.stream_position })),
+    accepted: rows.filter((r) => r.state === 'accepted').map(toAcceptedEvent),
+    inFlight: rows.filter((r) => r.state === 'in_flight').map((r) => r.event_id),
+  };
+}
+
+/** Another claim inserted one of the same new ids first (the index's primary key). */
+function isNewIdRace(error: unknown): boolean {
+  const { code, constraint } = error as { code?: string; constraint?: string };
+  return code === '23505' && constraint === 'accepted_event_ids_pkey';
+}
+
+function toAcceptedEvent(row: IndexRow): AcceptedEvent {
   return {
     eventId: row.event_id,
     streamId: row.stream_id,

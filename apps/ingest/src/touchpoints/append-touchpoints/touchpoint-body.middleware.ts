@@ -1,8 +1,8 @@
 import { Inject, Injectable, type NestMiddleware } from '@nestjs/common';
 import { text } from 'express';
 import type { NextFunction, Request, Response } from 'express';
-import { parse } from 'lossless-json';
 import { HttpRequestError, SETTINGS, type Settings } from '@cdp/platform-runtime';
+import { parseExactJson } from './exact-json';
 
 /**
  * Reads a touchpoint request body: JSON only, within the size limit, parsed so that every number
@@ -32,7 +32,7 @@ export class TouchpointBodyMiddleware implements NestMiddleware {
         return;
       }
       try {
-        request.body = parse(request.body as string);
+        request.body = parseExactJson(request.body as string);
         next();
       } catch (parseError) {
         next(new HttpRequestError('HTTP.MALFORMED_JSON', `the body is not valid JSON: ${(parseError as Error).message}`));

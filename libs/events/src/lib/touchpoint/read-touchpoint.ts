@@ -1,6 +1,6 @@
-import type { SchemaCatalog } from '../catalog/schema-catalog';
+import type { PublishedTouchpointSchema, SchemaCatalog } from '../catalog/schema-catalog';
 import type { NumericBounds } from '../catalog/touchpoint-manifest';
-import { readAvroJson, type MoneyPaths } from './avro-json-reader';
+import { compileAvroJsonReader, type AvroJsonReader, type MoneyPaths } from './avro-json-reader';
 import type { Checked, FieldError } from './field-error';
 import { isUuid, MAX_CLOCK_SKEW_MS, type Touchpoint } from './touchpoint';
 
@@ -28,16 +28,28 @@ export function readTouchpoint(json: unknown, catalog: SchemaCatalog, arrival: A
 
   const errors: FieldError[] = [];
   if (input.receivedAt !== undefined) errors.push({ path: 'receivedAt', message: 'is set by the platform; leave it out' });
-  if (input.eventId !== undefined && !isUuid(input.eventId)) errors.push({ path: 'eventId', message: 'must be a UUID, e.g. 0b7f2c1e-…' });
+  const givenId = isUuid(input.eventId) ? input.eventId : undefined;
+  if (input.eventId !== undefined && givenId === undefined) errors.push({ path: 'eventId', message: 'must be a UUID, e.g. 0b7f2c1e-…' });
 
-  const withArrival = { ...input, eventId: isUuid(input.eventId) ? input.eventId.toLowerCase() : arrival.eventId, receivedAt: arrival.receivedAt };
-  const touchpoint = readAvroJson(published.type, withArrival, moneyPathsOf(catalog, published.touchpointType), errors) as Touchpoint;
+  const withArrival = { ...input, eventId: givenId?.toLowerCase() ?? arrival.eventId, receivedAt: arrival.receivedAt };
+  const touchpoint = readerOf(catalog, published)(withArrival, errors) as Touchpoint;
 
   if (touchpoint?.payload) errors.push(...boundsErrors(touchpoint.payload, catalog.manifest(published.touchpointType)?.bounds ?? {}));
   if (touchpoint?.occurredAt && Date.parse(touchpoint.occurredAt) > Date.parse(arrival.receivedAt) + MAX_CLOCK_SKEW_MS) {
     errors.push({ path: 'occurredAt', message: 'is more than a day after the platform received it: check the source clock and time zone' });
   }
   return errors.length > 0 ? refuse(errors) : { ok: true, value: touchpoint };
+}
+
+const readers = new WeakMap<PublishedTouchpointSchema, AvroJsonReader>();
+
+function readerOf(catalog: SchemaCatalog, published: PublishedTouchpointSchema): AvroJsonReader {
+  let reader = readers.get(published);
+  if (!reader) {
+    reader = compileAvroJsonReader(published.type, moneyPathsOf(catalog, published.touchpointType));
+    readers.set(published, reader);
+  }
+  return reader;
 }
 
 function boundsErrors(payload: Readonly<Record<string, unknown>>, bounds: Readonly<Record<string, NumericBounds>>): FieldError[] {

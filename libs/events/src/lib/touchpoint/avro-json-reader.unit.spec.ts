@@ -1,0 +1,41 @@
+import { Type } from 'avsc';
+import type { FieldError } from './field-error';
+import { compileAvroJsonReader, type MoneyPaths } from './avro-json-reader';
+
+const noMoney: MoneyPaths = { amounts: new Set(), currencies: new Set() };
+const read = (schema: object, json: unknown, money = noMoney) => {
+  const errors: FieldError[] = [];
+  const value = compileAvroJsonReader(Type.forSchema(schema as never, { wrapUnions: false } as never), money)(json, errors);
+  return { value, errors };
+};
+
+describe('compileAvroJsonReader', () => {
+  it('reads a recursive type as deep as the value goes', () => {
+    const node = { type: 'record', name: 'Node', fields: [{ name: 'label', type: 'string' }, { name: 'next', type: ['null', 'Node'], default: null }] };
+    expect(read(node, { label: 'a', next: { label: 'b', next: { label: 3 } } })).toEqual({
+      value: { label: 'a', next: { label: 'b', next: { label: undefined, next: null } } },
+      errors: [{ path: 'next.next.label', message: 'must be a string' }],
+    });
+  });
+
+  it('treats a money path below a map as money, key by key', () => {
+    const prices = { type: 'record', name: 'Prices', fields: [{ name: 'byShop', type: { type: 'map', values: 'string' } }] };
+    const money = { amounts: new Set(['byShop.north']), currencies: new Set<string>() };
+    expect(read(prices, { byShop: { north: '0012.50', south: '0012.50' } }, money).value).toEqual({ byShop: { north: '12.50', south: '0012.50' } });
+    expect(read(prices, { byShop: { north: 'ten' } }, money).errors).toEqual([{ path: 'byShop.north', message: expect.stringContaining('decimal amount') }]);
+  });
+
+  it('takes the first branch of a union that fits, and names the branches when none does', () => {
+    const schema = { type: 'record', name: 'R', fields: [{ name: 'v', type: ['null', 'int', 'string'] }] };
+    expect(read(schema, { v: 'x' })).toEqual({ value: { v: 'x' }, errors: [] });
+    expect(read(schema, { v: true }).errors).toEqual([{ path: 'v', message: 'must be one of: int, string' }]);
+  });
+
+  it('keeps map keys that are not plain names, quoted in paths, "__proto__" as an own key', () => {
+    const schema = { type: 'record', name: 'R', fields: [{ name: 'tags', type: { type: 'map', values: 'string' } }] };
+    const tags = JSON.parse('{"__proto__": "p", "utm source": 1}');
+    const { value, errors } = read(schema, { tags });
+    expect(Object.keys((value as { tags: object }).tags)).toEqual(['__proto__', 'utm source']);
+    expect(errors).toEqual([{ path: 'tags["utm source"]', message: 'must be a string' }]);
+  });
+});
