@@ -194,11 +194,13 @@ bookkeeping of the request's ids 3%; parsing the body 6% (JSON.parse after a sca
 every number reads back as written; lossless-json otherwise); the benchmark's own HTTP client
 about 7%; the pg client 2.5%. kafkajs sends an idempotent producer's requests one at a time per
 broker, whatever maxInFlightRequests says, so the four requests still take turns at the producer;
-with the thread busy that costs nothing more. The target leaves about 78 µs per touchpoint: what
-is left above the baseline's work is HTTP on both ends, validation, parsing, the event log's
-bookkeeping and the garbage they make, about 80 µs, and no single part of it is over a fifth.
+with the thread busy that costs nothing more. The target leaves about 78 µs per touchpoint, of
+which the baseline's own work takes 46: the 80 µs above it (HTTP on both ends, validation, parsing,
+the event log's bookkeeping and the garbage they make) would have to shrink to about 32, and no
+single part of it is over a fifth.
 
-In embedded mode the thread is never idle (0.5%): PGlite's WebAssembly running the append's
+In embedded mode (profiled before the reader and the body parser above changed) the thread is
+never idle (0.5%): PGlite's WebAssembly running the append's
 statements (read the known ids, bump the streams' versions, insert through \`jsonb_to_recordset\`
 with RETURNING) takes 34% of the platform's time, about 85 µs per touchpoint where the baseline's
 plain INSERT takes about 45; validating and normalising 24%; lossless-json 7.5%; garbage
