@@ -155,21 +155,7 @@ export const ANALYTICS_MIGRATIONS: readonly AnalyticsMigration[] = [
     id: '0004-rfm-snapshots-ordered-by-run',
     statements: () => [
       'DROP TABLE IF EXISTS rfm_snapshots_by_run',
-      `CREATE TABLE rfm_snapshots_by_run (
-        run_id String,
-        as_of DateTime('UTC'),
-        window_days UInt32,
-        customer_id String,
-        recency_days UInt32,
-        frequency UInt64,
-        monetary Decimal(18, 3),
-        r UInt8,
-        f UInt8,
-        m UInt8,
-        segment String
-      ) ENGINE = MergeTree
-      PARTITION BY toYYYYMM(as_of)
-      ORDER BY run_id`,
+      'CREATE TABLE rfm_snapshots_by_run AS rfm_snapshots ENGINE = MergeTree PARTITION BY toYYYYMM(as_of) ORDER BY run_id',
       'INSERT INTO rfm_snapshots_by_run SELECT * FROM rfm_snapshots',
       'DROP TABLE IF EXISTS rfm_snapshots_by_customer',
       'RENAME TABLE rfm_snapshots TO rfm_snapshots_by_customer, rfm_snapshots_by_run TO rfm_snapshots',
