@@ -627,7 +627,7 @@ names and identifiers, the shipped purchase schema, prepared by \`prepareTouchpo
 appended to the Postgres touchpoint log through its own \`appendMany\`, 5,000 a transaction
 (${s1(figures.loadSeconds)}, not part of the figure). Then a child process (\`bench/all-projections.projector.ts\`)
 runs the projector's own \`ProjectionsService\` (apps/projector: its list of projections, one runner
-each, batches of 500) over empty read models and a new ClickHouse database, started as the
+each, batches of 500, the sink 1,000) over empty read models and a new ClickHouse database, started as the
 projector starts, so that every read model is built from the start of the log; the figure is the
 touchpoints over the time until all ${figures.projections.length} had caught up (${s1(figures.rebuildSeconds)}: ${finished}). The event store is a
 second Postgres log, as in servers mode without EventStoreDB; it ends with ${n(figures.eventStoreEvents)} events.
