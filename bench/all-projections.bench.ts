@@ -51,34 +51,19 @@ export interface BaselineFigures {
   readonly tables: readonly { readonly table: string; readonly rows: number }[];
 }
 
-export interface AllProjectionsFigures {
+export interface AllProjectionsFigures extends Omit<ProjectorRun, 'seconds'> {
   readonly touchpoints: number;
   /** Distinct customers in the log (by generation), and the profiles the customer projection made. */
   readonly customers: number;
   readonly profiles: number;
   readonly loadSeconds: number;
-  readonly projections: readonly string[];
   /** From the first projection starting to every projection caught up, in the projector. */
   readonly rebuildSeconds: number;
   readonly touchpointsPerSecond: number;
-  /** Events each projection applied (loyalty: the event store's events). */
-  readonly processed: Readonly<Record<string, number>>;
-  /** Seconds into the rebuild when each projection that follows the touchpoints had processed them all. */
-  readonly finishedAt: Readonly<Record<string, number>>;
-  /** Events in the event store at the end: what loyalty_earning (and merges) appended. */
-  readonly eventStoreEvents: number;
-  readonly deadLetters: number;
-  /** Batches the projector's logger warned about (a batch waiting for another projection, a retry). */
-  readonly warnings: number;
   readonly postgresBaseline: BaselineFigures;
   readonly clickhouseBaseline: BaselineFigures;
   /** Rebuild time over the time of both baselines together. */
   readonly ratioToBaselines: number;
-  /** The projector once it had opened its stores, before projecting, MiB. */
-  readonly idleRssMiB: number;
-  readonly rss: readonly RssCheckpoint[];
-  /** VmRSS by share of the touchpoints processed (every 10%), MiB. */
-  readonly rssCurve: readonly { readonly touchpoints: number; readonly rssMiB: number }[];
   readonly cpuProfileDir?: string;
   readonly wallSeconds: number;
 }
@@ -146,25 +131,18 @@ export async function benchAllProjections(options: AllProjectionsOptions): Promi
     const postgresBaseline = await insertSamePostgresRows(database.url, sql);
     const clickhouseBaseline = await insertSameClickHouseRows(clickhouse);
     log(`  baselines: Postgres ${postgresBaseline.seconds.toFixed(1)} s, ClickHouse ${clickhouseBaseline.seconds.toFixed(1)} s (${elapsed()} in)`);
+    const { seconds, ...projected } = run;
     return {
+      ...projected,
       touchpoints: options.touchpoints,
       customers,
       profiles,
       loadSeconds: load.seconds,
-      projections: run.projections,
-      rebuildSeconds: run.seconds,
-      touchpointsPerSecond: options.touchpoints / run.seconds,
-      processed: run.processed,
-      finishedAt: run.finishedAt,
-      eventStoreEvents: run.eventStoreEvents,
-      deadLetters: run.deadLetters,
-      warnings: run.warnings,
+      rebuildSeconds: seconds,
+      touchpointsPerSecond: options.touchpoints / seconds,
       postgresBaseline,
       clickhouseBaseline,
-      ratioToBaselines: run.seconds / (postgresBaseline.seconds + clickhouseBaseline.seconds),
-      idleRssMiB: run.idleRssMiB,
-      rss: run.rss,
-      rssCurve: run.rssCurve,
+      ratioToBaselines: seconds / (postgresBaseline.seconds + clickhouseBaseline.seconds),
       cpuProfileDir: options.cpuProfileDir,
       wallSeconds: Number(process.hrtime.bigint() - began) / 1e9,
     };
@@ -330,17 +308,24 @@ async function loadLog(log: PostgresEventLog, catalog: SchemaCatalog, count: num
 
 // --- The projector -----------------------------------------------------------------------------------
 
+/** What the projector child reports once every projection has caught up. */
 interface ProjectorRun {
   readonly projections: readonly string[];
   readonly seconds: number;
+  /** Events each projection applied (loyalty: the event store's events). */
   readonly processed: Readonly<Record<string, number>>;
+  /** Seconds into the rebuild when each projection that follows the touchpoints had processed them all. */
   readonly finishedAt: Readonly<Record<string, number>>;
+  /** Events in the event store at the end: what loyalty_earning (and merges) appended. */
   readonly eventStoreEvents: number;
   readonly deadLetters: number;
+  /** Batches the projector's logger warned about (a batch waiting for another projection, a retry). */
   readonly warnings: number;
+  /** The projector once it had opened its stores, before projecting, MiB. */
   readonly idleRssMiB: number;
   readonly rss: readonly RssCheckpoint[];
-  readonly rssCurve: readonly { touchpoints: number; rssMiB: number }[];
+  /** VmRSS by share of the touchpoints processed (every 10%), MiB. */
+  readonly rssCurve: readonly { readonly touchpoints: number; readonly rssMiB: number }[];
 }
 
 /** The projector's Node flags as docs/operations.md runs it: a heap limit, without which Node sizes its heap to the machine. */
