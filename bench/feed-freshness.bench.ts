@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { subscribeCustomers, type CustomerChange, type CustomerSubscription } from '@cdp/client';
+import { createTopicsAndWait } from '@cdp/event-log-kafka';
 import { loadSchemaCatalog } from '@cdp/events';
 import { createCustomerFeedCodec } from '@cdp/feed';
 import { isolatedServers } from '../tests/support/isolated-servers';
@@ -167,7 +168,7 @@ export async function benchFeedFreshness(options: FreshnessOptions): Promise<Fre
     const consumedAt = new Map<string, number>();
     const [partitions] = await Promise.all([
       topicPartitions(admin, eventsTopic, 60_000).then(async (partitions) => {
-        await admin.createTopics({ topics: [{ topic: baselineTopic, numPartitions: partitions }], waitForLeaders: true });
+        await createTopicsAndWait(admin, [{ topic: baselineTopic, numPartitions: partitions }]);
         await Promise.all([
           runConsumer(feedConsumer, eventsTopic, (value) => record(kafkaAt, codec.decodeChange(value))),
           runConsumer(baselineConsumer, baselineTopic, (value) => {

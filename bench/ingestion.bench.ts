@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { ConfigResourceTypes, Kafka, logLevel, type Admin, type Message } from 'kafkajs';
 import { generateDemoTouchpoints, type DemoTouchpoint } from '@cdp/demo-data';
-import { idempotentProducer, type IdempotentProducer } from '@cdp/event-log-kafka';
+import { createTopicsAndWait, idempotentProducer, type IdempotentProducer } from '@cdp/event-log-kafka';
 import { loadSchemaCatalog, parseStreamId, touchpointCodec, type SchemaCatalog } from '@cdp/events';
 import { prepareTouchpoints, type PreparedTouchpoint } from '@cdp/ingestion';
 import { IngestModule } from '@cdp/ingest-app';
@@ -346,7 +346,7 @@ async function twinTopic(admin: Admin, topic: string, twin: string): Promise<str
   const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
   const { resources } = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: TOPIC_CONFIGS }] });
   const configEntries = resources[0].configEntries.map(({ configName, configValue }) => ({ name: configName, value: configValue }));
-  await admin.createTopics({ topics: [{ topic: twin, numPartitions: topics[0].partitions.length, configEntries }], waitForLeaders: true });
+  await createTopicsAndWait(admin, [{ topic: twin, numPartitions: topics[0].partitions.length, configEntries }]);
   return twin;
 }
 

@@ -1,4 +1,5 @@
 import { Partitioners, type Admin, type PartitionMetadata } from 'kafkajs';
+import { createTopicsAndWait } from './create-topics';
 
 export interface KafkaTopics {
   /** Creates the topic if it is missing; remembered for the life of the process. */
@@ -26,20 +27,17 @@ export function kafkaTopics(admin: Admin, partitions: number): KafkaTopics {
   };
 
   async function create(topic: string): Promise<PartitionMetadata[]> {
-    await admin.createTopics({
-      topics: [
-        {
-          topic,
-          numPartitions: partitions,
-          configEntries: [
-            { name: 'retention.ms', value: '-1' },
-            { name: 'message.timestamp.type', value: 'LogAppendTime' },
-          ],
-        },
-      ],
-    });
-    const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
-    return topics[0].partitions;
+    const created = await createTopicsAndWait(admin, [
+      {
+        topic,
+        numPartitions: partitions,
+        configEntries: [
+          { name: 'retention.ms', value: '-1' },
+          { name: 'message.timestamp.type', value: 'LogAppendTime' },
+        ],
+      },
+    ]);
+    return created.get(topic)!;
   }
 
   return {

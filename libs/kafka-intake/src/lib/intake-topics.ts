@@ -1,3 +1,4 @@
+import { createTopicsAndWait } from '@cdp/event-log-kafka';
 import type { Admin } from 'kafkajs';
 
 /** The intake's topics and consumer group under a namespace ("cdp" gives the names of the docs). */
@@ -27,12 +28,8 @@ const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
  * it keeps a week; dead letters wait for a fix for as long as it takes, so they are kept forever.
  */
 export async function ensureTouchpointIntakeTopics(admin: Admin, topics: TouchpointIntakeTopics): Promise<void> {
-  const existing = new Set(await admin.listTopics());
-  const wanted = [
+  await createTopicsAndWait(admin, [
     { topic: topics.raw, numPartitions: topics.partitions, configEntries: [{ name: 'retention.ms', value: String(WEEK_MS) }] },
     { topic: topics.deadLetters, numPartitions: topics.partitions, configEntries: [{ name: 'retention.ms', value: '-1' }] },
-  ];
-  // Asking for a topic that exists makes kafkajs log an error, on every start of every process.
-  const missing = wanted.filter(({ topic }) => !existing.has(topic));
-  if (missing.length > 0) await admin.createTopics({ waitForLeaders: true, topics: missing });
+  ]);
 }

@@ -1,3 +1,4 @@
+import { createTopicsAndWait } from '@cdp/event-log-kafka';
 import type { Admin } from 'kafkajs';
 
 export interface CustomerFeedTopics {
@@ -19,17 +20,15 @@ export function customerFeedTopics(namespace: string, partitions = 6): CustomerF
  * events topic keeps a week; the feed's log in Postgres keeps everything.
  */
 export async function ensureCustomerFeedTopics(admin: Admin, topics: CustomerFeedTopics): Promise<void> {
-  await admin.createTopics({
-    topics: [
-      {
-        topic: topics.profiles,
-        numPartitions: topics.partitions,
-        configEntries: [
-          { name: 'cleanup.policy', value: 'compact' },
-          { name: 'delete.retention.ms', value: String(24 * 60 * 60 * 1000) },
-        ],
-      },
-      { topic: topics.events, numPartitions: topics.partitions, configEntries: [{ name: 'retention.ms', value: String(7 * 24 * 60 * 60 * 1000) }] },
-    ],
-  });
+  await createTopicsAndWait(admin, [
+    {
+      topic: topics.profiles,
+      numPartitions: topics.partitions,
+      configEntries: [
+        { name: 'cleanup.policy', value: 'compact' },
+        { name: 'delete.retention.ms', value: String(24 * 60 * 60 * 1000) },
+      ],
+    },
+    { topic: topics.events, numPartitions: topics.partitions, configEntries: [{ name: 'retention.ms', value: String(7 * 24 * 60 * 60 * 1000) }] },
+  ]);
 }
