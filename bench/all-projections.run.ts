@@ -1,6 +1,6 @@
 import { testClickHouseUrl } from '@cdp/clickhouse/testing';
 import { testDatabaseUrl } from '@cdp/sql/testing';
-import { machine, quick } from './bench-support';
+import { argument, machine, quick } from './bench-support';
 import { allProjectionsRows, allProjectionsSection, benchAllProjections, ALL_PROJECTIONS_SIZES } from './all-projections.bench';
 
 /**
@@ -22,10 +22,6 @@ async function main() {
   console.table(allProjectionsRows(figures).map(([what, figure, baseline, ratio]) => ({ what, figure, baseline, ratio })));
   console.log(allProjectionsSection(figures));
   console.log(JSON.stringify(figures, null, 2));
-}
-
-function argument(name: string): string | undefined {
-  return process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 }
 
 main().catch((error) => {

@@ -4,6 +4,11 @@ import { Client } from 'pg';
 
 export const quick = process.argv.includes('--quick');
 
+/** The value of a `--name=value` argument of the command line. */
+export function argument(name: string): string | undefined {
+  return process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+}
+
 /** A throw-away Postgres database for one benchmark run. */
 export async function scratchDatabase(baseUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `cdp_bench_${randomUUID().replace(/-/g, '').slice(0, 10)}`;

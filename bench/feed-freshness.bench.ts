@@ -78,6 +78,8 @@ export interface FreshnessOptions {
   readonly requestEveryMs?: number;
   /** Requests allowed in flight at once; beyond it the schedule falls behind (and catches up); default 64. */
   readonly maxInFlight?: number;
+  /** Where the platform process writes a CPU profile (node --cpu-prof) when it stops; none by default. */
+  readonly cpuProfileDir?: string;
   readonly log?: (line: string) => void;
 }
 
@@ -117,7 +119,8 @@ export async function benchFeedFreshness(options: FreshnessOptions): Promise<Fre
   let figures: Omit<FreshnessFigures, 'wallSeconds'>;
   try {
     await admin.connect();
-    platform = await startPlatformProcess({ ...servers.env, CDP_MODE: 'servers' }, await freePort());
+    const profiling = options.cpuProfileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`];
+    platform = await startPlatformProcess({ ...servers.env, CDP_MODE: 'servers' }, await freePort(), profiling);
     const url = platform.url;
     log(`  platform (servers mode, Kafka namespace ${namespace}) listening after ${elapsed()}`);
 

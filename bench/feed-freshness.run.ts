@@ -1,12 +1,14 @@
-import { machine, quick } from './bench-support';
+import { argument, machine, quick } from './bench-support';
 import { benchFeedFreshness, describeLatencies, suiteFreshnessOptions } from './feed-freshness.bench';
 
 /**
  * The feed freshness benchmark alone, with the options `npm run bench` gives it:
- * `node -r ./tools/register.js bench/feed-freshness.run.ts [--quick]`. Prints the figures of each rate.
+ * `node -r ./tools/register.js bench/feed-freshness.run.ts [--quick] [--rates=1000,5000] [--cpu-prof-dir=DIR]`.
+ * Prints the figures of each rate; with --cpu-prof-dir the platform process writes its CPU profile there.
  */
 async function main() {
-  const options = suiteFreshnessOptions(quick);
+  const rates = argument('rates')?.split(',').map(Number);
+  const options = { ...suiteFreshnessOptions(quick), ...(rates ? { rates } : {}), cpuProfileDir: argument('cpu-prof-dir') };
   console.log(`Feed freshness benchmark (${quick ? 'quick' : 'full'}), ${options.seconds} s at ${options.rates.map((r) => r.toLocaleString('en')).join(' and at ')} touchpoints/s, on ${machine()}`);
   const figures = await benchFeedFreshness(options);
   console.table(

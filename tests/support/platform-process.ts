@@ -11,9 +11,9 @@ export interface PlatformProcess {
   stop(): Promise<void>;
 }
 
-/** Runs `npm start`'s entry point as a real child process and waits until it listens. */
-export function startPlatformProcess(env: Record<string, string>, port: number): Promise<PlatformProcess> {
-  const child = spawn(process.execPath, ['-r', './tools/register.js', 'apps/platform/src/main.ts'], {
+/** Runs `npm start`'s entry point as a real child process and waits until it listens; `nodeFlags` go to its node. */
+export function startPlatformProcess(env: Record<string, string>, port: number, nodeFlags: readonly string[] = []): Promise<PlatformProcess> {
+  const child = spawn(process.execPath, [...nodeFlags, '-r', './tools/register.js', 'apps/platform/src/main.ts'], {
     cwd: ROOT,
     env: { ...process.env, ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,0 +1,32 @@
+import { machine, quick } from './bench/bench-support';
+import { benchFeedFreshness, describeLatencies, suiteFreshnessOptions } from './bench/feed-freshness.bench';
+
+/**
+ * The feed freshness benchmark alone, with the options `npm run bench` gives it:
+ * `node -r ./tools/register.js bench/feed-freshness.run.ts [--quick]`. Prints the figures of each rate.
+ */
+async function main() {
+  const options = { ...suiteFreshnessOptions(quick), rates: [1_000] };
+  console.log(`Feed freshness benchmark (${quick ? 'quick' : 'full'}), ${options.seconds} s at ${options.rates.map((r) => r.toLocaleString('en')).join(' and at ')} touchpoints/s, on ${machine()}`);
+  const figures = await benchFeedFreshness(options);
+  console.table(
+    figures.runs.map((run) => ({
+      rate: run.rate,
+      'ingested/s': Math.round(run.acceptedPerSecond),
+      'delivered/s': Math.round(run.deliveredPerSecond),
+      changedAt: describeLatencies(run.recorded),
+      sse: describeLatencies(run.sse),
+      kafka: describeLatencies(run.kafka),
+      'raw kafka': describeLatencies(run.baseline),
+    })),
+  );
+  console.log(`took ${figures.wallSeconds.toFixed(1)} s`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(`feed freshness benchmark failed: ${(error as Error).stack}. Are the servers up? Run bash infra/local/up.sh`);
+    process.exit(1);
+  },
+);
