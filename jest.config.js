@@ -8,6 +8,8 @@ const shared = {
   transform: { '^.+\\.ts$': ['@swc/jest'] },
   moduleNameMapper,
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  // A built package (npm run build:client) must not shadow its sources.
+  modulePathIgnorePatterns: ['<rootDir>/dist/'],
 };
 
 module.exports = {

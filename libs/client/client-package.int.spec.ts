@@ -1,0 +1,97 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '../..');
+const run = (command: string, args: string[], cwd = ROOT) => execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+
+// What a downstream service writes: the feed's types must be real (not any), and the API's too.
+const CONSUMER = `
+import { createCdpClient, subscribeCustomers, CdpApiError, type CustomerChange } from '@cdp/client';
+
+export function describeChange(change: CustomerChange): string {
+  switch (change.type) {
+    case 'CustomerMerged':
+      return change.customerId + ' v' + change.version;
+    default:
+      return change.type;
+  }
+}
+
+// @ts-expect-error: a change has no such type
+export const wrong: CustomerChange['type'] = 'CustomerDeleted';
+
+export async function main(baseUrl: string): Promise<string> {
+  const client = createCdpClient({ baseUrl });
+  const known = await client.customer('cus_known');
+  const unknown = await client.customer('cus_unknown');
+  const subscription = subscribeCustomers({ transport: { sse: { baseUrl } }, from: 'now' }, async () => undefined);
+  await subscription.close();
+  return [known?.customerId, unknown === undefined, typeof CdpApiError].join(' ');
+}
+`;
+
+describe('the published @cdp/client package', () => {
+  let work: string;
+  beforeAll(() => {
+    work = mkdtempSync(join(tmpdir(), 'cdp-client-package-'));
+  });
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  it('packs JavaScript and one declaration file that needs none of the platform’s unpublished libraries', () => {
+    run(process.execPath, ['-r', './tools/register.js', 'tools/build-client.ts', join(work, 'built')]);
+    const packed = JSON.parse(run('npm', ['pack', join(work, 'built'), '--pack-destination', work, '--json']))[0] as { filename: string; files: { path: string }[] };
+    const files = packed.files.map((f) => f.path);
+
+    expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'index.js', 'index.d.ts', 'lib/subscribe-customers.js']));
+    expect(files.filter((f) => f.endsWith('.ts') && f !== 'index.d.ts')).toEqual([]);
+    const declarations = run('tar', ['-xOzf', join(work, packed.filename), 'package/index.d.ts']);
+    expect(declarations).not.toMatch(/@cdp\//);
+    expect(declarations.match(/^import .* from '([^']+)'/gm)?.map((line) => line.replace(/.*from '([^']+)'.*/, '$1'))).toEqual(['kafkajs']);
+
+    // A fresh project with the package installed from the tarball, and its published dependencies.
+    const consumer = join(work, 'consumer');
+    mkdirSync(join(consumer, 'node_modules/@cdp/client'), { recursive: true });
+    run('tar', ['-xzf', join(work, packed.filename), '-C', join(consumer, 'node_modules/@cdp/client'), '--strip-components=1']);
+    for (const dependency of ['avsc', 'eventsource-parser', 'kafkajs', '@types/node']) {
+      mkdirSync(join(consumer, 'node_modules', dependency, '..'), { recursive: true });
+      symlinkSync(join(ROOT, 'node_modules', dependency), join(consumer, 'node_modules', dependency));
+    }
+    writeFileSync(join(consumer, 'consumer.ts'), CONSUMER);
+    writeFileSync(
+      join(consumer, 'tsconfig.json'),
+      JSON.stringify({ compilerOptions: { strict: true, skipLibCheck: false, module: 'commonjs', target: 'es2022', types: ['node'], outDir: 'out' }, files: ['consumer.ts'] }),
+    );
+
+    run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', consumer], consumer);
+    expect(readdirSync(join(consumer, 'out'))).toEqual(['consumer.js']);
+  });
+
+  it('runs in that project: typed API calls answer, and an unknown customer is undefined', async () => {
+    const { createServer } = await import('node:http');
+    const server = createServer((request, response) => {
+      if (request.url === '/v1/customers/cus_known') {
+        response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ customerId: 'cus_known' }));
+      } else if (request.url?.startsWith('/v1/customers/')) {
+        response.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'CUSTOMER.NOT_FOUND', message: 'no such customer' }));
+      } else {
+        response.writeHead(200, { 'content-type': 'text/event-stream' }).write(': open\n\n');
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as { port: number };
+      const script = `require('./out/consumer.js').main('http://127.0.0.1:${port}').then((line) => console.log(line))`;
+      const output = await new Promise<string>((resolve, reject) =>
+        require('node:child_process').execFile(process.execPath, ['-e', script], { cwd: join(work, 'consumer') }, (error: Error | null, stdout: string) =>
+          error ? reject(error) : resolve(stdout.trim()),
+        ),
+      );
+      expect(output).toBe('cus_known true function');
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+});
