@@ -78,7 +78,12 @@ export interface FreshnessOptions {
   readonly requestEveryMs?: number;
   /** Requests allowed in flight at once; beyond it the schedule falls behind (and catches up); default 64. */
   readonly maxInFlight?: number;
-  /** Where the platform process writes a CPU profile (node --cpu-prof) when it stops; none by default. */
+  /**
+   * 'one': the platform in one process, as `npm start` runs it (the default). 'apps': servers mode
+   * as docs/operations.md deploys it, apps/ingest, apps/projector and apps/api each a process.
+   */
+  readonly processes?: 'one' | 'apps';
+  /** Where the platform's processes write a CPU profile (node --cpu-prof) when they stop; none by default. */
   readonly cpuProfileDir?: string;
   readonly log?: (line: string) => void;
 }
@@ -114,15 +119,18 @@ export async function benchFeedFreshness(options: FreshnessOptions): Promise<Fre
   const baselineConsumer = kafka.consumer({ groupId: groups.baseline, allowAutoTopicCreation: false });
   const producer = kafka.producer({ allowAutoTopicCreation: false });
   const agent = new Agent({ keepAlive: true, maxSockets: maxInFlight });
-  let platform: PlatformProcess | undefined;
+  const platform: PlatformProcess[] = [];
   let subscription: CustomerSubscription | undefined;
   let figures: Omit<FreshnessFigures, 'wallSeconds'>;
   try {
     await admin.connect();
     const profiling = options.cpuProfileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`];
-    platform = await startPlatformProcess({ ...servers.env, CDP_MODE: 'servers' }, await freePort(), profiling);
-    const url = platform.url;
-    log(`  platform (servers mode, Kafka namespace ${namespace}) listening after ${elapsed()}`);
+    const env = { ...servers.env, CDP_MODE: 'servers' };
+    const apps = options.processes === 'apps' ? (['ingest', 'projector', 'api'] as const) : (['platform'] as const);
+    for (const app of apps) platform.push(await startPlatformProcess(env, await freePort(), profiling, app));
+    const ingestUrl = platform[0].url;
+    const apiUrl = platform[platform.length - 1].url;
+    log(`  ${apps.join(', ')} (servers mode, Kafka namespace ${namespace}) listening after ${elapsed()}`);
 
     // Each new customer is known by its email: when its CustomerCreated arrived where, and when the feed recorded it.
     const sseAt = new Map<string, number>();
@@ -147,7 +155,7 @@ export async function benchFeedFreshness(options: FreshnessOptions): Promise<Fre
       {
         transport: {
           sse: {
-            baseUrl: url,
+            baseUrl: apiUrl,
             fetch: async (input, init) => {
               const response = await fetch(input, init);
               sseConnected();
@@ -188,7 +196,7 @@ export async function benchFeedFreshness(options: FreshnessOptions): Promise<Fre
     // A warm-up each consumer must see: proves it follows from before the loads, and warms the paths up.
     const warmUp = Array.from({ length: 100 }, (_, i) => `warm-${i}@bench-${namespace}.example.com`);
     for (let i = 0; i < warmUp.length; i += 50) {
-      const { status, body } = await postTouchpoints(agent, url, warmUp.slice(i, i + 50));
+      const { status, body } = await postTouchpoints(agent, ingestUrl, warmUp.slice(i, i + 50));
       if (status !== 202) throw new Error(`POST /v1/touchpoints answered ${status}: ${body}`);
     }
     const warmBaseline = Array.from({ length: 100 }, (_, i) => `warm-${i}`);
@@ -244,7 +252,7 @@ export async function benchFeedFreshness(options: FreshnessOptions): Promise<Fre
           const emails = Array.from({ length: count }, () => `c${next++}-${rate}@bench-${namespace}.example.com`);
           const sent = performance.now();
           try {
-            const { status, at, body } = await postTouchpoints(agent, url, emails);
+            const { status, at, body } = await postTouchpoints(agent, ingestUrl, emails);
             if (status !== 202) throw new Error(`answered ${status}: ${body.slice(0, 300)}`);
             for (const email of emails) {
               sentAt.set(email, sent);
@@ -306,7 +314,7 @@ export async function benchFeedFreshness(options: FreshnessOptions): Promise<Fre
       feedConsumer.disconnect(),
       baselineConsumer.disconnect(),
       producer.disconnect(),
-      platform?.stop(),
+      ...platform.map((p) => p.stop()),
     ]);
     agent.destroy();
     await admin.deleteGroups(Object.values(groups)).catch(() => undefined);

@@ -11,9 +11,17 @@ export interface PlatformProcess {
   stop(): Promise<void>;
 }
 
-/** Runs `npm start`'s entry point as a real child process and waits until it listens; `nodeFlags` go to its node. */
-export function startPlatformProcess(env: Record<string, string>, port: number, nodeFlags: readonly string[] = []): Promise<PlatformProcess> {
-  const child = spawn(process.execPath, [...nodeFlags, '-r', './tools/register.js', 'apps/platform/src/main.ts'], {
+/**
+ * Runs `npm start`'s entry point (or, in servers mode, one app alone: ingest, projector or api) as a
+ * real child process and waits until it listens; `nodeFlags` go to its node.
+ */
+export function startPlatformProcess(
+  env: Record<string, string>,
+  port: number,
+  nodeFlags: readonly string[] = [],
+  app: 'platform' | 'ingest' | 'projector' | 'api' = 'platform',
+): Promise<PlatformProcess> {
+  const child = spawn(process.execPath, [...nodeFlags, '-r', './tools/register.js', `apps/${app}/src/main.ts`], {
     cwd: ROOT,
     env: { ...process.env, ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -21,7 +29,7 @@ export function startPlatformProcess(env: Record<string, string>, port: number, 
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   let output = '';
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the platform did not start in time:\n${output}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`the ${app} process did not start in time:\n${output}`)), 60_000);
     const read = (chunk: Buffer) => {
       output += chunk.toString();
       if (output.includes('listening on')) {
@@ -42,6 +50,6 @@ export function startPlatformProcess(env: Record<string, string>, port: number, 
     };
     child.stdout!.on('data', read);
     child.stderr!.on('data', read);
-    child.once('exit', (code) => reject(new Error(`the platform exited with ${code}:\n${output}`)));
+    child.once('exit', (code) => reject(new Error(`the ${app} process exited with ${code}:\n${output}`)));
   });
 }
