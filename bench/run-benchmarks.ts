@@ -295,6 +295,16 @@ with SSE and Kafka in the table). Delivering the change from the feed's log to S
 0.2 to 0.4 s, Kafka about 0.1 s more. To close the gap, the customer projection has to take in
 new customers faster (see the profile projection above).
 
+The machine itself is the limit at 1,000/s (a 10 s load, 2026-12-04, CPU sampled every 2 s): the
+platform's Node process took about 70% of a core, Postgres 60%, ClickHouse 30% (the sink's
+inserts, one per Kafka partition and table per batch), Kafka 15% and the benchmark's own process
+12%, some 190% of the 200% there is. Running servers mode as three processes instead
+(\`bench/feed-freshness.run.ts --rates=1000 --processes=apps\`: apps/ingest, apps/projector and
+apps/api, as docs/operations.md deploys them) did not help on two cores: the same load was
+delivered at 724/s with p99 7.2 s, against 810/s and 5.2 s in one process in the same hour, as
+ingestion, no longer sharing an event loop, took more of the CPU. \`--cpu-prof-dir=DIR\` writes the
+platform's CPU profile for a look at its hot path.
+
 Requests of R/100 every 10 ms, as first planned, took in only about 275/s at 1,000/s offered (a
 trial, 2026-11-23): ingestion produces one request at a time to Kafka (an idempotent producer,
 one request in flight), so the benchmark sends fewer, larger requests. Its own event loop was late
