@@ -177,9 +177,8 @@ processed as many events as the log held when it started. Of the rest, Postgres 
 on the projection's statements (the timeline insert 2.9 s, the profiles' upsert 1.3 s, the check
 of which touchpoints are already attributed 0.8 s, repointing merged customers' timelines 0.3 s),
 while the Node thread was idle 38% of the time and in garbage collection 11%; pg turning the large
-JSON parameters into bytes took 9%. A trial of \`COPY\` for the timeline (pg-copy-streams, outside
-the repository) wrote the same 100,000 rows in two thirds of the time of the INSERT; not taken up,
-as embedded mode's PGlite would need its own path. No change within reach closes a gap of 3×: the
+JSON parameters into bytes took 9%. \`COPY\` would write the timeline faster than an INSERT does, but
+embedded mode's PGlite would need a path of its own. No change within reach closes a gap of 3×: the
 baseline itself, writing the final rows once, is only just over the target.
 
 ## RFM
