@@ -26,6 +26,7 @@ export function eventStoreDbSubscription(client: EventStoreDBClient, options: Su
 
   const loop = (async () => {
     let backoffMs = 0;
+    let resumed = true;
     while (!closed) {
       const subscription = (current = client.subscribeToAll({
         fromPosition: checkpoint === undefined ? START : parseOffset(checkpoint),
@@ -37,13 +38,15 @@ export function eventStoreDbSubscription(client: EventStoreDBClient, options: Su
           const events = resolved.flatMap(userEvent).filter((e) => checkpoint === undefined || isAfter(e.offset, checkpoint));
           if (events.length === 0) continue;
           const last = events[events.length - 1].offset;
-          await options.onBatch({ partition: PARTITION, events, checkpoint: { [PARTITION]: last } });
+          await options.onBatch({ partition: PARTITION, events, checkpoint: { [PARTITION]: last }, resumed });
           checkpoint = last;
+          resumed = false;
           backoffMs = 0;
         }
         if (!closed) throw new Error('EventStoreDB ended the subscription');
       } catch (error) {
         if (closed) break;
+        resumed = true;
         options.onError?.(error);
         backoffMs = Math.min(Math.max(backoffMs * 2, 100), MAX_BACKOFF_MS);
         await subscription.unsubscribe();

@@ -24,13 +24,17 @@ export async function kafkaSubscription(
   const maxBatchSize = options.maxBatchSize ?? 500;
   const processed = new Map(Object.entries(options.from));
   const retry = partitionRetry<string>();
+  // Partitions whose next batch may repeat what was delivered before: just (re)assigned, or retried.
+  const resumedPartitions = new Set<string>();
   let closed = false;
   const consumer = kafka.consumer({ ...timing, groupId: options.subscriberId, readUncommitted: false, allowAutoTopicCreation: false });
 
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
     for (const [topic, partitions] of Object.entries(payload.memberAssignment)) {
       for (const partition of partitions) {
-        const last = processed.get(partitionKey(topic, partition));
+        const key = partitionKey(topic, partition);
+        const last = processed.get(key);
+        resumedPartitions.add(key);
         // Offset 0 stands for the beginning: kafkajs moves an offset below the log start to the earliest.
         consumer.seek({ topic, partition, offset: last === undefined ? '0' : String(BigInt(last) + 1n) });
       }
@@ -54,13 +58,15 @@ export async function kafkaSubscription(
         const lastOffset = messages[messages.length - 1].offset;
         try {
           const events = messages.map((m) => toEvent(topic, partition, m));
-          await options.onBatch({ partition: key, events, checkpoint: { [key]: lastOffset } });
+          await options.onBatch({ partition: key, events, checkpoint: { [key]: lastOffset }, resumed: resumedPartitions.has(key) });
         } catch (error) {
+          resumedPartitions.add(key);
           options.onError?.(error);
           retry.later(key, () => consumer.seek({ topic, partition, offset: messages[0].offset }), pause);
           return;
         }
         processed.set(key, lastOffset);
+        resumedPartitions.delete(key);
         retry.succeeded(key);
         // With offsets given, this commits them now (consumer.commitOffsets would skip it while closing).
         await commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset: String(BigInt(lastOffset) + 1n) }] }] }).catch(

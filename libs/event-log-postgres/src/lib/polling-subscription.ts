@@ -29,6 +29,7 @@ export function pollingSubscription(options: SubscribeOptions, source: PollingSo
 
   const loop = (async () => {
     let backoffMs = 0;
+    let resumed = true;
     while (!closed) {
       try {
         const events = await source.readNext(maxBatchSize);
@@ -37,10 +38,12 @@ export function pollingSubscription(options: SubscribeOptions, source: PollingSo
           continue;
         }
         const last = events[events.length - 1];
-        await options.onBatch({ partition: source.partition, events, checkpoint: { [source.partition]: last.offset } });
+        await options.onBatch({ partition: source.partition, events, checkpoint: { [source.partition]: last.offset }, resumed });
         source.advance(last);
+        resumed = false;
         backoffMs = 0;
       } catch (error) {
+        resumed = true;
         options.onError?.(error);
         backoffMs = Math.min(Math.max(backoffMs * 2, 100), MAX_BACKOFF_MS);
         await pause(backoffMs);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ExpectedVersionConflictError, ExpectedVersionUnsupportedError } from '../lib/port/event-log.errors';
-import type { Checkpoint, EventLog, ExpectedVersion, NewEvent, RecordedEvent } from '../lib/port/event-log.port';
+import type { Checkpoint, EventLog, ExpectedVersion, NewEvent, RecordedEvent, SubscriptionBatch } from '../lib/port/event-log.port';
 
 /**
  * The behaviour every event-log adapter must show. Call it from an adapter's *.int.spec.ts with a
@@ -282,13 +282,49 @@ export function describeEventLogContract(adapter: string, openLog: () => Promise
         const stream = newStream();
         await log.append(stream, [event(0)]);
         let attempts = 0;
-        const received = collect(log, {}, (seen) => seen.some((e) => e.streamId === stream), (events) => {
+        const received = collect(log, {}, (seen) => seen.some((e) => e.streamId === stream), ({ events }) => {
           if (events.some((e) => e.streamId === stream) && ++attempts === 1) throw new Error('projection failed once');
         });
         const seen = (await received.done).filter((e) => e.streamId === stream);
 
         expect(attempts).toBe(2);
         expect(seen.map((e) => e.eventId)).toHaveLength(1);
+      });
+
+      it('marks as resumed the first batch of each partition and a batch delivered again, and no other', async () => {
+        const stream = newStream();
+        const batches: { partition: string; resumed: boolean; ofStream: number[] }[] = [];
+        const firstOfPartition = new Map<string, boolean>();
+        let failedOnce = false;
+        let appended = 1;
+        await log.append(stream, [event(0)]);
+        const received = collect(
+          log,
+          {},
+          (seen) => seen.filter((e) => e.streamId === stream).length === 3,
+          ({ partition, resumed, events }) => {
+            if (!firstOfPartition.has(partition)) firstOfPartition.set(partition, resumed);
+            const ofStream = events.filter((e) => e.streamId === stream).map((e) => (e.data as { n: number }).n);
+            if (ofStream.length > 0) batches.push({ partition, resumed, ofStream });
+            if (ofStream.includes(1) && !failedOnce) {
+              failedOnce = true;
+              throw new Error('projection failed once');
+            }
+          },
+          // Each event of the stream comes once the one before was handled, so each is a batch of its own.
+          async (seen) => {
+            if (appended < 3 && seen.filter((e) => e.streamId === stream).length === appended) await log.append(stream, [event(appended++)]);
+          },
+        );
+        await received.done;
+
+        expect([...firstOfPartition.values()].every((resumed) => resumed)).toBe(true);
+        const afterFirst = batches.slice(batches.findIndex((b) => b.ofStream.includes(0)) + 1);
+        expect(afterFirst.map(({ resumed, ofStream }) => ({ resumed, ofStream }))).toEqual([
+          { resumed: false, ofStream: [1] },
+          { resumed: true, ofStream: [1] },
+          { resumed: false, ofStream: [2] },
+        ]);
       });
     });
   });
@@ -307,7 +343,8 @@ function collect(
   log: EventLog,
   from: Checkpoint,
   enough: (seen: RecordedEvent[]) => boolean,
-  inspect: (events: readonly RecordedEvent[]) => void = () => undefined,
+  inspect: (batch: SubscriptionBatch) => void = () => undefined,
+  afterBatch: (seen: RecordedEvent[]) => Promise<void> = async () => undefined,
 ): Collector {
   const seen: RecordedEvent[] = [];
   let checkpoint: Checkpoint = { ...from };
@@ -317,10 +354,11 @@ function collect(
     subscriberId: `contract-${randomUUID()}`,
     from,
     onBatch: async (batch) => {
-      inspect(batch.events);
+      inspect(batch);
       seen.push(...batch.events);
       checkpoint = { ...checkpoint, ...batch.checkpoint };
       if (enough(seen)) reachedEnough();
+      else await afterBatch(seen);
     },
   });
   const done = withTimeout(enoughSeen, 30_000, () => `the subscription saw ${seen.length} events, not the ones expected`)

@@ -1,7 +1,7 @@
 import type { RecordedEvent } from '@cdp/event-log';
 import type { SqlExecutor } from '@cdp/sql';
 import { HELD_REASON, heldStreams, park } from './dead-letters';
-import type { ProjectionHandler } from './projection.port';
+import type { ApplyContext, ProjectionHandler } from './projection.port';
 import { RetryBatchLaterError } from './retry-batch-later.error';
 
 /**
@@ -11,13 +11,13 @@ import { RetryBatchLaterError } from './retry-batch-later.error';
  * and the rest of their stream waits behind them; every other event is applied. A handler that
  * throws `RetryBatchLaterError` fails the whole batch instead, to be tried again.
  */
-export async function applyBatch(tx: SqlExecutor, projection: string, handler: ProjectionHandler, events: readonly RecordedEvent[]): Promise<number> {
+export async function applyBatch(tx: SqlExecutor, projection: string, handler: ProjectionHandler, events: readonly RecordedEvent[], context: ApplyContext): Promise<number> {
   const held = await heldStreams(tx, projection, events.map((e) => e.streamId));
   const ready = events.filter((e) => !held.has(e.streamId));
   for (const event of events.filter((e) => held.has(e.streamId))) await park(tx, projection, event, HELD_REASON, true);
   if (ready.length === 0) return 0;
   try {
-    await underSavepoint(tx, () => handler.apply(tx, ready));
+    await underSavepoint(tx, () => handler.apply(tx, ready, context));
     return ready.length;
   } catch (error) {
     if (error instanceof RetryBatchLaterError) throw error;
@@ -33,7 +33,8 @@ async function applyOneByOne(tx: SqlExecutor, projection: string, handler: Proje
       continue;
     }
     try {
-      await underSavepoint(tx, () => handler.apply(tx, [event]));
+      // The batch's attempt may have written part of it outside the transaction.
+      await underSavepoint(tx, () => handler.apply(tx, [event], { resumed: true }));
       applied++;
     } catch (error) {
       if (error instanceof RetryBatchLaterError) throw error;

@@ -41,7 +41,7 @@ export async function runProjection(options: RunProjectionOptions): Promise<Proj
     onError: options.onError,
     onBatch: async (batch) => {
       await sql.transaction(async (tx) => {
-        await applyBatch(tx, name, handler, batch.events);
+        await applyBatch(tx, name, handler, batch.events, { resumed: batch.resumed });
         await writeCheckpoint(tx, name, batch.checkpoint, batch.events.length);
       });
       checkpoint = { ...checkpoint, ...batch.checkpoint };

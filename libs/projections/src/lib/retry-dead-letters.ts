@@ -19,7 +19,7 @@ export async function retryDeadLetters(
     for (const letters of (await openLettersByStream(tx, projection, ids)).values()) {
       for (const letter of letters) {
         try {
-          await underSavepoint(tx, () => handler.apply(tx, [letter.event]));
+          await underSavepoint(tx, () => handler.apply(tx, [letter.event], { resumed: true }));
           await resolve(tx, letter.id);
           retried++;
         } catch (error) {

@@ -45,14 +45,51 @@ describe.each([
   });
   afterAll(() => client.close());
 
+  const counts = () =>
+    client.query('SELECT (SELECT count() FROM touchpoints) AS touchpoints, (SELECT count() FROM purchases) AS purchases, (SELECT count() FROM touchpoint_fields) AS fields');
+  const tx = undefined as unknown as SqlExecutor;
+
   it("takes a rebuild's batch of 5,000 and, given it again, adds nothing twice", async () => {
     const handler = await analyticsProjection({ catalog: loadSchemaCatalog(), clickhouse: client }).open(undefined as never, 'analytics');
-    const tx = undefined as unknown as SqlExecutor;
 
-    await handler.apply(tx, batch);
-    await handler.apply(tx, batch);
+    await handler.apply(tx, batch, { resumed: true });
+    await handler.apply(tx, batch, { resumed: true });
 
-    const counts = await client.query('SELECT (SELECT count() FROM touchpoints) AS touchpoints, (SELECT count() FROM purchases) AS purchases, (SELECT count() FROM touchpoint_fields) AS fields');
-    expect(counts).toEqual([{ touchpoints: '5000', purchases: '5000', fields: '5000' }]);
+    expect(await counts()).toEqual([{ touchpoints: '5000', purchases: '5000', fields: '5000' }]);
+  });
+
+  it('asks what the tables hold from a resumed batch until one it held nothing of, and for every batch of a rebuild', async () => {
+    const asked: string[] = [];
+    const watched: ClickHouseClient = {
+      database: client.database,
+      command: (sql) => client.command(sql),
+      query: (sql, options) => {
+        asked.push(sql);
+        return client.query(sql, options);
+      },
+      insert: (table, rows) => client.insert(table, rows),
+      version: () => client.version(),
+      close: () => client.close(),
+    };
+    const live = await analyticsProjection({ catalog: loadSchemaCatalog(), clickhouse: watched }).open(undefined as never, 'analytics');
+    const rebuild = await analyticsProjection({ catalog: loadSchemaCatalog(), clickhouse: watched }).open(undefined as never, 'analytics_rebuild');
+    const batchOf = (n: number) =>
+      batch.slice(0, 10).map((event, i) => {
+        const eventId = `00000000-0000-4000-9${n}00-${String(i).padStart(12, '0')}`;
+        return { ...event, eventId, data: { ...(event.data as object), eventId } };
+      });
+    const asks = () => asked.filter((sql) => sql.startsWith('SELECT event_id FROM touchpoints ')).length;
+
+    await live.apply(tx, batchOf(1), { resumed: true }); // held none of it: what follows is new
+    await live.apply(tx, batchOf(2), { resumed: false });
+    expect(asks()).toBe(1);
+    await live.apply(tx, batchOf(2), { resumed: true }); // a redelivery: held all of it
+    await live.apply(tx, batchOf(3), { resumed: false }); // still asked: held none
+    await live.apply(tx, batchOf(4), { resumed: false });
+    expect(asks()).toBe(3);
+    await rebuild.apply(tx, batchOf(5), { resumed: true });
+    await rebuild.apply(tx, batchOf(6), { resumed: false });
+    expect(asks()).toBe(5);
+    expect(await counts()).toEqual([{ touchpoints: '5060', purchases: '5060', fields: '5060' }]);
   });
 });

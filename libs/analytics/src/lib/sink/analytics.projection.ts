@@ -14,11 +14,17 @@ export interface AnalyticsProjectionOptions {
 
 /**
  * The ClickHouse sink: every touchpoint into `touchpoints` (and its scalar payload fields into
- * `touchpoint_fields`), purchases and refunds into their own tables, in one INSERT per table per batch. ClickHouse has no transactions, so the runtime's
- * checkpoint (in Postgres) may lag what ClickHouse holds after a crash: each table is asked which
- * of the batch's events it already has, and only the others are inserted. A replay or a
- * redelivery therefore adds nothing twice. (The tables are also ReplacingMergeTree, which would
- * fold a duplicate that slipped in at its next merge.)
+ * `touchpoint_fields`), purchases and refunds into their own tables, in one INSERT per table per
+ * batch. ClickHouse has no transactions, so the runtime's checkpoint (in Postgres) may lag what
+ * ClickHouse holds: after a crash by a batch, after a restore of Postgres from a backup by any
+ * number. So each table is asked which of a batch's events it already has, and only the others
+ * are inserted, a replay or a redelivery therefore adds nothing twice: for every batch of a
+ * rebuild, and in a partition from the batch the runtime says resumed (the first after a start or
+ * a reassignment, a retry) until a batch of which ClickHouse held nothing. The sink writes a
+ * partition's events in log order, so past that batch ClickHouse holds none, and the batches that
+ * follow, as long as the runtime does not resume, are inserted without asking: asking reads the
+ * key column of every part the batch's keys fall in, a cost that grows with the table. (The tables
+ * are also ReplacingMergeTree, which would fold a duplicate that slipped in at its next merge.)
  */
 export function analyticsProjection(options: AnalyticsProjectionOptions): ProjectionDefinition {
   const { catalog, clickhouse } = options;
@@ -27,24 +33,34 @@ export function analyticsProjection(options: AnalyticsProjectionOptions): Projec
     schema: ANALYTICS_PROJECTION,
     // Each insert makes a part per monthly partition it touches: fewer, larger inserts while catching up.
     maxBatchSize: 1_000,
-    async open() {
+    async open(_sql, schema) {
+      // A rebuild replays the log into the tables the live sink has filled, and races it.
+      const rebuilding = schema !== ANALYTICS_PROJECTION;
+      // Partitions whose next events ClickHouse is known not to hold yet.
+      const pastHeld = new Set<string>();
       return {
-        async apply(_tx, events) {
+        async apply(_tx, events, { resumed }) {
+          const partition = events[0]?.partition ?? '';
+          if (resumed) pastHeld.delete(partition);
           const rows = events.filter((e) => catalog.manifest(e.type) !== undefined).map((e) => rowsOf(e));
           if (rows.length === 0) return;
+          const checked = rebuilding || !pastHeld.has(partition);
+          const insert = checked ? insertNew : insertAll;
           // Each table is checked for what it holds on its own, so they are written at once. All
           // writes end before the batch fails: a retry must not race a write still under way.
           const written = await Promise.allSettled([
-            insertNew(clickhouse, 'purchases', rows.flatMap((r) => (r.purchase ? [r.purchase] : []))),
-            insertNew(clickhouse, 'refunds', rows.flatMap((r) => (r.refund ? [r.refund] : []))),
-            insertNew(clickhouse, 'touchpoint_fields', rows.flatMap((r) => (r.fields ? [r.fields] : []))),
-            insertNew(clickhouse, 'touchpoints', rows.map((r) => r.touchpoint)),
+            insert(clickhouse, 'purchases', rows.flatMap((r) => (r.purchase ? [r.purchase] : []))),
+            insert(clickhouse, 'refunds', rows.flatMap((r) => (r.refund ? [r.refund] : []))),
+            insert(clickhouse, 'touchpoint_fields', rows.flatMap((r) => (r.fields ? [r.fields] : []))),
+            insert(clickhouse, 'touchpoints', rows.map((r) => r.touchpoint)),
           ]);
           const failed = written.find((outcome) => outcome.status === 'rejected');
           if (failed) {
             const error: unknown = failed.reason;
             throw new RetryBatchLaterError(`the analytics store did not take the batch: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
           }
+          const held = written.reduce((sum, outcome) => sum + (outcome.status === 'fulfilled' ? outcome.value : 0), 0);
+          if (checked && !rebuilding && held === 0) pastHeld.add(partition);
         },
       };
     },
@@ -67,9 +83,12 @@ interface KeyedRow {
  */
 const HELD_QUERY_ROWS = 1_000;
 
-/** Inserts the rows the table does not hold yet; asking by customer key too lets ClickHouse use the table's order. */
-async function insertNew(clickhouse: ClickHouseClient, table: string, rows: readonly KeyedRow[]): Promise<void> {
-  if (rows.length === 0) return;
+/**
+ * Inserts the rows the table does not hold yet, and tells how many it held; asking by customer key
+ * too lets ClickHouse use the table's order.
+ */
+async function insertNew(clickhouse: ClickHouseClient, table: string, rows: readonly KeyedRow[]): Promise<number> {
+  if (rows.length === 0) return 0;
   const stored = new Set<string>();
   for (let start = 0; start < rows.length; start += HELD_QUERY_ROWS) {
     const part = rows.slice(start, start + HELD_QUERY_ROWS);
@@ -79,8 +98,13 @@ async function insertNew(clickhouse: ClickHouseClient, table: string, rows: read
     );
     for (const { event_id } of held) stored.add(event_id);
   }
-  const fresh = rows.filter((r) => !stored.has(r.event_id));
-  if (fresh.length > 0) await clickhouse.insert(table, fresh as unknown as Record<string, unknown>[]);
+  await insertAll(clickhouse, table, rows.filter((r) => !stored.has(r.event_id)));
+  return stored.size;
+}
+
+async function insertAll(clickhouse: ClickHouseClient, table: string, rows: readonly KeyedRow[]): Promise<number> {
+  if (rows.length > 0) await clickhouse.insert(table, rows as unknown as Record<string, unknown>[]);
+  return 0;
 }
 
 function sqlTuple(values: readonly string[]): string {

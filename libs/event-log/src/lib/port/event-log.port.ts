@@ -71,6 +71,14 @@ export interface SubscriptionBatch {
   readonly events: readonly RecordedEvent[];
   /** The subscriber's checkpoint once this batch is processed, for this partition. */
   readonly checkpoint: Checkpoint;
+  /**
+   * True when the batch may hold events that an earlier delivery already handed over: the first
+   * batch of its partition since the subscription started or was (re)assigned the partition, and a
+   * batch delivered again after `onBatch` failed. False when it continues right after a batch of
+   * the same partition that this subscription delivered and `onBatch` completed. A subscriber whose
+   * store is not transactional checks what it already holds only for resumed batches.
+   */
+  readonly resumed: boolean;
 }
 
 export interface SubscribeOptions {
