@@ -197,4 +197,51 @@ describe('Kafka event log: subscriptions', () => {
 
     expect(rebuilt.map((e) => e.streamPosition)).toEqual([0, 1]);
   });
+
+  it('resumes a partition that comes back to a group member where the member that had it stopped', async () => {
+    const { log: groupLog } = await openLog({}, { subscribeTo: ['handover'] });
+    // The group's checkpoint as a projection keeps it: one record, written by whichever member processed.
+    const stored: Record<string, string> = {};
+    const deliveries = new Map<string, string[]>();
+    const member = (name: string) =>
+      groupLog.subscribe({
+        subscriberId: `handover-${run}`,
+        from: { ...stored },
+        checkpointOf: async () => ({ ...stored }),
+        onBatch: async ({ events, checkpoint }) => {
+          for (const e of events) deliveries.set(e.eventId, [...(deliveries.get(e.eventId) ?? []), name]);
+          Object.assign(stored, checkpoint);
+        },
+      });
+    // Each event on a stream of its own, so the events spread over the topic's 3 partitions.
+    const appended: string[] = [];
+    const appendSome = async (count: number) => {
+      const events = Array.from({ length: count }, (_, n) => event(n));
+      await groupLog.appendMany(events.map((e) => ({ streamId: streamId('handover', randomUUID()), events: [e] })));
+      appended.push(...events.map((e) => e.eventId));
+    };
+    const until = async (what: string, done: () => boolean) => {
+      for (let waited = 0; !done(); waited += 200) {
+        if (waited > 30_000) throw new Error(`waited 30 s for ${what}`);
+        await appendSome(3);
+        await sleep(200);
+      }
+    };
+    const deliveredBy = (name: string) => [...deliveries.values()].some((names) => names.includes(name));
+    const allDelivered = () => appended.every((id) => deliveries.has(id));
+
+    await appendSome(3); // the topic exists before the group subscribes to it
+    const a = await member('a');
+    await until('member a to read', () => deliveredBy('a') && allDelivered());
+    const b = await member('b');
+    await until('member b to get partitions', () => deliveredBy('b'));
+    await b.close(); // a gets b's partitions back
+    const beforeHandback = appended.length;
+    await until('member a to read past the hand-back', () => allDelivered() && appended.length > beforeHandback + 6);
+    await a.close();
+    await groupLog.close();
+
+    expect([...deliveries.entries()].filter(([, names]) => names.length > 1)).toEqual([]);
+    expect(appended.filter((id) => !deliveries.has(id))).toEqual([]);
+  }, 90_000);
 });

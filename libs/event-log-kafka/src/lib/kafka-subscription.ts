@@ -1,14 +1,17 @@
 import { partitionRetry } from './partition-retry';
 import type { Kafka, KafkaMessage } from 'kafkajs';
-import type { RecordedEvent, SubscribeOptions, Subscription } from '@cdp/event-log';
+import type { Checkpoint, RecordedEvent, SubscribeOptions, Subscription } from '@cdp/event-log';
 import { partitionKey } from './kafka-message';
 import type { ConsumerTiming } from './kafka-offset-reader';
 
+const MAX_WAIT_MS = 5_000;
 
 /**
  * Follows topics as the consumer group `subscriberId`. The caller's checkpoint is the truth: on
- * every assignment each partition is moved to just after the newest offset this subscription
- * knows was processed (from `from`, then its own batches), or to its beginning. Offsets are also
+ * every assignment each partition is moved to just after the offset the caller's stored
+ * checkpoint gives (`checkpointOf`, asked again at each assignment, since another member may have
+ * moved it), else the newest this subscription knows was processed (from `from`, then its own
+ * batches), or to its beginning. Offsets are also
  * committed to Kafka after each batch, which is what lag monitoring reads.
  *
  * When `onBatch` fails, its partition is paused for a growing while and then read again from the
@@ -30,16 +33,37 @@ export async function kafkaSubscription(
   const consumer = kafka.consumer({ ...timing, groupId: options.subscriberId, readUncommitted: false, allowAutoTopicCreation: false });
 
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-    for (const [topic, partitions] of Object.entries(payload.memberAssignment)) {
-      for (const partition of partitions) {
-        const key = partitionKey(topic, partition);
-        const last = processed.get(key);
-        resumedPartitions.add(key);
-        // Offset 0 stands for the beginning: kafkajs moves an offset below the log start to the earliest.
-        consumer.seek({ topic, partition, offset: last === undefined ? '0' : String(BigInt(last) + 1n) });
+    const assigned = Object.entries(payload.memberAssignment).map(([topic, partitions]) => ({ topic, partitions }));
+    // Held until the stored checkpoint is read: another member may have moved these partitions on.
+    consumer.pause(assigned);
+    void (async () => {
+      const stored = await storedCheckpoint();
+      if (closed) return;
+      for (const { topic, partitions } of assigned) {
+        for (const partition of partitions) {
+          const key = partitionKey(topic, partition);
+          if (stored[key] !== undefined) processed.set(key, stored[key]);
+          const last = processed.get(key);
+          resumedPartitions.add(key);
+          // Offset 0 stands for the beginning: kafkajs moves an offset below the log start to the earliest.
+          consumer.seek({ topic, partition, offset: last === undefined ? '0' : String(BigInt(last) + 1n) });
+        }
+      }
+      consumer.resume(assigned);
+    })();
+  });
+  /** The caller's stored checkpoint, asked again (100 ms, doubling up to 5 s) until it answers. */
+  async function storedCheckpoint(): Promise<Checkpoint> {
+    for (let waitMs = 100; !closed; waitMs = Math.min(waitMs * 2, MAX_WAIT_MS)) {
+      try {
+        return (await options.checkpointOf?.()) ?? {};
+      } catch (error) {
+        options.onError?.(error);
+        await new Promise((resolve) => setTimeout(resolve, waitMs));
       }
     }
-  });
+    return {};
+  }
   consumer.on(consumer.events.CRASH, ({ payload }) => options.onError?.(payload.error));
 
   await consumer.connect();

@@ -37,6 +37,7 @@ export async function runProjection(options: RunProjectionOptions): Promise<Proj
   const subscription: Subscription = await log.subscribe({
     subscriberId: `projection.${name}`,
     from: checkpoint,
+    checkpointOf: async () => (await readCheckpoint(sql, name)).checkpoint,
     maxBatchSize: options.maxBatchSize ?? 500,
     onError: options.onError,
     onBatch: async (batch) => {

@@ -85,6 +85,13 @@ export interface SubscribeOptions {
   /** Names the subscriber; on Kafka it is the consumer group, so instances share partitions. */
   readonly subscriberId: string;
   readonly from: Checkpoint;
+  /**
+   * The subscriber's stored checkpoint, read again whenever the subscription is assigned partitions
+   * (Kafka): in a group, another member may have moved on since `from`, and a partition that comes
+   * back must resume where that member stopped. Without it, the subscription goes by `from` and
+   * its own batches.
+   */
+  readonly checkpointOf?: () => Promise<Checkpoint>;
   readonly maxBatchSize?: number;
   /**
    * Called with one batch at a time, in log order per partition. If it throws, the same batch is
