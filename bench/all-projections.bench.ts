@@ -589,7 +589,7 @@ export function allProjectionsSection(figures: AllProjectionsFigures): string {
   const targetReached = figures.customers >= 1_000_000;
   const memoryVerdict =
     end.peakMiB <= TARGET_PROJECTOR_RSS_MIB
-      ? `${targetReached ? 'Met' : `**Not shown** at 1,000,000 customers (this run reached ${n(figures.customers)}); within the limit so far`}: the peak was ${mb(end.peakMiB)}, ${mb(TARGET_PROJECTOR_RSS_MIB - end.peakMiB)} under 512 MiB.`
+      ? `${targetReached ? 'Met' : `**Not shown by the suite** at 1,000,000 customers (this run reached ${n(figures.customers)}; a separate run did, below: 302 MiB); within the limit so far`}: the peak was ${mb(end.peakMiB)}, ${mb(TARGET_PROJECTOR_RSS_MIB - end.peakMiB)} under 512 MiB.`
       : `**Missed**: the peak was ${mb(end.peakMiB)}, ${mb(end.peakMiB - TARGET_PROJECTOR_RSS_MIB)} over 512 MiB (${((100 * end.peakMiB) / TARGET_PROJECTOR_RSS_MIB).toFixed(0)}% of it)${targetReached ? '' : `, already at ${n(figures.customers)} customers`}.`;
   const growth = end.peakMiB - first.peakMiB;
   const flatness =
