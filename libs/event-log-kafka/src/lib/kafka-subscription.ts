@@ -11,8 +11,8 @@ const MAX_WAIT_MS = 5_000;
  * every assignment each partition is moved to just after the offset the caller's stored
  * checkpoint gives (`checkpointOf`, asked again at each assignment, since another member may have
  * moved it), else the newest this subscription knows was processed (from `from`, then its own
- * batches), or to its beginning. Offsets are also
- * committed to Kafka after each batch, which is what lag monitoring reads.
+ * batches), or to its beginning. Offsets are also committed to Kafka after each batch, which is
+ * what lag monitoring reads.
  *
  * When `onBatch` fails, its partition is paused for a growing while and then read again from the
  * batch's first event; other partitions go on.
@@ -30,15 +30,18 @@ export async function kafkaSubscription(
   // Partitions whose next batch may repeat what was delivered before: just (re)assigned, or retried.
   const resumedPartitions = new Set<string>();
   let closed = false;
+  let assignments = 0;
   const consumer = kafka.consumer({ ...timing, groupId: options.subscriberId, readUncommitted: false, allowAutoTopicCreation: false });
 
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
     const assigned = Object.entries(payload.memberAssignment).map(([topic, partitions]) => ({ topic, partitions }));
     // Held until the stored checkpoint is read: another member may have moved these partitions on.
     consumer.pause(assigned);
+    const assignment = ++assignments;
     void (async () => {
       const stored = await storedCheckpoint();
-      if (closed) return;
+      // A later assignment replaced this one while the checkpoint was read: it seeks for itself.
+      if (closed || assignment !== assignments) return;
       for (const { topic, partitions } of assigned) {
         for (const partition of partitions) {
           const key = partitionKey(topic, partition);

@@ -16,15 +16,15 @@ export interface AnalyticsProjectionOptions {
  * The ClickHouse sink: every touchpoint into `touchpoints` (and its scalar payload fields into
  * `touchpoint_fields`), purchases and refunds into their own tables, in one INSERT per table per
  * batch. ClickHouse has no transactions, so the runtime's checkpoint (in Postgres) may lag what
- * ClickHouse holds: after a crash by a batch, after a restore of Postgres from a backup by any
- * number. So each table is asked which of a batch's events it already has, and only the others
- * are inserted, a replay or a redelivery therefore adds nothing twice: for every batch of a
- * rebuild, and in a partition from the batch the runtime says resumed (the first after a start or
- * a reassignment, a retry) until a batch of which ClickHouse held nothing. The sink writes a
- * partition's events in log order, so past that batch ClickHouse holds none, and the batches that
- * follow, as long as the runtime does not resume, are inserted without asking: asking reads the
- * key column of every part the batch's keys fall in, a cost that grows with the table. (The tables
- * are also ReplacingMergeTree, which would fold a duplicate that slipped in at its next merge.)
+ * ClickHouse holds: by a batch after a crash, by any number after Postgres is restored from a
+ * backup. Where that may be so, each table is asked which of the batch's events it already has and
+ * only the others are inserted, so a replay or a redelivery adds nothing twice: in every batch of a
+ * rebuild, and in a partition from a batch the runtime marks resumed (the first after a start or a
+ * reassignment, a retry) until a batch of which ClickHouse held nothing. The sink writes a
+ * partition in log order, so ClickHouse holds nothing past that batch, and the batches that follow
+ * go in without the question, whose cost grows with the table (it reads the key column of every
+ * part the batch's keys fall in). (The tables are also ReplacingMergeTree, which would fold a
+ * duplicate that slipped in at its next merge.)
  */
 export function analyticsProjection(options: AnalyticsProjectionOptions): ProjectionDefinition {
   const { catalog, clickhouse } = options;
