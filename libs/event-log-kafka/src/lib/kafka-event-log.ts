@@ -65,12 +65,14 @@ export async function createKafkaEventLog(options: KafkaEventLogOptions): Promis
   const subscriptions = openSubscriptions();
 
   async function produce(claimed: readonly ClaimedEvent[], events: ReadonlyMap<string, NewEvent>): Promise<AcceptedEvent[]> {
-    const partitioners = new Map<string, (key: string) => number>();
-    for (const topic of new Set(claimed.map((e) => topicOf(e.streamId)))) partitioners.set(topic, await topics.partitionerOf(topic));
-    const byTopic = new Map<string, TopicMessages>();
-    const routed = claimed.map((event) => {
+    const keyed = claimed.map((event) => {
       const { category, id: key } = parseStreamId(event.streamId);
-      const topic = topicFor(category);
+      return { event, key, topic: topicFor(category) };
+    });
+    const partitioners = new Map<string, (key: string) => number>();
+    for (const topic of new Set(keyed.map((k) => k.topic))) partitioners.set(topic, await topics.partitionerOf(topic));
+    const byTopic = new Map<string, TopicMessages>();
+    const routed = keyed.map(({ event, key, topic }) => {
       const partition = partitioners.get(topic)!(key);
       const entry = byTopic.get(topic) ?? { topic, messages: [] };
       entry.messages.push(toKafkaMessage(codec, events.get(event.eventId)!, event, key, partition));
