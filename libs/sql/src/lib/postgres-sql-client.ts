@@ -4,6 +4,10 @@ import type { SqlClient, SqlExecutor } from './sql-client.port';
 /** A SqlClient over a pg pool, for a real Postgres server. */
 export function createPostgresSqlClient(config: PoolConfig & { connectionString: string }): SqlClient {
   const pool = new Pool({ max: 10, ...config });
+  // An idle connection that the server ends (a restart, pg_terminate_backend, DROP DATABASE ...
+  // WITH (FORCE)) is dropped by the pool, and the next query opens another. Without a listener,
+  // the pool's 'error' event would end the whole process.
+  pool.on('error', () => undefined);
   const run: SqlExecutor['query'] = async (sql, params) => (await pool.query(sql, params as unknown[])) as never;
   return {
     query: run,

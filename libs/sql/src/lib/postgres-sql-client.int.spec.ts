@@ -1,0 +1,23 @@
+import { Client } from 'pg';
+import { testDatabaseUrl } from '../testing';
+import { createPostgresSqlClient } from './postgres-sql-client';
+
+describe('the Postgres SqlClient', () => {
+  it('survives the server ending an idle connection, and answers the next query on another', async () => {
+    const sql = createPostgresSqlClient({ connectionString: testDatabaseUrl(), max: 1 });
+    const admin = new Client({ connectionString: testDatabaseUrl() });
+    await admin.connect();
+    try {
+      const { rows: [first] } = await sql.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+      await admin.query('SELECT pg_terminate_backend($1)', [first.pid]);
+      // The pool hears of it while the connection is idle.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+
+      const { rows: [second] } = await sql.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+      expect(second.pid).not.toBe(first.pid);
+    } finally {
+      await admin.end();
+      await sql.close();
+    }
+  });
+});
