@@ -11,7 +11,11 @@ export interface EngineVersion {
 export interface AnalyticsMigration {
   /** Recorded in schema_migrations once applied; never change or reuse it. */
   readonly id: string;
-  statements(engine: EngineVersion): readonly string[];
+  /**
+   * `tables` are the database's tables as the migration starts, so that a migration that failed
+   * part-way can tell which of its steps took place (ClickHouse has no conditional DDL).
+   */
+  statements(engine: EngineVersion, tables: ReadonlySet<string>): readonly string[];
 }
 
 /**
@@ -33,7 +37,8 @@ export async function migrateAnalytics(client: ClickHouseClient, migrations: rea
   const engine: EngineVersion = { version, major: Number.parseInt(version, 10) };
   const pending = migrations.filter((migration) => !applied.has(migration.id));
   for (const migration of pending) {
-    for (const statement of migration.statements(engine)) await client.command(statement);
+    const tables = new Set((await client.query<{ name: string }>('SELECT name FROM system.tables WHERE database = currentDatabase()')).map((row) => row.name));
+    for (const statement of migration.statements(engine, tables)) await client.command(statement);
     await client.command(`INSERT INTO schema_migrations (id, applied_at) VALUES (${sqlLiteral(migration.id)}, now())`);
   }
   return pending.map((migration) => migration.id);

@@ -36,70 +36,55 @@ export interface RfmStatements {
 
 const MS_PER_DAY = 86_400_000;
 const SCORE_CUTS = [1, 2, 3, 4] as const;
-/**
- * Keys are grouped and joined by a 64-bit hash of their text, which groups in about half the time
- * of the text itself. Two keys could share a hash: with n distinct keys the chance that any pair
- * does is about n²/2⁶⁵, 3 in 100 million for a million keys, and then the two keys' events would
- * count for one customer. Customers themselves are grouped by their exact id.
- */
-const KEY_HASH = 'cityHash64(customer_key)';
 
 /**
  * The SQL of one RFM run, for ClickHouse 18.16 and chDB alike (no CTEs, window functions or
  * query parameters; one JOIN per SELECT), so the intermediate results live in Memory work tables.
  *
- * Purchases and refunds are first summed per customer key, so the identity join reads one row per
- * key rather than one per event. A key that identity_map does not know (or '') stands for no
- * customer: each of its events is a customer of its own, the one it founded: 'cus_' + event_id
- * without dashes. Those events are read again by their keys' hashes: one more pass over the key
- * column costs less than carrying every key's text through the grouping.
+ * Purchases and refunds are read as one stream of signed rows, each joined to its key's customer
+ * in identity_map, and summed per customer in one pass. Purchases and refunds are stored ordered by
+ * customer key (migration 0005), so a key's rows come one after another and their lookups in the
+ * join and in the grouping find what the previous row brought into the CPU cache. A key that
+ * identity_map does not know (or '') stands for no customer: each of its events is a customer of
+ * its own, the one it founded: 'cus_' + event_id without dashes. Rows are grouped by their owner,
+ * or, without one, by their event id: a UUID, which no customer id equals (they start with 'cus_').
  */
 export function buildRfmStatements(request: RfmRunRequest): RfmStatements {
   const { asOf, windowDays } = parseRfmParameters(request, request.asOf);
   const start = windowStart(asOf, windowDays);
   const asOfMs = Date.parse(asOf);
   const inWindow = start === null || Date.parse(start) < 0 ? '1' : `occurred_at_ms > ${sqlLiteral(Date.parse(start))}`;
-  const inWindowAndCurrency = `${inWindow} AND currency = ${sqlLiteral(request.currency)}`;
-  const [keyed, measures, cuts] = ['keyed', 'measures', 'cuts'].map((role) => workTable(request.runId, role));
-  // has_purchase is a constant per side, so telling purchases from refunds costs no aggregate.
-  const totalsBy = (expression: string, alias: string, condition: string) => `
-    SELECT
-      ${expression} AS ${alias},
-      toUInt8(1) AS has_purchase,
-      max(occurred_at_ms) AS last_purchase_ms,
-      countIf(${inWindow}) AS purchases_in_window,
-      toDecimal64(sumIf(amount, ${inWindowAndCurrency}), 3) AS net_amount
-    FROM purchases WHERE occurred_at_ms <= ${sqlLiteral(asOfMs)} AND ${condition} GROUP BY ${alias}
-    UNION ALL
-    SELECT ${expression} AS ${alias}, toUInt8(0), toUInt64(0), toUInt64(0), -toDecimal64(sumIf(amount, ${inWindowAndCurrency}), 3)
-    FROM refunds WHERE occurred_at_ms <= ${sqlLiteral(asOfMs)} AND ${condition} GROUP BY ${alias}`;
+  const [measures, cuts] = ['measures', 'cuts'].map((role) => workTable(request.runId, role));
+  const signedRows = (table: string, isPurchase: 0 | 1, amount: string) =>
+    `SELECT customer_key, event_id, occurred_at_ms, currency, toUInt8(${isPurchase}) AS is_purchase, ${amount} AS signed_amount
+    FROM ${table} WHERE occurred_at_ms <= ${sqlLiteral(asOfMs)}`;
   return {
     statements: [
       // FINAL keeps each key's row of the highest version, as argMax would, without grouping the map.
-      `CREATE TABLE ${keyed} ENGINE = Memory AS
-      SELECT key_hash, customer_id, has_purchase, last_purchase_ms, purchases_in_window, net_amount
-      FROM (${totalsBy(KEY_HASH, 'key_hash', '1')}) AS per_key
-      ANY LEFT JOIN (
-        SELECT cityHash64(key) AS key_hash, customer_id FROM identity_map FINAL WHERE key != ''
-      ) AS identity USING key_hash`,
       `CREATE TABLE ${measures} ENGINE = Memory AS
       SELECT
-        customer_id,
-        toUInt32(intDiv(${sqlLiteral(asOfMs)} - max(last_purchase_ms), ${sqlLiteral(MS_PER_DAY)})) AS recency_days,
-        sum(purchases_in_window) AS frequency,
-        toDecimal64(sum(net_amount), 3) AS monetary
+        if(substring(owner_or_event, 1, 4) = 'cus_', owner_or_event, concat('cus_', replaceAll(owner_or_event, '-', ''))) AS customer_id,
+        toUInt32(intDiv(${sqlLiteral(asOfMs)} - last_purchase_ms, ${sqlLiteral(MS_PER_DAY)})) AS recency_days,
+        frequency,
+        monetary
       FROM (
-        SELECT customer_id, has_purchase, last_purchase_ms, purchases_in_window, net_amount
-        FROM ${keyed} WHERE customer_id != ''
-        UNION ALL ${totalsBy("concat('cus_', replaceAll(event_id, '-', ''))", 'customer_id', `${KEY_HASH} IN (SELECT key_hash FROM ${keyed} WHERE customer_id = '')`)}
-      )
-      GROUP BY customer_id
-      HAVING max(has_purchase) = 1`,
+        SELECT
+          if(owner = '', event_id, owner) AS owner_or_event,
+          maxIf(occurred_at_ms, is_purchase = 1) AS last_purchase_ms,
+          countIf(is_purchase = 1 AND ${inWindow}) AS frequency,
+          toDecimal64(sumIf(signed_amount, ${inWindow} AND currency = ${sqlLiteral(request.currency)}), 3) AS monetary
+        FROM (${signedRows('purchases', 1, 'amount')} UNION ALL ${signedRows('refunds', 0, '-amount')}) AS movements
+        ANY LEFT JOIN (
+          SELECT key AS customer_key, customer_id AS owner FROM identity_map FINAL WHERE key != ''
+        ) AS identity USING customer_key
+        GROUP BY owner_or_event
+        HAVING max(is_purchase) = 1
+      )`,
       createCuts(measures, cuts),
       insertSnapshots(request, asOf, windowDays, measures, cuts),
     ],
     countScored: `SELECT count() AS customers FROM ${measures}`,
-    cleanup: [keyed, measures, cuts].map((table) => `DROP TABLE IF EXISTS ${table}`),
+    cleanup: [measures, cuts].map((table) => `DROP TABLE IF EXISTS ${table}`),
   };
 }
 

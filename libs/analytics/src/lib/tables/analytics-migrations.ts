@@ -162,7 +162,36 @@ export const ANALYTICS_MIGRATIONS: readonly AnalyticsMigration[] = [
       'DROP TABLE rfm_snapshots_by_customer',
     ],
   },
+  {
+    // Purchases and refunds in one partition: once merged, a part holds each customer key's rows
+    // side by side, and summing them per key (RFM's first step) then finds the key's totals in the
+    // CPU cache. Monthly parts split every key's rows across 24 or more of them; on 10 million
+    // purchases the sum took 1.1 s that way and 0.5 s this way (docs/benchmarks.md).
+    id: '0005-purchases-and-refunds-in-one-partition',
+    statements: (_engine, tables) => [
+      ...moveRowsToNewEngine('purchases', 'ReplacingMergeTree PARTITION BY tuple() ORDER BY (customer_key, occurred_at, event_id)', tables),
+      ...moveRowsToNewEngine('refunds', 'ReplacingMergeTree PARTITION BY tuple() ORDER BY (customer_key, occurred_at, event_id)', tables),
+    ],
+  },
 ];
+
+/**
+ * Moves the rows of a ReplacingMergeTree table to a new one of the same columns and the given
+ * engine, under the same name. The table is renamed aside first, so the sink's inserts fail, and
+ * are retried, until the new table exists, and then go to it: none is lost in a copy. OPTIMIZE …
+ * FINAL then folds any row the new table got twice: from a copy cut short and made again whole
+ * after a restart, or from the sink repeating, while the copy ran, a batch the old table held.
+ */
+function moveRowsToNewEngine(table: string, engine: string, tables: ReadonlySet<string>): string[] {
+  const aside = `${table}_moving`;
+  return [
+    ...(tables.has(aside) ? [] : [`RENAME TABLE ${table} TO ${aside}`]),
+    `CREATE TABLE IF NOT EXISTS ${table} AS ${aside} ENGINE = ${engine}`,
+    `INSERT INTO ${table} SELECT * FROM ${aside}`,
+    `OPTIMIZE TABLE ${table} FINAL`,
+    `DROP TABLE ${aside}`,
+  ];
+}
 
 /**
  * The table with each row's customer of today: the latest owner of its customer key, or, for a

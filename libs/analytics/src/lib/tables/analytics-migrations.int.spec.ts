@@ -1,0 +1,82 @@
+import { migrateAnalytics, type ClickHouseClient } from '@cdp/clickhouse';
+import { openThrowawayChdbClient, openThrowawayServerClient } from '@cdp/clickhouse/testing';
+import { ANALYTICS_MIGRATIONS } from './analytics-migrations';
+
+const BEFORE_ONE_PARTITION = ANALYTICS_MIGRATIONS.filter((migration) => migration.id < '0005');
+
+function purchase(n: number, month: number) {
+  const occurredAt = new Date(Date.UTC(2026, month - 1, 10, 12, 0, 0));
+  return {
+    event_id: `p-${n}`,
+    occurred_at: occurredAt,
+    occurred_at_ms: String(occurredAt.getTime()),
+    customer_key: `email:c${n % 3}@example.com`,
+    order_id: `o-${n}`,
+    amount: `${n}.250`,
+    currency: 'IRR',
+    channel: 'web',
+    source: 'shop',
+  };
+}
+
+const refund = (n: number, month: number) => {
+  const { channel: _channel, ...row } = purchase(n, month);
+  return { ...row, event_id: `r-${n}`, reason: 'damaged' };
+};
+
+const PURCHASES = [1, 2, 3, 4, 5, 6].map((n) => purchase(n, n));
+const REFUNDS = [1, 2].map((n) => refund(n, n + 1));
+
+describe.each([
+  ['the ClickHouse server', openThrowawayServerClient],
+  ['chDB', openThrowawayChdbClient],
+] as const)('moving purchases and refunds to one partition, on %s', (_, open) => {
+  let client: ClickHouseClient;
+
+  beforeEach(async () => {
+    client = await open();
+    await migrateAnalytics(client, BEFORE_ONE_PARTITION);
+    await client.insert('purchases', PURCHASES);
+    await client.insert('refunds', REFUNDS);
+  });
+
+  afterEach(() => client.close());
+
+  const rows = (table: string) => client.query<{ event_id: string; amount: string }>(`SELECT event_id, amount FROM ${table} ORDER BY event_id`);
+  const partitionsOf = async (table: string) => {
+    const [{ partitions }] = await client.query<{ partitions: string }>(
+      `SELECT uniqExact(partition) AS partitions FROM system.parts WHERE database = currentDatabase() AND table = '${table}' AND active`,
+    );
+    return Number(partitions);
+  };
+  const tablesAside = () => client.query("SELECT name FROM system.tables WHERE database = currentDatabase() AND name LIKE '%moving'");
+
+  it('keeps every row once and leaves touchpoints partitioned by month', async () => {
+    expect(await migrateAnalytics(client, ANALYTICS_MIGRATIONS)).toEqual(['0005-purchases-and-refunds-in-one-partition']);
+
+    expect(await rows('purchases')).toEqual(PURCHASES.map(({ event_id, amount }) => ({ event_id, amount })));
+    expect(await rows('refunds')).toEqual(REFUNDS.map(({ event_id, amount }) => ({ event_id, amount })));
+    // The rows span six months: one partition now for purchases and refunds, one per month still for touchpoints.
+    expect(await partitionsOf('purchases')).toBe(1);
+    expect(await partitionsOf('refunds')).toBe(1);
+    await client.insert('touchpoints', PURCHASES.map(({ event_id, occurred_at, occurred_at_ms, customer_key }) => ({ event_id, occurred_at, occurred_at_ms, customer_key })));
+    expect(await partitionsOf('touchpoints')).toBe(PURCHASES.length);
+    expect(await tablesAside()).toEqual([]);
+  });
+
+  it('after a failure part-way through the copy, keeps every row once, and what was written meanwhile', async () => {
+    // A first attempt renamed the table aside, made the new one and copied part of the rows when
+    // it died; the sink then wrote a purchase to the new table.
+    await client.command('RENAME TABLE purchases TO purchases_moving');
+    await client.command('CREATE TABLE purchases AS purchases_moving ENGINE = ReplacingMergeTree PARTITION BY tuple() ORDER BY (customer_key, occurred_at, event_id)');
+    await client.insert('purchases', PURCHASES.slice(0, 2));
+    const writtenMeanwhile = purchase(7, 7);
+    await client.insert('purchases', [writtenMeanwhile]);
+
+    await migrateAnalytics(client, ANALYTICS_MIGRATIONS);
+
+    expect(await rows('purchases')).toEqual([...PURCHASES, writtenMeanwhile].map(({ event_id, amount }) => ({ event_id, amount })));
+    expect(await rows('refunds')).toEqual(REFUNDS.map(({ event_id, amount }) => ({ event_id, amount })));
+    expect(await tablesAside()).toEqual([]);
+  });
+});
