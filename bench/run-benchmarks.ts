@@ -193,19 +193,20 @@ purchases by customer key.
 
 Target: at most 2 s for the RFM query on this machine. ${rfmVerdict}
 
-Where the time goes at full size (CPU per statement from \`system.query_log\`, 2026-12-04): totalling
-purchases and refunds per customer key and joining the keys to the identity map, about 4.3 s of
-CPU; grouping per customer, about 2.4 s; the score cuts, about 0.2 s; scoring and writing the
-million rows of \`rfm_snapshots\`, about 0.9 s. Until 2026-12-04 the same steps took 8.0, 2.5, 1.0
-and 2.2 s: the run now groups and joins on a 64-bit hash of the customer key computed in the query
-(a stored hash column was no faster), reads the identity map with \`FINAL\` instead of \`argMax\`,
-takes the cuts with \`quantilesExact\` instead of sorting three arrays of a million, and writes
-\`rfm_snapshots\` ordered by run alone (migration 0004). 18.16 ran every query on one thread here
-(it took the VM's two cores for one); infra/local now sets \`max_threads\` to the core count. What
-is left is three steps over a million keys, each about 1 µs per key on a thread: grouping per key,
-the identity join and grouping per customer. The baseline, a count and sum by the text key, is
-itself over the target; the remaining road to 2 s is a customer key stored as a number from
-ingestion on (or a per-customer summary kept up to date by the sink), not more SQL.
+Where the time goes at full size (each statement timed alone, 2026-12-04, on a quiet machine): reading
+purchases and refunds, joining each row to its customer and summing per customer, 1.35 to 2.5 s;
+the score cuts, 0.06 s; scoring and writing the million rows of \`rfm_snapshots\`, 0.26 to 0.3 s.
+Six runs of the same statements on the same data took 1.7 to 2.9 s in all, within a few minutes, so
+one run's figure says as much about the machine's neighbours as about the query. The steps that got it here: purchases and refunds kept in one
+partition ordered by customer key (migration 0005), so that once merged a key's rows lie side by side
+and every lookup after a key's first finds what it needs in the CPU cache (summing 10 million
+purchases per key took 0.5 s so, 1.1 s from monthly parts); one pass that joins each row to its
+customer and groups per customer, instead of totalling per key, joining and grouping again; the
+identity map read with \`FINAL\`; the cuts taken with \`quantilesExact\` instead of sorting three
+arrays of a million; and \`rfm_snapshots\` ordered by run alone (migration 0004). What is left is
+mostly the join: the same pass without it took 0.6 to 0.8 s less. Totalling per key first and
+joining the million totals instead was no faster, because the totals then have to be grouped per
+customer again, a million keys in no useful order.
 
 ## Loyalty redemptions
 
