@@ -6,3 +6,4 @@ export * from './lib/customer-feed-builder';
 export * from './lib/run-customer-feed-builder';
 export * from './lib/kafka/customer-feed-topics';
 export * from './lib/kafka/customer-feed-kafka.projection';
+export * from './lib/prune-customer-feed-log';

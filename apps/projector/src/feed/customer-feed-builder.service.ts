@@ -1,19 +1,28 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Counter, type Registry } from 'prom-client';
 import { migrateRfmTables } from '@cdp/analytics';
-import { migrateCustomerFeedTables, runCustomerFeedBuilder } from '@cdp/customer-feed';
+import { migrateCustomerFeedTables, pruneCustomerFeedLog, runCustomerFeedBuilder } from '@cdp/customer-feed';
 import type { PostgresEventLog } from '@cdp/event-log-postgres';
 import { CLOCK, CUSTOMER_FEED_LOG, METRICS, SETTINGS, SQL, type Clock, type Settings } from '@cdp/platform-runtime';
 import type { SqlClient } from '@cdp/sql';
 import { ProjectionsService } from '../projections/projections.service';
 import { customerFeedSources } from './customer-feed-sources';
 
-/** Turns what the read models mark changed into the feed's typed changes, in this process. */
+const PRUNE_EVERY_MS = 60 * 60 * 1000;
+const MS_PER_DAY = 86_400_000;
+
+/**
+ * Turns what the read models mark changed into the feed's typed changes, in this process, and
+ * prunes the feed's log every hour.
+ */
 @Injectable()
 export class CustomerFeedBuilderService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('customer-feed');
   private builder: { close(): Promise<void> } | undefined;
   private readonly customersLooked: Counter;
+  private readonly changesPruned: Counter;
+  private pruneTimer: NodeJS.Timeout | undefined;
+  private pruning: Promise<void> | undefined;
 
   constructor(
     @Inject(SQL) private readonly sql: SqlClient,
@@ -24,6 +33,7 @@ export class CustomerFeedBuilderService implements OnApplicationBootstrap, OnApp
     private readonly projections: ProjectionsService,
   ) {
     this.customersLooked = new Counter({ name: 'cdp_feed_customers_checked_total', help: 'Customers the feed compared with what it last published', registers: [registry] });
+    this.changesPruned = new Counter({ name: 'cdp_feed_log_pruned_total', help: "Changes deleted from the feed's log once older than the retention", registers: [registry] });
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -39,9 +49,31 @@ export class CustomerFeedBuilderService implements OnApplicationBootstrap, OnApp
       onStep: (customers) => this.customersLooked.inc(customers),
       onError: (error) => this.logger.warn(`building the feed failed: ${(error as Error).message}; retrying`),
     });
+    if (this.settings.feed.retentionDays > 0) {
+      this.prune();
+      this.pruneTimer = setInterval(() => this.prune(), PRUNE_EVERY_MS);
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.pruneTimer);
+    await this.pruning;
     await this.builder?.close();
+  }
+
+  private prune(): void {
+    if (this.pruning) return;
+    const { retentionDays } = this.settings.feed;
+    this.pruning = pruneCustomerFeedLog({
+      sql: this.sql,
+      recordedBefore: new Date(this.clock.now().getTime() - retentionDays * MS_PER_DAY),
+      followers: this.projections.namesFollowing(this.feedLog),
+    })
+      .then((deleted) => {
+        this.changesPruned.inc(deleted);
+        if (deleted > 0) this.logger.log(`pruned ${deleted} changes older than ${retentionDays} days from the feed's log`);
+      })
+      .catch((error: unknown) => this.logger.warn(`pruning the feed's log failed: ${(error as Error).message}; trying again in an hour`))
+      .finally(() => (this.pruning = undefined));
   }
 }

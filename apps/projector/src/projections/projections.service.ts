@@ -91,6 +91,11 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
   private markStarted: () => void = () => undefined;
   private readonly startedAll = new Promise<void>((resolve) => (this.markStarted = resolve));
 
+  /** The projections of this process that follow `log`. */
+  namesFollowing(log: EventLog): string[] {
+    return this.projections.filter((projection) => projection.log === log).map((projection) => projection.definition.name);
+  }
+
   async onApplicationBootstrap(): Promise<void> {
     await migrateProjectionTables(this.sql);
     for (const projection of this.projections) await this.start(projection);

@@ -44,6 +44,8 @@ export interface FeedSettings {
   readonly heartbeatSeconds: number;
   /** How long a subscriber may leave the stream unread before it is disconnected (CDP_FEED_SLOW_CONSUMER_SECONDS, default 30). */
   readonly slowConsumerSeconds: number;
+  /** How long the feed's log keeps a change that is not its customer's latest (CDP_FEED_RETENTION_DAYS, default 7; 0 keeps every change). */
+  readonly retentionDays: number;
 }
 
 export const DEFAULT_LOYALTY_PROGRAM_FILE = resolve(__dirname, '../../../../config/loyalty-program.json');
@@ -109,7 +111,9 @@ function feedSettings(env: NodeJS.ProcessEnv, problems: string[]): FeedSettings 
     if (!Number.isFinite(value) || value <= 0) problems.push(`${name}=${env[name]}: use a number of seconds above 0`);
     return value;
   };
-  return { heartbeatSeconds: seconds('CDP_FEED_HEARTBEAT_SECONDS', 15), slowConsumerSeconds: seconds('CDP_FEED_SLOW_CONSUMER_SECONDS', 30) };
+  const retentionDays = Number(env.CDP_FEED_RETENTION_DAYS ?? 7);
+  if (!Number.isFinite(retentionDays) || retentionDays < 0) problems.push(`CDP_FEED_RETENTION_DAYS=${env.CDP_FEED_RETENTION_DAYS}: use a number of days, or 0 to keep every change`);
+  return { heartbeatSeconds: seconds('CDP_FEED_HEARTBEAT_SECONDS', 15), slowConsumerSeconds: seconds('CDP_FEED_SLOW_CONSUMER_SECONDS', 30), retentionDays };
 }
 
 function clickhouseLocation(value: string, problems: string[]): { url: string; database: string } {

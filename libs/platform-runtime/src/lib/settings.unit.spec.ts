@@ -41,9 +41,17 @@ describe('settings: the loyalty program', () => {
 });
 
 describe('settings: the change feed', () => {
-  it('sends heartbeats every 15 s and gives a stalled subscriber 30 s, unless told otherwise', () => {
-    expect(readSettings({}).feed).toEqual({ heartbeatSeconds: 15, slowConsumerSeconds: 30 });
-    expect(readSettings({ CDP_FEED_HEARTBEAT_SECONDS: '0.5', CDP_FEED_SLOW_CONSUMER_SECONDS: '2' }).feed).toEqual({ heartbeatSeconds: 0.5, slowConsumerSeconds: 2 });
+  it('sends heartbeats every 15 s, gives a stalled subscriber 30 s and keeps changes a week, unless told otherwise', () => {
+    expect(readSettings({}).feed).toEqual({ heartbeatSeconds: 15, slowConsumerSeconds: 30, retentionDays: 7 });
+    expect(readSettings({ CDP_FEED_HEARTBEAT_SECONDS: '0.5', CDP_FEED_SLOW_CONSUMER_SECONDS: '2', CDP_FEED_RETENTION_DAYS: '0' }).feed).toEqual({
+      heartbeatSeconds: 0.5,
+      slowConsumerSeconds: 2,
+      retentionDays: 0,
+    });
+  });
+
+  it('refuses a retention that is not a number of days', () => {
+    expect(() => readSettings({ CDP_FEED_RETENTION_DAYS: '-1' })).toThrow(/CDP_FEED_RETENTION_DAYS=-1: use a number of days, or 0 to keep every change/);
   });
 
   it('refuses a wait that is not a positive number of seconds, naming the variable', () => {

@@ -1,0 +1,62 @@
+import { readCheckpoint } from '@cdp/projections';
+import type { SqlClient } from '@cdp/sql';
+import { CUSTOMER_FEED_LOG_SCHEMA } from './customer-feed-tables';
+
+export interface PruneCustomerFeedLogOptions {
+  readonly sql: SqlClient;
+  /** Changes recorded before this instant go, except each customer's latest. */
+  readonly recordedBefore: Date;
+  /** The projections that follow the feed's log: none loses a change it has not processed. */
+  readonly followers: readonly string[];
+  /** Changes deleted per statement; default 10,000. */
+  readonly chunk?: number;
+}
+
+const DEFAULT_CHUNK = 10_000;
+
+/**
+ * Deletes the feed's old changes, as Kafka compacts a topic: each customer's latest change stays,
+ * whatever its age, so a subscriber reading from the start still gets every customer's state.
+ * Deletes a chunk at a time, oldest first, and returns how many changes went.
+ */
+export async function pruneCustomerFeedLog(options: PruneCustomerFeedLogOptions): Promise<number> {
+  const upTo = await positionEveryFollowerPassed(options.sql, options.followers);
+  if (upTo === 0n) return 0;
+  const chunk = options.chunk ?? DEFAULT_CHUNK;
+  let deleted = 0;
+  for (;;) {
+    const { rows } = await options.sql.query<{ deleted: number }>(
+      `WITH doomed AS (
+         SELECT e.global_position FROM ${CUSTOMER_FEED_LOG_SCHEMA}.events e
+         WHERE e.recorded_at < $1 AND e.global_position <= $2
+           AND EXISTS (SELECT 1 FROM ${CUSTOMER_FEED_LOG_SCHEMA}.events later WHERE later.stream_id = e.stream_id AND later.stream_position > e.stream_position)
+         ORDER BY e.global_position
+         LIMIT $3
+       ), gone AS (
+         DELETE FROM ${CUSTOMER_FEED_LOG_SCHEMA}.events WHERE global_position IN (SELECT global_position FROM doomed) RETURNING 1
+       )
+       SELECT count(*)::int AS deleted FROM gone`,
+      [options.recordedBefore.toISOString(), upTo.toString(), chunk],
+    );
+    deleted += rows[0].deleted;
+    if (rows[0].deleted < chunk) return deleted;
+  }
+}
+
+/** The largest Postgres bigint: no follower bounds the pruning. */
+const LAST_POSITION = 9_223_372_036_854_775_807n;
+
+/** The last position of the log that every follower has processed; 0 while one has not started. */
+async function positionEveryFollowerPassed(sql: SqlClient, followers: readonly string[]): Promise<bigint> {
+  let upTo = LAST_POSITION;
+  for (const follower of followers) {
+    const offsets = Object.values((await readCheckpoint(sql, follower)).checkpoint);
+    if (offsets.length === 0) return 0n;
+    // A Postgres log's offset is "<transaction>:<global position>".
+    for (const offset of offsets) {
+      const position = BigInt(offset.split(':')[1]);
+      if (position < upTo) upTo = position;
+    }
+  }
+  return upTo;
+}
