@@ -3,11 +3,11 @@ import type { ClickHouseClient } from '@cdp/clickhouse';
 import { sqlLiteral } from '@cdp/clickhouse';
 import { deterministicEventId, type EventLog } from '@cdp/event-log';
 import { readCheckpoint } from '@cdp/projections';
-import { customerSegmentStreamId, decideSegmentChanges, DEFAULT_RFM_GRID, parseRfmParameters, type RfmGrid, type RfmWindowDays } from '@cdp/rfm';
+import { customerSegmentStreamId, decideSegmentChanges, DEFAULT_RFM_GRID, parseRfmParameters, type CustomerSegmentChanged, type RfmGrid, type RfmScore, type RfmWindowDays } from '@cdp/rfm';
 import type { SqlClient } from '@cdp/sql';
 import { ProjectionsBehindError } from './rfm-run.errors';
 import { runRfmQuery, type RfmSnapshotRow } from './rfm-query';
-import { currentSegments, saveRun, type RfmRunRecord } from './rfm-store';
+import { currentSegmentsBetween, saveRun, type RfmRunRecord, type RunScores } from './rfm-store';
 
 export interface RfmRunOptions {
   readonly sql: SqlClient;
@@ -23,6 +23,8 @@ export interface RfmRunOptions {
   readonly currency: string;
   readonly grid?: RfmGrid;
   readonly catchUpTimeoutMs: number;
+  /** Customers read, decided on and written at a time; default 50,000. */
+  readonly customersPerChunk?: number;
 }
 
 export interface RfmRunInput {
@@ -37,9 +39,10 @@ const CATCH_UP_POLL_MS = 100;
  * 1. note how far each projection it reads must get: everything in the log when it was asked;
  * 2. wait for them (failing with ProjectionsBehindError, having computed nothing, after the timeout);
  * 3. copy the identity map to ClickHouse, then score every customer there (rfm_snapshots);
- * 4. append a CustomerSegmentChanged event for each customer whose segment changed (ids derived
- *    from the run and the customer, so a retry appends nothing twice);
- * 5. replace the current scores in Postgres and record the run.
+ * 4. a range of customers at a time, append a CustomerSegmentChanged event for each whose segment
+ *    changed (ids derived from the run and the customer, so a retry appends nothing twice), and
+ *    write their scores to Postgres, where one transaction replaces the current scores and records
+ *    the run. Memory stays flat in the number of customers.
  */
 export async function runRfm(options: RfmRunOptions, input: RfmRunInput, now: Date): Promise<RfmRunRecord> {
   const requestedAt = now.toISOString();
@@ -51,24 +54,29 @@ export async function runRfm(options: RfmRunOptions, input: RfmRunInput, now: Da
   const runId = randomUUID();
   const grid = options.grid ?? DEFAULT_RFM_GRID;
   const customers = await runRfmQuery(options.clickhouse, { runId, asOf, windowDays, currency: options.currency, grid });
-  const scores = await snapshotOf(options.clickhouse, runId);
-  const changes = decideSegmentChanges({ runId, asOf, windowDays, current: scores }, await currentSegments(options.sql));
-  for (let start = 0; start < changes.length; start += EVENTS_PER_APPEND) {
-    await options.eventStore.appendMany(
-      changes.slice(start, start + EVENTS_PER_APPEND).map((event) => ({
-        streamId: customerSegmentStreamId(event.data.customerId),
-        events: [{ eventId: deterministicEventId(event.type, runId, event.data.customerId), type: event.type, data: event.data }],
-      })),
-    );
-  }
-  const run: RfmRunRecord = { runId, asOf, windowDays, currency: options.currency, customers, requestedAt, finishedAt: new Date().toISOString() };
-  await saveRun(options.sql, run, scores);
+  const chunkSize = options.customersPerChunk ?? CUSTOMERS_PER_CHUNK;
+  const eachRange = async (work: (scores: ScoredCustomer[], after: string | null, upTo: string | null) => Promise<void>) => {
+    for (let after: string | null = null; ; ) {
+      const scores = await snapshotChunk(options.clickhouse, runId, after, chunkSize);
+      const upTo = scores.length < chunkSize ? null : scores[scores.length - 1].customerId;
+      await work(scores, after, upTo);
+      if (upTo === null) return;
+      after = upTo;
+    }
+  };
+  await eachRange(async (scores, after, upTo) => {
+    const changes = decideSegmentChanges({ runId, asOf, windowDays, current: scores }, await currentSegmentsBetween(options.sql, after, upTo));
+    await appendChanges(options.eventStore, runId, changes);
+  });
+  const run = await saveRun(options.sql, { runId, asOf, windowDays, currency: options.currency, customers, requestedAt }, (write) => eachRange(write));
   await options.clickhouse.insert('rfm_runs', [
     { run_id: runId, as_of: dateTime(asOf), as_of_ms: String(Date.parse(asOf)), window_days: windowDaysColumn(windowDays), currency: options.currency, customers: String(customers), requested_at: dateTime(requestedAt), finished_at: dateTime(run.finishedAt) },
   ]);
   return run;
 }
 
+/** Customers a run reads, decides on and writes at a time, so its memory stays flat in their number. */
+const CUSTOMERS_PER_CHUNK = 50_000;
 const EVENTS_PER_APPEND = 1_000;
 
 async function positionToReach(options: RfmRunOptions, projection: string): Promise<{ processed: number; target: number }> {
@@ -91,18 +99,34 @@ async function waitUntilCaughtUp(options: RfmRunOptions, targets: readonly { nam
   }
 }
 
-async function snapshotOf(clickhouse: ClickHouseClient, runId: string) {
+async function appendChanges(eventStore: EventLog, runId: string, changes: readonly CustomerSegmentChanged[]): Promise<void> {
+  for (let start = 0; start < changes.length; start += EVENTS_PER_APPEND) {
+    await eventStore.appendMany(
+      changes.slice(start, start + EVENTS_PER_APPEND).map((event) => ({
+        streamId: customerSegmentStreamId(event.data.customerId),
+        events: [{ eventId: deterministicEventId(event.type, runId, event.data.customerId), type: event.type, data: event.data }],
+      })),
+    );
+  }
+}
+
+type ScoredCustomer = RunScores & { readonly r: RfmScore; readonly f: RfmScore; readonly m: RfmScore };
+
+/** The run's scores of the first `limit` customers whose ids sort after `after`, in byte order. */
+async function snapshotChunk(clickhouse: ClickHouseClient, runId: string, after: string | null, limit: number): Promise<ScoredCustomer[]> {
   const rows = await clickhouse.query<RfmSnapshotRow>(
-    `SELECT customer_id, recency_days, frequency, monetary, r, f, m, segment FROM rfm_snapshots WHERE run_id = ${sqlLiteral(runId)}`,
+    `SELECT customer_id, recency_days, frequency, monetary, r, f, m, segment FROM rfm_snapshots
+     WHERE run_id = ${sqlLiteral(runId)}${after === null ? '' : ` AND customer_id > ${sqlLiteral(after)}`}
+     ORDER BY customer_id LIMIT ${sqlLiteral(limit)}`,
   );
   return rows.map((row) => ({
     customerId: row.customer_id,
     recencyDays: row.recency_days,
     frequency: Number(row.frequency),
     monetary: row.monetary,
-    r: row.r as 1 | 2 | 3 | 4 | 5,
-    f: row.f as 1 | 2 | 3 | 4 | 5,
-    m: row.m as 1 | 2 | 3 | 4 | 5,
+    r: row.r as RfmScore,
+    f: row.f as RfmScore,
+    m: row.m as RfmScore,
     segment: row.segment,
   }));
 }

@@ -37,42 +37,64 @@ export async function migrateRfmTables(sql: SqlClient): Promise<void> {
     `CREATE TABLE IF NOT EXISTS ${s}.current_scores (
       customer_id text PRIMARY KEY, recency_days integer NOT NULL, frequency bigint NOT NULL, monetary numeric NOT NULL,
       r smallint NOT NULL, f smallint NOT NULL, m smallint NOT NULL, segment text NOT NULL, run_id text NOT NULL)`,
+    // A run reads the previous scores in ranges of ids ordered as ClickHouse orders them: byte by byte.
+    `CREATE INDEX IF NOT EXISTS current_scores_in_byte_order ON ${s}.current_scores (customer_id COLLATE "C")`,
   ]);
   await migrateCustomerFeedTables(sql);
 }
 
-/** The segment of every customer in the latest run: what the next run's changes are decided against. */
-export async function currentSegments(db: SqlExecutor): Promise<Map<string, string>> {
-  const { rows } = await db.query<{ customer_id: string; segment: string }>(`SELECT customer_id, segment FROM rfm.current_scores`);
+/** A run's scores of one customer, as current_scores keeps them. */
+export type RunScores = Omit<CurrentRfm, 'asOf' | 'windowDays' | 'runId'>;
+
+/**
+ * The segments the latest run gave the customers whose ids sort after `after` (from the first when
+ * null) and up to `upTo` (to the last when null), comparing ids byte by byte.
+ */
+export async function currentSegmentsBetween(db: SqlExecutor, after: string | null, upTo: string | null): Promise<Map<string, string>> {
+  const { rows } = await db.query<{ customer_id: string; segment: string }>(
+    `SELECT customer_id, segment FROM rfm.current_scores
+     WHERE ($1::text IS NULL OR customer_id COLLATE "C" > $1) AND ($2::text IS NULL OR customer_id COLLATE "C" <= $2)`,
+    [after, upTo],
+  );
   return new Map(rows.map((r) => [r.customer_id, r.segment]));
 }
 
 /**
- * Replaces the current scores with a run's, and records the run, in one transaction. Customers
- * whose scores or segment moved are marked changed for the feed.
+ * Replaces the current scores with a run's and records the run, in one transaction, while `fill`
+ * writes the scores a range of customers at a time: readers see the previous run until the commit.
+ * Customers whose scores or segment moved are marked changed for the feed. `fill` must not use
+ * `sql` itself: PGlite has one connection, which the transaction holds.
  */
-export async function saveRun(sql: SqlClient, run: RfmRunRecord, scores: readonly Omit<CurrentRfm, 'asOf' | 'windowDays' | 'runId'>[]): Promise<void> {
-  await sql.transaction(async (tx) => {
+export async function saveRun(
+  sql: SqlClient,
+  run: Omit<RfmRunRecord, 'finishedAt'>,
+  fill: (write: (scores: readonly RunScores[]) => Promise<void>) => Promise<void>,
+): Promise<RfmRunRecord> {
+  return sql.transaction(async (tx) => {
     await tx.query(`CREATE TEMP TABLE previous_scores ON COMMIT DROP AS SELECT customer_id, r, f, m, segment FROM rfm.current_scores`);
     await tx.query(`DELETE FROM rfm.current_scores`);
-    for (let start = 0; start < scores.length; start += ROWS_PER_STATEMENT) {
-      const rows = scores.slice(start, start + ROWS_PER_STATEMENT).map((s) => ({ ...s, run_id: run.runId }));
-      await tx.query(
-        `INSERT INTO rfm.current_scores (customer_id, recency_days, frequency, monetary, r, f, m, segment, run_id)
-         SELECT "customerId", "recencyDays", frequency, monetary::numeric, r, f, m, segment, run_id
-         FROM jsonb_to_recordset($1::jsonb) AS x("customerId" text, "recencyDays" integer, frequency bigint, monetary text, r smallint, f smallint, m smallint, segment text, run_id text)`,
-        [JSON.stringify(rows)],
-      );
-    }
+    await fill(async (scores) => {
+      for (let start = 0; start < scores.length; start += ROWS_PER_STATEMENT) {
+        const rows = scores.slice(start, start + ROWS_PER_STATEMENT).map((s) => ({ ...s, run_id: run.runId }));
+        await tx.query(
+          `INSERT INTO rfm.current_scores (customer_id, recency_days, frequency, monetary, r, f, m, segment, run_id)
+           SELECT "customerId", "recencyDays", frequency, monetary::numeric, r, f, m, segment, run_id
+           FROM jsonb_to_recordset($1::jsonb) AS x("customerId" text, "recencyDays" integer, frequency bigint, monetary text, r smallint, f smallint, m smallint, segment text, run_id text)`,
+          [JSON.stringify(rows)],
+        );
+      }
+    });
+    const finished: RfmRunRecord = { ...run, finishedAt: new Date().toISOString() };
     await tx.query(
       `INSERT INTO rfm.runs (run_id, as_of, window_days, currency, customers, requested_at, finished_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [run.runId, run.asOf, run.windowDays === 'all' ? null : run.windowDays, run.currency, run.customers, run.requestedAt, run.finishedAt],
+      [run.runId, run.asOf, run.windowDays === 'all' ? null : run.windowDays, run.currency, run.customers, run.requestedAt, finished.finishedAt],
     );
     const { rows: moved } = await tx.query<{ customer_id: string }>(
       `SELECT customer_id FROM rfm.current_scores c FULL JOIN previous_scores p USING (customer_id)
        WHERE (c.r, c.f, c.m, c.segment) IS DISTINCT FROM (p.r, p.f, p.m, p.segment) ORDER BY customer_id`,
     );
     await markCustomersChanged(tx, moved.map((r) => r.customer_id));
+    return finished;
   });
 }
 

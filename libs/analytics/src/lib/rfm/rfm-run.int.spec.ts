@@ -1,0 +1,77 @@
+import { randomUUID } from 'node:crypto';
+import { openThrowawayChdbClient } from '@cdp/clickhouse/testing';
+import { createPostgresEventLog } from '@cdp/event-log-postgres';
+import { createPgliteSqlClient } from '@cdp/sql';
+import { migrateAnalyticsTables } from '../tables/analytics-tables';
+import { runRfm } from './rfm-run';
+import { migrateRfmTables } from './rfm-store';
+
+const DAY_MS = 86_400_000;
+const FIRST_AS_OF = '2026-11-01T00:00:00.000Z';
+/** Before the first purchases of customers 0 and 6 to 8: they leave the population in the second run. */
+const SECOND_AS_OF = '2026-06-01T00:00:00.000Z';
+
+/** Nine customers, each with purchases of their own number, amount and age. */
+function purchases() {
+  return Array.from({ length: 9 }, (_, c) =>
+    Array.from({ length: 1 + (c % 4) }, (_, p) => {
+      const at = Date.parse(FIRST_AS_OF) - (c >= 6 ? 30 + p : 40 * c + 200 * p + 1) * DAY_MS;
+      return {
+        event_id: randomUUID(),
+        occurred_at: new Date(at),
+        occurred_at_ms: String(at),
+        customer_key: `email:c${c}@example.com`,
+        order_id: `o-${c}-${p}`,
+        amount: `${(c * 7919) % 1000}.500`,
+        currency: 'IRR',
+      };
+    }),
+  ).flat();
+}
+
+/**
+ * RFM runs on fresh stores with `customersPerChunk`: a first, a second after customers left the
+ * population, and the second again, which changes no segment.
+ */
+async function threeRuns(rows: ReturnType<typeof purchases>, customersPerChunk: number) {
+  const sql = await createPgliteSqlClient();
+  const eventStore = await createPostgresEventLog(sql, { schema: 'event_store' });
+  // chDB opens one data folder per process: each call closes its own before the next opens.
+  const clickhouse = await openThrowawayChdbClient();
+  try {
+    await migrateRfmTables(sql);
+    await migrateAnalyticsTables(clickhouse);
+    await clickhouse.insert('purchases', rows);
+    await clickhouse.insert('identity_map', Array.from({ length: 9 }, (_, c) => ({ key: `email:c${c}@example.com`, customer_id: `cus_${c}`, version: '1' })));
+    const options = { sql, clickhouse, eventStore, touchpointLog: eventStore, projections: [], copyIdentityMap: async () => undefined, currency: 'IRR', catchUpTimeoutMs: 1_000, customersPerChunk };
+    for (const asOf of [FIRST_AS_OF, SECOND_AS_OF, SECOND_AS_OF]) await runRfm(options, { asOf, windowDays: 365 }, new Date());
+    const events = await sql.query<{ stream_id: string; data: { previousSegment: string | null; segment: string | null; r: number | null } }>(
+      `SELECT stream_id, data FROM event_store.events ORDER BY global_position`,
+    );
+    const scores = await sql.query(`SELECT customer_id, recency_days, frequency, monetary::text, r, f, m, segment FROM rfm.current_scores ORDER BY customer_id`);
+    return {
+      events: events.rows.map(({ stream_id, data }) => `${stream_id}: ${data.previousSegment} -> ${data.segment} (r ${data.r})`),
+      scores: scores.rows,
+    };
+  } finally {
+    await clickhouse.close();
+    await eventStore.close();
+    await sql.close();
+  }
+}
+
+describe('an RFM run, a range of customers at a time (PGlite and chDB)', () => {
+  it('appends the same segment changes and keeps the same scores in ranges of 2 customers as all at once: entries, leavers, and nothing when nothing changed', async () => {
+    const rows = purchases();
+
+    const inRanges = await threeRuns(rows, 2);
+    const atOnce = await threeRuns(rows, 1_000);
+
+    expect(inRanges).toEqual(atOnce);
+    expect(atOnce.scores).toHaveLength(5);
+    // Every customer entered in the first run; four left in the second, one of them first in id
+    // order; the third changed nothing.
+    expect(atOnce.events.filter((e) => e.includes(': null -> '))).toHaveLength(9);
+    expect(atOnce.events.filter((e) => e.endsWith('-> null (r null)'))).toHaveLength(4);
+  });
+});
