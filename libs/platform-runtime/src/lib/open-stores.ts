@@ -42,7 +42,7 @@ export async function openStores(settings: Settings): Promise<Stores> {
     const customerFeed = await openCustomerFeed(sql);
     return { catalog, touchpointLog, eventStore: touchpointLog, sql, dataSource, analytics, customerFeed, close: closeAll([touchpointLog, customerFeed], sql, dataSource, analytics) };
   }
-  const sql = createPostgresSqlClient({ connectionString: settings.databaseUrl });
+  const sql = createPostgresSqlClient({ connectionString: settings.databaseUrl, max: settings.databasePoolSize });
   const dataSource = await openCustomerDataSource({ url: settings.databaseUrl });
   const acceptedIds = await createPostgresAcceptedEventIds(sql);
   const touchpointLog = await createKafkaEventLog({

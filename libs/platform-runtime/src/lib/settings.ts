@@ -17,6 +17,8 @@ export interface Settings {
   /** Servers mode: whether ingest processes take touchpoints from "<namespace>.touchpoints.raw.v1" (CDP_KAFKA_INTAKE, default on). */
   readonly kafkaIntake: boolean;
   readonly databaseUrl: string;
+  /** Servers mode: connections in the process's Postgres pool (CDP_DATABASE_POOL_SIZE, default 10). */
+  readonly databasePoolSize: number;
   /** The ClickHouse server (servers mode), without the database. */
   readonly clickhouseUrl: string;
   /** The analytics database: CLICKHOUSE_URL's path ("http://host:8123/cdp"), "cdp" when it has none. */
@@ -79,6 +81,8 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   if (kafkaIntake !== 'on' && kafkaIntake !== 'off') problems.push(`CDP_KAFKA_INTAKE=${kafkaIntake}: use "on" (the default) or "off"`);
   const maxBodyBytes = Number(env.CDP_MAX_BODY_BYTES ?? 5 * 1024 * 1024);
   if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 1024) problems.push(`CDP_MAX_BODY_BYTES=${env.CDP_MAX_BODY_BYTES}: use a number of bytes, at least 1024`);
+  const databasePoolSize = Number(env.CDP_DATABASE_POOL_SIZE ?? 10);
+  if (!Number.isInteger(databasePoolSize) || databasePoolSize < 2) problems.push(`CDP_DATABASE_POOL_SIZE=${env.CDP_DATABASE_POOL_SIZE}: use a whole number of connections, at least 2`);
   const rfm = rfmSettings(env, problems);
   const loyalty = loyaltySettings(env, problems);
   const feed = feedSettings(env, problems);
@@ -93,6 +97,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     kafkaNamespace,
     kafkaIntake: kafkaIntake === 'on',
     databaseUrl: env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+    databasePoolSize,
     clickhouseUrl: clickhouse.url,
     clickhouseDatabase: clickhouse.database,
     eventStoreDbUrl: env.EVENTSTOREDB_URL || undefined,

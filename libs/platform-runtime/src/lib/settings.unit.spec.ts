@@ -69,3 +69,16 @@ describe('settings: the Kafka intake', () => {
     expect(() => readSettings({ CDP_KAFKA_INTAKE: 'no' })).toThrow(/CDP_KAFKA_INTAKE=no: use "on" \(the default\) or "off"/);
   });
 });
+
+describe('settings: the Postgres pool', () => {
+  it('keeps 10 connections unless told otherwise', () => {
+    expect(readSettings({}).databasePoolSize).toBe(10);
+    expect(readSettings({ CDP_DATABASE_POOL_SIZE: '30' }).databasePoolSize).toBe(30);
+  });
+
+  it('refuses a pool that is not a whole number of at least 2, naming the variable', () => {
+    for (const size of ['1', '2.5', 'many']) {
+      expect(() => readSettings({ CDP_DATABASE_POOL_SIZE: size })).toThrow(`CDP_DATABASE_POOL_SIZE=${size}: use a whole number of connections, at least 2`);
+    }
+  });
+});
