@@ -1,11 +1,23 @@
-import { migrateAnalyticsTables, runRfmQuery } from '@cdp/analytics';
+import { migrateAnalyticsTables, migrateRfmTables, runRfm, runRfmQuery } from '@cdp/analytics';
 import { sqlLiteral, type ClickHouseClient } from '@cdp/clickhouse';
-import { timed } from './bench-support';
+import { createPostgresEventLog } from '@cdp/event-log-postgres';
+import { createPostgresSqlClient } from '@cdp/sql';
+import { scratchDatabase, timed } from './bench-support';
 
 export interface RfmBenchOptions {
   readonly customers: number;
   readonly purchases: number;
+  /** When given, the whole run (runRfm) is also timed twice, with its scores and events in a scratch database of this server. */
+  readonly databaseUrl?: string;
   onProgress?(phase: string, done: number, total: number): void;
+}
+
+/** A whole RFM run as the API runs it: the query, the segment changes appended, the current scores replaced in Postgres. */
+export interface WholeRfmRun {
+  readonly seconds: number;
+  /** How far the process's resident memory rose above where it was when the run started (sampled every 50 ms). */
+  readonly rssGrowthMiB: number;
+  readonly segmentChanges: number;
 }
 
 export interface RfmFigures {
@@ -19,6 +31,8 @@ export interface RfmFigures {
   readonly baselineSeconds: number;
   readonly customers: number;
   readonly purchases: number;
+  /** The first run (every customer enters the population) and a second on the same data. */
+  readonly wholeRuns: readonly WholeRfmRun[];
 }
 
 const AS_OF = '2026-11-01T00:00:00.000Z';
@@ -31,7 +45,7 @@ const CHUNK = 1_000_000;
  * anonymous) of `customers` customer keys, 1% of them merged into another customer, on the
  * client's database.
  */
-export async function benchRfm(client: ClickHouseClient, { customers, purchases, onProgress }: RfmBenchOptions): Promise<RfmFigures> {
+export async function benchRfm(client: ClickHouseClient, { customers, purchases, databaseUrl, onProgress }: RfmBenchOptions): Promise<RfmFigures> {
   await migrateAnalyticsTables(client);
   for (let done = 0; done < purchases; done += CHUNK) {
     onProgress?.('generating purchases', done, purchases);
@@ -63,7 +77,7 @@ export async function benchRfm(client: ClickHouseClient, { customers, purchases,
   };
   const runStart = process.hrtime.bigint();
   const run = await timed(() => runRfmQuery(timingClient, { runId: 'bench', asOf: AS_OF, windowDays: 365, currency: 'IRR' }));
-  return {
+  const figures = {
     seconds: run.seconds,
     querySeconds: Number(snapshotStart - runStart) / 1e9,
     snapshotSeconds: Number(snapshotEnd - snapshotStart) / 1e9,
@@ -71,6 +85,38 @@ export async function benchRfm(client: ClickHouseClient, { customers, purchases,
     customers,
     purchases,
   };
+  return { ...figures, wholeRuns: databaseUrl === undefined ? [] : await benchWholeRuns(client, databaseUrl, onProgress) };
+}
+
+async function benchWholeRuns(clickhouse: ClickHouseClient, databaseUrl: string, onProgress: RfmBenchOptions['onProgress']): Promise<WholeRfmRun[]> {
+  const database = await scratchDatabase(databaseUrl);
+  const sql = createPostgresSqlClient({ connectionString: database.url });
+  const eventStore = await createPostgresEventLog(sql, { schema: 'event_store' });
+  try {
+    await migrateRfmTables(sql);
+    const options = { sql, clickhouse, eventStore, touchpointLog: eventStore, projections: [], copyIdentityMap: async () => undefined, currency: 'IRR', catchUpTimeoutMs: 1_000 };
+    const runs: WholeRfmRun[] = [];
+    for (const label of ['first whole run', 'second whole run']) {
+      onProgress?.(label, 0, 1);
+      const eventsBefore = await countEvents();
+      const rssBefore = process.memoryUsage().rss;
+      let rssPeak = rssBefore;
+      const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 50);
+      const { seconds } = await timed(() => runRfm(options, { asOf: AS_OF, windowDays: 365 }, new Date())).finally(() => clearInterval(sampler));
+      runs.push({ seconds, rssGrowthMiB: (rssPeak - rssBefore) / 2 ** 20, segmentChanges: (await countEvents()) - eventsBefore });
+      onProgress?.(label, 1, 1);
+    }
+    return runs;
+  } finally {
+    await eventStore.close();
+    await sql.close();
+    await database.drop();
+  }
+
+  async function countEvents(): Promise<number> {
+    const { rows } = await sql.query<{ events: string }>('SELECT count(*) AS events FROM event_store.events');
+    return Number(rows[0].events);
+  }
 }
 
 const customerKey = (customer: string) => `concat('email:c', toString(${customer}), '@example.com')`;
