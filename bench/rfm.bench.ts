@@ -15,8 +15,9 @@ export interface RfmBenchOptions {
 /** A whole RFM run as the API runs it: the query, the segment changes appended, the current scores replaced in Postgres. */
 export interface WholeRfmRun {
   readonly seconds: number;
-  /** How far the process's resident memory rose above where it was when the run started (sampled every 50 ms). */
-  readonly rssGrowthMiB: number;
+  /** The process's resident memory when the run started, and the most it reached during the run (sampled every 50 ms). */
+  readonly rssAtStartMiB: number;
+  readonly rssPeakMiB: number;
   readonly segmentChanges: number;
 }
 
@@ -103,7 +104,7 @@ async function benchWholeRuns(clickhouse: ClickHouseClient, databaseUrl: string,
       let rssPeak = rssBefore;
       const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 50);
       const { seconds } = await timed(() => runRfm(options, { asOf: AS_OF, windowDays: 365 }, new Date())).finally(() => clearInterval(sampler));
-      runs.push({ seconds, rssGrowthMiB: (rssPeak - rssBefore) / 2 ** 20, segmentChanges: (await countEvents()) - eventsBefore });
+      runs.push({ seconds, rssAtStartMiB: rssBefore / 2 ** 20, rssPeakMiB: rssPeak / 2 ** 20, segmentChanges: (await countEvents()) - eventsBefore });
       onProgress?.(label, 1, 1);
     }
     return runs;

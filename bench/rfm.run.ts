@@ -27,7 +27,7 @@ async function main() {
     'baseline: count and sum by customer key': seconds(figures.baselineSeconds),
     'run / baseline': `${(figures.seconds / figures.baselineSeconds).toFixed(1)}×`,
     ...Object.fromEntries(
-      figures.wholeRuns.map((run, index) => [`as the API runs it, run ${index + 1} (${run.segmentChanges.toLocaleString('en')} segment changes)`, `${seconds(run.seconds)}, resident memory +${Math.round(run.rssGrowthMiB)} MiB`]),
+      figures.wholeRuns.map((run, index) => [`as the API runs it, run ${index + 1} (${run.segmentChanges.toLocaleString('en')} segment changes)`, `${seconds(run.seconds)}, resident memory at most ${Math.round(run.rssPeakMiB)} MiB (${Math.round(run.rssAtStartMiB)} MiB at its start)`]),
     ),
   });
 }
