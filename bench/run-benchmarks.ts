@@ -74,7 +74,7 @@ async function main() {
       `count and sum of the purchases by customer key: ${rfm.baselineSeconds.toFixed(2)} s`, `takes ${(rfm.seconds / rfm.baselineSeconds).toFixed(1)}× the baseline's time`],
     ...rfm.wholeRuns.map((run, index) => [
       `The whole RFM run as the API runs it (the query, ${run.segmentChanges.toLocaleString('en')} segment changes appended, the current scores replaced in Postgres), ${index === 0 ? 'first' : 'second'} run`,
-      `${run.seconds.toFixed(1)} s, resident memory at most ${Math.round(run.rssPeakMiB)} MiB (${Math.round(run.rssAtStartMiB)} MiB at its start)`,
+      `${run.seconds.toFixed(1)} s, resident memory at most ${mib(run.rssPeakMiB)} MiB (${mib(run.rssAtStartMiB)} MiB at its start)`,
       `the query alone: ${rfm.seconds.toFixed(2)} s`, `takes ${(run.seconds / rfm.seconds).toFixed(0)}× the query's time`,
     ]),
     ...redemptions.runs.map(({ concurrency, perSecond, baselinePerSecond }) => [
@@ -351,8 +351,10 @@ customers 50,000 at a time, their segment changes appended to a Postgres event s
 to \`rfm.current_scores\` in one transaction. The first run took ${first.seconds.toFixed(1)} s and appended
 ${first.segmentChanges.toLocaleString('en')} changes, since every customer enters the population; the second, on the same data,
 ${second.seconds.toFixed(1)} s and ${second.segmentChanges.toLocaleString('en')}. The benchmark's process, which had run the sections
-above, held ${Math.round(first.rssAtStartMiB)} MiB when the first run started and at most ${Math.round(Math.max(first.rssPeakMiB, second.rssPeakMiB))} MiB during the two. Until
+above, held ${mib(first.rssAtStartMiB)} MiB when the first run started and at most ${mib(Math.max(first.rssPeakMiB, second.rssPeakMiB))} MiB during the two. Until
 2026-12-04 a run held every customer's scores, the previous segments and the changes at once: in a
 fresh process the same two runs took it from 145 MiB to 2,136 and then 2,549 MiB; with the change, to
 457 and 643 MiB.`;
 }
+
+const mib = (value: number) => Math.round(value).toLocaleString('en');
