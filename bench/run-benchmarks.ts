@@ -147,7 +147,7 @@ Measured by \`npm run bench${quick ? ' -- --quick' : ''}\` on ${new Date().toISO
 against the servers of infra/local. Every figure comes with a baseline measured in the same run; on
 a shared, noisy machine the ratio means more than the absolute number. The suite took
 ${Math.floor(suiteSeconds / 60)} min ${Math.round(suiteSeconds % 60)} s; \`npm run bench -- --quick\` runs every section at a smaller size, as a check, and took
-1 min 18 s on 2026-12-04 (each section prints how long it took).
+59 s on 2026-12-04, the whole RFM run included (each section prints how long it took).
 
 | what | figure | baseline (same run) | ratio |
 |---|---|---|---|
