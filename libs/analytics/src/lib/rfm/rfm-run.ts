@@ -64,6 +64,8 @@ export async function runRfm(options: RfmRunOptions, input: RfmRunInput, now: Da
       after = upTo;
     }
   };
+  // Two passes over the snapshot: the changes are appended before the scores' transaction opens,
+  // since PGlite's one connection, which that transaction holds, would wait for itself.
   await eachRange(async (scores, after, upTo) => {
     const changes = decideSegmentChanges({ runId, asOf, windowDays, current: scores }, await currentSegmentsBetween(options.sql, after, upTo));
     await appendChanges(options.eventStore, runId, changes);
