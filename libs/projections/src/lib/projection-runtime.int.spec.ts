@@ -14,7 +14,7 @@ import { retryDeadLetters } from './retry-dead-letters';
  * A projection that sums `n` per stream, refuses events whose data says poison while `poisoned` is
  * on, and finds its store down while `unavailable` is on.
  */
-function summingProjection(state: { poisoned: boolean; unavailable: boolean }): ProjectionDefinition {
+function summingProjection(state: { poisoned: boolean; unavailable: boolean; applies: number }): ProjectionDefinition {
   return {
     name: 'sums',
     schema: 'sums',
@@ -24,6 +24,7 @@ function summingProjection(state: { poisoned: boolean; unavailable: boolean }): 
       await sql.query(`CREATE TABLE IF NOT EXISTS ${s}.totals (stream_id text PRIMARY KEY, total integer NOT NULL, seen text[] NOT NULL)`);
       return {
         async apply(tx, events) {
+          state.applies++;
           if (state.unavailable) throw new RetryBatchLaterError('the sums store is down');
           for (const event of events) {
             const data = event.data as { n: number; poison?: boolean };
@@ -50,7 +51,7 @@ const until = async (check: () => Promise<boolean>) => {
 describe('the projection runtime (PGlite)', () => {
   let sql: SqlClient;
   let log: EventLog;
-  const state = { poisoned: true, unavailable: false };
+  const state = { poisoned: true, unavailable: false, applies: 0 };
   const definition = summingProjection(state);
   let runner: ProjectionRunner | undefined;
   const totals = async (schema = 'sums') =>
@@ -102,6 +103,38 @@ describe('the projection runtime (PGlite)', () => {
 
     await log.append('counted-b', [event(14)]);
     await until(async () => (await totals())['counted-b'] === '10,11,12,13,14');
+  });
+
+  it('finds the poisoned events of a batch by halving it, not by applying each event alone', async () => {
+    state.poisoned = true;
+    const streams = ['counted-h1', 'counted-h2', 'counted-h3', 'counted-h4'];
+    // 40 events, interleaved over 4 streams, appended before the runner starts and so in one batch; h2 and h4 are poisoned once each.
+    const writes = Array.from({ length: 40 }, (_, i) => ({ streamId: streams[i % 4], events: [event(100 + i, i === 9 || i === 23)] }));
+    const eventIds = writes.map((w) => w.events[0].eventId);
+    for (const { streamId, events } of writes) await log.append(streamId, events);
+    state.applies = 0;
+    await start();
+    await until(async () => (await totals())['counted-h3'] !== undefined);
+
+    const sums = await totals();
+    const expected = (stream: string, poisonAt = Infinity) =>
+      writes.flatMap((w, i) => (w.streamId === stream && i < poisonAt ? [String(100 + i)] : [])).join(',');
+    expect([sums['counted-h1'], sums['counted-h2'], sums['counted-h3'], sums['counted-h4']]).toEqual([
+      expected('counted-h1'),
+      expected('counted-h2', 9),
+      expected('counted-h3'),
+      expected('counted-h4', 23),
+    ]);
+    const letters = (await listDeadLetters(sql, 'sums')).filter((l) => l.streamId.startsWith('counted-h'));
+    const parkedInLogOrder = writes.flatMap((w, i) => ((w.streamId === 'counted-h2' && i >= 9) || (w.streamId === 'counted-h4' && i >= 23) ? [eventIds[i]] : []));
+    expect(letters.map((l) => l.eventId)).toEqual(parkedInLogOrder);
+    expect(letters.filter((l) => !l.held).map((l) => l.eventId)).toEqual([eventIds[9], eventIds[23]]);
+    // The whole batch, then each poison costs two applies per halving; each event alone would take 41.
+    expect(state.applies).toBeLessThanOrEqual(1 + 2 * 2 * Math.ceil(Math.log2(40)));
+
+    state.poisoned = false;
+    expect(await retryDeadLetters(sql, 'sums', await definition.open(sql, 'sums'))).toEqual({ retried: letters.length, stillFailing: 0 });
+    expect((await totals())['counted-h4']).toBe(expected('counted-h4'));
   });
 
   it('retries a batch whose store is down, without dead letters, until the store is back', async () => {
