@@ -612,7 +612,7 @@ names and identifiers, the shipped purchase schema, prepared by \`prepareTouchpo
 appended to the Postgres touchpoint log through its own \`appendMany\`, 5,000 a transaction
 (${s1(figures.loadSeconds)}, not part of the figure). Then a child process (\`bench/all-projections.projector.ts\`)
 runs the projector's own \`ProjectionsService\` (apps/projector: its list of projections, one runner
-each, batches of 500, the sink 1,000) over empty read models and a new ClickHouse database, started as the
+each, batches of up to 5,000 events) over empty read models and a new ClickHouse database, started as the
 projector starts, so that every read model is built from the start of the log; the figure is the
 touchpoints over the time until all ${figures.projections.length} had caught up (${s1(figures.rebuildSeconds)}: ${finished}). The event store is a
 second Postgres log, as in servers mode without EventStoreDB; it ends with ${n(figures.eventStoreEvents)} events.
@@ -645,8 +645,8 @@ the per-touchpoint round trips out: \`loyalty_earning\` used to send each purcha
 as its own command (a read of the stream, then an append in its own transaction: about six round
 trips and a commit per touchpoint; all projections ran at 468 touchpoints/s then); it now decides a batch's accounts together,
 with one read of the accounts the process has not folded and one append transaction for all of
-them, each stream with its expected version. And the sink takes batches of 1,000 and writes its
-tables at once: a batch spans about 10 monthly partitions (two years of purchases), so each INSERT
+them, each stream with its expected version. And the sink writes a batch's rows into each of its
+tables in one insert: a batch spans about 10 monthly partitions (two years of purchases), so each INSERT
 into \`touchpoints\` and \`touchpoint_fields\` makes a part per partition, some 150 ms an insert on
 18.16 (\`purchases\` and \`refunds\` are in one partition since migration 0005, a part per insert). \`loyalty_earning\`
 waits for \`customers\` (it reads which customer each purchase belongs to), so the customer

@@ -189,7 +189,6 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
       handler,
       log,
       sql: this.sql,
-      maxBatchSize: definition.maxBatchSize,
       onBatchDone: (events) => this.processedTotal.inc({ projection: definition.name }, events),
       onError: (error) => this.logger.warn(`${definition.name}: ${(error as Error).message}; retrying`),
     });

@@ -10,6 +10,7 @@ export interface RunProjectionOptions {
   readonly handler: ProjectionHandler;
   readonly log: EventLog;
   readonly sql: SqlClient;
+  /** Default: 5,000. */
   readonly maxBatchSize?: number;
   /** Called after each committed batch with how many events it held. */
   readonly onBatchDone?: (events: number, checkpoint: Checkpoint) => void;
@@ -38,7 +39,7 @@ export async function runProjection(options: RunProjectionOptions): Promise<Proj
     subscriberId: `projection.${name}`,
     from: checkpoint,
     checkpointOf: async () => (await readCheckpoint(sql, name)).checkpoint,
-    maxBatchSize: options.maxBatchSize ?? 500,
+    maxBatchSize: options.maxBatchSize ?? MAX_BATCH_SIZE,
     onError: options.onError,
     onBatch: async (batch) => {
       await sql.transaction(async (tx) => {
@@ -60,6 +61,13 @@ export async function runProjection(options: RunProjectionOptions): Promise<Proj
     },
   };
 }
+
+/**
+ * A batch holds what the log has, up to this many events: when a projection is caught up its
+ * batches are small, and when it is behind (a start after downtime, a burst, a replay) large
+ * batches cost less per event (each is a few statements and one commit, whatever its size).
+ */
+const MAX_BATCH_SIZE = 5_000;
 
 const FOLLOW_UP_RETRY_MS = 1_000;
 

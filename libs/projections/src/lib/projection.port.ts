@@ -31,11 +31,6 @@ export interface ProjectionDefinition {
   readonly name: string;
   /** The schema its live tables are in. */
   readonly schema: string;
-  /**
-   * The most events a live batch holds (default 500). A projection whose writes cost per batch
-   * rather than per event (a ClickHouse part per insert) asks for more.
-   */
-  readonly maxBatchSize?: number;
   /** Creates (migrating if needed) the handler that writes into `schema`. */
   open(sql: SqlClient, schema: string): Promise<ProjectionHandler>;
 }

@@ -54,7 +54,7 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
     handler,
     log,
     sql,
-    maxBatchSize: options.maxBatchSize ?? 5000,
+    maxBatchSize: options.maxBatchSize,
     onBatchDone: (events) => {
       processed += events;
       lastBatchAt = Date.now();

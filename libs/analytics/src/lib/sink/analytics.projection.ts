@@ -31,8 +31,6 @@ export function analyticsProjection(options: AnalyticsProjectionOptions): Projec
   return {
     name: ANALYTICS_PROJECTION,
     schema: ANALYTICS_PROJECTION,
-    // Each insert makes a part per monthly partition it touches: fewer, larger inserts while catching up.
-    maxBatchSize: 1_000,
     async open(_sql, schema) {
       // A rebuild replays the log into the tables the live sink has filled, and races it.
       const rebuilding = schema !== ANALYTICS_PROJECTION;
