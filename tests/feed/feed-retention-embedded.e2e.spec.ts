@@ -18,17 +18,34 @@ const visit = (n: number, email: string, firstName: string) => ({
   payload: { channel: 'store' },
 });
 
-/** Every change a subscriber from the start gets, once nothing more comes for a second. */
-async function everythingFromTheStart(running: RunningProcess, atLeast: number): Promise<string[]> {
+const described = (c: CustomerChange) => `${c.type} ${c.state?.profile?.traits.firstName?.value}@${c.version}`;
+
+/** Every change a subscriber from the start gets, once nothing more comes for a second; `ids` gets their event ids. */
+async function everythingFromTheStart(running: RunningProcess, atLeast: number, ids = new Map<string, string>()): Promise<string[]> {
   const changes: CustomerChange[] = [];
-  const subscription = subscribeCustomers({ transport: { sse: { baseUrl: running.url } }, from: 'start' }, (change) => void changes.push(change));
+  const subscription = subscribeCustomers({ transport: { sse: { baseUrl: running.url } }, from: 'start' }, (change, { id }) => {
+    changes.push(change);
+    ids.set(described(change), id);
+  });
   try {
     await eventually(async () => (changes.length >= atLeast ? true : undefined), `${atLeast} changes (have ${changes.length})`);
     await new Promise((resolve) => setTimeout(resolve, 1_000));
-    return changes.map((c) => `${c.type} ${c.state?.profile?.traits.firstName?.value}@${c.version}`).sort();
+    return changes.map(described).sort();
   } finally {
     await subscription.close();
   }
+}
+
+/** The codes of the errors a subscriber resuming after `lastEventId` is told of in its first second. */
+async function errorsResumingAfter(running: RunningProcess, lastEventId: string): Promise<string[]> {
+  const errors: string[] = [];
+  const subscription = subscribeCustomers(
+    { transport: { sse: { baseUrl: running.url } }, from: { lastEventId }, onError: (error) => errors.push((error as { code?: string }).code ?? String(error)) },
+    () => undefined,
+  );
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  await subscription.close();
+  return errors;
 }
 
 describe("the feed's log keeps CDP_FEED_RETENTION_DAYS of changes and every customer's latest (embedded)", () => {
@@ -46,18 +63,25 @@ describe("the feed's log keeps CDP_FEED_RETENTION_DAYS of changes and every cust
   it('prunes older changes as the projector starts, and a subscriber from the start still gets every customer', async () => {
     running = await startHttpProcess(settings, PLATFORM_FEATURES, clock);
     const post = async (touchpoint: object) => expect((await fetch(`${running!.url}/v1/touchpoints`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ touchpoints: [touchpoint] }) })).status).toBe(202);
-    await post(visit(1, 'sara@example.com', 'Sara'));
+    await post(visit(4, 'nima@example.com', 'Nima'));
     await everythingFromTheStart(running, 1);
+    await post(visit(1, 'sara@example.com', 'Sara'));
+    await everythingFromTheStart(running, 2);
     await post(visit(2, 'sara@example.com', 'Sarah'));
     await post(visit(3, 'omid@example.com', 'Omid'));
-    expect(await everythingFromTheStart(running, 3)).toEqual(['CustomerCreated Omid@1', 'CustomerCreated Sara@1', 'ProfileChanged Sarah@2']);
+    const ids = new Map<string, string>();
+    expect(await everythingFromTheStart(running, 4, ids)).toEqual(['CustomerCreated Nima@1', 'CustomerCreated Omid@1', 'CustomerCreated Sara@1', 'ProfileChanged Sarah@2']);
+    expect(await errorsResumingAfter(running, ids.get('CustomerCreated Nima@1')!)).toEqual([]);
     await running.close();
 
     now = new Date(now.getTime() + 8 * DAY_MS);
     running = await startHttpProcess(settings, PLATFORM_FEATURES, clock);
 
-    expect(await everythingFromTheStart(running, 2)).toEqual(['CustomerCreated Omid@1', 'ProfileChanged Sarah@2']);
+    expect(await everythingFromTheStart(running, 3)).toEqual(['CustomerCreated Nima@1', 'CustomerCreated Omid@1', 'ProfileChanged Sarah@2']);
     const metrics = await (await fetch(`${running.url}/metrics`)).text();
     expect(metrics).toMatch(/^cdp_feed_log_pruned_total 1$/m);
+    // Sara's CustomerCreated is gone: a subscriber that had handled only Nima's change missed it and is told so; one that had handled Sara's is not.
+    expect(await errorsResumingAfter(running, ids.get('CustomerCreated Nima@1')!)).toEqual(['FEED.CHANGES_PRUNED']);
+    expect(await errorsResumingAfter(running, ids.get('CustomerCreated Sara@1')!)).toEqual([]);
   });
 });

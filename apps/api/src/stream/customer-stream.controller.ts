@@ -1,9 +1,11 @@
 import { Controller, Get, Headers, Inject, Logger, Query, Req, Res, type BeforeApplicationShutdown } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { prunedAfter } from '@cdp/customer-feed';
 import type { PostgresEventLog } from '@cdp/event-log-postgres';
 import { CUSTOMER_CHANGE_TYPES, parseFeedSubscription } from '@cdp/feed';
-import { CUSTOMER_FEED_LOG, SETTINGS, type Settings } from '@cdp/platform-runtime';
+import { CUSTOMER_FEED_LOG, SETTINGS, SQL, type Settings } from '@cdp/platform-runtime';
+import type { SqlClient } from '@cdp/sql';
 import { CustomerStreamMetrics } from './customer-stream.metrics';
 import { streamCustomerChanges } from './stream-customer-changes';
 
@@ -16,6 +18,7 @@ export class CustomerStreamController implements BeforeApplicationShutdown {
   constructor(
     @Inject(CUSTOMER_FEED_LOG) private readonly feedLog: PostgresEventLog,
     @Inject(SETTINGS) private readonly settings: Settings,
+    @Inject(SQL) private readonly sql: SqlClient,
     private readonly metrics: CustomerStreamMetrics,
   ) {}
 
@@ -39,6 +42,7 @@ export class CustomerStreamController implements BeforeApplicationShutdown {
     const { heartbeatSeconds, slowConsumerSeconds } = this.settings.feed;
     await streamCustomerChanges({
       feedLog: this.feedLog,
+      prunedAfter: (offset) => prunedAfter(this.sql, offset),
       subscription,
       request,
       response,

@@ -5,6 +5,8 @@ import { isWanted, type CustomerChange, type FeedSubscription } from '@cdp/feed'
 
 export interface StreamCustomerChangesOptions {
   readonly feedLog: PostgresEventLog;
+  /** The log's pruned-through position when it lies after `offset` (see pruneCustomerFeedLog). */
+  readonly prunedAfter: (offset: string) => Promise<string | undefined>;
   readonly subscription: FeedSubscription;
   readonly request: Request;
   readonly response: Response;
@@ -34,6 +36,11 @@ export async function streamCustomerChanges(options: StreamCustomerChangesOption
   response.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
   response.flushHeaders();
   response.write(`retry: ${RETRY_MS}\n\n`);
+  if (typeof subscription.from === 'object') {
+    const prunedThrough = await options.prunedAfter(subscription.from.after);
+    // No id: it is not a change, and a reconnect before the next change is told again.
+    if (prunedThrough !== undefined) response.write(`event: pruned\ndata: ${JSON.stringify(prunedNotice(prunedThrough))}\n\n`);
+  }
   options.onOpen();
 
   let open = true;
@@ -72,6 +79,14 @@ export async function streamCustomerChanges(options: StreamCustomerChangesOption
   }
   options.request.on('close', close);
   response.on('close', close);
+}
+
+function prunedNotice(prunedThrough: string) {
+  return {
+    code: 'FEED.CHANGES_PRUNED',
+    prunedThrough,
+    reason: `changes after your Last-Event-ID, up to event ${prunedThrough}, are gone (CDP_FEED_RETENTION_DAYS); what follows holds every customer's latest change since, so states are complete but versions may jump`,
+  };
 }
 
 async function startOf(feedLog: PostgresEventLog, subscription: FeedSubscription): Promise<Checkpoint> {

@@ -57,8 +57,10 @@ interface CommonSubscribeOptions {
   readonly filter?: CustomerChangeFilter;
   /**
    * Told of every failure: a connection lost or refused, a disconnect by the server, a handler
-   * that threw (a `ChangeHandlerError`), a change that cannot be decoded. The subscription goes
-   * on unless `done` rejects. Default: `console.error`.
+   * that threw (a `ChangeHandlerError`), a change that cannot be decoded, and over SSE a resume
+   * past changes the feed no longer holds (`FEED.CHANGES_PRUNED`: the changes that follow still
+   * bring every customer's latest state). The subscription goes on unless `done` rejects.
+   * Default: `console.error`.
    */
   readonly onError?: (error: unknown) => void;
   /**

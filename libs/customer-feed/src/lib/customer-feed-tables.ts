@@ -10,6 +10,7 @@ export const CUSTOMER_FEED_LOG_SCHEMA = 'customer_feed_log';
  *   append-only, so writers never wait on each other or on the feed.
  * - customers: what the feed last published for each customer (version and view), and when to
  *   look again though nothing changed (a loyalty lot expires, a purchase leaves the tier window).
+ * - log_pruned_through: the last change the feed's log has pruned, in log order (one row).
  * Each builder takes the marks of its partition of customers, oldest first.
  */
 export async function migrateCustomerFeedTables(sql: SqlClient): Promise<void> {
@@ -19,5 +20,7 @@ export async function migrateCustomerFeedTables(sql: SqlClient): Promise<void> {
       customer_id text PRIMARY KEY, version integer NOT NULL, view jsonb, review_at timestamptz)`,
     `CREATE INDEX IF NOT EXISTS customers_by_review_at ON ${s}.customers (review_at) WHERE review_at IS NOT NULL`,
     `CREATE INDEX IF NOT EXISTS changed_customers_by_partition ON ${s}.changed_customers (${partitionOf('customer_id')}, seq)`,
+    `CREATE TABLE IF NOT EXISTS ${s}.log_pruned_through (
+      only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row), transaction_id xid8 NOT NULL, global_position bigint NOT NULL)`,
   ]);
 }

@@ -3,7 +3,7 @@ import { createPostgresEventLog, type PostgresEventLog } from '@cdp/event-log-po
 import { migrateProjectionTables, writeCheckpoint } from '@cdp/projections';
 import { createPgliteSqlClient, type SqlClient } from '@cdp/sql';
 import { CUSTOMER_FEED_LOG_SCHEMA, migrateCustomerFeedTables } from './customer-feed-tables';
-import { pruneCustomerFeedLog } from './prune-customer-feed-log';
+import { prunedAfter, pruneCustomerFeedLog } from './prune-customer-feed-log';
 
 const NOW = new Date('2026-12-04T12:00:00Z');
 const WEEK_AGO = new Date('2026-11-27T12:00:00Z');
@@ -64,5 +64,25 @@ describe('pruning the customer feed log (PGlite)', () => {
 
     expect(await pruneCustomerFeedLog({ sql, recordedBefore: WEEK_AGO, followers: ['customer_feed_kafka'] })).toBe(3);
     expect(await kept()).toEqual(['c@0', 'b@1', 'a@2', 'a@3']);
+  });
+
+  it('tells which resume positions lie before the last change it pruned', async () => {
+    const { rows } = await sql.query<{ offset: string }>(
+      `SELECT transaction_id::text || ':' || global_position AS offset FROM ${CUSTOMER_FEED_LOG_SCHEMA}.events ORDER BY transaction_id, global_position`,
+    );
+    const offsets = rows.map((r) => r.offset);
+    expect(await prunedAfter(sql, offsets[0])).toBeUndefined();
+
+    // Goes: a@0, b@0, a@1 and a@2, the sixth change of the log.
+    await pruneCustomerFeedLog({ sql, recordedBefore: WEEK_AGO, followers: [], chunk: 2 });
+    await pruneCustomerFeedLog({ sql, recordedBefore: WEEK_AGO, followers: [] });
+
+    expect(await Promise.all(offsets.map((offset) => prunedAfter(sql, offset)))).toEqual([offsets[5], offsets[5], offsets[5], offsets[5], offsets[5], undefined, undefined]);
+  });
+
+  it('has pruned nothing before its table exists', async () => {
+    await sql.query('DROP TABLE customer_feed.log_pruned_through');
+
+    expect(await prunedAfter(sql, '0:0')).toBeUndefined();
   });
 });

@@ -1,6 +1,6 @@
 import { readCheckpoint } from '@cdp/projections';
-import type { SqlClient } from '@cdp/sql';
-import { CUSTOMER_FEED_LOG_SCHEMA } from './customer-feed-tables';
+import type { SqlClient, SqlExecutor } from '@cdp/sql';
+import { CUSTOMER_FEED_LOG_SCHEMA, CUSTOMER_FEED_SCHEMA } from './customer-feed-tables';
 
 export interface PruneCustomerFeedLogOptions {
   readonly sql: SqlClient;
@@ -17,7 +17,8 @@ const DEFAULT_CHUNK = 10_000;
 /**
  * Deletes the feed's old changes, as Kafka compacts a topic: each customer's latest change stays,
  * whatever its age, so a subscriber reading from the start still gets every customer's state.
- * Deletes a chunk at a time, oldest first, and returns how many changes went.
+ * Deletes a chunk at a time, oldest first, and returns how many changes went. The last change
+ * deleted, in log order, is kept as the log's pruned-through position (`prunedAfter`).
  */
 export async function pruneCustomerFeedLog(options: PruneCustomerFeedLogOptions): Promise<number> {
   const upTo = await positionEveryFollowerPassed(options.sql, options.followers);
@@ -33,7 +34,13 @@ export async function pruneCustomerFeedLog(options: PruneCustomerFeedLogOptions)
          ORDER BY e.global_position
          LIMIT $3
        ), gone AS (
-         DELETE FROM ${CUSTOMER_FEED_LOG_SCHEMA}.events WHERE global_position IN (SELECT global_position FROM doomed) RETURNING 1
+         DELETE FROM ${CUSTOMER_FEED_LOG_SCHEMA}.events WHERE global_position IN (SELECT global_position FROM doomed)
+         RETURNING transaction_id, global_position
+       ), through AS (
+         INSERT INTO ${CUSTOMER_FEED_SCHEMA}.log_pruned_through (transaction_id, global_position)
+         SELECT transaction_id, global_position FROM gone ORDER BY transaction_id DESC, global_position DESC LIMIT 1
+         ON CONFLICT (only_row) DO UPDATE SET transaction_id = excluded.transaction_id, global_position = excluded.global_position
+           WHERE (log_pruned_through.transaction_id, log_pruned_through.global_position) < (excluded.transaction_id, excluded.global_position)
        )
        SELECT count(*)::int AS deleted FROM gone`,
       [options.recordedBefore.toISOString(), upTo.toString(), chunk],
@@ -42,6 +49,29 @@ export async function pruneCustomerFeedLog(options: PruneCustomerFeedLogOptions)
     if (rows[0].deleted < chunk) return deleted;
   }
 }
+
+/**
+ * The log's pruned-through position ("<transaction>:<global position>", as event ids are) when it
+ * lies after `offset`: a subscriber resuming at `offset` may then have missed changes that are
+ * gone. Undefined when nothing after `offset` was pruned.
+ */
+export async function prunedAfter(db: SqlExecutor, offset: string): Promise<string | undefined> {
+  const [transaction, position] = offset.split(':');
+  try {
+    const { rows } = await db.query<{ through: string }>(
+      `SELECT transaction_id::text || ':' || global_position AS through FROM ${CUSTOMER_FEED_SCHEMA}.log_pruned_through
+       WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)`,
+      [transaction, position],
+    );
+    return rows[0]?.through;
+  } catch (error) {
+    // The table comes with the first process that prunes: without it, nothing was pruned.
+    if ((error as { code?: string }).code === UNDEFINED_TABLE) return undefined;
+    throw error;
+  }
+}
+
+const UNDEFINED_TABLE = '42P01';
 
 /** The largest Postgres bigint: no follower bounds the pruning. */
 const LAST_POSITION = 9_223_372_036_854_775_807n;

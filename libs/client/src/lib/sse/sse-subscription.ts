@@ -93,6 +93,7 @@ export function sseSubscription(options: SseSubscribeOptions, handler: CustomerC
       parser.feed(decoder.decode(value, { stream: true }));
       for (const { event, id, data } of events.splice(0)) {
         if (event === 'disconnect') throw disconnectError(data);
+        if (event === 'pruned') report(prunedError(data));
         // Changes have ids; other events are not part of the feed, and cannot be resumed at.
         if (id === undefined || id === '') continue;
         await handle(id, toChange(id, data));
@@ -147,6 +148,12 @@ function toChange(id: string, data: string): CustomerChange {
 function disconnectError(data: string): CustomerFeedError {
   const { code, reason } = (parseJson(data) ?? {}) as { code?: unknown; reason?: unknown };
   return new CustomerFeedError(typeof code === 'string' ? code : 'FEED.DISCONNECTED', `the server disconnected the stream: ${typeof reason === 'string' ? reason : data}`);
+}
+
+/** Not a failure of the connection: the feed no longer holds some changes after the position resumed at. */
+function prunedError(data: string): CustomerFeedError {
+  const { reason } = (parseJson(data) ?? {}) as { reason?: unknown };
+  return new CustomerFeedError('FEED.CHANGES_PRUNED', typeof reason === 'string' ? reason : data);
 }
 
 /** What retrying cannot fix: a request the server refuses, a URL that is not the stream. */

@@ -189,6 +189,24 @@ describe('sseSubscription', () => {
     expect(errors[0]).toMatchObject({ code: 'FEED.SLOW_CONSUMER', message: expect.stringContaining('the buffer is full') });
   });
 
+  it('reports changes the feed pruned after the position it resumed at, and goes on with the changes', async () => {
+    const { fetch } = fakeServer({
+      chunks: ['event: pruned\ndata: {"code":"FEED.CHANGES_PRUNED","prunedThrough":"9:90","reason":"changes up to event 9:90 are gone"}\n\n', sseEvent('9:95', change('cus_1', 7))],
+      open: true,
+    });
+    const errors: unknown[] = [];
+    const versions: number[] = [];
+    const subscription = subscribe(options(fetch, { from: { lastEventId: '5:50' }, onError: (error) => errors.push(error) }), (c) => {
+      versions.push(c.version);
+    });
+    await eventually(() => expect(versions).toEqual([7]));
+    await subscription.close();
+
+    expect(errors).toEqual([expect.any(CustomerFeedError)]);
+    expect(errors[0]).toMatchObject({ code: 'FEED.CHANGES_PRUNED', message: 'changes up to event 9:90 are gone' });
+    expect(subscription.lastEventId()).toBe('9:95');
+  });
+
   it('does not advance past a change whose handler throws, and hands it over again', async () => {
     const { fetch } = fakeServer({ chunks: [sseEvent('a1', change('cus_1', 1)), sseEvent('a2', change('cus_1', 2)), sseEvent('a3', change('cus_1', 3))], open: true });
     const errors: unknown[] = [];
