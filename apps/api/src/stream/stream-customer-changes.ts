@@ -33,14 +33,12 @@ const BATCH = 100;
 export async function streamCustomerChanges(options: StreamCustomerChangesOptions): Promise<void> {
   const { response, subscription } = options;
   const from = await startOf(options.feedLog, subscription);
+  const prunedThrough = typeof subscription.from === 'object' ? await options.prunedAfter(subscription.from.after) : undefined;
   response.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
   response.flushHeaders();
   response.write(`retry: ${RETRY_MS}\n\n`);
-  if (typeof subscription.from === 'object') {
-    const prunedThrough = await options.prunedAfter(subscription.from.after);
-    // No id: it is not a change, and a reconnect before the next change is told again.
-    if (prunedThrough !== undefined) response.write(`event: pruned\ndata: ${JSON.stringify(prunedNotice(prunedThrough))}\n\n`);
-  }
+  // No id: it is not a change, and a reconnect before the next change is told again.
+  if (prunedThrough !== undefined) response.write(`event: pruned\ndata: ${JSON.stringify(prunedNotice(prunedThrough))}\n\n`);
   options.onOpen();
 
   let open = true;
