@@ -210,7 +210,9 @@ Where the time goes at full size (each statement timed alone, 2026-12-04, on a q
 purchases and refunds, joining each row to its customer and summing per customer, 1.35 to 2.5 s;
 the score cuts, 0.06 s; scoring and writing the million rows of \`rfm_snapshots\`, 0.26 to 0.3 s.
 Six runs of the same statements on the same data took 1.7 to 2.9 s in all, within a few minutes, so
-one run's figure says as much about the machine's neighbours as about the query. The steps that got it here: purchases and refunds kept in one
+one run's figure says as much about the machine's neighbours as about the query: the full run of
+the evening of 2026-12-04 took 1.76 s (its baseline 0.35 s), and those of the busy hours of
+2026-12-05 3.26 and 3.58 s (baselines 0.56 and 0.85 s). The steps that got it here: purchases and refunds kept in one
 partition ordered by customer key (migration 0005), so that once merged a key's rows lie side by side
 and every lookup after a key's first finds what it needs in the CPU cache (summing 10 million
 purchases per key took 0.5 s so, 1.1 s from monthly parts); one pass that joins each row to its
