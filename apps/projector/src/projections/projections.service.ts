@@ -17,6 +17,7 @@ import {
   readCheckpoint,
   rebuildProjection,
   retryDeadLetters,
+  retryWarnings,
   runProjection,
   type ProjectionDefinition,
   type ProjectionRunner,
@@ -184,13 +185,20 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
 
   private async start({ definition, log }: RegisteredProjection): Promise<void> {
     const handler = await definition.open(this.sql, definition.schema);
+    const warnings = retryWarnings(definition.name);
     const runner = await runProjection({
       name: definition.name,
       handler,
       log,
       sql: this.sql,
-      onBatchDone: (events) => this.processedTotal.inc({ projection: definition.name }, events),
-      onError: (error) => this.logger.warn(`${definition.name}: ${(error as Error).message}; retrying`),
+      onBatchDone: (events) => {
+        warnings.batchDone();
+        this.processedTotal.inc({ projection: definition.name }, events);
+      },
+      onError: (error) => {
+        const warning = warnings.warningFor(error);
+        if (warning !== undefined) this.logger.warn(warning);
+      },
     });
     this.runners.set(definition.name, runner);
   }

@@ -1,7 +1,7 @@
 import { CUSTOMER_PROJECTION } from '@cdp/customer-projection';
 import type { Touchpoint } from '@cdp/events';
 import type { LoyaltyProgram, RecordTouchpoint } from '@cdp/loyalty';
-import { RetryBatchLaterError, type ProjectionDefinition } from '@cdp/projections';
+import { WaitForProjectionError, type ProjectionDefinition } from '@cdp/projections';
 import { migrateSchema, quoteIdentifier, type SqlExecutor } from '@cdp/sql';
 import type { LoyaltyAccounts } from './loyalty-accounts';
 import { addToCommandOutbox, outboxTables, sendCommandOutbox } from './loyalty-command-outbox';
@@ -64,6 +64,6 @@ async function customersOf(tx: SqlExecutor, touchpoints: readonly Touchpoint[]):
       `touchpoint ${dead[0].event_id} is a dead letter of the customers projection, so its customer is unknown; retry it there (cdp dlq retry), then retry it here`,
     );
   }
-  throw new RetryBatchLaterError(`the customers projection has not placed touchpoint ${missing[0]} yet`);
+  throw new WaitForProjectionError(CUSTOMER_PROJECTION, `the customers projection has not placed touchpoint ${missing[0]} yet`);
 }
 

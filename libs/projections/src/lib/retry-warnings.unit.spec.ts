@@ -1,0 +1,60 @@
+import { RetryBatchLaterError, WaitForProjectionError } from './retry-batch-later.error';
+import { retryWarnings, WAIT_WARNING_EVERY_MS } from './retry-warnings';
+
+const waiting = () => new WaitForProjectionError('customers', 'the customers projection has not placed touchpoint t-1 yet');
+
+describe('retryWarnings', () => {
+  let clock = 0;
+  const now = () => clock;
+  beforeEach(() => {
+    clock = 1_000_000;
+  });
+
+  it('warns of every failure of a store, with its message', () => {
+    const warnings = retryWarnings('analytics', now);
+    const failure = new RetryBatchLaterError('ClickHouse did not answer');
+    expect(warnings.warningFor(failure)).toBe('analytics: ClickHouse did not answer; retrying');
+    expect(warnings.warningFor(failure)).toBe('analytics: ClickHouse did not answer; retrying');
+    expect(failure.code).toBe('PROJECTIONS.STORE_UNAVAILABLE');
+  });
+
+  it('keeps quiet while a wait for another projection is shorter than a minute', () => {
+    const warnings = retryWarnings('loyalty_earning', now);
+    expect(warnings.warningFor(waiting())).toBeUndefined();
+    clock += WAIT_WARNING_EVERY_MS - 1;
+    expect(warnings.warningFor(waiting())).toBeUndefined();
+    expect(waiting().code).toBe('PROJECTIONS.WAITING_FOR_PROJECTION');
+  });
+
+  it('warns once the wait has lasted a minute, then once a minute, naming what it waits for', () => {
+    const warnings = retryWarnings('loyalty_earning', now);
+    warnings.warningFor(waiting());
+    clock += WAIT_WARNING_EVERY_MS;
+    expect(warnings.warningFor(waiting())).toBe(
+      'loyalty_earning has waited 60 s for the customers projection (the customers projection has not placed touchpoint t-1 yet); cdp projections status shows how far behind customers is',
+    );
+    clock += 5_000;
+    expect(warnings.warningFor(waiting())).toBeUndefined();
+    clock += WAIT_WARNING_EVERY_MS - 5_000;
+    expect(warnings.warningFor(waiting())).toMatch(/^loyalty_earning has waited 120 s for the customers projection/);
+  });
+
+  it('starts counting again after a batch went through', () => {
+    const warnings = retryWarnings('loyalty_earning', now);
+    warnings.warningFor(waiting());
+    clock += WAIT_WARNING_EVERY_MS - 1_000;
+    warnings.batchDone();
+    clock += 2_000;
+    expect(warnings.warningFor(waiting())).toBeUndefined();
+    clock += WAIT_WARNING_EVERY_MS - 1;
+    expect(warnings.warningFor(waiting())).toBeUndefined();
+    clock += 1;
+    expect(warnings.warningFor(waiting())).toMatch(/has waited 60 s/);
+  });
+
+  it('warns of a failure at once even during a wait', () => {
+    const warnings = retryWarnings('loyalty_earning', now);
+    warnings.warningFor(waiting());
+    expect(warnings.warningFor(new Error('connection terminated'))).toBe('loyalty_earning: connection terminated; retrying');
+  });
+});
