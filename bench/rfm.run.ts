@@ -25,7 +25,8 @@ async function main() {
     'query (measures and cuts)': seconds(figures.querySeconds),
     'snapshot (scores and insert)': seconds(figures.snapshotSeconds),
     'baseline: count and sum by customer key': seconds(figures.baselineSeconds),
-    'run / baseline': `${(figures.seconds / figures.baselineSeconds).toFixed(1)}×`,
+    'run / baseline': `${(figures.seconds / figures.baselineSeconds).toFixed(1)}× (medians)`,
+    ...Object.fromEntries(figures.samples.map((sample, index) => [`sample ${index + 1}: run, baseline`, `${seconds(sample.seconds)}, ${seconds(sample.baselineSeconds)}`])),
     ...Object.fromEntries(
       figures.wholeRuns.map((run, index) => [`as the API runs it, run ${index + 1} (${run.segmentChanges.toLocaleString('en')} segment changes)`, `${seconds(run.seconds)}, resident memory at most ${Math.round(run.rssPeakMiB)} MiB (${Math.round(run.rssAtStartMiB)} MiB at its start)`]),
     ),

@@ -71,7 +71,7 @@ async function main() {
       `multi-row INSERT of the same ${projection.rows.toLocaleString('en')} final rows: ${Math.round(projection.baselineRowsPerSecond).toLocaleString('en')} rows/s`,
       `takes ${projection.ratioToBaseline.toFixed(1)}× the baseline's time`],
     [`RFM run, ${rfm.customers.toLocaleString('en')} customers, ${rfm.purchases.toLocaleString('en')} purchases, ClickHouse 18.16`, `${rfm.seconds.toFixed(2)} s`,
-      `count and sum of the purchases by customer key: ${rfm.baselineSeconds.toFixed(2)} s`, `takes ${(rfm.seconds / rfm.baselineSeconds).toFixed(1)}× the baseline's time`],
+      `count and sum of the purchases by customer key: ${rfm.baselineSeconds.toFixed(2)} s`, `takes ${(rfm.seconds / rfm.baselineSeconds).toFixed(1)}× the baseline's time (medians of ${rfm.samples.length} runs in turn)`],
     ...rfm.wholeRuns.map((run, index) => [
       `The whole RFM run as the API runs it (the query, ${run.segmentChanges.toLocaleString('en')} segment changes appended, the current scores replaced in Postgres), ${index === 0 ? 'first' : 'second'} run`,
       `${run.seconds.toFixed(1)} s, resident memory at most ${mib(run.rssPeakMiB)} MiB (${mib(run.rssAtStartMiB)} MiB at its start)`,
@@ -200,7 +200,10 @@ ${rfm.purchases.toLocaleString('en')} purchases of ${rfm.customers.toLocaleStrin
 without an identifier, 1% of the customers merged into another), from the raw rows to the run's
 rows in \`rfm_snapshots\`: identity resolved through \`identity_map\`, measures, the three ranks
 with ties, FM and the segment. The baseline is the least any RFM must do: count and sum the
-purchases by customer key.
+purchases by customer key. A single run of the same statements on the same data took 1.7 to 2.9 s
+within a few minutes on this shared machine, so the baseline and the run are timed in turn
+${rfm.samples.length} times (each run writing its own rows, dropped before the next so that no background merge
+overlaps it), and the figures are the medians: ${samplesProse(rfm)}.
 
 Target: at most 2 s for the RFM query on this machine. ${rfmVerdict}
 
@@ -209,17 +212,20 @@ ${wholeRunsProse(rfm)}
 Where the time goes at full size (each statement timed alone, 2026-12-04, on a quiet machine): reading
 purchases and refunds, joining each row to its customer and summing per customer, 1.35 to 2.5 s;
 the score cuts, 0.06 s; scoring and writing the million rows of \`rfm_snapshots\`, 0.26 to 0.3 s.
-Six runs of the same statements on the same data took 1.7 to 2.9 s in all, within a few minutes, so
-one run's figure says as much about the machine's neighbours as about the query: the full run of
-the evening of 2026-12-04 took 1.76 s (its baseline 0.35 s), and those of the busy hours of
-2026-12-05 3.26 and 3.58 s (baselines 0.56 and 0.85 s). The steps that got it here: purchases and refunds kept in one
+Full runs timed once gave 1.76 s on the evening of 2026-12-04 (baseline 0.35 s), 3.26 and 3.58 s
+on busy hours of 2026-12-05 (baselines 0.56 and 0.85 s), and 2.07 s on a quiet hour of the same day
+(baseline 0.41 s): about five times the baseline each time. The steps that got it here: purchases and refunds kept in one
 partition ordered by customer key (migration 0005), so that once merged a key's rows lie side by side
 and every lookup after a key's first finds what it needs in the CPU cache (summing 10 million
 purchases per key took 0.5 s so, 1.1 s from monthly parts); one pass that joins each row to its
 customer and groups per customer, instead of totalling per key, joining and grouping again; the
 identity map read with \`FINAL\`; the cuts taken with \`quantilesExact\` instead of sorting three
 arrays of a million; and \`rfm_snapshots\` ordered by run alone (migration 0004). What is left is
-mostly the join: the same pass without it took 0.6 to 0.8 s less. Totalling per key first and
+mostly the join: the same pass without it took 0.6 to 0.8 s less. ClickHouse builds the join's
+table of the million keys on one core before the two cores read the purchases. Grouping by a
+64-bit hash of the customer id instead of the id itself took 0.15 to 0.2 s less (2026-12-05), but
+two customers whose ids collide would be counted as one, which the one-pass query had ended; it
+was not kept. Totalling per key first and
 joining the million totals instead was no faster, because the totals then have to be grouped per
 customer again, a million keys in no useful order.
 
@@ -344,6 +350,11 @@ main().catch((error) => {
   console.error(`benchmark failed: ${(error as Error).message}. Are the servers up? Run bash infra/local/up.sh`);
   process.exit(1);
 });
+
+function samplesProse(rfm: RfmFigures): string {
+  const seconds = (values: readonly number[]) => values.map((value) => value.toFixed(2)).join(', ');
+  return `runs of ${seconds(rfm.samples.map((s) => s.seconds))} s, baselines of ${seconds(rfm.samples.map((s) => s.baselineSeconds))} s, in that order`;
+}
 
 function wholeRunsProse(rfm: RfmFigures): string {
   const [first, second] = rfm.wholeRuns;
