@@ -3,7 +3,7 @@
  * profile query, as ARCHITECTURE.md and docs/ fix them.
  */
 
-export type ProjectionState = 'running' | 'rebuilding' | 'stopped';
+export type ProjectionState = 'running' | 'standby' | 'rebuilding' | 'stopped';
 
 export interface ProjectionStatus {
   readonly name: string;

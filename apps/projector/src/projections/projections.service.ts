@@ -19,6 +19,8 @@ import {
   retryDeadLetters,
   retryWarnings,
   runProjection,
+  runProjectionExclusively,
+  type ExclusiveProjectionRunner,
   type ProjectionDefinition,
   type ProjectionRunner,
 } from '@cdp/projections';
@@ -52,7 +54,7 @@ export interface RebuildJob {
 export class ProjectionsService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('projections');
   private readonly projections: readonly RegisteredProjection[];
-  private readonly runners = new Map<string, ProjectionRunner>();
+  private readonly runners = new Map<string, ProjectionRunner | ExclusiveProjectionRunner>();
   private readonly rebuilds = new Map<string, RebuildJob>();
   private readonly processedTotal: Counter;
 
@@ -63,7 +65,7 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
     @Inject(SCHEMA_CATALOG) catalog: SchemaCatalog,
     @Inject(METRICS) registry: Registry,
     @Inject(ANALYTICS) clickhouse: ClickHouseClient,
-    @Inject(SETTINGS) settings: Settings,
+    @Inject(SETTINGS) private readonly settings: Settings,
     @Inject(CUSTOMER_FEED_LOG) customerFeed: EventLog,
     accounts: LoyaltyAccounts,
   ) {
@@ -125,7 +127,7 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
           processed,
           lag: await this.lag(name),
           deadLetters: deadLetters.filter((d) => d.projection === name).length,
-          state: rebuilding ? 'rebuilding' : this.runners.has(name) ? 'running' : 'stopped',
+          state: rebuilding ? 'rebuilding' : this.stateOf(name),
         };
       }),
     );
@@ -186,7 +188,9 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
   private async start({ definition, log }: RegisteredProjection): Promise<void> {
     const handler = await definition.open(this.sql, definition.schema);
     const warnings = retryWarnings(definition.name);
-    const runner = await runProjection({
+    // Kafka shares a log's partitions between the processes; other logs give each everything.
+    const run = this.settings.mode === 'servers' && !log.capabilities.sharedSubscriptions ? runProjectionExclusively : runProjection;
+    const runner = await run({
       name: definition.name,
       handler,
       log,
@@ -201,6 +205,13 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
       },
     });
     this.runners.set(definition.name, runner);
+  }
+
+  /** Running here, standing by while another process runs it (see runProjectionExclusively), or stopped. */
+  private stateOf(name: string): 'running' | 'standby' | 'stopped' {
+    const runner = this.runners.get(name);
+    if (!runner) return 'stopped';
+    return 'owns' in runner && !runner.owns() ? 'standby' : 'running';
   }
 
   private async stop(name: string): Promise<void> {

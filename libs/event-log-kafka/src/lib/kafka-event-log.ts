@@ -168,7 +168,7 @@ export async function createKafkaEventLog(options: KafkaEventLogOptions): Promis
   }
 
   return {
-    capabilities: { expectedVersion: false, atomicAppendMany: false },
+    capabilities: { expectedVersion: false, atomicAppendMany: false, sharedSubscriptions: true },
 
     async append(streamId, events, { expectedVersion = 'any' } = {}) {
       if (expectedVersion !== 'any') throw new ExpectedVersionUnsupportedError('Kafka');

@@ -121,7 +121,7 @@ export async function createPostgresEventLog(sql: SqlClient, options: PostgresEv
   }
 
   return {
-    capabilities: { expectedVersion: true, atomicAppendMany: true },
+    capabilities: { expectedVersion: true, atomicAppendMany: true, sharedSubscriptions: false },
 
     appendInTransaction: (tx, writes, expected = new Map()) => appendInTransaction(tx, writes, expected),
 

@@ -264,6 +264,20 @@ export function describeEventLogContract(adapter: string, openLog: () => Promise
         expect(seen.map((e) => (e.data as { n: number }).n)).toEqual([3, 4]);
       });
 
+      it('gives every event to each of two subscribers of one id, where subscriptions are not shared', async () => {
+        // A shared log (a Kafka consumer group) splits them instead: the projection runtime relies on either.
+        if (log.capabilities.sharedSubscriptions) return;
+        const stream = newStream();
+        const subscriberId = `contract-${randomUUID()}`;
+        await log.append(stream, [event(0), event(1)]);
+        const both = [0, 1].map(() => collect(log, {}, (seen) => seen.filter((e) => e.streamId === stream).length === 3, undefined, undefined, subscriberId));
+        await log.append(stream, [event(2)]);
+
+        for (const seen of await Promise.all(both.map((c) => c.done))) {
+          expect(seen.filter((e) => e.streamId === stream).map((e) => (e.data as { n: number }).n)).toEqual([0, 1, 2]);
+        }
+      });
+
       it('counts what a subscriber at a checkpoint has yet to process', async () => {
         const stream = newStream();
         await log.append(stream, [event(0)]);
@@ -345,13 +359,14 @@ function collect(
   enough: (seen: RecordedEvent[]) => boolean,
   inspect: (batch: SubscriptionBatch) => void = () => undefined,
   afterBatch: (seen: RecordedEvent[]) => Promise<void> = async () => undefined,
+  subscriberId = `contract-${randomUUID()}`,
 ): Collector {
   const seen: RecordedEvent[] = [];
   let checkpoint: Checkpoint = { ...from };
   let reachedEnough: () => void = () => undefined;
   const enoughSeen = new Promise<void>((resolve) => (reachedEnough = resolve));
   const subscription = log.subscribe({
-    subscriberId: `contract-${randomUUID()}`,
+    subscriberId,
     from,
     onBatch: async (batch) => {
       inspect(batch);

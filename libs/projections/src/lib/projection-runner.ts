@@ -1,5 +1,5 @@
 import type { Checkpoint, EventLog, Subscription } from '@cdp/event-log';
-import type { SqlClient } from '@cdp/sql';
+import type { SqlClient, SqlExecutor } from '@cdp/sql';
 import { applyBatch } from './apply-batch';
 import { readCheckpoint, writeCheckpoint } from './checkpoints';
 import type { ProjectionHandler } from './projection.port';
@@ -15,6 +15,8 @@ export interface RunProjectionOptions {
   /** Called after each committed batch with how many events it held. */
   readonly onBatchDone?: (events: number, checkpoint: Checkpoint) => void;
   readonly onError?: (error: unknown) => void;
+  /** Runs first in each batch's transaction; a throw rolls the batch back (see runProjectionExclusively). */
+  readonly fence?: (tx: SqlExecutor) => Promise<void>;
 }
 
 export interface ProjectionRunner {
@@ -43,6 +45,7 @@ export async function runProjection(options: RunProjectionOptions): Promise<Proj
     onError: options.onError,
     onBatch: async (batch) => {
       await sql.transaction(async (tx) => {
+        await options.fence?.(tx);
         await applyBatch(tx, name, handler, batch.events, { resumed: batch.resumed });
         await writeCheckpoint(tx, name, batch.checkpoint, batch.events.length);
       });

@@ -1,6 +1,6 @@
 import { migrateSchema, type SqlClient } from '@cdp/sql';
 
-/** The runtime's own tables: checkpoints and dead letters of every projection. */
+/** The runtime's own tables: checkpoints and dead letters of every projection, and the owners of those run exclusively. */
 export async function migrateProjectionTables(sql: SqlClient): Promise<void> {
   await migrateSchema(sql, 'projections', (s) => [
     `
@@ -25,5 +25,11 @@ export async function migrateProjectionTables(sql: SqlClient): Promise<void> {
         resolved_at timestamptz
       )`,
     `CREATE INDEX IF NOT EXISTS dead_letters_open ON ${s}.dead_letters (projection, stream_id) WHERE resolved_at IS NULL`,
+    `
+      CREATE TABLE IF NOT EXISTS ${s}.owners (
+        projection text PRIMARY KEY,
+        owner text NOT NULL,
+        expires_at timestamptz NOT NULL
+      )`,
   ]);
 }

@@ -111,6 +111,11 @@ export interface EventLogCapabilities {
   readonly expectedVersion: boolean;
   /** Whether `appendMany` writes all its streams or, when it throws, none of them. */
   readonly atomicAppendMany: boolean;
+  /**
+   * Whether subscribers with the same `subscriberId` in several processes share the log's
+   * partitions between them (a Kafka consumer group). Where false, each of them receives everything.
+   */
+  readonly sharedSubscriptions: boolean;
 }
 
 export interface EventLog {

@@ -1,0 +1,33 @@
+import type { SqlExecutor } from '@cdp/sql';
+
+/**
+ * Claims a projection for `owner`, or renews its claim, for `leaseMs`. It succeeds when nobody
+ * holds the projection, when `owner` already does, or when the holder's claim ran out (a process
+ * that died without letting go). Times are the database's, so the processes' clocks do not matter.
+ * Inside a transaction, the claim's row stays locked until the commit: no one can take the
+ * projection over between the claim and the commit.
+ */
+export async function claimOwnership(db: SqlExecutor, projection: string, owner: string, leaseMs: number): Promise<boolean> {
+  const { rows } = await db.query(
+    `INSERT INTO projections.owners (projection, owner, expires_at) VALUES ($1, $2, now() + $3 * interval '1 millisecond')
+     ON CONFLICT (projection) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
+       WHERE owners.owner = excluded.owner OR owners.expires_at < now()
+     RETURNING owner`,
+    [projection, owner, leaseMs],
+  );
+  return rows.length > 0;
+}
+
+/** Lets go of the projection, if `owner` holds it, so that another process takes it at once. */
+export async function releaseOwnership(db: SqlExecutor, projection: string, owner: string): Promise<void> {
+  await db.query(`DELETE FROM projections.owners WHERE projection = $1 AND owner = $2`, [projection, owner]);
+}
+
+export class OwnershipLostError extends Error {
+  readonly code = 'PROJECTIONS.OWNERSHIP_LOST';
+
+  constructor(projection: string, owner: string) {
+    super(`${owner} no longer owns the projection ${projection}: another process took it over after this one's claim ran out`);
+    this.name = 'OwnershipLostError';
+  }
+}
