@@ -65,8 +65,10 @@ function mergeAccounts(event: RecordedEvent): OutboxCommand {
 type AccountEvent = RecordedEvent & LoyaltyAccountEvent;
 
 /**
- * The event store is followed by every projector process (it has no consumer groups): batches
- * are applied one at a time, and an event another process applied already is skipped.
+ * The event store has no consumer groups: in servers mode one projector process at a time runs
+ * this projection (runProjectionExclusively), and still batches are applied one at a time and an
+ * event already in the ledger is skipped, so a process that ran it before a hand-over, or one
+ * that a rebuild's pause left running elsewhere, never counts an event twice.
  */
 async function notYetProjected(tx: SqlExecutor, schema: string, events: readonly AccountEvent[]): Promise<AccountEvent[]> {
   if (events.length === 0) return [];

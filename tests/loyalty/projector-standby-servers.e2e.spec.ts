@@ -1,0 +1,57 @@
+import { Client } from 'pg';
+import { generateDemoTouchpoints } from '@cdp/demo-data';
+import { postAll, projectionStatus, waitUntilLoyaltySettled } from '../support/admin-client';
+import { eventually } from '../support/eventually';
+import { isolatedServers } from '../support/isolated-servers';
+import { startPlatformProcess, type PlatformProcess } from '../support/platform-process';
+
+/** The projections that follow the Postgres event store or the feed's log, whose subscriptions no process shares. */
+const ONE_AT_A_TIME = ['loyalty', 'customer_feed_kafka'];
+
+describe('two platform processes in servers mode (Kafka + Postgres)', () => {
+  it('run the event store and feed projections in one process, the other standing by, which takes them over after kill -9', async () => {
+    const started = Date.now();
+    const mark = (what: string) => console.log(`standby: ${what} after ${Date.now() - started} ms`);
+    const servers = await isolatedServers();
+    const env = { ...servers.env, CDP_MODE: 'servers' };
+    const db = new Client({ connectionString: servers.env.DATABASE_URL });
+    const processes: PlatformProcess[] = [];
+    const statesOf = async (process: PlatformProcess) => Promise.all(ONE_AT_A_TIME.map(async (name) => (await projectionStatus(process.url, name)).state));
+    try {
+      await db.connect();
+      const bodies = [...generateDemoTouchpoints({ customers: 200, seed: 'projector-standby', end: '2026-11-01T00:00:00Z' })];
+      processes.push(await startPlatformProcess(env, 38_241), await startPlatformProcess(env, 38_242));
+      expect(await postAll(processes[0].url, bodies.slice(0, 1_000))).toBe(1_000);
+      await waitUntilLoyaltySettled(processes[0].url, db);
+      mark('settled');
+
+      const states = await Promise.all(processes.map(statesOf));
+      const owner = states.findIndex((s) => s.every((state) => state === 'running'));
+      expect(owner).toBeGreaterThanOrEqual(0);
+      expect(states[1 - owner]).toEqual(['standby', 'standby']);
+      const { rows: owners } = await db.query(`SELECT projection, owner FROM projections.owners ORDER BY projection`);
+      expect(owners).toEqual(ONE_AT_A_TIME.sort().map((projection) => ({ projection, owner: expect.stringContaining(`:${processes[owner].child.pid}:`) })));
+
+      await processes[owner].kill9();
+      mark('owner killed');
+      const survivor = processes[1 - owner];
+      expect(await postAll(survivor.url, bodies.slice(1_000, 2_000))).toBe(1_000);
+      await eventually(async () => ((await statesOf(survivor)).every((state) => state === 'running') ? true : undefined), 'the survivor to take the projections over', 60_000);
+      mark('taken over');
+      await waitUntilLoyaltySettled(survivor.url, db);
+      mark('settled again');
+
+      // The read model holds every account event of the event store, each once.
+      const { rows: [counts] } = await db.query(
+        `SELECT (SELECT count(*)::int FROM loyalty.ledger) AS ledger,
+                (SELECT count(*)::int FROM event_log.events WHERE stream_id LIKE 'loyalty-%') AS events`,
+      );
+      expect(counts.ledger).toBe(counts.events);
+      expect(counts.events).toBeGreaterThan(0);
+    } finally {
+      await Promise.allSettled(processes.map((process) => process.stop()));
+      await db.end().catch(() => undefined);
+      await servers.drop();
+    }
+  }, 300_000);
+});
