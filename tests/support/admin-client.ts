@@ -5,6 +5,7 @@ interface ProjectionStatus {
   processed: number;
   lag: number | null;
   deadLetters: number;
+  state: 'running' | 'standby' | 'rebuilding' | 'stopped';
 }
 
 const json = async (response: Response) => (await response.json()) as any;
