@@ -17,9 +17,12 @@ import {
   readCheckpoint,
   rebuildProjection,
   retryDeadLetters,
+  OWNERSHIP_LEASE_MS,
+  PROCESS_OWNER,
   retryWarnings,
   runProjection,
   runProjectionExclusively,
+  seizeOwnership,
   type ExclusiveProjectionRunner,
   type ProjectionDefinition,
   type ProjectionRunner,
@@ -146,6 +149,7 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
       sql: this.sql,
       onProgress: ({ processed, total }) => this.rebuilds.set(key, { state: 'running', processed, total }),
       pauseLive: () => this.stop(name),
+      beforeSwap: this.runsExclusively(log) ? (tx) => seizeOwnership(tx, name, PROCESS_OWNER, OWNERSHIP_LEASE_MS) : undefined,
     }).then(
       async ({ processed }) => {
         this.rebuilds.set(key, { state: 'done', processed, total: processed });
@@ -188,8 +192,7 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
   private async start({ definition, log }: RegisteredProjection): Promise<void> {
     const handler = await definition.open(this.sql, definition.schema);
     const warnings = retryWarnings(definition.name);
-    // Kafka shares a log's partitions between the processes; other logs give each everything.
-    const run = this.settings.mode === 'servers' && !log.capabilities.sharedSubscriptions ? runProjectionExclusively : runProjection;
+    const run = this.runsExclusively(log) ? runProjectionExclusively : runProjection;
     const runner = await run({
       name: definition.name,
       handler,
@@ -205,6 +208,11 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
       },
     });
     this.runners.set(definition.name, runner);
+  }
+
+  /** Kafka shares a log's partitions between the processes; other logs give each of them everything. */
+  private runsExclusively(log: EventLog): boolean {
+    return this.settings.mode === 'servers' && !log.capabilities.sharedSubscriptions;
   }
 
   /** Running here, standing by while another process runs it (see runProjectionExclusively), or stopped. */

@@ -4,9 +4,10 @@ import { createPostgresEventLog } from '@cdp/event-log-postgres';
 import { createPostgresSqlClient, type SqlClient } from '@cdp/sql';
 import { testDatabaseUrl } from '@cdp/sql/testing';
 import { runProjectionExclusively, type ExclusiveProjectionRunner } from './exclusive-projection-runner';
-import { OwnershipLostError } from './projection-ownership';
-import type { ProjectionHandler } from './projection.port';
+import { OwnershipLostError, seizeOwnership } from './projection-ownership';
+import type { ProjectionDefinition } from './projection.port';
 import { migrateProjectionTables } from './projection-tables';
+import { rebuildProjection } from './rebuild-projection';
 
 const LEASE_MS = 600;
 
@@ -25,15 +26,24 @@ describe('a projection run by one process at a time (Postgres server)', () => {
   let admin: SqlClient;
 
   /** Adds each event's n to one running total: applying an event twice shows in the total. */
-  const summing = (): ProjectionHandler => ({
-    async apply(tx, events) {
-      for (const event of events) await tx.query(`UPDATE ${schema}.total SET sum = sum + $1, applied = applied + 1`, [(event.data as { n: number }).n]);
+  const summing: ProjectionDefinition = {
+    name: projection,
+    schema: projection,
+    async open(sql, tables) {
+      await sql.query(`CREATE SCHEMA IF NOT EXISTS ${tables}`);
+      await sql.query(`CREATE TABLE IF NOT EXISTS ${tables}.total (one boolean PRIMARY KEY DEFAULT true, sum bigint NOT NULL, applied integer NOT NULL)`);
+      await sql.query(`INSERT INTO ${tables}.total (sum, applied) VALUES (0, 0) ON CONFLICT DO NOTHING`);
+      return {
+        async apply(tx, events) {
+          for (const event of events) await tx.query(`UPDATE ${tables}.total SET sum = sum + $1, applied = applied + 1`, [(event.data as { n: number }).n]);
+        },
+      };
     },
-  });
+  };
   const start = async (process: Process, owner: string) => {
     process.runner = await runProjectionExclusively({
       name: projection,
-      handler: summing(),
+      handler: await summing.open(process.sql, projection),
       log: process.log,
       sql: process.sql,
       leaseMs: LEASE_MS,
@@ -41,7 +51,7 @@ describe('a projection run by one process at a time (Postgres server)', () => {
       onError: (error) => process.errors.push(error),
     });
   };
-  const total = async () => (await admin.query<{ sum: number; applied: number }>(`SELECT sum, applied FROM ${schema}.total`)).rows[0];
+  const total = async () => (await admin.query<{ sum: number; applied: number }>(`SELECT sum, applied FROM ${projection}.total`)).rows[0];
   const owner = async () => (await admin.query<{ owner: string }>(`SELECT owner FROM projections.owners WHERE projection = $1`, [projection])).rows[0]?.owner;
   const append = (log: EventLog, from: number, count: number) =>
     log.append(`counted-${randomUUID()}`, Array.from({ length: count }, (_, i) => ({ eventId: randomUUID(), type: 'counted', data: { n: from + i } })));
@@ -61,8 +71,6 @@ describe('a projection run by one process at a time (Postgres server)', () => {
       const sql = createPostgresSqlClient({ connectionString: testDatabaseUrl() });
       processes.push({ sql, log: await createPostgresEventLog(sql, { schema }), errors: [] });
     }
-    await admin.query(`CREATE TABLE ${schema}.total (sum bigint NOT NULL, applied integer NOT NULL)`);
-    await admin.query(`INSERT INTO ${schema}.total VALUES (0, 0)`);
   });
   afterAll(async () => {
     for (const process of processes) {
@@ -73,6 +81,7 @@ describe('a projection run by one process at a time (Postgres server)', () => {
     await admin.query(`DELETE FROM projections.owners WHERE projection = $1`, [projection]);
     await admin.query(`DELETE FROM projections.checkpoints WHERE projection = $1`, [projection]);
     await admin.query(`DROP SCHEMA ${schema} CASCADE`);
+    await admin.query(`DROP SCHEMA IF EXISTS ${projection} CASCADE`);
     await admin.close();
   });
 
@@ -114,5 +123,31 @@ describe('a projection run by one process at a time (Postgres server)', () => {
     await until(async () => (await total()).applied === 40, 'b back after process-c claim ran out');
     expect(await total()).toEqual({ sum: String(sumOf(40)), applied: 40 });
     expect(await owner()).toBe('process-b');
+  });
+
+  it('is taken over at the swap by a rebuild another process serves, which goes on from the rebuilt checkpoint', async () => {
+    const [a, b] = processes;
+    await start(a, 'process-a');
+    expect([a.runner!.owns(), b.runner!.owns()]).toEqual([false, true]);
+
+    // a serves the rebuild: it pauses its own (standby) runner, and b runs the projection meanwhile.
+    await a.runner!.close();
+    await rebuildProjection({
+      definition: summing,
+      log: a.log,
+      sql: a.sql,
+      pauseLive: async () => undefined,
+      beforeSwap: (tx) => seizeOwnership(tx, projection, 'process-a', LEASE_MS),
+    });
+    expect(await total()).toEqual({ sum: String(sumOf(40)), applied: 40 });
+    await start(a, 'process-a');
+    expect(a.runner!.owns()).toBe(true);
+
+    await append(b.log, 41, 10);
+    await until(async () => (await total()).applied === 50, 'a applying after its rebuild');
+    await until(async () => !b.runner!.owns(), 'b standing by');
+    expect(await owner()).toBe('process-a');
+    await new Promise((resolve) => setTimeout(resolve, LEASE_MS));
+    expect(await total()).toEqual({ sum: String(sumOf(50)), applied: 50 });
   });
 });

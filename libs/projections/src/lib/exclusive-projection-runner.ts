@@ -8,16 +8,18 @@ import type { ProjectionHandler } from './projection.port';
 export interface ExclusiveRunOptions extends RunProjectionOptions {
   /** How long a claim lasts without renewal; renewed every third of it. Default: 10 s. */
   readonly leaseMs?: number;
-  /** Names this process in projections.owners. Default: host, pid and a random suffix. */
+  /** Names this process in projections.owners. Default: PROCESS_OWNER. */
   readonly owner?: string;
 }
+
+/** This process, as projections.owners names it: the same for each of its runners, so one started again after a pause claims at once. */
+export const PROCESS_OWNER = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+export const OWNERSHIP_LEASE_MS = 10_000;
 
 export interface ExclusiveProjectionRunner extends ProjectionRunner {
   /** Whether this process runs the projection now, or stands by. */
   owns(): boolean;
 }
-
-const DEFAULT_LEASE_MS = 10_000;
 
 /**
  * Runs a projection in one process at a time, for logs whose subscriptions are not shared between
@@ -30,8 +32,8 @@ const DEFAULT_LEASE_MS = 10_000;
  */
 export async function runProjectionExclusively(options: ExclusiveRunOptions): Promise<ExclusiveProjectionRunner> {
   const { name, sql } = options;
-  const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
-  const owner = options.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const leaseMs = options.leaseMs ?? OWNERSHIP_LEASE_MS;
+  const owner = options.owner ?? PROCESS_OWNER;
   let running: ProjectionRunner | undefined;
   let lastCheckpoint = (await readCheckpoint(sql, name)).checkpoint;
   let closed = false;

@@ -18,6 +18,19 @@ export async function claimOwnership(db: SqlExecutor, projection: string, owner:
   return rows.length > 0;
 }
 
+/**
+ * Takes the projection for `owner` whoever holds it. Run first in a transaction, it waits for the
+ * holder's batch in flight to commit (that batch renewed the claim, and holds its row), and every
+ * later batch of the holder fails its fence: a rebuild's swap takes the projection over this way.
+ */
+export async function seizeOwnership(db: SqlExecutor, projection: string, owner: string, leaseMs: number): Promise<void> {
+  await db.query(
+    `INSERT INTO projections.owners (projection, owner, expires_at) VALUES ($1, $2, now() + $3 * interval '1 millisecond')
+     ON CONFLICT (projection) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at`,
+    [projection, owner, leaseMs],
+  );
+}
+
 /** Lets go of the projection, if `owner` holds it, so that another process takes it at once. */
 export async function releaseOwnership(db: SqlExecutor, projection: string, owner: string): Promise<void> {
   await db.query(`DELETE FROM projections.owners WHERE projection = $1 AND owner = $2`, [projection, owner]);

@@ -1,5 +1,5 @@
 import type { EventLog } from '@cdp/event-log';
-import { quoteIdentifier, type SqlClient } from '@cdp/sql';
+import { quoteIdentifier, type SqlClient, type SqlExecutor } from '@cdp/sql';
 import { runProjection } from './projection-runner';
 import type { ProjectionDefinition } from './projection.port';
 
@@ -19,6 +19,11 @@ export interface RebuildOptions {
    * the swapped checkpoint. Without it, nothing must be running the projection.
    */
   readonly pauseLive?: () => Promise<void>;
+  /**
+   * Runs first in the swap's transaction. A projection that one process at a time runs is taken
+   * over there (seizeOwnership), so that no other process goes on with the old tables.
+   */
+  readonly beforeSwap?: (tx: SqlExecutor) => Promise<void>;
   readonly maxBatchSize?: number;
 }
 
@@ -82,14 +87,15 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
   } finally {
     await runner.close();
   }
-  await swap(sql, definition, aside, asideName);
+  await swap(sql, definition, aside, asideName, options.beforeSwap);
   return { processed, total: processed };
 }
 
-async function swap(sql: SqlClient, definition: ProjectionDefinition, aside: string, asideName: string) {
+async function swap(sql: SqlClient, definition: ProjectionDefinition, aside: string, asideName: string, beforeSwap: RebuildOptions['beforeSwap']) {
   const live = quoteIdentifier(definition.schema);
   const retired = quoteIdentifier(`${definition.schema}_retired`);
   await sql.transaction(async (tx) => {
+    await beforeSwap?.(tx);
     await tx.query(`DROP SCHEMA IF EXISTS ${retired} CASCADE`);
     // A projection whose store is not Postgres (the ClickHouse sink) has no schema on either side.
     await tx.query(`CREATE SCHEMA IF NOT EXISTS ${live}`);
