@@ -66,9 +66,9 @@ type AccountEvent = RecordedEvent & LoyaltyAccountEvent;
 
 /**
  * The event store has no consumer groups: in servers mode one projector process at a time runs
- * this projection (runProjectionExclusively), and still batches are applied one at a time and an
- * event already in the ledger is skipped, so a process that ran it before a hand-over, or one
- * that a rebuild's pause left running elsewhere, never counts an event twice.
+ * this projection (runProjectionExclusively). Still, batches are applied one at a time and an
+ * event already in the ledger is skipped: embedded mode and tests run it without an owner, and
+ * the ledger stays right whoever applies a batch.
  */
 async function notYetProjected(tx: SqlExecutor, schema: string, events: readonly AccountEvent[]): Promise<AccountEvent[]> {
   if (events.length === 0) return [];
