@@ -9,7 +9,7 @@ import { startPlatformProcess, type PlatformProcess } from '../support/platform-
 const ONE_AT_A_TIME = ['loyalty', 'customer_feed_kafka'];
 
 describe('two platform processes in servers mode (Kafka + Postgres)', () => {
-  it('run the event store and feed projections in one process, the other standing by, which takes them over after kill -9', async () => {
+  it('run the event store and feed projections in one process, the other standing by, which takes one over by a rebuild and both after kill -9', async () => {
     const started = Date.now();
     const mark = (what: string) => console.log(`standby: ${what} after ${Date.now() - started} ms`);
     const servers = await isolatedServers();
@@ -32,9 +32,24 @@ describe('two platform processes in servers mode (Kafka + Postgres)', () => {
       const { rows: owners } = await db.query(`SELECT projection, owner FROM projections.owners ORDER BY projection`);
       expect(owners).toEqual(ONE_AT_A_TIME.sort().map((projection) => ({ projection, owner: expect.stringContaining(`:${processes[owner].child.pid}:`) })));
 
-      await processes[owner].kill9();
+      // A rebuild served by the standby process takes the projection over at its swap.
+      const standby = processes[1 - owner];
+      const { rebuildId } = (await (await fetch(`${standby.url}/v1/admin/projections/loyalty/rebuilds`, { method: 'POST' })).json()) as { rebuildId: string };
+      await eventually(async () => {
+        const job = (await (await fetch(`${standby.url}/v1/admin/projections/loyalty/rebuilds/${rebuildId}`)).json()) as { state: string; error?: string };
+        if (job.state === 'failed') throw new Error(`the rebuild failed: ${job.error}`);
+        return job.state === 'done' ? true : undefined;
+      }, 'the rebuild of loyalty to finish');
+      mark('rebuilt on the standby process');
+      expect((await projectionStatus(standby.url, 'loyalty')).state).toBe('running');
+      await eventually(async () => ((await projectionStatus(processes[owner].url, 'loyalty')).state === 'standby' ? true : undefined), 'the former owner to stand by');
+      const { rows: [loyaltyOwner] } = await db.query(`SELECT owner FROM projections.owners WHERE projection = 'loyalty'`);
+      expect(loyaltyOwner.owner).toContain(`:${standby.child.pid}:`);
+
+      // The process that runs loyalty now is killed; the other takes both projections.
+      await standby.kill9();
       mark('owner killed');
-      const survivor = processes[1 - owner];
+      const survivor = processes[owner];
       expect(await postAll(survivor.url, bodies.slice(1_000, 2_000))).toBe(1_000);
       await eventually(async () => ((await statesOf(survivor)).every((state) => state === 'running') ? true : undefined), 'the survivor to take the projections over', 60_000);
       mark('taken over');
