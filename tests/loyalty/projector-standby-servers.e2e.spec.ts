@@ -31,6 +31,9 @@ describe('two platform processes in servers mode (Kafka + Postgres)', () => {
       expect(states[1 - owner]).toEqual(['standby', 'standby']);
       const { rows: owners } = await db.query(`SELECT projection, owner FROM projections.owners ORDER BY projection`);
       expect(owners).toEqual(ONE_AT_A_TIME.sort().map((projection) => ({ projection, owner: expect.stringContaining(`:${processes[owner].child.pid}:`) })));
+      // Either process names the one that runs it.
+      for (const process of processes) expect((await projectionStatus(process.url, 'loyalty')).owner).toBe(owners[0].owner);
+      expect((await projectionStatus(processes[0].url, 'customers')).owner).toBeNull();
 
       // A rebuild served by the standby process takes the projection over at its swap.
       const standby = processes[1 - owner];

@@ -6,6 +6,7 @@ interface ProjectionStatus {
   lag: number | null;
   deadLetters: number;
   state: 'running' | 'standby' | 'rebuilding' | 'stopped';
+  owner: string | null;
 }
 
 const json = async (response: Response) => (await response.json()) as any;

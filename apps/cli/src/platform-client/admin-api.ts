@@ -14,6 +14,8 @@ export interface ProjectionStatus {
   readonly processed: number;
   readonly deadLetters: number;
   readonly state: ProjectionState;
+  /** The process running it, for a projection one process at a time runs (servers mode); else null. */
+  readonly owner?: string | null;
 }
 
 export interface RebuildProgress {

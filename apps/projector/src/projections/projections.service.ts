@@ -12,6 +12,7 @@ import type { SchemaCatalog } from '@cdp/events';
 import { LoyaltyAccounts, loyaltyEarningProjection, loyaltyProjection } from '@cdp/loyalty-accounts';
 import { ANALYTICS, CUSTOMER_FEED_LOG, EVENT_STORE, METRICS, SCHEMA_CATALOG, SETTINGS, SQL, TOUCHPOINT_LOG, type Settings } from '@cdp/platform-runtime';
 import {
+  currentOwners,
   listDeadLetters,
   migrateProjectionTables,
   readCheckpoint,
@@ -120,6 +121,7 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
 
   async status() {
     const deadLetters = await listDeadLetters(this.sql);
+    const owners = await currentOwners(this.sql);
     return Promise.all(
       this.projections.map(async ({ definition: { name } }) => {
         const { checkpoint, processed } = await readCheckpoint(this.sql, name);
@@ -131,6 +133,7 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
           lag: await this.lag(name),
           deadLetters: deadLetters.filter((d) => d.projection === name).length,
           state: rebuilding ? 'rebuilding' : this.stateOf(name),
+          owner: owners.get(name) ?? null,
         };
       }),
     );

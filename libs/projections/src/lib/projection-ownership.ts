@@ -36,6 +36,12 @@ export async function releaseOwnership(db: SqlExecutor, projection: string, owne
   await db.query(`DELETE FROM projections.owners WHERE projection = $1 AND owner = $2`, [projection, owner]);
 }
 
+/** Who holds each projection that one process at a time runs, for the claims still running. */
+export async function currentOwners(db: SqlExecutor): Promise<Map<string, string>> {
+  const { rows } = await db.query<{ projection: string; owner: string }>(`SELECT projection, owner FROM projections.owners WHERE expires_at > now()`);
+  return new Map(rows.map((r) => [r.projection, r.owner]));
+}
+
 export class OwnershipLostError extends Error {
   readonly code = 'PROJECTIONS.OWNERSHIP_LOST';
 
