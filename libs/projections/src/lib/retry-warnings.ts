@@ -1,3 +1,4 @@
+import { OwnershipLostError } from './projection-ownership';
 import { WaitForProjectionError } from './retry-batch-later.error';
 
 /** How long a projection waits for another before operators are warned, and then how often. */
@@ -20,6 +21,7 @@ export function retryWarnings(projection: string, now: () => number = Date.now):
   let warnedAt: number | undefined;
   return {
     warningFor(error) {
+      if (error instanceof OwnershipLostError) return `${projection}: ${error.message}; standing by`;
       if (!(error instanceof WaitForProjectionError)) return `${projection}: ${error instanceof Error ? error.message : String(error)}; retrying`;
       const at = now();
       waitingSince ??= at;

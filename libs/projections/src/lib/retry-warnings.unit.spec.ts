@@ -1,3 +1,4 @@
+import { OwnershipLostError } from './projection-ownership';
 import { RetryBatchLaterError, WaitForProjectionError } from './retry-batch-later.error';
 import { retryWarnings, WAIT_WARNING_EVERY_MS } from './retry-warnings';
 
@@ -56,5 +57,12 @@ describe('retryWarnings', () => {
     const warnings = retryWarnings('loyalty_earning', now);
     warnings.warningFor(waiting());
     expect(warnings.warningFor(new Error('connection terminated'))).toBe('loyalty_earning: connection terminated; retrying');
+  });
+
+  it('tells of a lost claim that the process stands by, not that it retries', () => {
+    const warnings = retryWarnings('loyalty', now);
+    expect(warnings.warningFor(new OwnershipLostError('loyalty', 'host:1:a'))).toBe(
+      'loyalty: host:1:a no longer owns the projection loyalty: another process took it over after this one\'s claim ran out; standing by',
+    );
   });
 });
