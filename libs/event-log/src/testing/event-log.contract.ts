@@ -264,6 +264,24 @@ export function describeEventLogContract(adapter: string, openLog: () => Promise
         expect(seen.map((e) => (e.data as { n: number }).n)).toEqual([3, 4]);
       });
 
+      it("gives each batch its last event's offset as checkpoint, and resumes after any event's offset", async () => {
+        // The projection runtime commits the first events of a batch on their own, at the checkpoint after the last of them.
+        const stream = newStream();
+        await log.append(stream, [event(0), event(1), event(2), event(3)]);
+        const batches: SubscriptionBatch[] = [];
+        const first = collect(log, {}, (seen) => seen.filter((e) => e.streamId === stream).length === 4, (batch) => void batches.push(batch));
+        const ofStream = (await first.done).filter((e) => e.streamId === stream);
+        for (const batch of batches) {
+          const last = batch.events[batch.events.length - 1];
+          expect(batch.checkpoint).toEqual({ [last.partition]: last.offset });
+          expect(batch.events.every((e) => e.partition === batch.partition)).toBe(true);
+        }
+
+        const { partition, offset } = ofStream[1];
+        const resumed = collect(log, { [partition]: offset }, (seen) => seen.filter((e) => e.streamId === stream).length >= 2);
+        expect((await resumed.done).filter((e) => e.streamId === stream).map((e) => (e.data as { n: number }).n)).toEqual([2, 3]);
+      });
+
       it('gives every event to each of two subscribers of one id, where subscriptions are not shared', async () => {
         // A shared log (a Kafka consumer group) splits them instead: the projection runtime relies on either.
         if (log.capabilities.sharedSubscriptions) return;

@@ -63,6 +63,14 @@ describe('loyalty_earning waiting for the customers projection (PGlite)', () => 
     expect(await outbox()).toEqual([{ command: expect.objectContaining({ type: 'RecordTouchpoint', data: expect.objectContaining({ customerId: 'cus_waited' }) }) }]);
   });
 
+  it('tells which events, from the first, are ready while a later touchpoint waits', async () => {
+    const [placed, waiting, after] = [purchaseEvent(), purchaseEvent(), purchaseEvent()];
+    await place(placed.eventId, 'cus_ready');
+    await place(after.eventId, 'cus_ready');
+    await expect(apply([placed, waiting, after])).rejects.toMatchObject({ code: 'PROJECTIONS.WAITING_FOR_PROJECTION', ready: 1 });
+    await expect(apply([waiting, placed])).rejects.toMatchObject({ ready: 0 });
+  });
+
   it('does not wait for a touchpoint the customers projection holds as a dead letter: it fails with what to do', async () => {
     const event = purchaseEvent();
     await sql.transaction((tx) => park(tx, CUSTOMER_PROJECTION, event, 'a poisoned touchpoint', false));

@@ -1,4 +1,5 @@
 import { CUSTOMER_PROJECTION } from '@cdp/customer-projection';
+import type { RecordedEvent } from '@cdp/event-log';
 import type { Touchpoint } from '@cdp/events';
 import type { LoyaltyProgram, RecordTouchpoint } from '@cdp/loyalty';
 import { WaitForProjectionError, type ProjectionDefinition } from '@cdp/projections';
@@ -30,6 +31,8 @@ export function loyaltyEarningProjection({ program, accounts }: LoyaltyEarningOp
           const touchpoints = events.filter((e) => earningTypes.has(e.type)).map((e) => e.data as Touchpoint);
           if (touchpoints.length === 0) return;
           const owners = await customersOf(tx, touchpoints);
+          const unplaced = touchpoints.filter((t) => !owners.has(t.eventId));
+          if (unplaced.length > 0) await waitForPlacement(tx, events, unplaced);
           await addToCommandOutbox(tx, schema, touchpoints.map((t) => recordTouchpoint(owners.get(t.eventId)!, t)));
         },
         afterCommit: () => sendCommandOutbox(sql, schema, accounts),
@@ -42,28 +45,32 @@ function recordTouchpoint(customerId: string, { eventId, type, occurredAt, paylo
   return { type: 'RecordTouchpoint', data: { customerId, touchpoint: { eventId, type, occurredAt, payload } } };
 }
 
-/**
- * The customer each touchpoint belongs to now. One the customers projection has not placed yet
- * makes the batch wait; one it holds as a dead letter fails here too, with the reason.
- */
+/** The customer each touchpoint belongs to now, for those the customers projection has placed. */
 async function customersOf(tx: SqlExecutor, touchpoints: readonly Touchpoint[]): Promise<Map<string, string>> {
-  const ids = touchpoints.map((t) => t.eventId);
   const { rows } = await tx.query<{ event_id: string; customer_id: string }>(
     `SELECT event_id, customer_id FROM ${quoteIdentifier(CUSTOMER_PROJECTION)}.touchpoints WHERE event_id = ANY($1::text[])`,
-    [ids],
+    [touchpoints.map((t) => t.eventId)],
   );
-  const owners = new Map(rows.map((r) => [r.event_id, r.customer_id]));
-  const missing = ids.filter((id) => !owners.has(id));
-  if (missing.length === 0) return owners;
+  return new Map(rows.map((r) => [r.event_id, r.customer_id]));
+}
+
+/**
+ * Touchpoints the customers projection has not placed make the batch wait, from the first of them
+ * on: the events before it are ready. One that projection holds as a dead letter fails here too,
+ * with the reason.
+ */
+async function waitForPlacement(tx: SqlExecutor, events: readonly RecordedEvent[], unplaced: readonly Touchpoint[]): Promise<never> {
   const { rows: dead } = await tx.query<{ event_id: string }>(
     `SELECT event_id FROM projections.dead_letters WHERE projection = $1 AND resolved_at IS NULL AND event_id = ANY($2::text[])`,
-    [CUSTOMER_PROJECTION, missing],
+    [CUSTOMER_PROJECTION, unplaced.map((t) => t.eventId)],
   );
   if (dead.length > 0) {
     throw new Error(
       `touchpoint ${dead[0].event_id} is a dead letter of the customers projection, so its customer is unknown; retry it there (cdp dlq retry), then retry it here`,
     );
   }
-  throw new WaitForProjectionError(CUSTOMER_PROJECTION, `the customers projection has not placed touchpoint ${missing[0]} yet`);
+  const first = unplaced[0].eventId;
+  throw new WaitForProjectionError(CUSTOMER_PROJECTION, `the customers projection has not placed touchpoint ${first} yet`, {
+    ready: events.findIndex((e) => (e.data as Touchpoint).eventId === first),
+  });
 }
-

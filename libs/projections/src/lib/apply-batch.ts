@@ -2,7 +2,7 @@ import type { RecordedEvent } from '@cdp/event-log';
 import type { SqlExecutor } from '@cdp/sql';
 import { HELD_REASON, heldStreams, park } from './dead-letters';
 import type { ApplyContext, ProjectionHandler } from './projection.port';
-import { RetryBatchLaterError } from './retry-batch-later.error';
+import { RetryBatchLaterError, WaitForProjectionError } from './retry-batch-later.error';
 
 /**
  * Applies a batch inside the caller's transaction. Events of streams that already have a dead
@@ -11,7 +11,9 @@ import { RetryBatchLaterError } from './retry-batch-later.error';
  * letters with their error, and the rest of their stream waits behind them; every other event is
  * applied. One poisoned event in a batch of n costs about two more applies of n events, where
  * trying each event alone would cost n applies of one. A handler that throws
- * `RetryBatchLaterError` fails the whole batch instead, to be tried again.
+ * `RetryBatchLaterError` fails the whole batch instead, to be tried again; a
+ * `WaitForProjectionError` that names events ready to apply is passed on with their count among
+ * `events`, held events included.
  */
 export async function applyBatch(tx: SqlExecutor, projection: string, handler: ProjectionHandler, events: readonly RecordedEvent[], context: ApplyContext): Promise<number> {
   const held = await heldStreams(tx, projection, events.map((e) => e.streamId));
@@ -22,6 +24,7 @@ export async function applyBatch(tx: SqlExecutor, projection: string, handler: P
     await underSavepoint(tx, () => handler.apply(tx, ready, context));
     return ready.length;
   } catch (error) {
+    if (error instanceof WaitForProjectionError && error.ready > 0) throw error.withReady(events.indexOf(ready[error.ready - 1]) + 1);
     if (error instanceof RetryBatchLaterError) throw error;
     return applyHalves(tx, projection, handler, ready, error, held);
   }
@@ -64,6 +67,8 @@ async function applyOrHalve(tx: SqlExecutor, projection: string, handler: Projec
     await underSavepoint(tx, () => handler.apply(tx, events, { resumed: true }));
     return events.length;
   } catch (error) {
+    // Ready events counted within a half mean nothing to the caller: the whole batch waits.
+    if (error instanceof WaitForProjectionError) throw error.withReady(0);
     if (error instanceof RetryBatchLaterError) throw error;
     return applyHalves(tx, projection, handler, events, error, held);
   }

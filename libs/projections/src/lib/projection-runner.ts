@@ -1,8 +1,10 @@
-import type { Checkpoint, EventLog, Subscription } from '@cdp/event-log';
+import type { Checkpoint, EventLog, RecordedEvent, Subscription } from '@cdp/event-log';
 import type { SqlClient, SqlExecutor } from '@cdp/sql';
 import { applyBatch } from './apply-batch';
+import { appliedPrefixes, checkpointAfter } from './applied-prefixes';
 import { readCheckpoint, writeCheckpoint } from './checkpoints';
 import type { ProjectionHandler } from './projection.port';
+import { WaitForProjectionError } from './retry-batch-later.error';
 
 export interface RunProjectionOptions {
   /** The name checkpoints and dead letters are kept under. */
@@ -30,6 +32,11 @@ export interface ProjectionRunner {
  * Follows the log from the projection's stored checkpoint. Each batch is applied and the new
  * checkpoint written in one transaction, so a crash at any point neither loses an event nor
  * applies one twice.
+ *
+ * A batch that waits for another projection (`WaitForProjectionError`) is tried again here, every
+ * `WAIT_STEP_MS` for up to `WAIT_IN_BATCH_MS`, without reading it from the log again; the events
+ * the handler says are ready are committed meanwhile. Past that time the batch fails, and the log
+ * delivers it again after its own pause.
  */
 export async function runProjection(options: RunProjectionOptions): Promise<ProjectionRunner> {
   const { name, handler, log, sql } = options;
@@ -37,6 +44,18 @@ export async function runProjection(options: RunProjectionOptions): Promise<Proj
   const afterCommit = followUp(handler, options.onError);
   // A crash may have left committed work unsent (an outbox): send it now, not at the next batch.
   void afterCommit.run();
+  const prefixes = appliedPrefixes();
+  let closing = false;
+  const commit = async (events: readonly RecordedEvent[], to: Checkpoint, resumed: boolean) => {
+    await sql.transaction(async (tx) => {
+      await options.fence?.(tx);
+      await applyBatch(tx, name, handler, events, { resumed });
+      await writeCheckpoint(tx, name, to, events.length);
+    });
+    checkpoint = { ...checkpoint, ...to };
+    await afterCommit.run();
+    options.onBatchDone?.(events.length, checkpoint);
+  };
   const subscription: Subscription = await log.subscribe({
     subscriberId: `projection.${name}`,
     from: checkpoint,
@@ -44,20 +63,33 @@ export async function runProjection(options: RunProjectionOptions): Promise<Proj
     maxBatchSize: options.maxBatchSize ?? MAX_BATCH_SIZE,
     onError: options.onError,
     onBatch: async (batch) => {
-      await sql.transaction(async (tx) => {
-        await options.fence?.(tx);
-        await applyBatch(tx, name, handler, batch.events, { resumed: batch.resumed });
-        await writeCheckpoint(tx, name, batch.checkpoint, batch.events.length);
-      });
-      checkpoint = { ...checkpoint, ...batch.checkpoint };
-      await afterCommit.run();
-      options.onBatchDone?.(batch.events.length, checkpoint);
+      let events = prefixes.notApplied(batch.partition, batch.events);
+      let resumed = batch.resumed || events.length < batch.events.length;
+      for (let waitedMs = 0; events.length > 0; waitedMs += WAIT_STEP_MS) {
+        try {
+          await commit(events, batch.checkpoint, resumed);
+          prefixes.forget(batch.partition);
+          return;
+        } catch (error) {
+          if (!(error instanceof WaitForProjectionError) || closing || waitedMs >= WAIT_IN_BATCH_MS) throw error;
+          options.onError?.(error);
+          resumed = true;
+          if (error.ready > 0) {
+            const ready = events.slice(0, error.ready);
+            await commit(ready, checkpointAfter(ready), resumed);
+            prefixes.remember(batch.partition, ready);
+            events = events.slice(error.ready);
+          }
+          await new Promise((resolve) => setTimeout(resolve, WAIT_STEP_MS));
+        }
+      }
     },
   });
   return {
     name,
     checkpoint: () => checkpoint,
     close: async () => {
+      closing = true;
       await subscription.close();
       afterCommit.stop();
       await handler.close?.();
@@ -73,6 +105,10 @@ export async function runProjection(options: RunProjectionOptions): Promise<Proj
 const MAX_BATCH_SIZE = 5_000;
 
 const FOLLOW_UP_RETRY_MS = 1_000;
+
+/** How often a batch that waits for another projection is tried again, and for how long, before it fails. */
+const WAIT_STEP_MS = 250;
+const WAIT_IN_BATCH_MS = 5_000;
 
 /**
  * Runs the handler's after-commit work, one run after another (a run asked for while one is under

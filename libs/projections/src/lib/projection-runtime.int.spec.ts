@@ -7,14 +7,16 @@ import { runProjection, type ProjectionRunner } from './projection-runner';
 import type { ProjectionDefinition } from './projection.port';
 import { migrateProjectionTables } from './projection-tables';
 import { rebuildProjection } from './rebuild-projection';
-import { RetryBatchLaterError } from './retry-batch-later.error';
+import { readCheckpoint } from './checkpoints';
+import { RetryBatchLaterError, WaitForProjectionError } from './retry-batch-later.error';
 import { retryDeadLetters } from './retry-dead-letters';
 
 /**
  * A projection that sums `n` per stream, refuses events whose data says poison while `poisoned` is
- * on, and finds its store down while `unavailable` is on.
+ * on, finds its store down while `unavailable` is on, and waits for another projection for the
+ * events whose `n` is over `gate`.
  */
-function summingProjection(state: { poisoned: boolean; unavailable: boolean; applies: number }): ProjectionDefinition {
+function summingProjection(state: { poisoned: boolean; unavailable: boolean; applies: number; gate?: number }): ProjectionDefinition {
   return {
     name: 'sums',
     schema: 'sums',
@@ -26,6 +28,8 @@ function summingProjection(state: { poisoned: boolean; unavailable: boolean; app
         async apply(tx, events) {
           state.applies++;
           if (state.unavailable) throw new RetryBatchLaterError('the sums store is down');
+          const waiting = state.gate === undefined ? -1 : events.findIndex((e) => (e.data as { n: number }).n > state.gate!);
+          if (waiting >= 0) throw new WaitForProjectionError('upstream', `event ${events[waiting].eventId} is not upstream yet`, { ready: waiting });
           for (const event of events) {
             const data = event.data as { n: number; poison?: boolean };
             if (data.poison && state.poisoned) throw new Error(`cannot sum ${event.eventId}`);
@@ -51,7 +55,7 @@ const until = async (check: () => Promise<boolean>) => {
 describe('the projection runtime (PGlite)', () => {
   let sql: SqlClient;
   let log: EventLog;
-  const state = { poisoned: true, unavailable: false, applies: 0 };
+  const state: { poisoned: boolean; unavailable: boolean; applies: number; gate?: number } = { poisoned: true, unavailable: false, applies: 0 };
   const definition = summingProjection(state);
   let runner: ProjectionRunner | undefined;
   const totals = async (schema = 'sums') =>
@@ -148,6 +152,21 @@ describe('the projection runtime (PGlite)', () => {
     state.unavailable = false;
     await until(async () => (await totals())['counted-d'] === '30,31');
   });
+
+  it('commits the events ready while the rest of their batch waits for another projection, and applies each once', async () => {
+    state.gate = 203;
+    await start();
+    await log.append('counted-w', Array.from({ length: 10 }, (_, i) => event(200 + i)));
+    const [, , , ready] = (await log.readStream('counted-w')).map((e) => e.offset);
+    await until(async () => (await totals())['counted-w'] === '200,201,202,203');
+    expect((await readCheckpoint(sql, 'sums')).checkpoint).toEqual({ all: ready });
+
+    // Past the time a batch waits in the runtime, the log delivers it again, the committed events with it.
+    await new Promise((r) => setTimeout(r, 6_000));
+    expect((await totals())['counted-w']).toBe('200,201,202,203');
+    state.gate = undefined;
+    await until(async () => (await totals())['counted-w'] === '200,201,202,203,204,205,206,207,208,209');
+  }, 20_000);
 
   it('sends after-commit work left by a crash at start, and retries a failing one without applying its batch again', async () => {
     const sent: string[] = [];

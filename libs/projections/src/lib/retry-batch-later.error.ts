@@ -16,15 +16,27 @@ export class RetryBatchLaterError extends Error {
  * Thrown by a handler that needs another projection to get further first (`loyalty_earning`
  * waits for `customers` to place a touchpoint). Nothing is wrong: the batch is retried as for
  * `RetryBatchLaterError`, and the wait is normal while the other projection catches up.
+ *
+ * `ready` tells how many of the events the handler was given, from the first, it could apply now.
+ * The runtime then commits those, with their checkpoint, and waits only for the rest: a projection
+ * that follows another one closely keeps pace with it instead of retrying whole batches.
  */
 export class WaitForProjectionError extends RetryBatchLaterError {
   override readonly code = 'PROJECTIONS.WAITING_FOR_PROJECTION';
+  readonly ready: number;
 
   constructor(
     readonly projection: string,
     message: string,
+    options: { readonly ready?: number } = {},
   ) {
     super(message);
     this.name = 'WaitForProjectionError';
+    this.ready = options.ready ?? 0;
+  }
+
+  /** The same wait, with `ready` counted among other events (those of the caller's batch). */
+  withReady(ready: number): WaitForProjectionError {
+    return new WaitForProjectionError(this.projection, this.message, { ready });
   }
 }

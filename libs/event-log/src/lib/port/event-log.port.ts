@@ -69,7 +69,10 @@ export interface StreamRead {
 export interface SubscriptionBatch {
   readonly partition: string;
   readonly events: readonly RecordedEvent[];
-  /** The subscriber's checkpoint once this batch is processed, for this partition. */
+  /**
+   * The subscriber's checkpoint once this batch is processed, for this partition: its last
+   * event's `partition` and `offset`, as after any of its events (`{ [event.partition]: event.offset }`).
+   */
   readonly checkpoint: Checkpoint;
   /**
    * True when the batch may hold events that an earlier delivery already handed over: the first
