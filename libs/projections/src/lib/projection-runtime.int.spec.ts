@@ -13,10 +13,12 @@ import { retryDeadLetters } from './retry-dead-letters';
 
 /**
  * A projection that sums `n` per stream, refuses events whose data says poison while `poisoned` is
- * on, finds its store down while `unavailable` is on, and waits for another projection for the
- * events whose `n` is over `gate`.
+ * on, finds its store down while `unavailable` is on, waits for another projection for the events
+ * whose `n` is over `gate`, and records the `n`s of each batch it applied in `applied`.
  */
-function summingProjection(state: { poisoned: boolean; unavailable: boolean; applies: number; gate?: number }): ProjectionDefinition {
+type SummingState = { poisoned: boolean; unavailable: boolean; applies: number; gate?: number; applied?: number[][] };
+
+function summingProjection(state: SummingState): ProjectionDefinition {
   return {
     name: 'sums',
     schema: 'sums',
@@ -38,6 +40,7 @@ function summingProjection(state: { poisoned: boolean; unavailable: boolean; app
               [event.streamId, data.n, String(data.n)],
             );
           }
+          state.applied?.push(events.map((e) => (e.data as { n: number }).n));
         },
       };
     },
@@ -55,7 +58,7 @@ const until = async (check: () => Promise<boolean>) => {
 describe('the projection runtime (PGlite)', () => {
   let sql: SqlClient;
   let log: EventLog;
-  const state: { poisoned: boolean; unavailable: boolean; applies: number; gate?: number } = { poisoned: true, unavailable: false, applies: 0 };
+  const state: SummingState = { poisoned: true, unavailable: false, applies: 0 };
   const definition = summingProjection(state);
   let runner: ProjectionRunner | undefined;
   const totals = async (schema = 'sums') =>
@@ -167,6 +170,36 @@ describe('the projection runtime (PGlite)', () => {
     state.gate = undefined;
     await until(async () => (await totals())['counted-w'] === '200,201,202,203,204,205,206,207,208,209');
   }, 20_000);
+
+  it('commits the ready events of a waiting batch with the held events before them, each parked once', async () => {
+    const held = [event(1, true), event(2), event(3)];
+    state.poisoned = true;
+    await start();
+    await log.append('counted-hp', [held[0]]);
+    await until(async () => (await listDeadLetters(sql, 'sums')).some((l) => l.streamId === 'counted-hp'));
+    await runner!.close();
+    // Appended while no runner runs, so that they come as one batch: held, ready, held, ready, waiting.
+    await log.append('counted-hp', [held[1]]);
+    await log.append('counted-hw', [event(301)]);
+    await log.append('counted-hp', [held[2]]);
+    await log.append('counted-hw', [event(302), event(310)]);
+    state.gate = 305;
+    state.applied = [];
+    await start();
+
+    await until(async () => (await totals())['counted-hw'] === '301,302');
+    const parked = async () => (await listDeadLetters(sql, 'sums')).filter((l) => l.streamId === 'counted-hp').map((l) => [l.eventId, l.held]);
+    expect(await parked()).toEqual(held.map((e, i) => [e.eventId, i > 0]));
+    state.gate = undefined;
+    await until(async () => (await totals())['counted-hw'] === '301,302,310');
+    expect(await parked()).toHaveLength(3);
+    // The ready events went in together, the held ones between them counted as ready too.
+    expect(state.applied).toEqual([[301, 302], [310]]);
+    state.applied = undefined;
+
+    state.poisoned = false;
+    expect(await retryDeadLetters(sql, 'sums', await definition.open(sql, 'sums'))).toEqual({ retried: 3, stillFailing: 0 });
+  });
 
   it('sends after-commit work left by a crash at start, and retries a failing one without applying its batch again', async () => {
     const sent: string[] = [];
