@@ -52,6 +52,24 @@ describe('cdp projections', () => {
     expect(result.stdout).toContain('2 dead letter(s): see them with `cdp dlq list`.');
   });
 
+  it('status: says why a projection waits or retries, and since when', async () => {
+    const waiting = {
+      name: 'loyalty_earning',
+      checkpoint: null,
+      lag: 40,
+      processed: 0,
+      deadLetters: 0,
+      state: 'waiting',
+      reason: 'waiting for the customers projection: the customers projection has not placed touchpoint t-1 yet',
+      since: '2026-11-20T10:15:00.000Z',
+    };
+    const result = await cdp(['projections', 'status'], () => ({ status: 200, body: { projections: [waiting] } }));
+    expect(result.stdout.split('\n')[2]).toMatch(/^loyalty_earning {2}waiting {2}/);
+    expect(result.stdout).toContain(
+      'loyalty_earning is waiting since 2026-11-20 10:15 UTC (29 Aban 1405): waiting for the customers projection: the customers projection has not placed touchpoint t-1 yet',
+    );
+  });
+
   it('status --json: the admin answer as it came', async () => {
     const result = await cdp(['projections', 'status', '--json'], () => ({ status: 200, body: { projections } }));
     expect(JSON.parse(result.stdout)).toEqual({ projections });

@@ -3,7 +3,7 @@
  * profile query, as ARCHITECTURE.md and docs/ fix them.
  */
 
-export type ProjectionState = 'running' | 'standby' | 'rebuilding' | 'stopped';
+export type ProjectionState = 'running' | 'waiting' | 'retrying' | 'standby' | 'rebuilding' | 'stopped';
 
 export interface ProjectionStatus {
   readonly name: string;
@@ -14,6 +14,9 @@ export interface ProjectionStatus {
   readonly processed: number;
   readonly deadLetters: number;
   readonly state: ProjectionState;
+  /** Why it waits (for another projection) or retries (a failure), and since when; else null. */
+  readonly reason?: string | null;
+  readonly since?: string | null;
   /** The process running it, for a projection one process at a time runs (servers mode); else null. */
   readonly owner?: string | null;
 }

@@ -27,6 +27,7 @@ import {
   type ExclusiveProjectionRunner,
   type ProjectionDefinition,
   type ProjectionRunner,
+  type RetryWarnings,
 } from '@cdp/projections';
 import type { SqlClient } from '@cdp/sql';
 import { UnknownProjectionError, UnknownRebuildError } from './projection.errors';
@@ -60,6 +61,7 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
   private readonly projections: readonly RegisteredProjection[];
   private readonly runners = new Map<string, ProjectionRunner | ExclusiveProjectionRunner>();
   private readonly rebuilds = new Map<string, RebuildJob>();
+  private readonly retries = new Map<string, RetryWarnings>();
   private readonly processedTotal: Counter;
 
   constructor(
@@ -126,13 +128,17 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
       this.projections.map(async ({ definition: { name } }) => {
         const { checkpoint, processed } = await readCheckpoint(this.sql, name);
         const rebuilding = [...this.rebuilds.entries()].some(([key, job]) => key.startsWith(`${name}/`) && job.state === 'running');
+        const state = this.stateOf(name);
+        const trouble = state === 'running' ? this.retries.get(name)?.trouble() : undefined;
         return {
           name,
           checkpoint,
           processed,
           lag: await this.lag(name),
           deadLetters: deadLetters.filter((d) => d.projection === name).length,
-          state: rebuilding ? 'rebuilding' : this.stateOf(name),
+          state: rebuilding ? 'rebuilding' : (trouble?.state ?? state),
+          reason: trouble?.reason ?? null,
+          since: trouble?.since ?? null,
           owner: owners.get(name) ?? null,
         };
       }),
@@ -195,6 +201,7 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
   private async start({ definition, log }: RegisteredProjection): Promise<void> {
     const handler = await definition.open(this.sql, definition.schema);
     const warnings = retryWarnings(definition.name);
+    this.retries.set(definition.name, warnings);
     const run = this.runsExclusively(log) ? runProjectionExclusively : runProjection;
     const runner = await run({
       name: definition.name,

@@ -4,25 +4,49 @@ import { WaitForProjectionError } from './retry-batch-later.error';
 /** How long a projection waits for another before operators are warned, and then how often. */
 export const WAIT_WARNING_EVERY_MS = 60_000;
 
+/** Why a projection is not getting on with its batches right now, for its status. */
+export interface RetryTrouble {
+  /** Waiting for another projection (normal while that one catches up), or retrying a failure. */
+  readonly state: 'waiting' | 'retrying';
+  readonly reason: string;
+  /** When the first attempt of this run of waits or failures failed, an ISO 8601 UTC instant. */
+  readonly since: string;
+}
+
 export interface RetryWarnings {
   /** The warning a failed attempt at a batch is worth, if any. */
   warningFor(error: unknown): string | undefined;
   /** A batch went through: a wait, if there was one, is over. */
   batchDone(): void;
+  /** What the projection waits for or retries since its last batch went through, if anything. */
+  trouble(): RetryTrouble | undefined;
 }
 
 /**
  * Which of one projection's retries are worth a warning. A failure always is. Waiting for another
  * projection is normal while that one catches up (a start after downtime, a replay), so it is worth
- * one only once the wait has lasted `WAIT_WARNING_EVERY_MS`, and then once per that time.
+ * one only once the wait has lasted `WAIT_WARNING_EVERY_MS`, and then once per that time. It also
+ * keeps what the projection waits for or retries until a batch goes through, for its status.
  */
 export function retryWarnings(projection: string, now: () => number = Date.now): RetryWarnings {
   let waitingSince: number | undefined;
   let warnedAt: number | undefined;
+  let trouble: RetryTrouble | undefined;
+  const troubled = (state: RetryTrouble['state'], reason: string) => {
+    trouble = { state, reason, since: trouble?.state === state ? trouble.since : new Date(now()).toISOString() };
+  };
   return {
     warningFor(error) {
-      if (error instanceof OwnershipLostError) return `${projection}: ${error.message}; standing by`;
-      if (!(error instanceof WaitForProjectionError)) return `${projection}: ${error instanceof Error ? error.message : String(error)}; retrying`;
+      if (error instanceof OwnershipLostError) {
+        trouble = undefined;
+        return `${projection}: ${error.message}; standing by`;
+      }
+      if (!(error instanceof WaitForProjectionError)) {
+        const message = error instanceof Error ? error.message : String(error);
+        troubled('retrying', message);
+        return `${projection}: ${message}; retrying`;
+      }
+      troubled('waiting', `waiting for the ${error.projection} projection: ${error.message}`);
       const at = now();
       waitingSince ??= at;
       if (at - waitingSince < WAIT_WARNING_EVERY_MS || (warnedAt !== undefined && at - warnedAt < WAIT_WARNING_EVERY_MS)) return undefined;
@@ -33,6 +57,8 @@ export function retryWarnings(projection: string, now: () => number = Date.now):
     batchDone() {
       waitingSince = undefined;
       warnedAt = undefined;
+      trouble = undefined;
     },
+    trouble: () => trouble,
   };
 }

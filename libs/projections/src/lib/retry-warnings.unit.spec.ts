@@ -65,4 +65,24 @@ describe('retryWarnings', () => {
       'loyalty: host:1:a no longer owns the projection loyalty: another process took it over after this one\'s claim ran out; standing by',
     );
   });
+
+  it('tells what the projection waits for or retries, since the first attempt of the run, until a batch goes through', () => {
+    const warnings = retryWarnings('loyalty_earning', now);
+    expect(warnings.trouble()).toBeUndefined();
+    warnings.warningFor(waiting());
+    clock += 5_000;
+    warnings.warningFor(waiting());
+    expect(warnings.trouble()).toEqual({
+      state: 'waiting',
+      reason: 'waiting for the customers projection: the customers projection has not placed touchpoint t-1 yet',
+      since: new Date(1_000_000).toISOString(),
+    });
+    warnings.warningFor(new RetryBatchLaterError('the event store is down'));
+    expect(warnings.trouble()).toEqual({ state: 'retrying', reason: 'the event store is down', since: new Date(1_005_000).toISOString() });
+    warnings.warningFor(new OwnershipLostError('loyalty_earning', 'another-process'));
+    expect(warnings.trouble()).toBeUndefined();
+    warnings.warningFor(waiting());
+    warnings.batchDone();
+    expect(warnings.trouble()).toBeUndefined();
+  });
 });

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { ProjectionStatus } from '../../platform-client/admin-api';
 import type { CliContext } from '../../shared/cli-context';
 import { withPlatform } from '../../shared/with-platform';
-import { formatCount, formatTable, truncate } from '../../shared/format';
+import { formatCount, formatInstant, formatTable, truncate } from '../../shared/format';
 
 export function registerProjectionsStatusCommand(projections: Command, context: CliContext): void {
   projections
@@ -28,6 +28,8 @@ export function projectionsStatusText(projections: readonly ProjectionStatus[]):
       truncate(p.checkpoint ? JSON.stringify(p.checkpoint) : '-', 60),
     ]),
   );
+  const troubles = projections.flatMap((p) => (p.reason ? [`${p.name} is ${p.state}${p.since ? ` since ${formatInstant(p.since)}` : ''}: ${p.reason}`] : []));
   const dead = projections.reduce((sum, p) => sum + p.deadLetters, 0);
-  return dead > 0 ? `${table}\n\n${formatCount(dead)} dead letter(s): see them with \`cdp dlq list\`.` : table;
+  const notes = [...troubles, ...(dead > 0 ? [`${formatCount(dead)} dead letter(s): see them with \`cdp dlq list\`.`] : [])];
+  return notes.length > 0 ? `${table}\n\n${notes.join('\n')}` : table;
 }
