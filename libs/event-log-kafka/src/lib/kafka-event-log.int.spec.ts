@@ -198,6 +198,42 @@ describe('Kafka event log: subscriptions', () => {
     expect(rebuilt.map((e) => e.streamPosition)).toEqual([0, 1]);
   });
 
+  it('keeps its partitions through a batch that takes longer than the group session (6 s here)', async () => {
+    const stream = streamId('slow', randomUUID());
+    await log.append(stream, [event(0)]);
+    const errors: unknown[] = [];
+    const seen: number[] = [];
+    let slowed = false;
+    const subscription = await log.subscribe({
+      subscriberId: `slow-${run}`,
+      from: {},
+      onError: (error) => errors.push(error),
+      onBatch: async ({ events }) => {
+        const ours = events.filter((e) => e.streamId === stream);
+        if (ours.length > 0 && !slowed) {
+          slowed = true;
+          await sleep(8_000);
+        }
+        seen.push(...ours.map((e) => (e.data as { n: number }).n));
+      },
+    });
+    try {
+      for (let waited = 0; !seen.includes(0); waited += 100) {
+        if (waited > 30_000) throw new Error('the first event did not arrive');
+        await sleep(100);
+      }
+      await log.append(stream, [event(1)]);
+      for (let waited = 0; !seen.includes(1); waited += 100) {
+        if (waited > 30_000) throw new Error('the second event did not arrive');
+        await sleep(100);
+      }
+    } finally {
+      await subscription.close();
+    }
+    expect(errors).toEqual([]);
+    expect(seen).toEqual([0, 1]);
+  }, 60_000);
+
   it('resumes a partition that comes back to a group member where the member that had it stopped', async () => {
     const { log: groupLog } = await openLog({}, { subscribeTo: ['handover'] });
     // The group's checkpoint as a projection keeps it: one record, written by whichever member processed.

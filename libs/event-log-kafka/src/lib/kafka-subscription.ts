@@ -5,6 +5,11 @@ import { partitionKey } from './kafka-message';
 import type { ConsumerTiming } from './kafka-offset-reader';
 
 const MAX_WAIT_MS = 5_000;
+/**
+ * kafkajs sends a heartbeat at most once per its heartbeatInterval, whatever the calls; a failed one
+ * (a rebalance under way) is seen again by the heartbeat after the batch, which kafkajs handles.
+ */
+const HEARTBEAT_DURING_BATCH_MS = 1_000;
 
 /**
  * Follows topics as the consumer group `subscriberId`. The caller's checkpoint is the truth: on
@@ -83,6 +88,9 @@ export async function kafkaSubscription(
         if (closed || !isRunning() || isStale()) return;
         const messages = fresh.slice(start, start + maxBatchSize);
         const lastOffset = messages[messages.length - 1].offset;
+        // A batch may take longer than the group's session (a slow store, a wait for another
+        // projection): the member keeps its partitions as long as its process is alive.
+        const beating = setInterval(() => void heartbeat().catch(() => undefined), HEARTBEAT_DURING_BATCH_MS);
         try {
           const events = messages.map((m) => toEvent(topic, partition, m));
           await options.onBatch({ partition: key, events, checkpoint: { [key]: lastOffset }, resumed: resumedPartitions.has(key) });
@@ -91,6 +99,8 @@ export async function kafkaSubscription(
           options.onError?.(error);
           retry.later(key, () => consumer.seek({ topic, partition, offset: messages[0].offset }), pause);
           return;
+        } finally {
+          clearInterval(beating);
         }
         processed.set(key, lastOffset);
         resumedPartitions.delete(key);
