@@ -33,10 +33,10 @@ export interface ProjectionRunner {
  * checkpoint written in one transaction, so a crash at any point neither loses an event nor
  * applies one twice.
  *
- * A batch that waits for another projection (`WaitForProjectionError`) is tried again here, every
- * `WAIT_STEP_MS` for up to `WAIT_IN_BATCH_MS`, without reading it from the log again; the events
- * the handler says are ready are committed meanwhile. Past that time the batch fails, and the log
- * delivers it again after its own pause.
+ * A batch that waits for another projection (`WaitForProjectionError`) is tried again here, after
+ * 25 ms, then at growing intervals up to 250 ms, for up to `WAIT_IN_BATCH_MS`, without reading it
+ * from the log again; the events the handler says are ready are committed meanwhile. Past that
+ * time the batch fails, and the log delivers it again after its own pause.
  */
 export async function runProjection(options: RunProjectionOptions): Promise<ProjectionRunner> {
   const { name, handler, log, sql } = options;
@@ -65,7 +65,7 @@ export async function runProjection(options: RunProjectionOptions): Promise<Proj
     onBatch: async (batch) => {
       let events = prefixes.notApplied(batch.partition, batch.events);
       let resumed = batch.resumed || events.length < batch.events.length;
-      for (let waitedMs = 0; events.length > 0; waitedMs += WAIT_STEP_MS) {
+      for (let waitedMs = 0, stepMs = FIRST_WAIT_STEP_MS; events.length > 0; waitedMs += stepMs, stepMs = Math.min(stepMs * 2, MAX_WAIT_STEP_MS)) {
         try {
           await commit(events, batch.checkpoint, resumed);
           prefixes.forget(batch.partition);
@@ -80,7 +80,7 @@ export async function runProjection(options: RunProjectionOptions): Promise<Proj
             prefixes.remember(batch.partition, ready);
             events = events.slice(error.ready);
           }
-          await new Promise((resolve) => setTimeout(resolve, WAIT_STEP_MS));
+          await new Promise((resolve) => setTimeout(resolve, stepMs));
         }
       }
     },
@@ -106,8 +106,12 @@ const MAX_BATCH_SIZE = 5_000;
 
 const FOLLOW_UP_RETRY_MS = 1_000;
 
-/** How often a batch that waits for another projection is tried again, and for how long, before it fails. */
-const WAIT_STEP_MS = 250;
+/**
+ * How often a batch that waits for another projection is tried again (soon at first: the other
+ * one is usually a moment behind; then every 250 ms), and for how long, before it fails.
+ */
+const FIRST_WAIT_STEP_MS = 25;
+const MAX_WAIT_STEP_MS = 250;
 const WAIT_IN_BATCH_MS = 5_000;
 
 /**
