@@ -1,7 +1,7 @@
 import { generateDemoTouchpoints, type DemoTouchpoint } from '@cdp/demo-data';
 import { PLATFORM_FEATURES } from '@cdp/platform-app';
 import { isolatedServers } from '../tests/support/isolated-servers';
-import { startPlatformUnderTest } from '../tests/support/platform-under-test';
+import { startPlatformUnderTest, type PlatformUnderTest } from '../tests/support/platform-under-test';
 import { argument, machine, progress } from './bench-support';
 
 const PURCHASES = 40;
@@ -59,9 +59,9 @@ function firstPurchases(count: number): DemoTouchpoint[] {
   return purchases;
 }
 
-async function hasLedgerEntry(platform: { get(path: string): Promise<{ status: number; body: { entries?: unknown[] } }> }, customerId: string): Promise<boolean> {
+async function hasLedgerEntry(platform: PlatformUnderTest, customerId: string): Promise<boolean> {
   const { status, body } = await platform.get(`/v1/customers/${customerId}/loyalty/ledger`);
-  return status === 200 && (body.entries?.length ?? 0) > 0;
+  return status === 200 && body.entries.length > 0;
 }
 
 main().then(
