@@ -60,7 +60,7 @@ describe('pruning the customer feed log (PGlite)', () => {
     const { rows } = await sql.query<{ global_position: string; transaction_id: string }>(
       `SELECT global_position::text, transaction_id::text FROM ${CUSTOMER_FEED_LOG_SCHEMA}.events ORDER BY global_position LIMIT 1 OFFSET 2`,
     );
-    await sql.transaction((tx) => writeCheckpoint(tx, 'customer_feed_kafka', { all: `${rows[0].transaction_id}:${rows[0].global_position}` }, 3));
+    await sql.transaction((tx) => writeCheckpoint(tx, 'customer_feed_kafka', { all: `${rows[0].transaction_id}:${rows[0].global_position}` }, []));
 
     expect(await pruneCustomerFeedLog({ sql, recordedBefore: WEEK_AGO, followers: ['customer_feed_kafka'] })).toBe(3);
     expect(await kept()).toEqual(['c@0', 'b@1', 'a@2', 'a@3']);

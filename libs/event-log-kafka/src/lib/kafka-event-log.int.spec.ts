@@ -234,6 +234,45 @@ describe('Kafka event log: subscriptions', () => {
     expect(seen).toEqual([0, 1]);
   }, 60_000);
 
+  it('hands over batches of different partitions at once with concurrentPartitions, never two of one partition, each in order', async () => {
+    const { log: spreadLog } = await openLog({}, { subscribeTo: ['spread'] });
+    // One stream per event, so that the events spread over the topic's 3 partitions.
+    const events = Array.from({ length: 30 }, (_, n) => event(n));
+    await spreadLog.appendMany(events.map((e) => ({ streamId: streamId('spread', randomUUID()), events: [e] })));
+    const delivered = new Map<string, RecordedEvent[]>();
+    const inHand = new Set<string>();
+    let mostAtOnce = 0;
+    let twiceInHand = false;
+    const subscription = await spreadLog.subscribe({
+      subscriberId: `spread-${run}`,
+      from: {},
+      concurrentPartitions: true,
+      onBatch: async ({ partition, events: batch }) => {
+        twiceInHand ||= inHand.has(partition);
+        inHand.add(partition);
+        mostAtOnce = Math.max(mostAtOnce, inHand.size);
+        await sleep(300);
+        delivered.set(partition, [...(delivered.get(partition) ?? []), ...batch]);
+        inHand.delete(partition);
+      },
+    });
+    try {
+      for (let waited = 0; [...delivered.values()].flat().length < events.length; waited += 100) {
+        if (waited > 30_000) throw new Error('the events did not all arrive');
+        await sleep(100);
+      }
+    } finally {
+      await subscription.close();
+      await spreadLog.close();
+    }
+
+    expect(twiceInHand).toBe(false);
+    expect(mostAtOnce).toBeGreaterThan(1);
+    expect(delivered.size).toBe(3);
+    for (const partitionEvents of delivered.values()) expect(partitionEvents.map((e) => BigInt(e.offset))).toEqual(partitionEvents.map((e) => BigInt(e.offset)).sort((a, b) => (a < b ? -1 : 1)));
+    expect([...delivered.values()].flat().map((e) => e.eventId).sort()).toEqual(events.map((e) => e.eventId).sort());
+  }, 60_000);
+
   it('resumes a partition that comes back to a group member where the member that had it stopped', async () => {
     const { log: groupLog } = await openLog({}, { subscribeTo: ['handover'] });
     // The group's checkpoint as a projection keeps it: one record, written by whichever member processed.

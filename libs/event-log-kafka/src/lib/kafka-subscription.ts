@@ -10,6 +10,8 @@ const MAX_WAIT_MS = 5_000;
  * (a rebalance under way) is seen again by the heartbeat after the batch, which kafkajs handles.
  */
 const HEARTBEAT_DURING_BATCH_MS = 1_000;
+/** With `concurrentPartitions`, how many partitions' batches of a fetch are handed over at once. */
+const CONCURRENT_PARTITIONS = 64;
 
 /**
  * Follows topics as the consumer group `subscriberId`. The caller's checkpoint is the truth: on
@@ -79,6 +81,7 @@ export async function kafkaSubscription(
   await consumer.run({
     autoCommit: false,
     eachBatchAutoResolve: false,
+    partitionsConsumedConcurrently: options.concurrentPartitions ? CONCURRENT_PARTITIONS : 1,
     eachBatch: async ({ batch, resolveOffset, commitOffsetsIfNecessary, heartbeat, pause, isRunning, isStale }) => {
       const { topic, partition } = batch;
       const key = partitionKey(topic, partition);

@@ -6,27 +6,48 @@ import { RetryBatchLaterError, WaitForProjectionError } from './retry-batch-late
 
 /**
  * Applies a batch inside the caller's transaction. Events of streams that already have a dead
- * letter are parked behind it, in order. When the handler rejects the batch, it is halved, and
- * each half tried again (under a savepoint), down to the poisoned events alone: they become dead
- * letters with their error, and the rest of their stream waits behind them; every other event is
- * applied. One poisoned event in a batch of n costs about two more applies of n events, where
- * trying each event alone would cost n applies of one. A handler that throws
- * `RetryBatchLaterError` fails the whole batch instead, to be tried again; a
+ * letter are parked behind it, in order.
+ *
+ * `whole` gives the handler the batch at once, with no savepoint (two statements fewer per batch):
+ * when the handler rejects it, this throws `BatchRejectedError`, and the caller rolls the
+ * transaction back and applies the batch again with that error as the mode. That halves the batch, and tries each
+ * half again (under a savepoint), down to the poisoned events alone: they become dead letters with
+ * their error, and the rest of their stream waits behind them; every other event is applied. One
+ * poisoned event in a batch of n costs about two more applies of n events, where trying each
+ * event alone would cost n applies of one.
+ *
+ * A handler that throws `RetryBatchLaterError` fails the whole batch instead, to be tried again; a
  * `WaitForProjectionError` that names events ready to apply is passed on with their count among
  * `events`, held events included.
  */
-export async function applyBatch(tx: SqlExecutor, projection: string, handler: ProjectionHandler, events: readonly RecordedEvent[], context: ApplyContext): Promise<number> {
+export async function applyBatch(
+  tx: SqlExecutor,
+  projection: string,
+  handler: ProjectionHandler,
+  events: readonly RecordedEvent[],
+  context: ApplyContext,
+  mode: 'whole' | BatchRejectedError,
+): Promise<number> {
   const held = await heldStreams(tx, projection, events.map((e) => e.streamId));
   const ready = events.filter((e) => !held.has(e.streamId));
   for (const event of events.filter((e) => held.has(e.streamId))) await park(tx, projection, event, HELD_REASON, true);
   if (ready.length === 0) return 0;
+  if (mode instanceof BatchRejectedError) return applyHalves(tx, projection, handler, ready, mode.cause, held);
   try {
-    await underSavepoint(tx, () => handler.apply(tx, ready, context));
+    await handler.apply(tx, ready, context);
     return ready.length;
   } catch (error) {
     if (error instanceof WaitForProjectionError && error.ready > 0) throw error.withReady(events.indexOf(ready[error.ready - 1]) + 1);
-    if (error instanceof RetryBatchLaterError) throw error;
-    return applyHalves(tx, projection, handler, ready, error, held);
+    if (error instanceof RetryBatchLaterError || error instanceof WaitForProjectionError) throw error;
+    throw new BatchRejectedError(error);
+  }
+}
+
+/** The handler rejected a batch given whole: roll back, and apply it again isolating the poisoned events. */
+export class BatchRejectedError extends Error {
+  constructor(override readonly cause: unknown) {
+    super(`the handler rejected the batch: ${describe(cause)}`, { cause });
+    this.name = 'BatchRejectedError';
   }
 }
 

@@ -1,7 +1,8 @@
 import type { Checkpoint, EventLog, RecordedEvent, Subscription } from '@cdp/event-log';
 import type { SqlClient, SqlExecutor } from '@cdp/sql';
-import { applyBatch } from './apply-batch';
+import { applyBatch, BatchRejectedError } from './apply-batch';
 import { appliedPrefixes, checkpointAfter } from './applied-prefixes';
+import { batchGroups } from './batch-groups';
 import { readCheckpoint, writeCheckpoint } from './checkpoints';
 import type { ProjectionHandler } from './projection.port';
 import { WaitForProjectionError } from './retry-batch-later.error';
@@ -12,7 +13,7 @@ export interface RunProjectionOptions {
   readonly handler: ProjectionHandler;
   readonly log: EventLog;
   readonly sql: SqlClient;
-  /** Default: 5,000. */
+  /** The most events applied in one transaction. Default: 5,000. */
   readonly maxBatchSize?: number;
   /** Called after each committed batch with how many events it held. */
   readonly onBatchDone?: (events: number, checkpoint: Checkpoint) => void;
@@ -31,7 +32,8 @@ export interface ProjectionRunner {
 /**
  * Follows the log from the projection's stored checkpoint. Each batch is applied and the new
  * checkpoint written in one transaction, so a crash at any point neither loses an event nor
- * applies one twice.
+ * applies one twice. Batches of several partitions that the log hands over at once (a Kafka
+ * fetch) are applied together, up to `maxBatchSize` events (see `batchGroups`).
  *
  * A batch that waits for another projection (`WaitForProjectionError`) is tried again here, after
  * 25 ms, then at growing intervals up to 250 ms, for up to `WAIT_IN_BATCH_MS`, without reading it
@@ -45,12 +47,18 @@ export async function runProjection(options: RunProjectionOptions): Promise<Proj
   // A crash may have left committed work unsent (an outbox): send it now, not at the next batch.
   void afterCommit.run();
   const prefixes = appliedPrefixes();
+  const maxBatchSize = options.maxBatchSize ?? MAX_BATCH_SIZE;
   let closing = false;
   const commit = async (events: readonly RecordedEvent[], to: Checkpoint, resumed: boolean) => {
-    await sql.transaction(async (tx) => {
-      await options.fence?.(tx);
-      await applyBatch(tx, name, handler, events, { resumed });
-      await writeCheckpoint(tx, name, to, events.length);
+    const inTransaction = (mode: 'whole' | BatchRejectedError) =>
+      sql.transaction(async (tx) => {
+        await options.fence?.(tx);
+        await applyBatch(tx, name, handler, events, { resumed }, mode);
+        await writeCheckpoint(tx, name, to, events);
+      });
+    await inTransaction('whole').catch((error: unknown) => {
+      if (!(error instanceof BatchRejectedError)) throw error;
+      return inTransaction(error);
     });
     checkpoint = { ...checkpoint, ...to };
     await afterCommit.run();
@@ -60,15 +68,16 @@ export async function runProjection(options: RunProjectionOptions): Promise<Proj
     subscriberId: `projection.${name}`,
     from: checkpoint,
     checkpointOf: async () => (await readCheckpoint(sql, name)).checkpoint,
-    maxBatchSize: options.maxBatchSize ?? MAX_BATCH_SIZE,
+    maxBatchSize,
+    concurrentPartitions: true,
     onError: options.onError,
-    onBatch: async (batch) => {
-      let events = prefixes.notApplied(batch.partition, batch.events);
-      let resumed = batch.resumed || events.length < batch.events.length;
+    onBatch: batchGroups(maxBatchSize, async (group) => {
+      let events = prefixes.notApplied(group.events);
+      let resumed = group.resumed || events.length < group.events.length;
       for (let waitedMs = 0, stepMs = FIRST_WAIT_STEP_MS; events.length > 0; waitedMs += stepMs, stepMs = Math.min(stepMs * 2, MAX_WAIT_STEP_MS)) {
         try {
-          await commit(events, batch.checkpoint, resumed);
-          prefixes.forget(batch.partition);
+          await commit(events, group.checkpoint, resumed);
+          prefixes.forget(group.partitions);
           return;
         } catch (error) {
           if (!(error instanceof WaitForProjectionError) || closing || waitedMs >= WAIT_IN_BATCH_MS) throw error;
@@ -77,13 +86,13 @@ export async function runProjection(options: RunProjectionOptions): Promise<Proj
           if (error.ready > 0) {
             const ready = events.slice(0, error.ready);
             await commit(ready, checkpointAfter(ready), resumed);
-            prefixes.remember(batch.partition, ready);
+            prefixes.remember(ready);
             events = events.slice(error.ready);
           }
           await new Promise((resolve) => setTimeout(resolve, stepMs));
         }
       }
-    },
+    }),
   });
   return {
     name,

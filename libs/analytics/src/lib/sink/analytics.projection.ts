@@ -19,9 +19,9 @@ export interface AnalyticsProjectionOptions {
  * ClickHouse holds: by a batch after a crash, by any number after Postgres is restored from a
  * backup. Where that may be so, each table is asked which of the batch's events it already has and
  * only the others are inserted, so a replay or a redelivery adds nothing twice: in every batch of a
- * rebuild, and in a partition from a batch the runtime marks resumed (the first after a start or a
- * reassignment, a retry) until a batch of which ClickHouse held nothing. The sink writes a
- * partition in log order, so ClickHouse holds nothing past that batch, and the batches that follow
+ * rebuild, and in the partitions of a batch the runtime marks resumed (the first after a start or a
+ * reassignment, a retry) until a batch of theirs of which ClickHouse held nothing. The sink writes
+ * each partition in log order, so ClickHouse holds nothing past that batch, and the batches that follow
  * go in without the question, whose cost grows with the table (it reads the key column of every
  * part the batch's keys fall in). (The tables are also ReplacingMergeTree, which would fold a
  * duplicate that slipped in at its next merge.)
@@ -38,11 +38,11 @@ export function analyticsProjection(options: AnalyticsProjectionOptions): Projec
       const pastHeld = new Set<string>();
       return {
         async apply(_tx, events, { resumed }) {
-          const partition = events[0]?.partition ?? '';
-          if (resumed) pastHeld.delete(partition);
+          const partitions = new Set(events.map((e) => e.partition));
+          if (resumed) for (const partition of partitions) pastHeld.delete(partition);
           const rows = events.filter((e) => catalog.manifest(e.type) !== undefined).map((e) => rowsOf(e));
           if (rows.length === 0) return;
-          const checked = rebuilding || !pastHeld.has(partition);
+          const checked = rebuilding || [...partitions].some((partition) => !pastHeld.has(partition));
           const insert = checked ? insertNew : insertAll;
           // Each table is checked for what it holds on its own, so they are written at once. All
           // writes end before the batch fails: a retry must not race a write still under way.
@@ -58,7 +58,7 @@ export function analyticsProjection(options: AnalyticsProjectionOptions): Projec
             throw new RetryBatchLaterError(`the analytics store did not take the batch: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
           }
           const held = written.reduce((sum, outcome) => sum + (outcome.status === 'fulfilled' ? outcome.value : 0), 0);
-          if (checked && !rebuilding && held === 0) pastHeld.add(partition);
+          if (checked && !rebuilding && held === 0) for (const partition of partitions) pastHeld.add(partition);
         },
       };
     },

@@ -97,8 +97,14 @@ export interface SubscribeOptions {
   readonly checkpointOf?: () => Promise<Checkpoint>;
   readonly maxBatchSize?: number;
   /**
-   * Called with one batch at a time, in log order per partition. If it throws, the same batch is
-   * delivered again after a pause; nothing is skipped.
+   * Lets `onBatch` be called for batches of different partitions at once, as a fetch brings them
+   * (never two of one partition), so that the subscriber can write them together. Default false:
+   * one batch at a time. Only a log of several partitions (Kafka) has batches to hand over at once.
+   */
+  readonly concurrentPartitions?: boolean;
+  /**
+   * Called with one batch at a time (see `concurrentPartitions`), in log order per partition. If it
+   * throws, the same batch is delivered again after a pause; nothing is skipped.
    */
   readonly onBatch: (batch: SubscriptionBatch) => Promise<void>;
   readonly onError?: (error: unknown) => void;

@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+import { logLevel } from 'kafkajs';
+import type { EventCodec, EventLog, RecordedEvent } from '@cdp/event-log';
+import { createKafkaEventLog, createPostgresAcceptedEventIds } from '@cdp/event-log-kafka';
+import { streamId } from '@cdp/events';
+import { listDeadLetters, migrateProjectionTables, readCheckpoint, runProjection, type ProjectionHandler } from '@cdp/projections';
+import { createPostgresSqlClient, quoteIdentifier, type SqlClient } from '@cdp/sql';
+import { testDatabaseUrl } from '@cdp/sql/testing';
+import { eventually } from '../support/eventually';
+
+const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+const run = randomUUID().slice(0, 8);
+const codec: EventCodec = {
+  encode: ({ type, data }) => Buffer.from(JSON.stringify({ type, data })),
+  decode: (bytes) => JSON.parse(bytes.toString()) as { type: string; data: unknown },
+};
+
+describe('the projection runtime on Kafka (servers)', () => {
+  const name = `kafka_groups_${run}`;
+  const schema = quoteIdentifier(`projection_runtime_kafka_${run}`);
+  let sql: SqlClient;
+  let log: EventLog;
+
+  beforeAll(async () => {
+    sql = createPostgresSqlClient({ connectionString: testDatabaseUrl() });
+    await migrateProjectionTables(sql);
+    await sql.query(`CREATE SCHEMA ${schema}`);
+    await sql.query(`CREATE TABLE ${schema}.applied (event_id text PRIMARY KEY)`);
+    log = await createKafkaEventLog({
+      brokers,
+      clientId: `cdp-test-${run}`,
+      codec,
+      acceptedIds: await createPostgresAcceptedEventIds(sql, { schema: `projection_runtime_kafka_ids_${run}` }),
+      partitions: 3,
+      topicFor: (category) => `cdp-test.${run}.${category}`,
+      subscribeTo: [new RegExp(`^cdp-test\\.${run}\\.`)],
+      consumerTiming: { sessionTimeout: 6_000, rebalanceTimeout: 3_000, heartbeatInterval: 500, maxWaitTimeInMs: 100 },
+      logLevel: logLevel.ERROR,
+    });
+  });
+  afterAll(async () => {
+    await log?.close();
+    await sql.query(`DELETE FROM projections.checkpoints WHERE projection = $1`, [name]);
+    await sql.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await sql.query(`DROP SCHEMA IF EXISTS ${quoteIdentifier(`projection_runtime_kafka_ids_${run}`)} CASCADE`);
+    await sql.close();
+  });
+
+  it("applies the partitions of a fetch in one transaction, and checkpoints each partition at its last event", async () => {
+    // One stream per event, so that the events spread over the topic's 3 partitions; all in the log before the runner starts.
+    const events = Array.from({ length: 60 }, (_, n) => ({ eventId: randomUUID(), type: 'counted', data: { n } }));
+    await log.appendMany(events.map((e) => ({ streamId: streamId('counted', randomUUID()), events: [e] })));
+    const batches: RecordedEvent[][] = [];
+    const handler: ProjectionHandler = {
+      async apply(tx, batch) {
+        // A primary key per event: an event applied twice fails its batch.
+        await tx.query(`INSERT INTO ${schema}.applied SELECT unnest($1::text[])`, [batch.map((e) => e.eventId)]);
+        batches.push([...batch]);
+      },
+    };
+
+    const runner = await runProjection({ name, handler, log, sql });
+    try {
+      await eventually(async () => ((await readCheckpoint(sql, name)).processed >= events.length ? true : undefined), 'the projection to apply every event', 30_000);
+    } finally {
+      await runner.close();
+    }
+
+    const { rows } = await sql.query<{ n: string }>(`SELECT count(*) AS n FROM ${schema}.applied`);
+    expect(Number(rows[0].n)).toBe(events.length);
+    const applied = batches.flat();
+    expect(new Set(applied.map((e) => e.partition)).size).toBe(3);
+    expect(batches.some((batch) => new Set(batch.map((e) => e.partition)).size > 1)).toBe(true);
+    const lastOffsets: Record<string, string> = {};
+    for (const event of applied) lastOffsets[event.partition] = event.offset;
+    expect(await readCheckpoint(sql, name)).toEqual({ checkpoint: lastOffsets, processed: events.length });
+    expect(await listDeadLetters(sql, name)).toEqual([]);
+  }, 60_000);
+});
