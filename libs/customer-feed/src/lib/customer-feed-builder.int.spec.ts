@@ -31,7 +31,7 @@ describe('the customer feed builder (Postgres server)', () => {
   const sources: CustomerFeedSources = {
     read: async (_db, ids) => new Map(ids.map((id) => [id, { view: views.get(id) ?? null, reviewAt: null }])),
   };
-  const step = () => buildCustomerChanges({ sql, feedLog, sources, now: () => new Date('2026-11-23T10:00:00Z') });
+  const step = (batchSize?: number) => buildCustomerChanges({ sql, feedLog, sources, now: () => new Date('2026-11-23T10:00:00Z'), batchSize });
   const logged = async () =>
     (await sql.query<{ stream_id: string; event_type: string; stream_position: number }>(
       `SELECT stream_id, event_type, stream_position FROM ${CUSTOMER_FEED_LOG_SCHEMA}.events ORDER BY transaction_id, global_position`,
@@ -71,18 +71,34 @@ describe('the customer feed builder (Postgres server)', () => {
     const busy = new Client({ connectionString: url.toString() });
     await busy.connect();
     await busy.query(`SELECT pg_advisory_lock(hashtext('cdp-customer-feed'), $1)`, [pair.partition]);
-    const stepping = step();
+    // A backlog over the batch size: each partition is built in its own transaction.
+    const stepping = step(1);
     // The merged customer's partition is free: it waits for the survivor rather than go first.
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect((await logged()).sort()).toEqual([`${gone} CustomerCreated@1`, `${survivor} CustomerCreated@1`]);
     await busy.query(`SELECT pg_advisory_unlock(hashtext('cdp-customer-feed'), $1)`, [pair.partition]);
     await busy.end();
     await stepping;
-    while ((await step()) > 0);
+    while ((await step(1)) > 0);
 
     expect((await logged()).slice(2)).toEqual([`${survivor} ProfileChanged@2`, `${gone} CustomerMerged@2`]);
     const { rows: marks } = await sql.query(`SELECT customer_id FROM customer_feed.changed_customers`);
     expect(marks).toEqual([]);
+  });
+
+  it('builds a backlog within the batch size in one transaction for all its partitions', async () => {
+    const ids = Array.from({ length: 40 }, () => `cus_${randomUUID().replace(/-/g, '')}`);
+    for (const id of ids) views.set(id, live(id, 1));
+    await sql.transaction((tx) => markCustomersChanged(tx, ids));
+
+    expect(await step()).toBe(ids.length);
+
+    const { rows } = await sql.query<{ partitions: number; transactions: number }>(
+      `SELECT count(DISTINCT ${partitionOf(`substring(stream_id from 10)`)})::int AS partitions, count(DISTINCT transaction_id)::int AS transactions
+       FROM ${CUSTOMER_FEED_LOG_SCHEMA}.events WHERE stream_id = ANY($1::text[])`,
+      [ids.map((id) => `customer-${id}`)],
+    );
+    expect(rows[0]).toEqual({ partitions: 4, transactions: 1 });
   });
 });
 

@@ -25,32 +25,37 @@ interface Mark {
 }
 
 /**
- * One step of the feed: marks the customers due a review, then builds each partition of customers
- * that has marks (see CUSTOMER_FEED_PARTITIONS), side by side, each in its own transaction.
- * Returns how many customers it looked at (0 when there was nothing to do).
+ * One step of the feed: marks the customers due a review, then builds the partitions of customers
+ * that have marks (see CUSTOMER_FEED_PARTITIONS). A backlog of at most `batchSize` marks is built in
+ * one transaction for all its partitions; a larger one, each partition in its own transaction, side
+ * by side. Returns how many customers it looked at (0 when there was nothing to do).
  */
 export async function buildCustomerChanges(options: CustomerFeedBuilderOptions): Promise<number> {
   const now = options.now();
-  const partitions = await markDueReviewsAndFindMarks(options.sql, now);
-  const outcomes = await Promise.allSettled(partitions.map((partition) => buildPartition(options, partition, now)));
+  const batchSize = options.batchSize ?? 500;
+  const marked = await markDueReviewsAndCountMarks(options.sql, now, batchSize);
+  const backlog = marked.reduce((sum, { marks }) => sum + marks, 0);
+  const groups = backlog <= batchSize ? [marked.map((p) => p.partition)] : marked.map((p) => [p.partition]);
+  const outcomes = await Promise.allSettled(groups.filter((g) => g.length > 0).map((partitions) => buildPartitions(options, partitions, now)));
   const failed = outcomes.find((o) => o.status === 'rejected');
   if (failed) throw failed.reason;
   return outcomes.reduce((sum, o) => sum + (o.status === 'fulfilled' ? o.value : 0), 0);
 }
 
 /**
- * Takes the partition's customers read models marked changed, reads what the read models hold for
+ * Takes the partitions' customers read models marked changed, reads what the read models hold for
  * them, decides the typed changes against what was last published, and appends those to the feed's
  * log, all in one transaction. A crash anywhere leaves the marks in place, and the step is done
  * again from the same published versions.
  */
-async function buildPartition(options: CustomerFeedBuilderOptions, partition: number, now: Date): Promise<number> {
+async function buildPartitions(options: CustomerFeedBuilderOptions, partitions: readonly number[], now: Date): Promise<number> {
   const looked = await options.sql.transaction(async (tx) => {
-    // One builder per partition at a time, across processes: a customer's versions must not be decided twice.
-    await tx.query(`SELECT pg_advisory_xact_lock(hashtext('cdp-customer-feed'), $1)`, [partition]);
+    // One builder per partition at a time, across processes: a customer's versions must not be
+    // decided twice. Locks are taken in ascending order, so two builders never wait on each other.
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtext('cdp-customer-feed'), partition) FROM unnest($1::int[]) AS partition`, [[...partitions].sort((x, y) => x - y)]);
     const { rows: marks } = await tx.query<Mark>(
-      `SELECT seq, customer_id FROM ${s}.changed_customers WHERE ${partitionOf('customer_id')} = $1 ORDER BY seq LIMIT $2`,
-      [partition, options.batchSize ?? 500],
+      `SELECT seq, customer_id FROM ${s}.changed_customers WHERE ${partitionOf('customer_id')} = ANY($1::int[]) ORDER BY seq LIMIT $2`,
+      [partitions, options.batchSize ?? 500],
     );
     if (marks.length === 0) return 0;
     const marked = [...new Set(marks.map((m) => m.customer_id))];
@@ -78,21 +83,25 @@ async function buildPartition(options: CustomerFeedBuilderOptions, partition: nu
 
 /**
  * Marks the customers whose view changes with time alone when it does, and returns the partitions
- * that have marks waiting: one statement, so an idle feed costs little.
+ * that have marks waiting, with how many (counted up to `cap`): one statement, so an idle feed
+ * costs little.
  */
-async function markDueReviewsAndFindMarks(sql: SqlExecutor, now: Date): Promise<number[]> {
-  const { rows } = await sql.query<{ partition: number }>(
+async function markDueReviewsAndCountMarks(sql: SqlExecutor, now: Date, cap: number): Promise<{ partition: number; marks: number }[]> {
+  const { rows } = await sql.query<{ partition: number; marks: number }>(
     `WITH due AS (
        UPDATE ${s}.customers SET review_at = NULL
        WHERE customer_id IN (SELECT customer_id FROM ${s}.customers WHERE review_at <= $1 ORDER BY review_at LIMIT 1000)
        RETURNING customer_id),
-     marked AS (INSERT INTO ${s}.changed_customers (customer_id) SELECT customer_id FROM due RETURNING customer_id)
-     SELECT partition FROM unnest($2::int[]) AS partition
-     WHERE EXISTS (SELECT 1 FROM ${s}.changed_customers WHERE ${partitionOf('customer_id')} = partition)
-        OR EXISTS (SELECT 1 FROM marked WHERE ${partitionOf('customer_id')} = partition)`,
-    [now.toISOString(), allCustomerFeedPartitions()],
+     marked AS (INSERT INTO ${s}.changed_customers (customer_id) SELECT customer_id FROM due RETURNING customer_id),
+     counted AS (
+       SELECT partition,
+         (SELECT count(*) FROM (SELECT 1 FROM ${s}.changed_customers WHERE ${partitionOf('customer_id')} = partition LIMIT $3) AS capped)
+           + (SELECT count(*) FROM marked WHERE ${partitionOf('customer_id')} = partition) AS marks
+       FROM unnest($2::int[]) AS partition)
+     SELECT partition, marks::int AS marks FROM counted WHERE marks > 0`,
+    [now.toISOString(), allCustomerFeedPartitions(), cap],
   );
-  return rows.map((r) => r.partition);
+  return rows;
 }
 
 /**
