@@ -208,6 +208,7 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
       handler,
       log,
       sql: this.sql,
+      lingerMs: definition.lingerMs,
       onBatchDone: (events) => {
         warnings.batchDone();
         this.processedTotal.inc({ projection: definition.name }, events);

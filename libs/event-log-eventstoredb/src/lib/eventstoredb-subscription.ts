@@ -42,6 +42,8 @@ export function eventStoreDbSubscription(client: EventStoreDBClient, options: Su
           checkpoint = last;
           resumed = false;
           backoffMs = 0;
+          // A batch short of full means the subscriber has caught up: let the next one grow.
+          if (options.lingerMs && resolved.length < maxBatchSize) await pause(options.lingerMs);
         }
         if (!closed) throw new Error('EventStoreDB ended the subscription');
       } catch (error) {

@@ -12,6 +12,8 @@ const MAX_WAIT_MS = 5_000;
 const HEARTBEAT_DURING_BATCH_MS = 1_000;
 /** With `concurrentPartitions`, how many partitions' batches of a fetch are handed over at once. */
 const CONCURRENT_PARTITIONS = 64;
+/** With `lingerMs`, the broker answers a fetch early once it holds this much for it. */
+const LINGER_MIN_BYTES = 1024 * 1024;
 
 /**
  * Follows topics as the consumer group `subscriberId`. The caller's checkpoint is the truth: on
@@ -38,7 +40,8 @@ export async function kafkaSubscription(
   const resumedPartitions = new Set<string>();
   let closed = false;
   let assignments = 0;
-  const consumer = kafka.consumer({ ...timing, groupId: options.subscriberId, readUncommitted: false, allowAutoTopicCreation: false });
+  const linger = options.lingerMs ? { minBytes: LINGER_MIN_BYTES, maxWaitTimeInMs: options.lingerMs } : {};
+  const consumer = kafka.consumer({ ...timing, ...linger, groupId: options.subscriberId, readUncommitted: false, allowAutoTopicCreation: false });
 
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
     const assigned = Object.entries(payload.memberAssignment).map(([topic, partitions]) => ({ topic, partitions }));

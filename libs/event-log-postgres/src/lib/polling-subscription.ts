@@ -26,6 +26,15 @@ export function pollingSubscription(options: SubscribeOptions, source: PollingSo
       };
     });
   const stopWaking = source.onWake(() => cutWaitShort());
+  let stopLingering: () => void = () => undefined;
+  const linger = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      stopLingering = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
 
   const loop = (async () => {
     let backoffMs = 0;
@@ -42,6 +51,8 @@ export function pollingSubscription(options: SubscribeOptions, source: PollingSo
         source.advance(last);
         resumed = false;
         backoffMs = 0;
+        // A batch short of full means the subscriber has caught up: let the next one grow.
+        if (options.lingerMs && events.length < maxBatchSize) await linger(options.lingerMs);
       } catch (error) {
         resumed = true;
         options.onError?.(error);
@@ -56,6 +67,7 @@ export function pollingSubscription(options: SubscribeOptions, source: PollingSo
       closed = true;
       stopWaking();
       cutWaitShort();
+      stopLingering();
       await loop;
     },
   };

@@ -296,6 +296,45 @@ export function describeEventLogContract(adapter: string, openLog: () => Promise
         }
       });
 
+      it('holds batches back by lingerMs once caught up, and hands over together what came meanwhile', async () => {
+        const stream = newStream();
+        await log.append(stream, [event(0)]);
+        const batchesOfStream: number[][] = [];
+        let caughtUp: () => void = () => undefined;
+        const atEvent0 = new Promise<void>((resolve) => (caughtUp = resolve));
+        const subscription = await log.subscribe({
+          subscriberId: `contract-${randomUUID()}`,
+          from: {},
+          lingerMs: 3_000,
+          onBatch: async ({ events }) => {
+            const ns = events.filter((e) => e.streamId === stream).map((e) => (e.data as { n: number }).n);
+            if (ns.length > 0) batchesOfStream.push(ns);
+            if (ns.includes(0)) caughtUp();
+          },
+        });
+        try {
+          await withTimeout(atEvent0, 30_000, () => 'the first event did not arrive');
+          // Three appends 200 ms apart: without lingering, each comes in a batch of its own.
+          for (const n of [1, 2, 3]) {
+            await log.append(stream, [event(n)]);
+            await new Promise((resolve) => setTimeout(resolve, 200));
+          }
+          await withTimeout(
+            (async () => {
+              while (batchesOfStream.flat().length < 4) await new Promise((resolve) => setTimeout(resolve, 50));
+            })(),
+            30_000,
+            () => `the subscription saw ${JSON.stringify(batchesOfStream)}`,
+          );
+        } finally {
+          await subscription.close();
+        }
+
+        expect(batchesOfStream.flat()).toEqual([0, 1, 2, 3]);
+        // A batch boundary may fall within the 400 ms of the appends, but only one: lingering lasts 3 s.
+        expect(batchesOfStream.length).toBeLessThanOrEqual(3);
+      });
+
       it('counts what a subscriber at a checkpoint has yet to process', async () => {
         const stream = newStream();
         await log.append(stream, [event(0)]);

@@ -15,6 +15,8 @@ export interface RunProjectionOptions {
   readonly sql: SqlClient;
   /** The most events applied in one transaction. Default: 5,000. */
   readonly maxBatchSize?: number;
+  /** See `ProjectionDefinition.lingerMs`. */
+  readonly lingerMs?: number;
   /** Called after each committed batch with how many events it held. */
   readonly onBatchDone?: (events: number, checkpoint: Checkpoint) => void;
   readonly onError?: (error: unknown) => void;
@@ -70,6 +72,7 @@ export async function runProjection(options: RunProjectionOptions): Promise<Proj
     checkpointOf: async () => (await readCheckpoint(sql, name)).checkpoint,
     maxBatchSize,
     concurrentPartitions: true,
+    lingerMs: options.lingerMs,
     onError: options.onError,
     onBatch: batchGroups(maxBatchSize, async (group) => {
       let events = prefixes.notApplied(group.events);

@@ -31,6 +31,11 @@ export interface ProjectionDefinition {
   readonly name: string;
   /** The schema its live tables are in. */
   readonly schema: string;
+  /**
+   * How long, once caught up, its batches may wait to grow (`SubscribeOptions.lingerMs`): for a
+   * store that favours few large writes (ClickHouse), at the cost of that much freshness.
+   */
+  readonly lingerMs?: number;
   /** Creates (migrating if needed) the handler that writes into `schema`. */
   open(sql: SqlClient, schema: string): Promise<ProjectionHandler>;
 }

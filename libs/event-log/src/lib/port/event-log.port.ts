@@ -103,6 +103,12 @@ export interface SubscribeOptions {
    */
   readonly concurrentPartitions?: boolean;
   /**
+   * How long the log may hold a batch back, once the subscriber has caught up, to hand over more
+   * at once: for a store that favours few large writes over many small ones (ClickHouse). Default
+   * 0. A subscriber that is behind gets full batches without waiting.
+   */
+  readonly lingerMs?: number;
+  /**
    * Called with one batch at a time (see `concurrentPartitions`), in log order per partition. If it
    * throws, the same batch is delivered again after a pause; nothing is skipped.
    */
