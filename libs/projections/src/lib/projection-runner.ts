@@ -17,7 +17,7 @@ export interface RunProjectionOptions {
   readonly maxBatchSize?: number;
   /** See `ProjectionDefinition.lingerMs`. */
   readonly lingerMs?: number;
-  /** Called after each committed batch with how many events it held. */
+  /** Called after each committed batch with how many events it held; a throw is passed to `onError`. */
   readonly onBatchDone?: (events: number, checkpoint: Checkpoint) => void;
   readonly onError?: (error: unknown) => void;
   /** Runs first in each batch's transaction; a throw rolls the batch back (see runProjectionExclusively). */
@@ -64,7 +64,12 @@ export async function runProjection(options: RunProjectionOptions): Promise<Proj
     });
     checkpoint = { ...checkpoint, ...to };
     await afterCommit.run();
-    options.onBatchDone?.(events.length, checkpoint);
+    // The batch is committed: a throw from here on would have the log deliver it again.
+    try {
+      options.onBatchDone?.(events.length, checkpoint);
+    } catch (error) {
+      options.onError?.(error);
+    }
   };
   const subscription: Subscription = await log.subscribe({
     subscriberId: `projection.${name}`,

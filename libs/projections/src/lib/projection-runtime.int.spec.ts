@@ -85,6 +85,25 @@ describe('the projection runtime (PGlite)', () => {
     await until(async () => (await totals())['counted-a'] === '1,2,3');
   });
 
+  it('applies a batch once though what it is told after the commit throws', async () => {
+    let told = 0;
+    runner = await runProjection({
+      name: definition.name,
+      handler: await definition.open(sql, definition.schema),
+      log,
+      sql,
+      onBatchDone: () => {
+        if (++told === 1) throw new Error('a metrics callback failed');
+      },
+    });
+    await log.append('counted-told', [event(1)]);
+    await until(async () => told >= 1 && (await totals())['counted-told'] !== undefined);
+    await log.append('counted-told', [event(2)]);
+    await until(async () => (await totals())['counted-told'] === '1,2');
+
+    expect((await totals())['counted-told']).toBe('1,2');
+  });
+
   it('parks a poisoned event, holds back the rest of its stream in order, and goes on with other streams', async () => {
     await start();
     await log.append('counted-b', [event(10), event(11, true), event(12)]);
