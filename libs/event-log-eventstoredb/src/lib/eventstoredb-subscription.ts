@@ -17,6 +17,8 @@ export function eventStoreDbSubscription(client: EventStoreDBClient, options: Su
   let cutPauseShort: () => void = () => undefined;
   const pause = (ms: number) =>
     new Promise<void>((resolve) => {
+      // Closed during a batch: closing cut short a wait that had not begun.
+      if (closed) return resolve();
       const timer = setTimeout(resolve, ms);
       cutPauseShort = () => {
         clearTimeout(timer);

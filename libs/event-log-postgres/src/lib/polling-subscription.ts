@@ -17,18 +17,26 @@ export function pollingSubscription(options: SubscribeOptions, source: PollingSo
   const maxBatchSize = options.maxBatchSize ?? 500;
   let closed = false;
   let cutWaitShort: () => void = () => undefined;
+  // A wake that comes while a read is under way must cut the next idle wait short, not be lost.
+  let woken = false;
   const pause = (ms: number) =>
     new Promise<void>((resolve) => {
+      // Closed while a read was under way: closing cut short a wait that had already ended.
+      if (closed) return resolve();
       const timer = setTimeout(resolve, ms);
       cutWaitShort = () => {
         clearTimeout(timer);
         resolve();
       };
     });
-  const stopWaking = source.onWake(() => cutWaitShort());
+  const stopWaking = source.onWake(() => {
+    woken = true;
+    cutWaitShort();
+  });
   let stopLingering: () => void = () => undefined;
   const linger = (ms: number) =>
     new Promise<void>((resolve) => {
+      if (closed) return resolve();
       const timer = setTimeout(resolve, ms);
       stopLingering = () => {
         clearTimeout(timer);
@@ -41,9 +49,10 @@ export function pollingSubscription(options: SubscribeOptions, source: PollingSo
     let resumed = true;
     while (!closed) {
       try {
+        woken = false;
         const events = await source.readNext(maxBatchSize);
         if (events.length === 0) {
-          await pause(source.pollIntervalMs);
+          if (!woken) await pause(source.pollIntervalMs);
           continue;
         }
         const last = events[events.length - 1];

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createPostgresSqlClient } from '@cdp/sql';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createPostgresSqlClient, type SqlClient } from '@cdp/sql';
 import { testDatabaseUrl } from '@cdp/sql/testing';
 import { describeEventLogContract } from '@cdp/event-log/testing';
 import { createPostgresEventLog } from './postgres-event-log';
@@ -14,4 +15,45 @@ describeEventLogContract('Postgres server', async () => {
     await sql.close();
   };
   return { ...log, close };
+});
+
+describe('Postgres event log: idle subscribers', () => {
+  it("cost one look per interval between them in a process, and see another process's appends within moments", async () => {
+    const schema = `event_log_test_${randomUUID().slice(0, 8)}`;
+    const writerSql = createPostgresSqlClient({ connectionString: testDatabaseUrl() });
+    const readerSql = createPostgresSqlClient({ connectionString: testDatabaseUrl() });
+    let queries = 0;
+    const counted: SqlClient = { ...readerSql, query: (text, params) => (queries++, readerSql.query(text, params)) };
+    const writer = await createPostgresEventLog(writerSql, { schema });
+    // Another process: its subscribers are not woken by the writer's appends in memory.
+    const reader = await createPostgresEventLog(counted, { schema, pollIntervalMs: 20 });
+    const from = await reader.headCheckpoint();
+    const received = Array.from({ length: 20 }, () => [] as string[]);
+    const subscriptions = await Promise.all(
+      received.map((events, n) =>
+        reader.subscribe({ subscriberId: `idle-${n}`, from, onBatch: async (batch) => void events.push(...batch.events.map((e) => e.eventId)) }),
+      ),
+    );
+    try {
+      await sleep(300);
+      queries = 0;
+      await sleep(1_000);
+      // A read every 20 ms by each of the 20 would be about 1,000.
+      expect(queries).toBeLessThan(150);
+
+      const eventId = randomUUID();
+      const appendedAt = Date.now();
+      await writer.append(`idle-${randomUUID()}`, [{ eventId, type: 'thing_happened', data: {} }]);
+      while (received.some((events) => events.length === 0) && Date.now() - appendedAt < 5_000) await sleep(10);
+
+      expect(Date.now() - appendedAt).toBeLessThan(900);
+      expect(received).toEqual(received.map(() => [eventId]));
+    } finally {
+      await Promise.all(subscriptions.map((s) => s.close()));
+      await reader.close();
+      await writer.close();
+      await writerSql.query(`DROP SCHEMA ${schema} CASCADE`);
+      await Promise.all([writerSql.close(), readerSql.close()]);
+    }
+  });
 });

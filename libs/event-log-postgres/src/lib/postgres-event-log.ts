@@ -1,12 +1,17 @@
 import { ExpectedVersionConflictError, openSubscriptions, type AppendResult, type Checkpoint, type EventLog, type ExpectedVersion, type RecordedEvent, type StreamWrite } from '@cdp/event-log';
 import { quoteIdentifier, type SqlClient, type SqlExecutor } from '@cdp/sql';
+import { logChangeWatcher } from './log-change-watcher';
 import { pollingSubscription } from './polling-subscription';
 import { migratePostgresEventLog } from './postgres-event-log.schema';
 
 export interface PostgresEventLogOptions {
   /** The Postgres schema that holds the tables; default "event_log". */
   readonly schema?: string;
-  /** How long an idle subscriber waits before asking again, in ms; default 20. */
+  /**
+   * How often, while this process's subscribers are idle, it looks whether the log holds anything
+   * new for them (one query for all of them; an append in this process wakes them at once), in
+   * ms; default 20.
+   */
   readonly pollIntervalMs?: number;
 }
 
@@ -25,6 +30,8 @@ export interface PostgresEventLog extends EventLog {
 
 const PARTITION = 'all';
 const START = '0:0';
+/** An idle subscriber is woken by the log's watcher; it also asks on its own this often, in case the watcher cannot. */
+const IDLE_SUBSCRIBER_ASKS_EVERY_MS = 1_000;
 
 interface EventRow {
   global_position: string;
@@ -52,7 +59,7 @@ export async function createPostgresEventLog(sql: SqlClient, options: PostgresEv
   const schema = options.schema ?? 'event_log';
   await migratePostgresEventLog(sql, schema);
   const s = quoteIdentifier(schema);
-  const wakers = new Set<() => void>();
+  const watcher = logChangeWatcher(sql, `${s}.events`, options.pollIntervalMs ?? 20);
   const subscriptions = openSubscriptions();
 
   async function appendInTransaction(
@@ -110,9 +117,7 @@ export async function createPostgresEventLog(sql: SqlClient, options: PostgresEv
     }));
   }
 
-  const appended = () => {
-    for (const wake of wakers) wake();
-  };
+  const appended = () => watcher.wakeAll();
 
   async function inTransaction(writes: readonly StreamWrite[], expected: ReadonlyMap<string, ExpectedVersion>) {
     const results = await retryOnceOnDuplicateEventId(() => sql.transaction((tx) => appendInTransaction(tx, writes, expected)));
@@ -169,11 +174,8 @@ export async function createPostgresEventLog(sql: SqlClient, options: PostgresEv
       let [transaction, position] = (subscription.from[PARTITION] ?? START).split(':');
       const following = pollingSubscription(subscription, {
         partition: PARTITION,
-        pollIntervalMs: options.pollIntervalMs ?? 20,
-        onWake(wake) {
-          wakers.add(wake);
-          return () => wakers.delete(wake);
-        },
+        pollIntervalMs: IDLE_SUBSCRIBER_ASKS_EVERY_MS,
+        onWake: (wake) => watcher.listen(wake),
         async readNext(limit) {
           // Only transactions older than every running one are final: none can commit behind us.
           const { rows } = await sql.query<EventRow>(
