@@ -147,7 +147,7 @@ Measured by \`npm run bench${quick ? ' -- --quick' : ''}\` on ${new Date().toISO
 against the servers of infra/local. Every figure comes with a baseline measured in the same run; on
 a shared, noisy machine the ratio means more than the absolute number. The suite took
 ${Math.floor(suiteSeconds / 60)} min ${Math.round(suiteSeconds % 60)} s; \`npm run bench -- --quick\` runs every section at a smaller size, as a check, and took
-59 s on 2026-12-04, the whole RFM run included (each section prints how long it took).
+1 min 36 s on 2026-12-05, the whole RFM run included (each section prints how long it took).
 Until the morning of 2026-12-05 the suite ran on an Intel Xeon host of the same size; from then on
 the machine is an AMD EPYC, on which every baseline runs about 1.2 to 1.6 times slower (raw kafkajs
 23,708 against 28,698 touchpoints/s, the RFM baseline 0.58 against 0.36 s), so compare ratios across
