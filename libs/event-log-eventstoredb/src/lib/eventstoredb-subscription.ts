@@ -1,5 +1,5 @@
 import { excludeSystemEvents, START, type AllStreamResolvedEvent, type AllStreamSubscription, type EventStoreDBClient } from '@eventstore/db-client';
-import type { RecordedEvent, SubscribeOptions, Subscription } from '@cdp/event-log';
+import { interruptiblePause, type RecordedEvent, type SubscribeOptions, type Subscription } from '@cdp/event-log';
 import { isAfter, parseOffset, PARTITION, toRecordedEvent } from './eventstoredb-event';
 
 const MAX_BACKOFF_MS = 5_000;
@@ -14,17 +14,7 @@ export function eventStoreDbSubscription(client: EventStoreDBClient, options: Su
   let checkpoint = options.from[PARTITION];
   let closed = false;
   let current: AllStreamSubscription | undefined;
-  let cutPauseShort: () => void = () => undefined;
-  const pause = (ms: number) =>
-    new Promise<void>((resolve) => {
-      // Closed during a batch: closing cut short a wait that had not begun.
-      if (closed) return resolve();
-      const timer = setTimeout(resolve, ms);
-      cutPauseShort = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
+  const pauses = interruptiblePause();
 
   const loop = (async () => {
     let backoffMs = 0;
@@ -45,7 +35,7 @@ export function eventStoreDbSubscription(client: EventStoreDBClient, options: Su
           resumed = false;
           backoffMs = 0;
           // A batch short of full means the subscriber has caught up: let the next one grow.
-          if (options.lingerMs && resolved.length < maxBatchSize) await pause(options.lingerMs);
+          if (options.lingerMs && resolved.length < maxBatchSize) await pauses.wait(options.lingerMs);
         }
         if (!closed) throw new Error('EventStoreDB ended the subscription');
       } catch (error) {
@@ -54,7 +44,7 @@ export function eventStoreDbSubscription(client: EventStoreDBClient, options: Su
         options.onError?.(error);
         backoffMs = Math.min(Math.max(backoffMs * 2, 100), MAX_BACKOFF_MS);
         await subscription.unsubscribe();
-        await pause(backoffMs);
+        await pauses.wait(backoffMs);
       }
     }
   })();
@@ -62,7 +52,7 @@ export function eventStoreDbSubscription(client: EventStoreDBClient, options: Su
   return {
     async close() {
       closed = true;
-      cutPauseShort();
+      pauses.stop();
       await current?.unsubscribe();
       await loop;
     },

@@ -1,4 +1,4 @@
-import type { RecordedEvent, SubscribeOptions, Subscription } from '@cdp/event-log';
+import { interruptiblePause, type RecordedEvent, type SubscribeOptions, type Subscription } from '@cdp/event-log';
 
 export interface PollingSource {
   readonly partition: string;
@@ -16,33 +16,14 @@ const MAX_BACKOFF_MS = 5_000;
 export function pollingSubscription(options: SubscribeOptions, source: PollingSource): Subscription {
   const maxBatchSize = options.maxBatchSize ?? 500;
   let closed = false;
-  let cutWaitShort: () => void = () => undefined;
+  const idle = interruptiblePause();
+  const lingering = interruptiblePause();
   // A wake that comes while a read is under way must cut the next idle wait short, not be lost.
   let woken = false;
-  const pause = (ms: number) =>
-    new Promise<void>((resolve) => {
-      // Closed while a read was under way: closing cut short a wait that had already ended.
-      if (closed) return resolve();
-      const timer = setTimeout(resolve, ms);
-      cutWaitShort = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
   const stopWaking = source.onWake(() => {
     woken = true;
-    cutWaitShort();
+    idle.interrupt();
   });
-  let stopLingering: () => void = () => undefined;
-  const linger = (ms: number) =>
-    new Promise<void>((resolve) => {
-      if (closed) return resolve();
-      const timer = setTimeout(resolve, ms);
-      stopLingering = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
 
   const loop = (async () => {
     let backoffMs = 0;
@@ -52,7 +33,7 @@ export function pollingSubscription(options: SubscribeOptions, source: PollingSo
         woken = false;
         const events = await source.readNext(maxBatchSize);
         if (events.length === 0) {
-          if (!woken) await pause(source.pollIntervalMs);
+          if (!woken) await idle.wait(source.pollIntervalMs);
           continue;
         }
         const last = events[events.length - 1];
@@ -61,12 +42,12 @@ export function pollingSubscription(options: SubscribeOptions, source: PollingSo
         resumed = false;
         backoffMs = 0;
         // A batch short of full means the subscriber has caught up: let the next one grow.
-        if (options.lingerMs && events.length < maxBatchSize) await linger(options.lingerMs);
+        if (options.lingerMs && events.length < maxBatchSize) await lingering.wait(options.lingerMs);
       } catch (error) {
         resumed = true;
         options.onError?.(error);
         backoffMs = Math.min(Math.max(backoffMs * 2, 100), MAX_BACKOFF_MS);
-        await pause(backoffMs);
+        await idle.wait(backoffMs);
       }
     }
   })();
@@ -75,8 +56,8 @@ export function pollingSubscription(options: SubscribeOptions, source: PollingSo
     async close() {
       closed = true;
       stopWaking();
-      cutWaitShort();
-      stopLingering();
+      idle.stop();
+      lingering.stop();
       await loop;
     },
   };
