@@ -4,9 +4,8 @@ import type { Checkpoint, RecordedEvent, SubscriptionBatch } from '@cdp/event-lo
 export interface BatchGroup {
   /** Each partition's events in log order, one partition after another. */
   readonly events: readonly RecordedEvent[];
-  /** Every partition of the group at its batch's end. */
+  /** Every partition of the group at its batch's end: its keys are the group's partitions. */
   readonly checkpoint: Checkpoint;
-  readonly partitions: readonly string[];
   readonly resumed: boolean;
 }
 
@@ -35,7 +34,6 @@ export function batchGroups(maxEvents: number, apply: (group: BatchGroup) => Pro
         await apply({
           events: batches.flatMap((b) => b.events),
           checkpoint: Object.assign({}, ...batches.map((b) => b.checkpoint)) as Checkpoint,
-          partitions: batches.map((b) => b.partition),
           resumed: batches.some((b) => b.resumed),
         });
         for (const member of members) member.resolve();

@@ -85,7 +85,7 @@ export async function runProjection(options: RunProjectionOptions): Promise<Proj
       for (let waitedMs = 0, stepMs = FIRST_WAIT_STEP_MS; events.length > 0; waitedMs += stepMs, stepMs = Math.min(stepMs * 2, MAX_WAIT_STEP_MS)) {
         try {
           await commit(events, group.checkpoint, resumed);
-          prefixes.forget(group.partitions);
+          prefixes.forget(Object.keys(group.checkpoint));
           return;
         } catch (error) {
           if (!(error instanceof WaitForProjectionError) || closing || waitedMs >= WAIT_IN_BATCH_MS) throw error;
