@@ -3,7 +3,7 @@ import { logLevel } from 'kafkajs';
 import type { EventCodec, EventLog, RecordedEvent } from '@cdp/event-log';
 import { createKafkaEventLog, createPostgresAcceptedEventIds } from '@cdp/event-log-kafka';
 import { streamId } from '@cdp/events';
-import { listDeadLetters, migrateProjectionTables, readCheckpoint, runProjection, type ProjectionHandler } from '@cdp/projections';
+import { listDeadLetters, migrateProjectionTables, readCheckpoint, RetryBatchLaterError, runProjection, type ProjectionHandler } from '@cdp/projections';
 import { createPostgresSqlClient, quoteIdentifier, type SqlClient } from '@cdp/sql';
 import { testDatabaseUrl } from '@cdp/sql/testing';
 import { eventually } from '../support/eventually';
@@ -40,7 +40,7 @@ describe('the projection runtime on Kafka (servers)', () => {
   });
   afterAll(async () => {
     await log?.close();
-    await sql.query(`DELETE FROM projections.checkpoints WHERE projection = $1`, [name]);
+    await sql.query(`DELETE FROM projections.checkpoints WHERE projection = ANY($1::text[])`, [[name, `${name}_failing`]]);
     await sql.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
     await sql.query(`DROP SCHEMA IF EXISTS ${quoteIdentifier(`projection_runtime_kafka_ids_${run}`)} CASCADE`);
     await sql.close();
@@ -75,5 +75,33 @@ describe('the projection runtime on Kafka (servers)', () => {
     for (const event of applied) lastOffsets[event.partition] = event.offset;
     expect(await readCheckpoint(sql, name)).toEqual({ checkpoint: lastOffsets, processed: events.length });
     expect(await listDeadLetters(sql, name)).toEqual([]);
+  }, 60_000);
+
+  it('reports a failed group once, not once for each of its partitions', async () => {
+    const failing = `${name}_failing`;
+    const events = Array.from({ length: 30 }, (_, n) => ({ eventId: randomUUID(), type: 'counted', data: { n } }));
+    await log.appendMany(events.map((e) => ({ streamId: streamId('counted', randomUUID()), events: [e] })));
+    const unavailable = new RetryBatchLaterError('the store is down for one batch');
+    const failedGroups: Set<string>[] = [];
+    const handler: ProjectionHandler = {
+      async apply(_tx, batch) {
+        const partitions = new Set(batch.map((e) => e.partition));
+        if (failedGroups.length === 0 && partitions.size > 1) {
+          failedGroups.push(partitions);
+          throw unavailable;
+        }
+      },
+    };
+    const reported: unknown[] = [];
+
+    const runner = await runProjection({ name: failing, handler, log, sql, onError: (error) => reported.push(error) });
+    try {
+      await eventually(async () => ((await readCheckpoint(sql, failing)).processed >= 60 + events.length ? true : undefined), 'the projection to apply every event', 30_000);
+    } finally {
+      await runner.close();
+    }
+
+    expect(failedGroups).toHaveLength(1);
+    expect(reported.filter((error) => error === unavailable)).toHaveLength(1);
   }, 60_000);
 });

@@ -44,8 +44,9 @@ export interface ProjectionRunner {
  */
 export async function runProjection(options: RunProjectionOptions): Promise<ProjectionRunner> {
   const { name, handler, log, sql } = options;
+  const onError = reportedOnce(options.onError);
   let { checkpoint } = await readCheckpoint(sql, name);
-  const afterCommit = followUp(handler, options.onError);
+  const afterCommit = followUp(handler, onError);
   // A crash may have left committed work unsent (an outbox): send it now, not at the next batch.
   void afterCommit.run();
   const prefixes = appliedPrefixes();
@@ -68,7 +69,7 @@ export async function runProjection(options: RunProjectionOptions): Promise<Proj
     try {
       options.onBatchDone?.(events.length, checkpoint);
     } catch (error) {
-      options.onError?.(error);
+      onError(error);
     }
   };
   const subscription: Subscription = await log.subscribe({
@@ -78,7 +79,7 @@ export async function runProjection(options: RunProjectionOptions): Promise<Proj
     maxBatchSize,
     concurrentPartitions: true,
     lingerMs: options.lingerMs,
-    onError: options.onError,
+    onError,
     onBatch: batchGroups(maxBatchSize, async (group) => {
       let events = prefixes.notApplied(group.events);
       let resumed = group.resumed || events.length < group.events.length;
@@ -89,7 +90,7 @@ export async function runProjection(options: RunProjectionOptions): Promise<Proj
           return;
         } catch (error) {
           if (!(error instanceof WaitForProjectionError) || closing || waitedMs >= WAIT_IN_BATCH_MS) throw error;
-          options.onError?.(error);
+          onError(error);
           resumed = true;
           if (error.ready > 0) {
             const ready = events.slice(0, error.ready);
@@ -122,6 +123,21 @@ export async function runProjection(options: RunProjectionOptions): Promise<Proj
 const MAX_BATCH_SIZE = 5_000;
 
 const FOLLOW_UP_RETRY_MS = 1_000;
+
+/**
+ * A failed group fails each of its batches with the same error, and the log reports each of them:
+ * one failure is reported once (a wait that runs out was reported when it began).
+ */
+function reportedOnce(onError: ((error: unknown) => void) | undefined): (error: unknown) => void {
+  const reported = new WeakSet<object>();
+  return (error) => {
+    if (typeof error === 'object' && error !== null) {
+      if (reported.has(error)) return;
+      reported.add(error);
+    }
+    onError?.(error);
+  };
+}
 
 /**
  * How often a batch that waits for another projection is tried again (soon at first: the other
