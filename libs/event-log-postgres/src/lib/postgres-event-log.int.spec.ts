@@ -57,3 +57,42 @@ describe('Postgres event log: idle subscribers', () => {
     }
   });
 });
+
+describe('Postgres event log: the head checkpoint', () => {
+  it('comes before the events of a transaction still running, so that a subscriber from it gets them once they commit', async () => {
+    const schema = `event_log_test_${randomUUID().slice(0, 8)}`;
+    const sql = createPostgresSqlClient({ connectionString: testDatabaseUrl() });
+    const log = await createPostgresEventLog(sql, { schema });
+    const slow = { eventId: randomUUID(), type: 'thing_happened', data: {} };
+    const quick = { eventId: randomUUID(), type: 'thing_happened', data: {} };
+    let commitSlow!: () => void;
+    const slowMayCommit = new Promise<void>((resolve) => (commitSlow = resolve));
+    let slowAppended!: () => void;
+    const slowIsRunning = new Promise<void>((resolve) => (slowAppended = resolve));
+    const received: string[] = [];
+    try {
+      // The slow transaction takes its transaction id first, and commits after the quick one.
+      const slowTransaction = sql.transaction(async (tx) => {
+        await log.appendInTransaction(tx, [{ streamId: `slow-${randomUUID()}`, events: [slow] }]);
+        slowAppended();
+        await slowMayCommit;
+      });
+      await slowIsRunning;
+      await log.append(`quick-${randomUUID()}`, [quick]);
+
+      const subscription = await log.subscribe({ subscriberId: 'from-head', from: await log.headCheckpoint(), onBatch: async (batch) => void received.push(...batch.events.map((e) => e.eventId)) });
+      commitSlow();
+      await slowTransaction;
+      log.appended();
+      for (const deadline = Date.now() + 5_000; !received.includes(slow.eventId) && Date.now() < deadline; ) await sleep(10);
+      await subscription.close();
+
+      expect(received).toContain(slow.eventId);
+    } finally {
+      commitSlow();
+      await log.close();
+      await sql.query(`DROP SCHEMA ${schema} CASCADE`);
+      await sql.close();
+    }
+  });
+});

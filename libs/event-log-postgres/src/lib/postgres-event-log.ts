@@ -24,12 +24,24 @@ export interface PostgresEventLog extends EventLog {
   appendInTransaction(tx: SqlExecutor, writes: readonly StreamWrite[], expected?: ReadonlyMap<string, ExpectedVersion>): Promise<AppendResult[]>;
   /** Tells this process's subscribers that a transaction with appends has committed. */
   appended(): void;
-  /** The checkpoint just after everything committed so far: where "from now on" starts. */
+  /**
+   * Where "from now on" starts: after every event a subscriber reads now. Events of transactions
+   * still running come after it, whatever their position, so that none is skipped.
+   */
   headCheckpoint(): Promise<Checkpoint>;
 }
 
 const PARTITION = 'all';
 const START = '0:0';
+
+/** Orders two offsets of a Postgres log ("transaction_id:global_position"); undefined is the log's start. */
+export function comparePostgresLogOffsets(a: string | undefined, b: string | undefined): number {
+  const [transactionA, positionA] = (a ?? START).split(':').map(BigInt);
+  const [transactionB, positionB] = (b ?? START).split(':').map(BigInt);
+  if (transactionA !== transactionB) return transactionA < transactionB ? -1 : 1;
+  return positionA === positionB ? 0 : positionA < positionB ? -1 : 1;
+}
+
 /** An idle subscriber is woken by the log's watcher; it also asks on its own this often, in case the watcher cannot. */
 const IDLE_SUBSCRIBER_ASKS_EVERY_MS = 1_000;
 
@@ -134,7 +146,9 @@ export async function createPostgresEventLog(sql: SqlClient, options: PostgresEv
 
     async headCheckpoint(): Promise<Checkpoint> {
       const { rows } = await sql.query<{ transaction_id: string; global_position: string }>(
-        `SELECT transaction_id, global_position FROM ${s}.events ORDER BY transaction_id DESC, global_position DESC LIMIT 1`,
+        `SELECT transaction_id, global_position FROM ${s}.events
+         WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+         ORDER BY transaction_id DESC, global_position DESC LIMIT 1`,
       );
       return rows.length === 0 ? {} : { [PARTITION]: `${rows[0].transaction_id}:${rows[0].global_position}` };
     },
