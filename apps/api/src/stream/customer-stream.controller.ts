@@ -7,20 +7,34 @@ import { CUSTOMER_CHANGE_TYPES, parseFeedSubscription } from '@cdp/feed';
 import { CUSTOMER_FEED_LOG, SETTINGS, SQL, type Settings } from '@cdp/platform-runtime';
 import type { SqlClient } from '@cdp/sql';
 import { CustomerStreamMetrics } from './customer-stream.metrics';
+import { feedTail, type FeedTail } from './feed-tail';
 import { streamCustomerChanges } from './stream-customer-changes';
+
+/** The latest changes the shared reader keeps, for subscribers that catch up a little behind it. */
+const TAIL_KEEPS = 2_000;
+const TAIL_BATCH = 500;
+const TAIL_IDLE_MS = 30_000;
 
 @ApiTags('change feed')
 @Controller('v1/stream')
 export class CustomerStreamController implements BeforeApplicationShutdown {
   private readonly logger = new Logger('customer-stream');
   private readonly open = new Set<Response>();
+  private readonly tail: FeedTail;
 
   constructor(
     @Inject(CUSTOMER_FEED_LOG) private readonly feedLog: PostgresEventLog,
     @Inject(SETTINGS) private readonly settings: Settings,
     @Inject(SQL) private readonly sql: SqlClient,
     private readonly metrics: CustomerStreamMetrics,
-  ) {}
+  ) {
+    this.tail = feedTail(feedLog, {
+      keep: TAIL_KEEPS,
+      maxBatchSize: TAIL_BATCH,
+      idleMs: TAIL_IDLE_MS,
+      onError: (error) => this.logger.warn(`the shared reader of the feed failed, and tries again: ${(error as Error).message}`),
+    });
+  }
 
   @Get('customers')
   @ApiOperation({ summary: 'Server-sent events of customer changes, resumable with Last-Event-ID (see docs/subscribing.md)' })
@@ -42,6 +56,7 @@ export class CustomerStreamController implements BeforeApplicationShutdown {
     const { heartbeatSeconds, slowConsumerSeconds } = this.settings.feed;
     await streamCustomerChanges({
       feedLog: this.feedLog,
+      tail: this.tail,
       prunedAfter: (offset) => prunedAfter(this.sql, offset),
       subscription,
       request,
@@ -59,7 +74,8 @@ export class CustomerStreamController implements BeforeApplicationShutdown {
   }
 
   /** Streams never end by themselves: the server could not close while one is open. */
-  beforeApplicationShutdown(): void {
+  async beforeApplicationShutdown(): Promise<void> {
     for (const response of this.open) response.end();
+    await this.tail.close();
   }
 }

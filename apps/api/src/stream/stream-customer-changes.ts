@@ -1,10 +1,12 @@
 import type { Request, Response } from 'express';
-import type { Checkpoint } from '@cdp/event-log';
+import type { Checkpoint, RecordedEvent } from '@cdp/event-log';
 import type { PostgresEventLog } from '@cdp/event-log-postgres';
 import { isWanted, type CustomerChange, type FeedSubscription } from '@cdp/feed';
+import type { FeedTail } from './feed-tail';
 
 export interface StreamCustomerChangesOptions {
   readonly feedLog: PostgresEventLog;
+  readonly tail: FeedTail;
   /** The log's pruned-through position when it lies after `offset` (see pruneCustomerFeedLog). */
   readonly prunedAfter: (offset: string) => Promise<string | undefined>;
   readonly subscription: FeedSubscription;
@@ -21,18 +23,20 @@ export interface StreamCustomerChangesOptions {
 
 const RETRY_MS = 3_000;
 const GRACE_MS = 30_000;
-/** Events read from the log per turn: what a subscriber can have waiting in the socket, at most. */
+/** Events read from the log per turn by a subscriber reading on its own: what it can have waiting in the socket, at most. */
 const BATCH = 100;
 
 /**
  * Streams the feed's log to one subscriber as server-sent events, each with the log position as
- * its id. The log is read at the subscriber's pace: the next batch is read only once the socket
- * took the last one, so nothing piles up in memory. A subscriber that stops reading for longer
- * than `slowConsumerMs` is told why, and disconnected.
+ * its id. A subscriber that has caught up takes its changes from the process's shared tail of the
+ * log (`feedTail`), which reads each change once for all of them. One that is behind, or whose
+ * socket is full, reads the log on its own, at its own pace: the next batch is read only once the
+ * socket took the last one, so nothing piles up in memory. A subscriber that stops reading for
+ * longer than `slowConsumerMs` is told why, and disconnected.
  */
 export async function streamCustomerChanges(options: StreamCustomerChangesOptions): Promise<void> {
-  const { response, subscription } = options;
-  const from = await startOf(options.feedLog, subscription);
+  const { response, subscription, tail } = options;
+  let after = (await startOf(options.feedLog, subscription)).all;
   const prunedThrough = typeof subscription.from === 'object' ? await options.prunedAfter(subscription.from.after) : undefined;
   response.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
   response.flushHeaders();
@@ -42,40 +46,87 @@ export async function streamCustomerChanges(options: StreamCustomerChangesOption
   options.onOpen();
 
   let open = true;
+  /** Stops whichever way the subscriber is being fed now. */
+  let leave: () => void = () => undefined;
   const heartbeat = setInterval(() => {
     if (!response.writableNeedDrain) response.write(`: heartbeat ${new Date().toISOString()}\n\n`);
   }, options.heartbeatMs);
-  const following = await options.feedLog.subscribe({
-    subscriberId: 'sse',
-    from,
-    maxBatchSize: BATCH,
-    onError: options.onError,
-    onBatch: async ({ events }) => {
-      // One write per batch: a write per change would be a system call per change.
-      const wanted = events.filter((event) => isWanted(subscription, event.data as CustomerChange));
-      if (open && wanted.length > 0) response.write(wanted.map((event) => `id: ${event.offset}\nevent: ${(event.data as CustomerChange).type}\ndata: ${JSON.stringify(event.data)}\n\n`).join(''));
-      if (open && response.writableNeedDrain && (await drained(response, options.slowConsumerMs)) === 'timeout') {
-        const reason = `the subscriber read nothing for ${options.slowConsumerMs / 1000} s while changes waited; reconnect with the Last-Event-ID of the last event handled`;
-        response.write(`event: disconnect\ndata: ${JSON.stringify({ code: 'FEED.SLOW_CONSUMER', reason })}\n\n`);
-        options.onSlowConsumer(reason);
-        close();
-        response.end();
-        // The reason waits behind what the subscriber has not read; one that never reads is cut off.
-        setTimeout(() => response.destroy(), GRACE_MS).unref();
-      }
-    },
-  });
-
-  function close() {
+  const close = () => {
     if (!open) return;
     open = false;
     clearInterval(heartbeat);
     options.onClose();
-    // Closing waits for the batch in hand, which may be this very call: not awaited.
-    void following.close();
-  }
+    leave();
+  };
   options.request.on('close', close);
   response.on('close', close);
+
+  /** One write per batch: a write per change would be a system call per change. */
+  const send = (events: readonly RecordedEvent[]) => {
+    const wanted = events.filter((event) => isWanted(subscription, event.data as CustomerChange));
+    if (open && wanted.length > 0) response.write(wanted.map(frameOf).join(''));
+    after = events[events.length - 1].offset;
+  };
+  const disconnectSlowConsumer = () => {
+    const reason = `the subscriber read nothing for ${options.slowConsumerMs / 1000} s while changes waited; reconnect with the Last-Event-ID of the last event handled`;
+    response.write(`event: disconnect\ndata: ${JSON.stringify({ code: 'FEED.SLOW_CONSUMER', reason })}\n\n`);
+    options.onSlowConsumer(reason);
+    close();
+    response.end();
+    // The reason waits behind what the subscriber has not read; one that never reads is cut off.
+    setTimeout(() => response.destroy(), GRACE_MS).unref();
+  };
+  /** Reads the log on its own from `after`, until the tail covers where it got to or the stream ends. */
+  const readOnOwn = async (): Promise<void> => {
+    let caughtUp!: () => void;
+    const done = new Promise<void>((resolve) => (caughtUp = resolve));
+    let reading = true;
+    leave = () => caughtUp();
+    const following = await options.feedLog.subscribe({
+      subscriberId: 'sse',
+      from: after === undefined ? {} : { all: after },
+      maxBatchSize: BATCH,
+      onError: options.onError,
+      onBatch: async ({ events }) => {
+        // What comes after the catch-up is the tail's to send, from where this left off.
+        if (!reading || !open) return;
+        send(events);
+        if (response.writableNeedDrain && (await drained(response, options.slowConsumerMs)) === 'timeout') disconnectSlowConsumer();
+        if (!open || tail.covers(after)) caughtUp();
+      },
+    });
+    await done;
+    reading = false;
+    await following.close();
+  };
+
+  try {
+    while (open) {
+      const membership = await tail.join(after, { take: (events) => (send(events), open && !response.writableNeedDrain) });
+      if (membership) {
+        leave = () => membership.leave();
+        await membership.ended;
+      }
+      if (!open) return;
+      if (response.writableNeedDrain && (await drained(response, options.slowConsumerMs)) === 'timeout') return disconnectSlowConsumer();
+      if (open) await readOnOwn();
+    }
+  } catch (error) {
+    options.onError(error);
+    close();
+    response.end();
+  }
+}
+
+/** A change as one server-sent event; kept per event, so that the tail's subscribers share one serialisation. */
+const frames = new WeakMap<RecordedEvent, string>();
+function frameOf(event: RecordedEvent): string {
+  let frame = frames.get(event);
+  if (frame === undefined) {
+    frame = `id: ${event.offset}\nevent: ${(event.data as CustomerChange).type}\ndata: ${JSON.stringify(event.data)}\n\n`;
+    frames.set(event, frame);
+  }
+  return frame;
 }
 
 function prunedNotice(prunedThrough: string) {
