@@ -59,10 +59,7 @@ export function customerProjection(options: CustomerProjectionOptions): Projecti
 
   async function projectTouchpoints(tx: SqlExecutor, schema: string, touchpoints: readonly Touchpoint[]) {
     // One batch at a time across processes: identity decisions must see each other's writes.
-    // Every read of a batch looks its keys up in an index. Costed for spinning disks (the default
-    // random_page_cost of 4), 5,000 lookups look dearer than reading the whole table, so Postgres
-    // would read the timeline whole, a table that grows with every touchpoint, once per batch.
-    await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1)), set_config('random_page_cost', $2, true)`, [`cdp-customer-projection:${schema}`, INDEXED_PAGE_COST]);
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`cdp-customer-projection:${schema}`]);
     const keys = [...new Set(touchpoints.flatMap((t) => identifierKeysOf(t.identifiers)))];
     const graph = mutableGraph(await loadIdentitySlice(tx, schema, keys, touchpoints.map((t) => t.eventId)));
     const decided = decideIdentities(graph, touchpoints);
@@ -159,9 +156,6 @@ export function customerProjection(options: CustomerProjectionOptions): Projecti
     return { changed, gone, redirected, outbox };
   }
 }
-
-/** What reading a page at random costs against reading the next one: the tables' pages are in memory or on SSD. */
-const INDEXED_PAGE_COST = '1.1';
 
 /**
  * Folding a batch takes a while: giving the event loop a turn now and then lets the socket send

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { PGlite } from '@electric-sql/pglite';
-import type { SqlClient } from './sql-client.port';
+import { setLocal, type SqlClient } from './sql-client.port';
 
 /** PGlite in this process, shared by the platform's own SQL and by TypeORM (`typeormDriver`). */
 export interface PgliteDatabase {
@@ -19,7 +19,14 @@ export async function openPgliteDatabase(dataDir?: string): Promise<PgliteDataba
   const turn = sessionTurns();
   const client: SqlClient = {
     query: (sql, params) => turn(() => db.query(sql, params as unknown[])) as never,
-    transaction: (work) => turn(() => db.transaction((tx) => work({ query: (sql, params) => tx.query(sql, params as unknown[]) as never }))),
+    transaction: (work, options) =>
+      turn(() =>
+        db.transaction(async (tx) => {
+          const settings = setLocal(options?.settings);
+          if (settings !== '') await tx.exec(settings);
+          return work({ query: (sql, params) => tx.query(sql, params as unknown[]) as never });
+        }),
+      ),
     close: () => turn(() => db.close()),
   };
   class Pool extends EventEmitter {

@@ -1,5 +1,5 @@
 import { Pool, type PoolConfig } from 'pg';
-import type { SqlClient, SqlExecutor } from './sql-client.port';
+import { setLocal, type SqlClient, type SqlExecutor } from './sql-client.port';
 
 /** A SqlClient over a pg pool, for a real Postgres server. */
 export function createPostgresSqlClient(config: PoolConfig & { connectionString: string }): SqlClient {
@@ -11,10 +11,11 @@ export function createPostgresSqlClient(config: PoolConfig & { connectionString:
   const run: SqlExecutor['query'] = async (sql, params) => (await pool.query(sql, params as unknown[])) as never;
   return {
     query: run,
-    async transaction(work) {
+    async transaction(work, options) {
       const connection = await pool.connect();
       try {
-        await connection.query('BEGIN');
+        // One round trip: a query without parameters may hold several statements.
+        await connection.query(`BEGIN; ${setLocal(options?.settings)}`);
         const result = await work({ query: (sql, params) => connection.query(sql, params as unknown[]) as never });
         await connection.query('COMMIT');
         return result;
