@@ -105,6 +105,8 @@ export async function streamCustomerChanges(options: StreamCustomerChangesOption
       const membership = await tail.join(after, { take: (events) => (send(events), open && !response.writableNeedDrain) });
       if (membership) {
         leave = () => membership.leave();
+        // Closed while it joined: nothing else would let the tail know.
+        if (!open) membership.leave();
         await membership.ended;
       }
       if (!open) return;
