@@ -20,4 +20,14 @@ describe('the Postgres SqlClient', () => {
       await sql.close();
     }
   });
+
+  it('runs its statements without JIT compilation, and keeps the options it is given', async () => {
+    const sql = createPostgresSqlClient({ connectionString: testDatabaseUrl(), max: 1, options: '-c work_mem=5MB' });
+    try {
+      const settings = await Promise.all(['jit', 'work_mem'].map(async (name) => (await sql.query<Record<string, string>>(`SHOW ${name}`)).rows[0][name]));
+      expect(settings).toEqual(['off', '5MB']);
+    } finally {
+      await sql.close();
+    }
+  });
 });
