@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { Logger } from '@nestjs/common';
 import { EventStoreDBClient } from '@eventstore/db-client';
 import type { EventLog } from '@cdp/event-log';
 import { createEventStoreDbEventLog } from '@cdp/event-log-eventstoredb';
@@ -9,7 +10,7 @@ import { loadSchemaCatalog, touchpointCodec, type SchemaCatalog } from '@cdp/eve
 import { openCustomerDataSource } from '@cdp/customer-projection';
 import { migrateAnalyticsTables, syncSourceViews } from '@cdp/analytics';
 import { createClickHouseServerClient, openChdbClient, type ClickHouseClient } from '@cdp/clickhouse';
-import { createPostgresSqlClient, openPgliteDatabase, type SqlClient } from '@cdp/sql';
+import { createPostgresSqlClient, openPgliteDatabase, scheduleTableMaintenance, type SqlClient } from '@cdp/sql';
 import type { DataSource } from 'typeorm';
 import type { Settings } from './settings';
 
@@ -40,7 +41,9 @@ export async function openStores(settings: Settings): Promise<Stores> {
     const touchpointLog = await createPostgresEventLog(sql);
     const analytics = await openAnalytics(openChdbClient({ dir: join(settings.dataDir, 'ch'), database: settings.clickhouseDatabase }), catalog);
     const customerFeed = await openCustomerFeed(sql);
-    return { catalog, touchpointLog, eventStore: touchpointLog, sql, dataSource, analytics, customerFeed, close: closeAll([touchpointLog, customerFeed], sql, dataSource, analytics) };
+    const maintenance = maintainPglite(sql, settings.tableMaintenanceEverySeconds);
+    const close = closeAll([touchpointLog, customerFeed], sql, dataSource, analytics);
+    return { catalog, touchpointLog, eventStore: touchpointLog, sql, dataSource, analytics, customerFeed, close: async () => (await maintenance?.stop(), close()) };
   }
   const sql = createPostgresSqlClient({ connectionString: settings.databaseUrl, max: settings.databasePoolSize });
   const dataSource = await openCustomerDataSource({ url: settings.databaseUrl });
@@ -66,6 +69,16 @@ export async function openStores(settings: Settings): Promise<Stores> {
 }
 
 const PURGE_EVERY_MS = 60 * 60 * 1000;
+
+/** PGlite has no autovacuum: without this, its tables would keep every dead row and get no statistics. */
+function maintainPglite(sql: SqlClient, everySeconds: number) {
+  if (everySeconds === 0) return undefined;
+  const logger = new Logger('table-maintenance');
+  return scheduleTableMaintenance(sql, {
+    everyMs: everySeconds * 1000,
+    onError: (error) => logger.warn(`vacuum or analyze failed: ${(error as Error).message}; trying again next round`),
+  });
+}
 
 /** A subscriber to the feed asks again every 10 ms while idle: the feed's freshness is in that wait. */
 function openCustomerFeed(sql: SqlClient): Promise<PostgresEventLog> {

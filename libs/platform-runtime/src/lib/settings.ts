@@ -27,6 +27,11 @@ export interface Settings {
   readonly defaultPhoneRegion: CountryCode;
   readonly maxBodyBytes: number;
   readonly schemasDir: string | undefined;
+  /**
+   * Embedded mode: how often PGlite's tables are vacuumed and analyzed where autovacuum's rule says
+   * so, since PGlite has no autovacuum (CDP_TABLE_MAINTENANCE_EVERY_SECONDS, default 60; 0 turns it off).
+   */
+  readonly tableMaintenanceEverySeconds: number;
   readonly rfm: RfmSettings;
   readonly loyalty: LoyaltySettings;
   readonly feed: FeedSettings;
@@ -83,6 +88,10 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 1024) problems.push(`CDP_MAX_BODY_BYTES=${env.CDP_MAX_BODY_BYTES}: use a number of bytes, at least 1024`);
   const databasePoolSize = Number(env.CDP_DATABASE_POOL_SIZE ?? 10);
   if (!Number.isInteger(databasePoolSize) || databasePoolSize < 2) problems.push(`CDP_DATABASE_POOL_SIZE=${env.CDP_DATABASE_POOL_SIZE}: use a whole number of connections, at least 2`);
+  const tableMaintenanceEverySeconds = Number(env.CDP_TABLE_MAINTENANCE_EVERY_SECONDS ?? 60);
+  if (!Number.isFinite(tableMaintenanceEverySeconds) || tableMaintenanceEverySeconds < 0) {
+    problems.push(`CDP_TABLE_MAINTENANCE_EVERY_SECONDS=${env.CDP_TABLE_MAINTENANCE_EVERY_SECONDS}: use a number of seconds (0 turns table maintenance off)`);
+  }
   const rfm = rfmSettings(env, problems);
   const loyalty = loyaltySettings(env, problems);
   const feed = feedSettings(env, problems);
@@ -104,6 +113,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     defaultPhoneRegion: region as CountryCode,
     maxBodyBytes,
     schemasDir: env.CDP_SCHEMAS_DIR,
+    tableMaintenanceEverySeconds,
     rfm,
     loyalty,
     feed,

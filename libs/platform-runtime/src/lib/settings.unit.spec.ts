@@ -82,3 +82,14 @@ describe('settings: the Postgres pool', () => {
     }
   });
 });
+
+describe('settings: table maintenance (embedded mode)', () => {
+  it('looks every 60 s unless told otherwise, and 0 turns it off', () => {
+    expect(readSettings({}).tableMaintenanceEverySeconds).toBe(60);
+    expect(readSettings({ CDP_TABLE_MAINTENANCE_EVERY_SECONDS: '0' }).tableMaintenanceEverySeconds).toBe(0);
+  });
+
+  it('refuses a period that is not a number of seconds, naming the variable', () => {
+    expect(() => readSettings({ CDP_TABLE_MAINTENANCE_EVERY_SECONDS: 'hourly' })).toThrow(/CDP_TABLE_MAINTENANCE_EVERY_SECONDS=hourly: use a number of seconds \(0 turns table maintenance off\)/);
+  });
+});

@@ -246,7 +246,7 @@ describe('the projection runtime (PGlite)', () => {
     expect(sent[sent.length - 1]).toBe('50');
   });
 
-  it('rebuilds aside and swaps in tables equal to the live ones, with progress', async () => {
+  it('rebuilds aside and swaps in tables equal to the live ones, with their statistics, and progress', async () => {
     await start();
     await log.appendMany(Array.from({ length: 30 }, (_, i) => ({ streamId: `counted-r${i % 7}`, events: [event(i)] })));
     await until(async () => Object.keys(await totals()).filter((k) => k.startsWith('counted-r')).length === 7);
@@ -256,6 +256,8 @@ describe('the projection runtime (PGlite)', () => {
     const result = await rebuildProjection({ definition, log, sql, onProgress: (p) => progress.push(p.processed), pauseLive: () => runner!.close() });
 
     expect(await totals()).toEqual(live);
+    const { rows: counted } = await sql.query(`SELECT reltuples::int AS rows FROM pg_class WHERE oid = 'sums.totals'::regclass`);
+    expect(counted).toEqual([{ rows: 7 }]);
     expect(result.processed).toBe(progress[progress.length - 1]);
     expect(progress.length).toBeGreaterThan(0);
     await start();

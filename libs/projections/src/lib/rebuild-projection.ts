@@ -1,5 +1,5 @@
 import type { EventLog } from '@cdp/event-log';
-import { quoteIdentifier, type SqlClient, type SqlExecutor } from '@cdp/sql';
+import { analyzeSchema, quoteIdentifier, type SqlClient, type SqlExecutor } from '@cdp/sql';
 import { runProjection } from './projection-runner';
 import type { ProjectionDefinition } from './projection.port';
 
@@ -39,7 +39,8 @@ const BUSY_WITHIN_MS = 5_000;
  * Rebuilds a projection aside and swaps it in: readers see the old tables until the new ones are
  * complete, then the new ones, never a half-built model. The new tables are built in
  * "<schema>_rebuild" from the start of the log; once they have caught up, the live projection is
- * paused, the rest is applied, and one transaction swaps the schemas and the checkpoints.
+ * paused, the rest is applied, the new tables' statistics are gathered, and one transaction swaps
+ * the schemas and the checkpoints.
  */
 export async function rebuildProjection(options: RebuildOptions): Promise<RebuildProgress> {
   const { definition, log, sql } = options;
@@ -87,6 +88,9 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
   } finally {
     await runner.close();
   }
+  // Tables filled in one go have no statistics until autovacuum comes by (never, on PGlite): readers
+  // of the swapped-in tables would be planned on guesses.
+  await analyzeSchema(sql, aside);
   await swap(sql, definition, aside, asideName, options.beforeSwap);
   return { processed, total: processed };
 }
