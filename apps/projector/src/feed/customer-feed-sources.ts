@@ -12,11 +12,10 @@ export function customerFeedSources(program: LoyaltyProgram): CustomerFeedSource
   return {
     async read(db, customerIds, now) {
       const at = now.toISOString();
-      const [profiles, accounts, standings] = await Promise.all([
-        loadProfiles(db, CUSTOMER_PROJECTION, customerIds),
-        new LoyaltyQueries(db).accounts(customerIds),
-        currentStandingsOf(db, customerIds),
-      ]);
+      // One after another: `db` is one connection (the builder's transaction), which runs one query at a time.
+      const profiles = await loadProfiles(db, CUSTOMER_PROJECTION, customerIds);
+      const accounts = await new LoyaltyQueries(db).accounts(customerIds);
+      const standings = await currentStandingsOf(db, customerIds);
       const survivors = await survivorsOf(db, CUSTOMER_PROJECTION, customerIds.filter((id) => !profiles.has(id)));
       const readings = new Map<string, CustomerReading>();
       for (const id of customerIds) {
