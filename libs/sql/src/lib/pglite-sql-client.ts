@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { PGlite } from '@electric-sql/pglite';
-import { setLocal, type SqlClient } from './sql-client.port';
+import { oneStatementAtATime, setLocal, type SqlClient } from './sql-client.port';
 
 /** PGlite in this process, shared by the platform's own SQL and by TypeORM (`typeormDriver`). */
 export interface PgliteDatabase {
@@ -24,7 +24,11 @@ export async function openPgliteDatabase(dataDir?: string): Promise<PgliteDataba
         db.transaction(async (tx) => {
           const settings = setLocal(options?.settings);
           if (settings !== '') await tx.exec(settings);
-          return work({ query: (sql, params) => tx.query(sql, params as unknown[]) as never });
+          const executor = oneStatementAtATime({ query: (sql, params) => tx.query(sql, params as unknown[]) as never });
+          return work(executor).catch(async (error: unknown) => {
+            await executor.idle();
+            throw error;
+          });
         }),
       ),
     close: () => turn(() => db.close()),

@@ -1,5 +1,5 @@
 import { Pool, type PoolConfig } from 'pg';
-import { setLocal, type SqlClient, type SqlExecutor } from './sql-client.port';
+import { oneStatementAtATime, setLocal, type SqlClient, type SqlExecutor } from './sql-client.port';
 
 /**
  * The platform's statements are short: a batch's lookups, an append, a read of some streams. On a
@@ -21,13 +21,15 @@ export function createPostgresSqlClient(config: PoolConfig & { connectionString:
     query: run,
     async transaction(work, options) {
       const connection = await pool.connect();
+      const executor = oneStatementAtATime({ query: (sql, params) => connection.query(sql, params as unknown[]) as never });
       try {
         // One round trip: a query without parameters may hold several statements.
         await connection.query(`BEGIN; ${setLocal(options?.settings)}`);
-        const result = await work({ query: (sql, params) => connection.query(sql, params as unknown[]) as never });
+        const result = await work(executor);
         await connection.query('COMMIT');
         return result;
       } catch (error) {
+        await executor.idle();
         await connection.query('ROLLBACK').catch(() => undefined);
         throw error;
       } finally {
