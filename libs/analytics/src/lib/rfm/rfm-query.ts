@@ -54,7 +54,7 @@ export function buildRfmStatements(request: RfmRunRequest): RfmStatements {
   const start = windowStart(asOf, windowDays);
   const asOfMs = Date.parse(asOf);
   const inWindow = start === null || Date.parse(start) < 0 ? '1' : `occurred_at_ms > ${sqlLiteral(Date.parse(start))}`;
-  const [measures, cuts] = ['measures', 'cuts'].map((role) => workTable(request.runId, role));
+  const [measures, cuts] = ['measures', 'cuts'].map((role) => rfmWorkTable(request.runId, role));
   const signedRows = (table: string, isPurchase: 0 | 1, amount: string) =>
     `SELECT customer_key, event_id, occurred_at_ms, currency, toUInt8(${isPurchase}) AS is_purchase, ${amount} AS signed_amount
     FROM ${table} WHERE occurred_at_ms <= ${sqlLiteral(asOfMs)}`;
@@ -155,6 +155,6 @@ function insertSnapshots(request: RfmRunRequest, asOf: string, windowDays: RfmWi
 }
 
 /** A work table of the run: its name is derived from the run id, which may hold any characters. */
-function workTable(runId: string, role: string): string {
+export function rfmWorkTable(runId: string, role: string): string {
   return sqlIdentifier(`rfm_work_${createHash('sha256').update(runId).digest('hex').slice(0, 16)}_${role}`);
 }

@@ -50,6 +50,7 @@ async function threeRuns(rows: ReturnType<typeof purchases>, customersPerChunk: 
     );
     const scores = await sql.query(`SELECT customer_id, recency_days, frequency, monetary::text, r, f, m, segment FROM rfm.current_scores ORDER BY customer_id`);
     return {
+      workTablesLeft: await clickhouse.query("SELECT name FROM system.tables WHERE database = currentDatabase() AND name LIKE 'rfm_work_%'"),
       events: events.rows.map(({ stream_id, data }) => `${stream_id}: ${data.previousSegment} -> ${data.segment} (r ${data.r})`),
       scores: scores.rows,
     };
@@ -68,6 +69,7 @@ describe('an RFM run, a range of customers at a time (PGlite and chDB)', () => {
     const atOnce = await threeRuns(rows, 1_000);
 
     expect(inRanges).toEqual(atOnce);
+    expect(atOnce.workTablesLeft).toEqual([]);
     expect(atOnce.scores).toHaveLength(5);
     // Every customer entered in the first run; four left in the second, one of them first in id
     // order; the third changed nothing.

@@ -6,7 +6,7 @@ import { readCheckpoint } from '@cdp/projections';
 import { customerSegmentStreamId, decideSegmentChanges, DEFAULT_RFM_GRID, parseRfmParameters, type CustomerSegmentChanged, type RfmGrid, type RfmScore, type RfmWindowDays } from '@cdp/rfm';
 import type { SqlClient } from '@cdp/sql';
 import { ProjectionsBehindError } from './rfm-run.errors';
-import { runRfmQuery, type RfmSnapshotRow } from './rfm-query';
+import { rfmWorkTable, runRfmQuery, type RfmSnapshotRow } from './rfm-query';
 import { currentSegmentsBetween, saveRun, type RfmRunRecord, type RunScores } from './rfm-store';
 
 export interface RfmRunOptions {
@@ -54,23 +54,29 @@ export async function runRfm(options: RfmRunOptions, input: RfmRunInput, now: Da
   const runId = randomUUID();
   const grid = options.grid ?? DEFAULT_RFM_GRID;
   const customers = await runRfmQuery(options.clickhouse, { runId, asOf, windowDays, currency: options.currency, grid });
+  const byCustomer = await sortedSnapshot(options.clickhouse, runId);
   const chunkSize = options.customersPerChunk ?? CUSTOMERS_PER_CHUNK;
   const eachRange = async (work: (scores: ScoredCustomer[], after: string | null, upTo: string | null) => Promise<void>) => {
     for (let after: string | null = null; ; ) {
-      const scores = await snapshotChunk(options.clickhouse, runId, after, chunkSize);
+      const scores = await snapshotChunk(options.clickhouse, byCustomer, after, chunkSize);
       const upTo = scores.length < chunkSize ? null : scores[scores.length - 1].customerId;
       await work(scores, after, upTo);
       if (upTo === null) return;
       after = upTo;
     }
   };
-  // Two passes over the snapshot: the changes are appended before the scores' transaction opens,
-  // since PGlite's one connection, which that transaction holds, would wait for itself.
-  await eachRange(async (scores, after, upTo) => {
-    const changes = decideSegmentChanges({ runId, asOf, windowDays, current: scores }, await currentSegmentsBetween(options.sql, after, upTo));
-    await appendChanges(options.eventStore, runId, changes);
-  });
-  const run = await saveRun(options.sql, { runId, asOf, windowDays, currency: options.currency, customers, requestedAt }, (write) => eachRange(write));
+  let run: RfmRunRecord;
+  try {
+    // Two passes over the snapshot: the changes are appended before the scores' transaction opens,
+    // since PGlite's one connection, which that transaction holds, would wait for itself.
+    await eachRange(async (scores, after, upTo) => {
+      const changes = decideSegmentChanges({ runId, asOf, windowDays, current: scores }, await currentSegmentsBetween(options.sql, after, upTo));
+      await appendChanges(options.eventStore, runId, changes);
+    });
+    run = await saveRun(options.sql, { runId, asOf, windowDays, currency: options.currency, customers, requestedAt }, (write) => eachRange(write));
+  } finally {
+    await options.clickhouse.command(`DROP TABLE IF EXISTS ${byCustomer}`);
+  }
   await options.clickhouse.insert('rfm_runs', [
     { run_id: runId, as_of: dateTime(asOf), as_of_ms: String(Date.parse(asOf)), window_days: windowDaysColumn(windowDays), currency: options.currency, customers: String(customers), requested_at: dateTime(requestedAt), finished_at: dateTime(run.finishedAt) },
   ]);
@@ -114,11 +120,25 @@ async function appendChanges(eventStore: EventLog, runId: string, changes: reado
 
 type ScoredCustomer = RunScores & { readonly r: RfmScore; readonly f: RfmScore; readonly m: RfmScore };
 
-/** The run's scores of the first `limit` customers whose ids sort after `after`, in byte order. */
-async function snapshotChunk(clickhouse: ClickHouseClient, runId: string, after: string | null, limit: number): Promise<ScoredCustomer[]> {
+/**
+ * A copy of the run's rows of rfm_snapshots, ordered by customer id, for the passes to read a range
+ * at a time: rfm_snapshots is ordered by run only (migration 0004), so each range read from it
+ * read and sorted the whole run, 0.15 s for a million customers where the copy takes 0.02 to 0.08.
+ */
+async function sortedSnapshot(clickhouse: ClickHouseClient, runId: string): Promise<string> {
+  const table = rfmWorkTable(runId, 'by_customer');
+  await clickhouse.command(
+    `CREATE TABLE ${table} ENGINE = MergeTree ORDER BY customer_id AS
+     SELECT customer_id, recency_days, frequency, monetary, r, f, m, segment FROM rfm_snapshots WHERE run_id = ${sqlLiteral(runId)}`,
+  );
+  return table;
+}
+
+/** The scores of the first `limit` customers whose ids sort after `after`, in byte order. */
+async function snapshotChunk(clickhouse: ClickHouseClient, byCustomer: string, after: string | null, limit: number): Promise<ScoredCustomer[]> {
   const rows = await clickhouse.query<RfmSnapshotRow>(
-    `SELECT customer_id, recency_days, frequency, monetary, r, f, m, segment FROM rfm_snapshots
-     WHERE run_id = ${sqlLiteral(runId)}${after === null ? '' : ` AND customer_id > ${sqlLiteral(after)}`}
+    `SELECT customer_id, recency_days, frequency, monetary, r, f, m, segment FROM ${byCustomer}
+     ${after === null ? '' : `WHERE customer_id > ${sqlLiteral(after)}`}
      ORDER BY customer_id LIMIT ${sqlLiteral(limit)}`,
   );
   return rows.map((row) => ({
