@@ -79,7 +79,7 @@ export async function saveRun(
         await tx.query(
           `INSERT INTO rfm.current_scores (customer_id, recency_days, frequency, monetary, r, f, m, segment, run_id)
            SELECT "customerId", "recencyDays", frequency, monetary::numeric, r, f, m, segment, run_id
-           FROM jsonb_to_recordset($1::jsonb) AS x("customerId" text, "recencyDays" integer, frequency bigint, monetary text, r smallint, f smallint, m smallint, segment text, run_id text)`,
+           FROM json_to_recordset($1::json) AS x("customerId" text, "recencyDays" integer, frequency bigint, monetary text, r smallint, f smallint, m smallint, segment text, run_id text)`,
           [JSON.stringify(rows)],
         );
       }
