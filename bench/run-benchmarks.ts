@@ -415,7 +415,15 @@ ${second.seconds.toFixed(1)} s and ${second.segmentChanges.toLocaleString('en')}
 above, held ${mib(first.rssAtStartMiB)} MiB when the first run started and at most ${mib(Math.max(first.rssPeakMiB, second.rssPeakMiB))} MiB during the two. Until
 2026-12-04 a run held every customer's scores, the previous segments and the changes at once: in a
 fresh process the same two runs took it from 145 MiB to 2,136 and then 2,549 MiB; with the change, to
-457 and 643 MiB.`;
+457 and 643 MiB.
+
+On 2026-12-05 (on the Intel host, the same data, each statement timed from the process), the second
+run spent 18.4 s of its 35.6 s reading its snapshot back from ClickHouse, 50,000 customers at a
+time and twice over: each read sorted the whole run (\`rfm_snapshots\` is ordered by run alone), and
+lossless-json took about 250 ms to read each 50,000 rows. Read from a copy ordered by customer id,
+and with JSON.parse after the decimals are quoted, those reads took 6.2 s; the scores, written
+through \`json_to_recordset\` instead of \`jsonb_to_recordset\`, 7.2 s instead of 10.1. The two runs
+went from 66.8 and 35.6 s to 50.5 and 20.6 s; most of the first is appending its million events.`;
 }
 
 const mib = (value: number) => Math.round(value).toLocaleString('en');
