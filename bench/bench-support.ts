@@ -9,6 +9,8 @@ export function argument(name: string): string | undefined {
   return process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 }
 
+const CONNECTIONS_END_WITHIN_MS = 5_000;
+
 /** A throw-away Postgres database for one benchmark run. */
 export async function scratchDatabase(baseUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `cdp_bench_${randomUUID().replace(/-/g, '').slice(0, 10)}`;
@@ -23,8 +25,18 @@ export async function scratchDatabase(baseUrl: string): Promise<{ url: string; d
     async drop() {
       const client = new Client({ connectionString: baseUrl });
       await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
+      try {
+        // A closed pool's connections may not have ended yet on the server: forced off, they report an
+        // error their pool may have no listener for, which ends the whole run.
+        for (let waitedMs = 0; waitedMs < CONNECTIONS_END_WITHIN_MS; waitedMs += 50) {
+          const { rows } = await client.query<{ connections: number }>('SELECT count(*)::int AS connections FROM pg_stat_activity WHERE datname = $1', [name]);
+          if (rows[0].connections === 0) break;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await client.end();
+      }
     },
   };
 }
