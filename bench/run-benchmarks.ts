@@ -147,7 +147,8 @@ Measured by \`npm run bench${quick ? ' -- --quick' : ''}\` on ${new Date().toISO
 against the servers of infra/local. Every figure comes with a baseline measured in the same run; on
 a shared, noisy machine the ratio means more than the absolute number. The suite took
 ${Math.floor(suiteSeconds / 60)} min ${Math.round(suiteSeconds % 60)} s; \`npm run bench -- --quick\` runs every section at a smaller size, as a check, and took
-1 min 36 s on 2026-12-05, the whole RFM run included (each section prints how long it took).
+59 s on the Intel host on 2026-12-05 from a fresh clone (1 min 36 s on the AMD host that morning), the whole RFM
+run included (each section prints how long it took).
 The host changes between sessions, with the same 2 cores and 24 GiB: an Intel Xeon until the
 morning of 2026-12-05, an AMD EPYC for that morning's session, and the Intel Xeon again from the
 afternoon. On the AMD host every baseline ran about 1.2 to 1.6 times slower (raw kafkajs 23,708
