@@ -1,5 +1,5 @@
 import type { SqlExecutor } from '../sql-client.port';
-import { maintenanceDue, type MaintenanceStep, type MaintenanceThresholds } from './maintenance-due';
+import { maintenanceDue, type MaintenanceStep } from './maintenance-due';
 
 /**
  * Vacuums and analyzes the tables that need it by autovacuum's rule, one statement at a time.
@@ -7,16 +7,15 @@ import { maintenanceDue, type MaintenanceStep, type MaintenanceThresholds } from
  * updated and deleted rows would stay in its tables for good and its planner would never get
  * statistics. A Postgres server does this itself.
  */
-export async function maintainTables(sql: SqlExecutor, thresholds?: MaintenanceThresholds): Promise<MaintenanceStep[]> {
+export async function maintainTables(sql: SqlExecutor): Promise<MaintenanceStep[]> {
   const { rows } = await sql.query<{ table: string; tuples: number; dead_tuples: string; inserted: string; modified: string }>(
-    `SELECT format('%I.%I', s.schemaname, s.relname) AS table, greatest(c.reltuples, 0)::float8 AS tuples,
+    `SELECT format('%I.%I', s.schemaname, s.relname) AS table, c.reltuples::float8 AS tuples,
        s.n_dead_tup AS dead_tuples, s.n_ins_since_vacuum AS inserted, s.n_mod_since_analyze AS modified
      FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid
      ORDER BY 1`,
   );
   const due = maintenanceDue(
     rows.map((r) => ({ table: r.table, tuples: Number(r.tuples), deadTuples: Number(r.dead_tuples), insertedSinceVacuum: Number(r.inserted), modifiedSinceAnalyze: Number(r.modified) })),
-    thresholds,
   );
   for (const step of due) await unlessDropped(sql.query(step.vacuum ? `VACUUM ${step.analyze ? '(ANALYZE) ' : ''}${step.table}` : `ANALYZE ${step.table}`));
   return due;

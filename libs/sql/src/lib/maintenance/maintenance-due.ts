@@ -2,7 +2,7 @@
 export interface TableActivity {
   /** Schema-qualified and quoted, ready for a statement. */
   readonly table: string;
-  /** The row count of the last vacuum or analyze (`pg_class.reltuples`); 0 when never counted. */
+  /** The row count of the last vacuum or analyze (`pg_class.reltuples`); −1 when never counted, taken as 0. */
   readonly tuples: number;
   readonly deadTuples: number;
   readonly insertedSinceVacuum: number;
