@@ -13,7 +13,8 @@ describe('two platform processes in servers mode (Kafka + Postgres)', () => {
     const started = Date.now();
     const mark = (what: string) => console.log(`standby: ${what} after ${Date.now() - started} ms`);
     const servers = await isolatedServers();
-    const env = { ...servers.env, CDP_MODE: 'servers' };
+    // The killed process's Kafka partitions go to the survivor 6 s after its last heartbeat, not 30.
+    const env = { ...servers.env, CDP_MODE: 'servers', CDP_KAFKA_SESSION_TIMEOUT_SECONDS: '6' };
     const db = new Client({ connectionString: servers.env.DATABASE_URL });
     const processes: PlatformProcess[] = [];
     const statesOf = async (process: PlatformProcess) => Promise.all(ONE_AT_A_TIME.map(async (name) => (await projectionStatus(process.url, name)).state));

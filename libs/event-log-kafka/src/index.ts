@@ -5,3 +5,4 @@ export * from './lib/kafka-event-log.errors';
 export * from './lib/idempotent-producer';
 export * from './lib/partition-retry';
 export * from './lib/create-topics';
+export * from './lib/consumer-timing';

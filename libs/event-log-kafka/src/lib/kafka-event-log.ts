@@ -7,7 +7,8 @@ import type { AcceptedEvent, AcceptedEventIds, ClaimedEvent } from './accepted-e
 import { idempotentProducer } from './idempotent-producer';
 import { AppendInProgressError } from './kafka-event-log.errors';
 import { fromKafkaMessage, kafkaPosition, toKafkaMessage } from './kafka-message';
-import { readMessagesAt, type ConsumerTiming } from './kafka-offset-reader';
+import type { ConsumerTiming } from './consumer-timing';
+import { readMessagesAt } from './kafka-offset-reader';
 import { kafkaSubscription } from './kafka-subscription';
 import { kafkaTopics } from './kafka-topics';
 

@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { ConsumerConfig, Kafka, KafkaMessage } from 'kafkajs';
-
-/** Consumer-group timing; kafkajs defaults suit production, tests shorten them. */
-export type ConsumerTiming = Pick<ConsumerConfig, 'sessionTimeout' | 'rebalanceTimeout' | 'heartbeatInterval' | 'maxWaitTimeInMs'>;
+import type { Kafka, KafkaMessage } from 'kafkajs';
+import type { ConsumerTiming } from './consumer-timing';
 
 const READ_TIMEOUT_MS = 15_000;
 

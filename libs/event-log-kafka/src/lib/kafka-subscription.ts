@@ -2,7 +2,7 @@ import { partitionRetry } from './partition-retry';
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import type { Checkpoint, RecordedEvent, SubscribeOptions, Subscription } from '@cdp/event-log';
 import { partitionKey } from './kafka-message';
-import type { ConsumerTiming } from './kafka-offset-reader';
+import type { ConsumerTiming } from './consumer-timing';
 
 const MAX_WAIT_MS = 5_000;
 /**

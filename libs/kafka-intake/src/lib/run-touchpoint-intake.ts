@@ -1,6 +1,6 @@
 import type { Kafka, KafkaMessage, Message } from 'kafkajs';
 import type { EventLog } from '@cdp/event-log';
-import { idempotentProducer, partitionRetry } from '@cdp/event-log-kafka';
+import { idempotentProducer, partitionRetry, type ConsumerTiming } from '@cdp/event-log-kafka';
 import type { SchemaCatalog } from '@cdp/events';
 import type { NormalizationPolicy } from '@cdp/identity';
 import { appendAccepted, type AcceptedTouchpoint } from './append-accepted';
@@ -17,6 +17,8 @@ export interface TouchpointIntakeOptions {
   readonly now: () => Date;
   /** Messages per append and commit; default 500. */
   readonly maxBatchSize?: number;
+  /** The intake group's timing; kafkajs's defaults when left out. */
+  readonly timing?: ConsumerTiming;
   readonly onAccepted?: (count: number) => void;
   readonly onDeadLettered?: (code: IntakeRefusalCode) => void;
   /** A batch failed (Kafka or the log) and will be taken again, or the consumer crashed. */
@@ -75,7 +77,7 @@ export async function runTouchpointIntake(options: TouchpointIntakeOptions): Pro
   }
 
   // Closing, and resuming a paused partition, wait for the fetch in hand: a long poll of a second keeps both short.
-  const consumer = kafka.consumer({ groupId: topics.group, allowAutoTopicCreation: false, maxWaitTimeInMs: 1_000 });
+  const consumer = kafka.consumer({ ...options.timing, groupId: topics.group, allowAutoTopicCreation: false, maxWaitTimeInMs: 1_000 });
   consumer.on(consumer.events.CRASH, ({ payload }) => options.onError?.(payload.error));
   await consumer.connect();
   await consumer.subscribe({ topics: [topics.raw], fromBeginning: true });

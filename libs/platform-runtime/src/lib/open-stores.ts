@@ -3,7 +3,7 @@ import { Logger } from '@nestjs/common';
 import { EventStoreDBClient } from '@eventstore/db-client';
 import type { EventLog } from '@cdp/event-log';
 import { createEventStoreDbEventLog } from '@cdp/event-log-eventstoredb';
-import { createKafkaEventLog, createPostgresAcceptedEventIds } from '@cdp/event-log-kafka';
+import { consumerTimingFor, createKafkaEventLog, createPostgresAcceptedEventIds } from '@cdp/event-log-kafka';
 import { createPostgresEventLog, type PostgresEventLog } from '@cdp/event-log-postgres';
 import { CUSTOMER_FEED_LOG_SCHEMA } from '@cdp/customer-feed';
 import { loadSchemaCatalog, touchpointCodec, type SchemaCatalog } from '@cdp/events';
@@ -56,6 +56,7 @@ export async function openStores(settings: Settings): Promise<Stores> {
     subscribeTo: ['touchpoints'],
     topicFor: (category) => `${settings.kafkaNamespace}.${category}.v1`,
     groupPrefix: `${settings.kafkaNamespace}.`,
+    consumerTiming: consumerTimingFor(settings.kafkaSessionTimeoutSeconds * 1000),
   });
   const eventStore = settings.eventStoreDbUrl
     ? createEventStoreDbEventLog(EventStoreDBClient.connectionString(settings.eventStoreDbUrl))

@@ -16,6 +16,11 @@ export interface Settings {
   readonly kafkaNamespace: string;
   /** Servers mode: whether ingest processes take touchpoints from "<namespace>.touchpoints.raw.v1" (CDP_KAFKA_INTAKE, default on). */
   readonly kafkaIntake: boolean;
+  /**
+   * Servers mode: how long after its last heartbeat a member of the platform's consumer groups is
+   * given up and its partitions go to the others (CDP_KAFKA_SESSION_TIMEOUT_SECONDS, default 30).
+   */
+  readonly kafkaSessionTimeoutSeconds: number;
   readonly databaseUrl: string;
   /** Servers mode: connections in the process's Postgres pool (CDP_DATABASE_POOL_SIZE, default 10). */
   readonly databasePoolSize: number;
@@ -84,6 +89,10 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   if (!/^[a-z][a-z0-9_-]*$/.test(kafkaNamespace)) problems.push(`CDP_KAFKA_NAMESPACE=${kafkaNamespace}: use lower-case letters, digits, - and _`);
   const kafkaIntake = env.CDP_KAFKA_INTAKE ?? 'on';
   if (kafkaIntake !== 'on' && kafkaIntake !== 'off') problems.push(`CDP_KAFKA_INTAKE=${kafkaIntake}: use "on" (the default) or "off"`);
+  const kafkaSessionTimeoutSeconds = Number(env.CDP_KAFKA_SESSION_TIMEOUT_SECONDS ?? 30);
+  if (!Number.isInteger(kafkaSessionTimeoutSeconds) || kafkaSessionTimeoutSeconds < 6 || kafkaSessionTimeoutSeconds > 1800) {
+    problems.push(`CDP_KAFKA_SESSION_TIMEOUT_SECONDS=${env.CDP_KAFKA_SESSION_TIMEOUT_SECONDS}: use a whole number of seconds from 6 to 1800, the bounds Kafka's brokers allow by default`);
+  }
   const maxBodyBytes = Number(env.CDP_MAX_BODY_BYTES ?? 5 * 1024 * 1024);
   if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 1024) problems.push(`CDP_MAX_BODY_BYTES=${env.CDP_MAX_BODY_BYTES}: use a number of bytes, at least 1024`);
   const databasePoolSize = Number(env.CDP_DATABASE_POOL_SIZE ?? 10);
@@ -105,6 +114,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     kafkaBrokers: (env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((b) => b.trim()).filter(Boolean),
     kafkaNamespace,
     kafkaIntake: kafkaIntake === 'on',
+    kafkaSessionTimeoutSeconds,
     databaseUrl: env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
     databasePoolSize,
     clickhouseUrl: clickhouse.url,

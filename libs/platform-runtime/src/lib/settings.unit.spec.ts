@@ -93,3 +93,18 @@ describe('settings: table maintenance (embedded mode)', () => {
     expect(() => readSettings({ CDP_TABLE_MAINTENANCE_EVERY_SECONDS: 'hourly' })).toThrow(/CDP_TABLE_MAINTENANCE_EVERY_SECONDS=hourly: use a number of seconds \(0 turns table maintenance off\)/);
   });
 });
+
+describe('settings: Kafka consumer groups (servers mode)', () => {
+  it("gives a silent member up after kafkajs's 30 s unless told otherwise", () => {
+    expect(readSettings({}).kafkaSessionTimeoutSeconds).toBe(30);
+    expect(readSettings({ CDP_KAFKA_SESSION_TIMEOUT_SECONDS: '6' }).kafkaSessionTimeoutSeconds).toBe(6);
+  });
+
+  it("refuses a session outside the brokers' default bounds, naming the variable", () => {
+    for (const seconds of ['5', '1801', '10.5', 'soon']) {
+      expect(() => readSettings({ CDP_KAFKA_SESSION_TIMEOUT_SECONDS: seconds })).toThrow(
+        `CDP_KAFKA_SESSION_TIMEOUT_SECONDS=${seconds}: use a whole number of seconds from 6 to 1800, the bounds Kafka's brokers allow by default`,
+      );
+    }
+  });
+});

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { Kafka, logLevel } from 'kafkajs';
 import { Counter, type Registry } from 'prom-client';
 import type { EventLog } from '@cdp/event-log';
+import { consumerTimingFor } from '@cdp/event-log-kafka';
 import type { SchemaCatalog } from '@cdp/events';
 import { runTouchpointIntake, touchpointIntakeTopics, type TouchpointIntake } from '@cdp/kafka-intake';
 import { CLOCK, METRICS, SCHEMA_CATALOG, SETTINGS, TOUCHPOINT_LOG, type Clock, type Settings } from '@cdp/platform-runtime';
@@ -44,6 +45,7 @@ export class KafkaIntakeService implements OnApplicationBootstrap, OnApplication
       catalog: this.catalog,
       policy: { defaultPhoneRegion: this.settings.defaultPhoneRegion },
       now: () => this.clock.now(),
+      timing: consumerTimingFor(this.settings.kafkaSessionTimeoutSeconds * 1000),
       onAccepted: (count) => this.accepted.inc(count),
       onDeadLettered: (code) => this.deadLettered.inc({ code }),
       onError: (error) => this.logger.warn(`taking touchpoints from ${topics.raw} failed: ${(error as Error).message}; retrying the batch`),
