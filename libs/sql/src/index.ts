@@ -4,3 +4,4 @@ export * from './lib/pglite-sql-client';
 export * from './lib/migrate-schema';
 export * from './lib/maintenance/maintenance-due';
 export * from './lib/maintenance/maintain-tables';
+export * from './lib/json-texts';

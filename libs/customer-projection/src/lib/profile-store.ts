@@ -1,6 +1,6 @@
 import { startingEventIdOf } from '@cdp/identity';
 import type { CustomerProfile } from '@cdp/profile';
-import { quoteIdentifier, type SqlExecutor } from '@cdp/sql';
+import { JSON_TEXTS_SEPARATOR, jsonTexts, quoteIdentifier, type SqlExecutor } from '@cdp/sql';
 
 export async function loadProfiles(db: SqlExecutor, schema: string, customerIds: readonly string[]): Promise<Map<string, CustomerProfile>> {
   const { rows } = await db.query<{ customer_id: string; profile: CustomerProfile }>(
@@ -10,13 +10,14 @@ export async function loadProfiles(db: SqlExecutor, schema: string, customerIds:
   return new Map(rows.map((r) => [r.customer_id, r.profile]));
 }
 
+/** Profiles are written whole and read whole, so they are kept as json: checked, not taken apart, on the way in. */
 export async function saveProfiles(db: SqlExecutor, schema: string, profiles: readonly CustomerProfile[]): Promise<void> {
   if (profiles.length === 0) return;
   await db.query(
     `INSERT INTO ${quoteIdentifier(schema)}.profiles (customer_id, profile)
-     SELECT r.customer_id, r.profile FROM jsonb_to_recordset($1::jsonb) AS r(customer_id text, profile jsonb)
+     SELECT * FROM unnest($1::text[], string_to_array($2, $3)::json[])
      ON CONFLICT (customer_id) DO UPDATE SET profile = excluded.profile`,
-    [JSON.stringify(profiles.map((p) => ({ customer_id: p.customerId, profile: p })))],
+    [profiles.map((p) => p.customerId), jsonTexts(profiles), JSON_TEXTS_SEPARATOR],
   );
 }
 

@@ -7,7 +7,7 @@ import { CUSTOMER_PROJECTION } from '../customer-schema';
 @Entity({ schema: CUSTOMER_PROJECTION, name: 'profiles' })
 export class ProfileRow {
   @PrimaryColumn('text', { name: 'customer_id' }) customerId!: string;
-  @Column('jsonb') profile!: CustomerProfile;
+  @Column('json') profile!: CustomerProfile;
 }
 
 @Entity({ schema: CUSTOMER_PROJECTION, name: 'identity_customers' })

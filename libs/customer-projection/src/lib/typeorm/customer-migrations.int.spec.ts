@@ -1,0 +1,32 @@
+import { DataSource } from 'typeorm';
+import { emptyProfile } from '@cdp/profile';
+import { openPgliteDatabase } from '@cdp/sql';
+import { CUSTOMER_MIGRATIONS } from './customer-migrations';
+import { openCustomerDataSource } from './customer-data-source';
+
+describe('migrations of the customer tables (PGlite)', () => {
+  it('keep the profiles of an earlier release when they move them from jsonb to json', async () => {
+    const database = await openPgliteDatabase();
+    const earlier = new DataSource({
+      type: 'postgres',
+      driver: database.typeormDriver,
+      migrations: CUSTOMER_MIGRATIONS.slice(0, CUSTOMER_MIGRATIONS.length - 1),
+      migrationsTableName: 'typeorm_migrations',
+      poolSize: 1,
+    } as never);
+    await earlier.initialize();
+    await earlier.runMigrations({ transaction: 'each' });
+    const profile = { ...emptyProfile('cus_1'), preferences: { food: { value: 'no spicy sauce', source: 'call', at: '2026-11-20T10:15:00.000Z' } } };
+    await database.client.query(`INSERT INTO customers.profiles (customer_id, profile) VALUES ('cus_1', $1::jsonb)`, [JSON.stringify(profile)]);
+    await earlier.destroy();
+
+    const current = await openCustomerDataSource({ driver: database.typeormDriver });
+    try {
+      const { rows } = await database.client.query<{ type: string; profile: unknown }>(`SELECT pg_typeof(profile)::text AS type, profile FROM customers.profiles`);
+      expect(rows).toEqual([{ type: 'json', profile }]);
+    } finally {
+      await current.destroy();
+      await database.client.close();
+    }
+  });
+});
