@@ -78,14 +78,14 @@ export async function saveIdentityChanges(db: SqlExecutor, schema: string, graph
   if (customers.length > 0) {
     await db.query(
       `INSERT INTO ${s}.identity_customers
-       SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(customer_id text, first_seen_at text, first_event_id text, identifiers text[])
+       SELECT * FROM json_to_recordset($1::json) AS r(customer_id text, first_seen_at text, first_event_id text, identifiers text[])
        ON CONFLICT (customer_id) DO UPDATE SET identifiers = excluded.identifiers`,
       [JSON.stringify(customers)],
     );
     const owners = customers.flatMap((c) => c.identifiers.map((identifier) => ({ identifier, customer_id: c.customer_id })));
     if (owners.length > 0) {
       await db.query(
-        `INSERT INTO ${s}.identity_owners (identifier, customer_id) SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(identifier text, customer_id text)
+        `INSERT INTO ${s}.identity_owners (identifier, customer_id) SELECT * FROM json_to_recordset($1::json) AS r(identifier text, customer_id text)
          ON CONFLICT (identifier) DO UPDATE SET customer_id = excluded.customer_id, version = excluded.version
          WHERE identity_owners.customer_id <> excluded.customer_id`,
         [JSON.stringify(owners)],
@@ -95,7 +95,7 @@ export async function saveIdentityChanges(db: SqlExecutor, schema: string, graph
   if (conflicts.length > 0) {
     await db.query(
       `INSERT INTO ${s}.identity_conflicts
-       SELECT * FROM jsonb_to_recordset($1::jsonb)
+       SELECT * FROM json_to_recordset($1::json)
          AS r(event_id text, identifier text, reason text, customer_id text, conflicting_customer_id text, occurred_at text)
        ON CONFLICT DO NOTHING`,
       [JSON.stringify(conflicts)],

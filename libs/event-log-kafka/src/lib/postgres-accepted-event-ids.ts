@@ -120,7 +120,7 @@ export async function createPostgresAcceptedEventIds(
         // send leaves no gap; otherwise a later append has already claimed past them.
         await tx.query(
           `UPDATE ${s}.stream_versions AS v SET version = r.first - 1
-           FROM jsonb_to_recordset($1::jsonb) AS r(stream_id text, first integer, last integer)
+           FROM json_to_recordset($1::json) AS r(stream_id text, first integer, last integer)
            WHERE v.stream_id = r.stream_id AND v.version = r.last`,
           [JSON.stringify(newestRuns(rows))],
         );

@@ -247,7 +247,7 @@ async function reserveStreamPositions(
   const counts = writes.map((w) => ({ stream_id: w.streamId, last: w.events.length - 1 }));
   const { rows } = await tx.query<{ stream_id: string; version: number }>(
     `INSERT INTO ${s}.streams (stream_id, version)
-     SELECT stream_id, last FROM jsonb_to_recordset($1::jsonb) AS r(stream_id text, last integer) ORDER BY stream_id
+     SELECT stream_id, last FROM json_to_recordset($1::json) AS r(stream_id text, last integer) ORDER BY stream_id
      ON CONFLICT (stream_id) DO UPDATE SET version = streams.version + excluded.version + 1
      RETURNING stream_id, version`,
     [JSON.stringify(counts)],
