@@ -1,7 +1,7 @@
 import type { ExpectedVersion, StreamWrite } from '@cdp/event-log';
 import type { PostgresEventLog } from '@cdp/event-log-postgres';
 import { decideCustomerChanges, type CustomerChange, type CustomerFeedView, type DecidedChange } from '@cdp/feed';
-import type { SqlClient, SqlExecutor } from '@cdp/sql';
+import { JSON_TEXTS_SEPARATOR, jsonTexts, type SqlClient, type SqlExecutor } from '@cdp/sql';
 import type { CustomerFeedSources, CustomerReading } from './customer-feed-sources.port';
 import { allCustomerFeedPartitions, partitionOf } from './customer-feed-partitions';
 import { CUSTOMER_FEED_SCHEMA } from './customer-feed-tables';
@@ -166,14 +166,20 @@ async function savePublished(
 ): Promise<void> {
   const versions = new Map(customerIds.map((id) => [id, published.get(id)?.version ?? 0]));
   for (const change of changes) versions.set(change.customerId, change.version);
-  const rows = customerIds
-    .filter((id) => versions.get(id)! > 0)
-    .map((id) => ({ customer_id: id, version: versions.get(id)!, view: readingOf(readings, id).view, review_at: readingOf(readings, id).reviewAt }));
-  if (rows.length === 0) return;
+  const ids = customerIds.filter((id) => versions.get(id)! > 0);
+  if (ids.length === 0) return;
+  // A customer without a view (forgotten) keeps no view: its JSON null becomes SQL NULL.
   await tx.query(
     `INSERT INTO ${s}.customers (customer_id, version, view, review_at)
-     SELECT customer_id, version, view, review_at FROM jsonb_to_recordset($1::jsonb) AS r(customer_id text, version integer, view jsonb, review_at timestamptz)
+     SELECT customer_id, version, nullif(view, 'null')::json, review_at
+     FROM unnest($1::text[], $2::integer[], string_to_array($3, $4), $5::timestamptz[]) AS r(customer_id, version, view, review_at)
      ON CONFLICT (customer_id) DO UPDATE SET version = excluded.version, view = excluded.view, review_at = excluded.review_at`,
-    [JSON.stringify(rows)],
+    [
+      ids,
+      ids.map((id) => versions.get(id)!),
+      jsonTexts(ids.map((id) => readingOf(readings, id).view)),
+      JSON_TEXTS_SEPARATOR,
+      ids.map((id) => readingOf(readings, id).reviewAt),
+    ],
   );
 }

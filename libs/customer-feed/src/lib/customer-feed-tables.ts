@@ -10,6 +10,7 @@ export const CUSTOMER_FEED_LOG_SCHEMA = 'customer_feed_log';
  *   append-only, so writers never wait on each other or on the feed.
  * - customers: what the feed last published for each customer (version and view), and when to
  *   look again though nothing changed (a loyalty lot expires, a purchase leaves the tier window).
+ *   Views are only written and read whole, so they are json: checked, not taken apart, on the way in.
  * - log_pruned_through: the last change the feed's log has pruned, in log order (one row).
  * Each builder takes the marks of its partition of customers, oldest first.
  */
@@ -17,7 +18,13 @@ export async function migrateCustomerFeedTables(sql: SqlClient): Promise<void> {
   await migrateSchema(sql, CUSTOMER_FEED_SCHEMA, (s) => [
     `CREATE TABLE IF NOT EXISTS ${s}.changed_customers (seq bigserial PRIMARY KEY, customer_id text NOT NULL)`,
     `CREATE TABLE IF NOT EXISTS ${s}.customers (
-      customer_id text PRIMARY KEY, version integer NOT NULL, view jsonb, review_at timestamptz)`,
+      customer_id text PRIMARY KEY, version integer NOT NULL, view json, review_at timestamptz)`,
+    // Releases before 2026-12-05 kept views as jsonb.
+    `DO $$ BEGIN
+      IF (SELECT atttypid FROM pg_attribute WHERE attrelid = '${s}.customers'::regclass AND attname = 'view') = 'jsonb'::regtype THEN
+        ALTER TABLE ${s}.customers ALTER COLUMN view TYPE json;
+      END IF;
+    END $$`,
     `CREATE INDEX IF NOT EXISTS customers_by_review_at ON ${s}.customers (review_at) WHERE review_at IS NOT NULL`,
     `CREATE INDEX IF NOT EXISTS changed_customers_by_partition ON ${s}.changed_customers (${partitionOf('customer_id')}, seq)`,
     `CREATE TABLE IF NOT EXISTS ${s}.log_pruned_through (
