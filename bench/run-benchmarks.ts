@@ -147,16 +147,19 @@ Measured by \`npm run bench${quick ? ' -- --quick' : ''}\` on ${new Date().toISO
 against the servers of infra/local. Every figure comes with a baseline measured in the same run; on
 a shared, noisy machine the ratio means more than the absolute number. The suite took
 ${Math.floor(suiteSeconds / 60)} min ${Math.round(suiteSeconds % 60)} s; \`npm run bench -- --quick\` runs every section at a smaller size, as a check, and took
-59 s on the Intel host on 2026-12-05 from a fresh clone (1 min 36 s on the AMD host that morning), the whole RFM
+1 min 15 s on the AMD host on the evening of 2026-12-05 from a fresh clone (59 s on the Intel host that afternoon), the whole RFM
 run included (each section prints how long it took).
 The host changes between sessions, with the same 2 cores and 24 GiB: an Intel Xeon until the
-morning of 2026-12-05, an AMD EPYC for that morning's session, and the Intel Xeon again from the
-afternoon. On the AMD host every baseline ran about 1.2 to 1.6 times slower (raw kafkajs 23,708
-against 28,698 touchpoints/s, the RFM baseline 0.58 against 0.36 s), and so did the platform: the
-last full run there (on eae0b1b, the morning of 2026-12-05) had ingestion at 0.29× raw kafkajs, the
-profile rebuild at 9,644 touchpoints/s, the RFM run at 3.41 s (baseline 0.44 s) and the feed's p99
-at 864 ms at 1,000 touchpoints/s. Compare ratios across hosts, not times: a target that is met on
-one host and missed on the other is met only on that host.
+morning of 2026-12-05, an AMD EPYC for that morning's session, the Intel Xeon again in the early
+afternoon, and the AMD EPYC again for this run. On the AMD host most baselines run about 1.2 to
+1.6 times slower, and so does the platform. The last full run on the Intel host (on 17525e2, the
+afternoon of 2026-12-05) had ingestion at 0.40× raw kafkajs (11,650 against 28,840 touchpoints/s),
+the profile rebuild at 14,562 touchpoints/s (2.9× the time of writing its final rows), the RFM run
+at 1.88 s (baseline 0.39 s), all projections at 2,868 touchpoints/s and the feed's p99 at 297 ms
+at 1,000 touchpoints/s. The last full run on the AMD host before this one (on eae0b1b, the morning
+of 2026-12-05) had the profile rebuild at 9,644 touchpoints/s and the RFM run at 3.41 s (baseline
+0.44 s). Compare ratios across hosts, not times: a target that is met on one host and missed on
+the other is met only on that host.
 
 | what | figure | baseline (same run) | ratio |
 |---|---|---|---|
@@ -235,6 +238,11 @@ customer id. They are now kept as json (migration ProfilesAsJson1764200000000), 
 JSON texts apart from their ids: writing 40,000 profiles of about 1.5 KB took 1.0 s against 1.5
 to 2.3 s, and three rebuilds each way, in turn, gave 10,863 to 11,338/s against 10,233 to
 10,419/s.
+Timed by phase again with both changes in (two runs, 11,340 and 12,096/s): the timeline's
+insert 3.5 to 3.8 s beside a fold of 2.8 s, of which Postgres's bind 1.1 s and execute 1.6 s and
+Node's serialising of the touchpoints 0.66 s; the profiles 0.57 s; the rest as before. Postgres
+still sets the pace: the next step would be to fold a batch while the one before it commits, which
+needs what that batch wrote kept in memory for the next.
 
 ## RFM
 
