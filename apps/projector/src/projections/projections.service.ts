@@ -159,17 +159,20 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
       onProgress: ({ processed, total }) => this.rebuilds.set(key, { state: 'running', processed, total }),
       pauseLive: () => this.stop(name),
       beforeSwap: this.runsExclusively(log) ? (tx) => seizeOwnership(tx, name, PROCESS_OWNER, OWNERSHIP_LEASE_MS) : undefined,
-    }).then(
-      async ({ processed }) => {
-        this.rebuilds.set(key, { state: 'done', processed, total: processed });
+    })
+      // Done once the projection runs again from the rebuilt tables: until then its status says stopped.
+      .then(async ({ processed }) => {
         await this.start(projection);
-      },
-      async (error: Error) => {
-        this.logger.error(`rebuild of ${name} failed: ${error.message}`);
-        this.rebuilds.set(key, { ...this.rebuilds.get(key)!, state: 'failed', error: error.message });
-        if (!this.runners.has(name)) await this.start(projection);
-      },
-    );
+        return processed;
+      })
+      .then(
+        (processed) => void this.rebuilds.set(key, { state: 'done', processed, total: processed }),
+        async (error: Error) => {
+          this.logger.error(`rebuild of ${name} failed: ${error.message}`);
+          this.rebuilds.set(key, { ...this.rebuilds.get(key)!, state: 'failed', error: error.message });
+          if (!this.runners.has(name)) await this.start(projection);
+        },
+      );
     return rebuildId;
   }
 
