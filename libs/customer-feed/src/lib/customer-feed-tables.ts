@@ -1,4 +1,4 @@
-import { migrateSchema, type SqlClient } from '@cdp/sql';
+import { jsonbColumnToJson, migrateSchema, type SqlClient } from '@cdp/sql';
 import { partitionOf } from './customer-feed-partitions';
 
 /** The feed's own tables; its log of changes is an event log in CUSTOMER_FEED_LOG_SCHEMA. */
@@ -20,11 +20,7 @@ export async function migrateCustomerFeedTables(sql: SqlClient): Promise<void> {
     `CREATE TABLE IF NOT EXISTS ${s}.customers (
       customer_id text PRIMARY KEY, version integer NOT NULL, view json, review_at timestamptz)`,
     // Releases before 2026-12-05 kept views as jsonb.
-    `DO $$ BEGIN
-      IF (SELECT atttypid FROM pg_attribute WHERE attrelid = '${s}.customers'::regclass AND attname = 'view') = 'jsonb'::regtype THEN
-        ALTER TABLE ${s}.customers ALTER COLUMN view TYPE json;
-      END IF;
-    END $$`,
+    jsonbColumnToJson(`${s}.customers`, 'view'),
     `CREATE INDEX IF NOT EXISTS customers_by_review_at ON ${s}.customers (review_at) WHERE review_at IS NOT NULL`,
     `CREATE INDEX IF NOT EXISTS changed_customers_by_partition ON ${s}.changed_customers (${partitionOf('customer_id')}, seq)`,
     `CREATE TABLE IF NOT EXISTS ${s}.log_pruned_through (

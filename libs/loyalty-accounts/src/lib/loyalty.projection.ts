@@ -1,9 +1,9 @@
 import type { RecordedEvent } from '@cdp/event-log';
 import { parseStreamId } from '@cdp/events';
-import { evolveLoyaltyAccount, initialLoyaltyAccount, ledgerEffectOf, nextExpiryOf, type LoyaltyAccountEvent, type LoyaltyAccountState } from '@cdp/loyalty';
+import { evolveLoyaltyAccount, initialLoyaltyAccount, ledgerEffectOf, nextExpiryOf, type LedgerEffect, type LoyaltyAccountEvent, type LoyaltyAccountState } from '@cdp/loyalty';
 import type { ProjectionDefinition } from '@cdp/projections';
 import { markCustomersChanged, migrateCustomerFeedTables } from '@cdp/customer-feed';
-import { migrateSchema, quoteIdentifier, type SqlExecutor } from '@cdp/sql';
+import { JSON_TEXTS_SEPARATOR, jsonbColumnToJson, jsonTexts, migrateSchema, quoteIdentifier, type SqlExecutor } from '@cdp/sql';
 import type { LoyaltyAccounts } from './loyalty-accounts';
 import { isLoyaltyAccountEvent } from './loyalty-account-stream';
 import { addToCommandOutbox, outboxTables, sendCommandOutbox, type OutboxCommand } from './loyalty-command-outbox';
@@ -25,7 +25,7 @@ export function loyaltyProjection({ accounts }: { readonly accounts: LoyaltyAcco
       await migrateSchema(sql, schema, (s) => [
         `CREATE TABLE IF NOT EXISTS ${s}.accounts (
            customer_id text PRIMARY KEY,
-           state jsonb NOT NULL,
+           state json NOT NULL,
            version integer NOT NULL,
            merged_into text,
            next_expiry_at text
@@ -40,9 +40,12 @@ export function loyaltyProjection({ accounts }: { readonly accounts: LoyaltyAcco
            points bigint NOT NULL,
            cause text NOT NULL,
            recorded_at text NOT NULL,
-           data jsonb NOT NULL
+           data json NOT NULL
          )`,
         `CREATE INDEX IF NOT EXISTS ledger_by_account ON ${s}.ledger (account_id, recorded_at, stream_id, stream_position)`,
+        // Releases before 2026-12-05 kept both as jsonb.
+        jsonbColumnToJson(`${s}.accounts`, 'state'),
+        jsonbColumnToJson(`${s}.ledger`, 'data'),
         ...outboxTables(s),
       ]);
       return {
@@ -63,6 +66,18 @@ function mergeAccounts(event: RecordedEvent): OutboxCommand {
 }
 
 type AccountEvent = RecordedEvent & LoyaltyAccountEvent;
+
+interface LedgerRow {
+  readonly event_id: string;
+  account_id: string;
+  readonly stream_id: string;
+  readonly stream_position: number;
+  readonly type: string;
+  readonly points: LedgerEffect['points'];
+  readonly cause: string;
+  readonly recorded_at: string;
+  readonly data: unknown;
+}
 
 /**
  * The event store has no consumer groups: in servers mode one projector process at a time runs
@@ -86,7 +101,7 @@ async function projectAccounts(tx: SqlExecutor, schema: string, events: readonly
   const { rows } = await tx.query<{ customer_id: string; state: LoyaltyAccountState }>(`SELECT customer_id, state FROM ${s}.accounts WHERE customer_id = ANY($1::text[])`, [ids]);
   const states = new Map(rows.map((r) => [r.customer_id, r.state]));
   const versions = new Map<string, number>();
-  const ledger: object[] = [];
+  const ledger: LedgerRow[] = [];
   for (const event of events) {
     const customerId = parseStreamId(event.streamId).id;
     states.set(customerId, evolveLoyaltyAccount(states.get(customerId) ?? initialLoyaltyAccount(customerId), event));
@@ -105,25 +120,32 @@ async function projectAccounts(tx: SqlExecutor, schema: string, events: readonly
     });
     // The absorbed account's history becomes the survivor's: its ledger still adds up to the balance.
     if (event.type === 'LoyaltyAccountAbsorbed') {
-      for (const row of ledger as { account_id: string }[]) if (row.account_id === event.data.from) row.account_id = customerId;
+      for (const row of ledger) if (row.account_id === event.data.from) row.account_id = customerId;
       await tx.query(`UPDATE ${s}.ledger SET account_id = $1 WHERE account_id = $2`, [customerId, event.data.from]);
     }
   }
+  // The accounts' states and the events' data are only read whole: json, sent as JSON texts apart.
   await tx.query(
-    `INSERT INTO ${s}.ledger SELECT * FROM jsonb_to_recordset($1::jsonb)
-       AS r(event_id text, account_id text, stream_id text, stream_position integer, type text, points bigint, cause text, recorded_at text, data jsonb)`,
-    [JSON.stringify(ledger)],
+    `INSERT INTO ${s}.ledger
+     SELECT r.event_id, r.account_id, r.stream_id, r.stream_position, r.type, r.points, r.cause, r.recorded_at, d.data::json
+     FROM ROWS FROM (json_to_recordset($1::json) AS (event_id text, account_id text, stream_id text, stream_position integer, type text, points bigint, cause text, recorded_at text))
+       WITH ORDINALITY AS r(event_id, account_id, stream_id, stream_position, type, points, cause, recorded_at, n)
+     JOIN unnest(string_to_array($2, $3)) WITH ORDINALITY AS d(data, n) USING (n)`,
+    [JSON.stringify(ledger.map(({ data: _data, ...row }) => row)), jsonTexts(ledger.map((row) => row.data)), JSON_TEXTS_SEPARATOR],
   );
   const accounts = [...versions.keys()].map((id) => {
     const state = states.get(id)!;
     return { customer_id: id, state, version: versions.get(id), merged_into: state.mergedInto, next_expiry_at: state.mergedInto ? null : nextExpiryOf(state) };
   });
   await tx.query(
-    `INSERT INTO ${s}.accounts SELECT * FROM jsonb_to_recordset($1::jsonb)
-       AS r(customer_id text, state jsonb, version integer, merged_into text, next_expiry_at text)
+    `INSERT INTO ${s}.accounts
+     SELECT r.customer_id, d.state::json, r.version, r.merged_into, r.next_expiry_at
+     FROM ROWS FROM (json_to_recordset($1::json) AS (customer_id text, version integer, merged_into text, next_expiry_at text))
+       WITH ORDINALITY AS r(customer_id, version, merged_into, next_expiry_at, n)
+     JOIN unnest(string_to_array($2, $3)) WITH ORDINALITY AS d(state, n) USING (n)
      ON CONFLICT (customer_id) DO UPDATE
        SET state = excluded.state, version = excluded.version, merged_into = excluded.merged_into, next_expiry_at = excluded.next_expiry_at`,
-    [JSON.stringify(accounts)],
+    [JSON.stringify(accounts.map(({ state: _state, ...row }) => row)), jsonTexts(accounts.map((row) => row.state)), JSON_TEXTS_SEPARATOR],
   );
   if (schema === LOYALTY_PROJECTION) await markCustomersChanged(tx, [...versions.keys()].sort());
 }

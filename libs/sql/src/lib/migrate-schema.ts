@@ -13,3 +13,16 @@ export async function migrateSchema(sql: SqlClient, schema: string, statements: 
     for (const statement of statements(s)) await tx.query(statement);
   });
 }
+
+/**
+ * DDL for `migrateSchema` that turns a jsonb column into json, and does nothing (takes no lock)
+ * once it is json: for documents only ever written and read whole (see jsonTexts).
+ * `table` is schema-qualified and quoted as the statements get it.
+ */
+export function jsonbColumnToJson(table: string, column: string): string {
+  return `DO $$ BEGIN
+    IF (SELECT atttypid FROM pg_attribute WHERE attrelid = '${table.replace(/'/g, "''")}'::regclass AND attname = '${column}') = 'jsonb'::regtype THEN
+      ALTER TABLE ${table} ALTER COLUMN ${column} TYPE json;
+    END IF;
+  END $$`;
+}
