@@ -1,5 +1,5 @@
 import type { Touchpoint } from '@cdp/events';
-import { JSON_TEXTS_SEPARATOR, jsonTexts, quoteIdentifier, type SqlExecutor } from '@cdp/sql';
+import { quoteIdentifier, rowsWithJsonTexts, rowsWithJsonTextsParameters, type SqlExecutor } from '@cdp/sql';
 
 export interface TimelineEntry {
   readonly customerId: string;
@@ -24,9 +24,7 @@ export async function saveTimeline(db: SqlExecutor, schema: string, entries: rea
   await db.query(
     `INSERT INTO ${quoteIdentifier(schema)}.touchpoints (event_id, customer_id, occurred_at, type, channel, touchpoint)
      SELECT r.event_id, r.customer_id, r.occurred_at, r.type, r.channel, d.touchpoint::json
-     FROM ROWS FROM (json_to_recordset($1::json) AS (event_id text, customer_id text, occurred_at text, type text, channel text))
-       WITH ORDINALITY AS r(event_id, customer_id, occurred_at, type, channel, n)
-     JOIN unnest(string_to_array($2, $3)) WITH ORDINALITY AS d(touchpoint, n) USING (n)`,
-    [JSON.stringify(rows), jsonTexts(entries.map((e) => e.touchpoint)), JSON_TEXTS_SEPARATOR],
+     FROM ${rowsWithJsonTexts(1, 'event_id text, customer_id text, occurred_at text, type text, channel text', 'touchpoint')}`,
+    rowsWithJsonTextsParameters(rows, entries.map((e) => e.touchpoint)),
   );
 }

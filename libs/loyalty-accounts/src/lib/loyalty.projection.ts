@@ -3,7 +3,7 @@ import { parseStreamId } from '@cdp/events';
 import { evolveLoyaltyAccount, initialLoyaltyAccount, ledgerEffectOf, nextExpiryOf, type LedgerEffect, type LoyaltyAccountEvent, type LoyaltyAccountState } from '@cdp/loyalty';
 import type { ProjectionDefinition } from '@cdp/projections';
 import { markCustomersChanged, migrateCustomerFeedTables } from '@cdp/customer-feed';
-import { JSON_TEXTS_SEPARATOR, jsonbColumnToJson, jsonTexts, migrateSchema, quoteIdentifier, type SqlExecutor } from '@cdp/sql';
+import { jsonbColumnToJson, migrateSchema, quoteIdentifier, rowsWithJsonTexts, rowsWithJsonTextsParameters, type SqlExecutor } from '@cdp/sql';
 import type { LoyaltyAccounts } from './loyalty-accounts';
 import { isLoyaltyAccountEvent } from './loyalty-account-stream';
 import { addToCommandOutbox, outboxTables, sendCommandOutbox, type OutboxCommand } from './loyalty-command-outbox';
@@ -128,10 +128,11 @@ async function projectAccounts(tx: SqlExecutor, schema: string, events: readonly
   await tx.query(
     `INSERT INTO ${s}.ledger
      SELECT r.event_id, r.account_id, r.stream_id, r.stream_position, r.type, r.points, r.cause, r.recorded_at, d.data::json
-     FROM ROWS FROM (json_to_recordset($1::json) AS (event_id text, account_id text, stream_id text, stream_position integer, type text, points bigint, cause text, recorded_at text))
-       WITH ORDINALITY AS r(event_id, account_id, stream_id, stream_position, type, points, cause, recorded_at, n)
-     JOIN unnest(string_to_array($2, $3)) WITH ORDINALITY AS d(data, n) USING (n)`,
-    [JSON.stringify(ledger.map(({ data: _data, ...row }) => row)), jsonTexts(ledger.map((row) => row.data)), JSON_TEXTS_SEPARATOR],
+     FROM ${rowsWithJsonTexts(1, 'event_id text, account_id text, stream_id text, stream_position integer, type text, points bigint, cause text, recorded_at text', 'data')}`,
+    rowsWithJsonTextsParameters(
+      ledger.map(({ data: _data, ...row }) => row),
+      ledger.map((row) => row.data),
+    ),
   );
   const accounts = [...versions.keys()].map((id) => {
     const state = states.get(id)!;
@@ -140,12 +141,13 @@ async function projectAccounts(tx: SqlExecutor, schema: string, events: readonly
   await tx.query(
     `INSERT INTO ${s}.accounts
      SELECT r.customer_id, d.state::json, r.version, r.merged_into, r.next_expiry_at
-     FROM ROWS FROM (json_to_recordset($1::json) AS (customer_id text, version integer, merged_into text, next_expiry_at text))
-       WITH ORDINALITY AS r(customer_id, version, merged_into, next_expiry_at, n)
-     JOIN unnest(string_to_array($2, $3)) WITH ORDINALITY AS d(state, n) USING (n)
+     FROM ${rowsWithJsonTexts(1, 'customer_id text, version integer, merged_into text, next_expiry_at text', 'state')}
      ON CONFLICT (customer_id) DO UPDATE
        SET state = excluded.state, version = excluded.version, merged_into = excluded.merged_into, next_expiry_at = excluded.next_expiry_at`,
-    [JSON.stringify(accounts.map(({ state: _state, ...row }) => row)), jsonTexts(accounts.map((row) => row.state)), JSON_TEXTS_SEPARATOR],
+    rowsWithJsonTextsParameters(
+      accounts.map(({ state: _state, ...row }) => row),
+      accounts.map((row) => row.state),
+    ),
   );
   if (schema === LOYALTY_PROJECTION) await markCustomersChanged(tx, [...versions.keys()].sort());
 }

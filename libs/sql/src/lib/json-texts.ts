@@ -13,3 +13,19 @@ export const JSON_TEXTS_SEPARATOR = '\x1e';
 export function jsonTexts(values: readonly unknown[]): string {
   return values.map((value) => JSON.stringify(value)).join(JSON_TEXTS_SEPARATOR);
 }
+
+/**
+ * The FROM item of rows sent as the three parameters from `$first` on (see rowsWithJsonTextsParameters):
+ * their short columns as one JSON document, read as `r` with json_to_recordset and `columns`, and one
+ * JSON value per row as jsonTexts, paired back by position as the text column `d.<value>`, to cast.
+ */
+export function rowsWithJsonTexts(first: number, columns: string, value: string): string {
+  const names = columns.split(',').map((column) => column.trim().split(/\s+/)[0]);
+  return `ROWS FROM (json_to_recordset($${first}::json) AS (${columns})) WITH ORDINALITY AS r(${names.join(', ')}, n)
+    JOIN unnest(string_to_array($${first + 1}, $${first + 2})) WITH ORDINALITY AS d(${value}, n) USING (n)`;
+}
+
+/** The parameters of rowsWithJsonTexts: the rows' short columns as one document, each row's value as jsonTexts, the separator. */
+export function rowsWithJsonTextsParameters(rows: readonly object[], values: readonly unknown[]): [string, string, string] {
+  return [JSON.stringify(rows), jsonTexts(values), JSON_TEXTS_SEPARATOR];
+}
