@@ -151,11 +151,34 @@ describe('cdp dlq', () => {
   });
 });
 
+describe('cdp rfm run', () => {
+  it('runs once the projections have caught up, and not while they are behind', async () => {
+    const run = { runId: 'r1', asOf: '2026-11-01T00:00:00.000Z', windowDays: 365, currency: 'IRR', customers: 2, requestedAt: '2026-11-23T08:00:00.000Z', finishedAt: '2026-11-23T08:00:01.000Z' };
+    const route = (lag: number): FakeRoute => ({ method, path }) => {
+      if (path === '/health') return { status: 200 };
+      if (path === '/v1/admin/projections') return { status: 200, body: { projections: [{ ...projections[0], lag }] } };
+      if (method === 'POST' && path === '/v1/segments/rfm/runs') return { status: 200, body: run };
+      if (path === '/v1/segments/rfm') return { status: 200, body: { runId: 'r1', segments: { Champions: 2 } } };
+      return undefined;
+    };
+    const caughtUp = await cdp(['rfm', 'run', '--as-of', '2026-11-01T00:00:00Z'], route(0));
+    expect(caughtUp.code).toBe(0);
+    expect(caughtUp.stdout).toContain('RFM run r1: 2 customers scored');
+
+    const behind = await cdp(['rfm', 'run', '--wait', '0'], route(1_234));
+    expect(behind.code).toBe(1);
+    expect(behind.stderr).toContain('(profiles is 1,234 events behind), so RFM did not run. Follow them with `cdp projections status`');
+    expect(behind.calls.some((c) => c.path === '/v1/segments/rfm/runs')).toBe(false);
+  });
+});
+
 describe('cdp demo', () => {
-  it('sends every touchpoint, retries a failed batch, and says how to look at the profile later', async () => {
+  it('sends every touchpoint, retries a failed batch, waits for the projections, and says how to look at the profile later', async () => {
     let failures = 1;
+    const lags = [120, 40, 0];
     const result = await cdp(['demo', '--customers', '3', '--batch', '10', '--end', '2026-11-23T00:00:00Z', '--wait', '1'], ({ method, path, body }) => {
       if (path === '/health') return { status: 200, body: { status: 'ok' } };
+      if (path === '/v1/admin/projections') return { status: 200, body: { projections: [{ ...projections[0], lag: lags.shift() }] } };
       if (method === 'POST' && path === '/v1/touchpoints') {
         if (failures-- > 0) return { status: 503, body: { error: 'UNAVAILABLE' } };
         return { status: 202, body: { touchpoints: body.touchpoints.map((t: { eventId: string }) => ({ eventId: t.eventId, position: '1', duplicate: false })) } };
@@ -169,6 +192,8 @@ describe('cdp demo', () => {
     const sent = new Set(posted.map((t: { eventId: string }) => t.eventId)).size;
     expect(result.stdout).toContain(`touchpoints sent     ${sent} (${sent} new, 0 duplicates)`);
     expect(result.stdout).toContain('customers generated  3');
+    expect(result.stdout).toContain('The projections have caught up.');
+    expect(result.calls.filter((c) => c.path === '/v1/admin/projections')).toHaveLength(3);
     expect(result.stdout).toMatch(/Projections are catching up: there is no profile for email:sara\.ahmadi\d+@example\.com yet/);
     expect(result.stdout).toMatch(/curl -s 'http:\/\/localhost:3000\/v1\/customers\?identifier=email:sara\.ahmadi\d+@example\.com'/);
   });

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { platformClientFor, type CliContext } from '../shared/cli-context';
 import { formatCount, formatDuration, formatRate } from '../shared/format';
+import { waitForProjections, type CatchUp } from '../projections/wait-for-projections';
 import { instant, seconds, wholeNumber } from '../shared/options';
 import { progressBar, type Progress } from '../shared/progress';
 import { rfmRunText } from '../rfm/run/rfm-run.command';
@@ -28,7 +29,7 @@ export function registerDemoCommand(program: Command, context: CliContext): void
     .option('--batch <n>', 'touchpoints per request (the platform takes up to 1,000)', wholeNumber(1, 1000), 500)
     .option('--concurrency <n>', 'requests in flight at once', wholeNumber(1, 32), 4)
     .option('--end <instant>', 'the end of the two years of data (default: midnight UTC today, so a re-run the same day sends identical data)', instant)
-    .option('--wait <seconds>', 'how long to wait for the profile to be projected', seconds, 10)
+    .option('--wait <seconds>', 'how long to wait for the projections to catch up with what was sent', seconds, 900)
     .action(async (flags: DemoFlags, command: Command) => {
       const { terminal } = context;
       const client = platformClientFor(command, context);
@@ -51,9 +52,24 @@ export function registerDemoCommand(program: Command, context: CliContext): void
       terminal.out(demoSummaryText(summary));
 
       terminal.out('');
-      terminal.out(`Waiting up to ${flags.wait} s for the unified profile of ${summary.showcase.name} (projections are asynchronous) …`);
-      const lookup = await waitForProfile(client, { type: 'email', value: summary.showcase.email }, summary.showcase.touchpoints, {
+      terminal.out(`Waiting up to ${formatDuration(flags.wait * 1000)} for the projections to catch up with what was sent …`);
+      const waitEnds = Date.now() + flags.wait * 1000;
+      let catchUpBar: Progress | undefined;
+      const catchUp = await waitForProjections(client, {
         timeoutMs: flags.wait * 1000,
+        sleep: context.sleep,
+        onProgress: (done, total) => {
+          if (total === 0) return;
+          catchUpBar ??= progressBar(terminal, 'Projecting', 'events', total);
+          catchUpBar.update(done, total);
+        },
+      })
+        .catch((error: Error) => ({ state: 'failed', error }) as const)
+        .finally(() => catchUpBar?.stop());
+      terminal.out(catchUpText(catchUp));
+      terminal.out('');
+      const lookup = await waitForProfile(client, { type: 'email', value: summary.showcase.email }, summary.showcase.touchpoints, {
+        timeoutMs: Math.max(0, waitEnds - Date.now()),
         sleep: context.sleep,
       }).catch((error: Error) => ({ state: 'failed', error }) as const);
       terminal.out(profileText(lookup, summary, context.now()));
@@ -63,10 +79,27 @@ export function registerDemoCommand(program: Command, context: CliContext): void
       const asOf = (flags.end ?? startOfUtcDay(context.now())).toISOString();
       const rfm = await client.runRfm({ asOf }).then(
         async (run) => rfmRunText(run, await client.rfmSegments()),
-        (error: Error) => `RFM did not run: ${error.message}. Run it later with \`cdp rfm run --as-of ${asOf}\`.`,
+        (error: Error) => `RFM did not run: ${error.message.replace(/\.$/, '')}. Run it later with \`cdp rfm run --as-of ${asOf}\`.`,
       );
       terminal.out(rfm);
     });
+}
+
+export function catchUpText(catchUp: CatchUp | { state: 'failed'; error: Error }): string {
+  switch (catchUp.state) {
+    case 'caught-up':
+      return 'The projections have caught up.';
+    case 'behind':
+      return `The projections have not caught up yet (${catchUp.projection} is ${formatCount(catchUp.events)} events behind): what follows may be partial. Follow them with \`cdp projections status\`.`;
+    case 'unknown':
+      return 'The platform cannot tell how far behind its projections are: what follows may be partial.';
+    case 'failed':
+      return `Could not follow the projections: ${catchUp.error.message}`;
+    default: {
+      const never: never = catchUp;
+      return String(never);
+    }
+  }
 }
 
 /** Midnight UTC of that day: the same data all day long, so sending it again is a no-op. */

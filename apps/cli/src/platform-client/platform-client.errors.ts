@@ -29,3 +29,8 @@ export class TouchpointsRefusedError extends CliError {
     super('CLI.TOUCHPOINTS_REFUSED', `the platform refused ${errors.length} field(s) of a batch (${first}${errors.length > 3 ? '; …' : ''})`);
   }
 }
+
+/** No answer in time, or a gateway's 502, 503 or 504: the platform is busy, and asking again later may work. */
+export function isPlatformBusy(error: unknown): boolean {
+  return error instanceof PlatformRequestError && (error.status === 0 || error.status === 502 || error.status === 503 || error.status === 504);
+}

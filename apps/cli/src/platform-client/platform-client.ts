@@ -1,6 +1,7 @@
 import type { IdentityConflict } from '@cdp/customer-projection';
 import type { AcceptedTouchpoint, DeadLetter, RfmRun, RfmSegments, ProjectionStatus, RebuildProgress, RetryResult, RetryTarget, TouchpointError } from './admin-api';
 import { PlatformRequestError, PlatformUnreachableError, TouchpointsRefusedError } from './platform-client.errors';
+import { formatDuration } from '../shared/format';
 
 type Fetch = typeof fetch;
 
@@ -8,6 +9,13 @@ interface Answer {
   readonly status: number;
   readonly body: unknown;
 }
+
+/**
+ * A run answers once it is done, after the platform has waited for the projections it reads
+ * (CDP_RFM_CATCH_UP_TIMEOUT_MS, 2 minutes by default): a first run of a million customers takes
+ * about a minute and a half on two cores.
+ */
+const RFM_RUN_TIMEOUT_MS = 30 * 60_000;
 
 /** Socket errors that mean nothing listens there (as opposed to a connection lost mid-way). */
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
@@ -107,7 +115,7 @@ export class PlatformClient {
   /** POST /v1/segments/rfm/runs: runs RFM now and answers with the run when it is done. */
   async runRfm(parameters: { asOf?: string; windowDays?: number | 'all' }): Promise<RfmRun> {
     const path = '/v1/segments/rfm/runs';
-    const answer = await this.request('POST', path, parameters);
+    const answer = await this.request('POST', path, parameters, RFM_RUN_TIMEOUT_MS);
     if (answer.status === 400 || answer.status === 503) throw new PlatformRequestError(answer.status, answer.body, serverMessage(answer.body));
     if (answer.status !== 200) throw this.unexpected('POST', path, answer);
     return answer.body as RfmRun;
@@ -134,19 +142,19 @@ export class PlatformClient {
     return answer;
   }
 
-  private async request(method: string, path: string, body?: unknown): Promise<Answer> {
+  private async request(method: string, path: string, body?: unknown, timeoutMs = this.timeoutMs): Promise<Answer> {
     let response: Response;
     try {
       response = await this.fetchImpl(`${this.baseUrl}${path}`, {
         method,
         headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
         body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(this.timeoutMs),
+        signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
       if (UNREACHABLE.has(socketErrorCode(error) ?? '')) throw new PlatformUnreachableError(this.baseUrl);
       if ((error as Error)?.name === 'TimeoutError') {
-        throw new PlatformRequestError(0, undefined, `${method} ${path} got no answer from ${this.baseUrl} within ${this.timeoutMs / 1000} s: is the platform overloaded? Retry.`);
+        throw new PlatformRequestError(0, undefined, `${method} ${path} got no answer from ${this.baseUrl} within ${formatDuration(timeoutMs)}: is the platform overloaded? Retry.`);
       }
       throw new PlatformRequestError(0, undefined, `${method} ${path} failed: ${describe(error)}. Check that the platform at ${this.baseUrl} is up, then retry.`);
     }

@@ -1,6 +1,6 @@
 import type { RebuildProgress } from '../../platform-client/admin-api';
 import type { PlatformClient } from '../../platform-client/platform-client';
-import { PlatformRequestError } from '../../platform-client/platform-client.errors';
+import { isPlatformBusy } from '../../platform-client/platform-client.errors';
 import { CliError } from '../../shared/cli-error';
 
 export interface RebuildResult {
@@ -41,7 +41,7 @@ export async function rebuildProjection(name: string, deps: RebuildDependencies)
       unanswered = 0;
     } catch (error) {
       // An embedded platform can be too busy rebuilding to answer at once: ask again, for a while.
-      if (isBusy(error) && ++unanswered <= MAX_UNANSWERED) {
+      if (isPlatformBusy(error) && ++unanswered <= MAX_UNANSWERED) {
         deps.onBusy?.(error as Error);
         await sleep(deps.intervalMs ?? 500);
         continue;
@@ -61,8 +61,4 @@ export async function rebuildProjection(name: string, deps: RebuildDependencies)
     }
     await sleep(deps.intervalMs ?? 500);
   }
-}
-
-function isBusy(error: unknown): boolean {
-  return error instanceof PlatformRequestError && (error.status === 0 || error.status === 502 || error.status === 503 || error.status === 504);
 }

@@ -2,7 +2,11 @@ import { InvalidArgumentError, type Command } from 'commander';
 import type { RfmRun, RfmSegments } from '../../platform-client/admin-api';
 import type { CliContext } from '../../shared/cli-context';
 import { formatCount, formatDuration, formatInstant, formatTable } from '../../shared/format';
-import { instant } from '../../shared/options';
+import { instant, seconds } from '../../shared/options';
+import { CliError } from '../../shared/cli-error';
+import { progressBar, type Progress } from '../../shared/progress';
+import type { PlatformClient } from '../../platform-client/platform-client';
+import { waitForProjections } from '../../projections/wait-for-projections';
 import { withPlatform } from '../../shared/with-platform';
 
 export function registerRfmRunCommand(rfm: Command, context: CliContext): void {
@@ -11,14 +15,39 @@ export function registerRfmRunCommand(rfm: Command, context: CliContext): void {
     .description('Score every customer now (recency, frequency, monetary) once the projections have caught up, and print the customers per segment.')
     .option('--as-of <instant>', 'the instant to score at (default: now)', instant)
     .option('--window <days>', 'the window of frequency and monetary, in days, or "all" (default 365)', windowDays)
+    .option('--wait <seconds>', 'how long to wait for the projections to catch up before the run', seconds, 900)
     .option('--json', 'print the run and the segment counts as JSON')
-    .action(async (flags: { asOf?: Date; window?: number | 'all'; json?: boolean }, command: Command) => {
+    .action(async (flags: { asOf?: Date; window?: number | 'all'; wait: number; json?: boolean }, command: Command) => {
       const { run, segments } = await withPlatform(command, context, async (client) => {
+        await caughtUpOrFail(client, flags.wait, context);
         const done = await client.runRfm({ asOf: flags.asOf?.toISOString(), windowDays: flags.window });
         return { run: done, segments: await client.rfmSegments() };
       });
       context.terminal.out(flags.json ? JSON.stringify({ run, segments }, null, 2) : rfmRunText(run, segments));
     });
+}
+
+/**
+ * Scores only once every touchpoint accepted so far is projected, showing the projections' progress
+ * (the platform would wait too, but silently); a platform that cannot tell its lag decides itself.
+ */
+async function caughtUpOrFail(client: PlatformClient, waitSeconds: number, context: CliContext): Promise<void> {
+  let bar: Progress | undefined;
+  const catchUp = await waitForProjections(client, {
+    timeoutMs: waitSeconds * 1000,
+    sleep: context.sleep,
+    onProgress: (done, total) => {
+      if (total === 0) return;
+      bar ??= progressBar(context.terminal, 'Waiting for the projections', 'events', total);
+      bar.update(done, total);
+    },
+  }).finally(() => bar?.stop());
+  if (catchUp.state === 'behind') {
+    throw new CliError(
+      'CLI.PROJECTIONS_BEHIND',
+      `The projections are still behind after ${formatDuration(waitSeconds * 1000)} (${catchUp.projection} is ${formatCount(catchUp.events)} events behind), so RFM did not run. Follow them with \`cdp projections status\`, then run it again, or pass a longer --wait.`,
+    );
+  }
 }
 
 export function rfmRunText(run: RfmRun, segments: RfmSegments | undefined): string {
