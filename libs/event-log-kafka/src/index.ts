@@ -6,3 +6,4 @@ export * from './lib/idempotent-producer';
 export * from './lib/partition-retry';
 export * from './lib/create-topics';
 export * from './lib/consumer-timing';
+export * from './lib/platform-kafka';

@@ -6,8 +6,8 @@ import type { ClickHouseClient } from '@cdp/clickhouse';
 import { customerProjection } from '@cdp/customer-projection';
 import { customerFeedKafkaProjection, customerFeedTopics } from '@cdp/customer-feed';
 import { createCustomerFeedCodec } from '@cdp/feed';
-import { Kafka, logLevel } from 'kafkajs';
 import type { EventLog } from '@cdp/event-log';
+import { platformKafka } from '@cdp/event-log-kafka';
 import type { SchemaCatalog } from '@cdp/events';
 import { LoyaltyAccounts, loyaltyEarningProjection, loyaltyProjection } from '@cdp/loyalty-accounts';
 import { ANALYTICS, CUSTOMER_FEED_LOG, EVENT_STORE, METRICS, SCHEMA_CATALOG, SETTINGS, SQL, TOUCHPOINT_LOG, type Settings } from '@cdp/platform-runtime';
@@ -35,7 +35,7 @@ import { UnknownProjectionError, UnknownRebuildError } from './projection.errors
 /** In servers mode, the feed's log is published to Kafka. */
 function feedPublisher(settings: Settings, catalog: SchemaCatalog): ProjectionDefinition {
   return customerFeedKafkaProjection({
-    kafka: new Kafka({ clientId: `${settings.kafkaNamespace}-feed`, brokers: [...settings.kafkaBrokers], logLevel: logLevel.WARN }),
+    kafka: platformKafka({ clientId: `${settings.kafkaNamespace}-feed`, brokers: settings.kafkaBrokers }),
     topics: customerFeedTopics(settings.kafkaNamespace),
     codec: createCustomerFeedCodec(catalog),
   });

@@ -1,7 +1,7 @@
 import { ExpectedVersionUnsupportedError, openSubscriptions, type AppendResult, type EventCodec, type EventLog, type NewEvent, type RecordedEvent, type StreamWrite } from '@cdp/event-log';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Kafka, logLevel as LogLevel, type KafkaMessage, type TopicMessages } from 'kafkajs';
+import { logLevel as LogLevel, type KafkaMessage, type TopicMessages } from 'kafkajs';
 import { parseStreamId } from '@cdp/events';
 import type { AcceptedEvent, AcceptedEventIds, ClaimedEvent } from './accepted-event-ids.port';
 import { idempotentProducer } from './idempotent-producer';
@@ -11,6 +11,7 @@ import type { ConsumerTiming } from './consumer-timing';
 import { readMessagesAt } from './kafka-offset-reader';
 import { kafkaSubscription } from './kafka-subscription';
 import { kafkaTopics } from './kafka-topics';
+import { platformKafka } from './platform-kafka';
 
 export interface KafkaEventLogOptions {
   readonly brokers: readonly string[];
@@ -55,7 +56,7 @@ const IN_FLIGHT_POLL_MS = 50;
  */
 export async function createKafkaEventLog(options: KafkaEventLogOptions): Promise<EventLog> {
   const { codec, acceptedIds } = options;
-  const kafka = new Kafka({ clientId: options.clientId, brokers: [...options.brokers], logLevel: options.logLevel ?? LogLevel.WARN });
+  const kafka = platformKafka(options);
   const admin = kafka.admin();
   await admin.connect();
   const topics = kafkaTopics(admin, options.partitions ?? 6);

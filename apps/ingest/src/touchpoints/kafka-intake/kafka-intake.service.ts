@@ -1,8 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { Kafka, logLevel } from 'kafkajs';
 import { Counter, type Registry } from 'prom-client';
 import type { EventLog } from '@cdp/event-log';
-import { consumerTimingFor } from '@cdp/event-log-kafka';
+import { consumerTimingFor, platformKafka } from '@cdp/event-log-kafka';
 import type { SchemaCatalog } from '@cdp/events';
 import { runTouchpointIntake, touchpointIntakeTopics, type TouchpointIntake } from '@cdp/kafka-intake';
 import { CLOCK, METRICS, SCHEMA_CATALOG, SETTINGS, TOUCHPOINT_LOG, type Clock, type Settings } from '@cdp/platform-runtime';
@@ -39,7 +38,7 @@ export class KafkaIntakeService implements OnApplicationBootstrap, OnApplication
     if (this.settings.mode !== 'servers' || !this.settings.kafkaIntake) return;
     const topics = touchpointIntakeTopics(this.settings.kafkaNamespace);
     this.intake = await runTouchpointIntake({
-      kafka: new Kafka({ clientId: `${this.settings.kafkaNamespace}-intake`, brokers: [...this.settings.kafkaBrokers], logLevel: logLevel.WARN }),
+      kafka: platformKafka({ clientId: `${this.settings.kafkaNamespace}-intake`, brokers: this.settings.kafkaBrokers }),
       topics,
       log: this.log,
       catalog: this.catalog,

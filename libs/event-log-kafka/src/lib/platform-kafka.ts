@@ -1,0 +1,42 @@
+import { Kafka, logLevel, type LogEntry, type logCreator } from 'kafkajs';
+
+/**
+ * What a broker answers, for a moment, while a new topic's partitions get their leaders or a
+ * consumer group's coordinator loads or moves: kafkajs asks again, and fails the call only if
+ * these answers go on past its retries. (The messages are kafkajs's, in its protocol/error.js.)
+ */
+const ANSWERS_KAFKAJS_RETRIES = new Set([
+  'This server does not host this topic-partition',
+  'There is no leader for this topic-partition as we are in the middle of a leadership election',
+  'This server is not the leader for that topic-partition',
+  "The coordinator is loading and hence can't process requests for this group",
+  'The group coordinator is not available',
+  'This is not the correct coordinator for this group',
+  'The group is rebalancing, so a rejoin is needed',
+]);
+
+const print: Record<number, (line: string) => void> = {
+  [logLevel.ERROR]: (line) => console.error(line),
+  [logLevel.WARN]: (line) => console.warn(line),
+  [logLevel.INFO]: (line) => console.info(line),
+  [logLevel.DEBUG]: (line) => console.log(line),
+};
+
+/**
+ * kafkajs's own log lines (one JSON object each), except that the broker answers above are logged
+ * at DEBUG, not ERROR: kafkajs logs every error answer as an ERROR before it retries, so each
+ * process's first start on a new namespace, and each rebalance, wrote lines that looked like
+ * failures and were not.
+ */
+export const kafkaLogs: logCreator = (configured) => (entry: LogEntry) => {
+  const retried = entry.level === logLevel.ERROR && entry.namespace === 'Connection' && ANSWERS_KAFKAJS_RETRIES.has(String(entry.log.error));
+  const [level, label] = retried ? [logLevel.DEBUG, 'DEBUG'] : [entry.level, entry.label];
+  if (level > configured) return;
+  const prefix = entry.namespace ? `[${entry.namespace}] ` : '';
+  print[level]?.(JSON.stringify({ level: label, ...entry.log, message: `${prefix}${entry.log.message}` }));
+};
+
+/** A kafkajs client of the platform: warnings and errors only, through kafkaLogs. */
+export function platformKafka(options: { readonly clientId: string; readonly brokers: readonly string[]; readonly logLevel?: logLevel }): Kafka {
+  return new Kafka({ clientId: options.clientId, brokers: [...options.brokers], logLevel: options.logLevel ?? logLevel.WARN, logCreator: kafkaLogs });
+}
