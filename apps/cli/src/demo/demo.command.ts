@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { platformClientFor, type CliContext } from '../shared/cli-context';
 import { formatCount, formatDuration, formatRate } from '../shared/format';
-import { waitForProjections, type CatchUp } from '../projections/wait-for-projections';
+import { followProjections, type CatchUp } from '../projections/wait-for-projections';
 import { instant, seconds, wholeNumber } from '../shared/options';
 import { progressBar, type Progress } from '../shared/progress';
 import { rfmRunText } from '../rfm/run/rfm-run.command';
@@ -54,18 +54,9 @@ export function registerDemoCommand(program: Command, context: CliContext): void
       terminal.out('');
       terminal.out(`Waiting up to ${formatDuration(flags.wait * 1000)} for the projections to catch up with what was sent …`);
       const waitEnds = Date.now() + flags.wait * 1000;
-      let catchUpBar: Progress | undefined;
-      const catchUp = await waitForProjections(client, {
-        timeoutMs: flags.wait * 1000,
-        sleep: context.sleep,
-        onProgress: (done, total) => {
-          if (total === 0) return;
-          catchUpBar ??= progressBar(terminal, 'Projecting', 'events', total);
-          catchUpBar.update(done, total);
-        },
-      })
-        .catch((error: Error) => ({ state: 'failed', error }) as const)
-        .finally(() => catchUpBar?.stop());
+      const catchUp = await followProjections(client, terminal, 'Projecting', { timeoutMs: flags.wait * 1000, sleep: context.sleep }).catch(
+        (error: Error) => ({ state: 'failed', error }) as const,
+      );
       terminal.out(catchUpText(catchUp));
       terminal.out('');
       const lookup = await waitForProfile(client, { type: 'email', value: summary.showcase.email }, summary.showcase.touchpoints, {

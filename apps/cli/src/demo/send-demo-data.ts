@@ -2,6 +2,7 @@ import { demoShowcaseCustomer, generateDemoJourneys, generateDemoTouchpoints, ty
 import type { PlatformClient } from '../platform-client/platform-client';
 import { PlatformRequestError, PlatformUnreachableError } from '../platform-client/platform-client.errors';
 import { CliError } from '../shared/cli-error';
+import { sleep } from '../shared/polling';
 
 export interface DemoOptions {
   readonly customers: number;
@@ -56,7 +57,7 @@ const RETRIES = 3;
 export async function sendDemoData(options: DemoOptions, deps: DemoDependencies): Promise<DemoSummary> {
   const { client, listener = {} } = deps;
   const now = deps.now ?? Date.now;
-  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const wait = deps.sleep ?? sleep;
   const dataOptions = { customers: options.customers, seed: options.seed, end: options.end };
 
   await client.health(); // fails fast, with what to do, when nothing listens
@@ -95,7 +96,7 @@ export async function sendDemoData(options: DemoOptions, deps: DemoDependencies)
       } catch (error) {
         if (!isTransient(error) || attempt > RETRIES) throw error;
         listener.retrying?.(error as Error, attempt);
-        await sleep(500 * 2 ** attempt);
+        await wait(500 * 2 ** attempt);
       }
     }
   };

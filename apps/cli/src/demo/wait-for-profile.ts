@@ -1,4 +1,5 @@
 import type { PlatformClient } from '../platform-client/platform-client';
+import { sleep, type PollOptions } from '../shared/polling';
 
 export type ProfileLookup =
   /** The profile, with every touchpoint of the customer applied. */
@@ -8,12 +9,6 @@ export type ProfileLookup =
   /** Still 404 when the wait ended. */
   | { readonly state: 'missing' };
 
-export interface WaitOptions {
-  readonly timeoutMs: number;
-  readonly intervalMs?: number;
-  readonly now?: () => number;
-  readonly sleep?: (ms: number) => Promise<void>;
-}
 
 /**
  * Polls the unified profile of one identifier until it holds the touchpoints expected of it or
@@ -24,10 +19,10 @@ export async function waitForProfile(
   client: PlatformClient,
   identifier: { readonly type: string; readonly value: string },
   expectedTouchpoints: number,
-  options: WaitOptions,
+  options: PollOptions,
 ): Promise<ProfileLookup> {
   const now = options.now ?? Date.now;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const wait = options.sleep ?? sleep;
   const deadline = now() + options.timeoutMs;
   let last: ProfileLookup = { state: 'missing' };
   for (;;) {
@@ -40,6 +35,6 @@ export async function waitForProfile(
       last = { state: 'partial', profile, applied };
     }
     if (now() >= deadline) return last;
-    await sleep(Math.min(options.intervalMs ?? 500, Math.max(0, deadline - now())));
+    await wait(Math.min(options.intervalMs ?? 500, Math.max(0, deadline - now())));
   }
 }

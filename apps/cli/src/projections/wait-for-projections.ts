@@ -1,6 +1,9 @@
 import type { ProjectionStatus } from '../platform-client/admin-api';
 import type { PlatformClient } from '../platform-client/platform-client';
 import { isPlatformBusy } from '../platform-client/platform-client.errors';
+import { sleep, type PollOptions } from '../shared/polling';
+import { progressBar, type Progress } from '../shared/progress';
+import type { Terminal } from '../shared/terminal';
 
 export type CatchUp =
   /** Every projection has processed every event in the log. */
@@ -10,11 +13,7 @@ export type CatchUp =
   /** No projection reports its lag (the log cannot tell), so there is nothing to wait for. */
   | { readonly state: 'unknown' };
 
-export interface WaitForProjectionsOptions {
-  readonly timeoutMs: number;
-  readonly intervalMs?: number;
-  readonly now?: () => number;
-  readonly sleep?: (ms: number) => Promise<void>;
+export interface WaitForProjectionsOptions extends PollOptions {
   /** After each look: events the slowest projection has processed since the wait began, of those it had to. */
   readonly onProgress?: (done: number, total: number) => void;
 }
@@ -26,7 +25,7 @@ export interface WaitForProjectionsOptions {
  */
 export async function waitForProjections(client: PlatformClient, options: WaitForProjectionsOptions): Promise<CatchUp> {
   const now = options.now ?? Date.now;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const wait = options.sleep ?? sleep;
   const deadline = now() + options.timeoutMs;
   let total = 0;
   let slowest: Lag | undefined;
@@ -42,8 +41,19 @@ export async function waitForProjections(client: PlatformClient, options: WaitFo
       if (!isPlatformBusy(error) || (now() >= deadline && slowest === undefined)) throw error;
     }
     if (now() >= deadline) return { state: 'behind', events: slowest!.lag, projection: slowest!.name };
-    await sleep(Math.min(options.intervalMs ?? 1000, Math.max(0, deadline - now())));
+    await wait(Math.min(options.intervalMs ?? 1000, Math.max(0, deadline - now())));
   }
+}
+
+/** waitForProjections, with a progress bar of the slowest projection's lag on the terminal. */
+export async function followProjections(client: PlatformClient, terminal: Terminal, label: string, options: Omit<WaitForProjectionsOptions, 'onProgress'>): Promise<CatchUp> {
+  let bar: Progress | undefined;
+  const onProgress = (done: number, total: number) => {
+    if (total === 0) return;
+    bar ??= progressBar(terminal, label, 'events', total);
+    bar.update(done, total);
+  };
+  return waitForProjections(client, { ...options, onProgress }).finally(() => bar?.stop());
 }
 
 interface Lag {

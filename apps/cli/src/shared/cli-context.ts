@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { PlatformClient } from '../platform-client/platform-client';
 import { resolvePlatformUrl } from './options';
+import { sleep } from './polling';
 import { processTerminal, type Terminal } from './terminal';
 
 /** What commands get from the outside world: the edge where time, environment and I/O come in. */
@@ -17,7 +18,7 @@ export const processContext: CliContext = {
   env: process.env,
   fetch: (...args) => fetch(...args),
   now: () => new Date(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  sleep,
 };
 
 /** The client of the platform this command talks to: --url, CDP_URL, or localhost:$PORT. */

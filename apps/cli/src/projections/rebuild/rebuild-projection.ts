@@ -2,6 +2,7 @@ import type { RebuildProgress } from '../../platform-client/admin-api';
 import type { PlatformClient } from '../../platform-client/platform-client';
 import { isPlatformBusy } from '../../platform-client/platform-client.errors';
 import { CliError } from '../../shared/cli-error';
+import { sleep } from '../../shared/polling';
 
 export interface RebuildResult {
   readonly rebuildId: string;
@@ -29,7 +30,7 @@ const MAX_UNANSWERED = 10;
  */
 export async function rebuildProjection(name: string, deps: RebuildDependencies): Promise<RebuildResult> {
   const now = deps.now ?? Date.now;
-  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const wait = deps.sleep ?? sleep;
   const startedAt = now();
   const rebuildId = await deps.client.startRebuild(name);
   deps.onStarted?.(rebuildId);
@@ -43,7 +44,7 @@ export async function rebuildProjection(name: string, deps: RebuildDependencies)
       // An embedded platform can be too busy rebuilding to answer at once: ask again, for a while.
       if (isPlatformBusy(error) && ++unanswered <= MAX_UNANSWERED) {
         deps.onBusy?.(error as Error);
-        await sleep(deps.intervalMs ?? 500);
+        await wait(deps.intervalMs ?? 500);
         continue;
       }
       if (error instanceof CliError) {
@@ -59,6 +60,6 @@ export async function rebuildProjection(name: string, deps: RebuildDependencies)
         `The rebuild of ${name} failed after ${progress.processed} of ${progress.total} events: ${progress.error ?? 'no reason given'}. Fix the cause, then run \`cdp projections rebuild ${name}\` again.`,
       );
     }
-    await sleep(deps.intervalMs ?? 500);
+    await wait(deps.intervalMs ?? 500);
   }
 }

@@ -4,9 +4,8 @@ import type { CliContext } from '../../shared/cli-context';
 import { formatCount, formatDuration, formatInstant, formatTable } from '../../shared/format';
 import { instant, seconds } from '../../shared/options';
 import { CliError } from '../../shared/cli-error';
-import { progressBar, type Progress } from '../../shared/progress';
 import type { PlatformClient } from '../../platform-client/platform-client';
-import { waitForProjections } from '../../projections/wait-for-projections';
+import { followProjections } from '../../projections/wait-for-projections';
 import { withPlatform } from '../../shared/with-platform';
 
 export function registerRfmRunCommand(rfm: Command, context: CliContext): void {
@@ -32,16 +31,7 @@ export function registerRfmRunCommand(rfm: Command, context: CliContext): void {
  * (the platform would wait too, but silently); a platform that cannot tell its lag decides itself.
  */
 async function caughtUpOrFail(client: PlatformClient, waitSeconds: number, context: CliContext): Promise<void> {
-  let bar: Progress | undefined;
-  const catchUp = await waitForProjections(client, {
-    timeoutMs: waitSeconds * 1000,
-    sleep: context.sleep,
-    onProgress: (done, total) => {
-      if (total === 0) return;
-      bar ??= progressBar(context.terminal, 'Waiting for the projections', 'events', total);
-      bar.update(done, total);
-    },
-  }).finally(() => bar?.stop());
+  const catchUp = await followProjections(client, context.terminal, 'Waiting for the projections', { timeoutMs: waitSeconds * 1000, sleep: context.sleep });
   if (catchUp.state === 'behind') {
     throw new CliError(
       'CLI.PROJECTIONS_BEHIND',
