@@ -194,8 +194,11 @@ processed as many events as the log held when it started. Of the rest, Postgres 
 on the projection's statements (the timeline insert 2.9 s, the profiles' upsert 1.3 s, the check
 of which touchpoints are already attributed 0.8 s, repointing merged customers' timelines 0.3 s),
 while the Node thread was idle 38% of the time and in garbage collection 11%; pg turning the large
-JSON parameters into bytes took 9%. \`COPY\` would write the timeline faster than an INSERT does, but
-embedded mode's PGlite would need a path of its own. The rate moves with the machine: 7,982/s in a
+JSON parameters into bytes took 9%. \`COPY\` was tried for the timeline on 2026-12-05 (AMD host): on
+the server it wrote 100,000 timeline rows in 2.1 to 2.4 s against 2.7 to 3.4 s for the INSERT, and
+the rebuild went from a median of 10,342 to 11,221/s in five runs each way, taken in turn; but
+PGlite's \`COPY … FROM '/dev/blob'\` took 22 to 28 s for the same rows against 7 to 8 s for the
+INSERT, and embedded mode runs the same SQL, so it was not kept. The rate moves with the machine: 7,982/s in a
 full run on a busy day of 2026-12-04, 13,987/s on a quiet evening of the same day, with the same
 code; on both the projection took about 3× the time of writing its final rows once, and no change
 within reach takes a third of its statements' work away. Building the aside tables \`UNLOGGED\` (no
@@ -281,6 +284,14 @@ two customers whose ids collide would be counted as one, which the one-pass quer
 was not kept. Totalling per key first and
 joining the million totals instead was no faster, because the totals then have to be grouped per
 customer again, a million keys in no useful order.
+On the AMD host (2026-12-05, each statement timed alone) the join's table of the million keys took
+about 0.8 s to build (0.45 s keyed by a 64-bit hash of the key), against 0.1 s to read the identity
+map, and looking the 10 million purchases up in it about 0.5 s more. Each of these was slower than
+the one pass there (2.5 to 3.2 s): a join inside each of the purchases' and the refunds' reads, so
+that each runs on both cores (3.3 to 4.2 s, the table built twice); the same with the table built
+once, as a \`Join\` table (1.2 to 1.3 s to build, then 2.2 to 2.4 s); totalling per key first and joining
+the totals (3.6 to 4.2 s); and no join at all, the identity map's rows grouped with the purchases'
+by key (3.7 to 3.9 s).
 
 ## Loyalty redemptions
 
