@@ -78,6 +78,19 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(seconds / 60)} min ${String(seconds % 60).padStart(2, '0')} s`;
 }
 
+/**
+ * A progress bar's time left, in whole seconds: "45 s", "1 min 59 s", "2 h 05 min"; "…" while the
+ * bar cannot tell (cli-progress gives 'NULL' or 'INF' then). cli-progress's own rounds the seconds
+ * to fives apart from the minutes, and wrote 119 s as "1m60s".
+ */
+export function formatTimeLeft(seconds: number | string): string {
+  const s = Math.round(Number(seconds));
+  if (!Number.isFinite(s) || s < 0) return '…';
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
+  return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;
+}
+
 /** "2,019 touchpoints/s". */
 export function formatRate(count: number, ms: number, unit: string): string {
   return `${formatCount(ms > 0 ? (count * 1000) / ms : 0)} ${unit}/s`;

@@ -1,4 +1,4 @@
-import { daysUntil, formatDuration, formatInstant, formatMoney, formatTable, groupDigits, persianDate, rialsToTomans } from './format';
+import { daysUntil, formatDuration, formatInstant, formatMoney, formatTable, formatTimeLeft, groupDigits, persianDate, rialsToTomans } from './format';
 
 describe('formatting for people', () => {
   it.each([
@@ -40,6 +40,11 @@ describe('formatting for people', () => {
     expect(formatDuration(850)).toBe('850 ms');
     expect(formatDuration(12_345)).toBe('12.3 s');
     expect(formatDuration(125_000)).toBe('2 min 05 s');
+  });
+
+  it('writes the time left on a progress bar in whole seconds, minutes or hours', () => {
+    expect([0, 45, '59.6', 119, 125, 7_260].map(formatTimeLeft)).toEqual(['0 s', '45 s', '1 min 00 s', '1 min 59 s', '2 min 05 s', '2 h 01 min']);
+    expect(['NULL', 'INF', -1].map(formatTimeLeft)).toEqual(['…', '…', '…']);
   });
 
   it('pads table columns and right-aligns numbers', () => {

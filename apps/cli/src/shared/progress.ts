@@ -1,5 +1,5 @@
 import { SingleBar } from 'cli-progress';
-import { formatCount } from './format';
+import { formatCount, formatTimeLeft } from './format';
 import type { Terminal } from './terminal';
 
 export interface Progress {
@@ -21,6 +21,7 @@ export function progressBar(terminal: Terminal, label: string, unit: string, tot
     barIncompleteChar: '░',
     hideCursor: true,
     etaBuffer: 20,
+    formatTime: formatTimeLeft,
     fps: 5,
   });
   const payload = (done: number, all: number) => ({
