@@ -20,21 +20,24 @@ export interface WaitForProjectionsOptions extends PollOptions {
 
 /**
  * Polls the projections' lag (`GET /v1/admin/projections`) until every one has caught up with the
- * log or the wait ends. The progress counts down the slowest projection's lag; the total grows
- * when the log does (a projection appends merges and loyalty events of its own).
+ * log or the wait ends. The progress counts down the slowest projection's lag, and never goes back;
+ * the total grows when the log does (a projection appends merges and loyalty events of its own).
  */
 export async function waitForProjections(client: PlatformClient, options: WaitForProjectionsOptions): Promise<CatchUp> {
   const now = options.now ?? Date.now;
   const wait = options.sleep ?? sleep;
   const deadline = now() + options.timeoutMs;
   let total = 0;
+  let done = 0;
   let slowest: Lag | undefined;
   for (;;) {
     try {
       slowest = slowestOf(await client.projections());
       if (slowest === undefined) return { state: 'unknown' };
       total = Math.max(total, slowest.lag);
-      options.onProgress?.(total - slowest.lag, total);
+      // The slowest projection changes as they take turns: its lag can be more than the last one's.
+      done = Math.max(done, total - slowest.lag);
+      options.onProgress?.(done, total);
       if (slowest.lag === 0) return { state: 'caught-up' };
     } catch (error) {
       // A platform busy catching up may not answer in time: ask again until the wait ends.

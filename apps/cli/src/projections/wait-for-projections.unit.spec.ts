@@ -27,6 +27,16 @@ describe('waitForProjections', () => {
     expect(fetch.calls.every((call) => call.path === '/v1/admin/projections')).toBe(true);
   });
 
+  it('never goes back when another projection becomes the slowest', async () => {
+    const progress: [number, number][] = [];
+    await waitForProjections(platform([status(40, 25), status(10, 35), status(10, 12), status(20, 5), status(0, 0)]).client, {
+      timeoutMs: 60_000,
+      onProgress: (done, total) => progress.push([done, total]),
+      ...clock(),
+    });
+    expect(progress).toEqual([[0, 40], [5, 40], [28, 40], [28, 40], [40, 40]]);
+  });
+
   it('grows the total when the log grows faster than the projections read it', async () => {
     const progress: [number, number][] = [];
     await waitForProjections(platform([status(10), status(30), status(0)]).client, { timeoutMs: 60_000, onProgress: (done, total) => progress.push([done, total]), ...clock() });
