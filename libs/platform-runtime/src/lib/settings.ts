@@ -31,6 +31,11 @@ export interface Settings {
   readonly eventStoreDbUrl: string | undefined;
   readonly defaultPhoneRegion: CountryCode;
   readonly maxBodyBytes: number;
+  /**
+   * How long the HTTP server keeps an idle keep-alive connection open (CDP_HTTP_KEEP_ALIVE_SECONDS,
+   * default 65): longer than the clients and load balancers in front of it keep theirs.
+   */
+  readonly httpKeepAliveSeconds: number;
   readonly schemasDir: string | undefined;
   /**
    * Embedded mode: how often PGlite's tables are vacuumed and analyzed where autovacuum's rule says
@@ -95,6 +100,10 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   }
   const maxBodyBytes = Number(env.CDP_MAX_BODY_BYTES ?? 5 * 1024 * 1024);
   if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 1024) problems.push(`CDP_MAX_BODY_BYTES=${env.CDP_MAX_BODY_BYTES}: use a number of bytes, at least 1024`);
+  const httpKeepAliveSeconds = Number(env.CDP_HTTP_KEEP_ALIVE_SECONDS ?? 65);
+  if (!Number.isInteger(httpKeepAliveSeconds) || httpKeepAliveSeconds < 1 || httpKeepAliveSeconds > 3600) {
+    problems.push(`CDP_HTTP_KEEP_ALIVE_SECONDS=${env.CDP_HTTP_KEEP_ALIVE_SECONDS}: use a whole number of seconds from 1 to 3600`);
+  }
   const databasePoolSize = Number(env.CDP_DATABASE_POOL_SIZE ?? 10);
   if (!Number.isInteger(databasePoolSize) || databasePoolSize < 2) problems.push(`CDP_DATABASE_POOL_SIZE=${env.CDP_DATABASE_POOL_SIZE}: use a whole number of connections, at least 2`);
   const tableMaintenanceEverySeconds = Number(env.CDP_TABLE_MAINTENANCE_EVERY_SECONDS ?? 60);
@@ -122,6 +131,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     eventStoreDbUrl: env.EVENTSTOREDB_URL || undefined,
     defaultPhoneRegion: region as CountryCode,
     maxBodyBytes,
+    httpKeepAliveSeconds,
     schemasDir: env.CDP_SCHEMAS_DIR,
     tableMaintenanceEverySeconds,
     rfm,

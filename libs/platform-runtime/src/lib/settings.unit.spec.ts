@@ -108,3 +108,16 @@ describe('settings: Kafka consumer groups (servers mode)', () => {
     }
   });
 });
+
+describe('settings: HTTP keep-alive', () => {
+  it('keeps an idle connection 65 s, longer than common load balancers keep theirs, unless told otherwise', () => {
+    expect(readSettings({}).httpKeepAliveSeconds).toBe(65);
+    expect(readSettings({ CDP_HTTP_KEEP_ALIVE_SECONDS: '350' }).httpKeepAliveSeconds).toBe(350);
+  });
+
+  it('refuses anything but a whole number of seconds from 1 to 3600, naming the variable', () => {
+    for (const seconds of ['0', '3601', '2.5', 'long']) {
+      expect(() => readSettings({ CDP_HTTP_KEEP_ALIVE_SECONDS: seconds })).toThrow(`CDP_HTTP_KEEP_ALIVE_SECONDS=${seconds}: use a whole number of seconds from 1 to 3600`);
+    }
+  });
+});

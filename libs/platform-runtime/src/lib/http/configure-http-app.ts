@@ -1,4 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
+import type { Server } from 'node:http';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { json, type Request } from 'express';
 import type { Settings } from '../settings';
@@ -9,6 +10,7 @@ const OWN_BODY_PARSER = ['/v1/touchpoints'];
 
 /** What every HTTP app of the platform shares: body parsing, error mapping, and /docs. */
 export function configureHttpApp(app: INestApplication, settings: Settings): void {
+  keepIdleConnections(app.getHttpServer(), settings.httpKeepAliveSeconds);
   app.use(json({ limit: settings.maxBodyBytes, type: (request) => isJson(request as Request) && !OWN_BODY_PARSER.includes((request as Request).path) }));
   app.useGlobalFilters(new DomainErrorFilter());
   const document = SwaggerModule.createDocument(
@@ -20,6 +22,19 @@ export function configureHttpApp(app: INestApplication, settings: Settings): voi
       .build(),
   );
   SwaggerModule.setup('docs', app, document);
+}
+
+/**
+ * Node closes an idle keep-alive connection after 5 s. A client that sends its next request on it
+ * just then (fetch keeps idle connections for as long as the server says, less a second, so one
+ * whose event loop is busy for that second) or a load balancer that keeps its own idle connections
+ * longer (60 s is common) gets the connection reset instead of an answer: `cdp demo` retried such
+ * batches on a busy machine. The server now keeps idle connections longer than those do; the time
+ * allowed for a request's headers must be longer still, or Node may cut the connection first.
+ */
+function keepIdleConnections(server: Server, seconds: number): void {
+  server.keepAliveTimeout = seconds * 1000;
+  server.headersTimeout = seconds * 1000 + 1000;
 }
 
 function isJson(request: Request): boolean {
