@@ -22,7 +22,7 @@ export function registerDemoCommand(program: Command, context: CliContext): void
   program
     .command('demo')
     .description(
-      'Send two years of realistic touchpoints of an Iranian restaurant, fashion and travel group to the platform, through its public ingest API, then show one unified customer profile.',
+      'Send two years of realistic touchpoints of an Iranian restaurant, fashion and travel group to the platform, through its public ingest API; once the projections have caught up, show one unified customer profile and the RFM segments.',
     )
     .option('--customers <n>', 'how many customers to invent', wholeNumber(1, 1_000_000), 10_000)
     .option('--seed <seed>', 'the same seed gives the same data and event ids, so sending it again is a no-op', 'demo')
