@@ -13,6 +13,7 @@ import { createClickHouseServerClient, openChdbClient, type ClickHouseClient } f
 import { createPostgresSqlClient, openPgliteDatabase, scheduleTableMaintenance, type SqlClient } from '@cdp/sql';
 import type { DataSource } from 'typeorm';
 import type { Settings } from './settings';
+import { reaching, shownUrl } from './server-unreachable';
 
 /** What a platform process works with; one of each per process. */
 export interface Stores {
@@ -45,28 +46,44 @@ export async function openStores(settings: Settings): Promise<Stores> {
     const close = closeAll([touchpointLog, customerFeed], sql, dataSource, analytics);
     return { catalog, touchpointLog, eventStore: touchpointLog, sql, dataSource, analytics, customerFeed, close: async () => (await maintenance?.stop(), close()) };
   }
+  // What is open when a later server does not answer is closed again, so that the failure leaves nothing behind.
+  const opened: (() => Promise<unknown>)[] = [];
   const sql = createPostgresSqlClient({ connectionString: settings.databaseUrl, max: settings.databasePoolSize });
-  const dataSource = await openCustomerDataSource({ url: settings.databaseUrl });
-  const acceptedIds = await createPostgresAcceptedEventIds(sql);
-  const touchpointLog = await createKafkaEventLog({
-    brokers: [...settings.kafkaBrokers],
-    clientId: settings.kafkaNamespace,
-    codec: touchpointCodec(catalog),
-    acceptedIds,
-    subscribeTo: ['touchpoints'],
-    topicFor: (category) => `${settings.kafkaNamespace}.${category}.v1`,
-    groupPrefix: `${settings.kafkaNamespace}.`,
-    consumerTiming: consumerTimingFor(settings.kafkaSessionTimeoutSeconds * 1000),
-  });
-  const eventStore = settings.eventStoreDbUrl
-    ? createEventStoreDbEventLog(EventStoreDBClient.connectionString(settings.eventStoreDbUrl))
-    : await createPostgresEventLog(sql);
-  const analytics = await openAnalytics(createClickHouseServerClient({ url: settings.clickhouseUrl, database: settings.clickhouseDatabase }), catalog);
-  const customerFeed = await openCustomerFeed(sql);
-  // The index of accepted ids keeps a bounded window (7 days): re-sending an id older than that appends it again.
-  const purge = setInterval(() => void acceptedIds.purgeOlderThan().catch(() => undefined), PURGE_EVERY_MS).unref();
-  const close = closeAll([touchpointLog, eventStore, customerFeed], sql, dataSource, analytics);
-  return { catalog, touchpointLog, eventStore, sql, dataSource, analytics, customerFeed, close: () => (clearInterval(purge), close()) };
+  opened.push(() => sql.close());
+  try {
+    const postgres = { name: 'Postgres', address: shownUrl(settings.databaseUrl), variable: 'DATABASE_URL' };
+    const dataSource = await reaching(postgres, () => openCustomerDataSource({ url: settings.databaseUrl }));
+    opened.push(() => dataSource.destroy());
+    const acceptedIds = await createPostgresAcceptedEventIds(sql);
+    const kafka = { name: 'Kafka', address: settings.kafkaBrokers.join(','), variable: 'KAFKA_BROKERS' };
+    const touchpointLog = await reaching(kafka, () =>
+      createKafkaEventLog({
+        brokers: [...settings.kafkaBrokers],
+        clientId: settings.kafkaNamespace,
+        codec: touchpointCodec(catalog),
+        acceptedIds,
+        subscribeTo: ['touchpoints'],
+        topicFor: (category) => `${settings.kafkaNamespace}.${category}.v1`,
+        groupPrefix: `${settings.kafkaNamespace}.`,
+        consumerTiming: consumerTimingFor(settings.kafkaSessionTimeoutSeconds * 1000),
+      }),
+    );
+    opened.push(() => touchpointLog.close());
+    const eventStore = settings.eventStoreDbUrl
+      ? createEventStoreDbEventLog(EventStoreDBClient.connectionString(settings.eventStoreDbUrl))
+      : await createPostgresEventLog(sql);
+    opened.push(() => eventStore.close());
+    const clickhouse = { name: 'ClickHouse', address: shownUrl(settings.clickhouseUrl), variable: 'CLICKHOUSE_URL' };
+    const analytics = await reaching(clickhouse, () => openAnalytics(createClickHouseServerClient({ url: settings.clickhouseUrl, database: settings.clickhouseDatabase }), catalog));
+    const customerFeed = await openCustomerFeed(sql);
+    // The index of accepted ids keeps a bounded window (7 days): re-sending an id older than that appends it again.
+    const purge = setInterval(() => void acceptedIds.purgeOlderThan().catch(() => undefined), PURGE_EVERY_MS).unref();
+    const close = closeAll([touchpointLog, eventStore, customerFeed], sql, dataSource, analytics);
+    return { catalog, touchpointLog, eventStore, sql, dataSource, analytics, customerFeed, close: () => (clearInterval(purge), close()) };
+  } catch (error) {
+    for (const close of opened.reverse()) await close().catch(() => undefined);
+    throw error;
+  }
 }
 
 const PURGE_EVERY_MS = 60 * 60 * 1000;

@@ -1,0 +1,38 @@
+import { openStores, readSettings } from '@cdp/platform-runtime';
+import { isolatedServers } from '../support/isolated-servers';
+
+/** A port on this machine where nothing listens. */
+const NOTHING_LISTENS = '127.0.0.1:1';
+const FIX = 'on this machine `bash infra/local/up.sh` starts Kafka, Postgres and ClickHouse.';
+
+/** Servers mode's start, when one of its servers does not answer: the error names it, where it was looked for, and what to do. */
+describe('servers mode cannot reach a server at start', () => {
+  let servers: Awaited<ReturnType<typeof isolatedServers>>;
+  beforeAll(async () => {
+    servers = await isolatedServers();
+  });
+  afterAll(() => servers?.drop());
+  afterEach(() => jest.restoreAllMocks());
+
+  const open = (env: Record<string, string>) => openStores(readSettings({ ...servers.env, CDP_MODE: 'servers', ...env }));
+
+  it('Postgres: names DATABASE_URL, without its password', async () => {
+    await expect(open({ DATABASE_URL: `postgres://cdp:secret@${NOTHING_LISTENS}/cdp` })).rejects.toThrow(
+      `Postgres at postgres://${NOTHING_LISTENS}/cdp (DATABASE_URL) did not answer (ECONNREFUSED). Start it, or set DATABASE_URL to one that runs; ${FIX}`,
+    );
+  });
+
+  it('Kafka: names KAFKA_BROKERS', async () => {
+    // kafkajs logs each of its attempts to connect before it gives up.
+    jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    await expect(open({ KAFKA_BROKERS: NOTHING_LISTENS })).rejects.toThrow(
+      `Kafka at ${NOTHING_LISTENS} (KAFKA_BROKERS) did not answer (ECONNREFUSED). Start it, or set KAFKA_BROKERS to one that runs; ${FIX}`,
+    );
+  }, 60_000);
+
+  it('ClickHouse: names CLICKHOUSE_URL', async () => {
+    await expect(open({ CLICKHOUSE_URL: `http://${NOTHING_LISTENS}` })).rejects.toThrow(
+      `ClickHouse at http://${NOTHING_LISTENS} (CLICKHOUSE_URL) did not answer (ECONNREFUSED). Start it, or set CLICKHOUSE_URL to one that runs; ${FIX}`,
+    );
+  });
+});
