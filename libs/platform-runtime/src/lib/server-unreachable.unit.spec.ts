@@ -1,0 +1,27 @@
+import { reaching, ServerUnreachableError, shownUrl } from './server-unreachable';
+
+const postgres = { name: 'Postgres', address: 'postgres://db:5432/cdp', variable: 'DATABASE_URL' };
+const failing = (error: unknown) => () => Promise.reject(error);
+
+describe('reaching a server at start', () => {
+  it('says which server did not answer, finding the socket error on the error or on its causes', async () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 10.0.0.5:5432'), { code: 'ECONNREFUSED' });
+    await expect(reaching(postgres, failing(refused))).rejects.toThrow(
+      'Postgres at postgres://db:5432/cdp (DATABASE_URL) did not answer (ECONNREFUSED). Start it, or set DATABASE_URL to one that runs;',
+    );
+    const wrapped = new Error('ClickHouse refused "SELECT 1"', { cause: new TypeError('fetch failed', { cause: Object.assign(new Error('getaddrinfo ENOTFOUND ch'), { code: 'ENOTFOUND' }) }) });
+    await expect(reaching(postgres, failing(wrapped))).rejects.toBeInstanceOf(ServerUnreachableError);
+  });
+
+  it('leaves any other failure as it was: a server that answered with a refusal is not unreachable', async () => {
+    const refusal = Object.assign(new Error('password authentication failed for user "cdp"'), { code: '28P01' });
+    await expect(reaching(postgres, failing(refusal))).rejects.toBe(refusal);
+    await expect(reaching(postgres, async () => 'opened')).resolves.toBe('opened');
+  });
+
+  it('shows an address without its user and password', () => {
+    expect(shownUrl('postgres://cdp:secret@db.internal:6432/cdp?sslmode=require')).toBe('postgres://db.internal:6432/cdp');
+    expect(shownUrl('http://default:pw@127.0.0.1:8123')).toBe('http://127.0.0.1:8123');
+    expect(shownUrl('not a url')).toBe('(an address that is not a URL)');
+  });
+});
