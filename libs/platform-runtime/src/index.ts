@@ -9,3 +9,4 @@ export * from './lib/http/http-request.error';
 export * from './lib/http/configure-http-app';
 export * from './lib/http/start-http-process';
 export * from './lib/metrics/metrics.module';
+export * from './lib/server-unreachable';

@@ -1,6 +1,7 @@
 import type { IdentityConflict } from '@cdp/customer-projection';
 import type { AcceptedTouchpoint, DeadLetter, RfmRun, RfmSegments, ProjectionStatus, RebuildProgress, RetryResult, RetryTarget, TouchpointError } from './admin-api';
 import { PlatformRequestError, PlatformUnreachableError, TouchpointsRefusedError } from './platform-client.errors';
+import { unreachableSocketError } from '@cdp/platform-runtime';
 import { formatDuration } from '../shared/format';
 
 type Fetch = typeof fetch;
@@ -16,9 +17,6 @@ interface Answer {
  * about a minute and a half on two cores.
  */
 const RFM_RUN_TIMEOUT_MS = 30 * 60_000;
-
-/** Socket errors that mean nothing listens there (as opposed to a connection lost mid-way). */
-const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
 
 /**
  * A small typed client of the running platform's HTTP API: ingestion, the profile query and the
@@ -152,7 +150,7 @@ export class PlatformClient {
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
-      if (UNREACHABLE.has(socketErrorCode(error) ?? '')) throw new PlatformUnreachableError(this.baseUrl);
+      if (unreachableSocketError(error) !== undefined) throw new PlatformUnreachableError(this.baseUrl);
       if ((error as Error)?.name === 'TimeoutError') {
         throw new PlatformRequestError(0, undefined, `${method} ${path} got no answer from ${this.baseUrl} within ${formatDuration(timeoutMs)}: is the platform overloaded? Retry.`);
       }
@@ -199,11 +197,6 @@ function field<T>(answer: Answer, name: string, what: string, check: (value: unk
     throw new PlatformRequestError(answer.status, answer.body, `${what} answered without "${name}": are the CLI and the platform the same version?`);
   }
   return value as T;
-}
-
-function socketErrorCode(error: unknown): string | undefined {
-  const cause = (error as { cause?: { code?: string; errors?: { code?: string }[] } })?.cause;
-  return cause?.code ?? cause?.errors?.find((e) => e.code)?.code;
 }
 
 function describe(error: unknown): string {

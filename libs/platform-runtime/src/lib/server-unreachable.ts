@@ -1,5 +1,5 @@
 /** Socket errors that mean nothing answers at the address, as opposed to a server that answered with a refusal. */
-const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT']);
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT']);
 
 /** A server the platform needs in servers mode did not answer at start. */
 export class ServerUnreachableError extends Error {
@@ -21,7 +21,7 @@ export async function reaching<T>(server: ServerAddress, open: () => Promise<T>)
   try {
     return await open();
   } catch (error) {
-    const code = socketErrorCode(error);
+    const code = unreachableSocketError(error);
     if (code === undefined) throw error;
     throw new ServerUnreachableError(
       `${server.name} at ${server.address} (${server.variable}) did not answer (${code}). Start it, or set ${server.variable} to one that runs; on this machine \`bash infra/local/up.sh\` starts Kafka, Postgres and ClickHouse.`,
@@ -30,13 +30,22 @@ export async function reaching<T>(server: ServerAddress, open: () => Promise<T>)
   }
 }
 
-/** The socket error code anywhere in the error's chain of causes (kafkajs and pg put it on the error, fetch on its cause). */
-function socketErrorCode(error: unknown): string | undefined {
-  for (let current = error, depth = 0; typeof current === 'object' && current !== null && depth < 5; current = (current as { cause?: unknown }).cause, depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && UNREACHABLE.has(code)) return code;
-  }
-  return undefined;
+/**
+ * The code of the socket error that says nothing answered, anywhere in the error's causes: kafkajs
+ * and pg put it on the error itself, fetch on its cause, or on one of the cause's `errors` when it
+ * tried several addresses of the host. Undefined for any other failure.
+ */
+export function unreachableSocketError(error: unknown): string | undefined {
+  const codes: string[] = [];
+  const collect = (current: unknown, depth: number): void => {
+    if (typeof current !== 'object' || current === null || depth > 5) return;
+    const { code, cause, errors } = current as { code?: unknown; cause?: unknown; errors?: unknown };
+    if (typeof code === 'string') codes.push(code);
+    if (Array.isArray(errors)) for (const each of errors) collect(each, depth + 1);
+    collect(cause, depth + 1);
+  };
+  collect(error, 0);
+  return codes.find((code) => UNREACHABLE.has(code));
 }
 
 /** A connection URL as it may be shown: host, port and path, without user or password. */

@@ -1,4 +1,4 @@
-import { reaching, ServerUnreachableError, shownUrl } from './server-unreachable';
+import { reaching, ServerUnreachableError, shownUrl, unreachableSocketError } from './server-unreachable';
 
 const postgres = { name: 'Postgres', address: 'postgres://db:5432/cdp', variable: 'DATABASE_URL' };
 const failing = (error: unknown) => () => Promise.reject(error);
@@ -11,11 +11,14 @@ describe('reaching a server at start', () => {
     );
     const wrapped = new Error('ClickHouse refused "SELECT 1"', { cause: new TypeError('fetch failed', { cause: Object.assign(new Error('getaddrinfo ENOTFOUND ch'), { code: 'ENOTFOUND' }) }) });
     await expect(reaching(postgres, failing(wrapped))).rejects.toBeInstanceOf(ServerUnreachableError);
+    const everyAddress = new TypeError('fetch failed', { cause: new AggregateError([Object.assign(new Error('connect ECONNREFUSED ::1:3000'), { code: 'ECONNREFUSED' })]) });
+    expect(unreachableSocketError(everyAddress)).toBe('ECONNREFUSED');
   });
 
   it('leaves any other failure as it was: a server that answered with a refusal is not unreachable', async () => {
     const refusal = Object.assign(new Error('password authentication failed for user "cdp"'), { code: '28P01' });
     await expect(reaching(postgres, failing(refusal))).rejects.toBe(refusal);
+    expect(unreachableSocketError(refusal)).toBeUndefined();
     await expect(reaching(postgres, async () => 'opened')).resolves.toBe('opened');
   });
 
