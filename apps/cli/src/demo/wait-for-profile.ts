@@ -9,7 +9,6 @@ export type ProfileLookup =
   /** Still 404 when the wait ended. */
   | { readonly state: 'missing' };
 
-
 /**
  * Polls the unified profile of one identifier until it holds the touchpoints expected of it or
  * the wait ends: projections are asynchronous, so right after ingestion it may be 404 or partial.

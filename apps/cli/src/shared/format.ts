@@ -87,7 +87,7 @@ export function formatTimeLeft(seconds: number | string): string {
   const s = Math.round(Number(seconds));
   if (!Number.isFinite(s) || s < 0) return '…';
   if (s < 60) return `${s} s`;
-  if (s < 3600) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
+  if (s < 3600) return formatDuration(s * 1000);
   return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;
 }
 
