@@ -28,7 +28,7 @@ export async function benchRedemptions(databaseUrl: string, redemptions: number)
     const accounts = new LoyaltyAccounts(eventStore, DEFAULT_LOYALTY_PROGRAM);
     const ids = Array.from({ length: ACCOUNTS }, (_, i) => `cus_bench_${i}`);
     for (const [i, customerId] of ids.entries()) {
-      await accounts.executeAll(customerId, [earn(customerId, '1000000')]);
+      await accounts.executeInOrder([earn(customerId, '1000000')]);
       if (i % 50 === 49) progress('  opening accounts', i + 1, ACCOUNTS);
     }
     const runs = [];
@@ -40,7 +40,7 @@ export async function benchRedemptions(databaseUrl: string, redemptions: number)
       progress(`  concurrency ${concurrency}`, 1, 1);
     }
     const contended = Math.ceil(redemptions / 5);
-    await accounts.executeAll('cus_bench_hot', [earn('cus_bench_hot', '100000000')]);
+    await accounts.executeInOrder([earn('cus_bench_hot', '100000000')]);
     const { seconds } = await timed(() => atConcurrency(contended, 50, (i) => accounts.execute(redeem('cus_bench_hot', `hot-${i}`))));
     return { redemptions, runs, oneAccountPerSecond: contended / seconds };
   } finally {

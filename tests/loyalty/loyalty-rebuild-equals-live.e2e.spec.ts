@@ -75,13 +75,13 @@ describe('the loyalty read model, rebuilt, equals the live one (Postgres)', () =
     const accounts = new LoyaltyAccounts(eventStore, DEFAULT_LOYALTY_PROGRAM);
     const random = numbers(20261123);
     const customers = Array.from({ length: CUSTOMERS }, (_, i) => ({ customerId: `cus_${i}`, commands: touchpointsOf(i, random) }));
-    await inParallel(customers, 16, ({ customerId, commands }) => accounts.executeAll(customerId, commands));
+    await inParallel(customers, 16, ({ commands }) => accounts.executeInOrder(commands));
     // Spend some, merge some, and let some lots expire, so every event type is in the streams.
     await inParallel(customers.filter((_, i) => i % 4 === 0), 16, ({ customerId }) =>
       accounts.execute({ type: 'RedeemPoints', data: { customerId, redemptionId: `red-${customerId}`, idempotencyKey: 'k', points: 50, reason: '', requestedAt: '2026-06-01T00:00:00.000Z' } }).catch(() => undefined),
     );
-    for (let i = 1; i < CUSTOMERS; i += 97) await accounts.merge(`cus_${i}`, `cus_${i - 1}`);
-    await inParallel(customers.filter((_, i) => i % 7 === 0), 16, ({ customerId }) => accounts.executeAll(customerId, [{ type: 'ExpirePoints', data: { customerId, now: NOW } }]));
+    for (let i = 1; i < CUSTOMERS; i += 97) await accounts.executeInOrder([{ type: 'MergeAccounts', data: { from: `cus_${i}`, into: `cus_${i - 1}` } }]);
+    await inParallel(customers.filter((_, i) => i % 7 === 0), 16, ({ customerId }) => accounts.executeInOrder([{ type: 'ExpirePoints', data: { customerId, now: NOW } }]));
 
     const definition = loyaltyProjection({ accounts });
     live = await runProjection({ name: definition.name, handler: await definition.open(sql, definition.schema), log: eventStore, sql, maxBatchSize: 5000 });

@@ -17,6 +17,30 @@ describeEventLogContract('Postgres server', async () => {
   return { ...log, close };
 });
 
+describe('Postgres event log: one global order', () => {
+  it('writes the streams of appendMany in the order they are first named, so that what caused what stays in order', async () => {
+    const sql = createPostgresSqlClient({ connectionString: testDatabaseUrl() });
+    const schema = `event_log_test_${randomUUID().slice(0, 8)}`;
+    const log = await createPostgresEventLog(sql, { schema });
+    const event = (n: number) => ({ eventId: randomUUID(), type: 'thing_happened', data: { n } });
+    try {
+      // The first sorts after the second: an order by stream id would show.
+      await log.appendMany([
+        { streamId: 'order-b', events: [event(0)] },
+        { streamId: 'order-a', events: [event(1)] },
+        { streamId: 'order-b', events: [event(2)] },
+      ]);
+
+      const { rows } = await sql.query<{ n: number }>(`SELECT (data->>'n')::int AS n FROM ${schema}.events ORDER BY global_position`);
+      expect(rows.map((r) => r.n)).toEqual([0, 2, 1]);
+    } finally {
+      await log.close();
+      await sql.query(`DROP SCHEMA ${schema} CASCADE`);
+      await sql.close();
+    }
+  });
+});
+
 describe('Postgres event log: idle subscribers', () => {
   it("cost one look per interval between them in a process, and see another process's appends within moments", async () => {
     const schema = `event_log_test_${randomUUID().slice(0, 8)}`;

@@ -108,9 +108,10 @@ export async function createPostgresEventLog(sql: SqlClient, options: PostgresEv
       const inserted = await tx.query<StoredPosition>(
         `INSERT INTO ${s}.events (stream_id, stream_position, event_id, event_type, data, metadata)
          SELECT stream_id, stream_position, event_id, event_type, data, metadata
-         FROM jsonb_to_recordset($1::jsonb)
-           AS r(stream_id text, stream_position integer, event_id uuid, event_type text, data jsonb, metadata jsonb)
-         ORDER BY stream_id, stream_position
+         FROM ROWS FROM (jsonb_to_recordset($1::jsonb)
+           AS (stream_id text, stream_position integer, event_id uuid, event_type text, data jsonb, metadata jsonb))
+           WITH ORDINALITY AS r(stream_id, stream_position, event_id, event_type, data, metadata, n)
+         ORDER BY n
          RETURNING event_id, stream_position, global_position`,
         [JSON.stringify(rows)],
       );
@@ -229,11 +230,18 @@ export async function createPostgresEventLog(sql: SqlClient, options: PostgresEv
   };
 }
 
-/** One write per stream, in a stable order, so concurrent appends lock stream rows alike. */
+/**
+ * One write per stream, each stream where it is first named: the log keeps that order, so that an
+ * event written because of another stream's (an account absorbed after it closed) comes after it.
+ */
 function groupByStream(writes: readonly StreamWrite[]): StreamWrite[] {
   const byStream = new Map<string, StreamWrite['events'][number][]>();
-  for (const w of writes) byStream.set(w.streamId, [...(byStream.get(w.streamId) ?? []), ...w.events]);
-  return [...byStream.keys()].sort().map((streamId) => ({ streamId, events: byStream.get(streamId)! }));
+  for (const w of writes) {
+    const events = byStream.get(w.streamId);
+    if (events) events.push(...w.events);
+    else byStream.set(w.streamId, [...w.events]);
+  }
+  return [...byStream].map(([streamId, events]) => ({ streamId, events }));
 }
 
 /** Bumps every stream's version in one statement and returns each stream's first new position. */

@@ -23,7 +23,7 @@ describe('loyalty accounts decided by two processes (PGlite)', () => {
   it('each sees what the other appended since it last decided, so together they never overspend', async () => {
     const [one, other] = [new LoyaltyAccounts(eventStore, DEFAULT_LOYALTY_PROGRAM), new LoyaltyAccounts(eventStore, DEFAULT_LOYALTY_PROGRAM)];
     const touchpoint = { eventId: randomUUID(), type: 'purchase', occurredAt: '2026-06-01T00:00:00.000Z', payload: { orderId: 'o-1', amount: '1000', currency: 'IRR' } };
-    await one.executeAll('cus_shared', [{ type: 'RecordTouchpoint', data: { customerId: 'cus_shared', touchpoint } }]);
+    await one.executeInOrder([{ type: 'RecordTouchpoint', data: { customerId: 'cus_shared', touchpoint } }]);
 
     await one.execute(redeem('cus_shared', 600));
     await expect(other.execute(redeem('cus_shared', 600))).rejects.toEqual(new InsufficientPointsError(400, 600));

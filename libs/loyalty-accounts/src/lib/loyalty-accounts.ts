@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ExpectedVersionConflictError, type EventLog } from '@cdp/event-log';
 import {
-  AccountMergedError,
   decideLoyaltyAccount,
   evolveLoyaltyAccount,
   type LoyaltyAccountCommand,
@@ -9,7 +8,10 @@ import {
   type LoyaltyAccountState,
   type LoyaltyProgram,
 } from '@cdp/loyalty';
+import { accountsNamedBy, AccountsInMemory, forwardedToSurvivor, type AccountsCommand, type DecidedAccount } from './accounts-in-memory';
 import { loadLoyaltyAccount, loadLoyaltyAccounts, loyaltyAccountStreamId, type LoadedAccount } from './loyalty-account-stream';
+
+export type { AccountsCommand, MergeAccounts } from './accounts-in-memory';
 
 export interface LoyaltyDecision {
   /** The account that decided: the command's, or the one it was merged into. */
@@ -19,17 +21,8 @@ export interface LoyaltyDecision {
   readonly state: LoyaltyAccountState;
 }
 
-/** Events decided on an account loaded at `version`, and the account once they are applied. */
-interface DecidedAccount {
-  readonly customerId: string;
-  readonly events: readonly LoyaltyAccountEvent[];
-  readonly version: number | 'no_stream';
-  readonly state: LoyaltyAccountState;
-}
-
-/** Bounds the retries of an append that keeps losing races, and the merge chains followed. */
+/** Bounds the retries of an append that keeps losing races. */
 const MAX_ATTEMPTS = 100;
-const MAX_FORWARDS = 20;
 const RECENT_ACCOUNTS = 10_000;
 
 /**
@@ -56,84 +49,35 @@ export class LoyaltyAccounts {
         const command = current;
         return await this.inTurn([command.data.customerId], () => this.decideAndAppend(command));
       } catch (error) {
-        // A closing account is not forwarded: its customer was merged once, into one survivor.
-        if (!(error instanceof AccountMergedError) || current.type === 'MergeAccountInto' || forwards >= MAX_FORWARDS) throw error;
-        current = { ...current, data: { ...current.data, customerId: error.into } } as LoyaltyAccountCommand;
+        current = forwardedToSurvivor(current, error, forwards);
       }
     }
   }
 
   /**
-   * Runs several commands of one account in order, with one read and one append for them all.
-   * Nothing is returned: use `execute` for a decision the caller answers with.
+   * Runs `commands` in order (what a projection's outbox sends), deciding them all on the accounts
+   * in memory and appending what they decided with one append, atomic where the store is. It
+   * first decides on the accounts as this process last folded them, reading only those it does
+   * not hold; an account another process has appended to since fails the append on its expected
+   * version, and then every account is read again and the commands decided again. A command for
+   * a merged account goes to its survivor, as `execute` sends it.
    */
-  executeAll(customerId: string, commands: readonly LoyaltyAccountCommand[]): Promise<void> {
-    return this.inTurn([customerId], () => this.decideAllAndAppend(customerId, commands));
-  }
-
-  /**
-   * `executeAll` for many accounts (what sends a batch of touchpoints to their accounts), with one
-   * append for them all, atomic where the store is. It first decides on the accounts as this
-   * process last folded them, reading only those it does not hold; an account another process
-   * has appended to since fails the append on its expected version, and then every account of
-   * the batch is read again and decided again. A merged account's commands go to its survivor
-   * afterwards, one account at a time.
-   */
-  executeMany(commandsByAccount: ReadonlyMap<string, readonly LoyaltyAccountCommand[]>): Promise<void> {
-    return this.inTurn([...commandsByAccount.keys()], () => this.decideManyAndAppend(commandsByAccount));
-  }
-
-  private async decideManyAndAppend(commandsByAccount: ReadonlyMap<string, readonly LoyaltyAccountCommand[]>): Promise<void> {
-    const customerIds = [...commandsByAccount.keys()];
-    for (let attempt = 1; ; attempt++) {
-      const accounts = await this.loadMany(customerIds, { trustRecent: attempt === 1 });
-      const merged = new Set(customerIds.filter((customerId) => accounts.get(customerId)!.state.mergedInto !== null));
-      const decided = customerIds
-        .filter((customerId) => !merged.has(customerId))
-        .map((customerId) => decideInOrder(customerId, commandsByAccount.get(customerId)!, accounts.get(customerId)!, this.program));
-      try {
-        await this.append(decided);
-      } catch (error) {
-        if (!(error instanceof ExpectedVersionConflictError) || attempt >= MAX_ATTEMPTS) throw error;
-        await pause(attempt);
-        continue;
+  executeInOrder(commands: readonly AccountsCommand[]): Promise<void> {
+    const named = [...new Set(commands.flatMap(accountsNamedBy))];
+    return this.inTurn(named, async () => {
+      for (let attempt = 1; ; attempt++) {
+        const trustRecent = attempt === 1;
+        const batch = new AccountsInMemory(await this.loadMany(named, { trustRecent }), (customerId) => this.loadMany([customerId], { trustRecent }), this.program);
+        for (const command of commands) await batch.run(command);
+        try {
+          await this.append(batch.decided());
+          return;
+        } catch (error) {
+          if (!(error instanceof ExpectedVersionConflictError) || attempt >= MAX_ATTEMPTS) throw error;
+          await pause(attempt);
+        }
       }
-      for (const customerId of merged) await this.decideAllAndAppend(customerId, commandsByAccount.get(customerId)!);
-      return;
-    }
-  }
-
-  private async decideAllAndAppend(customerId: string, commands: readonly LoyaltyAccountCommand[]): Promise<void> {
-    let account = customerId;
-    for (let attempt = 1, forwards = 0; ; attempt++) {
-      const loaded = await this.load(account);
-      if (loaded.state.mergedInto !== null && forwards++ < MAX_FORWARDS) {
-        account = loaded.state.mergedInto;
-        continue;
-      }
-      try {
-        await this.append([decideInOrder(account, commands, loaded, this.program)]);
-        return;
-      } catch (error) {
-        if (!(error instanceof ExpectedVersionConflictError) || attempt >= MAX_ATTEMPTS) throw error;
-        await pause(attempt);
-      }
-    }
-  }
-
-  /** Moves the account of `from` into the account of `into`; repeating it changes nothing. */
-  async merge(from: string, into: string): Promise<void> {
-    let closed: LoyaltyAccountState;
-    try {
-      closed = (await this.execute({ type: 'MergeAccountInto', data: { customerId: from, into } })).state;
-    } catch (error) {
-      // Closed into another account already: a rebuilt identity can name another survivor among
-      // the same customers. Only finishing that earlier merge is left.
-      if (!(error instanceof AccountMergedError)) throw error;
-      closed = (await this.load(from)).state;
-    }
-    // A closed account keeps its state as it was when it closed: that is what moves.
-    await this.execute({ type: 'AbsorbAccount', data: { customerId: closed.mergedInto ?? into, from, account: closed } });
+    });
   }
 
   private async decideAndAppend(command: LoyaltyAccountCommand): Promise<LoyaltyDecision> {
@@ -212,18 +156,6 @@ export class LoyaltyAccounts {
     this.recent.set(customerId, account);
     if (this.recent.size > RECENT_ACCOUNTS) this.recent.delete(this.recent.keys().next().value!);
   }
-}
-
-/** Decides `commands` in order on the account, each on the state the ones before it left. */
-function decideInOrder(customerId: string, commands: readonly LoyaltyAccountCommand[], { state, version }: LoadedAccount, program: LoyaltyProgram): DecidedAccount {
-  let decided = state;
-  const events: LoyaltyAccountEvent[] = [];
-  for (const command of commands) {
-    const next = decideLoyaltyAccount({ ...command, data: { ...command.data, customerId } } as LoyaltyAccountCommand, decided, program);
-    events.push(...next);
-    decided = next.reduce(evolveLoyaltyAccount, decided);
-  }
-  return { customerId, events, version, state: decided };
 }
 
 /** A short, growing, jittered pause, so racing deciders do not collide again in step. */

@@ -39,8 +39,7 @@ describe('the loyalty command outbox (PGlite)', () => {
   });
 
   it('finishes a merge into another survivor than the one asked for, instead of refusing it', async () => {
-    await accounts.executeAll('cus_m1', [purchase('cus_m1', '300')]);
-    await accounts.merge('cus_m1', 'cus_m2');
+    await accounts.executeInOrder([purchase('cus_m1', '300'), { type: 'MergeAccounts', data: { from: 'cus_m1', into: 'cus_m2' } }]);
     await sql.transaction((tx) => addToCommandOutbox(tx, 'outbox_test', [{ type: 'MergeAccounts', data: { from: 'cus_m1', into: 'cus_m3' } }]));
 
     await sendCommandOutbox(sql, 'outbox_test', accounts);

@@ -1,6 +1,6 @@
-import { LoyaltyError, type LoyaltyAccountCommand } from '@cdp/loyalty';
+import { LoyaltyError } from '@cdp/loyalty';
 import { quoteIdentifier, type SqlClient, type SqlExecutor } from '@cdp/sql';
-import type { LoyaltyAccounts } from './loyalty-accounts';
+import type { AccountsCommand, LoyaltyAccounts } from './loyalty-accounts';
 
 /**
  * Loyalty commands a projection decided to send, kept in its own transaction and sent after the
@@ -20,10 +20,7 @@ export const outboxTables = (s: string) => [
    )`,
 ];
 
-/** What merges accounts is not a loyalty account command: it touches two accounts. */
-export type OutboxCommand = LoyaltyAccountCommand | { readonly type: 'MergeAccounts'; readonly data: { readonly from: string; readonly into: string } };
-
-export async function addToCommandOutbox(tx: SqlExecutor, schema: string, commands: readonly OutboxCommand[]): Promise<void> {
+export async function addToCommandOutbox(tx: SqlExecutor, schema: string, commands: readonly AccountsCommand[]): Promise<void> {
   if (commands.length === 0) return;
   await tx.query(`INSERT INTO ${quoteIdentifier(schema)}.command_outbox (command) SELECT value FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY ORDER BY ordinality`, [JSON.stringify(commands)]);
 }
@@ -36,10 +33,10 @@ export async function addToCommandOutbox(tx: SqlExecutor, schema: string, comman
 export async function sendCommandOutbox(sql: SqlClient, schema: string, accounts: LoyaltyAccounts): Promise<void> {
   const s = quoteIdentifier(schema);
   for (;;) {
-    const { rows } = await sql.query<{ position: string; command: OutboxCommand }>(`SELECT position, command FROM ${s}.command_outbox ORDER BY position LIMIT 500`);
+    const { rows } = await sql.query<{ position: string; command: AccountsCommand }>(`SELECT position, command FROM ${s}.command_outbox ORDER BY position LIMIT 500`);
     if (rows.length === 0) return;
     try {
-      await send(rows.map((r) => r.command), accounts);
+      await accounts.executeInOrder(rows.map((r) => r.command));
     } catch (error) {
       if (!isRefusedByRules(error)) throw error;
       await sendOneByOne(sql, s, rows, accounts);
@@ -48,10 +45,10 @@ export async function sendCommandOutbox(sql: SqlClient, schema: string, accounts
   }
 }
 
-async function sendOneByOne(sql: SqlClient, s: string, rows: readonly { position: string; command: OutboxCommand }[], accounts: LoyaltyAccounts) {
+async function sendOneByOne(sql: SqlClient, s: string, rows: readonly { position: string; command: AccountsCommand }[], accounts: LoyaltyAccounts) {
   for (const { position, command } of rows) {
     try {
-      await send([command], accounts);
+      await accounts.executeInOrder([command]);
     } catch (error) {
       if (!isRefusedByRules(error)) throw error;
       await sql.query(`INSERT INTO ${s}.failed_commands (position, command, error) VALUES ($1, $2, $3) ON CONFLICT (position) DO NOTHING`, [
@@ -66,27 +63,4 @@ async function sendOneByOne(sql: SqlClient, s: string, rows: readonly { position
 /** The rules are pure: what they refuse once they refuse every time. */
 function isRefusedByRules(error: unknown): boolean {
   return error instanceof LoyaltyError || error instanceof TypeError || error instanceof RangeError;
-}
-
-/**
- * Commands of different accounts do not depend on each other: each account's run in order, all the
- * accounts together. A merge touches two accounts, so it waits for what came before it.
- */
-async function send(commands: readonly OutboxCommand[], accounts: LoyaltyAccounts): Promise<void> {
-  let byAccount = new Map<string, LoyaltyAccountCommand[]>();
-  const flush = async () => {
-    if (byAccount.size > 0) await accounts.executeMany(byAccount);
-    byAccount = new Map();
-  };
-  for (const command of commands) {
-    if (command.type === 'MergeAccounts') {
-      await flush();
-      await accounts.merge(command.data.from, command.data.into);
-    } else {
-      const group = byAccount.get(command.data.customerId);
-      if (group) group.push(command);
-      else byAccount.set(command.data.customerId, [command]);
-    }
-  }
-  await flush();
 }

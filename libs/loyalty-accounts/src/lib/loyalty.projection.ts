@@ -4,9 +4,9 @@ import { evolveLoyaltyAccount, initialLoyaltyAccount, ledgerEffectOf, nextExpiry
 import type { ProjectionDefinition } from '@cdp/projections';
 import { markCustomersChanged, migrateCustomerFeedTables } from '@cdp/customer-feed';
 import { jsonbColumnToJson, migrateSchema, quoteIdentifier, rowsWithJsonTexts, rowsWithJsonTextsParameters, type SqlExecutor } from '@cdp/sql';
-import type { LoyaltyAccounts } from './loyalty-accounts';
+import type { LoyaltyAccounts, MergeAccounts } from './loyalty-accounts';
 import { isLoyaltyAccountEvent } from './loyalty-account-stream';
-import { addToCommandOutbox, outboxTables, sendCommandOutbox, type OutboxCommand } from './loyalty-command-outbox';
+import { addToCommandOutbox, outboxTables, sendCommandOutbox } from './loyalty-command-outbox';
 
 export const LOYALTY_PROJECTION = 'loyalty';
 
@@ -60,7 +60,7 @@ export function loyaltyProjection({ accounts }: { readonly accounts: LoyaltyAcco
   };
 }
 
-function mergeAccounts(event: RecordedEvent): OutboxCommand {
+function mergeAccounts(event: RecordedEvent): MergeAccounts {
   const { from, into } = event.data as { from: string; into: string };
   return { type: 'MergeAccounts', data: { from, into } };
 }
