@@ -1,1 +1,2 @@
 export * from './lib/postgres-event-log';
+export { comparePostgresLogOffsets } from './lib/log-offsets';

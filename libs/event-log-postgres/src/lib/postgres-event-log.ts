@@ -1,6 +1,8 @@
 import { ExpectedVersionConflictError, openSubscriptions, type AppendResult, type Checkpoint, type EventLog, type ExpectedVersion, type RecordedEvent, type StreamWrite } from '@cdp/event-log';
 import { quoteIdentifier, type SqlClient, type SqlExecutor } from '@cdp/sql';
 import { logChangeWatcher } from './log-change-watcher';
+import { START } from './log-offsets';
+import { recentPages } from './recent-pages';
 import { pollingSubscription } from './polling-subscription';
 import { migratePostgresEventLog } from './postgres-event-log.schema';
 
@@ -32,15 +34,9 @@ export interface PostgresEventLog extends EventLog {
 }
 
 const PARTITION = 'all';
-const START = '0:0';
 
-/** Orders two offsets of a Postgres log ("transaction_id:global_position"); undefined is the log's start. */
-export function comparePostgresLogOffsets(a: string | undefined, b: string | undefined): number {
-  const [transactionA, positionA] = (a ?? START).split(':').map(BigInt);
-  const [transactionB, positionB] = (b ?? START).split(':').map(BigInt);
-  if (transactionA !== transactionB) return transactionA < transactionB ? -1 : 1;
-  return positionA === positionB ? 0 : positionA < positionB ? -1 : 1;
-}
+/** What the subscribers of a log in one process keep of their latest reads, to share: a few of their batches. */
+const RECENT_EVENTS = 10_000;
 
 /** An idle subscriber is woken by the log's watcher; it also asks on its own this often, in case the watcher cannot. */
 const IDLE_SUBSCRIBER_ASKS_EVERY_MS = 1_000;
@@ -73,6 +69,7 @@ export async function createPostgresEventLog(sql: SqlClient, options: PostgresEv
   const s = quoteIdentifier(schema);
   const watcher = logChangeWatcher(sql, `${s}.events`, options.pollIntervalMs ?? 20);
   const subscriptions = openSubscriptions();
+  const recent = recentPages(RECENT_EVENTS);
 
   async function appendInTransaction(
     tx: SqlExecutor,
@@ -192,6 +189,9 @@ export async function createPostgresEventLog(sql: SqlClient, options: PostgresEv
         pollIntervalMs: IDLE_SUBSCRIBER_ASKS_EVERY_MS,
         onWake: (wake) => watcher.listen(wake),
         async readNext(limit) {
+          const after = `${transaction}:${position}`;
+          const kept = recent.take(after, limit);
+          if (kept) return kept;
           // Only transactions older than every running one are final: none can commit behind us.
           const { rows } = await sql.query<EventRow>(
             `SELECT * FROM ${s}.events
@@ -201,7 +201,9 @@ export async function createPostgresEventLog(sql: SqlClient, options: PostgresEv
              LIMIT $3`,
             [transaction, position, limit],
           );
-          return rows.map(toRecordedEvent);
+          const events = rows.map(toRecordedEvent);
+          recent.keep(after, events);
+          return events;
         },
         advance(last) {
           [transaction, position] = last.offset.split(':');
