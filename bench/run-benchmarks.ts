@@ -385,7 +385,8 @@ indexes) is about half the time and the upsert of what was last published about 
 cost is per row, not the JSON. Tried and dropped, each within the noise or nearly: the published
 view as \`json\` rather than \`jsonb\`, still read out of one JSON document of the rows (the same
 cost), per-field fingerprints instead of the whole view (4% of a step), LISTEN/NOTIFY instead of
-polling (the builder already looks every 25 ms when idle). On 2026-12-05 the published views went
+polling (the builder then looked every 25 ms when idle; it is now woken when a projection of its
+process commits). On 2026-12-05 the published views went
 to \`json\` again, this time sent as their JSON texts apart from the rows' other columns, as the
 profiles are (see the profile projection above), so that Postgres parses each once: the builder
 alone, 20,000 customers of views of about 1.4 KB built three times over, two runs each way in

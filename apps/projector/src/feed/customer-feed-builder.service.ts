@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Counter, type Registry } from 'prom-client';
 import { migrateRfmTables } from '@cdp/analytics';
-import { migrateCustomerFeedTables, pruneCustomerFeedLog, runCustomerFeedBuilder } from '@cdp/customer-feed';
+import { migrateCustomerFeedTables, pruneCustomerFeedLog, runCustomerFeedBuilder, type CustomerFeedBuilderRun } from '@cdp/customer-feed';
 import type { PostgresEventLog } from '@cdp/event-log-postgres';
 import { CLOCK, CUSTOMER_FEED_LOG, METRICS, SETTINGS, SQL, type Clock, type Settings } from '@cdp/platform-runtime';
 import type { SqlClient } from '@cdp/sql';
@@ -18,7 +18,7 @@ const MS_PER_DAY = 86_400_000;
 @Injectable()
 export class CustomerFeedBuilderService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('customer-feed');
-  private builder: { close(): Promise<void> } | undefined;
+  private builder: CustomerFeedBuilderRun | undefined;
   private readonly customersLooked: Counter;
   private readonly changesPruned: Counter;
   private pruneTimer: NodeJS.Timeout | undefined;
@@ -49,6 +49,8 @@ export class CustomerFeedBuilderService implements OnApplicationBootstrap, OnApp
       onStep: (customers) => this.customersLooked.inc(customers),
       onError: (error) => this.logger.warn(`building the feed failed: ${(error as Error).message}; retrying`),
     });
+    // The read models mark the customers they change in their batches' transactions.
+    this.projections.onBatchCommitted(() => this.builder?.wake());
     if (this.settings.feed.retentionDays > 0) {
       this.prune();
       this.pruneTimer = setInterval(() => this.prune(), PRUNE_EVERY_MS);

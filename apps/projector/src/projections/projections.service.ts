@@ -63,6 +63,7 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
   private readonly rebuilds = new Map<string, RebuildJob>();
   private readonly retries = new Map<string, RetryWarnings>();
   private readonly processedTotal: Counter;
+  private readonly batchListeners = new Set<() => void>();
 
   constructor(
     @Inject(TOUCHPOINT_LOG) touchpointLog: EventLog,
@@ -99,6 +100,11 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
 
   private markStarted: () => void = () => undefined;
   private readonly startedAll = new Promise<void>((resolve) => (this.markStarted = resolve));
+
+  /** Calls `listener` after each batch any projection of this process commits. */
+  onBatchCommitted(listener: () => void): void {
+    this.batchListeners.add(listener);
+  }
 
   /** The projections of this process that follow `log`. */
   namesFollowing(log: EventLog): string[] {
@@ -215,6 +221,7 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
       onBatchDone: (events) => {
         warnings.batchDone();
         this.processedTotal.inc({ projection: definition.name }, events);
+        for (const listener of this.batchListeners) listener();
       },
       onError: (error) => {
         const warning = warnings.warningFor(error);

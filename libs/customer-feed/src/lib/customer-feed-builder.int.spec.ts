@@ -10,6 +10,7 @@ import { partitionOf } from './customer-feed-partitions';
 import type { CustomerFeedSources } from './customer-feed-sources.port';
 import { CUSTOMER_FEED_LOG_SCHEMA, migrateCustomerFeedTables } from './customer-feed-tables';
 import { markCustomersChanged } from './mark-customers-changed';
+import { runCustomerFeedBuilder } from './run-customer-feed-builder';
 
 const live = (id: string, touchpoints: number): CustomerFeedView => ({
   mergedInto: null,
@@ -100,5 +101,31 @@ describe('the customer feed builder (Postgres server)', () => {
     );
     expect(rows[0]).toEqual({ partitions: 4, transactions: 1 });
   });
-});
 
+  it('looks less and less often while idle, and builds at once when woken', async () => {
+    let looks = 0;
+    const counted: SqlClient = { ...sql, query: (text, params) => (text.includes('WITH due AS') && looks++, sql.query(text, params)) };
+    const now = () => new Date('2026-11-23T10:00:00Z');
+    const idle = runCustomerFeedBuilder({ sql: counted, feedLog, sources, now });
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await idle.close();
+    // A look every 25 ms would be 60.
+    expect(looks).toBeGreaterThan(0);
+    expect(looks).toBeLessThan(15);
+
+    // Idle waits of a minute: only the wake can make it build within moments.
+    const builder = runCustomerFeedBuilder({ sql, feedLog, sources, now, idleMs: 60_000, maxIdleMs: 60_000 });
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const id = `cus_${randomUUID().replace(/-/g, '')}`;
+      views.set(id, live(id, 1));
+      await sql.transaction((tx) => markCustomersChanged(tx, [id]));
+      const wokenAt = Date.now();
+      builder.wake();
+      while (!(await logged()).includes(`${id} CustomerCreated@1`) && Date.now() - wokenAt < 10_000) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(await logged()).toContain(`${id} CustomerCreated@1`);
+    } finally {
+      await builder.close();
+    }
+  });
+});

@@ -39,9 +39,9 @@ export async function openStores(settings: Settings): Promise<Stores> {
     const database = await openPgliteDatabase(join(settings.dataDir, 'pg'));
     const sql = database.client;
     const dataSource = await openCustomerDataSource({ driver: database.typeormDriver });
-    const touchpointLog = await createPostgresEventLog(sql);
+    const touchpointLog = await createPostgresEventLog(sql, { pollIntervalMs: EMBEDDED_WATCH_MS });
     const analytics = await openAnalytics(openChdbClient({ dir: join(settings.dataDir, 'ch'), database: settings.clickhouseDatabase }), catalog);
-    const customerFeed = await openCustomerFeed(sql);
+    const customerFeed = await openCustomerFeed(sql, EMBEDDED_WATCH_MS);
     const maintenance = maintainPglite(sql, settings.tableMaintenanceEverySeconds);
     const close = closeAll([touchpointLog, customerFeed], sql, dataSource, analytics);
     return { catalog, touchpointLog, eventStore: touchpointLog, sql, dataSource, analytics, customerFeed, close: async () => (await maintenance?.stop(), close()) };
@@ -75,7 +75,7 @@ export async function openStores(settings: Settings): Promise<Stores> {
     opened.push(() => eventStore.close());
     const clickhouse = { name: 'ClickHouse', address: shownUrl(settings.clickhouseUrl), variable: 'CLICKHOUSE_URL' };
     const analytics = await reaching(clickhouse, () => openAnalytics(createClickHouseServerClient({ url: settings.clickhouseUrl, database: settings.clickhouseDatabase }), catalog));
-    const customerFeed = await openCustomerFeed(sql);
+    const customerFeed = await openCustomerFeed(sql, 10);
     // The index of accepted ids keeps a bounded window (7 days): re-sending an id older than that appends it again.
     const purge = setInterval(() => void acceptedIds.purgeOlderThan().catch(() => undefined), PURGE_EVERY_MS).unref();
     const close = closeAll([touchpointLog, eventStore, customerFeed], sql, dataSource, analytics);
@@ -99,8 +99,16 @@ function maintainPglite(sql: SqlClient, everySeconds: number) {
 }
 
 /** A subscriber to the feed asks again every 10 ms while idle: the feed's freshness is in that wait. */
-function openCustomerFeed(sql: SqlClient): Promise<PostgresEventLog> {
-  return createPostgresEventLog(sql, { schema: CUSTOMER_FEED_LOG_SCHEMA, pollIntervalMs: 10 });
+/**
+ * How often an embedded log's watcher looks for what its subscribers have not been told of. Every
+ * append is this process's there (the data folder is locked to it) and wakes them itself, and
+ * PGlite runs one transaction at a time, so none holds a reader back: the watcher only backs that
+ * up, and looking every 20 ms kept an idle platform busy.
+ */
+const EMBEDDED_WATCH_MS = 1_000;
+
+function openCustomerFeed(sql: SqlClient, pollIntervalMs: number): Promise<PostgresEventLog> {
+  return createPostgresEventLog(sql, { schema: CUSTOMER_FEED_LOG_SCHEMA, pollIntervalMs });
 }
 
 /** The analytics store with its tables migrated and the views of the registered sources made. */
