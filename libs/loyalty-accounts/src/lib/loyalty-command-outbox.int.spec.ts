@@ -48,4 +48,21 @@ describe('the loyalty command outbox (PGlite)', () => {
     expect((await loadLoyaltyAccount(eventStore, 'cus_m3')).version).toBe('no_stream');
     expect((await sql.query(`SELECT * FROM outbox_test.failed_commands WHERE command->>'type' = 'MergeAccounts'`)).rows).toEqual([]);
   });
+
+  it('refuses a merge back into an account closed into it, and changes nothing', async () => {
+    await accounts.executeInOrder([purchase('cus_c1', '300'), { type: 'MergeAccounts', data: { from: 'cus_c1', into: 'cus_c2' } }]);
+    const before = await loadLoyaltyAccount(eventStore, 'cus_c2');
+    // Sent with other work: the batch is refused, then each command is sent alone.
+    await sql.transaction((tx) =>
+      addToCommandOutbox(tx, 'outbox_test', [purchase('cus_c3', '100'), { type: 'MergeAccounts', data: { from: 'cus_c2', into: 'cus_c1' } }]),
+    );
+
+    await sendCommandOutbox(sql, 'outbox_test', accounts);
+
+    expect(await loadLoyaltyAccount(eventStore, 'cus_c2')).toEqual(before);
+    expect(before.state).toMatchObject({ mergedInto: null, absorbed: ['cus_c1'], lifetime: { earned: 300 } });
+    expect((await loadLoyaltyAccount(eventStore, 'cus_c3')).state.lifetime.earned).toBe(100);
+    const { rows } = await sql.query<{ error: string }>(`SELECT error FROM outbox_test.failed_commands WHERE command->'data'->>'from' = 'cus_c2'`);
+    expect(rows).toEqual([{ error: expect.stringMatching(/AccountMergedError/) }]);
+  });
 });
