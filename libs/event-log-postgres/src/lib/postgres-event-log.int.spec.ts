@@ -41,6 +41,42 @@ describe('Postgres event log: one global order', () => {
   });
 });
 
+describe('Postgres event log: subscribers of one process', () => {
+  it('read the log once between them, and get the same events', async () => {
+    const schema = `event_log_test_${randomUUID().slice(0, 8)}`;
+    const sql = createPostgresSqlClient({ connectionString: testDatabaseUrl() });
+    let rowsRead = 0;
+    const counted: SqlClient = {
+      ...sql,
+      query: async (text, params) => {
+        const result = await sql.query(text, params);
+        if (text.includes('SELECT * FROM') && text.includes('(transaction_id, global_position) >')) rowsRead += result.rows.length;
+        return result as never;
+      },
+    };
+    const log = await createPostgresEventLog(counted, { schema });
+    const from = await log.headCheckpoint();
+    const received = [[], [], []].map(() => [] as string[]);
+    const subscriptions = await Promise.all(
+      received.map((events, n) => log.subscribe({ subscriberId: `sharing-${n}`, from, onBatch: async (batch) => void events.push(...batch.events.map((e) => e.eventId)) })),
+    );
+    try {
+      const appended = Array.from({ length: 1_000 }, (_, n) => ({ eventId: randomUUID(), type: 'thing_happened', data: { n } }));
+      await log.appendMany(appended.map((event, n) => ({ streamId: `sharing-${n % 10}`, events: [event] })));
+      while (received.some((events) => events.length < appended.length)) await sleep(10);
+
+      const inOrder = (await log.readStreams(Array.from({ length: 10 }, (_, n) => ({ streamId: `sharing-${n}` })))).flat();
+      expect(received.map((events) => [...events].sort())).toEqual(received.map(() => inOrder.map((e) => e.eventId).sort()));
+      expect(rowsRead).toBe(appended.length);
+    } finally {
+      await Promise.all(subscriptions.map((s) => s.close()));
+      await log.close();
+      await sql.query(`DROP SCHEMA ${schema} CASCADE`);
+      await sql.close();
+    }
+  });
+});
+
 describe('Postgres event log: idle subscribers', () => {
   it("cost one look per interval between them in a process, and see another process's appends within moments", async () => {
     const schema = `event_log_test_${randomUUID().slice(0, 8)}`;

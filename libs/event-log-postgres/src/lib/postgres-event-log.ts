@@ -71,6 +71,19 @@ export async function createPostgresEventLog(sql: SqlClient, options: PostgresEv
   const subscriptions = openSubscriptions();
   const recent = recentPages(RECENT_EVENTS);
 
+  async function readAfter(transaction: string, position: string, limit: number): Promise<RecordedEvent[]> {
+    // Only transactions older than every running one are final: none can commit behind us.
+    const { rows } = await sql.query<EventRow>(
+      `SELECT * FROM ${s}.events
+       WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
+         AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+       ORDER BY transaction_id, global_position
+       LIMIT $3`,
+      [transaction, position, limit],
+    );
+    return rows.map(toRecordedEvent);
+  }
+
   async function appendInTransaction(
     tx: SqlExecutor,
     writes: readonly StreamWrite[],
@@ -188,23 +201,9 @@ export async function createPostgresEventLog(sql: SqlClient, options: PostgresEv
         partition: PARTITION,
         pollIntervalMs: IDLE_SUBSCRIBER_ASKS_EVERY_MS,
         onWake: (wake) => watcher.listen(wake),
-        async readNext(limit) {
-          const after = `${transaction}:${position}`;
-          const kept = recent.take(after, limit);
-          if (kept) return kept;
-          // Only transactions older than every running one are final: none can commit behind us.
-          const { rows } = await sql.query<EventRow>(
-            `SELECT * FROM ${s}.events
-             WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
-               AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-             ORDER BY transaction_id, global_position
-             LIMIT $3`,
-            [transaction, position, limit],
-          );
-          const events = rows.map(toRecordedEvent);
-          recent.keep(after, events);
-          return events;
-        },
+        readNext: (limit) =>
+          // A lone subscriber has no one to share with: keeping its reads would only hold memory.
+          recent.read(`${transaction}:${position}`, limit, () => readAfter(transaction, position, limit), subscriptions.count() > 1),
         advance(last) {
           [transaction, position] = last.offset.split(':');
         },

@@ -16,24 +16,48 @@ interface Page {
  */
 export function recentPages(maxEvents: number) {
   const pages: Page[] = [];
+  const underWay = new Map<string, Promise<readonly RecordedEvent[]>>();
   let held = 0;
-  return {
-    /** Up to `limit` events after `offset`, when a kept page holds that offset and something after it. */
-    take(offset: string, limit: number): RecordedEvent[] | undefined {
-      for (const page of pages) {
-        const start = page.after === offset ? 0 : indexAfter(page.events, offset);
-        if (start !== undefined && start < page.events.length) return page.events.slice(start, start + limit);
-      }
-      return undefined;
-    },
-    keep(after: string, events: readonly RecordedEvent[]): void {
-      if (events.length === 0) return;
-      for (const event of events) deepFreeze(event);
-      pages.push({ after, events });
-      held += events.length;
-      while (held > maxEvents && pages.length > 1) held -= pages.shift()!.events.length;
-    },
-  };
+
+  /** Up to `limit` events after `offset`, when a kept page holds that offset and something after it. */
+  function take(offset: string, limit: number): RecordedEvent[] | undefined {
+    for (const page of pages) {
+      const start = page.after === offset ? 0 : indexAfter(page.events, offset);
+      if (start !== undefined && start < page.events.length) return page.events.slice(start, start + limit);
+    }
+    return undefined;
+  }
+
+  function keep(after: string, events: readonly RecordedEvent[]): void {
+    if (events.length === 0) return;
+    freeze(events);
+    pages.push({ after, events });
+    held += events.length;
+    while (held > maxEvents && pages.length > 1) held -= pages.shift()!.events.length;
+  }
+
+  /**
+   * Up to `limit` events after `offset`: from a kept page, from the same read under way for another
+   * subscriber (woken by the same append, they all ask at once), or read by `load`, then kept when
+   * `share` says there is anyone to share it with.
+   */
+  async function read(offset: string, limit: number, load: () => Promise<RecordedEvent[]>, share: boolean): Promise<RecordedEvent[]> {
+    const kept = take(offset, limit);
+    if (kept) return kept;
+    const reading = underWay.get(offset);
+    if (reading) return freeze(await reading).slice(0, limit);
+    const loading = load();
+    underWay.set(offset, loading);
+    try {
+      const events = await loading;
+      if (share) keep(offset, events);
+      return events;
+    } finally {
+      underWay.delete(offset);
+    }
+  }
+
+  return { take, keep, read };
 }
 
 /** The index just after the event at `offset` in `events`, by binary search; undefined when it is not there. */
@@ -47,6 +71,11 @@ function indexAfter(events: readonly RecordedEvent[], offset: string): number | 
     else high = middle - 1;
   }
   return undefined;
+}
+
+function freeze<T extends readonly RecordedEvent[]>(events: T): T {
+  for (const event of events) deepFreeze(event);
+  return events;
 }
 
 function deepFreeze(value: unknown): void {

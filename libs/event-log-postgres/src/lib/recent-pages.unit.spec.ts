@@ -67,4 +67,20 @@ describe('recent pages of a Postgres log', () => {
     expect(() => ((event.data as { nested: { amount: string } }).nested.amount = '1')).toThrow(TypeError);
     expect(() => ((event as { type: string }).type = 'other')).toThrow(TypeError);
   });
+
+  it('reads once for subscribers that ask for the same offset at once, and keeps the read only to share it', async () => {
+    const page = events(1, 10);
+    let loads = 0;
+    const load = async () => (loads++, await new Promise((resolve) => setTimeout(resolve, 10)), page);
+
+    const recent = recentPages(1_000);
+    const [first, second] = await Promise.all([recent.read('0:0', 10, load, false), recent.read('0:0', 4, load, false)]);
+    expect([first, second, loads]).toEqual([page, page.slice(0, 4), 1]);
+    await recent.read('0:0', 10, load, false);
+    expect(loads).toBe(2);
+
+    await recent.read('0:0', 10, load, true);
+    expect(await recent.read(page[4].offset, 10, load, true)).toEqual(page.slice(5));
+    expect(loads).toBe(3);
+  });
 });

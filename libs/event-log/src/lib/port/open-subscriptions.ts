@@ -13,6 +13,10 @@ export function openSubscriptions() {
         },
       };
     },
+    /** How many are open. */
+    count(): number {
+      return open.size;
+    },
     async closeAll(): Promise<void> {
       const closing = [...open].map((s) => s.close());
       open.clear();
