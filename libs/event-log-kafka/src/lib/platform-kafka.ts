@@ -15,6 +15,22 @@ const ANSWERS_KAFKAJS_RETRIES = new Set([
   'The group is rebalancing, so a rejoin is needed',
 ]);
 
+/**
+ * What kafkajs logs, as ERROR, each time it cannot reach a broker, before it tries again (another
+ * seed broker, a new connection): a broker that stays away fails the call, or crashes the
+ * consumer, and that is logged.
+ */
+function isConnectionRetry({ namespace, log }: LogEntry): boolean {
+  if (namespace === 'Connection') return /^Connection (error|timeout)/.test(log.message);
+  return namespace === 'BrokerPool' && log.message.startsWith('Failed to connect to seed broker, trying another broker');
+}
+
+/** The ERROR lines of conditions kafkajs retries, which are logged at DEBUG instead. */
+function isRetried(entry: LogEntry): boolean {
+  if (entry.level !== logLevel.ERROR) return false;
+  return (entry.namespace === 'Connection' && ANSWERS_KAFKAJS_RETRIES.has(String(entry.log.error))) || isConnectionRetry(entry);
+}
+
 const print: Record<number, (line: string) => void> = {
   [logLevel.ERROR]: (line) => console.error(line),
   [logLevel.WARN]: (line) => console.warn(line),
@@ -23,14 +39,14 @@ const print: Record<number, (line: string) => void> = {
 };
 
 /**
- * kafkajs's own log lines (one JSON object each), except that the broker answers above are logged
- * at DEBUG, not ERROR: kafkajs logs every error answer as an ERROR before it retries, so each
- * process's first start on a new namespace, and each rebalance, wrote lines that looked like
- * failures and were not.
+ * kafkajs's own log lines (one JSON object each), except that what it retries is logged at DEBUG,
+ * not ERROR: kafkajs logs every error answer, and every failed attempt to connect, as an ERROR
+ * before it tries again, so each process's first start on a new namespace, and each rebalance,
+ * wrote lines that looked like failures and were not, and a start without Kafka wrote a dozen
+ * before the platform said which server did not answer.
  */
 export const kafkaLogs: logCreator = (configured) => (entry: LogEntry) => {
-  const retried = entry.level === logLevel.ERROR && entry.namespace === 'Connection' && ANSWERS_KAFKAJS_RETRIES.has(String(entry.log.error));
-  const [level, label] = retried ? [logLevel.DEBUG, 'DEBUG'] : [entry.level, entry.label];
+  const [level, label] = isRetried(entry) ? [logLevel.DEBUG, 'DEBUG'] : [entry.level, entry.label];
   if (level > configured) return;
   const prefix = entry.namespace ? `[${entry.namespace}] ` : '';
   print[level]?.(JSON.stringify({ level: label, ...entry.log, message: `${prefix}${entry.log.message}` }));

@@ -1,8 +1,8 @@
 import { logLevel, type LogEntry } from 'kafkajs';
 import { kafkaLogs } from './platform-kafka';
 
-function entry(level: logLevel, label: string, namespace: string, error?: string): LogEntry {
-  return { namespace, level, label, log: { timestamp: '2026-12-05T17:46:18.243Z', logger: 'kafkajs', message: 'Response ListOffsets(key: 2, version: 3)', error, correlationId: 10 } as LogEntry['log'] };
+function entry(level: logLevel, label: string, namespace: string, error?: string, message = 'Response ListOffsets(key: 2, version: 3)'): LogEntry {
+  return { namespace, level, label, log: { timestamp: '2026-12-05T17:46:18.243Z', logger: 'kafkajs', message, error, correlationId: 10 } as LogEntry['log'] };
 }
 
 describe('kafkaLogs', () => {
@@ -35,13 +35,32 @@ describe('kafkaLogs', () => {
     ]);
   });
 
+  it('logs the failed attempts to reach a broker that kafkajs makes again at DEBUG', () => {
+    const attempts = [
+      entry(logLevel.ERROR, 'ERROR', 'Connection', undefined, 'Connection error: connect ECONNREFUSED 127.0.0.1:9999'),
+      entry(logLevel.ERROR, 'ERROR', 'Connection', undefined, 'Connection timeout'),
+      entry(logLevel.ERROR, 'ERROR', 'BrokerPool', undefined, 'Failed to connect to seed broker, trying another broker from the list: Connection error: connect ECONNREFUSED 127.0.0.1:9999'),
+    ];
+    for (const attempt of attempts) kafkaLogs(logLevel.WARN)(attempt);
+    expect(printed).toEqual({ error: [], warn: [], debug: [] });
+
+    for (const attempt of attempts) kafkaLogs(logLevel.DEBUG)(attempt);
+    expect(printed.debug.map((line) => JSON.parse(line).message)).toEqual([
+      '[Connection] Connection error: connect ECONNREFUSED 127.0.0.1:9999',
+      '[Connection] Connection timeout',
+      '[BrokerPool] Failed to connect to seed broker, trying another broker from the list: Connection error: connect ECONNREFUSED 127.0.0.1:9999',
+    ]);
+  });
+
   it('logs every other line as kafkajs would: its level, its namespace before the message', () => {
     kafkaLogs(logLevel.WARN)(entry(logLevel.ERROR, 'ERROR', 'Connection', 'Topic authorization failed'));
     kafkaLogs(logLevel.WARN)(entry(logLevel.ERROR, 'ERROR', 'Consumer', 'The group is rebalancing, so a rejoin is needed'));
     kafkaLogs(logLevel.WARN)(entry(logLevel.WARN, 'WARN', 'Producer'));
+    kafkaLogs(logLevel.WARN)(entry(logLevel.ERROR, 'ERROR', 'Consumer', undefined, 'Crash: KafkaJSNumberOfRetriesExceeded: Connection error: connect ECONNREFUSED'));
     expect(printed.error.map((line) => JSON.parse(line))).toEqual([
       expect.objectContaining({ level: 'ERROR', message: '[Connection] Response ListOffsets(key: 2, version: 3)', error: 'Topic authorization failed' }),
       expect.objectContaining({ level: 'ERROR', message: '[Consumer] Response ListOffsets(key: 2, version: 3)', error: 'The group is rebalancing, so a rejoin is needed' }),
+      expect.objectContaining({ level: 'ERROR', message: '[Consumer] Crash: KafkaJSNumberOfRetriesExceeded: Connection error: connect ECONNREFUSED' }),
     ]);
     expect(printed.warn.map((line) => JSON.parse(line).message)).toEqual(['[Producer] Response ListOffsets(key: 2, version: 3)']);
     expect(Object.keys(JSON.parse(printed.error[0]))[0]).toBe('level');
