@@ -162,9 +162,13 @@ the profile rebuild at 11,769 touchpoints/s, the RFM run at 3.32 s (baseline 0.4
 projections at 1,888 touchpoints/s (their final rows written to Postgres in 32.0 s) and the feed's
 p99 at 1,343 ms at 1,000 touchpoints/s (raw Kafka's, 130 ms). This run, on d1c445d, came at a much
 quieter hour on the same host: the same baselines ran 1.2 to 2.5 times as fast, and so did the
-platform. The code measured here changed little in between (the loyalty commands of a batch
-appended at once, merges included; the feed's builder woken by the projections of its process),
-and none of it accounts for the difference. Compare ratios across hosts and hours, not times: a
+platform. The code measured here changed in between: the loyalty commands of a batch are
+appended at once, merges included; subscribers of one Postgres log in a process share its reads
+(the all-projections benchmark below has three projections follow one Postgres touchpoint log);
+the feed's builder is woken by the projections of its process. Run in turn right after, the
+all-projections benchmark alone gave 2,933 and 2,894 touchpoints/s with this code and 2,803 and
+2,448 with 4cb895e's (4000522): the code accounts for about a tenth of the difference there, the
+hour for the rest. Compare ratios across hosts and hours, not times: a
 target that is met in one run and missed in another is met only on that run's machine.
 
 | what | figure | baseline (same run) | ratio |
