@@ -167,7 +167,7 @@ appended at once, merges included; subscribers of one Postgres log in a process 
 (the all-projections benchmark below has three projections follow one Postgres touchpoint log);
 the feed's builder is woken by the projections of its process. Run in turn right after, the
 all-projections benchmark alone gave 2,933 and 2,894 touchpoints/s with this code and 2,803 and
-2,448 with 4cb895e's (4000522): the code accounts for about a tenth of the difference there, the
+2,448 with 4000522's, the last commit before these changes: the code accounts for about a tenth of the difference there, the
 hour for the rest. Compare ratios across hosts and hours, not times: a
 target that is met in one run and missed in another is met only on that run's machine.
 
