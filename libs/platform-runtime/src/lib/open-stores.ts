@@ -75,7 +75,7 @@ export async function openStores(settings: Settings): Promise<Stores> {
     opened.push(() => eventStore.close());
     const clickhouse = { name: 'ClickHouse', address: shownUrl(settings.clickhouseUrl), variable: 'CLICKHOUSE_URL' };
     const analytics = await reaching(clickhouse, () => openAnalytics(createClickHouseServerClient({ url: settings.clickhouseUrl, database: settings.clickhouseDatabase }), catalog));
-    const customerFeed = await openCustomerFeed(sql, 10);
+    const customerFeed = await openCustomerFeed(sql, SERVERS_FEED_WATCH_MS);
     // The index of accepted ids keeps a bounded window (7 days): re-sending an id older than that appends it again.
     const purge = setInterval(() => void acceptedIds.purgeOlderThan().catch(() => undefined), PURGE_EVERY_MS).unref();
     const close = closeAll([touchpointLog, eventStore, customerFeed], sql, dataSource, analytics);
@@ -98,7 +98,9 @@ function maintainPglite(sql: SqlClient, everySeconds: number) {
   });
 }
 
-/** A subscriber to the feed asks again every 10 ms while idle: the feed's freshness is in that wait. */
+/** In servers mode the feed's builder may run in another process: its log is looked at every 10 ms, since the feed's freshness is in that wait. */
+const SERVERS_FEED_WATCH_MS = 10;
+
 /**
  * How often an embedded log's watcher looks for what its subscribers have not been told of. Every
  * append is this process's there (the data folder is locked to it) and wakes them itself, and
