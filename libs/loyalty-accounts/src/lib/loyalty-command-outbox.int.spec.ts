@@ -63,6 +63,6 @@ describe('the loyalty command outbox (PGlite)', () => {
     expect(before.state).toMatchObject({ mergedInto: null, absorbed: ['cus_c1'], lifetime: { earned: 300 } });
     expect((await loadLoyaltyAccount(eventStore, 'cus_c3')).state.lifetime.earned).toBe(100);
     const { rows } = await sql.query<{ error: string }>(`SELECT error FROM outbox_test.failed_commands WHERE command->'data'->>'from' = 'cus_c2'`);
-    expect(rows).toEqual([{ error: expect.stringMatching(/AccountMergedError/) }]);
+    expect(rows).toEqual([{ error: expect.stringMatching(/^MergeCycleError: the loyalty account of cus_c1 was merged into cus_c2's/) }]);
   });
 });

@@ -6,7 +6,8 @@ export class LoyaltyError extends Error {
       | 'LOYALTY.INVALID_REDEMPTION'
       | 'LOYALTY.INSUFFICIENT_POINTS'
       | 'LOYALTY.IDEMPOTENCY_KEY_REUSED'
-      | 'LOYALTY.ACCOUNT_MERGED',
+      | 'LOYALTY.ACCOUNT_MERGED'
+      | 'LOYALTY.MERGE_CYCLE',
     message: string,
   ) {
     super(message);
@@ -66,5 +67,18 @@ export class AccountMergedError extends LoyaltyError {
     readonly into: string,
   ) {
     super('LOYALTY.ACCOUNT_MERGED', `the loyalty account of ${customerId} was merged into ${into}'s`);
+  }
+}
+
+/**
+ * The account was closed into `from`, so it cannot absorb `from`: both would end closed, each into
+ * the other, and their points with them. (A rebuilt identity can name the other survivor.)
+ */
+export class MergeCycleError extends LoyaltyError {
+  constructor(
+    readonly customerId: string,
+    readonly from: string,
+  ) {
+    super('LOYALTY.MERGE_CYCLE', `the loyalty account of ${customerId} was merged into ${from}'s, so it cannot take in ${from}'s: both would be closed, each into the other`);
   }
 }

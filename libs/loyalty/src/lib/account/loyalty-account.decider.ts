@@ -1,6 +1,6 @@
 import { canonicalDecimal, isAmount } from '@cdp/money';
 import { describeValue } from '../describe-value';
-import { AccountMergedError, IdempotencyKeyReusedError, InsufficientPointsError, InvalidRedemptionError } from '../loyalty.errors';
+import { AccountMergedError, IdempotencyKeyReusedError, InsufficientPointsError, InvalidRedemptionError, MergeCycleError } from '../loyalty.errors';
 import type { LoyaltyProgram } from '../program/loyalty-program';
 import { addDays, isCanonicalInstant, requireCanonicalInstant } from '../utc-instant';
 import { pointsFor, qualifyingSpendAt, tierFor } from './earning';
@@ -26,6 +26,7 @@ export function decideLoyaltyAccount(command: LoyaltyAccountCommand, state: Loya
   }
   if (state.mergedInto !== null) {
     if (command.type === 'MergeAccountInto' && command.data.into === state.mergedInto) return [];
+    if (command.type === 'AbsorbAccount' && command.data.from === state.mergedInto) throw new MergeCycleError(state.customerId, command.data.from);
     throw new AccountMergedError(state.customerId, state.mergedInto);
   }
   switch (command.type) {

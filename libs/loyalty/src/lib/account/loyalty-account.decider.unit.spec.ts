@@ -1,4 +1,4 @@
-import { AccountMergedError, IdempotencyKeyReusedError, InsufficientPointsError, InvalidRedemptionError } from '../loyalty.errors';
+import { AccountMergedError, IdempotencyKeyReusedError, InsufficientPointsError, InvalidRedemptionError, MergeCycleError } from '../loyalty.errors';
 import { DEFAULT_LOYALTY_PROGRAM, type LoyaltyProgram } from '../program/loyalty-program';
 import { CUSTOMER, day, deepFreeze, expirePoints, handle, lot, OTHER, plusMs, purchase, record, redeem, refund, stateAfter, touchpoint } from '../testing/loyalty-fixtures';
 import type { LoyaltyAccountCommand } from './loyalty-account.commands';
@@ -332,6 +332,13 @@ describe('the loyalty account decider', () => {
         expect(() => given(...merged).when(command)).toThrow(AccountMergedError);
         expect(() => given(...merged).when(command)).toThrow(expect.objectContaining({ code: 'LOYALTY.ACCOUNT_MERGED', customerId: OTHER, into: CUSTOMER }));
       }
+    });
+
+    it('refuses to take in the account it was itself closed into', () => {
+      const closedIntoOther = [...ownHistory, { type: 'MergeAccountInto', data: { customerId: CUSTOMER, into: OTHER } } as LoyaltyAccountCommand];
+      const absorbOtherAgain: LoyaltyAccountCommand = { type: 'AbsorbAccount', data: { customerId: CUSTOMER, from: OTHER, account: other } };
+      expect(() => given(...closedIntoOther).when(absorbOtherAgain)).toThrow(MergeCycleError);
+      expect(() => given(...closedIntoOther).when(absorbOtherAgain)).toThrow(expect.objectContaining({ code: 'LOYALTY.MERGE_CYCLE', customerId: CUSTOMER, from: OTHER }));
     });
 
     it('takes in the lots, recomputing tiers on the combined history', () => {
