@@ -102,6 +102,7 @@ async function projectAccounts(tx: SqlExecutor, schema: string, events: readonly
   const states = new Map(rows.map((r) => [r.customer_id, r.state]));
   const versions = new Map<string, number>();
   const ledger: LedgerRow[] = [];
+  const absorbedInto = new Map<string, string>();
   for (const event of events) {
     const customerId = parseStreamId(event.streamId).id;
     states.set(customerId, evolveLoyaltyAccount(states.get(customerId) ?? initialLoyaltyAccount(customerId), event));
@@ -121,8 +122,16 @@ async function projectAccounts(tx: SqlExecutor, schema: string, events: readonly
     // The absorbed account's history becomes the survivor's: its ledger still adds up to the balance.
     if (event.type === 'LoyaltyAccountAbsorbed') {
       for (const row of ledger) if (row.account_id === event.data.from) row.account_id = customerId;
-      await tx.query(`UPDATE ${s}.ledger SET account_id = $1 WHERE account_id = $2`, [customerId, event.data.from]);
+      for (const [from, into] of absorbedInto) if (into === event.data.from) absorbedInto.set(from, customerId);
+      absorbedInto.set(event.data.from, customerId);
     }
+  }
+  // One statement for the batch's merges, each absorbed account's earlier rows sent to where its chain of merges ends.
+  if (absorbedInto.size > 0) {
+    await tx.query(`UPDATE ${s}.ledger l SET account_id = m.into_id FROM unnest($1::text[], $2::text[]) AS m(from_id, into_id) WHERE l.account_id = m.from_id`, [
+      [...absorbedInto.keys()],
+      [...absorbedInto.values()],
+    ]);
   }
   // The accounts' states and the events' data are only read whole: json, sent as JSON texts apart.
   await tx.query(
