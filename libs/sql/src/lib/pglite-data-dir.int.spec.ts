@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -24,6 +24,14 @@ describe('PGlite on a data folder', () => {
     } finally {
       await reopened.close();
     }
+  });
+
+  it('says which folder it could not create, and what to do, when the folder cannot be made', async () => {
+    const blocker = join(dir, 'a-file');
+    writeFileSync(blocker, 'not a folder');
+    await expect(createPgliteSqlClient(join(blocker, 'pg'))).rejects.toThrow(
+      new RegExp(`could not create the PGlite data folder ${blocker}/pg \\(ENOTDIR: .+\\): check that it can be created and written to`),
+    );
   });
 
   it('holds no more memory after creating a folder than after opening one that exists', async () => {

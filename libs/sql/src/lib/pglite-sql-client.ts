@@ -65,11 +65,19 @@ export async function openPgliteDatabase(dataDir?: string): Promise<PgliteDataba
 async function initialiseDataDir(dataDir: string): Promise<void> {
   const env = { ...process.env, PGLITE_MODULE: require.resolve('@electric-sql/pglite'), PGLITE_DIR: dataDir };
   await promisify(execFile)(process.execPath, ['-e', INITIALISE_IN_CHILD], { env }).catch((error: { stderr?: string }) => {
-    throw new Error(`could not create the PGlite data folder ${dataDir}: ${error.stderr?.trim() || String(error)}`);
+    throw new Error(`could not create the PGlite data folder ${dataDir} (${error.stderr?.trim() || String(error)}): check that it can be created and written to, or choose another folder`);
   });
 }
 
-const INITIALISE_IN_CHILD = `require(process.env.PGLITE_MODULE).PGlite.create(process.env.PGLITE_DIR).then((db) => db.close())`;
+const INITIALISE_IN_CHILD = `
+require(process.env.PGLITE_MODULE)
+  .PGlite.create(process.env.PGLITE_DIR)
+  .then((db) => db.close())
+  .catch((error) => {
+    process.stderr.write(String(error?.message ?? error));
+    process.exit(1);
+  });
+`;
 
 /** A SqlClient over PGlite, for callers that need no TypeORM. */
 export async function createPgliteSqlClient(dataDir?: string): Promise<SqlClient> {
