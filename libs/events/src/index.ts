@@ -11,5 +11,6 @@ export * from './lib/touchpoint/field-error';
 export * from './lib/touchpoint/read-touchpoint';
 export * from './lib/touchpoint/touchpoint-examples';
 export * from './lib/streams/stream-id';
+export * from './lib/time/utc-instant';
 export * from './lib/compatibility';
 export * from './codegen/coded-touchpoint-types';

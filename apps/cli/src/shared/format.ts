@@ -4,6 +4,8 @@
  * (Persian) calendar that Iranian users read.
  */
 
+import { MS_PER_DAY } from '@cdp/events';
+
 const INTEGER = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 
 export function formatCount(n: number): string {
@@ -99,7 +101,7 @@ export function formatRate(count: number, ms: number, unit: string): string {
 /** Whole days from `now` to a calendar date: negative when it has passed. */
 export function daysUntil(date: string, now: Date): number {
   const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
-  return Math.round((Date.parse(`${date}T00:00:00Z`) - today) / 86_400_000);
+  return Math.round((Date.parse(`${date}T00:00:00Z`) - today) / MS_PER_DAY);
 }
 
 /** A plain-text table: a header, a rule, and the rows, columns padded; numbers right-aligned. */

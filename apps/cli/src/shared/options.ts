@@ -1,3 +1,4 @@
+import { utcInstant } from '@cdp/events';
 import { InvalidArgumentError } from 'commander';
 
 /** A commander parser for a whole number within bounds. */
@@ -20,9 +21,9 @@ export function seconds(value: string): number {
 
 /** A commander parser for an ISO 8601 instant with a zone. */
 export function instant(value: string): Date {
-  const at = new Date(value);
-  if (!/(Z|[+-]\d{2}:?\d{2})$/.test(value) || Number.isNaN(at.getTime())) throw new InvalidArgumentError('must be an ISO 8601 instant with a zone, e.g. 2026-11-20T00:00:00Z.');
-  return at;
+  const at = utcInstant(value.trim());
+  if (at === undefined) throw new InvalidArgumentError('must be an ISO 8601 instant with a zone, e.g. 2026-11-20T00:00:00Z or 2026-11-20T03:30:00+03:30.');
+  return new Date(at);
 }
 
 /** A commander parser for the platform's base URL. */

@@ -13,6 +13,7 @@ describe('command-line values', () => {
     expect(instant('2026-11-20T00:00:00Z').toISOString()).toBe('2026-11-20T00:00:00.000Z');
     expect(instant('2026-11-20T03:30:00+03:30').toISOString()).toBe('2026-11-20T00:00:00.000Z');
     expect(() => instant('2026-11-20')).toThrow(InvalidArgumentError);
+    expect(() => instant('2026-02-30T00:00:00Z')).toThrow(InvalidArgumentError);
   });
 
   it('finds the platform at --url, else CDP_URL, else localhost on $PORT, else port 3000', () => {

@@ -3,13 +3,13 @@ import { Counter, type Registry } from 'prom-client';
 import { migrateRfmTables } from '@cdp/analytics';
 import { migrateCustomerFeedTables, pruneCustomerFeedLog, runCustomerFeedBuilder, type CustomerFeedBuilderRun } from '@cdp/customer-feed';
 import type { PostgresEventLog } from '@cdp/event-log-postgres';
+import { MS_PER_DAY } from '@cdp/events';
 import { CLOCK, CUSTOMER_FEED_LOG, METRICS, SETTINGS, SQL, type Clock, type Settings } from '@cdp/platform-runtime';
 import type { SqlClient } from '@cdp/sql';
 import { ProjectionsService } from '../projections/projections.service';
 import { customerFeedSources } from './customer-feed-sources';
 
 const PRUNE_EVERY_MS = 60 * 60 * 1000;
-const MS_PER_DAY = 86_400_000;
 
 /**
  * Turns what the read models mark changed into the feed's typed changes, in this process, and

@@ -1,3 +1,4 @@
+import { MS_PER_DAY } from '@cdp/events';
 import { describeValue } from './describe-value';
 
 /*
@@ -5,8 +6,6 @@ import { describeValue } from './describe-value';
  * `Date#toISOString` writes them ("2026-01-31T00:00:00.000Z"). Canonical strings sort as text in
  * time order, so the rules compare them as strings.
  */
-
-export const MS_PER_DAY = 86_400_000;
 
 const CANONICAL_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 

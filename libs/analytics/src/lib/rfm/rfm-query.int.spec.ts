@@ -1,9 +1,10 @@
 import { migrateAnalytics, sqlLiteral, type ClickHouseClient } from '@cdp/clickhouse';
 import { openThrowawayChdbClient, openThrowawayServerClient } from '@cdp/clickhouse/testing';
+import { MS_PER_DAY } from '@cdp/events';
 import { DEFAULT_RFM_GRID, parseRfmGrid, type RfmGrid, type RfmScore } from '@cdp/rfm';
 import { ANALYTICS_MIGRATIONS } from '../tables/analytics-migrations';
 import { runRfmQuery, type RfmSnapshotRow, type RfmRunRequest } from './rfm-query';
-import { AS_OF, FIFTHS_AS_OF, generateRfmTestData, MS_PER_DAY, type MoneyEvent, type RfmTestData } from './rfm-test-data';
+import { AS_OF, FIFTHS_AS_OF, generateRfmTestData, type MoneyEvent, type RfmTestData } from './rfm-test-data';
 
 const data = generateRfmTestData('rfm-query');
 const CUSTOM_GRID = parseRfmGrid(

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { sqlIdentifier, sqlLiteral, type ClickHouseClient } from '@cdp/clickhouse';
+import { MS_PER_DAY } from '@cdp/events';
 import { DEFAULT_RFM_GRID, parseRfmParameters, windowStart, type RfmGrid, type RfmWindowDays } from '@cdp/rfm';
 
 export interface RfmRunRequest {
@@ -34,7 +35,6 @@ export interface RfmStatements {
   readonly cleanup: readonly string[];
 }
 
-const MS_PER_DAY = 86_400_000;
 const SCORE_CUTS = [1, 2, 3, 4] as const;
 
 /**

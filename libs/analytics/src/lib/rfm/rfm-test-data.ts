@@ -1,11 +1,11 @@
 import { seededRandom } from '@cdp/demo-data';
+import { MS_PER_DAY } from '@cdp/events';
 
 /** Test data for the RFM query specs: purchases, refunds and identity rows, drawn from a seed. */
 
 export const AS_OF = '2026-06-30T12:00:00.250Z';
 /** Long before the other events: only the ten customers of the fifths case have purchases by then. */
 export const FIFTHS_AS_OF = '2021-01-01T00:00:00.000Z';
-export const MS_PER_DAY = 86_400_000;
 
 export interface MoneyEvent {
   readonly kind: 'purchase' | 'refund';

@@ -1,4 +1,5 @@
 import { Type, types } from 'avsc';
+import { MS_PER_DAY } from '../time/utc-instant';
 
 /**
  * Avro logical types as the platform holds them in memory: a timestamp-millis is an ISO 8601 UTC
@@ -18,14 +19,12 @@ class IsoTimestampMillis extends types.LogicalType {
   }
 }
 
-const MILLIS_PER_DAY = 86_400_000;
-
 class IsoDate extends types.LogicalType {
   override _fromValue(days: number): string {
-    return new Date(days * MILLIS_PER_DAY).toISOString().slice(0, 10);
+    return new Date(days * MS_PER_DAY).toISOString().slice(0, 10);
   }
   override _toValue(value: unknown): number | undefined {
-    return typeof value === 'string' && ISO_DATE.test(value) ? Date.parse(`${value}T00:00:00Z`) / MILLIS_PER_DAY : undefined;
+    return typeof value === 'string' && ISO_DATE.test(value) ? Date.parse(`${value}T00:00:00Z`) / MS_PER_DAY : undefined;
   }
   override _resolve(writer: Type) {
     if (Type.isType(writer, 'int', 'logical:date')) return (value: number | string) => (typeof value === 'string' ? value : this._fromValue(value));

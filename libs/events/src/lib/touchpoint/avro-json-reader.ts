@@ -1,5 +1,6 @@
 import type { Type } from 'avsc';
-import { calendarDate, currencyCode, exactDecimal, numberText, utcInstant } from './exact-json-values';
+import { utcInstant } from '../time/utc-instant';
+import { calendarDate, currencyCode, exactDecimal, numberText } from './exact-json-values';
 import type { FieldError } from './field-error';
 
 /** Fields that hold money, by shape path ("payload.items[].unitPrice"): amounts and currencies. */

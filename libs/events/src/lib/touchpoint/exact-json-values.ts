@@ -29,15 +29,6 @@ export function exactDecimal(value: unknown): string | undefined {
   return shifted.replace(/^0+(?=\d)/, '');
 }
 
-const ZONED_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/i;
-
-/** An ISO 8601 instant with a zone, as a UTC instant with milliseconds; undefined otherwise. */
-export function utcInstant(value: unknown): string | undefined {
-  if (typeof value !== 'string' || !ZONED_INSTANT.test(value)) return undefined;
-  const millis = Date.parse(value);
-  return Number.isNaN(millis) ? undefined : new Date(millis).toISOString();
-}
-
 /** A real calendar date "YYYY-MM-DD"; undefined otherwise. */
 export function calendarDate(value: unknown): string | undefined {
   if (typeof value !== 'string' || !ISO_DATE.test(value)) return undefined;

@@ -86,6 +86,12 @@ describe('readTouchpoint', () => {
     expect(errors.map((e) => e.path)).toEqual(['payload.importantDates.birthday', 'occurredAt']);
   });
 
+  it.each(['2026-02-30T10:00:00Z', '2026-04-31T00:00:00Z', '2026-11-20T24:00:00Z', '2026-11-20T10:15:00+24:00'])('refuses the impossible instant %s, which Date.parse would roll over', (occurredAt) => {
+    expect(errorsOf({ ...touchpointExamples.visit, occurredAt })).toEqual([
+      { path: 'occurredAt', message: 'must be an ISO 8601 instant with a time zone, e.g. "2026-11-20T10:15:00Z"' },
+    ]);
+  });
+
   it('refuses a body that is not an object', () => {
     expect(errorsOf([1, 2])).toEqual([{ path: '(root)', message: 'a touchpoint must be a JSON object' }]);
   });

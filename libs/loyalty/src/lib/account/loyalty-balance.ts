@@ -1,6 +1,7 @@
+import { MS_PER_DAY } from '@cdp/events';
 import { compareDecimal, subtractDecimal } from '@cdp/money';
 import type { LoyaltyProgram } from '../program/loyalty-program';
-import { addDays, MS_PER_DAY, requireCanonicalInstant } from '../utc-instant';
+import { addDays, requireCanonicalInstant } from '../utc-instant';
 import { nextTier, qualifyingSpendAt, tierFor } from './earning';
 import type { LoyaltyAccountState, LoyaltyLifetime } from './loyalty-account.state';
 import { availablePoints, isLive } from './lots';

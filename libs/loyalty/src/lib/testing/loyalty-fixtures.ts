@@ -1,10 +1,10 @@
+import { MS_PER_DAY } from '@cdp/events';
 import { decideLoyaltyAccount } from '../account/loyalty-account.decider';
 import type { EarningTouchpoint, LoyaltyAccountCommand, RecordTouchpoint, RedeemPoints } from '../account/loyalty-account.commands';
 import type { LoyaltyAccountEvent } from '../account/loyalty-account.events';
 import { evolveLoyaltyAccount } from '../account/loyalty-account.evolve';
 import { initialLoyaltyAccount, type LoyaltyAccountState } from '../account/loyalty-account.state';
 import { DEFAULT_LOYALTY_PROGRAM, type LoyaltyProgram } from '../program/loyalty-program';
-import { MS_PER_DAY } from '../utc-instant';
 
 /** Test data for the loyalty specs. */
 

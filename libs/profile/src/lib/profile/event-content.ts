@@ -1,10 +1,9 @@
-import type { ConsentStatus, KnownTouchpoint, KnownTouchpointType, Touchpoint } from '@cdp/events';
+import { utcInstant, type ConsentStatus, type KnownTouchpoint, type KnownTouchpointType, type Touchpoint } from '@cdp/events';
 import { identifierTypeOf, type IdentifierKey } from '@cdp/identity';
 import { addMoney, isAmount, isCurrencyCode } from '@cdp/money';
 import { emptyContent, emptyIdentifiers, type ConsentEntry, type ProfileContent, type Provenance } from './customer-profile';
 import { InvalidProfileEventError } from './profile.errors';
 import { complaintSummary, orderSummary, single } from './profile-content';
-import { utcInstant } from './instants';
 
 /*
  * What one event tells about its customer, as a profile content of its own; `evolveProfile` joins

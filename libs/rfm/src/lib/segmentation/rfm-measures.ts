@@ -1,7 +1,7 @@
+import { instantMillis, MS_PER_DAY } from '@cdp/events';
 import { addDecimal, isAmount, subtractDecimal } from '@cdp/money';
 import { InvalidRfmMeasuresError, InvalidRfmParametersError } from './rfm.errors';
 import type { RfmParameters } from './rfm-parameters';
-import { instantMillis, MS_PER_DAY } from './utc-instant';
 
 /**
  * What the aggregation computes for each customer of the population at asOf (the customers with a

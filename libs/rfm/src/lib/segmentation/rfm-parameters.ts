@@ -1,5 +1,5 @@
+import { MS_PER_DAY, utcInstant } from '@cdp/events';
 import { InvalidRfmParametersError } from './rfm.errors';
-import { canonicalInstant, MS_PER_DAY } from './utc-instant';
 
 /** Days in the frequency and monetary window, ending at asOf; 'all' has no lower bound. */
 export type RfmWindowDays = number | 'all';
@@ -23,7 +23,7 @@ const WINDOW_EXAMPLE = `a whole number of days from 1 to ${MAX_RFM_WINDOW_DAYS},
  */
 export function parseRfmParameters(input: { readonly asOf?: unknown; readonly windowDays?: unknown }, now: string): RfmParameters {
   const asOf = input.asOf ?? now;
-  const canonical = canonicalInstant(asOf);
+  const canonical = utcInstant(asOf);
   if (canonical === undefined) {
     const field = input.asOf == null ? 'now' : 'asOf';
     throw new InvalidRfmParametersError(field, `${field} must be ${INSTANT_EXAMPLE}; got ${describe(asOf)}`);
@@ -36,7 +36,7 @@ export function parseRfmParameters(input: { readonly asOf?: unknown; readonly wi
  * Null for 'all'. Days are 24-hour periods, which in UTC they always are.
  */
 export function windowStart(asOf: string, windowDays: RfmWindowDays): string | null {
-  const canonical = canonicalInstant(asOf);
+  const canonical = utcInstant(asOf);
   if (canonical === undefined) throw new InvalidRfmParametersError('asOf', `asOf must be ${INSTANT_EXAMPLE}; got ${describe(asOf)}`);
   const days = parseWindowDays(windowDays);
   return days === 'all' ? null : new Date(Date.parse(canonical) - days * MS_PER_DAY).toISOString();

@@ -1,6 +1,7 @@
 /*
- * Instants in the RFM rules are ISO 8601 instants with a zone. Their canonical form is UTC with
- * milliseconds, as `Date#toISOString` writes it; digits beyond milliseconds are dropped.
+ * Instants come in as ISO 8601 with a zone ("2026-01-31T03:30:00+03:30") and are held in their
+ * canonical form: UTC with milliseconds, as `Date#toISOString` writes it ("2026-01-31T00:00:00.000Z").
+ * Digits beyond milliseconds are dropped. Canonical instants sort as text in time order.
  */
 
 export const MS_PER_DAY = 86_400_000;
@@ -9,8 +10,8 @@ const ZONED_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(
 
 /**
  * The epoch milliseconds of an ISO 8601 instant with a zone; undefined when it is not one.
- * `Date.parse` alone is not enough: it rolls "02-30" over to March, and a zone-less time would
- * depend on the host's zone.
+ * `Date.parse` alone is not enough: it rolls "02-30" over to March and "24:00" over to the next
+ * day, and a zone-less time would depend on the host's zone.
  */
 export function instantMillis(value: unknown): number | undefined {
   const match = typeof value === 'string' ? ZONED_INSTANT.exec(value) : null;
@@ -27,8 +28,8 @@ export function instantMillis(value: unknown): number | undefined {
   return local.getTime() - offset;
 }
 
-/** The canonical UTC form of an instant with a zone ("2026-01-31T03:30:00+03:30" -> "2026-01-31T00:00:00.000Z"); undefined when it is not one. */
-export function canonicalInstant(value: unknown): string | undefined {
+/** The canonical form of an ISO 8601 instant with a zone ("2026-01-31T03:30:00+03:30" -> "2026-01-31T00:00:00.000Z"); undefined when it is not one. */
+export function utcInstant(value: unknown): string | undefined {
   const millis = instantMillis(value);
   const iso = millis === undefined ? undefined : new Date(millis).toISOString();
   // A zone can move year 0000 or 9999 out of four digits, which toISOString then writes as "-000001" or "+010000".

@@ -1,0 +1,68 @@
+import fc from 'fast-check';
+import { utcInstant } from './utc-instant';
+
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+
+describe('utcInstant', () => {
+  it.each([
+    ['2026-11-20T10:15:00Z', '2026-11-20T10:15:00.000Z'],
+    ['2026-11-20T10:15Z', '2026-11-20T10:15:00.000Z'],
+    ['2026-11-21T09:00:00+03:30', '2026-11-21T05:30:00.000Z'],
+    ['2026-01-01T01:00:00-02:00', '2026-01-01T03:00:00.000Z'],
+    ['2026-11-20t10:15:00.123456z', '2026-11-20T10:15:00.123Z'],
+    ['2024-02-29T00:00:00Z', '2024-02-29T00:00:00.000Z'],
+    ['0099-06-01T00:00:00Z', '0099-06-01T00:00:00.000Z'],
+  ])('reads %s as %s', (text, canonical) => {
+    expect(utcInstant(text)).toBe(canonical);
+  });
+
+  it.each([
+    '2026-02-30T10:00:00Z',
+    '2025-02-29T00:00:00Z',
+    '2026-13-01T00:00:00Z',
+    '2026-11-20T24:00:00Z',
+    '2026-11-20T23:60:00Z',
+    '2026-11-20T23:59:60Z',
+    '2026-11-20T10:15:00+24:00',
+    '2026-11-20T10:15:00',
+    '2026-11-20 10:15:00Z',
+    '2026-11-20',
+    '0000-01-01T00:00:00+00:01',
+    '9999-12-31T23:59:59-00:01',
+    ' 2026-11-20T10:15:00Z',
+    1763633700000,
+    null,
+  ])('refuses %p', (value) => {
+    expect(utcInstant(value)).toBeUndefined();
+  });
+
+  it('reads every instant written with any zone offset as the instant itself', () => {
+    fc.assert(
+      fc.property(
+        fc.date({ min: new Date('0001-01-02T00:00:00Z'), max: new Date('9999-12-30T00:00:00Z'), noInvalidDate: true }),
+        fc.integer({ min: -23 * 60 - 59, max: 23 * 60 + 59 }),
+        (at, offsetMinutes) => {
+          const local = new Date(at.getTime() + offsetMinutes * 60_000);
+          const zone = `${offsetMinutes < 0 ? '-' : '+'}${pad(Math.floor(Math.abs(offsetMinutes) / 60))}:${pad(Math.abs(offsetMinutes) % 60)}`;
+          const text = `${local.toISOString().slice(0, 23)}${zone}`;
+          expect(utcInstant(text)).toBe(at.toISOString());
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('refuses every day past the end of its month', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 9999 }), fc.integer({ min: 1, max: 12 }), (year, month) => {
+        const daysInMonth = new Date(Date.UTC(2000, month, 0)).getUTCDate() - (month === 2 && !isLeap(year) ? 1 : 0);
+        expect(utcInstant(`${pad(year, 4)}-${pad(month)}-${pad(daysInMonth)}T00:00:00Z`)).toBeDefined();
+        expect(utcInstant(`${pad(year, 4)}-${pad(month)}-${pad(daysInMonth + 1)}T00:00:00Z`)).toBeUndefined();
+      }),
+    );
+  });
+});
+
+function isLeap(year: number): boolean {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+}
