@@ -1,6 +1,6 @@
 import type { Touchpoint } from '@cdp/events';
 import { identifierKeysOf } from '@cdp/identity';
-import { canonicalDecimal, isAmount, isCurrencyCode, scaleOfDecimal } from '@cdp/money';
+import { canonicalDecimal, isAmount, isAmountWithinLimits, isCurrencyCode, MAX_AMOUNT_INTEGER_DIGITS, MAX_AMOUNT_SCALE } from '@cdp/money';
 import { AnalyticsRowError } from './analytics-row.error';
 
 /** The rows one touchpoint adds to the analytics tables (see analytics-migrations.ts). */
@@ -48,19 +48,17 @@ interface MoneyRow {
   readonly source: string;
 }
 
-/** The analytics tables keep money as Decimal(18, 3). */
-export const AMOUNT_MAX_SCALE = 3;
-const AMOUNT_MAX_INTEGER_DIGITS = 15;
-
 /**
  * A touchpoint as analytics rows. Its customer key is its most trustworthy identifier: the one the
  * identity rules land it on. `channel` is the touchpoint's channel (its type's manifest says where
- * it is), '' when it has none. Throws `AnalyticsRowError` for an amount the tables cannot hold
- * exactly, so the event becomes a dead letter instead of a wrong sum.
+ * it is), '' when it has none. Throws `AnalyticsRowError` for an amount or a time the tables cannot
+ * hold exactly, so the event becomes a dead letter instead of a wrong sum or a batch retried for ever.
  */
 export function analyticsRowsOf(touchpoint: Touchpoint, channel: string | null): AnalyticsRows {
   const keys = identifierKeysOf(touchpoint.identifiers);
   const occurredAtMs = Date.parse(touchpoint.occurredAt);
+  // Ingestion has refused such times since 2026-12-06; a log may hold older ones.
+  if (!(occurredAtMs >= 0)) throw new AnalyticsRowError(touchpoint.eventId, `occurredAt ${touchpoint.occurredAt} is before 1970-01-01, which the analytics tables' DateTime cannot hold`);
   const common = { event_id: touchpoint.eventId, occurred_at: dateTimeText(touchpoint.occurredAt), occurred_at_ms: occurredAtMs, customer_key: keys[0] ?? '' };
   const row: TouchpointRow = {
     ...common,
@@ -88,11 +86,10 @@ function moneyOf(touchpoint: Touchpoint): { amount: string; currency: string } {
   const fail = (why: string) => new AnalyticsRowError(touchpoint.eventId, why);
   if (!isAmount(amount)) throw fail(`payload.amount must be a non-negative decimal string, not ${JSON.stringify(amount)}`);
   if (!isCurrencyCode(currency)) throw fail(`payload.currency must be an ISO 4217 code, not ${JSON.stringify(currency)}`);
-  const exact = canonicalDecimal(amount);
-  if (scaleOfDecimal(exact) > AMOUNT_MAX_SCALE || exact.split('.')[0].length > AMOUNT_MAX_INTEGER_DIGITS) {
-    throw fail(`payload.amount ${amount} does not fit the analytics tables' Decimal(18, 3): at most ${AMOUNT_MAX_INTEGER_DIGITS} digits before the point and ${AMOUNT_MAX_SCALE} after`);
+  if (!isAmountWithinLimits(amount)) {
+    throw fail(`payload.amount ${amount} does not fit the analytics tables' Decimal(18, 3): at most ${MAX_AMOUNT_INTEGER_DIGITS} digits before the point and ${MAX_AMOUNT_SCALE} after`);
   }
-  return { amount: exact, currency };
+  return { amount: canonicalDecimal(amount), currency };
 }
 
 /** 'YYYY-MM-DD hh:mm:ss', the text a DateTime('UTC') column takes. */

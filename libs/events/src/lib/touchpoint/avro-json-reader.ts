@@ -1,4 +1,5 @@
 import type { Type } from 'avsc';
+import { MAX_AMOUNT_INTEGER_DIGITS, MAX_AMOUNT_SCALE } from '@cdp/money';
 import { utcInstant } from '../time/utc-instant';
 import { calendarDate, currencyCode, exactDecimal, numberText } from './exact-json-values';
 import type { FieldError } from './field-error';
@@ -30,7 +31,9 @@ type Read = (json: unknown, errors: FieldError[], path: Path) => unknown;
 type Shape = string | null;
 
 const INT32 = { min: -(2 ** 31), max: 2 ** 31 - 1 };
-const AMOUNT = 'must be a non-negative decimal amount, as a string ("300000.50") or a number';
+const LONE_SURROGATE = /\p{Cs}/u;
+const UNSTORABLE_MESSAGE = 'must not contain the NUL character (\\u0000) or half of a UTF-16 surrogate pair';
+const AMOUNT = `must be a non-negative decimal amount, as a string ("300000.50") or a number, with at most ${MAX_AMOUNT_INTEGER_DIGITS} digits before the point and ${MAX_AMOUNT_SCALE} after`;
 const CURRENCY = 'must be an ISO 4217 currency code, e.g. "IRR" or "EUR"';
 
 /**
@@ -63,7 +66,10 @@ function compileValue(type: Type, money: MoneyPaths, shape: Shape): Read {
     case 'logical:date':
       return (json, errors, path) => calendarDate(json) ?? fail(errors, path, 'must be a calendar date "YYYY-MM-DD"');
     case 'string':
-      return (json, errors, path) => (typeof json === 'string' ? json : fail(errors, path, 'must be a string'));
+      return (json, errors, path) => {
+        if (typeof json !== 'string') return fail(errors, path, 'must be a string');
+        return isStorable(json) ? json : fail(errors, path, UNSTORABLE_MESSAGE);
+      };
     case 'boolean':
       return (json, errors, path) => (typeof json === 'boolean' ? json : fail(errors, path, 'must be true or false'));
     case 'int':
@@ -124,7 +130,8 @@ function compileMap(valuesType: Type, money: MoneyPaths, shape: Shape): Read {
     const values: Record<string, unknown> = {};
     for (const key of Object.keys(json)) {
       path.push(key);
-      setOwn(values, key, readValueAt(key)(json[key], errors, path));
+      if (!isStorable(key)) fail(errors, path, `is a key that ${UNSTORABLE_MESSAGE.replace('must not contain', 'contains')}, which cannot be stored`);
+      else setOwn(values, key, readValueAt(key)(json[key], errors, path));
       path.pop();
     }
     return values;
@@ -177,6 +184,11 @@ function compileUnion(type: Type, money: MoneyPaths, shape: Shape): Read {
     }
     return fail(errors, path, message);
   };
+}
+
+/** Whether Postgres can store the text: not with the NUL character, nor with half of a surrogate pair (not Unicode at all). */
+function isStorable(text: string): boolean {
+  return !text.includes('\u0000') && !LONE_SURROGATE.test(text);
 }
 
 function fail(errors: FieldError[], path: Path, message: string): undefined {

@@ -1,4 +1,5 @@
 import { isLosslessNumber } from 'lossless-json';
+import { isAmountWithinLimits, MAX_AMOUNT_INTEGER_DIGITS, MAX_AMOUNT_SCALE } from '@cdp/money';
 import { ISO_DATE } from '../avro/iso-logical-types';
 
 /**
@@ -15,7 +16,8 @@ const DECIMAL = /^(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/;
 
 /**
  * A non-negative decimal in plain notation ("300000", "12.50"), from a decimal string or a JSON
- * number, converted exactly; undefined when it is not one.
+ * number, converted exactly; undefined when it is not one, or when it is beyond the amounts the
+ * platform keeps (@cdp/money's limits).
  */
 export function exactDecimal(value: unknown): string | undefined {
   const text = typeof value === 'string' ? value.trim() : numberText(value);
@@ -24,9 +26,12 @@ export function exactDecimal(value: unknown): string | undefined {
   const [, whole, fraction = '', exponent = '0'] = match;
   const digits = whole + fraction;
   const point = whole.length + Number(exponent);
+  // An exponent like 1e999999999 would otherwise be written out in full before the limits refuse it.
+  if (point - digits.length > MAX_AMOUNT_INTEGER_DIGITS || -point > MAX_AMOUNT_SCALE) return undefined;
   const shifted =
     point <= 0 ? `0.${'0'.repeat(-point)}${digits}` : point >= digits.length ? digits + '0'.repeat(point - digits.length) : `${digits.slice(0, point)}.${digits.slice(point)}`;
-  return shifted.replace(/^0+(?=\d)/, '');
+  const plain = shifted.replace(/^0+(?=\d)/, '');
+  return isAmountWithinLimits(plain) ? plain : undefined;
 }
 
 /** A real calendar date "YYYY-MM-DD"; undefined otherwise. */

@@ -2,7 +2,7 @@ import type { PublishedTouchpointSchema, SchemaCatalog } from '../catalog/schema
 import type { NumericBounds } from '../catalog/touchpoint-manifest';
 import { compileAvroJsonReader, type AvroJsonReader, type MoneyPaths } from './avro-json-reader';
 import type { Checked, FieldError } from './field-error';
-import { isUuid, MAX_CLOCK_SKEW_MS, type Touchpoint } from './touchpoint';
+import { EARLIEST_OCCURRED_AT, isUuid, MAX_CLOCK_SKEW_MS, type Touchpoint } from './touchpoint';
 
 export interface ArrivalFacts {
   /** The id to give a touchpoint that came without one. */
@@ -37,6 +37,9 @@ export function readTouchpoint(json: unknown, catalog: SchemaCatalog, arrival: A
   if (touchpoint?.payload) errors.push(...boundsErrors(touchpoint.payload, catalog.manifest(published.touchpointType)?.bounds ?? {}));
   if (touchpoint?.occurredAt && Date.parse(touchpoint.occurredAt) > Date.parse(arrival.receivedAt) + MAX_CLOCK_SKEW_MS) {
     errors.push({ path: 'occurredAt', message: 'is more than a day after the platform received it: check the source clock and time zone' });
+  }
+  if (touchpoint?.occurredAt && touchpoint.occurredAt < EARLIEST_OCCURRED_AT) {
+    errors.push({ path: 'occurredAt', message: `is before ${EARLIEST_OCCURRED_AT}, the earliest time the platform keeps: check the source clock` });
   }
   return errors.length > 0 ? refuse(errors) : { ok: true, value: touchpoint };
 }

@@ -38,11 +38,42 @@ describe('readTouchpoint', () => {
     ['1e3', '1000'],
     ['"0012.5"', '12.5'],
     ['1.25e-1', '0.125'],
-    ['12345678901234567890.123', '12345678901234567890.123'],
+    ['123456789012345.123', '123456789012345.123'],
   ])('reads the money amount %s as %s', (given, expected) => {
     const body = parse(JSON.stringify(touchpointExamples.refund).replace('"amount":"150000"', `"amount":${given}`));
     const result = read(body);
     expect(result.ok && result.value.payload).toMatchObject({ amount: expected });
+  });
+
+  it.each(['"10.0001"', '0.30000000000000004', '"1000000000000000"', '1e20', '1e999999999', '1e-999999999', '"12345678901234567890.123"'])(
+    'refuses the amount %s, beyond 15 digits before the point or 3 after, without writing it out',
+    (given) => {
+      const body = parse(JSON.stringify(touchpointExamples.refund).replace('"amount":"150000"', `"amount":${given}`));
+      expect(errorsOf(body)).toEqual([
+        { path: 'payload.amount', message: 'must be a non-negative decimal amount, as a string ("300000.50") or a number, with at most 15 digits before the point and 3 after' },
+      ]);
+    },
+  );
+
+  it('refuses a time before 1970, which the analytics tables cannot hold', () => {
+    expect(errorsOf({ ...touchpointExamples.visit, occurredAt: '1969-12-31T23:59:59Z' })).toEqual([
+      { path: 'occurredAt', message: 'is before 1970-01-01T00:00:00.000Z, the earliest time the platform keeps: check the source clock' },
+    ]);
+    expect(read({ ...touchpointExamples.visit, occurredAt: '1970-01-01T00:00:00Z' }).ok).toBe(true);
+  });
+
+  it('refuses text Postgres cannot store, in values and in keys', () => {
+    const errors = errorsOf({
+      ...touchpointExamples.profile_update,
+      traits: { firstName: 'Sa\u0000ra', lastName: 'Sa\ud800' },
+      payload: { ...touchpointExamples.profile_update.payload, preferences: { 'sauce\u0000': 'no spicy sauce' } },
+    });
+    expect(errors).toEqual([
+      { path: 'traits.firstName', message: 'must not contain the NUL character (\\u0000) or half of a UTF-16 surrogate pair' },
+      { path: 'traits.lastName', message: 'must not contain the NUL character (\\u0000) or half of a UTF-16 surrogate pair' },
+      { path: 'payload.preferences["sauce\\u0000"]', message: 'is a key that contains the NUL character (\\u0000) or half of a UTF-16 surrogate pair, which cannot be stored' },
+    ]);
+    expect(read({ ...touchpointExamples.visit, traits: { firstName: 'Sara 😀' } }).ok).toBe(true);
   });
 
   it('locates every error by its field path', () => {

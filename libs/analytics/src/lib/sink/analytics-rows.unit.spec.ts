@@ -1,0 +1,30 @@
+import { loadSchemaCatalog, readTouchpoint, touchpointExamples, type Touchpoint } from '@cdp/events';
+import { AnalyticsRowError } from './analytics-row.error';
+import { analyticsRowsOf } from './analytics-rows';
+
+const accepted = readTouchpoint(touchpointExamples.purchase, loadSchemaCatalog(), { eventId: '00000000-0000-4000-8000-000000000001', receivedAt: '2026-11-23T08:00:00.000Z' });
+if (!accepted.ok) throw new Error('the purchase sample must be valid');
+
+/** The purchase sample as the log holds it, with what ingestion refuses today put back in, as a log written before may hold it. */
+const purchase = (overrides: { occurredAt?: string; amount?: string }): Touchpoint => ({
+  ...accepted.value,
+  ...(overrides.occurredAt ? { occurredAt: overrides.occurredAt } : {}),
+  payload: { ...accepted.value.payload, ...(overrides.amount ? { amount: overrides.amount } : {}) },
+});
+
+describe('analyticsRowsOf', () => {
+  it('writes a purchase with its amount exact and its time as Unix time', () => {
+    const rows = analyticsRowsOf(purchase({ amount: '0300000.50' }), 'store');
+    expect(rows.purchase).toMatchObject({ amount: '300000.50', occurred_at: accepted.value.occurredAt.slice(0, 19).replace('T', ' '), occurred_at_ms: Date.parse(accepted.value.occurredAt) });
+  });
+
+  it.each([
+    [{ amount: '10.0001' }, /payload\.amount 10\.0001 does not fit the analytics tables' Decimal\(18, 3\)/],
+    [{ amount: '1000000000000000' }, /does not fit/],
+    [{ occurredAt: '1969-12-31T23:59:59.999Z' }, /occurredAt 1969-12-31T23:59:59\.999Z is before 1970-01-01/],
+  ])('refuses %p as a touchpoint the tables cannot hold, so that it becomes a dead letter', (overrides, message) => {
+    const attempt = () => analyticsRowsOf(purchase(overrides), 'store');
+    expect(attempt).toThrow(AnalyticsRowError);
+    expect(attempt).toThrow(message);
+  });
+});
