@@ -65,6 +65,10 @@ export function describeUnifiedProfileJourneys(mode: string, start: () => Promis
       expect(byEmail.body.customerId).toBe(profile.customerId);
       const timeline = await platform.get(`/v1/customers/${profile.customerId}/timeline?limit=2`);
       expect(timeline.body.touchpoints.map((t: { type: string }) => t.type)).toEqual(['profile_update', 'call']);
+      expect(await platform.get(`/v1/customers/${profile.customerId}/timeline?limit=0`)).toMatchObject({
+        status: 400,
+        body: { error: 'HTTP.INVALID_REQUEST', errors: [{ path: 'limit', message: 'must be a whole number from 1 to 1,000' }] },
+      });
       for (const merged of profile.mergedFrom) {
         const viaMerged = await platform.get(`/v1/customers/${merged}`);
         expect(viaMerged.body).toMatchObject({ customerId: profile.customerId, mergedInto: profile.customerId, requestedId: merged });

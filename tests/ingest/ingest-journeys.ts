@@ -59,17 +59,34 @@ export function describeIngestJourneys(mode: string, options: IngestJourneyOptio
 
     it('converts a money amount sent as a JSON number exactly', async () => {
       const eventId = randomUUID();
-      const body = JSON.stringify({ ...touchpointExamples.purchase, eventId }).replace('"amount":"300000"', '"amount":12345678901234567.10');
+      const body = JSON.stringify({ ...touchpointExamples.purchase, eventId }).replace('"amount":"300000"', '"amount":123456789012345.10');
       expect((await platform.post('/v1/touchpoints', body)).status).toBe(202);
 
       const [stored] = await options.readBack(platform, [eventId]);
-      expect(stored.payload.amount).toBe('12345678901234567.10');
+      expect(stored.payload.amount).toBe('123456789012345.10');
     });
 
     it('answers 415 to a body that is not JSON, and 400 to malformed JSON', async () => {
       expect((await platform.post('/v1/touchpoints', 'type=purchase', { 'content-type': 'application/x-www-form-urlencoded' })).status).toBe(415);
       const malformed = await platform.post('/v1/touchpoints', '{"type": "purchase",');
       expect(malformed).toMatchObject({ status: 400, body: { error: 'HTTP.MALFORMED_JSON' } });
+    });
+
+    it('refuses a batch that is not a list, or that has fields besides touchpoints, locating the field', async () => {
+      const touchpoint = { ...touchpointExamples.visit, eventId: randomUUID() };
+      expect(await platform.post('/v1/touchpoints', { touchpoints: touchpoint })).toMatchObject({
+        status: 400,
+        body: { error: 'HTTP.INVALID_REQUEST', errors: [{ path: 'touchpoints', message: 'must be a list of touchpoints' }] },
+      });
+      expect(await platform.post('/v1/touchpoints', { touchpoints: [touchpoint], source: 'pos' })).toMatchObject({
+        status: 400,
+        body: { error: 'HTTP.INVALID_REQUEST', errors: [{ path: 'source', message: 'is not a field of this request; its fields are touchpoints' }] },
+      });
+      expect(await options.readBack(platform, [touchpoint.eventId])).toEqual([]);
+    });
+
+    it('answers a route it does not serve in its own error shape', async () => {
+      expect(await platform.get('/v1/touchpoint')).toMatchObject({ status: 404, body: { error: 'HTTP.NOT_FOUND', message: 'Cannot GET /v1/touchpoint' } });
     });
 
     it('serves /health and the OpenAPI document at /docs', async () => {

@@ -1,13 +1,12 @@
 import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ClickHouseStatementError, type ClickHouseClient } from '@cdp/clickhouse';
+import { ClickHouseStatementError, MAX_READ_ONLY_ROWS, type ClickHouseClient } from '@cdp/clickhouse';
 import { ANALYTICS } from '@cdp/platform-runtime';
 
 export class AnalyticsQueryRefusedError extends Error {
   readonly code = 'ANALYTICS.QUERY_REFUSED';
 }
 
-const MAX_ROWS = 10_000;
 
 /**
  * Read-only SQL against the analytics tables, for `cdp sql` (in embedded mode only the platform
@@ -20,14 +19,14 @@ export class AnalyticsSqlController {
 
   @Post()
   @HttpCode(200)
-  @ApiOperation({ summary: `Runs one read-only query (SELECT, SHOW, DESCRIBE...) on the analytics tables; at most ${MAX_ROWS} rows come back, so give big queries a LIMIT` })
+  @ApiOperation({ summary: `Runs one read-only query (SELECT, SHOW, DESCRIBE...) on the analytics tables; at most ${MAX_READ_ONLY_ROWS} rows come back, so give big queries a LIMIT` })
   @ApiBody({ schema: { example: { query: 'SELECT * FROM revenue_daily ORDER BY day DESC LIMIT 7' } } })
   async query(@Body() body: { query?: unknown } = {}) {
     if (typeof body?.query !== 'string' || body.query.trim() === '') throw new AnalyticsQueryRefusedError('send {"query": "<one read-only query>"}');
     const query = body.query.trim().replace(/;\s*$/, '');
     try {
       const rows = await this.clickhouse.query(query, { readonly: true });
-      return { rows: rows.slice(0, MAX_ROWS), truncated: rows.length > MAX_ROWS };
+      return { rows: rows.slice(0, MAX_READ_ONLY_ROWS), truncated: rows.length > MAX_READ_ONLY_ROWS };
     } catch (error) {
       if (error instanceof ClickHouseStatementError) throw new AnalyticsQueryRefusedError(`ClickHouse refused the query: ${(error.cause as Error)?.message ?? error.message}`);
       throw error;

@@ -1,10 +1,10 @@
-import { Controller, Get, Inject, Param, ParseIntPipe, DefaultValuePipe, Query } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CustomerQueries } from '@cdp/customer-projection';
 import { identifierKey, isIdentifierType, normalizeIdentifier } from '@cdp/identity';
 import { LoyaltyQueries } from '@cdp/loyalty-accounts';
 import type { CustomerProfile } from '@cdp/profile';
-import { CLOCK, SETTINGS, type Clock, type Settings } from '@cdp/platform-runtime';
+import { CLOCK, LimitPipe, SETTINGS, type Clock, type Settings } from '@cdp/platform-runtime';
 import { CustomerNotFoundError, InvalidIdentifierError } from './customer.errors';
 
 @ApiTags('customers')
@@ -39,10 +39,10 @@ export class CustomersController {
 
   @Get(':id/timeline')
   @ApiOperation({ summary: "The customer's touchpoints, newest first (merged customers' included)" })
-  async timeline(@Param('id') id: string, @Query('limit', new DefaultValuePipe(50), ParseIntPipe) limit: number) {
+  async timeline(@Param('id') id: string, @Query('limit', new LimitPipe(50)) limit: number) {
     const profile = await this.customers.profile(id);
     if (!profile) throw new CustomerNotFoundError(`with id ${id}`);
-    return { customerId: profile.customerId, touchpoints: await this.customers.timeline(profile, Math.min(Math.max(limit, 1), 1000)) };
+    return { customerId: profile.customerId, touchpoints: await this.customers.timeline(profile, limit) };
   }
 
   /** The profile with its loyalty summary: available points and tier, as of now. */

@@ -1,6 +1,7 @@
-import { Controller, DefaultValuePipe, Get, ParseIntPipe, Query } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CustomerQueries } from '@cdp/customer-projection';
+import { LimitPipe } from '@cdp/platform-runtime';
 
 @ApiTags('operations')
 @Controller('v1/admin/identity-conflicts')
@@ -9,7 +10,7 @@ export class IdentityConflictsController {
 
   @Get()
   @ApiOperation({ summary: 'Merges and identifier links the identity guardrails refused, newest first' })
-  async list(@Query('limit', new DefaultValuePipe(100), ParseIntPipe) limit: number) {
-    return { conflicts: await this.customers.identityConflicts(Math.min(Math.max(limit, 1), 1000)) };
+  async list(@Query('limit', new LimitPipe(100)) limit: number) {
+    return { conflicts: await this.customers.identityConflicts(limit) };
   }
 }

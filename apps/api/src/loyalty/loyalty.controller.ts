@@ -1,16 +1,10 @@
-import { Body, Controller, DefaultValuePipe, Get, HttpCode, Inject, Param, ParseIntPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { CustomerQueries } from '@cdp/customer-projection';
 import { LoyaltyAccounts, LoyaltyQueries } from '@cdp/loyalty-accounts';
-import { CLOCK, SETTINGS, type Clock, type Settings } from '@cdp/platform-runtime';
+import { CLOCK, LimitPipe, requestBodyOf, SETTINGS, type Clock, type Settings } from '@cdp/platform-runtime';
 import { CustomerNotFoundError } from '../customers/customer.errors';
-
-interface RedemptionRequest {
-  readonly points?: unknown;
-  readonly idempotencyKey?: unknown;
-  readonly reason?: unknown;
-}
 
 @ApiTags('loyalty')
 @Controller('v1/customers/:id/loyalty')
@@ -33,9 +27,9 @@ export class LoyaltyController {
 
   @Get('ledger')
   @ApiOperation({ summary: 'Every change to the balance, newest first, each with the event that caused it' })
-  async ledger(@Param('id') id: string, @Query('limit', new DefaultValuePipe(100), ParseIntPipe) limit: number) {
+  async ledger(@Param('id') id: string, @Query('limit', new LimitPipe(100)) limit: number) {
     const customerId = await this.survivorOf(id);
-    return { customerId, entries: await this.queries.ledger(customerId, Math.min(Math.max(limit, 1), 1000)) };
+    return { customerId, entries: await this.queries.ledger(customerId, limit) };
   }
 
   @Post('redemptions')
@@ -45,17 +39,18 @@ export class LoyaltyController {
       'Spends points, oldest lots first. 201 with the lots consumed; 409 with the available balance when it does not cover them; the same idempotencyKey again answers the first 201 and spends nothing',
   })
   @ApiBody({ schema: { example: { points: 500, idempotencyKey: 'pos-12-receipt-8841', reason: 'free coffee' } } })
-  async redeem(@Param('id') id: string, @Body() body: RedemptionRequest = {}) {
+  async redeem(@Param('id') id: string, @Body() raw: unknown) {
+    const body = requestBodyOf(raw, ['points', 'idempotencyKey', 'reason']);
     const customerId = await this.survivorOf(id);
-    const idempotencyKey = body?.idempotencyKey;
+    const idempotencyKey = body.idempotencyKey;
     const decision = await this.accounts.execute({
       type: 'RedeemPoints',
       data: {
         customerId,
         redemptionId: randomUUID(),
         idempotencyKey: idempotencyKey as string,
-        points: body?.points as number,
-        reason: (body?.reason ?? '') as string,
+        points: body.points as number,
+        reason: (body.reason ?? '') as string,
         requestedAt: this.clock.now().toISOString(),
       },
     });

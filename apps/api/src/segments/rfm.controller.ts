@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/co
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { currentRfmOf, latestRun, segmentCounts } from '@cdp/analytics';
 import { CustomerQueries } from '@cdp/customer-projection';
-import { SQL } from '@cdp/platform-runtime';
+import { requestBodyOf, SQL } from '@cdp/platform-runtime';
 import type { SqlClient } from '@cdp/sql';
 import { CustomerNotFoundError } from '../customers/customer.errors';
 import { CustomerNotScoredError, NoRfmRunYetError } from './rfm.errors';
@@ -29,8 +29,9 @@ export class RfmController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Runs RFM now, after the projections have caught up with every touchpoint accepted so far; answers when done' })
   @ApiBody({ schema: { example: { asOf: '2026-11-23T00:00:00Z', windowDays: 365 } } })
-  run(@Body() body: { asOf?: unknown; windowDays?: unknown } = {}) {
-    return this.rfm.run({ asOf: body?.asOf, windowDays: body?.windowDays });
+  run(@Body() body: unknown) {
+    const { asOf, windowDays } = requestBodyOf(body, ['asOf', 'windowDays']);
+    return this.rfm.run({ asOf, windowDays });
   }
 
   @Get('customers/:id/rfm')

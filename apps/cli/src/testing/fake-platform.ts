@@ -11,7 +11,7 @@ export function fakeFetch(route: FakeRoute): typeof fetch & { calls: { method: s
     const url = new URL(String(input));
     const request = { method: init?.method ?? 'GET', path: url.pathname + url.search, body: init?.body ? JSON.parse(String(init.body)) : undefined };
     calls.push(request);
-    const answer = route(request) ?? { status: 404, body: { message: `Cannot ${request.method} ${url.pathname}`, error: 'Not Found', statusCode: 404 } };
+    const answer = route(request) ?? { status: 404, body: { error: 'HTTP.NOT_FOUND', message: `Cannot ${request.method} ${url.pathname}` } };
     if (answer === 'refused') throw Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:3000'), { code: 'ECONNREFUSED' }) });
     return new Response(answer.body === undefined ? null : JSON.stringify(answer.body), { status: answer.status, headers: { 'content-type': 'application/json' } });
   };

@@ -2,7 +2,7 @@ import type { Session } from 'chdb';
 import type { ClickHouseClient } from './clickhouse-client.port';
 import { ChdbDataFolderLockedError, locateFailure } from './clickhouse.errors';
 import { sqlIdentifier } from './clickhouse-literal';
-import { CHDB_ONLY_SETTINGS, SHARED_SETTINGS } from './clickhouse-settings';
+import { CHDB_ONLY_SETTINGS, READ_ONLY_SETTINGS, SHARED_SETTINGS } from './clickhouse-settings';
 import { clientOver } from './clickhouse-transport';
 import { processHoldingFolder } from './chdb-folder-holder';
 
@@ -47,7 +47,7 @@ export async function openChdbClient({ dir, database }: ChdbOptions): Promise<Cl
 }
 
 /**
- * A session for everything, and one opened with readonly=1 for read-only queries. A SETTINGS
+ * A session for everything, and one opened with READ_ONLY_SETTINGS for read-only queries. A SETTINGS
  * clause appended to the SQL would not do: chDB runs every statement of a multi-statement text.
  */
 async function openSessions(dir: string) {
@@ -62,7 +62,7 @@ async function openSessions(dir: string) {
     throw holder ? new ChdbDataFolderLockedError(dir, holder, error) : error;
   }
   try {
-    const reader = new Session(dir, { connectionArgs: [...SETTINGS_ARGS, '--readonly=1'] });
+    const reader = new Session(dir, { connectionArgs: [...SETTINGS_ARGS, ...Object.entries(READ_ONLY_SETTINGS).map(([name, value]) => `--${name}=${value}`)] });
     const close = async () => {
       reader.close();
       writer.close();

@@ -33,6 +33,8 @@ export interface ClickHouseQueryOptions {
   /**
    * Runs the query with the setting readonly=1: ClickHouse refuses any write, any DDL and any
    * change of settings (a SETTINGS clause too), so SQL typed by a user (`cdp sql`) is safe to run.
+   * Its result is cut short after MAX_READ_ONLY_ROWS + 1 rows (more if a block ends later), and it
+   * may run a minute (READ_ONLY_SETTINGS).
    */
   readonly readonly?: boolean;
 }

@@ -2,7 +2,7 @@ import { ClickHouseLogLevel, createClient, type ClickHouseClient as HttpClient }
 import type { ClickHouseClient } from './clickhouse-client.port';
 import { locateFailure } from './clickhouse.errors';
 import { sqlIdentifier } from './clickhouse-literal';
-import { SHARED_SETTINGS } from './clickhouse-settings';
+import { READ_ONLY_SETTINGS, SHARED_SETTINGS } from './clickhouse-settings';
 import { clientOver } from './clickhouse-transport';
 
 export interface ClickHouseServerOptions {
@@ -28,7 +28,7 @@ export async function createClickHouseServerClient({ url, database }: ClickHouse
       await http.command({ query: sql });
     },
     async selectJson(sql, readonly) {
-      const result = await http.query({ query: sql, format: 'JSON', clickhouse_settings: readonly ? { readonly: '1' } : {} });
+      const result = await http.query({ query: sql, format: 'JSON', clickhouse_settings: readonly ? READ_ONLY_SETTINGS : {} });
       return result.text();
     },
     async insertJsonEachRow(table, rows) {

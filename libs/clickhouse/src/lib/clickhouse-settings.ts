@@ -11,6 +11,22 @@ export const SHARED_SETTINGS = {
   date_time_input_format: 'basic',
 } as const;
 
+/** The rows a read-only query (SQL typed by a person) gives back at the most. */
+export const MAX_READ_ONLY_ROWS = 10_000;
+
+/**
+ * Settings of read-only queries. Besides readonly=1, ClickHouse stops sending rows once it has sent
+ * one more than MAX_READ_ONLY_ROWS (at the end of a block, up to 65,536 rows), so that a query without
+ * a LIMIT cannot fill the platform's memory with its result (in embedded mode ingestion shares that
+ * process), and gives up on a query after a minute. 18.16 takes them beside readonly=1.
+ */
+export const READ_ONLY_SETTINGS = {
+  readonly: '1',
+  max_result_rows: String(MAX_READ_ONLY_ROWS + 1),
+  result_overflow_mode: 'break',
+  max_execution_time: 60,
+} as const;
+
 /** Settings that 18.16 does not know (so only chDB gets them), which make the 26.7 engine behave as 18.16 does. */
 export const CHDB_ONLY_SETTINGS = {
   /** Decimals as bare JSON numbers, as 18.16 writes them; json-result.ts turns them into exact strings. */

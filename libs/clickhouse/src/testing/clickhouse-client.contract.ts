@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import type { ClickHouseClient } from '../lib/clickhouse-client.port';
 import { ClickHouseStatementError } from '../lib/clickhouse.errors';
+import { MAX_READ_ONLY_ROWS } from '../lib/clickhouse-settings';
 import { sqlIdentifier, sqlLiteral } from '../lib/clickhouse-literal';
 import { migrateAnalytics, type AnalyticsMigration, type EngineVersion } from '../lib/migrate-analytics';
 
@@ -102,6 +103,12 @@ export function describeClickHouseClientContract(adapter: string, open: () => Pr
     });
 
     describe('read-only queries', () => {
+      it('stop sending rows soon after the most they may give back, however many the query makes', async () => {
+        const rows = await client.query<{ number: string }>('SELECT number FROM system.numbers', { readonly: true });
+        expect(rows.length).toBeGreaterThan(MAX_READ_ONLY_ROWS);
+        expect(rows.length).toBeLessThanOrEqual(MAX_READ_ONLY_ROWS + 65_536);
+      });
+
       it('answers them, and refuses writes, DDL and setting changes in them', async () => {
         await client.command('CREATE TABLE kept (n UInt32) ENGINE = MergeTree ORDER BY n');
 

@@ -3,6 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { touchpointExamples } from '@cdp/events';
+import { HttpRequestError, requestBodyOf } from '@cdp/platform-runtime';
 import { AppendTouchpoints, type AcceptedTouchpoint } from './append-touchpoints.command';
 
 @ApiTags('touchpoints')
@@ -23,11 +24,16 @@ export class AppendTouchpointsController {
   @ApiResponse({ status: 413, description: 'The body is over the size limit (CDP_MAX_BODY_BYTES).' })
   @ApiResponse({ status: 415, description: 'The body is not application/json.' })
   async append(@Body() body: unknown, @Headers('x-request-id') requestId?: string): Promise<{ touchpoints: AcceptedTouchpoint[] }> {
-    const bodies = isBatch(body) ? body.touchpoints : [body];
-    return { touchpoints: await this.commands.execute(new AppendTouchpoints(bodies, requestId ?? randomUUID())) };
+    return { touchpoints: await this.commands.execute(new AppendTouchpoints(touchpointsOf(body), requestId ?? randomUUID())) };
   }
 }
 
-function isBatch(body: unknown): body is { touchpoints: unknown[] } {
-  return typeof body === 'object' && body !== null && Array.isArray((body as { touchpoints?: unknown }).touchpoints);
+/** A batch is an object with `touchpoints` and nothing else; any other body is one touchpoint. */
+function touchpointsOf(body: unknown): unknown[] {
+  if (typeof body !== 'object' || body === null || Array.isArray(body) || !Object.hasOwn(body, 'touchpoints')) return [body];
+  const { touchpoints } = requestBodyOf(body, ['touchpoints']);
+  if (!Array.isArray(touchpoints)) {
+    throw new HttpRequestError('HTTP.INVALID_REQUEST', 'a batch is { "touchpoints": [...] }', [{ path: 'touchpoints', message: 'must be a list of touchpoints' }]);
+  }
+  return touchpoints;
 }

@@ -32,10 +32,10 @@ describe('createCdpClient', () => {
     await expect(createCdpClient({ baseUrl: 'https://cdp.test', fetch: unknown }).customer('cus/x')).resolves.toBeUndefined();
     expect(requestOf(unknown).url).toBe('https://cdp.test/v1/customers/cus%2Fx');
 
-    const noRoute = answering(404, { message: 'Cannot GET /v1/customers/cus_x', error: 'Not Found', statusCode: 404 });
+    const noRoute = answering(404, { error: 'HTTP.NOT_FOUND', message: 'Cannot GET /v1/customers/cus_x' });
     await expect(createCdpClient({ baseUrl: 'https://cdp.test', fetch: noRoute }).customer('cus_x')).rejects.toMatchObject({
       status: 404,
-      code: 'Not Found',
+      code: 'HTTP.NOT_FOUND',
       message: 'Cannot GET /v1/customers/cus_x',
     });
   });

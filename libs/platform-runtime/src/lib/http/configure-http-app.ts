@@ -1,9 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
 import type { Server } from 'node:http';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { json, type Request } from 'express';
+import { json, type NextFunction, type Request, type Response } from 'express';
 import type { Settings } from '../settings';
-import { DomainErrorFilter } from './domain-error.filter';
+import { DomainErrorFilter, sendBodyError } from './domain-error.filter';
 
 /** Paths whose bodies are read by their own parser (exact numbers), not the shared JSON parser. */
 const OWN_BODY_PARSER = ['/v1/touchpoints'];
@@ -11,7 +11,11 @@ const OWN_BODY_PARSER = ['/v1/touchpoints'];
 /** What every HTTP app of the platform shares: body parsing, error mapping, and /docs. */
 export function configureHttpApp(app: INestApplication, settings: Settings): void {
   keepIdleConnections(app.getHttpServer(), settings.httpKeepAliveSeconds);
-  app.use(json({ limit: settings.maxBodyBytes, type: (request) => isJson(request as Request) && !OWN_BODY_PARSER.includes((request as Request).path) }));
+  const parseJson = json({ limit: settings.maxBodyBytes, type: (request) => isJson(request as Request) && !OWN_BODY_PARSER.includes((request as Request).path) });
+  // Express middleware: its errors reach Express, not the platform's filter, so they are answered here.
+  app.use((request: Request, response: Response, next: NextFunction) =>
+    parseJson(request, response, (error?: unknown) => (error ? sendBodyError(response, error as Error, settings.maxBodyBytes) : next())),
+  );
   app.useGlobalFilters(new DomainErrorFilter());
   const document = SwaggerModule.createDocument(
     app,

@@ -5,6 +5,7 @@ import type { Response } from 'express';
 const STATUS_BY_CODE: Record<string, number> = {
   'INGEST.INVALID_TOUCHPOINTS': 400,
   'HTTP.MALFORMED_JSON': 400,
+  'HTTP.INVALID_REQUEST': 400,
   'HTTP.PAYLOAD_TOO_LARGE': 413,
   'HTTP.UNSUPPORTED_MEDIA_TYPE': 415,
   'EVENT_LOG.EXPECTED_VERSION_CONFLICT': 409,
@@ -23,6 +24,30 @@ const STATUS_BY_CODE: Record<string, number> = {
   'FEED.INVALID_SUBSCRIPTION': 400,
 };
 
+/**
+ * Nest's own errors (an unknown route, a method not served) in the platform's shape, `{ error, message }`
+ * with a code such as HTTP.NOT_FOUND; the bodies the platform gave an HttpException itself (the
+ * schema registry's Confluent errors) as they are.
+ */
+function platformShapeOf(body: string | object): object {
+  if (typeof body === 'string') return { error: 'HTTP', message: body };
+  const nest = body as { statusCode?: unknown; error?: unknown; message?: unknown };
+  if (nest.statusCode === undefined) return body;
+  const code = `HTTP.${String(nest.error ?? 'ERROR').toUpperCase().replace(/\W+/g, '_')}`;
+  return { error: code, message: Array.isArray(nest.message) ? nest.message.join('; ') : String(nest.message ?? '') };
+}
+
+/** Sends an error of the request's body, found before any route ran, in the platform's shape. */
+export function sendBodyError(response: Response, error: { status?: number; type?: string; message: string }, maxBodyBytes: number): void {
+  if (error.type === 'entity.too.large') {
+    response.status(413).json({ error: 'HTTP.PAYLOAD_TOO_LARGE', message: `the body is over ${maxBodyBytes} bytes` });
+  } else if (error.type === 'entity.parse.failed') {
+    response.status(400).json({ error: 'HTTP.MALFORMED_JSON', message: `the body is not valid JSON: ${error.message}` });
+  } else {
+    response.status(error.status ?? 400).json({ error: 'HTTP.UNREADABLE_BODY', message: `the body could not be read: ${error.message}` });
+  }
+}
+
 /** Maps errors with a stable `code` to their status, and anything else to a plain 500. */
 @Catch()
 export class DomainErrorFilter implements ExceptionFilter {
@@ -31,8 +56,7 @@ export class DomainErrorFilter implements ExceptionFilter {
   catch(error: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
     if (error instanceof HttpException) {
-      const body = error.getResponse();
-      response.status(error.getStatus()).json(typeof body === 'string' ? { error: 'HTTP', message: body } : body);
+      response.status(error.getStatus()).json(platformShapeOf(error.getResponse()));
       return;
     }
     const { code, message, details } = error as { code?: unknown; message?: string; details?: unknown };
