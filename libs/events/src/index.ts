@@ -7,6 +7,7 @@ export * from './lib/catalog/payload-columns';
 export * from './lib/avro/confluent-wire-format';
 export * from './lib/avro/touchpoint-codec';
 export * from './lib/touchpoint/touchpoint';
+export * from './lib/touchpoint/consent-channels';
 export * from './lib/touchpoint/field-error';
 export * from './lib/touchpoint/read-touchpoint';
 export * from './lib/touchpoint/touchpoint-examples';

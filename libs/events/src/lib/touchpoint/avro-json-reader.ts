@@ -207,7 +207,8 @@ function childShape(shape: Shape, key: string): Shape {
   return shape === null ? null : join(shape, key);
 }
 
-function join(base: string, key: string): string {
+/** The path of a key below `base`: "payload.amount", or quoted when not a plain name, 'consent["e mail"]'. */
+export function join(base: string, key: string): string {
   const segment = /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? key : JSON.stringify(key);
   return base === '' ? segment : segment.startsWith('"') ? `${base}[${segment}]` : `${base}.${segment}`;
 }

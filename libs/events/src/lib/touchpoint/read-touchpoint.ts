@@ -1,6 +1,8 @@
+import type { ConsentStatus } from '../../generated/touchpoint-types';
 import type { PublishedTouchpointSchema, SchemaCatalog } from '../catalog/schema-catalog';
 import type { NumericBounds } from '../catalog/touchpoint-manifest';
 import { compileAvroJsonReader, type AvroJsonReader, type MoneyPaths } from './avro-json-reader';
+import { normalizeConsent } from './consent-channels';
 import type { Checked, FieldError } from './field-error';
 import { EARLIEST_OCCURRED_AT, isUuid, MAX_CLOCK_SKEW_MS, type Touchpoint } from './touchpoint';
 
@@ -32,7 +34,8 @@ export function readTouchpoint(json: unknown, catalog: SchemaCatalog, arrival: A
   if (input.eventId !== undefined && givenId === undefined) errors.push({ path: 'eventId', message: 'must be a UUID, e.g. 0b7f2c1e-…' });
 
   const withArrival = { ...input, eventId: givenId?.toLowerCase() ?? arrival.eventId, receivedAt: arrival.receivedAt };
-  const touchpoint = readerOf(catalog, published)(withArrival, errors) as Touchpoint;
+  const read = readerOf(catalog, published)(withArrival, errors) as Touchpoint | undefined;
+  const touchpoint = read && withConsentChannels(read, errors);
 
   if (touchpoint?.payload) errors.push(...boundsErrors(touchpoint.payload, catalog.manifest(published.touchpointType)?.bounds ?? {}));
   if (touchpoint?.occurredAt && Date.parse(touchpoint.occurredAt) > Date.parse(arrival.receivedAt) + MAX_CLOCK_SKEW_MS) {
@@ -41,7 +44,7 @@ export function readTouchpoint(json: unknown, catalog: SchemaCatalog, arrival: A
   if (touchpoint?.occurredAt && touchpoint.occurredAt < EARLIEST_OCCURRED_AT) {
     errors.push({ path: 'occurredAt', message: `is before ${EARLIEST_OCCURRED_AT}, the earliest time the platform keeps: check the source clock` });
   }
-  return errors.length > 0 ? refuse(errors) : { ok: true, value: touchpoint };
+  return errors.length > 0 ? refuse(errors) : { ok: true, value: touchpoint as Touchpoint };
 }
 
 const readers = new WeakMap<PublishedTouchpointSchema, AvroJsonReader>();
@@ -53,6 +56,18 @@ function readerOf(catalog: SchemaCatalog, published: PublishedTouchpointSchema):
     readers.set(published, reader);
   }
   return reader;
+}
+
+/** The touchpoint with the channels of its consent, and of a payload's consent, as the platform keeps them. */
+function withConsentChannels(touchpoint: Touchpoint, errors: FieldError[]): Touchpoint {
+  const payloadConsent = touchpoint.payload?.consent;
+  if (!touchpoint.consent && !isConsentMap(payloadConsent)) return touchpoint;
+  const payload = isConsentMap(payloadConsent) ? { ...touchpoint.payload, consent: normalizeConsent(payloadConsent, 'payload.consent', errors) } : touchpoint.payload;
+  return { ...touchpoint, consent: normalizeConsent(touchpoint.consent ?? null, 'consent', errors), payload };
+}
+
+function isConsentMap(value: unknown): value is Readonly<Record<string, ConsentStatus>> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function boundsErrors(payload: Readonly<Record<string, unknown>>, bounds: Readonly<Record<string, NumericBounds>>): FieldError[] {

@@ -76,6 +76,17 @@ describe('readTouchpoint', () => {
     expect(read({ ...touchpointExamples.visit, traits: { firstName: 'Sara 😀' } }).ok).toBe(true);
   });
 
+  it('keeps consent channels lower-case, refuses unknown ones, and lets a denial win over a grant of the same channel', () => {
+    const result = read({ ...touchpointExamples.profile_update, consent: { ' Email ': 'granted' }, payload: { ...touchpointExamples.profile_update.payload, consent: { SMS: 'granted', sms: 'denied' } } });
+    expect(result.ok && result.value.consent).toEqual({ email: 'granted' });
+    expect(result.ok && result.value.payload.consent).toEqual({ sms: 'denied' });
+
+    expect(errorsOf({ ...touchpointExamples.visit, consent: { whatsapp: 'granted', '': 'denied' } })).toEqual([
+      { path: 'consent.whatsapp', message: 'is not a consent channel; the channels are email, sms, phone, push' },
+      { path: 'consent[""]', message: 'is not a consent channel; the channels are email, sms, phone, push' },
+    ]);
+  });
+
   it('locates every error by its field path', () => {
     const errors = errorsOf({
       ...touchpointExamples.purchase,

@@ -1,7 +1,7 @@
 import type { Identifiers } from '@cdp/events';
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import { IDENTIFIER_PRIORITY, type IdentifierType } from './identifier-types';
-import { isPlaceholder } from './placeholder';
+import { isPlaceholder, trimIdentifier } from './placeholder';
 
 export interface NormalizationPolicy {
   /** Where phone numbers written without a country code are from, e.g. "IR". */
@@ -14,10 +14,11 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /**
  * One identifier as the platform stores and looks it up: emails trimmed and lower-cased, phones in
- * E.164, social handles without "@" and lower-cased, the rest trimmed. Blank is absent.
+ * E.164, social handles without "@" and lower-cased, the rest trimmed, invisible characters at
+ * either end included. Blank is absent.
  */
 export function normalizeIdentifier(type: IdentifierType, raw: string, policy: NormalizationPolicy): NormalizedIdentifier {
-  const value = raw.trim();
+  const value = trimIdentifier(raw);
   if (value === '') return { value: null };
   switch (type) {
     case 'email': {

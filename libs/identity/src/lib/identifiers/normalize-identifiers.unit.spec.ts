@@ -14,6 +14,8 @@ describe('identifier normalisation', () => {
     ['socialHandle', '@Sara.Eats', 'sara.eats'],
     ['customerId', ' c-42 ', 'c-42'],
     ['deviceId', '   ', null],
+    ['deviceId', '\u200b', null],
+    ['customerId', '\ufeffc-42\u200b', 'c-42'],
   ] as const)('%s %j becomes %j', (type, raw, expected) => {
     expect(normalizeIdentifier(type, raw, policy)).toEqual({ value: expected });
   });
@@ -43,11 +45,11 @@ describe('identifier normalisation', () => {
 });
 
 describe('placeholders', () => {
-  it.each(['', 'null', 'undefined', 'anonymous', '0', '-1', '[object Object]', '0000-0000', '00000000-0000-0000-0000-000000000000'])(
+  it.each(['', 'null', 'undefined', 'anonymous', '0', '-1', '[object Object]', '0000-0000', '00000000-0000-0000-0000-000000000000', '-', '?', '***', '\u200b', ' \u200d '])(
     '%j identifies nobody',
     (value) => expect(isPlaceholder(value)).toBe(true),
   );
-  it.each(['c-42', 'sara@example.com', '+989121234567', '10'])('%j is a real value', (value) => expect(isPlaceholder(value)).toBe(false));
+  it.each(['c-42', 'sara@example.com', '+989121234567', '10', 'سارا', '٧'])('%j is a real value', (value) => expect(isPlaceholder(value)).toBe(false));
 
   it('are passed over when choosing the primary identifier', () => {
     expect(primaryIdentifier({ ...none, customerId: 'null', email: 'a@b.co' })).toBe('email:a@b.co');

@@ -3,11 +3,22 @@ const ZEROS_AND_SEPARATORS = /^[-\s.]*0[-\s.0]*$/;
 
 const PLACEHOLDERS = new Set(['', 'null', 'undefined', 'anonymous', 'unknown', 'none', 'n/a', '0', '-1', '[object object]', 'nan']);
 
+/** A letter or a digit of any script: a value without one ("-", "?", "***") names nobody. */
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+
+/** Whitespace, control characters and invisible format characters (a zero-width space, a byte-order mark). */
+const EDGE_NOISE = /^[\s\p{Cc}\p{Cf}]+|[\s\p{Cc}\p{Cf}]+$/gu;
+
+/** The value without what cannot be seen at either end: "\u200bc-42 " is "c-42". */
+export function trimIdentifier(value: string): string {
+  return value.replace(EDGE_NOISE, '');
+}
+
 /**
  * Values that sources send when they do not know who it was. They never identify anyone, so they
  * never link two touchpoints to one customer.
  */
 export function isPlaceholder(value: string): boolean {
-  const v = value.trim().toLowerCase();
-  return PLACEHOLDERS.has(v) || ZEROS_AND_SEPARATORS.test(v);
+  const v = trimIdentifier(value).toLowerCase();
+  return PLACEHOLDERS.has(v) || ZEROS_AND_SEPARATORS.test(v) || !LETTER_OR_DIGIT.test(v);
 }

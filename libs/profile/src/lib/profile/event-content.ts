@@ -1,4 +1,4 @@
-import { utcInstant, type ConsentStatus, type KnownTouchpoint, type KnownTouchpointType, type Touchpoint } from '@cdp/events';
+import { consentChannel, utcInstant, type ConsentStatus, type KnownTouchpoint, type KnownTouchpointType, type Touchpoint } from '@cdp/events';
 import { identifierTypeOf, type IdentifierKey } from '@cdp/identity';
 import { addMoney, isAmount, isCurrencyCode } from '@cdp/money';
 import { emptyContent, emptyIdentifiers, type ConsentEntry, type ProfileContent, type Provenance } from './customer-profile';
@@ -102,7 +102,9 @@ function consentOf(from: Provenance, told: readonly (readonly [record: unknown, 
   for (const [record, path] of told) {
     for (const [channel, status] of entriesOf(record, from.eventId, path)) {
       if (status !== 'granted' && status !== 'denied') throw new InvalidProfileEventError(from.eventId, `${path}.${channel} must be "granted" or "denied", not ${JSON.stringify(status)}`);
-      statuses.set(channel, statuses.get(channel) === 'denied' ? 'denied' : status);
+      // Ingestion has kept channels in this form since 2026-12-06; a log may hold "SMS" from before.
+      const kept = consentChannel(channel);
+      statuses.set(kept, statuses.get(kept) === 'denied' ? 'denied' : status);
     }
   }
   return Object.fromEntries([...statuses].map(([channel, status]) => [channel, { status, ...from }]));

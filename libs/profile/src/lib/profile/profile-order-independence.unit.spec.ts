@@ -1,4 +1,4 @@
-import type { Touchpoint } from '@cdp/events';
+import { CONSENT_CHANNELS, type Touchpoint } from '@cdp/events';
 import fc from 'fast-check';
 import { CUSTOMER, OTHER, recorded, touchpoint } from '../testing/profile-fixtures';
 import { emptyProfile, type CustomerProfile } from './customer-profile';
@@ -18,7 +18,6 @@ const THIRD = 'cus_00000000000040008000000000000003';
 const INSTANTS = ['2025-12-31T23:59:59.999Z', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00Z', '2026-01-01T03:30:00+03:30', '2026-01-02T00:00:00.000Z', '2026-01-03T12:00:00.000Z'];
 const KEYS = ['city', 'firstName', 'sauce', 'constructor', '__proto__'];
 const VALUES = ['a', 'b', 'c'];
-const CONSENT_CHANNELS = ['email', 'sms', 'push'];
 const AMOUNTS = ['0', '1', '12.50', '300000', '0.125', '99.999', '150000.1'];
 
 /** A map from a small pool of keys, built so that "__proto__" is an own key as it is in parsed JSON. */

@@ -175,6 +175,12 @@ describe('the customer profile projection', () => {
         });
     });
 
+    it('reads a channel as ingestion keeps it, so that a denial written "SMS" in an older log withdraws the grant of "sms"', () => {
+      given(recorded(example('visit', 1, { occurredAt: T10, consent: { sms: 'granted' } })))
+        .when(recorded(example('visit', 2, { occurredAt: T12, consent: { ' SMS ': 'denied' } })))
+        .then((p) => expect(p.consent).toEqual({ sms: expect.objectContaining({ status: 'denied', eventId: ev(2) }) }));
+    });
+
     it('an older consent arriving later does not overturn a newer denial', () => {
       given(recorded(example('profile_update', 2, { occurredAt: T12, payload: { consent: { email: 'denied' } } })))
         .when(recorded(example('visit', 1, { occurredAt: T10, consent: { email: 'granted' } })))
