@@ -110,6 +110,14 @@ describe('the change feed over server-sent events (embedded)', () => {
         { field: 'from', value: 'yesterday' },
       ],
     });
+    expect(await platform.get('/v1/stream/customers?segment=Champs')).toMatchObject({
+      status: 400,
+      body: { errors: [{ field: 'segment', value: 'Champs', message: expect.stringMatching(/^unknown RFM segment; the segments are .*Champions/) }] },
+    });
+    expect(await platform.get('/v1/stream/customers?lastEventId=999999999:1')).toMatchObject({
+      status: 400,
+      body: { errors: [{ field: 'Last-Event-ID', value: '999999999:1', message: expect.stringMatching(/^is after the newest event of this feed/) }] },
+    });
   });
 
   it('disconnects a subscriber that stops reading, with its reason, instead of buffering for it', async () => {

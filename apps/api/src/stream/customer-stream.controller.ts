@@ -50,7 +50,7 @@ export class CustomerStreamController implements BeforeApplicationShutdown {
     @Req() request: Request,
     @Res() response: Response,
   ): Promise<void> {
-    const subscription = parseFeedSubscription(query, lastEventId);
+    const subscription = parseFeedSubscription(query, lastEventId, [...new Set(Object.values(this.settings.rfm.grid).flat())]);
     this.open.add(response);
     response.on('close', () => this.open.delete(response));
     const { heartbeatSeconds, slowConsumerSeconds } = this.settings.feed;

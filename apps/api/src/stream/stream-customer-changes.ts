@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import type { Checkpoint, RecordedEvent } from '@cdp/event-log';
-import type { PostgresEventLog } from '@cdp/event-log-postgres';
-import { isWanted, type CustomerChange, type FeedSubscription } from '@cdp/feed';
+import { comparePostgresLogOffsets, type PostgresEventLog } from '@cdp/event-log-postgres';
+import { InvalidFeedSubscriptionError, isWanted, type CustomerChange, type FeedSubscription } from '@cdp/feed';
 import type { FeedTail } from './feed-tail';
 
 export interface StreamCustomerChangesOptions {
@@ -142,7 +142,14 @@ function prunedNotice(prunedThrough: string) {
 async function startOf(feedLog: PostgresEventLog, subscription: FeedSubscription): Promise<Checkpoint> {
   if (subscription.from === 'start') return {};
   if (subscription.from === 'now') return feedLog.headCheckpoint();
-  return { all: subscription.from.after };
+  const { after } = subscription.from;
+  const head = (await feedLog.headCheckpoint()).all;
+  if (comparePostgresLogOffsets(after, head) > 0) {
+    // An id this feed never gave: from another platform, or from before its data was reset. Waiting would never bring its next event.
+    const message = `is after the newest event of this feed (${head ?? 'it has none yet'}), so it is not an id this feed gave: resume with the id of the last event you handled, or subscribe with from=start for every customer's current state`;
+    throw new InvalidFeedSubscriptionError([{ field: 'Last-Event-ID', value: after, message }]);
+  }
+  return { all: after };
 }
 
 /** Waits until the socket has room again, it closes, or `ms` have passed. */

@@ -30,9 +30,11 @@ const EVENT_ID = /^\d{1,20}:\d{1,20}$/;
 
 /**
  * Reads a subscription from the request's query (`types`, `segment`, `from`, `lastEventId`) and its
- * Last-Event-ID header, which wins over `from`. Every problem is reported, by field.
+ * Last-Event-ID header, which wins over `from`. Every problem is reported, by field. `segments` are
+ * the RFM segments customers can be in (the configured grid's names): a segment among none of them
+ * would be a subscription that never hears anything.
  */
-export function parseFeedSubscription(query: Readonly<Record<string, unknown>>, lastEventIdHeader: string | undefined): FeedSubscription {
+export function parseFeedSubscription(query: Readonly<Record<string, unknown>>, lastEventIdHeader: string | undefined, segments: readonly string[]): FeedSubscription {
   const problems: FeedSubscriptionProblem[] = [];
   const text = (field: string): string | undefined => {
     const value = query[field];
@@ -50,7 +52,7 @@ export function parseFeedSubscription(query: Readonly<Record<string, unknown>>, 
   if (types !== null && types.length === 0) problems.push({ field: 'types', value: typesText!, message: 'name at least one change type, or leave types out for all' });
 
   const segment = text('segment') ?? null;
-  if (segment !== null && segment.trim() === '') problems.push({ field: 'segment', value: segment, message: 'name an RFM segment, e.g. Champions' });
+  if (segment !== null && !segments.includes(segment)) problems.push({ field: 'segment', value: segment, message: `unknown RFM segment; the segments are ${segments.join(', ')}` });
 
   const lastEventId = lastEventIdHeader ?? text('lastEventId');
   const fromText = text('from');

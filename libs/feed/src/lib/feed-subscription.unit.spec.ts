@@ -1,9 +1,11 @@
 import { InvalidFeedSubscriptionError, isWanted, parseFeedSubscription } from './feed-subscription';
 import type { CustomerChange } from './customer-feed.contract';
 
+const SEGMENTS = ['Champions', 'At Risk', "Can't Lose Them"];
+
 const problemsOf = (query: Record<string, unknown>, header?: string) => {
   try {
-    parseFeedSubscription(query, header);
+    parseFeedSubscription(query, header, SEGMENTS);
   } catch (error) {
     expect(error).toBeInstanceOf(InvalidFeedSubscriptionError);
     return (error as InvalidFeedSubscriptionError).details;
@@ -13,11 +15,11 @@ const problemsOf = (query: Record<string, unknown>, header?: string) => {
 
 describe('parseFeedSubscription', () => {
   it('starts from now with every type when nothing is asked', () => {
-    expect(parseFeedSubscription({}, undefined)).toEqual({ types: null, segment: null, from: 'now' });
+    expect(parseFeedSubscription({}, undefined, SEGMENTS)).toEqual({ types: null, segment: null, from: 'now' });
   });
 
   it('reads types, segment and from', () => {
-    expect(parseFeedSubscription({ types: 'CustomerCreated, CustomerMerged', segment: 'Champions', from: 'start' }, undefined)).toEqual({
+    expect(parseFeedSubscription({ types: 'CustomerCreated, CustomerMerged', segment: 'Champions', from: 'start' }, undefined, SEGMENTS)).toEqual({
       types: ['CustomerCreated', 'CustomerMerged'],
       segment: 'Champions',
       from: 'start',
@@ -25,18 +27,19 @@ describe('parseFeedSubscription', () => {
   });
 
   it('resumes after the Last-Event-ID header, which wins over from and the query parameter', () => {
-    expect(parseFeedSubscription({ from: 'start', lastEventId: '1:1' }, '812:40').from).toEqual({ after: '812:40' });
-    expect(parseFeedSubscription({ lastEventId: '1:2' }, undefined).from).toEqual({ after: '1:2' });
+    expect(parseFeedSubscription({ from: 'start', lastEventId: '1:1' }, '812:40', SEGMENTS).from).toEqual({ after: '812:40' });
+    expect(parseFeedSubscription({ lastEventId: '1:2' }, undefined, SEGMENTS).from).toEqual({ after: '1:2' });
   });
 
   it('reports every problem by field', () => {
     expect(problemsOf({ types: 'CustomerCreated,Bought', from: 'yesterday', segment: ' ' }, 'abc')).toEqual([
       { field: 'types', value: 'Bought', message: expect.stringContaining('unknown change type; use CustomerCreated, ProfileChanged') },
-      { field: 'segment', value: ' ', message: 'name an RFM segment, e.g. Champions' },
+      { field: 'segment', value: ' ', message: "unknown RFM segment; the segments are Champions, At Risk, Can't Lose Them" },
       { field: 'from', value: 'yesterday', message: 'use start or now (or resume with Last-Event-ID)' },
       { field: 'Last-Event-ID', value: 'abc', message: expect.stringContaining('not an event id of this feed') },
     ]);
     expect(problemsOf({ types: ['CustomerCreated', 'ProfileChanged'] })).toEqual([{ field: 'types', value: 'CustomerCreated,ProfileChanged', message: 'give it once' }]);
+    expect(problemsOf({ segment: 'Champs' })).toEqual([{ field: 'segment', value: 'Champs', message: "unknown RFM segment; the segments are Champions, At Risk, Can't Lose Them" }]);
     expect(problemsOf({ types: ',' })).toEqual([{ field: 'types', value: ',', message: expect.stringContaining('name at least one change type') }]);
   });
 });
