@@ -23,6 +23,10 @@ describe('a rebuilt customer projection equals the live one (embedded)', () => {
     expect(live.touchpoints).toHaveLength(10_000);
     expect(live.profiles.some((p: any) => p.profile.mergedFrom.length > 0)).toBe(true);
 
+    // Asked twice at once (a command run again after Ctrl-C), the platform runs one rebuild and names it to both.
+    const asked = await Promise.all([1, 2].map(async () => (await fetch(`${platform.url}/v1/admin/projections/customers/rebuilds`, { method: 'POST' })).json()));
+    expect(asked[1].rebuildId).toBe(asked[0].rebuildId);
+    expect(asked.map((answer) => answer.alreadyRunning).sort()).toEqual([false, true]);
     const rebuilt = await rebuildAndWait(platform.url);
 
     expect(rebuilt.processed).toBeGreaterThanOrEqual(10_000);

@@ -96,6 +96,14 @@ describe('cdp projections', () => {
     expect(polls).toHaveLength(0);
   });
 
+  it('rebuild: follows the rebuild already running instead of starting a second one', async () => {
+    const result = await cdp(['projections', 'rebuild', 'profiles'], ({ method }) =>
+      method === 'POST' ? { status: 202, body: { rebuildId: 'r-0', alreadyRunning: true } } : { status: 200, body: { state: 'done', processed: 7, total: 7 } },
+    );
+    expect(result).toMatchObject({ code: 0, stdout: expect.stringMatching(/^Rebuilt profiles: 7 events/) });
+    expect(result.stderr).toContain('A rebuild of profiles is already running (rebuild r-0): following it');
+  });
+
   it('rebuild: keeps following when the busy platform does not answer for a while', async () => {
     const polls: FakeAnswer[] = [{ status: 503 }, { status: 504 }, { status: 200, body: { state: 'done', processed: 5, total: 5 } }];
     const result = await cdp(['projections', 'rebuild', 'profiles'], ({ method }) => (method === 'POST' ? { status: 202, body: { rebuildId: 'r-1' } } : polls.shift()));

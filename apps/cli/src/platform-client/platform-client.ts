@@ -65,14 +65,16 @@ export class PlatformClient {
   }
 
   /** Starts a rebuild: the id to follow it by. */
-  async startRebuild(projection: string): Promise<string> {
+  /** Starts a rebuild, or names the one of this projection already running. */
+  async startRebuild(projection: string): Promise<{ rebuildId: string; alreadyRunning: boolean }> {
     const path = `/v1/admin/projections/${encodeURIComponent(projection)}/rebuilds`;
     const answer = await this.request('POST', path, {});
     if (answer.status === 404 && !isMissingRoute(answer.body)) {
       throw new PlatformRequestError(404, answer.body, `no projection is named "${projection}": see the names with \`cdp projections status\``);
     }
     if (answer.status !== 202 && answer.status !== 200 && answer.status !== 201) throw this.unexpected('POST', path, answer);
-    return field<string>(answer, 'rebuildId', `POST ${path}`, (v) => typeof v === 'string');
+    const rebuildId = field<string>(answer, 'rebuildId', `POST ${path}`, (v) => typeof v === 'string');
+    return { rebuildId, alreadyRunning: (answer.body as { alreadyRunning?: unknown }).alreadyRunning === true };
   }
 
   async rebuild(projection: string, rebuildId: string): Promise<RebuildProgress> {

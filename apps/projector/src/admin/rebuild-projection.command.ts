@@ -1,7 +1,7 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ProjectionsService } from '../projections/projections.service';
 
-export class RebuildProjection extends Command<{ rebuildId: string }> {
+export class RebuildProjection extends Command<{ rebuildId: string; alreadyRunning: boolean }> {
   constructor(readonly name: string) {
     super();
   }
@@ -12,6 +12,6 @@ export class RebuildProjectionHandler implements ICommandHandler<RebuildProjecti
   constructor(private readonly projections: ProjectionsService) {}
 
   async execute({ name }: RebuildProjection) {
-    return { rebuildId: this.projections.startRebuild(name) };
+    return this.projections.startRebuild(name);
   }
 }

@@ -151,10 +151,16 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
     );
   }
 
-  /** Starts a rebuild in the background; follow it with `rebuild(name, id)`. */
-  startRebuild(name: string): string {
+  /**
+   * Starts a rebuild in the background; follow it with `rebuild(name, id)`. While one of the
+   * projection runs, asking again answers that one: two rebuilds of one projection would build
+   * into the same aside tables and swap in turn.
+   */
+  startRebuild(name: string): { rebuildId: string; alreadyRunning: boolean } {
     const projection = this.projection(name);
     const { definition, log } = projection;
+    const running = [...this.rebuilds].find(([key, job]) => key.startsWith(`${name}/`) && job.state === 'running');
+    if (running) return { rebuildId: running[0].slice(name.length + 1), alreadyRunning: true };
     const rebuildId = randomUUID();
     const key = `${name}/${rebuildId}`;
     this.rebuilds.set(key, { state: 'running', processed: 0, total: 0 });
@@ -176,10 +182,13 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
         async (error: Error) => {
           this.logger.error(`rebuild of ${name} failed: ${error.message}`);
           this.rebuilds.set(key, { ...this.rebuilds.get(key)!, state: 'failed', error: error.message });
-          if (!this.runners.has(name)) await this.start(projection);
+          if (!this.runners.has(name)) {
+            // Nothing awaits this: a failure to start again must be told, not end the process.
+            await this.start(projection).catch((restart: Error) => this.logger.error(`${name} did not start again after its failed rebuild: ${restart.message}; restart the platform`));
+          }
         },
       );
-    return rebuildId;
+    return { rebuildId, alreadyRunning: false };
   }
 
   rebuild(name: string, rebuildId: string): RebuildJob {

@@ -19,9 +19,12 @@ export function registerRebuildProjectionCommand(projections: Command, context: 
         client,
         intervalMs: flags.interval * 1000,
         sleep: context.sleep,
-        onStarted: (rebuildId) => terminal.err(`Rebuilding ${name} (rebuild ${rebuildId}) …`),
+        onStarted: (rebuildId, alreadyRunning) =>
+          terminal.err(alreadyRunning ? `A rebuild of ${name} is already running (rebuild ${rebuildId}): following it …` : `Rebuilding ${name} (rebuild ${rebuildId}) …`),
         onBusy: () => terminal.err('the platform is busy and did not answer; still following the rebuild …'),
         onProgress: (progress) => {
+          // Until the rebuild has counted the log, its total is 0, and a bar would show 100%.
+          if (progress.total === 0) return;
           bar ??= progressBar(terminal, `Rebuilding ${name}`, 'events', progress.total);
           bar.update(progress.processed, progress.total);
         },

@@ -13,7 +13,8 @@ export interface RebuildResult {
 export interface RebuildDependencies {
   readonly client: PlatformClient;
   readonly onProgress?: (progress: RebuildProgress) => void;
-  readonly onStarted?: (rebuildId: string) => void;
+  /** The rebuild began, or was already running (started by an earlier command) and is followed instead. */
+  readonly onStarted?: (rebuildId: string, alreadyRunning: boolean) => void;
   /** A progress request went unanswered (the platform is busy rebuilding); polling goes on. */
   readonly onBusy?: (error: Error) => void;
   readonly intervalMs?: number;
@@ -32,8 +33,8 @@ export async function rebuildProjection(name: string, deps: RebuildDependencies)
   const now = deps.now ?? Date.now;
   const wait = deps.sleep ?? sleep;
   const startedAt = now();
-  const rebuildId = await deps.client.startRebuild(name);
-  deps.onStarted?.(rebuildId);
+  const { rebuildId, alreadyRunning } = await deps.client.startRebuild(name);
+  deps.onStarted?.(rebuildId, alreadyRunning);
   let unanswered = 0;
   for (;;) {
     let progress: RebuildProgress;
