@@ -24,7 +24,7 @@ describe('a rebuilt customer projection equals the live one (embedded)', () => {
     expect(live.profiles.some((p: any) => p.profile.mergedFrom.length > 0)).toBe(true);
 
     // Asked twice at once (a command run again after Ctrl-C), the platform runs one rebuild and names it to both.
-    const asked = await Promise.all([1, 2].map(async () => (await fetch(`${platform.url}/v1/admin/projections/customers/rebuilds`, { method: 'POST' })).json()));
+    const asked = await Promise.all([1, 2].map(async () => (await fetch(`${platform.url}/v1/admin/projections/customers/rebuilds`, { method: 'POST' })).json() as Promise<{ rebuildId: string; alreadyRunning: boolean }>));
     expect(asked[1].rebuildId).toBe(asked[0].rebuildId);
     expect(asked.map((answer) => answer.alreadyRunning).sort()).toEqual([false, true]);
     const rebuilt = await rebuildAndWait(platform.url);

@@ -22,6 +22,10 @@ describe('cdp: usage and exit codes', () => {
     expect(bad).toMatchObject({ code: 2, stderr: expect.stringContaining("option '--customers <n>' argument 'many' is invalid") });
     expect((await cdp(['demo', '--batch', '5000'])).code).toBe(2);
     expect((await cdp(['--url', 'localhost:3000', 'projections', 'status'])).code).toBe(2);
+    expect(await cdp(['projections', 'status'], () => undefined, { CDP_URL: '127.0.0.1:3000' })).toMatchObject({
+      code: 2,
+      stderr: 'cdp: CDP_URL=127.0.0.1:3000 must be an http(s) URL, e.g. http://localhost:3000',
+    });
   });
 
   it('says in one line how to start the platform when nothing listens (servers mode), and exits 1', async () => {
@@ -30,6 +34,11 @@ describe('cdp: usage and exit codes', () => {
       expect(result.code).toBe(1);
       expect(result.stderr).toBe('cdp: No platform is running at http://localhost:3000: start it with `npm start` (or pass --url, or set CDP_URL).');
     }
+  });
+
+  it('says where to look when no platform answers and the data folder it would open does not exist', async () => {
+    const result = await cdp(['projections', 'status'], () => 'refused', { CDP_DATA_DIR: '/nonexistent/cdp-data' });
+    expect(result).toMatchObject({ code: 1, stderr: expect.stringContaining('there is no data folder at /nonexistent/cdp-data to open instead. Start the platform (npm start)') });
   });
 
   it('talks to --url, or CDP_URL, or localhost:$PORT', async () => {
@@ -143,13 +152,20 @@ describe('cdp dlq', () => {
 
   it('retry: the ids given, or --all; one of them is required, not both', async () => {
     const route: FakeRoute = ({ method, path }) => (method === 'POST' && path === '/v1/admin/dead-letters/retries' ? { status: 200, body: { retried: 2, stillFailing: 0 } } : undefined);
-    const some = await cdp(['dlq', 'retry', 'dl-1', 'dl-2', 'dl-1'], route);
+    const some = await cdp(['dlq', 'retry', '12', '13', '12'], route);
     expect(some).toMatchObject({ code: 0, stdout: 'Retried 2 dead letter(s): 2 processed, 0 still failing.' });
     const posted = (result: typeof some) => result.calls.find((c) => c.method === 'POST')?.body;
-    expect(posted(some)).toEqual({ ids: ['dl-1', 'dl-2'] });
+    expect(posted(some)).toEqual({ ids: ['12', '13'] });
     expect(posted(await cdp(['dlq', 'retry', '--all'], route))).toEqual({ all: true });
     expect(await cdp(['dlq', 'retry'], route)).toMatchObject({ code: 2, stderr: expect.stringContaining('or pass --all') });
-    expect(await cdp(['dlq', 'retry', '--all', 'dl-1'], route)).toMatchObject({ code: 2, stderr: expect.stringContaining('not both') });
+    expect(await cdp(['dlq', 'retry', '--all', '12'], route)).toMatchObject({ code: 2, stderr: expect.stringContaining('not both') });
+    expect(await cdp(['dlq', 'retry', '12', 'abc'], route)).toMatchObject({ code: 2, stderr: 'cdp: dead-letter ids are numbers, as `cdp dlq list` shows them; not abc' });
+  });
+
+  it('retry: exits 1 when no dead letter has the ids given, and says there are none for --all', async () => {
+    const none: FakeRoute = ({ method }) => (method === 'POST' ? { status: 200, body: { retried: 0, stillFailing: 0 } } : undefined);
+    expect(await cdp(['dlq', 'retry', '99999'], none)).toMatchObject({ code: 1, stderr: 'cdp: no dead letter has the id(s) 99999: see them with `cdp dlq list`.' });
+    expect(await cdp(['dlq', 'retry', '--all'], none)).toMatchObject({ code: 0, stdout: 'Nothing to retry: there are no dead letters.' });
   });
 
   it('retry: exits 1 when some still fail', async () => {
@@ -239,5 +255,22 @@ describe('cdp schema and cdp source: wired, and offline', () => {
     const validated = await cdp(['source', 'validate', 'survey_response', 'schemas/touchpoints/survey_response/samples.ndjson'], refuse);
     expect(validated.code).toBe(0);
     expect(validated.calls).toHaveLength(0);
+  });
+});
+
+describe('cdp sql', () => {
+  const answering = (rows: object[], truncated: boolean): FakeRoute => ({ method, path }) =>
+    method === 'POST' && path === '/v1/admin/sql' ? { status: 200, body: { rows, truncated } } : undefined;
+
+  it('prints a table, and says when rows were cut off', async () => {
+    const result = await cdp(['sql', 'SELECT n FROM t'], answering([{ n: '1' }, { n: '2' }], true));
+    expect(result).toMatchObject({ code: 0, stdout: expect.stringContaining('(2 rows; more were cut off: add a LIMIT)') });
+  });
+
+  it('--json keeps stdout JSON, and says on stderr when rows were cut off', async () => {
+    const cut = await cdp(['sql', '--json', 'SELECT n FROM t'], answering([{ n: '1' }], true));
+    expect(JSON.parse(cut.stdout)).toEqual([{ n: '1' }]);
+    expect(cut.stderr).toBe('cdp: only the first 1 rows were printed; more were cut off: add a LIMIT, or export in parts with WHERE ranges');
+    expect((await cdp(['sql', '--json', 'SELECT n FROM t'], answering([{ n: '1' }], false))).stderr).toBe('');
   });
 });

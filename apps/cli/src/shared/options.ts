@@ -1,5 +1,6 @@
 import { utcInstant } from '@cdp/events';
 import { InvalidArgumentError } from 'commander';
+import { UsageError } from './cli-error';
 
 /** A commander parser for a whole number within bounds. */
 export function wholeNumber(min: number, max = Number.MAX_SAFE_INTEGER): (value: string) => number {
@@ -37,7 +38,8 @@ export function platformUrl(value: string): string {
  */
 export function resolvePlatformUrl(flag: string | undefined, env: NodeJS.ProcessEnv): string {
   if (flag) return checkedUrl(flag, 'must be an http(s) URL', (m) => new InvalidArgumentError(`--url ${m}`));
-  if (env.CDP_URL) return checkedUrl(env.CDP_URL, 'must be an http(s) URL, e.g. http://localhost:3000', (m) => new InvalidArgumentError(`CDP_URL=${env.CDP_URL} ${m}`));
+  // Not an InvalidArgumentError: commander prints those only for the arguments it parses itself.
+  if (env.CDP_URL) return checkedUrl(env.CDP_URL, 'must be an http(s) URL, e.g. http://localhost:3000', (m) => new UsageError(`CDP_URL=${env.CDP_URL} ${m}`));
   return `http://localhost:${env.PORT || 3000}`;
 }
 

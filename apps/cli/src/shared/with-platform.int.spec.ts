@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../program';
@@ -22,6 +23,21 @@ describe('cdp without a running platform (embedded)', () => {
     expect(status.stdout).toMatch(/^customers\s+running/m);
     // The folder was released: a second command can open it again.
     expect(await run(['dlq', 'list'])).toMatchObject({ code: 0, stdout: expect.stringContaining('No dead letters') });
+  });
+
+  it('says to give the address of the platform that holds the data folder, when it does not answer where it was looked for', async () => {
+    const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)']);
+    const lockFile = join(dataDir, 'platform.pid');
+    try {
+      writeFileSync(lockFile, String(holder.pid));
+      expect(await run(['projections', 'status'])).toMatchObject({
+        code: 1,
+        stderr: expect.stringContaining(`but the platform process ${holder.pid} holds the data in ${dataDir}: give its address with --url or CDP_URL`),
+      });
+    } finally {
+      holder.kill();
+      rmSync(lockFile, { force: true });
+    }
   });
 
   it('queries the analytics tables read-only and runs RFM, through the platform it opens', async () => {

@@ -1,9 +1,11 @@
 import type { Command } from 'commander';
+import { existsSync } from 'node:fs';
 import { PLATFORM_FEATURES } from '@cdp/platform-app';
-import { readSettings, startHttpProcess } from '@cdp/platform-runtime';
+import { DataDirInUseError, readSettings, startHttpProcess } from '@cdp/platform-runtime';
 import { PlatformClient } from '../platform-client/platform-client';
 import { PlatformUnreachableError } from '../platform-client/platform-client.errors';
 import { platformClientFor, type CliContext } from './cli-context';
+import { CliError } from './cli-error';
 
 /**
  * Runs an admin command against the running platform; when none runs and no address was given,
@@ -20,8 +22,21 @@ export async function withPlatform<T>(command: Command, context: CliContext, wor
     if (!(error instanceof PlatformUnreachableError) || explicit || (context.env.CDP_MODE ?? 'embedded') !== 'embedded') throw error;
   }
   const settings = readSettings({ ...context.env, PORT: '0' });
+  if (!existsSync(settings.dataDir)) {
+    // A mistyped CDP_DATA_DIR, or the wrong working folder: a new, empty platform would answer as if it had no data.
+    throw new CliError(
+      'CLI.NO_PLATFORM',
+      `No platform answers at ${client.baseUrl}, and there is no data folder at ${settings.dataDir} to open instead. Start the platform (npm start), give its address with --url or CDP_URL, or set CDP_DATA_DIR to its data folder.`,
+    );
+  }
   context.terminal.err(`No platform is running: opening the data in ${settings.dataDir} in this process.`);
-  const local = await startHttpProcess(settings, PLATFORM_FEATURES);
+  const local = await startHttpProcess(settings, PLATFORM_FEATURES).catch((error: unknown) => {
+    if (!(error instanceof DataDirInUseError)) throw error;
+    throw new CliError(
+      'CLI.PLATFORM_ELSEWHERE',
+      `No platform answers at ${client.baseUrl}, but the platform process ${error.holder} holds the data in ${error.dataDir}: give its address with --url or CDP_URL (it listens on its PORT, 3000 unless set).`,
+    );
+  });
   try {
     return await work(new PlatformClient(local.url, context.fetch));
   } finally {

@@ -15,13 +15,20 @@ export function lockDataDir(dataDir: string): () => void {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = Number(readFileSync(lockFile, 'utf8'));
-      if (isAlive(holder)) {
-        throw new Error(
-          `${dataDir} is in use by the platform process ${holder}. Stop it first, or let the cdp CLI talk to it through its admin API (it does so when the platform runs).`,
-        );
-      }
+      if (isAlive(holder)) throw new DataDirInUseError(dataDir, holder);
       rmSync(lockFile, { force: true });
     }
+  }
+}
+
+export class DataDirInUseError extends Error {
+  readonly code = 'PLATFORM.DATA_DIR_IN_USE';
+
+  constructor(
+    readonly dataDir: string,
+    readonly holder: number,
+  ) {
+    super(`${dataDir} is in use by the platform process ${holder}. Stop it first, or let the cdp CLI talk to it through its admin API (it does so when the platform runs).`);
   }
 }
 

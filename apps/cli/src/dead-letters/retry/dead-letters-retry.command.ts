@@ -12,7 +12,9 @@ export function registerDeadLettersRetryCommand(dlq: Command, context: CliContex
     .argument('[ids...]', 'dead-letter ids, as `cdp dlq list` shows them')
     .option('--all', 'retry every dead letter')
     .action(async (ids: string[], flags: { all?: boolean }, command: Command) => {
-      const result = await withPlatform(command, context, (client) => client.retryDeadLetters(retryTarget(ids, flags.all === true)));
+      const target = retryTarget(ids, flags.all === true);
+      const result = await withPlatform(command, context, (client) => client.retryDeadLetters(target));
+      if (result.retried === 0 && 'ids' in target) throw new CliError('CLI.NO_SUCH_DEAD_LETTERS', `no dead letter has the id(s) ${target.ids.join(', ')}: see them with \`cdp dlq list\`.`);
       context.terminal.out(retryText(result));
       if (result.stillFailing > 0) {
         throw new CliError('CLI.DEAD_LETTERS_STILL_FAILING', `${formatCount(result.stillFailing)} dead letter(s) still fail: see why with \`cdp dlq list\`, fix the cause and retry.`);
@@ -25,10 +27,12 @@ export function retryTarget(ids: readonly string[], all: boolean): RetryTarget {
   if (all && ids.length > 0) throw new UsageError('pass either dead-letter ids or --all, not both');
   if (all) return { all: true };
   if (ids.length === 0) throw new UsageError('name the dead letters to retry (their ids, from `cdp dlq list`) or pass --all');
+  const notIds = ids.filter((id) => !/^\d+$/.test(id));
+  if (notIds.length > 0) throw new UsageError(`dead-letter ids are numbers, as \`cdp dlq list\` shows them; not ${notIds.join(', ')}`);
   return { ids: [...new Set(ids)] };
 }
 
 export function retryText(result: RetryResult): string {
-  if (result.retried === 0) return 'Nothing to retry: no dead letter matched.';
+  if (result.retried === 0) return 'Nothing to retry: there are no dead letters.';
   return `Retried ${formatCount(result.retried)} dead letter(s): ${formatCount(result.retried - result.stillFailing)} processed, ${formatCount(result.stillFailing)} still failing.`;
 }
