@@ -43,7 +43,10 @@ function readFeedSchemas(feedDir: string): SchemaSources['feed'] {
 
 const VIEW_FILE = /^([a-z][a-z0-9_]*)\.sql$/;
 
-/** A type's views/<name>.sql files: each holds one SELECT, which becomes the view <name>. */
+/** Comment lines ("-- ...") and blank lines before the query: a label the file may open with. */
+const LEADING_COMMENTS = /^(\s*--[^\n]*(\n|$))+/;
+
+/** A type's views/<name>.sql files: each holds one SELECT, which becomes the view <name>, after any comment lines it opens with. */
 function readViews(folder: string, where: string): Record<string, string> {
   if (!existsSync(folder)) return {};
   return Object.fromEntries(
@@ -52,7 +55,7 @@ function readViews(folder: string, where: string): Record<string, string> {
       .map((file) => {
         const name = VIEW_FILE.exec(file)?.[1];
         if (!name) throw new SchemaCatalogError(`${where}/${file}: a view file is named <view_name>.sql, in lower_snake_case`);
-        const select = readFileSync(join(folder, file), 'utf8').trim().replace(/;\s*$/, '');
+        const select = readFileSync(join(folder, file), 'utf8').replace(LEADING_COMMENTS, '').trim().replace(/;\s*$/, '');
         if (!/^(select|with)\b/i.test(select)) throw new SchemaCatalogError(`${where}/${file}: must hold one SELECT query (the view's body), not ${JSON.stringify(select.slice(0, 30))}`);
         return [name, select];
       }),
