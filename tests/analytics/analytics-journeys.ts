@@ -64,6 +64,11 @@ export function describeAnalyticsJourneys(mode: string, start: () => Promise<Pla
       expect(status).toBe(400);
       expect(body.error).toBe('ANALYTICS.QUERY_REFUSED');
       expect((await sql('SELECT count() AS n FROM system.tables WHERE database = currentDatabase() AND name = \'touchpoints\''))[0].n).toBe('1');
+      expect(await platform.post('/v1/admin/sql', { query: 'SELECT 1; DROP TABLE touchpoints' })).toMatchObject({
+        status: 400,
+        body: { error: 'ANALYTICS.QUERY_REFUSED', message: 'send one statement per request: this query holds more than one (a ";" between statements)' },
+      });
+      expect(await sql("SELECT ';' AS semicolon -- a comment; with one\n")).toEqual([{ semicolon: ';' }]);
     });
 
     it('runs RFM on request, after the projections caught up, and answers per segment and per customer', async () => {

@@ -11,7 +11,7 @@ import { withPlatform } from '../../shared/with-platform';
 export function registerRfmRunCommand(rfm: Command, context: CliContext): void {
   rfm
     .command('run')
-    .description('Score every customer now (recency, frequency, monetary) once the projections have caught up, and print the customers per segment.')
+    .description('Score every customer (recency, frequency, monetary) once the projections have caught up, and print the customers per segment. The scores replace the current ones, whatever --as-of says.')
     .option('--as-of <instant>', 'the instant to score at (default: now)', instant)
     .option('--window <days>', 'the window of frequency and monetary, in days, or "all" (default 365)', windowDays)
     .option('--wait <seconds>', 'how long to wait for the projections to catch up before the run', seconds, 900)

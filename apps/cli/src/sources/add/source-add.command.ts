@@ -12,7 +12,7 @@ export function registerSourceAddCommand(source: Command, context: CliContext): 
     .command('add')
     .description('Scaffold a new touchpoint type: its payload schema, manifest, sample touchpoints, schema id, and a unit test of the samples. Needs no running platform.')
     .argument('<type>', 'the new type, in lower_snake_case, e.g. survey_response')
-    .requiredOption('--owner <team>', 'the team that owns the source and answers for its schema, e.g. customer-experience')
+    .requiredOption('--owner <team>', '(required) the team that owns the source and answers for its schema, e.g. customer-experience')
     .option(...SCHEMAS_OPTION)
     .action((type: string, flags: { owner: string; schemas?: string }) => {
       const manifest = checkedManifest(type, flags.owner);
