@@ -1,4 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import type { EventLog } from '@cdp/event-log';
+import { readTouchpoint, touchpointExamples, type SchemaCatalog } from '@cdp/events';
+import { touchpointStreamId } from '@cdp/ingestion';
+import { SCHEMA_CATALOG, TOUCHPOINT_LOG } from '@cdp/platform-runtime';
 import { eventually } from '../support/eventually';
 import type { PlatformUnderTest } from '../support/platform-under-test';
 
@@ -94,6 +98,26 @@ export function describeAnalyticsJourneys(mode: string, start: () => Promise<Pla
       const { status, body } = await platform.post('/v1/segments/rfm/runs', { windowDays: -3 });
       expect(status).toBe(400);
       expect(body.message).toMatch(/windowDays/);
+    });
+
+    // Last: it leaves a dead letter behind.
+    it('sets a touchpoint its tables cannot hold aside as a dead letter, counted on /metrics, and goes on with the others', async () => {
+      // Ingestion has refused a time before 1970 since 2026-12-06; a log written before may hold one.
+      const email = `old.${randomUUID().slice(0, 8)}@example.com`;
+      const read = readTouchpoint({ ...touchpointExamples.visit, identifiers: { email } }, platform.app.get<SchemaCatalog>(SCHEMA_CATALOG), { eventId: randomUUID(), receivedAt: new Date().toISOString() });
+      if (!read.ok) throw new Error('the visit sample must be valid');
+      const old = { ...read.value, occurredAt: '1969-12-31T00:00:00.000Z' };
+      await platform.app.get<EventLog>(TOUCHPOINT_LOG).appendMany([{ streamId: touchpointStreamId(`email:${email}`), events: [{ eventId: old.eventId, type: old.type, data: old }] }]);
+      const { email: next, touchpoints } = journey();
+      expect((await platform.post('/v1/touchpoints', { touchpoints })).status).toBe(202);
+
+      const letter = await eventually(async () => {
+        const { body } = await platform.get('/v1/admin/dead-letters');
+        return body.deadLetters.find((d: { eventId: string }) => d.eventId === old.eventId);
+      }, 'the old touchpoint to become a dead letter of analytics');
+      expect(letter).toMatchObject({ projection: 'analytics', error: expect.stringContaining('is before 1970-01-01') });
+      expect((await platform.get('/metrics')).body).toMatch(/^cdp_projection_dead_letters\{projection="analytics"\} [1-9]/m);
+      await eventually(async () => (await sql(`SELECT count() AS n FROM touchpoints WHERE has(identifiers, 'email:${next}')`))[0].n === '2' || undefined, 'the next touchpoints in ClickHouse');
     });
   });
 }

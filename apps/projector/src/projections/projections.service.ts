@@ -12,6 +12,7 @@ import type { SchemaCatalog } from '@cdp/events';
 import { LoyaltyAccounts, loyaltyEarningProjection, loyaltyProjection } from '@cdp/loyalty-accounts';
 import { ANALYTICS, CUSTOMER_FEED_LOG, EVENT_STORE, METRICS, SCHEMA_CATALOG, SETTINGS, SQL, TOUCHPOINT_LOG, type Settings } from '@cdp/platform-runtime';
 import {
+  countDeadLetters,
   currentOwners,
   listDeadLetters,
   migrateProjectionTables,
@@ -94,6 +95,26 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
           const pending = await this.lag(name);
           if (pending !== null) lagGauge.set({ projection: name }, pending);
         }
+      },
+    });
+    // What an operator alerts on: an event set aside (`cdp dlq list`), a projection stuck retrying a batch.
+    const deadLettersGauge: Gauge = new Gauge({
+      name: 'cdp_projection_dead_letters',
+      help: 'Events each projection set aside as dead letters and that are not resolved yet',
+      labelNames: ['projection'],
+      registers: [registry],
+      collect: async () => {
+        const open = await countDeadLetters(this.sql);
+        for (const { definition: { name } } of this.projections) deadLettersGauge.set({ projection: name }, open.get(name) ?? 0);
+      },
+    });
+    const retryingGauge: Gauge = new Gauge({
+      name: 'cdp_projection_retrying',
+      help: '1 while a projection retries a batch that failed (cdp projections status says why), else 0',
+      labelNames: ['projection'],
+      registers: [registry],
+      collect: () => {
+        for (const { definition: { name } } of this.projections) retryingGauge.set({ projection: name }, this.retries.get(name)?.trouble()?.state === 'retrying' ? 1 : 0);
       },
     });
   }

@@ -46,6 +46,14 @@ export async function listDeadLetters(db: SqlExecutor, projection?: string): Pro
   }));
 }
 
+/** How many unresolved dead letters each projection has; a projection with none is absent. */
+export async function countDeadLetters(db: SqlExecutor): Promise<Map<string, number>> {
+  const { rows } = await db.query<{ projection: string; open: string }>(
+    `SELECT projection, count(*) AS open FROM projections.dead_letters WHERE resolved_at IS NULL GROUP BY projection`,
+  );
+  return new Map(rows.map((r) => [r.projection, Number(r.open)]));
+}
+
 /** Unresolved dead letters of a projection, stream by stream, each stream in log order. */
 export async function openLettersByStream(tx: SqlExecutor, projection: string, ids?: readonly string[]) {
   const { rows } = await tx.query<{ id: string; stream_id: string; event: RecordedEvent }>(
