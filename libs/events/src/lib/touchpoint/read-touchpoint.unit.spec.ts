@@ -87,6 +87,11 @@ describe('readTouchpoint', () => {
     ]);
   });
 
+  it("refuses a negative call duration and social reach, as their manifests' bounds say", () => {
+    expect(errorsOf({ ...touchpointExamples.call, payload: { ...touchpointExamples.call.payload, durationSec: -5 } })).toEqual([{ path: 'payload.durationSec', message: 'must be at least 0, not -5' }]);
+    expect(errorsOf({ ...touchpointExamples.social_mention, payload: { ...touchpointExamples.social_mention.payload, reach: -1 } })).toEqual([{ path: 'payload.reach', message: 'must be at least 0, not -1' }]);
+  });
+
   it('locates every error by its field path', () => {
     const errors = errorsOf({
       ...touchpointExamples.purchase,

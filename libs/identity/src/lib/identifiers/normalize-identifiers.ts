@@ -10,7 +10,9 @@ export interface NormalizationPolicy {
 
 export type NormalizedIdentifier = { readonly value: string | null } | { readonly error: string };
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/** A domain label: letters and digits of any script, and hyphens inside ("example", "xn--p1ai", "مثال"). */
+const LABEL = '[\\p{L}\\p{N}](?:[\\p{L}\\p{N}-]*[\\p{L}\\p{N}])?';
+const EMAIL = new RegExp(`^[^\\s@]+@(?:${LABEL}\\.)+${LABEL}$`, 'u');
 
 /**
  * One identifier as the platform stores and looks it up: emails trimmed and lower-cased, phones in
@@ -22,7 +24,8 @@ export function normalizeIdentifier(type: IdentifierType, raw: string, policy: N
   if (value === '') return { value: null };
   switch (type) {
     case 'email': {
-      const email = value.toLowerCase();
+      // "sara@example.com." names the same mailbox as "sara@example.com": a fully qualified domain's final dot.
+      const email = value.toLowerCase().replace(/\.$/, '');
       return EMAIL.test(email) || isPlaceholder(email) ? { value: email } : { error: 'is not an email address' };
     }
     case 'phone': {

@@ -8,6 +8,8 @@ const none = { customerId: null, email: null, phone: null, loyaltyCard: null, so
 describe('identifier normalisation', () => {
   it.each([
     ['email', '  Sara.Ahmadi@Example.COM ', 'sara.ahmadi@example.com'],
+    ['email', 'sara@example.com.', 'sara@example.com'],
+    ['email', 'Ali@Mesal.Iran', 'ali@mesal.iran'],
     ['phone', '0912 123 4567', '+989121234567'],
     ['phone', '+98 (912) 123-4567', '+989121234567'],
     ['phone', '+44 20 7946 0958', '+442079460958'],
@@ -22,6 +24,9 @@ describe('identifier normalisation', () => {
 
   it.each([
     ['email', 'sara-at-example.com', /not an email/],
+    ['email', 'a@example..com', /not an email/],
+    ['email', 'a@-example.com', /not an email/],
+    ['email', 'a@example', /not an email/],
     ['phone', '12', /not a valid phone number in region IR/],
   ] as const)('refuses %s %j', (type, raw, message) => {
     expect(normalizeIdentifier(type, raw, policy)).toEqual({ error: expect.stringMatching(message) });
