@@ -89,6 +89,14 @@ export function describeIngestJourneys(mode: string, options: IngestJourneyOptio
       expect(await platform.get('/v1/touchpoint')).toMatchObject({ status: 404, body: { error: 'HTTP.NOT_FOUND', message: 'Cannot GET /v1/touchpoint' } });
     });
 
+    it('serves the schema registry as Confluent clients read it, version -1 as latest', async () => {
+      const subjects: string[] = (await platform.get('/registry/subjects')).body;
+      expect(subjects.length).toBeGreaterThan(0);
+      const latest = await platform.get(`/registry/subjects/${subjects[0]}/versions/latest`);
+      expect(latest).toMatchObject({ status: 200, body: { subject: subjects[0], id: expect.any(Number) } });
+      expect((await platform.get(`/registry/subjects/${subjects[0]}/versions/-1`)).body).toEqual(latest.body);
+    });
+
     it('serves /health and the OpenAPI document at /docs', async () => {
       expect(await platform.get('/health')).toMatchObject({ status: 200, body: { status: 'ok' } });
       expect((await platform.get('/docs-json')).body.paths).toHaveProperty(['/v1/touchpoints']);

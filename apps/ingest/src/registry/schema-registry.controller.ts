@@ -40,7 +40,7 @@ export class SchemaRegistryController {
   @Header('Content-Type', CONTENT_TYPE)
   version(@Param('subject') subject: string, @Param('version') version: string) {
     const versions = this.versionsOf(subject);
-    const published = version === 'latest' ? versions[versions.length - 1] : versions.find((v) => v.version === Number(version));
+    const published = version === 'latest' || version === '-1' ? versions[versions.length - 1] : versions.find((v) => v.version === Number(version));
     if (!published) throw registryError(40402, 'Version not found');
     return { subject, version: published.version, id: published.id, schema: JSON.stringify(published.schema) };
   }
