@@ -92,6 +92,14 @@ export function describeAnalyticsJourneys(mode: string, start: () => Promise<Pla
       const { body: segments } = await platform.get('/v1/segments/rfm');
       expect(segments).toMatchObject({ asOf: '2026-11-01T00:00:00.000Z', runId: run.body.runId });
       expect(Object.values(segments.segments as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(run.body.customers);
+      expect(run.body.current).toBe(true);
+
+      // As of an instant before the current scores': a what-if, with its own counts, that leaves the current scores alone.
+      const whatIf = await platform.post('/v1/segments/rfm/runs', { asOf: '2026-10-21T00:00:00Z', windowDays: 365 });
+      expect(whatIf).toMatchObject({ status: 200, body: { asOf: '2026-10-21T00:00:00.000Z', current: false } });
+      expect(Object.values(whatIf.body.segments as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(whatIf.body.customers);
+      expect((await platform.get('/v1/segments/rfm')).body).toEqual(segments);
+      expect((await platform.get(`/v1/customers/${profile.customerId}/rfm`)).body).toEqual(scores);
     });
 
     it('refuses RFM parameters it cannot read, with the field named', async () => {

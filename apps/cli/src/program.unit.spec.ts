@@ -194,6 +194,19 @@ describe('cdp rfm run', () => {
     expect(behind.stderr).toContain('(profiles is 1,234 events behind), so RFM did not run. Follow them with `cdp projections status`');
     expect(behind.calls.some((c) => c.path === '/v1/segments/rfm/runs')).toBe(false);
   });
+
+  it("says a what-if run changed no current segment, and prints that run's own counts", async () => {
+    const run = { runId: 'r2', asOf: '2026-10-01T00:00:00.000Z', windowDays: 365, currency: 'IRR', customers: 3, requestedAt: '2026-11-23T08:00:00.000Z', finishedAt: '2026-11-23T08:00:01.000Z', current: false, segments: { Lost: 3 } };
+    const result = await cdp(['rfm', 'run', '--as-of', '2026-10-01T00:00:00Z'], ({ method, path }) => {
+      if (path === '/v1/admin/projections') return { status: 200, body: { projections: [{ ...projections[0], lag: 0 }] } };
+      if (method === 'POST' && path === '/v1/segments/rfm/runs') return { status: 200, body: run };
+      return undefined;
+    });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('A what-if run: it is as of an instant before the current scores, which stay as they are');
+    expect(result.stdout).toMatch(/Lost\s+3/);
+    expect(result.calls.some((c) => c.path === '/v1/segments/rfm')).toBe(false);
+  });
 });
 
 describe('cdp demo', () => {

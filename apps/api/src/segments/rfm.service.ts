@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { ANALYTICS_PROJECTION, IdentityMapSync, latestRun, migrateRfmTables, runRfm, type RfmRunInput, type RfmRunRecord } from '@cdp/analytics';
+import { ANALYTICS_PROJECTION, IdentityMapSync, latestRun, migrateRfmTables, runRfm, type RfmRunInput, type RfmRunOutcome } from '@cdp/analytics';
 import type { ClickHouseClient } from '@cdp/clickhouse';
 import { CUSTOMER_PROJECTION } from '@cdp/customer-projection';
 import type { EventLog } from '@cdp/event-log';
@@ -39,7 +39,7 @@ export class RfmService implements OnApplicationBootstrap, OnApplicationShutdown
     return this.previous.catch(() => undefined);
   }
 
-  run(input: RfmRunInput): Promise<RfmRunRecord> {
+  run(input: RfmRunInput): Promise<RfmRunOutcome> {
     const run = this.previous.catch(() => undefined).then(() =>
       runRfm(
         {

@@ -58,6 +58,9 @@ export interface RfmRun {
   readonly customers: number;
   readonly requestedAt: string;
   readonly finishedAt: string;
+  /** false for a what-if run (as of an instant before the current scores'), which brings its own segment counts. */
+  readonly current?: boolean;
+  readonly segments?: Readonly<Record<string, number>>;
 }
 
 /** GET /v1/segments/rfm. */

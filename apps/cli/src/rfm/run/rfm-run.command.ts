@@ -11,7 +11,9 @@ import { withPlatform } from '../../shared/with-platform';
 export function registerRfmRunCommand(rfm: Command, context: CliContext): void {
   rfm
     .command('run')
-    .description('Score every customer (recency, frequency, monetary) once the projections have caught up, and print the customers per segment. The scores replace the current ones, whatever --as-of says.')
+    .description(
+      'Score every customer (recency, frequency, monetary) once the projections have caught up, and print the customers per segment. The scores become the current ones, unless --as-of is before the current scores\' instant: such a run is a what-if, and changes no current segment.',
+    )
     .option('--as-of <instant>', 'the instant to score at (default: now)', instant)
     .option('--window <days>', 'the window of frequency and monetary, in days, or "all" (default 365)', windowDays)
     .option('--wait <seconds>', 'how long to wait for the projections to catch up before the run', seconds, 900)
@@ -20,7 +22,7 @@ export function registerRfmRunCommand(rfm: Command, context: CliContext): void {
       const { run, segments } = await withPlatform(command, context, async (client) => {
         await caughtUpOrFail(client, flags.wait, context);
         const done = await client.runRfm({ asOf: flags.asOf?.toISOString(), windowDays: flags.window });
-        return { run: done, segments: await client.rfmSegments() };
+        return { run: done, segments: done.current === false ? { ...done, segments: done.segments ?? {} } : await client.rfmSegments() };
       });
       context.terminal.out(flags.json ? JSON.stringify({ run, segments }, null, 2) : rfmRunText(run, segments));
     });
@@ -46,6 +48,7 @@ export function rfmRunText(run: RfmRun, segments: RfmSegments | undefined): stri
   const counts = Object.entries(segments?.segments ?? {}).sort(([, a], [, b]) => b - a);
   return [
     `RFM run ${run.runId}: ${formatCount(run.customers)} customers scored as of ${formatInstant(run.asOf)} over ${window} (monetary in ${run.currency}), in ${took}.`,
+    ...(run.current === false ? ['A what-if run: it is as of an instant before the current scores, which stay as they are (its scores are in rfm_snapshots).'] : []),
     '',
     counts.length === 0 ? 'No customer has a purchase at or before that instant.' : formatTable(['SEGMENT', 'CUSTOMERS'], counts.map(([segment, n]) => [segment, formatCount(n)])),
   ].join('\n');

@@ -7,15 +7,17 @@ import { runRfm } from './rfm-run';
 import { migrateRfmTables } from './rfm-store';
 
 const DAY_MS = 86_400_000;
-const FIRST_AS_OF = '2026-11-01T00:00:00.000Z';
-/** Before the first purchases of customers 0 and 6 to 8: they leave the population in the second run. */
-const SECOND_AS_OF = '2026-06-01T00:00:00.000Z';
+const AS_OF = '2026-11-01T00:00:00.000Z';
+/** Before the first purchases of customers 0 and 6 to 8. */
+const EARLIER = '2026-06-01T00:00:00.000Z';
+/** Customers merged into customer 1 before the second run: they leave the population. */
+const MERGED = [0, 6, 7, 8];
 
 /** Nine customers, each with purchases of their own number, amount and age. */
 function purchases() {
   return Array.from({ length: 9 }, (_, c) =>
     Array.from({ length: 1 + (c % 4) }, (_, p) => {
-      const at = Date.parse(FIRST_AS_OF) - (c >= 6 ? 30 + p : 40 * c + 200 * p + 1) * DAY_MS;
+      const at = Date.parse(AS_OF) - (c >= 6 ? 30 + p : 40 * c + 200 * p + 1) * DAY_MS;
       return {
         event_id: randomUUID(),
         occurred_at: new Date(at),
@@ -31,9 +33,10 @@ function purchases() {
 
 /**
  * RFM runs on fresh stores with `customersPerChunk`: a first, a second after customers left the
- * population, and the second again, which changes no segment.
+ * population (merged into another), the second again, which changes no segment, and a what-if as of
+ * an earlier instant, which changes nothing.
  */
-async function threeRuns(rows: ReturnType<typeof purchases>, customersPerChunk: number) {
+async function runsInTurn(rows: ReturnType<typeof purchases>, customersPerChunk: number) {
   const sql = await createPgliteSqlClient();
   const eventStore = await createPostgresEventLog(sql, { schema: 'event_store' });
   // chDB opens one data folder per process: each call closes its own before the next opens.
@@ -44,12 +47,21 @@ async function threeRuns(rows: ReturnType<typeof purchases>, customersPerChunk: 
     await clickhouse.insert('purchases', rows);
     await clickhouse.insert('identity_map', Array.from({ length: 9 }, (_, c) => ({ key: `email:c${c}@example.com`, customer_id: `cus_${c}`, version: '1' })));
     const options = { sql, clickhouse, eventStore, touchpointLog: eventStore, projections: [], copyIdentityMap: async () => undefined, currency: 'IRR', catchUpTimeoutMs: 1_000, customersPerChunk };
-    for (const asOf of [FIRST_AS_OF, SECOND_AS_OF, SECOND_AS_OF]) await runRfm(options, { asOf, windowDays: 365 }, new Date());
+    await runRfm(options, { asOf: AS_OF, windowDays: 365 }, new Date());
+    await clickhouse.insert('identity_map', MERGED.map((c) => ({ key: `email:c${c}@example.com`, customer_id: 'cus_1', version: '2' })));
+    for (let run = 0; run < 2; run++) await runRfm(options, { asOf: AS_OF, windowDays: 365 }, new Date());
+    const appended = async () => Number((await sql.query<{ n: string }>(`SELECT count(*) AS n FROM event_store.events`)).rows[0].n);
+    const scoresNow = async () => (await sql.query(`SELECT * FROM rfm.current_scores ORDER BY customer_id`)).rows;
+    const [eventsBefore, scoresBefore] = [await appended(), await scoresNow()];
+    const whatIf = await runRfm(options, { asOf: EARLIER, windowDays: 365 }, new Date());
+    expect(await appended()).toBe(eventsBefore);
+    expect(await scoresNow()).toEqual(scoresBefore);
     const events = await sql.query<{ stream_id: string; data: { previousSegment: string | null; segment: string | null; r: number | null } }>(
       `SELECT stream_id, data FROM event_store.events ORDER BY global_position`,
     );
     const scores = await sql.query(`SELECT customer_id, recency_days, frequency, monetary::text, r, f, m, segment FROM rfm.current_scores ORDER BY customer_id`);
     return {
+      whatIf: { current: whatIf.current, segments: whatIf.current ? undefined : whatIf.segments },
       workTablesLeft: await clickhouse.query("SELECT name FROM system.tables WHERE database = currentDatabase() AND name LIKE 'rfm_work_%'"),
       events: events.rows.map(({ stream_id, data }) => `${stream_id}: ${data.previousSegment} -> ${data.segment} (r ${data.r})`),
       scores: scores.rows,
@@ -65,15 +77,18 @@ describe('an RFM run, a range of customers at a time (PGlite and chDB)', () => {
   it('appends the same segment changes and keeps the same scores in ranges of 2 customers as all at once: entries, leavers, and nothing when nothing changed', async () => {
     const rows = purchases();
 
-    const inRanges = await threeRuns(rows, 2);
-    const atOnce = await threeRuns(rows, 1_000);
+    const inRanges = await runsInTurn(rows, 2);
+    const atOnce = await runsInTurn(rows, 1_000);
 
     expect(inRanges).toEqual(atOnce);
     expect(atOnce.workTablesLeft).toEqual([]);
     expect(atOnce.scores).toHaveLength(5);
     // Every customer entered in the first run; four left in the second, one of them first in id
-    // order; the third changed nothing.
+    // order; the third changed nothing, and so did the what-if, which counted the five customers
+    // who had bought by then.
     expect(atOnce.events.filter((e) => e.includes(': null -> '))).toHaveLength(9);
     expect(atOnce.events.filter((e) => e.endsWith('-> null (r null)'))).toHaveLength(4);
+    expect(atOnce.whatIf.current).toBe(false);
+    expect(Object.values(atOnce.whatIf.segments!).reduce((a, b) => a + b, 0)).toBe(5);
   });
 });

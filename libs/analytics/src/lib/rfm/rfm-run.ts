@@ -7,7 +7,7 @@ import { customerSegmentStreamId, decideSegmentChanges, DEFAULT_RFM_GRID, parseR
 import type { SqlClient } from '@cdp/sql';
 import { ProjectionsBehindError } from './rfm-run.errors';
 import { rfmWorkTable, runRfmQuery, type RfmSnapshotRow } from './rfm-query';
-import { currentSegmentsBetween, saveRun, type RfmRunRecord, type RunScores } from './rfm-store';
+import { currentSegmentsBetween, latestRun, saveRun, type RfmRunOutcome, type RfmRunRecord, type RunScores } from './rfm-store';
 
 export interface RfmRunOptions {
   readonly sql: SqlClient;
@@ -43,8 +43,10 @@ const CATCH_UP_POLL_MS = 100;
  *    changed (ids derived from the run and the customer, so a retry appends nothing twice), and
  *    write their scores to Postgres, where one transaction replaces the current scores and records
  *    the run. Memory stays flat in the number of customers.
+ * A run as of an instant before the current scores' stops after step 3: it is a what-if, which
+ * neither moves customers' current segments back in time nor tells downstream services it did.
  */
-export async function runRfm(options: RfmRunOptions, input: RfmRunInput, now: Date): Promise<RfmRunRecord> {
+export async function runRfm(options: RfmRunOptions, input: RfmRunInput, now: Date): Promise<RfmRunOutcome> {
   const requestedAt = now.toISOString();
   const { asOf, windowDays } = parseRfmParameters(input, requestedAt);
   const targets = await Promise.all(options.projections.map(async (name) => ({ name, ...(await positionToReach(options, name)) })));
@@ -54,6 +56,12 @@ export async function runRfm(options: RfmRunOptions, input: RfmRunInput, now: Da
   const runId = randomUUID();
   const grid = options.grid ?? DEFAULT_RFM_GRID;
   const customers = await runRfmQuery(options.clickhouse, { runId, asOf, windowDays, currency: options.currency, grid });
+  const current = await latestRun(options.sql);
+  if (current !== undefined && asOf < current.asOf) {
+    const run = { runId, asOf, windowDays, currency: options.currency, customers, requestedAt, finishedAt: new Date().toISOString() };
+    await recordRun(options.clickhouse, run);
+    return { ...run, current: false, segments: await snapshotSegments(options.clickhouse, runId) };
+  }
   const byCustomer = await sortedSnapshot(options.clickhouse, runId);
   const chunkSize = options.customersPerChunk ?? CUSTOMERS_PER_CHUNK;
   const eachRange = async (work: (scores: ScoredCustomer[], after: string | null, upTo: string | null) => Promise<void>) => {
@@ -77,10 +85,30 @@ export async function runRfm(options: RfmRunOptions, input: RfmRunInput, now: Da
   } finally {
     await options.clickhouse.command(`DROP TABLE IF EXISTS ${byCustomer}`);
   }
-  await options.clickhouse.insert('rfm_runs', [
-    { run_id: runId, as_of: dateTime(asOf), as_of_ms: String(Date.parse(asOf)), window_days: windowDaysColumn(windowDays), currency: options.currency, customers: String(customers), requested_at: dateTime(requestedAt), finished_at: dateTime(run.finishedAt) },
+  await recordRun(options.clickhouse, run);
+  return { ...run, current: true };
+}
+
+async function recordRun(clickhouse: ClickHouseClient, run: RfmRunRecord): Promise<void> {
+  await clickhouse.insert('rfm_runs', [
+    {
+      run_id: run.runId,
+      as_of: dateTime(run.asOf),
+      as_of_ms: String(Date.parse(run.asOf)),
+      window_days: windowDaysColumn(run.windowDays),
+      currency: run.currency,
+      customers: String(run.customers),
+      requested_at: dateTime(run.requestedAt),
+      finished_at: dateTime(run.finishedAt),
+    },
   ]);
-  return run;
+}
+
+async function snapshotSegments(clickhouse: ClickHouseClient, runId: string): Promise<Record<string, number>> {
+  const rows = await clickhouse.query<{ segment: string; customers: string }>(
+    `SELECT segment, count() AS customers FROM rfm_snapshots WHERE run_id = ${sqlLiteral(runId)} GROUP BY segment ORDER BY segment`,
+  );
+  return Object.fromEntries(rows.map((row) => [row.segment, Number(row.customers)]));
 }
 
 /** Customers a run reads, decides on and writes at a time, so its memory stays flat in their number. */

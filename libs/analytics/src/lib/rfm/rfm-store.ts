@@ -27,6 +27,13 @@ export interface RfmRunRecord {
   readonly finishedAt: string;
 }
 
+/**
+ * A run as its requester gets it: `current` when its scores became the current ones; a run as of
+ * an instant before the current scores' is a what-if, kept in ClickHouse's rfm_snapshots with its
+ * `segments` (customers per segment), and changes no current score.
+ */
+export type RfmRunOutcome = (RfmRunRecord & { readonly current: true }) | (RfmRunRecord & { readonly current: false; readonly segments: Readonly<Record<string, number>> });
+
 const ROWS_PER_STATEMENT = 10_000;
 
 export async function migrateRfmTables(sql: SqlClient): Promise<void> {

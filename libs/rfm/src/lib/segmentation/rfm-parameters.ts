@@ -1,4 +1,4 @@
-import { EARLIEST_OCCURRED_AT, MAX_CLOCK_SKEW_MS, MS_PER_DAY, utcInstant } from '@cdp/events';
+import { EARLIEST_OCCURRED_AT, MS_PER_DAY, utcInstant } from '@cdp/events';
 import { InvalidRfmParametersError } from './rfm.errors';
 
 /** Days in the frequency and monetary window, ending at asOf; 'all' has no lower bound. */
@@ -11,6 +11,7 @@ export interface RfmParameters {
 }
 
 export const DEFAULT_RFM_WINDOW_DAYS = 365;
+const CLOCK_SKEW_MS = 60_000;
 export const MAX_RFM_WINDOW_DAYS = 36_500;
 
 const INSTANT_EXAMPLE = 'an ISO-8601 instant with a zone, such as "2026-01-31T00:00:00Z" or "2026-01-31T03:30:00+03:30"';
@@ -20,9 +21,9 @@ const WINDOW_EXAMPLE = `a whole number of days from 1 to ${MAX_RFM_WINDOW_DAYS},
  * The parameters of an RFM run as asked for, checked and in canonical form. A missing (undefined or
  * null) asOf is `now`, which the caller reads from its clock; a missing windowDays is 365.
  * windowDays may come as a number or, from a query string or a flag, as digits ("30").
- * asOf is refused before 1970, when no touchpoint can have occurred, and more than a day after now
- * (the clock skew ingestion allows): a run as of a time to come would score every customer as
- * lapsed and replace the current segments.
+ * asOf is refused before 1970, when no touchpoint can have occurred, and more than a minute after
+ * now (a caller's clock may run a little ahead): a run as of a time to come would score every
+ * customer as lapsed, and would make every run as of now after it a what-if (see runRfm).
  */
 export function parseRfmParameters(input: { readonly asOf?: unknown; readonly windowDays?: unknown }, now: string): RfmParameters {
   const asOf = input.asOf ?? now;
@@ -30,8 +31,9 @@ export function parseRfmParameters(input: { readonly asOf?: unknown; readonly wi
   const canonical = utcInstant(asOf);
   if (canonical === undefined) throw new InvalidRfmParametersError(field, `${field} must be ${INSTANT_EXAMPLE}; got ${describe(asOf)}`);
   if (canonical < EARLIEST_OCCURRED_AT) throw new InvalidRfmParametersError(field, `${field} must be at or after ${EARLIEST_OCCURRED_AT}, before which no touchpoint is kept; got ${describe(asOf)}`);
-  const latest = Date.parse(utcInstant(now) ?? canonical) + MAX_CLOCK_SKEW_MS;
-  if (Date.parse(canonical) > latest) throw new InvalidRfmParametersError(field, `${field} must be at most a day after now (${now}): a run as of a time to come would score every customer as lapsed; got ${describe(asOf)}`);
+  if (Date.parse(canonical) > Date.parse(utcInstant(now) ?? canonical) + CLOCK_SKEW_MS) {
+    throw new InvalidRfmParametersError(field, `${field} must not be after now (${now}): a run as of a time to come would score every customer as lapsed; got ${describe(asOf)}`);
+  }
   return { asOf: canonical, windowDays: parseWindowDays(input.windowDays ?? DEFAULT_RFM_WINDOW_DAYS) };
 }
 
