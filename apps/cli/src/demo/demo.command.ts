@@ -4,7 +4,7 @@ import { formatCount, formatDuration, formatRate } from '../shared/format';
 import { followProjections, type CatchUp } from '../projections/wait-for-projections';
 import { instant, seconds, wholeNumber } from '../shared/options';
 import { progressBar, type Progress } from '../shared/progress';
-import { rfmRunText } from '../rfm/run/rfm-run.command';
+import { rfmRunText, segmentsOf } from '../rfm/run/rfm-run.command';
 import { describeProfile } from './profile-summary';
 import { sendDemoData, type DemoSummary } from './send-demo-data';
 import { waitForProfile, type ProfileLookup } from './wait-for-profile';
@@ -69,7 +69,7 @@ export function registerDemoCommand(program: Command, context: CliContext): void
       terminal.out('Scoring every customer by recency, frequency and monetary value (RFM waits for the projections to catch up) …');
       const asOf = (flags.end ?? startOfUtcDay(context.now())).toISOString();
       const rfm = await client.runRfm({ asOf }).then(
-        async (run) => rfmRunText(run, await client.rfmSegments()),
+        async (run) => rfmRunText(run, await segmentsOf(client, run)),
         (error: Error) => `RFM did not run: ${error.message.replace(/\.$/, '')}. Run it later with \`cdp rfm run --as-of ${asOf}\`.`,
       );
       terminal.out(rfm);

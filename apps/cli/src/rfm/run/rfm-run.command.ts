@@ -22,7 +22,7 @@ export function registerRfmRunCommand(rfm: Command, context: CliContext): void {
       const { run, segments } = await withPlatform(command, context, async (client) => {
         await caughtUpOrFail(client, flags.wait, context);
         const done = await client.runRfm({ asOf: flags.asOf?.toISOString(), windowDays: flags.window });
-        return { run: done, segments: done.current === false ? { ...done, segments: done.segments ?? {} } : await client.rfmSegments() };
+        return { run: done, segments: await segmentsOf(client, done) };
       });
       context.terminal.out(flags.json ? JSON.stringify({ run, segments }, null, 2) : rfmRunText(run, segments));
     });
@@ -40,6 +40,11 @@ async function caughtUpOrFail(client: PlatformClient, waitSeconds: number, conte
       `The projections are still behind after ${formatDuration(waitSeconds * 1000)} (${catchUp.projection} is ${formatCount(catchUp.events)} events behind), so RFM did not run. Follow them with \`cdp projections status\`, then run it again, or pass a longer --wait.`,
     );
   }
+}
+
+/** The customers per segment of a run: a what-if brings its own; the current ones are read. */
+export async function segmentsOf(client: PlatformClient, run: RfmRun): Promise<RfmSegments | undefined> {
+  return run.current === false ? { ...run, segments: run.segments ?? {} } : client.rfmSegments();
 }
 
 export function rfmRunText(run: RfmRun, segments: RfmSegments | undefined): string {
