@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerSqlCommand } from './analytics/sql/sql.command';
+import { registerBenchCommand, type RunProcess } from './bench/bench.command';
 import { registerDeadLettersListCommand } from './dead-letters/list/dead-letters-list.command';
 import { registerDeadLettersReplayCommand } from './dead-letters/replay/dead-letters-replay.command';
 import { registerDeadLettersRetryCommand } from './dead-letters/retry/dead-letters-retry.command';
@@ -16,9 +17,9 @@ import type { CliContext } from './shared/cli-context';
 import { platformUrl } from './shared/options';
 
 /** The `cdp` command and its subcommands, one folder per use case. */
-export function createProgram(context: CliContext): Command {
+export function createProgram(context: CliContext, runProcess?: RunProcess): Command {
   const program = new Command('cdp')
-    .description('The customer-data platform from the command line: demo data, projections, dead letters, identity conflicts, RFM, analytics SQL, schemas and event sources.')
+    .description('The customer-data platform from the command line: demo data, projections, dead letters, identity conflicts, RFM, analytics SQL, schemas, event sources and benchmarks.')
     .option('--url <url>', 'the running platform (default: $CDP_URL, else http://localhost:$PORT, port 3000)', platformUrl)
     .exitOverride()
     .configureOutput({ writeOut: (text) => context.terminal.out(text.trimEnd()), writeErr: (text) => context.terminal.err(text.trimEnd()) })
@@ -54,13 +55,15 @@ export function createProgram(context: CliContext): Command {
   const source = program.command('source').description('Event sources (touchpoint types): scaffold a new one, validate sample events offline.');
   registerSourceAddCommand(source, context);
   registerSourceValidateCommand(source, context);
+
+  registerBenchCommand(program, runProcess);
   return program;
 }
 
 /** Runs `cdp` with the user's arguments (without node and the script); resolves to the exit code. */
-export async function runCli(args: readonly string[], context: CliContext): Promise<ExitCode> {
+export async function runCli(args: readonly string[], context: CliContext, runProcess?: RunProcess): Promise<ExitCode> {
   try {
-    await createProgram(context).parseAsync([...args], { from: 'user' });
+    await createProgram(context, runProcess).parseAsync([...args], { from: 'user' });
     return EXIT.ok;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage; // commander has printed it
