@@ -85,38 +85,28 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
       ...(settings.mode === 'servers' ? [{ definition: feedPublisher(settings, catalog), log: customerFeed }] : []),
     ];
     this.processedTotal = new Counter({ name: 'cdp_projection_events_total', help: 'Events applied by each projection', labelNames: ['projection'], registers: [registry] });
-    const lagGauge: Gauge = new Gauge({
-      name: 'cdp_projection_lag_events',
-      help: 'Events in the log that each projection has yet to apply',
-      labelNames: ['projection'],
-      registers: [registry],
-      collect: async () => {
-        for (const { definition: { name } } of this.projections) {
-          const pending = await this.lag(name);
-          if (pending !== null) lagGauge.set({ projection: name }, pending);
-        }
-      },
-    });
+    const gauge = (name: string, help: string, valuesOf: () => Promise<ReadonlyMap<string, number | null>>) => {
+      const perProjection: Gauge = new Gauge({
+        name,
+        help,
+        labelNames: ['projection'],
+        registers: [registry],
+        collect: async () => {
+          for (const [projection, value] of await valuesOf()) if (value !== null) perProjection.set({ projection }, value);
+        },
+      });
+    };
+    const byProjection = async (valueOf: (projection: string) => Promise<number | null> | number) =>
+      new Map(await Promise.all(this.projections.map(async ({ definition: { name } }) => [name, await valueOf(name)] as const)));
+    gauge('cdp_projection_lag_events', 'Events in the log that each projection has yet to apply', () => byProjection((name) => this.lag(name)));
     // What an operator alerts on: an event set aside (`cdp dlq list`), a projection stuck retrying a batch.
-    const deadLettersGauge: Gauge = new Gauge({
-      name: 'cdp_projection_dead_letters',
-      help: 'Events each projection set aside as dead letters and that are not resolved yet',
-      labelNames: ['projection'],
-      registers: [registry],
-      collect: async () => {
-        const open = await countDeadLetters(this.sql);
-        for (const { definition: { name } } of this.projections) deadLettersGauge.set({ projection: name }, open.get(name) ?? 0);
-      },
+    gauge('cdp_projection_dead_letters', 'Events each projection set aside as dead letters and that are not resolved yet', async () => {
+      const open = await countDeadLetters(this.sql);
+      return byProjection((name) => open.get(name) ?? 0);
     });
-    const retryingGauge: Gauge = new Gauge({
-      name: 'cdp_projection_retrying',
-      help: '1 while a projection retries a batch that failed (cdp projections status says why), else 0',
-      labelNames: ['projection'],
-      registers: [registry],
-      collect: () => {
-        for (const { definition: { name } } of this.projections) retryingGauge.set({ projection: name }, this.retries.get(name)?.trouble()?.state === 'retrying' ? 1 : 0);
-      },
-    });
+    gauge('cdp_projection_retrying', '1 while a projection retries a batch that failed (cdp projections status says why), else 0', () =>
+      byProjection((name) => (this.retries.get(name)?.trouble()?.state === 'retrying' ? 1 : 0)),
+    );
   }
 
   private markStarted: () => void = () => undefined;
