@@ -13,9 +13,14 @@ export function configureHttpApp(app: INestApplication, settings: Settings): voi
   keepIdleConnections(app.getHttpServer(), settings.httpKeepAliveSeconds);
   const parseJson = json({ limit: settings.maxBodyBytes, type: (request) => isJson(request as Request) && !OWN_BODY_PARSER.includes((request as Request).path) });
   // Express middleware: its errors reach Express, not the platform's filter, so they are answered here.
-  app.use((request: Request, response: Response, next: NextFunction) =>
-    parseJson(request, response, (error?: unknown) => (error ? sendBodyError(response, error as Error, settings.maxBodyBytes) : next())),
-  );
+  app.use((request: Request, response: Response, next: NextFunction) => {
+    // A body the JSON parser passes over would reach the endpoint as no body at all, and be refused for what it lacks.
+    if (hasBody(request) && !isJson(request) && !OWN_BODY_PARSER.includes(request.path)) {
+      response.status(415).json({ error: 'HTTP.UNSUPPORTED_MEDIA_TYPE', message: `send the body as application/json, not "${request.headers['content-type'] || 'no content type'}"` });
+      return;
+    }
+    parseJson(request, response, (error?: unknown) => (error ? sendBodyError(response, error as Error, settings.maxBodyBytes) : next()));
+  });
   app.useGlobalFilters(new DomainErrorFilter());
   const document = SwaggerModule.createDocument(
     app,
@@ -39,6 +44,10 @@ export function configureHttpApp(app: INestApplication, settings: Settings): voi
 function keepIdleConnections(server: Server, seconds: number): void {
   server.keepAliveTimeout = seconds * 1000;
   server.headersTimeout = seconds * 1000 + 1000;
+}
+
+function hasBody(request: Request): boolean {
+  return request.headers['transfer-encoding'] !== undefined || Number(request.headers['content-length'] ?? 0) > 0;
 }
 
 function isJson(request: Request): boolean {
