@@ -27,15 +27,9 @@ export class InvalidLoyaltyProgramError extends LoyaltyError {
 
 /** A redemption request that can never succeed as asked; `field` names the culprit. */
 export class InvalidRedemptionError extends LoyaltyError {
-  constructor(
-    readonly field: 'points' | 'idempotencyKey' | 'reason' | 'requestedAt',
-    message: string,
-  ) {
-    super('LOYALTY.INVALID_REDEMPTION', message);
-  }
-
-  get details() {
-    return [{ field: this.field, message: this.message }];
+  /** Every field of the request that is wrong, each with why. */
+  constructor(readonly details: readonly { readonly field: 'points' | 'idempotencyKey' | 'reason' | 'requestedAt'; readonly message: string }[]) {
+    super('LOYALTY.INVALID_REDEMPTION', details.map((problem) => problem.message).join('; '));
   }
 }
 

@@ -126,20 +126,23 @@ function decideRedemption(request: RedeemPoints['data'], state: LoyaltyAccountSt
   return [...expiries, { type: 'PointsRedeemed', data: { customerId: state.customerId, redemptionId, idempotencyKey, points, reason, lots, redeemedAt: requestedAt } }];
 }
 
+/** The request when every field of it is valid; otherwise an InvalidRedemptionError naming each wrong field. */
 function validRedemption(request: RedeemPoints['data']): RedeemPoints['data'] {
   const { points, idempotencyKey, reason, requestedAt } = request;
+  const problems: ConstructorParameters<typeof InvalidRedemptionError>[0][number][] = [];
   if (typeof points !== 'number' || !Number.isSafeInteger(points) || points <= 0) {
-    throw new InvalidRedemptionError('points', `points must be a whole number above 0; got ${describeValue(points)}`);
+    problems.push({ field: 'points', message: `points must be a whole number above 0; got ${describeValue(points)}` });
   }
   if (typeof idempotencyKey !== 'string' || idempotencyKey === '' || idempotencyKey.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
-    throw new InvalidRedemptionError('idempotencyKey', `idempotencyKey must be a non-empty string of at most ${MAX_IDEMPOTENCY_KEY_LENGTH} characters; got ${describeValue(idempotencyKey)}`);
+    problems.push({ field: 'idempotencyKey', message: `idempotencyKey must be a non-empty string of at most ${MAX_IDEMPOTENCY_KEY_LENGTH} characters; got ${describeValue(idempotencyKey)}` });
   }
   if (typeof reason !== 'string' || reason.length > MAX_REDEMPTION_REASON_LENGTH) {
-    throw new InvalidRedemptionError('reason', `reason must be a string of at most ${MAX_REDEMPTION_REASON_LENGTH} characters; got ${describeValue(reason)}`);
+    problems.push({ field: 'reason', message: `reason must be a string of at most ${MAX_REDEMPTION_REASON_LENGTH} characters; got ${describeValue(reason)}` });
   }
   if (!isCanonicalInstant(requestedAt)) {
-    throw new InvalidRedemptionError('requestedAt', `requestedAt must be a canonical UTC instant such as "2026-01-31T00:00:00.000Z"; got ${describeValue(requestedAt)}`);
+    problems.push({ field: 'requestedAt', message: `requestedAt must be a canonical UTC instant such as "2026-01-31T00:00:00.000Z"; got ${describeValue(requestedAt)}` });
   }
+  if (problems.length > 0) throw new InvalidRedemptionError(problems);
   return request;
 }
 

@@ -158,8 +158,14 @@ describe('the loyalty account decider', () => {
       ['reason', redeem(5, day(3), 'k', 'r'.repeat(501))],
       ['requestedAt', redeem(5, '2026-01-04T00:00:00Z')],
     ])('refuses an invalid %s', (field, command) => {
-      expect(() => given(...lots).when(command)).toThrow(expect.objectContaining({ code: 'LOYALTY.INVALID_REDEMPTION', field }));
+      expect(() => given(...lots).when(command)).toThrow(expect.objectContaining({ code: 'LOYALTY.INVALID_REDEMPTION', details: [expect.objectContaining({ field })] }));
       expect(() => given(...lots).when(command)).toThrow(InvalidRedemptionError);
+    });
+
+    it('names every invalid field at once', () => {
+      expect(() => given(...lots).when(redeem(0, '2026-01-04T00:00:00Z', '', 'r'.repeat(501)))).toThrow(
+        expect.objectContaining({ details: ['points', 'idempotencyKey', 'reason', 'requestedAt'].map((field) => expect.objectContaining({ field })) }),
+      );
     });
 
     it('accepts a key of 200 characters and an empty reason', () => {
