@@ -7,6 +7,9 @@ async function cdp(args: string[], route: FakeRoute = () => undefined, env: Node
   return { code, stdout: terminal.stdout(), stderr: terminal.stderr(), calls: fetch.calls };
 }
 
+/** A route of the admin API only: /health answers as a platform that is up (see fakeFetch). */
+const admin = (route: FakeRoute): FakeRoute => (request) => (request.path === '/health' ? undefined : route(request));
+
 const projections = [
   { name: 'profiles', checkpoint: { position: '1200' }, lag: 0, processed: 1200, deadLetters: 2, state: 'running' },
   { name: 'rfm', checkpoint: null, lag: null, processed: 0, deadLetters: 0, state: 'stopped' },
@@ -41,6 +44,14 @@ describe('cdp: usage and exit codes', () => {
     expect(result).toMatchObject({ code: 1, stderr: expect.stringContaining('there is no data folder at /nonexistent/cdp-data to open instead. Start the platform (npm start)') });
   });
 
+  it('refuses a server that answers, but not as the platform, before sending it anything', async () => {
+    const clickHouse = await cdp(['demo', '--customers', '5'], ({ path }) => (path === '/health' ? { status: 404, body: 'There is no handle /health' } : { status: 200, body: {} }), {
+      CDP_URL: 'http://127.0.0.1:8123',
+    });
+    expect(clickHouse).toMatchObject({ code: 1, stderr: expect.stringContaining('cdp: http://127.0.0.1:8123 answers, but not as the platform (GET /health answered 404') });
+    expect(clickHouse.calls.map((c) => c.path)).toEqual(['/health']);
+  });
+
   it('talks to --url, or CDP_URL, or localhost:$PORT', async () => {
     expect((await cdp(['projections', 'status', '--url', 'http://cdp:8080'], () => 'refused')).stderr).toContain('http://cdp:8080');
     expect((await cdp(['projections', 'status'], () => 'refused', { CDP_URL: 'http://cdp:9090' })).stderr).toContain('http://cdp:9090');
@@ -72,7 +83,7 @@ describe('cdp projections', () => {
       reason: 'waiting for the customers projection: the customers projection has not placed touchpoint t-1 yet',
       since: '2026-11-20T10:15:00.000Z',
     };
-    const result = await cdp(['projections', 'status'], () => ({ status: 200, body: { projections: [waiting] } }));
+    const result = await cdp(['projections', 'status'], admin(() => ({ status: 200, body: { projections: [waiting] } })));
     expect(result.stdout.split('\n')[2]).toMatch(/^loyalty_earning {2}waiting {2}/);
     expect(result.stdout).toContain(
       'loyalty_earning is waiting since 2026-11-20 10:15 UTC (29 Aban 1405): waiting for the customers projection: the customers projection has not placed touchpoint t-1 yet',
@@ -80,7 +91,7 @@ describe('cdp projections', () => {
   });
 
   it('status --json: the admin answer as it came', async () => {
-    const result = await cdp(['projections', 'status', '--json'], () => ({ status: 200, body: { projections } }));
+    const result = await cdp(['projections', 'status', '--json'], admin(() => ({ status: 200, body: { projections } })));
     expect(JSON.parse(result.stdout)).toEqual({ projections });
   });
 
@@ -106,26 +117,26 @@ describe('cdp projections', () => {
   });
 
   it('rebuild: follows the rebuild already running instead of starting a second one', async () => {
-    const result = await cdp(['projections', 'rebuild', 'profiles'], ({ method }) =>
+    const result = await cdp(['projections', 'rebuild', 'profiles'], admin(({ method }) =>
       method === 'POST' ? { status: 202, body: { rebuildId: 'r-0', alreadyRunning: true } } : { status: 200, body: { state: 'done', processed: 7, total: 7 } },
-    );
+    ));
     expect(result).toMatchObject({ code: 0, stdout: expect.stringMatching(/^Rebuilt profiles: 7 events/) });
     expect(result.stderr).toContain('A rebuild of profiles is already running (rebuild r-0): following it');
   });
 
   it('rebuild: keeps following when the busy platform does not answer for a while', async () => {
     const polls: FakeAnswer[] = [{ status: 503 }, { status: 504 }, { status: 200, body: { state: 'done', processed: 5, total: 5 } }];
-    const result = await cdp(['projections', 'rebuild', 'profiles'], ({ method }) => (method === 'POST' ? { status: 202, body: { rebuildId: 'r-1' } } : polls.shift()));
+    const result = await cdp(['projections', 'rebuild', 'profiles'], admin(({ method }) => (method === 'POST' ? { status: 202, body: { rebuildId: 'r-1' } } : polls.shift())));
     expect(result).toMatchObject({ code: 0, stdout: expect.stringMatching(/^Rebuilt profiles: 5 events/) });
     expect(result.stderr).toContain('the platform is busy and did not answer; still following the rebuild');
   });
 
   it('rebuild: a failed rebuild exits 1 with its reason; an unknown projection says where the names are', async () => {
-    const failed = await cdp(['projections', 'rebuild', 'profiles'], ({ method }) =>
+    const failed = await cdp(['projections', 'rebuild', 'profiles'], admin(({ method }) =>
       method === 'POST' ? { status: 202, body: { rebuildId: 'r-1' } } : { status: 200, body: { state: 'failed', processed: 10, total: 900, error: 'database full' } },
-    );
+    ));
     expect(failed).toMatchObject({ code: 1, stderr: expect.stringContaining('The rebuild of profiles failed after 10 of 900 events: database full.') });
-    const unknown = await cdp(['projections', 'rebuild', 'nope'], () => ({ status: 404, body: { error: 'PROJECTIONS.UNKNOWN', message: 'no projection nope' } }));
+    const unknown = await cdp(['projections', 'rebuild', 'nope'], admin(() => ({ status: 404, body: { error: 'PROJECTIONS.UNKNOWN', message: 'no projection nope' } })));
     expect(unknown).toMatchObject({ code: 1, stderr: 'cdp: no projection is named "nope": see the names with `cdp projections status`' });
     expect((await cdp(['projections', 'rebuild'])).code).toBe(2);
   });
@@ -143,11 +154,11 @@ describe('cdp dlq', () => {
   };
 
   it('list: a table, or a line saying there are none', async () => {
-    const listed = await cdp(['dlq', 'list'], () => ({ status: 200, body: { deadLetters: [deadLetter] } }));
+    const listed = await cdp(['dlq', 'list'], admin(() => ({ status: 200, body: { deadLetters: [deadLetter] } })));
     expect(listed.code).toBe(0);
     expect(listed.stdout).toContain('dl-1  profiles    0b7f2c1e-5f4a-4c3e-9d1a-6a2b8c9d0e1f');
     expect(listed.stdout).toContain('2026-11-20 10:15 UTC (29 Aban 1405)');
-    expect((await cdp(['dead-letters', 'list'], () => ({ status: 200, body: { deadLetters: [] } }))).stdout).toMatch(/^No dead letters/);
+    expect((await cdp(['dead-letters', 'list'], admin(() => ({ status: 200, body: { deadLetters: [] } })))).stdout).toMatch(/^No dead letters/);
   });
 
   it('retry: the ids given, or --all; one of them is required, not both', async () => {
@@ -169,7 +180,7 @@ describe('cdp dlq', () => {
   });
 
   it('retry: exits 1 when some still fail', async () => {
-    const result = await cdp(['dlq', 'retry', '--all'], () => ({ status: 200, body: { retried: 3, stillFailing: 1 } }));
+    const result = await cdp(['dlq', 'retry', '--all'], admin(() => ({ status: 200, body: { retried: 3, stillFailing: 1 } })));
     expect(result).toMatchObject({ code: 1, stdout: 'Retried 3 dead letter(s): 2 processed, 1 still failing.' });
     expect(result.stderr).toContain('1 dead letter(s) still fail: see why with `cdp dlq list`');
   });
@@ -179,7 +190,7 @@ describe('cdp rfm run', () => {
   it('runs once the projections have caught up, and not while they are behind', async () => {
     const run = { runId: 'r1', asOf: '2026-11-01T00:00:00.000Z', windowDays: 365, currency: 'IRR', customers: 2, requestedAt: '2026-11-23T08:00:00.000Z', finishedAt: '2026-11-23T08:00:01.000Z' };
     const route = (lag: number): FakeRoute => ({ method, path }) => {
-      if (path === '/health') return { status: 200 };
+      if (path === '/health') return { status: 200, body: { status: 'ok' } };
       if (path === '/v1/admin/projections') return { status: 200, body: { projections: [{ ...projections[0], lag }] } };
       if (method === 'POST' && path === '/v1/segments/rfm/runs') return { status: 200, body: run };
       if (path === '/v1/segments/rfm') return { status: 200, body: { runId: 'r1', segments: { Champions: 2 } } };
@@ -237,7 +248,7 @@ describe('cdp demo', () => {
 
   it('sends identical data when run again the same day, so the platform answers with duplicates only', async () => {
     const route: FakeRoute = ({ method, path, body }) => {
-      if (path === '/health') return { status: 200 };
+      if (path === '/health') return { status: 200, body: { status: 'ok' } };
       if (method === 'POST' && path === '/v1/touchpoints') return { status: 202, body: { touchpoints: body.touchpoints.map((t: { eventId: string }) => ({ eventId: t.eventId, position: '1', duplicate: false })) } };
       return { status: 404, body: { error: 'CUSTOMER.NOT_FOUND' } };
     };
@@ -250,7 +261,7 @@ describe('cdp demo', () => {
 
   it('stops at a refused batch and says why', async () => {
     const result = await cdp(['demo', '--customers', '2', '--wait', '0'], ({ path }) =>
-      path === '/health' ? { status: 200 } : { status: 400, body: { error: 'INGEST.INVALID_TOUCHPOINTS', errors: [{ index: 3, path: 'payload.amount', message: 'must be a decimal' }] } },
+      path === '/health' ? { status: 200, body: { status: 'ok' } } : { status: 400, body: { error: 'INGEST.INVALID_TOUCHPOINTS', errors: [{ index: 3, path: 'payload.amount', message: 'must be a decimal' }] } },
     );
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('#3 payload.amount: must be a decimal');

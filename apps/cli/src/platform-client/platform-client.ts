@@ -30,8 +30,12 @@ export class PlatformClient {
   ) {}
 
   /** GET /health: throws PlatformUnreachableError when nothing listens; any answer means a platform is there. */
+  /** The platform's health; a server that answers, but not as the platform does, is refused before anything is sent to it. */
   async health(): Promise<{ ok: boolean; body: unknown }> {
     const { status, body } = await this.request('GET', '/health');
+    if (typeof (body as { status?: unknown })?.status !== 'string') {
+      throw new PlatformRequestError(status, body, `${this.baseUrl} answers, but not as the platform (GET /health answered ${status}${serverMessage(body) ? `: ${serverMessage(body).slice(0, 80)}` : ''}): check --url or CDP_URL, which name the platform's base URL, e.g. http://localhost:3000.`);
+    }
     return { ok: status === 200, body };
   }
 
