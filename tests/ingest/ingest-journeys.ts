@@ -99,7 +99,10 @@ export function describeIngestJourneys(mode: string, options: IngestJourneyOptio
 
     it('serves /health and the OpenAPI document at /docs', async () => {
       expect(await platform.get('/health')).toMatchObject({ status: 200, body: { status: 'ok' } });
-      expect((await platform.get('/docs-json')).body.paths).toHaveProperty(['/v1/touchpoints']);
+      const { body: openApi } = await platform.get('/docs-json');
+      expect(openApi.paths).toHaveProperty(['/v1/touchpoints']);
+      expect(openApi.paths['/v1/touchpoints'].post.responses.default.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/PlatformError' });
+      expect(openApi.components.schemas.PlatformError.required).toEqual(['error', 'message']);
     });
   });
 

@@ -4,6 +4,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { json, type NextFunction, type Request, type Response } from 'express';
 import type { Settings } from '../settings';
 import { DomainErrorFilter, sendBodyError } from './domain-error.filter';
+import { withErrorResponses } from './error-responses';
 
 /** Paths whose bodies are read by their own parser (exact numbers), not the shared JSON parser. */
 const OWN_BODY_PARSER = ['/v1/touchpoints'];
@@ -22,13 +23,15 @@ export function configureHttpApp(app: INestApplication, settings: Settings): voi
     parseJson(request, response, (error?: unknown) => (error ? sendBodyError(response, error as Error, settings.maxBodyBytes) : next()));
   });
   app.useGlobalFilters(new DomainErrorFilter());
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Customer-data platform')
-      .setDescription('Touchpoints in; unified customer views out. See README.md and docs/.')
-      .setVersion('1')
-      .build(),
+  const document = withErrorResponses(
+    SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder()
+        .setTitle('Customer-data platform')
+        .setDescription('Touchpoints in; unified customer views out. See README.md and docs/.')
+        .setVersion('1')
+        .build(),
+    ),
   );
   SwaggerModule.setup('docs', app, document);
 }
