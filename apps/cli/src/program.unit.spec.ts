@@ -180,8 +180,10 @@ describe('cdp dlq', () => {
   });
 
   it('retry: exits 1 when some still fail', async () => {
-    const result = await cdp(['dlq', 'retry', '--all'], admin(() => ({ status: 200, body: { retried: 3, stillFailing: 1 } })));
+    const result = await cdp(['dlq', 'retry', '--all'], admin(() => ({ status: 200, body: { retried: 2, stillFailing: 1 } })));
     expect(result).toMatchObject({ code: 1, stdout: 'Retried 3 dead letter(s): 2 processed, 1 still failing.' });
+    const one = await cdp(['dlq', 'retry', '7'], admin(() => ({ status: 200, body: { retried: 0, stillFailing: 1 } })));
+    expect(one).toMatchObject({ code: 1, stdout: 'Retried 1 dead letter(s): 0 processed, 1 still failing.' });
     expect(result.stderr).toContain('1 dead letter(s) still fail: see why with `cdp dlq list`');
   });
 });

@@ -28,7 +28,8 @@ export class AnalyticsSqlController {
   @ApiBody({ schema: { example: { query: 'SELECT * FROM revenue_daily ORDER BY day DESC LIMIT 7' } } })
   async query(@Body() body: { query?: unknown } = {}) {
     if (typeof body?.query !== 'string' || body.query.trim() === '') throw new AnalyticsQueryRefusedError('send {"query": "<one read-only query>"}');
-    const query = body.query.trim().replace(/;\s*$/, '');
+    // A final ";", and any comments after it, end the one statement.
+    const query = body.query.trim().replace(/;(\s|--[^\n]*|\/\*[\s\S]*?\*\/)*$/, '');
     // ClickHouse would refuse a second statement too, but at a position in the query as the client wraps it.
     if (withoutLiteralsAndComments(query).includes(';')) throw new AnalyticsQueryRefusedError('send one statement per request: this query holds more than one (a ";" between statements)');
     try {

@@ -14,7 +14,7 @@ export function registerDeadLettersRetryCommand(dlq: Command, context: CliContex
     .action(async (ids: string[], flags: { all?: boolean }, command: Command) => {
       const target = retryTarget(ids, flags.all === true);
       const result = await withPlatform(command, context, (client) => client.retryDeadLetters(target));
-      if (result.retried === 0 && 'ids' in target) throw new CliError('CLI.NO_SUCH_DEAD_LETTERS', `no dead letter has the id(s) ${target.ids.join(', ')}: see them with \`cdp dlq list\`.`);
+      if (attempted(result) === 0 && 'ids' in target) throw new CliError('CLI.NO_SUCH_DEAD_LETTERS', `no dead letter has the id(s) ${target.ids.join(', ')}: see them with \`cdp dlq list\`.`);
       context.terminal.out(retryText(result));
       if (result.stillFailing > 0) {
         throw new CliError('CLI.DEAD_LETTERS_STILL_FAILING', `${formatCount(result.stillFailing)} dead letter(s) still fail: see why with \`cdp dlq list\`, fix the cause and retry.`);
@@ -32,7 +32,12 @@ export function retryTarget(ids: readonly string[], all: boolean): RetryTarget {
   return { ids: [...new Set(ids)] };
 }
 
+/** The platform counts the letters it processed (`retried`) and those that failed again, apart. */
+function attempted(result: RetryResult): number {
+  return result.retried + result.stillFailing;
+}
+
 export function retryText(result: RetryResult): string {
-  if (result.retried === 0) return 'Nothing to retry: there are no dead letters.';
-  return `Retried ${formatCount(result.retried)} dead letter(s): ${formatCount(result.retried - result.stillFailing)} processed, ${formatCount(result.stillFailing)} still failing.`;
+  if (attempted(result) === 0) return 'Nothing to retry: there are no dead letters.';
+  return `Retried ${formatCount(attempted(result))} dead letter(s): ${formatCount(result.retried)} processed, ${formatCount(result.stillFailing)} still failing.`;
 }

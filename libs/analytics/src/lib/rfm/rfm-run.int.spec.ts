@@ -56,6 +56,7 @@ async function runsInTurn(rows: ReturnType<typeof purchases>, customersPerChunk:
     const whatIf = await runRfm(options, { asOf: EARLIER, windowDays: 365 }, new Date());
     expect(await appended()).toBe(eventsBefore);
     expect(await scoresNow()).toEqual(scoresBefore);
+    expect(await clickhouse.query(`SELECT run_id FROM rfm_runs WHERE run_id = '${whatIf.runId}'`)).toEqual([]);
     const events = await sql.query<{ stream_id: string; data: { previousSegment: string | null; segment: string | null; r: number | null } }>(
       `SELECT stream_id, data FROM event_store.events ORDER BY global_position`,
     );

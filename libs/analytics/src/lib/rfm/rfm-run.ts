@@ -45,6 +45,7 @@ const CATCH_UP_POLL_MS = 100;
  *    the run. Memory stays flat in the number of customers.
  * A run as of an instant before the current scores' stops after step 3: it is a what-if, which
  * neither moves customers' current segments back in time nor tells downstream services it did.
+ * Its scores stay in rfm_snapshots under its run id.
  */
 export async function runRfm(options: RfmRunOptions, input: RfmRunInput, now: Date): Promise<RfmRunOutcome> {
   const requestedAt = now.toISOString();
@@ -58,8 +59,8 @@ export async function runRfm(options: RfmRunOptions, input: RfmRunInput, now: Da
   const customers = await runRfmQuery(options.clickhouse, { runId, asOf, windowDays, currency: options.currency, grid });
   const current = await latestRun(options.sql);
   if (current !== undefined && asOf < current.asOf) {
+    // Not in rfm_runs either, which lists the runs that became current, as analysts' queries read it.
     const run = { runId, asOf, windowDays, currency: options.currency, customers, requestedAt, finishedAt: new Date().toISOString() };
-    await recordRun(options.clickhouse, run);
     return { ...run, current: false, segments: await snapshotSegments(options.clickhouse, runId) };
   }
   const byCustomer = await sortedSnapshot(options.clickhouse, runId);

@@ -29,8 +29,8 @@ export interface RfmRunRecord {
 
 /**
  * A run as its requester gets it: `current` when its scores became the current ones; a run as of
- * an instant before the current scores' is a what-if, kept in ClickHouse's rfm_snapshots with its
- * `segments` (customers per segment), and changes no current score.
+ * an instant before the current scores' is a what-if, kept in ClickHouse's rfm_snapshots only (not
+ * in rfm_runs), answered with its `segments` (customers per segment), and changes no current score.
  */
 export type RfmRunOutcome = (RfmRunRecord & { readonly current: true }) | (RfmRunRecord & { readonly current: false; readonly segments: Readonly<Record<string, number>> });
 

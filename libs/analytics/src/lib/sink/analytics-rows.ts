@@ -1,6 +1,6 @@
 import type { Touchpoint } from '@cdp/events';
 import { identifierKeysOf } from '@cdp/identity';
-import { canonicalDecimal, isAmount, isAmountWithinLimits, isCurrencyCode, MAX_AMOUNT_INTEGER_DIGITS, MAX_AMOUNT_SCALE } from '@cdp/money';
+import { amountWithinLimits, isAmount, isCurrencyCode, MAX_AMOUNT_INTEGER_DIGITS, MAX_AMOUNT_SCALE } from '@cdp/money';
 import { AnalyticsRowError } from './analytics-row.error';
 
 /** The rows one touchpoint adds to the analytics tables (see analytics-migrations.ts). */
@@ -86,10 +86,11 @@ function moneyOf(touchpoint: Touchpoint): { amount: string; currency: string } {
   const fail = (why: string) => new AnalyticsRowError(touchpoint.eventId, why);
   if (!isAmount(amount)) throw fail(`payload.amount must be a non-negative decimal string, not ${JSON.stringify(amount)}`);
   if (!isCurrencyCode(currency)) throw fail(`payload.currency must be an ISO 4217 code, not ${JSON.stringify(currency)}`);
-  if (!isAmountWithinLimits(amount)) {
+  const stored = amountWithinLimits(amount);
+  if (stored === undefined) {
     throw fail(`payload.amount ${amount} does not fit the analytics tables' Decimal(18, 3): at most ${MAX_AMOUNT_INTEGER_DIGITS} digits before the point and ${MAX_AMOUNT_SCALE} after`);
   }
-  return { amount: canonicalDecimal(amount), currency };
+  return { amount: stored, currency };
 }
 
 /** 'YYYY-MM-DD hh:mm:ss', the text a DateTime('UTC') column takes. */

@@ -101,9 +101,16 @@ export interface RfmRun {
   readonly customers: number;
   readonly requestedAt: string;
   readonly finishedAt: string;
+  /**
+   * Whether its scores became the current ones; false for a what-if, a run as of an instant before
+   * the current scores', which changes no customer's segment and brings its own `segments`.
+   */
+  readonly current: boolean;
+  /** A what-if's customers per segment. */
+  readonly segments?: Readonly<Record<string, number>>;
 }
 
-/** `GET /v1/segments/rfm`: the latest run, and its customers per segment. */
+/** `GET /v1/segments/rfm`: the latest run that became current, and its customers per segment. */
 export interface RfmSegments {
   readonly runId: string;
   readonly asOf: string;

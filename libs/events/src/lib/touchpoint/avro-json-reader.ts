@@ -1,5 +1,5 @@
 import type { Type } from 'avsc';
-import { MAX_AMOUNT_INTEGER_DIGITS, MAX_AMOUNT_SCALE } from '@cdp/money';
+import { amountWithinLimits, MAX_AMOUNT_INTEGER_DIGITS, MAX_AMOUNT_SCALE } from '@cdp/money';
 import { utcInstant } from '../time/utc-instant';
 import { calendarDate, currencyCode, exactDecimal, numberText } from './exact-json-values';
 import type { FieldError } from './field-error';
@@ -33,7 +33,8 @@ type Shape = string | null;
 const INT32 = { min: -(2 ** 31), max: 2 ** 31 - 1 };
 const LONE_SURROGATE = /\p{Cs}/u;
 const UNSTORABLE_MESSAGE = 'must not contain the NUL character (\\u0000) or half of a UTF-16 surrogate pair';
-const AMOUNT = `must be a non-negative decimal amount, as a string ("300000.50") or a number, with at most ${MAX_AMOUNT_INTEGER_DIGITS} digits before the point and ${MAX_AMOUNT_SCALE} after`;
+const AMOUNT = 'must be a non-negative decimal amount, as a string ("300000.50") or a number';
+const TOTAL = `${AMOUNT}, with at most ${MAX_AMOUNT_INTEGER_DIGITS} digits before the point and ${MAX_AMOUNT_SCALE} after`;
 const CURRENCY = 'must be an ISO 4217 currency code, e.g. "IRR" or "EUR"';
 
 /**
@@ -46,7 +47,16 @@ export function compileAvroJsonReader(type: Type, money: MoneyPaths): AvroJsonRe
 }
 
 function compile(type: Type, money: MoneyPaths, shape: Shape): Read {
-  if (shape !== null && money.amounts.has(shape)) return (json, errors, path) => exactDecimal(json) ?? fail(errors, path, AMOUNT);
+  if (shape !== null && money.amounts.has(shape)) {
+    // A total at the top of the payload is what read models sum and the analytics tables keep; a price in a list may be finer.
+    if (/^payload\.[^.[]+$/.test(shape)) {
+      return (json, errors, path) => {
+        const amount = exactDecimal(json);
+        return amount !== undefined && amountWithinLimits(amount) !== undefined ? amount : fail(errors, path, TOTAL);
+      };
+    }
+    return (json, errors, path) => exactDecimal(json) ?? fail(errors, path, AMOUNT);
+  }
   if (shape !== null && money.currencies.has(shape)) return (json, errors, path) => currencyCode(json) ?? fail(errors, path, CURRENCY);
   const name = type.typeName;
   const nullable = name === 'null' || (name.startsWith('union') && acceptsNull(type));

@@ -1,5 +1,4 @@
 import { isLosslessNumber } from 'lossless-json';
-import { isAmountWithinLimits, MAX_AMOUNT_INTEGER_DIGITS, MAX_AMOUNT_SCALE } from '@cdp/money';
 import { ISO_DATE } from '../avro/iso-logical-types';
 
 /**
@@ -14,10 +13,12 @@ export function numberText(value: unknown): string | undefined {
 
 const DECIMAL = /^(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/;
 
+/** Digits a decimal may be written out to, before or after its point: far beyond any money, short of a body's worth. */
+const MAX_WRITTEN_DIGITS = 100;
+
 /**
  * A non-negative decimal in plain notation ("300000", "12.50"), from a decimal string or a JSON
- * number, converted exactly; undefined when it is not one, or when it is beyond the amounts the
- * platform keeps (@cdp/money's limits).
+ * number, converted exactly; undefined when it is not one.
  */
 export function exactDecimal(value: unknown): string | undefined {
   const text = typeof value === 'string' ? value.trim() : numberText(value);
@@ -26,12 +27,11 @@ export function exactDecimal(value: unknown): string | undefined {
   const [, whole, fraction = '', exponent = '0'] = match;
   const digits = whole + fraction;
   const point = whole.length + Number(exponent);
-  // An exponent like 1e999999999 would otherwise be written out in full before the limits refuse it.
-  if (point - digits.length > MAX_AMOUNT_INTEGER_DIGITS || -point > MAX_AMOUNT_SCALE) return undefined;
+  // An exponent like 1e999999999 would otherwise be written out in full.
+  if (point - digits.length > MAX_WRITTEN_DIGITS || -point > MAX_WRITTEN_DIGITS) return undefined;
   const shifted =
     point <= 0 ? `0.${'0'.repeat(-point)}${digits}` : point >= digits.length ? digits + '0'.repeat(point - digits.length) : `${digits.slice(0, point)}.${digits.slice(point)}`;
-  const plain = shifted.replace(/^0+(?=\d)/, '');
-  return isAmountWithinLimits(plain) ? plain : undefined;
+  return shifted.replace(/^0+(?=\d)/, '');
 }
 
 /** A real calendar date "YYYY-MM-DD"; undefined otherwise. */

@@ -39,14 +39,15 @@ describe('readTouchpoint', () => {
     ['"0012.5"', '12.5'],
     ['1.25e-1', '0.125'],
     ['123456789012345.123', '123456789012345.123'],
+    ['"12.5000"', '12.5000'],
   ])('reads the money amount %s as %s', (given, expected) => {
     const body = parse(JSON.stringify(touchpointExamples.refund).replace('"amount":"150000"', `"amount":${given}`));
     const result = read(body);
     expect(result.ok && result.value.payload).toMatchObject({ amount: expected });
   });
 
-  it.each(['"10.0001"', '0.30000000000000004', '"1000000000000000"', '1e20', '1e999999999', '1e-999999999', '"12345678901234567890.123"'])(
-    'refuses the amount %s, beyond 15 digits before the point or 3 after, without writing it out',
+  it.each(['"10.0001"', '0.30000000000000004', '"1000000000000000"', '1e20', '1e999999999', '1e-999999999', '"12345678901234567890.123"', '"12.50001"'])(
+    'refuses the order total %s, beyond 15 digits before the point or 3 after, without writing it out',
     (given) => {
       const body = parse(JSON.stringify(touchpointExamples.refund).replace('"amount":"150000"', `"amount":${given}`));
       expect(errorsOf(body)).toEqual([
@@ -54,6 +55,13 @@ describe('readTouchpoint', () => {
       ]);
     },
   );
+
+  it('takes a price in a list finer than an order total may be, and still refuses an exponent it would have to write out', () => {
+    const withPrice = (unitPrice: unknown) => ({ ...touchpointExamples.purchase, payload: { ...touchpointExamples.purchase.payload, items: [{ sku: 'fuel-95', quantity: 40, unitPrice }] } });
+    const result = read(withPrice('1.2345'));
+    expect(result.ok && (result.value.payload.items as { unitPrice: string }[])[0].unitPrice).toBe('1.2345');
+    expect(errorsOf(withPrice('1e999999999')).map((e) => e.path)).toEqual(['payload.items[0].unitPrice']);
+  });
 
   it('refuses a time before 1970, which the analytics tables cannot hold', () => {
     expect(errorsOf({ ...touchpointExamples.visit, occurredAt: '1969-12-31T23:59:59Z' })).toEqual([

@@ -10,8 +10,8 @@ export interface NormalizationPolicy {
 
 export type NormalizedIdentifier = { readonly value: string | null } | { readonly error: string };
 
-/** A domain label: letters and digits of any script, and hyphens inside ("example", "xn--p1ai", "مثال"). */
-const LABEL = '[\\p{L}\\p{N}](?:[\\p{L}\\p{N}-]*[\\p{L}\\p{N}])?';
+/** A domain label: letters, their marks and digits of any script, and hyphens inside ("example", "xn--p1ai", "مثال", "उदाहरण"). */
+const LABEL = '[\\p{L}\\p{N}][\\p{L}\\p{M}\\p{N}-]*(?<!-)';
 const EMAIL = new RegExp(`^[^\\s@]+@(?:${LABEL}\\.)+${LABEL}$`, 'u');
 
 /**

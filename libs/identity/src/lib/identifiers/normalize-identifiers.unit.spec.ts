@@ -10,6 +10,8 @@ describe('identifier normalisation', () => {
     ['email', '  Sara.Ahmadi@Example.COM ', 'sara.ahmadi@example.com'],
     ['email', 'sara@example.com.', 'sara@example.com'],
     ['email', 'Ali@Mesal.Iran', 'ali@mesal.iran'],
+    ['email', 'user@उदाहरण.भारत', 'user@उदाहरण.भारत'],
+    ['email', 'user@ตัวอย่าง.ไทย', 'user@ตัวอย่าง.ไทย'],
     ['phone', '0912 123 4567', '+989121234567'],
     ['phone', '+98 (912) 123-4567', '+989121234567'],
     ['phone', '+44 20 7946 0958', '+442079460958'],
