@@ -3,7 +3,7 @@ import type { ClickHouseClient } from '@cdp/clickhouse';
 import { sqlLiteral } from '@cdp/clickhouse';
 import { deterministicEventId, type EventLog } from '@cdp/event-log';
 import { readCheckpoint } from '@cdp/projections';
-import { customerSegmentStreamId, decideSegmentChanges, DEFAULT_RFM_GRID, parseRfmParameters, type CustomerSegmentChanged, type RfmGrid, type RfmScore, type RfmWindowDays } from '@cdp/rfm';
+import { becomesCurrent, customerSegmentStreamId, decideSegmentChanges, DEFAULT_RFM_GRID, parseRfmParameters, type CustomerSegmentChanged, type RfmGrid, type RfmScore, type RfmWindowDays } from '@cdp/rfm';
 import type { SqlClient } from '@cdp/sql';
 import { ProjectionsBehindError } from './rfm-run.errors';
 import { rfmWorkTable, runRfmQuery, type RfmSnapshotRow } from './rfm-query';
@@ -58,7 +58,7 @@ export async function runRfm(options: RfmRunOptions, input: RfmRunInput, now: Da
   const grid = options.grid ?? DEFAULT_RFM_GRID;
   const customers = await runRfmQuery(options.clickhouse, { runId, asOf, windowDays, currency: options.currency, grid });
   const current = await latestRun(options.sql);
-  if (current !== undefined && asOf < current.asOf) {
+  if (!becomesCurrent(asOf, current?.asOf)) {
     // Not in rfm_runs either, which lists the runs that became current, as analysts' queries read it.
     const run = { runId, asOf, windowDays, currency: options.currency, customers, requestedAt, finishedAt: new Date().toISOString() };
     return { ...run, current: false, segments: await snapshotSegments(options.clickhouse, runId) };

@@ -12,6 +12,15 @@ export interface SegmentChangesInput {
 }
 
 /**
+ * Whether a run as of `asOf` becomes the customers' current segments: unless the current ones are
+ * as of a later instant (canonical instants, which sort as text), when the run is a what-if. Current
+ * segments only move forward in time, so no back-dated analysis rewinds them.
+ */
+export function becomesCurrent(asOf: string, currentAsOf: string | undefined): boolean {
+  return currentAsOf === undefined || asOf >= currentAsOf;
+}
+
+/**
  * The segment changes of a run against the segments of the run before (customer id -> segment):
  * one event per customer whose segment changed, entered the population or left it; none for a
  * customer whose segment is the same, whatever its scores. Sorted by customer id.

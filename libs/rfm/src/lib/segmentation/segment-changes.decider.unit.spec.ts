@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { CustomerSegmentChanged } from './rfm.events';
 import type { RfmScore } from './rfm-segment-grid';
-import { decideSegmentChanges, evolveCustomerSegment, initialCustomerSegment, type SegmentChangesInput } from './segment-changes.decider';
+import { becomesCurrent, decideSegmentChanges, evolveCustomerSegment, initialCustomerSegment, type SegmentChangesInput } from './segment-changes.decider';
 
 const RUN = { runId: 'run-2', asOf: '2026-11-20T10:00:00.000Z', windowDays: 365 } as const;
 
@@ -100,5 +100,29 @@ describe('segment changes of an RFM run', () => {
       expect(events.reduce(evolveCustomerSegment, initialCustomerSegment())).toBe('Champions');
       expect(evolveCustomerSegment('Champions', changed({ customerId: 'c1', previousSegment: 'Champions' }))).toBeNull();
     });
+  });
+});
+
+describe('whether a run becomes the current segments', () => {
+  it('does when there are none yet, or when it is as of the current instant or later; not when it is as of an earlier one', () => {
+    expect(becomesCurrent('2026-11-01T00:00:00.000Z', undefined)).toBe(true);
+    expect(becomesCurrent('2026-11-01T00:00:00.000Z', '2026-11-01T00:00:00.000Z')).toBe(true);
+    expect(becomesCurrent('2026-11-02T00:00:00.000Z', '2026-11-01T00:00:00.000Z')).toBe(true);
+    expect(becomesCurrent('2026-10-31T23:59:59.999Z', '2026-11-01T00:00:00.000Z')).toBe(false);
+  });
+
+  it('lets the current instant only move forward, whatever the order runs are asked in', () => {
+    const instant = fc.date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString());
+    fc.assert(
+      fc.property(fc.array(instant), (asOfs) => {
+        let current: string | undefined;
+        for (const asOf of asOfs) {
+          const before = current;
+          if (becomesCurrent(asOf, current)) current = asOf;
+          if (before !== undefined) expect(current! >= before).toBe(true);
+        }
+        expect(current).toBe(asOfs.length === 0 ? undefined : [...asOfs].sort().at(-1));
+      }),
+    );
   });
 });
