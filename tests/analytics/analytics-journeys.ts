@@ -74,6 +74,7 @@ export function describeAnalyticsJourneys(mode: string, start: () => Promise<Pla
       });
       expect(await sql("SELECT ';' AS semicolon -- a comment; with one\n")).toEqual([{ semicolon: ';' }]);
       expect(await sql('SELECT 1 AS one; -- the end')).toEqual([{ one: 1 }]);
+      expect(await sql("SELECT 'a; -- b' AS s")).toEqual([{ s: 'a; -- b' }]);
       expect(await platform.post('/v1/admin/sql', 'SELECT 1', { 'content-type': 'text/plain' })).toMatchObject({
         status: 415,
         body: { error: 'HTTP.UNSUPPORTED_MEDIA_TYPE', message: 'send the body as application/json, not "text/plain"' },

@@ -3,9 +3,16 @@ import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ClickHouseStatementError, MAX_READ_ONLY_ROWS, type ClickHouseClient } from '@cdp/clickhouse';
 import { ANALYTICS } from '@cdp/platform-runtime';
 
-/** The query without its string literals, quoted names and comments, where a ";" does not end a statement. */
-function withoutLiteralsAndComments(query: string): string {
-  return query.replace(/'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|`(?:[^`\\]|\\.)*`|--[^\n]*|\/\*[\s\S]*?\*\//g, '');
+/** The query with its string literals, quoted names and comments blanked out, where a ";" ends no statement; positions are kept. */
+function codeOf(query: string): string {
+  return query.replace(/'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|`(?:[^`\\]|\\.)*`|--[^\n]*|\/\*[\s\S]*?\*\//g, (text) => ' '.repeat(text.length));
+}
+
+/** The one statement of a query: without the ";" that may end it, nor any comment after that; undefined when it holds more than one. */
+function oneStatement(text: string): string | undefined {
+  const code = codeOf(text).trimEnd();
+  const statement = code.endsWith(';') ? text.slice(0, code.length - 1) : text;
+  return codeOf(statement).includes(';') ? undefined : statement;
 }
 
 export class AnalyticsQueryRefusedError extends Error {
@@ -28,10 +35,9 @@ export class AnalyticsSqlController {
   @ApiBody({ schema: { example: { query: 'SELECT * FROM revenue_daily ORDER BY day DESC LIMIT 7' } } })
   async query(@Body() body: { query?: unknown } = {}) {
     if (typeof body?.query !== 'string' || body.query.trim() === '') throw new AnalyticsQueryRefusedError('send {"query": "<one read-only query>"}');
-    // A final ";", and any comments after it, end the one statement.
-    const query = body.query.trim().replace(/;(\s|--[^\n]*|\/\*[\s\S]*?\*\/)*$/, '');
+    const query = oneStatement(body.query.trim());
     // ClickHouse would refuse a second statement too, but at a position in the query as the client wraps it.
-    if (withoutLiteralsAndComments(query).includes(';')) throw new AnalyticsQueryRefusedError('send one statement per request: this query holds more than one (a ";" between statements)');
+    if (query === undefined) throw new AnalyticsQueryRefusedError('send one statement per request: this query holds more than one (a ";" between statements)');
     try {
       const rows = await this.clickhouse.query(query, { readonly: true });
       return { rows: rows.slice(0, MAX_READ_ONLY_ROWS), truncated: rows.length > MAX_READ_ONLY_ROWS };

@@ -29,8 +29,10 @@ export class PlatformClient {
     private readonly timeoutMs = 60_000,
   ) {}
 
-  /** GET /health: throws PlatformUnreachableError when nothing listens; any answer means a platform is there. */
-  /** The platform's health; a server that answers, but not as the platform does, is refused before anything is sent to it. */
+  /**
+   * GET /health, which every process of the platform serves: PlatformUnreachableError when nothing
+   * listens; a server that answers, but not as the platform does, is refused before anything is sent to it.
+   */
   async health(): Promise<{ ok: boolean; body: unknown }> {
     const { status, body } = await this.request('GET', '/health');
     if (typeof (body as { status?: unknown })?.status !== 'string') {

@@ -25,9 +25,8 @@ export class InvalidLoyaltyProgramError extends LoyaltyError {
   }
 }
 
-/** A redemption request that can never succeed as asked; `field` names the culprit. */
+/** A redemption request that can never succeed as asked; `details` names every wrong field, each with why. */
 export class InvalidRedemptionError extends LoyaltyError {
-  /** Every field of the request that is wrong, each with why. */
   constructor(readonly details: readonly { readonly field: 'points' | 'idempotencyKey' | 'reason' | 'requestedAt'; readonly message: string }[]) {
     super('LOYALTY.INVALID_REDEMPTION', details.map((problem) => problem.message).join('; '));
   }

@@ -6,6 +6,7 @@ import { lockDataDir } from '../data-dir-lock';
 import { openStores } from '../open-stores';
 import { PlatformInfrastructureModule } from '../platform-infrastructure.module';
 import type { Settings } from '../settings';
+import { HealthModule } from '../health/health.module';
 import { MetricsModule } from '../metrics/metrics.module';
 import { configureHttpApp } from './configure-http-app';
 
@@ -22,7 +23,7 @@ export async function startHttpProcess(settings: Settings, features: Type[], clo
   const releaseDataDir = settings.mode === 'embedded' ? lockDataDir(settings.dataDir) : () => undefined;
   try {
     const stores = await openStores(settings);
-    @Module({ imports: [PlatformInfrastructureModule.forRoot(settings, stores, clock), CqrsModule.forRoot(), MetricsModule, ...features] })
+    @Module({ imports: [PlatformInfrastructureModule.forRoot(settings, stores, clock), CqrsModule.forRoot(), MetricsModule, HealthModule, ...features] })
     class ProcessModule {}
 
     const app = await NestFactory.create(ProcessModule, { bodyParser: false, logger: ['error', 'warn'] });

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 import type { EventLog } from '@cdp/event-log';
-import { TOUCHPOINT_LOG } from '@cdp/platform-runtime';
+import { TOUCHPOINT_LOG } from '../tokens';
 
 @Injectable()
 export class EventLogHealthIndicator {
