@@ -96,6 +96,9 @@ export function describeLoyaltyJourneys(mode: string, start: (clock: SettableClo
       const { body: ledger } = await platform.get(`/v1/customers/${a}/loyalty/ledger`);
       expect(ledger.entries.reduce((sum: number, e: any) => sum + e.points, 0)).toBe(30_050);
       expect(ledger.entries.map((e: any) => e.type)).toEqual(expect.arrayContaining(['LoyaltyAccountMerged', 'LoyaltyAccountAbsorbed', 'PointsEarned']));
+      // Nothing the rules refused: operators would see it here and on /metrics.
+      expect((await platform.get('/v1/admin/loyalty/failed-commands')).body).toEqual({ failedCommands: [] });
+      expect((await platform.get('/metrics')).body).toMatch(/^cdp_loyalty_failed_commands\{projection="loyalty"\} 0$/m);
     });
 
     it('expires what is left of a lot at its expiry instant, by the clock the scheduler is given', async () => {

@@ -4,3 +4,4 @@ export * from './lib/loyalty-earning.projection';
 export * from './lib/loyalty.projection';
 export * from './lib/loyalty-queries';
 export * from './lib/expire-points';
+export { listFailedCommands, type FailedCommand } from './lib/loyalty-command-outbox';

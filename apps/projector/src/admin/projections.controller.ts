@@ -37,6 +37,12 @@ export class ProjectionsAdminController {
     return { deadLetters: await this.projections.deadLetters() };
   }
 
+  @Get('loyalty/failed-commands')
+  @ApiOperation({ summary: 'Loyalty commands the account rules refused (a points total beyond what can be counted exactly, a merge cycle), set aside so that they hold up no other' })
+  async failedLoyaltyCommands() {
+    return { failedCommands: await this.projections.failedLoyaltyCommands() };
+  }
+
   @Post('dead-letters/retries')
   @ApiOperation({ summary: 'Apply dead letters again after a fix: { "ids": [...] } or { "all": true }' })
   retry(@Body() body: { ids?: unknown; all?: unknown }) {

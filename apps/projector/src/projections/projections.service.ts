@@ -9,7 +9,7 @@ import { createCustomerFeedCodec } from '@cdp/feed';
 import type { EventLog } from '@cdp/event-log';
 import { platformKafka } from '@cdp/event-log-kafka';
 import type { SchemaCatalog } from '@cdp/events';
-import { LoyaltyAccounts, loyaltyEarningProjection, loyaltyProjection } from '@cdp/loyalty-accounts';
+import { listFailedCommands, LOYALTY_EARNING_PROJECTION, LOYALTY_PROJECTION, LoyaltyAccounts, loyaltyEarningProjection, loyaltyProjection } from '@cdp/loyalty-accounts';
 import { ANALYTICS, CUSTOMER_FEED_LOG, EVENT_STORE, METRICS, SCHEMA_CATALOG, SETTINGS, SQL, TOUCHPOINT_LOG, type Settings } from '@cdp/platform-runtime';
 import {
   countDeadLetters,
@@ -41,6 +41,9 @@ function feedPublisher(settings: Settings, catalog: SchemaCatalog): ProjectionDe
     codec: createCustomerFeedCodec(catalog),
   });
 }
+
+/** The projections that send loyalty commands through an outbox, in the schema of their name. */
+const LOYALTY_OUTBOXES = [LOYALTY_EARNING_PROJECTION, LOYALTY_PROJECTION];
 
 /** A projection and the log it follows: touchpoints, or the event store's decided events. */
 interface RegisteredProjection {
@@ -107,6 +110,15 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
     gauge('cdp_projection_retrying', '1 while a projection retries a batch that failed (cdp projections status says why), else 0', () =>
       byProjection((name) => (this.retries.get(name)?.trouble()?.state === 'retrying' ? 1 : 0)),
     );
+    gauge('cdp_loyalty_failed_commands', 'Loyalty commands the account rules refused, set aside by each loyalty projection (GET /v1/admin/loyalty/failed-commands)', () =>
+      byProjection(async (name) => (LOYALTY_OUTBOXES.includes(name) ? (await listFailedCommands(this.sql, name)).length : null)),
+    );
+  }
+
+  /** The loyalty commands the rules refused, of both loyalty projections, each named. */
+  async failedLoyaltyCommands() {
+    const lists = await Promise.all(LOYALTY_OUTBOXES.map(async (projection) => (await listFailedCommands(this.sql, projection)).map((failed) => ({ projection, ...failed }))));
+    return lists.flat();
   }
 
   private markStarted: () => void = () => undefined;

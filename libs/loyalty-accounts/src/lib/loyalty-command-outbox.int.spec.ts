@@ -5,7 +5,7 @@ import { DEFAULT_LOYALTY_PROGRAM, type RecordTouchpoint } from '@cdp/loyalty';
 import { createPgliteSqlClient, migrateSchema, type SqlClient } from '@cdp/sql';
 import { loadLoyaltyAccount } from './loyalty-account-stream';
 import { LoyaltyAccounts } from './loyalty-accounts';
-import { addToCommandOutbox, outboxTables, sendCommandOutbox } from './loyalty-command-outbox';
+import { addToCommandOutbox, listFailedCommands, outboxTables, sendCommandOutbox } from './loyalty-command-outbox';
 
 const purchase = (customerId: string, amount: string): RecordTouchpoint => ({
   type: 'RecordTouchpoint',
@@ -36,6 +36,8 @@ describe('the loyalty command outbox (PGlite)', () => {
     const { rows } = await sql.query<{ command: unknown; error: string }>(`SELECT command, error FROM outbox_test.failed_commands`);
     expect(rows).toEqual([{ command: tooBig, error: expect.stringMatching(/RangeError/) }]);
     expect((await sql.query(`SELECT * FROM outbox_test.command_outbox`)).rows).toEqual([]);
+    expect(await listFailedCommands(sql, 'outbox_test')).toEqual([{ position: expect.any(String), command: tooBig, error: rows[0].error, failedAt: expect.stringMatching(/Z$/) }]);
+    expect(await listFailedCommands(sql, 'never_opened')).toEqual([]);
   });
 
   it('finishes a merge into another survivor than the one asked for, instead of refusing it', async () => {

@@ -60,6 +60,24 @@ async function sendOneByOne(sql: SqlClient, s: string, rows: readonly { position
   }
 }
 
+export interface FailedCommand {
+  readonly position: string;
+  readonly command: AccountsCommand;
+  readonly error: string;
+  readonly failedAt: string;
+}
+
+/** The commands of a projection's outbox that the rules refused, oldest first; none before the projection first opened. */
+export async function listFailedCommands(db: SqlExecutor, schema: string): Promise<FailedCommand[]> {
+  const table = `${quoteIdentifier(schema)}.failed_commands`;
+  const { rows: exists } = await db.query<{ table: string | null }>(`SELECT to_regclass($1)::text AS table`, [table]);
+  if (exists[0]?.table == null) return [];
+  const { rows } = await db.query<{ position: string; command: AccountsCommand; error: string; failed_at: Date | string }>(
+    `SELECT position, command, error, failed_at FROM ${table} ORDER BY position`,
+  );
+  return rows.map((r) => ({ position: String(r.position), command: r.command, error: r.error, failedAt: new Date(r.failed_at).toISOString() }));
+}
+
 /** The rules are pure: what they refuse once they refuse every time. */
 function isRefusedByRules(error: unknown): boolean {
   return error instanceof LoyaltyError || error instanceof TypeError || error instanceof RangeError;
