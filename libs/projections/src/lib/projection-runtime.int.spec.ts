@@ -6,7 +6,7 @@ import { listDeadLetters } from './dead-letters';
 import { runProjection, type ProjectionRunner } from './projection-runner';
 import type { ProjectionDefinition } from './projection.port';
 import { migrateProjectionTables } from './projection-tables';
-import { rebuildProjection } from './rebuild-projection';
+import { rebuildProjection, RebuildRunningElsewhereError } from './rebuild-projection';
 import { readCheckpoint } from './checkpoints';
 import { RetryBatchLaterError, WaitForProjectionError } from './retry-batch-later.error';
 import { retryDeadLetters } from './retry-dead-letters';
@@ -263,6 +263,27 @@ describe('the projection runtime (PGlite)', () => {
     await start();
     await log.append('counted-r0', [event(100)]);
     await until(async () => (await totals())['counted-r0'].endsWith(',100'));
+  });
+
+  it('rebuilds a projection once at a time, whichever process asks: a second rebuild is refused before it touches the aside tables', async () => {
+    const seen: string[] = [];
+    const elsewhere: ProjectionDefinition = {
+      name: 'once',
+      schema: 'once',
+      async open() {
+        return { apply: async (_tx, events) => void seen.push(...events.map((e) => e.eventId)) };
+      },
+    };
+    await log.append('counted-once', [event(1)]);
+
+    const [first, second] = await Promise.allSettled([rebuildProjection({ definition: elsewhere, log, sql }), rebuildProjection({ definition: elsewhere, log, sql })]);
+
+    expect([first.status, second.status].sort()).toEqual(['fulfilled', 'rejected']);
+    const refused = [first, second].find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected')!;
+    expect(refused.reason).toBeInstanceOf(RebuildRunningElsewhereError);
+    expect(refused.reason.message).toMatch(/^another process is rebuilding once/);
+    // Once done, the claim is let go: the next rebuild runs.
+    await expect(rebuildProjection({ definition: elsewhere, log, sql })).resolves.toMatchObject({ processed: expect.any(Number) });
   });
 
   it('rebuilds a projection that keeps nothing in Postgres, only its checkpoint', async () => {

@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import type { EventLog } from '@cdp/event-log';
 import { analyzeSchema, quoteIdentifier, type SqlClient, type SqlExecutor } from '@cdp/sql';
+import { claimOwnership, releaseOwnership } from './projection-ownership';
 import { runProjection } from './projection-runner';
 import type { ProjectionDefinition } from './projection.port';
 
@@ -28,6 +30,18 @@ export interface RebuildOptions {
 }
 
 const CAUGHT_UP_POLL_MS = 200;
+/** How long a rebuild's claim on its aside tables lasts unless renewed: a process that died mid-rebuild lets go after it. */
+const REBUILD_CLAIM_MS = 60_000;
+
+/** Another process is rebuilding the projection into the same aside tables. */
+export class RebuildRunningElsewhereError extends Error {
+  readonly code = 'PROJECTIONS.REBUILD_RUNNING';
+
+  constructor(projection: string) {
+    super(`another process is rebuilding ${projection}: follow it with \`cdp projections status\` against that process, or try again once it is done (or a minute after that process stopped)`);
+    this.name = 'RebuildRunningElsewhereError';
+  }
+}
 /**
  * Counting what is pending reads every event after the checkpoint (about 90 ms per 100,000 on
  * Postgres), on the cores the rebuild itself needs: while the rebuild has not yet processed as
@@ -40,12 +54,26 @@ const BUSY_WITHIN_MS = 5_000;
  * complete, then the new ones, never a half-built model. The new tables are built in
  * "<schema>_rebuild" from the start of the log; once they have caught up, the live projection is
  * paused, the rest is applied, the new tables' statistics are gathered, and one transaction swaps
- * the schemas and the checkpoints.
+ * the schemas and the checkpoints. One rebuild of a projection runs at a time across processes: it
+ * claims the aside tables (projections.owners, as "<name>@rebuild") before it touches them.
  */
 export async function rebuildProjection(options: RebuildOptions): Promise<RebuildProgress> {
+  const { definition, sql } = options;
+  const asideName = `${definition.name}@rebuild`;
+  const claimant = `rebuild:${randomUUID()}`;
+  if (!(await claimOwnership(sql, asideName, claimant, REBUILD_CLAIM_MS))) throw new RebuildRunningElsewhereError(definition.name);
+  const renewal = setInterval(() => void claimOwnership(sql, asideName, claimant, REBUILD_CLAIM_MS).catch(() => undefined), REBUILD_CLAIM_MS / 4);
+  try {
+    return await rebuildAside(options, asideName);
+  } finally {
+    clearInterval(renewal);
+    await releaseOwnership(sql, asideName, claimant);
+  }
+}
+
+async function rebuildAside(options: RebuildOptions, asideName: string): Promise<RebuildProgress> {
   const { definition, log, sql } = options;
   const aside = `${definition.schema}_rebuild`;
-  const asideName = `${definition.name}@rebuild`;
   await sql.query(`DROP SCHEMA IF EXISTS ${quoteIdentifier(aside)} CASCADE`);
   await sql.query(`DELETE FROM projections.checkpoints WHERE projection = $1`, [asideName]);
   await sql.query(`DELETE FROM projections.dead_letters WHERE projection = $1`, [asideName]);
