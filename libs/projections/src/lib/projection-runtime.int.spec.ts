@@ -265,15 +265,17 @@ describe('the projection runtime (PGlite)', () => {
     await until(async () => (await totals())['counted-r0'].endsWith(',100'));
   });
 
+  /** A projection that keeps nothing in Postgres: it notes the ids of the events it is given. */
+  const keepingNothing = (name: string, seen: string[]): ProjectionDefinition => ({
+    name,
+    schema: name,
+    async open() {
+      return { apply: async (_tx, events) => void seen.push(...events.map((e) => e.eventId)) };
+    },
+  });
+
   it('rebuilds a projection once at a time, whichever process asks: a second rebuild is refused before it touches the aside tables', async () => {
-    const seen: string[] = [];
-    const elsewhere: ProjectionDefinition = {
-      name: 'once',
-      schema: 'once',
-      async open() {
-        return { apply: async (_tx, events) => void seen.push(...events.map((e) => e.eventId)) };
-      },
-    };
+    const elsewhere = keepingNothing('once', []);
     await log.append('counted-once', [event(1)]);
 
     const [first, second] = await Promise.allSettled([rebuildProjection({ definition: elsewhere, log, sql }), rebuildProjection({ definition: elsewhere, log, sql })]);
@@ -288,13 +290,7 @@ describe('the projection runtime (PGlite)', () => {
 
   it('rebuilds a projection that keeps nothing in Postgres, only its checkpoint', async () => {
     const seen: string[] = [];
-    const elsewhere: ProjectionDefinition = {
-      name: 'elsewhere',
-      schema: 'elsewhere',
-      async open() {
-        return { apply: async (_tx, events) => void seen.push(...events.map((e) => e.eventId)) };
-      },
-    };
+    const elsewhere = keepingNothing('elsewhere', seen);
     await log.append('counted-elsewhere', [event(1)]);
 
     const result = await rebuildProjection({ definition: elsewhere, log, sql });
