@@ -12,6 +12,8 @@ export type NormalizedIdentifier = { readonly value: string | null } | { readonl
 
 /** A domain label: letters, their marks and digits of any script, and hyphens inside ("example", "xn--p1ai", "مثال", "उदाहरण"). */
 const LABEL = '[\\p{L}\\p{N}][\\p{L}\\p{M}\\p{N}-]*(?<!-)';
+/** "@", and whatever trimIdentifier takes away, before a social handle. */
+const LEADING_AT_SIGNS = /^[@\s\p{Cc}\p{Cf}]+/u;
 const EMAIL = new RegExp(`^[^\\s@]+@(?:${LABEL}\\.)+${LABEL}$`, 'u');
 
 /**
@@ -25,8 +27,10 @@ export function normalizeIdentifier(type: IdentifierType, raw: string, policy: N
   switch (type) {
     case 'email': {
       // "sara@example.com." names the same mailbox as "sara@example.com": a fully qualified domain's final dot.
-      const email = value.toLowerCase().replace(/\.$/, '');
-      return EMAIL.test(email) || isPlaceholder(email) ? { value: email } : { error: 'is not an email address' };
+      const lowered = value.toLowerCase();
+      if (isPlaceholder(lowered)) return { value: lowered };
+      const email = lowered.replace(/\.$/, '');
+      return EMAIL.test(email) ? { value: email } : { error: 'is not an email address' };
     }
     case 'phone': {
       if (isPlaceholder(value)) return { value };
@@ -35,8 +39,11 @@ export function normalizeIdentifier(type: IdentifierType, raw: string, policy: N
         ? { value: phone.format('E.164') }
         : { error: `is not a valid phone number in region ${policy.defaultPhoneRegion}; write it with its country code, e.g. +98 912 123 4567` };
     }
-    case 'socialHandle':
-      return { value: value.replace(/^@/, '').toLowerCase() };
+    case 'socialHandle': {
+      // "@@Sara" is a handle typed with its "@" twice: normalising again must not change it.
+      const handle = value.replace(LEADING_AT_SIGNS, '').toLowerCase();
+      return { value: handle === '' ? null : handle };
+    }
     case 'customerId':
     case 'loyaltyCard':
     case 'deviceId':
