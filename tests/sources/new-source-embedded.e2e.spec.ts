@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { DEFAULT_SCHEMAS_DIR } from '@cdp/events';
 import { PLATFORM_FEATURES } from '@cdp/platform-app';
 import { eventually } from '../support/eventually';
+import { rebuildAndWait } from '../support/admin-client';
 import { startPlatformUnderTest, type PlatformUnderTest } from '../support/platform-under-test';
 
 const FIXTURES = join(__dirname, '../fixtures/sources');
@@ -34,6 +35,17 @@ describe('a new event source added as a folder of schemas, with no code change (
     const { status, body } = await platform!.post('/v1/admin/sql', { query });
     if (status !== 200) throw new Error(`${query}: ${status} ${JSON.stringify(body)}`);
     return body.rows as Record<string, unknown>[];
+  };
+  /** Stops the platform, adds the version's payload and the manifest's change, publishes the version and starts again. */
+  const upgrade = async (version: string, columns: (columns: string[]) => string[]) => {
+    await platform!.close();
+    platform = undefined;
+    cpSync(join(FIXTURES, `upgrades/chat_message/${version}.avsc`), join(schemasDir, `touchpoints/chat_message/${version}.avsc`));
+    const manifestFile = join(schemasDir, 'touchpoints/chat_message/manifest.json');
+    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
+    writeFileSync(manifestFile, JSON.stringify({ ...manifest, columns: columns(manifest.columns) }));
+    publish(schemasDir, 'chat_message', version);
+    await start();
   };
   const profileWith = (chats: number) =>
     eventually(async () => {
@@ -88,14 +100,7 @@ describe('a new event source added as a folder of schemas, with no code change (
   });
 
   it('still reads the events written with v1 after the type moves to v2 with a new optional field', async () => {
-    await platform!.close();
-    platform = undefined;
-    cpSync(join(FIXTURES, 'upgrades/chat_message/v2.avsc'), join(schemasDir, 'touchpoints/chat_message/v2.avsc'));
-    const manifestFile = join(schemasDir, 'touchpoints/chat_message/manifest.json');
-    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
-    writeFileSync(manifestFile, JSON.stringify({ ...manifest, columns: [...manifest.columns, 'language'] }));
-    publish(schemasDir, 'chat_message', 'v2');
-    await start();
+    await upgrade('v2', (columns) => [...columns, 'language']);
 
     expect((await platform!.post('/v1/touchpoints', chat({ email }, { conversationId: 'c-3', messages: 5, resolved: true, language: 'fa' }, '2026-11-22T08:00:00Z'))).status).toBe(202);
     const profile = await profileWith(3);
@@ -111,5 +116,28 @@ describe('a new event source added as a folder of schemas, with no code change (
       { conversationId: 'c-2', language: null },
       { conversationId: 'c-3', language: 'fa' },
     ]);
+  });
+
+  it('reads what earlier versions wrote as the latest reads it, after a field is renamed and one with a default is added', async () => {
+    await upgrade('v3', (columns) => [...columns.map((column) => (column === 'messages' ? 'messageCount' : column)), 'topic']);
+    expect((await platform!.post('/v1/touchpoints', chat({ email }, { conversationId: 'c-4', messageCount: 7, resolved: true, topic: 'refunds' }, '2026-11-23T08:00:00Z'))).status).toBe(202);
+    const profile = await profileWith(4);
+
+    // In ClickHouse, the rows kept since v1 are read under the field's new name, and at the added field's default.
+    const expected = [
+      { conversationId: 'c-1', messageCount: '12', topic: 'general' },
+      { conversationId: 'c-2', messageCount: '3', topic: 'general' },
+      { conversationId: 'c-3', messageCount: '5', topic: 'general' },
+      { conversationId: 'c-4', messageCount: '7', topic: 'refunds' },
+    ];
+    const rows = () => sql('SELECT conversationId, messageCount, topic FROM chat_message_touchpoints ORDER BY conversationId');
+    expect(await eventually(async () => ((await rows()).length === 4 ? rows() : undefined), 'the four chats in chat_message_touchpoints')).toEqual(expected);
+
+    // The embedded log keeps touchpoints as JSON: a rebuild reads each with v3, as the Kafka log's Avro would.
+    await rebuildAndWait(platform!.url);
+    const { body: timeline } = await platform!.get(`/v1/customers/${profile.customerId}/timeline?limit=10`);
+    expect(timeline.touchpoints.map(({ payload: { conversationId, messageCount, messages, topic } }: { payload: Record<string, unknown> }) => ({ conversationId, messageCount, messages, topic }))).toEqual(
+      [...expected].reverse().map(({ conversationId, messageCount, topic }) => ({ conversationId, messageCount: Number(messageCount), messages: undefined, topic })),
+    );
   });
 });

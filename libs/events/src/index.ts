@@ -6,6 +6,7 @@ export * from './lib/catalog/touchpoint-manifest';
 export * from './lib/catalog/payload-columns';
 export * from './lib/avro/confluent-wire-format';
 export * from './lib/avro/touchpoint-codec';
+export * from './lib/avro/touchpoint-upcaster';
 export * from './lib/touchpoint/touchpoint';
 export * from './lib/touchpoint/consent-channels';
 export * from './lib/touchpoint/field-error';

@@ -15,6 +15,11 @@ export interface PostgresEventLogOptions {
    * ms; default 20.
    */
   readonly pollIntervalMs?: number;
+  /**
+   * How the data of an event is read back, given its type and the data as it was appended: events
+   * of types whose schema has changed since, read as today's schema reads them. Default: as appended.
+   */
+  readonly upcast?: (type: string, data: unknown) => unknown;
 }
 
 /**
@@ -70,6 +75,8 @@ export async function createPostgresEventLog(sql: SqlClient, options: PostgresEv
   const watcher = logChangeWatcher(sql, `${s}.events`, options.pollIntervalMs ?? 20);
   const subscriptions = openSubscriptions();
   const recent = recentPages(RECENT_EVENTS);
+  const upcast = options.upcast ?? ((_: string, data: unknown) => data);
+  const toRecordedEvent = (row: EventRow): RecordedEvent => recordedEvent(row, upcast(row.event_type, row.data));
 
   async function readAfter(transaction: string, position: string, limit: number): Promise<RecordedEvent[]> {
     // Only transactions older than every running one are final: none can commit behind us.
@@ -283,11 +290,11 @@ async function retryOnceOnDuplicateEventId<T>(attempt: () => Promise<T>): Promis
   }
 }
 
-function toRecordedEvent(row: EventRow): RecordedEvent {
+function recordedEvent(row: EventRow, data: unknown): RecordedEvent {
   return {
     eventId: row.event_id,
     type: row.event_type,
-    data: row.data,
+    data,
     metadata: row.metadata,
     streamId: row.stream_id,
     streamPosition: row.stream_position,

@@ -6,7 +6,7 @@ import { createEventStoreDbEventLog } from '@cdp/event-log-eventstoredb';
 import { consumerTimingFor, createKafkaEventLog, createPostgresAcceptedEventIds } from '@cdp/event-log-kafka';
 import { createPostgresEventLog, type PostgresEventLog } from '@cdp/event-log-postgres';
 import { CUSTOMER_FEED_LOG_SCHEMA } from '@cdp/customer-feed';
-import { loadSchemaCatalog, touchpointCodec, type SchemaCatalog } from '@cdp/events';
+import { loadSchemaCatalog, touchpointCodec, touchpointUpcaster, type SchemaCatalog } from '@cdp/events';
 import { openCustomerDataSource } from '@cdp/customer-projection';
 import { migrateAnalyticsTables, syncSourceViews } from '@cdp/analytics';
 import { createClickHouseServerClient, openChdbClient, type ClickHouseClient } from '@cdp/clickhouse';
@@ -39,7 +39,8 @@ export async function openStores(settings: Settings): Promise<Stores> {
     const database = await openPgliteDatabase(join(settings.dataDir, 'pg'));
     const sql = database.client;
     const dataSource = await openCustomerDataSource({ driver: database.typeormDriver });
-    const touchpointLog = await createPostgresEventLog(sql, { pollIntervalMs: EMBEDDED_WATCH_MS });
+    // As the Kafka log's Avro does, touchpoints written before their type's schema changed are read with today's.
+    const touchpointLog = await createPostgresEventLog(sql, { pollIntervalMs: EMBEDDED_WATCH_MS, upcast: touchpointUpcaster(catalog) });
     const analytics = await openAnalytics(openChdbClient({ dir: join(settings.dataDir, 'ch'), database: settings.clickhouseDatabase }), catalog);
     const customerFeed = await openCustomerFeed(sql, EMBEDDED_WATCH_MS);
     const maintenance = maintainPglite(sql, settings.tableMaintenanceEverySeconds);

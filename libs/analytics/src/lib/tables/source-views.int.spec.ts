@@ -7,26 +7,32 @@ import { SourceViewError, syncSourceViews } from './source-views';
 
 const sources = readSchemaSources(DEFAULT_SCHEMAS_DIR);
 
-/** The repository's sources plus a `probe` type with analytics columns and these shipped views. */
-function catalogWithProbe(views: Record<string, string>): SchemaCatalog {
-  const payload = {
-    type: 'record',
-    name: 'ProbePayload',
-    namespace: 'cdp.touchpoints',
-    fields: [
-      { name: 'score', type: ['null', 'int'], default: null },
-      { name: 'ratio', type: 'double' },
-      { name: 'flag', type: 'boolean' },
-      { name: 'channel', type: 'string' },
-      { name: 'note', type: ['null', 'string'], default: null },
-    ],
-  };
-  const manifest = { type: 'probe', owner: 'qa', compatibility: 'backward', money: [], identifiers: {}, channel: { field: 'channel' }, columns: ['score', 'ratio', 'flag', 'channel', 'note'], bounds: {} } as const;
+const PROBE_FIELDS = [
+  { name: 'score', type: ['null', 'int'], default: null },
+  { name: 'ratio', type: 'double' },
+  { name: 'flag', type: 'boolean' },
+  { name: 'channel', type: 'string' },
+];
+const PROBE_V1 = [...PROBE_FIELDS, { name: 'note', type: ['null', 'string'], default: null }];
+/** v1's note renamed, and two fields added: one with a default, one nullable. */
+const PROBE_V2 = [
+  ...PROBE_FIELDS,
+  { name: 'remark', type: ['null', 'string'], default: null, aliases: ['note'] },
+  { name: 'level', type: 'int', default: 3 },
+  { name: 'tier', type: ['null', 'string'], default: null },
+];
+
+/** The repository's sources plus a `probe` type with analytics columns and these shipped views, at v1 or at v1 and v2. */
+function catalogWithProbe(views: Record<string, string>, versions: 'v1' | 'v2' = 'v1'): SchemaCatalog {
+  const payload = (fields: object[]) => ({ type: 'record', name: 'ProbePayload', namespace: 'cdp.touchpoints', fields });
+  const payloads = versions === 'v1' ? { v1: payload(PROBE_V1) } : { v1: payload(PROBE_V1), v2: payload(PROBE_V2) };
+  const columns = versions === 'v1' ? ['score', 'ratio', 'flag', 'channel', 'note'] : ['score', 'ratio', 'flag', 'channel', 'remark', 'level', 'tier'];
+  const manifest = { type: 'probe', owner: 'qa', compatibility: 'backward', money: [], identifiers: {}, channel: { field: 'channel' }, columns, bounds: {} } as const;
   const id = Math.max(...sources.ids.map((entry) => entry.id)) + 1;
   return new SchemaCatalog({
     ...sources,
-    touchpoints: { ...sources.touchpoints, probe: { manifest, payloads: { v1: payload }, views } },
-    ids: [...sources.ids, { id, schema: 'touchpoints/probe', payload: 'v1', envelope: 'v1' }],
+    touchpoints: { ...sources.touchpoints, probe: { manifest, payloads, views } },
+    ids: [...sources.ids, ...Object.keys(payloads).map((version, n) => ({ id: id + n, schema: 'touchpoints/probe', payload: version, envelope: 'v1' }))],
   } as SchemaSources);
 }
 
@@ -73,6 +79,18 @@ describe.each([
       { event_id: '00000000-0000-4000-8000-000000000002', customer_id: 'cus_00000000000040008000000000000002', channel: 'sms', score: null, ratio: 1, flag: 0, note: null },
     ]);
     expect(await client.query('SELECT month, answers, high FROM probe_monthly')).toEqual([{ month: '2026-03-01', answers: '2', high: '1' }]);
+  });
+
+  it('reads what an earlier version wrote as that version reads it: a renamed field under its alias, a field added since at its default', async () => {
+    const written = probe('00000000-0000-4000-8000-000000000003', 'e@f.co', { score: 1, ratio: 0.5, flag: true, channel: 'web', remark: 'new', level: 5, tier: 'gold' });
+    await client.insert('touchpoint_fields', [analyticsRowsOf(written, 'web').fields!] as unknown as Record<string, unknown>[]);
+    await syncSourceViews(client, catalogWithProbe({}, 'v2'));
+
+    expect(await client.query('SELECT event_id, remark, level, tier FROM probe_touchpoints ORDER BY event_id')).toEqual([
+      { event_id: '00000000-0000-4000-8000-000000000001', remark: 'kind', level: '3', tier: null },
+      { event_id: '00000000-0000-4000-8000-000000000002', remark: null, level: '3', tier: null },
+      { event_id: '00000000-0000-4000-8000-000000000003', remark: 'new', level: '5', tier: 'gold' },
+    ]);
   });
 
   it('makes the views anew at every start, so a changed view takes effect', async () => {

@@ -67,9 +67,15 @@ function typeViewSelect(touchpointType: string, columns: readonly PayloadColumn[
   return `SELECT ${[...envelope, ...columns.map(columnExpression)].join(', ')} FROM touchpoint_fields_resolved WHERE type = ${sqlLiteral(touchpointType)}`;
 }
 
-/** The field's text, typed by its Avro kind; NULL where the touchpoint had no value for it. */
-function columnExpression({ name, kind }: PayloadColumn): string {
-  const text = `field_values[indexOf(field_names, ${sqlLiteral(name)})]`;
-  const typed = { integer: `toInt64OrZero(${text})`, float: `toFloat64OrZero(${text})`, boolean: `${text} = 'true'`, text }[kind];
-  return `if(has(field_names, ${sqlLiteral(name)}), ${typed}, NULL) AS \`${name}\``;
+/**
+ * The field's text, typed by its Avro kind, read as Avro schema resolution reads a touchpoint
+ * written with an earlier version: under the field's name, else under one of its aliases (a
+ * renamed field), else its default where only an earlier version can lack it (a field added
+ * since); NULL where the touchpoint had no value for it.
+ */
+function columnExpression({ name, kind, formerNames, absentAs }: PayloadColumn): string {
+  const typed = (text: string) => ({ integer: `toInt64OrZero(${text})`, float: `toFloat64OrZero(${text})`, boolean: `${text} = 'true'`, text })[kind];
+  const fieldValue = (field: string) => typed(`field_values[indexOf(field_names, ${sqlLiteral(field)})]`);
+  const branches = [name, ...formerNames].flatMap((field) => [`has(field_names, ${sqlLiteral(field)})`, fieldValue(field)]);
+  return `multiIf(${[...branches, absentAs === null ? 'NULL' : typed(sqlLiteral(absentAs))].join(', ')}) AS \`${name}\``;
 }

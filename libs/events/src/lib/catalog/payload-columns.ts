@@ -7,6 +7,13 @@ export type PayloadColumnKind = 'integer' | 'float' | 'boolean' | 'text';
 export interface PayloadColumn {
   readonly name: string;
   readonly kind: PayloadColumnKind;
+  /** The field's Avro aliases: the names touchpoints written with an earlier version gave it. */
+  readonly formerNames: readonly string[];
+  /**
+   * What a touchpoint that lacks the field holds there, as text, when only a version written
+   * before the field existed can lack it (a field that is not nullable and has a default); null otherwise.
+   */
+  readonly absentAs: string | null;
 }
 
 const KIND_OF: Readonly<Record<string, PayloadColumnKind>> = {
@@ -25,15 +32,17 @@ const KIND_OF: Readonly<Record<string, PayloadColumnKind>> = {
  * or in a union with null. Returns the columns with their kinds.
  */
 export function payloadColumnsOf(manifest: TouchpointManifest, payloadType: Type, where: string): PayloadColumn[] {
-  const kindOf = (field: string) => {
-    const fieldType = (payloadType as types.RecordType).fields.find((f) => f.name === field)?.type;
+  const fieldOf = (name: string) => (payloadType as types.RecordType).fields.find((f) => f.name === name);
+  const kindOf = (name: string) => {
+    const fieldType = fieldOf(name)?.type;
     return fieldType ? scalarKind(fieldType) : undefined;
   };
   const problems: string[] = [];
   const columns = manifest.columns.map((name) => {
     const kind = kindOf(name);
     if (!kind) problems.push(`column "${name}" must be a top-level payload field of a scalar type (string, enum, int, long, float, double, boolean, or one of those or null)`);
-    return { name, kind: kind ?? 'text' };
+    const field = fieldOf(name);
+    return { name, kind: kind ?? 'text', formerNames: field?.aliases ?? [], absentAs: field ? absentAs(field) : null };
   });
   for (const field of Object.keys(manifest.bounds)) {
     const kind = kindOf(field);
@@ -41,6 +50,12 @@ export function payloadColumnsOf(manifest: TouchpointManifest, payloadType: Type
   }
   if (problems.length > 0) throw new SchemaCatalogError(`${where}: ${problems.join('; ')}`);
   return columns;
+}
+
+function absentAs(field: types.Field): string | null {
+  const value = field.defaultValue() as unknown;
+  const nullable = field.type.typeName.startsWith('union:');
+  return !nullable && ['string', 'number', 'boolean'].includes(typeof value) ? String(value) : null;
 }
 
 function scalarKind(type: Type): PayloadColumnKind | undefined {

@@ -12,9 +12,10 @@ const probePayload = {
   fields: [
     { name: 'score', type: ['null', 'int'], default: null },
     { name: 'ratio', type: 'double' },
-    { name: 'label', type: 'string' },
-    { name: 'mood', type: { type: 'enum', name: 'ProbeMood', symbols: ['calm', 'angry'] } },
-    { name: 'flag', type: 'boolean' },
+    { name: 'label', type: 'string', aliases: ['title'] },
+    { name: 'mood', type: { type: 'enum', name: 'ProbeMood', symbols: ['calm', 'angry'] }, default: 'calm' },
+    { name: 'flag', type: 'boolean', default: false },
+    { name: 'hint', type: ['string', 'null'], default: 'none' },
     { name: 'at', type: { type: 'long', logicalType: 'timestamp-millis' } },
     { name: 'tags', type: { type: 'array', items: 'string' } },
   ],
@@ -27,16 +28,18 @@ function withProbe(manifest: object, views?: Record<string, string>): SchemaSour
 }
 
 describe('payload columns and bounds of a manifest', () => {
-  it('reads each column as its Avro type says, unwrapping a union with null', () => {
-    const catalog = new SchemaCatalog(withProbe({ columns: ['score', 'ratio', 'label', 'mood', 'flag', 'at'] }));
+  it('reads each column as its Avro type says, unwrapping a union with null, with its former names and the default of a field that cannot be null', () => {
+    const catalog = new SchemaCatalog(withProbe({ columns: ['score', 'ratio', 'label', 'mood', 'flag', 'hint', 'at'] }));
 
     expect(catalog.payloadColumns('probe')).toEqual([
-      { name: 'score', kind: 'integer' },
-      { name: 'ratio', kind: 'float' },
-      { name: 'label', kind: 'text' },
-      { name: 'mood', kind: 'text' },
-      { name: 'flag', kind: 'boolean' },
-      { name: 'at', kind: 'text' },
+      { name: 'score', kind: 'integer', formerNames: [], absentAs: null },
+      { name: 'ratio', kind: 'float', formerNames: [], absentAs: null },
+      { name: 'label', kind: 'text', formerNames: ['title'], absentAs: null },
+      { name: 'mood', kind: 'text', formerNames: [], absentAs: 'calm' },
+      { name: 'flag', kind: 'boolean', formerNames: [], absentAs: 'false' },
+      // Sent as null, a nullable field is absent too: its default would be a guess.
+      { name: 'hint', kind: 'text', formerNames: [], absentAs: null },
+      { name: 'at', kind: 'text', formerNames: [], absentAs: null },
     ]);
   });
 
