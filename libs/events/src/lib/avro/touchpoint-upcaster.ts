@@ -9,25 +9,29 @@ import type { PublishedSchema, SchemaCatalog } from '../catalog/schema-catalog';
  * only. A type with one version, and data of no touchpoint type, are returned as they are.
  */
 export function touchpointUpcaster(catalog: SchemaCatalog): (type: string, data: unknown) => unknown {
-  const resolvers = new Map<Type, (data: unknown) => unknown>();
   return (type, data) => {
     const latest = catalog.latest(type);
     const versions = latest ? catalog.versions(latest.subject) : [];
     if (!latest || versions.length < 2) return data;
     const writer = [...versions].reverse().find((version) => version.type.isValid(data, { noUndeclaredFields: true }));
-    if (!writer) return data;
-    let resolve = resolvers.get(writer.type);
-    if (!resolve) {
-      resolve = resolverTo(latest, writer);
-      resolvers.set(writer.type, resolve);
-    }
-    return resolve(data);
+    return writer ? resolvedTo(latest, writer, data) : data;
   };
 }
 
-/** Through Avro's binary form, which is where its schema resolution works; this also fills the defaults of absent fields. */
-function resolverTo(reader: PublishedSchema, writer: PublishedSchema): (data: unknown) => unknown {
-  if (writer === reader) return (data) => reader.type.fromBuffer(reader.type.toBuffer(data));
-  const resolver = reader.type.createResolver(writer.type);
-  return (data) => reader.type.fromBuffer(writer.type.toBuffer(data), resolver);
+const resolvers = new WeakMap<Type, WeakMap<Type, (data: unknown) => unknown>>();
+
+/**
+ * What `writer` wrote, as `reader` reads it: through Avro's binary form, which is where its schema
+ * resolution works (this also fills the defaults of absent fields).
+ */
+export function resolvedTo(reader: PublishedSchema, writer: PublishedSchema, data: unknown): unknown {
+  const byWriter = resolvers.get(reader.type) ?? new WeakMap<Type, (data: unknown) => unknown>();
+  resolvers.set(reader.type, byWriter);
+  let resolve = byWriter.get(writer.type);
+  if (!resolve) {
+    const resolver = writer === reader ? undefined : reader.type.createResolver(writer.type);
+    resolve = (value) => reader.type.fromBuffer(writer.type.toBuffer(value), resolver);
+    byWriter.set(writer.type, resolve);
+  }
+  return resolve(data);
 }

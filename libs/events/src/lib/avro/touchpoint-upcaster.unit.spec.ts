@@ -1,25 +1,12 @@
-import { DEFAULT_SCHEMAS_DIR, loadSchemaCatalog, readSchemaSources } from '../catalog/load-schema-catalog';
-import { SchemaCatalog } from '../catalog/schema-catalog';
+import { loadSchemaCatalog } from '../catalog/load-schema-catalog';
+import type { SchemaCatalog } from '../catalog/schema-catalog';
 import { readTouchpoint } from '../touchpoint/read-touchpoint';
 import { touchpointExamples } from '../touchpoint/touchpoint-examples';
+import { purchaseAtV2 } from './purchase-at-v2.fixture';
 import { touchpointUpcaster } from './touchpoint-upcaster';
 
 const catalog = loadSchemaCatalog();
 const arrival = { eventId: '11111111-2222-4333-8444-555555555555', receivedAt: '2026-11-23T08:00:00.000Z' };
-
-/** The shipped purchase at v1, and a v2 that renames location to store and adds giftWrap with a default. */
-function purchaseAtV2(): SchemaCatalog {
-  const sources = readSchemaSources(DEFAULT_SCHEMAS_DIR);
-  const v1 = sources.touchpoints.purchase.payloads.v1 as { fields: { name: string }[] };
-  const renamed = v1.fields.map((field) => (field.name === 'location' ? { ...field, name: 'store', aliases: ['location'] } : field));
-  const v2 = { ...v1, fields: [...renamed, { name: 'giftWrap', type: 'boolean', default: false }] };
-  const id = Math.max(...sources.ids.map((entry) => entry.id)) + 1;
-  return new SchemaCatalog({
-    ...sources,
-    touchpoints: { ...sources.touchpoints, purchase: { ...sources.touchpoints.purchase, payloads: { v1, v2 } } },
-    ids: [...sources.ids, { id, schema: 'touchpoints/purchase', payload: 'v2', envelope: 'v1' }],
-  });
-}
 
 /** A touchpoint as ingestion kept it in a JSON log when `schemas` was its catalog. */
 function keptAsJson(schemas: SchemaCatalog, touchpoint: object): Record<string, unknown> {

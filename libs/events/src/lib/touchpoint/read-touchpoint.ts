@@ -1,4 +1,5 @@
 import type { ConsentStatus } from '../../generated/touchpoint-types';
+import { resolvedTo } from '../avro/touchpoint-upcaster';
 import type { PublishedTouchpointSchema, SchemaCatalog } from '../catalog/schema-catalog';
 import type { NumericBounds } from '../catalog/touchpoint-manifest';
 import { compileAvroJsonReader, type AvroJsonReader, type MoneyPaths } from './avro-json-reader';
@@ -34,7 +35,7 @@ export function readTouchpoint(json: unknown, catalog: SchemaCatalog, arrival: A
   if (input.eventId !== undefined && givenId === undefined) errors.push({ path: 'eventId', message: 'must be a UUID, e.g. 0b7f2c1e-…' });
 
   const withArrival = { ...input, eventId: givenId?.toLowerCase() ?? arrival.eventId, receivedAt: arrival.receivedAt };
-  const read = readerOf(catalog, published)(withArrival, errors) as Touchpoint | undefined;
+  const read = readWithSomeVersion(catalog, published, withArrival, errors);
   const touchpoint = read && withConsentChannels(read, errors);
 
   if (touchpoint?.payload) errors.push(...boundsErrors(touchpoint.payload, catalog.manifest(published.touchpointType)?.bounds ?? {}));
@@ -45,6 +46,25 @@ export function readTouchpoint(json: unknown, catalog: SchemaCatalog, arrival: A
     errors.push({ path: 'occurredAt', message: `is before ${EARLIEST_OCCURRED_AT}, the earliest time the platform keeps: check the source clock` });
   }
   return errors.length > 0 ? refuse(errors) : { ok: true, value: touchpoint as Touchpoint };
+}
+
+/**
+ * Read with the latest version, or else with the newest earlier version that takes the touchpoint
+ * whole, and then resolved to the latest: a producer still on an earlier version (say, before a
+ * field was renamed) is read as the Kafka intake reads its messages by their schema id. When no
+ * version takes it, the errors are the latest version's.
+ */
+function readWithSomeVersion(catalog: SchemaCatalog, latest: PublishedTouchpointSchema, input: object, errors: FieldError[]): Touchpoint | undefined {
+  const latestErrors: FieldError[] = [];
+  const read = readerOf(catalog, latest)(input, latestErrors) as Touchpoint | undefined;
+  if (latestErrors.length === 0) return read;
+  for (const earlier of catalog.versions(latest.subject).slice(0, -1).reverse() as PublishedTouchpointSchema[]) {
+    const earlierErrors: FieldError[] = [];
+    const value = readerOf(catalog, earlier)(input, earlierErrors);
+    if (earlierErrors.length === 0) return resolvedTo(latest, earlier, value) as Touchpoint;
+  }
+  errors.push(...latestErrors);
+  return read;
 }
 
 const readers = new WeakMap<PublishedTouchpointSchema, AvroJsonReader>();

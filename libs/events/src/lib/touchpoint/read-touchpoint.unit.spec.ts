@@ -1,5 +1,6 @@
 import { parse } from 'lossless-json';
 import { loadSchemaCatalog } from '../catalog/load-schema-catalog';
+import { purchaseAtV2 } from '../avro/purchase-at-v2.fixture';
 import { touchpointExamples } from './touchpoint-examples';
 import { readTouchpoint } from './read-touchpoint';
 
@@ -112,6 +113,19 @@ describe('readTouchpoint', () => {
       ['colour', 'eventId', 'occurredAt', 'payload.amount', 'payload.currency', 'payload.items[0].quantity', 'payload.items[0].unitPrice'].sort(),
     );
     expect(errors.find((e) => e.path === 'colour')?.message).toMatch(/is not a field of .*Purchase; its fields are eventId/);
+  });
+
+  it("takes a touchpoint a producer still on an earlier version sends, read as the latest version reads it; when no version takes it, the latest's errors", () => {
+    const upgraded = purchaseAtV2();
+    const { location, ...v2Payload } = touchpointExamples.purchase.payload;
+
+    expect(readTouchpoint(touchpointExamples.purchase, upgraded, arrival)).toMatchObject({ ok: true, value: { payload: { ...v2Payload, store: location, giftWrap: false } } });
+    expect(readTouchpoint({ ...touchpointExamples.purchase, payload: { ...v2Payload, store: 'Shiraz' } }, upgraded, arrival)).toMatchObject({ ok: true, value: { payload: { store: 'Shiraz', giftWrap: false } } });
+    const refused = readTouchpoint({ ...touchpointExamples.purchase, payload: { ...touchpointExamples.purchase.payload, amount: 'ten' } }, upgraded, arrival);
+    expect(refused).toEqual({
+      ok: false,
+      errors: expect.arrayContaining([{ path: 'payload.location', message: expect.stringContaining('its fields are orderId, amount, currency, items, channel, store, giftWrap') }, expect.objectContaining({ path: 'payload.amount' })]),
+    });
   });
 
   it('names the known types when the type is unknown', () => {
