@@ -48,7 +48,7 @@ export function prepareTouchpoints(bodies: readonly unknown[], context: Ingestio
 
 function prepareOne(body: unknown, context: IngestionContext): PreparedTouchpoint | { errors: { path: string; message: string }[] } {
   const read = readTouchpoint(body, context.catalog, { eventId: context.newEventId(), receivedAt: context.receivedAt });
-  if (!read.ok) return { errors: [...read.errors] };
+  if (!read.ok) return { errors: [...read.errors, ...envelopeIdentifierErrors(body, context, read.errors)] };
 
   const { identifiers: given, sourceOf } = withPayloadIdentifiers(read.value, context.catalog);
   const { identifiers, errors } = normalizeIdentifiers(given, context);
@@ -61,6 +61,17 @@ function prepareOne(body: unknown, context: IngestionContext): PreparedTouchpoin
     };
   }
   return { touchpoint: { ...read.value, identifiers }, streamId: touchpointStreamId(customerKey) };
+}
+
+/** The envelope's identifiers of a touchpoint refused for other reasons, checked too, so that one answer names every error. */
+function envelopeIdentifierErrors(body: unknown, policy: NormalizationPolicy, found: readonly { path: string }[]): { path: string; message: string }[] {
+  const given = (body as { identifiers?: unknown } | null)?.identifiers;
+  if (typeof given !== 'object' || given === null || Array.isArray(given)) return [];
+  const text = (value: unknown) => (typeof value === 'string' ? value : null);
+  const identifiers = Object.fromEntries(IDENTIFIER_PRIORITY.map((type) => [type, text((given as Record<string, unknown>)[type])])) as unknown as Identifiers;
+  return normalizeIdentifiers(identifiers, policy)
+    .errors.map((e) => ({ path: `identifiers.${e.type}`, message: e.message }))
+    .filter((error) => !found.some((f) => f.path === error.path));
 }
 
 /** Adds the payload fields that the type's manifest names as identifiers, where the envelope has none. */

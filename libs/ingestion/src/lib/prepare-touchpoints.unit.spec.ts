@@ -36,6 +36,8 @@ describe('prepareTouchpoints', () => {
         touchpointExamples.visit,
         { ...touchpointExamples.call, identifiers: { phone: '12' } },
         { ...touchpointExamples.purchase, identifiers: { customerId: 'null', email: 'undefined' }, payload: { ...touchpointExamples.purchase.payload, currency: 'ABC' } },
+        // A bad identifier is named with the touchpoint's other errors, not after they are fixed.
+        { ...touchpointExamples.call, identifiers: { phone: '+98 912 345 678', email: 'nope', deviceId: 7 }, payload: { ...touchpointExamples.call.payload, direction: 'sideways' } },
       ],
       context,
     );
@@ -44,6 +46,10 @@ describe('prepareTouchpoints', () => {
       errors: [
         { index: 1, path: 'identifiers.phone', message: expect.stringContaining('not a valid phone number') },
         { index: 2, path: 'payload.currency', message: expect.stringContaining('ISO 4217') },
+        { index: 3, path: 'identifiers.deviceId', message: 'must be a string' },
+        { index: 3, path: 'payload.direction', message: 'must be one of: inbound, outbound' },
+        { index: 3, path: 'identifiers.email', message: 'is not an email address' },
+        { index: 3, path: 'identifiers.phone', message: expect.stringContaining('not a valid phone number') },
       ],
     });
   });
