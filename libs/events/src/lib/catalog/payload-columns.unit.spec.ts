@@ -18,6 +18,7 @@ const probePayload = {
     { name: 'hint', type: ['string', 'null'], default: 'none' },
     { name: 'at', type: { type: 'long', logicalType: 'timestamp-millis' } },
     { name: 'tags', type: { type: 'array', items: 'string' } },
+    { name: 'lines', type: { type: 'array', items: { type: 'record', name: 'ProbeLine', fields: [{ name: 'price', type: 'string' }, { name: 'discount', type: ['null', 'string'], default: null }] } }, default: [] },
   ],
 };
 
@@ -80,5 +81,21 @@ describe('payload columns and bounds of a manifest', () => {
     });
     expect(read({ score: 10 }).ok).toBe(true);
     expect(read({ score: null }).ok).toBe(true);
+  });
+});
+
+describe('money fields of a manifest', () => {
+  it('takes required string fields, in lists too', () => {
+    expect(() => new SchemaCatalog(withProbe({ money: [{ amount: 'label', currency: 'label' }, { amount: 'lines[].price', currency: 'label' }] }))).not.toThrow();
+  });
+
+  it.each([
+    ['a field that may be null', 'score', /money field "score" must be a string that cannot be null and has no default/],
+    ['a field with a default', 'mood', /money field "mood" must be a string that cannot be null and has no default/],
+    ['a field in a list that may be null', 'lines[].discount', /money field "lines\[\]\.discount" must be a string/],
+    ['no field at all', 'total', /probe\/manifest\.json: money field "total" is not a field of the payload/],
+    ['a list without its items', 'lines[]', /money field "lines\[\]" is not a field of the payload/],
+  ])('refuses %s, saying where', (_, amount, message) => {
+    expect(() => new SchemaCatalog(withProbe({ money: [{ amount, currency: 'label' }] }))).toThrow(message);
   });
 });
