@@ -43,7 +43,7 @@ export function describeIngestJourneys(mode: string, options: IngestJourneyOptio
 
       expect(response.status).toBe(400);
       expect(response.body).toMatchObject({ error: 'INGEST.INVALID_TOUCHPOINTS' });
-      expect(response.body.errors.map((e: { index: number; path: string }) => `${e.index}:${e.path}`)).toEqual(['1:occurredAt', '2:type']);
+      expect(response.body.errors.map((e: { index: number; path: string }) => `${e.index}:${e.path}`)).toEqual(['1:occurredAt', '1:identifiers.email', '2:type']);
       expect(await options.readBack(platform, [valid.eventId, invalid.eventId])).toEqual([]);
     });
 
@@ -95,6 +95,37 @@ export function describeIngestJourneys(mode: string, options: IngestJourneyOptio
       const latest = await platform.get(`/registry/subjects/${subjects[0]}/versions/latest`);
       expect(latest).toMatchObject({ status: 200, body: { subject: subjects[0], id: expect.any(Number) } });
       expect((await platform.get(`/registry/subjects/${subjects[0]}/versions/-1`)).body).toEqual(latest.body);
+    });
+
+    it("answers a serializer's lookup, registration and compatibility check as a read-only Confluent registry, in its error shape", async () => {
+      const subject = 'cdp.touchpoints.v1-cdp.touchpoints.Purchase';
+      const asRegistry = { 'content-type': 'application/vnd.schemaregistry.v1+json' };
+      const { body: latest } = await platform.get(`/registry/subjects/${subject}/versions/latest`);
+      const schema = JSON.parse(latest.schema);
+      const withPayloadField = (field: object) => {
+        const payload = schema.fields.find((f: { name: string }) => f.name === 'payload');
+        const fields = schema.fields.map((f: { name: string }) => (f === payload ? { ...payload, type: { ...payload.type, fields: [...payload.type.fields, field] } } : f));
+        return JSON.stringify({ ...schema, fields });
+      };
+
+      expect(await platform.post(`/registry/subjects/${subject}`, { schema: latest.schema }, asRegistry)).toMatchObject({ status: 200, body: latest });
+      expect(await platform.post(`/registry/subjects/${subject}/versions`, { schema: latest.schema }, asRegistry)).toMatchObject({ status: 200, body: { id: latest.id } });
+      const unpublished = withPayloadField({ name: 'giftWrap', type: 'boolean', default: false });
+      expect(await platform.post(`/registry/subjects/${subject}`, { schema: unpublished }, asRegistry)).toMatchObject({ status: 404, body: { error_code: 40403 } });
+      expect(await platform.post(`/registry/subjects/${subject}/versions`, { schema: unpublished }, asRegistry)).toMatchObject({ status: 422, body: { error_code: 42205, message: expect.stringContaining('read-only') } });
+
+      const check = (candidate: string) => platform.post(`/registry/compatibility/subjects/${subject}/versions/latest?verbose=true`, { schema: candidate }, asRegistry);
+      expect(await check(unpublished)).toMatchObject({ status: 200, body: { is_compatible: true, messages: [] } });
+      expect(await check(withPayloadField({ name: 'giftWrap', type: 'boolean' }))).toMatchObject({
+        status: 200,
+        body: { is_compatible: false, messages: [expect.stringContaining('payload.giftWrap: new field without a default')] },
+      });
+
+      expect(await platform.get(`/registry/config/${subject}`)).toMatchObject({ status: 200, body: { compatibilityLevel: 'BACKWARD' } });
+      expect(await platform.get('/registry/config/nope')).toMatchObject({ status: 404, body: { error_code: 40401 } });
+      expect(await platform.post(`/registry/subjects/${subject}`, { schema: '{"type":' }, asRegistry)).toMatchObject({ status: 422, body: { error_code: 42201 } });
+      expect(await platform.post(`/registry/subjects/${subject}`, '{"schema":', asRegistry)).toMatchObject({ status: 400, body: { error_code: 400 } });
+      expect(await platform.get('/registry/mode')).toMatchObject({ status: 404, body: { error_code: 404 } });
     });
 
     it('serves /health and the OpenAPI document at /docs', async () => {

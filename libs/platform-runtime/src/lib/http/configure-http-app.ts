@@ -12,6 +12,7 @@ const OWN_BODY_PARSER = ['/v1/touchpoints'];
 /** What every HTTP app of the platform shares: body parsing, error mapping, and /docs. */
 export function configureHttpApp(app: INestApplication, settings: Settings): void {
   keepIdleConnections(app.getHttpServer(), settings.httpKeepAliveSeconds);
+  app.use('/registry', inConfluentErrorShape);
   const parseJson = json({ limit: settings.maxBodyBytes, type: (request) => isJson(request as Request) && !OWN_BODY_PARSER.includes((request as Request).path) });
   // Express middleware: its errors reach Express, not the platform's filter, so they are answered here.
   app.use((request: Request, response: Response, next: NextFunction) => {
@@ -53,6 +54,18 @@ function hasBody(request: Request): boolean {
   return request.headers['transfer-encoding'] !== undefined || Number(request.headers['content-length'] ?? 0) > 0;
 }
 
+/** application/json, or a JSON type of its own such as the schema registry's application/vnd.schemaregistry.v1+json. */
 function isJson(request: Request): boolean {
-  return /^application\/json/i.test(request.headers['content-type'] ?? '');
+  return /^application\/(json|[\w.-]+\+json)\s*(;|$)/i.test(request.headers['content-type'] ?? '');
+}
+
+/**
+ * The schema registry's clients read its errors as a Confluent registry gives them, `{ error_code,
+ * message }`: the platform's own errors on its paths (an unknown route, a body that is not JSON) too.
+ */
+function inConfluentErrorShape(_: Request, response: Response, next: NextFunction): void {
+  const send = response.json.bind(response);
+  response.json = (body?: { error?: unknown; message?: unknown }) =>
+    send(response.statusCode >= 400 && typeof body?.error === 'string' ? { error_code: response.statusCode, message: String(body.message ?? body.error) } : body);
+  next();
 }
