@@ -238,6 +238,20 @@ describe('the SQL of the analyst guide (docs/analytics.md), on ClickHouse 18.16 
     }
   });
 
+  it('migrates every customer from (not scored) after the first RFM run, when there is no previous one', async () => {
+    const migration = EXAMPLES.find((q) => q.title.startsWith('6.'))!.sql;
+    const juneOnly = migration.replaceAll('FROM rfm_runs', `FROM (SELECT * FROM rfm_runs WHERE run_id = '${RFM_RUNS[0].run_id}')`);
+    expect(juneOnly).not.toBe(migration);
+    const [server, chdb] = await runEverywhere(juneOnly);
+    expect(chdb).toEqual(server);
+    expect(server).toEqual([
+      { before: '(not scored)', after: 'At Risk', customers: '2' },
+      { before: '(not scored)', after: 'Loyal Customers', customers: '1' },
+      { before: '(not scored)', after: 'Potential Loyalist', customers: '1' },
+      { before: '(not scored)', after: 'Promising', customers: '1' },
+    ]);
+  });
+
   it('reads the outcome from the payload, not from an attribute of the same name', async () => {
     const reading = OTHER_SQL.find((sql) => sql.includes("'outcome'"));
     expect(reading).toBeDefined();
