@@ -21,7 +21,9 @@ for (const file of sourceFiles(SOURCE)) {
   mkdirSync(dirname(target), { recursive: true });
   writeFileSync(target, outputText);
 }
-const [declarations] = generateDtsBundle([{ filePath: join(SOURCE, 'index.ts'), output: { noBanner: true } }], {
+// kafkajs is an optional peer: its types the client names (KafkaConfig) are written into the
+// declarations too, so that a project using only SSE type-checks without kafkajs installed.
+const [declarations] = generateDtsBundle([{ filePath: join(SOURCE, 'index.ts'), output: { noBanner: true }, libraries: { inlinedLibraries: ['kafkajs'] } }], {
   preferredConfigPath: join(ROOT, 'libs/client/tsconfig.lib.json'),
 });
 writeFileSync(join(out, 'index.d.ts'), declarations);

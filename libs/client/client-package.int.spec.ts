@@ -48,13 +48,14 @@ describe('the published @cdp/client package', () => {
     expect(files.filter((f) => f.endsWith('.ts') && f !== 'index.d.ts')).toEqual([]);
     const declarations = run('tar', ['-xOzf', join(work, packed.filename), 'package/index.d.ts']);
     expect(declarations).not.toMatch(/@cdp\//);
-    expect(declarations.match(/^import .* from '([^']+)'/gm)?.map((line) => line.replace(/.*from '([^']+)'.*/, '$1'))).toEqual(['kafkajs']);
+    // kafkajs is an optional peer: the types of it the client names are written in, and Node's own remain.
+    expect(declarations.match(/^import .* from '([^']+)'/gm)?.map((line) => line.replace(/.*from '([^']+)'.*/, '$1'))).toEqual(['net', 'tls']);
 
-    // A fresh project with the package installed from the tarball, and its published dependencies.
+    // A fresh project with the package installed from the tarball, and its published dependencies, without the optional kafkajs.
     const consumer = join(work, 'consumer');
     mkdirSync(join(consumer, 'node_modules/@cdp/client'), { recursive: true });
     run('tar', ['-xzf', join(work, packed.filename), '-C', join(consumer, 'node_modules/@cdp/client'), '--strip-components=1']);
-    for (const dependency of ['avsc', 'eventsource-parser', 'kafkajs', '@types/node']) {
+    for (const dependency of ['avsc', 'eventsource-parser', '@types/node']) {
       mkdirSync(join(consumer, 'node_modules', dependency, '..'), { recursive: true });
       symlinkSync(join(ROOT, 'node_modules', dependency), join(consumer, 'node_modules', dependency));
     }
