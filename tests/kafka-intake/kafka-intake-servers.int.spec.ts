@@ -10,7 +10,7 @@ import { IngestModule } from '@cdp/ingest-app';
 import { touchpointStreamId } from '@cdp/ingestion';
 import { DEAD_LETTER_HEADERS, headerText, intakeEventId, messagePosition, readTopicToEnd, touchpointIntakeTopics } from '@cdp/kafka-intake';
 import { openStores, readSettings, TOUCHPOINT_LOG } from '@cdp/platform-runtime';
-import { runCli } from '@cdp/cli-app';
+import { processContext, runCli } from '@cdp/cli-app';
 import { eventually } from '../support/eventually';
 import { isolatedServers } from '../support/isolated-servers';
 import { startPlatformUnderTest, type PlatformUnderTest } from '../support/platform-under-test';
@@ -56,7 +56,7 @@ async function cdpDlqReplay(env: NodeJS.ProcessEnv) {
   const out: string[] = [];
   const err: string[] = [];
   const terminal = { out: (t: string) => out.push(t), err: (t: string) => err.push(t), progress: undefined };
-  const code = await runCli(['dlq', 'replay'], { terminal, env, fetch, now: () => new Date(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) });
+  const code = await runCli(['dlq', 'replay'], { ...processContext, terminal, env });
   return { code, stdout: out.join('\n'), stderr: err.join('\n') };
 }
 

@@ -1,2 +1,2 @@
 export { runCli } from './program';
-export type { CliContext } from './shared/cli-context';
+export { processContext, type CliContext } from './shared/cli-context';

@@ -11,6 +11,8 @@ export interface CliContext {
   readonly fetch: typeof fetch;
   readonly now: () => Date;
   readonly sleep: (ms: number) => Promise<void>;
+  /** The folder the command was run in: paths it prints are relative to it. */
+  readonly cwd: () => string;
 }
 
 export const processContext: CliContext = {
@@ -19,6 +21,7 @@ export const processContext: CliContext = {
   fetch: (...args) => fetch(...args),
   now: () => new Date(),
   sleep,
+  cwd: () => process.cwd(),
 };
 
 /** The client of the platform this command talks to: --url, CDP_URL, or localhost:$PORT. */

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../program';
+import { processContext } from './cli-context';
 import { capturingTerminal } from '../testing/fake-platform';
 
 describe('cdp without a running platform (embedded)', () => {
@@ -13,7 +14,7 @@ describe('cdp without a running platform (embedded)', () => {
   const run = async (args: string[]) => {
     const terminal = capturingTerminal();
     const env = { CDP_DATA_DIR: dataDir, PORT: '39999' /* nothing listens there */, CDP_MODE: 'embedded' };
-    const code = await runCli(args, { terminal, env, fetch, now: () => new Date(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) });
+    const code = await runCli(args, { ...processContext, terminal, env });
     return { code, stdout: terminal.stdout(), stderr: terminal.stderr() };
   };
 

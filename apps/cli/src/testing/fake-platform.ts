@@ -28,9 +28,9 @@ export function capturingTerminal(): Terminal & { stdout: () => string; stderr: 
   return { out: (t) => out.push(t), err: (t) => err.push(t), progress: undefined, stdout: () => out.join('\n'), stderr: () => err.join('\n') };
 }
 
-export function testContext(route: FakeRoute, env: NodeJS.ProcessEnv = {}) {
+export function testContext(route: FakeRoute, env: NodeJS.ProcessEnv = {}, cwd = process.cwd()) {
   const terminal = capturingTerminal();
   const fetch = fakeFetch(route);
-  const context: CliContext = { terminal, env, fetch, now: () => new Date('2026-11-23T08:00:00Z'), sleep: async () => undefined };
+  const context: CliContext = { terminal, env, fetch, now: () => new Date('2026-11-23T08:00:00Z'), sleep: async () => undefined, cwd: () => cwd };
   return { context, terminal, fetch };
 }

@@ -18,17 +18,18 @@ export function registerSourceAddCommand(source: Command, context: CliContext): 
       const manifest = checkedManifest(type, flags.owner);
       const { schemasDir } = sourceSettings(flags.schemas, context.env);
       const { sources } = readSchemasFolder(schemasDir);
-      const { root, folder, samples, spec } = sourcePaths(schemasDir, type);
-      const shown = (path: string) => relative(root, path);
+      const { folder, samples, spec } = sourcePaths(schemasDir, type);
+      // Relative to where the command runs, so that the next commands it prints work as they are; absolute when outside it.
+      const shown = (path: string) => (relative(context.cwd(), path).startsWith('..') ? path : relative(context.cwd(), path));
       if (existsSync(folder)) throw new UsageError(`the touchpoint type "${type}" already exists (${shown(folder)}): change its schema there, or choose another name`);
-      if (existsSync(spec)) throw new UsageError(`${shown(spec)} already exists: remove it, or choose another name`);
+      if (spec && existsSync(spec)) throw new UsageError(`${shown(spec)} already exists: remove it, or choose another name`);
 
       const { schemaId, files } = scaffoldFiles(type, manifest, schemasDir, sources, context.now());
       for (const { path, text } of files) {
         mkdirSync(dirname(path), { recursive: true });
         writeFileSync(path, text);
       }
-      context.terminal.out(addedText(type, flags.owner, schemaId, files.map((file) => ({ ...file, path: shown(file.path) })), shown(samples)));
+      context.terminal.out(addedText(type, flags.owner, schemaId, files.map((file) => ({ ...file, path: shown(file.path) })), shown(samples), spec !== undefined));
     });
 }
 
@@ -44,7 +45,7 @@ function checkedManifest(type: string, owner: string): object {
   }
 }
 
-function addedText(type: string, owner: string, schemaId: TouchpointSchemaId, files: readonly ScaffoldFile[], samples: string): string {
+function addedText(type: string, owner: string, schemaId: TouchpointSchemaId, files: readonly ScaffoldFile[], samples: string, withSpec: boolean): string {
   const width = Math.max(...files.map((file) => file.path.length));
   return [
     `Added the touchpoint type ${type}, owned by ${owner} (schema id ${schemaId.id}: payload ${schemaId.payload} on envelope ${schemaId.envelope}):`,
@@ -53,7 +54,7 @@ function addedText(type: string, owner: string, schemaId: TouchpointSchemaId, fi
     'Next:',
     '  1. Edit v1.avsc and manifest.json for what your source sends, and put real examples in samples.ndjson.',
     '     Until a producer sends touchpoints of this type, edit v1 freely; after that, a change is a new version (v2.avsc).',
-    `  2. cdp source validate ${type} ${samples}`,
+    `  2. cdp source validate ${type} ${samples}${withSpec ? '' : '   (the schemas folder is not in a checkout of the platform, so no unit test was written: run this in your CI)'}`,
     '  3. cdp schema check',
     '  4. Restart the platform (npm start) so that it loads the type, then point your producer at POST /v1/touchpoints.',
   ].join('\n');

@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_SCHEMAS_DIR, loadSchemaCatalog } from '@cdp/events';
@@ -9,12 +9,15 @@ describe('cdp source add', () => {
   let root: string;
   let schemas: string;
   const read = (path: string) => readFileSync(join(root, path), 'utf8');
-  const add = (...args: string[]) => runSourceCommand(['add', ...args, '--schemas', schemas]);
+  /** Run in the checkout's root, as the docs show it. */
+  const add = (...args: string[]) => runSourceCommand(['add', ...args, '--schemas', schemas], {}, root);
 
   beforeEach(() => {
+    // A checkout of the platform: its schemas, and the test support the scaffolded spec imports.
     root = mkdtempSync(join(tmpdir(), 'cdp-source-add-'));
     schemas = join(root, 'schemas');
     cpSync(DEFAULT_SCHEMAS_DIR, schemas, { recursive: true });
+    cpSync(join(DEFAULT_SCHEMAS_DIR, '../tests/support/source-samples.ts'), join(root, 'tests/support/source-samples.ts'));
   });
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
@@ -52,6 +55,20 @@ describe('cdp source add', () => {
     expect(validated).toMatchObject({ error: undefined, stdout: '1 line: 1 valid, 0 refused' });
   });
 
+  it('writes no unit test for a schemas folder outside a checkout of the platform, and prints paths the next commands take where it runs', async () => {
+    const elsewhere = mkdtempSync(join(tmpdir(), 'cdp-source-add-cwd-'));
+    rmSync(join(root, 'tests'), { recursive: true });
+    try {
+      const { error, stdout } = await runSourceCommand(['add', 'gift_card', '--owner', 'loyalty', '--schemas', schemas], {}, elsewhere);
+
+      expect(error).toBeUndefined();
+      expect(stdout).toContain(`cdp source validate gift_card ${join(schemas, 'touchpoints/gift_card/samples.ndjson')}   (the schemas folder is not in a checkout`);
+      expect(readdirSync(root)).toEqual(['schemas']);
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
+  });
+
   it.each([
     ['a name that is not lower_snake_case', ['Gift-Card', '--owner', 'loyalty'], '"type" must be lower_snake_case'],
     ['a type that exists', ['purchase', '--owner', 'commerce'], 'the touchpoint type "purchase" already exists (schemas/touchpoints/purchase)'],
@@ -61,7 +78,7 @@ describe('cdp source add', () => {
     const { error } = await add(...args);
     expect(error).toMatchObject({ exitCode: EXIT.usage, message: expect.stringContaining(message) });
     expect(read('schemas/schema-ids.json')).toBe(idsBefore);
-    expect(existsSync(join(root, 'tests'))).toBe(false);
+    expect(existsSync(join(root, 'tests/sources'))).toBe(false);
   });
 
   it('writes nothing when schema-ids.json is not one entry a line, and says what to add by hand', async () => {

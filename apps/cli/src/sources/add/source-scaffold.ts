@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { recordName, type SchemaSources, type TouchpointSchemaId } from '@cdp/events';
 import { CliError } from '../../shared/cli-error';
@@ -15,12 +15,19 @@ export interface ScaffoldFile {
   readonly about: string;
 }
 
-/** Where a new type's files go. The spec goes to the tests/ beside the schemas folder: the repository's, or a test's temporary copy. */
+/**
+ * Where a new type's files go. The spec goes to the tests/ beside the schemas folder when that is a
+ * checkout of the platform's repository (it has the samples' test support); otherwise there is none.
+ */
 export function sourcePaths(schemasDir: string, type: string) {
   const root = dirname(schemasDir);
   const folder = join(schemasDir, 'touchpoints', type);
-  return { root, folder, samples: join(folder, 'samples.ndjson'), spec: join(root, 'tests', 'sources', `${type}.samples.unit.spec.ts`) };
+  const inRepository = existsSync(join(root, SAMPLES_TEST_SUPPORT));
+  return { folder, samples: join(folder, 'samples.ndjson'), spec: inRepository ? join(root, 'tests', 'sources', `${type}.samples.unit.spec.ts`) : undefined };
 }
+
+/** What the scaffolded spec imports, beside the schemas folder. */
+const SAMPLES_TEST_SUPPORT = 'tests/support/source-samples.ts';
 
 /** Every file to write for a new type, schema-ids.json with its entry included, before anything is written. */
 export function scaffoldFiles(type: string, manifest: object, schemasDir: string, sources: SchemaSources, now: Date): { schemaId: TouchpointSchemaId; files: ScaffoldFile[] } {
@@ -32,7 +39,7 @@ export function scaffoldFiles(type: string, manifest: object, schemasDir: string
     { path: join(folder, 'manifest.json'), text: manifestText(manifest), about: 'owner, money, identifiers, channel, columns, bounds' },
     { path: samples, text: samplesText(type, now), about: 'sample touchpoints, one a line' },
     { path: idsFile, text: withSchemaId(readFileSync(idsFile, 'utf8'), schemaId), about: `schema id ${schemaId.id} appended` },
-    { path: spec, text: samplesSpecText(type), about: 'the unit test that checks the samples' },
+    ...(spec ? [{ path: spec, text: samplesSpecText(type), about: 'the unit test that checks the samples' }] : []),
   ];
   return { schemaId, files };
 }
