@@ -4,7 +4,7 @@ import { generateDemoTouchpoints } from '@cdp/demo-data';
 import { loadSchemaCatalog } from '@cdp/events';
 import { createCustomerFeedCodec, type CustomerFeedState } from '@cdp/feed';
 import { customerIdFor } from '@cdp/identity';
-import { postAll, projectionStatus, waitUntilCaughtUp, waitUntilLoyaltySettled } from '../support/admin-client';
+import { postAll, projectionStatus, rebuildAndWait, waitUntilCaughtUp, waitUntilLoyaltySettled } from '../support/admin-client';
 import { eventually } from '../support/eventually';
 import { readTopicToEnd, versionProblems, waitUntilFeedPublished, type FeedRecord, type VersionedRecord } from '../support/feed-kafka';
 import { isolatedServers } from '../support/isolated-servers';
@@ -176,6 +176,12 @@ describe('the customer feed on Kafka (servers: Kafka + Postgres)', () => {
         ).flat();
         expect({ mismatches: mergedMismatches.length, of: merged.length, first: mergedMismatches.slice(0, 5) }).toEqual({ mismatches: 0, of: merged.length, first: [] });
         mark(`compared ${live.length} live and ${merged.length} merged customers with the API`);
+
+        // Republished whole, the feed's log goes to Kafka in batches of thousands of whole states: over Kafka's 1 MiB a record batch.
+        const changes = Number((await db.query(`SELECT count(*) AS n FROM customer_feed_log.events`)).rows[0].n);
+        expect(changes * 1_000).toBeGreaterThan(1024 * 1024);
+        expect((await rebuildAndWait(platform.url, 120_000, 'customer_feed_kafka')).processed).toBe(changes);
+        mark(`republished ${changes} changes`);
       } finally {
         await platform.stop();
       }

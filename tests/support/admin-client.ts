@@ -35,10 +35,10 @@ export async function waitUntilCaughtUp(url: string, timeoutMs = 120_000, name =
   }, `the ${name} projection to catch up with the log`, timeoutMs);
 }
 
-export async function rebuildAndWait(url: string, timeoutMs = 180_000): Promise<{ processed: number }> {
-  const { rebuildId } = await json(await fetch(`${url}/v1/admin/projections/customers/rebuilds`, { method: 'POST' }));
+export async function rebuildAndWait(url: string, timeoutMs = 180_000, name = 'customers'): Promise<{ processed: number }> {
+  const { rebuildId } = await json(await fetch(`${url}/v1/admin/projections/${name}/rebuilds`, { method: 'POST' }));
   return eventually(async () => {
-    const job = await json(await fetch(`${url}/v1/admin/projections/customers/rebuilds/${rebuildId}`));
+    const job = await json(await fetch(`${url}/v1/admin/projections/${name}/rebuilds/${rebuildId}`));
     if (job.state === 'failed') throw new Error(`the rebuild failed: ${job.error}`);
     return job.state === 'done' ? job : undefined;
   }, 'the rebuild to finish', timeoutMs);

@@ -1,0 +1,57 @@
+import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel } from 'kafkajs';
+import type { RecordedEvent } from '@cdp/event-log';
+import type { CustomerChange } from '@cdp/feed';
+import { customerFeedKafkaProjection } from './customer-feed-kafka.projection';
+import { customerFeedTopics } from './customer-feed-topics';
+
+const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+
+/** A change of one customer at this version; the codec below gives its state this many bytes. */
+function change(version: number): RecordedEvent {
+  const data = { eventId: randomUUID(), type: 'ProfileChanged', customerId: 'cus_one', version, state: { version } } as unknown as CustomerChange;
+  return { eventId: data.eventId, type: data.type, data, metadata: {}, streamId: 'feed', streamPosition: version, position: String(version), partition: 'all', offset: `1:${version}`, recordedAt: '2026-11-23T08:00:00.000Z' };
+}
+const STATE_BYTES = 2_000;
+
+describe('the feed published to Kafka', () => {
+  const kafka = new Kafka({ clientId: 'feed-kafka-test', brokers, logLevel: logLevel.NOTHING });
+  const topics = customerFeedTopics(`cdp-test.${randomUUID().slice(0, 8)}`, 1);
+  afterAll(async () => {
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.deleteTopics({ topics: [topics.events, topics.profiles] }).catch(() => undefined);
+    await admin.disconnect();
+  });
+
+  it("publishes a batch of one customer's changes over Kafka's 1 MiB limit on a record batch, in order", async () => {
+    const codec = { encodeState: () => Buffer.alloc(STATE_BYTES, 's'), encodeChange: (c: CustomerChange) => Buffer.from(String(c.version)) };
+    const handler = await customerFeedKafkaProjection({ kafka, topics, codec }).open(undefined as never, 'customer_feed_kafka');
+    const events = Array.from({ length: 1_500 }, (_, n) => change(n + 1));
+    try {
+      await handler.apply(undefined as never, events, { resumed: false });
+    } finally {
+      await handler.close?.();
+    }
+
+    const admin = kafka.admin();
+    await admin.connect();
+    const [offsets] = await admin.fetchTopicOffsets(topics.profiles);
+    await admin.disconnect();
+    expect(Number(offsets.high)).toBe(1_500);
+    const consumer = kafka.consumer({ groupId: `feed-kafka-test-${randomUUID()}`, maxBytesPerPartition: 10 * 1024 * 1024 });
+    const versions: number[] = [];
+    await consumer.connect();
+    await consumer.subscribe({ topic: topics.events, fromBeginning: true });
+    await new Promise<void>((resolve) => {
+      void consumer.run({
+        eachMessage: async ({ message }) => {
+          versions.push(Number(message.value!.toString()));
+          if (versions.length === 1_500) resolve();
+        },
+      });
+    });
+    await consumer.disconnect();
+    expect(versions).toEqual(events.map((_, n) => n + 1));
+  }, 60_000);
+});
