@@ -16,6 +16,9 @@ import { CliError, EXIT, type ExitCode } from './shared/cli-error';
 import type { CliContext } from './shared/cli-context';
 import { platformUrl } from './shared/options';
 
+/** What follows every usage error, commander's and the commands' own. */
+const USAGE_HINT = '(add --help for usage)';
+
 /** The `cdp` command and its subcommands, one folder per use case. */
 export function createProgram(context: CliContext, runProcess?: RunProcess): Command {
   const program = new Command('cdp')
@@ -24,7 +27,7 @@ export function createProgram(context: CliContext, runProcess?: RunProcess): Com
     .exitOverride()
     .configureOutput({ writeOut: (text) => context.terminal.out(text.trimEnd()), writeErr: (text) => context.terminal.err(text.trimEnd()) })
     .configureHelp({ showGlobalOptions: true })
-    .showHelpAfterError('(add --help for usage)')
+    .showHelpAfterError(USAGE_HINT)
     .addHelpText('after', '\nExit codes: 0 done, 1 failed, 2 wrong usage. See docs/cli.md.');
 
   registerDemoCommand(program, context);
@@ -69,6 +72,7 @@ export async function runCli(args: readonly string[], context: CliContext, runPr
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage; // commander has printed it
     if (error instanceof CliError) {
       context.terminal.err(`cdp: ${error.message}`);
+      if (error.exitCode === EXIT.usage) context.terminal.err(USAGE_HINT);
       return error.exitCode;
     }
     context.terminal.err(`cdp: unexpected error, a bug: please report it with this output.\n${(error as Error)?.stack ?? String(error)}`);

@@ -27,7 +27,7 @@ describe('cdp: usage and exit codes', () => {
     expect((await cdp(['--url', 'localhost:3000', 'projections', 'status'])).code).toBe(2);
     expect(await cdp(['projections', 'status'], () => undefined, { CDP_URL: '127.0.0.1:3000' })).toMatchObject({
       code: 2,
-      stderr: 'cdp: CDP_URL=127.0.0.1:3000 must be an http(s) URL, e.g. http://localhost:3000',
+      stderr: 'cdp: CDP_URL=127.0.0.1:3000 must be an http(s) URL, e.g. http://localhost:3000\n(add --help for usage)',
     });
   });
 
@@ -95,10 +95,14 @@ describe('cdp projections', () => {
     expect(JSON.parse(result.stdout)).toEqual({ projections });
   });
 
-  it('status: says when the platform has no admin API', async () => {
+  it('status: says when the platform has no admin API, and which process of a split deployment has', async () => {
     const result = await cdp(['projections', 'status'], () => undefined);
-    expect(result).toMatchObject({ code: 1, stderr: 'cdp: the platform at http://localhost:3000 does not serve GET /v1/admin/projections: update it and restart it (`npm start`)' });
+    expect(result).toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/^cdp: the platform at http:\/\/localhost:3000 does not serve GET \/v1\/admin\/projections\. In a split deployment, point CDP_URL .* apps\/projector for projections and dead letters, .* update it and restart it \(`npm start`\)$/),
+    });
   });
+
 
   it('rebuild: starts a rebuild, follows it to the end and reports it', async () => {
     const polls = [
@@ -170,7 +174,7 @@ describe('cdp dlq', () => {
     expect(posted(await cdp(['dlq', 'retry', '--all'], route))).toEqual({ all: true });
     expect(await cdp(['dlq', 'retry'], route)).toMatchObject({ code: 2, stderr: expect.stringContaining('or pass --all') });
     expect(await cdp(['dlq', 'retry', '--all', '12'], route)).toMatchObject({ code: 2, stderr: expect.stringContaining('not both') });
-    expect(await cdp(['dlq', 'retry', '12', 'abc'], route)).toMatchObject({ code: 2, stderr: 'cdp: dead-letter ids are numbers, as `cdp dlq list` shows them; not abc' });
+    expect(await cdp(['dlq', 'retry', '12', 'abc'], route)).toMatchObject({ code: 2, stderr: 'cdp: dead-letter ids are numbers, as `cdp dlq list` shows them; not abc\n(add --help for usage)' });
   });
 
   it('retry: exits 1 when no dead letter has the ids given, and says there are none for --all', async () => {
@@ -206,6 +210,16 @@ describe('cdp rfm run', () => {
     expect(behind.code).toBe(1);
     expect(behind.stderr).toContain('(profiles is 1,234 events behind), so RFM did not run. Follow them with `cdp projections status`');
     expect(behind.calls.some((c) => c.path === '/v1/segments/rfm/runs')).toBe(false);
+  });
+
+  it('runs at once against a process that runs no projections (apps/api of a split deployment): the platform waits for them itself', async () => {
+    const run = { runId: 'r3', asOf: '2026-11-01T00:00:00.000Z', windowDays: 365, currency: 'IRR', customers: 2, requestedAt: '2026-11-23T08:00:00.000Z', finishedAt: '2026-11-23T08:00:01.000Z' };
+    const result = await cdp(['rfm', 'run'], ({ method, path }) => {
+      if (method === 'POST' && path === '/v1/segments/rfm/runs') return { status: 200, body: run };
+      if (path === '/v1/segments/rfm') return { status: 200, body: { runId: 'r3', segments: { Champions: 2 } } };
+      return undefined;
+    });
+    expect(result).toMatchObject({ code: 0, stdout: expect.stringContaining('RFM run r3: 2 customers scored') });
   });
 
   it("says a what-if run changed no current segment, and prints that run's own counts", async () => {

@@ -53,7 +53,7 @@ describe('cdp demo against the embedded platform', () => {
   it('says so when the platform serves no profiles, rather than waiting for them', async () => {
     const client = new PlatformClient(platform.url);
     await expect(waitForProfile(client, { type: 'email', value: 'nobody@example.com' }, 1, { timeoutMs: 0 })).rejects.toThrow(
-      `the platform at ${platform.url} does not serve GET /v1/customers: update it and restart it`,
+      `the platform at ${platform.url} does not serve GET /v1/customers. In a split deployment`,
     );
   });
 });

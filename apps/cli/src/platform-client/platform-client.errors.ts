@@ -30,6 +30,12 @@ export class TouchpointsRefusedError extends CliError {
   }
 }
 
+/**
+ * The process at the address serves no such endpoint: an older platform, or one process of a split
+ * deployment (apps/ingest, apps/projector, apps/api) that serves other endpoints.
+ */
+export class EndpointNotServedError extends PlatformRequestError {}
+
 /** No answer in time, or a gateway's 502, 503 or 504: the platform is busy, and asking again later may work. */
 export function isPlatformBusy(error: unknown): boolean {
   return error instanceof PlatformRequestError && (error.status === 0 || error.status === 502 || error.status === 503 || error.status === 504);

@@ -1,6 +1,6 @@
 import type { IdentityConflict } from '@cdp/customer-projection';
 import type { AcceptedTouchpoint, DeadLetter, RfmRun, RfmSegments, ProjectionStatus, RebuildProgress, RetryResult, RetryTarget, TouchpointError } from './admin-api';
-import { PlatformRequestError, PlatformUnreachableError, TouchpointsRefusedError } from './platform-client.errors';
+import { EndpointNotServedError, PlatformRequestError, PlatformUnreachableError, TouchpointsRefusedError } from './platform-client.errors';
 import { unreachableSocketError } from '@cdp/platform-runtime';
 import { formatDuration } from '../shared/format';
 
@@ -179,7 +179,11 @@ export class PlatformClient {
   private unexpected(method: string, path: string, answer: Answer): PlatformRequestError {
     const message = serverMessage(answer.body);
     if (answer.status === 404 && isMissingRoute(answer.body)) {
-      return new PlatformRequestError(404, answer.body, `the platform at ${this.baseUrl} does not serve ${method} ${path.split('?')[0]}: update it and restart it (\`npm start\`)`);
+      return new EndpointNotServedError(
+        404,
+        answer.body,
+        `the platform at ${this.baseUrl} does not serve ${method} ${path.split('?')[0]}. In a split deployment, point CDP_URL (or --url) at the process that does: apps/ingest for touchpoints and the registry, apps/projector for projections and dead letters, apps/api for the rest; otherwise the platform is older than the CLI: update it and restart it (\`npm start\`)`,
+      );
     }
     if (answer.status >= 200 && answer.status < 300) {
       return new PlatformRequestError(answer.status, answer.body, `${method} ${path} answered ${answer.status} with a body the CLI does not understand: are the CLI and the platform the same version?`);

@@ -1,6 +1,6 @@
 import type { ProjectionStatus } from '../platform-client/admin-api';
 import type { PlatformClient } from '../platform-client/platform-client';
-import { isPlatformBusy } from '../platform-client/platform-client.errors';
+import { EndpointNotServedError, isPlatformBusy } from '../platform-client/platform-client.errors';
 import { sleep, type PollOptions } from '../shared/polling';
 import { progressBar, type Progress } from '../shared/progress';
 import type { Terminal } from '../shared/terminal';
@@ -10,7 +10,7 @@ export type CatchUp =
   | { readonly state: 'caught-up' }
   /** The wait ended first: the slowest projection was this many events behind. */
   | { readonly state: 'behind'; readonly events: number; readonly projection: string }
-  /** No projection reports its lag (the log cannot tell), so there is nothing to wait for. */
+  /** No projection reports its lag (the log cannot tell, or this process runs none), so there is nothing to wait for. */
   | { readonly state: 'unknown' };
 
 export interface WaitForProjectionsOptions extends PollOptions {
@@ -40,6 +40,8 @@ export async function waitForProjections(client: PlatformClient, options: WaitFo
       options.onProgress?.(done, total);
       if (slowest.lag === 0) return { state: 'caught-up' };
     } catch (error) {
+      // A process that runs no projections (apps/api of a split deployment) cannot tell: the platform decides.
+      if (error instanceof EndpointNotServedError) return { state: 'unknown' };
       // A platform busy catching up may not answer in time: ask again until the wait ends.
       if (!isPlatformBusy(error) || (now() >= deadline && slowest === undefined)) throw error;
     }
