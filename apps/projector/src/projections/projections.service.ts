@@ -28,6 +28,7 @@ import {
   type ExclusiveProjectionRunner,
   type ProjectionDefinition,
   type ProjectionRunner,
+  type RetryTrouble,
   type RetryWarnings,
 } from '@cdp/projections';
 import type { SqlClient } from '@cdp/sql';
@@ -66,6 +67,8 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
   private readonly runners = new Map<string, ProjectionRunner | ExclusiveProjectionRunner>();
   private readonly rebuilds = new Map<string, RebuildJob>();
   private readonly retries = new Map<string, RetryWarnings>();
+  /** The retries of the rebuild running, by projection: a rebuild stuck on a batch is told as a live projection is. */
+  private readonly rebuildRetries = new Map<string, RetryWarnings>();
   private readonly processedTotal: Counter;
   private readonly batchListeners = new Set<() => void>();
 
@@ -108,7 +111,7 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
       return byProjection((name) => open.get(name) ?? 0);
     });
     gauge('cdp_projection_retrying', '1 while a projection retries a batch that failed (cdp projections status says why), else 0', () =>
-      byProjection((name) => (this.retries.get(name)?.trouble()?.state === 'retrying' ? 1 : 0)),
+      byProjection((name) => (this.troubleOf(name)?.state === 'retrying' ? 1 : 0)),
     );
     gauge('cdp_loyalty_failed_commands', 'Loyalty commands the account rules refused, set aside by each loyalty projection (GET /v1/admin/loyalty/failed-commands)', () =>
       byProjection(async (name) => (LOYALTY_OUTBOXES.includes(name) ? (await listFailedCommands(this.sql, name)).length : null)),
@@ -156,9 +159,9 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
     return Promise.all(
       this.projections.map(async ({ definition: { name } }) => {
         const { checkpoint, processed } = await readCheckpoint(this.sql, name);
-        const rebuilding = [...this.rebuilds.entries()].some(([key, job]) => key.startsWith(`${name}/`) && job.state === 'running');
+        const rebuilding = this.rebuildRunning(name);
         const state = this.stateOf(name);
-        const trouble = state === 'running' ? this.retries.get(name)?.trouble() : undefined;
+        const trouble = this.troubleOf(name);
         return {
           name,
           checkpoint,
@@ -187,11 +190,21 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
     const rebuildId = randomUUID();
     const key = `${name}/${rebuildId}`;
     this.rebuilds.set(key, { state: 'running', processed: 0, total: 0 });
+    const warnings = retryWarnings(`the rebuild of ${name}`);
+    this.rebuildRetries.set(name, warnings);
     void rebuildProjection({
       definition,
       log,
       sql: this.sql,
-      onProgress: ({ processed, total }) => this.rebuilds.set(key, { state: 'running', processed, total }),
+      onProgress: ({ processed, total }) => {
+        // Progress is reported while the rebuild waits too: only a batch that went through ends a run of failures.
+        if (processed > this.rebuilds.get(key)!.processed) warnings.batchDone();
+        this.rebuilds.set(key, { state: 'running', processed, total });
+      },
+      onError: (error) => {
+        const warning = warnings.warningFor(error);
+        if (warning !== undefined) this.logger.warn(warning);
+      },
       pauseLive: () => this.stop(name),
       beforeSwap: this.runsExclusively(log) ? (tx) => seizeOwnership(tx, name, PROCESS_OWNER, OWNERSHIP_LEASE_MS) : undefined,
     })
@@ -233,6 +246,16 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
       stillFailing += outcome.stillFailing;
     }
     return { retried, stillFailing };
+  }
+
+  private rebuildRunning(name: string): boolean {
+    return [...this.rebuilds.entries()].some(([key, job]) => key.startsWith(`${name}/`) && job.state === 'running');
+  }
+
+  /** What the projection, or its rebuild while one runs, waits for or retries, if anything. */
+  private troubleOf(name: string): RetryTrouble | undefined {
+    if (this.rebuildRunning(name)) return this.rebuildRetries.get(name)?.trouble();
+    return this.stateOf(name) === 'running' ? this.retries.get(name)?.trouble() : undefined;
   }
 
   private async lag(name: string): Promise<number | null> {

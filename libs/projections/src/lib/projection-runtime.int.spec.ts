@@ -288,6 +288,30 @@ describe('the projection runtime (PGlite)', () => {
     await expect(rebuildProjection({ definition: elsewhere, log, sql })).resolves.toMatchObject({ processed: expect.any(Number) });
   });
 
+  it('tells of every failed attempt at a batch of a rebuild, which tries it again until it goes through', async () => {
+    let failures = 2;
+    const seen: string[] = [];
+    const flaky: ProjectionDefinition = {
+      name: 'flaky',
+      schema: 'flaky',
+      async open() {
+        return {
+          apply: async (_tx, events) => {
+            if (failures-- > 0) throw new RetryBatchLaterError('the store is away');
+            seen.push(...events.map((e) => e.eventId));
+          },
+        };
+      },
+    };
+    await log.append('counted-flaky', [event(1)]);
+    const told: string[] = [];
+
+    const result = await rebuildProjection({ definition: flaky, log, sql, onError: (error) => told.push((error as Error).message) });
+
+    expect(told).toEqual(['the store is away', 'the store is away']);
+    expect(seen).toHaveLength(result.processed);
+  });
+
   it('rebuilds a projection that keeps nothing in Postgres, only its checkpoint', async () => {
     const seen: string[] = [];
     const elsewhere = keepingNothing('elsewhere', seen);

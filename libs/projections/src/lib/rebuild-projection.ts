@@ -16,6 +16,8 @@ export interface RebuildOptions {
   readonly log: EventLog;
   readonly sql: SqlClient;
   readonly onProgress?: (progress: RebuildProgress) => void;
+  /** Told of every failed attempt at a batch of the rebuild, which is tried again (as `RunProjectionOptions.onError`). */
+  readonly onError?: (error: unknown) => void;
   /**
    * Stops the live projection just before the swap; the caller starts it again afterwards from
    * the swapped checkpoint. Without it, nothing must be running the projection.
@@ -94,6 +96,7 @@ async function rebuildAside(options: RebuildOptions, asideName: string): Promise
       lastBatchAt = Date.now();
       report();
     },
+    onError: options.onError,
   });
   const wait = () => new Promise((resolve) => setTimeout(resolve, CAUGHT_UP_POLL_MS));
   const caughtUp = async () => {
