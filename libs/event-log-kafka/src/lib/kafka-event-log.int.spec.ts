@@ -98,6 +98,16 @@ describe('Kafka event log: the accepted-ids index', () => {
     expect((await log.readStream(stream)).map((e) => e.eventId)).toEqual(taken.events.map((e) => e.eventId));
   });
 
+  it("appends to one stream more than Kafka takes in one record batch (1 MiB), in the stream's order", async () => {
+    const { log } = logs;
+    const stream = newStream();
+    const events = Array.from({ length: 800 }, (_, n) => event(n, 2_000));
+
+    await log.appendMany([{ streamId: stream, events }]);
+
+    expect((await log.readStream(stream)).map((e) => (e.data as { n: number }).n)).toEqual(events.map((_, n) => n));
+  });
+
   it('releases the claims of a failed send, so a retry produces the events at the same positions', async () => {
     const { log } = logs;
     const stream = newStream();

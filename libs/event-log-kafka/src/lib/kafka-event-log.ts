@@ -1,7 +1,7 @@
 import { ExpectedVersionUnsupportedError, openSubscriptions, type AppendResult, type EventCodec, type EventLog, type NewEvent, type RecordedEvent, type StreamWrite } from '@cdp/event-log';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { logLevel as LogLevel, type KafkaMessage, type TopicMessages } from 'kafkajs';
+import { logLevel as LogLevel, type KafkaMessage } from 'kafkajs';
 import { parseStreamId } from '@cdp/events';
 import type { AcceptedEvent, AcceptedEventIds, ClaimedEvent } from './accepted-event-ids.port';
 import { idempotentProducer } from './idempotent-producer';
@@ -12,6 +12,7 @@ import { readMessagesAt } from './kafka-offset-reader';
 import { kafkaSubscription } from './kafka-subscription';
 import { kafkaTopics } from './kafka-topics';
 import { platformKafka } from './platform-kafka';
+import { asTopicMessages, produceRequests } from './produce-requests';
 
 export interface KafkaEventLogOptions {
   readonly brokers: readonly string[];
@@ -73,23 +74,23 @@ export async function createKafkaEventLog(options: KafkaEventLogOptions): Promis
     });
     const partitioners = new Map<string, (key: string) => number>();
     for (const topic of new Set(keyed.map((k) => k.topic))) partitioners.set(topic, await topics.partitionerOf(topic));
-    const byTopic = new Map<string, TopicMessages>();
     const routed = keyed.map(({ event, key, topic }) => {
       const partition = partitioners.get(topic)!(key);
-      const entry = byTopic.get(topic) ?? { topic, messages: [] };
-      entry.messages.push(toKafkaMessage(codec, events.get(event.eventId)!, event, key, partition));
-      byTopic.set(topic, entry);
-      return { event, topic, partition };
+      return { event, topic, partition, message: toKafkaMessage(codec, events.get(event.eventId)!, event, key, partition) };
     });
-    const written = await producer.send([...byTopic.values()]);
-
-    // A partition's messages are one record batch, in the order sent, from its base offset on.
-    const next = new Map(written.map((w) => [`${w.topicName}/${w.partition}`, BigInt(w.baseOffset!)]));
-    return routed.map(({ event, topic, partition }) => {
-      const offset = next.get(`${topic}/${partition}`)!;
-      next.set(`${topic}/${partition}`, offset + 1n);
-      return { ...event, partition, offset: String(offset) };
-    });
+    // Requests that fit Kafka's limit on a record batch, one after another, in the order of the append.
+    const accepted: AcceptedEvent[] = [];
+    for (const request of produceRequests(routed)) {
+      const written = await producer.send(asTopicMessages(request));
+      // A partition's messages of a request are one record batch, in the order sent, from its base offset on.
+      const next = new Map(written.map((w) => [`${w.topicName}/${w.partition}`, BigInt(w.baseOffset!)]));
+      for (const { event, topic, partition } of request) {
+        const offset = next.get(`${topic}/${partition}`)!;
+        next.set(`${topic}/${partition}`, offset + 1n);
+        accepted.push({ ...event, partition, offset: String(offset) });
+      }
+    }
+    return accepted;
   }
 
   async function produceClaimed(claimId: string, claimed: readonly ClaimedEvent[], events: ReadonlyMap<string, NewEvent>) {
