@@ -116,6 +116,7 @@ export function describeIngestJourneys(mode: string, options: IngestJourneyOptio
 
       const check = (candidate: string) => platform.post(`/registry/compatibility/subjects/${subject}/versions/latest?verbose=true`, { schema: candidate }, asRegistry);
       expect(await check(unpublished)).toMatchObject({ status: 200, body: { is_compatible: true, messages: [] } });
+      expect(await platform.post(`/registry/compatibility/subjects/${subject}/versions`, { schema: unpublished }, asRegistry)).toMatchObject({ status: 200, body: { is_compatible: true } });
       expect(await check(withPayloadField({ name: 'giftWrap', type: 'boolean' }))).toMatchObject({
         status: 200,
         body: { is_compatible: false, messages: [expect.stringContaining('payload.giftWrap: new field without a default')] },

@@ -103,7 +103,6 @@ describe('cdp projections', () => {
     });
   });
 
-
   it('rebuild: starts a rebuild, follows it to the end and reports it', async () => {
     const polls = [
       { state: 'running', processed: 0, total: 900 },

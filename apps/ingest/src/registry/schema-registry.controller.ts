@@ -48,7 +48,7 @@ export class SchemaRegistryController {
   @Header('Content-Type', CONTENT_TYPE)
   @ApiOperation({ summary: 'The published version that is this schema: what a serializer that does not auto-register asks' })
   lookUp(@Param('subject') subject: string, @Body() body: unknown) {
-    this.versionsOf(subject);
+    this.versionsOf(subject); // 40401 for an unknown subject, as Confluent answers, before the schema is looked at
     const published = findPublishedVersion(this.catalog, subject, candidateOf(body));
     if (!published) throw registryError(404, 40403, 'Schema not found');
     return shown(subject, published);
@@ -65,6 +65,14 @@ export class SchemaRegistryController {
       throw registryError(422, 42205, 'The registry is read-only: a schema is published by adding it to schemas/ (docs/adding-a-source.md), and producers must not auto-register');
     }
     return { id: published.id };
+  }
+
+  @Post('compatibility/subjects/:subject/versions')
+  @HttpCode(200)
+  @Header('Content-Type', CONTENT_TYPE)
+  @ApiOperation({ summary: 'Whether this schema could be the subject\'s next version, against its latest (and every earlier one)' })
+  compatibilityWithLatest(@Param('subject') subject: string, @Query('verbose') verbose: string | undefined, @Body() body: unknown) {
+    return this.compatibility(subject, 'latest', verbose, body);
   }
 
   @Post('compatibility/subjects/:subject/versions/:version')

@@ -213,6 +213,7 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
         await this.start(projection);
         return processed;
       })
+      .finally(() => this.rebuildRetries.delete(name))
       .then(
         (processed) => void this.rebuilds.set(key, { state: 'done', processed, total: processed }),
         async (error: Error) => {
@@ -254,8 +255,8 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
 
   /** What the projection, or its rebuild while one runs, waits for or retries, if anything. */
   private troubleOf(name: string): RetryTrouble | undefined {
-    if (this.rebuildRunning(name)) return this.rebuildRetries.get(name)?.trouble();
-    return this.stateOf(name) === 'running' ? this.retries.get(name)?.trouble() : undefined;
+    const live = this.stateOf(name) === 'running' ? this.retries.get(name)?.trouble() : undefined;
+    return (this.rebuildRunning(name) ? this.rebuildRetries.get(name)?.trouble() : undefined) ?? live;
   }
 
   private async lag(name: string): Promise<number | null> {

@@ -37,12 +37,16 @@ describe('the customer projection and the event store (PGlite)', () => {
   let sql: SqlClient;
   let eventStore: PostgresEventLog;
   let close: () => Promise<void>;
+  const definition = () => customerProjection({ catalog: loadSchemaCatalog(), eventStore });
   const decided = async () => (await sql.query<{ type: string }>(`SELECT event_type AS type FROM event_log.events ORDER BY global_position`)).rows.map((r) => r.type);
-  const project = async (schema: string) => {
-    const handler = await customerProjection({ catalog: loadSchemaCatalog(), eventStore }).open(sql, schema);
-    await sql.transaction((tx) => handler.apply(tx, mergingTouchpoints(), { resumed: false }));
+  const outboxOf = async (schema: string) => (await sql.query<{ type: string }>(`SELECT type FROM ${schema}.outbox ORDER BY position`)).rows.map((r) => r.type);
+  const marked = async () => (await sql.query<{ n: number }>(`SELECT count(DISTINCT customer_id)::int AS n FROM customer_feed.changed_customers`)).rows[0].n;
+  const project = async (schema: string, events: RecordedEvent[]) => {
+    const handler = await definition().open(sql, schema);
+    await sql.transaction((tx) => handler.apply(tx, events, { resumed: false }));
     await handler.afterCommit?.();
   };
+  const ASIDE = `${CUSTOMER_PROJECTION}_rebuild`;
 
   beforeEach(async () => {
     const database = await openPgliteDatabase();
@@ -54,13 +58,31 @@ describe('the customer projection and the event store (PGlite)', () => {
   afterEach(() => close());
 
   it('records the merges it decides live in the event store', async () => {
-    await project(CUSTOMER_PROJECTION);
+    await project(CUSTOMER_PROJECTION, mergingTouchpoints());
     expect(await decided()).toEqual(['CustomerMerged']);
   });
 
-  it('records nothing when it is built aside, as a rebuild builds it: live has recorded its merges already', async () => {
-    await project(`${CUSTOMER_PROJECTION}_rebuild`);
-    expect(await decided()).toEqual([]);
-    expect((await sql.query(`SELECT count(*)::int AS n FROM ${CUSTOMER_PROJECTION}_rebuild.outbox`)).rows).toEqual([{ n: 0 }]);
+  it('built aside, records nothing as it goes, and at the swap drops its decisions about what live has projected', async () => {
+    const touchpoints = mergingTouchpoints();
+    await project(CUSTOMER_PROJECTION, touchpoints);
+    const before = await marked();
+    await project(ASIDE, touchpoints);
+    expect(await decided()).toEqual(['CustomerMerged']);
+    expect(await outboxOf(ASIDE)).toEqual(['CustomerMerged']);
+
+    await sql.transaction((tx) => definition().beforeSwap!(tx, ASIDE));
+
+    expect(await outboxOf(ASIDE)).toEqual([]);
+    expect(await marked()).toBe(before);
+  });
+
+  it("at the swap keeps its decisions about touchpoints live never reached, marks their customers, and takes over live's unsent outbox", async () => {
+    await sql.query(`INSERT INTO ${CUSTOMER_PROJECTION}.outbox (stream_id, event_id, type, data) VALUES ('identity-cus_x', 'unsent', 'IdentityConflictRecorded', '{}')`);
+    await project(ASIDE, mergingTouchpoints());
+
+    await sql.transaction((tx) => definition().beforeSwap!(tx, ASIDE));
+
+    expect(await outboxOf(ASIDE)).toEqual(['CustomerMerged', 'IdentityConflictRecorded']);
+    expect(await marked()).toBe(1);
   });
 });

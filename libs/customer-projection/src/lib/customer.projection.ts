@@ -14,7 +14,7 @@ import {
 } from '@cdp/identity';
 import type { ProjectionDefinition } from '@cdp/projections';
 import { channelOf, emptyProfile, evolveProfile, mergeProfiles, touchpointRecorded, type CustomerProfile } from '@cdp/profile';
-import type { SqlExecutor } from '@cdp/sql';
+import { quoteIdentifier, type SqlExecutor } from '@cdp/sql';
 import { markCustomersChanged, migrateCustomerFeedTables } from '@cdp/customer-feed';
 import { CUSTOMER_PROJECTION } from './customer-schema';
 import { migrateCustomerTables } from './customer-tables';
@@ -47,15 +47,42 @@ export function customerProjection(options: CustomerProjectionOptions): Projecti
     async open(sql, schema) {
       await migrateCustomerTables(sql, schema);
       await migrateCustomerFeedTables(sql);
+      const live = schema === CUSTOMER_PROJECTION;
       return {
         async apply(tx, events) {
           const touchpoints = events.filter(isTouchpoint).map((e) => e.data as Touchpoint);
           if (touchpoints.length > 0) await projectTouchpoints(tx, schema, touchpoints);
         },
-        afterCommit: () => publishOutbox(sql, schema, options.eventStore),
+        // A rebuild keeps its outbox until the swap, which keeps only what live never decided.
+        afterCommit: live ? () => publishOutbox(sql, schema, options.eventStore) : undefined,
       };
     },
+    beforeSwap: (tx, aside) => handOver(tx, aside),
   };
+
+  /**
+   * What a rebuild's tables take over from live's as they replace them. The merges and conflicts live
+   * decided were recorded then (or wait in live's outbox, which goes on being sent): the rebuild's own
+   * decisions about those touchpoints are dropped, since a rebuild reading the log in another order
+   * (Kafka's partitions interleave differently) passes through customers live never had. Its
+   * decisions about touchpoints live never reached (those after live paused, or that live was stuck
+   * on) are live's now: they are sent, and their customers marked changed for the feed.
+   */
+  async function handOver(tx: SqlExecutor, aside: string): Promise<void> {
+    const [built, current] = [quoteIdentifier(aside), quoteIdentifier(CUSTOMER_PROJECTION)];
+    await tx.query(`DELETE FROM ${built}.outbox o USING ${current}.touchpoints t WHERE t.event_id = o.data->>'eventId'`);
+    await tx.query(
+      `INSERT INTO ${built}.outbox (stream_id, event_id, type, data)
+       SELECT stream_id, event_id, type, data FROM ${current}.outbox ORDER BY position
+       ON CONFLICT (event_id) DO NOTHING`,
+    );
+    const { rows } = await tx.query<{ customer_id: string }>(
+      `SELECT DISTINCT b.customer_id FROM ${built}.touchpoints b
+       WHERE NOT EXISTS (SELECT 1 FROM ${current}.touchpoints t WHERE t.event_id = b.event_id)
+       ORDER BY b.customer_id`,
+    );
+    await markCustomersChanged(tx, rows.map((r) => r.customer_id));
+  }
 
   async function projectTouchpoints(tx: SqlExecutor, schema: string, touchpoints: readonly Touchpoint[]) {
     // One batch at a time across processes: identity decisions must see each other's writes.
@@ -75,11 +102,9 @@ export function customerProjection(options: CustomerProjectionOptions): Projecti
     // Merged customers are answered through their survivor (see survivingCustomerId): only live profiles are kept.
     await deleteProfiles(tx, schema, [...gone]);
     await saveProfiles(tx, schema, [...changed].filter((id) => !gone.has(id)).map((id) => profiles.get(id)!));
-    // A rebuild, built aside, tells neither the event store nor the feed: the merges and conflicts
-    // were recorded when they were decided live, and a rebuild reading the log in another order
-    // (Kafka's partitions interleave differently) passes through customers that live never had.
+    await addToOutbox(tx, schema, outbox);
+    // A rebuild, built aside, marks nothing for the feed as it goes: see handOver.
     if (schema === CUSTOMER_PROJECTION) {
-      await addToOutbox(tx, schema, outbox);
       await markCustomersChanged(tx, [...[...changed].filter((id) => !gone.has(id)).sort(), ...[...new Set([...gone, ...redirected])].sort()]);
     }
   }

@@ -121,6 +121,23 @@ describe('Kafka event log: the accepted-ids index', () => {
     expect((await log.readStream(stream)).map((e) => e.streamPosition)).toEqual([0, 1]);
   });
 
+  it('keeps what Kafka took of an append that failed part-way: a retry answers it as duplicates and writes only the rest', async () => {
+    const { log } = logs;
+    const stream = newStream();
+    const written = [event(0, 100), event(1, 100)];
+    const tooLarge = event(2, 2_000_000);
+
+    await expect(log.appendMany([{ streamId: stream, events: [...written, tooLarge] }])).rejects.toThrow();
+    const [retried] = await log.appendMany([{ streamId: stream, events: [...written, { ...tooLarge, data: { n: 2 } }] }]);
+
+    expect(retried.events.map((e) => [e.streamPosition, e.duplicate])).toEqual([
+      [0, true],
+      [1, true],
+      [2, false],
+    ]);
+    expect((await log.readStream(stream)).map((e) => (e.data as { n: number }).n)).toEqual([0, 1, 2]);
+  });
+
   it('lets one of several claims racing for the same new ids have them, numbering the stream without a gap', async () => {
     const { acceptedIds } = logs;
     const stream = newStream();

@@ -67,7 +67,8 @@ export async function createKafkaEventLog(options: KafkaEventLogOptions): Promis
   const timing = options.consumerTiming ?? {};
   const subscriptions = openSubscriptions();
 
-  async function produce(claimed: readonly ClaimedEvent[], events: ReadonlyMap<string, NewEvent>): Promise<AcceptedEvent[]> {
+  /** Produces the claimed events, adding each to `accepted` once Kafka has it: on a failure, those before it are written. */
+  async function produce(claimed: readonly ClaimedEvent[], events: ReadonlyMap<string, NewEvent>, accepted: AcceptedEvent[]): Promise<void> {
     const keyed = claimed.map((event) => {
       const { category, id: key } = parseStreamId(event.streamId);
       return { event, key, topic: topicFor(category) };
@@ -79,7 +80,6 @@ export async function createKafkaEventLog(options: KafkaEventLogOptions): Promis
       return { event, topic, partition, message: toKafkaMessage(codec, events.get(event.eventId)!, event, key, partition) };
     });
     // Requests that fit Kafka's limit on a record batch, one after another, in the order of the append.
-    const accepted: AcceptedEvent[] = [];
     for (const request of produceRequests(routed)) {
       const written = await producer.send(asTopicMessages(request));
       // A partition's messages of a request are one record batch, in the order sent, from its base offset on.
@@ -90,16 +90,18 @@ export async function createKafkaEventLog(options: KafkaEventLogOptions): Promis
         accepted.push({ ...event, partition, offset: String(offset) });
       }
     }
-    return accepted;
   }
 
   async function produceClaimed(claimId: string, claimed: readonly ClaimedEvent[], events: ReadonlyMap<string, NewEvent>) {
-    let accepted: AcceptedEvent[];
+    const accepted: AcceptedEvent[] = [];
     try {
-      accepted = await produce(claimed, events);
+      await produce(claimed, events, accepted);
     } catch (error) {
-      // If the release fails too, the claims simply run out with their lease.
-      await acceptedIds.release(claimId, claimed).catch(() => undefined);
+      // What Kafka took before the failure is confirmed, so a retry answers it as a duplicate instead
+      // of writing it again; the rest is released. If either fails too, the claims run out with their lease.
+      const written = new Set(accepted.map((event) => event.eventId));
+      if (accepted.length > 0) await acceptedIds.confirm(claimId, accepted).catch(() => undefined);
+      await acceptedIds.release(claimId, claimed.filter((event) => !written.has(event.eventId))).catch(() => undefined);
       throw error;
     }
     await acceptedIds.confirm(claimId, accepted);

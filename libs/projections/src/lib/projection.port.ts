@@ -38,4 +38,10 @@ export interface ProjectionDefinition {
   readonly lingerMs?: number;
   /** Creates (migrating if needed) the handler that writes into `schema`. */
   open(sql: SqlClient, schema: string): Promise<ProjectionHandler>;
+  /**
+   * Runs in a rebuild's swap transaction, while the live tables are still in place and the tables
+   * built in `aside` are about to replace them: what live has not finished (an outbox not sent yet)
+   * is handed over here.
+   */
+  beforeSwap?(tx: SqlExecutor, aside: string): Promise<void>;
 }

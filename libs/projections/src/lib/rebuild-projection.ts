@@ -131,6 +131,7 @@ async function swap(sql: SqlClient, definition: ProjectionDefinition, aside: str
   const retired = quoteIdentifier(`${definition.schema}_retired`);
   await sql.transaction(async (tx) => {
     await beforeSwap?.(tx);
+    await definition.beforeSwap?.(tx, aside);
     await tx.query(`DROP SCHEMA IF EXISTS ${retired} CASCADE`);
     // A projection whose store is not Postgres (the ClickHouse sink) has no schema on either side.
     await tx.query(`CREATE SCHEMA IF NOT EXISTS ${live}`);

@@ -16,6 +16,7 @@ const probePayload = {
     { name: 'mood', type: { type: 'enum', name: 'ProbeMood', symbols: ['calm', 'angry'] }, default: 'calm' },
     { name: 'flag', type: 'boolean', default: false },
     { name: 'hint', type: ['string', 'null'], default: 'none' },
+    { name: 'remark', type: 'string', default: '' },
     { name: 'at', type: { type: 'long', logicalType: 'timestamp-millis' } },
     { name: 'tags', type: { type: 'array', items: 'string' } },
     { name: 'lines', type: { type: 'array', items: { type: 'record', name: 'ProbeLine', fields: [{ name: 'price', type: 'string' }, { name: 'discount', type: ['null', 'string'], default: null }] } }, default: [] },
@@ -91,7 +92,8 @@ describe('money fields of a manifest', () => {
 
   it.each([
     ['a field that may be null', 'score', /money field "score" must be a string that cannot be null and has no default/],
-    ['a field with a default', 'mood', /money field "mood" must be a string that cannot be null and has no default/],
+    ['a field with a default', 'remark', /money field "remark" must be a string that cannot be null and has no default/],
+    ['a field that is not a string', 'mood', /money field "mood" must be a string/],
     ['a field in a list that may be null', 'lines[].discount', /money field "lines\[\]\.discount" must be a string/],
     ['no field at all', 'total', /probe\/manifest\.json: money field "total" is not a field of the payload/],
     ['a list without its items', 'lines[]', /money field "lines\[\]" is not a field of the payload/],

@@ -114,6 +114,7 @@ export class SchemaCatalog {
     const type = parse(schema, `${where}: schemas/${entry.schema}/${entry.payload}.avsc`);
     const subject = `${TOUCHPOINT_TOPIC}-${type.name}`;
     const published: PublishedTouchpointSchema = { kind: 'touchpoint', id: entry.id, subject, version: this.nextVersion(subject, type, where), touchpointType, schema, type };
+    this.checkReadsEarlier(subject, type, where);
     this.add(published);
     this.latestByType.set(touchpointType, published);
   }
@@ -122,15 +123,19 @@ export class SchemaCatalog {
     const schema = composeFeedSchema(entry, sources.feed, where);
     const type = parse(schema, `${where}: schemas/${entry.schema}/${entry.version}.avsc`);
     const version = this.nextVersion(entry.subject, type, where);
-    // Consumers decode older messages with the latest schema, so each version must read what the earlier ones wrote.
-    for (const earlier of this.versions(entry.subject)) {
+    this.checkReadsEarlier(entry.subject, type, where);
+    this.add({ kind: 'feed', id: entry.id, subject: entry.subject, version, schema, type });
+  }
+
+  /** Readers decode older messages with the latest schema, so each version must read what the earlier ones wrote, whatever the policy. */
+  private checkReadsEarlier(subject: string, type: Type, where: string): void {
+    for (const earlier of this.versions(subject)) {
       try {
         type.createResolver(earlier.type);
       } catch (error) {
-        throw new SchemaCatalogError(`${where}: cannot read what id ${earlier.id} (${entry.subject} version ${earlier.version}) wrote: ${(error as Error).message}`);
+        throw new SchemaCatalogError(`${where}: cannot read what id ${earlier.id} (${subject} version ${earlier.version}) wrote: ${(error as Error).message}`);
       }
     }
-    this.add({ kind: 'feed', id: entry.id, subject: entry.subject, version, schema, type });
   }
 
   private nextVersion(subject: string, type: Type, where: string): number {

@@ -61,7 +61,8 @@ function readWithSomeVersion(catalog: SchemaCatalog, latest: PublishedTouchpoint
   for (const earlier of catalog.versions(latest.subject).slice(0, -1).reverse() as PublishedTouchpointSchema[]) {
     const earlierErrors: FieldError[] = [];
     const value = readerOf(catalog, earlier)(input, earlierErrors);
-    if (earlierErrors.length === 0) return resolvedTo(latest, earlier, value) as Touchpoint;
+    // Read again as the latest version: its money fields (a renamed amount) are checked as money.
+    if (earlierErrors.length === 0) return readerOf(catalog, latest)(JSON.parse(JSON.stringify(resolvedTo(latest, earlier, value))), errors) as Touchpoint | undefined;
   }
   errors.push(...latestErrors);
   return read;

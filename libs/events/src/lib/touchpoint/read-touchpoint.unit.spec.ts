@@ -1,5 +1,6 @@
 import { parse } from 'lossless-json';
-import { loadSchemaCatalog } from '../catalog/load-schema-catalog';
+import { DEFAULT_SCHEMAS_DIR, loadSchemaCatalog, readSchemaSources } from '../catalog/load-schema-catalog';
+import { SchemaCatalog } from '../catalog/schema-catalog';
 import { purchaseAtV2 } from '../avro/purchase-at-v2.fixture';
 import { touchpointExamples } from './touchpoint-examples';
 import { readTouchpoint } from './read-touchpoint';
@@ -126,6 +127,24 @@ describe('readTouchpoint', () => {
       ok: false,
       errors: expect.arrayContaining([{ path: 'payload.location', message: expect.stringContaining('its fields are orderId, amount, currency, items, channel, store, giftWrap') }, expect.objectContaining({ path: 'payload.amount' })]),
     });
+  });
+
+  it("checks the money of a touchpoint in an earlier version's shape as the latest version's money", () => {
+    const sources = readSchemaSources(DEFAULT_SCHEMAS_DIR);
+    const purchase = sources.touchpoints.purchase;
+    const v1 = purchase.payloads.v1 as { fields: { name: string }[] };
+    const v2 = { ...v1, fields: v1.fields.map((field) => (field.name === 'amount' ? { ...field, name: 'total', aliases: ['amount'] } : field)) };
+    const money = purchase.manifest.money.map((m) => (m.amount === 'amount' ? { ...m, amount: 'total' } : m));
+    const id = Math.max(...sources.ids.map((entry) => entry.id)) + 1;
+    const renamed = new SchemaCatalog({
+      ...sources,
+      touchpoints: { ...sources.touchpoints, purchase: { ...purchase, manifest: { ...purchase.manifest, money }, payloads: { v1, v2 } } },
+      ids: [...sources.ids, { id, schema: 'touchpoints/purchase', payload: 'v2', envelope: 'v1' }],
+    });
+    const sentAsV1 = (amount: unknown) => readTouchpoint({ ...touchpointExamples.purchase, payload: { ...touchpointExamples.purchase.payload, amount } }, renamed, arrival);
+
+    expect(sentAsV1('300000.50')).toMatchObject({ ok: true, value: { payload: { total: '300000.50' } } });
+    expect(sentAsV1('ten')).toEqual({ ok: false, errors: [{ path: 'payload.total', message: expect.stringContaining('must be a non-negative decimal amount') }] });
   });
 
   it('names the known types when the type is unknown', () => {
