@@ -19,11 +19,19 @@ export function checkMoneyFields(manifest: TouchpointManifest, payloadType: Type
   if (problems.length > 0) throw new SchemaCatalogError(`${where}: ${problems.join('; ')}`);
 }
 
-/** The field a path such as "items[].unitPrice" names, through records and lists. */
+/** The field a path such as "items[].unitPrice" names, through records and lists, either of them perhaps in a union with null. */
 function fieldAt(type: Type, [step, ...rest]: string[]): types.Field | undefined {
   const listed = step.endsWith('[]');
-  const field = (type as types.RecordType).fields?.find((f) => f.name === step.replace(/\[\]$/, ''));
+  const field = (withoutNull(type) as types.RecordType).fields?.find((f) => f.name === step.replace(/\[\]$/, ''));
   if (!field || rest.length === 0) return listed ? undefined : field;
-  const inner = listed ? (field.type as types.ArrayType).itemsType : field.type;
-  return inner && (!listed || field.type.typeName === 'array') ? fieldAt(inner, rest) : undefined;
+  const holder = withoutNull(field.type);
+  if (!listed) return fieldAt(holder, rest);
+  return holder.typeName === 'array' ? fieldAt((holder as types.ArrayType).itemsType, rest) : undefined;
+}
+
+/** X of ["null", X]; any other type as it is. */
+function withoutNull(type: Type): Type {
+  if (!type.typeName.startsWith('union:')) return type;
+  const branches = (type as types.UnwrappedUnionType).types.filter((t) => t.typeName !== 'null');
+  return branches.length === 1 ? branches[0] : type;
 }

@@ -20,6 +20,7 @@ const probePayload = {
     { name: 'at', type: { type: 'long', logicalType: 'timestamp-millis' } },
     { name: 'tags', type: { type: 'array', items: 'string' } },
     { name: 'lines', type: { type: 'array', items: { type: 'record', name: 'ProbeLine', fields: [{ name: 'price', type: 'string' }, { name: 'discount', type: ['null', 'string'], default: null }] } }, default: [] },
+    { name: 'extras', type: ['null', { type: 'array', items: 'ProbeLine' }], default: null },
   ],
 };
 
@@ -86,8 +87,10 @@ describe('payload columns and bounds of a manifest', () => {
 });
 
 describe('money fields of a manifest', () => {
-  it('takes required string fields, in lists too', () => {
-    expect(() => new SchemaCatalog(withProbe({ money: [{ amount: 'label', currency: 'label' }, { amount: 'lines[].price', currency: 'label' }] }))).not.toThrow();
+  it('takes required string fields, in lists too, and in lists that may be null', () => {
+    expect(() =>
+      new SchemaCatalog(withProbe({ money: [{ amount: 'label', currency: 'label' }, { amount: 'lines[].price', currency: 'label' }, { amount: 'extras[].price', currency: 'label' }] })),
+    ).not.toThrow();
   });
 
   it.each([
