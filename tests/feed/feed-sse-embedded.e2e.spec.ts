@@ -118,6 +118,21 @@ describe('the change feed over server-sent events (embedded)', () => {
       status: 400,
       body: { errors: [{ field: 'Last-Event-ID', value: '999999999:1', message: expect.stringMatching(/^is after the newest event of this feed/) }] },
     });
+    // An id within the feed's range that names no change (position 0 of a real change's transaction): resuming there would skip changes.
+    await post(visit(7, { email: 'nima@example.com' }, '2026-11-22T12:00:00Z'));
+    const fromStart = new AbortController();
+    const stream = (await fetch(`${platform.url}/v1/stream/customers?from=start`, { signal: fromStart.signal })).body!.getReader();
+    let opening = '';
+    while (!/\nid: \d+:\d+\n/.test(opening)) opening += new TextDecoder().decode((await stream.read()).value);
+    fromStart.abort();
+    const [, realId, transaction] = /\nid: ((\d+):\d+)\n/.exec(opening)!;
+    const resuming = new AbortController();
+    expect((await fetch(`${platform.url}/v1/stream/customers?lastEventId=${realId}`, { signal: resuming.signal })).status).toBe(200);
+    resuming.abort();
+    expect(await platform.get(`/v1/stream/customers?lastEventId=${transaction}:0`)).toMatchObject({
+      status: 400,
+      body: { errors: [{ field: 'Last-Event-ID', value: `${transaction}:0`, message: expect.stringMatching(/^names no change of this feed/) }] },
+    });
   });
 
   it('disconnects a subscriber that stops reading, with its reason, instead of buffering for it', async () => {

@@ -9,6 +9,8 @@ export interface StreamCustomerChangesOptions {
   readonly tail: FeedTail;
   /** The log's pruned-through position when it lies after `offset` (see pruneCustomerFeedLog). */
   readonly prunedAfter: (offset: string) => Promise<string | undefined>;
+  /** Whether `offset` is the id of a change of this feed, held or pruned (see isChangeId). */
+  readonly isChangeId: (offset: string) => Promise<boolean>;
   readonly subscription: FeedSubscription;
   readonly request: Request;
   readonly response: Response;
@@ -36,7 +38,7 @@ const BATCH = 100;
  */
 export async function streamCustomerChanges(options: StreamCustomerChangesOptions): Promise<void> {
   const { response, subscription, tail } = options;
-  let after = (await startOf(options.feedLog, subscription)).all;
+  let after = (await startOf(options.feedLog, subscription, options.isChangeId)).all;
   const prunedThrough = typeof subscription.from === 'object' ? await options.prunedAfter(subscription.from.after) : undefined;
   response.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
   response.flushHeaders();
@@ -139,7 +141,7 @@ function prunedNotice(prunedThrough: string) {
   };
 }
 
-async function startOf(feedLog: PostgresEventLog, subscription: FeedSubscription): Promise<Checkpoint> {
+async function startOf(feedLog: PostgresEventLog, subscription: FeedSubscription, isChangeId: (offset: string) => Promise<boolean>): Promise<Checkpoint> {
   if (subscription.from === 'start') return {};
   if (subscription.from === 'now') return feedLog.headCheckpoint();
   const { after } = subscription.from;
@@ -147,6 +149,10 @@ async function startOf(feedLog: PostgresEventLog, subscription: FeedSubscription
   if (comparePostgresLogOffsets(after, head) > 0) {
     // An id this feed never gave: from another platform, or from before its data was reset. Waiting would never bring its next event.
     const message = `is after the newest event of this feed (${head ?? 'it has none yet'}), so it is not an id this feed gave: resume with the id of the last event you handled, or subscribe with from=start for every customer's current state`;
+    throw new InvalidFeedSubscriptionError([{ field: 'Last-Event-ID', value: after, message }]);
+  }
+  if (!(await isChangeId(after))) {
+    const message = 'names no change of this feed, so resuming there would skip the changes up to the next one: resume with the id of the last event you handled, or subscribe with from=start for every customer\'s current state';
     throw new InvalidFeedSubscriptionError([{ field: 'Last-Event-ID', value: after, message }]);
   }
   return { all: after };

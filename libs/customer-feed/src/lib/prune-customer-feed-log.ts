@@ -71,6 +71,24 @@ export async function prunedAfter(db: SqlExecutor, offset: string): Promise<stri
   }
 }
 
+/**
+ * Whether `offset` is the id of a change this feed gave: one its log holds, or one pruned since
+ * (at or before the pruned-through position). A subscriber resuming from any other id (one made up,
+ * or of another feed) would silently skip the changes between it and the next real one.
+ */
+export async function isChangeId(db: SqlExecutor, offset: string): Promise<boolean> {
+  const [transaction, position] = offset.split(':');
+  const held = `EXISTS (SELECT 1 FROM ${CUSTOMER_FEED_LOG_SCHEMA}.events WHERE transaction_id = $1::xid8 AND global_position = $2::bigint)`;
+  const pruned = `EXISTS (SELECT 1 FROM ${CUSTOMER_FEED_SCHEMA}.log_pruned_through WHERE (transaction_id, global_position) >= ($1::xid8, $2::bigint))`;
+  try {
+    return (await db.query<{ named: boolean }>(`SELECT ${held} OR ${pruned} AS named`, [transaction, position])).rows[0].named;
+  } catch (error) {
+    // The table comes with the first process that prunes: without it, nothing was pruned.
+    if ((error as { code?: string }).code !== UNDEFINED_TABLE) throw error;
+    return (await db.query<{ named: boolean }>(`SELECT ${held} AS named`, [transaction, position])).rows[0].named;
+  }
+}
+
 const UNDEFINED_TABLE = '42P01';
 
 /** The largest Postgres bigint: no follower bounds the pruning. */
