@@ -1,5 +1,6 @@
 import type { SchemaCatalog } from '../catalog/schema-catalog';
 import { frameConfluent, unframeConfluent, WireFormatError } from './confluent-wire-format';
+import { resolverFor } from './touchpoint-upcaster';
 
 /**
  * Touchpoints as Kafka message values: Avro in the Confluent wire format, written with the latest
@@ -20,7 +21,7 @@ export function touchpointCodec(catalog: SchemaCatalog) {
       if (!writer) throw new WireFormatError(`schema id ${schemaId} is not in schemas/schema-ids.json`);
       if (writer.kind !== 'touchpoint') throw new WireFormatError(`schema id ${schemaId} is of ${writer.subject}, not a touchpoint schema`);
       const reader = catalog.latest(writer.touchpointType)!;
-      const data = reader === writer ? writer.type.fromBuffer(avroBinary) : reader.type.fromBuffer(avroBinary, reader.type.createResolver(writer.type));
+      const data = reader === writer ? writer.type.fromBuffer(avroBinary) : reader.type.fromBuffer(avroBinary, resolverFor(reader.type, writer.type));
       return { type: writer.touchpointType, data };
     },
   };

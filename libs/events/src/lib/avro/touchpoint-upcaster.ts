@@ -1,4 +1,4 @@
-import type { Type } from 'avsc';
+import type { Resolver, Type } from 'avsc';
 import type { PublishedSchema, SchemaCatalog } from '../catalog/schema-catalog';
 
 /**
@@ -18,20 +18,25 @@ export function touchpointUpcaster(catalog: SchemaCatalog): (type: string, data:
   };
 }
 
-const resolvers = new WeakMap<Type, WeakMap<Type, (data: unknown) => unknown>>();
+const resolvers = new WeakMap<Type, WeakMap<Type, Resolver>>();
+
+/** Avro's resolver from `writer` to `reader`, made once per pair: making one walks both schemas. */
+export function resolverFor(reader: Type, writer: Type): Resolver {
+  const byWriter = resolvers.get(reader) ?? new WeakMap<Type, Resolver>();
+  resolvers.set(reader, byWriter);
+  let resolver = byWriter.get(writer);
+  if (!resolver) {
+    resolver = reader.createResolver(writer);
+    byWriter.set(writer, resolver);
+  }
+  return resolver;
+}
 
 /**
  * What `writer` wrote, as `reader` reads it: through Avro's binary form, which is where its schema
  * resolution works (this also fills the defaults of absent fields).
  */
 export function resolvedTo(reader: PublishedSchema, writer: PublishedSchema, data: unknown): unknown {
-  const byWriter = resolvers.get(reader.type) ?? new WeakMap<Type, (data: unknown) => unknown>();
-  resolvers.set(reader.type, byWriter);
-  let resolve = byWriter.get(writer.type);
-  if (!resolve) {
-    const resolver = writer === reader ? undefined : reader.type.createResolver(writer.type);
-    resolve = (value) => reader.type.fromBuffer(writer.type.toBuffer(value), resolver);
-    byWriter.set(writer.type, resolve);
-  }
-  return resolve(data);
+  const bytes = writer.type.toBuffer(data);
+  return writer === reader ? reader.type.fromBuffer(bytes) : reader.type.fromBuffer(bytes, resolverFor(reader.type, writer.type));
 }
