@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { readTouchpoint, type Identifiers, type SchemaCatalog, type Touchpoint } from '@cdp/events';
 import { IDENTIFIER_PRIORITY, isIdentifierType, normalizeIdentifiers, primaryIdentifier, type NormalizationPolicy } from '@cdp/identity';
 import { touchpointStreamId } from './touchpoint-stream';
@@ -43,7 +44,26 @@ export function prepareTouchpoints(bodies: readonly unknown[], context: Ingestio
     if ('errors' in prepared) errors.push(...prepared.errors.map((e) => ({ index, ...e })));
     return prepared;
   });
+  if (errors.length === 0) errors.push(...reusedEventIdErrors(touchpoints as PreparedTouchpoint[]));
   return errors.length > 0 ? { ok: false, errors } : { ok: true, touchpoints: touchpoints as PreparedTouchpoint[] };
+}
+
+/**
+ * An event id names one touchpoint: the same id twice in a batch with the same content is a
+ * retry inside the request (the log keeps one), but with other content the second would be
+ * dropped as a duplicate of the first, so it is refused.
+ */
+function reusedEventIdErrors(touchpoints: readonly PreparedTouchpoint[]): TouchpointError[] {
+  const firstIndex = new Map<string, number>();
+  const errors: TouchpointError[] = [];
+  touchpoints.forEach(({ touchpoint }, index) => {
+    const first = firstIndex.get(touchpoint.eventId);
+    if (first === undefined) firstIndex.set(touchpoint.eventId, index);
+    else if (!isDeepStrictEqual(touchpoints[first].touchpoint, touchpoint)) {
+      errors.push({ index, path: 'eventId', message: `touchpoint ${first} of this batch has the same eventId with other content; give each touchpoint its own eventId` });
+    }
+  });
+  return errors;
 }
 
 function prepareOne(body: unknown, context: IngestionContext): PreparedTouchpoint | { errors: { path: string; message: string }[] } {

@@ -59,6 +59,19 @@ describe('prepareTouchpoints', () => {
     expect(result).toEqual({ ok: false, errors: [{ index: 0, path: 'identifiers', message: expect.stringContaining('at least one real identifier') }] });
   });
 
+  it('keeps a touchpoint repeated in a batch, and refuses an event id given to two different touchpoints', () => {
+    const eventId = '0b7f2c1e-5f4a-4c3e-9d1a-6a2b8c9d0e1f';
+    const visit = { ...touchpointExamples.visit, eventId, traits: { city: 'Tehran', diet: 'vegetarian' } };
+    const traitsReordered = { ...visit, traits: { diet: 'vegetarian', city: 'Tehran' } };
+    expect(prepareTouchpoints([visit, touchpointExamples.call, traitsReordered], context).ok).toBe(true);
+
+    const result = prepareTouchpoints([visit, touchpointExamples.call, { ...visit, occurredAt: '2026-11-20T10:00:00Z' }], context);
+    expect(result).toEqual({
+      ok: false,
+      errors: [{ index: 2, path: 'eventId', message: 'touchpoint 0 of this batch has the same eventId with other content; give each touchpoint its own eventId' }],
+    });
+  });
+
   it('refuses an empty batch and one over the limit', () => {
     expect(prepareTouchpoints([], context)).toMatchObject({ ok: false, errors: [{ message: 'the batch is empty' }] });
     const tooMany = Array.from({ length: MAX_BATCH_SIZE + 1 }, () => touchpointExamples.visit);
