@@ -31,6 +31,10 @@ describe('a rebuilt customer projection equals the live one (embedded)', () => {
 
     expect(rebuilt.processed).toBeGreaterThanOrEqual(10_000);
     expect(await snapshotCustomerTables(db)).toEqual(live);
+
+    expect(await (await fetch(`${platform.url}/v1/admin/dead-letters`)).json()).toEqual({ deadLetters: [] });
+    const retry = await platform.post('/v1/admin/dead-letters/retries', { all: true });
+    expect({ status: retry.status, body: retry.body }).toEqual({ status: 200, body: { retried: 0, stillFailing: 0 } });
     // In one PGlite, the change feed's builder shares the connection with the projections it follows.
   }, 180_000);
 });

@@ -44,6 +44,7 @@ export class ProjectionsAdminController {
   }
 
   @Post('dead-letters/retries')
+  @HttpCode(200)
   @ApiOperation({ summary: 'Apply dead letters again after a fix: { "ids": [...] } or { "all": true }' })
   retry(@Body() body: { ids?: unknown; all?: unknown }) {
     if (body?.all === true) return this.commands.execute(new RetryDeadLetters());
