@@ -54,7 +54,7 @@ function changeTypes(before: CustomerFeedView | null, now: CustomerFeedView | nu
   if (live === null) changes.push({ type: 'CustomerCreated', changedFields: [] });
   else {
     const changedFields = changedFieldsOf(live, now);
-    if (changedFields.length > 0) changes.push({ type: 'ProfileChanged', changedFields });
+    if (changedFields.length > 0 || live.profile.version !== now.profile.version) changes.push({ type: 'ProfileChanged', changedFields });
   }
   if ((live?.rfm?.segment ?? null) !== (now.rfm?.segment ?? null) && (live !== null || now.rfm !== null)) {
     changes.push({ type: 'CustomerSegmentChanged', changedFields: [] });
@@ -64,11 +64,12 @@ function changeTypes(before: CustomerFeedView | null, now: CustomerFeedView | nu
 }
 
 /**
- * The paths that differ, but for the segment and the tier, which have their own events. Only fields
- * of the view are compared, and each by its JSON: profiles are canonical (sorted keys and lists).
+ * The paths that differ, but for the segment and the tier, which have their own events, and the
+ * profile's own counter of applied events, which moves with every change. Only fields of the view
+ * are compared, and each by its JSON: profiles are canonical (sorted keys and lists).
  */
 function changedFieldsOf(before: Extract<CustomerFeedView, { mergedInto: null }>, now: Extract<CustomerFeedView, { mergedInto: null }>): string[] {
-  const profileFields = differingKeys(before.profile, now.profile).flatMap((field) =>
+  const profileFields = differingKeys(before.profile, now.profile).filter((field) => field !== 'version').flatMap((field) =>
     KEYED_FIELDS.has(field) ? differingKeys(recordOf(before.profile, field), recordOf(now.profile, field)).map((key) => `${field}.${key}`) : [field],
   );
   const loyaltyFields = differingKeys(before.loyalty, now.loyalty).filter((key) => key !== 'tier').map((key) => `loyalty.${key}`);

@@ -30,6 +30,13 @@ describe('decideCustomerChanges', () => {
     expect(changed).toMatchObject({ type: 'ProfileChanged', version: 5, changedFields: ['touchpoints', 'traits.city', 'traits.firstName', 'loyalty.available'] });
   });
 
+  it("leaves the profile's own counter of applied events out of the changed fields", () => {
+    const [changed] = decideCustomerChanges(ID, published(4, live({ touchpoints: 1, version: 3 })), live({ touchpoints: 2, version: 4 }), AT);
+    expect(changed.changedFields).toEqual(['touchpoints']);
+    const [counterOnly] = decideCustomerChanges(ID, published(5, live({ touchpoints: 2, version: 4 })), live({ touchpoints: 2, version: 5 }), AT);
+    expect(counterOnly).toMatchObject({ type: 'ProfileChanged', version: 6, changedFields: [] });
+  });
+
   it('gives nothing when the view is what was published', () => {
     expect(decideCustomerChanges(ID, published(3, live({ touchpoints: 2 })), live({ touchpoints: 2 }), AT)).toEqual([]);
     expect(decideCustomerChanges(ID, published(3, merged('cus_b')), merged('cus_b'), AT)).toEqual([]);
