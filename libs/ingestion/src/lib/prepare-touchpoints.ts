@@ -68,42 +68,55 @@ function reusedEventIdErrors(touchpoints: readonly PreparedTouchpoint[]): Touchp
 
 function prepareOne(body: unknown, context: IngestionContext): PreparedTouchpoint | { errors: { path: string; message: string }[] } {
   const read = readTouchpoint(body, context.catalog, { eventId: context.newEventId(), receivedAt: context.receivedAt });
-  if (!read.ok) return { errors: [...read.errors, ...envelopeIdentifierErrors(body, context, read.errors)] };
+  if (!read.ok) return { errors: [...read.errors, ...identifierErrorsOfRefused(body, context, read.errors)] };
 
-  const { identifiers: given, sourceOf } = withPayloadIdentifiers(read.value, context.catalog);
+  const { identifiers: given, sourceOf } = withPayloadIdentifiers(read.value.type, read.value.identifiers, read.value.payload, context.catalog);
   const { identifiers, errors } = normalizeIdentifiers(given, context);
   if (errors.length > 0) return { errors: errors.map((e) => ({ path: sourceOf(e.type), message: e.message })) };
 
   const customerKey = primaryIdentifier(identifiers);
-  if (!customerKey) {
-    return {
-      errors: [{ path: 'identifiers', message: `needs at least one real identifier (${IDENTIFIER_PRIORITY.join(', ')}); placeholders such as "null" or "0" do not count` }],
-    };
-  }
+  if (!customerKey) return { errors: [NO_REAL_IDENTIFIER] };
   return { touchpoint: { ...read.value, identifiers }, streamId: touchpointStreamId(customerKey) };
 }
 
-/** The envelope's identifiers of a touchpoint refused for other reasons, checked too, so that one answer names every error. */
-function envelopeIdentifierErrors(body: unknown, policy: NormalizationPolicy, found: readonly { path: string }[]): { path: string; message: string }[] {
-  const given = (body as { identifiers?: unknown } | null)?.identifiers;
-  if (typeof given !== 'object' || given === null || Array.isArray(given)) return [];
+const NO_REAL_IDENTIFIER = {
+  path: 'identifiers',
+  message: `needs at least one real identifier (${IDENTIFIER_PRIORITY.join(', ')}); placeholders such as "null" or "0" do not count`,
+};
+
+/**
+ * The identifiers of a touchpoint refused for other reasons, checked too, so that one answer names
+ * every error: those that do not normalise, and the want of any real one.
+ */
+function identifierErrorsOfRefused(body: unknown, context: IngestionContext, found: readonly { path: string }[]): { path: string; message: string }[] {
+  const { type, identifiers: envelope, payload } = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+  if (!isPlainObject(envelope)) return [];
   const text = (value: unknown) => (typeof value === 'string' ? value : null);
-  const identifiers = Object.fromEntries(IDENTIFIER_PRIORITY.map((type) => [type, text((given as Record<string, unknown>)[type])])) as unknown as Identifiers;
-  return normalizeIdentifiers(identifiers, policy)
-    .errors.map((e) => ({ path: `identifiers.${e.type}`, message: e.message }))
-    .filter((error) => !found.some((f) => f.path === error.path));
+  const given = Object.fromEntries(IDENTIFIER_PRIORITY.map((t) => [t, text(envelope[t])])) as unknown as Identifiers;
+  const { identifiers, sourceOf } = withPayloadIdentifiers(text(type), given, isPlainObject(payload) ? payload : {}, context.catalog);
+  const { identifiers: normalized, errors } = normalizeIdentifiers(identifiers, context);
+  const located = errors.map((e) => ({ path: sourceOf(e.type), message: e.message }));
+  // A field that would give an identifier and was refused already says what is wrong.
+  const payloadIdentifierPaths = Object.keys((typeof type === 'string' && context.catalog.manifest(type)?.identifiers) || {}).map((field) => `payload.${field}`);
+  const givesIdentifier = (path: string) => path.startsWith('identifiers') || payloadIdentifierPaths.includes(path);
+  if (located.length === 0 && !primaryIdentifier(normalized) && !found.some((f) => givesIdentifier(f.path))) located.push(NO_REAL_IDENTIFIER);
+  return located.filter((error) => !found.some((f) => f.path === error.path));
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Adds the payload fields that the type's manifest names as identifiers, where the envelope has none. */
-function withPayloadIdentifiers(touchpoint: Touchpoint, catalog: SchemaCatalog) {
+function withPayloadIdentifiers(type: string | null, envelope: Identifiers, payload: Readonly<Record<string, unknown>>, catalog: SchemaCatalog) {
   const fromPayload = new Map<string, string>();
-  const identifiers: Record<string, string | null> = { ...touchpoint.identifiers };
-  for (const [field, type] of Object.entries(catalog.manifest(touchpoint.type)?.identifiers ?? {})) {
-    const value = touchpoint.payload[field];
-    if (isIdentifierType(type) && identifiers[type] === null && typeof value === 'string') {
-      identifiers[type] = value;
-      fromPayload.set(type, `payload.${field}`);
+  const identifiers: Record<string, string | null> = { ...envelope };
+  for (const [field, identifierType] of Object.entries((type !== null && catalog.manifest(type)?.identifiers) || {})) {
+    const value = payload[field];
+    if (isIdentifierType(identifierType) && identifiers[identifierType] === null && typeof value === 'string') {
+      identifiers[identifierType] = value;
+      fromPayload.set(identifierType, `payload.${field}`);
     }
   }
-  return { identifiers: identifiers as unknown as Identifiers, sourceOf: (type: string) => fromPayload.get(type) ?? `identifiers.${type}` };
+  return { identifiers: identifiers as unknown as Identifiers, sourceOf: (t: string) => fromPayload.get(t) ?? `identifiers.${t}` };
 }

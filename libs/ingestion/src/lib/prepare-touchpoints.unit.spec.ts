@@ -46,12 +46,19 @@ describe('prepareTouchpoints', () => {
       errors: [
         { index: 1, path: 'identifiers.phone', message: expect.stringContaining('not a valid phone number') },
         { index: 2, path: 'payload.currency', message: expect.stringContaining('ISO 4217') },
+        { index: 2, path: 'identifiers', message: expect.stringContaining('at least one real identifier') },
         { index: 3, path: 'identifiers.deviceId', message: 'must be a string' },
         { index: 3, path: 'payload.direction', message: 'must be one of: inbound, outbound' },
         { index: 3, path: 'identifiers.email', message: 'is not an email address' },
         { index: 3, path: 'identifiers.phone', message: expect.stringContaining('not a valid phone number') },
       ],
     });
+  });
+
+  it('counts a payload field the manifest names as an identifier when the touchpoint is refused for another reason', () => {
+    const mention = touchpointExamples.social_mention;
+    const result = prepareTouchpoints([{ ...mention, payload: { ...mention.payload, sentiment: 'meh' } }, { ...mention, payload: { ...mention.payload, sentiment: 'meh', handle: 'null' } }], context);
+    expect(result.ok === false && result.errors.map((e) => `${e.index} ${e.path}`)).toEqual(['0 payload.sentiment', '1 payload.sentiment', '1 identifiers']);
   });
 
   it('refuses a touchpoint whose only identifiers are placeholders', () => {
