@@ -35,3 +35,21 @@ export function utcInstant(value: unknown): string | undefined {
   // A zone can move year 0000 or 9999 out of four digits, which toISOString then writes as "-000001" or "+010000".
   return iso !== undefined && /^\d{4}-/.test(iso) ? iso : undefined;
 }
+
+const EXAMPLE = 'e.g. "2026-11-20T10:15:00Z" or "2026-11-20T13:45:00+03:30"';
+const ZONELESS_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?$/i;
+
+/** What is wrong with a value that `utcInstant` refuses, said so that the sender knows what to change. */
+export function instantProblem(value: unknown): string {
+  if (typeof value === 'string' && ZONELESS_INSTANT.test(value)) {
+    return `has no time zone: add "Z" for UTC or the offset it was written in, ${EXAMPLE}`;
+  }
+  const match = typeof value === 'string' ? ZONED_INSTANT.exec(value) : null;
+  if (!match) return `must be an ISO 8601 instant with a time zone, ${EXAMPLE}`;
+  const [, year, month, day, hour, minute, second = '0', , utc, , offsetHours, offsetMinutes] = match;
+  if (Number(hour) > 23 || Number(minute) > 59 || Number(second) > 59) return `is not a time of day: hours run 00 to 23, minutes and seconds 00 to 59 (${EXAMPLE})`;
+  if (!utc && (Number(offsetHours) > 23 || Number(offsetMinutes) > 59)) return `has an offset that is not one: write it as ±HH:MM, ${EXAMPLE}`;
+  if (Number(month) < 1 || Number(month) > 12) return `is not a date: months run 01 to 12, not ${month}`;
+  if (instantMillis(value) === undefined) return `is not a date: ${year}-${month} has no day ${day}`;
+  return 'is out of range: years run from 0000 to 9999 in UTC';
+}

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { utcInstant } from './utc-instant';
+import { instantProblem, utcInstant } from './utc-instant';
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 
@@ -32,8 +32,9 @@ describe('utcInstant', () => {
     ' 2026-11-20T10:15:00Z',
     1763633700000,
     null,
-  ])('refuses %p', (value) => {
+  ])('refuses %p, and says why', (value) => {
     expect(utcInstant(value)).toBeUndefined();
+    expect(instantProblem(value)).toMatch(/^(must be an ISO 8601 instant|has no time zone|is not a (date|time of day)|has an offset|is out of range)/);
   });
 
   it('reads every instant written with any zone offset as the instant itself', () => {

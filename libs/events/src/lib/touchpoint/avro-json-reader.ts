@@ -1,6 +1,6 @@
 import type { Type } from 'avsc';
 import { amountWithinLimits, MAX_AMOUNT_INTEGER_DIGITS, MAX_AMOUNT_SCALE } from '@cdp/money';
-import { utcInstant } from '../time/utc-instant';
+import { instantProblem, utcInstant } from '../time/utc-instant';
 import { calendarDate, currencyCode, exactDecimal, numberText } from './exact-json-values';
 import type { FieldError } from './field-error';
 
@@ -72,7 +72,7 @@ function compileValue(type: Type, money: MoneyPaths, shape: Shape): Read {
   const name = type.typeName;
   switch (name) {
     case 'logical:timestamp-millis':
-      return (json, errors, path) => utcInstant(json) ?? fail(errors, path, 'must be an ISO 8601 instant with a time zone, e.g. "2026-11-20T10:15:00Z"');
+      return (json, errors, path) => utcInstant(json) ?? fail(errors, path, instantProblem(json));
     case 'logical:date':
       return (json, errors, path) => calendarDate(json) ?? fail(errors, path, 'must be a calendar date "YYYY-MM-DD"');
     case 'string':
