@@ -48,7 +48,8 @@ export async function startHttpProcess(settings: Settings, features: Type[], clo
 /** Runs a process until SIGINT or SIGTERM, then closes it; a failed start exits with its reason. */
 export function runUntilSignalled(start: () => Promise<RunningProcess>, name: string): void {
   const logger = new Logger(name);
-  start().then(
+  // Started inside a promise, so that settings refused as they are read end the same way as a failed start.
+  Promise.resolve().then(start).then(
     (running) => {
       console.log(`${name}: listening on ${running.url} (API docs at ${running.url}/docs)`);
       const stop = () => {
