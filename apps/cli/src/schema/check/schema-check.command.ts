@@ -11,7 +11,7 @@ export function registerSchemaCheckCommand(schema: Command, context: CliContext)
     .description('Check every published schema version against the one before it, under its compatibility policy, and the latest against all earlier ones. Needs no platform.')
     .option('--schemas <dir>', "the schemas folder (default: $CDP_SCHEMAS_DIR, else the repository's schemas/)")
     .action((flags: { schemas?: string }) => {
-      const dir = resolve(flags.schemas ?? context.env.CDP_SCHEMAS_DIR ?? DEFAULT_SCHEMAS_DIR);
+      const dir = resolve(context.cwd(), flags.schemas ?? context.env.CDP_SCHEMAS_DIR ?? DEFAULT_SCHEMAS_DIR);
       const checks = checkFolder(dir);
       context.terminal.out(schemaCheckText(checks, dir));
       if (checks.some(failed)) throw new CliError('CLI.SCHEMAS_INCOMPATIBLE', 'fix the schemas above, or add a new version instead of changing a published one.');

@@ -16,7 +16,7 @@ export function registerSourceAddCommand(source: Command, context: CliContext): 
     .option(...SCHEMAS_OPTION)
     .action((type: string, flags: { owner: string; schemas?: string }) => {
       const manifest = checkedManifest(type, flags.owner);
-      const { schemasDir } = sourceSettings(flags.schemas, context.env);
+      const { schemasDir } = sourceSettings(flags.schemas, context);
       const { sources } = readSchemasFolder(schemasDir);
       const { folder, samples, spec } = sourcePaths(schemasDir, type);
       // Relative to where the command runs, so that the next commands it prints work as they are; absolute when outside it.
@@ -29,7 +29,11 @@ export function registerSourceAddCommand(source: Command, context: CliContext): 
         mkdirSync(dirname(path), { recursive: true });
         writeFileSync(path, text);
       }
-      context.terminal.out(addedText(type, flags.owner, schemaId, files.map((file) => ({ ...file, path: shown(file.path) })), shown(samples), spec !== undefined));
+      // The next commands name a folder given by flag too, or they would read the default one.
+      const folderGiven = flags.schemas === undefined ? undefined : shellWord(shown(schemasDir));
+      context.terminal.out(
+        addedText(type, flags.owner, schemaId, files.map((file) => ({ ...file, path: shown(file.path) })), { samples: shellWord(shown(samples)), withSpec: spec !== undefined, folderGiven }),
+      );
     });
 }
 
@@ -45,8 +49,15 @@ function checkedManifest(type: string, owner: string): object {
   }
 }
 
-function addedText(type: string, owner: string, schemaId: TouchpointSchemaId, files: readonly ScaffoldFile[], samples: string, withSpec: boolean): string {
+function addedText(
+  type: string,
+  owner: string,
+  schemaId: TouchpointSchemaId,
+  files: readonly ScaffoldFile[],
+  next: { samples: string; withSpec: boolean; folderGiven: string | undefined },
+): string {
   const width = Math.max(...files.map((file) => file.path.length));
+  const schemasFlag = next.folderGiven === undefined ? '' : ` --schemas ${next.folderGiven}`;
   return [
     `Added the touchpoint type ${type}, owned by ${owner} (schema id ${schemaId.id}: payload ${schemaId.payload} on envelope ${schemaId.envelope}):`,
     ...files.map((file) => `  ${file.path.padEnd(width)}  ${file.about}`),
@@ -54,8 +65,15 @@ function addedText(type: string, owner: string, schemaId: TouchpointSchemaId, fi
     'Next:',
     '  1. Edit v1.avsc and manifest.json for what your source sends, and put real examples in samples.ndjson.',
     '     Until a producer sends touchpoints of this type, edit v1 freely; after that, a change is a new version (v2.avsc).',
-    `  2. cdp source validate ${type} ${samples}${withSpec ? '' : '   (the schemas folder is not in a checkout of the platform, so no unit test was written: run this in your CI)'}`,
-    '  3. cdp schema check',
-    '  4. Restart the platform (npm start) so that it loads the type, then point your producer at POST /v1/touchpoints.',
+    `  2. cdp source validate ${type} ${next.samples}${schemasFlag}${next.withSpec ? '' : '   (the schemas folder is not in a checkout of the platform, so no unit test was written: run this in your CI)'}`,
+    `  3. cdp schema check${schemasFlag}`,
+    next.folderGiven === undefined
+      ? '  4. Restart the platform (npm start) so that it loads the type, then point your producer at POST /v1/touchpoints.'
+      : `  4. Restart the platform with CDP_SCHEMAS_DIR=${next.folderGiven} so that it loads the type, then point your producer at POST /v1/touchpoints.`,
   ].join('\n');
+}
+
+/** A path as one word of a shell command. */
+function shellWord(path: string): string {
+  return /^[\w./@%+=:,-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`;
 }

@@ -29,7 +29,11 @@ describe('cdp source add', () => {
 
     expect(error).toBeUndefined();
     expect(stdout).toContain(`Added the touchpoint type gift_card_redemption, owned by loyalty (schema id ${nextId}: payload v1 on envelope v1):`);
-    expect(stdout).toContain('cdp source validate gift_card_redemption schemas/touchpoints/gift_card_redemption/samples.ndjson');
+    expect(stdout).toContain('2. cdp source validate gift_card_redemption schemas/touchpoints/gift_card_redemption/samples.ndjson --schemas schemas\n');
+    expect(stdout).toContain('3. cdp schema check --schemas schemas\n');
+    expect(stdout).toContain('4. Restart the platform with CDP_SCHEMAS_DIR=schemas so that it loads the type');
+    // The next step works as printed, where it runs.
+    expect(await runPrintedStep(stdout, 2, root)).toMatchObject({ error: undefined, stdout: '1 line: 1 valid, 0 refused' });
     expect(read('schemas/schema-ids.json')).toBe(
       idsBefore.replace(/\}(\n\s*\]\n\}\n)$/, `},\n    { "id": ${nextId}, "schema": "touchpoints/gift_card_redemption", "payload": "v1", "envelope": "v1" }$1`),
     );
@@ -62,7 +66,8 @@ describe('cdp source add', () => {
       const { error, stdout } = await runSourceCommand(['add', 'gift_card', '--owner', 'loyalty', '--schemas', schemas], {}, elsewhere);
 
       expect(error).toBeUndefined();
-      expect(stdout).toContain(`cdp source validate gift_card ${join(schemas, 'touchpoints/gift_card/samples.ndjson')}   (the schemas folder is not in a checkout`);
+      expect(stdout).toContain(`cdp source validate gift_card ${join(schemas, 'touchpoints/gift_card/samples.ndjson')} --schemas ${schemas}   (the schemas folder is not in a checkout`);
+      expect(await runPrintedStep(stdout, 2, elsewhere)).toMatchObject({ error: undefined, stdout: '1 line: 1 valid, 0 refused' });
       expect(readdirSync(root)).toEqual(['schemas']);
     } finally {
       rmSync(elsewhere, { recursive: true, force: true });
@@ -93,3 +98,10 @@ describe('cdp source add', () => {
     expect((await add('gift_card')).error).toMatchObject({ code: 'commander.missingMandatoryOptionValue' });
   });
 });
+
+/** Runs the `cdp source …` command of a numbered next step as printed, in the folder given. */
+function runPrintedStep(stdout: string, step: number, cwd: string) {
+  const line = stdout.split('\n').find((l) => l.trimStart().startsWith(`${step}. cdp source `))!;
+  const args = line.trim().replace(/^\d+\. cdp source /, '').split('   (')[0].split(' ');
+  return runSourceCommand(args, {}, cwd);
+}

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -16,10 +17,10 @@ export function registerSourceValidateCommand(source: Command, context: CliConte
     .argument('<file>', 'the samples, one touchpoint a line (.ndjson), e.g. schemas/touchpoints/survey_response/samples.ndjson')
     .option(...SCHEMAS_OPTION)
     .action((type: string, file: string, flags: { schemas?: string }) => {
-      const { schemasDir, defaultPhoneRegion } = sourceSettings(flags.schemas, context.env);
+      const { schemasDir, defaultPhoneRegion } = sourceSettings(flags.schemas, context);
       const { catalog } = readSchemasFolder(schemasDir);
       if (!catalog.latest(type)) throw new UsageError(unknownTypeMessage(type, catalog, schemasDir));
-      const report = validateSampleLines(readSamples(file), type, { catalog, defaultPhoneRegion, receivedAt: context.now().toISOString(), newEventId: randomUUID });
+      const report = validateSampleLines(readSamples(resolve(context.cwd(), file)), type, { catalog, defaultPhoneRegion, receivedAt: context.now().toISOString(), newEventId: randomUUID });
       if (report.lines === 0) throw new CliError('CLI.NO_SAMPLES', `${file} holds no touchpoint: write one JSON touchpoint a line`);
       context.terminal.out(reportText(report));
       const refused = report.lines - report.valid;
@@ -30,7 +31,7 @@ export function registerSourceValidateCommand(source: Command, context: CliConte
 }
 
 function unknownTypeMessage(type: string, catalog: SchemaCatalog, schemasDir: string): string {
-  return `${schemasDir} has no touchpoint type "${type}"; it has ${catalog.touchpointTypes().join(', ')}. Add one with \`cdp source add ${type} --owner <team>\`.`;
+  return `${schemasDir} has no touchpoint type "${type}"; it has ${catalog.touchpointTypes().join(', ')}. Pass --schemas with the folder that holds it, or add it with \`cdp source add ${type} --owner <team>\`.`;
 }
 
 function readSamples(file: string): string {

@@ -41,7 +41,7 @@ describe('cdp source validate', () => {
 
   it('says which types exist and how to add one, for an unknown type: exit code 2', async () => {
     const { error } = await runSourceCommand(['validate', 'chat_message', SAMPLES]);
-    expect(error).toMatchObject({ exitCode: EXIT.usage, message: expect.stringMatching(/has no touchpoint type "chat_message"; it has call, .*survey_response.*\. Add one with `cdp source add chat_message --owner <team>`\.$/) });
+    expect(error).toMatchObject({ exitCode: EXIT.usage, message: expect.stringMatching(/has no touchpoint type "chat_message"; it has call, .*survey_response.*. Pass --schemas with the folder that holds it, or add it with `cdp source add chat_message --owner <team>`\.$/) });
   });
 
   it('reads the schemas of --schemas, else of CDP_SCHEMAS_DIR', async () => {
