@@ -22,8 +22,9 @@ const WINDOW_EXAMPLE = `a whole number of days from 1 to ${MAX_RFM_WINDOW_DAYS},
  * null) asOf is `now`, which the caller reads from its clock; a missing windowDays is 365.
  * windowDays may come as a number or, from a query string or a flag, as digits ("30").
  * asOf is refused before 1970, when no touchpoint can have occurred, and more than a minute after
- * now (a caller's clock may run a little ahead): a run as of a time to come would score every
- * customer as lapsed, and would make every run as of now after it a what-if (see runRfm).
+ * now: a run as of a time to come would score every customer as lapsed. Up to a minute after now is
+ * a caller's clock running a little ahead, and is taken as now: kept as asked, it would make every
+ * run as of now in that minute a what-if (see runRfm).
  */
 export function parseRfmParameters(input: { readonly asOf?: unknown; readonly windowDays?: unknown }, now: string): RfmParameters {
   const asOf = input.asOf ?? now;
@@ -31,10 +32,14 @@ export function parseRfmParameters(input: { readonly asOf?: unknown; readonly wi
   const canonical = utcInstant(asOf);
   if (canonical === undefined) throw new InvalidRfmParametersError(field, `${field} must be ${INSTANT_EXAMPLE}; got ${describe(asOf)}`);
   if (canonical < EARLIEST_OCCURRED_AT) throw new InvalidRfmParametersError(field, `${field} must be at or after ${EARLIEST_OCCURRED_AT}, before which no touchpoint is kept; got ${describe(asOf)}`);
-  if (Date.parse(canonical) > Date.parse(utcInstant(now) ?? canonical) + CLOCK_SKEW_MS) {
-    throw new InvalidRfmParametersError(field, `${field} must not be after now (${now}): a run as of a time to come would score every customer as lapsed; got ${describe(asOf)}`);
+  const nowCanonical = utcInstant(now) ?? canonical;
+  if (Date.parse(canonical) > Date.parse(nowCanonical) + CLOCK_SKEW_MS) {
+    throw new InvalidRfmParametersError(
+      field,
+      `${field} must not be more than a minute after now (${now}): a run as of a time to come would score every customer as lapsed; got ${describe(asOf)}`,
+    );
   }
-  return { asOf: canonical, windowDays: parseWindowDays(input.windowDays ?? DEFAULT_RFM_WINDOW_DAYS) };
+  return { asOf: canonical > nowCanonical ? nowCanonical : canonical, windowDays: parseWindowDays(input.windowDays ?? DEFAULT_RFM_WINDOW_DAYS) };
 }
 
 /**
