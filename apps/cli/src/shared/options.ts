@@ -1,4 +1,4 @@
-import { utcInstant } from '@cdp/events';
+import { EARLIEST_OCCURRED_AT, instantProblem, utcInstant } from '@cdp/events';
 import { InvalidArgumentError } from 'commander';
 import { UsageError } from './cli-error';
 
@@ -23,7 +23,8 @@ export function seconds(value: string): number {
 /** A commander parser for an ISO 8601 instant with a zone. */
 export function instant(value: string): Date {
   const at = utcInstant(value.trim());
-  if (at === undefined) throw new InvalidArgumentError('must be an ISO 8601 instant with a zone, e.g. 2026-11-20T00:00:00Z or 2026-11-20T03:30:00+03:30.');
+  if (at === undefined) throw new InvalidArgumentError(`${instantProblem(value.trim())}.`);
+  if (at < EARLIEST_OCCURRED_AT) throw new InvalidArgumentError('must be at or after 1970-01-01T00:00:00Z, before which no touchpoint is kept.');
   return new Date(at);
 }
 

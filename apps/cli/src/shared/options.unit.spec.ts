@@ -13,7 +13,8 @@ describe('command-line values', () => {
     expect(instant('2026-11-20T00:00:00Z').toISOString()).toBe('2026-11-20T00:00:00.000Z');
     expect(instant('2026-11-20T03:30:00+03:30').toISOString()).toBe('2026-11-20T00:00:00.000Z');
     expect(() => instant('2026-11-20')).toThrow(InvalidArgumentError);
-    expect(() => instant('2026-02-30T00:00:00Z')).toThrow(InvalidArgumentError);
+    expect(() => instant('2026-02-30T00:00:00Z')).toThrow(new InvalidArgumentError('is not a date: 2026-02 has no day 30.'));
+    expect(() => instant('1969-12-31T23:59:59Z')).toThrow(new InvalidArgumentError('must be at or after 1970-01-01T00:00:00Z, before which no touchpoint is kept.'));
   });
 
   it('finds the platform at --url, else CDP_URL, else localhost on $PORT, else port 3000', () => {
