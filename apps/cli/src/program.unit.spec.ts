@@ -177,8 +177,12 @@ describe('cdp dlq', () => {
   });
 
   it('retry: exits 1 when no dead letter has the ids given, and says there are none for --all', async () => {
-    const none: FakeRoute = ({ method }) => (method === 'POST' ? { status: 200, body: { retried: 0, stillFailing: 0 } } : undefined);
-    expect(await cdp(['dlq', 'retry', '99999'], none)).toMatchObject({ code: 1, stderr: 'cdp: no dead letter has the id(s) 99999: see them with `cdp dlq list`.' });
+    const none: FakeRoute = ({ method, body }) => {
+      if (method !== 'POST') return undefined;
+      if ((body as { all?: boolean }).all) return { status: 200, body: { retried: 0, stillFailing: 0 } };
+      return { status: 404, body: { error: 'DEAD_LETTERS.NOT_FOUND', message: 'no open dead letter has the id(s) 99999: see them with GET /v1/admin/dead-letters (cdp dlq list); nothing was retried' } };
+    };
+    expect(await cdp(['dlq', 'retry', '99999'], none)).toMatchObject({ code: 1, stderr: 'cdp: DEAD_LETTERS.NOT_FOUND: no open dead letter has the id(s) 99999: see them with `cdp dlq list`; nothing was retried' });
     expect(await cdp(['dlq', 'retry', '--all'], none)).toMatchObject({ code: 0, stdout: 'Nothing to retry: there are no dead letters.' });
   });
 

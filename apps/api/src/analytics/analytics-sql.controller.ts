@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ClickHouseStatementError, MAX_READ_ONLY_ROWS, type ClickHouseClient } from '@cdp/clickhouse';
-import { ANALYTICS } from '@cdp/platform-runtime';
+import { ANALYTICS, HttpRequestError, requestBodyOf } from '@cdp/platform-runtime';
 
 /** The query with its string literals, quoted names and comments blanked out, where a ";" ends no statement; positions are kept. */
 function codeOf(query: string): string {
@@ -33,8 +33,12 @@ export class AnalyticsSqlController {
   @HttpCode(200)
   @ApiOperation({ summary: `Runs one read-only query (SELECT, SHOW, DESCRIBE...) on the analytics tables; at most ${MAX_READ_ONLY_ROWS} rows come back, so give big queries a LIMIT` })
   @ApiBody({ schema: { example: { query: 'SELECT * FROM revenue_daily ORDER BY day DESC LIMIT 7' } } })
-  async query(@Body() body: { query?: unknown } = {}) {
-    if (typeof body?.query !== 'string' || body.query.trim() === '') throw new AnalyticsQueryRefusedError('send {"query": "<one read-only query>"}');
+  async query(@Body() raw: unknown) {
+    const body = requestBodyOf(raw, ['query']);
+    if (typeof body.query !== 'string' || body.query.trim() === '') {
+      const message = 'must be one read-only query, as a string';
+      throw new HttpRequestError('HTTP.INVALID_REQUEST', `send {"query": "<one read-only query>"}: query ${message}`, [{ path: 'query', message }]);
+    }
     const query = oneStatement(body.query.trim());
     // ClickHouse would refuse a second statement too, but at a position in the query as the client wraps it.
     if (query === undefined) throw new AnalyticsQueryRefusedError('send one statement per request: this query holds more than one (a ";" between statements)');

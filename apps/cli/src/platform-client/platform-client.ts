@@ -103,7 +103,11 @@ export class PlatformClient {
 
   async retryDeadLetters(target: RetryTarget): Promise<RetryResult> {
     const path = '/v1/admin/dead-letters/retries';
-    const answer = await this.expect('POST', path, [200, 201, 202], target);
+    const answer = await this.request('POST', path, target);
+    if (answer.status === 404 && (answer.body as { error?: unknown } | undefined)?.error === 'DEAD_LETTERS.NOT_FOUND') {
+      throw new PlatformRequestError(404, answer.body, serverMessage(answer.body).replace('GET /v1/admin/dead-letters (cdp dlq list)', '`cdp dlq list`'));
+    }
+    if (![200, 201, 202].includes(answer.status)) throw this.unexpected('POST', path, answer);
     const result = answer.body as RetryResult;
     if (typeof result?.retried !== 'number' || typeof result?.stillFailing !== 'number') throw this.unexpected('POST', path, answer);
     return result;

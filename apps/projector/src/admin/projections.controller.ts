@@ -1,6 +1,7 @@
-import { BadRequestException, Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { HttpRequestError, requestBodyOf } from '@cdp/platform-runtime';
 import { ProjectionsService } from '../projections/projections.service';
 import { RebuildProjection } from './rebuild-projection.command';
 import { RetryDeadLetters } from './retry-dead-letters.command';
@@ -46,12 +47,20 @@ export class ProjectionsAdminController {
   @Post('dead-letters/retries')
   @HttpCode(200)
   @ApiOperation({ summary: 'Apply dead letters again after a fix: { "ids": [...] } or { "all": true }' })
-  retry(@Body() body: { ids?: unknown; all?: unknown }) {
-    if (body?.all === true) return this.commands.execute(new RetryDeadLetters());
-    const ids = body?.ids;
-    if (!Array.isArray(ids) || ids.length === 0 || !ids.every((id) => /^\d+$/.test(String(id)))) {
-      throw new BadRequestException({ error: 'DEAD_LETTERS.INVALID_RETRY', message: 'send { "all": true } or { "ids": ["12", ...] } with ids from GET /v1/admin/dead-letters' });
+  @ApiBody({ schema: { oneOf: [{ example: { ids: ['12'] } }, { example: { all: true } }] } })
+  retry(@Body() raw: unknown) {
+    const { ids, all } = requestBodyOf(raw, ['ids', 'all']);
+    const refuse = (path: string, message: string) => {
+      throw new HttpRequestError('HTTP.INVALID_REQUEST', `send { "all": true } or { "ids": ["12", ...] } with ids from GET /v1/admin/dead-letters: ${path} ${message}`, [{ path, message }]);
+    };
+    if (all !== undefined) {
+      if (all !== true) refuse('all', 'must be true');
+      if (ids !== undefined) refuse('ids', 'is not taken with "all": retry every dead letter, or the ones named');
+      return this.commands.execute(new RetryDeadLetters());
     }
-    return this.commands.execute(new RetryDeadLetters(ids.map(String)));
+    if (!Array.isArray(ids) || ids.length === 0) refuse('ids', 'must be a list of dead-letter ids');
+    const badIndex = (ids as unknown[]).findIndex((id) => !/^\d+$/.test(String(id)));
+    if (badIndex >= 0) refuse(`ids[${badIndex}]`, `is not a dead-letter id, a number as GET /v1/admin/dead-letters lists them: ${JSON.stringify((ids as unknown[])[badIndex])}`);
+    return this.commands.execute(new RetryDeadLetters((ids as unknown[]).map(String)));
   }
 }

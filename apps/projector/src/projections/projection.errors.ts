@@ -11,3 +11,10 @@ export class UnknownRebuildError extends Error {
     super(`no rebuild ${rebuildId} of ${name} in this process (rebuilds are remembered until it restarts)`);
   }
 }
+
+export class UnknownDeadLettersError extends Error {
+  readonly code = 'DEAD_LETTERS.NOT_FOUND';
+  constructor(ids: readonly string[]) {
+    super(`no open dead letter has the id(s) ${ids.join(', ')}: see them with GET /v1/admin/dead-letters (cdp dlq list); nothing was retried`);
+  }
+}

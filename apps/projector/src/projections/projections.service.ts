@@ -32,7 +32,7 @@ import {
   type RetryWarnings,
 } from '@cdp/projections';
 import type { SqlClient } from '@cdp/sql';
-import { UnknownProjectionError, UnknownRebuildError } from './projection.errors';
+import { UnknownDeadLettersError, UnknownProjectionError, UnknownRebuildError } from './projection.errors';
 
 /** In servers mode, the feed's log is published to Kafka. */
 function feedPublisher(settings: Settings, catalog: SchemaCatalog): ProjectionDefinition {
@@ -238,7 +238,13 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
     return listDeadLetters(this.sql);
   }
 
+  /** Retries the dead letters named (all when none are), once every id names an open one. */
   async retryDeadLetters(ids?: readonly string[]) {
+    if (ids !== undefined) {
+      const open = new Set((await this.deadLetters()).map((letter) => letter.id));
+      const unknown = ids.filter((id) => !open.has(id));
+      if (unknown.length > 0) throw new UnknownDeadLettersError(unknown);
+    }
     let retried = 0;
     let stillFailing = 0;
     for (const { definition } of this.projections) {

@@ -14,7 +14,6 @@ export function registerDeadLettersRetryCommand(dlq: Command, context: CliContex
     .action(async (ids: string[], flags: { all?: boolean }, command: Command) => {
       const target = retryTarget(ids, flags.all === true);
       const result = await withPlatform(command, context, (client) => client.retryDeadLetters(target));
-      if (attempted(result) === 0 && 'ids' in target) throw new CliError('CLI.NO_SUCH_DEAD_LETTERS', `no dead letter has the id(s) ${target.ids.join(', ')}: see them with \`cdp dlq list\`.`);
       context.terminal.out(retryText(result));
       if (result.stillFailing > 0) {
         throw new CliError('CLI.DEAD_LETTERS_STILL_FAILING', `${formatCount(result.stillFailing)} dead letter(s) still fail: see why with \`cdp dlq list\`, fix the cause and retry.`);

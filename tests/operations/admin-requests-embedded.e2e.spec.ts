@@ -1,0 +1,38 @@
+import { PLATFORM_FEATURES } from '@cdp/platform-app';
+import { startPlatformUnderTest, type PlatformUnderTest } from '../support/platform-under-test';
+
+/** The admin endpoints hold their bodies to what they take, as every other endpoint does: a located 400, and nothing done. */
+describe('admin requests (embedded)', () => {
+  let platform: PlatformUnderTest;
+  beforeAll(async () => {
+    platform = await startPlatformUnderTest('embedded', PLATFORM_FEATURES);
+  });
+  afterAll(() => platform?.close());
+
+  const invalid = (...paths: string[]) => ({ status: 400, body: expect.objectContaining({ error: 'HTTP.INVALID_REQUEST', errors: paths.map((path) => expect.objectContaining({ path })) }) });
+  const answer = async (path: string, body: unknown) => {
+    const { status, body: answered } = await platform.post(path, body);
+    return { status, body: answered };
+  };
+
+  it('POST /v1/admin/sql takes { query } and nothing else', async () => {
+    expect(await answer('/v1/admin/sql', { query: 'SELECT 1 AS one' })).toEqual({ status: 200, body: { rows: [{ one: 1 }], truncated: false } });
+    expect(await answer('/v1/admin/sql', { query: 'SELECT 1', format: 'csv' })).toEqual(invalid('format'));
+    expect(await answer('/v1/admin/sql', {})).toEqual(invalid('query'));
+    expect(await answer('/v1/admin/sql', { query: 7 })).toEqual(invalid('query'));
+    expect(await answer('/v1/admin/sql', { query: 'SELECT 1; SELECT 2' })).toMatchObject({ status: 400, body: { error: 'ANALYTICS.QUERY_REFUSED' } });
+  });
+
+  it('POST /v1/admin/dead-letters/retries takes { all: true } or { ids }, and only ids of open dead letters', async () => {
+    expect(await answer('/v1/admin/dead-letters/retries', { all: true })).toEqual({ status: 200, body: { retried: 0, stillFailing: 0 } });
+    expect(await answer('/v1/admin/dead-letters/retries', { all: true, ids: ['1'] })).toEqual(invalid('ids'));
+    expect(await answer('/v1/admin/dead-letters/retries', { all: false })).toEqual(invalid('all'));
+    expect(await answer('/v1/admin/dead-letters/retries', { ids: [] })).toEqual(invalid('ids'));
+    expect(await answer('/v1/admin/dead-letters/retries', { ids: ['3', 'x'] })).toEqual(invalid('ids[1]'));
+    expect(await answer('/v1/admin/dead-letters/retries', { id: '3' })).toEqual(invalid('id'));
+    expect(await answer('/v1/admin/dead-letters/retries', { ids: ['999'] })).toEqual({
+      status: 404,
+      body: { error: 'DEAD_LETTERS.NOT_FOUND', message: expect.stringContaining('no open dead letter has the id(s) 999') },
+    });
+  });
+});
