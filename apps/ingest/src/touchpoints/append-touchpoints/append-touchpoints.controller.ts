@@ -1,6 +1,6 @@
 import { Body, Controller, Headers, HttpCode, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { touchpointExamples } from '@cdp/events';
 import { HttpRequestError, requestBodyOf } from '@cdp/platform-runtime';
@@ -19,6 +19,11 @@ export class AppendTouchpointsController {
       'Each touchpoint is validated against the latest Avro schema of its type (schemas/touchpoints/<type>/). Identifiers are normalised: emails lower-cased, phones to E.164. Send an eventId (UUID) to make retries safe: an id already accepted is a no-op that answers 202 again.',
   })
   @ApiBody({ schema: { type: 'object', example: touchpointExamples.purchase } })
+  @ApiHeader({
+    name: 'x-request-id',
+    required: false,
+    description: "Kept as the correlationId in each touchpoint's metadata, to trace a producer's request; one is made when absent.",
+  })
   @ApiResponse({ status: 202, description: 'Durably in the log: { touchpoints: [{ eventId, position, duplicate }] }, in request order.' })
   @ApiResponse({ status: 400, description: 'Nothing was appended: { error, message, errors: [{ index, path, message }] }.' })
   @ApiResponse({ status: 413, description: 'The body is over the size limit (CDP_MAX_BODY_BYTES).' })
