@@ -237,6 +237,19 @@ describe('cdp rfm run', () => {
     expect(result.stdout).toMatch(/Lost\s+3/);
     expect(result.calls.some((c) => c.path === '/v1/segments/rfm')).toBe(false);
   });
+
+  it('--json: the run as answered and the customers per segment, for a current run and a what-if alike', async () => {
+    const run = { runId: 'r4', asOf: '2026-11-01T00:00:00.000Z', windowDays: 365, currency: 'IRR', customers: 2, requestedAt: '2026-11-23T08:00:00.000Z', finishedAt: '2026-11-23T08:00:01.000Z', current: true };
+    const answering = (answer: object) => (request: { method: string; path: string }) => {
+      if (request.path === '/v1/admin/projections') return { status: 200, body: { projections: [{ ...projections[0], lag: 0 }] } };
+      if (request.method === 'POST' && request.path === '/v1/segments/rfm/runs') return { status: 200, body: answer };
+      if (request.path === '/v1/segments/rfm') return { status: 200, body: { runId: 'r4', segments: { Champions: 2 } } };
+      return undefined;
+    };
+    expect(JSON.parse((await cdp(['rfm', 'run', '--json'], answering(run))).stdout)).toEqual({ run, segments: { Champions: 2 } });
+    const whatIf = { ...run, current: false, segments: { Lost: 2 } };
+    expect(JSON.parse((await cdp(['rfm', 'run', '--json'], answering(whatIf))).stdout)).toEqual({ run: whatIf, segments: { Lost: 2 } });
+  });
 });
 
 describe('cdp demo', () => {

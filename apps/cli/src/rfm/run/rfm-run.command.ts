@@ -17,14 +17,14 @@ export function registerRfmRunCommand(rfm: Command, context: CliContext): void {
     .option('--as-of <instant>', 'the instant to score at (default: now)', instant)
     .option('--window <days>', 'the window of frequency and monetary, in days, or "all" (default 365)', windowDays)
     .option('--wait <seconds>', 'how long to wait for the projections to catch up before the run', seconds, 900)
-    .option('--json', 'print the run and the segment counts as JSON')
+    .option('--json', 'print { run, segments }: the run as the platform answered it, and the customers per segment')
     .action(async (flags: { asOf?: Date; window?: number | 'all'; wait: number; json?: boolean }, command: Command) => {
       const { run, segments } = await withPlatform(command, context, async (client) => {
         await caughtUpOrFail(client, flags.wait, context);
         const done = await client.runRfm({ asOf: flags.asOf?.toISOString(), windowDays: flags.window });
         return { run: done, segments: await segmentsOf(client, done) };
       });
-      context.terminal.out(flags.json ? JSON.stringify({ run, segments }, null, 2) : rfmRunText(run, segments));
+      context.terminal.out(flags.json ? JSON.stringify({ run, segments: segments?.segments ?? {} }, null, 2) : rfmRunText(run, segments));
     });
 }
 
