@@ -1,6 +1,7 @@
 import type { Identifiers } from '@cdp/events';
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import { IDENTIFIER_PRIORITY, type IdentifierType } from './identifier-types';
+import { withAsciiDigits } from './ascii-digits';
 import { isPlaceholder, trimIdentifier } from './placeholder';
 
 export interface NormalizationPolicy {
@@ -18,8 +19,8 @@ const EMAIL = new RegExp(`^[^\\s@]+@(?:${LABEL}\\.)+${LABEL}$`, 'u');
 
 /**
  * One identifier as the platform stores and looks it up: emails trimmed and lower-cased, phones in
- * E.164, social handles without "@" and lower-cased, the rest trimmed, invisible characters at
- * either end included. Blank is absent.
+ * E.164, social handles without "@" and lower-cased, customer ids and loyalty cards with ASCII
+ * digits, the rest trimmed, invisible characters at either end included. Blank is absent.
  */
 export function normalizeIdentifier(type: IdentifierType, raw: string, policy: NormalizationPolicy): NormalizedIdentifier {
   const value = trimIdentifier(raw);
@@ -46,6 +47,8 @@ export function normalizeIdentifier(type: IdentifierType, raw: string, policy: N
     }
     case 'customerId':
     case 'loyaltyCard':
+      // A card or customer number typed with Persian (or any script's) digits is the same number.
+      return { value: withAsciiDigits(value) };
     case 'deviceId':
       return { value };
     default: {

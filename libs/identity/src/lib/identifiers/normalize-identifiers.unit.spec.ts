@@ -23,6 +23,10 @@ describe('identifier normalisation', () => {
     ['deviceId', '   ', null],
     ['deviceId', '\u200b', null],
     ['customerId', '\ufeffc-42\u200b', 'c-42'],
+    ['loyaltyCard', '۷۷۶۴۴۵۸۶۵۴', '7764458654'],
+    ['loyaltyCard', 'GOLD-٤٢', 'GOLD-42'],
+    ['customerId', 'c-４２', 'c-42'],
+    ['deviceId', 'dev-۴۲', 'dev-۴۲'],
   ] as const)('%s %j becomes %j', (type, raw, expected) => {
     expect(normalizeIdentifier(type, raw, policy)).toEqual({ value: expected });
   });
@@ -39,8 +43,8 @@ describe('identifier normalisation', () => {
 
   it('is idempotent: normalising a normalised identifier changes nothing', () => {
     const edgy = fc.string({ unit: fc.constantFrom('@', ' ', 'A', '.', '\u200b', 'x@y.co') });
-    const samples = fc.oneof(fc.constantFrom('0912 123 4567', '+989351112233', 'A@B.co', ' X@Example.org', '@Handle', '@@Handle', 'c-1'), fc.string(), edgy);
-    const types = fc.constantFrom(...(['email', 'phone', 'socialHandle', 'customerId', 'deviceId'] as const));
+    const samples = fc.oneof(fc.constantFrom('0912 123 4567', '+989351112233', 'A@B.co', ' X@Example.org', '@Handle', '@@Handle', 'c-1', '۷۷۶-٤'), fc.string(), edgy);
+    const types = fc.constantFrom(...(['email', 'phone', 'socialHandle', 'customerId', 'loyaltyCard', 'deviceId'] as const));
     fc.assert(
       fc.property(types, samples, (type, raw) => {
         const once = normalizeIdentifier(type, raw, policy);
@@ -62,7 +66,9 @@ describe('placeholders', () => {
     '%j identifies nobody',
     (value) => expect(isPlaceholder(value)).toBe(true),
   );
-  it.each(['c-42', 'sara@example.com', '+989121234567', '10', 'سارا', '٧'])('%j is a real value', (value) => expect(isPlaceholder(value)).toBe(false));
+  // Zeros typed on a Persian or Arabic keyboard, or full-width: the same placeholder.
+  it.each(['۰۰۰۰', '٠٠٠٠', '۰', '-۱', '０００', '۰۰۰-۰۰۰'])('%j identifies nobody, in any script\'s digits', (value) => expect(isPlaceholder(value)).toBe(true));
+  it.each(['c-42', 'sara@example.com', '+989121234567', '10', 'سارا', '٧', '۱۰'])('%j is a real value', (value) => expect(isPlaceholder(value)).toBe(false));
 
   it('are passed over when choosing the primary identifier', () => {
     expect(primaryIdentifier({ ...none, customerId: 'null', email: 'a@b.co' })).toBe('email:a@b.co');

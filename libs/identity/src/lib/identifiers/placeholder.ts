@@ -1,4 +1,6 @@
-/** Zeros, at least one, with any separators between them ("000-000", "0.0"). */
+import { withAsciiDigits } from './ascii-digits';
+
+/** Zeros, at least one, with any separators between them ("000-000", "0.0"); in any script's digits, once they are ASCII. */
 const ZEROS_AND_SEPARATORS = /^[-\s.]*0[-\s.0]*$/;
 
 const PLACEHOLDERS = new Set(['', 'null', 'undefined', 'anonymous', 'unknown', 'none', 'n/a', '0', '-1', '[object object]', 'nan']);
@@ -19,6 +21,6 @@ export function trimIdentifier(value: string): string {
  * never link two touchpoints to one customer.
  */
 export function isPlaceholder(value: string): boolean {
-  const v = trimIdentifier(value).toLowerCase();
+  const v = withAsciiDigits(trimIdentifier(value).toLowerCase());
   return PLACEHOLDERS.has(v) || ZEROS_AND_SEPARATORS.test(v) || !LETTER_OR_DIGIT.test(v);
 }
