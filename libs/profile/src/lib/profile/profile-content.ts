@@ -3,6 +3,7 @@ import {
   PROFILE_IDENTIFIER_TYPES,
   type ActivityCount,
   type ComplaintSummary,
+  type ConsentEntry,
   type OrderSummary,
   type ProfileContent,
   type ProfileIdentifiers,
@@ -17,7 +18,7 @@ import { compareInstants, earliest, latest } from './instants';
  * profile is the same for any order and grouping of the same touchpoints:
  *
  * - facts with provenance (traits, preferences, important dates, consent): the latest by
- *   occurredAt, then event id, per key;
+ *   occurredAt, then event id, per key; consent given and withdrawn at one instant is withdrawn;
  * - first seen: the earliest; last seen, last purchase, last resolution, `lastAt`: the latest;
  * - counts and money: sums (exact decimals, per currency);
  * - identifiers: set union;
@@ -30,7 +31,7 @@ export function joinContent(a: ProfileContent, b: ProfileContent): ProfileConten
     traits: joinRecords(a.traits, b.traits, newer),
     preferences: joinRecords(a.preferences, b.preferences, newer),
     importantDates: joinRecords(a.importantDates, b.importantDates, newer),
-    consent: joinRecords(a.consent, b.consent, newer),
+    consent: joinRecords(a.consent, b.consent, newerConsent),
     firstSeenAt: earliest(a.firstSeenAt, b.firstSeenAt),
     lastSeenAt: latest(a.lastSeenAt, b.lastSeenAt),
     activity: {
@@ -78,6 +79,16 @@ function isEmptyRecord(record: object): boolean {
 export function newer<T extends Provenance>(a: T, b: T): T {
   const order = compareInstants(a.occurredAt, b.occurredAt) || compareText(a.eventId, b.eventId) || compareText(JSON.stringify(a), JSON.stringify(b));
   return order >= 0 ? a : b;
+}
+
+/**
+ * The later of two consents of a channel. Granted and denied at the same instant, by two touchpoints,
+ * is denied: which one's event id sorts last says nothing about what the customer wants.
+ */
+function newerConsent(a: ConsentEntry, b: ConsentEntry): ConsentEntry {
+  const denied = (entry: ConsentEntry) => (entry.status === 'denied' ? 1 : 0);
+  const order = compareInstants(a.occurredAt, b.occurredAt) || denied(a) - denied(b);
+  return order === 0 ? newer(a, b) : order > 0 ? a : b;
 }
 
 /** The minimum average order value scale: cents, whatever the currency. */

@@ -155,12 +155,14 @@ describe('the profile, for any arrival order of the same events', () => {
             expect(Object.hasOwn(p.traits, key) ? p.traits[key].value : undefined).toBe(last?.traits![key]);
           }
 
-          // Consent: the latest touchpoint that tells the channel; denied when one touchpoint tells both.
+          // Consent: what the touchpoints latest by occurredAt that tell the channel say; denied when one of them says so.
           for (const channel of CONSENT_CHANNELS) {
             const told = (t: Touchpoint) =>
               [t.consent, t.type === 'profile_update' ? (t.payload['consent'] as Record<string, string> | null) : null].flatMap((m) => (m && Object.hasOwn(m, channel) ? [m[channel]] : []));
-            const last = tps.filter((t) => told(t).length > 0).sort(later).pop();
-            const expected = last === undefined ? undefined : told(last).includes('denied') ? 'denied' : 'granted';
+            const tellers = tps.filter((t) => told(t).length > 0);
+            const lastAt = Math.max(...tellers.map(at));
+            const latestSay = tellers.filter((t) => at(t) === lastAt).flatMap(told);
+            const expected = latestSay.length === 0 ? undefined : latestSay.includes('denied') ? 'denied' : 'granted';
             expect(Object.hasOwn(p.consent, channel) ? p.consent[channel].status : undefined).toBe(expected);
           }
 

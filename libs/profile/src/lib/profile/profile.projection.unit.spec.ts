@@ -187,6 +187,17 @@ describe('the customer profile projection', () => {
         .then((p) => expect(p.consent['email']).toMatchObject({ status: 'denied', eventId: ev(2) }));
     });
 
+    it('granted and denied at the same instant by two touchpoints is denied, whichever event id sorts last', () => {
+      for (const [granting, denying] of [
+        [1, 2],
+        [2, 1],
+      ]) {
+        given(recorded(example('visit', granting, { occurredAt: T10, consent: { sms: 'granted' } })))
+          .when(recorded(example('visit', denying, { occurredAt: T10, consent: { sms: 'denied' } })))
+          .then((p) => expect(p.consent['sms']).toMatchObject({ status: 'denied', eventId: ev(denying) }));
+      }
+    });
+
     it('when the envelope and the payload of one touchpoint disagree, denied wins', () => {
       given()
         .when(recorded(example('profile_update', 1, { consent: { sms: 'granted', push: 'granted' }, payload: { consent: { sms: 'denied', email: 'granted' } } })))
