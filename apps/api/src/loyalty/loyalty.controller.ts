@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@ne
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { CustomerQueries } from '@cdp/customer-projection';
+import { redemptionKeyFor } from '@cdp/loyalty';
 import { LoyaltyAccounts, LoyaltyQueries } from '@cdp/loyalty-accounts';
 import { CLOCK, LimitPipe, requestBodyOf, SETTINGS, type Clock, type Settings } from '@cdp/platform-runtime';
 import { CustomerNotFoundError } from '../customers/customer.errors';
@@ -52,9 +53,10 @@ export class LoyaltyController {
         points: body.points as number,
         reason: (body.reason ?? '') as string,
         requestedAt: this.clock.now().toISOString(),
+        ...(id === customerId ? {} : { requestedFor: id }),
       },
     });
-    return { customerId: decision.customerId, ...decision.state.redemptions[idempotencyKey as string] };
+    return { customerId: decision.customerId, ...decision.state.redemptions[redemptionKeyFor(decision.state, idempotencyKey as string, id)] };
   }
 
   private async survivorOf(id: string): Promise<string> {

@@ -24,6 +24,8 @@ export interface RedeemPoints {
     readonly reason: string;
     /** The clock's now: lots expired by then are expired first and are not spent. */
     readonly requestedAt: string;
+    /** The customer the request named, when it was merged into `customerId` since: its keys are looked up as its own. */
+    readonly requestedFor?: string;
   };
 }
 

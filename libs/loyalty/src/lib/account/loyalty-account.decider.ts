@@ -7,7 +7,7 @@ import { pointsFor, qualifyingSpendAt, tierFor } from './earning';
 import type { AbsorbAccount, EarningTouchpoint, ExpirePoints, LoyaltyAccountCommand, MergeAccountInto, RedeemPoints } from './loyalty-account.commands';
 import type { LoyaltyAccountEvent, PointsEarned, PointsExpired } from './loyalty-account.events';
 import { evolveLoyaltyAccount } from './loyalty-account.evolve';
-import type { LoyaltyAccountState } from './loyalty-account.state';
+import { redemptionKeyFor, type LoyaltyAccountState } from './loyalty-account.state';
 import { availablePoints, isLive, lotsToExpire } from './lots';
 import { clawbackOfOrder, lotsMovedBy, reconcileEarning } from './reconcile-earning';
 
@@ -103,9 +103,10 @@ function earned(state: LoyaltyAccountState, program: LoyaltyProgram, touchpoint:
 }
 
 function decideRedemption(request: RedeemPoints['data'], state: LoyaltyAccountState): LoyaltyAccountEvent[] {
-  const { redemptionId, idempotencyKey, points, reason, requestedAt } = validRedemption(request);
-  if (Object.hasOwn(state.redemptions, idempotencyKey)) {
-    const earlier = state.redemptions[idempotencyKey];
+  const { redemptionId, idempotencyKey, points, reason, requestedAt, requestedFor } = validRedemption(request);
+  const heldAs = redemptionKeyFor(state, idempotencyKey, requestedFor);
+  if (Object.hasOwn(state.redemptions, heldAs)) {
+    const earlier = state.redemptions[heldAs];
     if (earlier.points === points && earlier.reason === reason) return [];
     throw new IdempotencyKeyReusedError(idempotencyKey);
   }

@@ -4,7 +4,7 @@ import { CUSTOMER, day, deepFreeze, expirePoints, handle, lot, OTHER, plusMs, pu
 import type { LoyaltyAccountCommand } from './loyalty-account.commands';
 import { decideLoyaltyAccount } from './loyalty-account.decider';
 import type { LoyaltyAccountEvent } from './loyalty-account.events';
-import { initialLoyaltyAccount } from './loyalty-account.state';
+import { initialLoyaltyAccount, redemptionKeyFor } from './loyalty-account.state';
 import { availablePoints } from './lots';
 
 const PROGRAM: LoyaltyProgram = { ...DEFAULT_LOYALTY_PROGRAM, bonuses: { visit: 10, call: 0 } };
@@ -373,6 +373,17 @@ describe('the loyalty account decider', () => {
       const state = stateAfter([...ownHistory, absorbOther, record(refund('r1', day(3), 'o-x', '1000'))], PROGRAM);
       expect(lot(state, 'x1')).toMatchObject({ clawedBack: 1000, remaining: 0 });
       expect(state.debt).toBe(100);
+    });
+
+    it("answers a retry of a merged account's redemption as that account's, though the survivor used its key too", () => {
+      const asked = redeem(100, day(2), 'shared-key', 'a coffee');
+      const retried = (requestedFor?: string) => ({ ...asked, data: { ...asked.data, requestedFor } });
+      expect(given(...ownHistory, absorbOther).when(retried(OTHER))).toEqual([]);
+      // Asked for the survivor itself, the key is the survivor's own, used for 10 points.
+      expect(() => given(...ownHistory, absorbOther).when(retried())).toThrow(IdempotencyKeyReusedError);
+      const state = stateAfter([...ownHistory, absorbOther], PROGRAM);
+      expect(state.redemptions[redemptionKeyFor(state, 'shared-key', OTHER)]).toMatchObject({ points: 100, reason: 'a coffee' });
+      expect(state.redemptions[redemptionKeyFor(state, 'shared-key')]).toMatchObject({ points: 10 });
     });
 
     it('absorbs an account once, and never itself', () => {

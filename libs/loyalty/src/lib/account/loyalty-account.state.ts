@@ -63,6 +63,16 @@ export interface LoyaltyLifetime {
   readonly expired: number;
 }
 
+/**
+ * Where the account holds the redemption of a key, asked for `requestedFor` (the customer the request
+ * named, which may be one merged into this account since): keys are per account, so a key of a merged
+ * account that this one used too is held as `${from}:${key}` (see the merge in evolve).
+ */
+export function redemptionKeyFor(state: LoyaltyAccountState, idempotencyKey: string, requestedFor: string = state.customerId): string {
+  const absorbedKey = `${requestedFor}:${idempotencyKey}`;
+  return requestedFor !== state.customerId && Object.hasOwn(state.redemptions, absorbedKey) ? absorbedKey : idempotencyKey;
+}
+
 export function initialLoyaltyAccount(customerId: string): LoyaltyAccountState {
   return { customerId, mergedInto: null, lots: [], refunds: [], debt: 0, redemptions: {}, absorbed: [], lifetime: { earned: 0, clawedBack: 0, redeemed: 0, expired: 0 } };
 }
