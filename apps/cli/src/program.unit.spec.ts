@@ -86,7 +86,7 @@ describe('cdp projections', () => {
     const result = await cdp(['projections', 'status'], admin(() => ({ status: 200, body: { projections: [waiting] } })));
     expect(result.stdout.split('\n')[2]).toMatch(/^loyalty_earning {2}waiting {2}/);
     expect(result.stdout).toContain(
-      'loyalty_earning is waiting since 2026-11-20 10:15 UTC (29 Aban 1405): waiting for the customers projection: the customers projection has not placed touchpoint t-1 yet',
+      'loyalty_earning is waiting since 2026-11-20 10:15 UTC (29 Aban 1405, 13:45 Tehran): waiting for the customers projection: the customers projection has not placed touchpoint t-1 yet',
     );
   });
 
@@ -160,7 +160,7 @@ describe('cdp dlq', () => {
     const listed = await cdp(['dlq', 'list'], admin(() => ({ status: 200, body: { deadLetters: [deadLetter] } })));
     expect(listed.code).toBe(0);
     expect(listed.stdout).toContain('dl-1  profiles    0b7f2c1e-5f4a-4c3e-9d1a-6a2b8c9d0e1f');
-    expect(listed.stdout).toContain('2026-11-20 10:15 UTC (29 Aban 1405)');
+    expect(listed.stdout).toContain('2026-11-20 10:15 UTC (29 Aban 1405, 13:45 Tehran)');
     expect((await cdp(['dead-letters', 'list'], admin(() => ({ status: 200, body: { deadLetters: [] } })))).stdout).toMatch(/^No dead letters/);
   });
 

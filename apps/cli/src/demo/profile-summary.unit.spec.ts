@@ -50,7 +50,7 @@ describe('describeProfile', () => {
     expect(text).toContain('spend           1,350,000 IRR (135,000 toman)');
     expect(text).toContain('refunded        450,000 IRR (45,000 toman)');
     expect(text).toContain('channels        app 5 · store 2');
-    expect(text).toContain('open complaints 1, since 2026-11-20 18:14 UTC (29 Aban 1405)');
+    expect(text).toContain('open complaints 1, since 2026-11-20 18:14 UTC (29 Aban 1405, 21:44 Tehran)');
   });
 
   it('leaves out what the platform did not send, guessing nothing', () => {

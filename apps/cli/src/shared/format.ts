@@ -46,6 +46,7 @@ export function formatMoneyByCurrency(amounts: Readonly<Record<string, string>> 
 const PERSIAN = {
   date: new Intl.DateTimeFormat('en-u-ca-persian', { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' }),
   instant: new Intl.DateTimeFormat('en-u-ca-persian', { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'Asia/Tehran' }),
+  tehranTime: new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'Asia/Tehran' }),
 };
 
 /**
@@ -65,11 +66,14 @@ export function formatDate(date: string): string {
   return `${date} (${persianDate(date)})`;
 }
 
-/** "2026-11-20 10:15 UTC (29 Aban 1405)". */
+/**
+ * "2026-11-20 10:15 UTC (29 Aban 1405, 13:45 Tehran)": the Persian date is Tehran's, which is the
+ * next day from 20:30 UTC, so its time of day is shown with it.
+ */
 export function formatInstant(instant: string): string {
   const at = new Date(instant);
   if (Number.isNaN(at.getTime())) return instant;
-  return `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC (${persianDate(instant)})`;
+  return `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC (${persianDate(instant)}, ${PERSIAN.tehranTime.format(at)} Tehran)`;
 }
 
 /** "850 ms", "12.3 s", "2 min 05 s". */

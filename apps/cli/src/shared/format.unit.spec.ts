@@ -27,7 +27,9 @@ describe('formatting for people', () => {
     expect(persianDate('2015-10-08')).toBe('16 Mehr 1394');
     // 21:00 UTC on 20 March is already Nowruz, 1 Farvardin, in Tehran (UTC+03:30).
     expect(persianDate('2026-03-20T21:00:00.000Z')).toBe('1 Farvardin 1405');
-    expect(formatInstant('2026-11-20T10:15:00.000Z')).toBe('2026-11-20 10:15 UTC (29 Aban 1405)');
+    expect(formatInstant('2026-11-20T10:15:00.000Z')).toBe('2026-11-20 10:15 UTC (29 Aban 1405, 13:45 Tehran)');
+    // Past 20:30 UTC it is the next day in Tehran: the time says so.
+    expect(formatInstant('2026-11-30T21:00:00.000Z')).toBe('2026-11-30 21:00 UTC (10 Azar 1405, 00:30 Tehran)');
   });
 
   it('counts days to a date, negative once it has passed', () => {
