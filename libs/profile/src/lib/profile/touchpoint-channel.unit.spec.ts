@@ -11,6 +11,11 @@ describe('the channel of a touchpoint', () => {
     expect(channelOf(example('social_mention', 1), { field: 'platform' })).toBe('instagram');
   });
 
+  it('is trimmed and lower-cased, so that one channel written several ways is counted as one', () => {
+    for (const written of ['Web ', 'WEB', 'web']) expect(channelOf(example('purchase', 1, { payload: { channel: written } }), { field: 'channel' })).toBe('web');
+    expect(channelOf(example('call', 1), { value: 'Phone' })).toBe('phone');
+  });
+
   it('is none when the manifest names none, or the field is absent, empty or not text', () => {
     expect(channelOf(example('refund', 1), null)).toBeNull();
     expect(channelOf(example('purchase', 1, { payload: { channel: null } }), { field: 'channel' })).toBeNull();
