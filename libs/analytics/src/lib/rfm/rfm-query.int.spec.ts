@@ -125,7 +125,7 @@ function expectedSnapshot({ events, identityBatches }: RfmTestData, request: Rfm
       frequency: inWindow.filter((event) => event.kind === 'purchase').length,
       monetaryMilli: inWindow
         .filter((event) => event.currency === request.currency)
-        .reduce((sum, event) => sum + BigInt(event.kind === 'purchase' ? event.milli : -event.milli), 0n),
+        .reduce((sum, event) => sum + (event.kind === 'purchase' ? BigInt(event.milli) : -BigInt(event.milli)), 0n),
     };
   });
   const score = (strictlyWorse: number) => (1 + Math.floor((5 * strictlyWorse) / measures.length)) as RfmScore;

@@ -72,7 +72,7 @@ export function buildRfmStatements(request: RfmRunRequest): RfmStatements {
           if(owner = '', event_id, owner) AS owner_or_event,
           maxIf(occurred_at_ms, is_purchase = 1) AS last_purchase_ms,
           countIf(is_purchase = 1 AND ${inWindow}) AS frequency,
-          toDecimal64(sumIf(signed_amount, ${inWindow} AND currency = ${sqlLiteral(request.currency)}), 3) AS monetary
+          toDecimal128(sumIf(signed_amount, ${inWindow} AND currency = ${sqlLiteral(request.currency)}), 3) AS monetary
         FROM (${signedRows('purchases', 1, 'amount')} UNION ALL ${signedRows('refunds', 0, '-amount')}) AS movements
         ANY LEFT JOIN (
           SELECT key AS customer_key, customer_id AS owner FROM identity_map FINAL WHERE key != ''
@@ -149,7 +149,7 @@ function insertSnapshots(request: RfmRunRequest, asOf: string, windowDays: RfmWi
       customer_id, recency_days, frequency, monetary,
       ${score('recency_days', (k) => `recency_cuts[${k}]`, '<')} AS r,
       ${score('frequency', (k) => `frequency_cuts[${k}]`, '>')} AS f,
-      ${score('monetary', (k) => `toDecimal64(monetary_cuts[${k}], 3)`, '>')} AS m,
+      ${score('monetary', (k) => `toDecimal128(monetary_cuts[${k}], 3)`, '>')} AS m,
       ${sqlLiteral(segments)}[(r - 1) * 5 + intDiv(f + m + 1, 2)]
     FROM ${measures}`;
 }

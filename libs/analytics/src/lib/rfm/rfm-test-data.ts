@@ -12,8 +12,8 @@ export interface MoneyEvent {
   readonly eventId: string;
   readonly customerKey: string;
   readonly occurredAtMs: number;
-  /** The amount in thousandths, the scale of the amount columns. */
-  readonly milli: number;
+  /** The amount in thousandths, the scale of the amount columns; a bigint beyond 2^53. */
+  readonly milli: number | bigint;
   readonly currency: string;
 }
 
@@ -41,7 +41,7 @@ const MERGED_PAIRS = 20;
 export function generateRfmTestData(seed: string): RfmTestData {
   const random = seededRandom(seed);
   const events: MoneyEvent[] = [];
-  const add = (kind: MoneyEvent['kind'], customerKey: string, occurredAtMs: number, milli: number, currency = 'IRR') =>
+  const add = (kind: MoneyEvent['kind'], customerKey: string, occurredAtMs: number, milli: number | bigint, currency = 'IRR') =>
     events.push({ kind, eventId: `evt_${String(events.length + 1).padStart(5, '0')}`, customerKey, occurredAtMs, milli, currency });
   const someTimeDaysAgo = (days: number) => AS_OF_MS - days * MS_PER_DAY - random.int(0, MS_PER_DAY - 1);
   const email = (person: number) => `email:p${person}@example.com`;
@@ -86,6 +86,9 @@ export function generateRfmTestData(seed: string): RfmTestData {
   const whalePurchase = 9e15;
   const whale = specialKey('whale');
   const formerWhale = specialKey('former_whale');
+  // Ten purchases of the largest amount ingestion takes: their sum outgrows Decimal(18, 3).
+  const largestAmount = 999_999_999_999_999_999n;
+  for (let i = 0; i < 10; i++) add('purchase', specialKey('beyond_decimal_64'), someTimeDaysAgo(2), largestAmount);
   for (let i = 0; i < 2; i++) {
     add('purchase', whale, someTimeDaysAgo(3), whalePurchase);
     add('purchase', formerWhale, someTimeDaysAgo(200), whalePurchase);

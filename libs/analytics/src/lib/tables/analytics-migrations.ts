@@ -4,7 +4,7 @@ import type { AnalyticsMigration } from '@cdp/clickhouse';
  * The analytics tables in ClickHouse. Every statement runs on ClickHouse 18.16 (servers mode) and
  * on chDB (embedded mode). Times are DateTime('UTC') to the second, with the exact instant kept
  * as epoch milliseconds beside it; money is Decimal(18, 3), exact for every currency with up to
- * three minor digits.
+ * three minor digits, and a customer's total Decimal(38, 3).
  *
  * A touchpoint is stored with its customer key: the first of its identifiers in priority order
  * (customerId, loyaltyCard, email, phone, socialHandle, deviceId), as "type:value". The identity
@@ -172,6 +172,12 @@ export const ANALYTICS_MIGRATIONS: readonly AnalyticsMigration[] = [
       ...moveRowsToNewEngine('purchases', 'ReplacingMergeTree PARTITION BY tuple() ORDER BY (customer_key, occurred_at, event_id)', tables),
       ...moveRowsToNewEngine('refunds', 'ReplacingMergeTree PARTITION BY tuple() ORDER BY (customer_key, occurred_at, event_id)', tables),
     ],
+  },
+  {
+    // A customer's spend is a sum of amounts of up to 15 digits before the point: it outgrows
+    // Decimal(18, 3), and an RFM run that met one such customer failed for everyone.
+    id: '0006-rfm-monetary-as-decimal-38',
+    statements: () => ['ALTER TABLE rfm_snapshots MODIFY COLUMN monetary Decimal(38, 3)'],
   },
 ];
 
