@@ -16,8 +16,10 @@ export function isKnownChangeType(type: string): type is CustomerChangeType {
   return Object.hasOwn(KNOWN_TYPES, type);
 }
 
+/** As the platform's SSE filter: a segment's changes, and those that take a customer out of it (a move away, a merge, an erasure). */
 export function matchesFilter(change: CustomerChange, filter: CustomerChangeFilter | undefined): boolean {
   const { types, segment } = filter ?? {};
   if (types !== undefined && types.length > 0 && !types.includes(change.type)) return false;
-  return segment === undefined || change.state?.rfm?.segment === segment;
+  if (segment === undefined || change.state?.rfm?.segment === segment) return true;
+  return change.segment?.from === segment || change.type === 'CustomerMerged' || change.type === 'CustomerForgotten';
 }

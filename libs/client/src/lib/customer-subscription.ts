@@ -18,7 +18,7 @@ export type CustomerChangeHandler = (change: CustomerChange, context: ChangeCont
 export interface CustomerChangeFilter {
   /** Only these types; absent or empty: every type. */
   readonly types?: readonly CustomerChangeType[];
-  /** Only changes whose state is in this RFM segment (`state.rfm.segment`). */
+  /** Only changes whose state is in this RFM segment (`state.rfm.segment`), and those that take a customer out of it (a move away, a merge, an erasure). */
   readonly segment?: string;
 }
 

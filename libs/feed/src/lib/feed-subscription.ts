@@ -4,7 +4,7 @@ import { CUSTOMER_CHANGE_TYPES, type CustomerChange, type CustomerChangeType } f
 export interface FeedSubscription {
   /** Only these types; every type when absent. */
   readonly types: readonly CustomerChangeType[] | null;
-  /** Only changes of customers in this RFM segment (after the change). */
+  /** Only changes of customers in this RFM segment after the change, and those that take one out of it (see isWanted). */
   readonly segment: string | null;
   /** After this event id, from the beginning, or from the changes still to come. */
   readonly from: { readonly after: string } | 'start' | 'now';
@@ -69,7 +69,14 @@ export function parseFeedSubscription(query: Readonly<Record<string, unknown>>, 
   };
 }
 
+/**
+ * A segment's subscriber keeps an audience: it gets the changes of customers in the segment, and
+ * those that take one out of it (a move to another segment, a merge, an erasure), or it would keep
+ * every customer that was ever in it.
+ */
 export function isWanted(subscription: Pick<FeedSubscription, 'types' | 'segment'>, change: CustomerChange): boolean {
   if (subscription.types !== null && !subscription.types.includes(change.type)) return false;
-  return subscription.segment === null || change.state?.rfm?.segment === subscription.segment;
+  const { segment } = subscription;
+  if (segment === null || change.state?.rfm?.segment === segment) return true;
+  return change.segment?.from === segment || change.type === 'CustomerMerged' || change.type === 'CustomerForgotten';
 }

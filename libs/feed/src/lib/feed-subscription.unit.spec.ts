@@ -45,8 +45,8 @@ describe('parseFeedSubscription', () => {
 });
 
 describe('isWanted', () => {
-  const change = (type: CustomerChange['type'], segment: string | null) =>
-    ({ type, state: segment === null ? null : { rfm: { segment } } }) as unknown as CustomerChange;
+  const change = (type: CustomerChange['type'], segment: string | null, from: string | null = null) =>
+    ({ type, state: segment === null ? null : { rfm: { segment } }, segment: type === 'CustomerSegmentChanged' ? { from, to: segment } : null }) as unknown as CustomerChange;
 
   it('keeps the asked types of customers in the asked segment', () => {
     const subscription = { types: ['CustomerSegmentChanged' as const], segment: 'Champions' };
@@ -54,6 +54,14 @@ describe('isWanted', () => {
     expect(isWanted(subscription, change('CustomerSegmentChanged', 'Lost'))).toBe(false);
     expect(isWanted(subscription, change('ProfileChanged', 'Champions'))).toBe(false);
     expect(isWanted({ types: null, segment: null }, change('CustomerForgotten', null))).toBe(true);
-    expect(isWanted({ types: null, segment: 'Champions' }, change('CustomerForgotten', null))).toBe(false);
+  });
+
+  it("gives a segment's subscriber what takes a customer out of it: a move away, a merge, an erasure", () => {
+    const champions = { types: null, segment: 'Champions' };
+    expect(isWanted(champions, change('CustomerSegmentChanged', 'Loyal Customers', 'Champions'))).toBe(true);
+    expect(isWanted(champions, change('CustomerSegmentChanged', 'Loyal Customers', 'At Risk'))).toBe(false);
+    expect(isWanted(champions, change('ProfileChanged', 'Loyal Customers'))).toBe(false);
+    expect(isWanted(champions, change('CustomerMerged', null))).toBe(true);
+    expect(isWanted(champions, change('CustomerForgotten', null))).toBe(true);
   });
 });
