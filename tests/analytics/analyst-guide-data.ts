@@ -19,7 +19,8 @@ import { customerIdFor } from '@cdp/identity';
  * - Mina (loyalty card L-100) buys 80,000 in store on 1 May and 1 Jun, and 90.5 USD on the web on
  *   20 Oct. She calls on 2 May with a complaint; the call centre's system also sent an attribute
  *   named "outcome" ("callback"), which a query must not mistake for the payload's.
- * - Omid (email) buys 2,000,000 on 1 Dec 2025 with no channel, and calls (resolved) on 10 May.
+ * - Omid (email) buys 2,000,000 on 1 Dec 2025 with no channel, and calls (resolved) on 10 May,
+ *   when he agrees to SMS. Reza, on his complaint call, withdraws his SMS consent.
  * - An anonymous buyer (only a placeholder device id) buys 50,000 in store on 4 Apr.
  * - Leila (email) buys 150,000 online on 1 Aug and 5 Oct, and calls (resolved) on 6 Oct.
  * Two RFM runs: as of 30 Jun 2026 and as of 1 Nov 2026, both over 365 days.
@@ -51,7 +52,7 @@ const LEILA = { email: 'leila@example.com' };
 
 type Ids = Partial<Record<'customerId' | 'email' | 'phone' | 'loyaltyCard' | 'socialHandle' | 'deviceId', string>>;
 
-function touchpoint(n: number, type: string, occurredAt: string, ids: Ids, payload: Record<string, unknown>, attributes: Record<string, string> = {}): Touchpoint {
+function touchpoint(n: number, type: string, occurredAt: string, ids: Ids, payload: Record<string, unknown>, attributes: Record<string, string> = {}, consent: Record<string, string> | null = null): Touchpoint {
   // The key order of a touchpoint as the platform reads it: the envelope's fields, then the payload.
   return {
     eventId: t(n),
@@ -61,7 +62,7 @@ function touchpoint(n: number, type: string, occurredAt: string, ids: Ids, paylo
     receivedAt: occurredAt,
     identifiers: { customerId: null, email: null, phone: null, loyaltyCard: null, socialHandle: null, deviceId: null, ...ids },
     traits: null,
-    consent: null,
+    consent,
     attributes,
     payload,
   };
@@ -70,8 +71,8 @@ function touchpoint(n: number, type: string, occurredAt: string, ids: Ids, paylo
 const purchase = (n: number, at: string, ids: Ids, orderId: string, amount: string, channel: string | null, currency = 'IRR') =>
   touchpoint(n, 'purchase', at, ids, { orderId, amount, currency, items: [], channel, location: null });
 const refund = (n: number, at: string, ids: Ids, orderId: string, amount: string) => touchpoint(n, 'refund', at, ids, { orderId, amount, currency: 'IRR', reason: 'damaged' });
-const call = (n: number, at: string, ids: Ids, outcome: string, attributes: Record<string, string> = {}) =>
-  touchpoint(n, 'call', at, ids, { direction: 'inbound', durationSec: 120, topic: null, outcome, agentId: 'agent-7', satisfaction: null }, attributes);
+const call = (n: number, at: string, ids: Ids, outcome: string, attributes: Record<string, string> = {}, consent: Record<string, string> | null = null) =>
+  touchpoint(n, 'call', at, ids, { direction: 'inbound', durationSec: 120, topic: null, outcome, agentId: 'agent-7', satisfaction: null }, attributes, consent);
 
 export const TOUCHPOINTS: readonly Touchpoint[] = [
   purchase(1, '2026-01-10T10:00:00.000Z', SARA, 'o-1', '300000', 'store'),
@@ -82,14 +83,14 @@ export const TOUCHPOINTS: readonly Touchpoint[] = [
   touchpoint(6, 'profile_update', '2026-03-10T10:00:00.000Z', { ...SARA, ...SARA_PHONE }, { preferences: { sauce: 'no spicy sauce' } }),
   purchase(7, '2026-09-15T10:00:00.000Z', SARA, 'o-7', '500000', 'online'),
   purchase(8, '2026-02-20T10:00:00.000Z', REZA, 'o-8', '1000000', 'store'),
-  call(9, '2026-02-26T10:00:00.000Z', REZA, 'complaint'),
+  call(9, '2026-02-26T10:00:00.000Z', REZA, 'complaint', {}, { sms: 'denied' }),
   refund(10, '2026-02-25T10:00:00.000Z', REZA, 'o-8', '200000'),
   purchase(11, '2026-05-01T10:00:00.000Z', MINA, 'o-11', '80000', 'store'),
   purchase(12, '2026-06-01T10:00:00.000Z', MINA, 'o-12', '80000', 'store'),
   call(13, '2026-05-02T10:00:00.000Z', MINA, 'complaint', { outcome: 'callback' }),
   purchase(14, '2026-10-20T10:00:00.000Z', MINA, 'o-14', '90.5', 'web', 'USD'),
   purchase(15, '2025-12-01T10:00:00.000Z', OMID, 'o-15', '2000000', null),
-  call(16, '2026-05-10T10:00:00.000Z', OMID, 'resolved'),
+  call(16, '2026-05-10T10:00:00.000Z', OMID, 'resolved', {}, { sms: 'granted' }),
   purchase(17, '2026-04-04T10:00:00.000Z', ANONYMOUS, 'o-17', '50000', 'store'),
   purchase(18, '2026-08-01T10:00:00.000Z', LEILA, 'o-18', '150000', 'online'),
   purchase(19, '2026-10-05T10:00:00.000Z', LEILA, 'o-19', '150000', 'online'),
@@ -164,6 +165,7 @@ export const TABLES: Readonly<Record<string, readonly Record<string, unknown>[]>
   touchpoints: ROWS.map((r) => r.touchpoint as unknown as Record<string, unknown>),
   purchases: ROWS.flatMap((r) => (r.purchase ? [r.purchase as unknown as Record<string, unknown>] : [])),
   refunds: ROWS.flatMap((r) => (r.refund ? [r.refund as unknown as Record<string, unknown>] : [])),
+  consents: ROWS.flatMap((r) => r.consents as unknown as Record<string, unknown>[]),
   identity_map: IDENTITY_MAP,
   rfm_runs: RFM_RUNS,
   rfm_snapshots: RFM_SNAPSHOTS,

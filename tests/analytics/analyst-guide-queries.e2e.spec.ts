@@ -95,9 +95,9 @@ const EXPECTED: Readonly<Record<string, readonly Record<string, unknown>[]>> = {
   // whole days), Reza (20 Feb, 253), the anonymous buyer (4 Apr, 210). Mina's last purchase is in
   // USD on 20 Oct: she is not churned.
   '3. Churned customers: no purchase in 90 days': [
-    { customer_id: omid, last_purchase_at: '2025-12-01 10:00:00', days_since: '334' },
-    { customer_id: reza, last_purchase_at: '2026-02-20 10:00:00', days_since: '253' },
-    { customer_id: anonymous, last_purchase_at: '2026-04-04 10:00:00', days_since: '210' },
+    { customer_id: omid, last_purchase_at: '2025-12-01 10:00:00', days_since: '334', sms_consent: 'granted' },
+    { customer_id: reza, last_purchase_at: '2026-02-20 10:00:00', days_since: '253', sms_consent: 'denied' },
+    { customer_id: anonymous, last_purchase_at: '2026-04-04 10:00:00', days_since: '210', sms_consent: '' },
   ],
 
   // IRR purchases by channel. Store: Sara 300,000, Reza 1,000,000 (200,000 refunded), Mina 2 ×

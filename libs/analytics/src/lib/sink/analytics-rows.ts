@@ -1,6 +1,7 @@
 import type { Touchpoint } from '@cdp/events';
 import { identifierKeysOf } from '@cdp/identity';
 import { amountWithinLimits, isAmount, isCurrencyCode, MAX_AMOUNT_INTEGER_DIGITS, MAX_AMOUNT_SCALE } from '@cdp/money';
+import { consentOfTouchpoint } from '@cdp/profile';
 import { AnalyticsRowError } from './analytics-row.error';
 
 /** The rows one touchpoint adds to the analytics tables (see analytics-migrations.ts). */
@@ -9,6 +10,18 @@ export interface AnalyticsRows {
   readonly fields?: FieldsRow;
   readonly purchase?: MoneyRow & { readonly channel: string };
   readonly refund?: MoneyRow & { readonly reason: string };
+  /** What it said about consent, a row per channel; none when it said nothing. */
+  readonly consents: readonly ConsentRow[];
+}
+
+export interface ConsentRow {
+  readonly event_id: string;
+  readonly occurred_at: string;
+  readonly occurred_at_ms: number;
+  readonly customer_key: string;
+  readonly channel: string;
+  readonly status: string;
+  readonly source: string;
 }
 
 export interface TouchpointRow {
@@ -75,10 +88,11 @@ export function analyticsRowsOf(touchpoint: Touchpoint, channel: string | null):
     scalars.length === 0
       ? undefined
       : { ...common, type: row.type, source: row.source, channel: row.channel, field_names: scalars.map(([name]) => name), field_values: scalars.map(([, value]) => String(value)) };
+  const consents = Object.entries(consentOfTouchpoint(touchpoint)).map(([consentChannel, status]) => ({ ...common, channel: consentChannel, status, source: touchpoint.source }));
   const money = () => ({ ...common, order_id: text(payload.orderId), ...moneyOf(touchpoint), source: touchpoint.source });
-  if (touchpoint.type === 'purchase') return { touchpoint: row, fields, purchase: { ...money(), channel: channel ?? '' } };
-  if (touchpoint.type === 'refund') return { touchpoint: row, fields, refund: { ...money(), reason: text(payload.reason) } };
-  return { touchpoint: row, fields };
+  if (touchpoint.type === 'purchase') return { touchpoint: row, fields, consents, purchase: { ...money(), channel: channel ?? '' } };
+  if (touchpoint.type === 'refund') return { touchpoint: row, fields, consents, refund: { ...money(), reason: text(payload.reason) } };
+  return { touchpoint: row, fields, consents };
 }
 
 function moneyOf(touchpoint: Touchpoint): { amount: string; currency: string } {

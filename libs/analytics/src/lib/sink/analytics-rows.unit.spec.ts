@@ -18,6 +18,20 @@ describe('analyticsRowsOf', () => {
     expect(rows.purchase).toMatchObject({ amount: '300000.50', occurred_at: accepted.value.occurredAt.slice(0, 19).replace('T', ' '), occurred_at_ms: Date.parse(accepted.value.occurredAt) });
   });
 
+  it('writes a row per consent channel a touchpoint tells, its payload too for a profile_update, denied winning within it', () => {
+    const told = readTouchpoint({ ...touchpointExamples.profile_update, consent: { sms: 'granted', push: 'granted' } }, loadSchemaCatalog(), {
+      eventId: '00000000-0000-4000-8000-000000000002',
+      receivedAt: '2026-11-23T08:00:00.000Z',
+    });
+    if (!told.ok) throw new Error(JSON.stringify(told.errors));
+    const payloadConsent = touchpointExamples.profile_update.payload.consent as Record<string, string>;
+    const rows = analyticsRowsOf(told.value, null);
+    const expected = { ...payloadConsent, push: 'granted', sms: payloadConsent['sms'] === 'denied' ? 'denied' : 'granted' };
+    expect(Object.fromEntries(rows.consents.map((row) => [row.channel, row.status]))).toEqual(expected);
+    expect(rows.consents[0]).toMatchObject({ event_id: '00000000-0000-4000-8000-000000000002', source: told.value.source, customer_key: expect.stringMatching(/:/) });
+    expect(analyticsRowsOf(purchase({}), 'store').consents).toEqual([]);
+  });
+
   it.each([
     [{ amount: '10.0001' }, /payload\.amount 10\.0001 does not fit the analytics tables' Decimal\(18, 3\)/],
     [{ amount: '1000000000000000' }, /does not fit/],

@@ -92,4 +92,37 @@ describe.each([
     expect(asks()).toBe(5);
     expect(await counts()).toEqual([{ touchpoints: '5060', purchases: '5060', fields: '5060' }]);
   });
+
+  it("keeps what each touchpoint said about consent, and each customer's word of today per channel", async () => {
+    const handler = await analyticsProjection({ catalog: loadSchemaCatalog(), clickhouse: client }).open(undefined as never, 'analytics');
+    const told = (n: number, type: 'visit' | 'profile_update', occurredAt: string, consent: Record<string, string>, payload: object) => {
+      const eventId = `00000000-0000-4000-a000-${String(n).padStart(12, '0')}`;
+      const template = batch[0];
+      return { ...template, eventId, type, data: { ...(template.data as object), eventId, type, occurredAt, identifiers: { ...NO_IDENTIFIERS, email: 'sara@example.com' }, consent, payload } };
+    };
+    const visit = { channel: 'web', location: null, durationSec: null, purpose: null };
+    await handler.apply(
+      tx,
+      [
+        told(1, 'visit', '2026-03-01T10:00:00.000Z', { sms: 'granted', email: 'granted' }, visit),
+        // At one instant, a withdrawal (in a profile update's payload) and a grant: withdrawn.
+        told(2, 'profile_update', '2026-03-02T10:00:00.000Z', {}, { preferences: null, importantDates: null, consent: { sms: 'denied' } }),
+        told(3, 'visit', '2026-03-02T10:00:00.000Z', { sms: 'granted' }, visit),
+      ],
+      { resumed: false },
+    );
+    expect(await client.query('SELECT channel, status FROM consents WHERE customer_key = \'email:sara@example.com\' ORDER BY occurred_at_ms, event_id, channel')).toEqual([
+      { channel: 'email', status: 'granted' },
+      { channel: 'sms', status: 'granted' },
+      { channel: 'sms', status: 'denied' },
+      { channel: 'sms', status: 'granted' },
+    ]);
+    await client.insert('identity_map', [{ key: 'email:sara@example.com', customer_id: 'cus_sara', version: 1 }]);
+    expect(await client.query("SELECT channel, status FROM consent_current WHERE customer_id = 'cus_sara' ORDER BY channel")).toEqual([
+      { channel: 'email', status: 'granted' },
+      { channel: 'sms', status: 'denied' },
+    ]);
+  });
 });
+
+const NO_IDENTIFIERS = { customerId: null, email: null, phone: null, loyaltyCard: null, socialHandle: null, deviceId: null };

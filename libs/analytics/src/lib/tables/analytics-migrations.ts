@@ -179,6 +179,33 @@ export const ANALYTICS_MIGRATIONS: readonly AnalyticsMigration[] = [
     id: '0006-rfm-monetary-as-decimal-38',
     statements: () => ['ALTER TABLE rfm_snapshots MODIFY COLUMN monetary Decimal(38, 3)'],
   },
+  {
+    // What each touchpoint said about marketing consent, so that a list built here (a campaign's
+    // audience) can keep only the customers who said yes. consent_current is each customer's word
+    // of today per channel: the latest by occurredAt, and at one instant a withdrawal over a grant,
+    // as the profile has it.
+    id: '0007-consents',
+    statements: () => [
+      `CREATE TABLE IF NOT EXISTS consents (
+        event_id String,
+        occurred_at DateTime('UTC'),
+        occurred_at_ms UInt64,
+        customer_key String,
+        channel String,
+        status String,
+        source String
+      ) ENGINE = ReplacingMergeTree
+      PARTITION BY tuple()
+      ORDER BY (customer_key, channel, occurred_at_ms, event_id)`,
+      resolvedView('consents', 'event_id, occurred_at, occurred_at_ms, customer_key, channel, status, source'),
+      `CREATE VIEW IF NOT EXISTS consent_current AS
+      SELECT customer_id, channel,
+        argMax(status, (occurred_at_ms, status = 'denied', event_id)) AS status,
+        max(occurred_at) AS occurred_at
+      FROM consents_resolved
+      GROUP BY customer_id, channel`,
+    ],
+  },
 ];
 
 /**

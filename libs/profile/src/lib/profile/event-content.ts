@@ -1,7 +1,7 @@
 import { consentChannel, utcInstant, type ConsentStatus, type KnownTouchpoint, type KnownTouchpointType, type Touchpoint } from '@cdp/events';
 import { identifierTypeOf, type IdentifierKey } from '@cdp/identity';
 import { addMoney, isAmount, isCurrencyCode } from '@cdp/money';
-import { emptyContent, emptyIdentifiers, type ConsentEntry, type ProfileContent, type Provenance } from './customer-profile';
+import { emptyContent, emptyIdentifiers, type ProfileContent, type Provenance } from './customer-profile';
 import { InvalidProfileEventError } from './profile.errors';
 import { complaintSummary, orderSummary, single } from './profile-content';
 
@@ -38,7 +38,7 @@ export function contentOfTouchpoint(touchpoint: Touchpoint, channel: string | nu
   const base: ProfileContent = {
     ...emptyContent(),
     traits: Object.fromEntries(entriesOf(touchpoint.traits, eventId, 'traits').map(([name, value]) => [name, { value: text(value, eventId, `traits.${name}`), ...from }])),
-    consent: consentOf(from, [[touchpoint.consent, 'consent']]),
+    consent: Object.fromEntries(Object.entries(consentOfTouchpoint(touchpoint)).map(([channel, status]) => [channel, { status, ...from }])),
     firstSeenAt: at,
     lastSeenAt: at,
     activity: { byType: single(touchpoint.type, counted), byChannel: channel === null ? {} : single(channel, counted) },
@@ -65,15 +65,11 @@ export function contentOfTouchpoint(touchpoint: Touchpoint, channel: string | nu
       return base;
     }
     case 'profile_update': {
-      const { preferences, importantDates, consent } = known.payload;
+      const { preferences, importantDates } = known.payload;
       return {
         ...base,
         preferences: Object.fromEntries(entriesOf(preferences, eventId, 'payload.preferences').map(([key, value]) => [key, { value: text(value, eventId, `payload.preferences.${key}`), ...from }])),
         importantDates: Object.fromEntries(entriesOf(importantDates, eventId, 'payload.importantDates').map(([name, date]) => [name, { date: calendarDate(date, eventId, `payload.importantDates.${name}`), ...from }])),
-        consent: consentOf(from, [
-          [touchpoint.consent, 'consent'],
-          [consent, 'payload.consent'],
-        ]),
       };
     }
     case 'social_mention':
@@ -94,20 +90,23 @@ function asKnown(touchpoint: Touchpoint): KnownTouchpoint | null {
 }
 
 /**
- * Consent told by the envelope and, for a profile_update, by its payload too. Where the two
- * disagree about a channel in one touchpoint, "denied" wins: permission is never assumed.
+ * What a touchpoint says about consent, by channel: its envelope's, and a profile_update's payload's
+ * too. Where the two disagree about a channel, "denied" wins: permission is never assumed.
  */
-function consentOf(from: Provenance, told: readonly (readonly [record: unknown, path: string])[]): Readonly<Record<string, ConsentEntry>> {
+export function consentOfTouchpoint(touchpoint: Touchpoint): Readonly<Record<string, ConsentStatus>> {
+  const told: [record: unknown, path: string][] = [[touchpoint.consent, 'consent']];
+  const known = asKnown(touchpoint);
+  if (known?.type === 'profile_update') told.push([known.payload.consent, 'payload.consent']);
   const statuses = new Map<string, ConsentStatus>();
   for (const [record, path] of told) {
-    for (const [channel, status] of entriesOf(record, from.eventId, path)) {
-      if (status !== 'granted' && status !== 'denied') throw new InvalidProfileEventError(from.eventId, `${path}.${channel} must be "granted" or "denied", not ${JSON.stringify(status)}`);
+    for (const [channel, status] of entriesOf(record, touchpoint.eventId, path)) {
+      if (status !== 'granted' && status !== 'denied') throw new InvalidProfileEventError(touchpoint.eventId, `${path}.${channel} must be "granted" or "denied", not ${JSON.stringify(status)}`);
       // Ingestion has kept channels in this form since 2026-12-06; a log may hold "SMS" from before.
       const kept = consentChannel(channel);
       statuses.set(kept, statuses.get(kept) === 'denied' ? 'denied' : status);
     }
   }
-  return Object.fromEntries([...statuses].map(([channel, status]) => [channel, { status, ...from }]));
+  return Object.fromEntries(statuses);
 }
 
 function moneyOf(payload: { readonly amount: unknown; readonly currency: unknown }, eventId: string): { currency: string; amount: string } {
