@@ -52,7 +52,7 @@ const LEILA = { email: 'leila@example.com' };
 
 type Ids = Partial<Record<'customerId' | 'email' | 'phone' | 'loyaltyCard' | 'socialHandle' | 'deviceId', string>>;
 
-function touchpoint(n: number, type: string, occurredAt: string, ids: Ids, payload: Record<string, unknown>, attributes: Record<string, string> = {}, consent: Record<string, string> | null = null): Touchpoint {
+function touchpoint(n: number, type: string, occurredAt: string, ids: Ids, payload: Record<string, unknown>, attributes: Record<string, string> = {}, consent: Touchpoint['consent'] = null): Touchpoint {
   // The key order of a touchpoint as the platform reads it: the envelope's fields, then the payload.
   return {
     eventId: t(n),
@@ -71,7 +71,7 @@ function touchpoint(n: number, type: string, occurredAt: string, ids: Ids, paylo
 const purchase = (n: number, at: string, ids: Ids, orderId: string, amount: string, channel: string | null, currency = 'IRR') =>
   touchpoint(n, 'purchase', at, ids, { orderId, amount, currency, items: [], channel, location: null });
 const refund = (n: number, at: string, ids: Ids, orderId: string, amount: string) => touchpoint(n, 'refund', at, ids, { orderId, amount, currency: 'IRR', reason: 'damaged' });
-const call = (n: number, at: string, ids: Ids, outcome: string, attributes: Record<string, string> = {}, consent: Record<string, string> | null = null) =>
+const call = (n: number, at: string, ids: Ids, outcome: string, attributes: Record<string, string> = {}, consent: Touchpoint['consent'] = null) =>
   touchpoint(n, 'call', at, ids, { direction: 'inbound', durationSec: 120, topic: null, outcome, agentId: 'agent-7', satisfaction: null }, attributes, consent);
 
 export const TOUCHPOINTS: readonly Touchpoint[] = [
