@@ -46,7 +46,7 @@ export interface DemoDependencies {
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
-const RETRIES = 3;
+const RETRIES = 6;
 
 /**
  * `cdp demo`'s use case: generates the demo touchpoints and posts them through the public ingest

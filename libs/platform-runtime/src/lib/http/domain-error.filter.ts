@@ -9,6 +9,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   'HTTP.PAYLOAD_TOO_LARGE': 413,
   'HTTP.UNSUPPORTED_MEDIA_TYPE': 415,
   'EVENT_LOG.EXPECTED_VERSION_CONFLICT': 409,
+  'EVENT_LOG.APPEND_IN_PROGRESS': 503,
   'CUSTOMER.NOT_FOUND': 404,
   'CUSTOMER.INVALID_IDENTIFIER': 400,
   'PROJECTIONS.UNKNOWN': 404,
@@ -23,6 +24,14 @@ const STATUS_BY_CODE: Record<string, number> = {
   'LOYALTY.INSUFFICIENT_POINTS': 409,
   'LOYALTY.IDEMPOTENCY_KEY_REUSED': 422,
   'FEED.INVALID_SUBSCRIPTION': 400,
+};
+
+/**
+ * When to ask again, for the answers that a retry later gets past: touchpoints another writer is
+ * appending are its until it confirms them, or until its claim's lease (30 s) runs out if it died.
+ */
+const RETRY_AFTER_SECONDS_BY_CODE: Record<string, number> = {
+  'EVENT_LOG.APPEND_IN_PROGRESS': 5,
 };
 
 /**
@@ -69,6 +78,8 @@ export class DomainErrorFilter implements ExceptionFilter {
     }
     // A list of details is the located errors; an object adds its fields (409 { available }).
     const extra = details === undefined ? {} : Array.isArray(details) ? { errors: details } : (details as object);
+    const retryAfter = RETRY_AFTER_SECONDS_BY_CODE[code as string];
+    if (retryAfter !== undefined) response.setHeader('Retry-After', String(retryAfter));
     response.status(status).json({ error: code, message, ...extra });
   }
 }

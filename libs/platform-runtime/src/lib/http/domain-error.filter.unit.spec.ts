@@ -1,0 +1,41 @@
+import type { ArgumentsHost } from '@nestjs/common';
+import { DomainErrorFilter } from './domain-error.filter';
+
+/** What the filter answered: status, headers and body. */
+function answer(error: unknown) {
+  const sent: { status?: number; headers: Record<string, string>; body?: unknown } = { headers: {} };
+  const response = {
+    status(code: number) {
+      sent.status = code;
+      return this;
+    },
+    setHeader(name: string, value: string) {
+      sent.headers[name] = value;
+    },
+    json(body: unknown) {
+      sent.body = body;
+    },
+  };
+  const host = { switchToHttp: () => ({ getResponse: () => response }) } as unknown as ArgumentsHost;
+  new DomainErrorFilter().catch(error, host);
+  return sent;
+}
+
+describe('DomainErrorFilter', () => {
+  it('answers touchpoints another request is appending with 503 and when to retry, not a 500', () => {
+    const inProgress = Object.assign(new Error('events e-1 are being appended by another request; retry shortly'), { code: 'EVENT_LOG.APPEND_IN_PROGRESS' });
+    expect(answer(inProgress)).toEqual({
+      status: 503,
+      headers: { 'Retry-After': '5' },
+      body: { error: 'EVENT_LOG.APPEND_IN_PROGRESS', message: 'events e-1 are being appended by another request; retry shortly' },
+    });
+  });
+
+  it('answers a code it knows with its status, and anything else with a logged 500', () => {
+    expect(answer(Object.assign(new Error('no such customer'), { code: 'CUSTOMER.NOT_FOUND' }))).toMatchObject({ status: 404, headers: {} });
+    jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    expect(answer(new Error('boom'))).toMatchObject({ status: 500, body: { error: 'INTERNAL' } });
+    jest.restoreAllMocks();
+  });
+});
