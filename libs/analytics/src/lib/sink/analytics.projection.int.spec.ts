@@ -2,7 +2,7 @@ import type { RecordedEvent } from '@cdp/event-log';
 import { migrateAnalytics, type ClickHouseClient } from '@cdp/clickhouse';
 import { openThrowawayChdbClient, openThrowawayServerClient } from '@cdp/clickhouse/testing';
 import { loadSchemaCatalog } from '@cdp/events';
-import type { SqlExecutor } from '@cdp/sql';
+import { createPgliteSqlClient, type SqlExecutor } from '@cdp/sql';
 import { ANALYTICS_MIGRATIONS } from '../tables/analytics-migrations';
 import { analyticsProjection } from './analytics.projection';
 
@@ -91,6 +91,24 @@ describe.each([
     await rebuild.apply(tx, batchOf(6), { resumed: false });
     expect(asks()).toBe(5);
     expect(await counts()).toEqual([{ touchpoints: '5060', purchases: '5060', fields: '5060' }]);
+  });
+
+  it('drops the second copy of an event a Kafka log holds further on, in a later batch or the same one', async () => {
+    const sql = await createPgliteSqlClient();
+    try {
+      const handler = await analyticsProjection({ catalog: loadSchemaCatalog(), clickhouse: client, logMayHoldCopies: true }).open(sql, 'analytics');
+      const events = batch.slice(0, 10).map((event, i) => {
+        const eventId = `00000000-0000-4000-b000-${String(i).padStart(12, '0')}`;
+        return { ...event, eventId, data: { ...(event.data as object), eventId } };
+      });
+      const purchasesOf = async () => (await client.query<{ n: string }>("SELECT count() AS n FROM purchases WHERE event_id LIKE '00000000-0000-4000-b000-%'"))[0].n;
+      await sql.transaction((tx) => handler.apply(tx, events.slice(0, 6), { resumed: true }));
+      // A writer died after Kafka took events 4 and 5; the retry sent them again, after 6 to 9.
+      await sql.transaction((tx) => handler.apply(tx, [...events.slice(6), events[4], events[9], events[5]], { resumed: false }));
+      expect(await purchasesOf()).toBe('10');
+    } finally {
+      await sql.close();
+    }
   });
 
   it("keeps what each touchpoint said about consent, and each customer's word of today per channel", async () => {

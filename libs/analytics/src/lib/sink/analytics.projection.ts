@@ -4,6 +4,7 @@ import type { SchemaCatalog, Touchpoint } from '@cdp/events';
 import { channelOf } from '@cdp/profile';
 import { RetryBatchLaterError, type ProjectionDefinition } from '@cdp/projections';
 import { analyticsRowsOf, type AnalyticsRows } from './analytics-rows';
+import { openSunkEvents } from './sunk-events';
 
 export const ANALYTICS_PROJECTION = 'analytics';
 
@@ -17,6 +18,11 @@ const ANALYTICS_LINGER_MS = 1_000;
 export interface AnalyticsProjectionOptions {
   readonly catalog: SchemaCatalog;
   readonly clickhouse: ClickHouseClient;
+  /**
+   * The log may hold an event twice (Kafka): the sink then keeps the ids it wrote in Postgres and
+   * drops a second copy (see SunkEvents). The Postgres log appends in transactions, and holds none.
+   */
+  readonly logMayHoldCopies?: boolean;
 }
 
 /**
@@ -30,8 +36,9 @@ export interface AnalyticsProjectionOptions {
  * reassignment, a retry) until a batch of theirs of which ClickHouse held nothing. The sink writes
  * each partition in log order, so ClickHouse holds nothing past that batch, and the batches that follow
  * go in without the question, whose cost grows with the table (it reads the key column of every
- * part the batch's keys fall in). (The tables are also ReplacingMergeTree, which would fold a
- * duplicate that slipped in at its next merge.)
+ * part the batch's keys fall in). A second copy of an event that a Kafka log holds further on is
+ * dropped by the ids the sink keeps in Postgres (`logMayHoldCopies`). (The tables are also
+ * ReplacingMergeTree, which would fold a duplicate that slipped in at its next merge.)
  */
 export function analyticsProjection(options: AnalyticsProjectionOptions): ProjectionDefinition {
   const { catalog, clickhouse } = options;
@@ -39,22 +46,25 @@ export function analyticsProjection(options: AnalyticsProjectionOptions): Projec
     name: ANALYTICS_PROJECTION,
     schema: ANALYTICS_PROJECTION,
     lingerMs: ANALYTICS_LINGER_MS,
-    async open(_sql, schema) {
+    async open(sql, schema) {
       // A rebuild replays the log into the tables the live sink has filled, and races it.
       const rebuilding = schema !== ANALYTICS_PROJECTION;
       // Partitions whose next events ClickHouse is known not to hold yet.
       const pastHeld = new Set<string>();
+      const sunk = options.logMayHoldCopies ? await openSunkEvents(sql, schema) : undefined;
       return {
-        async apply(_tx, events, { resumed }) {
+        async apply(tx, events, { resumed }) {
           const partitions = new Set(events.map((e) => e.partition));
           if (resumed) for (const partition of partitions) pastHeld.delete(partition);
-          const rows = events.filter((e) => catalog.manifest(e.type) !== undefined).map((e) => rowsOf(e));
+          const touchpoints = firstCopies(events.filter((e) => catalog.manifest(e.type) !== undefined));
+          const written = sunk ? await sunk.written(tx, touchpoints.map((e) => e.eventId)) : new Set<string>();
+          const rows = touchpoints.filter((e) => !written.has(e.eventId)).map((e) => rowsOf(e));
           if (rows.length === 0) return;
           const checked = rebuilding || [...partitions].some((partition) => !pastHeld.has(partition));
           const insert = checked ? insertNew : insertAll;
           // Each table is checked for what it holds on its own, so they are written at once. All
           // writes end before the batch fails: a retry must not race a write still under way.
-          const written = await Promise.allSettled([
+          const inserted = await Promise.allSettled([
             insert(clickhouse, 'purchases', rows.flatMap((r) => (r.purchase ? [r.purchase] : []))),
             insert(clickhouse, 'refunds', rows.flatMap((r) => (r.refund ? [r.refund] : []))),
             insert(clickhouse, 'touchpoint_fields', rows.flatMap((r) => (r.fields ? [r.fields] : []))),
@@ -62,13 +72,14 @@ export function analyticsProjection(options: AnalyticsProjectionOptions): Projec
             // A touchpoint's consent rows go in one insert: held or not, they are held together.
             insert(clickhouse, 'consents', rows.flatMap((r) => r.consents)),
           ]);
-          const failed = written.find((outcome) => outcome.status === 'rejected');
+          const failed = inserted.find((outcome) => outcome.status === 'rejected');
           if (failed) {
             const error: unknown = failed.reason;
             throw new RetryBatchLaterError(`the analytics store did not take the batch: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
           }
-          const held = written.reduce((sum, outcome) => sum + (outcome.status === 'fulfilled' ? outcome.value : 0), 0);
+          const held = inserted.reduce((sum, outcome) => sum + (outcome.status === 'fulfilled' ? outcome.value : 0), 0);
           if (checked && !rebuilding && held === 0) for (const partition of partitions) pastHeld.add(partition);
+          await sunk?.record(tx, rows.map((r) => r.touchpoint.event_id));
         },
       };
     },
@@ -78,6 +89,12 @@ export function analyticsProjection(options: AnalyticsProjectionOptions): Projec
     const touchpoint = event.data as Touchpoint;
     return analyticsRowsOf(touchpoint, channelOf(touchpoint, catalog.manifest(touchpoint.type)?.channel ?? null));
   }
+}
+
+/** The events with the first copy of each id: a batch may hold an event and its second copy. */
+function firstCopies(events: readonly RecordedEvent[]): RecordedEvent[] {
+  const seen = new Set<string>();
+  return events.filter((event) => !seen.has(event.eventId) && seen.add(event.eventId));
 }
 
 interface KeyedRow {
