@@ -85,7 +85,7 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
   ) {
     this.projections = [
       { definition: customerProjection({ catalog, eventStore }), log: touchpointLog },
-      { definition: analyticsProjection({ catalog, clickhouse, logMayHoldCopies: settings.mode === 'servers' }), log: touchpointLog },
+      { definition: analyticsProjection({ catalog, clickhouse, logMayHoldCopies: !touchpointLog.capabilities.uniqueEventIds }), log: touchpointLog },
       { definition: loyaltyEarningProjection({ program: settings.loyalty.program, accounts }), log: touchpointLog },
       { definition: loyaltyProjection({ accounts }), log: eventStore },
       ...(settings.mode === 'servers' ? [{ definition: feedPublisher(settings, catalog), log: customerFeed }] : []),

@@ -79,7 +79,7 @@ export function createEventStoreDbEventLog(client: EventStoreDBClient): EventLog
   }
 
   return {
-    capabilities: { expectedVersion: true, atomicAppendMany: false, sharedSubscriptions: false },
+    capabilities: { expectedVersion: true, atomicAppendMany: false, sharedSubscriptions: false, uniqueEventIds: false },
 
     append: (streamId, events, { expectedVersion = 'any' } = {}) => appendToStream(streamId, events, expectedVersion),
 

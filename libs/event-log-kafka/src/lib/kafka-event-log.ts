@@ -173,7 +173,7 @@ export async function createKafkaEventLog(options: KafkaEventLogOptions): Promis
   }
 
   return {
-    capabilities: { expectedVersion: false, atomicAppendMany: false, sharedSubscriptions: true },
+    capabilities: { expectedVersion: false, atomicAppendMany: false, sharedSubscriptions: true, uniqueEventIds: false },
 
     async append(streamId, events, { expectedVersion = 'any' } = {}) {
       if (expectedVersion !== 'any') throw new ExpectedVersionUnsupportedError('Kafka');

@@ -156,7 +156,7 @@ export async function createPostgresEventLog(sql: SqlClient, options: PostgresEv
   }
 
   return {
-    capabilities: { expectedVersion: true, atomicAppendMany: true, sharedSubscriptions: false },
+    capabilities: { expectedVersion: true, atomicAppendMany: true, sharedSubscriptions: false, uniqueEventIds: true },
 
     appendInTransaction: (tx, writes, expected = new Map()) => appendInTransaction(tx, writes, expected),
 

@@ -131,6 +131,12 @@ export interface EventLogCapabilities {
    * partitions between them (a Kafka consumer group). Where false, each of them receives everything.
    */
   readonly sharedSubscriptions: boolean;
+  /**
+   * Whether the log holds each event id once. Where false, a subscriber may get a second copy of an
+   * event (Kafka, when a writer died after the broker took a send it had not confirmed, and a retry
+   * sent it again) and must drop it by event id.
+   */
+  readonly uniqueEventIds: boolean;
 }
 
 export interface EventLog {
