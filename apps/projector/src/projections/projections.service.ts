@@ -18,6 +18,7 @@ import {
   migrateProjectionTables,
   readCheckpoint,
   rebuildProjection,
+  releaseRebuildClaims,
   retryDeadLetters,
   OWNERSHIP_LEASE_MS,
   PROCESS_OWNER,
@@ -139,6 +140,7 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
 
   async onApplicationBootstrap(): Promise<void> {
     await migrateProjectionTables(this.sql);
+    if (this.settings.mode === 'embedded') await releaseRebuildClaims(this.sql);
     for (const projection of this.projections) await this.start(projection);
     this.markStarted();
   }

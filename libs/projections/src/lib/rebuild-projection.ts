@@ -45,6 +45,15 @@ export class RebuildRunningElsewhereError extends Error {
   }
 }
 /**
+ * Lets go of every rebuild's claim, for a process that knows no other can be rebuilding: in embedded
+ * mode the data folder admits one process, so a claim found at start is a dead process's, which
+ * would otherwise refuse a new rebuild until its lease ran out.
+ */
+export async function releaseRebuildClaims(db: SqlExecutor): Promise<void> {
+  await db.query(`DELETE FROM projections.owners WHERE projection LIKE '%@rebuild'`);
+}
+
+/**
  * Counting what is pending reads every event after the checkpoint (about 90 ms per 100,000 on
  * Postgres), on the cores the rebuild itself needs: while the rebuild has not yet processed as
  * many events as the log held, and has committed a batch lately, it is plainly not caught up.
