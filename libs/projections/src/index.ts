@@ -10,3 +10,4 @@ export * from './lib/projection-ownership';
 export * from './lib/exclusive-projection-runner';
 export * from './lib/retry-dead-letters';
 export * from './lib/rebuild-projection';
+export * from './lib/outbox';

@@ -12,7 +12,7 @@ import {
   type IdentityEvent,
   type IdentityPolicy,
 } from '@cdp/identity';
-import type { ProjectionDefinition } from '@cdp/projections';
+import { addToOutbox, publishOutbox, type OutboxEntry, type ProjectionDefinition } from '@cdp/projections';
 import { channelOf, emptyProfile, evolveProfile, mergeProfiles, touchpointRecorded, type CustomerProfile } from '@cdp/profile';
 import { quoteIdentifier, type SqlExecutor } from '@cdp/sql';
 import { markCustomersChanged, migrateCustomerFeedTables } from '@cdp/customer-feed';
@@ -20,7 +20,6 @@ import { CUSTOMER_PROJECTION } from './customer-schema';
 import { migrateCustomerTables } from './customer-tables';
 import { deterministicEventId } from '@cdp/event-log';
 import { loadIdentitySlice, saveIdentityChanges } from './identity-store';
-import { addToOutbox, publishOutbox, type OutboxEntry } from './outbox';
 import { deleteProfiles, loadProfiles, saveProfiles } from './profile-store';
 import { saveTimeline, type TimelineEntry } from './timeline-store';
 

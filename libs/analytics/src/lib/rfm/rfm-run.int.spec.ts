@@ -92,4 +92,41 @@ describe('an RFM run, a range of customers at a time (PGlite and chDB)', () => {
     expect(atOnce.whatIf.current).toBe(false);
     expect(Object.values(atOnce.whatIf.segments!).reduce((a, b) => a + b, 0)).toBe(5);
   });
+
+  it('appends the changes of a run whose append failed after its commit, in order and once, before the next run decides', async () => {
+    const sql = await createPgliteSqlClient();
+    const eventStore = await createPostgresEventLog(sql, { schema: 'event_store' });
+    const clickhouse = await openThrowawayChdbClient();
+    try {
+      await migrateRfmTables(sql);
+      await migrateAnalyticsTables(clickhouse);
+      await clickhouse.insert('purchases', purchases());
+      await clickhouse.insert('identity_map', Array.from({ length: 9 }, (_, c) => ({ key: `email:c${c}@example.com`, customer_id: `cus_${c}`, version: '1' })));
+      const options = { sql, clickhouse, eventStore, touchpointLog: eventStore, projections: [], copyIdentityMap: async () => undefined, currency: 'IRR', catchUpTimeoutMs: 1_000 };
+      // The event store is down when the first run has committed its scores: as a process killed then.
+      const down = { ...eventStore, appendMany: async () => Promise.reject(new Error('the event store is down')) };
+      await expect(runRfm({ ...options, eventStore: down }, { asOf: AS_OF, windowDays: 365 }, new Date())).rejects.toThrow('the event store is down');
+      const appended = async () => (await sql.query<{ stream_id: string; data: { previousSegment: string | null; segment: string | null } }>(`SELECT stream_id, data FROM event_store.events ORDER BY global_position`)).rows;
+      expect(await appended()).toEqual([]);
+      expect((await sql.query(`SELECT count(*)::int AS n FROM rfm.current_scores`)).rows).toEqual([{ n: 9 }]);
+
+      await clickhouse.insert('identity_map', MERGED.map((c) => ({ key: `email:c${c}@example.com`, customer_id: 'cus_1', version: '2' })));
+      await runRfm(options, { asOf: AS_OF, windowDays: 365 }, new Date());
+      // The first run's nine entries first, then the second's changes (four leavers among them): each stream's chain unbroken.
+      const events = await appended();
+      expect(events.map((e) => `${e.data.previousSegment ?? 'in'} -> ${e.data.segment ?? 'out'}`).filter((e) => e.startsWith('in'))).toHaveLength(9);
+      expect(events.slice(0, 9).every((e) => e.data.previousSegment === null)).toBe(true);
+      expect(events.filter((e) => e.data.segment === null)).toHaveLength(4);
+      const last = new Map<string, string | null>();
+      for (const { stream_id, data } of events) {
+        expect(data.previousSegment).toBe(last.get(stream_id) ?? null);
+        last.set(stream_id, data.segment);
+      }
+      expect((await sql.query(`SELECT count(*)::int AS n FROM rfm.outbox`)).rows).toEqual([{ n: 0 }]);
+    } finally {
+      await clickhouse.close();
+      await eventStore.close();
+      await sql.close();
+    }
+  });
 });

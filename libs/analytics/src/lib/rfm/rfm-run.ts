@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { ClickHouseClient } from '@cdp/clickhouse';
 import { sqlLiteral } from '@cdp/clickhouse';
 import { deterministicEventId, type EventLog } from '@cdp/event-log';
-import { readCheckpoint } from '@cdp/projections';
+import { publishOutbox, readCheckpoint, type OutboxEntry } from '@cdp/projections';
 import { becomesCurrent, customerSegmentStreamId, decideSegmentChanges, DEFAULT_RFM_GRID, parseRfmParameters, type CustomerSegmentChanged, type RfmGrid, type RfmScore, type RfmWindowDays } from '@cdp/rfm';
 import type { SqlClient } from '@cdp/sql';
 import { ProjectionsBehindError } from './rfm-run.errors';
 import { rfmWorkTable, runRfmQuery, type RfmSnapshotRow } from './rfm-query';
-import { currentSegmentsBetween, latestRun, saveRun, type RfmRunOutcome, type RfmRunRecord, type RunScores } from './rfm-store';
+import { latestRun, saveRun, type RfmRunOutcome, type RfmRunRecord, type RunScores, type ScoresRange } from './rfm-store';
 
 export interface RfmRunOptions {
   readonly sql: SqlClient;
@@ -39,10 +39,11 @@ const CATCH_UP_POLL_MS = 100;
  * 1. note how far each projection it reads must get: everything in the log when it was asked;
  * 2. wait for them (failing with ProjectionsBehindError, having computed nothing, after the timeout);
  * 3. copy the identity map to ClickHouse, then score every customer there (rfm_snapshots);
- * 4. a range of customers at a time, append a CustomerSegmentChanged event for each whose segment
- *    changed (ids derived from the run and the customer, so a retry appends nothing twice), and
- *    write their scores to Postgres, where one transaction replaces the current scores and records
- *    the run. Memory stays flat in the number of customers.
+ * 4. in one Postgres transaction, a range of customers at a time, write their scores over the
+ *    current ones and a CustomerSegmentChanged for each whose segment changed to the outbox, and
+ *    record the run; then append the outbox to the event store (ids derived from the run and the
+ *    customer, so a repeated append adds nothing twice). A run that dies leaves its scores and its
+ *    changes, or neither. Memory stays flat in the number of customers.
  * A run as of an instant before the current scores' stops after step 3: it is a what-if, which
  * neither moves customers' current segments back in time nor tells downstream services it did.
  * Its scores stay in rfm_snapshots under its run id.
@@ -50,6 +51,8 @@ const CATCH_UP_POLL_MS = 100;
 export async function runRfm(options: RfmRunOptions, input: RfmRunInput, now: Date): Promise<RfmRunOutcome> {
   const requestedAt = now.toISOString();
   const { asOf, windowDays } = parseRfmParameters(input, requestedAt);
+  // The changes of a run that died between its commit and their append go first.
+  await publishOutbox(options.sql, 'rfm', options.eventStore);
   const targets = await Promise.all(options.projections.map(async (name) => ({ name, ...(await positionToReach(options, name)) })));
   await waitUntilCaughtUp(options, targets);
   await options.copyIdentityMap();
@@ -76,18 +79,24 @@ export async function runRfm(options: RfmRunOptions, input: RfmRunInput, now: Da
   };
   let run: RfmRunRecord;
   try {
-    // Two passes over the snapshot: the changes are appended before the scores' transaction opens,
-    // since PGlite's one connection, which that transaction holds, would wait for itself.
-    await eachRange(async (scores, after, upTo) => {
-      const changes = decideSegmentChanges({ runId, asOf, windowDays, current: scores }, await currentSegmentsBetween(options.sql, after, upTo));
-      await appendChanges(options.eventStore, runId, changes);
-    });
-    run = await saveRun(options.sql, { runId, asOf, windowDays, currency: options.currency, customers, requestedAt }, (write) => eachRange(write));
+    const decide = ({ scores }: ScoresRange<ScoredCustomer>, previous: ReadonlyMap<string, string>) => decideSegmentChanges({ runId, asOf, windowDays, current: scores }, previous).map(toOutbox(runId));
+    run = await saveRun(options.sql, { runId, asOf, windowDays, currency: options.currency, customers, requestedAt }, decide, (write) =>
+      eachRange((scores, after, upTo) => write({ scores, after, upTo })),
+    );
   } finally {
     await options.clickhouse.command(`DROP TABLE IF EXISTS ${byCustomer}`);
   }
+  await publishOutbox(options.sql, 'rfm', options.eventStore);
   await recordRun(options.clickhouse, run);
   return { ...run, current: true };
+}
+
+/** A segment change for the event store, its id derived from the run and the customer. */
+function toOutbox(runId: string): (event: CustomerSegmentChanged) => OutboxEntry {
+  return (event) => ({
+    streamId: customerSegmentStreamId(event.data.customerId),
+    event: { eventId: deterministicEventId(event.type, runId, event.data.customerId), type: event.type, data: event.data },
+  });
 }
 
 async function recordRun(clickhouse: ClickHouseClient, run: RfmRunRecord): Promise<void> {
@@ -114,7 +123,6 @@ async function snapshotSegments(clickhouse: ClickHouseClient, runId: string): Pr
 
 /** Customers a run reads, decides on and writes at a time, so its memory stays flat in their number. */
 const CUSTOMERS_PER_CHUNK = 50_000;
-const EVENTS_PER_APPEND = 1_000;
 
 async function positionToReach(options: RfmRunOptions, projection: string): Promise<{ processed: number; target: number }> {
   const { checkpoint, processed } = await readCheckpoint(options.sql, projection);
@@ -133,17 +141,6 @@ async function waitUntilCaughtUp(options: RfmRunOptions, targets: readonly { nam
     if (behind.length === 0) return;
     if (Date.now() >= deadline) throw new ProjectionsBehindError(behind, options.catchUpTimeoutMs);
     await new Promise((resolve) => setTimeout(resolve, CATCH_UP_POLL_MS));
-  }
-}
-
-async function appendChanges(eventStore: EventLog, runId: string, changes: readonly CustomerSegmentChanged[]): Promise<void> {
-  for (let start = 0; start < changes.length; start += EVENTS_PER_APPEND) {
-    await eventStore.appendMany(
-      changes.slice(start, start + EVENTS_PER_APPEND).map((event) => ({
-        streamId: customerSegmentStreamId(event.data.customerId),
-        events: [{ eventId: deterministicEventId(event.type, runId, event.data.customerId), type: event.type, data: event.data }],
-      })),
-    );
   }
 }
 

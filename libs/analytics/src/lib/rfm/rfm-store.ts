@@ -1,4 +1,5 @@
 import { markCustomersChanged, migrateCustomerFeedTables } from '@cdp/customer-feed';
+import { addToOutbox, outboxTableDdl, type OutboxEntry } from '@cdp/projections';
 import { migrateSchema, type SqlClient, type SqlExecutor } from '@cdp/sql';
 import type { RfmWindowDays } from '@cdp/rfm';
 
@@ -46,6 +47,8 @@ export async function migrateRfmTables(sql: SqlClient): Promise<void> {
       r smallint NOT NULL, f smallint NOT NULL, m smallint NOT NULL, segment text NOT NULL, run_id text NOT NULL)`,
     // A run reads the previous scores in ranges of ids ordered as ClickHouse orders them: byte by byte.
     `CREATE INDEX IF NOT EXISTS current_scores_in_byte_order ON ${s}.current_scores (customer_id COLLATE "C")`,
+    // The segment changes a run decided, written with its scores and appended to the event store after.
+    outboxTableDdl(s),
   ]);
   await migrateCustomerFeedTables(sql);
 }
@@ -54,33 +57,47 @@ export async function migrateRfmTables(sql: SqlClient): Promise<void> {
 export type RunScores = Omit<CurrentRfm, 'asOf' | 'windowDays' | 'runId'>;
 
 /**
- * The segments the latest run gave the customers whose ids sort after `after` (from the first when
- * null) and up to `upTo` (to the last when null), comparing ids byte by byte.
+ * The segments the previous run gave the customers whose ids sort after `after` (from the first
+ * when null) and up to `upTo` (to the last when null), comparing ids byte by byte.
  */
-export async function currentSegmentsBetween(db: SqlExecutor, after: string | null, upTo: string | null): Promise<Map<string, string>> {
-  const { rows } = await db.query<{ customer_id: string; segment: string }>(
-    `SELECT customer_id, segment FROM rfm.current_scores
+async function previousSegmentsBetween(tx: SqlExecutor, after: string | null, upTo: string | null): Promise<Map<string, string>> {
+  const { rows } = await tx.query<{ customer_id: string; segment: string }>(
+    `SELECT customer_id, segment FROM previous_scores
      WHERE ($1::text IS NULL OR customer_id COLLATE "C" > $1) AND ($2::text IS NULL OR customer_id COLLATE "C" <= $2)`,
     [after, upTo],
   );
   return new Map(rows.map((r) => [r.customer_id, r.segment]));
 }
 
+/** A range of a run's customers, in byte order of their ids: after `after` (null: from the first) up to `upTo` (null: to the last). */
+export interface ScoresRange<Scores extends RunScores = RunScores> {
+  readonly scores: readonly Scores[];
+  readonly after: string | null;
+  readonly upTo: string | null;
+}
+
 /**
  * Replaces the current scores with a run's and records the run, in one transaction, while `fill`
  * writes the scores a range of customers at a time: readers see the previous run until the commit.
- * Customers whose scores or segment moved are marked changed for the feed. `fill` must not use
- * `sql` itself: PGlite has one connection, which the transaction holds.
+ * The segment changes `decide` finds against the previous scores of each range go to the outbox in
+ * the same transaction (publish them after: publishOutbox(sql, 'rfm', ...)), so a run that dies
+ * leaves either its scores and its changes, or neither. Customers whose scores or segment moved are
+ * marked changed for the feed. `fill` must not use `sql` itself: PGlite has one connection, which
+ * the transaction holds.
  */
-export async function saveRun(
+export async function saveRun<Scores extends RunScores>(
   sql: SqlClient,
   run: Omit<RfmRunRecord, 'finishedAt'>,
-  fill: (write: (scores: readonly RunScores[]) => Promise<void>) => Promise<void>,
+  decide: (range: ScoresRange<Scores>, previous: ReadonlyMap<string, string>) => readonly OutboxEntry[],
+  fill: (write: (range: ScoresRange<Scores>) => Promise<void>) => Promise<void>,
 ): Promise<RfmRunRecord> {
   return sql.transaction(async (tx) => {
     await tx.query(`CREATE TEMP TABLE previous_scores ON COMMIT DROP AS SELECT customer_id, r, f, m, segment FROM rfm.current_scores`);
+    await tx.query(`CREATE INDEX ON previous_scores (customer_id COLLATE "C")`);
     await tx.query(`DELETE FROM rfm.current_scores`);
-    await fill(async (scores) => {
+    await fill(async (range) => {
+      await addToOutbox(tx, 'rfm', decide(range, await previousSegmentsBetween(tx, range.after, range.upTo)));
+      const { scores } = range;
       for (let start = 0; start < scores.length; start += ROWS_PER_STATEMENT) {
         const rows = scores.slice(start, start + ROWS_PER_STATEMENT).map((s) => ({ ...s, run_id: run.runId }));
         await tx.query(

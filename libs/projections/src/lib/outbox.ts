@@ -1,6 +1,21 @@
 import type { EventLog, NewEvent } from '@cdp/event-log';
 import { quoteIdentifier, type SqlClient, type SqlExecutor } from '@cdp/sql';
 
+/**
+ * The table of an outbox in a schema (quoted): events a read model's transaction decided, kept until
+ * they are appended to the event store. An identity column, not bigserial: a rebuild's clone
+ * (LIKE ... INCLUDING ALL) then gets a sequence of its own.
+ */
+export function outboxTableDdl(schema: string): string {
+  return `CREATE TABLE IF NOT EXISTS ${schema}.outbox (
+    position bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    stream_id text NOT NULL,
+    event_id text NOT NULL UNIQUE,
+    type text NOT NULL,
+    data jsonb NOT NULL
+  )`;
+}
+
 export interface OutboxEntry {
   readonly streamId: string;
   readonly event: NewEvent;
