@@ -3,7 +3,7 @@ import { openThrowawayChdbClient, openThrowawayServerClient } from '@cdp/clickho
 import { MS_PER_DAY } from '@cdp/events';
 import { DEFAULT_RFM_GRID, parseRfmGrid, type RfmGrid, type RfmScore } from '@cdp/rfm';
 import { ANALYTICS_MIGRATIONS } from '../tables/analytics-migrations';
-import { runRfmQuery, type RfmSnapshotRow, type RfmRunRequest } from './rfm-query';
+import { dropAbandonedWorkTables, rfmWorkTable, runRfmQuery, type RfmSnapshotRow, type RfmRunRequest } from './rfm-query';
 import { AS_OF, FIFTHS_AS_OF, generateRfmTestData, type MoneyEvent, type RfmTestData } from './rfm-test-data';
 
 const data = generateRfmTestData('rfm-query');
@@ -86,6 +86,14 @@ describe.each(ENGINES)('the RFM query on %s', (engine, open) => {
 
     await expect(runRfmQuery(failingInsert, { runId: 'failing', asOf: AS_OF, windowDays: 90, currency: 'IRR' })).rejects.toThrow('refused');
     expect(await workTables(client)).toEqual([]);
+  });
+
+  it("leaves alone the work tables of a run still under way, which may be another process's", async () => {
+    const underWay = rfmWorkTable('another-process', 'by_customer');
+    await client.command(`CREATE TABLE ${underWay} ENGINE = Memory AS SELECT 1 AS customer_id`);
+    await dropAbandonedWorkTables(client);
+    expect(await workTables(client)).toHaveLength(1);
+    await client.command(`DROP TABLE ${underWay}`);
   });
 });
 

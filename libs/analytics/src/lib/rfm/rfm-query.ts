@@ -154,6 +154,18 @@ function insertSnapshots(request: RfmRunRequest, asOf: string, windowDays: RfmWi
     FROM ${measures}`;
 }
 
+/**
+ * Drops the work tables of runs that died with their process (a run drops its own as it ends):
+ * those an hour old, which no run takes, so that a run of another process keeps its own.
+ */
+export async function dropAbandonedWorkTables(client: ClickHouseClient): Promise<void> {
+  const abandoned = await client.query<{ name: string }>(
+    `SELECT name FROM system.tables
+     WHERE database = currentDatabase() AND substring(name, 1, 9) = 'rfm_work_' AND metadata_modification_time < now() - INTERVAL 1 HOUR`,
+  );
+  for (const { name } of abandoned) await client.command(`DROP TABLE IF EXISTS ${sqlIdentifier(name)}`);
+}
+
 /** A work table of the run: its name is derived from the run id, which may hold any characters. */
 export function rfmWorkTable(runId: string, role: string): string {
   return sqlIdentifier(`rfm_work_${createHash('sha256').update(runId).digest('hex').slice(0, 16)}_${role}`);

@@ -6,7 +6,7 @@ import { publishOutbox, readCheckpoint, type OutboxEntry } from '@cdp/projection
 import { becomesCurrent, customerSegmentStreamId, decideSegmentChanges, DEFAULT_RFM_GRID, parseRfmParameters, type CustomerSegmentChanged, type RfmGrid, type RfmScore, type RfmWindowDays } from '@cdp/rfm';
 import type { SqlClient } from '@cdp/sql';
 import { ProjectionsBehindError } from './rfm-run.errors';
-import { rfmWorkTable, runRfmQuery, type RfmSnapshotRow } from './rfm-query';
+import { dropAbandonedWorkTables, rfmWorkTable, runRfmQuery, type RfmSnapshotRow } from './rfm-query';
 import { latestRun, saveRun, type RfmRunOutcome, type RfmRunRecord, type RunScores, type ScoresRange } from './rfm-store';
 
 export interface RfmRunOptions {
@@ -53,6 +53,7 @@ export async function runRfm(options: RfmRunOptions, input: RfmRunInput, now: Da
   const { asOf, windowDays } = parseRfmParameters(input, requestedAt);
   // The changes of a run that died between its commit and their append go first.
   await publishOutbox(options.sql, 'rfm', options.eventStore);
+  await dropAbandonedWorkTables(options.clickhouse);
   const targets = await Promise.all(options.projections.map(async (name) => ({ name, ...(await positionToReach(options, name)) })));
   await waitUntilCaughtUp(options, targets);
   await options.copyIdentityMap();
