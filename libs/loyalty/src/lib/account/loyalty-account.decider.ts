@@ -31,7 +31,7 @@ export function decideLoyaltyAccount(command: LoyaltyAccountCommand, state: Loya
   }
   switch (command.type) {
     case 'RecordTouchpoint':
-      return decideTouchpoint(command.data.touchpoint, state, program);
+      return countable(state, decideTouchpoint(command.data.touchpoint, state, program));
     case 'RedeemPoints':
       return decideRedemption(command.data, state);
     case 'ExpirePoints':
@@ -39,12 +39,26 @@ export function decideLoyaltyAccount(command: LoyaltyAccountCommand, state: Loya
     case 'MergeAccountInto':
       return decideMerge(command.data, state);
     case 'AbsorbAccount':
-      return decideAbsorb(command.data, state, program);
+      return countable(state, decideAbsorb(command.data, state, program));
     default: {
       const unexpected: never = command;
       throw new Error(`unexpected loyalty command ${describeValue(unexpected)}`);
     }
   }
+}
+
+/**
+ * Points are whole numbers that a JavaScript number counts exactly, up to 2^53 − 1: events that
+ * would take an account's totals past that are refused, whatever each purchase earns alone.
+ */
+function countable(state: LoyaltyAccountState, events: LoyaltyAccountEvent[]): LoyaltyAccountEvent[] {
+  if (events.length === 0) return events;
+  const { lifetime } = fold(state, events);
+  const largest = Math.max(lifetime.earned, lifetime.clawedBack, lifetime.redeemed, lifetime.expired);
+  if (largest > Number.MAX_SAFE_INTEGER) {
+    throw new RangeError(`this would take the loyalty account of ${state.customerId} to about ${largest} points, more than the ${Number.MAX_SAFE_INTEGER} one account can count exactly`);
+  }
+  return events;
 }
 
 function decideTouchpoint(touchpoint: EarningTouchpoint, state: LoyaltyAccountState, program: LoyaltyProgram): LoyaltyAccountEvent[] {

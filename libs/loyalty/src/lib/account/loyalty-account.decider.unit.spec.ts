@@ -19,6 +19,16 @@ const earned = (lotId: string, points: number, data: Partial<Extract<LoyaltyAcco
 
 describe('the loyalty account decider', () => {
   describe('earning on purchases', () => {
+    it("refuses a purchase that would take the account's points past what a number counts exactly, though it earns few enough alone", () => {
+      const largest = '999999999999999';
+      const history = Array.from({ length: 9 }, (_, i) => record(purchase(`p${i}`, day(i * 400), `o${i}`, largest)));
+      const state = stateAfter(history, DEFAULT_LOYALTY_PROGRAM);
+      expect(state.lifetime.earned).toBeLessThanOrEqual(Number.MAX_SAFE_INTEGER);
+      expect(() => decideLoyaltyAccount(record(purchase('p-last', day(4000), 'o-last', largest)), state, DEFAULT_LOYALTY_PROGRAM)).toThrow(
+        new RangeError(`this would take the loyalty account of ${CUSTOMER} to about ${state.lifetime.earned + 999999999999999} points, more than the ${Number.MAX_SAFE_INTEGER} one account can count exactly`),
+      );
+    });
+
     it('credits a first purchase in the first tier, in a lot that expires expiryDays later', () => {
       expect(given().when(record(purchase('p1', day(0), 'o1', '800')))).toEqual([
         {
