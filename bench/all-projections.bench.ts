@@ -485,7 +485,7 @@ async function insertSamePostgresRows(url: string, sql: SqlClient): Promise<Base
 }
 
 /** The tables the analytics sink writes. */
-const SINK_TABLES = ['touchpoints', 'touchpoint_fields', 'purchases', 'refunds', 'consents'];
+const SINK_TABLES = ['touchpoints', 'touchpoint_fields', 'purchases', 'refunds', 'consents', 'important_dates'];
 
 /**
  * The rows the sink wrote, read back and inserted into empty twins through the same client's

@@ -21,6 +21,8 @@ import { customerIdFor } from '@cdp/identity';
  *   named "outcome" ("callback"), which a query must not mistake for the payload's.
  * - Omid (email) buys 2,000,000 on 1 Dec 2025 with no channel, and calls (resolved) on 10 May,
  *   when he agrees to SMS. Reza, on his complaint call, withdraws his SMS consent.
+ * - Sara's sign-up also gives her passport's expiry (15 Dec 2026) and birthday, and her email
+ *   consent; Leila's passport expires on 1 Jun 2027 and Omid's on 20 Nov 2026 (told in October).
  * - An anonymous buyer (only a placeholder device id) buys 50,000 in store on 4 Apr.
  * - Leila (email) buys 150,000 online on 1 Aug and 5 Oct, and calls (resolved) on 6 Oct.
  * Two RFM runs: as of 30 Jun 2026 and as of 1 Nov 2026, both over 365 days.
@@ -80,7 +82,15 @@ export const TOUCHPOINTS: readonly Touchpoint[] = [
   call(3, '2026-03-06T10:00:00.000Z', SARA_PHONE, 'complaint'),
   refund(4, '2026-03-07T10:00:00.000Z', SARA_PHONE, 'o-2', '20000'),
   call(5, '2026-03-08T10:00:00.000Z', SARA_PHONE, 'resolved'),
-  touchpoint(6, 'profile_update', '2026-03-10T10:00:00.000Z', { ...SARA, ...SARA_PHONE }, { preferences: { sauce: 'no spicy sauce' } }),
+  touchpoint(
+    6,
+    'profile_update',
+    '2026-03-10T10:00:00.000Z',
+    { ...SARA, ...SARA_PHONE },
+    { preferences: { sauce: 'no spicy sauce' }, importantDates: { passportExpiry: '2026-12-15', birthday: '1990-02-05' } },
+    {},
+    { email: 'granted' },
+  ),
   purchase(7, '2026-09-15T10:00:00.000Z', SARA, 'o-7', '500000', 'online'),
   purchase(8, '2026-02-20T10:00:00.000Z', REZA, 'o-8', '1000000', 'store'),
   call(9, '2026-02-26T10:00:00.000Z', REZA, 'complaint', {}, { sms: 'denied' }),
@@ -95,6 +105,8 @@ export const TOUCHPOINTS: readonly Touchpoint[] = [
   purchase(18, '2026-08-01T10:00:00.000Z', LEILA, 'o-18', '150000', 'online'),
   purchase(19, '2026-10-05T10:00:00.000Z', LEILA, 'o-19', '150000', 'online'),
   call(20, '2026-10-06T10:00:00.000Z', LEILA, 'resolved'),
+  touchpoint(21, 'profile_update', '2026-10-07T10:00:00.000Z', LEILA, { importantDates: { passportExpiry: '2027-06-01' } }),
+  touchpoint(22, 'profile_update', '2026-10-08T10:00:00.000Z', OMID, { importantDates: { passportExpiry: '2026-11-20' } }),
 ];
 
 /** The channel each type's manifest gives (schemas/touchpoints/<type>/manifest.json). */
@@ -166,6 +178,7 @@ export const TABLES: Readonly<Record<string, readonly Record<string, unknown>[]>
   purchases: ROWS.flatMap((r) => (r.purchase ? [r.purchase as unknown as Record<string, unknown>] : [])),
   refunds: ROWS.flatMap((r) => (r.refund ? [r.refund as unknown as Record<string, unknown>] : [])),
   consents: ROWS.flatMap((r) => r.consents as unknown as Record<string, unknown>[]),
+  important_dates: ROWS.flatMap((r) => r.importantDates as unknown as Record<string, unknown>[]),
   identity_map: IDENTITY_MAP,
   rfm_runs: RFM_RUNS,
   rfm_snapshots: RFM_SNAPSHOTS,

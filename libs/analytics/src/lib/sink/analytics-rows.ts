@@ -1,7 +1,7 @@
 import type { Touchpoint } from '@cdp/events';
 import { identifierKeysOf } from '@cdp/identity';
 import { amountWithinLimits, isAmount, isCurrencyCode, MAX_AMOUNT_INTEGER_DIGITS, MAX_AMOUNT_SCALE } from '@cdp/money';
-import { consentOfTouchpoint } from '@cdp/profile';
+import { consentOfTouchpoint, importantDatesOfTouchpoint } from '@cdp/profile';
 import { AnalyticsRowError } from './analytics-row.error';
 
 /** The rows one touchpoint adds to the analytics tables (see analytics-migrations.ts). */
@@ -12,6 +12,18 @@ export interface AnalyticsRows {
   readonly refund?: MoneyRow & { readonly reason: string };
   /** What it said about consent, a row per channel; none when it said nothing. */
   readonly consents: readonly ConsentRow[];
+  /** The dates that matter to the customer it told (a profile_update's), a row per name. */
+  readonly importantDates: readonly ImportantDateRow[];
+}
+
+export interface ImportantDateRow {
+  readonly event_id: string;
+  readonly occurred_at: string;
+  readonly occurred_at_ms: number;
+  readonly customer_key: string;
+  readonly name: string;
+  readonly date: string;
+  readonly source: string;
 }
 
 export interface ConsentRow {
@@ -88,11 +100,14 @@ export function analyticsRowsOf(touchpoint: Touchpoint, channel: string | null):
     scalars.length === 0
       ? undefined
       : { ...common, type: row.type, source: row.source, channel: row.channel, field_names: scalars.map(([name]) => name), field_values: scalars.map(([, value]) => String(value)) };
-  const consents = Object.entries(consentOfTouchpoint(touchpoint)).map(([consentChannel, status]) => ({ ...common, channel: consentChannel, status, source: touchpoint.source }));
+  const told = {
+    consents: Object.entries(consentOfTouchpoint(touchpoint)).map(([consentChannel, status]) => ({ ...common, channel: consentChannel, status, source: touchpoint.source })),
+    importantDates: Object.entries(importantDatesOfTouchpoint(touchpoint)).map(([name, date]) => ({ ...common, name, date, source: touchpoint.source })),
+  };
   const money = () => ({ ...common, order_id: text(payload.orderId), ...moneyOf(touchpoint), source: touchpoint.source });
-  if (touchpoint.type === 'purchase') return { touchpoint: row, fields, consents, purchase: { ...money(), channel: channel ?? '' } };
-  if (touchpoint.type === 'refund') return { touchpoint: row, fields, consents, refund: { ...money(), reason: text(payload.reason) } };
-  return { touchpoint: row, fields, consents };
+  if (touchpoint.type === 'purchase') return { touchpoint: row, fields, ...told, purchase: { ...money(), channel: channel ?? '' } };
+  if (touchpoint.type === 'refund') return { touchpoint: row, fields, ...told, refund: { ...money(), reason: text(payload.reason) } };
+  return { touchpoint: row, fields, ...told };
 }
 
 function moneyOf(touchpoint: Touchpoint): { amount: string; currency: string } {

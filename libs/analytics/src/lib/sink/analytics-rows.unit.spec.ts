@@ -18,7 +18,7 @@ describe('analyticsRowsOf', () => {
     expect(rows.purchase).toMatchObject({ amount: '300000.50', occurred_at: accepted.value.occurredAt.slice(0, 19).replace('T', ' '), occurred_at_ms: Date.parse(accepted.value.occurredAt) });
   });
 
-  it('writes a row per consent channel a touchpoint tells, its payload too for a profile_update, denied winning within it', () => {
+  it('writes a row per consent channel a touchpoint tells, its payload too for a profile_update, denied winning within it, and a row per important date', () => {
     const told = readTouchpoint({ ...touchpointExamples.profile_update, consent: { sms: 'granted', push: 'granted' } }, loadSchemaCatalog(), {
       eventId: '00000000-0000-4000-8000-000000000002',
       receivedAt: '2026-11-23T08:00:00.000Z',
@@ -30,6 +30,9 @@ describe('analyticsRowsOf', () => {
     expect(Object.fromEntries(rows.consents.map((row) => [row.channel, row.status]))).toEqual(expected);
     expect(rows.consents[0]).toMatchObject({ event_id: '00000000-0000-4000-8000-000000000002', source: told.value.source, customer_key: expect.stringMatching(/:/) });
     expect(analyticsRowsOf(purchase({}), 'store').consents).toEqual([]);
+    const dates = touchpointExamples.profile_update.payload.importantDates as Record<string, string>;
+    expect(Object.fromEntries(rows.importantDates.map((row) => [row.name, row.date]))).toEqual(dates);
+    expect(analyticsRowsOf(purchase({}), 'store').importantDates).toEqual([]);
   });
 
   it.each([

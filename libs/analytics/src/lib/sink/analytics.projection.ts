@@ -27,8 +27,8 @@ export interface AnalyticsProjectionOptions {
 
 /**
  * The ClickHouse sink: every touchpoint into `touchpoints` (and its scalar payload fields into
- * `touchpoint_fields`), purchases, refunds and what touchpoints said about consent into their own
- * tables, in one INSERT per table per batch. ClickHouse has no transactions, so the runtime's checkpoint (in Postgres) may lag what
+ * `touchpoint_fields`), purchases, refunds, and what touchpoints said about consent and the dates
+ * that matter to the customer into their own tables, in one INSERT per table per batch. ClickHouse has no transactions, so the runtime's checkpoint (in Postgres) may lag what
  * ClickHouse holds: by a batch after a crash, by any number after Postgres is restored from a
  * backup. Where that may be so, each table is asked which of the batch's events it already has and
  * only the others are inserted, so a replay or a redelivery adds nothing twice: in every batch of a
@@ -69,8 +69,9 @@ export function analyticsProjection(options: AnalyticsProjectionOptions): Projec
             insert(clickhouse, 'refunds', rows.flatMap((r) => (r.refund ? [r.refund] : []))),
             insert(clickhouse, 'touchpoint_fields', rows.flatMap((r) => (r.fields ? [r.fields] : []))),
             insert(clickhouse, 'touchpoints', rows.map((r) => r.touchpoint)),
-            // A touchpoint's consent rows go in one insert: held or not, they are held together.
+            // A touchpoint's consent (or date) rows go in one insert: held or not, they are held together.
             insert(clickhouse, 'consents', rows.flatMap((r) => r.consents)),
+            insert(clickhouse, 'important_dates', rows.flatMap((r) => r.importantDates)),
           ]);
           const failed = inserted.find((outcome) => outcome.status === 'rejected');
           if (failed) {

@@ -206,6 +206,29 @@ export const ANALYTICS_MIGRATIONS: readonly AnalyticsMigration[] = [
       GROUP BY customer_id, channel`,
     ],
   },
+  {
+    // The dates that matter to each customer (a passport's expiry, a birthday), so that a reminder
+    // list is a query. The date is text: a Date column holds nothing before 1970, and birthdays do.
+    id: '0008-important-dates',
+    statements: () => [
+      `CREATE TABLE IF NOT EXISTS important_dates (
+        event_id String,
+        occurred_at DateTime('UTC'),
+        occurred_at_ms UInt64,
+        customer_key String,
+        name String,
+        date String,
+        source String
+      ) ENGINE = ReplacingMergeTree
+      PARTITION BY tuple()
+      ORDER BY (customer_key, name, occurred_at_ms, event_id)`,
+      resolvedView('important_dates', 'event_id, occurred_at, occurred_at_ms, customer_key, name, date, source'),
+      `CREATE VIEW IF NOT EXISTS important_dates_current AS
+      SELECT customer_id, name, argMax(date, (occurred_at_ms, event_id)) AS date, max(occurred_at) AS told_at
+      FROM important_dates_resolved
+      GROUP BY customer_id, name`,
+    ],
+  },
 ];
 
 /**

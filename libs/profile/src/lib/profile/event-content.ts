@@ -65,11 +65,11 @@ export function contentOfTouchpoint(touchpoint: Touchpoint, channel: string | nu
       return base;
     }
     case 'profile_update': {
-      const { preferences, importantDates } = known.payload;
+      const { preferences } = known.payload;
       return {
         ...base,
         preferences: Object.fromEntries(entriesOf(preferences, eventId, 'payload.preferences').map(([key, value]) => [key, { value: text(value, eventId, `payload.preferences.${key}`), ...from }])),
-        importantDates: Object.fromEntries(entriesOf(importantDates, eventId, 'payload.importantDates').map(([name, date]) => [name, { date: calendarDate(date, eventId, `payload.importantDates.${name}`), ...from }])),
+        importantDates: Object.fromEntries(Object.entries(importantDatesOfTouchpoint(touchpoint)).map(([name, date]) => [name, { date, ...from }])),
       };
     }
     case 'social_mention':
@@ -87,6 +87,14 @@ const KNOWN_TYPES: Readonly<Record<KnownTouchpointType, true>> = { call: true, p
 /** The touchpoint as one of the types shipped with a schema, to read its payload; null for types registered later. */
 function asKnown(touchpoint: Touchpoint): KnownTouchpoint | null {
   return Object.hasOwn(KNOWN_TYPES, touchpoint.type) ? (touchpoint as unknown as KnownTouchpoint) : null;
+}
+
+/** The dates that matter to the customer a touchpoint tells (a profile_update's `payload.importantDates`), by name: "YYYY-MM-DD". */
+export function importantDatesOfTouchpoint(touchpoint: Touchpoint): Readonly<Record<string, string>> {
+  const known = asKnown(touchpoint);
+  if (known?.type !== 'profile_update') return {};
+  const path = 'payload.importantDates';
+  return Object.fromEntries(entriesOf(known.payload.importantDates, touchpoint.eventId, path).map(([name, date]) => [name, calendarDate(date, touchpoint.eventId, `${path}.${name}`)]));
 }
 
 /**
