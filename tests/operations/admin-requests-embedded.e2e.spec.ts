@@ -2,7 +2,7 @@ import { PLATFORM_FEATURES } from '@cdp/platform-app';
 import { startPlatformUnderTest, type PlatformUnderTest } from '../support/platform-under-test';
 
 /** The admin endpoints hold their bodies to what they take, as every other endpoint does: a located 400, and nothing done. */
-describe('admin requests (embedded)', () => {
+describe('requests the admin and query endpoints do not take (embedded)', () => {
   let platform: PlatformUnderTest;
   beforeAll(async () => {
     platform = await startPlatformUnderTest('embedded', PLATFORM_FEATURES);
@@ -21,6 +21,18 @@ describe('admin requests (embedded)', () => {
     expect(await answer('/v1/admin/sql', {})).toEqual(invalid('query'));
     expect(await answer('/v1/admin/sql', { query: 7 })).toEqual(invalid('query'));
     expect(await answer('/v1/admin/sql', { query: 'SELECT 1; SELECT 2' })).toMatchObject({ status: 400, body: { error: 'ANALYTICS.QUERY_REFUSED' } });
+  });
+
+  it('refuses a query parameter an endpoint does not take, located, where a typo was ignored for the default', async () => {
+    expect(await platform.get('/v1/admin/identity-conflicts?limit=5')).toEqual({ status: 200, body: { conflicts: [] } });
+    expect(await platform.get('/v1/admin/identity-conflicts?limt=5')).toEqual({
+      status: 400,
+      body: expect.objectContaining({ error: 'HTTP.INVALID_REQUEST', errors: [{ path: 'limt', message: 'is not a query parameter of this endpoint; its parameters are limit' }] }),
+    });
+    expect(await platform.get('/v1/customers?identifier=email:nobody@example.com&type=email')).toMatchObject({ status: 400, body: { errors: [{ path: 'type' }] } });
+    expect(await platform.get('/v1/admin/projections?verbose=1')).toMatchObject({ status: 400, body: { errors: [{ path: 'verbose', message: 'is not a query parameter of this endpoint, which takes none' }] } });
+    // The schema registry's clients send parameters of their own.
+    expect((await platform.get('/registry/subjects?deleted=true')).status).toBe(200);
   });
 
   it('POST /v1/admin/dead-letters/retries takes { all: true } or { ids }, and only ids of open dead letters', async () => {

@@ -34,6 +34,8 @@ const EVENT_ID = /^\d{1,20}:\d{1,20}$/;
  * the RFM segments customers can be in (the configured grid's names): a segment among none of them
  * would be a subscription that never hears anything.
  */
+const SUBSCRIPTION_PARAMETERS = ['types', 'segment', 'from', 'lastEventId'];
+
 export function parseFeedSubscription(query: Readonly<Record<string, unknown>>, lastEventIdHeader: string | undefined, segments: readonly string[]): FeedSubscription {
   const problems: FeedSubscriptionProblem[] = [];
   const text = (field: string): string | undefined => {
@@ -44,6 +46,9 @@ export function parseFeedSubscription(query: Readonly<Record<string, unknown>>, 
     return undefined;
   };
 
+  for (const field of Object.keys(query).filter((key) => !SUBSCRIPTION_PARAMETERS.includes(key))) {
+    problems.push({ field, value: String(query[field]), message: `is not a parameter of the feed; its parameters are ${SUBSCRIPTION_PARAMETERS.join(', ')}` });
+  }
   const typesText = text('types');
   const types = typesText === undefined ? null : typesText.split(',').map((t) => t.trim()).filter(Boolean);
   for (const type of types ?? []) {

@@ -39,6 +39,9 @@ describe('parseFeedSubscription', () => {
       { field: 'Last-Event-ID', value: 'abc', message: expect.stringContaining('not an event id of this feed') },
     ]);
     expect(problemsOf({ types: ['CustomerCreated', 'ProfileChanged'] })).toEqual([{ field: 'types', value: 'CustomerCreated,ProfileChanged', message: 'give it once' }]);
+    expect(problemsOf({ segmnet: 'Champions' })).toEqual([
+      { field: 'segmnet', value: 'Champions', message: 'is not a parameter of the feed; its parameters are types, segment, from, lastEventId' },
+    ]);
     expect(problemsOf({ segment: 'Champs' })).toEqual([{ field: 'segment', value: 'Champs', message: "unknown RFM segment; the segments are Champions, At Risk, Can't Lose Them" }]);
     expect(problemsOf({ types: ',' })).toEqual([{ field: 'types', value: ',', message: expect.stringContaining('name at least one change type') }]);
   });

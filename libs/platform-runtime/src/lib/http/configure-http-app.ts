@@ -5,6 +5,7 @@ import { json, type NextFunction, type Request, type Response } from 'express';
 import type { Settings } from '../settings';
 import { DomainErrorFilter, sendBodyError } from './domain-error.filter';
 import { withErrorResponses } from './error-responses';
+import { KnownQueryParameters } from './known-query-parameters.interceptor';
 
 /** Paths whose bodies are read by their own parser (exact numbers), not the shared JSON parser. */
 const OWN_BODY_PARSER = ['/v1/touchpoints'];
@@ -24,6 +25,7 @@ export function configureHttpApp(app: INestApplication, settings: Settings): voi
     parseJson(request, response, (error?: unknown) => (error ? sendBodyError(response, error as Error, settings.maxBodyBytes) : next()));
   });
   app.useGlobalFilters(new DomainErrorFilter());
+  app.useGlobalInterceptors(new KnownQueryParameters());
   const document = withErrorResponses(
     SwaggerModule.createDocument(
       app,
