@@ -37,7 +37,7 @@ export function contentOfTouchpoint(touchpoint: Touchpoint, channel: string | nu
   const counted = { count: 1, lastAt: at };
   const base: ProfileContent = {
     ...emptyContent(),
-    traits: Object.fromEntries(entriesOf(touchpoint.traits, eventId, 'traits').map(([name, value]) => [name, { value: text(value, eventId, `traits.${name}`), ...from }])),
+    traits: Object.fromEntries(told(touchpoint.traits, eventId, 'traits').map(([name, value]) => [name, { value, ...from }])),
     consent: Object.fromEntries(Object.entries(consentOfTouchpoint(touchpoint)).map(([channel, status]) => [channel, { status, ...from }])),
     firstSeenAt: at,
     lastSeenAt: at,
@@ -68,7 +68,7 @@ export function contentOfTouchpoint(touchpoint: Touchpoint, channel: string | nu
       const { preferences } = known.payload;
       return {
         ...base,
-        preferences: Object.fromEntries(entriesOf(preferences, eventId, 'payload.preferences').map(([key, value]) => [key, { value: text(value, eventId, `payload.preferences.${key}`), ...from }])),
+        preferences: Object.fromEntries(told(preferences, eventId, 'payload.preferences').map(([key, value]) => [key, { value, ...from }])),
         importantDates: Object.fromEntries(Object.entries(importantDatesOfTouchpoint(touchpoint)).map(([name, date]) => [name, { date, ...from }])),
       };
     }
@@ -135,6 +135,16 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 function calendarDate(value: unknown, eventId: string, path: string): string {
   if (typeof value !== 'string' || !ISO_DATE.test(value)) throw new InvalidProfileEventError(eventId, `${path} must be a date "YYYY-MM-DD", not ${JSON.stringify(value)}`);
   return value;
+}
+
+/**
+ * The texts of a map of facts (traits, preferences) that say something: a blank one is a form field
+ * left empty, which tells nothing, and must not overwrite what the customer said before.
+ */
+function told(record: unknown, eventId: string, path: string): [string, string][] {
+  return entriesOf(record, eventId, path)
+    .map(([key, value]): [string, string] => [key, text(value, eventId, `${path}.${key}`)])
+    .filter(([, value]) => value.trim() !== '');
 }
 
 function text(value: unknown, eventId: string, path: string): string {

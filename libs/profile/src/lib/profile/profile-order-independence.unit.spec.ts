@@ -17,7 +17,7 @@ const THIRD = 'cus_00000000000040008000000000000003';
 
 const INSTANTS = ['2025-12-31T23:59:59.999Z', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00Z', '2026-01-01T03:30:00+03:30', '2026-01-02T00:00:00.000Z', '2026-01-03T12:00:00.000Z'];
 const KEYS = ['city', 'firstName', 'sauce', 'constructor', '__proto__'];
-const VALUES = ['a', 'b', 'c'];
+const VALUES = ['a', 'b', 'c', ' '];
 const AMOUNTS = ['0', '1', '12.50', '300000', '0.125', '99.999', '150000.1'];
 
 /** A map from a small pool of keys, built so that "__proto__" is an own key as it is in parsed JSON. */
@@ -148,9 +148,9 @@ describe('the profile, for any arrival order of the same events', () => {
             expect(p.lastSeenAt).toBe(iso(Math.max(...tps.map(at))));
           }
 
-          // Each trait: the value of the touchpoint latest by occurredAt, then event id, that has it.
+          // Each trait: the value of the touchpoint latest by occurredAt, then event id, that tells it (a blank tells nothing).
           for (const key of KEYS) {
-            const holders = tps.filter((t) => t.traits !== null && Object.hasOwn(t.traits, key)).sort(later);
+            const holders = tps.filter((t) => t.traits !== null && Object.hasOwn(t.traits, key) && t.traits[key].trim() !== '').sort(later);
             const last = holders[holders.length - 1];
             expect(Object.hasOwn(p.traits, key) ? p.traits[key].value : undefined).toBe(last?.traits![key]);
           }

@@ -121,6 +121,18 @@ describe('the customer profile projection', () => {
         .then((p) => expect(p.preferences).toEqual({ sauce: { value: 'no spicy sauce', occurredAt: '2026-11-23T07:00:00.000Z', eventId: ev(1), source: 'club-signup' } }));
     });
 
+    it('a later form with the field left blank tells nothing: the preference and the name stay', () => {
+      const told = example('profile_update', 1, { occurredAt: T10, traits: { firstName: 'Sara' }, payload: { preferences: { sauce: 'no spicy sauce' } } });
+      const blank = example('profile_update', 2, { occurredAt: T11, traits: { firstName: ' ', city: 'Tehran' }, payload: { preferences: { sauce: '' } } });
+      given(recorded(told))
+        .when(recorded(blank))
+        .then((p) => {
+          expect(p.preferences['sauce']).toMatchObject({ value: 'no spicy sauce', eventId: ev(1) });
+          expect(p.traits['firstName']).toMatchObject({ value: 'Sara', eventId: ev(1) });
+          expect(p.traits['city']).toMatchObject({ value: 'Tehran', eventId: ev(2) });
+        });
+    });
+
     it('a later preference replaces it; an earlier one arriving late does not', () => {
       const older = example('profile_update', 1, { occurredAt: T10, payload: { preferences: { sauce: 'extra spicy' } } });
       const newer = example('profile_update', 2, { occurredAt: T11, payload: { preferences: { sauce: 'no spicy sauce', table: 'window' } } });
