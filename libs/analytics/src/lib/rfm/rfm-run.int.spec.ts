@@ -31,22 +31,38 @@ function purchases() {
   ).flat();
 }
 
+/** Fresh stores holding the purchases of the nine customers, each its own, and the options of a run on them. */
+async function withStores<T>(rows: ReturnType<typeof purchases>, customersPerChunk: number, work: (stores: Awaited<ReturnType<typeof openStores>>) => Promise<T>): Promise<T> {
+  const stores = await openStores(rows, customersPerChunk);
+  try {
+    return await work(stores);
+  } finally {
+    await stores.clickhouse.close();
+    await stores.eventStore.close();
+    await stores.sql.close();
+  }
+}
+
+async function openStores(rows: ReturnType<typeof purchases>, customersPerChunk: number) {
+  const sql = await createPgliteSqlClient();
+  const eventStore = await createPostgresEventLog(sql, { schema: 'event_store' });
+  // chDB opens one data folder per process: each call closes its own before the next opens.
+  const clickhouse = await openThrowawayChdbClient();
+  await migrateRfmTables(sql);
+  await migrateAnalyticsTables(clickhouse);
+  await clickhouse.insert('purchases', rows);
+  await clickhouse.insert('identity_map', Array.from({ length: 9 }, (_, c) => ({ key: `email:c${c}@example.com`, customer_id: `cus_${c}`, version: '1' })));
+  const options = { sql, clickhouse, eventStore, touchpointLog: eventStore, projections: [], copyIdentityMap: async () => undefined, currency: 'IRR', catchUpTimeoutMs: 1_000, customersPerChunk };
+  return { sql, eventStore, clickhouse, options };
+}
+
 /**
  * RFM runs on fresh stores with `customersPerChunk`: a first, a second after customers left the
  * population (merged into another), the second again, which changes no segment, and a what-if as of
  * an earlier instant, which changes nothing.
  */
 async function runsInTurn(rows: ReturnType<typeof purchases>, customersPerChunk: number) {
-  const sql = await createPgliteSqlClient();
-  const eventStore = await createPostgresEventLog(sql, { schema: 'event_store' });
-  // chDB opens one data folder per process: each call closes its own before the next opens.
-  const clickhouse = await openThrowawayChdbClient();
-  try {
-    await migrateRfmTables(sql);
-    await migrateAnalyticsTables(clickhouse);
-    await clickhouse.insert('purchases', rows);
-    await clickhouse.insert('identity_map', Array.from({ length: 9 }, (_, c) => ({ key: `email:c${c}@example.com`, customer_id: `cus_${c}`, version: '1' })));
-    const options = { sql, clickhouse, eventStore, touchpointLog: eventStore, projections: [], copyIdentityMap: async () => undefined, currency: 'IRR', catchUpTimeoutMs: 1_000, customersPerChunk };
+  return withStores(rows, customersPerChunk, async ({ sql, clickhouse, options }) => {
     await runRfm(options, { asOf: AS_OF, windowDays: 365 }, new Date());
     await clickhouse.insert('identity_map', MERGED.map((c) => ({ key: `email:c${c}@example.com`, customer_id: 'cus_1', version: '2' })));
     for (let run = 0; run < 2; run++) await runRfm(options, { asOf: AS_OF, windowDays: 365 }, new Date());
@@ -67,11 +83,7 @@ async function runsInTurn(rows: ReturnType<typeof purchases>, customersPerChunk:
       events: events.rows.map(({ stream_id, data }) => `${stream_id}: ${data.previousSegment} -> ${data.segment} (r ${data.r})`),
       scores: scores.rows,
     };
-  } finally {
-    await clickhouse.close();
-    await eventStore.close();
-    await sql.close();
-  }
+  });
 }
 
 describe('an RFM run, a range of customers at a time (PGlite and chDB)', () => {
@@ -94,15 +106,7 @@ describe('an RFM run, a range of customers at a time (PGlite and chDB)', () => {
   });
 
   it('appends the changes of a run whose append failed after its commit, in order and once, before the next run decides', async () => {
-    const sql = await createPgliteSqlClient();
-    const eventStore = await createPostgresEventLog(sql, { schema: 'event_store' });
-    const clickhouse = await openThrowawayChdbClient();
-    try {
-      await migrateRfmTables(sql);
-      await migrateAnalyticsTables(clickhouse);
-      await clickhouse.insert('purchases', purchases());
-      await clickhouse.insert('identity_map', Array.from({ length: 9 }, (_, c) => ({ key: `email:c${c}@example.com`, customer_id: `cus_${c}`, version: '1' })));
-      const options = { sql, clickhouse, eventStore, touchpointLog: eventStore, projections: [], copyIdentityMap: async () => undefined, currency: 'IRR', catchUpTimeoutMs: 1_000 };
+    await withStores(purchases(), 1_000, async ({ sql, clickhouse, eventStore, options }) => {
       // The event store is down when the first run has committed its scores: as a process killed then.
       const down = { ...eventStore, appendMany: async () => Promise.reject(new Error('the event store is down')) };
       await expect(runRfm({ ...options, eventStore: down }, { asOf: AS_OF, windowDays: 365 }, new Date())).rejects.toThrow('the event store is down');
@@ -123,10 +127,6 @@ describe('an RFM run, a range of customers at a time (PGlite and chDB)', () => {
         last.set(stream_id, data.segment);
       }
       expect((await sql.query(`SELECT count(*)::int AS n FROM rfm.outbox`)).rows).toEqual([{ n: 0 }]);
-    } finally {
-      await clickhouse.close();
-      await eventStore.close();
-      await sql.close();
-    }
+    });
   });
 });
