@@ -89,7 +89,7 @@ const EXPECTED: Readonly<Record<string, readonly Record<string, unknown>[]>> = {
   // Net IRR: Omid 2,000,000; Sara 920,000 − 20,000 = 900,000; Reza 1,000,000 − 200,000 = 800,000;
   // Leila 300,000; Mina 160,000; anonymous 50,000; total 4,210,000. The top ceil(6 / 5) = 2
   // customers: 2,900,000, that is 68.88…%.
-  '2. Pareto: the top 20% of customers\' share of revenue': [{ customers: '6', top_customers: '2', top_net: 2900000, total_net: 4210000, top_share_pct: 68.9 }],
+  '2. Pareto: the top 20% of customers\' share of revenue': [{ customers: '6', top_customers: '2', top_net: '2900000.000', total_net: '4210000.000', top_share_pct: 68.9 }],
 
   // As of 1 Nov 2026 00:00, last purchases before 3 Aug 2026 00:00: Omid (1 Dec 2025 10:00, 334
   // whole days), Reza (20 Feb, 253), the anonymous buyer (4 Apr, 210). Mina's last purchase is in
