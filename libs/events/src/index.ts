@@ -16,3 +16,4 @@ export * from './lib/streams/stream-id';
 export * from './lib/time/utc-instant';
 export * from './lib/compatibility';
 export * from './codegen/coded-touchpoint-types';
+export * from './lib/text/trim-invisible';

@@ -29,8 +29,9 @@ export function registerSourceAddCommand(source: Command, context: CliContext): 
         mkdirSync(dirname(path), { recursive: true });
         writeFileSync(path, text);
       }
-      // The next commands name a folder given by flag too, or they would read the default one.
-      const folderGiven = flags.schemas === undefined ? undefined : shellWord(shown(schemasDir));
+      // The next commands name a folder given by flag too, or they would read the default one; the
+      // platform is started from its own checkout, so it is told the folder in full.
+      const folderGiven = flags.schemas === undefined ? undefined : { here: shellWord(shown(schemasDir)), anywhere: shellWord(schemasDir) };
       context.terminal.out(
         addedText(type, flags.owner, schemaId, files.map((file) => ({ ...file, path: shown(file.path) })), { samples: shellWord(shown(samples)), withSpec: spec !== undefined, folderGiven }),
       );
@@ -54,10 +55,10 @@ function addedText(
   owner: string,
   schemaId: TouchpointSchemaId,
   files: readonly ScaffoldFile[],
-  next: { samples: string; withSpec: boolean; folderGiven: string | undefined },
+  next: { samples: string; withSpec: boolean; folderGiven: { here: string; anywhere: string } | undefined },
 ): string {
   const width = Math.max(...files.map((file) => file.path.length));
-  const schemasFlag = next.folderGiven === undefined ? '' : ` --schemas ${next.folderGiven}`;
+  const schemasFlag = next.folderGiven === undefined ? '' : ` --schemas ${next.folderGiven.here}`;
   return [
     `Added the touchpoint type ${type}, owned by ${owner} (schema id ${schemaId.id}: payload ${schemaId.payload} on envelope ${schemaId.envelope}):`,
     ...files.map((file) => `  ${file.path.padEnd(width)}  ${file.about}`),
@@ -69,7 +70,7 @@ function addedText(
     `  3. cdp schema check${schemasFlag}`,
     next.folderGiven === undefined
       ? '  4. Restart the platform (npm start) so that it loads the type, then point your producer at POST /v1/touchpoints.'
-      : `  4. Restart the platform with CDP_SCHEMAS_DIR=${next.folderGiven} so that it loads the type, then point your producer at POST /v1/touchpoints.`,
+      : `  4. Restart the platform with CDP_SCHEMAS_DIR=${next.folderGiven.anywhere} so that it loads the type, then point your producer at POST /v1/touchpoints.`,
   ].join('\n');
 }
 

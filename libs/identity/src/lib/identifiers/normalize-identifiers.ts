@@ -1,8 +1,8 @@
-import type { Identifiers } from '@cdp/events';
+import { trimInvisible, type Identifiers } from '@cdp/events';
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import { IDENTIFIER_PRIORITY, type IdentifierType } from './identifier-types';
 import { withAsciiDigits } from './ascii-digits';
-import { isPlaceholder, trimIdentifier } from './placeholder';
+import { isPlaceholder } from './placeholder';
 
 export interface NormalizationPolicy {
   /** Where phone numbers written without a country code are from, e.g. "IR". */
@@ -13,7 +13,7 @@ export type NormalizedIdentifier = { readonly value: string | null } | { readonl
 
 /** A domain label: letters, their marks and digits of any script, and hyphens inside ("example", "xn--p1ai", "مثال", "उदाहरण"). */
 const LABEL = '[\\p{L}\\p{N}][\\p{L}\\p{M}\\p{N}-]*(?<!-)';
-/** "@", and whatever trimIdentifier takes away, before a social handle. */
+/** "@", and whatever trimInvisible takes away, before a social handle. */
 const LEADING_AT_SIGNS = /^[@\s\p{Cc}\p{Cf}]+/u;
 const EMAIL = new RegExp(`^[^\\s@]+@(?:${LABEL}\\.)+${LABEL}$`, 'u');
 
@@ -23,7 +23,7 @@ const EMAIL = new RegExp(`^[^\\s@]+@(?:${LABEL}\\.)+${LABEL}$`, 'u');
  * digits, the rest trimmed, invisible characters at either end included. Blank is absent.
  */
 export function normalizeIdentifier(type: IdentifierType, raw: string, policy: NormalizationPolicy): NormalizedIdentifier {
-  const value = trimIdentifier(raw);
+  const value = trimInvisible(raw);
   if (value === '') return { value: null };
   switch (type) {
     case 'email': {

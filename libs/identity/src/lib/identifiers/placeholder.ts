@@ -1,3 +1,4 @@
+import { trimInvisible } from '@cdp/events';
 import { withAsciiDigits } from './ascii-digits';
 
 /** Zeros, at least one, with any separators between them ("000-000", "0.0"); in any script's digits, once they are ASCII. */
@@ -8,19 +9,12 @@ const PLACEHOLDERS = new Set(['', 'null', 'undefined', 'anonymous', 'unknown', '
 /** A letter or a digit of any script: a value without one ("-", "?", "***") names nobody. */
 const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
 
-/** Whitespace, control characters and invisible format characters (a zero-width space, a byte-order mark). */
-const EDGE_NOISE = /^[\s\p{Cc}\p{Cf}]+|[\s\p{Cc}\p{Cf}]+$/gu;
-
-/** The value without what cannot be seen at either end: "\u200bc-42 " is "c-42". */
-export function trimIdentifier(value: string): string {
-  return value.replace(EDGE_NOISE, '');
-}
 
 /**
  * Values that sources send when they do not know who it was. They never identify anyone, so they
  * never link two touchpoints to one customer.
  */
 export function isPlaceholder(value: string): boolean {
-  const v = withAsciiDigits(trimIdentifier(value).toLowerCase());
+  const v = withAsciiDigits(trimInvisible(value).toLowerCase());
   return PLACEHOLDERS.has(v) || ZEROS_AND_SEPARATORS.test(v) || !LETTER_OR_DIGIT.test(v);
 }

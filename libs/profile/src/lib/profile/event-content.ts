@@ -1,4 +1,4 @@
-import { consentChannel, utcInstant, type ConsentStatus, type KnownTouchpoint, type KnownTouchpointType, type Touchpoint } from '@cdp/events';
+import { consentChannel, trimInvisible, utcInstant, type ConsentStatus, type KnownTouchpoint, type KnownTouchpointType, type Touchpoint } from '@cdp/events';
 import { identifierTypeOf, type IdentifierKey } from '@cdp/identity';
 import { addMoney, isAmount, isCurrencyCode } from '@cdp/money';
 import { emptyContent, emptyIdentifiers, type ProfileContent, type Provenance } from './customer-profile';
@@ -144,7 +144,7 @@ function calendarDate(value: unknown, eventId: string, path: string): string {
 function told(record: unknown, eventId: string, path: string): [string, string][] {
   return entriesOf(record, eventId, path)
     .map(([key, value]): [string, string] => [key, text(value, eventId, `${path}.${key}`)])
-    .filter(([, value]) => value.trim() !== '');
+    .filter(([, value]) => trimInvisible(value) !== '');
 }
 
 function text(value: unknown, eventId: string, path: string): string {

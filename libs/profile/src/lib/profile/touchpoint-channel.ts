@@ -1,4 +1,4 @@
-import type { Touchpoint, TouchpointManifest } from '@cdp/events';
+import { trimInvisible, type Touchpoint, type TouchpointManifest } from '@cdp/events';
 
 /**
  * The channel a touchpoint counts for, as its type's manifest says: a fixed value (every call is
@@ -12,8 +12,8 @@ export function channelOf(touchpoint: Touchpoint, channel: TouchpointManifest['c
   return typeof value === 'string' ? channelName(value) : null;
 }
 
-/** Sources write a channel as they please ("Web ", "WEB", "web"): it is counted trimmed and lower-cased. */
+/** Sources write a channel as they please ("Web ", "WEB", "\u200bweb"): it is counted trimmed, invisible characters too, and lower-cased. */
 function channelName(value: string): string | null {
-  const name = value.trim().toLowerCase();
+  const name = trimInvisible(value).toLowerCase();
   return name === '' ? null : name;
 }

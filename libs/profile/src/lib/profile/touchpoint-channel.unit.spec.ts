@@ -12,7 +12,7 @@ describe('the channel of a touchpoint', () => {
   });
 
   it('is trimmed and lower-cased, so that one channel written several ways is counted as one', () => {
-    for (const written of ['Web ', 'WEB', 'web']) expect(channelOf(example('purchase', 1, { payload: { channel: written } }), { field: 'channel' })).toBe('web');
+    for (const written of ['Web ', 'WEB', 'web', '\u200bWEB\ufeff']) expect(channelOf(example('purchase', 1, { payload: { channel: written } }), { field: 'channel' })).toBe('web');
     expect(channelOf(example('call', 1), { value: 'Phone' })).toBe('phone');
   });
 

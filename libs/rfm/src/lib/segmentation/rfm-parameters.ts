@@ -1,4 +1,4 @@
-import { EARLIEST_OCCURRED_AT, MS_PER_DAY, utcInstant } from '@cdp/events';
+import { EARLIEST_OCCURRED_AT, instantProblem, MS_PER_DAY, utcInstant } from '@cdp/events';
 import { InvalidRfmParametersError } from './rfm.errors';
 
 /** Days in the frequency and monetary window, ending at asOf; 'all' has no lower bound. */
@@ -30,7 +30,7 @@ export function parseRfmParameters(input: { readonly asOf?: unknown; readonly wi
   const asOf = input.asOf ?? now;
   const field = input.asOf == null ? 'now' : 'asOf';
   const canonical = utcInstant(asOf);
-  if (canonical === undefined) throw new InvalidRfmParametersError(field, `${field} must be ${INSTANT_EXAMPLE}; got ${describe(asOf)}`);
+  if (canonical === undefined) throw new InvalidRfmParametersError(field, `${field} ${instantProblem(asOf)}; got ${describe(asOf)}`);
   if (canonical < EARLIEST_OCCURRED_AT) throw new InvalidRfmParametersError(field, `${field} must be at or after ${EARLIEST_OCCURRED_AT}, before which no touchpoint is kept; got ${describe(asOf)}`);
   const nowCanonical = utcInstant(now) ?? canonical;
   if (Date.parse(canonical) > Date.parse(nowCanonical) + CLOCK_SKEW_MS) {

@@ -50,7 +50,11 @@ describe('RFM parameters', () => {
       const error = errorOf(() => parseRfmParameters({ asOf }, NOW));
       expect(error).toBeInstanceOf(InvalidRfmParametersError);
       expect(error).toMatchObject({ code: 'RFM.INVALID_PARAMETERS', field: 'asOf' });
-      expect((error as Error).message).toMatch(/^asOf must be an ISO-8601 instant with a zone, such as "2026-01-31T00:00:00Z"/);
+      expect((error as Error).message).toMatch(/^asOf (must be an ISO 8601 instant with a time zone, e.g. "2026-11-20T10:15:00Z"|is out of range|has no time zone|is not a (date|time of day)|has an offset that is not one)/);
+    });
+
+    it('says what is wrong with an instant that does not exist', () => {
+      expect(errorOf(() => parseRfmParameters({ asOf: '2026-02-30T00:00:00Z' }, NOW))).toMatchObject({ message: 'asOf is not a date: 2026-02 has no day 30; got "2026-02-30T00:00:00Z"' });
     });
 
     it('refuses a time before 1970 and one more than a minute after now, naming the bound', () => {
