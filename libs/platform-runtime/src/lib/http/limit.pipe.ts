@@ -1,7 +1,7 @@
 import type { PipeTransform } from '@nestjs/common';
 import { HttpRequestError } from './http-request.error';
 
-/** The `limit` query parameter of a list: `fallback` when absent, a 400 naming the range when out of it (never quietly clamped). */
+/** The `limit` query parameter of a list: `fallback` when absent, a 400 naming the range when out of it or empty (never quietly clamped). */
 export class LimitPipe implements PipeTransform<unknown, number> {
   constructor(
     private readonly fallback: number,
@@ -9,7 +9,7 @@ export class LimitPipe implements PipeTransform<unknown, number> {
   ) {}
 
   transform(value: unknown): number {
-    if (value === undefined || value === '') return this.fallback;
+    if (value === undefined) return this.fallback;
     const limit = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : NaN;
     if (limit >= 1 && limit <= this.max) return limit;
     const message = `must be a whole number from 1 to ${this.max.toLocaleString('en-US')}`;

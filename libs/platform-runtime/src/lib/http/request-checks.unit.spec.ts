@@ -40,7 +40,7 @@ describe('LimitPipe', () => {
     expect(new LimitPipe(50).transform('1000')).toBe(1000);
   });
 
-  it.each(['0', '-1', '1001', '99999999999', 'abc', '1e2', '2.5', ' 5'])('refuses %p instead of clamping it', (value) => {
+  it.each(['0', '-1', '1001', '99999999999', 'abc', '1e2', '2.5', ' 5', ''])('refuses %p instead of clamping it', (value) => {
     expect(errorOf(() => new LimitPipe(50).transform(value))).toMatchObject({
       code: 'HTTP.INVALID_REQUEST',
       message: `limit must be a whole number from 1 to 1,000; got ${JSON.stringify(value)}`,
