@@ -151,24 +151,21 @@ ${Math.floor(suiteSeconds / 60)} min ${Math.round(suiteSeconds % 60)} s; \`npm r
 run included (each section prints how long it took).
 The host changes between sessions, with the same 2 cores and 24 GiB: an Intel Xeon until the
 morning of 2026-12-05, an AMD EPYC for that morning's session, the Intel Xeon again in the early
-afternoon, and the AMD EPYC again for this run. On the AMD host most baselines run about 1.2 to
-1.6 times slower, and so does the platform. The last full run on the Intel host (on 17525e2, the
-afternoon of 2026-12-05) had ingestion at 0.40× raw kafkajs (11,650 against 28,840 touchpoints/s),
-the profile rebuild at 14,562 touchpoints/s (2.9× the time of writing its final rows), the RFM run
-at 1.88 s (baseline 0.39 s), all projections at 2,868 touchpoints/s and the feed's p99 at 297 ms
-at 1,000 touchpoints/s. The last full run on the AMD host before this one (on 4cb895e, earlier on
-the evening of 2026-12-05) had ingestion at 0.36× raw kafkajs (10,009 against 27,481 touchpoints/s),
-the profile rebuild at 11,769 touchpoints/s, the RFM run at 3.32 s (baseline 0.44 s), all
-projections at 1,888 touchpoints/s (their final rows written to Postgres in 32.0 s) and the feed's
-p99 at 1,343 ms at 1,000 touchpoints/s (raw Kafka's, 130 ms). This run, on d1c445d, came at a much
-quieter hour on the same host: the same baselines ran 1.2 to 2.5 times as fast, and so did the
-platform. The code measured here changed in between: the loyalty commands of a batch are
-appended at once, merges included; subscribers of one Postgres log in a process share its reads
-(the all-projections benchmark below has three projections follow one Postgres touchpoint log);
-the feed's builder is woken by the projections of its process. Run in turn right after, the
-all-projections benchmark alone gave 2,933 and 2,894 touchpoints/s with this code and 2,803 and
-2,448 with 4000522's, the last commit before these changes: the code accounts for about a tenth of the difference there, the
-hour for the rest. Compare ratios across hosts and hours, not times: a
+afternoon, and the AMD EPYC since. On the AMD host most baselines run about 1.2 to 1.6 times
+slower, and so does the platform. The last full run on the Intel host (on 17525e2, the afternoon
+of 2026-12-05) had ingestion at 0.40× raw kafkajs (11,650 against 28,840 touchpoints/s), the
+profile rebuild at 14,562 touchpoints/s (2.9× the time of writing its final rows), the RFM run at
+1.88 s (baseline 0.39 s), all projections at 2,868 touchpoints/s and the feed's p99 at 297 ms at
+1,000 touchpoints/s. The full run before this one (on d1c445d, the AMD host at a quiet hour of
+the evening of 2026-12-05) had ingestion at 0.41× raw kafkajs (11,656 against 28,141
+touchpoints/s), the profile rebuild at 16,525 touchpoints/s, the RFM run at 1.70 s (baseline
+0.34 s), all projections at 3,136 touchpoints/s and the feed's p99 at 340 ms at 1,000
+touchpoints/s and 10,952 ms at 5,000. This run (the morning of 2026-12-06, same host) measures
+that day's code: among its changes, the ClickHouse sink also writes what touchpoints say about
+consent and important dates (two more tables, written only for the touchpoints that tell them),
+in servers mode keeps the ids it wrote in Postgres to drop a Kafka log's second copies, and an RFM
+run's segment changes go through an outbox (see RFM below). Its baselines, and the platform with
+them, moved with the hour, as every run's do. Compare ratios across hosts and hours, not times: a
 target that is met in one run and missed in another is met only on that run's machine.
 
 | what | figure | baseline (same run) | ratio |
@@ -489,8 +486,8 @@ function wholeRunsProse(rfm: RfmFigures): string {
   const [first, second] = rfm.wholeRuns;
   if (first === undefined || second === undefined) return '';
   return `The whole run, as \`POST /v1/segments/rfm/runs\` runs it (\`runRfm\`, bench/rfm.bench.ts), on the same data: the query, then the
-customers 50,000 at a time, their segment changes appended to a Postgres event store and their scores written
-to \`rfm.current_scores\` in one transaction. The first run took ${first.seconds.toFixed(1)} s and appended
+customers 50,000 at a time, their scores written to \`rfm.current_scores\` and their segment changes to the
+outbox \`rfm.outbox\` in one transaction, then the outbox appended to a Postgres event store, 5,000 changes an append. The first run took ${first.seconds.toFixed(1)} s and appended
 ${first.segmentChanges.toLocaleString('en')} changes, since every customer enters the population; the second, on the same data,
 ${second.seconds.toFixed(1)} s and ${second.segmentChanges.toLocaleString('en')}. The benchmark's process, which had run the sections
 above, held ${mib(first.rssAtStartMiB)} MiB when the first run started and at most ${mib(Math.max(first.rssPeakMiB, second.rssPeakMiB))} MiB during the two. Until
@@ -504,7 +501,14 @@ time and twice over: each read sorted the whole run (\`rfm_snapshots\` is ordere
 lossless-json took about 250 ms to read each 50,000 rows. Read from a copy ordered by customer id,
 and with JSON.parse after the decimals are quoted, those reads took 6.2 s; the scores, written
 through \`json_to_recordset\` instead of \`jsonb_to_recordset\`, 7.2 s instead of 10.1. The two runs
-went from 66.8 and 35.6 s to 50.5 and 20.6 s; most of the first is appending its million events.`;
+went from 66.8 and 35.6 s to 50.5 and 20.6 s; most of the first is appending its million events.
+
+Since 2026-12-06 the changes go through the outbox, written in the scores' transaction, where they
+were appended before it opened: a run killed between the two left changes of a run that never
+became current, which the next run appended again. The first run pays for it: alone in a fresh
+process (\`node -r ./tools/register.js bench/rfm.run.ts\`, AMD host), 70.2 s against about 50 s
+before, writing, reading back and deleting its million changes once more; the second, which
+changes nothing, 20.0 s as before.`;
 }
 
 const mib = (value: number) => Math.round(value).toLocaleString('en');

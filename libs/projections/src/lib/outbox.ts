@@ -36,11 +36,12 @@ export async function addToOutbox(db: SqlExecutor, schema: string, entries: read
  * Appends what the outbox holds to the event store, then forgets it. Ids are deterministic and
  * the store drops repeats, so a crash between the two steps only repeats an idempotent append.
  */
-export async function publishOutbox(sql: SqlClient, schema: string, eventStore: EventLog): Promise<void> {
+export async function publishOutbox(sql: SqlClient, schema: string, eventStore: EventLog, eventsPerAppend = 500): Promise<void> {
   const s = quoteIdentifier(schema);
   for (;;) {
     const { rows } = await sql.query<{ position: string; stream_id: string; event_id: string; type: string; data: unknown }>(
-      `SELECT * FROM ${s}.outbox ORDER BY position LIMIT 500`,
+      `SELECT * FROM ${s}.outbox ORDER BY position LIMIT $1`,
+      [eventsPerAppend],
     );
     if (rows.length === 0) return;
     await eventStore.appendMany(rows.map((r) => ({ streamId: r.stream_id, events: [{ eventId: r.event_id, type: r.type, data: r.data }] })));

@@ -67,7 +67,7 @@ describe('placeholders', () => {
     (value) => expect(isPlaceholder(value)).toBe(true),
   );
   // Zeros typed on a Persian or Arabic keyboard, or full-width: the same placeholder.
-  it.each(['۰۰۰۰', '٠٠٠٠', '۰', '-۱', '０００', '۰۰۰-۰۰۰'])('%j identifies nobody, in any script\'s digits', (value) => expect(isPlaceholder(value)).toBe(true));
+  it.each(['۰۰۰۰', '٠٠٠٠', '۰', '-۱', '０００', '۰۰۰-۰۰۰', '\u22121', '\u20131'])('%j identifies nobody, in any script\'s digits', (value) => expect(isPlaceholder(value)).toBe(true));
   it.each(['c-42', 'sara@example.com', '+989121234567', '10', 'سارا', '٧', '۱۰'])('%j is a real value', (value) => expect(isPlaceholder(value)).toBe(false));
 
   it('are passed over when choosing the primary identifier', () => {

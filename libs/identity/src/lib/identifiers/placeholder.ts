@@ -9,12 +9,14 @@ const PLACEHOLDERS = new Set(['', 'null', 'undefined', 'anonymous', 'unknown', '
 /** A letter or a digit of any script: a value without one ("-", "?", "***") names nobody. */
 const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
 
+/** Dashes and minus signs of any kind ("−1" with U+2212, "–1"), read as "-". */
+const DASHES = /[\p{Pd}\u2212]/gu;
 
 /**
  * Values that sources send when they do not know who it was. They never identify anyone, so they
  * never link two touchpoints to one customer.
  */
 export function isPlaceholder(value: string): boolean {
-  const v = withAsciiDigits(trimInvisible(value).toLowerCase());
+  const v = withAsciiDigits(trimInvisible(value).toLowerCase()).replace(DASHES, '-');
   return PLACEHOLDERS.has(v) || ZEROS_AND_SEPARATORS.test(v) || !LETTER_OR_DIGIT.test(v);
 }
