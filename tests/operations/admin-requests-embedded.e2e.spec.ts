@@ -44,7 +44,7 @@ describe('requests the admin and query endpoints do not take (embedded)', () => 
     expect(await answer('/v1/admin/dead-letters/retries', { id: '3' })).toEqual(invalid('id'));
     expect(await answer('/v1/admin/dead-letters/retries', { ids: ['999'] })).toEqual({
       status: 404,
-      body: { error: 'DEAD_LETTERS.NOT_FOUND', message: expect.stringContaining('no open dead letter has the id(s) 999') },
+      body: { error: 'DEAD_LETTERS.NOT_FOUND', message: expect.stringContaining('no open dead letter has the id(s) 999'), unknownIds: ['999'] },
     });
   });
 });

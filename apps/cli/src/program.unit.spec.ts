@@ -180,9 +180,9 @@ describe('cdp dlq', () => {
     const none: FakeRoute = ({ method, body }) => {
       if (method !== 'POST') return undefined;
       if ((body as { all?: boolean }).all) return { status: 200, body: { retried: 0, stillFailing: 0 } };
-      return { status: 404, body: { error: 'DEAD_LETTERS.NOT_FOUND', message: 'no open dead letter has the id(s) 99999: see them with GET /v1/admin/dead-letters (cdp dlq list); nothing was retried' } };
+      return { status: 404, body: { error: 'DEAD_LETTERS.NOT_FOUND', message: 'no open dead letter has the id(s) 99999: …', unknownIds: ['99999'] } };
     };
-    expect(await cdp(['dlq', 'retry', '99999'], none)).toMatchObject({ code: 1, stderr: 'cdp: DEAD_LETTERS.NOT_FOUND: no open dead letter has the id(s) 99999: see them with `cdp dlq list`; nothing was retried' });
+    expect(await cdp(['dlq', 'retry', '99999'], none)).toMatchObject({ code: 1, stderr: 'cdp: no open dead letter has the id(s) 99999: see them with `cdp dlq list`; nothing was retried' });
     expect(await cdp(['dlq', 'retry', '--all'], none)).toMatchObject({ code: 0, stdout: 'Nothing to retry: there are no dead letters.' });
   });
 

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@ne
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { CustomerQueries } from '@cdp/customer-projection';
-import { redemptionKeyFor } from '@cdp/loyalty';
+import { redemptionOf } from '@cdp/loyalty';
 import { LoyaltyAccounts, LoyaltyQueries } from '@cdp/loyalty-accounts';
 import { CLOCK, LimitPipe, requestBodyOf, SETTINGS, type Clock, type Settings } from '@cdp/platform-runtime';
 import { CustomerNotFoundError } from '../customers/customer.errors';
@@ -56,7 +56,8 @@ export class LoyaltyController {
         ...(id === customerId ? {} : { requestedFor: id }),
       },
     });
-    return { customerId: decision.customerId, ...decision.state.redemptions[redemptionKeyFor(decision.state, idempotencyKey as string, id)] };
+    const { owner: _owner, ...redemption } = redemptionOf(decision.state, idempotencyKey as string, id)!;
+    return { customerId: decision.customerId, ...redemption };
   }
 
   private async survivorOf(id: string): Promise<string> {

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { ANALYTICS_PROJECTION, IdentityMapSync, latestRun, migrateRfmTables, runRfm, type RfmRunInput, type RfmRunOutcome } from '@cdp/analytics';
+import { ANALYTICS_PROJECTION, IdentityMapSync, latestRun, migrateRfmTables, publishSegmentChanges, runRfm, type RfmRunInput, type RfmRunOutcome } from '@cdp/analytics';
 import type { ClickHouseClient } from '@cdp/clickhouse';
 import { CUSTOMER_PROJECTION } from '@cdp/customer-projection';
 import type { EventLog } from '@cdp/event-log';
@@ -30,6 +30,7 @@ export class RfmService implements OnApplicationBootstrap, OnApplicationShutdown
   async onApplicationBootstrap(): Promise<void> {
     await migrateRfmTables(this.sql);
     this.identityMap = await IdentityMapSync.open(this.sql, this.clickhouse);
+    void this.publishLeftovers();
     const everyMs = this.settings.rfm.everyMinutes * 60_000;
     if (everyMs > 0) this.timer = setInterval(() => void this.scheduled(everyMs), everyMs).unref();
   }
@@ -61,7 +62,13 @@ export class RfmService implements OnApplicationBootstrap, OnApplicationShutdown
     return run;
   }
 
+  /** Segment changes a run committed and could not append (its process died, the event store did not answer). */
+  private publishLeftovers(): Promise<void> {
+    return publishSegmentChanges(this.sql, this.eventStore).catch((error: Error) => this.logger.warn(`segment changes of an earlier RFM run not appended yet: ${error.message}`));
+  }
+
   private async scheduled(everyMs: number): Promise<void> {
+    await this.publishLeftovers();
     const last = await latestRun(this.sql);
     if (last && this.clock.now().getTime() - Date.parse(last.finishedAt) < everyMs * 0.9) return;
     await this.run({}).then(

@@ -104,8 +104,10 @@ export class PlatformClient {
   async retryDeadLetters(target: RetryTarget): Promise<RetryResult> {
     const path = '/v1/admin/dead-letters/retries';
     const answer = await this.request('POST', path, target);
-    if (answer.status === 404 && (answer.body as { error?: unknown } | undefined)?.error === 'DEAD_LETTERS.NOT_FOUND') {
-      throw new PlatformRequestError(404, answer.body, serverMessage(answer.body).replace('GET /v1/admin/dead-letters (cdp dlq list)', '`cdp dlq list`'));
+    const refused = answer.body as { error?: unknown; unknownIds?: unknown } | undefined;
+    if (answer.status === 404 && refused?.error === 'DEAD_LETTERS.NOT_FOUND') {
+      const ids = Array.isArray(refused.unknownIds) ? refused.unknownIds.join(', ') : 'given';
+      throw new PlatformRequestError(404, answer.body, `no open dead letter has the id(s) ${ids}: see them with \`cdp dlq list\`; nothing was retried`);
     }
     if (![200, 201, 202].includes(answer.status)) throw this.unexpected('POST', path, answer);
     const result = answer.body as RetryResult;

@@ -14,7 +14,10 @@ export class UnknownRebuildError extends Error {
 
 export class UnknownDeadLettersError extends Error {
   readonly code = 'DEAD_LETTERS.NOT_FOUND';
+  /** Answered beside the message: the ids that name no open dead letter. */
+  readonly details: { readonly unknownIds: readonly string[] };
   constructor(ids: readonly string[]) {
     super(`no open dead letter has the id(s) ${ids.join(', ')}: see them with GET /v1/admin/dead-letters (cdp dlq list); nothing was retried`);
+    this.details = { unknownIds: ids };
   }
 }

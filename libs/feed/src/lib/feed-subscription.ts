@@ -28,14 +28,14 @@ export class InvalidFeedSubscriptionError extends Error {
 /** Event ids are the feed log's positions, "<transaction>:<position>". */
 const EVENT_ID = /^\d{1,20}:\d{1,20}$/;
 
+const SUBSCRIPTION_PARAMETERS = ['types', 'segment', 'from', 'lastEventId'];
+
 /**
  * Reads a subscription from the request's query (`types`, `segment`, `from`, `lastEventId`) and its
  * Last-Event-ID header, which wins over `from`. Every problem is reported, by field. `segments` are
  * the RFM segments customers can be in (the configured grid's names): a segment among none of them
  * would be a subscription that never hears anything.
  */
-const SUBSCRIPTION_PARAMETERS = ['types', 'segment', 'from', 'lastEventId'];
-
 export function parseFeedSubscription(query: Readonly<Record<string, unknown>>, lastEventIdHeader: string | undefined, segments: readonly string[]): FeedSubscription {
   const problems: FeedSubscriptionProblem[] = [];
   const text = (field: string): string | undefined => {

@@ -52,7 +52,7 @@ export async function runRfm(options: RfmRunOptions, input: RfmRunInput, now: Da
   const requestedAt = now.toISOString();
   const { asOf, windowDays } = parseRfmParameters(input, requestedAt);
   // The changes of a run that died between its commit and their append go first.
-  await publishOutbox(options.sql, 'rfm', options.eventStore, EVENTS_PER_APPEND);
+  await publishSegmentChanges(options.sql, options.eventStore);
   await dropAbandonedWorkTables(options.clickhouse);
   const targets = await Promise.all(options.projections.map(async (name) => ({ name, ...(await positionToReach(options, name)) })));
   await waitUntilCaughtUp(options, targets);
@@ -87,9 +87,19 @@ export async function runRfm(options: RfmRunOptions, input: RfmRunInput, now: Da
   } finally {
     await options.clickhouse.command(`DROP TABLE IF EXISTS ${byCustomer}`);
   }
-  await publishOutbox(options.sql, 'rfm', options.eventStore, EVENTS_PER_APPEND);
+  // The run is current once committed: analysts' rfm_runs says so before its changes go out.
   await recordRun(options.clickhouse, run);
+  await publishSegmentChanges(options.sql, options.eventStore);
   return { ...run, current: true };
+}
+
+/**
+ * Appends the segment changes that committed runs left in the outbox, in order, once: after each
+ * run, and whenever a process of the API starts or its schedule ticks, for those of a run whose
+ * process died, or whose event store did not answer, between its commit and their append.
+ */
+export function publishSegmentChanges(sql: SqlClient, eventStore: EventLog): Promise<void> {
+  return publishOutbox(sql, 'rfm', eventStore, EVENTS_PER_APPEND);
 }
 
 /** A segment change for the event store, its id derived from the run and the customer. */

@@ -56,11 +56,13 @@ export function analyticsProjection(options: AnalyticsProjectionOptions): Projec
         async apply(tx, events, { resumed }) {
           const partitions = new Set(events.map((e) => e.partition));
           if (resumed) for (const partition of partitions) pastHeld.delete(partition);
-          const touchpoints = firstCopies(events.filter((e) => catalog.manifest(e.type) !== undefined));
-          const written = sunk ? await sunk.written(tx, touchpoints.map((e) => e.eventId)) : new Set<string>();
-          const rows = touchpoints.filter((e) => !written.has(e.eventId)).map((e) => rowsOf(e));
-          if (rows.length === 0) return;
           const checked = rebuilding || [...partitions].some((partition) => !pastHeld.has(partition));
+          const touchpoints = firstCopies(events.filter((e) => catalog.manifest(e.type) !== undefined));
+          // A batch checked against ClickHouse finds a second copy there too.
+          const written = sunk && !checked ? await sunk.written(tx, touchpoints.map((e) => e.eventId)) : new Set<string>();
+          const sinking = touchpoints.filter((e) => !written.has(e.eventId));
+          const rows = sinking.map((e) => rowsOf(e));
+          if (rows.length === 0) return;
           const insert = checked ? insertNew : insertAll;
           // Each table is checked for what it holds on its own, so they are written at once. All
           // writes end before the batch fails: a retry must not race a write still under way.
@@ -80,8 +82,9 @@ export function analyticsProjection(options: AnalyticsProjectionOptions): Projec
           }
           const held = inserted.reduce((sum, outcome) => sum + (outcome.status === 'fulfilled' ? outcome.value : 0), 0);
           if (checked && !rebuilding && held === 0) for (const partition of partitions) pastHeld.add(partition);
-          await sunk?.record(tx, rows.map((r) => r.touchpoint.event_id));
+          await sunk?.record(tx, sinking);
         },
+        afterCommit: sunk ? () => sunk.purge() : undefined,
       };
     },
   };

@@ -1,12 +1,15 @@
+import type { RecordedEvent } from '@cdp/event-log';
 import { migrateSchema, quoteIdentifier, type SqlClient, type SqlExecutor } from '@cdp/sql';
 
 /**
- * How long the sink remembers the events it wrote: as long as the Kafka log's accepted-ids index
- * remembers an event id (7 days by default). A second copy of an event comes from a retried append
- * after a writer died; once the index has forgotten the id, a retry appends a new event anyway.
+ * How long the sink remembers the events it wrote, from when the log took them: as long as the
+ * Kafka log's accepted-ids index remembers an event id (7 days by default). A second copy of an
+ * event comes from a retried append after a writer died; once the index has forgotten the id, a
+ * retry appends a new event anyway.
  */
-const REMEMBER_DAYS = 7;
+const REMEMBER_MS = 7 * 24 * 3_600_000;
 const PURGE_EVERY_MS = 3_600_000;
+const PURGE_BATCH = 10_000;
 
 /**
  * The ids of the events the sink wrote to ClickHouse, kept in Postgres with its checkpoint, for a
@@ -17,29 +20,44 @@ const PURGE_EVERY_MS = 3_600_000;
 export interface SunkEvents {
   /** The ids among these that an earlier batch wrote. */
   written(tx: SqlExecutor, eventIds: readonly string[]): Promise<Set<string>>;
-  /** Records these ids as written, in the batch's transaction, and now and then forgets old ones. */
-  record(tx: SqlExecutor, eventIds: readonly string[]): Promise<void>;
+  /** Records these events as written, in the batch's transaction: those the log took in the last 7 days. */
+  record(tx: SqlExecutor, events: readonly RecordedEvent[]): Promise<void>;
+  /** Forgets, a bounded delete at a time outside any batch, what is older than that; at most once an hour. */
+  purge(): Promise<void>;
 }
 
 export async function openSunkEvents(sql: SqlClient, schema: string): Promise<SunkEvents> {
   await migrateSchema(sql, schema, (s) => [
     `CREATE TABLE IF NOT EXISTS ${s}.sunk_events (event_id text PRIMARY KEY, sunk_at timestamptz NOT NULL DEFAULT now())`,
-    // Rows come in time order: a BRIN index finds the old ones for next to nothing per insert.
+    // Rows come nearly in time order: a BRIN index finds the old ones for next to nothing per insert.
     `CREATE INDEX IF NOT EXISTS sunk_events_by_age ON ${s}.sunk_events USING brin (sunk_at)`,
   ]);
   const table = `${quoteIdentifier(schema)}.sunk_events`;
-  let purgedAt = 0;
+  let purgedAt = Date.now();
   return {
     async written(tx, eventIds) {
       if (eventIds.length === 0) return new Set();
       const { rows } = await tx.query<{ event_id: string }>(`SELECT event_id FROM ${table} WHERE event_id = ANY($1::text[])`, [eventIds]);
       return new Set(rows.map((r) => r.event_id));
     },
-    async record(tx, eventIds) {
-      if (eventIds.length > 0) await tx.query(`INSERT INTO ${table} (event_id) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING`, [eventIds]);
+    async record(tx, events) {
+      const recent = events.filter((e) => Date.now() - Date.parse(e.recordedAt) < REMEMBER_MS);
+      if (recent.length === 0) return;
+      await tx.query(`INSERT INTO ${table} (event_id, sunk_at) SELECT * FROM unnest($1::text[], $2::timestamptz[]) ON CONFLICT DO NOTHING`, [
+        recent.map((e) => e.eventId),
+        recent.map((e) => e.recordedAt),
+      ]);
+    },
+    async purge() {
       if (Date.now() - purgedAt < PURGE_EVERY_MS) return;
       purgedAt = Date.now();
-      await tx.query(`DELETE FROM ${table} WHERE sunk_at < now() - interval '${REMEMBER_DAYS} days'`);
+      for (;;) {
+        const { rows } = await sql.query(
+          `DELETE FROM ${table} WHERE event_id IN (SELECT event_id FROM ${table} WHERE sunk_at < now() - $1::float8 * interval '1 millisecond' LIMIT ${PURGE_BATCH}) RETURNING 1`,
+          [REMEMBER_MS],
+        );
+        if (rows.length < PURGE_BATCH) return;
+      }
     },
   };
 }

@@ -2,7 +2,11 @@
  * Every decimal digit the platform's ICU knows (Persian "۰", Arabic-Indic "٠", full-width "０",
  * Devanagari "०", ...) with its ASCII digit: the same number typed on another keyboard.
  */
-const ASCII_DIGIT_OF: ReadonlyMap<string, string> = (() => {
+let asciiDigitOf: ReadonlyMap<string, string> | undefined;
+
+/** Built on first use, not at import: most values, and every CLI start, need none of it. */
+function digitMap(): ReadonlyMap<string, string> {
+  if (asciiDigitOf !== undefined) return asciiDigitOf;
   const digits = new Map<string, string>();
   for (const numberingSystem of Intl.supportedValuesOf('numberingSystem')) {
     const format = new Intl.NumberFormat('en', { numberingSystem, useGrouping: false });
@@ -11,10 +15,11 @@ const ASCII_DIGIT_OF: ReadonlyMap<string, string> = (() => {
       if ([...written].length === 1 && /\p{Nd}/u.test(written)) digits.set(written, String(digit));
     }
   }
+  asciiDigitOf = digits;
   return digits;
-})();
+}
 
 /** The text with each decimal digit of any script written as its ASCII digit ("۱۲۳" is "123"). */
 export function withAsciiDigits(text: string): string {
-  return text.replace(/\p{Nd}/gu, (digit) => ASCII_DIGIT_OF.get(digit) ?? digit);
+  return text.replace(/[^\p{ASCII}]/gu, (char) => (/\p{Nd}/u.test(char) ? (digitMap().get(char) ?? char) : char));
 }

@@ -17,6 +17,7 @@ const DASHES = /[\p{Pd}\u2212]/gu;
  * never link two touchpoints to one customer.
  */
 export function isPlaceholder(value: string): boolean {
-  const v = withAsciiDigits(trimInvisible(value).toLowerCase()).replace(DASHES, '-');
+  const trimmed = trimInvisible(value).toLowerCase();
+  const v = /^[\x20-\x7e]*$/.test(trimmed) ? trimmed : withAsciiDigits(trimmed).replace(DASHES, '-');
   return PLACEHOLDERS.has(v) || ZEROS_AND_SEPARATORS.test(v) || !LETTER_OR_DIGIT.test(v);
 }

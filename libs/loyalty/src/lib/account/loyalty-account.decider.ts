@@ -7,7 +7,7 @@ import { pointsFor, qualifyingSpendAt, tierFor } from './earning';
 import type { AbsorbAccount, EarningTouchpoint, ExpirePoints, LoyaltyAccountCommand, MergeAccountInto, RedeemPoints } from './loyalty-account.commands';
 import type { LoyaltyAccountEvent, PointsEarned, PointsExpired } from './loyalty-account.events';
 import { evolveLoyaltyAccount } from './loyalty-account.evolve';
-import { redemptionKeyFor, type LoyaltyAccountState } from './loyalty-account.state';
+import { redemptionOf, type LoyaltyAccountState } from './loyalty-account.state';
 import { availablePoints, isLive, lotsToExpire } from './lots';
 import { clawbackOfOrder, lotsMovedBy, reconcileEarning } from './reconcile-earning';
 
@@ -118,9 +118,8 @@ function earned(state: LoyaltyAccountState, program: LoyaltyProgram, touchpoint:
 
 function decideRedemption(request: RedeemPoints['data'], state: LoyaltyAccountState): LoyaltyAccountEvent[] {
   const { redemptionId, idempotencyKey, points, reason, requestedAt, requestedFor } = validRedemption(request);
-  const heldAs = redemptionKeyFor(state, idempotencyKey, requestedFor);
-  if (Object.hasOwn(state.redemptions, heldAs)) {
-    const earlier = state.redemptions[heldAs];
+  const earlier = redemptionOf(state, idempotencyKey, requestedFor);
+  if (earlier !== undefined) {
     if (earlier.points === points && earlier.reason === reason) return [];
     throw new IdempotencyKeyReusedError(idempotencyKey);
   }
@@ -138,7 +137,8 @@ function decideRedemption(request: RedeemPoints['data'], state: LoyaltyAccountSt
     lots.push({ lotId: lot.lotId, points: spent });
     toSpend -= spent;
   }
-  return [...expiries, { type: 'PointsRedeemed', data: { customerId: state.customerId, redemptionId, idempotencyKey, points, reason, lots, redeemedAt: requestedAt } }];
+  const asked = requestedFor === undefined || requestedFor === state.customerId ? {} : { requestedFor };
+  return [...expiries, { type: 'PointsRedeemed', data: { customerId: state.customerId, redemptionId, idempotencyKey, points, reason, lots, redeemedAt: requestedAt, ...asked } }];
 }
 
 /** The request when every field of it is valid; otherwise an InvalidRedemptionError naming each wrong field. */

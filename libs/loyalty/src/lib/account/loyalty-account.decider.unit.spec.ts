@@ -3,8 +3,9 @@ import { DEFAULT_LOYALTY_PROGRAM, type LoyaltyProgram } from '../program/loyalty
 import { CUSTOMER, day, deepFreeze, expirePoints, handle, lot, OTHER, plusMs, purchase, record, redeem, refund, stateAfter, touchpoint } from '../testing/loyalty-fixtures';
 import type { LoyaltyAccountCommand } from './loyalty-account.commands';
 import { decideLoyaltyAccount } from './loyalty-account.decider';
+import { evolveLoyaltyAccount } from './loyalty-account.evolve';
 import type { LoyaltyAccountEvent } from './loyalty-account.events';
-import { initialLoyaltyAccount, redemptionKeyFor } from './loyalty-account.state';
+import { initialLoyaltyAccount, redemptionOf } from './loyalty-account.state';
 import { availablePoints } from './lots';
 
 const PROGRAM: LoyaltyProgram = { ...DEFAULT_LOYALTY_PROGRAM, bonuses: { visit: 10, call: 0 } };
@@ -392,8 +393,29 @@ describe('the loyalty account decider', () => {
       // Asked for the survivor itself, the key is the survivor's own, used for 10 points.
       expect(() => given(...ownHistory, absorbOther).when(retried())).toThrow(IdempotencyKeyReusedError);
       const state = stateAfter([...ownHistory, absorbOther], PROGRAM);
-      expect(state.redemptions[redemptionKeyFor(state, 'shared-key', OTHER)]).toMatchObject({ points: 100, reason: 'a coffee' });
-      expect(state.redemptions[redemptionKeyFor(state, 'shared-key')]).toMatchObject({ points: 10 });
+      expect(redemptionOf(state, 'shared-key', OTHER)).toMatchObject({ points: 100, reason: 'a coffee' });
+      expect(redemptionOf(state, 'shared-key')).toMatchObject({ points: 10 });
+    });
+
+    it("keeps a key its customer's through a chain of merges, and for a redemption asked at a merged customer's id", () => {
+      // OTHER's key goes into CUSTOMER without a clash, then CUSTOMER into c-9, which used the key too.
+      const intoCustomer = stateAfter([absorbOther], PROGRAM);
+      const last = 'c-9';
+      const chain = stateAfter(
+        [record(purchase('z1', day(0), 'o-z', '100'), last), redeem(1, day(1), 'shared-key', 'a biscuit', last), { type: 'AbsorbAccount', data: { customerId: last, from: CUSTOMER, account: intoCustomer } }],
+        PROGRAM,
+        initialLoyaltyAccount(last),
+      );
+      expect(redemptionOf(chain, 'shared-key', OTHER)).toMatchObject({ points: 100, reason: 'a coffee' });
+      expect(redemptionOf(chain, 'shared-key')).toMatchObject({ points: 1, reason: 'a biscuit' });
+      expect(redemptionOf(chain, 'shared-key', CUSTOMER)).toBeUndefined();
+      // Asked at CUSTOMER's id, a new redemption with the same key is CUSTOMER's, and answers there.
+      const asked = redeem(5, day(2), 'shared-key', 'tea', last);
+      const events = decideLoyaltyAccount({ ...asked, data: { ...asked.data, requestedFor: CUSTOMER } }, chain, PROGRAM);
+      const after = events.reduce(evolveLoyaltyAccount, chain);
+      expect(redemptionOf(after, 'shared-key', CUSTOMER)).toMatchObject({ points: 5, reason: 'tea' });
+      expect(redemptionOf(after, 'shared-key', OTHER)).toMatchObject({ points: 100 });
+      expect(redemptionOf(after, 'shared-key')).toMatchObject({ points: 1 });
     });
 
     it('absorbs an account once, and never itself', () => {

@@ -91,6 +91,8 @@ export interface PointsRedeemed {
     readonly reason: string;
     readonly lots: readonly ConsumedLot[];
     readonly redeemedAt: string;
+    /** The customer the request named, when it was merged into this account: the key is theirs. */
+    readonly requestedFor?: string;
   };
 }
 

@@ -78,20 +78,23 @@ function applyChange(remaining: number, debt: number, delta: number): { remainin
 }
 
 function redeem(state: LoyaltyAccountState, data: PointsRedeemed['data']): LoyaltyAccountState {
-  const { redemptionId, idempotencyKey, points, reason, lots: consumed, redeemedAt } = data;
+  const { redemptionId, idempotencyKey, points, reason, lots: consumed, redeemedAt, requestedFor } = data;
   const spent = new Map(consumed.map((lot) => [lot.lotId, lot.points]));
-  const redemption: Redemption = { redemptionId, idempotencyKey, points, reason, lots: consumed, redeemedAt };
+  const owner = requestedFor === undefined || requestedFor === state.customerId ? undefined : requestedFor;
+  const redemption: Redemption = { redemptionId, ...(owner === undefined ? {} : { owner }), idempotencyKey, points, reason, lots: consumed, redeemedAt };
+  const heldAs = Object.hasOwn(state.redemptions, idempotencyKey) ? `${owner ?? state.customerId}:${idempotencyKey}` : idempotencyKey;
   return {
     ...state,
     lots: state.lots.map((lot) => (spent.has(lot.lotId) ? { ...lot, remaining: lot.remaining - spent.get(lot.lotId)! } : lot)),
-    redemptions: { ...state.redemptions, [idempotencyKey]: redemption },
+    redemptions: { ...state.redemptions, [heldAs]: redemption },
     lifetime: { ...state.lifetime, redeemed: state.lifetime.redeemed + points },
   };
 }
 
 /**
  * The union of two accounts. Lot, refund and redemption ids are per account: one of the absorbed
- * account's that is already used here is kept under `${from}:${id}`, so that nothing is lost.
+ * account's that is already used here is kept under `${from}:${id}` (a redemption's under its
+ * owner's id), so that nothing is lost; each redemption keeps the customer whose key it is.
  */
 function absorb(state: LoyaltyAccountState, data: LoyaltyAccountAbsorbed['data']): LoyaltyAccountState {
   const { from, account } = data;
@@ -101,8 +104,9 @@ function absorb(state: LoyaltyAccountState, data: LoyaltyAccountAbsorbed['data']
   const refunds = account.refunds.map((refund) => (refundIds.has(refund.refundEventId) ? { ...refund, refundEventId: `${from}:${refund.refundEventId}` } : refund));
   const redemptions: Record<string, Redemption> = { ...state.redemptions };
   for (const [key, redemption] of Object.entries(account.redemptions)) {
-    const ownKey = Object.hasOwn(redemptions, key) ? `${from}:${key}` : key;
-    redemptions[ownKey] = redemption;
+    // The absorbed account's own redemptions are its customer's: their keys answer to its id.
+    const owned = { ...redemption, owner: redemption.owner ?? from };
+    redemptions[Object.hasOwn(redemptions, key) ? `${owned.owner}:${key}` : key] = owned;
   }
   return {
     ...state,

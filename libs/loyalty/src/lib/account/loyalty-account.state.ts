@@ -14,7 +14,7 @@ export interface LoyaltyAccountState {
   readonly refunds: readonly RecordedRefund[];
   /** Points owed: negative changes larger than what their lot had left. New points pay it first. */
   readonly debt: number;
-  /** Redemptions by idempotency key. */
+  /** Redemptions by idempotency key; a key another customer's redemption holds here is kept as `${owner}:${key}`. */
   readonly redemptions: Readonly<Record<string, Redemption>>;
   /** Accounts merged into this one (directly or through them). */
   readonly absorbed: readonly string[];
@@ -47,6 +47,8 @@ export interface RecordedRefund {
 
 export interface Redemption {
   readonly redemptionId: string;
+  /** The customer whose key it is, when not this account's own: one merged into it, at whose id it was asked or whose account it came in. */
+  readonly owner?: string;
   readonly idempotencyKey: string;
   readonly points: number;
   readonly reason: string;
@@ -64,13 +66,12 @@ export interface LoyaltyLifetime {
 }
 
 /**
- * Where the account holds the redemption of a key, asked for `requestedFor` (the customer the request
- * named, which may be one merged into this account since): keys are per account, so a key of a merged
- * account that this one used too is held as `${from}:${key}` (see the merge in evolve).
+ * The redemption of a key asked for `requestedFor`: the customer the request named, the account's own
+ * by default. Keys are per customer and stay so through merges: a redemption made at a customer's id,
+ * here or in an account merged into this one since, answers to that customer's id only.
  */
-export function redemptionKeyFor(state: LoyaltyAccountState, idempotencyKey: string, requestedFor: string = state.customerId): string {
-  const absorbedKey = `${requestedFor}:${idempotencyKey}`;
-  return requestedFor !== state.customerId && Object.hasOwn(state.redemptions, absorbedKey) ? absorbedKey : idempotencyKey;
+export function redemptionOf(state: LoyaltyAccountState, idempotencyKey: string, requestedFor: string = state.customerId): Redemption | undefined {
+  return Object.values(state.redemptions).find((r) => r.idempotencyKey === idempotencyKey && (r.owner ?? state.customerId) === requestedFor);
 }
 
 export function initialLoyaltyAccount(customerId: string): LoyaltyAccountState {

@@ -27,8 +27,18 @@ export class KnownQueryParameters implements NestInterceptor {
   }
 }
 
+/** What each handler takes, read from its metadata once. */
+const TAKEN = new WeakMap<object, readonly string[] | 'all'>();
+
 function queryParametersOf(context: ExecutionContext): readonly string[] | 'all' {
-  const args: Record<string, { data?: unknown }> = Reflect.getMetadata(ROUTE_ARGS_METADATA, context.getClass(), context.getHandler().name) ?? {};
+  const handler = context.getHandler();
+  let taken = TAKEN.get(handler);
+  if (taken === undefined) TAKEN.set(handler, (taken = declaredQueryParameters(context.getClass(), handler.name)));
+  return taken;
+}
+
+function declaredQueryParameters(controller: object, method: string): readonly string[] | 'all' {
+  const args: Record<string, { data?: unknown }> = Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, method) ?? {};
   const queries = Object.entries(args)
     .filter(([key]) => Number(key.split(':')[0]) === RouteParamtypes.QUERY)
     .map(([, arg]) => arg.data);
