@@ -4,4 +4,4 @@ export * from './lib/profile/profile.errors';
 export * from './lib/profile/profile.projection';
 export * from './lib/profile/merge-profiles';
 export * from './lib/profile/touchpoint-channel';
-export { consentOfTouchpoint, importantDatesOfTouchpoint } from './lib/profile/event-content';
+export { consentOfTouchpoint, consentSaidAt, importantDatesOfTouchpoint } from './lib/profile/event-content';

@@ -1,7 +1,7 @@
 import type { Touchpoint } from '@cdp/events';
 import { identifierKeysOf } from '@cdp/identity';
 import { amountWithinLimits, isAmount, isCurrencyCode, MAX_AMOUNT_INTEGER_DIGITS, MAX_AMOUNT_SCALE } from '@cdp/money';
-import { consentOfTouchpoint, importantDatesOfTouchpoint } from '@cdp/profile';
+import { consentOfTouchpoint, consentSaidAt, importantDatesOfTouchpoint } from '@cdp/profile';
 import { AnalyticsRowError } from './analytics-row.error';
 
 /** The rows one touchpoint adds to the analytics tables (see analytics-migrations.ts). */
@@ -101,7 +101,7 @@ export function analyticsRowsOf(touchpoint: Touchpoint, channel: string | null):
       ? undefined
       : { ...common, type: row.type, source: row.source, channel: row.channel, field_names: scalars.map(([name]) => name), field_values: scalars.map(([, value]) => String(value)) };
   const told = {
-    consents: Object.entries(consentOfTouchpoint(touchpoint)).map(([consentChannel, status]) => ({ ...common, channel: consentChannel, status, source: touchpoint.source })),
+    consents: Object.entries(consentOfTouchpoint(touchpoint)).map(([consentChannel, status]) => ({ ...common, ...saidAt(consentSaidAt(touchpoint)), channel: consentChannel, status, source: touchpoint.source })),
     importantDates: Object.entries(importantDatesOfTouchpoint(touchpoint)).map(([name, date]) => ({ ...common, name, date, source: touchpoint.source })),
   };
   const money = () => ({ ...common, order_id: text(payload.orderId), ...moneyOf(touchpoint), source: touchpoint.source });
@@ -120,6 +120,10 @@ function moneyOf(touchpoint: Touchpoint): { amount: string; currency: string } {
     throw fail(`payload.amount ${amount} does not fit the analytics tables' Decimal(18, 3): at most ${MAX_AMOUNT_INTEGER_DIGITS} digits before the point and ${MAX_AMOUNT_SCALE} after`);
   }
   return { amount: stored, currency };
+}
+
+function saidAt(instant: string): { occurred_at: string; occurred_at_ms: number } {
+  return { occurred_at: dateTimeText(instant), occurred_at_ms: Date.parse(instant) };
 }
 
 /** 'YYYY-MM-DD hh:mm:ss', the text a DateTime('UTC') column takes. */

@@ -38,7 +38,7 @@ export function contentOfTouchpoint(touchpoint: Touchpoint, channel: string | nu
   const base: ProfileContent = {
     ...emptyContent(),
     traits: Object.fromEntries(told(touchpoint.traits, eventId, 'traits').map(([name, value]) => [name, { value, ...from }])),
-    consent: Object.fromEntries(Object.entries(consentOfTouchpoint(touchpoint)).map(([channel, status]) => [channel, { status, ...from }])),
+    consent: Object.fromEntries(Object.entries(consentOfTouchpoint(touchpoint)).map(([channel, status]) => [channel, { status, ...from, occurredAt: consentSaidAt(touchpoint) }])),
     firstSeenAt: at,
     lastSeenAt: at,
     activity: { byType: single(touchpoint.type, counted), byChannel: channel === null ? {} : single(channel, counted) },
@@ -95,6 +95,17 @@ export function importantDatesOfTouchpoint(touchpoint: Touchpoint): Readonly<Rec
   if (known?.type !== 'profile_update') return {};
   const path = 'payload.importantDates';
   return Object.fromEntries(entriesOf(known.payload.importantDates, touchpoint.eventId, path).map(([name, date]) => [name, calendarDate(date, touchpoint.eventId, `${path}.${name}`)]));
+}
+
+/**
+ * When a touchpoint's word on consent counts from: when it occurred, but never after the platform
+ * received it. Ingestion takes an occurredAt up to a day ahead (a source's clock may run fast); a
+ * grant stamped hours ahead must not outrank the withdrawal the customer made in between.
+ */
+export function consentSaidAt(touchpoint: Touchpoint): string {
+  const occurredAt = instant(touchpoint.occurredAt, touchpoint.eventId, 'occurredAt');
+  const receivedAt = utcInstant(touchpoint.receivedAt);
+  return receivedAt !== undefined && receivedAt < occurredAt ? receivedAt : occurredAt;
 }
 
 /**

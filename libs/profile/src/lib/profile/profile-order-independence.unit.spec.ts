@@ -159,9 +159,11 @@ describe('the profile, for any arrival order of the same events', () => {
           for (const channel of CONSENT_CHANNELS) {
             const told = (t: Touchpoint) =>
               [t.consent, t.type === 'profile_update' ? (t.payload['consent'] as Record<string, string> | null) : null].flatMap((m) => (m && Object.hasOwn(m, channel) ? [m[channel]] : []));
+            // A touchpoint's word on consent counts from when it occurred, but never after it was received.
+            const saidAt = (t: Touchpoint) => Math.min(at(t), Date.parse(t.receivedAt));
             const tellers = tps.filter((t) => told(t).length > 0);
-            const lastAt = Math.max(...tellers.map(at));
-            const latestSay = tellers.filter((t) => at(t) === lastAt).flatMap(told);
+            const lastAt = Math.max(...tellers.map(saidAt));
+            const latestSay = tellers.filter((t) => saidAt(t) === lastAt).flatMap(told);
             const expected = latestSay.length === 0 ? undefined : latestSay.includes('denied') ? 'denied' : 'granted';
             expect(Object.hasOwn(p.consent, channel) ? p.consent[channel].status : undefined).toBe(expected);
           }

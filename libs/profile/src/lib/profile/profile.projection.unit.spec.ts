@@ -210,6 +210,14 @@ describe('the customer profile projection', () => {
       }
     });
 
+    it("a grant stamped ahead of its arrival (a source's fast clock) counts from its arrival, so a withdrawal made in between stands", () => {
+      const fastClock = example('visit', 1, { occurredAt: '2026-11-25T20:00:00.000Z', receivedAt: '2026-11-25T00:00:00.000Z', consent: { sms: 'granted' } });
+      const unsubscribe = example('profile_update', 2, { occurredAt: '2026-11-25T01:00:00.000Z', receivedAt: '2026-11-25T01:00:01.000Z', payload: { consent: { sms: 'denied' } } });
+      given(recorded(fastClock))
+        .when(recorded(unsubscribe))
+        .then((p) => expect(p.consent['sms']).toMatchObject({ status: 'denied', eventId: ev(2), occurredAt: '2026-11-25T01:00:00.000Z' }));
+    });
+
     it('when the envelope and the payload of one touchpoint disagree, denied wins', () => {
       given()
         .when(recorded(example('profile_update', 1, { consent: { sms: 'granted', push: 'granted' }, payload: { consent: { sms: 'denied', email: 'granted' } } })))

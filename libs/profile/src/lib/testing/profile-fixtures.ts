@@ -28,6 +28,7 @@ type Example = keyof typeof touchpointExamples;
 
 export interface TouchpointChanges {
   readonly occurredAt?: string;
+  readonly receivedAt?: string;
   readonly source?: string;
   readonly traits?: Readonly<Record<string, string>> | null;
   readonly consent?: Touchpoint['consent'];
@@ -55,7 +56,7 @@ export function touchpoint(type: string, n: number, changes: TouchpointChanges =
     type,
     source: changes.source ?? 'test-source',
     occurredAt: changes.occurredAt ?? '2026-11-20T10:00:00.000Z',
-    receivedAt: '2026-11-25T00:00:00.000Z',
+    receivedAt: changes.receivedAt ?? '2026-11-25T00:00:00.000Z',
     identifiers: { ...NO_IDENTIFIERS, customerId: 'c-42' },
     traits: changes.traits ?? null,
     consent: changes.consent ?? null,
