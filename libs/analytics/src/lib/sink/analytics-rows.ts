@@ -100,8 +100,10 @@ export function analyticsRowsOf(touchpoint: Touchpoint, channel: string | null):
     scalars.length === 0
       ? undefined
       : { ...common, type: row.type, source: row.source, channel: row.channel, field_names: scalars.map(([name]) => name), field_values: scalars.map(([, value]) => String(value)) };
+  const consent = Object.entries(consentOfTouchpoint(touchpoint));
+  const said = consent.length === 0 ? undefined : { ...common, ...saidAt(consentSaidAt(touchpoint)), source: touchpoint.source };
   const told = {
-    consents: Object.entries(consentOfTouchpoint(touchpoint)).map(([consentChannel, status]) => ({ ...common, ...saidAt(consentSaidAt(touchpoint)), channel: consentChannel, status, source: touchpoint.source })),
+    consents: consent.map(([consentChannel, status]) => ({ ...said!, channel: consentChannel, status })),
     importantDates: Object.entries(importantDatesOfTouchpoint(touchpoint)).map(([name, date]) => ({ ...common, name, date, source: touchpoint.source })),
   };
   const money = () => ({ ...common, order_id: text(payload.orderId), ...moneyOf(touchpoint), source: touchpoint.source });

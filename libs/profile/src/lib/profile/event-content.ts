@@ -38,7 +38,7 @@ export function contentOfTouchpoint(touchpoint: Touchpoint, channel: string | nu
   const base: ProfileContent = {
     ...emptyContent(),
     traits: Object.fromEntries(told(touchpoint.traits, eventId, 'traits').map(([name, value]) => [name, { value, ...from }])),
-    consent: Object.fromEntries(Object.entries(consentOfTouchpoint(touchpoint)).map(([channel, status]) => [channel, { status, ...from, occurredAt: consentSaidAt(touchpoint) }])),
+    consent: consentEntries(touchpoint, from),
     firstSeenAt: at,
     lastSeenAt: at,
     activity: { byType: single(touchpoint.type, counted), byChannel: channel === null ? {} : single(channel, counted) },
@@ -95,6 +95,14 @@ export function importantDatesOfTouchpoint(touchpoint: Touchpoint): Readonly<Rec
   if (known?.type !== 'profile_update') return {};
   const path = 'payload.importantDates';
   return Object.fromEntries(entriesOf(known.payload.importantDates, touchpoint.eventId, path).map(([name, date]) => [name, calendarDate(date, touchpoint.eventId, `${path}.${name}`)]));
+}
+
+/** The consent a touchpoint tells, each channel's entry dated when its word counts from. */
+function consentEntries(touchpoint: Touchpoint, from: Provenance): ProfileContent['consent'] {
+  const told = Object.entries(consentOfTouchpoint(touchpoint));
+  if (told.length === 0) return {};
+  const said = { ...from, occurredAt: consentSaidAt(touchpoint) };
+  return Object.fromEntries(told.map(([channel, status]) => [channel, { status, ...said }]));
 }
 
 /**
