@@ -1,6 +1,7 @@
 import { createPostgresEventLog } from '@cdp/event-log-postgres';
 import type { EventLog } from '@cdp/event-log';
-import { DEFAULT_LOYALTY_PROGRAM, loyaltyBalance, type LoyaltyAccountCommand } from '@cdp/loyalty';
+import { loyaltyBalance, type LoyaltyAccountCommand } from '@cdp/loyalty';
+import { UNIT_PROGRAM } from '@cdp/loyalty/testing';
 import { loadLoyaltyAccount, LoyaltyAccounts, loyaltyProjection, LOYALTY_PROJECTION } from '@cdp/loyalty-accounts';
 import { migrateProjectionTables, rebuildProjection, runProjection, type ProjectionRunner } from '@cdp/projections';
 import { createPostgresSqlClient, type SqlClient } from '@cdp/sql';
@@ -42,7 +43,7 @@ async function snapshot(sql: SqlClient) {
     `SELECT customer_id, state, version, merged_into, next_expiry_at FROM ${LOYALTY_PROJECTION}.accounts ORDER BY customer_id`,
   );
   const ledger = await sql.query(`SELECT * FROM ${LOYALTY_PROJECTION}.ledger ORDER BY event_id`);
-  const balances = Object.fromEntries(accounts.rows.map((a) => [a.customer_id, loyaltyBalance(a.state, DEFAULT_LOYALTY_PROGRAM, NOW).available]));
+  const balances = Object.fromEntries(accounts.rows.map((a) => [a.customer_id, loyaltyBalance(a.state, UNIT_PROGRAM, NOW).available]));
   return { accounts: accounts.rows, ledger: ledger.rows, balances };
 }
 
@@ -72,7 +73,7 @@ describe('the loyalty read model, rebuilt, equals the live one (Postgres)', () =
   });
 
   it(`projects ${CUSTOMERS.toLocaleString('en')} generated accounts live, rebuilds, and finds every balance, account and ledger row equal`, async () => {
-    const accounts = new LoyaltyAccounts(eventStore, DEFAULT_LOYALTY_PROGRAM);
+    const accounts = new LoyaltyAccounts(eventStore, UNIT_PROGRAM);
     const random = numbers(20261123);
     const customers = Array.from({ length: CUSTOMERS }, (_, i) => ({ customerId: `cus_${i}`, commands: touchpointsOf(i, random) }));
     await inParallel(customers, 16, ({ commands }) => accounts.executeInOrder(commands));

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { EventLog } from '@cdp/event-log';
 import { createPostgresEventLog } from '@cdp/event-log-postgres';
-import { DEFAULT_LOYALTY_PROGRAM, type LoyaltyAccountCommand, type RecordTouchpoint } from '@cdp/loyalty';
+import { type LoyaltyAccountCommand, type RecordTouchpoint } from '@cdp/loyalty';
+import { UNIT_PROGRAM } from '@cdp/loyalty/testing';
 import { createPostgresSqlClient, type SqlClient } from '@cdp/sql';
 import { testDatabaseUrl } from '@cdp/sql/testing';
 import { loadLoyaltyAccount } from './loyalty-account-stream';
@@ -66,26 +67,26 @@ describe('loyalty accounts decided in batches (Postgres server)', () => {
   it('reads and appends a batch of many accounts at once, and earns once per touchpoint however often it is sent', async () => {
     const batch = purchasesOfNewAccounts(200);
     const { log, calls } = counted(eventStore);
-    const accounts = new LoyaltyAccounts(log, DEFAULT_LOYALTY_PROGRAM);
+    const accounts = new LoyaltyAccounts(log, UNIT_PROGRAM);
 
     await accounts.executeInOrder(inOrder(batch));
     expect(calls).toEqual({ readStream: 0, readStreams: 1, append: 0, appendMany: 1 });
 
     await accounts.executeInOrder(inOrder(batch));
-    await new LoyaltyAccounts(eventStore, DEFAULT_LOYALTY_PROGRAM).executeInOrder(inOrder(batch));
+    await new LoyaltyAccounts(eventStore, UNIT_PROGRAM).executeInOrder(inOrder(batch));
     await expectEarnedOnce(batch);
   });
 
   it('notices an account another process appended to since it was cached, and decides it again on its stream', async () => {
     const first = purchasesOfNewAccounts(50);
     const { log, calls } = counted(eventStore);
-    const one = new LoyaltyAccounts(log, DEFAULT_LOYALTY_PROGRAM);
+    const one = new LoyaltyAccounts(log, UNIT_PROGRAM);
     await one.executeInOrder(inOrder(first));
 
     // Another process records a touchpoint of the batch to come first: deciding it again on the cached account would earn it twice.
     const second = new Map([...first.keys()].map((customerId) => [customerId, [purchase(customerId)]]));
     const [stale] = second.keys();
-    await new LoyaltyAccounts(eventStore, DEFAULT_LOYALTY_PROGRAM).executeInOrder(second.get(stale)!);
+    await new LoyaltyAccounts(eventStore, UNIT_PROGRAM).executeInOrder(second.get(stale)!);
     await one.executeInOrder(inOrder(second));
 
     // The cached accounts were trusted (no read), the stale one failed the append, then all were read again.
@@ -95,7 +96,7 @@ describe('loyalty accounts decided in batches (Postgres server)', () => {
 
   it('earns once per touchpoint when two processes send overlapping batches at the same time', async () => {
     const shared = purchasesOfNewAccounts(100);
-    const [one, other] = [new LoyaltyAccounts(eventStore, DEFAULT_LOYALTY_PROGRAM), new LoyaltyAccounts(eventStore, DEFAULT_LOYALTY_PROGRAM)];
+    const [one, other] = [new LoyaltyAccounts(eventStore, UNIT_PROGRAM), new LoyaltyAccounts(eventStore, UNIT_PROGRAM)];
     await Promise.all([one.executeInOrder(inOrder(shared)), other.executeInOrder(inOrder(shared))]);
     const more = new Map([...shared.keys()].map((customerId) => [customerId, [purchase(customerId)]]));
     const oneSends = new Map([...shared].map(([customerId, sent]) => [customerId, [...sent, ...more.get(customerId)!]]));
@@ -113,9 +114,9 @@ describe('loyalty accounts decided in batches (Postgres server)', () => {
       return [purchase(a), purchase(b), purchase(c), merge(a, b), purchase(a), merge(b, c), purchase(a), merge(a, c), purchase(b)];
     };
     const { log, calls } = counted(eventStore);
-    await new LoyaltyAccounts(log, DEFAULT_LOYALTY_PROGRAM).executeInOrder(commandsOf('batch'));
+    await new LoyaltyAccounts(log, UNIT_PROGRAM).executeInOrder(commandsOf('batch'));
     expect(calls).toEqual({ readStream: 0, readStreams: 1, append: 0, appendMany: 1 });
-    const alone = new LoyaltyAccounts(eventStore, DEFAULT_LOYALTY_PROGRAM);
+    const alone = new LoyaltyAccounts(eventStore, UNIT_PROGRAM);
     for (const command of commandsOf('alone')) await alone.executeInOrder([command]);
 
     const accountsOf = async (side: string) => {

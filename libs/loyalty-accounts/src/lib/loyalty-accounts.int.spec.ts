@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { EventLog } from '@cdp/event-log';
 import { createPostgresEventLog } from '@cdp/event-log-postgres';
-import { DEFAULT_LOYALTY_PROGRAM, InsufficientPointsError, type RedeemPoints } from '@cdp/loyalty';
+import { InsufficientPointsError, type RedeemPoints } from '@cdp/loyalty';
+import { UNIT_PROGRAM } from '@cdp/loyalty/testing';
 import { createPgliteSqlClient, type SqlClient } from '@cdp/sql';
 import { loadLoyaltyAccount } from './loyalty-account-stream';
 import { LoyaltyAccounts } from './loyalty-accounts';
@@ -21,7 +22,7 @@ describe('loyalty accounts decided by two processes (PGlite)', () => {
   afterAll(() => eventStore.close().then(() => sql.close()));
 
   it('each sees what the other appended since it last decided, so together they never overspend', async () => {
-    const [one, other] = [new LoyaltyAccounts(eventStore, DEFAULT_LOYALTY_PROGRAM), new LoyaltyAccounts(eventStore, DEFAULT_LOYALTY_PROGRAM)];
+    const [one, other] = [new LoyaltyAccounts(eventStore, UNIT_PROGRAM), new LoyaltyAccounts(eventStore, UNIT_PROGRAM)];
     const touchpoint = { eventId: randomUUID(), type: 'purchase', occurredAt: '2026-06-01T00:00:00.000Z', payload: { orderId: 'o-1', amount: '1000', currency: 'IRR' } };
     await one.executeInOrder([{ type: 'RecordTouchpoint', data: { customerId: 'cus_shared', touchpoint } }]);
 

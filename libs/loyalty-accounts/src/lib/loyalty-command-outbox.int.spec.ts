@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { EventLog } from '@cdp/event-log';
 import { createPostgresEventLog } from '@cdp/event-log-postgres';
-import { DEFAULT_LOYALTY_PROGRAM, type RecordTouchpoint } from '@cdp/loyalty';
+import { type RecordTouchpoint } from '@cdp/loyalty';
+import { UNIT_PROGRAM } from '@cdp/loyalty/testing';
 import { createPgliteSqlClient, migrateSchema, type SqlClient } from '@cdp/sql';
 import { loadLoyaltyAccount } from './loyalty-account-stream';
 import { LoyaltyAccounts } from './loyalty-accounts';
@@ -19,7 +20,7 @@ describe('the loyalty command outbox (PGlite)', () => {
   beforeAll(async () => {
     sql = await createPgliteSqlClient();
     eventStore = await createPostgresEventLog(sql);
-    accounts = new LoyaltyAccounts(eventStore, DEFAULT_LOYALTY_PROGRAM);
+    accounts = new LoyaltyAccounts(eventStore, UNIT_PROGRAM);
     await migrateSchema(sql, 'outbox_test', outboxTables);
   });
   afterAll(() => eventStore.close().then(() => sql.close()));

@@ -1,8 +1,8 @@
+import { day, plusMs, purchase, record, refund, stateAfter, touchpoint, UNIT_PROGRAM } from '../testing/loyalty-fixtures';
 import { DEFAULT_LOYALTY_PROGRAM } from '../program/loyalty-program';
-import { day, plusMs, purchase, record, refund, stateAfter, touchpoint } from '../testing/loyalty-fixtures';
 import { clawbackTarget, nextTier, pointsFor, qualifyingSpendAt, tierFor } from './earning';
 
-const PROGRAM = { ...DEFAULT_LOYALTY_PROGRAM, bonuses: { visit: 10 } };
+const PROGRAM = { ...UNIT_PROGRAM, bonuses: { visit: 10 } };
 
 describe('earning arithmetic', () => {
   describe('pointsFor', () => {
@@ -11,6 +11,14 @@ describe('earning arithmetic', () => {
       expect(pointsFor('10.99', '1', '1.25')).toBe(13);
       expect(pointsFor('999', '1', '1.5')).toBe(1498);
       expect(pointsFor('0.99', '1', '1')).toBe(0);
+    });
+
+    it('credits 10% in the shipped program: 30,000 points for a 300,000 order, whose customer is still a member', () => {
+      const member = tierFor(DEFAULT_LOYALTY_PROGRAM, '300000');
+      expect(member.name).toBe('member');
+      expect(pointsFor('300000', DEFAULT_LOYALTY_PROGRAM.pointsPerUnit, member.multiplier)).toBe(30_000);
+      expect(tierFor(DEFAULT_LOYALTY_PROGRAM, '10000000').name).toBe('silver');
+      expect(tierFor(DEFAULT_LOYALTY_PROGRAM, '100000000').name).toBe('gold');
     });
 
     it('is exact where floats are not', () => {
@@ -35,13 +43,13 @@ describe('earning arithmetic', () => {
       ['5000', 'gold'],
       ['9000000000000000000000', 'gold'],
     ])('a qualifying spend of %s is in tier %s', (spend, name) => {
-      expect(tierFor(DEFAULT_LOYALTY_PROGRAM, spend).name).toBe(name);
+      expect(tierFor(UNIT_PROGRAM, spend).name).toBe(name);
     });
 
     it('knows the next tier, and none above the top', () => {
-      const [member, silver, gold] = DEFAULT_LOYALTY_PROGRAM.tiers;
-      expect(nextTier(DEFAULT_LOYALTY_PROGRAM, member)).toBe(silver);
-      expect(nextTier(DEFAULT_LOYALTY_PROGRAM, gold)).toBeNull();
+      const [member, silver, gold] = UNIT_PROGRAM.tiers;
+      expect(nextTier(UNIT_PROGRAM, member)).toBe(silver);
+      expect(nextTier(UNIT_PROGRAM, gold)).toBeNull();
     });
   });
 

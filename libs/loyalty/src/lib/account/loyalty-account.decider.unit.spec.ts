@@ -1,6 +1,6 @@
 import { AccountMergedError, IdempotencyKeyReusedError, InsufficientPointsError, InvalidRedemptionError, MergeCycleError } from '../loyalty.errors';
-import { DEFAULT_LOYALTY_PROGRAM, type LoyaltyProgram } from '../program/loyalty-program';
-import { CUSTOMER, day, deepFreeze, expirePoints, handle, lot, OTHER, plusMs, purchase, record, redeem, refund, stateAfter, touchpoint } from '../testing/loyalty-fixtures';
+import type { LoyaltyProgram } from '../program/loyalty-program';
+import { CUSTOMER, day, deepFreeze, expirePoints, handle, lot, OTHER, plusMs, purchase, record, redeem, refund, stateAfter, touchpoint, UNIT_PROGRAM } from '../testing/loyalty-fixtures';
 import type { LoyaltyAccountCommand } from './loyalty-account.commands';
 import { decideLoyaltyAccount } from './loyalty-account.decider';
 import { evolveLoyaltyAccount } from './loyalty-account.evolve';
@@ -8,7 +8,7 @@ import type { LoyaltyAccountEvent } from './loyalty-account.events';
 import { initialLoyaltyAccount, redemptionOf } from './loyalty-account.state';
 import { availablePoints } from './lots';
 
-const PROGRAM: LoyaltyProgram = { ...DEFAULT_LOYALTY_PROGRAM, bonuses: { visit: 10, call: 0 } };
+const PROGRAM: LoyaltyProgram = { ...UNIT_PROGRAM, bonuses: { visit: 10, call: 0 } };
 
 /** Given the commands handled so far, when this one comes, then it decides... */
 const given = (...history: LoyaltyAccountCommand[]) => ({
@@ -23,9 +23,9 @@ describe('the loyalty account decider', () => {
     it("refuses a purchase that would take the account's points past what a number counts exactly, though it earns few enough alone", () => {
       const largest = '999999999999999';
       const history = Array.from({ length: 9 }, (_, i) => record(purchase(`p${i}`, day(i * 400), `o${i}`, largest)));
-      const state = stateAfter(history, DEFAULT_LOYALTY_PROGRAM);
+      const state = stateAfter(history, UNIT_PROGRAM);
       expect(state.lifetime.earned).toBeLessThanOrEqual(Number.MAX_SAFE_INTEGER);
-      expect(() => decideLoyaltyAccount(record(purchase('p-last', day(4000), 'o-last', largest)), state, DEFAULT_LOYALTY_PROGRAM)).toThrow(
+      expect(() => decideLoyaltyAccount(record(purchase('p-last', day(4000), 'o-last', largest)), state, UNIT_PROGRAM)).toThrow(
         new RangeError(`this would take the loyalty account of ${CUSTOMER} to about ${state.lifetime.earned + 999999999999999} points, more than the ${Number.MAX_SAFE_INTEGER} one account can count exactly`),
       );
     });
@@ -52,7 +52,7 @@ describe('the loyalty account decider', () => {
     });
 
     it('credits the seed example: 30,000 points for a purchase of 300,000 at 0.1 point per unit', () => {
-      const program = { ...DEFAULT_LOYALTY_PROGRAM, pointsPerUnit: '0.1' };
+      const program = { ...UNIT_PROGRAM, pointsPerUnit: '0.1' };
       const events = given().when(record(purchase('tp-1', '2026-11-20T10:15:00.000Z', 'o-9', '300000')), program);
       expect(events).toEqual([earned('tp-1', 30_000, { expiresAt: '2027-11-20T10:15:00.000Z', tier: 'member' })]);
     });

@@ -1,9 +1,8 @@
-import { DEFAULT_LOYALTY_PROGRAM } from '../program/loyalty-program';
-import { day, plusMs, purchase, record, redeem, refund, stateAfter, touchpoint } from '../testing/loyalty-fixtures';
+import { day, plusMs, purchase, record, redeem, refund, stateAfter, touchpoint, UNIT_PROGRAM } from '../testing/loyalty-fixtures';
 import fc from 'fast-check';
 import { loyaltyBalance, nextBalanceChangeAt } from './loyalty-balance';
 
-const PROGRAM = { ...DEFAULT_LOYALTY_PROGRAM, bonuses: { visit: 10 } };
+const PROGRAM = { ...UNIT_PROGRAM, bonuses: { visit: 10 } };
 
 describe('loyaltyBalance', () => {
   const state = stateAfter(

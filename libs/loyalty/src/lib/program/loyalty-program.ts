@@ -27,12 +27,12 @@ export interface LoyaltyTier {
 
 export const DEFAULT_LOYALTY_PROGRAM: LoyaltyProgram = {
   currency: 'IRR',
-  pointsPerUnit: '1',
+  pointsPerUnit: '0.1',
   bonuses: {},
   tiers: [
     { name: 'member', from: '0', multiplier: '1' },
-    { name: 'silver', from: '1000', multiplier: '1.25' },
-    { name: 'gold', from: '5000', multiplier: '1.5' },
+    { name: 'silver', from: '10000000', multiplier: '1.25' },
+    { name: 'gold', from: '100000000', multiplier: '1.5' },
   ],
   tierWindowDays: 365,
   expiryDays: 365,

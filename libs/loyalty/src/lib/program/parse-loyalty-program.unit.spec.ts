@@ -26,8 +26,8 @@ describe('parseLoyaltyProgram', () => {
   });
 
   it('takes the default for each key left out, and the value given for the others', () => {
-    const program = parseLoyaltyProgram({ pointsPerUnit: '0.1', bonuses: { visit: 10, social_mention: 5 }, expiryDays: 730 }, SOURCE);
-    expect(program).toEqual({ ...DEFAULT_LOYALTY_PROGRAM, pointsPerUnit: '0.1', bonuses: { visit: 10, social_mention: 5 }, expiryDays: 730 });
+    const program = parseLoyaltyProgram({ pointsPerUnit: '0.05', bonuses: { visit: 10, social_mention: 5 }, expiryDays: 730 }, SOURCE);
+    expect(program).toEqual({ ...DEFAULT_LOYALTY_PROGRAM, pointsPerUnit: '0.05', bonuses: { visit: 10, social_mention: 5 }, expiryDays: 730 });
   });
 
   it('upper-cases the currency and writes decimals canonically, whole JSON numbers included', () => {

@@ -4,9 +4,27 @@ import type { EarningTouchpoint, LoyaltyAccountCommand, RecordTouchpoint, Redeem
 import type { LoyaltyAccountEvent } from '../account/loyalty-account.events';
 import { evolveLoyaltyAccount } from '../account/loyalty-account.evolve';
 import { initialLoyaltyAccount, type LoyaltyAccountState } from '../account/loyalty-account.state';
-import { DEFAULT_LOYALTY_PROGRAM, type LoyaltyProgram } from '../program/loyalty-program';
+import type { LoyaltyProgram } from '../program/loyalty-program';
 
 /** Test data for the loyalty specs. */
+
+/**
+ * The program the rule specs reason in: a point per unit of amount, so that points read as the
+ * amounts that earned them, with tiers from 1,000 and 5,000. The shipped program earns 10%, with
+ * tiers at IRR spends (DEFAULT_LOYALTY_PROGRAM).
+ */
+export const UNIT_PROGRAM: LoyaltyProgram = {
+  currency: 'IRR',
+  pointsPerUnit: '1',
+  bonuses: {},
+  tiers: [
+    { name: 'member', from: '0', multiplier: '1' },
+    { name: 'silver', from: '1000', multiplier: '1.25' },
+    { name: 'gold', from: '5000', multiplier: '1.5' },
+  ],
+  tierWindowDays: 365,
+  expiryDays: 365,
+};
 
 export const CUSTOMER = 'c-42';
 export const OTHER = 'c-77';
@@ -45,7 +63,7 @@ export const expirePoints = (now: string, customerId = CUSTOMER): LoyaltyAccount
 /** An account, and the events decided so far, after handling `commands` one by one as a command handler would. */
 export function handle(
   commands: readonly LoyaltyAccountCommand[],
-  program: LoyaltyProgram = DEFAULT_LOYALTY_PROGRAM,
+  program: LoyaltyProgram = UNIT_PROGRAM,
   state: LoyaltyAccountState = initialLoyaltyAccount(commands[0]?.data.customerId ?? CUSTOMER),
 ): { state: LoyaltyAccountState; events: LoyaltyAccountEvent[] } {
   const events: LoyaltyAccountEvent[] = [];
@@ -58,7 +76,7 @@ export function handle(
 }
 
 /** The state after `commands`. */
-export const stateAfter = (commands: readonly LoyaltyAccountCommand[], program: LoyaltyProgram = DEFAULT_LOYALTY_PROGRAM, state?: LoyaltyAccountState): LoyaltyAccountState =>
+export const stateAfter = (commands: readonly LoyaltyAccountCommand[], program: LoyaltyProgram = UNIT_PROGRAM, state?: LoyaltyAccountState): LoyaltyAccountState =>
   handle(commands, program, state).state;
 
 /** `value`, frozen all the way down, so that a test fails if the code under test changes it. */

@@ -1,0 +1,1 @@
+export { UNIT_PROGRAM } from '../lib/testing/loyalty-fixtures';
