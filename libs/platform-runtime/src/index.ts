@@ -11,3 +11,4 @@ export * from './lib/http/configure-http-app';
 export * from './lib/http/start-http-process';
 export * from './lib/metrics/metrics.module';
 export * from './lib/server-unreachable';
+export * as openApi from './lib/http/openapi-schema';

@@ -1,11 +1,12 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
-import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CustomerQueries } from '@cdp/customer-projection';
 import { identifierKey, isIdentifierType, normalizeIdentifier } from '@cdp/identity';
 import { LoyaltyQueries } from '@cdp/loyalty-accounts';
 import type { CustomerProfile } from '@cdp/profile';
 import { CLOCK, LimitPipe, SETTINGS, type Clock, type Settings } from '@cdp/platform-runtime';
 import { CustomerNotFoundError, InvalidIdentifierError } from './customer.errors';
+import { CUSTOMER_VIEW, CUSTOMER_VIEW_BY_ID, TIMELINE } from './customer-views.openapi';
 
 @ApiTags('customers')
 @Controller('v1/customers')
@@ -20,6 +21,7 @@ export class CustomersController {
   @Get()
   @ApiOperation({ summary: 'The unified profile of the customer an identifier belongs to, e.g. ?identifier=email:a@b.co' })
   @ApiQuery({ name: 'identifier', example: 'email:sara.ahmadi@example.com' })
+  @ApiOkResponse({ schema: CUSTOMER_VIEW })
   async byIdentifier(@Query('identifier') identifier = '') {
     const key = this.identifierKeyOf(identifier);
     const customerId = await this.customers.customerIdOf(key);
@@ -30,6 +32,7 @@ export class CustomersController {
 
   @Get(':id')
   @ApiOperation({ summary: 'The unified profile with its loyalty summary; a merged id answers with its survivor, marked with mergedInto' })
+  @ApiOkResponse({ schema: CUSTOMER_VIEW_BY_ID })
   async byId(@Param('id') id: string) {
     const profile = await this.customers.profile(id);
     if (!profile) throw new CustomerNotFoundError(`with id ${id}`);
@@ -39,6 +42,7 @@ export class CustomersController {
 
   @Get(':id/timeline')
   @ApiOperation({ summary: "The customer's touchpoints, newest first (merged customers' included)" })
+  @ApiOkResponse({ schema: TIMELINE })
   async timeline(@Param('id') id: string, @Query('limit', new LimitPipe(50)) limit: number) {
     const profile = await this.customers.profile(id);
     if (!profile) throw new CustomerNotFoundError(`with id ${id}`);

@@ -1,11 +1,12 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { CustomerQueries } from '@cdp/customer-projection';
 import { redemptionOf } from '@cdp/loyalty';
 import { LoyaltyAccounts, LoyaltyQueries } from '@cdp/loyalty-accounts';
 import { CLOCK, LimitPipe, requestBodyOf, SETTINGS, type Clock, type Settings } from '@cdp/platform-runtime';
 import { CustomerNotFoundError } from '../customers/customer.errors';
+import { LOYALTY_BALANCE, LOYALTY_LEDGER, REDEMPTION } from './loyalty-views.openapi';
 
 @ApiTags('loyalty')
 @Controller('v1/customers/:id/loyalty')
@@ -20,6 +21,7 @@ export class LoyaltyController {
 
   @Get()
   @ApiOperation({ summary: 'Available points, points expiring in the next 30 days, tier and progress, lifetime totals (a merged id answers for its survivor)' })
+  @ApiOkResponse({ schema: LOYALTY_BALANCE })
   async balance(@Param('id') id: string) {
     const customerId = await this.survivorOf(id);
     const { program } = this.settings.loyalty;
@@ -28,6 +30,7 @@ export class LoyaltyController {
 
   @Get('ledger')
   @ApiOperation({ summary: 'Every change to the balance, newest first, each with the event that caused it' })
+  @ApiOkResponse({ schema: LOYALTY_LEDGER })
   async ledger(@Param('id') id: string, @Query('limit', new LimitPipe(100)) limit: number) {
     const customerId = await this.survivorOf(id);
     return { customerId, entries: await this.queries.ledger(customerId, limit) };
@@ -39,6 +42,7 @@ export class LoyaltyController {
     summary:
       'Spends points, oldest lots first. 201 with the lots consumed; 409 with the available balance when it does not cover them; the same idempotencyKey again answers the first 201 and spends nothing',
   })
+  @ApiCreatedResponse({ schema: REDEMPTION })
   @ApiBody({ schema: { example: { points: 500, idempotencyKey: 'pos-12-receipt-8841', reason: 'free coffee' } } })
   async redeem(@Param('id') id: string, @Body() raw: unknown) {
     const body = requestBodyOf(raw, ['points', 'idempotencyKey', 'reason']);

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { currentRfmOf, latestRun, segmentCounts } from '@cdp/analytics';
 import { CustomerQueries } from '@cdp/customer-projection';
 import { requestBodyOf, SQL } from '@cdp/platform-runtime';
@@ -7,6 +7,7 @@ import type { SqlClient } from '@cdp/sql';
 import { CustomerNotFoundError } from '../customers/customer.errors';
 import { CustomerNotScoredError, NoRfmRunYetError } from './rfm.errors';
 import { RfmService } from './rfm.service';
+import { CUSTOMER_RFM, RFM_RUN, RFM_SEGMENTS } from './rfm-views.openapi';
 
 @ApiTags('segments')
 @Controller('v1')
@@ -19,6 +20,7 @@ export class RfmController {
 
   @Get('segments/rfm')
   @ApiOperation({ summary: 'Customers per RFM segment, as of the latest run' })
+  @ApiOkResponse({ schema: RFM_SEGMENTS })
   async segments() {
     const run = await latestRun(this.sql);
     if (!run) throw new NoRfmRunYetError();
@@ -28,6 +30,7 @@ export class RfmController {
   @Post('segments/rfm/runs')
   @HttpCode(200)
   @ApiOperation({ summary: 'Runs RFM now, after the projections have caught up with every touchpoint accepted so far; answers when done' })
+  @ApiOkResponse({ schema: RFM_RUN })
   @ApiBody({ schema: { example: { asOf: '2026-11-23T00:00:00Z', windowDays: 365 } } })
   run(@Body() body: unknown) {
     const { asOf, windowDays } = requestBodyOf(body, ['asOf', 'windowDays']);
@@ -36,6 +39,7 @@ export class RfmController {
 
   @Get('customers/:id/rfm')
   @ApiOperation({ summary: "The customer's recency, frequency, monetary, scores and segment, as of the latest run (a merged id answers for its survivor)" })
+  @ApiOkResponse({ schema: CUSTOMER_RFM })
   async customer(@Param('id') id: string) {
     const profile = await this.customers.profile(id);
     if (!profile) throw new CustomerNotFoundError(`with id ${id}`);

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { touchpointExamples } from '@cdp/events';
 import { HttpRequestError, requestBodyOf } from '@cdp/platform-runtime';
 import { AppendTouchpoints, type AcceptedTouchpoint } from './append-touchpoints.command';
+import { ACCEPTED_TOUCHPOINTS } from './append-touchpoints.openapi';
 
 @ApiTags('touchpoints')
 @Controller('v1/touchpoints')
@@ -24,7 +25,7 @@ export class AppendTouchpointsController {
     required: false,
     description: "Kept as the correlationId in each touchpoint's metadata, to trace a producer's request; one is made when absent.",
   })
-  @ApiResponse({ status: 202, description: 'Durably in the log: { touchpoints: [{ eventId, position, duplicate }] }, in request order.' })
+  @ApiResponse({ status: 202, description: 'Durably in the log, in request order.', schema: ACCEPTED_TOUCHPOINTS })
   @ApiResponse({ status: 400, description: 'Nothing was appended: { error, message, errors: [{ index, path, message }] }.' })
   @ApiResponse({ status: 413, description: 'The body is over the size limit (CDP_MAX_BODY_BYTES).' })
   @ApiResponse({ status: 415, description: 'The body is not application/json.' })

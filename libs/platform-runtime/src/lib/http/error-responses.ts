@@ -1,4 +1,4 @@
-import type { OpenAPIObject } from '@nestjs/swagger';
+import type { OpenAPIObject, ReferenceObject, ResponseObject } from '@nestjs/swagger';
 
 /** The shape of every error the platform answers (DomainErrorFilter), as an OpenAPI schema. */
 const PLATFORM_ERROR = {
@@ -16,10 +16,12 @@ const PLATFORM_ERROR = {
   additionalProperties: true,
 } as const;
 
+const ERROR_CONTENT = { 'application/json': { schema: { $ref: '#/components/schemas/PlatformError' } } };
+
 /**
  * Gives every operation of the document a `default` response: the platform's error shape, so that
- * a client generated from /docs-json knows what a 4xx or 5xx carries. The schema registry's
- * operations keep Confluent's own error shape, and are left as they are.
+ * a client generated from /docs-json knows what a 4xx or 5xx carries; the errors an operation lists
+ * by status carry it too. The schema registry's operations keep Confluent's own error shape, and are left as they are.
  */
 export function withErrorResponses(document: OpenAPIObject): OpenAPIObject {
   document.components = { ...document.components, schemas: { ...document.components?.schemas, PlatformError: PLATFORM_ERROR as never } };
@@ -29,8 +31,12 @@ export function withErrorResponses(document: OpenAPIObject): OpenAPIObject {
       if (typeof operation !== 'object' || operation === null || !('responses' in operation)) continue;
       operation.responses.default ??= {
         description: 'An error: a stable code, a message, and for an invalid request every error located (docs/ingestion.md, "The endpoint")',
-        content: { 'application/json': { schema: { $ref: '#/components/schemas/PlatformError' } } },
+        content: ERROR_CONTENT,
       };
+      // An error an operation lists by its status carries the same shape.
+      for (const [status, response] of Object.entries(operation.responses as Record<string, ResponseObject | ReferenceObject>)) {
+        if (/^[45]/.test(status) && !('$ref' in response)) response.content ??= ERROR_CONTENT;
+      }
     }
   }
   return document;
