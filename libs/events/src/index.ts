@@ -17,3 +17,4 @@ export * from './lib/time/utc-instant';
 export * from './lib/compatibility';
 export * from './codegen/coded-touchpoint-types';
 export * from './lib/text/trim-invisible';
+export * from './lib/text/storable-text';

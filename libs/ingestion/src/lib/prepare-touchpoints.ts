@@ -5,6 +5,13 @@ import { touchpointStreamId } from './touchpoint-stream';
 
 export const MAX_BATCH_SIZE = 1000;
 
+/**
+ * The most bytes one touchpoint may take as JSON. Kafka takes a message of at most 1 MiB (its
+ * default `message.max.bytes`), and a touchpoint's Avro is smaller than its JSON: a larger one
+ * would be refused in servers mode only, after others of its request were written.
+ */
+export const MAX_TOUCHPOINT_BYTES = 512 * 1024;
+
 export interface IngestionContext extends NormalizationPolicy {
   readonly catalog: SchemaCatalog;
   /** When the platform accepted the request, an ISO UTC instant. */
@@ -76,7 +83,12 @@ function prepareOne(body: unknown, context: IngestionContext): PreparedTouchpoin
 
   const customerKey = primaryIdentifier(identifiers);
   if (!customerKey) return { errors: [NO_REAL_IDENTIFIER] };
-  return { touchpoint: { ...read.value, identifiers }, streamId: touchpointStreamId(customerKey) };
+  const touchpoint = { ...read.value, identifiers };
+  const bytes = Buffer.byteLength(JSON.stringify(touchpoint));
+  if (bytes > MAX_TOUCHPOINT_BYTES) {
+    return { errors: [{ path: '(root)', message: `is ${bytes.toLocaleString('en')} bytes as JSON; a touchpoint holds at most ${MAX_TOUCHPOINT_BYTES.toLocaleString('en')}: keep large content (documents, images) elsewhere and send a link` }] };
+  }
+  return { touchpoint, streamId: touchpointStreamId(customerKey) };
 }
 
 const NO_REAL_IDENTIFIER = {

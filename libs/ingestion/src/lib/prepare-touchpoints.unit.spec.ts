@@ -1,5 +1,5 @@
 import { loadSchemaCatalog, touchpointExamples } from '@cdp/events';
-import { MAX_BATCH_SIZE, prepareTouchpoints, type IngestionContext } from './prepare-touchpoints';
+import { MAX_BATCH_SIZE, MAX_TOUCHPOINT_BYTES, prepareTouchpoints, type IngestionContext } from './prepare-touchpoints';
 
 let ids = 0;
 const context: IngestionContext = {
@@ -83,5 +83,30 @@ describe('prepareTouchpoints', () => {
     expect(prepareTouchpoints([], context)).toMatchObject({ ok: false, errors: [{ message: 'the batch is empty' }] });
     const tooMany = Array.from({ length: MAX_BATCH_SIZE + 1 }, () => touchpointExamples.visit);
     expect(prepareTouchpoints(tooMany, context)).toMatchObject({ ok: false, errors: [{ message: expect.stringContaining('at most 1000') }] });
+  });
+
+  it('refuses, located, what the stores could not keep: a touchpoint over the size a Kafka message takes, an identifier too long to index, a nil event id, a blank source', () => {
+    const visit = touchpointExamples.visit;
+    const big = { ...visit, traits: { notes: 'x'.repeat(MAX_TOUCHPOINT_BYTES) } };
+    const result = prepareTouchpoints(
+      [
+        visit,
+        big,
+        { ...visit, identifiers: { deviceId: 'd'.repeat(3000) } },
+        { ...visit, eventId: '00000000-0000-0000-0000-000000000000' },
+        { ...visit, source: ' \u200b ' },
+      ],
+      context,
+    );
+    expect(result).toEqual({
+      ok: false,
+      errors: [
+        { index: 1, path: '(root)', message: expect.stringMatching(/^is 524,\d{3} bytes as JSON; a touchpoint holds at most 524,288/) },
+        { index: 2, path: 'identifiers.deviceId', message: 'is 3000 characters long; an identifier holds at most 256' },
+        { index: 3, path: 'eventId', message: expect.stringContaining('is the nil UUID') },
+        { index: 4, path: 'source', message: 'must name the system that reported the touchpoint, e.g. pos-store-12' },
+      ],
+    });
+    expect(prepareTouchpoints([{ ...visit, traits: { notes: 'x'.repeat(MAX_TOUCHPOINT_BYTES - 2_000) } }], context).ok).toBe(true);
   });
 });

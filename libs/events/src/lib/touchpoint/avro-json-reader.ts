@@ -3,6 +3,7 @@ import { amountWithinLimits, MAX_AMOUNT_INTEGER_DIGITS, MAX_AMOUNT_SCALE } from 
 import { instantProblem, utcInstant } from '../time/utc-instant';
 import { calendarDate, currencyCode, exactDecimal, numberText } from './exact-json-values';
 import type { FieldError } from './field-error';
+import { isStorable, UNSTORABLE_MESSAGE } from '../text/storable-text';
 
 /** Fields that hold money, by shape path ("payload.items[].unitPrice"): amounts and currencies. */
 export interface MoneyPaths {
@@ -31,8 +32,6 @@ type Read = (json: unknown, errors: FieldError[], path: Path) => unknown;
 type Shape = string | null;
 
 const INT32 = { min: -(2 ** 31), max: 2 ** 31 - 1 };
-const LONE_SURROGATE = /\p{Cs}/u;
-const UNSTORABLE_MESSAGE = 'must not contain the NUL character (\\u0000) or half of a UTF-16 surrogate pair';
 const AMOUNT = 'must be a non-negative decimal amount, as a string ("300000.50") or a number';
 const TOTAL = `${AMOUNT}, with at most ${MAX_AMOUNT_INTEGER_DIGITS} digits before the point and ${MAX_AMOUNT_SCALE} after`;
 const CURRENCY = 'must be an ISO 4217 currency code, e.g. "IRR" or "EUR"';
@@ -141,6 +140,8 @@ function compileMap(valuesType: Type, money: MoneyPaths, shape: Shape): Read {
     for (const key of Object.keys(json)) {
       path.push(key);
       if (!isStorable(key)) fail(errors, path, `is a key that ${UNSTORABLE_MESSAGE.replace('must not contain', 'contains')}, which cannot be stored`);
+      // JavaScript reads "__proto__" as an object's prototype, not as a key: decoders drop it (Avro's, in servers mode).
+      else if (key === '__proto__') fail(errors, path, 'is a key JavaScript cannot keep in an object (it names the prototype): rename it');
       else setOwn(values, key, readValueAt(key)(json[key], errors, path));
       path.pop();
     }
@@ -194,11 +195,6 @@ function compileUnion(type: Type, money: MoneyPaths, shape: Shape): Read {
     }
     return fail(errors, path, message);
   };
-}
-
-/** Whether Postgres can store the text: not with the NUL character, nor with half of a surrogate pair (not Unicode at all). */
-function isStorable(text: string): boolean {
-  return !text.includes('\u0000') && !LONE_SURROGATE.test(text);
 }
 
 function fail(errors: FieldError[], path: Path, message: string): undefined {

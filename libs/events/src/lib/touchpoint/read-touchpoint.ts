@@ -5,6 +5,7 @@ import type { NumericBounds } from '../catalog/touchpoint-manifest';
 import { compileAvroJsonReader, type AvroJsonReader, type MoneyPaths } from './avro-json-reader';
 import { normalizeConsent } from './consent-channels';
 import type { Checked, FieldError } from './field-error';
+import { trimInvisible } from '../text/trim-invisible';
 import { EARLIEST_OCCURRED_AT, isUuid, MAX_CLOCK_SKEW_MS, type Touchpoint } from './touchpoint';
 
 export interface ArrivalFacts {
@@ -33,6 +34,11 @@ export function readTouchpoint(json: unknown, catalog: SchemaCatalog, arrival: A
   if (input.receivedAt !== undefined) errors.push({ path: 'receivedAt', message: 'is set by the platform; leave it out' });
   const givenId = isUuid(input.eventId) ? input.eventId : undefined;
   if (input.eventId !== undefined && givenId === undefined) errors.push({ path: 'eventId', message: 'must be a UUID, e.g. 0b7f2c1e-…' });
+  if (givenId !== undefined && /^(0{8}-0{4}-0{4}-0{4}-0{12}|f{8}-f{4}-f{4}-f{4}-f{12})$/i.test(givenId)) {
+    // A source with no id at hand sends Guid.Empty: every touchpoint after its first would be dropped as a duplicate.
+    errors.push({ path: 'eventId', message: 'is the nil UUID, which names no touchpoint: give each touchpoint its own id, or leave eventId out and the platform makes one' });
+  }
+  if (typeof input.source === 'string' && trimInvisible(input.source) === '') errors.push({ path: 'source', message: 'must name the system that reported the touchpoint, e.g. pos-store-12' });
 
   const withArrival = { ...input, eventId: givenId?.toLowerCase() ?? arrival.eventId, receivedAt: arrival.receivedAt };
   const read = readWithSomeVersion(catalog, published, withArrival, errors);

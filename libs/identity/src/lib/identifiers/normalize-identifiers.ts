@@ -1,8 +1,9 @@
-import { trimInvisible, type Identifiers } from '@cdp/events';
+import { isStorable, trimInvisible, UNSTORABLE_MESSAGE, type Identifiers } from '@cdp/events';
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import { IDENTIFIER_PRIORITY, type IdentifierType } from './identifier-types';
 import { withAsciiDigits } from './ascii-digits';
 import { isPlaceholder } from './placeholder';
+import { typedText } from './typed-text';
 
 export interface NormalizationPolicy {
   /** Where phone numbers written without a country code are from, e.g. "IR". */
@@ -18,12 +19,28 @@ const LEADING_AT_SIGNS = /^[@\s\p{Cc}\p{Cf}]+/u;
 const EMAIL = new RegExp(`^[^\\s@]+@(?:${LABEL}\\.)+${LABEL}$`, 'u');
 
 /**
+ * The most characters an identifier holds once normalised: far more than any real one (an email
+ * address holds at most 254), and little enough for the indexes that look identifiers up
+ * (Postgres's B-tree keys take at most 2,704 bytes).
+ */
+export const MAX_IDENTIFIER_LENGTH = 256;
+
+/**
  * One identifier as the platform stores and looks it up: emails trimmed and lower-cased, phones in
  * E.164, social handles without "@" and lower-cased, customer ids and loyalty cards with ASCII
- * digits, the rest trimmed, invisible characters at either end included. Blank is absent.
+ * digits, the rest trimmed, invisible characters at either end included. What people type (all but
+ * device ids) is also in one Unicode form, with Persian letter forms (`typedText`). Blank is absent.
  */
 export function normalizeIdentifier(type: IdentifierType, raw: string, policy: NormalizationPolicy): NormalizedIdentifier {
-  const value = trimInvisible(raw);
+  if (!isStorable(raw)) return { error: UNSTORABLE_MESSAGE };
+  const normalized = normalizedValue(type, trimInvisible(raw), policy);
+  if (!('value' in normalized) || normalized.value === null) return normalized;
+  // Last, so that lower-casing cannot leave a second form of the same text.
+  const value = type === 'deviceId' ? normalized.value : typedText(normalized.value);
+  return value.length > MAX_IDENTIFIER_LENGTH ? { error: `is ${value.length} characters long; an identifier holds at most ${MAX_IDENTIFIER_LENGTH}` } : { value };
+}
+
+function normalizedValue(type: IdentifierType, value: string, policy: NormalizationPolicy): NormalizedIdentifier {
   if (value === '') return { value: null };
   switch (type) {
     case 'email': {

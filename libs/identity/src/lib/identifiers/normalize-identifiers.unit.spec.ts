@@ -27,6 +27,12 @@ describe('identifier normalisation', () => {
     ['loyaltyCard', 'GOLD-٤٢', 'GOLD-42'],
     ['customerId', 'c-４２', 'c-42'],
     ['deviceId', 'dev-۴۲', 'dev-۴۲'],
+    ['email', 'E\u0301lodie@exemple.fr', '\u00e9lodie@exemple.fr'],
+    ['socialHandle', '@علي', 'علی'],
+    ['socialHandle', 'كريم', 'کریم'],
+    ['loyaltyCard', 'مصطفى-7', 'مصطفی-7'],
+    ['deviceId', 'e\u0301-ي', 'e\u0301-ي'],
+    ['deviceId', 'd'.repeat(256), 'd'.repeat(256)],
   ] as const)('%s %j becomes %j', (type, raw, expected) => {
     expect(normalizeIdentifier(type, raw, policy)).toEqual({ value: expected });
   });
@@ -37,12 +43,16 @@ describe('identifier normalisation', () => {
     ['email', 'a@-example.com', /not an email/],
     ['email', 'a@example', /not an email/],
     ['phone', '12', /not a valid phone number in region IR/],
+    ['deviceId', 'd'.repeat(257), /^is 257 characters long; an identifier holds at most 256$/],
+    ['email', `${'a'.repeat(250)}@example.com`, /at most 256/],
+    ['customerId', 'c-\u0000-1', /NUL/],
+    ['email', 'a\ud800@example.com', /surrogate/],
   ] as const)('refuses %s %j', (type, raw, message) => {
     expect(normalizeIdentifier(type, raw, policy)).toEqual({ error: expect.stringMatching(message) });
   });
 
   it('is idempotent: normalising a normalised identifier changes nothing', () => {
-    const edgy = fc.string({ unit: fc.constantFrom('@', ' ', 'A', '.', '\u200b', 'x@y.co') });
+    const edgy = fc.string({ unit: fc.constantFrom('@', ' ', 'A', '.', '\u200b', 'x@y.co', 'e\u0301', '\u0130', 'ي', 'ك', 'ى') });
     const samples = fc.oneof(fc.constantFrom('0912 123 4567', '+989351112233', 'A@B.co', ' X@Example.org', '@Handle', '@@Handle', 'c-1', '۷۷۶-٤'), fc.string(), edgy);
     const types = fc.constantFrom(...(['email', 'phone', 'socialHandle', 'customerId', 'loyaltyCard', 'deviceId'] as const));
     fc.assert(
