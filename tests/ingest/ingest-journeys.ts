@@ -72,6 +72,22 @@ export function describeIngestJourneys(mode: string, options: IngestJourneyOptio
       expect(malformed).toMatchObject({ status: 400, body: { error: 'HTTP.MALFORMED_JSON' } });
     });
 
+    it('answers a body it cannot decode with 415 or 400, never 500, and refuses bytes that are not UTF-8 rather than store U+FFFD', async () => {
+      const eventId = randomUUID();
+      const json = JSON.stringify({ ...touchpointExamples.visit, eventId, traits: { name: 'NAME' } });
+      const send = async (body: string | Buffer, headers: Record<string, string>) => {
+        const response = await fetch(`${platform.url}/v1/touchpoints`, { method: 'POST', headers, body });
+        return { status: response.status, body: await response.json() };
+      };
+      expect(await send(json, { 'content-type': 'application/json; charset=klingon' })).toMatchObject({ status: 415, body: { error: 'HTTP.UNSUPPORTED_MEDIA_TYPE', message: expect.stringContaining('klingon') } });
+      expect(await send(json, { 'content-type': 'application/json', 'content-encoding': 'compress' })).toMatchObject({ status: 415, body: { error: 'HTTP.UNSUPPORTED_MEDIA_TYPE' } });
+      expect(await send(json, { 'content-type': 'application/json', 'content-encoding': 'gzip' })).toMatchObject({ status: 400, body: { error: 'HTTP.UNREADABLE_BODY' } });
+      const [before, after] = json.split('NAME');
+      const notUtf8 = Buffer.concat([Buffer.from(before), Buffer.from([0xff, 0xfe]), Buffer.from(after)]);
+      expect(await send(notUtf8, { 'content-type': 'application/json' })).toMatchObject({ status: 400, body: { error: 'HTTP.UNREADABLE_BODY', message: expect.stringContaining('not valid UTF-8') } });
+      expect(await options.readBack(platform, [eventId])).toEqual([]);
+    });
+
     it('refuses a batch that is not a list, or that has fields besides touchpoints, locating the field', async () => {
       const touchpoint = { ...touchpointExamples.visit, eventId: randomUUID() };
       expect(await platform.post('/v1/touchpoints', { touchpoints: touchpoint })).toMatchObject({

@@ -35,6 +35,13 @@ describe('requests the admin and query endpoints do not take (embedded)', () => 
     expect((await platform.get('/registry/subjects?deleted=true')).status).toBe(200);
   });
 
+  it('refuses, located, a path or query parameter holding the NUL character, which nothing the platform keeps holds', async () => {
+    const nul = { status: 400, body: expect.objectContaining({ error: 'HTTP.INVALID_REQUEST', errors: [{ path: 'id', message: 'must not contain the NUL character (%00)' }] }) };
+    for (const path of ['/v1/customers/a%00', '/v1/customers/a%00/timeline', '/v1/customers/a%00/loyalty', '/v1/customers/a%00/rfm']) expect(await platform.get(path)).toEqual(nul);
+    expect(await platform.get('/v1/customers?identifier=email:a%00b@example.com')).toMatchObject({ status: 400, body: { errors: [{ path: 'identifier' }] } });
+    expect(await platform.get('/v1/customers?identifier=deviceId:%00x')).toMatchObject({ status: 400, body: { errors: [{ path: 'identifier' }] } });
+  });
+
   it('POST /v1/admin/dead-letters/retries takes { all: true } or { ids }, and only ids of open dead letters', async () => {
     expect(await answer('/v1/admin/dead-letters/retries', { all: true })).toEqual({ status: 200, body: { retried: 0, stillFailing: 0 } });
     expect(await answer('/v1/admin/dead-letters/retries', { all: true, ids: ['1'] })).toEqual(invalid('ids'));

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { parse } from 'lossless-json';
 import { deterministicEventId } from '@cdp/event-log';
 import { touchpointCodec, unframeConfluent, type SchemaCatalog } from '@cdp/events';
@@ -77,6 +78,8 @@ function readAvro(value: Buffer, catalog: SchemaCatalog): Read {
 }
 
 function readJson(value: Buffer): Read {
+  // Decoding would replace the bytes with U+FFFD, and the touchpoint would be kept changed.
+  if (!isUtf8(value)) return { code: 'UNDECODABLE', reason: 'the value is not valid UTF-8: produce JSON encoded as UTF-8, or Avro' };
   let body: unknown;
   try {
     // As the HTTP body is read: every number keeps its exact text, so money converts exactly.

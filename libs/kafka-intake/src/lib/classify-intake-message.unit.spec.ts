@@ -73,6 +73,7 @@ describe('classifyIntakeMessage: what the intake dead-letters', () => {
     ['a frame too short for a schema id', Buffer.from([0, 0, 1]), /Confluent wire format/],
     ['Avro cut short', avroVisit().subarray(0, 20), new RegExp(`does not decode as Avro of schema id ${visitSchema.id} \\(visit\\): truncated buffer`)],
     ['bytes that are neither Avro nor JSON', Buffer.from('\u0001\u0002 not a touchpoint'), /neither Avro .* nor JSON/],
+    ['JSON whose bytes are not UTF-8', Buffer.concat([Buffer.from('{"type":"visit","traits":{"name":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}}')]), /not valid UTF-8/],
   ])('refuses %s as undecodable', (_, value, reason) => {
     expect(classify(value)).toEqual({ kind: 'dead-letter', code: 'UNDECODABLE', reason: expect.stringMatching(reason) });
   });

@@ -6,6 +6,8 @@ import type { Settings } from '../settings';
 import { DomainErrorFilter, sendBodyError } from './domain-error.filter';
 import { withErrorResponses } from './error-responses';
 import { KnownQueryParameters } from './known-query-parameters.interceptor';
+import { StorableParameters } from './storable-parameters.interceptor';
+import { refuseInvalidUtf8 } from './utf8-body';
 
 /** Paths whose bodies are read by their own parser (exact numbers), not the shared JSON parser. */
 const OWN_BODY_PARSER = ['/v1/touchpoints'];
@@ -14,7 +16,7 @@ const OWN_BODY_PARSER = ['/v1/touchpoints'];
 export function configureHttpApp(app: INestApplication, settings: Settings): void {
   keepIdleConnections(app.getHttpServer(), settings.httpKeepAliveSeconds);
   app.use('/registry', inConfluentErrorShape);
-  const parseJson = json({ limit: settings.maxBodyBytes, type: (request) => isJson(request as Request) && !OWN_BODY_PARSER.includes((request as Request).path) });
+  const parseJson = json({ limit: settings.maxBodyBytes, verify: refuseInvalidUtf8, type: (request) => isJson(request as Request) && !OWN_BODY_PARSER.includes((request as Request).path) });
   // Express middleware: its errors reach Express, not the platform's filter, so they are answered here.
   app.use((request: Request, response: Response, next: NextFunction) => {
     // A body the JSON parser passes over would reach the endpoint as no body at all, and be refused for what it lacks.
@@ -25,7 +27,7 @@ export function configureHttpApp(app: INestApplication, settings: Settings): voi
     parseJson(request, response, (error?: unknown) => (error ? sendBodyError(response, error as Error, settings.maxBodyBytes) : next()));
   });
   app.useGlobalFilters(new DomainErrorFilter());
-  app.useGlobalInterceptors(new KnownQueryParameters());
+  app.useGlobalInterceptors(new KnownQueryParameters(), new StorableParameters());
   const document = withErrorResponses(
     SwaggerModule.createDocument(
       app,

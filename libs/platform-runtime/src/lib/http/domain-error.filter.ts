@@ -5,6 +5,7 @@ import type { Response } from 'express';
 const STATUS_BY_CODE: Record<string, number> = {
   'INGEST.INVALID_TOUCHPOINTS': 400,
   'HTTP.MALFORMED_JSON': 400,
+  'HTTP.UNREADABLE_BODY': 400,
   'HTTP.INVALID_REQUEST': 400,
   'HTTP.PAYLOAD_TOO_LARGE': 413,
   'HTTP.UNSUPPORTED_MEDIA_TYPE': 415,

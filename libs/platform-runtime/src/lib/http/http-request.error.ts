@@ -1,7 +1,7 @@
 /** Errors of HTTP requests themselves, with stable codes for DomainErrorFilter. */
 export class HttpRequestError extends Error {
   constructor(
-    readonly code: 'HTTP.MALFORMED_JSON' | 'HTTP.PAYLOAD_TOO_LARGE' | 'HTTP.UNSUPPORTED_MEDIA_TYPE' | 'HTTP.INVALID_REQUEST',
+    readonly code: 'HTTP.MALFORMED_JSON' | 'HTTP.UNREADABLE_BODY' | 'HTTP.PAYLOAD_TOO_LARGE' | 'HTTP.UNSUPPORTED_MEDIA_TYPE' | 'HTTP.INVALID_REQUEST',
     message: string,
     /** The located errors of an invalid request: which field, and why. */
     readonly details?: readonly { readonly path: string; readonly message: string }[],
