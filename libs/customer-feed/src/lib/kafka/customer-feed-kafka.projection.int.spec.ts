@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import type { RecordedEvent } from '@cdp/event-log';
 import type { CustomerChange } from '@cdp/feed';
+import { RetryBatchLaterError } from '@cdp/projections';
 import { customerFeedKafkaProjection } from './customer-feed-kafka.projection';
 import { customerFeedTopics } from './customer-feed-topics';
 
@@ -53,5 +54,23 @@ describe('the feed published to Kafka', () => {
     });
     await consumer.disconnect();
     expect(versions).toEqual(events.map((_, n) => n + 1));
+  }, 60_000);
+
+  it("fails a batch holding a state over Kafka's message limit for the runtime to set aside, naming the customer, where the feed retried it for ever", async () => {
+    const codec = { encodeState: (state: CustomerChange['state']) => Buffer.alloc((state as unknown as { version: number }).version === 2 ? 1_200_000 : STATE_BYTES, 's'), encodeChange: (c: CustomerChange) => Buffer.from(String(c.version)) };
+    const handler = await customerFeedKafkaProjection({ kafka, topics, codec }).open(undefined as never, 'customer_feed_kafka');
+    try {
+      const failure = await handler.apply(undefined as never, [change(1), change(2), change(3)], { resumed: false }).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(failure).toBeInstanceOf(Error);
+      expect(failure).not.toBeInstanceOf(RetryBatchLaterError);
+      expect((failure as Error).message).toMatch(/^Kafka refused customer cus_one's change as too large: its message is 1,200,000 bytes, over the broker's message.max.bytes/);
+      // Without it, the batch goes.
+      await handler.apply(undefined as never, [change(1), change(3)], { resumed: true });
+    } finally {
+      await handler.close?.();
+    }
   }, 60_000);
 });

@@ -15,6 +15,32 @@ export interface CustomerFeedKafkaOptions {
 
 export const CUSTOMER_FEED_KAFKA_PROJECTION = 'customer_feed_kafka';
 
+/** Kafka's answer to a message over the broker's or the topic's limit (message.max.bytes, max.message.bytes), maybe wrapped by kafkajs. */
+function isMessageTooLarge(error: unknown): boolean {
+  const seen = new Set<unknown>();
+  const pending = [error];
+  while (pending.length > 0) {
+    const next = pending.pop() as { type?: unknown; cause?: unknown; originalError?: unknown; errors?: unknown } | null;
+    if (typeof next !== 'object' || next === null || seen.has(next)) continue;
+    seen.add(next);
+    if (next.type === 'MESSAGE_TOO_LARGE') return true;
+    pending.push(next.cause, next.originalError, ...(Array.isArray(next.errors) ? next.errors : []));
+  }
+  return false;
+}
+
+function tooLargeMessage(messages: readonly Message[]): string {
+  const largest = messages.reduce((a, b) => (size(b) > size(a) ? b : a));
+  return (
+    `Kafka refused customer ${String(largest.key)}'s change as too large: its message is ${size(largest).toLocaleString('en')} bytes, over the broker's ` +
+    `message.max.bytes (or the topic's max.message.bytes). Raise that limit on the broker and the feed's topics, then retry the dead letter (cdp dlq retry)`
+  );
+}
+
+function size(message: Message): number {
+  return (message.value as Buffer | null)?.length ?? 0;
+}
+
 const VERSION_HEADER = 'cdp-version';
 const EVENT_ID_HEADER = 'cdp-event-id';
 
@@ -53,11 +79,16 @@ export function customerFeedKafkaProjection(options: CustomerFeedKafkaOptions): 
             { topic: options.topics.events, message: toEvents[n] },
             { topic: options.topics.profiles, message: toProfiles[n] },
           ]);
-          try {
-            for (const request of produceRequests(outgoing)) await producer.send(asTopicMessages(request));
-          } catch (error) {
-            // Kafka being away is no fault of the events: the batch waits, it is not dead-lettered.
-            throw new RetryBatchLaterError(`Kafka did not take the feed batch: ${(error as Error).message}`, { cause: error });
+          for (const request of produceRequests(outgoing)) {
+            try {
+              await producer.send(asTopicMessages(request));
+            } catch (error) {
+              // One customer's state too large for any message fails the batch, not the feed: the
+              // runtime sets that change aside as a dead letter, and the other customers go on.
+              if (isMessageTooLarge(error)) throw new Error(tooLargeMessage(request.map((r) => r.message)), { cause: error });
+              // Kafka being away is no fault of the events: the batch waits, it is not dead-lettered.
+              throw new RetryBatchLaterError(`Kafka did not take the feed batch: ${(error as Error).message}`, { cause: error });
+            }
           }
         },
         close: () => producer.close(),
