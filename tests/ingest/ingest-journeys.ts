@@ -86,6 +86,8 @@ export function describeIngestJourneys(mode: string, options: IngestJourneyOptio
       const notUtf8 = Buffer.concat([Buffer.from(before), Buffer.from([0xff, 0xfe]), Buffer.from(after)]);
       expect(await send(notUtf8, { 'content-type': 'application/json' })).toMatchObject({ status: 400, body: { error: 'HTTP.UNREADABLE_BODY', message: expect.stringContaining('not valid UTF-8') } });
       expect(await options.readBack(platform, [eventId])).toEqual([]);
+      const deep = `${'['.repeat(20_000)}${']'.repeat(20_000)}`;
+      expect(await send(deep, { 'content-type': 'application/json' })).toMatchObject({ status: 400, body: { error: 'HTTP.MALFORMED_JSON', message: expect.stringContaining('too deeply') } });
     });
 
     it('refuses a batch that is not a list, or that has fields besides touchpoints, locating the field', async () => {

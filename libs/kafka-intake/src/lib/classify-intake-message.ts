@@ -83,7 +83,8 @@ function readJson(value: Buffer): Read {
   let body: unknown;
   try {
     // As the HTTP body is read: every number keeps its exact text, so money converts exactly.
-    body = parse(value.toString('utf8'));
+    // A byte-order mark before the JSON is read past, as the HTTP body parser reads past it.
+    body = parse(value.toString('utf8').replace(/^\ufeff/, ''));
   } catch (error) {
     return { code: 'UNDECODABLE', reason: `neither Avro in the Confluent wire format (a zero magic byte first) nor JSON: ${(error as Error).message}` };
   }

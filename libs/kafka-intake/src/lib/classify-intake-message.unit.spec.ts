@@ -48,6 +48,11 @@ describe('classifyIntakeMessage: what the intake appends', () => {
     expect(intakeEventId('cdp.touchpoints.raw.v1/2:42')).not.toBe(intakeEventId(source));
   });
 
+  it('reads past a byte-order mark before a JSON touchpoint, as the HTTP body parser does', () => {
+    const json = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify(touchpointExamples.visit))]);
+    expect(classify(json)).toMatchObject({ kind: 'append' });
+  });
+
   it('keeps the event id a JSON touchpoint carries, and converts a money number exactly', () => {
     const body = Buffer.from(
       JSON.stringify({ ...touchpointExamples.refund, eventId: '0b7f2c1e-5f4a-4c3e-9d1a-6a2b8c9d0e1f' }).replace('"amount":"150000"', '"amount":150000.10'),

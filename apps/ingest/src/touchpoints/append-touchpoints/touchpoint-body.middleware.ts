@@ -32,7 +32,9 @@ export class TouchpointBodyMiddleware implements NestMiddleware {
         request.body = parseExactJson(request.body as string);
         next();
       } catch (parseError) {
-        next(new HttpRequestError('HTTP.MALFORMED_JSON', `the body is not valid JSON: ${(parseError as Error).message}`));
+        // The parsers recurse into nested values: nesting deep enough runs out of stack.
+        const tooDeep = parseError instanceof RangeError;
+        next(new HttpRequestError('HTTP.MALFORMED_JSON', tooDeep ? 'the body nests arrays or objects too deeply to read; a touchpoint needs a few levels' : `the body is not valid JSON: ${(parseError as Error).message}`));
       }
     });
   }
