@@ -73,7 +73,14 @@ function compileValue(type: Type, money: MoneyPaths, shape: Shape): Read {
     case 'logical:timestamp-millis':
       return (json, errors, path) => utcInstant(json) ?? fail(errors, path, instantProblem(json));
     case 'logical:date':
-      return (json, errors, path) => calendarDate(json) ?? fail(errors, path, 'must be a calendar date "YYYY-MM-DD"');
+      return (json, errors, path) => {
+        const date = calendarDate(json);
+        if (date === undefined) return fail(errors, path, 'must be a calendar date "YYYY-MM-DD"');
+        const year = Number(date.slice(0, 4));
+        // Iranian systems keep dates in the Solar Hijri calendar, whose years now run from 1300 to 1499.
+        if (year >= 1300 && year < 1500) return fail(errors, path, `is in ${year}, a Solar Hijri (Persian calendar) year rather than a Gregorian one: send the Gregorian date (Solar Hijri ${year} began in ${year + 621})`);
+        return date;
+      };
     case 'string':
       return (json, errors, path) => {
         if (typeof json !== 'string') return fail(errors, path, 'must be a string');

@@ -174,6 +174,15 @@ describe('readTouchpoint', () => {
     expect(errors.map((e) => e.path)).toEqual(['payload.importantDates.birthday', 'occurredAt']);
   });
 
+  it('refuses a date in a Solar Hijri year, as an Iranian system keeps it, and says so', () => {
+    const dated = (birthday: string) => ({ ...touchpointExamples.profile_update, payload: { ...touchpointExamples.profile_update.payload, importantDates: { birthday } } });
+    expect(errorsOf(dated('1369-05-12'))).toEqual([
+      { path: 'payload.importantDates.birthday', message: 'is in 1369, a Solar Hijri (Persian calendar) year rather than a Gregorian one: send the Gregorian date (Solar Hijri 1369 began in 1990)' },
+    ]);
+    expect(read(dated('1990-08-03')).ok).toBe(true);
+    expect(read(dated('1299-12-31')).ok).toBe(true);
+  });
+
   it.each([
     ['2026-02-30T10:00:00Z', 'is not a date: 2026-02 has no day 30'],
     ['2026-04-31T00:00:00Z', 'is not a date: 2026-04 has no day 31'],
