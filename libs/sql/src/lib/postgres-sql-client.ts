@@ -21,6 +21,12 @@ export function createPostgresSqlClient(config: PoolConfig & { connectionString:
     query: run,
     async transaction(work, options) {
       const connection = await pool.connect();
+      // The pool listens for errors of idle connections only: one the server ends while a
+      // transaction holds it would emit an 'error' nobody hears, which ends the process. Its
+      // statements fail instead, the transaction's caller retries, and the pool drops it.
+      let lost: Error | undefined;
+      const onLost = (error: Error) => (lost = error);
+      connection.on('error', onLost);
       const executor = oneStatementAtATime({ query: (sql, params) => connection.query(sql, params as unknown[]) as never });
       try {
         // One round trip: a query without parameters may hold several statements.
@@ -30,10 +36,11 @@ export function createPostgresSqlClient(config: PoolConfig & { connectionString:
         return result;
       } catch (error) {
         await executor.idle();
-        await connection.query('ROLLBACK').catch(() => undefined);
+        if (!lost) await connection.query('ROLLBACK').catch(() => undefined);
         throw error;
       } finally {
-        connection.release();
+        connection.off('error', onLost);
+        connection.release(lost);
       }
     },
     close: () => pool.end(),
