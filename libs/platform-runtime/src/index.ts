@@ -12,4 +12,5 @@ export * from './lib/http/configure-http-app';
 export * from './lib/http/start-http-process';
 export * from './lib/metrics/metrics.module';
 export * from './lib/server-unreachable';
+export * from './lib/answer-within';
 export * as openApi from './lib/http/openapi-schema';

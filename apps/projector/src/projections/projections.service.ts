@@ -10,7 +10,7 @@ import type { EventLog } from '@cdp/event-log';
 import { platformKafka } from '@cdp/event-log-kafka';
 import type { SchemaCatalog } from '@cdp/events';
 import { listFailedCommands, LOYALTY_EARNING_PROJECTION, LOYALTY_PROJECTION, LoyaltyAccounts, loyaltyEarningProjection, loyaltyProjection } from '@cdp/loyalty-accounts';
-import { ANALYTICS, CUSTOMER_FEED_LOG, EVENT_STORE, METRICS, SCHEMA_CATALOG, SETTINGS, SQL, TOUCHPOINT_LOG, type Settings } from '@cdp/platform-runtime';
+import { ANALYTICS, answerWithin, CUSTOMER_FEED_LOG, EVENT_STORE, METRICS, SCHEMA_CATALOG, SETTINGS, SQL, TOUCHPOINT_LOG, type Settings } from '@cdp/platform-runtime';
 import {
   countDeadLetters,
   currentOwners,
@@ -46,6 +46,8 @@ function feedPublisher(settings: Settings, catalog: SchemaCatalog): ProjectionDe
 
 /** The projections that send loyalty commands through an outbox, in the schema of their name. */
 const LOYALTY_OUTBOXES = [LOYALTY_EARNING_PROJECTION, LOYALTY_PROJECTION];
+/** How long status and /metrics wait for a log to count a projection's lag. */
+const LAG_TIMEOUT_MS = 2_000;
 
 /** A projection and the log it follows: touchpoints, or the event store's decided events. */
 interface RegisteredProjection {
@@ -99,7 +101,10 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
         labelNames: ['projection'],
         registers: [registry],
         collect: async () => {
-          for (const [projection, value] of await valuesOf()) if (value !== null) perProjection.set({ projection }, value);
+          const values = await valuesOf();
+          // An unknown value leaves no series, rather than the last one known.
+          perProjection.reset();
+          for (const [projection, value] of values) if (value !== null) perProjection.set({ projection }, value);
         },
       });
     };
@@ -267,8 +272,10 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
     return (this.rebuildRunning(name) ? this.rebuildRetries.get(name)?.trouble() : undefined) ?? live;
   }
 
+  /** Unknown (null) while the log does not answer: status and /metrics must answer during the outage they report. */
   private async lag(name: string): Promise<number | null> {
-    return this.projection(name).log.pendingAfter((await readCheckpoint(this.sql, name)).checkpoint);
+    const { checkpoint } = await readCheckpoint(this.sql, name);
+    return answerWithin(this.projection(name).log.pendingAfter(checkpoint), LAG_TIMEOUT_MS, `the ${name} projection's log`).catch(() => null);
   }
 
   private async start({ definition, log }: RegisteredProjection): Promise<void> {

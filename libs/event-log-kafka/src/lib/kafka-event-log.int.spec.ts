@@ -121,6 +121,37 @@ describe('Kafka event log: the accepted-ids index', () => {
     expect((await log.readStream(stream)).map((e) => e.streamPosition)).toEqual([0, 1]);
   });
 
+  it('tries a confirmation lost with its connection again, so the append answers, and its retry finds the events as duplicates instead of writing them twice', async () => {
+    const { log: unused, acceptedIds } = await openLog();
+    await unused.close();
+    let lost = 0;
+    const flaky: AcceptedEventIds = { ...acceptedIds, confirm: (claimId, events) => (lost++ === 0 ? Promise.reject(new Error('Connection terminated unexpectedly')) : acceptedIds.confirm(claimId, events)) };
+    const { log } = await openLog({}, { acceptedIds: flaky });
+    const stream = newStream();
+    const only = event(0);
+    try {
+      expect((await log.append(stream, [only])).events[0]).toMatchObject({ streamPosition: 0, duplicate: false });
+      expect((await log.append(stream, [only])).events[0]).toMatchObject({ streamPosition: 0, duplicate: true });
+      expect(lost).toBe(2);
+      expect(await log.readStream(stream)).toHaveLength(1);
+    } finally {
+      await log.close();
+    }
+  });
+
+  it('answers an append whose store does not answer as unavailable, to be retried', async () => {
+    const { log: unused, acceptedIds } = await openLog();
+    await unused.close();
+    const down: AcceptedEventIds = { ...acceptedIds, confirm: () => Promise.reject(new Error('Connection terminated unexpectedly')) };
+    const { log } = await openLog({}, { acceptedIds: down });
+
+    try {
+      await expect(log.append(newStream(), [event(0)])).rejects.toMatchObject({ code: 'EVENT_LOG.UNAVAILABLE', message: expect.stringContaining('send the same request again shortly') });
+    } finally {
+      await log.close();
+    }
+  });
+
   it('keeps what Kafka took of an append that failed part-way: a retry answers it as duplicates and writes only the rest', async () => {
     const { log } = logs;
     const stream = newStream();

@@ -1,4 +1,4 @@
-import { ExpectedVersionUnsupportedError, openSubscriptions, type AppendResult, type EventCodec, type EventLog, type NewEvent, type RecordedEvent, type StreamWrite } from '@cdp/event-log';
+import { EventLogUnavailableError, ExpectedVersionUnsupportedError, openSubscriptions, type AppendResult, type EventCodec, type EventLog, type NewEvent, type RecordedEvent, type StreamWrite } from '@cdp/event-log';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { logLevel as LogLevel, type KafkaMessage } from 'kafkajs';
@@ -38,6 +38,20 @@ export interface KafkaEventLogOptions {
 }
 
 const IN_FLIGHT_POLL_MS = 50;
+/** Waits before each further try of a confirmation: a lost connection is replaced within them. */
+const CONFIRM_RETRY_MS = [200, 1_000];
+
+/** The confirmation, tried again after each wait of CONFIRM_RETRY_MS while it fails (it is idempotent). */
+async function confirmed(confirm: () => Promise<void>): Promise<void> {
+  for (const waitMs of CONFIRM_RETRY_MS) {
+    try {
+      return await confirm();
+    } catch {
+      await sleep(waitMs);
+    }
+  }
+  return confirm();
+}
 
 /**
  * The touchpoint log on Kafka: a topic per stream category, keyed by the id part of the stream id,
@@ -100,11 +114,15 @@ export async function createKafkaEventLog(options: KafkaEventLogOptions): Promis
       // What Kafka took before the failure is confirmed, so a retry answers it as a duplicate instead
       // of writing it again; the rest is released. If either fails too, the claims run out with their lease.
       const written = new Set(accepted.map((event) => event.eventId));
-      if (accepted.length > 0) await acceptedIds.confirm(claimId, accepted).catch(() => undefined);
+      if (accepted.length > 0) await confirmed(() => acceptedIds.confirm(claimId, accepted)).catch(() => undefined);
       await acceptedIds.release(claimId, claimed.filter((event) => !written.has(event.eventId))).catch(() => undefined);
-      throw error;
+      throw new EventLogUnavailableError('Kafka', error);
     }
-    await acceptedIds.confirm(claimId, accepted);
+    // Kafka has them: a confirmation lost with its connection is tried again on another, since a
+    // claim left to run out would have the client's retry write them a second time.
+    await confirmed(() => acceptedIds.confirm(claimId, accepted)).catch((error: unknown) => {
+      throw new EventLogUnavailableError('the accepted-ids index (Postgres)', error);
+    });
     return accepted;
   }
 
@@ -118,14 +136,20 @@ export async function createKafkaEventLog(options: KafkaEventLogOptions): Promis
         requests.push({ eventId: event.eventId, streamId });
       }
     }
-    for (const topic of new Set(requests.map((r) => topicOf(r.streamId)))) await topics.ensure(topic);
+    for (const topic of new Set(requests.map((r) => topicOf(r.streamId)))) {
+      await topics.ensure(topic).catch((error: unknown) => {
+        throw new EventLogUnavailableError('Kafka', error);
+      });
+    }
 
     const claimId = randomUUID();
     const placed = new Map<string, AcceptedEvent>();
     const producedNow = new Set<string>();
     let pending = requests;
     for (let polls = 0; pending.length > 0; polls++) {
-      const { claimed, accepted, inFlight } = await acceptedIds.claim(claimId, pending);
+      const { claimed, accepted, inFlight } = await acceptedIds.claim(claimId, pending).catch((error: unknown) => {
+        throw new EventLogUnavailableError('the accepted-ids index (Postgres)', error);
+      });
       for (const event of accepted) placed.set(event.eventId, event);
       if (claimed.length > 0) {
         for (const event of await produceClaimed(claimId, claimed, events)) {

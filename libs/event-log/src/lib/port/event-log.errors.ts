@@ -27,3 +27,14 @@ export class ExpectedVersionUnsupportedError extends EventLogError {
     );
   }
 }
+
+/** A store under the log did not answer (Kafka away, Postgres's connection lost): the append may be retried, with its event ids. */
+export class EventLogUnavailableError extends EventLogError {
+  constructor(what: string, cause: unknown) {
+    super(
+      'EVENT_LOG.UNAVAILABLE',
+      `${what} did not take the append (${cause instanceof Error ? cause.message : String(cause)}); send the same request again shortly: with its event ids, what was written is answered as a duplicate`,
+    );
+    this.cause = cause;
+  }
+}

@@ -1,0 +1,20 @@
+import { answerWithin } from './answer-within';
+
+describe('answerWithin', () => {
+  it('answers as the promise does when it settles in time', async () => {
+    await expect(answerWithin(Promise.resolve(7), 1_000, 'the log')).resolves.toBe(7);
+    await expect(answerWithin(Promise.reject(new Error('refused')), 1_000, 'the log')).rejects.toThrow('refused');
+  });
+
+  it('rejects, naming what did not answer, when the promise hangs', async () => {
+    const started = Date.now();
+    await expect(answerWithin(new Promise(() => undefined), 50, 'the touchpoint log')).rejects.toThrow('the touchpoint log did not answer within 0.05 s');
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
+  it('leaves no unhandled rejection when the promise fails after the time is up', async () => {
+    const late = new Promise((_, reject) => setTimeout(() => reject(new Error('too late')), 60));
+    await expect(answerWithin(late, 10, 'the log')).rejects.toThrow('did not answer');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  });
+});
