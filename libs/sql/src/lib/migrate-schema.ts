@@ -7,11 +7,36 @@ import { quoteIdentifier, type SqlClient } from './sql-client.port';
  */
 export async function migrateSchema(sql: SqlClient, schema: string, statements: (s: string) => readonly string[]): Promise<void> {
   const s = quoteIdentifier(schema);
-  await sql.transaction(async (tx) => {
-    await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`cdp-migration:${schema}`]);
-    await tx.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);
-    for (const statement of statements(s)) await tx.query(statement);
-  });
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await sql.transaction(async (tx) => {
+        await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`cdp-migration:${schema}`]);
+        await tx.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);
+        for (const statement of statements(s)) await tx.query(onlyWhenMissing(statement, s));
+      });
+      return;
+    } catch (error) {
+      // A process that starts beside running ones may lock their tables in another order than
+      // their batches do; Postgres then ends one transaction, and the migration is run again.
+      if ((error as { code?: string }).code !== DEADLOCK_DETECTED || attempt === MIGRATION_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+    }
+  }
+}
+
+const DEADLOCK_DETECTED = '40P01';
+const MIGRATION_ATTEMPTS = 5;
+
+/**
+ * `CREATE INDEX IF NOT EXISTS` locks its table (ShareLock) even when the index exists, which blocks
+ * the writes of processes already running, and deadlocks with them: an index that exists is passed
+ * over without touching the table.
+ */
+function onlyWhenMissing(statement: string, s: string): string {
+  const index = /^\s*CREATE (?:UNIQUE )?INDEX IF NOT EXISTS (\w+) ON /i.exec(statement);
+  if (!index) return statement;
+  const name = `${s}.${index[1]}`.replace(/'/g, "''");
+  return `DO $migration$ BEGIN IF to_regclass('${name}') IS NULL THEN ${statement}; END IF; END $migration$`;
 }
 
 /**
