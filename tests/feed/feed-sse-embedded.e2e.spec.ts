@@ -1,5 +1,6 @@
 import { request } from 'node:http';
 import { subscribeCustomers, type CustomerChange, type CustomerSubscription } from '@cdp/client';
+import { comparePostgresLogOffsets } from '@cdp/event-log-postgres';
 import { PLATFORM_FEATURES } from '@cdp/platform-app';
 import { eventually } from '../support/eventually';
 import { startPlatformUnderTest, type PlatformUnderTest } from '../support/platform-under-test';
@@ -133,6 +134,30 @@ describe('the change feed over server-sent events (embedded)', () => {
       status: 400,
       body: { errors: [{ field: 'Last-Event-ID', value: `${transaction}:0`, message: expect.stringMatching(/^names no change of this feed/) }] },
     });
+  });
+
+  it('gives a subscriber its position from the start and past changes its filter leaves out, so a reconnect before its first change misses nothing', async () => {
+    /** Reads the stream until `until` matches what came, then hangs up. */
+    const readUntil = async (query: string, until: RegExp, headers: Record<string, string> = {}) => {
+      const controller = new AbortController();
+      const reader = (await fetch(`${platform.url}/v1/stream/customers${query}`, { signal: controller.signal, headers })).body!.getReader();
+      let text = '';
+      while (!until.test(text)) text += new TextDecoder().decode((await reader.read()).value);
+      controller.abort();
+      return text;
+    };
+    const opening = await readUntil('?from=now', /event: position\nid: \S+\n/);
+    const [, position] = /event: position\nid: (\S+)\n/.exec(opening)!;
+    // Away before any change came: the changes meanwhile come on resuming there.
+    await post(visit(8, { email: 'away@example.com' }, '2026-11-22T13:00:00Z'));
+    const resumed = await readUntil('', /"type":"CustomerCreated"[^\n]*away@example\.com/, { 'last-event-id': position });
+    const [, createdAt] = /id: (\S+)\nevent: CustomerCreated\n[^\n]*away@example\.com/.exec(resumed)!;
+
+    // A merge-only subscriber is told, at a heartbeat, where the stream is past that creation.
+    const filtered = await readUntil('?types=CustomerMerged', /event: position\nid: \S+\n/, { 'last-event-id': position });
+    expect(filtered).not.toContain('event: CustomerCreated');
+    const [, passed] = /event: position\nid: (\S+)\n/.exec(filtered)!;
+    expect(comparePostgresLogOffsets(passed, createdAt)).toBeGreaterThanOrEqual(0);
   });
 
   it('disconnects a subscriber that stops reading, with its reason, instead of buffering for it', async () => {

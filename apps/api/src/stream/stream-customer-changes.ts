@@ -45,13 +45,28 @@ export async function streamCustomerChanges(options: StreamCustomerChangesOption
   response.write(`retry: ${RETRY_MS}\n\n`);
   // No id: it is not a change, and a reconnect before the next change is told again.
   if (prunedThrough !== undefined) response.write(`event: pruned\ndata: ${JSON.stringify(prunedNotice(prunedThrough))}\n\n`);
+  /**
+   * Where the subscriber is in the feed, as the id to resume at, when it is past the last change
+   * sent: at the start (from=now, whose changes a reconnect before the first one would otherwise
+   * skip), and at heartbeats after changes its filter left out (whose resumption would otherwise
+   * read them again, and be told again of changes pruned since).
+   */
+  let positionSent: string | undefined;
+  const sendPosition = () => {
+    if (after === undefined || after === positionSent) return;
+    response.write(`event: position\nid: ${after}\ndata: {}\n\n`);
+    positionSent = after;
+  };
+  if (subscription.from === 'now') sendPosition();
   options.onOpen();
 
   let open = true;
   /** Stops whichever way the subscriber is being fed now. */
   let leave: () => void = () => undefined;
   const heartbeat = setInterval(() => {
-    if (!response.writableNeedDrain) response.write(`: heartbeat ${new Date().toISOString()}\n\n`);
+    if (response.writableNeedDrain) return;
+    response.write(`: heartbeat ${new Date().toISOString()}\n\n`);
+    sendPosition();
   }, options.heartbeatMs);
   const close = () => {
     if (!open) return;
@@ -68,6 +83,7 @@ export async function streamCustomerChanges(options: StreamCustomerChangesOption
     const wanted = events.filter((event) => isWanted(subscription, event.data as CustomerChange));
     if (open && wanted.length > 0) response.write(wanted.map(frameOf).join(''));
     after = events[events.length - 1].offset;
+    if (wanted.length > 0 && wanted[wanted.length - 1] === events[events.length - 1]) positionSent = after;
   };
   const disconnectSlowConsumer = () => {
     const reason = `the subscriber read nothing for ${options.slowConsumerMs / 1000} s while changes waited; reconnect with the Last-Event-ID of the last event handled`;

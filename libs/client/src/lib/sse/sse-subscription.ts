@@ -94,6 +94,11 @@ export function sseSubscription(options: SseSubscribeOptions, handler: CustomerC
       for (const { event, id, data } of events.splice(0)) {
         if (event === 'disconnect') throw disconnectError(data);
         if (event === 'pruned') report(prunedError(data));
+        // Where the stream is, past changes the filter left out (or at the start): resumed at, handed to no one.
+        if (event === 'position') {
+          if (id) lastEventId = id;
+          continue;
+        }
         // Changes have ids; other events are not part of the feed, and cannot be resumed at.
         if (id === undefined || id === '') continue;
         await handle(id, toChange(id, data));

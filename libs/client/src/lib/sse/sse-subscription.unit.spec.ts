@@ -171,6 +171,25 @@ describe('sseSubscription', () => {
     expect(requests[1].url.searchParams.get('types')).toBe('ProfileChanged');
   });
 
+  it('resumes at the position the server gives, at the start and past changes the filter left out, handing it to no handler', async () => {
+    const { fetch, requests } = fakeServer(
+      { chunks: ['event: position\nid: a40\ndata: {}\n\n'] },
+      { chunks: [sseEvent('a41', change('cus_1', 1)), ': heartbeat\n\nevent: position\nid: a45\ndata: {}\n\n'] },
+      { open: true },
+    );
+    const versions: number[] = [];
+    const subscription = subscribe(options(fetch), (c) => {
+      versions.push(c.version);
+    });
+    await eventually(() => expect(requests).toHaveLength(3));
+    await subscription.close();
+
+    expect(versions).toEqual([1]);
+    expect(requests[0].url.searchParams.get('from')).toBe('now');
+    expect(requests[1].headers['last-event-id']).toBe('a40');
+    expect(requests[2].headers['last-event-id']).toBe('a45');
+  });
+
   it('reports a disconnect by the server and resumes after the last change handled', async () => {
     const { fetch, requests } = fakeServer(
       { chunks: [sseEvent('a1', change('cus_1', 1)), 'event: disconnect\ndata: {"code":"FEED.SLOW_CONSUMER","reason":"the buffer is full"}\n\n'], open: true },
