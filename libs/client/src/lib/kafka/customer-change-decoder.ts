@@ -47,7 +47,16 @@ export function customerChangeDecoder(registry: SchemaRegistryAccess): (value: B
     if (value.length < HEADER_BYTES || value.readUInt8(0) !== MAGIC_BYTE) {
       throw new CustomerFeedError('FEED.INVALID_MESSAGE', 'the message is not in the Confluent wire format: expected a zero magic byte and a 4-byte schema id');
     }
-    const type = await typeOf(value.readInt32BE(1));
-    return type.fromBuffer(value.subarray(HEADER_BYTES)) as CustomerChange;
+    const schemaId = value.readInt32BE(1);
+    const type = await typeOf(schemaId).catch((error: unknown) => {
+      // The registry has no such schema: no retry will decode this message. Other failures (the registry away) may pass.
+      if (error instanceof CdpApiError && error.status === 404) throw new CustomerFeedError('FEED.INVALID_MESSAGE', `schema id ${schemaId} is not in the registry`);
+      throw error;
+    });
+    try {
+      return type.fromBuffer(value.subarray(HEADER_BYTES)) as CustomerChange;
+    } catch (error) {
+      throw new CustomerFeedError('FEED.INVALID_MESSAGE', `the message does not decode with schema id ${schemaId}: ${(error as Error).message}`);
+    }
   };
 }

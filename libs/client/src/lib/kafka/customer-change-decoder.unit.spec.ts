@@ -1,6 +1,5 @@
 import type { CustomerChange } from '@cdp/feed';
 import { CustomerFeedError } from '../customer-subscription';
-import { CdpApiError } from '../http/cdp-api-error';
 import { customerChangeDecoder } from './customer-change-decoder';
 import { confluentMessage, fakeRegistry, REGISTRY_URL, segmentChange } from './customer-change.fixture';
 
@@ -26,15 +25,17 @@ describe('customerChangeDecoder', () => {
     await expect(decode(notFramed)).rejects.toMatchObject({ code: 'FEED.INVALID_MESSAGE' });
   });
 
-  it('fails with the registry error for an unknown schema id, and asks again for the next message', async () => {
+  it('fails as an invalid message for a schema id the registry does not hold, or bytes its schema does not read, and asks again for the next message', async () => {
     const fetch = fakeRegistry();
     const decode = customerChangeDecoder({ url: REGISTRY_URL, fetch });
     const unknownId = confluentMessage(segmentChange, 99);
 
     const failure = await decode(unknownId).catch((error: unknown) => error);
-    expect(failure).toBeInstanceOf(CdpApiError);
-    expect(failure).toMatchObject({ status: 404, code: '40403', message: 'Schema 99 not found' });
+    expect(failure).toBeInstanceOf(CustomerFeedError);
+    expect(failure).toMatchObject({ code: 'FEED.INVALID_MESSAGE', message: 'schema id 99 is not in the registry' });
     await decode(unknownId).catch(() => undefined);
     expect(fetch).toHaveBeenCalledTimes(2);
+    const cut = confluentMessage(segmentChange).subarray(0, 12);
+    await expect(decode(cut)).rejects.toMatchObject({ code: 'FEED.INVALID_MESSAGE', message: expect.stringMatching(/^the message does not decode with schema id \d+/) });
   });
 });

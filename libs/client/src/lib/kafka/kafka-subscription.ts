@@ -1,7 +1,7 @@
 import type { Consumer, EachBatchPayload } from 'kafkajs';
 import type { CUSTOMER_EVENTS_TOPIC } from '@cdp/feed';
 import { isKnownChangeType, matchesFilter } from '../customer-change-filter';
-import { callHandler, subscriptionOf, type CustomerChangeHandler, type CustomerSubscription, type KafkaSubscribeOptions, type KafkaTransport } from '../customer-subscription';
+import { callHandler, CustomerFeedError, subscriptionOf, type CustomerChangeHandler, type CustomerSubscription, type KafkaSubscribeOptions, type KafkaTransport } from '../customer-subscription';
 import { Backoff, reporter, retryUntilDone, sleep, whenAborted } from '../retry';
 import { customerChangeDecoder } from './customer-change-decoder';
 
@@ -17,8 +17,10 @@ export type FeedConsumer = Pick<Consumer, 'connect' | 'subscribe' | 'run' | 'dis
  * message at a time, once its handler resolved (or the filter skipped it), so a restart resumes
  * after the last change handled; the change being handled when the process died comes again.
  * A handler that fails gets the same change again, after growing delays, while the partition's
- * later changes wait: skipping it would lose it. A consumer that crashes is made again; only
- * kafkajs missing stops the subscription.
+ * later changes wait: skipping it would lose it. A message that can never be decoded (not the
+ * wire format, a schema id the registry does not hold, bytes its schema does not read) is
+ * reported to `onError` with its topic, partition and offset, and passed over. A consumer that
+ * crashes is made again; only kafkajs missing stops the subscription.
  */
 export function kafkaSubscription(
   options: KafkaSubscribeOptions,
@@ -75,7 +77,13 @@ export function kafkaSubscription(
       const handled = await retryUntilDone(
         async (attempt) => {
           if (message.value === null) return;
-          const change = await decode(message.value);
+          const change = await decode(message.value).catch((error: unknown) => {
+            if (!(error instanceof CustomerFeedError)) throw error;
+            // No retry decodes it, and waiting on it would stop the partition for good: it is reported, located, and passed over.
+            report(new CustomerFeedError(error.code, `${id}: ${error.message}; it is skipped`));
+            return undefined;
+          });
+          if (change === undefined) return;
           if (!isKnownChangeType(change.type) || !matchesFilter(change, options.filter)) return;
           await callHandler(handler, change, { id }, attempt);
         },

@@ -110,6 +110,30 @@ describe('kafkaSubscription', () => {
     expect(fake.commits).toEqual(['3:1', '3:2', '3:3', '3:4', '3:5', '3:6']);
   });
 
+  it('reports a message that can never be decoded, located, and goes on past it, where it stopped the partition for good', async () => {
+    const fake = fakeConsumer();
+    const handled: number[] = [];
+    const errors: unknown[] = [];
+    const subscription = kafkaSubscription(
+      options({ onError: (error) => errors.push(error) }),
+      (change) => {
+        handled.push(change.version);
+      },
+      async () => fake.consumer as unknown as FeedConsumer,
+    );
+    await started(fake);
+    await fake.play([
+      { offset: '0', value: confluentMessage(version(1)) },
+      { offset: '1', value: Buffer.from([0, 0, 0, 0, 0x63, 0x6a]) },
+      { offset: '2', value: confluentMessage(version(2)) },
+    ]);
+    await subscription.close();
+
+    expect(handled).toEqual([1, 2]);
+    expect(fake.commits).toEqual(['3:1', '3:2', '3:3']);
+    expect(errors).toEqual([expect.objectContaining({ code: 'FEED.INVALID_MESSAGE', message: expect.stringMatching(/^cdp\.customer-events\.v1\/3:1: schema id 99 is not in the registry; it is skipped$/) })]);
+  });
+
   it('commits nothing for a change whose handler fails, and hands it over again', async () => {
     const fake = fakeConsumer();
     const errors: unknown[] = [];
