@@ -2,15 +2,16 @@ import type { Type } from 'avsc';
 import { parseAvroSchema } from '../avro/iso-logical-types';
 import type { PublishedSchema, SchemaCatalog } from '../catalog/schema-catalog';
 import { formatProblem, typeCompatibilityProblems, type CompatibilityPolicy } from './schema-compatibility';
+import { FEED_POLICY } from './schema-folder-check';
 
 /**
  * How a subject's versions must relate: a touchpoint type's manifest says; a change feed's schemas
- * must each read what the earlier ones wrote (backward). Undefined for an unknown subject.
+ * must read what the others wrote, both ways (FEED_POLICY). Undefined for an unknown subject.
  */
 export function subjectCompatibility(catalog: SchemaCatalog, subject: string): CompatibilityPolicy | undefined {
   const [first] = catalog.versions(subject);
   if (!first) return undefined;
-  return first.kind === 'touchpoint' ? (catalog.manifest(first.touchpointType)?.compatibility ?? 'backward') : 'backward';
+  return first.kind === 'touchpoint' ? (catalog.manifest(first.touchpointType)?.compatibility ?? 'backward') : FEED_POLICY;
 }
 
 /** The Avro schema a client sent as text, parsed, or why it is not one. */

@@ -35,8 +35,12 @@ interface History {
   readonly versions: PublishedVersion[];
 }
 
-/** Change feed subjects have no manifest: their consumers read old messages with new schemas. */
-const FEED_POLICY: CompatibilityPolicy = 'backward';
+/**
+ * Change feed subjects have no manifest. Their consumers, built with one version, read the messages
+ * of every other (docs/subscribing.md: fields are never removed or retyped within v1), and the
+ * platform reads its old feed with the latest: both ways.
+ */
+export const FEED_POLICY: CompatibilityPolicy = 'full';
 
 /**
  * Checks every schema history of a schemas folder: each published version against the one before

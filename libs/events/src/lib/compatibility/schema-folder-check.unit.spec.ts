@@ -27,12 +27,12 @@ function withPurchaseVersions(compatibility: CompatibilityPolicy, ...payloads: o
 const historyOf = (checks: SchemaHistoryCheck[], name: string) => checks.find((check) => check.name === name)!;
 
 describe('checking a schemas folder', () => {
-  it("passes the repository's schemas: every touchpoint type under its manifest's policy, every feed subject under backward", () => {
+  it("passes the repository's schemas: every touchpoint type under its manifest's policy, every feed subject under full", () => {
     const checks = checkSchemaFolder(sources);
 
     expect(checks.filter((check) => check.problems.length > 0)).toEqual([]);
     expect(historyOf(checks, 'purchase')).toEqual({ kind: 'touchpoint', name: 'purchase', policy: 'backward', versions: [{ version: 1, id: 1 }], problems: [] });
-    expect(historyOf(checks, 'cdp.customer-events.v1-value')).toMatchObject({ kind: 'feed', policy: 'backward', versions: [{ version: 1, id: 8 }] });
+    expect(historyOf(checks, 'cdp.customer-events.v1-value')).toMatchObject({ kind: 'feed', policy: 'full', versions: [{ version: 1, id: 8 }] });
     expect(checks.filter((check) => check.kind === 'touchpoint').map((check) => check.name).sort()).toEqual(Object.keys(sources.touchpoints).sort());
   });
 
@@ -73,6 +73,16 @@ describe('checking a schemas folder', () => {
 
     expect(historyOf(checkSchemaFolder(evolved), 'cdp.customer-profiles.v1-value').problems).toEqual([
       { previous: 1, next: 2, path: 'region', message: expect.stringContaining('new field without a default') },
+    ]);
+  });
+
+  it("refuses a change feed version that consumers built with the one before could not read: a field removed", () => {
+    const stateV2 = { ...stateV1, fields: stateV1.fields.filter((field) => field.name !== 'customerId') };
+    const entry: FeedSchemaId = { id: NEXT_ID, schema: 'feed/customer-state', version: 'v2', subject: 'cdp.customer-profiles.v1-value' };
+    const evolved = { ...sources, feed: { ...sources.feed, 'customer-state': { ...sources.feed['customer-state'], v2: stateV2 } }, ids: [...sources.ids, entry] };
+
+    expect(historyOf(checkSchemaFolder(evolved), 'cdp.customer-profiles.v1-value').problems).toEqual([
+      expect.objectContaining({ previous: 1, next: 2, path: 'customerId' }),
     ]);
   });
 
