@@ -54,7 +54,9 @@ function changeTypes(before: CustomerFeedView | null, now: CustomerFeedView | nu
   if (live === null) changes.push({ type: 'CustomerCreated', changedFields: [] });
   else {
     const changedFields = changedFieldsOf(live, now);
-    if (changedFields.length > 0 || live.profile.version !== now.profile.version) changes.push({ type: 'ProfileChanged', changedFields });
+    // The segment and the tier have their own events: a change of theirs alone is no ProfileChanged, but one that comes with it is listed.
+    const ownEvents = ['loyalty.tier', 'rfm.segment'];
+    if (changedFields.some((field) => !ownEvents.includes(field)) || live.profile.version !== now.profile.version) changes.push({ type: 'ProfileChanged', changedFields });
   }
   if ((live?.rfm?.segment ?? null) !== (now.rfm?.segment ?? null) && (live !== null || now.rfm !== null)) {
     changes.push({ type: 'CustomerSegmentChanged', changedFields: [] });
@@ -64,16 +66,16 @@ function changeTypes(before: CustomerFeedView | null, now: CustomerFeedView | nu
 }
 
 /**
- * The paths that differ, but for the segment and the tier, which have their own events, and the
- * profile's own counter of applied events, which moves with every change. Only fields of the view
- * are compared, and each by its JSON: profiles are canonical (sorted keys and lists).
+ * The paths that differ, but for the profile's own counter of applied events, which moves with
+ * every change. Only fields of the view are compared, and each by its JSON: profiles are canonical
+ * (sorted keys and lists).
  */
 function changedFieldsOf(before: Extract<CustomerFeedView, { mergedInto: null }>, now: Extract<CustomerFeedView, { mergedInto: null }>): string[] {
   const profileFields = differingKeys(before.profile, now.profile).filter((field) => field !== 'version').flatMap((field) =>
     KEYED_FIELDS.has(field) ? differingKeys(recordOf(before.profile, field), recordOf(now.profile, field)).map((key) => `${field}.${key}`) : [field],
   );
-  const loyaltyFields = differingKeys(before.loyalty, now.loyalty).filter((key) => key !== 'tier').map((key) => `loyalty.${key}`);
-  const rfmFields = differingKeys(before.rfm ?? {}, now.rfm ?? {}).filter((key) => key !== 'segment').map((key) => `rfm.${key}`);
+  const loyaltyFields = differingKeys(before.loyalty, now.loyalty).map((key) => `loyalty.${key}`);
+  const rfmFields = differingKeys(before.rfm ?? {}, now.rfm ?? {}).map((key) => `rfm.${key}`);
   return [...profileFields, ...loyaltyFields, ...rfmFields];
 }
 

@@ -43,12 +43,15 @@ describe('decideCustomerChanges', () => {
     expect(decideCustomerChanges(ID, null, null, AT)).toEqual([]);
   });
 
-  it('gives the segment and the tier their own events, after the profile change, each with the next version', () => {
+  it('gives the segment and the tier their own events, after the profile change that lists them, each with the next version', () => {
     const before = live({ touchpoints: 1 }, { available: 0, tier: 'member' }, 'Promising');
     const now = live({ touchpoints: 2 }, { available: 0, tier: 'silver' }, 'Champions');
     const changes = decideCustomerChanges(ID, published(7, before), now, AT);
     expect(typesOf(changes)).toEqual(['ProfileChanged@8', 'CustomerSegmentChanged@9', 'LoyaltyTierChanged@10']);
-    expect(changes[0].changedFields).toEqual(['touchpoints']);
+    // Its state already holds the new segment and tier: a subscriber of ProfileChanged alone is told.
+    expect(changes[0].changedFields).toEqual(['touchpoints', 'loyalty.tier', 'rfm.segment']);
+    // A move of the segment or the tier alone is its own event only.
+    expect(typesOf(decideCustomerChanges(ID, published(7, before), live({ touchpoints: 1 }, { available: 0, tier: 'silver' }, 'Promising'), AT))).toEqual(['LoyaltyTierChanged@8']);
     expect(changes[1].segment).toEqual({ from: 'Promising', to: 'Champions' });
     expect(changes[2].tier).toEqual({ from: 'member', to: 'silver' });
     expect(changes.map((c) => c.state!.version)).toEqual([8, 9, 10]);
