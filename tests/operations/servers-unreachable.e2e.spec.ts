@@ -22,6 +22,13 @@ describe('servers mode cannot reach a server at start', () => {
     );
   });
 
+  it('Postgres: names DATABASE_URL and what to do when the database or the role does not exist', async () => {
+    await expect(open({ DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/cdp_no_such_database' })).rejects.toThrow(
+      'Postgres at postgres://127.0.0.1:5432/cdp_no_such_database (DATABASE_URL) refused the connection: database "cdp_no_such_database" does not exist. Create that database (createdb), or set the variable to one that exists.',
+    );
+    await expect(open({ DATABASE_URL: 'postgres://nobody_here@127.0.0.1:5432/postgres' })).rejects.toThrow(/^Postgres at .* \(DATABASE_URL\) refused the connection: role "nobody_here" does not exist\. Create that role/);
+  });
+
   it('Kafka: names KAFKA_BROKERS', async () => {
     // kafkajs logs each of its attempts to connect before it gives up.
     jest.spyOn(console, 'error').mockImplementation(() => undefined);

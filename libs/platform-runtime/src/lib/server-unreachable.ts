@@ -22,13 +22,24 @@ export async function reaching<T>(server: ServerAddress, open: () => Promise<T>)
     return await open();
   } catch (error) {
     const code = unreachableSocketError(error);
-    if (code === undefined) throw error;
-    throw new ServerUnreachableError(
-      `${server.name} at ${server.address} (${server.variable}) did not answer (${code}). Start it, or set ${server.variable} to one that runs; on this machine \`bash infra/local/up.sh\` starts Kafka, Postgres and ClickHouse.`,
-      { cause: error },
-    );
+    if (code !== undefined) {
+      throw new ServerUnreachableError(
+        `${server.name} at ${server.address} (${server.variable}) did not answer (${code}). Start it, or set ${server.variable} to one that runs; on this machine \`bash infra/local/up.sh\` starts Kafka, Postgres and ClickHouse.`,
+        { cause: error },
+      );
+    }
+    const refusal = LOGIN_REFUSALS[(error as { code?: string }).code ?? ''];
+    if (refusal === undefined) throw error;
+    throw new ServerUnreachableError(`${server.name} at ${server.address} (${server.variable}) refused the connection: ${(error as Error).message}. ${refusal}`, { cause: error });
   }
 }
+
+/** Postgres's answers that the address is right but the database or the login is not, and what to do. */
+const LOGIN_REFUSALS: Readonly<Record<string, string>> = {
+  '3D000': 'Create that database (createdb), or set the variable to one that exists.',
+  '28000': 'Create that role, or set the variable to a user the server lets in.',
+  '28P01': 'Give the right password in the variable.',
+};
 
 /**
  * The code of the socket error that says nothing answered, anywhere in the error's causes: kafkajs

@@ -76,7 +76,7 @@ async function openServerStores(settings: Settings): Promise<Stores> {
   } catch (error) {
     throw new CliError(
       'CLI.STORES_UNREACHABLE',
-      `cannot open the stores of servers mode: ${(error as Error).message}. Check that Kafka (KAFKA_BROKERS=${settings.kafkaBrokers.join(',')}), Postgres (DATABASE_URL) and ClickHouse (CLICKHOUSE_URL) answer, and that CDP_SCHEMAS_DIR holds valid schemas.`,
+      `cannot open the stores of servers mode: ${(error as Error).message.replace(/\.$/, '')}. Check that Kafka (KAFKA_BROKERS=${settings.kafkaBrokers.join(',')}), Postgres (DATABASE_URL) and ClickHouse (CLICKHOUSE_URL) answer, and that CDP_SCHEMAS_DIR holds valid schemas.`,
     );
   }
 }
