@@ -4,7 +4,7 @@ import type { EarningTouchpoint, LoyaltyAccountCommand, RecordTouchpoint, Redeem
 import type { LoyaltyAccountEvent } from '../account/loyalty-account.events';
 import { evolveLoyaltyAccount } from '../account/loyalty-account.evolve';
 import { initialLoyaltyAccount, type LoyaltyAccountState } from '../account/loyalty-account.state';
-import type { LoyaltyProgram } from '../program/loyalty-program';
+import { DEFAULT_LOYALTY_PROGRAM, type LoyaltyProgram } from '../program/loyalty-program';
 
 /** Test data for the loyalty specs. */
 
@@ -14,16 +14,9 @@ import type { LoyaltyProgram } from '../program/loyalty-program';
  * tiers at IRR spends (DEFAULT_LOYALTY_PROGRAM).
  */
 export const UNIT_PROGRAM: LoyaltyProgram = {
-  currency: 'IRR',
+  ...DEFAULT_LOYALTY_PROGRAM,
   pointsPerUnit: '1',
-  bonuses: {},
-  tiers: [
-    { name: 'member', from: '0', multiplier: '1' },
-    { name: 'silver', from: '1000', multiplier: '1.25' },
-    { name: 'gold', from: '5000', multiplier: '1.5' },
-  ],
-  tierWindowDays: 365,
-  expiryDays: 365,
+  tiers: DEFAULT_LOYALTY_PROGRAM.tiers.map((tier, n) => ({ ...tier, from: ['0', '1000', '5000'][n] })),
 };
 
 export const CUSTOMER = 'c-42';
