@@ -86,20 +86,24 @@ export function createCdpClient(options: CdpClientOptions): CdpClient {
     }
   }
 
-  const customerPath = (id: string) => `/v1/customers/${encodeURIComponent(id)}`;
+  const customerPath = (id: string) => {
+    // "/v1/customers/" is the lookup by identifier, which would answer about a missing identifier.
+    if (id === '') throw new TypeError('a customer id must not be empty');
+    return `/v1/customers/${encodeURIComponent(id)}`;
+  };
 
   return {
     async sendTouchpoints(touchpoints) {
       return (await request<{ touchpoints: AcceptedTouchpoint[] }>('POST', '/v1/touchpoints', undefined, { touchpoints })).touchpoints;
     },
-    customer: (id) => unlessAbsent(request<CustomerView>('GET', customerPath(id)), 'CUSTOMER.NOT_FOUND'),
+    customer: async (id) => unlessAbsent(request<CustomerView>('GET', customerPath(id)), 'CUSTOMER.NOT_FOUND'),
     customerByIdentifier: (type, value) =>
       unlessAbsent(request<CustomerView>('GET', '/v1/customers', new URLSearchParams({ identifier: `${type}:${value}` })), 'CUSTOMER.NOT_FOUND'),
-    loyalty: (customerId) => request('GET', `${customerPath(customerId)}/loyalty`),
-    loyaltyLedger: (customerId, { limit } = {}) =>
+    loyalty: async (customerId) => request('GET', `${customerPath(customerId)}/loyalty`),
+    loyaltyLedger: async (customerId, { limit } = {}) =>
       request('GET', `${customerPath(customerId)}/loyalty/ledger`, limit === undefined ? undefined : new URLSearchParams({ limit: String(limit) })),
-    redeemPoints: (customerId, redemption) => request('POST', `${customerPath(customerId)}/loyalty/redemptions`, undefined, redemption),
-    rfm: (customerId) => unlessAbsent(request<CustomerRfm>('GET', `${customerPath(customerId)}/rfm`), 'RFM.NOT_SCORED'),
+    redeemPoints: async (customerId, redemption) => request('POST', `${customerPath(customerId)}/loyalty/redemptions`, undefined, redemption),
+    rfm: async (customerId) => unlessAbsent(request<CustomerRfm>('GET', `${customerPath(customerId)}/rfm`), 'RFM.NOT_SCORED'),
     rfmSegments: () => unlessAbsent(request<RfmSegments>('GET', '/v1/segments/rfm'), 'RFM.NO_RUN_YET'),
     runRfm: (run = {}) => request('POST', '/v1/segments/rfm/runs', undefined, run),
   };

@@ -40,6 +40,14 @@ describe('createCdpClient', () => {
     });
   });
 
+  it('refuses an empty customer id itself, which would ask the lookup by identifier instead', async () => {
+    const fetch = answering(200, {});
+    const client = createCdpClient({ baseUrl: 'https://cdp.test', fetch });
+    await expect(client.customer('')).rejects.toThrow('a customer id must not be empty');
+    await expect(client.loyalty('')).rejects.toThrow('a customer id must not be empty');
+    expect(fetch).not.toHaveBeenCalled();
+  });
+
   it('looks a customer up by an identifier', async () => {
     const fetch = answering(200, { customerId: 'cus_1' });
     await createCdpClient({ baseUrl: 'https://cdp.test', fetch }).customerByIdentifier('email', 'sara+cdp@example.com');
