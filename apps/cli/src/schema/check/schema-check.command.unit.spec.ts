@@ -47,7 +47,7 @@ describe('cdp schema check', () => {
     const lines = result.stdout.split('\n');
     expect(lines[0]).toMatch(/^TYPE OR SUBJECT\s+VERSIONS\s+POLICY\s+RESULT$/);
     expect(lines).toContainEqual(expect.stringMatching(/^purchase\s+v1 \(id 1\)\s+backward\s+OK$/));
-    expect(lines).toContainEqual(expect.stringMatching(/^cdp\.customer-profiles\.v1-value\s+v1 \(id 7\)\s+backward\s+OK$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^cdp\.customer-profiles\.v1-value\s+v1 \(id 7\)\s+full\s+OK$/));
     expect(lines[lines.length - 1]).toMatch(/^All \d+ pass/);
     expect(lines[lines.length - 1]).toContain(`(schemas in ${DEFAULT_SCHEMAS_DIR}).`);
   });

@@ -36,8 +36,25 @@ export function normalizeIdentifier(type: IdentifierType, raw: string, policy: N
   const normalized = normalizedValue(type, trimInvisible(raw), policy);
   if (!('value' in normalized) || normalized.value === null) return normalized;
   // Last, so that lower-casing cannot leave a second form of the same text.
-  const value = type === 'deviceId' ? normalized.value : typedText(normalized.value);
-  return value.length > MAX_IDENTIFIER_LENGTH ? { error: `is ${value.length} characters long; an identifier holds at most ${MAX_IDENTIFIER_LENGTH}` } : { value };
+  const value = currentForm(type, normalized.value);
+  // Characters are code points: an emoji is one. A text of no more code units has no more of them.
+  const characters = value.length > MAX_IDENTIFIER_LENGTH ? [...value].length : value.length;
+  return characters > MAX_IDENTIFIER_LENGTH ? { error: `is ${characters} characters long; an identifier holds at most ${MAX_IDENTIFIER_LENGTH}` } : { value };
+}
+
+/** Printable ASCII: already in every form today's rules give (trimmed values hold no control characters at their ends). */
+const ASCII = /^[ -~]*$/;
+
+/**
+ * A normalised identifier in the form today's rules give it, by the rules that need no setting:
+ * one in the log since before a rule (Persian letter forms, ASCII digits) keys the customer that
+ * the same value taken in today does, once the projections that key customers are rebuilt.
+ * Idempotent; a value normalised today is unchanged.
+ */
+export function currentForm(type: IdentifierType, value: string): string {
+  if (type === 'deviceId' || ASCII.test(value)) return value;
+  const typed = typedText(value);
+  return type === 'customerId' || type === 'loyaltyCard' ? withAsciiDigits(typed) : typed;
 }
 
 function normalizedValue(type: IdentifierType, value: string, policy: NormalizationPolicy): NormalizedIdentifier {

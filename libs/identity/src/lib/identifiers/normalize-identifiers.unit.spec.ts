@@ -33,6 +33,7 @@ describe('identifier normalisation', () => {
     ['loyaltyCard', 'مصطفى-7', 'مصطفی-7'],
     ['deviceId', 'e\u0301-ي', 'e\u0301-ي'],
     ['deviceId', 'd'.repeat(256), 'd'.repeat(256)],
+    ['socialHandle', '\u{1F600}'.repeat(256), '\u{1F600}'.repeat(256)],
   ] as const)('%s %j becomes %j', (type, raw, expected) => {
     expect(normalizeIdentifier(type, raw, policy)).toEqual({ value: expected });
   });

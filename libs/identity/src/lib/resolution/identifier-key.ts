@@ -1,5 +1,6 @@
 import type { Identifiers } from '@cdp/events';
 import { IDENTIFIER_PRIORITY, type IdentifierType } from '../identifiers/identifier-types';
+import { currentForm } from '../identifiers/normalize-identifiers';
 import { isPlaceholder } from '../identifiers/placeholder';
 
 /** An identifier as the identity graph holds it: "type:value", e.g. "email:a@b.co". */
@@ -17,12 +18,13 @@ export function identifierTypeOf(key: IdentifierKey): string {
 
 /**
  * The keys of a touchpoint's (normalised) identifiers that may link it to a customer, from the most
- * to the least trustworthy (`IDENTIFIER_PRIORITY`). Absent values and placeholders are left out:
- * they never link anything.
+ * to the least trustworthy (`IDENTIFIER_PRIORITY`), in today's form (`currentForm`: touchpoints
+ * taken in under earlier rules key the same customers once rebuilt). Absent values and
+ * placeholders are left out: they never link anything.
  */
 export function identifierKeysOf(identifiers: Identifiers): IdentifierKey[] {
   return IDENTIFIER_PRIORITY.flatMap((type) => {
     const value = identifiers[type];
-    return value === null || isPlaceholder(value) ? [] : [identifierKey(type, value)];
+    return value === null || isPlaceholder(value) ? [] : [identifierKey(type, currentForm(type, value))];
   });
 }
