@@ -51,7 +51,8 @@ export async function streamCustomerChanges(options: StreamCustomerChangesOption
    * skip), and at heartbeats after changes its filter left out (whose resumption would otherwise
    * read them again, and be told again of changes pruned since).
    */
-  let positionSent: string | undefined;
+  // A subscriber that resumes holds its position already.
+  let positionSent = typeof subscription.from === 'object' ? subscription.from.after : undefined;
   const sendPosition = () => {
     if (after === undefined || after === positionSent) return;
     response.write(`event: position\nid: ${after}\ndata: {}\n\n`);

@@ -147,6 +147,8 @@ describe('Kafka event log: the accepted-ids index', () => {
 
     try {
       await expect(log.append(newStream(), [event(0)])).rejects.toMatchObject({ code: 'EVENT_LOG.UNAVAILABLE', message: expect.stringContaining('send the same request again shortly') });
+    // A refusal is no outage: a retry would be refused again.
+    await expect(log.append(newStream(), [event(1, 2_000_000)])).rejects.not.toMatchObject({ code: 'EVENT_LOG.UNAVAILABLE' });
     } finally {
       await log.close();
     }

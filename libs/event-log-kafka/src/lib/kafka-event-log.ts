@@ -11,6 +11,7 @@ import type { ConsumerTiming } from './consumer-timing';
 import { readMessagesAt } from './kafka-offset-reader';
 import { kafkaSubscription } from './kafka-subscription';
 import { kafkaTopics } from './kafka-topics';
+import { isUnavailable } from './unavailable';
 import { platformKafka } from './platform-kafka';
 import { asTopicMessages, produceRequests } from './produce-requests';
 
@@ -116,12 +117,12 @@ export async function createKafkaEventLog(options: KafkaEventLogOptions): Promis
       const written = new Set(accepted.map((event) => event.eventId));
       if (accepted.length > 0) await confirmed(() => acceptedIds.confirm(claimId, accepted)).catch(() => undefined);
       await acceptedIds.release(claimId, claimed.filter((event) => !written.has(event.eventId))).catch(() => undefined);
-      throw new EventLogUnavailableError('Kafka', error);
+      throw isUnavailable(error) ? new EventLogUnavailableError('Kafka', error) : error;
     }
     // Kafka has them: a confirmation lost with its connection is tried again on another, since a
     // claim left to run out would have the client's retry write them a second time.
     await confirmed(() => acceptedIds.confirm(claimId, accepted)).catch((error: unknown) => {
-      throw new EventLogUnavailableError('the accepted-ids index (Postgres)', error);
+      throw isUnavailable(error) ? new EventLogUnavailableError('the accepted-ids index (Postgres)', error) : error;
     });
     return accepted;
   }
@@ -138,7 +139,7 @@ export async function createKafkaEventLog(options: KafkaEventLogOptions): Promis
     }
     for (const topic of new Set(requests.map((r) => topicOf(r.streamId)))) {
       await topics.ensure(topic).catch((error: unknown) => {
-        throw new EventLogUnavailableError('Kafka', error);
+        throw isUnavailable(error) ? new EventLogUnavailableError('Kafka', error) : error;
       });
     }
 
@@ -148,7 +149,7 @@ export async function createKafkaEventLog(options: KafkaEventLogOptions): Promis
     let pending = requests;
     for (let polls = 0; pending.length > 0; polls++) {
       const { claimed, accepted, inFlight } = await acceptedIds.claim(claimId, pending).catch((error: unknown) => {
-        throw new EventLogUnavailableError('the accepted-ids index (Postgres)', error);
+        throw isUnavailable(error) ? new EventLogUnavailableError('the accepted-ids index (Postgres)', error) : error;
       });
       for (const event of accepted) placed.set(event.eventId, event);
       if (claimed.length > 0) {

@@ -28,12 +28,15 @@ export class ExpectedVersionUnsupportedError extends EventLogError {
   }
 }
 
-/** A store under the log did not answer (Kafka away, Postgres's connection lost): the append may be retried, with its event ids. */
+/**
+ * A store under the log did not answer (Kafka away, Postgres's connection lost): the append may be
+ * retried, with its event ids. The cause is logged by the platform, not shown to the client.
+ */
 export class EventLogUnavailableError extends EventLogError {
   constructor(what: string, cause: unknown) {
     super(
       'EVENT_LOG.UNAVAILABLE',
-      `${what} did not take the append (${cause instanceof Error ? cause.message : String(cause)}); send the same request again shortly: with its event ids, what was written is answered as a duplicate`,
+      `${what} did not answer; send the same request again shortly, with its event ids: what the log took is then answered as a duplicate (or, for up to 30 s, as an append in progress)`,
     );
     this.cause = cause;
   }

@@ -83,6 +83,11 @@ export class DomainErrorFilter implements ExceptionFilter {
     const extra = details === undefined ? {} : Array.isArray(details) ? { errors: details } : (details as object);
     const retryAfter = RETRY_AFTER_SECONDS_BY_CODE[code as string];
     if (retryAfter !== undefined) response.setHeader('Retry-After', String(retryAfter));
+    // An outage the client is told to wait out is the operator's to see, with its cause.
+    if (status >= 500) {
+      const cause = (error as { cause?: unknown }).cause;
+      this.logger.warn(`${String(code)}: ${message}${cause instanceof Error ? ` (${cause.message})` : ''}`);
+    }
     response.status(status).json({ error: code, message, ...extra });
   }
 }
