@@ -8,6 +8,7 @@ export * from './lib/http/domain-error.filter';
 export * from './lib/http/http-request.error';
 export * from './lib/http/limit.pipe';
 export * from './lib/http/utf8-body';
+export * from './lib/http/body-read-error';
 export * from './lib/http/configure-http-app';
 export * from './lib/http/start-http-process';
 export * from './lib/metrics/metrics.module';

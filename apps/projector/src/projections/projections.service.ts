@@ -70,6 +70,7 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
   private readonly runners = new Map<string, ProjectionRunner | ExclusiveProjectionRunner>();
   private readonly rebuilds = new Map<string, RebuildJob>();
   private readonly retries = new Map<string, RetryWarnings>();
+  private readonly lagCounts = new Map<string, Promise<number | null>>();
   /** The retries of the rebuild running, by projection: a rebuild stuck on a batch is told as a live projection is. */
   private readonly rebuildRetries = new Map<string, RetryWarnings>();
   private readonly processedTotal: Counter;
@@ -272,10 +273,19 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
     return (this.rebuildRunning(name) ? this.rebuildRetries.get(name)?.trouble() : undefined) ?? live;
   }
 
-  /** Unknown (null) while the log does not answer: status and /metrics must answer during the outage they report. */
+  /**
+   * Unknown (null) while the log does not answer: status and /metrics must answer during the outage
+   * they report. A count still under way is shared, so that scrapes during an outage do not pile up
+   * counts that kafkajs retries for seconds.
+   */
   private async lag(name: string): Promise<number | null> {
-    const { checkpoint } = await readCheckpoint(this.sql, name);
-    return answerWithin(this.projection(name).log.pendingAfter(checkpoint), LAG_TIMEOUT_MS, `the ${name} projection's log`).catch(() => null);
+    let counting = this.lagCounts.get(name);
+    if (counting === undefined) {
+      const { checkpoint } = await readCheckpoint(this.sql, name);
+      counting = this.projection(name).log.pendingAfter(checkpoint).finally(() => this.lagCounts.delete(name));
+      this.lagCounts.set(name, counting);
+    }
+    return answerWithin(counting, LAG_TIMEOUT_MS, `the ${name} projection's log`).catch(() => null);
   }
 
   private async start({ definition, log }: RegisteredProjection): Promise<void> {

@@ -8,7 +8,5 @@ export function answerWithin<T>(promise: Promise<T>, ms: number, what: string): 
     timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms / 1000} s`)), ms);
     timer.unref();
   });
-  // The probe's own failure, once it comes after the timeout, is of no interest.
-  promise.catch(() => undefined);
   return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }

@@ -11,10 +11,4 @@ describe('answerWithin', () => {
     await expect(answerWithin(new Promise(() => undefined), 50, 'the touchpoint log')).rejects.toThrow('the touchpoint log did not answer within 0.05 s');
     expect(Date.now() - started).toBeLessThan(1_000);
   });
-
-  it('leaves no unhandled rejection when the promise fails after the time is up', async () => {
-    const late = new Promise((_, reject) => setTimeout(() => reject(new Error('too late')), 60));
-    await expect(answerWithin(late, 10, 'the log')).rejects.toThrow('did not answer');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  });
 });

@@ -15,10 +15,15 @@ describe('reaching a server at start', () => {
     expect(unreachableSocketError(everyAddress)).toBe('ECONNREFUSED');
   });
 
-  it('leaves any other failure as it was: a server that answered with a refusal is not unreachable', async () => {
+  it('names the variable of a login the server refused, and says what to do', async () => {
     const refusal = Object.assign(new Error('password authentication failed for user "cdp"'), { code: '28P01' });
-    await expect(reaching(postgres, failing(refusal))).rejects.toBe(refusal);
+    await expect(reaching(postgres, failing(refusal))).rejects.toThrow(/\(DATABASE_URL\) refused the connection: password authentication failed for user "cdp"\. Give the right password in the variable\.$/);
     expect(unreachableSocketError(refusal)).toBeUndefined();
+  });
+
+  it('leaves any other failure as it was', async () => {
+    const other = Object.assign(new Error('permission denied for schema public'), { code: '42501' });
+    await expect(reaching(postgres, failing(other))).rejects.toBe(other);
     await expect(reaching(postgres, async () => 'opened')).resolves.toBe('opened');
   });
 

@@ -33,10 +33,10 @@ const MIGRATION_ATTEMPTS = 5;
  * over without touching the table.
  */
 function onlyWhenMissing(statement: string, s: string): string {
-  const index = /^\s*CREATE (?:UNIQUE )?INDEX IF NOT EXISTS (\w+) ON /i.exec(statement);
+  const index = /^\s*CREATE\s+(?:UNIQUE\s+)?INDEX\s+IF\s+NOT\s+EXISTS\s+("?)(\w+)\1\s+ON\s/i.exec(statement);
   if (!index) return statement;
-  const name = `${s}.${index[1]}`.replace(/'/g, "''");
-  return `DO $migration$ BEGIN IF to_regclass('${name}') IS NULL THEN ${statement}; END IF; END $migration$`;
+  const name = `${s}.${quoteIdentifier(index[2])}`.replace(/'/g, "''");
+  return `DO $migration$ BEGIN IF to_regclass('${name}') IS NULL THEN ${statement.trim().replace(/;$/, '')}; END IF; END $migration$`;
 }
 
 /**

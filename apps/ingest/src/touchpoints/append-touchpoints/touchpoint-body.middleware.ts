@@ -1,7 +1,7 @@
 import { Inject, Injectable, type NestMiddleware } from '@nestjs/common';
 import { text } from 'express';
 import type { NextFunction, Request, Response } from 'express';
-import { HttpRequestError, INVALID_UTF8, refuseInvalidUtf8, SETTINGS, type Settings } from '@cdp/platform-runtime';
+import { bodyReadError, HttpRequestError, refuseInvalidUtf8, SETTINGS, type BodyParserError, type Settings } from '@cdp/platform-runtime';
 import { parseExactJson } from './exact-json';
 
 /**
@@ -23,9 +23,9 @@ export class TouchpointBodyMiddleware implements NestMiddleware {
       next(new HttpRequestError('HTTP.UNSUPPORTED_MEDIA_TYPE', `send touchpoints as application/json, not "${contentType || 'no content type'}"`));
       return;
     }
-    this.readText(request, response, (error?: BodyError) => {
+    this.readText(request, response, (error?: BodyParserError) => {
       if (error) {
-        next(this.unreadable(error));
+        next(bodyReadError(error, this.settings.maxBodyBytes) ?? error);
         return;
       }
       try {
@@ -38,27 +38,4 @@ export class TouchpointBodyMiddleware implements NestMiddleware {
       }
     });
   }
-
-  private unreadable(error: BodyError): Error {
-    switch (error.type) {
-      case 'entity.too.large':
-        return new HttpRequestError('HTTP.PAYLOAD_TOO_LARGE', `the body is over ${this.settings.maxBodyBytes} bytes; send smaller batches`);
-      case 'charset.unsupported':
-        return new HttpRequestError('HTTP.UNSUPPORTED_MEDIA_TYPE', `the body's charset "${error.charset}" is not one the platform reads: send UTF-8`);
-      case 'encoding.unsupported':
-        return new HttpRequestError('HTTP.UNSUPPORTED_MEDIA_TYPE', `the body's Content-Encoding "${error.encoding}" is not one the platform reads: send it gzip, deflate, br or not compressed`);
-      case INVALID_UTF8:
-        return new HttpRequestError('HTTP.UNREADABLE_BODY', error.message);
-      default:
-        // A compressed body that does not inflate, a request cut short: the client's to fix.
-        return error.status !== undefined && error.status < 500 ? new HttpRequestError('HTTP.UNREADABLE_BODY', `the body could not be read: ${error.message}`) : error;
-    }
-  }
-}
-
-interface BodyError extends Error {
-  readonly type?: string;
-  readonly status?: number;
-  readonly charset?: string;
-  readonly encoding?: string;
 }

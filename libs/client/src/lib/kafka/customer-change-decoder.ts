@@ -21,6 +21,8 @@ export interface SchemaRegistryAccess {
 export function customerChangeDecoder(registry: SchemaRegistryAccess): (value: Buffer) => Promise<CustomerChange> {
   const fetchImpl = registry.fetch ?? globalThis.fetch;
   const types = new Map<number, Promise<Type>>();
+  // A registry that served none of the feed's schemas may be the wrong one: its 404s are failures to retry, not messages to pass over.
+  let served = false;
 
   async function fetchType(schemaId: number): Promise<Type> {
     const path = `/schemas/ids/${schemaId}`;
@@ -29,7 +31,9 @@ export function customerChangeDecoder(registry: SchemaRegistryAccess): (value: B
     });
     if (!response.ok) throw await CdpApiError.from(response, `GET ${path}`);
     const { schema } = (await response.json()) as { schema: string };
-    return Type.forSchema(JSON.parse(schema), { wrapUnions: 'never', omitRecordMethods: true });
+    const type = Type.forSchema(JSON.parse(schema), { wrapUnions: 'never', omitRecordMethods: true });
+    served = true;
+    return type;
   }
 
   function typeOf(schemaId: number): Promise<Type> {
@@ -50,7 +54,7 @@ export function customerChangeDecoder(registry: SchemaRegistryAccess): (value: B
     const schemaId = value.readInt32BE(1);
     const type = await typeOf(schemaId).catch((error: unknown) => {
       // The registry has no such schema: no retry will decode this message. Other failures (the registry away) may pass.
-      if (error instanceof CdpApiError && error.status === 404) throw new CustomerFeedError('FEED.INVALID_MESSAGE', `schema id ${schemaId} is not in the registry`);
+      if (served && error instanceof CdpApiError && error.status === 404) throw new CustomerFeedError('FEED.INVALID_MESSAGE', `schema id ${schemaId} is not in the registry`);
       throw error;
     });
     try {

@@ -1,3 +1,4 @@
+import { bodyReadError, type BodyParserError } from './body-read-error';
 import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
 
@@ -51,14 +52,10 @@ function platformShapeOf(body: string | object): object {
 }
 
 /** Sends an error of the request's body, found before any route ran, in the platform's shape. */
-export function sendBodyError(response: Response, error: { status?: number; type?: string; message: string }, maxBodyBytes: number): void {
-  if (error.type === 'entity.too.large') {
-    response.status(413).json({ error: 'HTTP.PAYLOAD_TOO_LARGE', message: `the body is over ${maxBodyBytes} bytes` });
-  } else if (error.type === 'entity.parse.failed') {
-    response.status(400).json({ error: 'HTTP.MALFORMED_JSON', message: `the body is not valid JSON: ${error.message}` });
-  } else {
-    response.status(error.status ?? 400).json({ error: 'HTTP.UNREADABLE_BODY', message: `the body could not be read: ${error.message}` });
-  }
+export function sendBodyError(response: Response, error: BodyParserError, maxBodyBytes: number): void {
+  const refusal = bodyReadError(error, maxBodyBytes);
+  if (refusal) response.status(STATUS_BY_CODE[refusal.code]).json({ error: refusal.code, message: refusal.message });
+  else response.status(500).json({ error: 'INTERNAL', message: `the body could not be read: ${error.message}` });
 }
 
 /** Maps errors with a stable `code` to their status, and anything else to a plain 500. */
