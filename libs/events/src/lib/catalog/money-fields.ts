@@ -9,7 +9,7 @@ import { SchemaCatalogError, type TouchpointManifest } from './touchpoint-manife
  */
 export function checkMoneyFields(manifest: TouchpointManifest, payloadType: Type, where: string): void {
   const problems = manifest.money.flatMap(({ amount, currency }) => [amount, currency]).flatMap((path) => {
-    const field = fieldAt(payloadType, path.split('.'));
+    const field = payloadFieldAt(payloadType, path);
     if (!field) return [`money field "${path}" is not a field of the payload`];
     if (field.type.typeName !== 'string' || field.defaultValue() !== undefined) {
       return [`money field "${path}" must be a string that cannot be null and has no default: every amount and currency is required (a touchpoint that may have no amount is another type, or leave the field out of "money")`];
@@ -19,7 +19,11 @@ export function checkMoneyFields(manifest: TouchpointManifest, payloadType: Type
   if (problems.length > 0) throw new SchemaCatalogError(`${where}: ${problems.join('; ')}`);
 }
 
-/** The field a path such as "items[].unitPrice" names, through records and lists, either of them perhaps in a union with null. */
+/** The field a path such as "items[].unitPrice" names in the payload, through records and lists, either of them perhaps in a union with null. */
+export function payloadFieldAt(payloadType: Type, path: string): types.Field | undefined {
+  return fieldAt(payloadType, path.split('.'));
+}
+
 function fieldAt(type: Type, [step, ...rest]: string[]): types.Field | undefined {
   const listed = step.endsWith('[]');
   const field = (withoutNull(type) as types.RecordType).fields?.find((f) => f.name === step.replace(/\[\]$/, ''));

@@ -1,4 +1,5 @@
 import { Type, types } from 'avsc';
+import { payloadFieldAt } from './money-fields';
 import { SchemaCatalogError, type TouchpointManifest } from './touchpoint-manifest';
 
 /** How a top-level payload field reads as an analytics column. */
@@ -28,8 +29,8 @@ const KIND_OF: Readonly<Record<string, PayloadColumnKind>> = {
 
 /**
  * The manifest's `columns` and `bounds` checked against the payload schema new touchpoints are
- * written with: each names a top-level field of a scalar type (a bound, of a numeric one), alone
- * or in a union with null. Returns the columns with their kinds.
+ * written with: a column names a top-level field of a scalar type, alone or in a union with null; a
+ * bound, a numeric field, perhaps inside lists (`payloadFieldAt`). Returns the columns with their kinds.
  */
 export function payloadColumnsOf(manifest: TouchpointManifest, payloadType: Type, where: string): PayloadColumn[] {
   const fieldOf = (name: string) => (payloadType as types.RecordType).fields.find((f) => f.name === name);
@@ -44,9 +45,10 @@ export function payloadColumnsOf(manifest: TouchpointManifest, payloadType: Type
     const field = fieldOf(name);
     return { name, kind: kind ?? 'text', formerNames: field?.aliases ?? [], absentAs: field ? absentAs(field) : null };
   });
-  for (const field of Object.keys(manifest.bounds)) {
-    const kind = kindOf(field);
-    if (kind !== 'integer' && kind !== 'float') problems.push(`bounds of "${field}" need a top-level numeric payload field (int, long, float or double)`);
+  for (const path of Object.keys(manifest.bounds)) {
+    const bounded = payloadFieldAt(payloadType, path);
+    const kind = bounded ? scalarKind(bounded.type) : undefined;
+    if (kind !== 'integer' && kind !== 'float') problems.push(`bounds of "${path}" need a numeric payload field (int, long, float or double); a path may go into lists: "items[].quantity"`);
   }
   if (problems.length > 0) throw new SchemaCatalogError(`${where}: ${problems.join('; ')}`);
   return columns;

@@ -19,7 +19,7 @@ const probePayload = {
     { name: 'remark', type: 'string', default: '' },
     { name: 'at', type: { type: 'long', logicalType: 'timestamp-millis' } },
     { name: 'tags', type: { type: 'array', items: 'string' } },
-    { name: 'lines', type: { type: 'array', items: { type: 'record', name: 'ProbeLine', fields: [{ name: 'price', type: 'string' }, { name: 'discount', type: ['null', 'string'], default: null }] } }, default: [] },
+    { name: 'lines', type: { type: 'array', items: { type: 'record', name: 'ProbeLine', fields: [{ name: 'price', type: 'string' }, { name: 'discount', type: ['null', 'string'], default: null }, { name: 'count', type: 'int', default: 1 }] } }, default: [] },
     { name: 'extras', type: ['null', { type: 'array', items: 'ProbeLine' }], default: null },
   ],
 };
@@ -49,7 +49,8 @@ describe('payload columns and bounds of a manifest', () => {
   it.each([
     ['a column that is no payload field', { columns: ['nope'] }, /probe\/manifest\.json: column "nope" must be a top-level payload field of a scalar type/],
     ['a column of a list', { columns: ['tags'] }, /column "tags" must be a top-level payload field of a scalar type/],
-    ['bounds of a text field', { bounds: { label: { min: 1 } } }, /bounds of "label" need a top-level numeric payload field/],
+    ['bounds of a text field', { bounds: { label: { min: 1 } } }, /bounds of "label" need a numeric payload field/],
+    ['bounds of a text field in a list', { bounds: { 'lines[].price': { min: 1 } } }, /bounds of "lines\[\]\.price" need a numeric payload field/],
   ])('refuses %s, saying where', (_, manifest, message) => {
     expect(() => new SchemaCatalog(withProbe(manifest))).toThrow(message);
   });
@@ -83,6 +84,25 @@ describe('payload columns and bounds of a manifest', () => {
     });
     expect(read({ score: 10 }).ok).toBe(true);
     expect(read({ score: null }).ok).toBe(true);
+  });
+
+  it('bounds a number inside lists, each located', () => {
+    const catalog = new SchemaCatalog(withProbe({ bounds: { 'lines[].count': { min: 1 } } }));
+    const read = (lines: object[]) =>
+      readTouchpoint(
+        { type: 'probe', source: 'qa', occurredAt: '2026-11-20T10:15:00Z', identifiers: { email: 'a@b.co' }, payload: { ratio: 0.5, label: 'x', at: '2026-11-20T10:15:00Z', tags: [], lines } },
+        catalog,
+        { eventId: '0b7f2c1e-0000-4000-8000-000000000001', receivedAt: '2026-11-21T00:00:00.000Z' },
+      );
+
+    expect(read([{ price: '1', count: 2 }, { price: '1', count: 0 }, { price: '1', count: -3 }])).toEqual({
+      ok: false,
+      errors: [
+        { path: 'payload.lines[1].count', message: 'must be at least 1, not 0' },
+        { path: 'payload.lines[2].count', message: 'must be at least 1, not -3' },
+      ],
+    });
+    expect(read([{ price: '1' }, { price: '1', count: 5 }]).ok).toBe(true);
   });
 });
 

@@ -98,12 +98,22 @@ function isConsentMap(value: unknown): value is Readonly<Record<string, ConsentS
 }
 
 function boundsErrors(payload: Readonly<Record<string, unknown>>, bounds: Readonly<Record<string, NumericBounds>>): FieldError[] {
-  return Object.entries(bounds).flatMap(([field, { min, max }]) => {
-    const value = payload[field];
-    if (typeof value !== 'number' || ((min === undefined || value >= min) && (max === undefined || value <= max))) return [];
-    const range = min === undefined ? `at most ${max}` : max === undefined ? `at least ${min}` : `from ${min} to ${max}`;
-    return [{ path: `payload.${field}`, message: `must be ${range}, not ${value}` }];
-  });
+  return Object.entries(bounds).flatMap(([field, { min, max }]) =>
+    valuesAt(payload, field.split('.'), 'payload').flatMap(({ path, value }) => {
+      if (typeof value !== 'number' || ((min === undefined || value >= min) && (max === undefined || value <= max))) return [];
+      const range = min === undefined ? `at most ${max}` : max === undefined ? `at least ${min}` : `from ${min} to ${max}`;
+      return [{ path, message: `must be ${range}, not ${value}` }];
+    }),
+  );
+}
+
+/** The values a manifest path ("items[].quantity") names, each with where it is ("payload.items[2].quantity"). */
+function valuesAt(value: unknown, [step, ...rest]: string[], at: string): { path: string; value: unknown }[] {
+  if (typeof value !== 'object' || value === null || step === undefined) return [];
+  const name = step.replace(/\[\]$/, '');
+  const inner = (value as Record<string, unknown>)[name];
+  if (!step.endsWith('[]')) return rest.length === 0 ? [{ path: `${at}.${name}`, value: inner }] : valuesAt(inner, rest, `${at}.${name}`);
+  return Array.isArray(inner) ? inner.flatMap((item, index) => valuesAt(item, rest, `${at}.${name}[${index}]`)) : [];
 }
 
 function moneyPathsOf(catalog: SchemaCatalog, touchpointType: string): MoneyPaths {

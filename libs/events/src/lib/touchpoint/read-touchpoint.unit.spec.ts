@@ -174,6 +174,12 @@ describe('readTouchpoint', () => {
     expect(errors.map((e) => e.path)).toEqual(['payload.importantDates.birthday', 'occurredAt']);
   });
 
+  it('refuses an order line of no or fewer items, located', () => {
+    const purchase = touchpointExamples.purchase;
+    const lines = [purchase.payload.items[0], { ...purchase.payload.items[0], quantity: -1 }];
+    expect(errorsOf({ ...purchase, payload: { ...purchase.payload, items: lines } })).toEqual([{ path: 'payload.items[1].quantity', message: 'must be at least 1, not -1' }]);
+  });
+
   it('refuses a date in a Solar Hijri year, as an Iranian system keeps it, and says so', () => {
     const dated = (birthday: string) => ({ ...touchpointExamples.profile_update, payload: { ...touchpointExamples.profile_update.payload, importantDates: { birthday } } });
     expect(errorsOf(dated('1369-05-12'))).toEqual([
