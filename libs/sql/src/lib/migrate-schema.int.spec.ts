@@ -16,7 +16,9 @@ describe('migrateSchema on a running system', () => {
         await new Promise<void>((resolve) => (release = resolve));
       });
       // The writer holds its row lock until released: a ShareLock on the table would wait for it.
-      const migrated = await Promise.race([migrateSchema(sql, schema, ddl).then(() => 'migrated'), new Promise((resolve) => setTimeout(() => resolve('blocked'), 3_000))]);
+      let timer: NodeJS.Timeout | undefined;
+      const blocked = new Promise((resolve) => (timer = setTimeout(() => resolve('blocked'), 3_000)));
+      const migrated = await Promise.race([migrateSchema(sql, schema, ddl).then(() => 'migrated'), blocked]).finally(() => clearTimeout(timer));
       release();
       await writing;
       expect(migrated).toBe('migrated');
