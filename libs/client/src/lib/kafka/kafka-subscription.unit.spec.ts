@@ -53,6 +53,21 @@ async function started(fake: ReturnType<typeof fakeConsumer>): Promise<void> {
   while (!fake.started()) await new Promise((resolve) => setTimeout(resolve, 1));
 }
 
+/** A subscription over a fake consumer, started, that records the versions its handler was given. */
+async function following(overrides: Partial<KafkaSubscribeOptions> = {}) {
+  const fake = fakeConsumer();
+  const handled: number[] = [];
+  const subscription = kafkaSubscription(
+    options(overrides),
+    (change) => {
+      handled.push(change.version);
+    },
+    async () => fake.consumer as unknown as FeedConsumer,
+  );
+  await started(fake);
+  return { fake, handled, subscription };
+}
+
 describe('kafkaSubscription', () => {
   it('joins the group on the topic, from the beginning when asked, and hands over decoded changes with their positions', async () => {
     const fake = fakeConsumer();
@@ -85,16 +100,7 @@ describe('kafkaSubscription', () => {
   });
 
   it('filters locally and skips types it does not know, committing past the changes it skips', async () => {
-    const fake = fakeConsumer();
-    const handled: number[] = [];
-    const subscription = kafkaSubscription(
-      options({ filter: { types: ['CustomerSegmentChanged'], segment: 'Champions' } }),
-      (change) => {
-        handled.push(change.version);
-      },
-      async () => fake.consumer as unknown as FeedConsumer,
-    );
-    await started(fake);
+    const { fake, handled, subscription } = await following({ filter: { types: ['CustomerSegmentChanged'], segment: 'Champions' } });
     await fake.play([
       { offset: '0', value: confluentMessage(version(1)) },
       { offset: '1', value: confluentMessage(version(2, { type: 'ProfileChanged' })) },
@@ -111,17 +117,8 @@ describe('kafkaSubscription', () => {
   });
 
   it('reports a message that can never be decoded, located, and goes on past it, where it stopped the partition for good', async () => {
-    const fake = fakeConsumer();
-    const handled: number[] = [];
     const errors: unknown[] = [];
-    const subscription = kafkaSubscription(
-      options({ onError: (error) => errors.push(error) }),
-      (change) => {
-        handled.push(change.version);
-      },
-      async () => fake.consumer as unknown as FeedConsumer,
-    );
-    await started(fake);
+    const { fake, handled, subscription } = await following({ onError: (error) => errors.push(error) });
     await fake.play([
       { offset: '0', value: confluentMessage(version(1)) },
       { offset: '1', value: Buffer.from([0, 0, 0, 0, 0x63, 0x6a]) },
