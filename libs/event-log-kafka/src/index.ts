@@ -8,3 +8,4 @@ export * from './lib/partition-retry';
 export * from './lib/create-topics';
 export * from './lib/consumer-timing';
 export * from './lib/platform-kafka';
+export * from './lib/unavailable';

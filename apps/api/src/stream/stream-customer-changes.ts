@@ -49,9 +49,9 @@ export async function streamCustomerChanges(options: StreamCustomerChangesOption
    * Where the subscriber is in the feed, as the id to resume at, when it is past the last change
    * sent: at the start (from=now, whose changes a reconnect before the first one would otherwise
    * skip), and at heartbeats after changes its filter left out (whose resumption would otherwise
-   * read them again, and be told again of changes pruned since).
+   * read them again, and be told again of changes pruned since). A subscriber that resumes holds
+   * its position already.
    */
-  // A subscriber that resumes holds its position already.
   let positionSent = typeof subscription.from === 'object' ? subscription.from.after : undefined;
   const sendPosition = () => {
     if (after === undefined || after === positionSent) return;

@@ -1,5 +1,5 @@
 import type { Kafka, Message } from 'kafkajs';
-import { asTopicMessages, idempotentProducer, produceRequests } from '@cdp/event-log-kafka';
+import { asTopicMessages, idempotentProducer, isMessageTooLarge, produceRequests } from '@cdp/event-log-kafka';
 import type { CustomerChange, CustomerFeedState } from '@cdp/feed';
 import { RetryBatchLaterError, type ProjectionDefinition } from '@cdp/projections';
 import { ensureCustomerFeedTopics, type CustomerFeedTopics } from './customer-feed-topics';
@@ -14,20 +14,6 @@ export interface CustomerFeedKafkaOptions {
 }
 
 export const CUSTOMER_FEED_KAFKA_PROJECTION = 'customer_feed_kafka';
-
-/** Kafka's answer to a message over the broker's or the topic's limit (message.max.bytes, max.message.bytes), maybe wrapped by kafkajs. */
-function isMessageTooLarge(error: unknown): boolean {
-  const seen = new Set<unknown>();
-  const pending = [error];
-  while (pending.length > 0) {
-    const next = pending.pop() as { type?: unknown; cause?: unknown; originalError?: unknown; errors?: unknown } | null;
-    if (typeof next !== 'object' || next === null || seen.has(next)) continue;
-    seen.add(next);
-    if (next.type === 'MESSAGE_TOO_LARGE') return true;
-    pending.push(next.cause, next.originalError, ...(Array.isArray(next.errors) ? next.errors : []));
-  }
-  return false;
-}
 
 function tooLargeMessage(messages: readonly Message[]): string {
   const largest = messages.reduce((a, b) => (size(b) > size(a) ? b : a));
