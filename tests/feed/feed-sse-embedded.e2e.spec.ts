@@ -37,6 +37,19 @@ describe('the change feed over server-sent events (embedded)', () => {
     return subscription;
   };
   const post = async (...touchpoints: object[]) => expect((await platform.post('/v1/touchpoints', { touchpoints })).status).toBe(202);
+  /** Reads the stream until `until` matches what came, then hangs up. */
+  const readUntil = async (query: string, until: RegExp, headers: Record<string, string> = {}) => {
+    const controller = new AbortController();
+    const reader = (await fetch(`${platform.url}/v1/stream/customers${query}`, { signal: controller.signal, headers })).body!.getReader();
+    let text = '';
+    while (!until.test(text)) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error(`the stream ended before ${until}: ${text}`);
+      text += new TextDecoder().decode(value);
+    }
+    controller.abort();
+    return text;
+  };
 
   beforeAll(async () => {
     platform = await startPlatformUnderTest('embedded', PLATFORM_FEATURES, { CDP_FEED_HEARTBEAT_SECONDS: '0.2', CDP_FEED_SLOW_CONSUMER_SECONDS: '1' });
@@ -45,6 +58,14 @@ describe('the change feed over server-sent events (embedded)', () => {
   afterAll(async () => {
     await Promise.all(subscriptions.map((s) => s.close()));
     await platform?.close();
+  });
+
+  it('gives a from=now subscriber of the empty feed its start as position, so a reconnect before the first change misses nothing', async () => {
+    const opening = await readUntil('?from=now', /event: position\nid: \S+\n/);
+    const [, position] = /event: position\nid: (\S+)\n/.exec(opening)!;
+    await post(visit(9_000, { email: 'first@example.com' }, '2026-11-20T09:00:00Z'));
+    const resumed = await readUntil('', /event: CustomerCreated\n/, { 'last-event-id': position });
+    expect(resumed).toMatch(/event: CustomerCreated\n[^\n]*first@example\.com/);
   });
 
   it('gives creations, changes and merges in order, then after a reconnect with Last-Event-ID only what was missed, none twice', async () => {
@@ -137,15 +158,6 @@ describe('the change feed over server-sent events (embedded)', () => {
   });
 
   it('gives a subscriber its position from the start and past changes its filter leaves out, so a reconnect before its first change misses nothing', async () => {
-    /** Reads the stream until `until` matches what came, then hangs up. */
-    const readUntil = async (query: string, until: RegExp, headers: Record<string, string> = {}) => {
-      const controller = new AbortController();
-      const reader = (await fetch(`${platform.url}/v1/stream/customers${query}`, { signal: controller.signal, headers })).body!.getReader();
-      let text = '';
-      while (!until.test(text)) text += new TextDecoder().decode((await reader.read()).value);
-      controller.abort();
-      return text;
-    };
     const opening = await readUntil('?from=now', /event: position\nid: \S+\n/);
     const [, position] = /event: position\nid: (\S+)\n/.exec(opening)!;
     // Away before any change came: the changes meanwhile come on resuming there.

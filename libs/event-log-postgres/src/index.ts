@@ -1,2 +1,2 @@
 export * from './lib/postgres-event-log';
-export { comparePostgresLogOffsets } from './lib/log-offsets';
+export { comparePostgresLogOffsets, START as POSTGRES_LOG_START } from './lib/log-offsets';

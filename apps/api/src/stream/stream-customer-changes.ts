@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import type { Checkpoint, RecordedEvent } from '@cdp/event-log';
-import { comparePostgresLogOffsets, type PostgresEventLog } from '@cdp/event-log-postgres';
+import { comparePostgresLogOffsets, POSTGRES_LOG_START, type PostgresEventLog } from '@cdp/event-log-postgres';
 import { InvalidFeedSubscriptionError, isWanted, type CustomerChange, type FeedSubscription } from '@cdp/feed';
 import type { FeedTail } from './feed-tail';
 
@@ -50,7 +50,7 @@ export async function streamCustomerChanges(options: StreamCustomerChangesOption
    * sent: at the start (from=now, whose changes a reconnect before the first one would otherwise
    * skip), and at heartbeats after changes its filter left out (whose resumption would otherwise
    * read them again, and be told again of changes pruned since). A subscriber that resumes holds
-   * its position already.
+   * its position already. An empty feed's position is its start.
    */
   let positionSent = typeof subscription.from === 'object' ? subscription.from.after : undefined;
   const sendPosition = () => {
@@ -58,7 +58,10 @@ export async function streamCustomerChanges(options: StreamCustomerChangesOption
     response.write(`event: position\nid: ${after}\ndata: {}\n\n`);
     positionSent = after;
   };
-  if (subscription.from === 'now') sendPosition();
+  if (subscription.from === 'now') {
+    after ??= POSTGRES_LOG_START;
+    sendPosition();
+  }
   options.onOpen();
 
   let open = true;
@@ -162,6 +165,8 @@ async function startOf(feedLog: PostgresEventLog, subscription: FeedSubscription
   if (subscription.from === 'start') return {};
   if (subscription.from === 'now') return feedLog.headCheckpoint();
   const { after } = subscription.from;
+  // The position an empty feed gave (see sendPosition): every change there is came after it.
+  if (after === POSTGRES_LOG_START) return {};
   const head = (await feedLog.headCheckpoint()).all;
   if (comparePostgresLogOffsets(after, head) > 0) {
     // An id this feed never gave: from another platform, or from before its data was reset. Waiting would never bring its next event.
