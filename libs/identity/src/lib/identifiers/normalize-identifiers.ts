@@ -27,7 +27,7 @@ export const MAX_IDENTIFIER_LENGTH = 256;
 
 /**
  * One identifier as the platform stores and looks it up: emails trimmed and lower-cased, phones in
- * E.164, social handles without "@" and lower-cased, customer ids and loyalty cards with ASCII
+ * E.164 (an extension after ";ext="), social handles without "@" and lower-cased, customer ids and loyalty cards with ASCII
  * digits, the rest trimmed, invisible characters at either end included. What people type (all but
  * device ids) is also in one Unicode form, with Persian letter forms (`typedText`). Blank is absent.
  */
@@ -70,8 +70,9 @@ function normalizedValue(type: IdentifierType, value: string, policy: Normalizat
     case 'phone': {
       if (isPlaceholder(value)) return { value };
       const phone = parsePhoneNumberFromString(value, policy.defaultPhoneRegion);
+      // An extension is kept (as RFC 3966 writes it): colleagues behind one switchboard are different people.
       return phone?.isValid()
-        ? { value: phone.format('E.164') }
+        ? { value: phone.ext ? `${phone.number};ext=${phone.ext}` : phone.number }
         : { error: `is not a valid phone number in region ${policy.defaultPhoneRegion}; write it with its country code, e.g. +98 912 123 4567` };
     }
     case 'socialHandle': {

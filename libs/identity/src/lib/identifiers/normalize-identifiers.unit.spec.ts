@@ -15,6 +15,8 @@ describe('identifier normalisation', () => {
     ['phone', '0912 123 4567', '+989121234567'],
     ['phone', '+98 (912) 123-4567', '+989121234567'],
     ['phone', '+44 20 7946 0958', '+442079460958'],
+    ['phone', '+98 21 1234 5678 ext. 12', '+982112345678;ext=12'],
+    ['phone', '021 1234 5678 #13', '+982112345678;ext=13'],
     ['socialHandle', '@Sara.Eats', 'sara.eats'],
     ['socialHandle', '@@Sara', 'sara'],
     ['socialHandle', '@ Sara', 'sara'],
@@ -54,7 +56,7 @@ describe('identifier normalisation', () => {
 
   it('is idempotent: normalising a normalised identifier changes nothing', () => {
     const edgy = fc.string({ unit: fc.constantFrom('@', ' ', 'A', '.', '\u200b', 'x@y.co', 'e\u0301', '\u0130', 'ي', 'ك', 'ى') });
-    const samples = fc.oneof(fc.constantFrom('0912 123 4567', '+989351112233', 'A@B.co', ' X@Example.org', '@Handle', '@@Handle', 'c-1', '۷۷۶-٤'), fc.string(), edgy);
+    const samples = fc.oneof(fc.constantFrom('0912 123 4567', '+989351112233', '+1 212 555 0100 x7', 'A@B.co', ' X@Example.org', '@Handle', '@@Handle', 'c-1', '۷۷۶-٤'), fc.string(), edgy);
     const types = fc.constantFrom(...(['email', 'phone', 'socialHandle', 'customerId', 'loyaltyCard', 'deviceId'] as const));
     fc.assert(
       fc.property(types, samples, (type, raw) => {
