@@ -105,6 +105,12 @@ describe('the answers of the API, against its OpenAPI document (embedded)', () =
     // The stream answers text/event-stream, described in docs/subscribing.md.
     expect(undocumented).toEqual(['GET /v1/stream/customers']);
   });
+
+  it('lists /metrics, in the content type it answers with', async () => {
+    const response = await fetch(`${platform.url}/metrics`);
+    await response.text();
+    expect(Object.keys(document.paths['/metrics']?.get?.responses['200']?.content ?? {})).toEqual([response.headers.get('content-type')]);
+  });
 });
 
 /** The schema as JSON Schema for ajv, held strictly: OpenAPI's nullable as a null type, and no field an object does not list. */

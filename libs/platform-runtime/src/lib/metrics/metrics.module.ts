@@ -1,16 +1,22 @@
 import { Controller, Get, Global, Header, Inject, Module } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 
 export const METRICS = Symbol('METRICS');
 
-@ApiExcludeController()
+/** Prometheus's text format, as Express writes the header (charset first), so that /docs-json gives what comes. */
+const METRICS_CONTENT_TYPE = 'text/plain; charset=utf-8; version=0.0.4';
+
+@ApiTags('operations')
 @Controller('metrics')
 class MetricsController {
   constructor(@Inject(METRICS) private readonly registry: Registry) {}
 
   @Get()
-  @Header('Content-Type', 'text/plain; version=0.0.4')
+  @ApiOperation({ summary: "The process's metrics, for Prometheus to scrape: projection lag and throughput, ingestion, the feed, the process itself (docs/operations.md lists them)" })
+  @ApiProduces(METRICS_CONTENT_TYPE)
+  @ApiOkResponse({ description: 'The Prometheus text format, version 0.0.4', content: { [METRICS_CONTENT_TYPE]: { schema: { type: 'string' } } } })
+  @Header('Content-Type', METRICS_CONTENT_TYPE)
   metrics(): Promise<string> {
     return this.registry.metrics();
   }
