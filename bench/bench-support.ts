@@ -1,4 +1,5 @@
 import { cpus, totalmem } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 
@@ -55,4 +56,39 @@ export async function timed<T>(work: () => Promise<T>): Promise<{ result: T; sec
   const start = process.hrtime.bigint();
   const result = await work();
   return { result, seconds: Number(process.hrtime.bigint() - start) / 1e9 };
+}
+
+export interface CpuSplit {
+  /** CPU seconds of this process, every thread. */
+  readonly nodeSeconds: number;
+  /** CPU seconds of the Postgres backends serving the database, or undefined where /proc does not show them (another machine). */
+  readonly postgresSeconds: number | undefined;
+}
+
+/**
+ * How much CPU `work` took, in this process and in the Postgres backends connected to `db`'s
+ * database (read from /proc, so only for a server on this machine). Wall time alone cannot tell
+ * a rebuild waiting on Postgres from one waiting on Node, nor what the two cores had to give.
+ */
+export async function measuredCpu<T>(db: { query<R>(text: string): Promise<{ rows: R[] }> }, work: () => Promise<T>): Promise<{ result: T; cpu: CpuSplit }> {
+  const backends = async () => (await db.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = current_database()')).rows.map((r) => r.pid);
+  const before = new Map((await backends()).map((pid) => [pid, processCpuSeconds(pid)]));
+  const node = process.cpuUsage();
+  const result = await work();
+  const { user, system } = process.cpuUsage(node);
+  const after = (await backends()).map((pid) => [processCpuSeconds(pid), before.get(pid) ?? 0] as const);
+  const readable = after.length > 0 && after.every(([seconds]) => seconds !== undefined);
+  const postgresSeconds = readable ? after.reduce((sum, [seconds, earlier]) => sum + seconds! - (earlier ?? 0), 0) : undefined;
+  return { result, cpu: { nodeSeconds: (user + system) / 1e6, postgresSeconds } };
+}
+
+/** User and system CPU seconds of a process of this machine, from /proc/<pid>/stat (in clock ticks of 1/100 s on Linux). */
+function processCpuSeconds(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
 }

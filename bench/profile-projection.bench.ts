@@ -5,7 +5,7 @@ import { loadSchemaCatalog } from '@cdp/events';
 import { prepareTouchpoints } from '@cdp/ingestion';
 import { migrateProjectionTables, rebuildProjection } from '@cdp/projections';
 import { createPostgresSqlClient, type SqlClient } from '@cdp/sql';
-import { progress, timed } from './bench-support';
+import { measuredCpu, progress, timed, type CpuSplit } from './bench-support';
 
 export interface ProjectionFigures {
   readonly touchpoints: number;
@@ -15,6 +15,9 @@ export interface ProjectionFigures {
   readonly ratioToBaseline: number;
   /** Touchpoints per second if the projection cost no more than writing its final rows once. */
   readonly writeCeilingPerSecond: number;
+  readonly seconds: number;
+  /** The CPU the rebuild took, in Node and in Postgres. */
+  readonly cpu: CpuSplit;
 }
 
 /**
@@ -31,8 +34,11 @@ export async function benchProfileProjection(databaseUrl: string, touchpoints: n
     await loadLog(log, catalog, touchpoints);
 
     const definition = customerProjection({ catalog, eventStore: log });
-    const { seconds } = await timed(() =>
-      rebuildProjection({ definition, log, sql, onProgress: ({ processed, total }) => progress('  projecting', processed, total) }),
+    const {
+      result: { seconds },
+      cpu,
+    } = await measuredCpu(sql, () =>
+      timed(() => rebuildProjection({ definition, log, sql, onProgress: ({ processed, total }) => progress('  projecting', processed, total) })),
     );
     const baseline = await insertSameRows(sql);
     const projectionPerSecond = touchpoints / seconds;
@@ -43,6 +49,8 @@ export async function benchProfileProjection(databaseUrl: string, touchpoints: n
       rows: baseline.rows,
       ratioToBaseline: baseline.seconds === 0 ? 0 : seconds / baseline.seconds,
       writeCeilingPerSecond: touchpoints / baseline.seconds,
+      seconds,
+      cpu,
     };
   } finally {
     await sql.close();

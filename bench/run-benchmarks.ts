@@ -134,6 +134,20 @@ interface SuiteFigures {
   readonly freshness: FreshnessFigures;
 }
 
+/** What the rebuild asked of the two cores, against what the target leaves them. */
+function projectionCpuSentence({ seconds, cpu }: ProjectionFigures, touchpoints: number): string {
+  const node = `Node used ${cpu.nodeSeconds.toFixed(1)} s of CPU (its process busy ${Math.round((100 * cpu.nodeSeconds) / seconds)}% of the time)`;
+  if (cpu.postgresSeconds === undefined) return `In the ${seconds.toFixed(1)} s of the rebuild, ${node}; Postgres's share was not measured (its processes are not on this machine).`;
+  const used = cpu.nodeSeconds + cpu.postgresSeconds;
+  const allowed = (2 * touchpoints) / TARGET_EVENTS_PER_SECOND;
+  return (
+    `In the ${seconds.toFixed(1)} s of the rebuild, ${node} and the Postgres backends serving it ${cpu.postgresSeconds.toFixed(1)} s, ` +
+    `${Math.round((100 * used) / (2 * seconds))}% of what the two cores could give. At the target's rate the two cores have ${allowed.toFixed(1)} s of CPU ` +
+    `for these ${touchpoints.toLocaleString('en')} touchpoints, the servers' share included: the rebuild used ${used.toFixed(1)} s, ${(used / allowed).toFixed(2)}× that ` +
+    `(measured from \`/proc\`, each run).`
+  );
+}
+
 function report(rows: string[][], { ingestion, projection, touchpoints, rfm, redemptions, peer, allProjections, freshness, suiteSeconds }: SuiteFigures): string {
   const perSecond = projection.projectionPerSecond;
   const projectionVerdict = perSecond >= TARGET_EVENTS_PER_SECOND ? 'Met.' : `**Missed**: ${Math.round(perSecond).toLocaleString('en')}/s is ${Math.round((100 * perSecond) / TARGET_EVENTS_PER_SECOND)}% of the target.`;
@@ -182,7 +196,7 @@ how many times longer the projection took than writing its result.
 
 Target: at least 25,000 touchpoints/s on this 2-core machine. ${projectionVerdict}
 Writing the final rows just once, with multi-row INSERTs, corresponds to
-${Math.round(projection.writeCeilingPerSecond).toLocaleString('en')} touchpoints/s here.
+${Math.round(projection.writeCeilingPerSecond).toLocaleString('en')} touchpoints/s here. ${projectionCpuSentence(projection, touchpoints)}
 
 Where the time goes, per 20,000 touchpoints (the quick mode timed by phase, 2026-11-23): deciding
 identity about 0.2 s of Node; folding the profiles about 0.3 to 0.45 s of Node, while Postgres
