@@ -14,7 +14,7 @@ import { loadSchemaCatalog, type SchemaCatalog } from '@cdp/events';
 import { prepareTouchpoints, MAX_BATCH_SIZE } from '@cdp/ingestion';
 import { migrateProjectionTables } from '@cdp/projections';
 import { createPostgresSqlClient, type SqlClient } from '@cdp/sql';
-import { progress, scratchDatabase, timed } from './bench-support';
+import { cpuSentence, postgresBackends, processesNamed, progress, scratchDatabase, startCpuMeter, timed } from './bench-support';
 import type { ParentMessage, ProjectorBenchSettings, ProjectorMessage } from './all-projections.projector';
 
 export const TARGET_ALL_PROJECTIONS_PER_SECOND = 25_000;
@@ -120,6 +120,7 @@ export async function benchAllProjections(options: AllProjectionsOptions): Promi
       customers,
       options,
       log,
+      (projector) => startCpuMeter({ projector: async () => [projector], postgres: postgresBackends(sql), clickhouse: processesNamed('clickhouse') }),
     );
 
     const profiles = await count(sql, 'customers.profiles');
@@ -326,13 +327,21 @@ interface ProjectorRun {
   readonly rss: readonly RssCheckpoint[];
   /** VmRSS by share of the touchpoints processed (every 10%), MiB. */
   readonly rssCurve: readonly { readonly touchpoints: number; readonly rssMiB: number }[];
+  /** CPU seconds from the go to every projection caught up (undefined: a server not on this machine). */
+  readonly cpu: Readonly<Record<'projector' | 'postgres' | 'clickhouse', number | undefined>>;
 }
 
 /** The projector's Node flags as docs/operations.md runs it: a heap limit, without which Node sizes its heap to the machine. */
 const PROJECTOR_NODE_FLAGS = ['--max-old-space-size=1024'];
 
 /** Runs all-projections.projector.ts as a child, samples its /proc status, and follows its reports. */
-function runProjector(settings: ProjectorBenchSettings, customers: number, options: AllProjectionsOptions, log: (line: string) => void): Promise<ProjectorRun> {
+function runProjector(
+  settings: ProjectorBenchSettings,
+  customers: number,
+  options: AllProjectionsOptions,
+  log: (line: string) => void,
+  startMeter: (projector: number) => Promise<{ stop(): Promise<ProjectorRun['cpu']> }>,
+): Promise<ProjectorRun> {
   const profiling = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [];
   const child = spawn(process.execPath, [...profiling, ...PROJECTOR_NODE_FLAGS, '-r', join(ROOT, 'tools/register.js'), join(__dirname, 'all-projections.projector.ts')], {
     cwd: ROOT,
@@ -363,7 +372,10 @@ function runProjector(settings: ProjectorBenchSettings, customers: number, optio
     let idleRssMiB = 0;
     let failure: string | undefined;
     const rss: RssCheckpoint[] = [];
-    let result: Omit<ProjectorRun, 'projections' | 'idleRssMiB' | 'rss' | 'rssCurve' | 'finishedAt'> | undefined;
+    let result: Omit<ProjectorRun, 'projections' | 'idleRssMiB' | 'rss' | 'rssCurve' | 'finishedAt' | 'cpu'> | undefined;
+    let metering: Promise<{ stop(): Promise<ProjectorRun['cpu']> }> | undefined;
+    let cpu: Promise<ProjectorRun['cpu']> | undefined;
+    const go = () => child.send({ type: 'go' } satisfies ParentMessage);
     const finishedAt: Record<string, number> = {};
     const checkpoint = (at: { customers: number; touchpoints: number; seconds: number }) => {
       const status = read();
@@ -377,7 +389,7 @@ function runProjector(settings: ProjectorBenchSettings, customers: number, optio
           idleRssMiB = mib(read()?.rssKb ?? 0);
           projecting = true;
           log(`  projector (pid ${child.pid}) opened, ${idleRssMiB.toFixed(0)} MiB; projecting ${projections.join(', ')}`);
-          child.send({ type: 'go' } satisfies ParentMessage);
+          metering = startMeter(child.pid!).finally(go);
           break;
         }
         case 'progress':
@@ -394,6 +406,9 @@ function runProjector(settings: ProjectorBenchSettings, customers: number, optio
           break;
         case 'warning':
           log(`\n  projector warned: ${message.text.split('\n')[0]}`);
+          break;
+        case 'caught-up':
+          cpu = metering!.then((meter) => meter.stop()).finally(go);
           break;
         case 'done':
           checkpoint({ customers, touchpoints: settings.touchpoints, seconds: message.seconds });
@@ -412,8 +427,9 @@ function runProjector(settings: ProjectorBenchSettings, customers: number, optio
     child.on('error', reject);
     child.on('exit', (code, signal) => {
       clearInterval(sampler);
-      if (result && code === 0) {
-        resolve({ ...result, projections, idleRssMiB, rss, rssCurve: curve, finishedAt: { ...finishedAt, [LOYALTY_PROJECTION]: result.seconds } });
+      if (result && code === 0 && cpu) {
+        const run = { ...result, projections, idleRssMiB, rss, rssCurve: curve, finishedAt: { ...finishedAt, [LOYALTY_PROJECTION]: result.seconds } };
+        cpu.then((used) => resolve({ ...run, cpu: used }), reject);
       } else {
         const stalled = Date.now() - lastChange > STALL_MS ? `, stopped after ${STALL_MS / 1000} s without progress at ${JSON.stringify(processed)}` : '';
         reject(new Error(`the projector exited with ${signal ?? `code ${code}`}${stalled}${failure ? `: ${failure}` : ''}`));
@@ -641,6 +657,11 @@ client, one JSONEachRow INSERT per table (up to 200,000 rows each), ${s1(ch.seco
 result once corresponds to ${n(ceiling)} touchpoints/s here.
 
 Target: at least 25,000 touchpoints/s through all projections on this 2-core machine. ${throughputVerdict}
+${cpuSentence(`From the go to the last projection caught up (${s1(figures.rebuildSeconds)})`, figures.rebuildSeconds, figures.touchpoints, TARGET_ALL_PROJECTIONS_PER_SECOND, [
+  ['the projector', figures.cpu.projector],
+  ["Postgres's backends serving it", figures.cpu.postgres],
+  ['ClickHouse', figures.cpu.clickhouse],
+])}
 
 Where the time goes (the full size under \`node --cpu-prof\`, 110,000 touchpoints, 2026-12-04, on
 the shared machine while other work ran): the projector's thread is idle 43% of the time, waiting

@@ -32,12 +32,14 @@ export interface ProjectorBenchSettings {
   readonly checkpoints: readonly { readonly customers: number; readonly touchpoints: number }[];
 }
 
-/** What the child tells the parent, in order: opened, then progress and checkpoints, then done (or failed). */
+/** What the child tells the parent, in order: opened, then progress and checkpoints, caught-up, then done (or failed). */
 export type ProjectorMessage =
   | { readonly type: 'opened'; readonly projections: readonly string[] }
   | { readonly type: 'progress'; readonly seconds: number; readonly touchpoints: number; readonly processed: Readonly<Record<string, number>> }
   | { readonly type: 'checkpoint'; readonly seconds: number; readonly customers: number; readonly touchpoints: number }
   | { readonly type: 'warning'; readonly text: string }
+  /** Every projection has caught up; the child waits for a go before it closes (and its Postgres connections end). */
+  | { readonly type: 'caught-up' }
   | {
       readonly type: 'done';
       readonly seconds: number;
@@ -48,7 +50,7 @@ export type ProjectorMessage =
     }
   | { readonly type: 'failed'; readonly error: string };
 
-/** The parent's go, once it has read the idle RSS. */
+/** The parent's go: once it has read the idle RSS, and once it has read the CPU the run took. */
 export type ParentMessage = { readonly type: 'go' };
 
 /** The projections that follow the touchpoint log; `loyalty` follows the event store. */
@@ -78,8 +80,9 @@ async function main() {
   const accounts = new LoyaltyAccounts(eventStore, platform.loyalty.program);
   const service = new ProjectionsService(touchpointLog, eventStore, sql, catalog, registry, clickhouse, platform, customerFeed, accounts);
   const names = (await service.status()).map((s) => s.name);
+  const parentGo = () => new Promise<void>((resolve) => process.once('message', () => resolve()));
   await send({ type: 'opened', projections: names });
-  await new Promise<void>((resolve) => process.once('message', () => resolve()));
+  await parentGo();
 
   const started = process.hrtime.bigint();
   const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
@@ -115,6 +118,8 @@ async function main() {
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
   const done = { seconds: seconds(), processed: counts };
+  await send({ type: 'caught-up' });
+  await parentGo();
   const deadLetters = (await service.deadLetters()).length;
   const eventStoreEvents = await eventStoreCount();
   await service.onApplicationShutdown();

@@ -1,5 +1,5 @@
 import { cpus, totalmem } from 'node:os';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 
@@ -58,28 +58,55 @@ export async function timed<T>(work: () => Promise<T>): Promise<{ result: T; sec
   return { result, seconds: Number(process.hrtime.bigint() - start) / 1e9 };
 }
 
-export interface CpuSplit {
-  /** CPU seconds of this process, every thread. */
-  readonly nodeSeconds: number;
-  /** CPU seconds of the Postgres backends serving the database, or undefined where /proc does not show them (another machine). */
-  readonly postgresSeconds: number | undefined;
-}
+/** The processes whose CPU a meter counts, asked at its start and at its end (one that came meanwhile counts whole). */
+export type CpuProcesses = () => Promise<readonly number[]>;
 
 /**
- * How much CPU `work` took, in this process and in the Postgres backends connected to `db`'s
- * database (read from /proc, so only for a server on this machine). Wall time alone cannot tell
- * a rebuild waiting on Postgres from one waiting on Node, nor what the two cores had to give.
+ * Counts the CPU seconds that groups of processes of this machine take from now until `stop`,
+ * read from /proc (user and system time; a group is undefined where a process of it cannot be
+ * read, such as a server on another machine). Wall time alone cannot tell work waiting on Postgres
+ * from work waiting on Node, nor what the two cores had to give.
  */
-export async function measuredCpu<T>(db: { query<R>(text: string): Promise<{ rows: R[] }> }, work: () => Promise<T>): Promise<{ result: T; cpu: CpuSplit }> {
-  const backends = async () => (await db.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = current_database()')).rows.map((r) => r.pid);
-  const before = new Map((await backends()).map((pid) => [pid, processCpuSeconds(pid)]));
-  const node = process.cpuUsage();
-  const result = await work();
-  const { user, system } = process.cpuUsage(node);
-  const after = (await backends()).map((pid) => [processCpuSeconds(pid), before.get(pid) ?? 0] as const);
-  const readable = after.length > 0 && after.every(([seconds]) => seconds !== undefined);
-  const postgresSeconds = readable ? after.reduce((sum, [seconds, earlier]) => sum + seconds! - (earlier ?? 0), 0) : undefined;
-  return { result, cpu: { nodeSeconds: (user + system) / 1e6, postgresSeconds } };
+export async function startCpuMeter<K extends string>(groups: Record<K, CpuProcesses>): Promise<{ stop(): Promise<Record<K, number | undefined>> }> {
+  const names = Object.keys(groups) as K[];
+  const before = new Map<K, Map<number, number | undefined>>();
+  for (const name of names) before.set(name, new Map((await groups[name]()).map((pid) => [pid, processCpuSeconds(pid)])));
+  return {
+    async stop() {
+      const used = {} as Record<K, number | undefined>;
+      for (const name of names) {
+        const earlier = before.get(name)!;
+        const pids = await groups[name]();
+        let total: number | undefined = pids.length > 0 ? 0 : undefined;
+        for (const pid of pids) {
+          const [seconds, start] = [processCpuSeconds(pid), earlier.has(pid) ? earlier.get(pid) : 0];
+          total = total === undefined || seconds === undefined || start === undefined ? undefined : total + seconds - start;
+        }
+        used[name] = total;
+      }
+      return used;
+    },
+  };
+}
+
+/** The Postgres backends serving `db`'s database. */
+export function postgresBackends(db: { query<R>(text: string): Promise<{ rows: R[] }> }): CpuProcesses {
+  return async () => (await db.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = current_database()')).rows.map((r) => r.pid);
+}
+
+/** The processes of this machine whose command name starts with `prefix` (the kernel keeps 15 characters of it). */
+export function processesNamed(prefix: string): CpuProcesses {
+  return async () =>
+    readdirSync('/proc')
+      .filter((entry) => /^\d+$/.test(entry))
+      .filter((pid) => {
+        try {
+          return readFileSync(`/proc/${pid}/comm`, 'utf8').startsWith(prefix);
+        } catch {
+          return false;
+        }
+      })
+      .map(Number);
 }
 
 /** User and system CPU seconds of a process of this machine, from /proc/<pid>/stat (in clock ticks of 1/100 s on Linux). */
@@ -91,4 +118,24 @@ function processCpuSeconds(pid: number): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A sentence of what some work asked of the machine's cores, against what they have for the same
+ * touchpoints at `targetPerSecond`: `shares` name each group's CPU seconds (undefined: not measured).
+ */
+export function cpuSentence(opening: string, seconds: number, touchpoints: number, targetPerSecond: number, shares: readonly (readonly [string, number | undefined])[]): string {
+  const cores = cpus().length;
+  const measured = shares.filter((share): share is readonly [string, number] => share[1] !== undefined);
+  const parts = measured.map(([who, cpu]) => `${who} ${cpu.toFixed(1)} s`).join(', ');
+  const missing = shares.filter(([, cpu]) => cpu === undefined).map(([who]) => who);
+  const unmeasured = missing.length > 0 ? ` (${missing.join(' and ')}: not measured, not on this machine)` : '';
+  const used = measured.reduce((sum, [, cpu]) => sum + cpu, 0);
+  const allowed = (cores * touchpoints) / targetPerSecond;
+  return (
+    `${opening}, CPU went to: ${parts}${unmeasured}; ${Math.round((100 * used) / (cores * seconds))}% of what the ${cores} cores could give. ` +
+    `At the target's ${targetPerSecond.toLocaleString('en')}/s the ${cores} cores would have ${allowed.toFixed(1)} s of CPU for these ` +
+    `${touchpoints.toLocaleString('en')} touchpoints, every process's share included: this used ${used.toFixed(1)} s, ${(used / allowed).toFixed(2)}× that ` +
+    `(from \`/proc\`, each run).`
+  );
 }

@@ -5,7 +5,7 @@ import { loadSchemaCatalog } from '@cdp/events';
 import { prepareTouchpoints } from '@cdp/ingestion';
 import { migrateProjectionTables, rebuildProjection } from '@cdp/projections';
 import { createPostgresSqlClient, type SqlClient } from '@cdp/sql';
-import { measuredCpu, progress, timed, type CpuSplit } from './bench-support';
+import { postgresBackends, progress, startCpuMeter, timed } from './bench-support';
 
 export interface ProjectionFigures {
   readonly touchpoints: number;
@@ -16,8 +16,8 @@ export interface ProjectionFigures {
   /** Touchpoints per second if the projection cost no more than writing its final rows once. */
   readonly writeCeilingPerSecond: number;
   readonly seconds: number;
-  /** The CPU the rebuild took, in Node and in Postgres. */
-  readonly cpu: CpuSplit;
+  /** CPU seconds the rebuild took, in this process and in the Postgres backends serving it (undefined: not on this machine). */
+  readonly cpu: { readonly node: number | undefined; readonly postgres: number | undefined };
 }
 
 /**
@@ -34,12 +34,11 @@ export async function benchProfileProjection(databaseUrl: string, touchpoints: n
     await loadLog(log, catalog, touchpoints);
 
     const definition = customerProjection({ catalog, eventStore: log });
-    const {
-      result: { seconds },
-      cpu,
-    } = await measuredCpu(sql, () =>
-      timed(() => rebuildProjection({ definition, log, sql, onProgress: ({ processed, total }) => progress('  projecting', processed, total) })),
+    const meter = await startCpuMeter({ node: async () => [process.pid], postgres: postgresBackends(sql) });
+    const { seconds } = await timed(() =>
+      rebuildProjection({ definition, log, sql, onProgress: ({ processed, total }) => progress('  projecting', processed, total) }),
     );
+    const cpu = await meter.stop();
     const baseline = await insertSameRows(sql);
     const projectionPerSecond = touchpoints / seconds;
     return {

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { createClickHouseServerClient, sqlIdentifier } from '@cdp/clickhouse';
 import { testClickHouseUrl } from '@cdp/clickhouse/testing';
 import { testDatabaseUrl } from '@cdp/sql/testing';
-import { machine, progress, quick, scratchDatabase, timed } from './bench-support';
+import { cpuSentence, machine, progress, quick, scratchDatabase, timed } from './bench-support';
 import { ALL_PROJECTIONS_SIZES, allProjectionsRows, allProjectionsSection, benchAllProjections, type AllProjectionsFigures } from './all-projections.bench';
 import { benchEmmettPeer, peerRows, peerSection, type PeerFigures } from './emmett-peer.bench';
 import { benchFeedFreshness, describeLatencies, suiteFreshnessOptions, type FreshnessFigures, type FreshnessRun } from './feed-freshness.bench';
@@ -136,16 +136,10 @@ interface SuiteFigures {
 
 /** What the rebuild asked of the two cores, against what the target leaves them. */
 function projectionCpuSentence({ seconds, cpu }: ProjectionFigures, touchpoints: number): string {
-  const node = `Node used ${cpu.nodeSeconds.toFixed(1)} s of CPU (its process busy ${Math.round((100 * cpu.nodeSeconds) / seconds)}% of the time)`;
-  if (cpu.postgresSeconds === undefined) return `In the ${seconds.toFixed(1)} s of the rebuild, ${node}; Postgres's share was not measured (its processes are not on this machine).`;
-  const used = cpu.nodeSeconds + cpu.postgresSeconds;
-  const allowed = (2 * touchpoints) / TARGET_EVENTS_PER_SECOND;
-  return (
-    `In the ${seconds.toFixed(1)} s of the rebuild, ${node} and the Postgres backends serving it ${cpu.postgresSeconds.toFixed(1)} s, ` +
-    `${Math.round((100 * used) / (2 * seconds))}% of what the two cores could give. At the target's rate the two cores have ${allowed.toFixed(1)} s of CPU ` +
-    `for these ${touchpoints.toLocaleString('en')} touchpoints, the servers' share included: the rebuild used ${used.toFixed(1)} s, ${(used / allowed).toFixed(2)}× that ` +
-    `(measured from \`/proc\`, each run).`
-  );
+  return cpuSentence(`In the ${seconds.toFixed(1)} s of the rebuild`, seconds, touchpoints, TARGET_EVENTS_PER_SECOND, [
+    ['Node', cpu.node],
+    ['the Postgres backends serving it', cpu.postgres],
+  ]);
 }
 
 function report(rows: string[][], { ingestion, projection, touchpoints, rfm, redemptions, peer, allProjections, freshness, suiteSeconds }: SuiteFigures): string {
