@@ -106,6 +106,23 @@ describe('payload columns and bounds of a manifest', () => {
   });
 });
 
+describe('identifiers and channel of a manifest', () => {
+  it('takes text fields of the payload, nullable or enums, mapped to identifier types', () => {
+    expect(() => new SchemaCatalog(withProbe({ identifiers: { label: 'email', hint: 'deviceId' }, channel: { field: 'mood' } }))).not.toThrow();
+  });
+
+  it.each([
+    ['an identifier type that does not exist', { identifiers: { label: 'emial' } }, /probe\/manifest\.json: identifiers: "label" maps to "emial", which is not an identifier type \(customerId, email/],
+    ['an identifier field the payload lacks', { identifiers: { requesterMail: 'email' } }, /identifiers: "requesterMail" must be a top-level payload field of type string or enum/],
+    ['an identifier field that is a number', { identifiers: { score: 'phone' } }, /identifiers: "score" must be a top-level payload field of type string or enum/],
+    ['an identifier field inside a list', { identifiers: { 'lines[].price': 'deviceId' } }, /identifiers: "lines\[\]\.price" must be a top-level payload field/],
+    ['a channel field the payload lacks', { channel: { field: 'chanel' } }, /channel: "chanel" must be a top-level payload field of type string or enum \(or one of those or null\) in the latest schema version/],
+    ['a channel field that is a number', { channel: { field: 'score' } }, /channel: "score" must be a top-level payload field/],
+  ])('refuses %s, saying where', (_, manifest, message) => {
+    expect(() => new SchemaCatalog(withProbe(manifest))).toThrow(message);
+  });
+});
+
 describe('money fields of a manifest', () => {
   it('takes required string fields, in lists too, and in lists that may be null', () => {
     expect(() =>

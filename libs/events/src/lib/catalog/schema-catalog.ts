@@ -1,6 +1,7 @@
 import type { Type } from 'avsc';
 import { parseAvroSchema } from '../avro/iso-logical-types';
 import { composeFeedSchema, isFeedSchemaId, type FeedSchemaId, type FeedSchemaSources } from './feed-schema';
+import { checkIdentifierAndChannelFields } from './identifier-and-channel-fields';
 import { checkMoneyFields } from './money-fields';
 import { payloadColumnsOf, type PayloadColumn } from './payload-columns';
 import { SchemaCatalogError, type TouchpointManifest } from './touchpoint-manifest';
@@ -85,6 +86,7 @@ export class SchemaCatalog {
       const payloadType = (latest.type as unknown as { field(name: string): { type: Type } }).field('payload').type;
       this.columnsByType.set(type, payloadColumnsOf(manifest, payloadType, `schemas/touchpoints/${type}/manifest.json`));
       checkMoneyFields(manifest, payloadType, `schemas/touchpoints/${type}/manifest.json`);
+      checkIdentifierAndChannelFields(manifest, latest.type, `schemas/touchpoints/${type}/manifest.json`);
       for (const [name, select] of Object.entries(sources.touchpoints[type].views ?? {})) {
         const holder = this.views.find((view) => view.name === name);
         if (holder) throw new SchemaCatalogError(`schemas/touchpoints/${type}/views/${name}.sql: the view name is taken by schemas/touchpoints/${holder.touchpointType}/views; rename one`);

@@ -28,11 +28,19 @@ export interface NumericBounds {
 const COMPATIBILITY = ['backward', 'forward', 'full', 'none'];
 const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-function isBounds(raw: unknown): boolean {
-  if (typeof raw !== 'object' || raw === null) return false;
+const MANIFEST_KEYS = ['type', 'owner', 'compatibility', 'money', 'identifiers', 'channel', 'columns', 'bounds'];
+
+/** What is wrong with a field's bounds, or undefined. */
+function boundsProblem(path: string, raw: unknown): string | undefined {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return `bounds of "${path}" must be { "min": <number>, "max": <number> }`;
   const { min, max, ...rest } = raw as Record<string, unknown>;
+  const unknown = Object.keys(rest);
+  if (unknown.length > 0) return `bounds of "${path}" take "min" and "max", not ${unknown.map((k) => JSON.stringify(k)).join(', ')}`;
+  if (min === undefined && max === undefined) return `bounds of "${path}" need "min", "max" or both`;
   const isLimit = (v: unknown) => v === undefined || (typeof v === 'number' && Number.isFinite(v));
-  return Object.keys(rest).length === 0 && (min !== undefined || max !== undefined) && isLimit(min) && isLimit(max) && !((min as number) > (max as number));
+  if (!isLimit(min) || !isLimit(max)) return `bounds of "${path}": "min" and "max" must be numbers, not text`;
+  if ((min as number) > (max as number)) return `bounds of "${path}": "min" (${String(min)}) is above "max" (${String(max)})`;
+  return undefined;
 }
 
 /** Checks a parsed manifest file, naming every problem with where it was found. */
@@ -40,6 +48,9 @@ export function validateManifest(raw: unknown, where: string): TouchpointManifes
   const problems: string[] = [];
   const m = (raw ?? {}) as Record<string, unknown>;
   const isText = (v: unknown) => typeof v === 'string' && v.length > 0;
+  const unknownKeys = Object.keys(m).filter((key) => !MANIFEST_KEYS.includes(key));
+  // A misspelt key ("colums") would otherwise lose what it meant without a word.
+  if (unknownKeys.length > 0) problems.push(`unknown key${unknownKeys.length > 1 ? 's' : ''} ${unknownKeys.map((k) => JSON.stringify(k)).join(', ')}; a manifest holds ${MANIFEST_KEYS.join(', ')}`);
   if (!isText(m.type) || !/^[a-z][a-z0-9_]*$/.test(m.type as string)) problems.push('"type" must be lower_snake_case, e.g. "survey_response"');
   if (!isText(m.owner)) problems.push('"owner" must name the owning team');
   const compatibility = m.compatibility ?? 'backward';
@@ -53,7 +64,8 @@ export function validateManifest(raw: unknown, where: string): TouchpointManifes
     problems.push('"identifiers" must map payload fields to identifier types, e.g. { "handle": "socialHandle" }');
   }
   const channel = m.channel ?? null;
-  if (channel !== null && !(isText((channel as { field?: unknown }).field) || isText((channel as { value?: unknown }).value))) {
+  const channelKeys = typeof channel === 'object' && channel !== null ? Object.keys(channel) : [];
+  if (channel !== null && !(channelKeys.length === 1 && (isText((channel as { field?: unknown }).field) || isText((channel as { value?: unknown }).value)))) {
     problems.push('"channel" must be { "field": "<payload field>" }, { "value": "<channel>" } or null');
   }
   const columns = m.columns ?? [];
@@ -61,8 +73,13 @@ export function validateManifest(raw: unknown, where: string): TouchpointManifes
     problems.push('"columns" must be a list of top-level payload field names, e.g. ["surveyId", "npsScore"]');
   }
   const bounds = m.bounds ?? {};
-  if (typeof bounds !== 'object' || Array.isArray(bounds) || !Object.values(bounds as object).every(isBounds)) {
+  if (typeof bounds !== 'object' || bounds === null || Array.isArray(bounds)) {
     problems.push('"bounds" must map numeric payload fields to inclusive ranges, e.g. { "npsScore": { "min": 0, "max": 10 } }');
+  } else {
+    for (const [path, range] of Object.entries(bounds)) {
+      const problem = boundsProblem(path, range);
+      if (problem) problems.push(problem);
+    }
   }
   if (problems.length > 0) throw new SchemaCatalogError(`${where}: ${problems.join('; ')}`);
   return { type: m.type, owner: m.owner, compatibility, money, identifiers, channel, columns, bounds } as TouchpointManifest;

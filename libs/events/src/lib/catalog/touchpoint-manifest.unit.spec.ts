@@ -1,0 +1,23 @@
+import { validateManifest } from './touchpoint-manifest';
+
+const valid = { type: 'ticket_opened', owner: 'helpdesk', identifiers: { requesterEmail: 'email' }, channel: { field: 'channel' }, bounds: { priority: { min: 1, max: 5 } } };
+const where = 'schemas/touchpoints/ticket_opened/manifest.json';
+
+describe('a touchpoint manifest', () => {
+  it('takes the keys it knows, with defaults for those left out', () => {
+    expect(validateManifest(valid, where)).toEqual({ ...valid, compatibility: 'backward', money: [], columns: [] });
+  });
+
+  it.each([
+    ['a misspelt key', { colums: ['x'] }, /manifest\.json: unknown key "colums"; a manifest holds type, owner, compatibility, money, identifiers, channel, columns, bounds/],
+    ['two unknown keys', { bound: {}, traits: {} }, /unknown keys "bound", "traits"/],
+    ['a channel that is a field and a value at once', { channel: { field: 'channel', value: 'web' } }, /"channel" must be \{ "field": "<payload field>" \}, \{ "value": "<channel>" \} or null/],
+    ['bounds whose min is above their max', { bounds: { priority: { min: 5, max: 1 } } }, /bounds of "priority": "min" \(5\) is above "max" \(1\)/],
+    ['bounds with no end', { bounds: { priority: {} } }, /bounds of "priority" need "min", "max" or both/],
+    ['bounds given as text', { bounds: { priority: { min: '1' } } }, /bounds of "priority": "min" and "max" must be numbers, not text/],
+    ['bounds with another key', { bounds: { priority: { minimum: 1 } } }, /bounds of "priority" take "min" and "max", not "minimum"/],
+    ['bounds that are not a range', { bounds: { priority: 3 } }, /bounds of "priority" must be \{ "min": <number>, "max": <number> \}/],
+  ])('refuses %s, naming the file and the fault', (_, change, message) => {
+    expect(() => validateManifest({ ...valid, ...change }, where)).toThrow(message);
+  });
+});
