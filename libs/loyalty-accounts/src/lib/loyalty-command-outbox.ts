@@ -26,7 +26,9 @@ export async function addToCommandOutbox(tx: SqlExecutor, schema: string, comman
 }
 
 /**
- * Sends what the outbox holds, in order, then forgets it. A command the rules refuse (a points
+ * Sends what the outbox holds, in order, then forgets what it sent, and only that: positions are
+ * taken when a transaction inserts, not when it commits, so one that commits late (another
+ * process's batch) holds positions below those already sent, to be sent next. A command the rules refuse (a points
  * total beyond what can be counted exactly, say) is set aside in `failed_commands` with the reason,
  * so it cannot block the others; a store that does not answer stops the sending, to be retried.
  */
@@ -41,7 +43,7 @@ export async function sendCommandOutbox(sql: SqlClient, schema: string, accounts
       if (!isRefusedByRules(error)) throw error;
       await sendOneByOne(sql, s, rows, accounts);
     }
-    await sql.query(`DELETE FROM ${s}.command_outbox WHERE position <= $1`, [rows[rows.length - 1].position]);
+    await sql.query(`DELETE FROM ${s}.command_outbox WHERE position = ANY($1::bigint[])`, [rows.map((r) => r.position)]);
   }
 }
 

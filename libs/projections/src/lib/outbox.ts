@@ -33,7 +33,9 @@ export async function addToOutbox(db: SqlExecutor, schema: string, entries: read
 }
 
 /**
- * Appends what the outbox holds to the event store, then forgets it. Ids are deterministic and
+ * Appends what the outbox holds to the event store, then forgets what it appended, and only that
+ * (a transaction that commits late holds positions below those already appended: see
+ * sendCommandOutbox). Ids are deterministic and
  * the store drops repeats, so a crash between the two steps only repeats an idempotent append.
  */
 export async function publishOutbox(sql: SqlClient, schema: string, eventStore: EventLog, eventsPerAppend = 500): Promise<void> {
@@ -45,6 +47,6 @@ export async function publishOutbox(sql: SqlClient, schema: string, eventStore: 
     );
     if (rows.length === 0) return;
     await eventStore.appendMany(rows.map((r) => ({ streamId: r.stream_id, events: [{ eventId: r.event_id, type: r.type, data: r.data }] })));
-    await sql.query(`DELETE FROM ${s}.outbox WHERE position <= $1`, [rows[rows.length - 1].position]);
+    await sql.query(`DELETE FROM ${s}.outbox WHERE position = ANY($1::bigint[])`, [rows.map((r) => r.position)]);
   }
 }
