@@ -57,6 +57,19 @@ describe('the customer projection and the event store (PGlite)', () => {
   });
   afterEach(() => close());
 
+  it('keeps the first copy of a touchpoint the log holds twice, whether the copies come in one batch or two', async () => {
+    const first = visit({ email: 'twice@example.com' }, '2026-11-01T10:00:00.000Z');
+    const second = { ...first, data: { ...(first.data as Touchpoint), receivedAt: '2026-11-01T10:00:30.000Z' } };
+    const stored = async (schema: string) => (await sql.query<{ touchpoint: Touchpoint }>(`SELECT touchpoint FROM ${schema}.touchpoints`)).rows.map((r) => r.touchpoint.receivedAt);
+
+    await project(CUSTOMER_PROJECTION, [first]);
+    await project(CUSTOMER_PROJECTION, [second]);
+    await project(ASIDE, [first, second]);
+
+    expect(await stored(CUSTOMER_PROJECTION)).toEqual(['2026-11-01T10:00:00.000Z']);
+    expect(await stored(ASIDE)).toEqual(['2026-11-01T10:00:00.000Z']);
+  });
+
   it('records the merges it decides live in the event store', async () => {
     await project(CUSTOMER_PROJECTION, mergingTouchpoints());
     expect(await decided()).toEqual(['CustomerMerged']);

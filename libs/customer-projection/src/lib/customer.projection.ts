@@ -128,7 +128,7 @@ export function customerProjection(options: CustomerProjectionOptions): Projecti
 
   /** Each touchpoint attributed in the batch, on its customer's survivor at the end of the batch. */
   function timelineOf(graph: IdentityGraph, decided: readonly IdentityEvent[], touchpoints: readonly Touchpoint[]): TimelineEntry[] {
-    const byEventId = new Map(touchpoints.map((t) => [t.eventId, t]));
+    const byEventId = firstOfEachEventId(touchpoints);
     return decided.flatMap((event) => {
       if (event.type !== 'TouchpointAttributed') return [];
       const touchpoint = byEventId.get(event.data.eventId)!;
@@ -138,7 +138,7 @@ export function customerProjection(options: CustomerProjectionOptions): Projecti
 
   /** Folds the batch's identity events into the profiles (in place), and tells what changed. */
   async function foldProfiles(profiles: Map<string, CustomerProfile>, decided: readonly IdentityEvent[], touchpoints: readonly Touchpoint[]) {
-    const byEventId = new Map(touchpoints.map((t) => [t.eventId, t]));
+    const byEventId = firstOfEachEventId(touchpoints);
     const changed = new Set<string>();
     const gone = new Set<string>();
     // Customers merged earlier into one merged now: their survivor changes too.
@@ -201,6 +201,17 @@ function absorb(graph: MutableGraph, slice: IdentityGraph): void {
   for (const [id, node] of slice.customers) graph.customers.set(id, node);
   for (const [key, owner] of slice.owners) graph.owners.set(key, owner);
   for (const [eventId, customerId] of slice.attributions) graph.attributions.set(eventId, customerId);
+}
+
+/**
+ * The batch's touchpoints by event id, the first copy of each: a log may hold a second copy (a
+ * Kafka append retried after a crash, its receivedAt later), which live processing meets in a later
+ * batch and passes over, so a rebuild reading both in one batch must keep the first too.
+ */
+function firstOfEachEventId(touchpoints: readonly Touchpoint[]): Map<string, Touchpoint> {
+  const byEventId = new Map<string, Touchpoint>();
+  for (const touchpoint of touchpoints) if (!byEventId.has(touchpoint.eventId)) byEventId.set(touchpoint.eventId, touchpoint);
+  return byEventId;
 }
 
 function customersIn(events: readonly IdentityEvent[]): Set<string> {
