@@ -25,8 +25,8 @@ export interface AnalyticsMigration {
  * (IF NOT EXISTS; for a column, check system.columns, since 18.16 has no ADD COLUMN IF NOT EXISTS).
  *
  * Not safe to run from two processes at once: ClickHouse has no transactions or locks, so both
- * could apply the same migration. Run it from the one process that owns the analytics database
- * (the platform as it starts, or a deploy step) — a chDB folder has only one process anyway.
+ * could apply the same migration. Servers mode's processes take a Postgres lock around it (see
+ * openStores); a chDB folder has only one process anyway.
  */
 export async function migrateAnalytics(client: ClickHouseClient, migrations: readonly AnalyticsMigration[]): Promise<string[]> {
   const duplicate = migrations.find((migration, index) => migrations.findIndex((m) => m.id === migration.id) !== index);

@@ -75,7 +75,11 @@ export async function openStores(settings: Settings): Promise<Stores> {
       : await createPostgresEventLog(sql);
     opened.push(() => eventStore.close());
     const clickhouse = { name: 'ClickHouse', address: shownUrl(settings.clickhouseUrl), variable: 'CLICKHOUSE_URL' };
-    const analytics = await reaching(clickhouse, () => openAnalytics(createClickHouseServerClient({ url: settings.clickhouseUrl, database: settings.clickhouseDatabase }), catalog));
+    const analytics = await reaching(clickhouse, () =>
+      oneProcessAtATime(sql, `cdp-analytics-migrations:${settings.clickhouseDatabase}`, () =>
+        openAnalytics(createClickHouseServerClient({ url: settings.clickhouseUrl, database: settings.clickhouseDatabase }), catalog),
+      ),
+    );
     const customerFeed = await openCustomerFeed(sql, SERVERS_FEED_WATCH_MS);
     // The index of accepted ids keeps a bounded window (7 days): re-sending an id older than that appends it again.
     const purge = setInterval(() => void acceptedIds.purgeOlderThan().catch(() => undefined), PURGE_EVERY_MS).unref();
@@ -120,6 +124,19 @@ async function openAnalytics(opening: Promise<ClickHouseClient>, catalog: Schema
   await migrateAnalyticsTables(client);
   await syncSourceViews(client, catalog);
   return client;
+}
+
+/**
+ * Runs `work` while no other process of the deployment runs work under the same key: ClickHouse has
+ * no transactions or locks, so processes started together would each apply the same analytics
+ * migration (one of them failing on a table the other made), and two copying a table aside at once
+ * could lose or double its rows. The processes share the read models' Postgres, whose lock serves.
+ */
+function oneProcessAtATime<T>(sql: SqlClient, key: string, work: () => Promise<T>): Promise<T> {
+  return sql.transaction(async (tx) => {
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [key]);
+    return work();
+  });
 }
 
 function closeAll(logs: readonly EventLog[], sql: SqlClient, dataSource: DataSource, analytics: ClickHouseClient) {
