@@ -1,11 +1,15 @@
 import { EventLogError } from '@cdp/event-log';
 
+/** How many of the request's ids the message names: a batch holds up to 500. */
+const SHOWN_IDS = 3;
+
 /** Another append is producing some of the same event ids right now; retrying soon will see them as duplicates. */
 export class AppendInProgressError extends EventLogError {
   constructor(readonly eventIds: readonly string[]) {
+    const shown = eventIds.length > SHOWN_IDS ? `${eventIds.slice(0, SHOWN_IDS).join(', ')} and ${eventIds.length - SHOWN_IDS} more` : eventIds.join(', ');
     super(
       'EVENT_LOG.APPEND_IN_PROGRESS',
-      `events ${eventIds.join(', ')} are being appended by another request; retry shortly (a writer that stopped lets go of them within 30 s), and nothing is appended twice`,
+      `${eventIds.length === 1 ? `event ${shown} is` : `${eventIds.length} events (${shown}) are`} being appended by another request; retry shortly (a writer that stopped lets go of them within 30 s): each is counted once, whatever the log ends up holding`,
     );
   }
 }
