@@ -35,7 +35,9 @@ describe('cdp: usage and exit codes', () => {
     for (const args of [['projections', 'status'], ['dlq', 'list'], ['demo', '--customers', '5']]) {
       const result = await cdp(args, () => 'refused', { CDP_MODE: 'servers' });
       expect(result.code).toBe(1);
-      expect(result.stderr).toBe('cdp: No platform is running at http://localhost:3000: start it with `npm start` (or pass --url, or set CDP_URL).');
+      expect(result.stderr).toBe(
+        'cdp: No platform is running at http://localhost:3000: start it with `npm start` (in servers mode, the process of the deployment that serves this: apps/ingest, apps/projector or apps/api, docs/operations.md), or pass --url, or set CDP_URL.',
+      );
     }
   });
 

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { EndpointNotServedError } from '../platform-client/platform-client.errors';
 import { platformClientFor, type CliContext } from '../shared/cli-context';
 import { formatCount, formatDuration, formatRate } from '../shared/format';
 import { followProjections, type CatchUp } from '../projections/wait-for-projections';
@@ -125,7 +126,8 @@ export function profileText(lookup: ProfileLookup | { state: 'failed'; error: Er
     case 'missing':
       return [`Projections are catching up: there is no profile for email:${email} yet. Look again in a moment:`, `  ${curl}`].join('\n');
     case 'failed':
-      return [`The demo data is in, but the profile could not be read: ${lookup.error.message}`, `Look again later: ${curl}`].join('\n');
+      // A process that does not serve profiles (apps/ingest) will not serve them later either: the message says where to look.
+      return [`The demo data is in, but the profile could not be read: ${lookup.error.message}`, ...(lookup.error instanceof EndpointNotServedError ? [] : [`Look again later: ${curl}`])].join('\n');
     default: {
       const never: never = lookup;
       return String(never);

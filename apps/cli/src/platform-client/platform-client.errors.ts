@@ -4,7 +4,7 @@ import type { TouchpointError } from './admin-api';
 /** Nothing answers at the platform's address. */
 export class PlatformUnreachableError extends CliError {
   constructor(readonly baseUrl: string) {
-    super('CLI.PLATFORM_UNREACHABLE', `No platform is running at ${baseUrl}: start it with \`npm start\` (or pass --url, or set CDP_URL).`);
+    super('CLI.PLATFORM_UNREACHABLE', `No platform is running at ${baseUrl}: start it with \`npm start\` (in servers mode, the process of the deployment that serves this: apps/ingest, apps/projector or apps/api, docs/operations.md), or pass --url, or set CDP_URL.`);
   }
 }
 
