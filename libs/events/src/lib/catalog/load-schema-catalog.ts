@@ -16,9 +16,13 @@ export function readSchemaSources(dir: string): SchemaSources {
   const touchpointsDir = join(dir, 'touchpoints');
   const touchpoints = Object.fromEntries(
     readdirSync(touchpointsDir, { withFileTypes: true })
-      .filter((entry) => entry.isDirectory())
+      // A hidden folder (.git, an editor's) is no type.
+      .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.'))
       .map(({ name }) => {
         const folder = join(touchpointsDir, name);
+        if (!existsSync(join(folder, 'manifest.json'))) {
+          throw new SchemaCatalogError(`schemas/touchpoints/${name} holds no manifest.json: a touchpoint type's folder holds its manifest and schema versions (\`cdp source add\` writes them), so remove the folder or add them`);
+        }
         const manifest = validateManifest(readJson(join(folder, 'manifest.json')), `schemas/touchpoints/${name}/manifest.json`);
         if (manifest.type !== name) throw new SchemaCatalogError(`schemas/touchpoints/${name}/manifest.json: "type" must be "${name}", the folder's name`);
         return [name, { manifest, payloads: readVersions(folder), views: readViews(join(folder, 'views'), `schemas/touchpoints/${name}/views`) }];

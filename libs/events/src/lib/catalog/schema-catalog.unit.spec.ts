@@ -1,3 +1,6 @@
+import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Type } from 'avsc';
 import { DEFAULT_SCHEMAS_DIR, loadSchemaCatalog, readSchemaSources } from './load-schema-catalog';
 import type { FeedSchemaId } from './feed-schema';
@@ -17,6 +20,19 @@ function withFeed(feed: Record<string, Record<string, object>>, ...ids: object[]
 
 describe('schema catalog', () => {
   const catalog = loadSchemaCatalog();
+
+  it('passes over hidden folders among the types, and names a type folder without its manifest', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cdp-schemas-'));
+    try {
+      cpSync(DEFAULT_SCHEMAS_DIR, dir, { recursive: true });
+      mkdirSync(join(dir, 'touchpoints', '.cache'));
+      expect(loadSchemaCatalog(dir).touchpointTypes()).toEqual(catalog.touchpointTypes());
+      mkdirSync(join(dir, 'touchpoints', 'stray_type'));
+      expect(() => loadSchemaCatalog(dir)).toThrow(/^schemas\/touchpoints\/stray_type holds no manifest\.json: .*remove the folder or add them$/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it('publishes touchpoint schemas under the touchpoint topic, by type', () => {
     expect(catalog.byId(1)).toMatchObject({ kind: 'touchpoint', touchpointType: 'purchase', subject: 'cdp.touchpoints.v1-cdp.touchpoints.Purchase', version: 1 });
