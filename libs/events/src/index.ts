@@ -2,6 +2,7 @@ export * from './generated/touchpoint-types';
 export * from './lib/catalog/schema-catalog';
 export * from './lib/catalog/load-schema-catalog';
 export * from './lib/catalog/feed-schema';
+export * from './lib/catalog/schema-fingerprint';
 export * from './lib/catalog/touchpoint-manifest';
 export * from './lib/catalog/payload-columns';
 export * from './lib/avro/confluent-wire-format';

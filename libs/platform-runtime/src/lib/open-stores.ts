@@ -35,6 +35,9 @@ export interface Stores {
 
 export async function openStores(settings: Settings): Promise<Stores> {
   const catalog = loadSchemaCatalog(settings.schemasDir);
+  for (const { id, fingerprint } of catalog.unsealed()) {
+    new Logger('schemas').warn(`schema id ${id} is not sealed: a change to its files would go unseen. Once it is final, add "fingerprint": "${fingerprint}" to its entry in schema-ids.json (cdp schema check)`);
+  }
   if (settings.mode === 'embedded') {
     const database = await openPgliteDatabase(join(settings.dataDir, 'pg'));
     const sql = database.client;

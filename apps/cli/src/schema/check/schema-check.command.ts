@@ -14,7 +14,8 @@ export function registerSchemaCheckCommand(schema: Command, context: CliContext)
       const dir = resolve(context.cwd(), flags.schemas ?? context.env.CDP_SCHEMAS_DIR ?? DEFAULT_SCHEMAS_DIR);
       const checks = checkFolder(dir);
       context.terminal.out(schemaCheckText(checks, dir));
-      if (checks.some(failed)) throw new CliError('CLI.SCHEMAS_INCOMPATIBLE', 'fix the schemas above, or add a new version instead of changing a published one.');
+      if (checks.some((check) => check.problems.length > 0)) throw new CliError('CLI.SCHEMAS_INCOMPATIBLE', 'fix the schemas above, or add a new version instead of changing a published one.');
+      if (checks.some(failed)) throw new CliError('CLI.SCHEMAS_UNSEALED', 'seal each version above with its fingerprint, so that a change to its files is refused from then on.');
     });
 }
 
@@ -32,12 +33,16 @@ function checkFolder(dir: string): SchemaHistoryCheck[] {
 function schemaCheckText(checks: readonly SchemaHistoryCheck[], dir: string): string {
   const rows = checks.map((check) => [check.name, check.versions.map(({ version, id }) => `v${version} (id ${id})`).join(', '), check.policy, failed(check) ? 'FAILED' : 'OK']);
   const [header, rule, ...lines] = formatTable(['TYPE OR SUBJECT', 'VERSIONS', 'POLICY', 'RESULT'], rows).split('\n');
-  const body = lines.flatMap((line, i) => [line, ...checks[i].problems.map((problem) => `    v${problem.previous} → v${problem.next}  ${formatProblem(problem)}`)]);
+  const body = lines.flatMap((line, i) => [
+    line,
+    ...checks[i].problems.map((problem) => `    v${problem.previous} → v${problem.next}  ${formatProblem(problem)}`),
+    ...checks[i].unsealed.map(({ version, id, fingerprint }) => `    v${version}  not sealed: once it is final, add "fingerprint": "${fingerprint}" to the entry of id ${id} in schema-ids.json`),
+  ]);
   const failures = checks.filter(failed).length;
   const summary = failures === 0 ? `All ${checks.length} pass (schemas in ${dir}).` : `${failures} of ${checks.length} failed (schemas in ${dir}).`;
   return [header, rule, ...body, '', summary].join('\n');
 }
 
 function failed(check: SchemaHistoryCheck): boolean {
-  return check.problems.length > 0;
+  return check.problems.length > 0 || check.unsealed.length > 0;
 }

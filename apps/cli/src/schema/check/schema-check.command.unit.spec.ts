@@ -40,6 +40,13 @@ function schemasWithPurchaseV2(change: (fields: object[]) => object[]): { dir: s
   return { dir, id };
 }
 
+/** Seals the last entry of the folder's schema-ids.json with `fingerprint`. */
+function sealLast(dir: string, fingerprint: string): void {
+  const schemaIds = JSON.parse(readFileSync(join(dir, 'schema-ids.json'), 'utf8'));
+  schemaIds.ids[schemaIds.ids.length - 1].fingerprint = fingerprint;
+  writeFileSync(join(dir, 'schema-ids.json'), JSON.stringify(schemaIds, null, 2));
+}
+
 describe('cdp schema check', () => {
   it("passes the repository's schemas, one row per touchpoint type and feed subject", async () => {
     const result = await schemaCheck([]);
@@ -52,11 +59,28 @@ describe('cdp schema check', () => {
     expect(lines[lines.length - 1]).toContain(`(schemas in ${DEFAULT_SCHEMAS_DIR}).`);
   });
 
-  it('passes a new version with an optional field, in the folder CDP_SCHEMAS_DIR names', async () => {
+  it('takes a new version with an optional field, in the folder CDP_SCHEMAS_DIR names, once sealed with the fingerprint it gives', async () => {
     const { dir, id } = schemasWithPurchaseV2((fields) => [...fields, { name: 'comment', type: ['null', 'string'], default: null }]);
-    const result = await schemaCheck([], { CDP_SCHEMAS_DIR: dir });
-    expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(new RegExp(`^purchase\\s+v1 \\(id 1\\), v2 \\(id ${id}\\)\\s+backward\\s+OK$`, 'm'));
+    const unsealed = await schemaCheck([], { CDP_SCHEMAS_DIR: dir });
+    expect(unsealed.code).toBe(EXIT.failure);
+    const [, fingerprint] = new RegExp(`^    v2  not sealed: once it is final, add "fingerprint": "(sha256:[0-9a-f]{16})" to the entry of id ${id} in schema-ids\\.json$`, 'm').exec(unsealed.stdout)!;
+    expect(unsealed.stderr).toBe('cdp: seal each version above with its fingerprint, so that a change to its files is refused from then on.');
+
+    sealLast(dir, fingerprint);
+    const sealed = await schemaCheck([], { CDP_SCHEMAS_DIR: dir });
+    expect(sealed.code).toBe(0);
+    expect(sealed.stdout).toMatch(new RegExp(`^purchase\\s+v1 \\(id 1\\), v2 \\(id ${id}\\)\\s+backward\\s+OK$`, 'm'));
+  });
+
+  it('refuses a sealed version whose file was edited, even in a way readers take (fields reordered), and exits 1', async () => {
+    const { dir } = schemasWithPurchaseV2((fields) => fields);
+    const v1 = JSON.parse(readFileSync(join(dir, 'touchpoints/purchase/v1.avsc'), 'utf8'));
+    writeFileSync(join(dir, 'touchpoints/purchase/v1.avsc'), JSON.stringify({ ...v1, fields: [...v1.fields].reverse() }));
+    const result = await schemaCheck(['--schemas', dir]);
+    expect(result.code).toBe(EXIT.failure);
+    expect(result.stderr).toMatch(
+      /^cdp: schemas\/schema-ids\.json id 1: schemas\/touchpoints\/purchase\/v1\.avsc \(with schemas\/envelope\/v1\.avsc\) changed since id 1 was sealed .* put it back as it was, and make the change a new version/,
+    );
   });
 
   it('fails a new version that cannot read the events already written, showing why under its type, and exits 1', async () => {

@@ -13,6 +13,8 @@ export interface FeedSchemaId {
   readonly subject: string;
   /** The feed schemas it uses by full name, with their version: { "feed/customer-state": "v1" }. */
   readonly references?: Readonly<Record<string, string>>;
+  /** Seals the version: its schema's fingerprint (schemaFingerprint), which the files must keep. */
+  readonly fingerprint?: string;
 }
 
 export function isFeedSchemaId(entry: { schema: unknown }): entry is FeedSchemaId {

@@ -3,6 +3,7 @@ import { parseAvroSchema } from '../avro/iso-logical-types';
 import { composeFeedSchema, isFeedSchemaId, type FeedSchemaId, type FeedSchemaSources } from './feed-schema';
 import { checkIdentifierAndChannelFields } from './identifier-and-channel-fields';
 import { checkMoneyFields } from './money-fields';
+import { checkFingerprint, schemaFingerprint } from './schema-fingerprint';
 import { payloadColumnsOf, type PayloadColumn } from './payload-columns';
 import { SchemaCatalogError, type TouchpointManifest } from './touchpoint-manifest';
 
@@ -43,6 +44,8 @@ export interface TouchpointSchemaId {
   readonly schema: string;
   readonly payload: string;
   readonly envelope: string;
+  /** Seals the version: its schema's fingerprint (schemaFingerprint), which the files must keep. */
+  readonly fingerprint?: string;
 }
 
 /** What the schemas/ folder holds, already read; `loadSchemaCatalog` reads it from disk. */
@@ -76,6 +79,7 @@ export class SchemaCatalog {
   private readonly manifests = new Map<string, TouchpointManifest>();
   private readonly columnsByType = new Map<string, readonly PayloadColumn[]>();
   private readonly views: SourceView[] = [];
+  private readonly unsealedIds: { readonly id: number; readonly fingerprint: string }[] = [];
 
   constructor(sources: SchemaSources) {
     for (const [type, { manifest }] of Object.entries(sources.touchpoints)) this.manifests.set(type, manifest);
@@ -114,19 +118,21 @@ export class SchemaCatalog {
     }
     const schema = composeTouchpointSchema(touchpointType, envelope, payload);
     const type = parse(schema, `${where}: schemas/${entry.schema}/${entry.payload}.avsc`);
+    checkFingerprint(entry, schema, where, `schemas/${entry.schema}/${entry.payload}.avsc (with schemas/envelope/${entry.envelope}.avsc)`);
     const subject = `${TOUCHPOINT_TOPIC}-${type.name}`;
     const published: PublishedTouchpointSchema = { kind: 'touchpoint', id: entry.id, subject, version: this.nextVersion(subject, type, where), touchpointType, schema, type };
     this.checkReadsEarlier(subject, type, where);
-    this.add(published);
+    this.add(published, entry);
     this.latestByType.set(touchpointType, published);
   }
 
   private publishFeed(sources: SchemaSources, entry: FeedSchemaId, where: string): void {
     const schema = composeFeedSchema(entry, sources.feed, where);
     const type = parse(schema, `${where}: schemas/${entry.schema}/${entry.version}.avsc`);
+    checkFingerprint(entry, schema, where, `schemas/${entry.schema}/${entry.version}.avsc (with what it references)`);
     const version = this.nextVersion(entry.subject, type, where);
     this.checkReadsEarlier(entry.subject, type, where);
-    this.add({ kind: 'feed', id: entry.id, subject: entry.subject, version, schema, type });
+    this.add({ kind: 'feed', id: entry.id, subject: entry.subject, version, schema, type }, entry);
   }
 
   /** Readers decode older messages with the latest schema, so each version must read what the earlier ones wrote, whatever the policy. */
@@ -147,7 +153,16 @@ export class SchemaCatalog {
     return versions.length + 1;
   }
 
-  private add(published: PublishedSchema): void {
+  /**
+   * The published versions whose entries carry no fingerprint yet, with the one to seal them with:
+   * until then, nothing tells if their files change.
+   */
+  unsealed(): readonly { readonly id: number; readonly fingerprint: string }[] {
+    return this.unsealedIds;
+  }
+
+  private add(published: PublishedSchema, entry: { readonly fingerprint?: string }): void {
+    if (entry.fingerprint === undefined) this.unsealedIds.push({ id: published.id, fingerprint: schemaFingerprint(published.schema) });
     this.bySubject.set(published.subject, [...this.versions(published.subject), published]);
     this.byIdMap.set(published.id, published);
   }

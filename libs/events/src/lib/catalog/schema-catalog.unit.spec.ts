@@ -50,6 +50,23 @@ describe('schema catalog', () => {
     expect(catalog.latest('customer-state')).toBeUndefined();
   });
 
+  it('holds every shipped version sealed, and refuses a version whose files no longer match its fingerprint', () => {
+    expect(catalog.unsealed()).toEqual([]);
+    const v2 = { ...stateV1, fields: [...stateV1.fields, { name: 'region', type: ['null', 'string'], default: null }] };
+    const unsealed = new SchemaCatalog(withFeed({ 'customer-state': { v2 } }, { id: 900, schema: 'feed/customer-state', version: 'v2', subject: PROFILES_SUBJECT }));
+    const [{ id, fingerprint }] = unsealed.unsealed();
+    expect([id, fingerprint]).toEqual([900, expect.stringMatching(/^sha256:[0-9a-f]{16}$/)]);
+
+    const sealed = { id: 900, schema: 'feed/customer-state', version: 'v2', subject: PROFILES_SUBJECT, fingerprint };
+    expect(new SchemaCatalog(withFeed({ 'customer-state': { v2 } }, sealed)).unsealed()).toEqual([]);
+    const described = { ...v2, doc: 'a description corrected later' };
+    expect(() => new SchemaCatalog(withFeed({ 'customer-state': { v2: described } }, sealed))).not.toThrow();
+    const edited = { ...v2, fields: [...v2.fields.slice(0, -1), { name: 'region', type: ['null', 'string'], default: null, aliases: ['area'] }] };
+    expect(() => new SchemaCatalog(withFeed({ 'customer-state': { v2: edited } }, sealed))).toThrow(
+      /^schemas\/schema-ids\.json id 900: schemas\/feed\/customer-state\/v2\.avsc \(with what it references\) changed since id 900 was sealed/,
+    );
+  });
+
   it('serves the change schema self-contained, with the CustomerState it references inlined', () => {
     const served = JSON.parse(JSON.stringify(catalog.byId(8)!.schema));
     const type = Type.forSchema(served) as unknown as { field(name: string): { type: { types: Type[] } } };

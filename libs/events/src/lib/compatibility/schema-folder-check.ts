@@ -2,6 +2,7 @@ import type { Type } from 'avsc';
 import { parseAvroSchema } from '../avro/iso-logical-types';
 import { composeFeedSchema, isFeedSchemaId, type FeedSchemaId } from '../catalog/feed-schema';
 import { composeTouchpointSchema, SchemaCatalog, type SchemaSources, type TouchpointSchemaId } from '../catalog/schema-catalog';
+import { schemaFingerprint } from '../catalog/schema-fingerprint';
 import { SchemaCatalogError } from '../catalog/touchpoint-manifest';
 import { typeCompatibilityProblems, type CompatibilityPolicy, type CompatibilityProblem } from './schema-compatibility';
 
@@ -20,12 +21,16 @@ export interface SchemaHistoryCheck {
   /** In schema-ids.json order: version 1 is the first published. */
   readonly versions: readonly { readonly version: number; readonly id: number }[];
   readonly problems: readonly VersionProblem[];
+  /** Versions whose entries carry no fingerprint yet, with the one that seals each as its files are now. */
+  readonly unsealed: readonly { readonly version: number; readonly id: number; readonly fingerprint: string }[];
 }
 
 interface PublishedVersion {
   readonly version: number;
   readonly id: number;
   readonly type: Type;
+  /** The fingerprint to seal it with, when its entry has none. */
+  readonly unsealed?: string;
 }
 
 interface History {
@@ -68,7 +73,14 @@ function checkHistory({ kind, name, policy, versions }: History): SchemaHistoryC
   const latestReadsAll = earlier
     .flatMap((version) => problemsBetween(version, latest, 'backward'))
     .map((problem) => ({ ...problem, message: `the latest version, ${label(latest.version)}, must read the ${label(problem.previous)} events the log keeps, whatever the policy: ${problem.message}` }));
-  return { kind, name, policy, versions: versions.map(({ version, id }) => ({ version, id })), problems: [...stepByStep, ...latestReadsAll] };
+  return {
+    kind,
+    name,
+    policy,
+    versions: versions.map(({ version, id }) => ({ version, id })),
+    problems: [...stepByStep, ...latestReadsAll],
+    unsealed: versions.flatMap(({ version, id, unsealed }) => (unsealed ? [{ version, id, fingerprint: unsealed }] : [])),
+  };
 }
 
 function problemsBetween(previous: PublishedVersion, next: PublishedVersion, policy: CompatibilityPolicy): VersionProblem[] {
@@ -85,10 +97,11 @@ function histories(sources: SchemaSources): History[] {
   const byName = new Map<string, History>();
   for (const entry of sources.ids) {
     const where = `schemas/schema-ids.json id ${entry.id}`;
-    const { kind, name, policy, type } = isFeedSchemaId(entry) ? feedVersion(entry, sources, where) : touchpointVersion(entry as TouchpointSchemaId, sources, where);
+    const { kind, name, policy, type, schema } = isFeedSchemaId(entry) ? feedVersion(entry, sources, where) : touchpointVersion(entry as TouchpointSchemaId, sources, where);
     const key = `${kind}:${name}`;
     const history = byName.get(key) ?? { kind, name, policy, versions: [] };
-    history.versions.push({ version: history.versions.length + 1, id: entry.id, type });
+    const unsealed = entry.fingerprint === undefined ? schemaFingerprint(schema) : undefined;
+    history.versions.push({ version: history.versions.length + 1, id: entry.id, type, unsealed });
     byName.set(key, history);
   }
   return [...byName.values()];
@@ -101,13 +114,15 @@ function touchpointVersion(entry: TouchpointSchemaId, sources: SchemaSources, wh
   const payload = source?.payloads[entry.payload];
   const envelope = sources.envelopes[entry.envelope];
   if (!payload || !envelope) throw new SchemaCatalogError(`${where}: no schemas/${entry.schema}/${entry.payload}.avsc or schemas/envelope/${entry.envelope}.avsc`);
-  const type = parse(composeTouchpointSchema(name, envelope, payload), `${where}: schemas/${entry.schema}/${entry.payload}.avsc`);
-  return { kind: 'touchpoint' as const, name, policy: source.manifest.compatibility, type };
+  const schema = composeTouchpointSchema(name, envelope, payload);
+  const type = parse(schema, `${where}: schemas/${entry.schema}/${entry.payload}.avsc`);
+  return { kind: 'touchpoint' as const, name, policy: source.manifest.compatibility, type, schema };
 }
 
 function feedVersion(entry: FeedSchemaId, sources: SchemaSources, where: string) {
-  const type = parse(composeFeedSchema(entry, sources.feed, where), `${where}: schemas/${entry.schema}/${entry.version}.avsc`);
-  return { kind: 'feed' as const, name: entry.subject, policy: FEED_POLICY, type };
+  const schema = composeFeedSchema(entry, sources.feed, where);
+  const type = parse(schema, `${where}: schemas/${entry.schema}/${entry.version}.avsc`);
+  return { kind: 'feed' as const, name: entry.subject, policy: FEED_POLICY, type, schema };
 }
 
 function parse(schema: object, file: string): Type {

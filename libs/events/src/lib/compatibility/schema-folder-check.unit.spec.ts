@@ -31,7 +31,7 @@ describe('checking a schemas folder', () => {
     const checks = checkSchemaFolder(sources);
 
     expect(checks.filter((check) => check.problems.length > 0)).toEqual([]);
-    expect(historyOf(checks, 'purchase')).toEqual({ kind: 'touchpoint', name: 'purchase', policy: 'backward', versions: [{ version: 1, id: 1 }], problems: [] });
+    expect(historyOf(checks, 'purchase')).toEqual({ kind: 'touchpoint', name: 'purchase', policy: 'backward', versions: [{ version: 1, id: 1 }], problems: [], unsealed: [] });
     expect(historyOf(checks, 'cdp.customer-events.v1-value')).toMatchObject({ kind: 'feed', policy: 'full', versions: [{ version: 1, id: 8 }] });
     expect(checks.filter((check) => check.kind === 'touchpoint').map((check) => check.name).sort()).toEqual(Object.keys(sources.touchpoints).sort());
   });
