@@ -1,5 +1,6 @@
 import { isSupportedCountry, type CountryCode } from 'libphonenumber-js';
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { DEFAULT_LOYALTY_PROGRAM, InvalidLoyaltyProgramError, parseLoyaltyProgram, type LoyaltyProgram } from '@cdp/loyalty';
 import { DEFAULT_RFM_GRID, parseRfmGrid, type RfmGrid } from '@cdp/rfm';
@@ -9,6 +10,11 @@ import { isCurrencyCode } from '@cdp/money';
 export interface Settings {
   readonly mode: 'embedded' | 'servers';
   readonly port: number;
+  /**
+   * The address HTTP listens on (CDP_HOST): this machine only in embedded mode, which runs on a
+   * developer's machine, every interface in servers mode, whose processes are reached over the network.
+   */
+  readonly host: string;
   /** Embedded mode keeps all of its data under this folder. */
   readonly dataDir: string;
   readonly kafkaBrokers: readonly string[];
@@ -88,6 +94,8 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   if (mode !== 'embedded' && mode !== 'servers') problems.push(`CDP_MODE=${mode}: use "embedded" (the default) or "servers"`);
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`PORT=${env.PORT}: use a TCP port number, e.g. 3000`);
+  const host = env.CDP_HOST ?? (mode === 'servers' ? '0.0.0.0' : '127.0.0.1');
+  if (isIP(host) === 0 && host !== 'localhost') problems.push(`CDP_HOST=${host}: use an IP address of this machine (127.0.0.1, 0.0.0.0 for every interface, :: for every IPv6 one) or localhost`);
   const region = (env.CDP_DEFAULT_PHONE_REGION ?? 'IR').toUpperCase();
   if (!isSupportedCountry(region)) problems.push(`CDP_DEFAULT_PHONE_REGION=${region}: use an ISO 3166 country code such as IR or DE`);
   const kafkaNamespace = env.CDP_KAFKA_NAMESPACE ?? 'cdp';
@@ -119,6 +127,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   return {
     mode: mode as Settings['mode'],
     port,
+    host,
     dataDir: resolve(env.CDP_DATA_DIR ?? '.cdp'),
     kafkaBrokers: (env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((b) => b.trim()).filter(Boolean),
     kafkaNamespace,

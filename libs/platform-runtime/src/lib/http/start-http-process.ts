@@ -1,4 +1,5 @@
 import { Logger, Module, type INestApplication, type Type } from '@nestjs/common';
+import { createServer, isIPv6 } from 'node:net';
 import { NestFactory } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { systemClock, type Clock } from '../clock.port';
@@ -12,14 +13,18 @@ import { configureHttpApp } from './configure-http-app';
 
 export interface RunningProcess {
   readonly app: INestApplication;
-  /** Where it listens, e.g. http://127.0.0.1:3000 */
+  /** Where this machine reaches it, e.g. http://127.0.0.1:3000 */
   readonly url: string;
+  /** Whether it listens on every interface too (CDP_HOST 0.0.0.0 or ::), as servers mode does by default. */
+  readonly everyInterface: boolean;
   /** Stops serving, then closes the stores and releases the data folder. */
   close(): Promise<void>;
 }
 
 /** Opens the stores for the settings' mode and serves the given feature modules over HTTP. */
 export async function startHttpProcess(settings: Settings, features: Type[], clock: Clock = systemClock): Promise<RunningProcess> {
+  // Before the stores: a taken port would otherwise be found after a new data folder was set up.
+  await assertPortFree(settings);
   const releaseDataDir = settings.mode === 'embedded' ? lockDataDir(settings.dataDir) : () => undefined;
   try {
     const stores = await openStores(settings);
@@ -28,11 +33,12 @@ export async function startHttpProcess(settings: Settings, features: Type[], clo
 
     const app = await NestFactory.create(ProcessModule, { bodyParser: false, logger: ['error', 'warn'] });
     configureHttpApp(app, settings);
-    await app.listen(settings.port);
+    await app.listen(settings.port, settings.host);
     const address = app.getHttpServer().address() as { port: number };
     return {
       app,
-      url: `http://127.0.0.1:${address.port}`,
+      url: `http://${reachableHost(settings.host)}:${address.port}`,
+      everyInterface: settings.host === '0.0.0.0' || settings.host === '::',
       async close() {
         await app.close();
         await stores.close();
@@ -45,13 +51,37 @@ export async function startHttpProcess(settings: Settings, features: Type[], clo
   }
 }
 
+/** Refuses, with what to do, a port another process listens on. */
+async function assertPortFree({ port, host }: Settings): Promise<void> {
+  if (port === 0) return;
+  const probe = createServer();
+  try {
+    await new Promise<void>((resolve, reject) => probe.once('error', reject).listen(port, host, resolve));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EADDRINUSE' && code !== 'EACCES') throw error;
+    const why = code === 'EADDRINUSE' ? 'another process listens there' : 'this user may not listen there';
+    throw new Error(`cannot listen on ${host} port ${port}: ${why}. Stop that process, or set PORT to a free port (and CDP_URL for the cdp CLI)`);
+  } finally {
+    await new Promise((resolve) => probe.close(resolve));
+  }
+}
+
+/** How this machine reaches an address listened on: every interface, through the loopback one. */
+function reachableHost(host: string): string {
+  if (host === '0.0.0.0') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return isIPv6(host) ? `[${host}]` : host;
+}
+
 /** Runs a process until SIGINT or SIGTERM, then closes it; a failed start exits with its reason. */
 export function runUntilSignalled(start: () => Promise<RunningProcess>, name: string): void {
   const logger = new Logger(name);
   // Started inside a promise, so that settings refused as they are read end the same way as a failed start.
   Promise.resolve().then(start).then(
     (running) => {
-      console.log(`${name}: listening on ${running.url} (API docs at ${running.url}/docs)`);
+      const where = running.everyInterface ? `${running.url} and every other address of this machine (CDP_HOST)` : running.url;
+      console.log(`${name}: listening on ${where} (API docs at ${running.url}/docs)`);
       const stop = () => {
         console.log(`${name}: stopping`);
         running.close().then(() => process.exit(0), (error) => {
