@@ -198,6 +198,13 @@ describe('cdp dlq', () => {
 });
 
 describe('cdp rfm run', () => {
+  it('refuses, as a usage error before asking the platform, an --as-of or --window the platform would refuse', async () => {
+    const future = await cdp(['rfm', 'run', '--as-of', '2999-01-01T00:00:00Z']);
+    expect(future.code).toBe(2);
+    expect(future.stderr).toContain('asOf must not be more than a minute after now');
+    expect((await cdp(['rfm', 'run', '--window', '0'])).code).toBe(2);
+  });
+
   it('runs once the projections have caught up, and not while they are behind', async () => {
     const run = { runId: 'r1', asOf: '2026-11-01T00:00:00.000Z', windowDays: 365, currency: 'IRR', customers: 2, requestedAt: '2026-11-23T08:00:00.000Z', finishedAt: '2026-11-23T08:00:01.000Z' };
     const route = (lag: number): FakeRoute => ({ method, path }) => {

@@ -1,4 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
+import { InvalidRfmParametersError, parseRfmParameters } from '@cdp/rfm';
 import type { RfmRun, RfmSegments } from '../../platform-client/admin-api';
 import type { CliContext } from '../../shared/cli-context';
 import { formatCount, formatDuration, formatInstant, formatTable } from '../../shared/format';
@@ -14,7 +15,7 @@ export function registerRfmRunCommand(rfm: Command, context: CliContext): void {
     .description(
       'Score every customer (recency, frequency, monetary) once the projections have caught up, and print the customers per segment. The scores become the current ones, unless --as-of is before the current scores\' instant: such a run is a what-if, and changes no current segment.',
     )
-    .option('--as-of <instant>', 'the instant to score at (default: now)', instant)
+    .option('--as-of <instant>', 'the instant to score at (default: now)', asOf)
     .option('--window <days>', 'the window of frequency and monetary, in days, or "all" (default 365)', windowDays)
     .option('--wait <seconds>', 'how long to wait for the projections to catch up before the run', seconds, 900)
     .option('--json', 'print { run, segments }: the run as the platform answered it, and the customers per segment')
@@ -59,9 +60,22 @@ export function rfmRunText(run: RfmRun, segments: RfmSegments | undefined): stri
   ].join('\n');
 }
 
+/** --as-of, held to the platform's own rule (parseRfmParameters), so that a value it would refuse is a usage error here. */
+function asOf(value: string): Date {
+  const at = instant(value);
+  asRfmParameter({ asOf: at.toISOString() });
+  return at;
+}
+
 function windowDays(value: string): number | 'all' {
-  if (value === 'all') return 'all';
-  const days = Number(value);
-  if (!/^\d+$/.test(value) || days < 1 || days > 36_500) throw new InvalidArgumentError('must be a whole number of days from 1 to 36500, or "all".');
-  return days;
+  return asRfmParameter({ windowDays: value }).windowDays;
+}
+
+function asRfmParameter(input: { asOf?: string; windowDays?: string }) {
+  try {
+    return parseRfmParameters(input, new Date().toISOString());
+  } catch (error) {
+    if (error instanceof InvalidRfmParametersError) throw new InvalidArgumentError(`${error.message}.`);
+    throw error;
+  }
 }
