@@ -20,7 +20,7 @@ describe('cdp without a running platform (embedded)', () => {
 
   it('opens the data folder itself, answers, and lets it go', async () => {
     const status = await run(['projections', 'status']);
-    expect(status).toMatchObject({ code: 0, stderr: `No platform answers at http://localhost:39999: opening the data in ${dataDir} in this process.` });
+    expect(status).toMatchObject({ code: 0, stderr: `No platform answers at http://localhost:39999: opening the data in ${dataDir} in this process (half a minute or so; its projections run meanwhile).` });
     expect(status.stdout).toMatch(/^customers\s+running/m);
     // The folder was released: a second command can open it again.
     expect(await run(['dlq', 'list'])).toMatchObject({ code: 0, stdout: expect.stringContaining('No dead letters') });

@@ -29,7 +29,7 @@ export async function withPlatform<T>(command: Command, context: CliContext, wor
       `No platform answers at ${client.baseUrl}, and there is no data folder at ${settings.dataDir} to open instead. Start the platform (npm start), give its address with --url or CDP_URL, or set CDP_DATA_DIR to its data folder.`,
     );
   }
-  context.terminal.err(`No platform answers at ${client.baseUrl}: opening the data in ${settings.dataDir} in this process.`);
+  context.terminal.err(`No platform answers at ${client.baseUrl}: opening the data in ${settings.dataDir} in this process (half a minute or so; its projections run meanwhile).`);
   const local = await startHttpProcess(settings, PLATFORM_FEATURES).catch((error: unknown) => {
     if (!(error instanceof DataDirInUseError)) throw error;
     throw new CliError(
