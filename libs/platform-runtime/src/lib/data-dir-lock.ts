@@ -1,21 +1,25 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
  * Embedded stores may be opened by one process only. The lock file names the process that holds
- * the data folder; a lock left by a process that died is taken over.
+ * the data folder, and the folder it holds: a lock left by a process that died is taken over, and
+ * so is one copied with the folder (a backup restored elsewhere), whose process holds the original.
  */
 export function lockDataDir(dataDir: string): () => void {
   mkdirSync(dataDir, { recursive: true });
   const lockFile = join(dataDir, 'platform.pid');
+  const folder = realpathSync(dataDir);
   for (;;) {
     try {
-      writeFileSync(lockFile, String(process.pid), { flag: 'wx' });
+      writeFileSync(lockFile, `${process.pid}\n${folder}\n`, { flag: 'wx' });
       return () => rmSync(lockFile, { force: true });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const holder = Number(readFileSync(lockFile, 'utf8'));
-      if (isAlive(holder)) throw new DataDirInUseError(dataDir, holder);
+      // A lock written before the folder was named in it holds the process id alone.
+      const [pid, held = folder] = readFileSync(lockFile, 'utf8').split('\n');
+      const holder = Number(pid);
+      if (isAlive(holder) && held === folder) throw new DataDirInUseError(dataDir, holder);
       rmSync(lockFile, { force: true });
     }
   }
