@@ -76,6 +76,8 @@ function reachableHost(host: string): string {
 
 /** Runs a process until SIGINT or SIGTERM, then closes it; a failed start exits with its reason. */
 export function runUntilSignalled(start: () => Promise<RunningProcess>, name: string): void {
+  // Colours are for a terminal: in a file or a log collector they are escape codes around every line.
+  if (!process.stdout.isTTY && process.env.NO_COLOR === undefined) process.env.NO_COLOR = '1';
   const logger = new Logger(name);
   // Started inside a promise, so that settings refused as they are read end the same way as a failed start.
   Promise.resolve().then(start).then(
