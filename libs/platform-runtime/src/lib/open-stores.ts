@@ -10,7 +10,7 @@ import { loadSchemaCatalog, touchpointCodec, touchpointUpcaster, type SchemaCata
 import { openCustomerDataSource } from '@cdp/customer-projection';
 import { migrateAnalyticsTables, syncSourceViews } from '@cdp/analytics';
 import { createClickHouseServerClient, openChdbClient, type ClickHouseClient } from '@cdp/clickhouse';
-import { createPostgresSqlClient, openPgliteDatabase, scheduleTableMaintenance, type SqlClient } from '@cdp/sql';
+import { createPostgresSqlClient, oneProcessAtATime, openPgliteDatabase, scheduleTableMaintenance, type SqlClient } from '@cdp/sql';
 import type { DataSource } from 'typeorm';
 import type { Settings } from './settings';
 import { reaching, shownUrl } from './server-unreachable';
@@ -56,7 +56,8 @@ export async function openStores(settings: Settings): Promise<Stores> {
   opened.push(() => sql.close());
   try {
     const postgres = { name: 'Postgres', address: shownUrl(settings.databaseUrl), variable: 'DATABASE_URL' };
-    const dataSource = await reaching(postgres, () => openCustomerDataSource({ url: settings.databaseUrl }));
+    // TypeORM takes no lock: processes starting together would each run the pending migrations.
+    const dataSource = await reaching(postgres, () => oneProcessAtATime(sql, 'cdp-customer-migrations', () => openCustomerDataSource({ url: settings.databaseUrl })));
     opened.push(() => dataSource.destroy());
     const acceptedIds = await createPostgresAcceptedEventIds(sql);
     const kafka = { name: 'Kafka', address: settings.kafkaBrokers.join(','), variable: 'KAFKA_BROKERS' };
@@ -78,10 +79,10 @@ export async function openStores(settings: Settings): Promise<Stores> {
       : await createPostgresEventLog(sql);
     opened.push(() => eventStore.close());
     const clickhouse = { name: 'ClickHouse', address: shownUrl(settings.clickhouseUrl), variable: 'CLICKHOUSE_URL' };
-    const analytics = await reaching(clickhouse, () =>
-      oneProcessAtATime(sql, `cdp-analytics-migrations:${settings.clickhouseDatabase}`, () =>
-        openAnalytics(createClickHouseServerClient({ url: settings.clickhouseUrl, database: settings.clickhouseDatabase }), catalog),
-      ),
+    // ClickHouse has no locks: processes starting together would each apply the same migration (one
+    // failing on a table the other made, two copying a table aside at once losing or doubling rows).
+    const analytics = await oneProcessAtATime(sql, `cdp-analytics-migrations:${settings.clickhouseDatabase}`, () =>
+      reaching(clickhouse, () => openAnalytics(createClickHouseServerClient({ url: settings.clickhouseUrl, database: settings.clickhouseDatabase }), catalog)),
     );
     const customerFeed = await openCustomerFeed(sql, SERVERS_FEED_WATCH_MS);
     // The index of accepted ids keeps a bounded window (7 days): re-sending an id older than that appends it again.
@@ -127,19 +128,6 @@ async function openAnalytics(opening: Promise<ClickHouseClient>, catalog: Schema
   await migrateAnalyticsTables(client);
   await syncSourceViews(client, catalog);
   return client;
-}
-
-/**
- * Runs `work` while no other process of the deployment runs work under the same key: ClickHouse has
- * no transactions or locks, so processes started together would each apply the same analytics
- * migration (one of them failing on a table the other made), and two copying a table aside at once
- * could lose or double its rows. The processes share the read models' Postgres, whose lock serves.
- */
-function oneProcessAtATime<T>(sql: SqlClient, key: string, work: () => Promise<T>): Promise<T> {
-  return sql.transaction(async (tx) => {
-    await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [key]);
-    return work();
-  });
 }
 
 function closeAll(logs: readonly EventLog[], sql: SqlClient, dataSource: DataSource, analytics: ClickHouseClient) {

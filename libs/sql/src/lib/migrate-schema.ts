@@ -1,3 +1,4 @@
+import { oneProcessAtATime } from './one-process-at-a-time';
 import { quoteIdentifier, type SqlClient } from './sql-client.port';
 
 /**
@@ -9,8 +10,7 @@ export async function migrateSchema(sql: SqlClient, schema: string, statements: 
   const s = quoteIdentifier(schema);
   for (let attempt = 1; ; attempt++) {
     try {
-      await sql.transaction(async (tx) => {
-        await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`cdp-migration:${schema}`]);
+      await oneProcessAtATime(sql, `cdp-migration:${schema}`, async (tx) => {
         await tx.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);
         for (const statement of statements(s)) await tx.query(onlyWhenMissing(statement, s));
       });
