@@ -120,7 +120,7 @@ export async function benchAllProjections(options: AllProjectionsOptions): Promi
       customers,
       options,
       log,
-      (projector) => startCpuMeter({ projector: async () => [projector], postgres: postgresBackends(sql), clickhouse: processesNamed('clickhouse') }),
+      (projector) => startCpuMeter({ projector: async () => [projector], postgres: postgresBackends(sql), clickhouse: processesNamed('clickhouse-serv') }),
     );
 
     const profiles = await count(sql, 'customers.profiles');
@@ -390,6 +390,8 @@ function runProjector(
           projecting = true;
           log(`  projector (pid ${child.pid}) opened, ${idleRssMiB.toFixed(0)} MiB; projecting ${projections.join(', ')}`);
           metering = startMeter(child.pid!).finally(go);
+          // Awaited at caught-up; a failure before that ends the run, not the process.
+          metering.catch((error: unknown) => (failure = `the CPU meter failed: ${(error as Error).message}`));
           break;
         }
         case 'progress':
@@ -409,6 +411,7 @@ function runProjector(
           break;
         case 'caught-up':
           cpu = metering!.then((meter) => meter.stop()).finally(go);
+          cpu.catch(() => undefined); // rejected at the exit, with the run
           break;
         case 'done':
           checkpoint({ customers, touchpoints: settings.touchpoints, seconds: message.seconds });

@@ -64,7 +64,7 @@ export type CpuProcesses = () => Promise<readonly number[]>;
 /**
  * Counts the CPU seconds that groups of processes of this machine take from now until `stop`,
  * read from /proc (user and system time; a group is undefined where a process of it cannot be
- * read, such as a server on another machine). Wall time alone cannot tell work waiting on Postgres
+ * read, such as a server on another machine). A process that ends before `stop` is not counted. Wall time alone cannot tell work waiting on Postgres
  * from work waiting on Node, nor what the two cores had to give.
  */
 export async function startCpuMeter<K extends string>(groups: Record<K, CpuProcesses>): Promise<{ stop(): Promise<Record<K, number | undefined>> }> {
@@ -89,28 +89,34 @@ export async function startCpuMeter<K extends string>(groups: Record<K, CpuProce
   };
 }
 
-/** The Postgres backends serving `db`'s database. */
+/**
+ * The Postgres backends serving `db`'s database, this benchmark's own connection among them. A
+ * server in a container gives pids of its own namespace, which are not this machine's postgres
+ * processes: the group is then not measured (a pid not named postgres here counts as unreadable).
+ */
 export function postgresBackends(db: { query<R>(text: string): Promise<{ rows: R[] }> }): CpuProcesses {
-  return async () => (await db.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = current_database()')).rows.map((r) => r.pid);
+  return async () => (await db.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = current_database()')).rows.map((r) => (commandName(r.pid).startsWith('postgres') ? r.pid : -1));
 }
 
 /** The processes of this machine whose command name starts with `prefix` (the kernel keeps 15 characters of it). */
 export function processesNamed(prefix: string): CpuProcesses {
   return async () =>
     readdirSync('/proc')
-      .filter((entry) => /^\d+$/.test(entry))
-      .filter((pid) => {
-        try {
-          return readFileSync(`/proc/${pid}/comm`, 'utf8').startsWith(prefix);
-        } catch {
-          return false;
-        }
-      })
+      .filter((entry) => /^\d+$/.test(entry) && commandName(Number(entry)).startsWith(prefix))
       .map(Number);
+}
+
+function commandName(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return '';
+  }
 }
 
 /** User and system CPU seconds of a process of this machine, from /proc/<pid>/stat (in clock ticks of 1/100 s on Linux). */
 function processCpuSeconds(pid: number): number | undefined {
+  if (pid <= 0) return undefined;
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');

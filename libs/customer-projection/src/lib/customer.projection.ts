@@ -94,9 +94,10 @@ export function customerProjection(options: CustomerProjectionOptions): Projecti
     await saveIdentityChanges(tx, schema, graph, decided);
     // The timeline is the batch's biggest statement: it is sent first, and Postgres writes it while
     // Node folds the profiles.
+    const byEventId = firstOfEachEventId(touchpoints);
     const [, { changed, gone, redirected, outbox }] = await Promise.all([
-      saveTimeline(tx, schema, timelineOf(graph, decided, touchpoints)),
-      foldProfiles(profiles, decided, touchpoints),
+      saveTimeline(tx, schema, timelineOf(graph, decided, byEventId)),
+      foldProfiles(profiles, decided, byEventId),
     ]);
     // Merged customers are answered through their survivor (see survivingCustomerId): only live profiles are kept.
     await deleteProfiles(tx, schema, [...gone]);
@@ -127,8 +128,7 @@ export function customerProjection(options: CustomerProjectionOptions): Projecti
   }
 
   /** Each touchpoint attributed in the batch, on its customer's survivor at the end of the batch. */
-  function timelineOf(graph: IdentityGraph, decided: readonly IdentityEvent[], touchpoints: readonly Touchpoint[]): TimelineEntry[] {
-    const byEventId = firstOfEachEventId(touchpoints);
+  function timelineOf(graph: IdentityGraph, decided: readonly IdentityEvent[], byEventId: ReadonlyMap<string, Touchpoint>): TimelineEntry[] {
     return decided.flatMap((event) => {
       if (event.type !== 'TouchpointAttributed') return [];
       const touchpoint = byEventId.get(event.data.eventId)!;
@@ -137,8 +137,7 @@ export function customerProjection(options: CustomerProjectionOptions): Projecti
   }
 
   /** Folds the batch's identity events into the profiles (in place), and tells what changed. */
-  async function foldProfiles(profiles: Map<string, CustomerProfile>, decided: readonly IdentityEvent[], touchpoints: readonly Touchpoint[]) {
-    const byEventId = firstOfEachEventId(touchpoints);
+  async function foldProfiles(profiles: Map<string, CustomerProfile>, decided: readonly IdentityEvent[], byEventId: ReadonlyMap<string, Touchpoint>) {
     const changed = new Set<string>();
     const gone = new Set<string>();
     // Customers merged earlier into one merged now: their survivor changes too.

@@ -11,7 +11,7 @@ export interface Envelope {
   readonly occurredAt: string;
   /** When the platform accepted it, a UTC instant. */
   readonly receivedAt: string;
-  /** Who it was, as the source knows them; at least one is set. Emails are lower-cased, phones are E.164. */
+  /** Who it was, as the source knows them; at least one is set. Emails are lower-cased, phones are E.164 (an extension after ";ext="). */
   readonly identifiers: Identifiers;
   /** Facts about the person (firstName, city, ...); the latest by occurredAt wins. */
   readonly traits: null | Readonly<Record<string, string>>;

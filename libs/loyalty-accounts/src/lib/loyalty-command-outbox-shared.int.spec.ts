@@ -24,11 +24,14 @@ describe('the loyalty command outbox, written by two processes (Postgres)', () =
       const accounts = new LoyaltyAccounts(eventStore, UNIT_PROGRAM);
       // One process's batch takes the first position and commits late; another's commits at once.
       let commitLate!: () => void;
+      let tookItsPosition!: () => void;
+      const positionTaken = new Promise<void>((resolve) => (tookItsPosition = resolve));
       const late = sql.transaction(async (tx) => {
         await addToCommandOutbox(tx, schema, [purchase('cus_late')]);
+        tookItsPosition();
         await new Promise<void>((resolve) => (commitLate = resolve));
       });
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await positionTaken;
       await sql.transaction((tx) => addToCommandOutbox(tx, schema, [purchase('cus_early')]));
       // The late one commits while the sender is sending what it read, the early command alone.
       let sends = 0;

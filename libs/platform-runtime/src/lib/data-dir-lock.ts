@@ -1,28 +1,48 @@
-import { mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
  * Embedded stores may be opened by one process only. The lock file names the process that holds
- * the data folder, and the folder it holds: a lock left by a process that died is taken over, and
- * so is one copied with the folder (a backup restored elsewhere), whose process holds the original.
+ * the data folder; a lock left by a process that died is taken over. Beside it, a second file names
+ * the folder the lock was taken in (its device and inode, which a copy does not keep and a move
+ * or a second mount does): the lock a copy of the folder carries (a backup restored elsewhere) is
+ * taken over too, though its process still runs the original. The lock file itself holds the
+ * process id alone, as it always has, so that an older version still reads it and keeps out.
  */
 export function lockDataDir(dataDir: string): () => void {
   mkdirSync(dataDir, { recursive: true });
   const lockFile = join(dataDir, 'platform.pid');
-  const folder = realpathSync(dataDir);
+  const folderFile = join(dataDir, 'platform.pid.folder');
+  const folder = folderIdentity(dataDir);
   for (;;) {
     try {
-      writeFileSync(lockFile, `${process.pid}\n${folder}\n`, { flag: 'wx' });
-      return () => rmSync(lockFile, { force: true });
+      writeFileSync(lockFile, String(process.pid), { flag: 'wx' });
+      writeFileSync(folderFile, folder);
+      return () => {
+        rmSync(folderFile, { force: true });
+        rmSync(lockFile, { force: true });
+      };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      // A lock written before the folder was named in it holds the process id alone.
-      const [pid, held = folder] = readFileSync(lockFile, 'utf8').split('\n');
-      const holder = Number(pid);
-      if (isAlive(holder) && held === folder) throw new DataDirInUseError(dataDir, holder);
+      const holder = Number(readFileSync(lockFile, 'utf8'));
+      if (isAlive(holder) && heldFolder(folderFile) !== 'elsewhere') throw new DataDirInUseError(dataDir, holder);
       rmSync(lockFile, { force: true });
     }
   }
+
+  /** Where the lock was taken: here, elsewhere (a copy's), or unknown (an older version's lock, or one taken a moment ago). */
+  function heldFolder(file: string): 'here' | 'elsewhere' | 'unknown' {
+    try {
+      return readFileSync(file, 'utf8') === folder ? 'here' : 'elsewhere';
+    } catch {
+      return 'unknown';
+    }
+  }
+}
+
+function folderIdentity(dataDir: string): string {
+  const { dev, ino } = statSync(dataDir);
+  return `${dev}:${ino}`;
 }
 
 export class DataDirInUseError extends Error {

@@ -36,7 +36,8 @@ export interface Stores {
 export async function openStores(settings: Settings): Promise<Stores> {
   const catalog = loadSchemaCatalog(settings.schemasDir);
   for (const { id, fingerprint } of catalog.unsealed()) {
-    new Logger('schemas').warn(`schema id ${id} is not sealed: a change to its files would go unseen. Once it is final, add "fingerprint": "${fingerprint}" to its entry in schema-ids.json (cdp schema check)`);
+    // On stderr, as the CLI's own messages: the CLI opens the stores itself when no platform runs, and its stdout may be JSON.
+    console.warn(`[schemas] schema id ${id} is not sealed: a change to its files would go unseen. Once it is final, add "fingerprint": "${fingerprint}" to its entry in schema-ids.json (cdp schema check)`);
   }
   if (settings.mode === 'embedded') {
     const database = await openPgliteDatabase(join(settings.dataDir, 'pg'));

@@ -12,9 +12,10 @@ export interface Settings {
   readonly port: number;
   /**
    * The address HTTP listens on (CDP_HOST): this machine only in embedded mode, which runs on a
-   * developer's machine, every interface in servers mode, whose processes are reached over the network.
+   * developer's machine; in servers mode, whose processes are reached over the network, undefined:
+   * every interface, IPv6 and IPv4 (Node's own default, `::` where the machine has IPv6).
    */
-  readonly host: string;
+  readonly host: string | undefined;
   /** Embedded mode keeps all of its data under this folder. */
   readonly dataDir: string;
   readonly kafkaBrokers: readonly string[];
@@ -94,8 +95,8 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   if (mode !== 'embedded' && mode !== 'servers') problems.push(`CDP_MODE=${mode}: use "embedded" (the default) or "servers"`);
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`PORT=${env.PORT}: use a TCP port number, e.g. 3000`);
-  const host = env.CDP_HOST ?? (mode === 'servers' ? '0.0.0.0' : '127.0.0.1');
-  if (isIP(host) === 0 && host !== 'localhost') problems.push(`CDP_HOST=${host}: use an IP address of this machine (127.0.0.1, 0.0.0.0 for every interface, :: for every IPv6 one) or localhost`);
+  const host = env.CDP_HOST ?? (mode === 'servers' ? undefined : '127.0.0.1');
+  if (host !== undefined && isIP(host) === 0 && host !== 'localhost') problems.push(`CDP_HOST=${host}: use an IP address of this machine (127.0.0.1, 0.0.0.0 for every interface, :: for every IPv6 one) or localhost`);
   const region = (env.CDP_DEFAULT_PHONE_REGION ?? 'IR').toUpperCase();
   if (!isSupportedCountry(region)) problems.push(`CDP_DEFAULT_PHONE_REGION=${region}: use an ISO 3166 country code such as IR or DE`);
   const kafkaNamespace = env.CDP_KAFKA_NAMESPACE ?? 'cdp';

@@ -125,7 +125,7 @@ describe('settings: HTTP keep-alive', () => {
 describe('settings: where HTTP listens', () => {
   it('listens on this machine only in embedded mode, on every interface in servers mode, unless CDP_HOST says', () => {
     expect(readSettings({}).host).toBe('127.0.0.1');
-    expect(readSettings({ CDP_MODE: 'servers' }).host).toBe('0.0.0.0');
+    expect(readSettings({ CDP_MODE: 'servers' }).host).toBeUndefined();
     expect(readSettings({ CDP_HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
     expect(readSettings({ CDP_MODE: 'servers', CDP_HOST: '::1' }).host).toBe('::1');
   });

@@ -17,11 +17,14 @@ describe('an outbox written by two processes (Postgres)', () => {
       await migrateSchema(sql, schema, (s) => [outboxTableDdl(s)]);
       // One process's batch takes the first position and commits late; another's commits at once.
       let commitLate!: () => void;
+      let tookItsPosition!: () => void;
+      const positionTaken = new Promise<void>((resolve) => (tookItsPosition = resolve));
       const late = sql.transaction(async (tx) => {
         await addToOutbox(tx, schema, [entry('late')]);
+        tookItsPosition();
         await new Promise<void>((resolve) => (commitLate = resolve));
       });
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await positionTaken;
       await sql.transaction((tx) => addToOutbox(tx, schema, [entry('early')]));
       // The late one commits while the early event alone, all that was read, is appended.
       let appends = 0;

@@ -17,7 +17,7 @@ export class AppendTouchpointsController {
   @ApiOperation({
     summary: 'Append one touchpoint, or a batch of up to 1,000 as { "touchpoints": [...] }',
     description:
-      'Each touchpoint is validated against the latest Avro schema of its type (schemas/touchpoints/<type>/). Identifiers are normalised: emails lower-cased, phones to E.164. Send an eventId (UUID) to make retries safe: an id already accepted is a no-op that answers 202 again.',
+      'Each touchpoint is validated against the latest Avro schema of its type (schemas/touchpoints/<type>/). Identifiers are normalised: emails lower-cased, phones to E.164 (an extension kept after ";ext="). Send an eventId (UUID) to make retries safe: an id already accepted is a no-op that answers 202 again.',
   })
   @ApiBody({ schema: { type: 'object', example: touchpointExamples.purchase } })
   @ApiHeader({

@@ -1,5 +1,5 @@
 import type { Type, types } from 'avsc';
-import { scalarKind } from './payload-columns';
+import { withoutNull } from './money-fields';
 import { SchemaCatalogError, type TouchpointManifest } from './touchpoint-manifest';
 
 /**
@@ -15,7 +15,7 @@ export function checkIdentifierAndChannelFields(manifest: TouchpointManifest, to
   const payload = record.field('payload')!.type as types.RecordType;
   const isTextField = (name: string) => {
     const field = payload.fields.find((f) => f.name === name);
-    return field !== undefined && scalarKind(field.type) === 'text' && ['string', 'enum'].includes(baseTypeName(field.type));
+    return field !== undefined && ['string', 'enum'].includes(withoutNull(field.type).typeName);
   };
   const problems: string[] = [];
   for (const [field, identifierType] of Object.entries(manifest.identifiers)) {
@@ -26,10 +26,4 @@ export function checkIdentifierAndChannelFields(manifest: TouchpointManifest, to
     problems.push(`channel: "${manifest.channel.field}" must be a top-level payload field of type string or enum (or one of those or null) in the latest schema version`);
   }
   if (problems.length > 0) throw new SchemaCatalogError(`${where}: ${problems.join('; ')}`);
-}
-
-function baseTypeName(type: Type): string {
-  if (!type.typeName.startsWith('union:')) return type.typeName;
-  const branches = (type as types.UnwrappedUnionType).types.filter((t) => t.typeName !== 'null');
-  return branches.length === 1 ? branches[0].typeName : type.typeName;
 }

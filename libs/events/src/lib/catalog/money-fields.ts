@@ -34,7 +34,8 @@ function fieldAt(type: Type, [step, ...rest]: string[]): types.Field | undefined
 }
 
 /** X of ["null", X]; any other type as it is. */
-function withoutNull(type: Type): Type {
+/** The type a union with null holds besides null; any other type as it is. */
+export function withoutNull(type: Type): Type {
   if (!type.typeName.startsWith('union:')) return type;
   const branches = (type as types.UnwrappedUnionType).types.filter((t) => t.typeName !== 'null');
   return branches.length === 1 ? branches[0] : type;

@@ -60,7 +60,7 @@ function absentAs(field: types.Field): string | null {
   return !nullable && ['string', 'number', 'boolean'].includes(typeof value) ? String(value) : null;
 }
 
-export function scalarKind(type: Type): PayloadColumnKind | undefined {
+function scalarKind(type: Type): PayloadColumnKind | undefined {
   if (type.typeName.startsWith('union:')) {
     const branches = (type as types.UnwrappedUnionType).types.filter((t) => t.typeName !== 'null');
     return branches.length === 1 ? scalarKind(branches[0]) : undefined;

@@ -26,13 +26,14 @@ export function checkFingerprint(entry: { readonly id: number; readonly fingerpr
   );
 }
 
-function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical);
+/** The schema with its objects' keys sorted and its descriptions left out; a field's default is a value, kept whole. */
+function canonical(value: unknown, isSchema = true): unknown {
+  if (Array.isArray(value)) return value.map((item) => canonical(item, isSchema));
   if (typeof value !== 'object' || value === null) return value;
   return Object.fromEntries(
     Object.keys(value)
-      .filter((key) => key !== 'doc')
+      .filter((key) => !(isSchema && key === 'doc'))
       .sort()
-      .map((key) => [key, canonical((value as Record<string, unknown>)[key])]),
+      .map((key) => [key, canonical((value as Record<string, unknown>)[key], isSchema && key !== 'default')]),
   );
 }

@@ -38,7 +38,7 @@ function boundsProblem(path: string, raw: unknown): string | undefined {
   if (unknown.length > 0) return `bounds of "${path}" take "min" and "max", not ${unknown.map((k) => JSON.stringify(k)).join(', ')}`;
   if (min === undefined && max === undefined) return `bounds of "${path}" need "min", "max" or both`;
   const isLimit = (v: unknown) => v === undefined || (typeof v === 'number' && Number.isFinite(v));
-  if (!isLimit(min) || !isLimit(max)) return `bounds of "${path}": "min" and "max" must be numbers, not text`;
+  if (!isLimit(min) || !isLimit(max)) return `bounds of "${path}": "min" and "max" must be numbers, such as 0 or 10 (not text, not true or false)`;
   if ((min as number) > (max as number)) return `bounds of "${path}": "min" (${String(min)}) is above "max" (${String(max)})`;
   return undefined;
 }

@@ -14,7 +14,7 @@ describe('a touchpoint manifest', () => {
     ['a channel that is a field and a value at once', { channel: { field: 'channel', value: 'web' } }, /"channel" must be \{ "field": "<payload field>" \}, \{ "value": "<channel>" \} or null/],
     ['bounds whose min is above their max', { bounds: { priority: { min: 5, max: 1 } } }, /bounds of "priority": "min" \(5\) is above "max" \(1\)/],
     ['bounds with no end', { bounds: { priority: {} } }, /bounds of "priority" need "min", "max" or both/],
-    ['bounds given as text', { bounds: { priority: { min: '1' } } }, /bounds of "priority": "min" and "max" must be numbers, not text/],
+    ['bounds given as text', { bounds: { priority: { min: '1' } } }, /bounds of "priority": "min" and "max" must be numbers, such as 0 or 10/],
     ['bounds with another key', { bounds: { priority: { minimum: 1 } } }, /bounds of "priority" take "min" and "max", not "minimum"/],
     ['bounds that are not a range', { bounds: { priority: 3 } }, /bounds of "priority" must be \{ "min": <number>, "max": <number> \}/],
   ])('refuses %s, naming the file and the fault', (_, change, message) => {

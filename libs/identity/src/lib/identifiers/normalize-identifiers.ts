@@ -72,7 +72,7 @@ function normalizedValue(type: IdentifierType, value: string, policy: Normalizat
       const phone = parsePhoneNumberFromString(value, policy.defaultPhoneRegion);
       // An extension is kept (as RFC 3966 writes it): colleagues behind one switchboard are different people.
       return phone?.isValid()
-        ? { value: phone.ext ? `${phone.number};ext=${phone.ext}` : phone.number }
+        ? { value: phone.ext ? `${phone.number};ext=${withAsciiDigits(phone.ext)}` : phone.number }
         : { error: `is not a valid phone number in region ${policy.defaultPhoneRegion}; write it with its country code, e.g. +98 912 123 4567` };
     }
     case 'socialHandle': {

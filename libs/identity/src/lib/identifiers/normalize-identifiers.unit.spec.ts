@@ -17,6 +17,7 @@ describe('identifier normalisation', () => {
     ['phone', '+44 20 7946 0958', '+442079460958'],
     ['phone', '+98 21 1234 5678 ext. 12', '+982112345678;ext=12'],
     ['phone', '021 1234 5678 #13', '+982112345678;ext=13'],
+    ['phone', '+98 912 123 4567 ext ۱۲', '+989121234567;ext=12'],
     ['socialHandle', '@Sara.Eats', 'sara.eats'],
     ['socialHandle', '@@Sara', 'sara'],
     ['socialHandle', '@ Sara', 'sara'],

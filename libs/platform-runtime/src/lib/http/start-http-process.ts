@@ -15,7 +15,7 @@ export interface RunningProcess {
   readonly app: INestApplication;
   /** Where this machine reaches it, e.g. http://127.0.0.1:3000 */
   readonly url: string;
-  /** Whether it listens on every interface too (CDP_HOST 0.0.0.0 or ::), as servers mode does by default. */
+  /** Whether it listens on every interface too (CDP_HOST 0.0.0.0 or ::, or none in servers mode). */
   readonly everyInterface: boolean;
   /** Stops serving, then closes the stores and releases the data folder. */
   close(): Promise<void>;
@@ -33,12 +33,12 @@ export async function startHttpProcess(settings: Settings, features: Type[], clo
 
     const app = await NestFactory.create(ProcessModule, { bodyParser: false, logger: ['error', 'warn'] });
     configureHttpApp(app, settings);
-    await app.listen(settings.port, settings.host);
+    await (settings.host === undefined ? app.listen(settings.port) : app.listen(settings.port, settings.host));
     const address = app.getHttpServer().address() as { port: number };
     return {
       app,
       url: `http://${reachableHost(settings.host)}:${address.port}`,
-      everyInterface: settings.host === '0.0.0.0' || settings.host === '::',
+      everyInterface: settings.host === undefined || settings.host === '0.0.0.0' || settings.host === '::',
       async close() {
         await app.close();
         await stores.close();
@@ -59,17 +59,19 @@ async function assertPortFree({ port, host }: Settings): Promise<void> {
     await new Promise<void>((resolve, reject) => probe.once('error', reject).listen(port, host, resolve));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code !== 'EADDRINUSE' && code !== 'EACCES') throw error;
-    const why = code === 'EADDRINUSE' ? 'another process listens there' : 'this user may not listen there';
-    throw new Error(`cannot listen on ${host} port ${port}: ${why}. Stop that process, or set PORT to a free port (and CDP_URL for the cdp CLI)`);
+    const where = `cannot listen on ${host ?? 'every interface'} port ${port}`;
+    if (code === 'EADDRINUSE') throw new Error(`${where}: another process listens there. Stop that process, or set PORT to a free port (and CDP_URL for the cdp CLI)`);
+    if (code === 'EACCES') throw new Error(`${where}: this user may not listen on ports below 1024. Set PORT to 1024 or above`);
+    if (code === 'EADDRNOTAVAIL') throw new Error(`${where}: no interface of this machine has that address. Set CDP_HOST to one it has, or leave it unset`);
+    throw error;
   } finally {
     await new Promise((resolve) => probe.close(resolve));
   }
 }
 
 /** How this machine reaches an address listened on: every interface, through the loopback one. */
-function reachableHost(host: string): string {
-  if (host === '0.0.0.0') return '127.0.0.1';
+function reachableHost(host: string | undefined): string {
+  if (host === undefined || host === '0.0.0.0') return '127.0.0.1';
   if (host === '::') return '[::1]';
   return isIPv6(host) ? `[${host}]` : host;
 }
@@ -77,7 +79,7 @@ function reachableHost(host: string): string {
 /** Runs a process until SIGINT or SIGTERM, then closes it; a failed start exits with its reason. */
 export function runUntilSignalled(start: () => Promise<RunningProcess>, name: string): void {
   // Colours are for a terminal: in a file or a log collector they are escape codes around every line.
-  if (!process.stdout.isTTY && process.env.NO_COLOR === undefined) process.env.NO_COLOR = '1';
+  if (!process.stdout.isTTY && !process.env.NO_COLOR) process.env.NO_COLOR = '1';
   const logger = new Logger(name);
   // Started inside a promise, so that settings refused as they are read end the same way as a failed start.
   Promise.resolve().then(start).then(
