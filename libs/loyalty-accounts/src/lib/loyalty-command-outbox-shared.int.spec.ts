@@ -3,7 +3,7 @@ import { createPostgresEventLog } from '@cdp/event-log-postgres';
 import { type RecordTouchpoint } from '@cdp/loyalty';
 import { UNIT_PROGRAM } from '@cdp/loyalty/testing';
 import { createPostgresSqlClient, migrateSchema } from '@cdp/sql';
-import { testDatabaseUrl } from '@cdp/sql/testing';
+import { testDatabaseUrl, transactionCommittingLate } from '@cdp/sql/testing';
 import { loadLoyaltyAccount } from './loyalty-account-stream';
 import { LoyaltyAccounts } from './loyalty-accounts';
 import { addToCommandOutbox, outboxTables, sendCommandOutbox } from './loyalty-command-outbox';
@@ -23,15 +23,7 @@ describe('the loyalty command outbox, written by two processes (Postgres)', () =
       await migrateSchema(sql, schema, outboxTables);
       const accounts = new LoyaltyAccounts(eventStore, UNIT_PROGRAM);
       // One process's batch takes the first position and commits late; another's commits at once.
-      let commitLate!: () => void;
-      let tookItsPosition!: () => void;
-      const positionTaken = new Promise<void>((resolve) => (tookItsPosition = resolve));
-      const late = sql.transaction(async (tx) => {
-        await addToCommandOutbox(tx, schema, [purchase('cus_late')]);
-        tookItsPosition();
-        await new Promise<void>((resolve) => (commitLate = resolve));
-      });
-      await positionTaken;
+      const late = await transactionCommittingLate(sql, (tx) => addToCommandOutbox(tx, schema, [purchase('cus_late')]));
       await sql.transaction((tx) => addToCommandOutbox(tx, schema, [purchase('cus_early')]));
       // The late one commits while the sender is sending what it read, the early command alone.
       let sends = 0;
@@ -39,8 +31,7 @@ describe('the loyalty command outbox, written by two processes (Postgres)', () =
         executeInOrder: async (commands: Parameters<LoyaltyAccounts['executeInOrder']>[0]) => {
           await accounts.executeInOrder(commands);
           if (sends++ === 0) {
-            commitLate();
-            await late;
+            await late.commit();
           }
         },
       } as LoyaltyAccounts;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EventLog } from '@cdp/event-log';
 import { createPostgresEventLog } from '@cdp/event-log-postgres';
 import { createPostgresSqlClient, migrateSchema } from '@cdp/sql';
-import { testDatabaseUrl } from '@cdp/sql/testing';
+import { testDatabaseUrl, transactionCommittingLate } from '@cdp/sql/testing';
 import { addToOutbox, outboxTableDdl, publishOutbox, type OutboxEntry } from './outbox';
 
 const entry = (name: string): OutboxEntry => ({ streamId: `identity-${name}`, event: { eventId: randomUUID(), type: 'CustomerMerged', data: { name } } });
@@ -16,15 +16,7 @@ describe('an outbox written by two processes (Postgres)', () => {
     try {
       await migrateSchema(sql, schema, (s) => [outboxTableDdl(s)]);
       // One process's batch takes the first position and commits late; another's commits at once.
-      let commitLate!: () => void;
-      let tookItsPosition!: () => void;
-      const positionTaken = new Promise<void>((resolve) => (tookItsPosition = resolve));
-      const late = sql.transaction(async (tx) => {
-        await addToOutbox(tx, schema, [entry('late')]);
-        tookItsPosition();
-        await new Promise<void>((resolve) => (commitLate = resolve));
-      });
-      await positionTaken;
+      const late = await transactionCommittingLate(sql, (tx) => addToOutbox(tx, schema, [entry('late')]));
       await sql.transaction((tx) => addToOutbox(tx, schema, [entry('early')]));
       // The late one commits while the early event alone, all that was read, is appended.
       let appends = 0;
@@ -32,8 +24,7 @@ describe('an outbox written by two processes (Postgres)', () => {
         appendMany: async (...args: Parameters<EventLog['appendMany']>) => {
           const appended = await eventStore.appendMany(...args);
           if (appends++ === 0) {
-            commitLate();
-            await late;
+            await late.commit();
           }
           return appended;
         },
