@@ -164,16 +164,18 @@ slower, and so does the platform. The last full run on the Intel host (on 17525e
 of 2026-12-05) had ingestion at 0.40× raw kafkajs (11,650 against 28,840 touchpoints/s), the
 profile rebuild at 14,562 touchpoints/s (2.9× the time of writing its final rows), the RFM run at
 1.88 s (baseline 0.39 s), all projections at 2,868 touchpoints/s and the feed's p99 at 297 ms at
-1,000 touchpoints/s. The full run before this one (on d1c445d, the AMD host at a quiet hour of
-the evening of 2026-12-05) had ingestion at 0.41× raw kafkajs (11,656 against 28,141
-touchpoints/s), the profile rebuild at 16,525 touchpoints/s, the RFM run at 1.70 s (baseline
-0.34 s), all projections at 3,136 touchpoints/s and the feed's p99 at 340 ms at 1,000
-touchpoints/s and 10,952 ms at 5,000. This run (the morning of 2026-12-06, same host) measures
-that day's code: among its changes, the ClickHouse sink also writes what touchpoints say about
-consent and important dates (two more tables, written only for the touchpoints that tell them),
-in servers mode keeps the ids it wrote in Postgres to drop a Kafka log's second copies, and an RFM
-run's segment changes go through an outbox (see RFM below). Its baselines, and the platform with
-them, moved with the hour, as every run's do. Compare ratios across hosts and hours, not times: a
+1,000 touchpoints/s. The full run of the morning of 2026-12-06 (the AMD host, that morning's code)
+had ingestion at 0.39× raw kafkajs (11,279 against 28,572 touchpoints/s), the profile rebuild at
+9,959 touchpoints/s, the RFM run at 1.94 s (baseline 0.32 s), all projections at 2,373
+touchpoints/s and the feed's p99 at 147 ms at 1,000 touchpoints/s and 14,386 ms at 5,000. This run
+(the afternoon of 2026-12-06, same host) measures that day's later code: among its changes, the
+outboxes forget exactly what they sent, migrations at start take a lock, and the two projection
+benchmarks measure the CPU each process took (see their sections). Its baselines, and the platform with
+them, moved with the hour, as every run's do: the Postgres rows that took 16.2 s to write in the
+morning took 26.5 s here. The feed's freshness at 1,000 touchpoints/s, a p50 of 35 ms in the
+morning and over a second here, was measured again right after this run, alone
+(\`bench/feed-freshness.run.ts --rates=1000\`), with this code and with the code the afternoon started
+from (f078e4c): SSE p50 1,315 and 1,530 ms, so the hour, not the change. Compare ratios across hosts and hours, not times: a
 target that is met in one run and missed in another is met only on that run's machine.
 
 | what | figure | baseline (same run) | ratio |
