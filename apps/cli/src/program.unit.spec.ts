@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { runCli } from './program';
 import { testContext, type FakeAnswer, type FakeRoute } from './testing/fake-platform';
 
@@ -24,11 +26,21 @@ describe('cdp: usage and exit codes', () => {
     const bad = await cdp(['demo', '--customers', 'many']);
     expect(bad).toMatchObject({ code: 2, stderr: expect.stringContaining("option '--customers <n>' argument 'many' is invalid") });
     expect((await cdp(['demo', '--batch', '5000'])).code).toBe(2);
+    expect(await cdp(['projections', 'rebuild', 'customers', '--interval', '0'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining("option '--interval <seconds>' argument '0' is invalid. must be from 0.1 to 3600 seconds."),
+    });
     expect((await cdp(['--url', 'localhost:3000', 'projections', 'status'])).code).toBe(2);
     expect(await cdp(['projections', 'status'], () => undefined, { CDP_URL: '127.0.0.1:3000' })).toMatchObject({
       code: 2,
       stderr: 'cdp: CDP_URL=127.0.0.1:3000 must be an http(s) URL, e.g. http://localhost:3000\n(add --help for usage)',
     });
+  });
+
+  it('--version prints the version of the checkout, as package.json gives it, and exits 0', async () => {
+    const { version } = JSON.parse(readFileSync(join(__dirname, '../../../package.json'), 'utf8')) as { version: string };
+    expect(await cdp(['--version'])).toMatchObject({ code: 0, stdout: version });
+    expect((await cdp(['-V'])).stdout).toBe(version);
   });
 
   it('says in one line how to start the platform when nothing listens (servers mode), and exits 1', async () => {

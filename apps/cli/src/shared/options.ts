@@ -20,6 +20,13 @@ export function seconds(value: string): number {
   return n;
 }
 
+/** A commander parser for how often to poll: 0.1 to 3,600 seconds (0 would ask without a pause). */
+export function pollInterval(value: string): number {
+  const n = seconds(value);
+  if (n < 0.1 || n > 3600) throw new InvalidArgumentError('must be from 0.1 to 3600 seconds.');
+  return n;
+}
+
 /** A commander parser for an ISO 8601 instant with a zone. */
 export function instant(value: string): Date {
   const at = utcInstant(value.trim());

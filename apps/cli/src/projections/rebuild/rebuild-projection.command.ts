@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../../shared/cli-context';
 import { withPlatform } from '../../shared/with-platform';
 import { formatCount, formatDuration, formatRate } from '../../shared/format';
-import { seconds } from '../../shared/options';
+import { pollInterval } from '../../shared/options';
 import { progressBar, type Progress } from '../../shared/progress';
 import { rebuildProjection } from './rebuild-projection';
 
@@ -11,7 +11,7 @@ export function registerRebuildProjectionCommand(projections: Command, context: 
     .command('rebuild')
     .description('Rebuild a projection from the event log, following its progress until it is done.')
     .argument('<name>', 'the projection, as `cdp projections status` names it')
-    .option('--interval <seconds>', 'how often to ask for progress', seconds, 0.5)
+    .option('--interval <seconds>', 'how often to ask for progress (0.1 to 3600)', pollInterval, 0.5)
     .action(async (name: string, flags: { interval: number }, command: Command) => {
       const { terminal } = context;
       let bar: Progress | undefined;
