@@ -99,6 +99,12 @@ export function describeLoyaltyJourneys(mode: string, start: (clock: SettableClo
       // Nothing the rules refused: operators would see it here and on /metrics.
       expect((await platform.get('/v1/admin/loyalty/failed-commands')).body).toEqual({ failedCommands: [] });
       expect((await platform.get('/metrics')).body).toMatch(/^cdp_loyalty_failed_commands\{projection="loyalty"\} 0$/m);
+      // Everything committed has been sent on: each outbox drains once its batch is sent.
+      await eventually(async () => {
+        const metrics: string = (await platform.get('/metrics')).body;
+        const pending = ['customers', 'loyalty_earning', 'loyalty'].map((projection) => new RegExp(`^cdp_projection_outbox_pending\\{projection="${projection}"\\} 0$`, 'm').test(metrics));
+        return pending.every(Boolean) || undefined;
+      }, 'every outbox to be empty on /metrics');
     });
 
     it('expires what is left of a lot at its expiry instant, by the clock the scheduler is given', async () => {

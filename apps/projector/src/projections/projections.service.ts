@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { analyticsProjection } from '@cdp/analytics';
 import type { ClickHouseClient } from '@cdp/clickhouse';
-import { customerProjection } from '@cdp/customer-projection';
+import { CUSTOMER_PROJECTION, customerProjection } from '@cdp/customer-projection';
 import { customerFeedKafkaProjection, customerFeedTopics } from '@cdp/customer-feed';
 import { createCustomerFeedCodec } from '@cdp/feed';
 import type { EventLog } from '@cdp/event-log';
@@ -21,6 +21,7 @@ import {
   releaseRebuildClaims,
   retryDeadLetters,
   OWNERSHIP_LEASE_MS,
+  outboxLength,
   PROCESS_OWNER,
   retryWarnings,
   runProjection,
@@ -119,6 +120,10 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
     });
     gauge('cdp_projection_retrying', '1 while a projection retries a batch that failed (cdp projections status says why), else 0', () =>
       byProjection((name) => (this.troubleOf(name)?.state === 'retrying' ? 1 : 0)),
+    );
+    // Lag 0 says a projection applied every event; this says whether what it decided has reached the event store or the accounts.
+    gauge('cdp_projection_outbox_pending', 'What each projection committed and has not sent on yet: events for the event store, or loyalty commands (its outbox)', () =>
+      byProjection(async (name) => (name === CUSTOMER_PROJECTION ? outboxLength(this.sql, name) : LOYALTY_OUTBOXES.includes(name) ? outboxLength(this.sql, name, 'command_outbox') : null)),
     );
     gauge('cdp_loyalty_failed_commands', 'Loyalty commands the account rules refused, set aside by each loyalty projection (GET /v1/admin/loyalty/failed-commands)', () =>
       byProjection(async (name) => (LOYALTY_OUTBOXES.includes(name) ? (await listFailedCommands(this.sql, name)).length : null)),

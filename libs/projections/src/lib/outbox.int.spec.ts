@@ -3,7 +3,7 @@ import type { EventLog } from '@cdp/event-log';
 import { createPostgresEventLog } from '@cdp/event-log-postgres';
 import { createPostgresSqlClient, migrateSchema } from '@cdp/sql';
 import { testDatabaseUrl, transactionCommittingLate } from '@cdp/sql/testing';
-import { addToOutbox, outboxTableDdl, publishOutbox, type OutboxEntry } from './outbox';
+import { addToOutbox, outboxLength, outboxTableDdl, publishOutbox, type OutboxEntry } from './outbox';
 
 const entry = (name: string): OutboxEntry => ({ streamId: `identity-${name}`, event: { eventId: randomUUID(), type: 'CustomerMerged', data: { name } } });
 
@@ -39,6 +39,24 @@ describe('an outbox written by two processes (Postgres)', () => {
       await eventStore.close();
       await sql.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
       await sql.query(`DROP SCHEMA IF EXISTS ${store} CASCADE`);
+      await sql.close();
+    }
+  });
+});
+
+describe('outboxLength (Postgres)', () => {
+  it('counts what waits to be sent, and is null before the table exists', async () => {
+    const sql = createPostgresSqlClient({ connectionString: testDatabaseUrl() });
+    const schema = `outbox_length_${randomUUID().slice(0, 8)}`;
+    try {
+      expect(await outboxLength(sql, schema)).toBeNull();
+      await migrateSchema(sql, schema, (s) => [outboxTableDdl(s)]);
+      expect(await outboxLength(sql, schema)).toBe(0);
+      await sql.transaction((tx) => addToOutbox(tx, schema, [entry('a'), entry('b')]));
+      expect(await outboxLength(sql, schema)).toBe(2);
+      expect(await outboxLength(sql, schema, 'command_outbox')).toBeNull();
+    } finally {
+      await sql.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
       await sql.close();
     }
   });

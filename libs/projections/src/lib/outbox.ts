@@ -50,3 +50,15 @@ export async function publishOutbox(sql: SqlClient, schema: string, eventStore: 
     await sql.query(`DELETE FROM ${s}.outbox WHERE position = ANY($1::bigint[])`, [rows.map((r) => r.position)]);
   }
 }
+
+/**
+ * How many entries wait in an outbox table (`outbox` here, `command_outbox` for loyalty commands);
+ * null while the table does not exist yet (its projection has not opened).
+ */
+export async function outboxLength(sql: SqlClient, schema: string, table = 'outbox'): Promise<number | null> {
+  const name = `${quoteIdentifier(schema)}.${quoteIdentifier(table)}`;
+  const { rows } = await sql.query<{ present: boolean }>(`SELECT to_regclass($1) IS NOT NULL AS present`, [name]);
+  if (!rows[0].present) return null;
+  const counted = await sql.query<{ pending: string }>(`SELECT count(*) AS pending FROM ${name}`);
+  return Number(counted.rows[0].pending);
+}
