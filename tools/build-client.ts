@@ -7,7 +7,7 @@ import ts from 'typescript';
  * Builds the publishable package of libs/client into dist/client (or the folder given as the first
  * argument): its JavaScript, file by file, and one declaration file with the platform's own types
  * (from @cdp/feed, @cdp/profile, ...) written into it, since those libraries are not published.
- * Then `npm pack dist/client` or `npm publish dist/client`.
+ * Then `npm pack ./dist/client` or `npm publish ./dist/client` (without `./`, npm reads `dist/client` as a GitHub repository).
  */
 const ROOT = join(__dirname, '..');
 const SOURCE = join(ROOT, 'libs/client/src');
@@ -29,7 +29,7 @@ const [declarations] = generateDtsBundle([{ filePath: join(SOURCE, 'index.ts'), 
 writeFileSync(join(out, 'index.d.ts'), declarations);
 cpSync(join(ROOT, 'libs/client/package.json'), join(out, 'package.json'));
 cpSync(join(ROOT, 'libs/client/README.md'), join(out, 'README.md'));
-console.log(`@cdp/client built into ${relative(process.cwd(), out) || '.'}; pack it with npm pack ${relative(process.cwd(), out)}`);
+console.log(`@cdp/client built into ${relative(process.cwd(), out) || '.'}; pack it with npm pack ./${relative(process.cwd(), out)}`);
 
 function sourceFiles(folder: string): string[] {
   return readdirSync(folder, { withFileTypes: true }).flatMap((entry) => {

@@ -40,8 +40,11 @@ describe('the published @cdp/client package', () => {
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
   it('packs JavaScript and one declaration file that needs none of the platform’s unpublished libraries', () => {
-    run(process.execPath, ['-r', './tools/register.js', 'tools/build-client.ts', join(work, 'built')]);
-    const packed = JSON.parse(run('npm', ['pack', join(work, 'built'), '--pack-destination', work, '--json']))[0] as { filename: string; files: { path: string }[] };
+    // Built into dist/client as the docs show, then packed with the command the build prints, as printed.
+    const built = run(process.execPath, ['-r', join(ROOT, 'tools/register.js'), join(ROOT, 'tools/build-client.ts'), 'dist/client'], work);
+    const [command, ...args] = built.trim().replace(/.*pack it with /s, '').split(' ');
+    expect([command, ...args]).toEqual(['npm', 'pack', './dist/client']);
+    const packed = JSON.parse(run(command, [...args, '--json'], work))[0] as { filename: string; files: { path: string }[] };
     const files = packed.files.map((f) => f.path);
 
     expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'index.js', 'index.d.ts', 'lib/subscribe-customers.js']));

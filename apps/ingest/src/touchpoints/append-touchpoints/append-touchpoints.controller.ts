@@ -28,7 +28,12 @@ export class AppendTouchpointsController {
   @ApiResponse({ status: 202, description: 'Durably in the log, in request order.', schema: ACCEPTED_TOUCHPOINTS })
   @ApiResponse({ status: 400, description: 'Nothing was appended: { error, message, errors: [{ index, path, message }] }.' })
   @ApiResponse({ status: 413, description: 'The body is over the size limit (CDP_MAX_BODY_BYTES).' })
-  @ApiResponse({ status: 415, description: 'The body is not application/json.' })
+  @ApiResponse({ status: 415, description: 'The body is not application/json, or in a charset or Content-Encoding the platform cannot read.' })
+  @ApiResponse({
+    status: 503,
+    description:
+      'Nothing needs undoing; send the same request again after Retry-After. EVENT_LOG.UNAVAILABLE: a store under the log does not answer. EVENT_LOG.APPEND_IN_PROGRESS (servers mode): some of its event ids are being appended by another request.',
+  })
   async append(@Body() body: unknown, @Headers('x-request-id') requestId?: string): Promise<{ touchpoints: AcceptedTouchpoint[] }> {
     return { touchpoints: await this.commands.execute(new AppendTouchpoints(touchpointsOf(body), requestId ?? randomUUID())) };
   }
