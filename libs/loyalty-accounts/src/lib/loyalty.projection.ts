@@ -105,9 +105,11 @@ async function projectAccounts(tx: SqlExecutor, schema: string, events: readonly
   const absorbedInto = new Map<string, string>();
   for (const event of events) {
     const customerId = parseStreamId(event.streamId).id;
-    states.set(customerId, evolveLoyaltyAccount(states.get(customerId) ?? initialLoyaltyAccount(customerId), event));
+    const before = states.get(customerId) ?? initialLoyaltyAccount(customerId);
+    const after = evolveLoyaltyAccount(before, event);
+    states.set(customerId, after);
     versions.set(customerId, event.streamPosition);
-    const { points, cause } = ledgerEffectOf(event);
+    const { points, cause } = ledgerEffectOf(event, before, after);
     ledger.push({
       event_id: event.eventId,
       account_id: customerId,

@@ -244,6 +244,24 @@ describe('the loyalty account decider', () => {
       expect(state.debt).toBe(200);
     });
 
+    it('take back points that expired unspent without making debt, the same whether the expiry ran before the refund or after', () => {
+      const bought = [record(purchase('p1', day(0), 'o1', '500')), record(purchase('p2', day(300), 'o2', '400'))];
+      const expiredFirst = handle([...bought, expirePoints(day(366)), record(refund('r1', day(367), 'o1', '500'))], PROGRAM).state;
+      const refundedFirst = stateAfter([...bought, record(refund('r1', day(367), 'o1', '500')), expirePoints(day(367))], PROGRAM);
+      for (const state of [expiredFirst, refundedFirst]) {
+        expect(state.debt).toBe(0);
+        expect(availablePoints(state, day(367))).toBe(400);
+        expect(state.lifetime).toEqual({ earned: 900, clawedBack: 500, redeemed: 0, expired: 0 });
+        expect(lot(state, 'p1')).toMatchObject({ clawedBack: 500, remaining: 0 });
+      }
+    });
+
+    it('take from points that expired only what was not spent: the spent share becomes debt', () => {
+      const { state } = handle([record(purchase('p1', day(0), 'o1', '500')), redeem(300, day(1)), expirePoints(day(366)), record(refund('r1', day(367), 'o1', '500'))], PROGRAM);
+      expect(state.lifetime).toEqual({ earned: 500, clawedBack: 500, redeemed: 300, expired: 0 });
+      expect(state.debt).toBe(300);
+    });
+
     it('round each claw-back down, several partial refunds adding up to the full claw-back', () => {
       const history = [record(purchase('p1', day(0), 'o1', '1000')), record(purchase('p2', day(1), 'o2', '10'))];
       const { state, events } = handle([...history, record(refund('r1', day(2), 'o2', '3')), record(refund('r2', day(3), 'o2', '3')), record(refund('r3', day(4), 'o2', '4'))], PROGRAM);

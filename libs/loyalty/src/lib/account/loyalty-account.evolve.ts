@@ -6,7 +6,9 @@ import { compareLots, compareRefunds, insertSorted } from './lots';
  * How each event changes an account. Pure: it returns new objects and never changes its inputs.
  *
  * Debt: a negative change to a lot (a claw-back, a negative adjustment) takes from that lot's
- * remaining points first, and what the lot does not have becomes debt. A positive change (an earn,
+ * remaining points first, then from its points that expired (which count as taken back instead of
+ * expired, so the result does not depend on whether the expiry ran first), and what the lot does
+ * not have becomes debt. A positive change (an earn,
  * a positive adjustment, a negative claw-back that gives points back) pays the debt first, and only
  * what is left adds to the lot's remaining points. It happens here, so a replay finds the same.
  */
@@ -33,7 +35,7 @@ export function evolveLoyaltyAccount(state: LoyaltyAccountState, event: LoyaltyA
       if (!state.lots.some((lot) => lot.lotId === lotId)) return state;
       return {
         ...state,
-        lots: state.lots.map((lot) => (lot.lotId === lotId ? { ...lot, remaining: lot.remaining - points } : lot)),
+        lots: state.lots.map((lot) => (lot.lotId === lotId ? { ...lot, remaining: lot.remaining - points, expired: (lot.expired ?? 0) + points } : lot)),
         lifetime: { ...state.lifetime, expired: state.lifetime.expired + points },
       };
     }
@@ -62,19 +64,24 @@ function earn(state: LoyaltyAccountState, data: PointsEarned['data']): LoyaltyAc
 function changeLot(state: LoyaltyAccountState, lotId: string, delta: number, update: (lot: LoyaltyLot) => LoyaltyLot, lifetime: Partial<LoyaltyLifetime>): LoyaltyAccountState {
   const index = state.lots.findIndex((lot) => lot.lotId === lotId);
   if (index < 0) return state;
-  const { remaining, debt } = applyChange(state.lots[index].remaining, state.debt, delta);
+  const lot = state.lots[index];
+  const expired = lot.expired ?? 0;
+  const { remaining, debt, unexpired } = applyChange(lot.remaining, state.debt, delta, expired);
   const lots = [...state.lots];
-  lots[index] = { ...update(lots[index]), remaining };
-  return { ...state, lots, debt, lifetime: { ...state.lifetime, ...lifetime } };
+  lots[index] = { ...update(lot), remaining, ...(unexpired > 0 ? { expired: expired - unexpired } : {}) };
+  const changed = { ...state.lifetime, ...lifetime };
+  return { ...state, lots, debt, lifetime: unexpired > 0 ? { ...changed, expired: changed.expired - unexpired } : changed };
 }
 
-function applyChange(remaining: number, debt: number, delta: number): { remaining: number; debt: number } {
+/** A change to a lot under the debt rule; `unexpired` is what a negative change took from the lot's expired points. */
+function applyChange(remaining: number, debt: number, delta: number, expired = 0): { remaining: number; debt: number; unexpired: number } {
   if (delta >= 0) {
     const paid = Math.min(debt, delta);
-    return { remaining: remaining + delta - paid, debt: debt - paid };
+    return { remaining: remaining + delta - paid, debt: debt - paid, unexpired: 0 };
   }
   const taken = Math.min(Math.max(remaining, 0), -delta);
-  return { remaining: remaining - taken, debt: debt - delta - taken };
+  const unexpired = Math.min(expired, -delta - taken);
+  return { remaining: remaining - taken, debt: debt - delta - taken - unexpired, unexpired };
 }
 
 function redeem(state: LoyaltyAccountState, data: PointsRedeemed['data']): LoyaltyAccountState {

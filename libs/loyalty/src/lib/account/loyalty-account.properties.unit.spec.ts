@@ -128,6 +128,26 @@ describe('the loyalty account, properties', () => {
     );
   });
 
+  it('ends with the same balance and totals whatever the order, and whenever expiry ran between the touchpoints', () => {
+    // Touchpoints in one order with the expiry scheduler running at any instants between them, then in another order without it.
+    const withExpiries = twoArrivalOrders.chain(([first, second]) =>
+      fc.tuple(fc.constant(first), fc.constant(second), fc.array(fc.tuple(fc.nat({ max: first.length }), instant), { maxLength: 6 })),
+    );
+    fc.assert(
+      fc.property(withExpiries, ([first, second, expiries]) => {
+        const interleaved: LoyaltyAccountCommand[] = first.map((tp) => record(tp));
+        for (const [index, at] of [...expiries].sort(([a], [b]) => b - a)) interleaved.splice(index, 0, expirePoints(at));
+        const end = expirePoints(day(100));
+        const a = stateAfter([...interleaved, end], EXPIRING);
+        const b = stateAfter([...second.map((tp) => record(tp)), end], EXPIRING);
+        expect(availablePoints(a, day(100))).toBe(availablePoints(b, day(100)));
+        expect(a.debt).toBe(b.debt);
+        expect(a.lifetime).toEqual(b.lifetime);
+      }),
+      RUNS,
+    );
+  });
+
   it('puts every lot on the targets the definitions give for the set of touchpoints', () => {
     fc.assert(
       fc.property(touchpoints, (set) => {
@@ -209,7 +229,15 @@ describe('the loyalty ledger, properties', () => {
   it("adds up to the balance after any commands, and across a merge to the survivor's balance", () => {
     fc.assert(
       fc.property(commandSequence, fc.integer({ min: 0, max: 20 }), (commands, split) => {
-        const ledger = (events: readonly LoyaltyAccountEvent[]) => events.reduce((sum, event) => sum + ledgerEffectOf(event).points, 0);
+        const ledger = (events: readonly LoyaltyAccountEvent[]) => {
+          const states = new Map<string, LoyaltyAccountState>();
+          return events.reduce((sum, event) => {
+            const before = states.get(event.data.customerId) ?? initialLoyaltyAccount(event.data.customerId);
+            const after = evolveLoyaltyAccount(before, event);
+            states.set(event.data.customerId, after);
+            return sum + ledgerEffectOf(event, before, after).points;
+          }, 0);
+        };
         const run = (customerId: string, list: readonly LoyaltyAccountCommand[]) => {
           let state = initialLoyaltyAccount(customerId);
           const events: LoyaltyAccountEvent[] = [];

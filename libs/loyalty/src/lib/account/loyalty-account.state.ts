@@ -36,6 +36,12 @@ export interface LoyaltyLot {
   readonly clawedBack: number;
   /** What is left to spend; 0 once expired. */
   readonly remaining: number;
+  /**
+   * Of its points, those the expiry took (PointsExpired); left out by lots folded before
+   * 2026-12-06, read as 0. A later claw-back or negative adjustment takes these back before it
+   * makes debt: points that expired unspent cannot be lost a second time.
+   */
+  readonly expired?: number;
 }
 
 export interface RecordedRefund {

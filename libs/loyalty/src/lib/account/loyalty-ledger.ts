@@ -9,16 +9,21 @@ export interface LedgerEffect {
   readonly cause: string;
 }
 
-export function ledgerEffectOf(event: LoyaltyAccountEvent): LedgerEffect {
+/**
+ * What `event` did to the balance of the account it took from `before` to `after`. A claw-back or an
+ * adjustment that takes back points which had expired changes only why they are gone, not the
+ * balance (see evolveLoyaltyAccount), so those two count the balance's change, not their points.
+ */
+export function ledgerEffectOf(event: LoyaltyAccountEvent, before: LoyaltyAccountState, after: LoyaltyAccountState): LedgerEffect {
   switch (event.type) {
     case 'PointsEarned':
       return { points: event.data.points, cause: event.data.lotId };
     case 'RefundRecorded':
       return { points: 0, cause: event.data.refundEventId };
     case 'PointsClawedBack':
-      return { points: -event.data.points, cause: event.data.refundEventId };
+      return { points: balanceOf(after) - balanceOf(before), cause: event.data.refundEventId };
     case 'PointsAdjusted':
-      return { points: event.data.points, cause: event.data.causeId };
+      return { points: balanceOf(after) - balanceOf(before), cause: event.data.causeId };
     case 'PointsRedeemed':
       return { points: -event.data.points, cause: event.data.idempotencyKey };
     case 'PointsExpired':
