@@ -17,12 +17,15 @@ import { customerIdFor } from '@cdp/identity';
  * - Reza (customerId c-7) buys 1,000,000 in store on 20 Feb, is refunded 200,000 on 25 Feb and
  *   complains by phone on 26 Feb.
  * - Mina (loyalty card L-100) buys 80,000 in store on 1 May and 1 Jun, and 90.5 USD on the web on
- *   20 Oct. She calls on 2 May with a complaint; the call centre's system also sent an attribute
- *   named "outcome" ("callback"), which a query must not mistake for the payload's.
+ *   20 Oct. She calls on 2 May with a complaint (written " Complaint " by the call centre); its
+ *   system also sent an attribute named "outcome" ("callback"), which a query must not mistake for
+ *   the payload's.
  * - Omid (email) buys 2,000,000 on 1 Dec 2025 with no channel, and calls (resolved) on 10 May,
  *   when he agrees to SMS. Reza, on his complaint call, withdraws his SMS consent.
- * - Sara's sign-up also gives her passport's expiry (15 Dec 2026) and birthday, and her email
- *   consent; Leila's passport expires on 1 Jun 2027 and Omid's on 20 Nov 2026 (told in October).
+ * - Sara's sign-up also gives her passport's expiry (15 Dec 2026) and birthday (5 Feb 1990), and
+ *   her email consent; Leila's passport expires on 1 Jun 2027, her birthday is 29 Feb 1992 and she
+ *   agrees to email; Omid's passport expires on 20 Nov 2026 and his birthday is 10 Feb 1985, with
+ *   no word on email (all told in October).
  * - An anonymous buyer (only a placeholder device id) buys 50,000 in store on 4 Apr.
  * - Leila (email) buys 150,000 online on 1 Aug and 5 Oct, and calls (resolved) on 6 Oct.
  * Two RFM runs: as of 30 Jun 2026 and as of 1 Nov 2026, both over 365 days.
@@ -97,7 +100,7 @@ export const TOUCHPOINTS: readonly Touchpoint[] = [
   refund(10, '2026-02-25T10:00:00.000Z', REZA, 'o-8', '200000'),
   purchase(11, '2026-05-01T10:00:00.000Z', MINA, 'o-11', '80000', 'store'),
   purchase(12, '2026-06-01T10:00:00.000Z', MINA, 'o-12', '80000', 'store'),
-  call(13, '2026-05-02T10:00:00.000Z', MINA, 'complaint', { outcome: 'callback' }),
+  call(13, '2026-05-02T10:00:00.000Z', MINA, ' Complaint ', { outcome: 'callback' }),
   purchase(14, '2026-10-20T10:00:00.000Z', MINA, 'o-14', '90.5', 'web', 'USD'),
   purchase(15, '2025-12-01T10:00:00.000Z', OMID, 'o-15', '2000000', null),
   call(16, '2026-05-10T10:00:00.000Z', OMID, 'resolved', {}, { sms: 'granted' }),
@@ -105,8 +108,8 @@ export const TOUCHPOINTS: readonly Touchpoint[] = [
   purchase(18, '2026-08-01T10:00:00.000Z', LEILA, 'o-18', '150000', 'online'),
   purchase(19, '2026-10-05T10:00:00.000Z', LEILA, 'o-19', '150000', 'online'),
   call(20, '2026-10-06T10:00:00.000Z', LEILA, 'resolved'),
-  touchpoint(21, 'profile_update', '2026-10-07T10:00:00.000Z', LEILA, { importantDates: { passportExpiry: '2027-06-01' } }),
-  touchpoint(22, 'profile_update', '2026-10-08T10:00:00.000Z', OMID, { importantDates: { passportExpiry: '2026-11-20' } }),
+  touchpoint(21, 'profile_update', '2026-10-07T10:00:00.000Z', LEILA, { importantDates: { passportExpiry: '2027-06-01', birthday: '1992-02-29' } }, {}, { email: 'granted' }),
+  touchpoint(22, 'profile_update', '2026-10-08T10:00:00.000Z', OMID, { importantDates: { passportExpiry: '2026-11-20', birthday: '1985-02-10' } }),
 ];
 
 /** The channel each type's manifest gives (schemas/touchpoints/<type>/manifest.json). */
