@@ -109,6 +109,18 @@ describe.each([
     expect(await client.query("SELECT count() AS n FROM system.tables WHERE database = currentDatabase() AND name = 'touchpoints_daily' AND engine = 'View'")).toEqual([{ n: '1' }]);
   });
 
+  it('puts back the views it had replaced when ClickHouse refuses one, so a refused start leaves the views as they were', async () => {
+    await syncSourceViews(client, catalogWithProbe({ probe_monthly: MONTHLY }));
+    const broken = catalogWithProbe({ probe_monthly: MONTHLY, probe_broken: 'SELECT nope FROM probe_touchpoints' }, 'v2');
+
+    await expect(syncSourceViews(client, broken)).rejects.toThrow(/probe_broken\.sql: ClickHouse refused the view probe_broken/);
+
+    // v1's columns (note, not v2's remark), and the view that reads them.
+    expect(await client.query('SELECT event_id, note FROM probe_touchpoints ORDER BY event_id LIMIT 1')).toEqual([{ event_id: '00000000-0000-4000-8000-000000000001', note: 'kind' }]);
+    expect(await client.query('SELECT sum(answers) AS answers FROM probe_monthly')).toEqual([{ answers: expect.any(String) }]);
+    expect(await client.query("SELECT count() AS n FROM system.tables WHERE database = currentDatabase() AND name = 'probe_broken'")).toEqual([{ n: '0' }]);
+  });
+
   it('makes the views the shipped sources define, such as survey_scores_monthly', async () => {
     await syncSourceViews(client, loadSchemaCatalog());
 

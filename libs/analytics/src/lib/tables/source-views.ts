@@ -26,7 +26,9 @@ export function touchpointTypeViewName(touchpointType: string): string {
  * ClickHouse: for each type whose manifest names `columns`, `<type>_touchpoints` (one row per
  * touchpoint, resolved to today's customer, its columns typed from the payload schema), then the
  * views the types ship (views/<name>.sql), which may read those. A view never replaces a table or
- * view of the platform's own: `source_views` lists what this made.
+ * view of the platform's own: `source_views` lists what this made. When ClickHouse refuses one, the
+ * views this had already replaced are put back as they were, so that a start refused for a view
+ * leaves analysts, and the processes of the version still running, the views they had.
  */
 export async function syncSourceViews(client: ClickHouseClient, catalog: SchemaCatalog): Promise<void> {
   const definitions: ViewDefinition[] = [
@@ -49,15 +51,43 @@ export async function syncSourceViews(client: ClickHouseClient, catalog: SchemaC
       throw new SourceViewError(`${view.origin}: the view name ${view.name} is taken by a table or view of the platform; rename the view`);
     }
   }
+  const before = await viewStatements(client, [...owned].filter((name) => existing.has(name)));
+  const replaced: string[] = [];
   for (const view of definitions) {
+    replaced.push(view.name);
     await client.command(`DROP TABLE IF EXISTS ${view.name}`);
     try {
       // IF NOT EXISTS: processes starting at once may race between the DROP and the CREATE.
       await client.command(`CREATE VIEW IF NOT EXISTS ${view.name} AS ${view.select}`);
     } catch (error) {
+      await putBack(client, replaced, before);
       throw new SourceViewError(`${view.origin}: ClickHouse refused the view ${view.name}: ${(error as Error).message}. Fix the query (it must run on ClickHouse 18.16 and chDB) and start again`);
     }
     if (!owned.has(view.name)) await client.insert('source_views', [{ name: view.name, touchpoint_type: view.touchpointType }]);
+  }
+}
+
+/** The CREATE statement of each view named, as ClickHouse holds it. */
+async function viewStatements(client: ClickHouseClient, names: readonly string[]): Promise<Map<string, string>> {
+  if (names.length === 0) return new Map();
+  const rows = await client.query<{ name: string; statement: string }>(
+    `SELECT name, create_table_query AS statement FROM system.tables WHERE database = currentDatabase() AND name IN (${names.map(sqlLiteral).join(', ')})`,
+  );
+  return new Map(rows.map((row) => [row.name, row.statement]));
+}
+
+/**
+ * Drops the views `replaced` and makes again those that existed `before`. A view may read another,
+ * so those ClickHouse refuses are tried again once others are back, until none more can be.
+ */
+async function putBack(client: ClickHouseClient, replaced: readonly string[], before: ReadonlyMap<string, string>): Promise<void> {
+  for (const name of replaced) await client.command(`DROP TABLE IF EXISTS ${name}`);
+  let pending = replaced.filter((name) => before.has(name));
+  for (let progress = true; pending.length > 0 && progress; ) {
+    const refused: string[] = [];
+    for (const name of pending) await client.command(before.get(name)!).catch(() => refused.push(name));
+    progress = refused.length < pending.length;
+    pending = refused;
   }
 }
 
