@@ -9,7 +9,7 @@ export const LOYALTY_BALANCE = record(
     currency: text('the program currency', 'IRR'),
     available: integer('what can be spent now; negative while the account owes points'),
     expiringSoon: record('ExpiringPoints', {
-      points: integer(),
+      points: integer('what expires by `until` and can still be spent: at most what is available, the oldest lots first'),
       until: instant('now plus 30 days'),
       lots: listOf(record('ExpiringLot', { lotId: text(), points: integer(), expiresAt: instant() }), 'oldest first'),
     }),

@@ -3,7 +3,7 @@ import { compareDecimal, subtractDecimal } from '@cdp/money';
 import type { LoyaltyProgram } from '../program/loyalty-program';
 import { addDays, requireCanonicalInstant } from '../utc-instant';
 import { nextTier, qualifyingSpendAt, tierFor } from './earning';
-import type { LoyaltyAccountState, LoyaltyLifetime } from './loyalty-account.state';
+import type { LoyaltyAccountState, LoyaltyLifetime, LoyaltyLot } from './loyalty-account.state';
 import { availablePoints, isLive } from './lots';
 
 export interface LoyaltyBalance {
@@ -16,7 +16,12 @@ export interface LoyaltyBalance {
   readonly nextExpiryAt: string | null;
 }
 
-/** The points of live lots that expire by `until` (now + the days asked), lot by lot in FIFO order. */
+/**
+ * The points that expire by `until` (now + the days asked) and that the customer can still spend,
+ * lot by lot in FIFO order. A redemption spends the oldest lots first, so of what is available these
+ * go first; while the account owes points (debt), only what is available counts: a lot of 30,000
+ * against a debt of 30,000 shows nothing to spend before it expires.
+ */
 export interface ExpiringPoints {
   readonly points: number;
   readonly until: string;
@@ -40,7 +45,8 @@ export function loyaltyBalance(state: LoyaltyAccountState, program: LoyaltyProgr
   if (!Number.isSafeInteger(expiringWithinDays) || expiringWithinDays < 0) throw new RangeError(`expiringWithinDays must be a whole number of days, 0 or more; got ${expiringWithinDays}`);
   const until = addDays(now, expiringWithinDays);
   const holding = state.lots.filter((lot) => isLive(lot, now) && lot.remaining > 0);
-  const expiring = holding.filter((lot) => lot.expiresAt <= until).map(({ lotId, remaining, expiresAt }) => ({ lotId, points: remaining, expiresAt }));
+  const available = availablePoints(state, now);
+  const expiring = spendable(holding.filter((lot) => lot.expiresAt <= until), available);
   const nextExpiryAt = holding.reduce<string | null>((earliest, lot) => (earliest === null || lot.expiresAt < earliest ? lot.expiresAt : earliest), null);
 
   const qualifyingSpend = qualifyingSpendAt(state, now, program.tierWindowDays);
@@ -49,12 +55,25 @@ export function loyaltyBalance(state: LoyaltyAccountState, program: LoyaltyProgr
   const next = above === null ? null : { name: above.name, from: above.from, spendNeeded: spendNeeded(above.from, qualifyingSpend) };
 
   return {
-    available: availablePoints(state, now),
+    available,
     expiringSoon: { points: expiring.reduce((sum, lot) => sum + lot.points, 0), until, lots: expiring },
     tier: { name: tier.name, qualifyingSpend, next },
     lifetime: state.lifetime,
     nextExpiryAt,
   };
+}
+
+/** The lots' points in FIFO order, up to `available` in all: the last may show part of its points. */
+function spendable(lots: readonly LoyaltyLot[], available: number): ExpiringPoints['lots'] {
+  const shown: { lotId: string; points: number; expiresAt: string }[] = [];
+  let left = Math.max(available, 0);
+  for (const { lotId, remaining, expiresAt } of lots) {
+    if (left === 0) break;
+    const points = Math.min(remaining, left);
+    shown.push({ lotId, points, expiresAt });
+    left -= points;
+  }
+  return shown;
 }
 
 function spendNeeded(from: string, qualifyingSpend: string): string {

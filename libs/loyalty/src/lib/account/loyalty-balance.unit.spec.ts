@@ -29,6 +29,18 @@ describe('loyaltyBalance', () => {
     expect(loyaltyBalance(state, PROGRAM, plusMs(day(355), -1), 30).expiringSoon.lots.map((l) => l.lotId)).toEqual(['p1']);
   });
 
+  it('shows as expiring soon only what can still be spent: while points are owed, what is available, oldest lots first', () => {
+    // 500 and 400 earned; p1's 500 redeemed, then o1 refunded in full: 500 owed against p2's 400.
+    const bought = [record(purchase('p1', day(0), 'o1', '500')), record(purchase('p2', day(10), 'o2', '400'))];
+    const owing = stateAfter([...bought, redeem(500, day(11)), record(refund('r1', day(12), 'o1', '500'))], PROGRAM);
+    expect(loyaltyBalance(owing, PROGRAM, day(360)).available).toBe(-100);
+    expect(loyaltyBalance(owing, PROGRAM, day(360)).expiringSoon).toEqual({ points: 0, until: day(390), lots: [] });
+    // With p3's 200 too, 100 can be spent: of p2, the oldest lot, though p3 expires within the period as well.
+    const some = stateAfter([...bought, record(purchase('p3', day(11), 'o3', '200')), redeem(500, day(12)), record(refund('r1', day(13), 'o1', '500'))], PROGRAM);
+    expect(loyaltyBalance(some, PROGRAM, day(370)).available).toBe(100);
+    expect(loyaltyBalance(some, PROGRAM, day(370)).expiringSoon).toEqual({ points: 100, until: day(400), lots: [{ lotId: 'p2', points: 100, expiresAt: day(375) }] });
+  });
+
   it('leaves expired lots out, even before ExpirePoints ran', () => {
     const balance = loyaltyBalance(state, PROGRAM, day(365), 0);
     expect(balance.available).toBe(410);
