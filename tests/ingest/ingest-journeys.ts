@@ -47,14 +47,18 @@ export function describeIngestJourneys(mode: string, options: IngestJourneyOptio
       expect(await options.readBack(platform, [valid.eventId, invalid.eventId])).toEqual([]);
     });
 
-    it('treats a re-sent event id as a no-op that answers 202', async () => {
+    it('treats a re-sent event id as a no-op that answers 202, and counts it on /metrics', async () => {
+      const duplicatesSoFar = async () => Number(/^cdp_ingest_duplicates_total (\d+)$/m.exec((await platform.get('/metrics')).body)?.[1]);
       const touchpoint = { ...touchpointExamples.visit, eventId: randomUUID() };
       const first = await platform.post('/v1/touchpoints', touchpoint);
+      const before = await duplicatesSoFar();
+      expect(before).toBeGreaterThanOrEqual(0);
       const again = await platform.post('/v1/touchpoints', touchpoint);
 
       expect(again.status).toBe(202);
       expect(again.body.touchpoints[0]).toEqual({ ...first.body.touchpoints[0], duplicate: true });
       expect(await options.readBack(platform, [touchpoint.eventId])).toHaveLength(1);
+      expect(await duplicatesSoFar()).toBe(before + 1);
     });
 
     it('converts a money amount sent as a JSON number exactly', async () => {

@@ -20,12 +20,18 @@ function flakyLog(failures: number) {
   const log = {
     async appendMany(writes: readonly StreamWrite[]): Promise<AppendResult[]> {
       if (++calls <= failures) throw new Error('the log is down');
+      // As a log does, the second of two writes of one id, in this call or an earlier one, is a duplicate.
       const known = new Set(appended.flatMap((w) => w.events.map((e) => e.eventId)));
-      appended.push(...writes);
-      return writes.map(({ streamId, events }) => ({
+      const results = writes.map(({ streamId, events }) => ({
         streamId,
-        events: events.map((e) => ({ eventId: e.eventId, streamPosition: 0, position: '0', duplicate: known.has(e.eventId) })),
+        events: events.map((e) => {
+          const duplicate = known.has(e.eventId);
+          known.add(e.eventId);
+          return { eventId: e.eventId, streamPosition: 0, position: '0', duplicate };
+        }),
       }));
+      appended.push(...writes.filter((_, i) => !results[i].events[0].duplicate));
+      return results;
     },
   } as unknown as EventLog;
   return { log, eventIds: () => appended.flatMap((w) => w.events.map((e) => e.eventId)) };
@@ -61,8 +67,18 @@ describe('the Kafka intake loop (real Kafka, a log that fails)', () => {
   it('takes a batch again after the log failed, commits only what it took, and resumes from its commit after a restart', async () => {
     const { log, eventIds } = flakyLog(1);
     const errors: unknown[] = [];
+    let duplicates = 0;
     const start = () =>
-      runTouchpointIntake({ kafka, topics, log, catalog, policy: { defaultPhoneRegion: 'IR' }, now: () => new Date(), onError: (e) => errors.push(e) });
+      runTouchpointIntake({
+        kafka,
+        topics,
+        log,
+        catalog,
+        policy: { defaultPhoneRegion: 'IR' },
+        now: () => new Date(),
+        onError: (e) => errors.push(e),
+        onDuplicates: (count) => (duplicates += count),
+      });
     let intake: TouchpointIntake = await start();
     try {
       await producer.send({
@@ -85,6 +101,13 @@ describe('the Kafka intake loop (real Kafka, a log that fails)', () => {
       await until(async () => ((await committed()) === 4 ? true : undefined), 'the fourth message to be committed');
       expect(eventIds()).toHaveLength(3);
       expect(new Set(eventIds()).size).toBe(3);
+      expect(duplicates).toBe(0);
+
+      // An event id a producer uses for a second, other touchpoint: counted, for operators to see.
+      const reused = randomUUID();
+      await producer.send({ topic: topics.raw, messages: [json({ ...touchpointExamples.visit, eventId: reused }), json({ ...touchpointExamples.call, eventId: reused })] });
+      await until(async () => ((await committed()) === 6 ? true : undefined), 'the reused id\'s two messages to be committed');
+      expect(duplicates).toBe(1);
     } finally {
       await intake.close();
     }

@@ -20,6 +20,8 @@ export interface TouchpointIntakeOptions {
   /** The intake group's timing; kafkajs's defaults when left out. */
   readonly timing?: ConsumerTiming;
   readonly onAccepted?: (count: number) => void;
+  /** Of those, how many the log already held by their event id: taken again, or an id reused (the later touchpoint is dropped). */
+  readonly onDuplicates?: (count: number) => void;
   readonly onDeadLettered?: (code: IntakeRefusalCode) => void;
   /** A batch failed (Kafka or the log) and will be taken again, or the consumer crashed. */
   readonly onError?: (error: unknown) => void;
@@ -70,9 +72,11 @@ export async function runTouchpointIntake(options: TouchpointIntakeOptions): Pro
         refusedCodes.push(decision.code);
       }
     }
-    if (accepted.length > 0) await appendAccepted(options.log, accepted);
+    const appended = accepted.length > 0 ? await appendAccepted(options.log, accepted) : [];
     if (deadLetters.length > 0) await producer.send([{ topic: topics.deadLetters, messages: deadLetters }]);
     options.onAccepted?.(accepted.length);
+    const duplicates = appended.filter(({ events }) => events.some((event) => event.duplicate)).length;
+    if (duplicates > 0) options.onDuplicates?.(duplicates);
     for (const code of refusedCodes) options.onDeadLettered?.(code);
   }
 

@@ -16,6 +16,7 @@ export class KafkaIntakeService implements OnApplicationBootstrap, OnApplication
   private readonly logger = new Logger('kafka-intake');
   private readonly accepted: Counter;
   private readonly deadLettered: Counter;
+  private readonly duplicates: Counter;
   private intake: TouchpointIntake | undefined;
 
   constructor(
@@ -30,6 +31,11 @@ export class KafkaIntakeService implements OnApplicationBootstrap, OnApplication
       name: 'cdp_kafka_intake_dead_lettered_total',
       help: 'Raw-topic messages refused and produced to the dead-letter topic, by code',
       labelNames: ['code'],
+      registers: [registry],
+    });
+    this.duplicates = new Counter({
+      name: 'cdp_kafka_intake_duplicates_total',
+      help: 'Raw-topic messages whose event id the log already held: read again, or an id reused for another touchpoint, which is dropped',
       registers: [registry],
     });
   }
@@ -47,6 +53,7 @@ export class KafkaIntakeService implements OnApplicationBootstrap, OnApplication
       timing: consumerTimingFor(this.settings.kafkaSessionTimeoutSeconds * 1000),
       onAccepted: (count) => this.accepted.inc(count),
       onDeadLettered: (code) => this.deadLettered.inc({ code }),
+      onDuplicates: (count) => this.duplicates.inc(count),
       onError: (error) => this.logger.warn(`taking touchpoints from ${topics.raw} failed: ${(error as Error).message}; retrying the batch`),
     });
   }
