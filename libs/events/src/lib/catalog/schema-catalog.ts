@@ -4,6 +4,7 @@ import { composeFeedSchema, isFeedSchemaId, type FeedSchemaId, type FeedSchemaSo
 import { checkIdentifierAndChannelFields } from './identifier-and-channel-fields';
 import { checkMoneyFields } from './money-fields';
 import { checkFingerprint, schemaFingerprint } from './schema-fingerprint';
+import { fieldNameClashes } from './field-name-clashes';
 import { payloadColumnsOf, type PayloadColumn } from './payload-columns';
 import { SchemaCatalogError, type TouchpointManifest } from './touchpoint-manifest';
 
@@ -76,6 +77,8 @@ export class SchemaCatalog {
   private readonly byIdMap = new Map<number, PublishedSchema>();
   private readonly bySubject = new Map<string, PublishedSchema[]>();
   private readonly latestByType = new Map<string, PublishedTouchpointSchema>();
+  /** The payload file of each type's latest version, "schemas/touchpoints/<type>/v2.avsc", for error messages. */
+  private readonly latestPayloadFiles = new Map<string, string>();
   private readonly manifests = new Map<string, TouchpointManifest>();
   private readonly columnsByType = new Map<string, readonly PayloadColumn[]>();
   private readonly views: SourceView[] = [];
@@ -88,6 +91,8 @@ export class SchemaCatalog {
       const latest = this.latestByType.get(type);
       if (!latest) throw new SchemaCatalogError(`touchpoint type "${type}" has no entry in schemas/schema-ids.json: give its schema an id`);
       const payloadType = (latest.type as unknown as { field(name: string): { type: Type } }).field('payload').type;
+      const payloadProblems = fieldNameClashes(payloadType);
+      if (payloadProblems.length > 0) throw new SchemaCatalogError(`${this.latestPayloadFiles.get(type)}: ${payloadProblems.join('; ')}`);
       this.columnsByType.set(type, payloadColumnsOf(manifest, payloadType, `schemas/touchpoints/${type}/manifest.json`));
       checkMoneyFields(manifest, payloadType, `schemas/touchpoints/${type}/manifest.json`);
       checkIdentifierAndChannelFields(manifest, latest.type, `schemas/touchpoints/${type}/manifest.json`);
@@ -124,6 +129,7 @@ export class SchemaCatalog {
     this.checkReadsEarlier(subject, type, where);
     this.add(published, entry);
     this.latestByType.set(touchpointType, published);
+    this.latestPayloadFiles.set(touchpointType, `schemas/${entry.schema}/${entry.payload}.avsc`);
   }
 
   private publishFeed(sources: SchemaSources, entry: FeedSchemaId, where: string): void {
