@@ -42,4 +42,14 @@ describe('payload schema rules', () => {
     const nested = { name: 'owner', type: { type: 'record', name: 'CarOwner', fields: [{ name: 'fullName', type: 'string', aliases: ['name'] }, { name: 'nickname', type: 'string', aliases: ['name'] }] } };
     expectRefused(withCar(payload(plate, nested)), /^schemas\/touchpoints\/car\/v1\.avsc: record cdp\.touchpoints\.CarOwner \(payload\.owner\): the fields "fullName" and "nickname" both answer to "name"/);
   });
+
+  it.each([
+    ['a bytes field', { name: 'photo', type: 'bytes' }, 'payload.photo is of the Avro type bytes'],
+    ['bytes in a union', { name: 'photo', type: ['null', 'bytes'], default: null }, 'payload.photo is of the Avro type bytes'],
+    ['fixed in a list', { name: 'hashes', type: { type: 'array', items: { type: 'fixed', name: 'Md5', size: 16 } } }, 'payload.hashes[] is of the Avro type fixed'],
+    ['bytes in a map', { name: 'scans', type: { type: 'map', values: 'bytes' } }, 'payload.scans{} is of the Avro type bytes'],
+    ['bytes in a nested record', { name: 'papers', type: { type: 'record', name: 'CarPapers', fields: [{ name: 'scan', type: 'bytes' }] } }, 'payload.papers.scan is of the Avro type bytes'],
+  ])('refuses %s, which no touchpoint could be ingested with', (_, field, located) => {
+    expectRefused(withCar(payload(plate, field)), new RegExp(`^schemas/touchpoints/car/v1\\.avsc: ${located.replace(/[.[\]{}]/g, '\\$&')}, which JSON input cannot carry, .*: make it a string \\(base64 text, for example\\)$`));
+  });
 });

@@ -5,6 +5,7 @@ import { checkIdentifierAndChannelFields } from './identifier-and-channel-fields
 import { checkMoneyFields } from './money-fields';
 import { checkFingerprint, schemaFingerprint } from './schema-fingerprint';
 import { fieldNameClashes } from './field-name-clashes';
+import { typesJsonCannotCarry } from './json-carried-types';
 import { payloadColumnsOf, type PayloadColumn } from './payload-columns';
 import { SchemaCatalogError, type TouchpointManifest } from './touchpoint-manifest';
 
@@ -91,7 +92,7 @@ export class SchemaCatalog {
       const latest = this.latestByType.get(type);
       if (!latest) throw new SchemaCatalogError(`touchpoint type "${type}" has no entry in schemas/schema-ids.json: give its schema an id`);
       const payloadType = (latest.type as unknown as { field(name: string): { type: Type } }).field('payload').type;
-      const payloadProblems = fieldNameClashes(payloadType);
+      const payloadProblems = [...fieldNameClashes(payloadType), ...typesJsonCannotCarry(payloadType)];
       if (payloadProblems.length > 0) throw new SchemaCatalogError(`${this.latestPayloadFiles.get(type)}: ${payloadProblems.join('; ')}`);
       this.columnsByType.set(type, payloadColumnsOf(manifest, payloadType, `schemas/touchpoints/${type}/manifest.json`));
       checkMoneyFields(manifest, payloadType, `schemas/touchpoints/${type}/manifest.json`);
