@@ -1,3 +1,5 @@
+import { REPLACEABLE_ENVELOPE_COLUMNS, TYPE_VIEW_ENVELOPE_COLUMNS } from './type-view-columns';
+
 /**
  * A touchpoint type's manifest (schemas/touchpoints/<type>/manifest.json): what the platform
  * must know about the type beyond its Avro schema.
@@ -71,6 +73,11 @@ export function validateManifest(raw: unknown, where: string): TouchpointManifes
   const columns = m.columns ?? [];
   if (!Array.isArray(columns) || !columns.every((c) => isText(c) && FIELD_NAME.test(c))) {
     problems.push('"columns" must be a list of top-level payload field names, e.g. ["surveyId", "npsScore"]');
+  } else {
+    const envelopeNamed = columns.filter((c) => TYPE_VIEW_ENVELOPE_COLUMNS.includes(c) && !REPLACEABLE_ENVELOPE_COLUMNS.includes(c));
+    for (const name of envelopeNamed) {
+      problems.push(`column "${name}" would take the place of the envelope column ${name} in the type's view, which says which touchpoint, customer or instant a row is (only ${REPLACEABLE_ENVELOPE_COLUMNS.join(' and ')} may be replaced): leave it out of "columns", or give the payload field another name in a new version`);
+    }
   }
   const bounds = m.bounds ?? {};
   if (typeof bounds !== 'object' || bounds === null || Array.isArray(bounds)) {

@@ -8,6 +8,16 @@ describe('a touchpoint manifest', () => {
     expect(validateManifest(valid, where)).toEqual({ ...valid, compatibility: 'backward', money: [], columns: [] });
   });
 
+  it('takes columns named like the envelope\'s channel and source, which the payload\'s own values replace in the type\'s view', () => {
+    expect(validateManifest({ ...valid, columns: ['channel', 'source'] }, where).columns).toEqual(['channel', 'source']);
+  });
+
+  it.each(['event_id', 'occurred_at', 'occurred_at_ms', 'customer_key', 'customer_id'])('refuses the column %s, which would replace the envelope column that says which touchpoint, customer or instant a row is', (name) => {
+    expect(() => validateManifest({ ...valid, columns: ['plate', name] }, where)).toThrow(
+      new RegExp(`^schemas/touchpoints/ticket_opened/manifest\\.json: column "${name}" would take the place of the envelope column ${name} in the type's view, .*\\(only source and channel may be replaced\\): leave it out of "columns", or give the payload field another name in a new version$`),
+    );
+  });
+
   it.each([
     ['a misspelt key', { colums: ['x'] }, /manifest\.json: unknown key "colums"; a manifest holds type, owner, compatibility, money, identifiers, channel, columns, bounds/],
     ['two unknown keys', { bound: {}, traits: {} }, /unknown keys "bound", "traits"/],
