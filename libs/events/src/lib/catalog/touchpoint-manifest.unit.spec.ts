@@ -26,6 +26,12 @@ describe('a touchpoint manifest', () => {
     ['bounds with no end', { bounds: { priority: {} } }, /bounds of "priority" need "min", "max" or both/],
     ['bounds given as text', { bounds: { priority: { min: '1' } } }, /bounds of "priority": "min" and "max" must be numbers, such as 0 or 10/],
     ['bounds with another key', { bounds: { priority: { minimum: 1 } } }, /bounds of "priority" take "min" and "max", not "minimum"/],
+    ['a column listed twice', { columns: ['color', 'plate', 'color'] }, /^schemas\/touchpoints\/ticket_opened\/manifest\.json: "columns" names "color" more than once: list each column once$/],
+    [
+      'an amount listed twice',
+      { money: [{ amount: 'total', currency: 'currency' }, { amount: 'total', currency: 'fxCurrency' }] },
+      /^schemas\/touchpoints\/ticket_opened\/manifest\.json: "money" names the amount "total" more than once: an amount has one currency, so list it once$/,
+    ],
     ['bounds that are not a range', { bounds: { priority: 3 } }, /bounds of "priority" must be \{ "min": <number>, "max": <number> \}/],
   ])('refuses %s, naming the file and the fault', (_, change, message) => {
     expect(() => validateManifest({ ...valid, ...change }, where)).toThrow(message);
