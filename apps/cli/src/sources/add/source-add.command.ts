@@ -5,7 +5,7 @@ import { SchemaCatalogError, validateManifest, type TouchpointSchemaId } from '@
 import type { CliContext } from '../../shared/cli-context';
 import { UsageError } from '../../shared/cli-error';
 import { readSchemasFolder, SCHEMAS_OPTION, sourceSettings } from '../source-settings';
-import { newManifest, scaffoldFiles, sourcePaths, type ScaffoldFile } from './source-scaffold';
+import { newManifest, scaffoldFiles, sourcePaths, typeNameClash, type ScaffoldFile } from './source-scaffold';
 
 export function registerSourceAddCommand(source: Command, context: CliContext): void {
   source
@@ -23,6 +23,8 @@ export function registerSourceAddCommand(source: Command, context: CliContext): 
       const shown = (path: string) => (relative(context.cwd(), path).startsWith('..') ? path : relative(context.cwd(), path));
       if (existsSync(folder)) throw new UsageError(`the touchpoint type "${type}" already exists (${shown(folder)}): change its schema there, or choose another name`);
       if (spec && existsSync(spec)) throw new UsageError(`${shown(spec)} already exists: remove it, or choose another name`);
+      const clash = typeNameClash(type, sources);
+      if (clash) throw new UsageError(`cannot add "${type}": ${clash}`);
 
       const { schemaId, files } = scaffoldFiles(type, manifest, schemasDir, sources, context.now());
       for (const { path, text } of files) {

@@ -79,12 +79,32 @@ describe('cdp source add', () => {
     ['a name that is not lower_snake_case', ['Gift-Card', '--owner', 'loyalty'], '"type" must be lower_snake_case'],
     ['a type that exists', ['purchase', '--owner', 'commerce'], 'the touchpoint type "purchase" already exists (schemas/touchpoints/purchase)'],
     ['an empty owner', ['gift_card', '--owner', ''], '"owner" must name the owning team'],
+    [
+      'a name whose record the envelope defines',
+      ['identifiers', '--owner', 'crm'],
+      'cannot add "identifiers": "identifiers" would make the record cdp.touchpoints.Identifiers, a name schemas/envelope/v1.avsc gives one of its own types: choose another type name',
+    ],
+    ['another name the envelope defines', ['consent_status', '--owner', 'crm'], '"consent_status" would make the record cdp.touchpoints.ConsentStatus, a name schemas/envelope/v1.avsc gives'],
   ])('refuses %s with exit code 2, and writes nothing', async (_, args, message) => {
     const idsBefore = read('schemas/schema-ids.json');
     const { error } = await add(...args);
     expect(error).toMatchObject({ exitCode: EXIT.usage, message: expect.stringContaining(message) });
     expect(read('schemas/schema-ids.json')).toBe(idsBefore);
     expect(existsSync(join(root, 'tests/sources'))).toBe(false);
+  });
+
+  it('refuses a name whose record another type makes, which would share its registry subject, and writes nothing', async () => {
+    expect((await add('survey_2024', '--owner', 'cx')).error).toBeUndefined();
+    const idsBefore = read('schemas/schema-ids.json');
+
+    const { error } = await add('survey2024', '--owner', 'cx');
+
+    expect(error).toMatchObject({
+      exitCode: EXIT.usage,
+      message: 'cannot add "survey2024": the type "survey_2024" already makes the touchpoint record Survey2024 (its registry subject), which "survey2024" would share: choose another type name',
+    });
+    expect(read('schemas/schema-ids.json')).toBe(idsBefore);
+    expect(existsSync(join(schemas, 'touchpoints/survey2024'))).toBe(false);
   });
 
   it('writes nothing when schema-ids.json is not one entry a line, and says what to add by hand', async () => {

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { recordName, type SchemaSources, type TouchpointSchemaId } from '@cdp/events';
+import { envelopeTypeNames, recordName, type SchemaSources, type TouchpointSchemaId } from '@cdp/events';
 import { CliError } from '../../shared/cli-error';
 
 /*
@@ -42,6 +42,22 @@ export function scaffoldFiles(type: string, manifest: object, schemasDir: string
     ...(spec ? [{ path: spec, text: samplesSpecText(type), about: 'the unit test that checks the samples' }] : []),
   ];
   return { schemaId, files };
+}
+
+/**
+ * Why the platform could not load a new type of this name beside those of the folder, or undefined:
+ * the record named after the type is its registry subject, so no other type may make it, and
+ * neither it nor the payload record may take a name of the envelope's types.
+ */
+export function typeNameClash(type: string, sources: SchemaSources): string | undefined {
+  const other = Object.keys(sources.touchpoints).find((existing) => recordName(existing) === recordName(type));
+  if (other !== undefined) return `the type "${other}" already makes the touchpoint record ${recordName(type)} (its registry subject), which "${type}" would share: choose another type name`;
+  const envelopeVersion = latestEnvelope(sources);
+  const { namespace } = sources.envelopes[envelopeVersion] as { namespace: string };
+  const taken = envelopeTypeNames(sources.envelopes[envelopeVersion]);
+  const clash = [recordName(type), `${recordName(type)}Payload`].map((name) => `${namespace}.${name}`).find((name) => taken.includes(name));
+  if (clash !== undefined) return `"${type}" would make the record ${clash}, a name schemas/envelope/${envelopeVersion}.avsc gives one of its own types: choose another type name`;
+  return undefined;
 }
 
 /** A manifest that declares nothing yet but the owner. */

@@ -1,8 +1,5 @@
 import { sqlLiteral, type ClickHouseClient } from '@cdp/clickhouse';
-import type { PayloadColumn, SchemaCatalog } from '@cdp/events';
-
-/** The envelope columns a type's view starts with; a payload column of the same name takes its place. */
-const ENVELOPE_COLUMNS = ['event_id', 'occurred_at', 'occurred_at_ms', 'source', 'channel', 'customer_key', 'customer_id'];
+import { TYPE_VIEW_ENVELOPE_COLUMNS, type PayloadColumn, type SchemaCatalog } from '@cdp/events';
 
 export class SourceViewError extends Error {
   readonly code = 'ANALYTICS.SOURCE_VIEW';
@@ -93,7 +90,8 @@ async function putBack(client: ClickHouseClient, replaced: readonly string[], be
 
 function typeViewSelect(touchpointType: string, columns: readonly PayloadColumn[]): string {
   const payloadNames = new Set(columns.map((c) => c.name));
-  const envelope = ENVELOPE_COLUMNS.filter((name) => !payloadNames.has(name));
+  // The manifest may name only the envelope columns it may replace (REPLACEABLE_ENVELOPE_COLUMNS).
+  const envelope = TYPE_VIEW_ENVELOPE_COLUMNS.filter((name) => !payloadNames.has(name));
   return `SELECT ${[...envelope, ...columns.map(columnExpression)].join(', ')} FROM touchpoint_fields_resolved WHERE type = ${sqlLiteral(touchpointType)}`;
 }
 

@@ -18,11 +18,24 @@ export function touchpointCodec(catalog: SchemaCatalog) {
     decode(bytes: Buffer): { type: string; data: unknown } {
       const { schemaId, avroBinary } = unframeConfluent(bytes);
       const writer = catalog.byId(schemaId);
-      if (!writer) throw new WireFormatError(`schema id ${schemaId} is not in schemas/schema-ids.json`);
+      if (!writer) throw new WireFormatError(unknownSchemaIdMessage(schemaId));
       if (writer.kind !== 'touchpoint') throw new WireFormatError(`schema id ${schemaId} is of ${writer.subject}, not a touchpoint schema`);
       const reader = catalog.latest(writer.touchpointType)!;
       const data = reader === writer ? writer.type.fromBuffer(avroBinary) : reader.type.fromBuffer(avroBinary, resolverFor(reader.type, writer.type));
       return { type: writer.touchpointType, data };
     },
   };
+}
+
+/**
+ * Reading the log, an unknown id means this process started with older schemas than the one that
+ * wrote the event (or with a type removed): the caller retries, which a rolling upgrade needs, so
+ * the reason says how to end it.
+ */
+function unknownSchemaIdMessage(schemaId: number): string {
+  return (
+    `schema id ${schemaId} is not in the schemas/schema-ids.json this process loaded: the event was written with newer schemas, or its type was removed. ` +
+    `Restart this process with the schemas folder that holds id ${schemaId} (CDP_SCHEMAS_DIR); it retries until then. ` +
+    'Never remove a touchpoint type whose touchpoints are in the log: put its folder and schema-ids.json entries back'
+  );
 }

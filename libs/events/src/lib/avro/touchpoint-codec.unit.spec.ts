@@ -20,7 +20,9 @@ describe('touchpoint codec (Confluent wire format)', () => {
 
   it('refuses bytes without the magic byte, unknown schema ids, and schema ids of other topics', () => {
     expect(() => codec.decode(Buffer.from('{"json":true}'))).toThrow(/Confluent wire format/);
-    expect(() => codec.decode(Buffer.from([0, 0, 0, 3, 231, 1]))).toThrow(/schema id 999 is not in schemas/);
+    expect(() => codec.decode(Buffer.from([0, 0, 0, 3, 231, 1]))).toThrow(
+      /^schema id 999 is not in the schemas\/schema-ids\.json this process loaded: .* Restart this process with the schemas folder that holds id 999 \(CDP_SCHEMAS_DIR\); it retries until then\. Never remove a touchpoint type whose touchpoints are in the log/,
+    );
     expect(() => codec.decode(Buffer.from([0, 0, 0, 0, 7, 1]))).toThrow(/schema id 7 is of cdp.customer-profiles.v1-value, not a touchpoint schema/);
   });
 

@@ -4,8 +4,11 @@ import { composeFeedSchema, isFeedSchemaId, type FeedSchemaId, type FeedSchemaSo
 import { checkIdentifierAndChannelFields } from './identifier-and-channel-fields';
 import { checkMoneyFields } from './money-fields';
 import { checkFingerprint, schemaFingerprint } from './schema-fingerprint';
+import { fieldNameClashes } from './field-name-clashes';
+import { typesJsonCannotCarry } from './json-carried-types';
 import { payloadColumnsOf, type PayloadColumn } from './payload-columns';
 import { SchemaCatalogError, type TouchpointManifest } from './touchpoint-manifest';
+import { composedTouchpointSchema, recordName } from './touchpoint-schema';
 
 /** The Kafka topic that carries touchpoints. */
 export const TOUCHPOINT_TOPIC = 'cdp.touchpoints.v1';
@@ -76,6 +79,8 @@ export class SchemaCatalog {
   private readonly byIdMap = new Map<number, PublishedSchema>();
   private readonly bySubject = new Map<string, PublishedSchema[]>();
   private readonly latestByType = new Map<string, PublishedTouchpointSchema>();
+  /** The payload file of each type's latest version, "schemas/touchpoints/<type>/v2.avsc", for error messages. */
+  private readonly latestPayloadFiles = new Map<string, string>();
   private readonly manifests = new Map<string, TouchpointManifest>();
   private readonly columnsByType = new Map<string, readonly PayloadColumn[]>();
   private readonly views: SourceView[] = [];
@@ -83,11 +88,14 @@ export class SchemaCatalog {
 
   constructor(sources: SchemaSources) {
     for (const [type, { manifest }] of Object.entries(sources.touchpoints)) this.manifests.set(type, manifest);
+    checkOneTypePerSubject(Object.keys(sources.touchpoints));
     for (const entry of sources.ids) this.publish(sources, entry);
     for (const [type, manifest] of this.manifests) {
       const latest = this.latestByType.get(type);
       if (!latest) throw new SchemaCatalogError(`touchpoint type "${type}" has no entry in schemas/schema-ids.json: give its schema an id`);
       const payloadType = (latest.type as unknown as { field(name: string): { type: Type } }).field('payload').type;
+      const payloadProblems = [...fieldNameClashes(payloadType), ...typesJsonCannotCarry(payloadType)];
+      if (payloadProblems.length > 0) throw new SchemaCatalogError(`${this.latestPayloadFiles.get(type)}: ${payloadProblems.join('; ')}`);
       this.columnsByType.set(type, payloadColumnsOf(manifest, payloadType, `schemas/touchpoints/${type}/manifest.json`));
       checkMoneyFields(manifest, payloadType, `schemas/touchpoints/${type}/manifest.json`);
       checkIdentifierAndChannelFields(manifest, latest.type, `schemas/touchpoints/${type}/manifest.json`);
@@ -109,21 +117,14 @@ export class SchemaCatalog {
   }
 
   private publishTouchpoint(sources: SchemaSources, entry: TouchpointSchemaId, where: string): void {
-    const touchpointType = entry.schema.replace(/^touchpoints\//, '');
-    const source = sources.touchpoints[touchpointType];
-    const payload = source?.payloads[entry.payload];
-    const envelope = sources.envelopes[entry.envelope];
-    if (!payload || !envelope) {
-      throw new SchemaCatalogError(`${where}: no schemas/${entry.schema}/${entry.payload}.avsc or schemas/envelope/${entry.envelope}.avsc`);
-    }
-    const schema = composeTouchpointSchema(touchpointType, envelope, payload);
-    const type = parse(schema, `${where}: schemas/${entry.schema}/${entry.payload}.avsc`);
+    const { touchpointType, payloadFile, schema, type } = composedTouchpointSchema(entry, sources, where);
     checkFingerprint(entry, schema, where, `schemas/${entry.schema}/${entry.payload}.avsc (with schemas/envelope/${entry.envelope}.avsc)`);
     const subject = `${TOUCHPOINT_TOPIC}-${type.name}`;
     const published: PublishedTouchpointSchema = { kind: 'touchpoint', id: entry.id, subject, version: this.nextVersion(subject, type, where), touchpointType, schema, type };
     this.checkReadsEarlier(subject, type, where);
     this.add(published, entry);
     this.latestByType.set(touchpointType, published);
+    this.latestPayloadFiles.set(touchpointType, payloadFile);
   }
 
   private publishFeed(sources: SchemaSources, entry: FeedSchemaId, where: string): void {
@@ -221,19 +222,17 @@ function parse(schema: object, file: string): Type {
   }
 }
 
-/** A touchpoint type's schema: the envelope's fields plus its typed payload, as one record. */
-export function composeTouchpointSchema(touchpointType: string, envelope: object, payload: object): object {
-  const { fields, namespace } = envelope as { fields: object[]; namespace: string };
-  return {
-    type: 'record',
-    name: recordName(touchpointType),
-    namespace,
-    doc: `A ${touchpointType} touchpoint.`,
-    fields: [...fields, { name: 'payload', type: payload }],
-  };
-}
-
-/** "social_mention" → "SocialMention". */
-export function recordName(touchpointType: string): string {
-  return touchpointType.replace(/(^|_)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase());
+/** Types named alike ("a1", "a_1") make one touchpoint record, whose name is their registry subject: they would share it. */
+function checkOneTypePerSubject(touchpointTypes: readonly string[]): void {
+  const typeOfRecord = new Map<string, string>();
+  for (const touchpointType of touchpointTypes) {
+    const record = recordName(touchpointType);
+    const other = typeOfRecord.get(record);
+    if (other !== undefined) {
+      throw new SchemaCatalogError(
+        `schemas/touchpoints/${touchpointType} and schemas/touchpoints/${other}: the types "${other}" and "${touchpointType}" both make the touchpoint record ${record}, whose full name is the registry subject of a type, so they would share one: rename one of the types (its folder, its manifest's "type" and its schema-ids.json entries)`,
+      );
+    }
+    typeOfRecord.set(record, touchpointType);
+  }
 }

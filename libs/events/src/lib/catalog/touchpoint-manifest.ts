@@ -1,3 +1,5 @@
+import { REPLACEABLE_ENVELOPE_COLUMNS, TYPE_VIEW_ENVELOPE_COLUMNS } from './type-view-columns';
+
 /**
  * A touchpoint type's manifest (schemas/touchpoints/<type>/manifest.json): what the platform
  * must know about the type beyond its Avro schema.
@@ -58,6 +60,8 @@ export function validateManifest(raw: unknown, where: string): TouchpointManifes
   const money = m.money ?? [];
   if (!Array.isArray(money) || !money.every((x) => isText(x?.amount) && isText(x?.currency))) {
     problems.push('"money" must be a list of { "amount": "<field path>", "currency": "<field path>" }');
+  } else {
+    for (const amount of repeated(money.map((m: { amount: string }) => m.amount))) problems.push(`"money" names the amount "${amount}" more than once: an amount has one currency, so list it once`);
   }
   const identifiers = m.identifiers ?? {};
   if (typeof identifiers !== 'object' || Array.isArray(identifiers) || !Object.values(identifiers as object).every(isText)) {
@@ -71,6 +75,12 @@ export function validateManifest(raw: unknown, where: string): TouchpointManifes
   const columns = m.columns ?? [];
   if (!Array.isArray(columns) || !columns.every((c) => isText(c) && FIELD_NAME.test(c))) {
     problems.push('"columns" must be a list of top-level payload field names, e.g. ["surveyId", "npsScore"]');
+  } else {
+    for (const name of repeated(columns)) problems.push(`"columns" names "${name}" more than once: list each column once`);
+    const envelopeNamed = columns.filter((c) => TYPE_VIEW_ENVELOPE_COLUMNS.includes(c) && !REPLACEABLE_ENVELOPE_COLUMNS.includes(c));
+    for (const name of envelopeNamed) {
+      problems.push(`column "${name}" would take the place of the envelope column ${name} in the type's view, which says which touchpoint, customer or instant a row is (only ${REPLACEABLE_ENVELOPE_COLUMNS.join(' and ')} may be replaced): leave it out of "columns", or give the payload field another name in a new version`);
+    }
   }
   const bounds = m.bounds ?? {};
   if (typeof bounds !== 'object' || bounds === null || Array.isArray(bounds)) {
@@ -83,6 +93,11 @@ export function validateManifest(raw: unknown, where: string): TouchpointManifes
   }
   if (problems.length > 0) throw new SchemaCatalogError(`${where}: ${problems.join('; ')}`);
   return { type: m.type, owner: m.owner, compatibility, money, identifiers, channel, columns, bounds } as TouchpointManifest;
+}
+
+/** The entries a list holds more than once, each named once. */
+function repeated(list: readonly string[]): string[] {
+  return [...new Set(list.filter((entry, i) => list.indexOf(entry) !== i))];
 }
 
 export class SchemaCatalogError extends Error {

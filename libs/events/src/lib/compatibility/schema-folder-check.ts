@@ -1,7 +1,8 @@
 import type { Type } from 'avsc';
 import { parseAvroSchema } from '../avro/iso-logical-types';
 import { composeFeedSchema, isFeedSchemaId, type FeedSchemaId } from '../catalog/feed-schema';
-import { composeTouchpointSchema, SchemaCatalog, type SchemaSources, type TouchpointSchemaId } from '../catalog/schema-catalog';
+import { SchemaCatalog, type SchemaSources, type TouchpointSchemaId } from '../catalog/schema-catalog';
+import { composedTouchpointSchema } from '../catalog/touchpoint-schema';
 import { schemaFingerprint } from '../catalog/schema-fingerprint';
 import { SchemaCatalogError } from '../catalog/touchpoint-manifest';
 import { typeCompatibilityProblems, type CompatibilityPolicy, type CompatibilityProblem } from './schema-compatibility';
@@ -109,14 +110,8 @@ function histories(sources: SchemaSources): History[] {
 
 function touchpointVersion(entry: TouchpointSchemaId, sources: SchemaSources, where: string) {
   if (typeof entry.schema !== 'string' || !entry.schema.startsWith('touchpoints/')) throw new SchemaCatalogError(`${where}: "schema" must be "touchpoints/<type>" or "feed/<name>"`);
-  const name = entry.schema.replace(/^touchpoints\//, '');
-  const source = sources.touchpoints[name];
-  const payload = source?.payloads[entry.payload];
-  const envelope = sources.envelopes[entry.envelope];
-  if (!payload || !envelope) throw new SchemaCatalogError(`${where}: no schemas/${entry.schema}/${entry.payload}.avsc or schemas/envelope/${entry.envelope}.avsc`);
-  const schema = composeTouchpointSchema(name, envelope, payload);
-  const type = parse(schema, `${where}: schemas/${entry.schema}/${entry.payload}.avsc`);
-  return { kind: 'touchpoint' as const, name, policy: source.manifest.compatibility, type, schema };
+  const { touchpointType: name, schema, type } = composedTouchpointSchema(entry, sources, where);
+  return { kind: 'touchpoint' as const, name, policy: sources.touchpoints[name].manifest.compatibility, type, schema };
 }
 
 function feedVersion(entry: FeedSchemaId, sources: SchemaSources, where: string) {
