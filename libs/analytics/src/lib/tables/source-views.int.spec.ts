@@ -111,14 +111,16 @@ describe.each([
 
   it('puts back the views it had replaced when ClickHouse refuses one, so a refused start leaves the views as they were', async () => {
     await syncSourceViews(client, catalogWithProbe({ probe_monthly: MONTHLY }));
-    const broken = catalogWithProbe({ probe_monthly: MONTHLY, probe_broken: 'SELECT nope FROM probe_touchpoints' }, 'v2');
+    const broken = catalogWithProbe({ probe_monthly: MONTHLY, probe_new: 'SELECT 1 AS one', probe_broken: 'SELECT nope FROM probe_touchpoints' }, 'v2');
 
     await expect(syncSourceViews(client, broken)).rejects.toThrow(/probe_broken\.sql: ClickHouse refused the view probe_broken/);
 
     // v1's columns (note, not v2's remark), and the view that reads them.
     expect(await client.query('SELECT event_id, note FROM probe_touchpoints ORDER BY event_id LIMIT 1')).toEqual([{ event_id: '00000000-0000-4000-8000-000000000001', note: 'kind' }]);
     expect(await client.query('SELECT sum(answers) AS answers FROM probe_monthly')).toEqual([{ answers: expect.any(String) }]);
-    expect(await client.query("SELECT count() AS n FROM system.tables WHERE database = currentDatabase() AND name = 'probe_broken'")).toEqual([{ n: '0' }]);
+    expect(await client.query("SELECT count() AS n FROM system.tables WHERE database = currentDatabase() AND name IN ('probe_broken', 'probe_new')")).toEqual([{ n: '0' }]);
+    // Nor is the view made and then dropped again listed as one of the platform's.
+    expect(await client.query("SELECT count() AS n FROM source_views WHERE name IN ('probe_broken', 'probe_new')")).toEqual([{ n: '0' }]);
   });
 
   it('makes the views the shipped sources define, such as survey_scores_monthly', async () => {

@@ -50,18 +50,22 @@ export async function syncSourceViews(client: ClickHouseClient, catalog: SchemaC
   }
   const before = await viewStatements(client, [...owned].filter((name) => existing.has(name)));
   const replaced: string[] = [];
-  for (const view of definitions) {
-    replaced.push(view.name);
-    await client.command(`DROP TABLE IF EXISTS ${view.name}`);
-    try {
-      // IF NOT EXISTS: processes starting at once may race between the DROP and the CREATE.
-      await client.command(`CREATE VIEW IF NOT EXISTS ${view.name} AS ${view.select}`);
-    } catch (error) {
-      await putBack(client, replaced, before);
-      throw new SourceViewError(`${view.origin}: ClickHouse refused the view ${view.name}: ${(error as Error).message}. Fix the query (it must run on ClickHouse 18.16 and chDB) and start again`);
+  try {
+    for (const view of definitions) {
+      replaced.push(view.name);
+      await client.command(`DROP TABLE IF EXISTS ${view.name}`);
+      await client.command(`CREATE VIEW IF NOT EXISTS ${view.name} AS ${view.select}`).catch((error: Error) => {
+        throw new SourceViewError(`${view.origin}: ClickHouse refused the view ${view.name}: ${error.message}. Fix the query (it must run on ClickHouse 18.16 and chDB) and start again`);
+      });
     }
-    if (!owned.has(view.name)) await client.insert('source_views', [{ name: view.name, touchpoint_type: view.touchpointType }]);
+  } catch (error) {
+    const lost = await putBack(client, replaced, before);
+    if (lost.length === 0) throw error;
+    throw new SourceViewError(`${(error as Error).message}. The views ${lost.join(', ')} could not be put back as they were: they are made again at the next start that succeeds`);
   }
+  // Listed once every view is made: a failed start leaves no name here for a view it did not keep.
+  const added = definitions.filter((view) => !owned.has(view.name)).map((view) => ({ name: view.name, touchpoint_type: view.touchpointType }));
+  if (added.length > 0) await client.insert('source_views', added);
 }
 
 /** The CREATE statement of each view named, as ClickHouse holds it. */
@@ -74,11 +78,12 @@ async function viewStatements(client: ClickHouseClient, names: readonly string[]
 }
 
 /**
- * Drops the views `replaced` and makes again those that existed `before`. A view may read another,
- * so those ClickHouse refuses are tried again once others are back, until none more can be.
+ * Drops the views `replaced` and makes again those that existed `before`; answers the names it could
+ * not make again, and never fails itself, so the caller reports the first failure. A view may read
+ * another, so those ClickHouse refuses are tried again once others are back, until none more can be.
  */
-async function putBack(client: ClickHouseClient, replaced: readonly string[], before: ReadonlyMap<string, string>): Promise<void> {
-  for (const name of replaced) await client.command(`DROP TABLE IF EXISTS ${name}`);
+async function putBack(client: ClickHouseClient, replaced: readonly string[], before: ReadonlyMap<string, string>): Promise<string[]> {
+  for (const name of replaced) await client.command(`DROP TABLE IF EXISTS ${name}`).catch(() => undefined);
   let pending = replaced.filter((name) => before.has(name));
   for (let progress = true; pending.length > 0 && progress; ) {
     const refused: string[] = [];
@@ -86,6 +91,7 @@ async function putBack(client: ClickHouseClient, replaced: readonly string[], be
     progress = refused.length < pending.length;
     pending = refused;
   }
+  return pending;
 }
 
 function typeViewSelect(touchpointType: string, columns: readonly PayloadColumn[]): string {
