@@ -17,7 +17,7 @@ import { customerIdFor } from '@cdp/identity';
  * - Reza (customerId c-7) buys 1,000,000 in store on 20 Feb, is refunded 200,000 on 25 Feb and
  *   complains by phone on 26 Feb.
  * - Mina (loyalty card L-100) buys 80,000 in store on 1 May and 1 Jun, and 90.5 USD on the web on
- *   20 Oct. She calls on 2 May with a complaint (written " Complaint " by the call centre); its
+ *   20 Oct. She calls on 2 May with a complaint (written " Complaint " by the call centre, a no-break space first); its
  *   system also sent an attribute named "outcome" ("callback"), which a query must not mistake for
  *   the payload's.
  * - Omid (email) buys 2,000,000 on 1 Dec 2025 with no channel, and calls (resolved) on 10 May,
@@ -100,7 +100,7 @@ export const TOUCHPOINTS: readonly Touchpoint[] = [
   refund(10, '2026-02-25T10:00:00.000Z', REZA, 'o-8', '200000'),
   purchase(11, '2026-05-01T10:00:00.000Z', MINA, 'o-11', '80000', 'store'),
   purchase(12, '2026-06-01T10:00:00.000Z', MINA, 'o-12', '80000', 'store'),
-  call(13, '2026-05-02T10:00:00.000Z', MINA, ' Complaint ', { outcome: 'callback' }),
+  call(13, '2026-05-02T10:00:00.000Z', MINA, '\u00a0Complaint ', { outcome: 'callback' }),
   purchase(14, '2026-10-20T10:00:00.000Z', MINA, 'o-14', '90.5', 'web', 'USD'),
   purchase(15, '2025-12-01T10:00:00.000Z', OMID, 'o-15', '2000000', null),
   call(16, '2026-05-10T10:00:00.000Z', OMID, 'resolved', {}, { sms: 'granted' }),

@@ -264,7 +264,20 @@ describe('the SQL of the analyst guide (docs/analytics.md), on ClickHouse 18.16 
     const reading = OTHER_SQL.find((sql) => sql.includes("'outcome'"));
     expect(reading).toBeDefined();
     const [rows] = await runEverywhere(reading!);
-    expect(rows.map((r) => r.outcome)).toEqual(['complaint', 'complaint', 'resolved', ' Complaint ', 'resolved', 'resolved']);
+    expect(rows.map((r) => r.outcome)).toEqual(['complaint', 'complaint', 'resolved', '\u00a0Complaint ', 'resolved', 'resolved']);
+  });
+
+  it('lists birthdays (query 12) across the new year, and a 29 February one when the window ends on the 28th of a year without a 29th', async () => {
+    const birthdays = EXAMPLES.find((q) => q.title.startsWith('12. '))!.sql;
+    const asOf = (date: string) => birthdays.replace("toDate('2027-01-20')", `toDate('${date}')`);
+    const [acrossNewYear] = await runEverywhere(asOf('2026-12-25'));
+    expect(acrossNewYear).toEqual([{ customer_id: sara, birthday: '1990-02-05', celebrates: '2027-02-05', turns: '37' }]);
+    const [endingOn28February] = await runEverywhere(asOf('2027-01-14'));
+    expect(endingOn28February.map((row) => row.celebrates)).toEqual(['2027-02-05', '2027-02-28']);
+    const [onTheDay] = await runEverywhere(asOf('2028-02-29'));
+    expect(onTheDay).toEqual([{ customer_id: leila, birthday: '1992-02-29', celebrates: '2028-02-29', turns: '36' }]);
+    const [leapYearBefore] = await runEverywhere(asOf('2028-01-20'));
+    expect(leapYearBefore.map((row) => row.celebrates)).toEqual(['2028-02-05', '2028-02-29']);
   });
 
   it('finds the survivor of a merged customer from its founding touchpoint', async () => {
