@@ -51,14 +51,17 @@ export async function publishOutbox(sql: SqlClient, schema: string, eventStore: 
   }
 }
 
+export const OUTBOX_COUNTED_UP_TO = 100_000;
+
 /**
- * How many entries wait in an outbox table (`outbox` here, `command_outbox` for loyalty commands);
- * null while the table does not exist yet (its projection has not opened).
+ * How many entries wait in an outbox table (`outbox` here, `command_outbox` for loyalty commands),
+ * counted up to OUTBOX_COUNTED_UP_TO, so that a long outbox (an event store away for hours) is not
+ * read whole at every scrape; null while the table does not exist yet (its projection has not opened).
  */
 export async function outboxLength(sql: SqlClient, schema: string, table = 'outbox'): Promise<number | null> {
   const name = `${quoteIdentifier(schema)}.${quoteIdentifier(table)}`;
   const { rows } = await sql.query<{ present: boolean }>(`SELECT to_regclass($1) IS NOT NULL AS present`, [name]);
   if (!rows[0].present) return null;
-  const counted = await sql.query<{ pending: string }>(`SELECT count(*) AS pending FROM ${name}`);
+  const counted = await sql.query<{ pending: string }>(`SELECT count(*) AS pending FROM (SELECT 1 FROM ${name} LIMIT ${OUTBOX_COUNTED_UP_TO}) AS waiting`);
   return Number(counted.rows[0].pending);
 }
