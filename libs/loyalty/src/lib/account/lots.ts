@@ -22,9 +22,20 @@ export function isLive(lot: LoyaltyLot, now: string): boolean {
   return lot.expiresAt > now;
 }
 
-/** What the customer can spend at `now`: the remaining points of the live lots, less the debt. May be negative. */
+/**
+ * What the customer can spend at `now`: the remaining points of the live lots, less the debt. May be
+ * negative. Lots expired by `now` pay the debt when their expiry is recorded (evolveLoyaltyAccount),
+ * so what they still hold counts against it already: the balance is the same before the expiry
+ * runs and after.
+ */
 export function availablePoints(state: Pick<LoyaltyAccountState, 'lots' | 'debt'>, now: string): number {
-  return state.lots.reduce((sum, lot) => (isLive(lot, now) ? sum + lot.remaining : sum), 0) - state.debt;
+  let live = 0;
+  let expiredUnrecorded = 0;
+  for (const lot of state.lots) {
+    if (isLive(lot, now)) live += lot.remaining;
+    else expiredUnrecorded += lot.remaining;
+  }
+  return live - Math.max(0, state.debt - expiredUnrecorded);
 }
 
 /** The lots expired at `now` that still hold points, in FIFO order. */

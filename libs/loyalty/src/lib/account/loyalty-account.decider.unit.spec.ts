@@ -262,6 +262,20 @@ describe('the loyalty account decider', () => {
       expect(state.debt).toBe(300);
     });
 
+    it('owe the same after an expiry whether a later purchase arrived before the refund or after: an expiring lot pays the debt first', () => {
+      const spent = [record(purchase('p1', day(0), 'o1', '500')), redeem(500, day(1))];
+      const purchaseFirst = stateAfter([...spent, record(purchase('p2', day(2), 'o2', '300')), record(refund('r1', day(3), 'o1', '500')), expirePoints(day(368))], PROGRAM);
+      const refundFirst = stateAfter([...spent, record(refund('r1', day(3), 'o1', '500')), record(purchase('p2', day(2), 'o2', '300')), expirePoints(day(368))], PROGRAM);
+      for (const state of [purchaseFirst, refundFirst]) {
+        expect(availablePoints(state, day(368))).toBe(-200);
+        expect(state.debt).toBe(200);
+        expect(state.lifetime).toEqual({ earned: 800, clawedBack: 500, redeemed: 500, expired: 0 });
+      }
+      // The balance is the same before the expiry is recorded.
+      const notYetExpired = stateAfter([...spent, record(purchase('p2', day(2), 'o2', '300')), record(refund('r1', day(3), 'o1', '500'))], PROGRAM);
+      expect(availablePoints(notYetExpired, day(368))).toBe(-200);
+    });
+
     it('round each claw-back down, several partial refunds adding up to the full claw-back', () => {
       const history = [record(purchase('p1', day(0), 'o1', '1000')), record(purchase('p2', day(1), 'o2', '10'))];
       const { state, events } = handle([...history, record(refund('r1', day(2), 'o2', '3')), record(refund('r2', day(3), 'o2', '3')), record(refund('r3', day(4), 'o2', '4'))], PROGRAM);

@@ -10,7 +10,9 @@ import { compareLots, compareRefunds, insertSorted } from './lots';
  * expired, so the result does not depend on whether the expiry ran first), and what the lot does
  * not have becomes debt. A positive change (an earn,
  * a positive adjustment, a negative claw-back that gives points back) pays the debt first, and only
- * what is left adds to the lot's remaining points. It happens here, so a replay finds the same.
+ * what is left adds to the lot's remaining points. An expiry pays the debt from what the lot has
+ * left, and only the rest expires: the debt is the same whether a lot was earned before it arose or
+ * after. It happens here, so a replay finds the same.
  */
 export function evolveLoyaltyAccount(state: LoyaltyAccountState, event: LoyaltyAccountEvent): LoyaltyAccountState {
   switch (event.type) {
@@ -33,10 +35,14 @@ export function evolveLoyaltyAccount(state: LoyaltyAccountState, event: LoyaltyA
     case 'PointsExpired': {
       const { lotId, points } = event.data;
       if (!state.lots.some((lot) => lot.lotId === lotId)) return state;
+      // What the account owes is paid from the lot before the rest expires, as the lot would have paid it had it been earned after the debt.
+      const settled = Math.min(state.debt, points);
+      const expired = points - settled;
       return {
         ...state,
-        lots: state.lots.map((lot) => (lot.lotId === lotId ? { ...lot, remaining: lot.remaining - points, expired: (lot.expired ?? 0) + points } : lot)),
-        lifetime: { ...state.lifetime, expired: state.lifetime.expired + points },
+        lots: state.lots.map((lot) => (lot.lotId === lotId ? { ...lot, remaining: lot.remaining - points, expired: (lot.expired ?? 0) + expired } : lot)),
+        debt: state.debt - settled,
+        lifetime: { ...state.lifetime, expired: state.lifetime.expired + expired },
       };
     }
     case 'LoyaltyAccountMerged':

@@ -11,8 +11,9 @@ export interface LedgerEffect {
 
 /**
  * What `event` did to the balance of the account it took from `before` to `after`. A claw-back or an
- * adjustment that takes back points which had expired changes only why they are gone, not the
- * balance (see evolveLoyaltyAccount), so those two count the balance's change, not their points.
+ * adjustment that takes back points which had expired, or an expiry that pays a debt, changes only
+ * why points are gone, not all of the balance (see evolveLoyaltyAccount), so those count the
+ * balance's change, not their points.
  */
 export function ledgerEffectOf(event: LoyaltyAccountEvent, before: LoyaltyAccountState, after: LoyaltyAccountState): LedgerEffect {
   switch (event.type) {
@@ -27,7 +28,7 @@ export function ledgerEffectOf(event: LoyaltyAccountEvent, before: LoyaltyAccoun
     case 'PointsRedeemed':
       return { points: -event.data.points, cause: event.data.idempotencyKey };
     case 'PointsExpired':
-      return { points: -event.data.points, cause: event.data.lotId };
+      return { points: balanceOf(after) - balanceOf(before), cause: event.data.lotId };
     case 'LoyaltyAccountMerged':
       return { points: -balanceOf(event.data.account), cause: event.data.into };
     case 'LoyaltyAccountAbsorbed':
