@@ -167,15 +167,16 @@ profile rebuild at 14,562 touchpoints/s (2.9× the time of writing its final row
 1,000 touchpoints/s. The full run of the morning of 2026-12-06 (the AMD host, that morning's code)
 had ingestion at 0.39× raw kafkajs (11,279 against 28,572 touchpoints/s), the profile rebuild at
 9,959 touchpoints/s, the RFM run at 1.94 s (baseline 0.32 s), all projections at 2,373
-touchpoints/s and the feed's p99 at 147 ms at 1,000 touchpoints/s and 14,386 ms at 5,000. This run
-(the afternoon of 2026-12-06, same host) measures that day's later code: among its changes, the
-outboxes forget exactly what they sent, migrations at start take a lock, and the two projection
-benchmarks measure the CPU each process took (see their sections). Its baselines, and the platform with
-them, moved with the hour, as every run's do: the Postgres rows that took 16.2 s to write in the
-morning took 26.5 s here. The feed's freshness at 1,000 touchpoints/s, a p50 of 35 ms in the
-morning and over a second here, was measured again right after this run, alone
-(\`bench/feed-freshness.run.ts --rates=1000\`), with this code and with the code the afternoon started
-from (f078e4c): SSE p50 1,315 and 1,530 ms, so the hour, not the change. Compare ratios across hosts and hours, not times: a
+touchpoints/s and the feed's p99 at 147 ms at 1,000 touchpoints/s and 14,386 ms at 5,000. The full
+run of that afternoon (8206b28, same host) had ingestion at 0.30× (6,985 against 23,150
+touchpoints/s), the profile rebuild at 9,455 touchpoints/s, the RFM run at 3.50 s (baseline 0.47
+s), all projections at 1,933 touchpoints/s and the feed's p99 at 1,745 ms at 1,000 touchpoints/s
+and 20,432 ms at 5,000: slower than the morning with its baselines (the Postgres rows that took
+16.2 s to write in the morning took 26.5 s then), and the freshness at 1,000 touchpoints/s measured
+again alone with the code the afternoon started from gave the same, so the hour, not the code. This
+run (the evening of 2026-12-06, same host) measures the evening's code, whose changes are to the
+loyalty rules, the schema checks at start, metrics and the docs, none on a path measured here.
+Compare ratios across hosts and hours, not times: a
 target that is met in one run and missed in another is met only on that run's machine.
 
 | what | figure | baseline (same run) | ratio |
