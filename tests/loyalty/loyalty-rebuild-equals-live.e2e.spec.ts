@@ -1,3 +1,4 @@
+import { CUSTOMER_FEED_SCHEMA } from '@cdp/customer-feed';
 import { createPostgresEventLog } from '@cdp/event-log-postgres';
 import type { EventLog } from '@cdp/event-log';
 import { loyaltyBalance, type LoyaltyAccountCommand } from '@cdp/loyalty';
@@ -96,9 +97,14 @@ describe('the loyalty read model, rebuilt, equals the live one (Postgres)', () =
       expect((await loadLoyaltyAccount(eventStore, customerId)).state).toEqual(before.accounts.find((a) => a.customer_id === customerId)!.state);
     }
 
+    // One account as an older version's rules folded it: the rebuild mends it, and tells the feed about that customer alone.
+    await sql.query(`UPDATE ${LOYALTY_PROJECTION}.accounts SET state = json_build_object('stale', true) WHERE customer_id = 'cus_0'`);
+    await sql.query(`DELETE FROM ${CUSTOMER_FEED_SCHEMA}.changed_customers`);
+
     await rebuildProjection({ definition, log: eventStore, sql, pauseLive: () => live!.close() });
     live = undefined;
 
     expect(await snapshot(sql)).toEqual(before);
+    expect((await sql.query(`SELECT customer_id FROM ${CUSTOMER_FEED_SCHEMA}.changed_customers`)).rows).toEqual([{ customer_id: 'cus_0' }]);
   }, 180_000);
 });

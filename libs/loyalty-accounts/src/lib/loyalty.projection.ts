@@ -57,6 +57,7 @@ export function loyaltyProjection({ accounts }: { readonly accounts: LoyaltyAcco
         afterCommit: () => sendCommandOutbox(sql, schema, accounts),
       };
     },
+    beforeSwap: markRebuiltAccountsChanged,
   };
 }
 
@@ -77,6 +78,21 @@ interface LedgerRow {
   readonly cause: string;
   readonly recorded_at: string;
   readonly data: unknown;
+}
+
+/**
+ * A rebuild folds the accounts anew, with the rules of today: where an account comes out other than
+ * live folded it (the rules changed since), its customer is marked changed, so that the feed, which
+ * publishes only what differs from what it last published, tells subscribers the new balance.
+ */
+async function markRebuiltAccountsChanged(tx: SqlExecutor, aside: string): Promise<void> {
+  const [built, current] = [quoteIdentifier(aside), quoteIdentifier(LOYALTY_PROJECTION)];
+  const { rows } = await tx.query<{ customer_id: string }>(
+    `SELECT b.customer_id FROM ${built}.accounts b LEFT JOIN ${current}.accounts c USING (customer_id)
+     WHERE b.merged_into IS NULL AND (c.customer_id IS NULL OR b.state::text IS DISTINCT FROM c.state::text)
+     ORDER BY b.customer_id`,
+  );
+  await markCustomersChanged(tx, rows.map((row) => row.customer_id));
 }
 
 /**
