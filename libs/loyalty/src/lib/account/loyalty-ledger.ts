@@ -10,29 +10,32 @@ export interface LedgerEffect {
 }
 
 /**
- * What `event` did to the balance of the account it took from `before` to `after`. A claw-back or an
- * adjustment that takes back points which had expired, or an expiry that pays a debt, changes only
- * why points are gone, not all of the balance (see evolveLoyaltyAccount), so those count the
- * balance's change, not their points.
+ * What `event` did to the balance of the account it took from `before` to `after`: the balance's
+ * change, not the event's points, since a claw-back of points that had expired, or an expiry that
+ * pays a debt, changes only why points are gone (see evolveLoyaltyAccount). A merged account's
+ * balance leaves with it, though its state keeps its lots.
  */
 export function ledgerEffectOf(event: LoyaltyAccountEvent, before: LoyaltyAccountState, after: LoyaltyAccountState): LedgerEffect {
+  const points = event.type === 'LoyaltyAccountMerged' ? -balanceOf(event.data.account) : balanceOf(after) - balanceOf(before);
+  return { points, cause: causeOf(event) };
+}
+
+function causeOf(event: LoyaltyAccountEvent): string {
   switch (event.type) {
     case 'PointsEarned':
-      return { points: event.data.points, cause: event.data.lotId };
-    case 'RefundRecorded':
-      return { points: 0, cause: event.data.refundEventId };
-    case 'PointsClawedBack':
-      return { points: balanceOf(after) - balanceOf(before), cause: event.data.refundEventId };
-    case 'PointsAdjusted':
-      return { points: balanceOf(after) - balanceOf(before), cause: event.data.causeId };
-    case 'PointsRedeemed':
-      return { points: -event.data.points, cause: event.data.idempotencyKey };
     case 'PointsExpired':
-      return { points: balanceOf(after) - balanceOf(before), cause: event.data.lotId };
+      return event.data.lotId;
+    case 'RefundRecorded':
+    case 'PointsClawedBack':
+      return event.data.refundEventId;
+    case 'PointsAdjusted':
+      return event.data.causeId;
+    case 'PointsRedeemed':
+      return event.data.idempotencyKey;
     case 'LoyaltyAccountMerged':
-      return { points: -balanceOf(event.data.account), cause: event.data.into };
+      return event.data.into;
     case 'LoyaltyAccountAbsorbed':
-      return { points: balanceOf(event.data.account), cause: event.data.from };
+      return event.data.from;
     default: {
       const unknown: never = event;
       throw new Error(`unhandled loyalty event ${JSON.stringify(unknown)}`);
