@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { analyticsProjection } from '@cdp/analytics';
 import type { ClickHouseClient } from '@cdp/clickhouse';
-import { CUSTOMER_PROJECTION, customerProjection } from '@cdp/customer-projection';
+import { customerProjection } from '@cdp/customer-projection';
 import { customerFeedKafkaProjection, customerFeedTopics } from '@cdp/customer-feed';
 import { createCustomerFeedCodec } from '@cdp/feed';
 import type { EventLog } from '@cdp/event-log';
@@ -295,7 +295,7 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
 
   /** What the projection's outbox holds; null (no series) for a projection without one, or when the count does not come within the lag's time. */
   private outboxPending(name: string): Promise<number | null> {
-    const table = name === CUSTOMER_PROJECTION ? 'outbox' : LOYALTY_OUTBOXES.includes(name) ? 'command_outbox' : undefined;
+    const table = this.projection(name).definition.outboxTable;
     if (table === undefined) return Promise.resolve(null);
     // A count waiting on a rebuild's swap, or on PGlite's one connection, must not hold up the scrape.
     return answerWithin(outboxLength(this.sql, name, table), LAG_TIMEOUT_MS, `the ${name} projection's outbox`).catch(() => null);

@@ -12,7 +12,7 @@ import {
   type IdentityEvent,
   type IdentityPolicy,
 } from '@cdp/identity';
-import { addToOutbox, publishOutbox, type OutboxEntry, type ProjectionDefinition } from '@cdp/projections';
+import { addToOutbox, OUTBOX_TABLE, publishOutbox, type OutboxEntry, type ProjectionDefinition } from '@cdp/projections';
 import { channelOf, emptyProfile, evolveProfile, mergeProfiles, touchpointRecorded, type CustomerProfile } from '@cdp/profile';
 import { quoteIdentifier, type SqlExecutor } from '@cdp/sql';
 import { markCustomersChanged, migrateCustomerFeedTables } from '@cdp/customer-feed';
@@ -43,6 +43,7 @@ export function customerProjection(options: CustomerProjectionOptions): Projecti
   return {
     name: CUSTOMER_PROJECTION,
     schema: CUSTOMER_PROJECTION,
+    outboxTable: OUTBOX_TABLE,
     async open(sql, schema) {
       await migrateCustomerTables(sql, schema);
       await migrateCustomerFeedTables(sql);

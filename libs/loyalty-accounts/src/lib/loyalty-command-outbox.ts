@@ -7,8 +7,10 @@ import type { AccountsCommand, LoyaltyAccounts } from './loyalty-accounts';
  * commit. The account rules are idempotent (a touchpoint earns once, a merge happens once), so a
  * crash between sending and forgetting only sends a command again, to no effect.
  */
+export const COMMAND_OUTBOX_TABLE = 'command_outbox';
+
 export const outboxTables = (s: string) => [
-  `CREATE TABLE IF NOT EXISTS ${s}.command_outbox (
+  `CREATE TABLE IF NOT EXISTS ${s}.${COMMAND_OUTBOX_TABLE} (
      position bigserial PRIMARY KEY,
      command jsonb NOT NULL
    )`,
@@ -22,7 +24,7 @@ export const outboxTables = (s: string) => [
 
 export async function addToCommandOutbox(tx: SqlExecutor, schema: string, commands: readonly AccountsCommand[]): Promise<void> {
   if (commands.length === 0) return;
-  await tx.query(`INSERT INTO ${quoteIdentifier(schema)}.command_outbox (command) SELECT value FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY ORDER BY ordinality`, [JSON.stringify(commands)]);
+  await tx.query(`INSERT INTO ${quoteIdentifier(schema)}.${COMMAND_OUTBOX_TABLE} (command) SELECT value FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY ORDER BY ordinality`, [JSON.stringify(commands)]);
 }
 
 /**
@@ -35,7 +37,7 @@ export async function addToCommandOutbox(tx: SqlExecutor, schema: string, comman
 export async function sendCommandOutbox(sql: SqlClient, schema: string, accounts: LoyaltyAccounts): Promise<void> {
   const s = quoteIdentifier(schema);
   for (;;) {
-    const { rows } = await sql.query<{ position: string; command: AccountsCommand }>(`SELECT position, command FROM ${s}.command_outbox ORDER BY position LIMIT 500`);
+    const { rows } = await sql.query<{ position: string; command: AccountsCommand }>(`SELECT position, command FROM ${s}.${COMMAND_OUTBOX_TABLE} ORDER BY position LIMIT 500`);
     if (rows.length === 0) return;
     try {
       await accounts.executeInOrder(rows.map((r) => r.command));
@@ -43,7 +45,7 @@ export async function sendCommandOutbox(sql: SqlClient, schema: string, accounts
       if (!isRefusedByRules(error)) throw error;
       await sendOneByOne(sql, s, rows, accounts);
     }
-    await sql.query(`DELETE FROM ${s}.command_outbox WHERE position = ANY($1::bigint[])`, [rows.map((r) => r.position)]);
+    await sql.query(`DELETE FROM ${s}.${COMMAND_OUTBOX_TABLE} WHERE position = ANY($1::bigint[])`, [rows.map((r) => r.position)]);
   }
 }
 

@@ -5,7 +5,7 @@ import type { LoyaltyProgram, RecordTouchpoint } from '@cdp/loyalty';
 import { WaitForProjectionError, type ProjectionDefinition } from '@cdp/projections';
 import { migrateSchema, quoteIdentifier, type SqlExecutor } from '@cdp/sql';
 import type { LoyaltyAccounts } from './loyalty-accounts';
-import { addToCommandOutbox, outboxTables, sendCommandOutbox } from './loyalty-command-outbox';
+import { addToCommandOutbox, COMMAND_OUTBOX_TABLE, outboxTables, sendCommandOutbox } from './loyalty-command-outbox';
 
 export const LOYALTY_EARNING_PROJECTION = 'loyalty_earning';
 
@@ -24,6 +24,7 @@ export function loyaltyEarningProjection({ program, accounts }: LoyaltyEarningOp
   return {
     name: LOYALTY_EARNING_PROJECTION,
     schema: LOYALTY_EARNING_PROJECTION,
+    outboxTable: COMMAND_OUTBOX_TABLE,
     async open(sql, schema) {
       await migrateSchema(sql, schema, outboxTables);
       return {

@@ -6,7 +6,7 @@ import { markCustomersChanged, migrateCustomerFeedTables } from '@cdp/customer-f
 import { jsonbColumnToJson, migrateSchema, quoteIdentifier, rowsWithJsonTexts, rowsWithJsonTextsParameters, type SqlExecutor } from '@cdp/sql';
 import type { LoyaltyAccounts, MergeAccounts } from './loyalty-accounts';
 import { isLoyaltyAccountEvent } from './loyalty-account-stream';
-import { addToCommandOutbox, outboxTables, sendCommandOutbox } from './loyalty-command-outbox';
+import { addToCommandOutbox, COMMAND_OUTBOX_TABLE, outboxTables, sendCommandOutbox } from './loyalty-command-outbox';
 
 export const LOYALTY_PROJECTION = 'loyalty';
 
@@ -20,6 +20,7 @@ export function loyaltyProjection({ accounts }: { readonly accounts: LoyaltyAcco
   return {
     name: LOYALTY_PROJECTION,
     schema: LOYALTY_PROJECTION,
+    outboxTable: COMMAND_OUTBOX_TABLE,
     async open(sql, schema) {
       await migrateCustomerFeedTables(sql);
       await migrateSchema(sql, schema, (s) => [

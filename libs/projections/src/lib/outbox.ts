@@ -6,8 +6,10 @@ import { quoteIdentifier, type SqlClient, type SqlExecutor } from '@cdp/sql';
  * they are appended to the event store. An identity column, not bigserial: a rebuild's clone
  * (LIKE ... INCLUDING ALL) then gets a sequence of its own.
  */
+export const OUTBOX_TABLE = 'outbox';
+
 export function outboxTableDdl(schema: string): string {
-  return `CREATE TABLE IF NOT EXISTS ${schema}.outbox (
+  return `CREATE TABLE IF NOT EXISTS ${schema}.${OUTBOX_TABLE} (
     position bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     stream_id text NOT NULL,
     event_id text NOT NULL UNIQUE,
@@ -25,7 +27,7 @@ export interface OutboxEntry {
 export async function addToOutbox(db: SqlExecutor, schema: string, entries: readonly OutboxEntry[]): Promise<void> {
   if (entries.length === 0) return;
   await db.query(
-    `INSERT INTO ${quoteIdentifier(schema)}.outbox (stream_id, event_id, type, data)
+    `INSERT INTO ${quoteIdentifier(schema)}.${OUTBOX_TABLE} (stream_id, event_id, type, data)
      SELECT stream_id, event_id, type, data FROM jsonb_to_recordset($1::jsonb) AS r(stream_id text, event_id text, type text, data jsonb)
      ON CONFLICT (event_id) DO NOTHING`,
     [JSON.stringify(entries.map((e) => ({ stream_id: e.streamId, event_id: e.event.eventId, type: e.event.type, data: e.event.data })))],
@@ -42,23 +44,23 @@ export async function publishOutbox(sql: SqlClient, schema: string, eventStore: 
   const s = quoteIdentifier(schema);
   for (;;) {
     const { rows } = await sql.query<{ position: string; stream_id: string; event_id: string; type: string; data: unknown }>(
-      `SELECT * FROM ${s}.outbox ORDER BY position LIMIT $1`,
+      `SELECT * FROM ${s}.${OUTBOX_TABLE} ORDER BY position LIMIT $1`,
       [eventsPerAppend],
     );
     if (rows.length === 0) return;
     await eventStore.appendMany(rows.map((r) => ({ streamId: r.stream_id, events: [{ eventId: r.event_id, type: r.type, data: r.data }] })));
-    await sql.query(`DELETE FROM ${s}.outbox WHERE position = ANY($1::bigint[])`, [rows.map((r) => r.position)]);
+    await sql.query(`DELETE FROM ${s}.${OUTBOX_TABLE} WHERE position = ANY($1::bigint[])`, [rows.map((r) => r.position)]);
   }
 }
 
 export const OUTBOX_COUNTED_UP_TO = 100_000;
 
 /**
- * How many entries wait in an outbox table (`outbox` here, `command_outbox` for loyalty commands),
+ * How many entries wait in an outbox table (a projection's `outboxTable`),
  * counted up to OUTBOX_COUNTED_UP_TO, so that a long outbox (an event store away for hours) is not
  * read whole at every scrape; null while the table does not exist yet (its projection has not opened).
  */
-export async function outboxLength(sql: SqlClient, schema: string, table = 'outbox'): Promise<number | null> {
+export async function outboxLength(sql: SqlClient, schema: string, table = OUTBOX_TABLE): Promise<number | null> {
   const name = `${quoteIdentifier(schema)}.${quoteIdentifier(table)}`;
   const { rows } = await sql.query<{ present: boolean }>(`SELECT to_regclass($1) IS NOT NULL AS present`, [name]);
   if (!rows[0].present) return null;

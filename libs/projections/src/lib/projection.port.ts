@@ -36,6 +36,8 @@ export interface ProjectionDefinition {
    * store that favours few large writes (ClickHouse), at the cost of that much freshness.
    */
   readonly lingerMs?: number;
+  /** The table, in `schema`, of what it committed and has not sent on yet (its outbox), if it has one. */
+  readonly outboxTable?: string;
   /** Creates (migrating if needed) the handler that writes into `schema`. */
   open(sql: SqlClient, schema: string): Promise<ProjectionHandler>;
   /**
