@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { releaseVersion } from '@cdp/platform-runtime';
 import { registerSqlCommand } from './analytics/sql/sql.command';
 import { registerBenchCommand, type RunProcess } from './bench/bench.command';
 import { registerDeadLettersListCommand } from './dead-letters/list/dead-letters-list.command';
@@ -15,7 +16,6 @@ import { registerSourceValidateCommand } from './sources/validate/source-validat
 import { CliError, EXIT, type ExitCode } from './shared/cli-error';
 import type { CliContext } from './shared/cli-context';
 import { platformUrl } from './shared/options';
-import { checkoutVersion } from './shared/version';
 
 /** What follows every usage error, commander's and the commands' own. */
 const USAGE_HINT = '(add --help for usage)';
@@ -24,7 +24,7 @@ const USAGE_HINT = '(add --help for usage)';
 export function createProgram(context: CliContext, runProcess?: RunProcess): Command {
   const program = new Command('cdp')
     .description('The customer-data platform from the command line: demo data, projections, dead letters, identity conflicts, RFM, analytics SQL, schemas, event sources and benchmarks.')
-    .version(checkoutVersion(), '-V, --version', 'the version of the CLI (the platform\'s, run from the same checkout)')
+    .version(releaseVersion(), '-V, --version', 'the version of the CLI (the platform\'s, run from the same checkout)')
     .option('--url <url>', 'the running platform (default: $CDP_URL, else http://localhost:$PORT, port 3000)', platformUrl)
     .exitOverride()
     .configureOutput({ writeOut: (text) => context.terminal.out(text.trimEnd()), writeErr: (text) => context.terminal.err(text.trimEnd()) })

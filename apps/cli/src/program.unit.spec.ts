@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from './program';
@@ -37,10 +38,11 @@ describe('cdp: usage and exit codes', () => {
     });
   });
 
-  it('--version prints the version of the checkout, as package.json gives it, and exits 0', async () => {
+  it("--version prints the checkout's release, package.json's version with the commit, and exits 0", async () => {
     const { version } = JSON.parse(readFileSync(join(__dirname, '../../../package.json'), 'utf8')) as { version: string };
-    expect(await cdp(['--version'])).toMatchObject({ code: 0, stdout: version });
-    expect((await cdp(['-V'])).stdout).toBe(version);
+    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+    expect(await cdp(['--version'])).toMatchObject({ code: 0, stdout: `${version}+${commit}` });
+    expect((await cdp(['-V'])).stdout).toBe(`${version}+${commit}`);
   });
 
   it('says in one line how to start the platform when nothing listens (servers mode), and exits 1', async () => {

@@ -14,4 +14,5 @@ export * from './lib/http/start-http-process';
 export * from './lib/metrics/metrics.module';
 export * from './lib/server-unreachable';
 export * from './lib/answer-within';
+export * from './lib/release-version';
 export * as openApi from './lib/http/openapi-schema';

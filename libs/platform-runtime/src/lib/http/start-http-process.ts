@@ -1,4 +1,5 @@
 import { Logger, Module, type INestApplication, type Type } from '@nestjs/common';
+import { releaseVersion } from '../release-version';
 import { createServer, isIPv6 } from 'node:net';
 import { NestFactory } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
@@ -85,7 +86,7 @@ export function runUntilSignalled(start: () => Promise<RunningProcess>, name: st
   Promise.resolve().then(start).then(
     (running) => {
       const where = running.everyInterface ? `${running.url} and every other address of this machine (CDP_HOST)` : running.url;
-      console.log(`${name}: listening on ${where} (API docs at ${running.url}/docs)`);
+      console.log(`${name} ${releaseVersion()}: listening on ${where} (API docs at ${running.url}/docs)`);
       const stop = () => {
         console.log(`${name}: stopping`);
         running.close().then(() => process.exit(0), (error) => {

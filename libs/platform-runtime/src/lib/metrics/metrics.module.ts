@@ -1,6 +1,7 @@
 import { Controller, Get, Global, Header, Inject, Module } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { collectDefaultMetrics, Registry } from 'prom-client';
+import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { releaseVersion } from '../release-version';
 
 export const METRICS = Symbol('METRICS');
 
@@ -32,6 +33,7 @@ class MetricsController {
       useFactory: () => {
         const registry = new Registry();
         collectDefaultMetrics({ register: registry, prefix: 'cdp_' });
+        new Gauge({ name: 'cdp_build_info', help: 'Always 1; its version label is the release the process runs (package.json, +commit)', labelNames: ['version'], registers: [registry] }).set({ version: releaseVersion() }, 1);
         return registry;
       },
     },
