@@ -1,5 +1,6 @@
 export * from './generated/touchpoint-types';
 export * from './lib/catalog/schema-catalog';
+export * from './lib/catalog/schema-sources';
 export * from './lib/catalog/touchpoint-schema';
 export * from './lib/catalog/load-schema-catalog';
 export * from './lib/catalog/feed-schema';

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { SchemaCatalog, type SchemaSources } from './schema-catalog';
+import { SchemaCatalog } from './schema-catalog';
+import type { SchemaSources } from './schema-sources';
 import { SchemaCatalogError, validateManifest } from './touchpoint-manifest';
 
 /** The schemas/ folder of this repository. */

@@ -1,5 +1,6 @@
 import { DEFAULT_SCHEMAS_DIR, readSchemaSources } from './load-schema-catalog';
-import { SchemaCatalog, type SchemaSources } from './schema-catalog';
+import { SchemaCatalog } from './schema-catalog';
+import type { SchemaSources } from './schema-sources';
 import { readTouchpoint } from '../touchpoint/read-touchpoint';
 
 const sources = readSchemaSources(DEFAULT_SCHEMAS_DIR);

@@ -1,6 +1,7 @@
 import { checkSchemaFolder } from '../compatibility/schema-folder-check';
 import { DEFAULT_SCHEMAS_DIR, readSchemaSources } from './load-schema-catalog';
-import { SchemaCatalog, type SchemaSources } from './schema-catalog';
+import { SchemaCatalog } from './schema-catalog';
+import type { SchemaSources } from './schema-sources';
 
 const sources = readSchemaSources(DEFAULT_SCHEMAS_DIR);
 const nextId = Math.max(...sources.ids.map((entry) => entry.id)) + 1;

@@ -1,12 +1,13 @@
 import type { Type } from 'avsc';
 import { parseAvroSchema } from '../avro/iso-logical-types';
-import { composeFeedSchema, isFeedSchemaId, type FeedSchemaId, type FeedSchemaSources } from './feed-schema';
+import { composeFeedSchema, isFeedSchemaId, type FeedSchemaId } from './feed-schema';
 import { checkIdentifierAndChannelFields } from './identifier-and-channel-fields';
 import { checkMoneyFields } from './money-fields';
 import { checkFingerprint, schemaFingerprint } from './schema-fingerprint';
 import { fieldNameClashes } from './field-name-clashes';
 import { typesJsonCannotCarry } from './json-carried-types';
 import { payloadColumnsOf, type PayloadColumn } from './payload-columns';
+import type { SchemaSources, TouchpointSchemaId } from './schema-sources';
 import { SchemaCatalogError, type TouchpointManifest } from './touchpoint-manifest';
 import { composedTouchpointSchema, recordName } from './touchpoint-schema';
 
@@ -39,33 +40,6 @@ export interface PublishedFeedSchema extends PublishedSchemaBase {
 }
 
 export type PublishedSchema = PublishedTouchpointSchema | PublishedFeedSchema;
-
-/** An entry of schemas/schema-ids.json that publishes a touchpoint type's schema. */
-export interface TouchpointSchemaId {
-  readonly id: number;
-  /** "touchpoints/<type>". */
-  readonly schema: string;
-  readonly payload: string;
-  readonly envelope: string;
-  /** Seals the version: its schema's fingerprint (schemaFingerprint), which the files must keep. */
-  readonly fingerprint?: string;
-}
-
-/** What the schemas/ folder holds, already read; `loadSchemaCatalog` reads it from disk. */
-export interface SchemaSources {
-  readonly envelopes: Readonly<Record<string, object>>;
-  readonly touchpoints: Readonly<Record<string, TouchpointSources>>;
-  readonly feed: FeedSchemaSources;
-  readonly ids: readonly (TouchpointSchemaId | FeedSchemaId)[];
-}
-
-export interface TouchpointSources {
-  readonly manifest: TouchpointManifest;
-  /** Payload schemas by version ("v1"). */
-  readonly payloads: Readonly<Record<string, object>>;
-  /** Analytics views the type ships (its views/<name>.sql): view name → SELECT. */
-  readonly views?: Readonly<Record<string, string>>;
-}
 
 /** An analytics view a touchpoint type ships: CREATE VIEW <name> AS <select>. */
 export interface SourceView {

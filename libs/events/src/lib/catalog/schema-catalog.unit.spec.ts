@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { Type } from 'avsc';
 import { DEFAULT_SCHEMAS_DIR, loadSchemaCatalog, readSchemaSources } from './load-schema-catalog';
 import type { FeedSchemaId } from './feed-schema';
-import { SchemaCatalog, type SchemaSources } from './schema-catalog';
+import { SchemaCatalog } from './schema-catalog';
+import type { SchemaSources } from './schema-sources';
 
 const PROFILES_SUBJECT = 'cdp.customer-profiles.v1-value';
 const EVENTS_SUBJECT = 'cdp.customer-events.v1-value';

@@ -1,6 +1,6 @@
 import { Type } from 'avsc';
 import { parseAvroSchema } from '../avro/iso-logical-types';
-import type { SchemaSources, TouchpointSchemaId } from './schema-catalog';
+import type { SchemaSources, TouchpointSchemaId } from './schema-sources';
 import { SchemaCatalogError } from './touchpoint-manifest';
 
 /** A version of a touchpoint type's schema as published: the envelope and its payload, composed and parsed. */

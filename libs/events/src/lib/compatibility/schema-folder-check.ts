@@ -1,7 +1,8 @@
 import type { Type } from 'avsc';
 import { parseAvroSchema } from '../avro/iso-logical-types';
 import { composeFeedSchema, isFeedSchemaId, type FeedSchemaId } from '../catalog/feed-schema';
-import { SchemaCatalog, type SchemaSources, type TouchpointSchemaId } from '../catalog/schema-catalog';
+import { SchemaCatalog } from '../catalog/schema-catalog';
+import type { SchemaSources, TouchpointSchemaId } from '../catalog/schema-sources';
 import { composedTouchpointSchema } from '../catalog/touchpoint-schema';
 import { schemaFingerprint } from '../catalog/schema-fingerprint';
 import { SchemaCatalogError } from '../catalog/touchpoint-manifest';

@@ -1,6 +1,6 @@
 import type { FeedSchemaId } from '../catalog/feed-schema';
 import { DEFAULT_SCHEMAS_DIR, readSchemaSources } from '../catalog/load-schema-catalog';
-import type { SchemaSources, TouchpointSchemaId } from '../catalog/schema-catalog';
+import type { SchemaSources, TouchpointSchemaId } from '../catalog/schema-sources';
 import type { TouchpointManifest } from '../catalog/touchpoint-manifest';
 import type { CompatibilityPolicy } from './schema-compatibility';
 import { checkSchemaFolder, type SchemaHistoryCheck } from './schema-folder-check';

@@ -1,4 +1,4 @@
-import type { LoyaltyAccountState } from './loyalty-account.state';
+import type { ConsumedLot, LoyaltyAccountState } from './loyalty-account.state';
 
 /*
  * The events of a loyalty account, on its stream "loyalty-<customerId>". Points are whole numbers
@@ -94,11 +94,6 @@ export interface PointsRedeemed {
     /** The customer the request named, when it was merged into this account: the key is theirs. */
     readonly requestedFor?: string;
   };
-}
-
-export interface ConsumedLot {
-  readonly lotId: string;
-  readonly points: number;
 }
 
 /** What was left of a lot when it expired. */

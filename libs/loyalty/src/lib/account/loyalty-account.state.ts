@@ -1,5 +1,3 @@
-import type { ConsumedLot } from './loyalty-account.events';
-
 /**
  * A loyalty account, folded from its events. Plain JSON (no Map, no bigint), so read models store
  * it and merges carry it as it is.
@@ -82,4 +80,10 @@ export function redemptionOf(state: LoyaltyAccountState, idempotencyKey: string,
 
 export function initialLoyaltyAccount(customerId: string): LoyaltyAccountState {
   return { customerId, mergedInto: null, lots: [], refunds: [], debt: 0, redemptions: {}, absorbed: [], lifetime: { earned: 0, clawedBack: 0, redeemed: 0, expired: 0 } };
+}
+
+/** What a redemption took from one lot. */
+export interface ConsumedLot {
+  readonly lotId: string;
+  readonly points: number;
 }
