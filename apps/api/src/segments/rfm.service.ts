@@ -29,7 +29,7 @@ export class RfmService implements OnApplicationBootstrap, OnApplicationShutdown
 
   async onApplicationBootstrap(): Promise<void> {
     await migrateRfmTables(this.sql);
-    this.identityMap = await IdentityMapSync.open(this.sql, this.clickhouse);
+    this.identityMap = await IdentityMapSync.open(this.sql, this.clickhouse, { onLost: (message) => this.logger.warn(message) });
     void this.publishLeftovers();
     const everyMs = this.settings.rfm.everyMinutes * 60_000;
     if (everyMs > 0) this.timer = setInterval(() => void this.scheduled(everyMs), everyMs).unref();

@@ -21,7 +21,7 @@ export class IdentityMapCopyService implements OnApplicationBootstrap, OnApplica
 
   /** Copies every change committed so far (what an RFM run does before it reads). */
   async copyNow(): Promise<number> {
-    this.sync ??= await IdentityMapSync.open(this.sql, this.clickhouse);
+    this.sync ??= await IdentityMapSync.open(this.sql, this.clickhouse, { onLost: (message) => this.logger.warn(message) });
     return this.sync.syncNow();
   }
 

@@ -5,8 +5,19 @@ import { migrateSchema, quoteIdentifier, type SqlClient } from '@cdp/sql';
 /** Not the analytics projection's schema, which a rebuild of it would swap away. */
 const STATE_SCHEMA = 'analytics_state';
 const ROWS_PER_COPY = 20_000;
+/**
+ * How often a copy first checks that ClickHouse still holds what it was given: its database may have
+ * been dropped and made anew, or restored from a backup, while the copy's progress lives on in Postgres.
+ */
+const CHECK_HELD_EVERY_MS = 60_000;
 /** A generation is worth more than any Postgres version, so a generation's rows win over older ones. */
 const GENERATION_SHIFT = 2n ** 40n;
+
+export interface IdentityMapSyncOptions {
+  /** Told when ClickHouse lacks rows it was given, before the whole map is copied again. */
+  readonly onLost?: (message: string) => void;
+  readonly checkHeldEveryMs?: number;
+}
 
 interface SyncState {
   readonly tableOid: string;
@@ -28,32 +39,50 @@ interface SyncState {
  * comparable with the old one's: the copy notices (the table is another object), starts a new
  * generation, and copies the whole map again, each row with its generation in the high bits of
  * its version so that the new map wins over the old.
+ *
+ * ClickHouse may lose what it was given (a database dropped and migrated anew, a new server, a
+ * restored backup) while Postgres keeps how far the copy got: the first copy, one after a failure,
+ * and one a minute check that ClickHouse's latest version is the one last copied, and copy the
+ * whole map again when it is not. Without that, every customer key would stand for a customer of
+ * its own in the resolved views and RFM.
  */
 export class IdentityMapSync {
   private running: Promise<number> | undefined;
+  /** When ClickHouse was last found holding what was copied; undefined: check before the next copy. */
+  private checkedAt: number | undefined;
 
-
-  constructor(
+  private constructor(
     private readonly sql: SqlClient,
     private readonly clickhouse: ClickHouseClient,
+    private readonly options: IdentityMapSyncOptions,
   ) {}
 
-  static async open(sql: SqlClient, clickhouse: ClickHouseClient): Promise<IdentityMapSync> {
+  static async open(sql: SqlClient, clickhouse: ClickHouseClient, options: IdentityMapSyncOptions = {}): Promise<IdentityMapSync> {
     await migrateSchema(sql, STATE_SCHEMA, (s) => [
       `CREATE TABLE IF NOT EXISTS ${s}.identity_map_copy (target text PRIMARY KEY, table_oid text NOT NULL, generation int NOT NULL, version bigint NOT NULL)`,
     ]);
-    return new IdentityMapSync(sql, clickhouse);
+    return new IdentityMapSync(sql, clickhouse, options);
   }
 
   /** Copies every change committed before the call; returns how many rows it copied. Calls run one after another. */
   syncNow(): Promise<number> {
-    const copy = (this.running ?? Promise.resolve(0)).catch(() => 0).then(() => this.copyAll());
+    const copy = (this.running ?? Promise.resolve(0))
+      .catch(() => 0)
+      .then(() => this.copyAll())
+      .catch((error: unknown) => {
+        this.checkedAt = undefined;
+        throw error;
+      });
     this.running = copy;
     return copy;
   }
 
   private async copyAll(): Promise<number> {
     let state = await this.state();
+    if (this.checkedAt === undefined || Date.now() - this.checkedAt >= (this.options.checkHeldEveryMs ?? CHECK_HELD_EVERY_MS)) {
+      if (!(await this.holds(state))) state = { ...state, version: '0' };
+      this.checkedAt = Date.now();
+    }
     let copied = 0;
     for (;;) {
       const { rows } = await this.sql.query<{ identifier: string; customer_id: string; version: string }>(
@@ -71,6 +100,19 @@ export class IdentityMapSync {
       await this.save(state);
       copied += rows.length;
     }
+  }
+
+  /** Whether ClickHouse holds the last row copied, or a later one (ClickHouse answers 0 for an empty table). */
+  private async holds(state: SyncState): Promise<boolean> {
+    if (state.version === '0') return true;
+    const last = BigInt(state.generation) * GENERATION_SHIFT + BigInt(state.version);
+    const [{ latest }] = await this.clickhouse.query<{ latest: string }>('SELECT toString(max(version)) AS latest FROM identity_map');
+    if (BigInt(latest) >= last) return true;
+    this.options.onLost?.(
+      `ClickHouse database ${this.clickhouse.database} lacks identity map rows it was given (its latest version is ${latest}, the last copied ${last}): ` +
+        'it was dropped, replaced or restored; copying the whole map again',
+    );
+    return false;
   }
 
   private async state(): Promise<SyncState> {
