@@ -9,7 +9,7 @@ import type { EventLog, NewEvent, RecordedEvent } from '@cdp/event-log';
 import { streamId } from '@cdp/events';
 import type { AcceptedEventIds } from './accepted-event-ids.port';
 import { createKafkaEventLog, type KafkaEventLogOptions } from './kafka-event-log';
-import { AppendInProgressError } from './kafka-event-log.errors';
+import { AppendInProgressError, LogShorterThanCheckpointError } from './kafka-event-log.errors';
 import { createPostgresAcceptedEventIds, type PostgresAcceptedEventIdsOptions } from './postgres-accepted-event-ids';
 
 const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
@@ -242,6 +242,33 @@ describe('Kafka event log: subscriptions', () => {
     const [fromA, fromB] = await Promise.all([eventsOf(a, 1), eventsOf(b, 1)]);
     expect(fromA[0].partition).toMatch(/^cdp-test\.\w+\.shops\/\d+$/);
     expect(fromB[0].position).toBe(`${fromB[0].partition}:${fromB[0].offset}`);
+  });
+
+  it('holds back, and reports, a partition that ends before its checkpoint (the topic deleted and made anew), rather than skip what it holds', async () => {
+    const stream = streamId('remade', randomUUID());
+    await log.append(stream, [event(0), event(1)]);
+    const [first] = await eventsOf(stream, 1);
+    // A checkpoint past the partition's end: what a projection holds after its topic was deleted and created again.
+    const checkpoint = { [first.partition]: String(Number(first.offset) + 1_000) };
+    const delivered: RecordedEvent[] = [];
+    const errors: unknown[] = [];
+    const subscription = await log.subscribe({
+      subscriberId: randomUUID(),
+      from: checkpoint,
+      checkpointOf: async () => checkpoint,
+      onBatch: async ({ events }) => void delivered.push(...events.filter((e) => e.partition === first.partition)),
+      onError: (error) => errors.push(error),
+    });
+    try {
+      for (let waited = 0; errors.length === 0 && waited < 20_000; waited += 100) await sleep(100);
+      await log.append(stream, [event(2)]);
+      await sleep(2_000);
+      expect(errors[0]).toBeInstanceOf(LogShorterThanCheckpointError);
+      expect((errors[0] as Error).message).toMatch(new RegExp(`partition \\d+ ends at offset ${Number(first.offset) + 2}, but offsets up to ${Number(first.offset) + 1_000} were processed: the topic was deleted or replaced`));
+      expect(delivered).toEqual([]);
+    } finally {
+      await subscription.close();
+    }
   });
 
   it('reads from the beginning when restarted with an empty checkpoint, whatever it committed to Kafka', async () => {

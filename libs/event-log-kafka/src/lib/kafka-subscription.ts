@@ -3,6 +3,7 @@ import type { Kafka, KafkaMessage } from 'kafkajs';
 import type { Checkpoint, RecordedEvent, SubscribeOptions, Subscription } from '@cdp/event-log';
 import { partitionKey } from './kafka-message';
 import type { ConsumerTiming } from './consumer-timing';
+import { LogShorterThanCheckpointError } from './kafka-event-log.errors';
 
 const MAX_WAIT_MS = 5_000;
 /**
@@ -14,6 +15,8 @@ const HEARTBEAT_DURING_BATCH_MS = 1_000;
 const CONCURRENT_PARTITIONS = 64;
 /** With `lingerMs`, the broker answers a fetch early once it holds this much for it. */
 const LINGER_MIN_BYTES = 1024 * 1024;
+/** How often a partition that ends before its checkpoint is looked at again, for a restored topic. */
+const SHORT_PARTITION_CHECK_MS = 30_000;
 
 /**
  * Follows topics as the consumer group `subscriberId`. The caller's checkpoint is the truth: on
@@ -25,6 +28,11 @@ const LINGER_MIN_BYTES = 1024 * 1024;
  *
  * When `onBatch` fails, its partition is paused for a growing while and then read again from the
  * batch's first event; other partitions go on.
+ *
+ * A partition that ends before its checkpoint (the topic deleted and made anew) is not read: reading
+ * from the checkpoint on would skip what the new topic holds below it. It stays paused, reported
+ * to `onError` every 30 s, until the topic holds the checkpoint again (restored from a backup), or a
+ * rebuild gives the projection a checkpoint of the topic as it is.
  */
 export async function kafkaSubscription(
   kafka: Kafka,
@@ -42,29 +50,56 @@ export async function kafkaSubscription(
   let assignments = 0;
   const linger = options.lingerMs ? { minBytes: LINGER_MIN_BYTES, maxWaitTimeInMs: options.lingerMs } : {};
   const consumer = kafka.consumer({ ...timing, ...linger, groupId: options.subscriberId, readUncommitted: false, allowAutoTopicCreation: false });
+  const admin = kafka.admin();
+  let shortCheck: NodeJS.Timeout | undefined;
 
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
     const assigned = Object.entries(payload.memberAssignment).map(([topic, partitions]) => ({ topic, partitions }));
     // Held until the stored checkpoint is read: another member may have moved these partitions on.
     consumer.pause(assigned);
     const assignment = ++assignments;
-    void (async () => {
+    clearTimeout(shortCheck);
+    const start = async (waiting: readonly { topic: string; partition: number }[]) => {
       const stored = await storedCheckpoint();
+      const ends = await endOffsets(waiting.map(({ topic }) => topic));
       // A later assignment replaced this one while the checkpoint was read: it seeks for itself.
       if (closed || assignment !== assignments) return;
-      for (const { topic, partitions } of assigned) {
-        for (const partition of partitions) {
-          const key = partitionKey(topic, partition);
-          if (stored[key] !== undefined) processed.set(key, stored[key]);
-          const last = processed.get(key);
-          resumedPartitions.add(key);
-          // Offset 0 stands for the beginning: kafkajs moves an offset below the log start to the earliest.
-          consumer.seek({ topic, partition, offset: last === undefined ? '0' : String(BigInt(last) + 1n) });
+      const short: { topic: string; partition: number }[] = [];
+      for (const { topic, partition } of waiting) {
+        const key = partitionKey(topic, partition);
+        if (stored[key] !== undefined) processed.set(key, stored[key]);
+        const last = processed.get(key);
+        const end = ends.get(key);
+        if (last !== undefined && end !== undefined && BigInt(last) >= BigInt(end)) {
+          options.onError?.(new LogShorterThanCheckpointError(topic, partition, last, end));
+          short.push({ topic, partition });
+          continue;
+        }
+        resumedPartitions.add(key);
+        // Offset 0 stands for the beginning: kafkajs moves an offset below the log start to the earliest.
+        consumer.seek({ topic, partition, offset: last === undefined ? '0' : String(BigInt(last) + 1n) });
+        consumer.resume([{ topic, partitions: [partition] }]);
+      }
+      if (short.length > 0) shortCheck = setTimeout(() => void start(short).catch((error: unknown) => options.onError?.(error)), SHORT_PARTITION_CHECK_MS);
+    };
+    void start(assigned.flatMap(({ topic, partitions }) => partitions.map((partition) => ({ topic, partition })))).catch((error: unknown) => options.onError?.(error));
+  });
+  /** Each partition's end (the offset its next message will take), asked again until the broker answers. */
+  async function endOffsets(topics: readonly string[]): Promise<Map<string, string>> {
+    const ends = new Map<string, string>();
+    for (const topic of new Set(topics)) {
+      for (let waitMs = 100; !closed; waitMs = Math.min(waitMs * 2, MAX_WAIT_MS)) {
+        try {
+          for (const { partition, high } of await admin.fetchTopicOffsets(topic)) ends.set(partitionKey(topic, partition), high);
+          break;
+        } catch (error) {
+          options.onError?.(error);
+          await new Promise((resolve) => setTimeout(resolve, waitMs));
         }
       }
-      consumer.resume(assigned);
-    })();
-  });
+    }
+    return ends;
+  }
   /** The caller's stored checkpoint, asked again (100 ms, doubling up to 5 s) until it answers. */
   async function storedCheckpoint(): Promise<Checkpoint> {
     for (let waitMs = 100; !closed; waitMs = Math.min(waitMs * 2, MAX_WAIT_MS)) {
@@ -79,6 +114,7 @@ export async function kafkaSubscription(
   }
   consumer.on(consumer.events.CRASH, ({ payload }) => options.onError?.(payload.error));
 
+  await admin.connect();
   await consumer.connect();
   await consumer.subscribe({ topics: [...topics], fromBeginning: true });
   await consumer.run({
@@ -125,7 +161,9 @@ export async function kafkaSubscription(
     async close() {
       closed = true;
       retry.cancel();
+      clearTimeout(shortCheck);
       await consumer.disconnect();
+      await admin.disconnect();
     },
   };
 }
