@@ -38,8 +38,14 @@ const BATCH = 100;
  */
 export async function streamCustomerChanges(options: StreamCustomerChangesOptions): Promise<void> {
   const { response, subscription, tail } = options;
+  // A subscriber may hang up while its start is read: nothing below would hear of it.
+  let left = false;
+  const leftEarly = () => (left = true);
+  response.once('close', leftEarly);
   let after = (await startOf(options.feedLog, subscription, options.isChangeId)).all;
   const prunedThrough = typeof subscription.from === 'object' ? await options.prunedAfter(subscription.from.after) : undefined;
+  response.off('close', leftEarly);
+  if (left || response.destroyed) return;
   response.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
   response.flushHeaders();
   response.write(`retry: ${RETRY_MS}\n\n`);
