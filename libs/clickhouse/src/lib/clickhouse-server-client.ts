@@ -40,7 +40,26 @@ export async function createClickHouseServerClient({ url, database }: ClickHouse
   });
 }
 
+/**
+ * Longer than a read-only query may run (READ_ONLY_SETTINGS.max_execution_time), so that ClickHouse,
+ * not the client, says it took too long; the client's default, 30 s, gave up first and left it running.
+ */
+const REQUEST_TIMEOUT_MS = (READ_ONLY_SETTINGS.max_execution_time + 10) * 1000;
+/**
+ * Idle sockets are dropped well before the server closes them (`keep_alive_timeout`, 3 s on 18.16):
+ * the client's default, 2.5 s, left a socket the server was closing to be reused under load, and
+ * the request failed with "socket hang up".
+ */
+const IDLE_SOCKET_TTL_MS = 1_000;
+
 function httpClient(url: string, database: string): HttpClient {
-  // Failures reach the caller as ClickHouseStatementError; the client's own log would repeat them.
-  return createClient({ url, database, clickhouse_settings: SHARED_SETTINGS, log: { level: ClickHouseLogLevel.OFF } });
+  return createClient({
+    url,
+    database,
+    clickhouse_settings: SHARED_SETTINGS,
+    request_timeout: REQUEST_TIMEOUT_MS,
+    keep_alive: { enabled: true, idle_socket_ttl: IDLE_SOCKET_TTL_MS, eagerly_destroy_stale_sockets: true },
+    // Failures reach the caller as ClickHouseStatementError; the client's own log would repeat them.
+    log: { level: ClickHouseLogLevel.OFF },
+  });
 }
