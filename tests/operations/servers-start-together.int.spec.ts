@@ -1,5 +1,8 @@
+import { randomUUID } from 'node:crypto';
+import { Logger } from '@nestjs/common';
 import { openStores, readSettings, type Stores } from '@cdp/platform-runtime';
 import { testClickHouseUrl } from '@cdp/clickhouse/testing';
+import { eventually } from '../support/eventually';
 import { isolatedServers } from '../support/isolated-servers';
 
 /** Servers mode's processes (ingest, projectors, API) started at the same moment on a new deployment. */
@@ -20,5 +23,30 @@ describe('servers mode, processes starting together', () => {
     const { applied, migrations } = JSON.parse(await response.text()) as { applied: string; migrations: string };
     expect(Number(migrations)).toBeGreaterThan(5);
     expect(applied).toBe(migrations);
+  }, 120_000);
+
+  it('purges the accepted-ids index as it starts, and warns when Postgres runs without autovacuum', async () => {
+    const settings = readSettings({ ...servers.env, CDP_MODE: 'servers' });
+    const first = await openStores(settings);
+    const index = 'kafka_event_log.accepted_event_ids';
+    const old = randomUUID();
+    await first.sql.query(
+      `INSERT INTO ${index} (event_id, stream_id, stream_position, claim_id, claimed_at, confirmed_at) VALUES ($1, 'purchase-x', 0, $2, now() - interval '8 days', now() - interval '8 days')`,
+      [old, randomUUID()],
+    );
+    const [{ autovacuum }] = (await first.sql.query<{ autovacuum: string }>(`SELECT current_setting('autovacuum') AS autovacuum`)).rows;
+    await first.close();
+
+    const warn = jest.spyOn(Logger.prototype, 'warn');
+    const restarted = await openStores(settings);
+    try {
+      // A process restarted more often than hourly purged nothing before.
+      await eventually(async () => ((await restarted.sql.query(`SELECT 1 FROM ${index} WHERE event_id = $1`, [old])).rows.length === 0 ? true : undefined), 'the old id to be purged');
+      const warned = warn.mock.calls.some(([message]) => String(message).startsWith('autovacuum is off on this Postgres server'));
+      expect(warned).toBe(autovacuum !== 'on');
+    } finally {
+      warn.mockRestore();
+      await restarted.close();
+    }
   }, 120_000);
 });

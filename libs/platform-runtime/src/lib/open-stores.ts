@@ -86,8 +86,12 @@ export async function openStores(settings: Settings): Promise<Stores> {
       reaching(clickhouse, () => openAnalytics(createClickHouseServerClient({ url: settings.clickhouseUrl, database: settings.clickhouseDatabase }), catalog)),
     );
     const customerFeed = await openCustomerFeed(sql, SERVERS_FEED_WATCH_MS);
+    await warnWithoutAutovacuum(sql);
     // The index of accepted ids keeps a bounded window (7 days): re-sending an id older than that appends it again.
-    const purge = setInterval(() => void acceptedIds.purgeOlderThan().catch(() => undefined), PURGE_EVERY_MS).unref();
+    // Purged at start too: a process restarted more often than hourly would never purge otherwise.
+    const purgeAcceptedIds = () => void acceptedIds.purgeOlderThan().catch(() => undefined);
+    purgeAcceptedIds();
+    const purge = setInterval(purgeAcceptedIds, PURGE_EVERY_MS).unref();
     const close = closeAll([touchpointLog, eventStore, customerFeed], sql, dataSource, analytics);
     return { catalog, touchpointLog, eventStore, sql, dataSource, analytics, customerFeed, close: () => (clearInterval(purge), close()) };
   } catch (error) {
@@ -97,6 +101,20 @@ export async function openStores(settings: Settings): Promise<Stores> {
 }
 
 const PURGE_EVERY_MS = 60 * 60 * 1000;
+
+/**
+ * Servers mode leaves vacuuming to Postgres's autovacuum. Without it the outboxes, the feed's log and
+ * the tables rewritten per batch keep every dead row: a soak run grew the database by about 7 KB per
+ * touchpoint, nearly all of it dead rows.
+ */
+async function warnWithoutAutovacuum(sql: SqlClient): Promise<void> {
+  const { rows } = await sql.query<{ autovacuum: string }>(`SELECT current_setting('autovacuum') AS autovacuum`);
+  if (rows[0].autovacuum === 'on') return;
+  new Logger('postgres').warn(
+    'autovacuum is off on this Postgres server: the platform\'s queues and the tables it rewrites keep every dead row and grow without bound. ' +
+      "Turn it on (ALTER SYSTEM SET autovacuum = on; SELECT pg_reload_conf();), or vacuum the platform's database from cron (docs/operations.md, Postgres upkeep and sizing)",
+  );
+}
 
 /** PGlite has no autovacuum: without this, its tables would keep every dead row and get no statistics. */
 function maintainPglite(sql: SqlClient, everySeconds: number) {

@@ -22,7 +22,7 @@ export interface SunkEvents {
   written(tx: SqlExecutor, eventIds: readonly string[]): Promise<Set<string>>;
   /** Records these events as written, in the batch's transaction: those the log took in the last 7 days. */
   record(tx: SqlExecutor, events: readonly RecordedEvent[]): Promise<void>;
-  /** Forgets, a bounded delete at a time outside any batch, what is older than that; at most once an hour. */
+  /** Forgets, a bounded delete at a time outside any batch, what is older than that; after a start, then at most once an hour. */
   purge(): Promise<void>;
 }
 
@@ -33,7 +33,8 @@ export async function openSunkEvents(sql: SqlClient, schema: string): Promise<Su
     `CREATE INDEX IF NOT EXISTS sunk_events_by_age ON ${s}.sunk_events USING brin (sunk_at)`,
   ]);
   const table = `${quoteIdentifier(schema)}.sunk_events`;
-  let purgedAt = Date.now();
+  // The first batch after a start purges: a process restarted more often than hourly would never purge otherwise.
+  let purgedAt = 0;
   return {
     async written(tx, eventIds) {
       if (eventIds.length === 0) return new Set();
