@@ -10,7 +10,11 @@ export class ClickHouseError extends Error {
   }
 }
 
-/** ClickHouse refused a statement. The message quotes the statement's first line, to locate it among many. */
+/**
+ * ClickHouse refused a statement. The message quotes the statement's first line up to its first
+ * string literal, to locate it among many: the literals are the data (customers' emails and phones
+ * in the sink's lookups), which must not reach the logs.
+ */
 export class ClickHouseStatementError extends ClickHouseError {
   constructor(
     readonly statement: string,
@@ -49,7 +53,9 @@ const FIRST_LINE_LENGTH = 200;
 
 function firstLine(statement: string): string {
   const line = statement.split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
-  return line.length > FIRST_LINE_LENGTH ? `${line.slice(0, FIRST_LINE_LENGTH)}…` : line;
+  const literal = line.indexOf("'");
+  const shown = literal >= 0 ? line.slice(0, literal) : line;
+  return shown.length > FIRST_LINE_LENGTH ? `${shown.slice(0, FIRST_LINE_LENGTH)}…` : literal >= 0 ? `${shown}…` : shown;
 }
 
 function messageOf(cause: unknown): string {
