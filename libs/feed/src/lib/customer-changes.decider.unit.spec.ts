@@ -1,12 +1,12 @@
 import fc from 'fast-check';
-import { emptyProfile, type CustomerProfile } from '@cdp/profile';
+import { emptyProfile, visibleProfile, type VisibleProfile } from '@cdp/profile';
 import { decideCustomerChanges, type CustomerFeedView, type PublishedCustomer } from './customer-changes.decider';
 
 const ID = 'cus_a';
 const AT = '2026-11-23T10:00:00.000Z';
 
-function live(changes: Partial<CustomerProfile> = {}, loyalty = { available: 0, tier: 'member' }, segment: string | null = null): CustomerFeedView {
-  return { mergedInto: null, profile: { ...emptyProfile(ID), ...changes }, loyalty, rfm: segment === null ? null : { segment, r: 3, f: 3, m: 3 } };
+function live(changes: Partial<VisibleProfile> = {}, loyalty = { available: 0, tier: 'member' }, segment: string | null = null): CustomerFeedView {
+  return { mergedInto: null, profile: { ...visibleProfile(emptyProfile(ID)), ...changes }, loyalty, rfm: segment === null ? null : { segment, r: 3, f: 3, m: 3 } };
 }
 const merged = (into: string): CustomerFeedView => ({ mergedInto: into, profile: null, loyalty: null, rfm: null });
 const published = (version: number, view: CustomerFeedView | null): PublishedCustomer => ({ version, view });
