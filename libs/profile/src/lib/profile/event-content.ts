@@ -27,8 +27,8 @@ export function contentOfIdentifier(identifier: IdentifierKey, eventId: string):
  * A touchpoint: it counts in activity (by type, and by channel when it has one), in first and last
  * seen, and gives its envelope's traits and consent. The payloads of the types shipped with the
  * platform add more: a purchase or a refund its amount, a call its complaint or resolution, a
- * profile_update its preferences and important dates (a null withdraws one) and consent. Types registered later count in
- * activity only; their payload is not read.
+ * profile_update its preferences and important dates (a null withdraws one) and consent. Types
+ * registered later count in activity only; their payload is not read.
  */
 export function contentOfTouchpoint(touchpoint: Touchpoint, channel: string | null): ProfileContent {
   const { eventId } = touchpoint;
