@@ -25,7 +25,11 @@ import { customerIdFor } from '@cdp/identity';
  * - Sara's sign-up also gives her passport's expiry (15 Dec 2026) and birthday (5 Feb 1990), and
  *   her email consent; Leila's passport expires on 1 Jun 2027, her birthday is 29 Feb 1992 and she
  *   agrees to email; Omid's passport expires on 20 Nov 2026 and his birthday is 10 Feb 1985, with
- *   no word on email (all told in October).
+ *   no word on email (all told in October). On 20 Oct Sara withdraws her passport's expiry (her
+ *   passport was cancelled); an update from another source, dated 1 Sep and sunk after it, still
+ *   names the old passport (20 Dec 2026), and does not bring it back.
+ * - Nima (email) tells his passport's expiry (15 Jan 2027) and birthday (15 Feb 1988) and agrees to
+ *   email on 9 Oct; on 21 Oct he withdraws his birthday. He buys nothing.
  * - An anonymous buyer (only a placeholder device id) buys 50,000 in store on 4 Apr.
  * - Leila (email) buys 150,000 online on 1 Aug and 5 Oct, and calls (resolved) on 6 Oct.
  * Two RFM runs: as of 30 Jun 2026 and as of 1 Nov 2026, both over 365 days.
@@ -45,6 +49,7 @@ export const CUSTOMERS = {
   /** No usable identifier: the customer its touchpoint founded. */
   anonymous: customerIdFor(t(17)),
   leila: customerIdFor(t(18)),
+  nima: customerIdFor(t(25)),
 } as const;
 
 const SARA = { email: 'sara@example.com' };
@@ -54,6 +59,7 @@ const MINA = { loyaltyCard: 'L-100' };
 const OMID = { email: 'omid@example.com' };
 const ANONYMOUS = { deviceId: '0' };
 const LEILA = { email: 'leila@example.com' };
+const NIMA = { email: 'nima@example.com' };
 
 type Ids = Partial<Record<'customerId' | 'email' | 'phone' | 'loyaltyCard' | 'socialHandle' | 'deviceId', string>>;
 
@@ -110,6 +116,10 @@ export const TOUCHPOINTS: readonly Touchpoint[] = [
   call(20, '2026-10-06T10:00:00.000Z', LEILA, 'resolved'),
   touchpoint(21, 'profile_update', '2026-10-07T10:00:00.000Z', LEILA, { importantDates: { passportExpiry: '2027-06-01', birthday: '1992-02-29' } }, {}, { email: 'granted' }),
   touchpoint(22, 'profile_update', '2026-10-08T10:00:00.000Z', OMID, { importantDates: { passportExpiry: '2026-11-20', birthday: '1985-02-10' } }),
+  touchpoint(23, 'profile_update', '2026-10-20T10:00:00.000Z', SARA, { importantDates: { passportExpiry: null } }),
+  touchpoint(24, 'profile_update', '2026-09-01T10:00:00.000Z', SARA, { importantDates: { passportExpiry: '2026-12-20' } }),
+  touchpoint(25, 'profile_update', '2026-10-09T10:00:00.000Z', NIMA, { importantDates: { passportExpiry: '2027-01-15', birthday: '1988-02-15' } }, {}, { email: 'granted' }),
+  touchpoint(26, 'profile_update', '2026-10-21T10:00:00.000Z', NIMA, { importantDates: { birthday: null } }),
 ];
 
 /** The channel each type's manifest gives (schemas/touchpoints/<type>/manifest.json). */
@@ -133,6 +143,7 @@ export const IDENTITY_MAP = [
   { key: 'phone:+989121234567', customer_id: CUSTOMERS.sara, version: '5' },
   { key: 'loyaltyCard:L-100', customer_id: CUSTOMERS.mina, version: '6' },
   { key: 'email:leila@example.com', customer_id: CUSTOMERS.leila, version: '7' },
+  { key: 'email:nima@example.com', customer_id: CUSTOMERS.nima, version: '8' },
 ];
 
 export const RUN_JUNE = 'b1000000-0000-4000-8000-000000000001';

@@ -78,7 +78,7 @@ const GUIDE = readFileSync(join(__dirname, '..', '..', 'docs', 'analytics.md'), 
 const EXAMPLES = exampleQueries(GUIDE);
 const OTHER_SQL = otherSqlBlocks(GUIDE);
 
-const { sara, reza, mina, omid, anonymous, leila } = CUSTOMERS;
+const { sara, reza, mina, omid, anonymous, leila, nima } = CUSTOMERS;
 
 /** The answer to each example query over the data set, in the guide's order, worked out by hand. */
 const EXPECTED: Readonly<Record<string, readonly Record<string, unknown>[]>> = {
@@ -175,12 +175,13 @@ const EXPECTED: Readonly<Record<string, readonly Record<string, unknown>[]>> = {
     { segment: 'Potential Loyalist', sales_channel: 'web', purchases: '1', customers: '1' },
   ],
 
-  // Passports expiring within 90 days of 1 Nov: Omid's (20 Nov) and Sara's (15 Dec); Leila's
-  // (June) is further off. Omid never said yes to email.
-  '11. Passports expiring in the next 90 days': [{ customer_id: sara, passport_expires: '2026-12-15' }],
+  // Passports expiring within 90 days of 1 Nov: Omid's (20 Nov) and Nima's (15 Jan); Leila's
+  // (June) is further off. Omid never said yes to email. Sara withdrew hers (15 Dec, and the 20
+  // Dec told before the withdrawal).
+  '11. Passports expiring in the next 90 days': [{ customer_id: nima, passport_expires: '2027-01-15' }],
 
   // From 20 Jan to 6 Mar 2027: Sara's 5 Feb (she turns 37), Omid's 10 Feb (no email consent), and
-  // Leila's 29 Feb, celebrated on 28 Feb in 2027 (she turns 35).
+  // Leila's 29 Feb, celebrated on 28 Feb in 2027 (she turns 35). Nima withdrew his (15 Feb).
   '12. Birthdays in the next 45 days': [
     { customer_id: sara, birthday: '1990-02-05', celebrates: '2027-02-05', turns: '37' },
     { customer_id: leila, birthday: '1992-02-29', celebrates: '2027-02-28', turns: '35' },

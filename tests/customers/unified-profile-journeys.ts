@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { rebuildAndWait, waitUntilCaughtUp } from '../support/admin-client';
 import { eventually } from '../support/eventually';
 import type { PlatformUnderTest } from '../support/platform-under-test';
 
@@ -73,6 +74,38 @@ export function describeUnifiedProfileJourneys(mode: string, start: () => Promis
         const viaMerged = await platform.get(`/v1/customers/${merged}`);
         expect(viaMerged.body).toMatchObject({ customerId: profile.customerId, mergedInto: profile.customerId, requestedId: merged });
       }
+    });
+
+    it('forgets a withdrawn preference and passport expiry, even when an older value arrives after the withdrawal; a rebuild gives the same profile', async () => {
+      const email = `withdraws.${randomUUID().slice(0, 8)}@example.com`;
+      const update = (occurredAt: string, payload: object) => ({ eventId: randomUUID(), type: 'profile_update', source: 'club-signup', occurredAt, identifiers: { email }, payload });
+      const profileOnceItHolds = (touchpoints: number) =>
+        eventually(async () => {
+          const { status, body } = await platform.get(`/v1/customers?identifier=email:${email}`);
+          return status === 200 && body.touchpoints === touchpoints ? body : undefined;
+        }, `the profile to hold ${touchpoints} touchpoints`);
+
+      const told = update('2026-11-22T08:00:00Z', { preferences: { sauce: 'no spicy sauce', table: 'window' }, importantDates: { passportExpiry: '2027-03-01', birthday: '1990-02-05' } });
+      expect((await platform.post('/v1/touchpoints', told)).status).toBe(202);
+      expect(Object.keys((await profileOnceItHolds(1)).preferences)).toEqual(['sauce', 'table']);
+
+      const withdrawn = update('2026-11-24T08:00:00Z', { preferences: { sauce: null }, importantDates: { passportExpiry: null } });
+      expect((await platform.post('/v1/touchpoints', withdrawn)).status).toBe(202);
+      const afterWithdrawal = await profileOnceItHolds(2);
+      expect(afterWithdrawal.preferences).toEqual({ table: expect.objectContaining({ value: 'window' }) });
+      expect(afterWithdrawal.importantDates).toEqual({ birthday: expect.objectContaining({ date: '1990-02-05' }) });
+
+      // Said before the withdrawal, by a source that sends late: it does not bring them back.
+      const late = update('2026-11-23T08:00:00Z', { preferences: { sauce: 'extra spicy' }, importantDates: { passportExpiry: '2030-01-01' } });
+      expect((await platform.post('/v1/touchpoints', late)).status).toBe(202);
+      const live = await profileOnceItHolds(3);
+      expect(Object.keys(live.preferences)).toEqual(['table']);
+      expect(Object.keys(live.importantDates)).toEqual(['birthday']);
+      expect((await platform.get(`/v1/customers/${live.customerId}`)).body).toEqual(live);
+
+      await rebuildAndWait(platform.url);
+      await waitUntilCaughtUp(platform.url);
+      expect((await platform.get(`/v1/customers/${live.customerId}`)).body).toEqual(live);
     });
 
     it('never merges two customer ids: the conflict is listed for operators and each keeps its own profile', async () => {

@@ -113,6 +113,31 @@ describe('the change feed over server-sent events (embedded)', () => {
     expect(summary(resumed.changes).sort()).toEqual([`CustomerCreated ${reza}@1`, `ProfileChanged ${survivor}@3`].sort());
   });
 
+  it('tells of a withdrawn preference or date with a ProfileChanged that lists it, and leaves it out of the state', async () => {
+    const seen = collector();
+    subscribe({ from: 'now' }, seen.handler);
+    await settle();
+    const update = (n: number, occurredAt: string, payload: object) => ({
+      eventId: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+      type: 'profile_update',
+      source: 'club-signup',
+      occurredAt,
+      identifiers: { email: 'withdraws@example.com' },
+      payload,
+    });
+    const ofTheCustomer = (type: string) =>
+      eventually(async () => seen.changes.find((c) => c.type === type && c.state?.profile?.identifiers.email.includes('withdraws@example.com')), `its ${type}`);
+
+    await post(update(30, '2026-11-20T10:00:00Z', { preferences: { sauce: 'no spicy sauce', table: 'window' }, importantDates: { passportExpiry: '2027-03-01' } }));
+    expect(Object.keys((await ofTheCustomer('CustomerCreated')).state!.profile!.preferences)).toEqual(['sauce', 'table']);
+
+    await post(update(31, '2026-11-21T10:00:00Z', { preferences: { sauce: null }, importantDates: { passportExpiry: null } }));
+    const changed = await ofTheCustomer('ProfileChanged');
+    expect(changed.changedFields).toEqual(expect.arrayContaining(['importantDates.passportExpiry', 'preferences.sauce']));
+    expect(Object.keys(changed.state!.profile!.preferences)).toEqual(['table']);
+    expect(changed.state!.profile!.importantDates).toEqual({});
+  });
+
   it('sends heartbeats, and refuses a bad subscription with located errors', async () => {
     const controller = new AbortController();
     const response = await fetch(`${platform.url}/v1/stream/customers`, { signal: controller.signal });

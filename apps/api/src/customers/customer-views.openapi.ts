@@ -22,7 +22,7 @@ const identifiers: SchemaObject = {
   additionalProperties: listOf(text()),
 };
 
-/** The unified profile (libs/profile, CustomerProfile), as GET /v1/customers answers it with its loyalty summary. */
+/** The unified profile (libs/profile, VisibleProfile), as GET /v1/customers answers it with its loyalty summary. */
 export const CUSTOMER_VIEW = record(
   'CustomerView',
   {
@@ -31,8 +31,8 @@ export const CUSTOMER_VIEW = record(
     mergedFrom: listOf(text(), 'customers merged into this one, transitively, sorted'),
     identifiers,
     traits: mapOf(record('TraitValue', { value: text(), ...provenance }), 'facts from the touchpoints\' traits; the latest by occurredAt wins'),
-    preferences: mapOf(record('Preference', { value: text(undefined, 'no spicy sauce'), ...provenance }), 'what the customer asked for, by key'),
-    importantDates: mapOf(record('ImportantDate', { date: calendarDate(), ...provenance }), 'birthday, anniversary, passportExpiry, ...'),
+    preferences: mapOf(record('Preference', { value: text(undefined, 'no spicy sauce'), ...provenance }), 'what the customer asked for, by key; a withdrawn one is left out'),
+    importantDates: mapOf(record('ImportantDate', { date: calendarDate(), ...provenance }), 'birthday, anniversary, passportExpiry, ...; a withdrawn one is left out'),
     consent: mapOf(record('ConsentEntry', { status: { type: 'string', enum: ['granted', 'denied'] }, ...provenance }), 'marketing permission by channel'),
     firstSeenAt: nullable(instant()),
     lastSeenAt: nullable(instant()),

@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger'
 import { CustomerQueries } from '@cdp/customer-projection';
 import { identifierKey, isIdentifierType, normalizeIdentifier } from '@cdp/identity';
 import { LoyaltyQueries } from '@cdp/loyalty-accounts';
-import type { CustomerProfile } from '@cdp/profile';
+import { visibleProfile, type CustomerProfile } from '@cdp/profile';
 import { CLOCK, LimitPipe, SETTINGS, type Clock, type Settings } from '@cdp/platform-runtime';
 import { CustomerNotFoundError, InvalidIdentifierError } from './customer.errors';
 import { CUSTOMER_VIEW, CUSTOMER_VIEW_BY_ID, TIMELINE } from './customer-views.openapi';
@@ -49,10 +49,10 @@ export class CustomersController {
     return { customerId: profile.customerId, touchpoints: await this.customers.timeline(profile, limit) };
   }
 
-  /** The profile with its loyalty summary: available points and tier, as of now. */
+  /** The profile as people see it, with its loyalty summary: available points and tier, as of now. */
   private async withLoyalty(profile: CustomerProfile) {
     const { available, tier } = await this.loyalty.balance(profile.customerId, this.settings.loyalty.program, this.clock.now());
-    return { ...profile, loyalty: { available, tier: tier.name } };
+    return { ...visibleProfile(profile), loyalty: { available, tier: tier.name } };
   }
 
   private identifierKeyOf(identifier: string): string {

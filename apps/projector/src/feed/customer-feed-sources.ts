@@ -3,6 +3,7 @@ import { CUSTOMER_PROJECTION, loadProfiles, survivorsOf } from '@cdp/customer-pr
 import type { CustomerFeedSources, CustomerReading } from '@cdp/customer-feed';
 import { initialLoyaltyAccount, loyaltyBalance, nextBalanceChangeAt, type LoyaltyProgram } from '@cdp/loyalty';
 import { LoyaltyQueries } from '@cdp/loyalty-accounts';
+import { visibleProfile } from '@cdp/profile';
 
 /**
  * A customer's feed view is the profile as the query API shows it (with its loyalty summary) and
@@ -24,7 +25,7 @@ export function customerFeedSources(program: LoyaltyProgram): CustomerFeedSource
           const account = accounts.get(id) ?? initialLoyaltyAccount(id);
           const { available, tier } = loyaltyBalance(account, program, at);
           readings.set(id, {
-            view: { mergedInto: null, profile, loyalty: { available, tier: tier.name }, rfm: standings.get(id) ?? null },
+            view: { mergedInto: null, profile: visibleProfile(profile), loyalty: { available, tier: tier.name }, rfm: standings.get(id) ?? null },
             reviewAt: nextBalanceChangeAt(account, program, at),
           });
           continue;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { createPostgresEventLog, type PostgresEventLog } from '@cdp/event-log-postgres';
 import type { CustomerFeedView } from '@cdp/feed';
-import { emptyProfile } from '@cdp/profile';
+import { emptyProfile, visibleProfile } from '@cdp/profile';
 import { createPostgresSqlClient, type SqlClient } from '@cdp/sql';
 import { testDatabaseUrl } from '@cdp/sql/testing';
 import { buildCustomerChanges } from './customer-feed-builder';
@@ -14,7 +14,7 @@ import { runCustomerFeedBuilder } from './run-customer-feed-builder';
 
 const live = (id: string, touchpoints: number): CustomerFeedView => ({
   mergedInto: null,
-  profile: { ...emptyProfile(id), touchpoints },
+  profile: { ...visibleProfile(emptyProfile(id)), touchpoints },
   loyalty: { available: 0, tier: 'member' },
   rfm: null,
 });

@@ -46,10 +46,10 @@ export interface CallPayload {
 export type CallDirection = 'inbound' | 'outbound';
 
 export interface ProfileUpdatePayload {
-  /** Keyed notes, e.g. sauce: no spicy sauce. */
-  readonly preferences: Readonly<Record<string, string>>;
-  /** Dates that matter to the customer: birthday, anniversary, passportExpiry, ... */
-  readonly importantDates: Readonly<Record<string, string>>;
+  /** Keyed notes, e.g. sauce: no spicy sauce; null withdraws the key. */
+  readonly preferences: Readonly<Record<string, null | string>>;
+  /** Dates that matter to the customer: birthday, anniversary, passportExpiry, ...; null withdraws the date. */
+  readonly importantDates: Readonly<Record<string, null | string>>;
   /** Marketing permission per channel; the same meaning as the envelope's consent. */
   readonly consent: null | Readonly<Record<string, ConsentStatus>>;
 }

@@ -1,12 +1,12 @@
 import type { CustomerChange, CustomerChangeType, FeedLoyaltySummary, FeedRfmStanding } from './customer-feed.contract';
-import type { CustomerProfile } from '@cdp/profile';
+import type { VisibleProfile } from '@cdp/profile';
 
 /**
  * What the feed knows of a customer now, read from the read models: a live customer, a merged one
  * (only `mergedInto`), or null for a customer that no read model holds (never seen, or erased).
  */
 export type CustomerFeedView =
-  | { readonly mergedInto: null; readonly profile: CustomerProfile; readonly loyalty: FeedLoyaltySummary; readonly rfm: FeedRfmStanding | null }
+  | { readonly mergedInto: null; readonly profile: VisibleProfile; readonly loyalty: FeedLoyaltySummary; readonly rfm: FeedRfmStanding | null }
   | { readonly mergedInto: string; readonly profile: null; readonly loyalty: null; readonly rfm: null };
 
 /** What the feed last published for a customer: its version, and the view then (null once erased). */
@@ -86,6 +86,6 @@ function differingKeys(before: object, now: object): string[] {
   return keys.filter((key) => JSON.stringify(a[key]) !== JSON.stringify(b[key]));
 }
 
-function recordOf(profile: CustomerProfile, field: string): object {
+function recordOf(profile: VisibleProfile, field: string): object {
   return (profile as unknown as Record<string, object>)[field] ?? {};
 }

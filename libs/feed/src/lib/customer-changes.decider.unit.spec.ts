@@ -1,12 +1,13 @@
 import fc from 'fast-check';
-import { emptyProfile, type CustomerProfile } from '@cdp/profile';
+import type { Touchpoint } from '@cdp/events';
+import { emptyProfile, evolveProfile, touchpointRecorded, visibleProfile, type CustomerProfile, type VisibleProfile } from '@cdp/profile';
 import { decideCustomerChanges, type CustomerFeedView, type PublishedCustomer } from './customer-changes.decider';
 
 const ID = 'cus_a';
 const AT = '2026-11-23T10:00:00.000Z';
 
-function live(changes: Partial<CustomerProfile> = {}, loyalty = { available: 0, tier: 'member' }, segment: string | null = null): CustomerFeedView {
-  return { mergedInto: null, profile: { ...emptyProfile(ID), ...changes }, loyalty, rfm: segment === null ? null : { segment, r: 3, f: 3, m: 3 } };
+function live(changes: Partial<VisibleProfile> = {}, loyalty = { available: 0, tier: 'member' }, segment: string | null = null): CustomerFeedView {
+  return { mergedInto: null, profile: { ...visibleProfile(emptyProfile(ID)), ...changes }, loyalty, rfm: segment === null ? null : { segment, r: 3, f: 3, m: 3 } };
 }
 const merged = (into: string): CustomerFeedView => ({ mergedInto: into, profile: null, loyalty: null, rfm: null });
 const published = (version: number, view: CustomerFeedView | null): PublishedCustomer => ({ version, view });
@@ -72,6 +73,44 @@ describe('decideCustomerChanges', () => {
     const [forgotten] = decideCustomerChanges(ID, published(5, live()), null, AT);
     expect(forgotten).toMatchObject({ type: 'CustomerForgotten', version: 6, state: null });
     expect(typesOf(decideCustomerChanges(ID, published(6, null), live(), AT))).toEqual(['CustomerCreated@7']);
+  });
+
+  describe('a withdrawn preference or date', () => {
+    const update = (n: number, occurredAt: string, payload: Touchpoint['payload']): Touchpoint => ({
+      eventId: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+      type: 'profile_update',
+      source: 'club-signup',
+      occurredAt,
+      receivedAt: occurredAt,
+      identifiers: { customerId: 'c-42', email: null, phone: null, loyaltyCard: null, socialHandle: null, deviceId: null },
+      traits: null,
+      consent: null,
+      attributes: {},
+      payload,
+    });
+    const apply = (profile: CustomerProfile, touchpoint: Touchpoint) => evolveProfile(profile, touchpointRecorded(ID, touchpoint, null));
+    const viewOf = (profile: CustomerProfile): CustomerFeedView => ({ mergedInto: null, profile: visibleProfile(profile), loyalty: { available: 0, tier: 'member' }, rfm: null });
+    const told = apply(emptyProfile(ID), update(1, '2026-11-20T10:00:00Z', { preferences: { sauce: 'no spicy sauce' }, importantDates: { passportExpiry: '2027-03-01' } }));
+
+    it('is a change of its key, and leaves the key out of the state', () => {
+      const withdrawn = apply(told, update(2, '2026-11-21T10:00:00Z', { preferences: { sauce: null }, importantDates: { passportExpiry: null } }));
+      const [changed] = decideCustomerChanges(ID, published(3, viewOf(told)), viewOf(withdrawn), AT);
+      expect(changed).toMatchObject({ type: 'ProfileChanged', version: 4 });
+      expect(changed.changedFields).toEqual(expect.arrayContaining(['importantDates.passportExpiry', 'preferences.sauce']));
+      expect(changed.state!.profile!.preferences).toEqual({});
+      expect(changed.state!.profile!.importantDates).toEqual({});
+    });
+
+    it('of a key the customer never told, or already withdrew, changes no preference or date', () => {
+      const withdrawn = apply(told, update(2, '2026-11-21T10:00:00Z', { preferences: { sauce: null }, importantDates: {} }));
+      for (const [before, payload] of [
+        [told, { preferences: { table: null }, importantDates: { birthday: null } }],
+        [withdrawn, { preferences: { sauce: null }, importantDates: {} }],
+      ] as const) {
+        const [changed] = decideCustomerChanges(ID, published(3, viewOf(before)), viewOf(apply(before, update(3, '2026-11-22T10:00:00Z', payload))), AT);
+        expect(changed.changedFields.filter((field) => /^(preferences|importantDates)\./.test(field))).toEqual([]);
+      }
+    });
   });
 
   describe('properties', () => {

@@ -1,4 +1,4 @@
-import type { CustomerProfile } from '@cdp/profile';
+import type { VisibleProfile } from '@cdp/profile';
 
 /**
  * What downstream services receive: the public contract of the change feed. The Kafka topics carry
@@ -43,7 +43,7 @@ export interface CustomerFeedState {
   /** The customer it was merged into; then profile, loyalty and rfm are null. */
   readonly mergedInto: string | null;
   /** The unified profile exactly as `GET /v1/customers/{id}` returns it, less its loyalty summary. */
-  readonly profile: CustomerProfile | null;
+  readonly profile: VisibleProfile | null;
   readonly loyalty: FeedLoyaltySummary | null;
   readonly rfm: FeedRfmStanding | null;
 }

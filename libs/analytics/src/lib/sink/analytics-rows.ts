@@ -12,7 +12,7 @@ export interface AnalyticsRows {
   readonly refund?: MoneyRow & { readonly reason: string };
   /** What it said about consent, a row per channel; none when it said nothing. */
   readonly consents: readonly ConsentRow[];
-  /** The dates that matter to the customer it told (a profile_update's), a row per name. */
+  /** The dates that matter to the customer it told (a profile_update's), a row per name; a withdrawn one with an empty date. */
   readonly importantDates: readonly ImportantDateRow[];
 }
 
@@ -22,6 +22,7 @@ export interface ImportantDateRow {
   readonly occurred_at_ms: number;
   readonly customer_key: string;
   readonly name: string;
+  /** "YYYY-MM-DD", or '' where the customer withdrew the date. */
   readonly date: string;
   readonly source: string;
 }
@@ -104,7 +105,7 @@ export function analyticsRowsOf(touchpoint: Touchpoint, channel: string | null):
   const said = consent.length === 0 ? undefined : { ...common, ...saidAt(consentSaidAt(touchpoint)), source: touchpoint.source };
   const told = {
     consents: consent.map(([consentChannel, status]) => ({ ...said!, channel: consentChannel, status })),
-    importantDates: Object.entries(importantDatesOfTouchpoint(touchpoint)).map(([name, date]) => ({ ...common, name, date, source: touchpoint.source })),
+    importantDates: Object.entries(importantDatesOfTouchpoint(touchpoint)).map(([name, date]) => ({ ...common, name, date: date ?? '', source: touchpoint.source })),
   };
   const money = () => ({ ...common, order_id: text(payload.orderId), ...moneyOf(touchpoint), source: touchpoint.source });
   if (touchpoint.type === 'purchase') return { touchpoint: row, fields, ...told, purchase: { ...money(), channel: channel ?? '' } };

@@ -35,6 +35,18 @@ describe('analyticsRowsOf', () => {
     expect(analyticsRowsOf(purchase({}), 'store').importantDates).toEqual([]);
   });
 
+  it('writes a withdrawn important date as a row with an empty date', () => {
+    const withdrawn = readTouchpoint({ ...touchpointExamples.profile_update, payload: { importantDates: { passportExpiry: null, birthday: '1990-02-05' } } }, loadSchemaCatalog(), {
+      eventId: '00000000-0000-4000-8000-000000000003',
+      receivedAt: '2026-11-23T08:00:00.000Z',
+    });
+    if (!withdrawn.ok) throw new Error(JSON.stringify(withdrawn.errors));
+    expect(analyticsRowsOf(withdrawn.value, null).importantDates.map(({ name, date }) => ({ name, date }))).toEqual([
+      { name: 'passportExpiry', date: '' },
+      { name: 'birthday', date: '1990-02-05' },
+    ]);
+  });
+
   it.each([
     [{ amount: '10.0001' }, /payload\.amount 10\.0001 does not fit the analytics tables' Decimal\(18, 3\)/],
     [{ amount: '1000000000000000' }, /does not fit/],

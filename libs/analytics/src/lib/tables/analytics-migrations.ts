@@ -229,6 +229,22 @@ export const ANALYTICS_MIGRATIONS: readonly AnalyticsMigration[] = [
       GROUP BY customer_id, name`,
     ],
   },
+  {
+    // A withdrawn date (a null in payload.importantDates) is a row with an empty date: a name whose
+    // latest row is one has no date today, as the profile shows it.
+    id: '0009-important-dates-current-without-withdrawals',
+    statements: () => [
+      'DROP TABLE IF EXISTS important_dates_current',
+      `CREATE VIEW important_dates_current AS
+      SELECT customer_id, name, date, told_at
+      FROM (
+        SELECT customer_id, name, argMax(date, (occurred_at_ms, event_id)) AS date, max(occurred_at) AS told_at
+        FROM important_dates_resolved
+        GROUP BY customer_id, name
+      )
+      WHERE date != ''`,
+    ],
+  },
 ];
 
 /**

@@ -1,7 +1,7 @@
 import type { ConsentStatus, Identifiers } from '@cdp/events';
 import type { FeedLoyaltySummary } from '@cdp/feed';
 import type { LoyaltyBalance, Redemption } from '@cdp/loyalty';
-import type { CustomerProfile } from '@cdp/profile';
+import type { VisibleProfile } from '@cdp/profile';
 import type { RfmWindowDays } from '@cdp/rfm';
 
 /** A touchpoint as a source posts it; validated against the latest Avro schema of its `type`. */
@@ -32,7 +32,7 @@ export interface AcceptedTouchpoint {
 }
 
 /** `GET /v1/customers/{id}`: the unified profile with its loyalty summary. */
-export type CustomerView = CustomerProfile & {
+export type CustomerView = VisibleProfile & {
   readonly loyalty: FeedLoyaltySummary;
   /** Present when the id asked for was merged into another customer: the profile is then the survivor's, which `mergedInto` names. */
   readonly requestedId?: string;

@@ -2,6 +2,7 @@ import { DEFAULT_SCHEMAS_DIR, loadSchemaCatalog, readSchemaSources } from '../ca
 import { SchemaCatalog } from '../catalog/schema-catalog';
 import { readTouchpoint } from '../touchpoint/read-touchpoint';
 import { touchpointExamples } from '../touchpoint/touchpoint-examples';
+import { frameConfluent } from './confluent-wire-format';
 import { touchpointCodec } from './touchpoint-codec';
 
 const catalog = loadSchemaCatalog();
@@ -24,6 +25,20 @@ describe('touchpoint codec (Confluent wire format)', () => {
       /^schema id 999 is not in the schemas\/schema-ids\.json this process loaded: .* Restart this process with the schemas folder that holds id 999 \(CDP_SCHEMAS_DIR\); it retries until then\. Never remove a touchpoint type whose touchpoints are in the log/,
     );
     expect(() => codec.decode(Buffer.from([0, 0, 0, 0, 7, 1]))).toThrow(/schema id 7 is of cdp.customer-profiles.v1-value, not a touchpoint schema/);
+  });
+
+  it("round-trips a profile_update's withdrawals (null values, payload v2), and reads one written with v1 as v2 does", () => {
+    const context = { eventId: '11111111-2222-4333-8444-555555555555', receivedAt: '2026-11-23T08:00:00.000Z' };
+    const withdrawal = readTouchpoint({ ...touchpointExamples.profile_update, payload: { preferences: { sauce: null, table: 'window' }, importantDates: { passportExpiry: null } } }, catalog, context);
+    if (!withdrawal.ok) throw new Error(JSON.stringify(withdrawal.errors));
+    expect(codec.decode(codec.encode({ type: 'profile_update', data: withdrawal.value })).data).toEqual(withdrawal.value);
+
+    const told = readTouchpoint(touchpointExamples.profile_update, catalog, context);
+    if (!told.ok) throw new Error(JSON.stringify(told.errors));
+    const latest = catalog.latest('profile_update')!;
+    const [v1] = catalog.versions(latest.subject);
+    expect(v1.id).not.toBe(latest.id);
+    expect(codec.decode(frameConfluent(v1.id, v1.type.toBuffer(told.value))).data).toEqual(told.value);
   });
 
   it('reads events written with v1 after the type moved to v2 with a new optional field, by schema resolution', () => {

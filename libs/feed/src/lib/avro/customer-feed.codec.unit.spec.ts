@@ -1,5 +1,5 @@
 import { DEFAULT_SCHEMAS_DIR, frameConfluent, loadSchemaCatalog, readSchemaSources, SchemaCatalog } from '@cdp/events';
-import { emptyIdentifiers, emptyProfile, type CustomerProfile } from '@cdp/profile';
+import { emptyIdentifiers, emptyProfile, visibleProfile, type VisibleProfile } from '@cdp/profile';
 import { CUSTOMER_CHANGE_TYPES, type CustomerChange, type CustomerFeedState } from '../customer-feed.contract';
 import { createCustomerFeedCodec, CUSTOMER_EVENTS_SUBJECT, CUSTOMER_PROFILES_SUBJECT } from './customer-feed.codec';
 
@@ -10,8 +10,8 @@ const T1 = '2026-11-20T10:15:00.000Z';
 const T2 = '2026-11-21T18:40:12.345Z';
 const from = (eventId: string, occurredAt = T1) => ({ occurredAt, eventId, source: 'club-signup' });
 
-const profile: CustomerProfile = {
-  ...emptyProfile('c-sara'),
+const profile: VisibleProfile = {
+  ...visibleProfile(emptyProfile('c-sara')),
   mergedFrom: ['c-sara-old'],
   identifiers: { ...emptyIdentifiers(), customerId: ['c-sara'], email: ['sara.ahmadi@example.com'], phone: ['+989121234567'], loyaltyCard: ['LC-0042'], wechatId: ['sara_a'] },
   traits: { city: { value: 'Tehran', ...from('e-1') }, firstName: { value: 'Sara', ...from('e-2', T2) } },

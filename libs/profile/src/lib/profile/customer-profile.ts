@@ -22,10 +22,13 @@ export interface CustomerProfile {
   readonly identifiers: ProfileIdentifiers;
   /** From the envelope's `traits`: the latest value of each, by occurredAt then event id. */
   readonly traits: Readonly<Record<string, TraitValue>>;
-  /** From `profile_update` `payload.preferences` ("sauce": "no spicy sauce"); latest wins, as for traits. */
-  readonly preferences: Readonly<Record<string, Preference>>;
-  /** From `profile_update` `payload.importantDates` (birthday, anniversary, passportExpiry, ...); latest wins. */
-  readonly importantDates: Readonly<Record<string, ImportantDate>>;
+  /**
+   * From `profile_update` `payload.preferences` ("sauce": "no spicy sauce"); latest wins, as for
+   * traits. Withdrawals are kept (see `StoredPreference`); `visibleProfile` leaves them out.
+   */
+  readonly preferences: Readonly<Record<string, StoredPreference>>;
+  /** From `profile_update` `payload.importantDates` (birthday, anniversary, passportExpiry, ...); latest wins, withdrawals kept. */
+  readonly importantDates: Readonly<Record<string, StoredImportantDate>>;
   /** Marketing permission by channel, from the envelope's `consent` and `profile_update` `payload.consent`; latest wins. */
   readonly consent: Readonly<Record<string, ConsentEntry>>;
   /** The earliest occurredAt of its touchpoints (and of the CustomerCreated that founded it); null before any. */
@@ -78,6 +81,21 @@ export interface Preference extends Provenance {
 export interface ImportantDate extends Provenance {
   /** "YYYY-MM-DD". */
   readonly date: string;
+}
+
+/**
+ * A preference as the profile keeps it: `value` null is the customer's withdrawal of the key (a
+ * `null` in `payload.preferences`). The withdrawal is kept, with its provenance, so that a value
+ * told earlier but arriving later does not bring the key back: the latest of the two wins, in any
+ * arrival order.
+ */
+export interface StoredPreference extends Provenance {
+  readonly value: string | null;
+}
+
+/** An important date as the profile keeps it: `date` null is its withdrawal, kept as for preferences. */
+export interface StoredImportantDate extends Provenance {
+  readonly date: string | null;
 }
 
 export interface ConsentEntry extends Provenance {

@@ -27,8 +27,8 @@ export function contentOfIdentifier(identifier: IdentifierKey, eventId: string):
  * A touchpoint: it counts in activity (by type, and by channel when it has one), in first and last
  * seen, and gives its envelope's traits and consent. The payloads of the types shipped with the
  * platform add more: a purchase or a refund its amount, a call its complaint or resolution, a
- * profile_update its preferences, important dates and consent. Types registered later count in
- * activity only; their payload is not read.
+ * profile_update its preferences and important dates (a null withdraws one) and consent. Types
+ * registered later count in activity only; their payload is not read.
  */
 export function contentOfTouchpoint(touchpoint: Touchpoint, channel: string | null): ProfileContent {
   const { eventId } = touchpoint;
@@ -68,7 +68,7 @@ export function contentOfTouchpoint(touchpoint: Touchpoint, channel: string | nu
       const { preferences } = known.payload;
       return {
         ...base,
-        preferences: Object.fromEntries(told(preferences, eventId, 'payload.preferences').map(([key, value]) => [key, { value, ...from }])),
+        preferences: Object.fromEntries(toldOrWithdrawn(preferences, eventId, 'payload.preferences').map(([key, value]) => [key, { value, ...from }])),
         importantDates: Object.fromEntries(Object.entries(importantDatesOfTouchpoint(touchpoint)).map(([name, date]) => [name, { date, ...from }])),
       };
     }
@@ -89,12 +89,17 @@ function asKnown(touchpoint: Touchpoint): KnownTouchpoint | null {
   return Object.hasOwn(KNOWN_TYPES, touchpoint.type) ? (touchpoint as unknown as KnownTouchpoint) : null;
 }
 
-/** The dates that matter to the customer a touchpoint tells (a profile_update's `payload.importantDates`), by name: "YYYY-MM-DD". */
-export function importantDatesOfTouchpoint(touchpoint: Touchpoint): Readonly<Record<string, string>> {
+/**
+ * The dates that matter to the customer a touchpoint tells (a profile_update's `payload.importantDates`),
+ * by name: "YYYY-MM-DD", or null for a date the customer withdraws.
+ */
+export function importantDatesOfTouchpoint(touchpoint: Touchpoint): Readonly<Record<string, string | null>> {
   const known = asKnown(touchpoint);
   if (known?.type !== 'profile_update') return {};
   const path = 'payload.importantDates';
-  return Object.fromEntries(entriesOf(known.payload.importantDates, touchpoint.eventId, path).map(([name, date]) => [name, calendarDate(date, touchpoint.eventId, `${path}.${name}`)]));
+  return Object.fromEntries(
+    entriesOf(known.payload.importantDates, touchpoint.eventId, path).map(([name, date]) => [name, date === null ? null : calendarDate(date, touchpoint.eventId, `${path}.${name}`)]),
+  );
 }
 
 /** The consent a touchpoint tells, each channel's entry dated when its word counts from. */
@@ -156,14 +161,22 @@ function calendarDate(value: unknown, eventId: string, path: string): string {
   return value;
 }
 
-/**
- * The texts of a map of facts (traits, preferences) that say something: a blank one is a form field
- * left empty, which tells nothing, and must not overwrite what the customer said before.
- */
+/** The texts of a map of facts (traits) that say something. */
 function told(record: unknown, eventId: string, path: string): [string, string][] {
-  return entriesOf(record, eventId, path)
-    .map(([key, value]): [string, string] => [key, text(value, eventId, `${path}.${key}`)])
-    .filter(([, value]) => trimInvisible(value) !== '');
+  return entriesOf(record, eventId, path).flatMap(([key, value]) => saysSomething(key, text(value, eventId, `${path}.${key}`)));
+}
+
+/** As `told`, for a map whose null values withdraw their keys (a profile_update's preferences): a withdrawal is kept, as null. */
+function toldOrWithdrawn(record: unknown, eventId: string, path: string): [string, string | null][] {
+  return entriesOf(record, eventId, path).flatMap(([key, value]): [string, string | null][] => (value === null ? [[key, null]] : saysSomething(key, text(value, eventId, `${path}.${key}`))));
+}
+
+/**
+ * A text that says something: a blank one is a form field left empty, which tells nothing, and must
+ * not overwrite what the customer said before. Only null withdraws.
+ */
+function saysSomething(key: string, value: string): [string, string][] {
+  return trimInvisible(value) === '' ? [] : [[key, value]];
 }
 
 function text(value: unknown, eventId: string, path: string): string {

@@ -64,6 +64,20 @@ describe('merging profiles', () => {
       expect(mergeProfiles(survivor, merged).complaints).toEqual({ open: 0, lastResolvedAt: T12, openAt: [] });
     });
 
+    it("a withdrawal on one side outranks the other side's older value, whichever survives, and a newer value outranks it", () => {
+      const told = (n: number, occurredAt: string, sauce: string | null, passportExpiry: string | null) =>
+        example('profile_update', n, { occurredAt, payload: { preferences: { sauce }, importantDates: { passportExpiry } } });
+      const withdrawn = profile(CUSTOMER, recorded(told(1, T11, null, null)));
+      const older = profile(OTHER, recorded(told(2, T10, 'no spicy sauce', '2027-03-01'), OTHER));
+      for (const merged of [mergeProfiles(withdrawn, older), mergeProfiles(older, withdrawn)]) {
+        expect(merged.preferences['sauce']).toMatchObject({ value: null, eventId: withdrawn.preferences['sauce'].eventId });
+        expect(merged.importantDates['passportExpiry']).toMatchObject({ date: null });
+      }
+      const newer = profile(OTHER, recorded(told(3, T12, 'mild', '2037-02-01'), OTHER));
+      expect(mergeProfiles(withdrawn, newer).preferences['sauce'].value).toBe('mild');
+      expect(mergeProfiles(newer, withdrawn).importantDates['passportExpiry'].date).toBe('2037-02-01');
+    });
+
     it('lists every customer merged in, transitively, sorted', () => {
       const third = profile(THIRD, recorded(example('visit', 9), THIRD));
       const p = mergeProfiles(third, mergeProfiles(phone(), store()));

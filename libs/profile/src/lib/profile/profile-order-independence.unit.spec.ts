@@ -5,11 +5,13 @@ import { emptyProfile, type CustomerProfile } from './customer-profile';
 import { mergeProfiles } from './merge-profiles';
 import { evolveProfile } from './profile.projection';
 import { touchpointRecorded, type ProfileEvent } from './profile.events';
+import { visibleProfile } from './visible-profile';
 
 /*
  * Properties over random sets of touchpoints of every shipped type and one registered later, with
  * amounts of several scales and currencies, traits, preferences, dates and consent from small
- * pools (so that keys collide), and instants that tie, some written in other zones.
+ * pools (so that keys collide), preferences and dates withdrawn (null), and instants that tie,
+ * some written in other zones.
  */
 
 const RUNS = { numRuns: 250 };
@@ -53,8 +55,8 @@ const payloadOf: Record<string, fc.Arbitrary<Record<string, unknown>>> = {
     reach: fc.constant(null),
   }),
   profile_update: fc.record({
-    preferences: mapOf(fc.constantFrom(...VALUES)),
-    importantDates: mapOf(fc.constantFrom('1990-02-05', '2027-03-01', '2030-01-01')),
+    preferences: mapOf(fc.constantFrom(...VALUES, null)),
+    importantDates: mapOf(fc.constantFrom('1990-02-05', '2027-03-01', '2030-01-01', null)),
     consent: fc.option(consentMap, { nil: null }),
   }),
   survey_response: fc.record({ nps: fc.integer({ min: 0, max: 10 }), amount: fc.constant('not read') }),
@@ -153,6 +155,21 @@ describe('the profile, for any arrival order of the same events', () => {
             const holders = tps.filter((t) => t.traits !== null && Object.hasOwn(t.traits, key) && t.traits[key].trim() !== '').sort(later);
             const last = holders[holders.length - 1];
             expect(Object.hasOwn(p.traits, key) ? p.traits[key].value : undefined).toBe(last?.traits![key]);
+          }
+
+          // Each preference and date: what the touchpoint latest by occurredAt, then event id, that tells it says (a blank tells
+          // nothing); a null withdraws it, which the stored profile keeps and the visible one leaves out.
+          const visible = visibleProfile(p);
+          for (const key of KEYS) {
+            const latestSaid = (field: 'preferences' | 'importantDates') => {
+              const said = (t: Touchpoint) => (t.type === 'profile_update' ? (t.payload[field] as Record<string, string | null>) : {});
+              const last = tps.filter((t) => Object.hasOwn(said(t), key) && said(t)[key]?.trim() !== '').sort(later).at(-1);
+              return last === undefined ? undefined : said(last)[key];
+            };
+            expect(Object.hasOwn(p.preferences, key) ? p.preferences[key].value : undefined).toBe(latestSaid('preferences'));
+            expect(Object.hasOwn(p.importantDates, key) ? p.importantDates[key].date : undefined).toBe(latestSaid('importantDates'));
+            expect(Object.hasOwn(visible.preferences, key) ? visible.preferences[key].value : undefined).toBe(latestSaid('preferences') ?? undefined);
+            expect(Object.hasOwn(visible.importantDates, key) ? visible.importantDates[key].date : undefined).toBe(latestSaid('importantDates') ?? undefined);
           }
 
           // Consent: what the touchpoints latest by occurredAt that tell the channel say; denied when one of them says so.

@@ -166,6 +166,40 @@ describe('the customer profile projection', () => {
     });
   });
 
+  describe('withdrawn preferences and important dates', () => {
+    const told = example('profile_update', 1, { occurredAt: T10, payload: { preferences: { sauce: 'no spicy sauce' }, importantDates: { passportExpiry: '2027-03-01' } } });
+    const forgotten = example('profile_update', 2, { occurredAt: T11, payload: { preferences: { sauce: null }, importantDates: { passportExpiry: null, birthday: null } } });
+
+    it('a null withdraws the key: kept, with where it was said, so that the rules stay order-independent', () => {
+      given(recorded(told))
+        .when(recorded(forgotten))
+        .then((p) => {
+          const from = { occurredAt: T11, eventId: ev(2), source: 'club-signup' };
+          expect(p.preferences).toEqual({ sauce: { value: null, ...from } });
+          expect(p.importantDates).toEqual({ birthday: { date: null, ...from }, passportExpiry: { date: null, ...from } });
+        });
+    });
+
+    it('an older value arriving after the withdrawal does not bring the key back', () => {
+      given(recorded(forgotten))
+        .when(recorded(told))
+        .then((p) => {
+          expect(p.preferences['sauce']).toMatchObject({ value: null, eventId: ev(2) });
+          expect(p.importantDates['passportExpiry']).toMatchObject({ date: null, eventId: ev(2) });
+        });
+    });
+
+    it('a value told after the withdrawal brings the key back', () => {
+      const renewed = example('profile_update', 3, { occurredAt: T12, payload: { preferences: { sauce: 'mild' }, importantDates: { passportExpiry: '2037-02-01' } } });
+      given(recorded(told), recorded(forgotten))
+        .when(recorded(renewed))
+        .then((p) => {
+          expect(p.preferences['sauce']).toMatchObject({ value: 'mild', eventId: ev(3) });
+          expect(p.importantDates['passportExpiry']).toMatchObject({ date: '2037-02-01', eventId: ev(3) });
+        });
+    });
+  });
+
   describe('consent', () => {
     it('comes from a profile_update payload', () => {
       given()
