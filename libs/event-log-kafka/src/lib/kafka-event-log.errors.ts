@@ -15,16 +15,16 @@ export class AppendInProgressError extends EventLogError {
 }
 
 /**
- * A partition holds fewer messages than a subscriber has already processed of it: the topic was
- * deleted and made anew (an empty one, at a start), or replaced by an older copy. Reading on would
- * skip whatever the new topic holds up to the old checkpoint, so the partition waits instead.
+ * A partition held fewer messages than a subscriber had already processed of it: the topic was
+ * deleted and made anew (an empty one, at a start), or replaced by an older copy. Reading on from
+ * the checkpoint would skip whatever the new topic holds below it, so the partition is held back.
  */
 export class LogShorterThanCheckpointError extends EventLogError {
   constructor(topic: string, partition: number, processed: string, end: string) {
     super(
       'EVENT_LOG.SHORTER_THAN_CHECKPOINT',
-      `topic ${topic} partition ${partition} ends at offset ${end}, but offsets up to ${processed} were processed: the topic was deleted or replaced. ` +
-        'Restore it from its backup (docs/operations.md, Backups and recovery), and the partition is read again; to start from the topic as it is, rebuild every projection (cdp projections rebuild <name>)',
+      `topic ${topic} partition ${partition} ended at offset ${end} when offsets up to ${processed} had been processed: the topic was deleted or replaced, and the partition is held back. ` +
+        'Restore the topic from a backup that keeps offsets (the broker\'s log folders) and restart the projector processes, or rebuild every projection (cdp projections rebuild <name>) to go on from the topic as it is (docs/operations.md, Backups and recovery)',
     );
   }
 }

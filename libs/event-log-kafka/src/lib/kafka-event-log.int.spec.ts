@@ -244,15 +244,16 @@ describe('Kafka event log: subscriptions', () => {
     expect(fromB[0].position).toBe(`${fromB[0].partition}:${fromB[0].offset}`);
   });
 
-  it('holds back, and reports, a partition that ends before its checkpoint (the topic deleted and made anew), rather than skip what it holds', async () => {
+  it('holds back, and reports, a partition that ends before its checkpoint (the topic deleted and made anew), even once it grows past it, rather than skip what it holds', async () => {
+    const { log: checkingLog } = await openLog({}, { heldPartitionCheckMs: 100 });
     const stream = streamId('remade', randomUUID());
-    await log.append(stream, [event(0), event(1)]);
+    await checkingLog.append(stream, [event(0), event(1)]);
     const [first] = await eventsOf(stream, 1);
     // A checkpoint past the partition's end: what a projection holds after its topic was deleted and created again.
-    const checkpoint = { [first.partition]: String(Number(first.offset) + 1_000) };
+    const checkpoint = { [first.partition]: String(Number(first.offset) + 3) };
     const delivered: RecordedEvent[] = [];
     const errors: unknown[] = [];
-    const subscription = await log.subscribe({
+    const subscription = await checkingLog.subscribe({
       subscriberId: randomUUID(),
       from: checkpoint,
       checkpointOf: async () => checkpoint,
@@ -261,13 +262,19 @@ describe('Kafka event log: subscriptions', () => {
     });
     try {
       for (let waited = 0; errors.length === 0 && waited < 20_000; waited += 100) await sleep(100);
-      await log.append(stream, [event(2)]);
+      // The new topic grows past the old checkpoint: its events up to it were never read, so reading on from it would skip them.
+      await checkingLog.append(stream, [event(2), event(3), event(4), event(5)]);
+      const reported = errors.length;
       await sleep(2_000);
       expect(errors[0]).toBeInstanceOf(LogShorterThanCheckpointError);
-      expect((errors[0] as Error).message).toMatch(new RegExp(`partition \\d+ ends at offset ${Number(first.offset) + 2}, but offsets up to ${Number(first.offset) + 1_000} were processed: the topic was deleted or replaced`));
+      expect((errors[0] as Error).message).toMatch(
+        new RegExp(`partition \\d+ ended at offset ${Number(first.offset) + 2} when offsets up to ${Number(first.offset) + 3} had been processed: the topic was deleted or replaced, and the partition is held back`),
+      );
+      expect(errors.length).toBeGreaterThan(reported);
       expect(delivered).toEqual([]);
     } finally {
       await subscription.close();
+      await checkingLog.close();
     }
   });
 

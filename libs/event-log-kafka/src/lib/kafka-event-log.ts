@@ -36,6 +36,8 @@ export interface KafkaEventLogOptions {
   readonly inFlightWaitMs?: number;
   readonly consumerTiming?: ConsumerTiming;
   readonly logLevel?: LogLevel;
+  /** How often a subscription looks again at, and reports, a partition it holds back (it ended before its checkpoint); default 30 s. */
+  readonly heldPartitionCheckMs?: number;
 }
 
 const IN_FLIGHT_POLL_MS = 50;
@@ -226,7 +228,7 @@ export async function createKafkaEventLog(options: KafkaEventLogOptions): Promis
       for (const topic of topicsToFollow) if (typeof topic === 'string') await topics.ensure(topic);
       const toEvent = fromKafkaMessage.bind(null, codec);
       const groupId = `${options.groupPrefix ?? ''}${subscription.subscriberId}`;
-      const following = await kafkaSubscription(kafka, timing, topicsToFollow, toEvent, { ...subscription, subscriberId: groupId });
+      const following = await kafkaSubscription(kafka, timing, topicsToFollow, toEvent, { ...subscription, subscriberId: groupId }, options.heldPartitionCheckMs);
       return subscriptions.track(following);
     },
 
