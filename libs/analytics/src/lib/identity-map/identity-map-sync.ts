@@ -1,4 +1,4 @@
-import type { ClickHouseClient } from '@cdp/clickhouse';
+import { sqlLiteral, type ClickHouseClient } from '@cdp/clickhouse';
 import { CUSTOMER_PROJECTION } from '@cdp/customer-projection';
 import { migrateSchema, quoteIdentifier, type SqlClient } from '@cdp/sql';
 
@@ -6,17 +6,16 @@ import { migrateSchema, quoteIdentifier, type SqlClient } from '@cdp/sql';
 const STATE_SCHEMA = 'analytics_state';
 const ROWS_PER_COPY = 20_000;
 /**
- * How often a copy first checks that ClickHouse still holds what it was given: its database may have
- * been dropped and made anew, or restored from a backup, while the copy's progress lives on in Postgres.
+ * The key of the row that marks a generation's whole copy as begun in ClickHouse. '' is no
+ * identifier: it stands for no customer wherever identity_map is read (RFM leaves it out).
  */
-const CHECK_HELD_EVERY_MS = 60_000;
+const MARKER_KEY = '';
 /** A generation is worth more than any Postgres version, so a generation's rows win over older ones. */
 const GENERATION_SHIFT = 2n ** 40n;
 
 export interface IdentityMapSyncOptions {
-  /** Told when ClickHouse lacks rows it was given, before the whole map is copied again. */
+  /** Told when ClickHouse lacks the copy Postgres says it holds, before the whole map is copied again. */
   readonly onLost?: (message: string) => void;
-  readonly checkHeldEveryMs?: number;
 }
 
 interface SyncState {
@@ -40,16 +39,14 @@ interface SyncState {
  * generation, and copies the whole map again, each row with its generation in the high bits of
  * its version so that the new map wins over the old.
  *
- * ClickHouse may lose what it was given (a database dropped and migrated anew, a new server, a
- * restored backup) while Postgres keeps how far the copy got: the first copy, one after a failure,
- * and one a minute check that ClickHouse's latest version is the one last copied, and copy the
- * whole map again when it is not. Without that, every customer key would stand for a customer of
- * its own in the resolved views and RFM.
+ * ClickHouse may lose what it was given (a database dropped and migrated anew, a table emptied, a
+ * new server, a restored backup) while Postgres keeps how far the copy got. So a whole copy first
+ * writes a marker row of its generation into identity_map, and every copy looks it up (one key of
+ * the table's order) and copies the whole map again when it is gone. Without that, every customer
+ * key would stand for a customer of its own in the resolved views and RFM.
  */
 export class IdentityMapSync {
   private running: Promise<number> | undefined;
-  /** When ClickHouse was last found holding what was copied; undefined: check before the next copy. */
-  private checkedAt: number | undefined;
 
   private constructor(
     private readonly sql: SqlClient,
@@ -66,22 +63,16 @@ export class IdentityMapSync {
 
   /** Copies every change committed before the call; returns how many rows it copied. Calls run one after another. */
   syncNow(): Promise<number> {
-    const copy = (this.running ?? Promise.resolve(0))
-      .catch(() => 0)
-      .then(() => this.copyAll())
-      .catch((error: unknown) => {
-        this.checkedAt = undefined;
-        throw error;
-      });
+    const copy = (this.running ?? Promise.resolve(0)).catch(() => 0).then(() => this.copyAll());
     this.running = copy;
     return copy;
   }
 
   private async copyAll(): Promise<number> {
     let state = await this.state();
-    if (this.checkedAt === undefined || Date.now() - this.checkedAt >= (this.options.checkHeldEveryMs ?? CHECK_HELD_EVERY_MS)) {
-      if (!(await this.holds(state))) state = { ...state, version: '0' };
-      this.checkedAt = Date.now();
+    if (!(await this.holds(state))) state = { ...state, version: '0' };
+    if (state.version === '0') {
+      await this.clickhouse.insert('identity_map', [{ key: MARKER_KEY, customer_id: '', version: String(BigInt(state.generation) * GENERATION_SHIFT) }]);
     }
     let copied = 0;
     for (;;) {
@@ -102,15 +93,17 @@ export class IdentityMapSync {
     }
   }
 
-  /** Whether ClickHouse holds the last row copied, or a later one (ClickHouse answers 0 for an empty table). */
+  /** Whether ClickHouse holds the marker of the copy Postgres says it has made, or no copy was made yet. */
   private async holds(state: SyncState): Promise<boolean> {
     if (state.version === '0') return true;
-    const last = BigInt(state.generation) * GENERATION_SHIFT + BigInt(state.version);
-    const [{ latest }] = await this.clickhouse.query<{ latest: string }>('SELECT toString(max(version)) AS latest FROM identity_map');
-    if (BigInt(latest) >= last) return true;
+    const marker = BigInt(state.generation) * GENERATION_SHIFT;
+    const [{ marked }] = await this.clickhouse.query<{ marked: string }>(
+      `SELECT count() AS marked FROM identity_map WHERE key = ${sqlLiteral(MARKER_KEY)} AND version = ${marker}`,
+    );
+    if (marked !== '0') return true;
     this.options.onLost?.(
-      `ClickHouse database ${this.clickhouse.database} lacks identity map rows it was given (its latest version is ${latest}, the last copied ${last}): ` +
-        'it was dropped, replaced or restored; copying the whole map again',
+      `ClickHouse database ${this.clickhouse.database} does not hold the identity map copied to it (the marker of copy generation ${state.generation} is gone): ` +
+        'its database or table was dropped, emptied, replaced or restored, or it was copied by a release without markers; copying the whole map again',
     );
     return false;
   }
