@@ -1,11 +1,10 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { ANALYTICS_PROJECTION, IdentityMapSync, latestRun, migrateRfmTables, publishSegmentChanges, runRfm, type RfmRunInput, type RfmRunOutcome } from '@cdp/analytics';
-import { ClickHouseStatementError, type ClickHouseClient } from '@cdp/clickhouse';
+import type { ClickHouseClient } from '@cdp/clickhouse';
 import { CUSTOMER_PROJECTION } from '@cdp/customer-projection';
 import type { EventLog } from '@cdp/event-log';
 import { ANALYTICS, CLOCK, EVENT_STORE, SETTINGS, SQL, TOUCHPOINT_LOG, type Clock, type Settings } from '@cdp/platform-runtime';
 import type { SqlClient } from '@cdp/sql';
-import { RfmAnalyticsUnavailableError } from './rfm.errors';
 
 /**
  * Runs RFM on request and on a schedule (CDP_RFM_EVERY_MINUTES), one run at a time in this
@@ -57,9 +56,7 @@ export class RfmService implements OnApplicationBootstrap, OnApplicationShutdown
         },
         input,
         this.clock.now(),
-      ).catch((error: unknown) => {
-        throw error instanceof ClickHouseStatementError ? new RfmAnalyticsUnavailableError(error) : error;
-      }),
+      ),
     );
     this.previous = run;
     return run;

@@ -13,3 +13,15 @@ export class ProjectionsBehindError extends Error {
     this.name = 'ProjectionsBehindError';
   }
 }
+
+/** ClickHouse refused a statement of the run before its scores were committed (it is down, or its database is gone): nothing was recorded. */
+export class RfmAnalyticsUnavailableError extends Error {
+  readonly code = 'RFM.ANALYTICS_UNAVAILABLE';
+  constructor(refusal: Error) {
+    super(
+      `the analytics store refused the RFM run (${refusal.message}), so nothing was recorded. ` +
+        '`cdp projections status` shows whether the analytics projection retries, and why; run RFM again once ClickHouse answers (docs/operations.md, Backups and recovery, if its data was lost)',
+      { cause: refusal },
+    );
+  }
+}

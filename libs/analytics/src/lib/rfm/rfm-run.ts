@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { ClickHouseClient } from '@cdp/clickhouse';
-import { sqlLiteral } from '@cdp/clickhouse';
+import { ClickHouseStatementError, sqlLiteral, type ClickHouseClient } from '@cdp/clickhouse';
 import { deterministicEventId, type EventLog } from '@cdp/event-log';
 import { publishOutbox, readCheckpoint, type OutboxEntry } from '@cdp/projections';
 import { becomesCurrent, customerSegmentStreamId, decideSegmentChanges, DEFAULT_RFM_GRID, parseRfmParameters, type CustomerSegmentChanged, type RfmGrid, type RfmScore, type RfmWindowDays } from '@cdp/rfm';
 import type { SqlClient } from '@cdp/sql';
-import { ProjectionsBehindError } from './rfm-run.errors';
+import { ProjectionsBehindError, RfmAnalyticsUnavailableError } from './rfm-run.errors';
 import { dropAbandonedWorkTables, rfmWorkTable, runRfmQuery, type RfmSnapshotRow } from './rfm-query';
 import { latestRun, saveRun, type RfmRunOutcome, type RfmRunRecord, type RunScores, type ScoresRange } from './rfm-store';
 
@@ -53,6 +52,28 @@ export async function runRfm(options: RfmRunOptions, input: RfmRunInput, now: Da
   const { asOf, windowDays } = parseRfmParameters(input, requestedAt);
   // The changes of a run that died between its commit and their append go first.
   await publishSegmentChanges(options.sql, options.eventStore);
+  let run: RfmRunRecord;
+  try {
+    const saved = await scoreAndSave(options, { asOf, windowDays, requestedAt });
+    if ('whatIf' in saved) return saved.whatIf;
+    run = saved.run;
+  } catch (error) {
+    throw error instanceof ClickHouseStatementError ? new RfmAnalyticsUnavailableError(error) : error;
+  }
+  // The run is current once committed: analysts' rfm_runs says so before its changes go out.
+  await recordRun(options.clickhouse, run);
+  await publishSegmentChanges(options.sql, options.eventStore);
+  return { ...run, current: true };
+}
+
+/** A what-if run's outcome, or the run committed as current. */
+type Saved = { readonly whatIf: RfmRunOutcome } | { readonly run: RfmRunRecord };
+
+/** Steps 1 to 4 up to the commit: what ClickHouse refuses here leaves nothing recorded. */
+async function scoreAndSave(
+  options: RfmRunOptions,
+  { asOf, windowDays, requestedAt }: { readonly asOf: string; readonly windowDays: RfmWindowDays; readonly requestedAt: string },
+): Promise<Saved> {
   await dropAbandonedWorkTables(options.clickhouse);
   const targets = await Promise.all(options.projections.map(async (name) => ({ name, ...(await positionToReach(options, name)) })));
   await waitUntilCaughtUp(options, targets);
@@ -65,7 +86,7 @@ export async function runRfm(options: RfmRunOptions, input: RfmRunInput, now: Da
   if (!becomesCurrent(asOf, current?.asOf)) {
     // Not in rfm_runs either, which lists the runs that became current, as analysts' queries read it.
     const run = { runId, asOf, windowDays, currency: options.currency, customers, requestedAt, finishedAt: new Date().toISOString() };
-    return { ...run, current: false, segments: await snapshotSegments(options.clickhouse, runId) };
+    return { whatIf: { ...run, current: false, segments: await snapshotSegments(options.clickhouse, runId) } };
   }
   const byCustomer = await sortedSnapshot(options.clickhouse, runId);
   const chunkSize = options.customersPerChunk ?? CUSTOMERS_PER_CHUNK;
@@ -78,19 +99,16 @@ export async function runRfm(options: RfmRunOptions, input: RfmRunInput, now: Da
       after = upTo;
     }
   };
-  let run: RfmRunRecord;
   try {
     const decide = ({ scores }: ScoresRange<ScoredCustomer>, previous: ReadonlyMap<string, string>) => decideSegmentChanges({ runId, asOf, windowDays, current: scores }, previous).map(toOutbox(runId));
-    run = await saveRun(options.sql, { runId, asOf, windowDays, currency: options.currency, customers, requestedAt }, decide, (write) =>
+    const run = await saveRun(options.sql, { runId, asOf, windowDays, currency: options.currency, customers, requestedAt }, decide, (write) =>
       eachRange((scores, after, upTo) => write({ scores, after, upTo })),
     );
+    return { run };
   } finally {
-    await options.clickhouse.command(`DROP TABLE IF EXISTS ${byCustomer}`);
+    // A work table ClickHouse keeps (it stopped answering) is dropped by a later run, once an hour old.
+    await options.clickhouse.command(`DROP TABLE IF EXISTS ${byCustomer}`).catch(() => undefined);
   }
-  // The run is current once committed: analysts' rfm_runs says so before its changes go out.
-  await recordRun(options.clickhouse, run);
-  await publishSegmentChanges(options.sql, options.eventStore);
-  return { ...run, current: true };
 }
 
 /**
