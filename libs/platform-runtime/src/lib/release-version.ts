@@ -8,8 +8,8 @@ let known: string | undefined;
 
 /**
  * The release this checkout runs: package.json's version, and the commit as semver build metadata
- * when the checkout is a git clone ("0.1.0+9b9a892"). The upgrade notes in docs/operations.md name
- * commits, so the commit is what tells an operator which of them apply.
+ * when the checkout is a git clone ("0.1.0+9b9a892"). The upgrade rows of docs/operations.md that
+ * apply are those added between two releases' commits.
  */
 export function releaseVersion(): string {
   known ??= withCommit((JSON.parse(readFileSync(join(CHECKOUT, 'package.json'), 'utf8')) as { version: string }).version);

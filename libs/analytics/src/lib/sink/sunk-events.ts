@@ -10,6 +10,7 @@ import { migrateSchema, quoteIdentifier, type SqlClient, type SqlExecutor } from
 const REMEMBER_MS = 7 * 24 * 3_600_000;
 const PURGE_EVERY_MS = 3_600_000;
 const PURGE_BATCH = 10_000;
+const PURGE_DELETES_PER_TURN = 5;
 
 /**
  * The ids of the events the sink wrote to ClickHouse, kept in Postgres with its checkpoint, for a
@@ -51,13 +52,16 @@ export async function openSunkEvents(sql: SqlClient, schema: string): Promise<Su
     },
     async purge() {
       if (Date.now() - purgedAt < PURGE_EVERY_MS) return;
-      purgedAt = Date.now();
-      for (;;) {
+      // The batches wait for this: a backlog (never purged before) goes a few deletes at a time, one turn per batch.
+      for (let deletes = 0; deletes < PURGE_DELETES_PER_TURN; deletes++) {
         const { rows } = await sql.query(
           `DELETE FROM ${table} WHERE event_id IN (SELECT event_id FROM ${table} WHERE sunk_at < now() - $1::float8 * interval '1 millisecond' LIMIT ${PURGE_BATCH}) RETURNING 1`,
           [REMEMBER_MS],
         );
-        if (rows.length < PURGE_BATCH) return;
+        if (rows.length < PURGE_BATCH) {
+          purgedAt = Date.now();
+          return;
+        }
       }
     },
   };

@@ -82,11 +82,13 @@ export function runUntilSignalled(start: () => Promise<RunningProcess>, name: st
   // Colours are for a terminal: in a file or a log collector they are escape codes around every line.
   if (!process.stdout.isTTY && !process.env.NO_COLOR) process.env.NO_COLOR = '1';
   const logger = new Logger(name);
+  // First, so that whatever the start logs, or a start that fails, is known to come from this release.
+  console.log(`${name} ${releaseVersion()}: starting`);
   // Started inside a promise, so that settings refused as they are read end the same way as a failed start.
   Promise.resolve().then(start).then(
     (running) => {
       const where = running.everyInterface ? `${running.url} and every other address of this machine (CDP_HOST)` : running.url;
-      console.log(`${name} ${releaseVersion()}: listening on ${where} (API docs at ${running.url}/docs)`);
+      console.log(`${name}: listening on ${where} (API docs at ${running.url}/docs)`);
       const stop = () => {
         console.log(`${name}: stopping`);
         running.close().then(() => process.exit(0), (error) => {
