@@ -295,10 +295,10 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
 
   /** What the projection's outbox holds; null (no series) for a projection without one, or when the count does not come within the lag's time. */
   private outboxPending(name: string): Promise<number | null> {
-    const table = this.projection(name).definition.outboxTable;
-    if (table === undefined) return Promise.resolve(null);
+    const { schema, outboxTable } = this.projection(name).definition;
+    if (outboxTable === undefined) return Promise.resolve(null);
     // A count waiting on a rebuild's swap, or on PGlite's one connection, must not hold up the scrape.
-    return answerWithin(outboxLength(this.sql, name, table), LAG_TIMEOUT_MS, `the ${name} projection's outbox`).catch(() => null);
+    return answerWithin(outboxLength(this.sql, schema, outboxTable), LAG_TIMEOUT_MS, `the ${name} projection's outbox`).catch(() => null);
   }
 
   private async start({ definition, log }: RegisteredProjection): Promise<void> {
