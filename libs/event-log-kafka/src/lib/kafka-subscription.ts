@@ -65,13 +65,17 @@ export async function kafkaSubscription(
     // A later assignment replaces this one: it reads and seeks for itself.
     const current = () => !closed && assignment === assignments;
     const start = async (waiting: readonly { topic: string; partition: number }[]) => {
-      const stored = await storedCheckpoint(current);
+      const stored = options.checkpointOf ? await storedCheckpoint(current) : undefined;
       const ends = await endOffsets(waiting.map(({ topic }) => topic), current);
       if (!current()) return;
       const stillHeld: { topic: string; partition: number }[] = [];
       for (const { topic, partition } of waiting) {
         const key = partitionKey(topic, partition);
-        if (stored[key] !== undefined) processed.set(key, stored[key]);
+        // The stored checkpoint is the whole truth: a partition it holds nothing of starts at the beginning (a rebuild swapped it in).
+        if (stored !== undefined) {
+          if (stored[key] === undefined) processed.delete(key);
+          else processed.set(key, stored[key]);
+        }
         const last = processed.get(key);
         const end = ends.get(key);
         const found = held.get(key);
@@ -114,7 +118,7 @@ export async function kafkaSubscription(
   async function storedCheckpoint(current: () => boolean): Promise<Checkpoint> {
     for (let waitMs = 100; current(); waitMs = Math.min(waitMs * 2, MAX_WAIT_MS)) {
       try {
-        return (await options.checkpointOf?.()) ?? {};
+        return await options.checkpointOf!();
       } catch (error) {
         options.onError?.(error);
         await new Promise((resolve) => setTimeout(resolve, waitMs));
@@ -124,8 +128,8 @@ export async function kafkaSubscription(
   }
   consumer.on(consumer.events.CRASH, ({ payload }) => options.onError?.(payload.error));
 
-  await admin.connect();
   try {
+    await admin.connect();
     await consumer.connect();
     await consumer.subscribe({ topics: [...topics], fromBeginning: true });
     await consumer.run({
@@ -168,6 +172,9 @@ export async function kafkaSubscription(
       },
     });
   } catch (error) {
+    // A start under way for an assignment must not go on asking a disconnected client.
+    closed = true;
+    clearTimeout(heldCheck);
     await Promise.allSettled([consumer.disconnect(), admin.disconnect()]);
     throw error;
   }

@@ -92,9 +92,23 @@ describe.each([
     expect(lost).toHaveLength(2);
   });
 
-  it('copies once more, whole, a map an earlier release copied without its marker', async () => {
+  it('finds out a ClickHouse restored from a backup older than the copy', async () => {
+    const sync = await open();
+    expect(await sync.syncNow()).toBe(3);
+    const backup = await clickhouse.query<Record<string, unknown>>('SELECT key, customer_id, version FROM identity_map');
+    await own('email:c@example.com', 'cus_c');
+    expect(await sync.syncNow()).toBe(1);
+    await clickhouse.command(`TRUNCATE TABLE ${sqlIdentifier('identity_map')}`);
+    await clickhouse.insert('identity_map', backup);
+
+    expect(await sync.syncNow()).toBe(4);
+    expect(await owners(clickhouse)).toEqual([...EXPECTED, { key: 'email:c@example.com', customer_id: 'cus_c' }].sort((a, b) => a.key.localeCompare(b.key)));
+    expect(lost).toHaveLength(1);
+  });
+
+  it('copies once more, whole, a map an earlier release copied without its mark', async () => {
     await (await open()).syncNow();
-    // What an earlier release left: its rows, and its progress in Postgres, but no marker.
+    // What an earlier release left: its rows, and its progress in Postgres, but no mark.
     await clickhouse.command(`TRUNCATE TABLE ${sqlIdentifier('identity_map')}`);
     const { rows } = await sql.query<{ key: string; customer_id: string; version: string }>('SELECT identifier AS key, customer_id, version::text AS version FROM customers.identity_owners');
     await clickhouse.insert('identity_map', rows);

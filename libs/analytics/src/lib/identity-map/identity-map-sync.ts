@@ -6,8 +6,9 @@ import { migrateSchema, quoteIdentifier, type SqlClient } from '@cdp/sql';
 const STATE_SCHEMA = 'analytics_state';
 const ROWS_PER_COPY = 20_000;
 /**
- * The key of the row that marks a generation's whole copy as begun in ClickHouse. '' is no
- * identifier: it stands for no customer wherever identity_map is read (RFM leaves it out).
+ * The key of the rows that mark how far the copy got in ClickHouse itself: each insert carries one
+ * whose version is its last row's. '' is no identifier: it stands for no customer wherever
+ * identity_map is read (RFM leaves it out), and merges keep its highest version.
  */
 const MARKER_KEY = '';
 /** A generation is worth more than any Postgres version, so a generation's rows win over older ones. */
@@ -40,10 +41,10 @@ interface SyncState {
  * its version so that the new map wins over the old.
  *
  * ClickHouse may lose what it was given (a database dropped and migrated anew, a table emptied, a
- * new server, a restored backup) while Postgres keeps how far the copy got. So a whole copy first
- * writes a marker row of its generation into identity_map, and every copy looks it up (one key of
- * the table's order) and copies the whole map again when it is gone. Without that, every customer
- * key would stand for a customer of its own in the resolved views and RFM.
+ * new server, a restored backup) while Postgres keeps how far the copy got. So every insert also
+ * marks, in a row of key '', how far the copy got with it, and every copy first reads that mark (one
+ * key of the table's order) and copies the whole map again when it falls short of Postgres's.
+ * Without that, every customer key would stand for a customer of its own in the resolved views and RFM.
  */
 export class IdentityMapSync {
   private running: Promise<number> | undefined;
@@ -71,9 +72,6 @@ export class IdentityMapSync {
   private async copyAll(): Promise<number> {
     let state = await this.state();
     if (!(await this.holds(state))) state = { ...state, version: '0' };
-    if (state.version === '0') {
-      await this.clickhouse.insert('identity_map', [{ key: MARKER_KEY, customer_id: '', version: String(BigInt(state.generation) * GENERATION_SHIFT) }]);
-    }
     let copied = 0;
     for (;;) {
       const { rows } = await this.sql.query<{ identifier: string; customer_id: string; version: string }>(
@@ -83,27 +81,27 @@ export class IdentityMapSync {
       );
       if (rows.length === 0) return copied;
       const generation = BigInt(state.generation) * GENERATION_SHIFT;
-      await this.clickhouse.insert(
-        'identity_map',
-        rows.map((r) => ({ key: r.identifier, customer_id: r.customer_id, version: String(generation + BigInt(r.version)) })),
-      );
-      state = { ...state, version: rows[rows.length - 1].version };
+      const last = rows[rows.length - 1].version;
+      // The mark goes in the same insert as the rows it stands for: both land, or neither.
+      await this.clickhouse.insert('identity_map', [
+        ...rows.map((r) => ({ key: r.identifier, customer_id: r.customer_id, version: String(generation + BigInt(r.version)) })),
+        { key: MARKER_KEY, customer_id: '', version: String(generation + BigInt(last)) },
+      ]);
+      state = { ...state, version: last };
       await this.save(state);
       copied += rows.length;
     }
   }
 
-  /** Whether ClickHouse holds the marker of the copy Postgres says it has made, or no copy was made yet. */
+  /** Whether ClickHouse's mark of how far the copy got reaches what Postgres says was copied (trivially so before any copy). */
   private async holds(state: SyncState): Promise<boolean> {
     if (state.version === '0') return true;
-    const marker = BigInt(state.generation) * GENERATION_SHIFT;
-    const [{ marked }] = await this.clickhouse.query<{ marked: string }>(
-      `SELECT count() AS marked FROM identity_map WHERE key = ${sqlLiteral(MARKER_KEY)} AND version = ${marker}`,
-    );
-    if (marked !== '0') return true;
+    const copied = BigInt(state.generation) * GENERATION_SHIFT + BigInt(state.version);
+    const [{ marked }] = await this.clickhouse.query<{ marked: string }>(`SELECT toString(max(version)) AS marked FROM identity_map WHERE key = ${sqlLiteral(MARKER_KEY)}`);
+    if (BigInt(marked) >= copied) return true;
     this.options.onLost?.(
-      `ClickHouse database ${this.clickhouse.database} does not hold the identity map copied to it (the marker of copy generation ${state.generation} is gone): ` +
-        'its database or table was dropped, emptied, replaced or restored, or it was copied by a release without markers; copying the whole map again',
+      `ClickHouse database ${this.clickhouse.database} does not hold the identity map copied to it (it is marked as far as version ${marked}, the copy got to ${copied}): ` +
+        'its database or table was dropped, emptied, replaced or restored, or it was copied by a release without marks; copying the whole map again',
     );
     return false;
   }

@@ -60,9 +60,13 @@ export async function runRfm(options: RfmRunOptions, input: RfmRunInput, now: Da
   } catch (error) {
     throw error instanceof ClickHouseStatementError ? new RfmAnalyticsUnavailableError(error) : error;
   }
-  // The run is current once committed: analysts' rfm_runs says so before its changes go out.
-  await recordRun(options.clickhouse, run);
-  await publishSegmentChanges(options.sql, options.eventStore);
+  try {
+    // The run is current once committed: analysts' rfm_runs says so before its changes go out.
+    await recordRun(options.clickhouse, run);
+  } finally {
+    // Committed changes go out even when rfm_runs did not take the run.
+    await publishSegmentChanges(options.sql, options.eventStore);
+  }
   return { ...run, current: true };
 }
 

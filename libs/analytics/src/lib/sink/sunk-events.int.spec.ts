@@ -27,5 +27,9 @@ describe('the ids the analytics sink wrote (PGlite)', () => {
     expect(await left()).toBe(5_000);
     await sunk.purge();
     expect(await left()).toBe(0);
+    // Done: the next purge comes an hour later.
+    await sql.query(`INSERT INTO analytics.sunk_events (event_id, sunk_at) VALUES ('late', now() - interval '8 days')`);
+    await sunk.purge();
+    expect(await left()).toBe(1);
   });
 });

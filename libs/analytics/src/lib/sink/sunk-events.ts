@@ -58,7 +58,8 @@ export async function openSunkEvents(sql: SqlClient, schema: string): Promise<Su
           `DELETE FROM ${table} WHERE event_id IN (SELECT event_id FROM ${table} WHERE sunk_at < now() - $1::float8 * interval '1 millisecond' LIMIT ${PURGE_BATCH}) RETURNING 1`,
           [REMEMBER_MS],
         );
-        if (rows.length < PURGE_BATCH) {
+        // Done once nothing is left: a delete that took fewer may have waited for another process's.
+        if (rows.length === 0) {
           purgedAt = Date.now();
           return;
         }
