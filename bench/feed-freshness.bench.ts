@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { Agent, request } from 'node:http';
-import { createServer } from 'node:net';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { subscribeCustomers, type CustomerChange, type CustomerSubscription } from '@cdp/client';
@@ -127,7 +126,7 @@ export async function benchFeedFreshness(options: FreshnessOptions): Promise<Fre
     const profiling = options.cpuProfileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`];
     const env = { ...servers.env, CDP_MODE: 'servers' };
     const apps = options.processes === 'apps' ? (['ingest', 'projector', 'api'] as const) : (['platform'] as const);
-    for (const app of apps) platform.push(await startPlatformProcess(env, await freePort(), profiling, app));
+    for (const app of apps) platform.push(await startPlatformProcess(env, profiling, app));
     const ingestUrl = platform[0].url;
     const apiUrl = platform[platform.length - 1].url;
     log(`  ${apps.join(', ')} (servers mode, Kafka namespace ${namespace}) listening after ${elapsed()}`);
@@ -463,15 +462,4 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms)));
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }

@@ -108,7 +108,7 @@ describe('the customer feed on Kafka (servers: Kafka + Postgres)', () => {
       ];
       const mergeMIntoB = chainVisit(4, { email: 'chain.b@example.com', deviceId: 'dev-chain-m' }, '2026-10-04T10:00:00Z');
       const mergeBIntoS = chainVisit(5, { phone: '+989121110001', email: 'chain.b@example.com' }, '2026-10-05T10:00:00Z');
-      const platform = await startPlatformProcess(env, 38_231);
+      const platform = await startPlatformProcess(env);
       try {
         await db.connect();
         const settle = async () => {
@@ -200,7 +200,7 @@ describe('the customer feed on Kafka (servers: Kafka + Postgres)', () => {
     const db = new Client({ connectionString: servers.env.DATABASE_URL });
     try {
       const bodies = [...generateDemoTouchpoints({ customers: 300, seed: 'feed-kafka-crash', end: '2026-11-01T00:00:00Z' })].slice(0, 4_000);
-      const first = await startPlatformProcess(env, 38_232);
+      const first = await startPlatformProcess(env);
       let atKill: Awaited<ReturnType<typeof projectionStatus>>;
       // The burst goes on while the publisher works, so the kill lands with changes still coming.
       const posting = postAll(first.url, bodies).catch(() => undefined);
@@ -231,7 +231,7 @@ describe('the customer feed on Kafka (servers: Kafka + Postgres)', () => {
       // projected, still had changes to come: the restarted process publishes them (checked below).
       expect(cut.logged).toBeGreaterThanOrEqual(cut.published);
 
-      const second = await startPlatformProcess(env, 38_233);
+      const second = await startPlatformProcess(env);
       try {
         expect((await waitUntilCaughtUp(second.url, 120_000)).deadLetters).toBe(0);
         await waitUntilLoyaltySettled(second.url, db, 120_000);

@@ -16,15 +16,15 @@ describe('embedded mode keeps what it accepted', () => {
 
   it('still holds every touchpoint answered 202 after kill -9, and refuses a second process on the same data', async () => {
     const env = { CDP_MODE: 'embedded', CDP_DATA_DIR: dataDir };
-    const first = await startPlatformProcess(env, 38_111);
+    const first = await startPlatformProcess(env);
     const batch = Array.from({ length: 200 }, (_, i) => ({ ...touchpointExamples.visit, eventId: randomUUID(), identifiers: { deviceId: `dev-${i}` } }));
     const accepted = await post(first.url, { touchpoints: batch });
     expect(accepted.status).toBe(202);
 
-    await expect(startPlatformProcess(env, 38_112)).rejects.toThrow(/is in use by the platform process/);
+    await expect(startPlatformProcess(env)).rejects.toThrow(/is in use by the platform process/);
     await first.kill9();
 
-    const second = await startPlatformProcess(env, 38_113);
+    const second = await startPlatformProcess(env);
     try {
       const resent = await post(second.url, { touchpoints: batch });
       expect(resent.status).toBe(202);

@@ -21,7 +21,7 @@ describe('two platform processes in servers mode (Kafka + Postgres)', () => {
     try {
       await db.connect();
       const bodies = [...generateDemoTouchpoints({ customers: 200, seed: 'projector-standby', end: '2026-11-01T00:00:00Z' })];
-      processes.push(await startPlatformProcess(env, 38_241), await startPlatformProcess(env, 38_242));
+      processes.push(await startPlatformProcess(env), await startPlatformProcess(env));
       expect(await postAll(processes[0].url, bodies.slice(0, 1_000))).toBe(1_000);
       await waitUntilLoyaltySettled(processes[0].url, db);
       mark('settled');

@@ -14,16 +14,18 @@ export interface PlatformProcess {
 /**
  * Runs `npm start`'s entry point (or, in servers mode, one app alone: ingest, projector or api) as a
  * real child process and waits until it listens; `nodeFlags` go to its node.
+ *
+ * It listens on a port the system picks: a fixed one lies in the ephemeral range, where any outgoing
+ * connection made meanwhile (to Kafka, Postgres, ClickHouse) may take it first.
  */
 export function startPlatformProcess(
   env: Record<string, string>,
-  port: number,
   nodeFlags: readonly string[] = [],
   app: 'platform' | 'ingest' | 'projector' | 'api' = 'platform',
 ): Promise<PlatformProcess> {
   const child = spawn(process.execPath, [...nodeFlags, '-r', './tools/register.js', `apps/${app}/src/main.ts`], {
     cwd: ROOT,
-    env: { ...process.env, ...env, PORT: String(port) },
+    env: { ...process.env, ...env, PORT: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -32,10 +34,11 @@ export function startPlatformProcess(
     const timer = setTimeout(() => reject(new Error(`the ${app} process did not start in time:\n${output}`)), 60_000);
     const read = (chunk: Buffer) => {
       output += chunk.toString();
-      if (output.includes('listening on')) {
+      const listening = /listening on (http:\/\/\S+)/.exec(output);
+      if (listening) {
         clearTimeout(timer);
         resolve({
-          url: `http://127.0.0.1:${port}`,
+          url: listening[1],
           child,
           kill9: async () => {
             child.kill('SIGKILL');
