@@ -56,6 +56,7 @@ describe('the analytics tables replayed into a fresh ClickHouse equal the live o
     expect(liveAnswers.rfm.length).toBeGreaterThan(100);
     const identity = liveAnswers['SELECT * FROM identity_current ORDER BY key'];
     expect(new Set(identity.map((r) => r.customer_id)).size).toBeLessThan(identity.length); // customers with several identifiers
+    expect(identity.map((r) => r.key)).not.toContain(''); // the copy's mark is no key
 
     // A redelivery of everything (as after a crash between the ClickHouse insert and the checkpoint) adds nothing.
     const log = platform.app.get<EventLog>(TOUCHPOINT_LOG);

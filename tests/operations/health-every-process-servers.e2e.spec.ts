@@ -1,8 +1,10 @@
+import { Client } from 'pg';
 import { ApiModule } from '@cdp/api-app';
 import { releaseVersion } from '@cdp/platform-runtime';
 import { ProjectorModule } from '@cdp/projector-app';
 import { isolatedServers } from '../support/isolated-servers';
 import { startPlatformUnderTest } from '../support/platform-under-test';
+import { testDatabaseUrl } from '@cdp/sql/testing';
 
 /**
  * Each app of servers mode alone, as docs/operations.md deploys them: probes and the cdp CLI ask any of them GET /health,
@@ -18,12 +20,35 @@ describe('every process of servers mode serves /health and its release on /metri
   it.each([
     ['apps/projector', ProjectorModule],
     ['apps/api', ApiModule],
-  ])('%s says whether the touchpoint log answers', async (_app, feature) => {
+  ])('%s says whether the touchpoint log and the database answer', async (_app, feature) => {
     const process = await startPlatformUnderTest('servers', [feature], servers.env);
     try {
-      expect(await process.get('/health')).toMatchObject({ status: 200, body: { status: 'ok', info: { touchpointLog: { status: 'up' } } } });
+      expect(await process.get('/health')).toMatchObject({ status: 200, body: { status: 'ok', info: { touchpointLog: { status: 'up' }, database: { status: 'up' } } } });
       expect((await process.get('/metrics')).body).toContain(`\ncdp_build_info{version="${releaseVersion()}"} 1\n`);
     } finally {
+      await process.close();
+    }
+  });
+
+  it('answers 503, naming the database, while the database refuses connections, and 200 once it takes them again', async () => {
+    const process = await startPlatformUnderTest('servers', [ApiModule], servers.env);
+    const database = new URL(servers.env.DATABASE_URL).pathname.slice(1);
+    const admin = new Client({ connectionString: testDatabaseUrl() });
+    await admin.connect();
+    try {
+      await admin.query(`ALTER DATABASE ${database} ALLOW_CONNECTIONS false`);
+      await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [database]);
+      // The touchpoint log is down with it in servers mode: appending to Kafka goes through the accepted ids' index, kept there.
+      const refused = { status: 'down', reason: expect.stringContaining('not currently accepting connections') };
+      expect(await process.get('/health')).toMatchObject({
+        status: 503,
+        body: { status: 'error', error: { database: refused, touchpointLog: refused } },
+      });
+      await admin.query(`ALTER DATABASE ${database} ALLOW_CONNECTIONS true`);
+      expect(await process.get('/health')).toMatchObject({ status: 200, body: { status: 'ok' } });
+    } finally {
+      await admin.query(`ALTER DATABASE ${database} ALLOW_CONNECTIONS true`);
+      await admin.end();
       await process.close();
     }
   });

@@ -52,7 +52,7 @@ describe.each([
   const tablesAside = () => client.query("SELECT name FROM system.tables WHERE database = currentDatabase() AND name LIKE '%moving'");
 
   it('keeps every row once and leaves touchpoints partitioned by month', async () => {
-    expect(await migrateAnalytics(client, ANALYTICS_MIGRATIONS)).toEqual(['0005-purchases-and-refunds-in-one-partition', '0006-rfm-monetary-as-decimal-38', '0007-consents', '0008-important-dates', '0009-important-dates-current-without-withdrawals']);
+    expect(await migrateAnalytics(client, ANALYTICS_MIGRATIONS)).toEqual(['0005-purchases-and-refunds-in-one-partition', '0006-rfm-monetary-as-decimal-38', '0007-consents', '0008-important-dates', '0009-important-dates-current-without-withdrawals', '0010-identity-current-without-the-copy-mark']);
 
     expect(await rows('purchases')).toEqual(PURCHASES.map(({ event_id, amount }) => ({ event_id, amount })));
     expect(await rows('refunds')).toEqual(REFUNDS.map(({ event_id, amount }) => ({ event_id, amount })));

@@ -1,19 +1,19 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
-import { EventLogHealthIndicator } from './event-log.health';
+import { StoreHealthIndicator } from './store.health';
 
 @ApiTags('operations')
 @Controller('health')
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
-    private readonly eventLog: EventLogHealthIndicator,
+    private readonly stores: StoreHealthIndicator,
   ) {}
 
   @Get()
   @HealthCheck()
   check() {
-    return this.health.check([() => this.eventLog.check()]);
+    return this.health.check([() => this.stores.touchpointLog(), () => this.stores.database()]);
   }
 }

@@ -1,0 +1,37 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
+import type { EventLog } from '@cdp/event-log';
+import type { SqlClient } from '@cdp/sql';
+import { answerWithin } from '../answer-within';
+import { SQL, TOUCHPOINT_LOG } from '../tokens';
+
+/** A probe waits this long for a store: a load balancer's own probe gives up after a few seconds. */
+const PROBE_TIMEOUT_MS = 3_000;
+
+/** Whether the stores every process needs answer: the touchpoint log, and the database of read models and of ingestion's accepted ids. */
+@Injectable()
+export class StoreHealthIndicator {
+  constructor(
+    @Inject(TOUCHPOINT_LOG) private readonly log: EventLog,
+    @Inject(SQL) private readonly sql: SqlClient,
+    private readonly indicators: HealthIndicatorService,
+  ) {}
+
+  touchpointLog(): Promise<HealthIndicatorResult> {
+    return this.probe('touchpointLog', 'the touchpoint log', () => this.log.ping());
+  }
+
+  database(): Promise<HealthIndicatorResult> {
+    return this.probe('database', 'the database (DATABASE_URL)', () => this.sql.query('SELECT 1'));
+  }
+
+  private async probe(key: string, what: string, ask: () => Promise<unknown>): Promise<HealthIndicatorResult> {
+    const indicator = this.indicators.check(key);
+    try {
+      await answerWithin(ask(), PROBE_TIMEOUT_MS, what);
+      return indicator.up();
+    } catch (error) {
+      return indicator.down({ reason: (error as Error).message });
+    }
+  }
+}
