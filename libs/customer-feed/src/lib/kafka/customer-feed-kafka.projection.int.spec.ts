@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
+import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
 import type { RecordedEvent } from '@cdp/event-log';
 import type { CustomerChange } from '@cdp/feed';
 import { RetryBatchLaterError } from '@cdp/projections';
@@ -71,6 +71,26 @@ describe('the feed published to Kafka', () => {
       await handler.apply(undefined as never, [change(1), change(3)], { resumed: true });
     } finally {
       await handler.close?.();
+    }
+  }, 60_000);
+
+  it('creates the profiles topic compacted, its segments closing hourly so that the cleaner can compact them, and the events topic keeping a week', async () => {
+    const handler = await customerFeedKafkaProjection({ kafka, topics, codec: { encodeState: () => Buffer.from('s'), encodeChange: () => Buffer.from('c') } }).open(undefined as never, 'customer_feed_kafka');
+    await handler.close?.();
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const { resources } = await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: [topics.profiles, topics.events].map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames: ['cleanup.policy', 'segment.ms', 'retention.ms'] })),
+      });
+      const configs = Object.fromEntries(resources.map((r) => [r.resourceName, Object.fromEntries(r.configEntries.map((c) => [c.configName, c.configValue]))]));
+      expect(configs).toEqual({
+        [topics.profiles]: expect.objectContaining({ 'cleanup.policy': 'compact', 'segment.ms': '3600000' }),
+        [topics.events]: expect.objectContaining({ 'cleanup.policy': 'delete', 'retention.ms': '604800000' }),
+      });
+    } finally {
+      await admin.disconnect();
     }
   }, 60_000);
 });

@@ -16,8 +16,10 @@ export function customerFeedTopics(namespace: string, partitions = 6): CustomerF
 
 /**
  * Creates the topics if missing. The profiles topic is compacted: Kafka keeps at least the latest
- * state of every customer forever, and drops a forgotten customer's tombstone after a day. The
- * events topic keeps a week; the feed's log in Postgres keeps everything.
+ * state of every customer forever, and drops a forgotten customer's tombstone after a day. Its
+ * segments close hourly, since the cleaner never compacts the open one: with Kafka's default of a
+ * week, a new subscriber read a week of every change before the latest states. The events topic
+ * keeps a week; the feed's log in Postgres keeps what CDP_FEED_RETENTION_DAYS says.
  */
 export async function ensureCustomerFeedTopics(admin: Admin, topics: CustomerFeedTopics): Promise<void> {
   await createTopicsAndWait(admin, [
@@ -27,6 +29,7 @@ export async function ensureCustomerFeedTopics(admin: Admin, topics: CustomerFee
       configEntries: [
         { name: 'cleanup.policy', value: 'compact' },
         { name: 'delete.retention.ms', value: String(24 * 60 * 60 * 1000) },
+        { name: 'segment.ms', value: String(60 * 60 * 1000) },
       ],
     },
     { topic: topics.events, numPartitions: topics.partitions, configEntries: [{ name: 'retention.ms', value: String(7 * 24 * 60 * 60 * 1000) }] },
