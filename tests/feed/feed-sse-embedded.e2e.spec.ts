@@ -26,7 +26,11 @@ function collector() {
 }
 
 const summary = (changes: readonly CustomerChange[]) => changes.map((c) => `${c.type} ${c.customerId}@${c.version}`);
+/** Lets changes that should not come have their chance to, before what came is checked. */
 const settle = () => new Promise((resolve) => setTimeout(resolve, 1_000));
+/** Until each from=now subscription holds its start (the stream's first position): a change posted before would be missed, as it should. */
+const opened = (...subscriptions: CustomerSubscription[]) =>
+  Promise.all(subscriptions.map((subscription) => eventually(async () => subscription.lastEventId(), 'the stream to give its start position')));
 
 describe('the change feed over server-sent events (embedded)', () => {
   let platform: PlatformUnderTest;
@@ -72,8 +76,7 @@ describe('the change feed over server-sent events (embedded)', () => {
     const seen = collector();
     const merges = collector();
     const first = subscribe({ from: 'now' }, seen.handler);
-    subscribe({ from: 'now', filter: { types: ['CustomerMerged'] } }, merges.handler);
-    await settle();
+    await opened(first, subscribe({ from: 'now', filter: { types: ['CustomerMerged'] } }, merges.handler));
 
     await post(visit(1, { email: 'sara@example.com' }, '2026-11-20T10:00:00Z', { firstName: 'Sara' }));
     const [created] = await seen.atLeast(1);
@@ -115,8 +118,7 @@ describe('the change feed over server-sent events (embedded)', () => {
 
   it('tells of a withdrawn preference or date with a ProfileChanged that lists it, and leaves it out of the state', async () => {
     const seen = collector();
-    subscribe({ from: 'now' }, seen.handler);
-    await settle();
+    await opened(subscribe({ from: 'now' }, seen.handler));
     const update = (n: number, occurredAt: string, payload: object) => ({
       eventId: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
       type: 'profile_update',

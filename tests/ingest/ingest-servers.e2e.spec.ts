@@ -4,24 +4,31 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import { TOUCHPOINT_TOPIC, loadSchemaCatalog, touchpointCodec, touchpointExamples, type Touchpoint } from '@cdp/events';
+import { loadSchemaCatalog, touchpointCodec, touchpointExamples, type Touchpoint } from '@cdp/events';
 import { IngestModule } from '@cdp/ingest-app';
+import { isolatedServers } from '../support/isolated-servers';
 import { startPlatformUnderTest, type PlatformUnderTest } from '../support/platform-under-test';
 import { describeIngestJourneys } from './ingest-journeys';
 
 const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 const codec = touchpointCodec(loadSchemaCatalog());
 
+/** This file's own Postgres database, Kafka namespace and ClickHouse database, made as its first platform starts. */
+let servers: Awaited<ReturnType<typeof isolatedServers>> | undefined;
+afterAll(() => servers?.drop());
+const touchpointTopic = () => `${servers!.env.CDP_KAFKA_NAMESPACE}.touchpoints.v1`;
+
 /** Reads the whole touchpoint topic with a plain kafkajs consumer, up to its end, decoding values. */
 async function readTopic(): Promise<{ touchpoint: Touchpoint; raw: Buffer; partition: number; offset: string }[]> {
+  const topic = touchpointTopic();
   const kafka = new Kafka({ clientId: 'plain-consumer', brokers, logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
-  const ends = new Map((await admin.fetchTopicOffsets(TOUCHPOINT_TOPIC)).map((p) => [p.partition, Number(p.high)]));
+  const ends = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, Number(p.high)]));
   await admin.disconnect();
   const consumer = kafka.consumer({ groupId: `plain-${randomUUID()}` });
   await consumer.connect();
-  await consumer.subscribe({ topic: TOUCHPOINT_TOPIC, fromBeginning: true });
+  await consumer.subscribe({ topic, fromBeginning: true });
   const messages: { touchpoint: Touchpoint; raw: Buffer; partition: number; offset: string }[] = [];
   const remaining = new Set([...ends].filter(([, end]) => end > 0).map(([p]) => p));
   await new Promise<void>((resolve) => {
@@ -38,7 +45,10 @@ async function readTopic(): Promise<{ touchpoint: Touchpoint; raw: Buffer; parti
   return messages;
 }
 
-const startServers = (env?: Record<string, string>) => startPlatformUnderTest('servers', [IngestModule], env);
+const startServers = async (env?: Record<string, string>) => {
+  servers ??= await isolatedServers();
+  return startPlatformUnderTest('servers', [IngestModule], { ...servers.env, ...env });
+};
 
 describeIngestJourneys('servers: Kafka', {
   start: startServers,
@@ -68,7 +78,7 @@ describe('the Kafka wire format is standard', () => {
     expect(accepted.status).toBe(202);
     const [, partition, offset] = /\/(\d+):(\d+)$/.exec(accepted.body.touchpoints[0].position)!;
 
-    const message = execFileSync('kcat', ['-C', '-b', brokers[0], '-t', TOUCHPOINT_TOPIC, '-p', partition, '-o', offset, '-c', '1', '-e', '-q', '-f', '%s']);
+    const message = execFileSync('kcat', ['-C', '-b', brokers[0], '-t', touchpointTopic(), '-p', partition, '-o', offset, '-c', '1', '-e', '-q', '-f', '%s']);
     const schemaId = message.readInt32BE(1);
     const { body: registered } = await platform.get(`/registry/schemas/ids/${schemaId}`);
 

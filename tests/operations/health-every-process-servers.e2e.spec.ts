@@ -2,6 +2,7 @@ import { Client } from 'pg';
 import { ApiModule } from '@cdp/api-app';
 import { releaseVersion } from '@cdp/platform-runtime';
 import { ProjectorModule } from '@cdp/projector-app';
+import { eventually } from '../support/eventually';
 import { isolatedServers } from '../support/isolated-servers';
 import { startPlatformUnderTest } from '../support/platform-under-test';
 import { testDatabaseUrl } from '@cdp/sql/testing';
@@ -37,15 +38,21 @@ describe('every process of servers mode serves /health and its release on /metri
     await admin.connect();
     try {
       await admin.query(`ALTER DATABASE ${database} ALLOW_CONNECTIONS false`);
-      await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [database]);
+      // Waits (up to 5 s each) for the backends to be gone.
+      await admin.query('SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity WHERE datname = $1', [database]);
       // The touchpoint log is down with it in servers mode: appending to Kafka goes through the accepted ids' index, kept there.
       const refused = { status: 'down', reason: expect.stringContaining('not currently accepting connections') };
-      expect(await process.get('/health')).toMatchObject({
+      const healthWith = (status: number) =>
+        eventually(async () => {
+          const answer = await process.get('/health');
+          return answer.status === status ? answer : undefined;
+        }, `GET /health to answer ${status}`);
+      expect(await healthWith(503)).toMatchObject({
         status: 503,
         body: { status: 'error', error: { database: refused, touchpointLog: refused } },
       });
       await admin.query(`ALTER DATABASE ${database} ALLOW_CONNECTIONS true`);
-      expect(await process.get('/health')).toMatchObject({ status: 200, body: { status: 'ok' } });
+      expect(await healthWith(200)).toMatchObject({ body: { status: 'ok', info: { database: { status: 'up' } } } });
     } finally {
       await admin.query(`ALTER DATABASE ${database} ALLOW_CONNECTIONS true`);
       await admin.end();

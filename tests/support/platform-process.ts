@@ -8,6 +8,7 @@ export interface PlatformProcess {
   readonly child: ChildProcess;
   /** Kills it the hard way, as a crash would. */
   kill9(): Promise<void>;
+  /** SIGTERM, as an operator stops it; SIGKILL if it has not exited 30 s later. */
   stop(): Promise<void>;
 }
 
@@ -31,7 +32,11 @@ export function startPlatformProcess(
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   let output = '';
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the ${app} process did not start in time:\n${output}`)), 60_000);
+    // A servers-mode start took 28 s on a loaded CI machine; one that never starts is killed, not left behind.
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`the ${app} process did not start in time:\n${output}`));
+    }, 180_000);
     const read = (chunk: Buffer) => {
       output += chunk.toString();
       const listening = /listening on (http:\/\/\S+)/.exec(output);
@@ -46,7 +51,9 @@ export function startPlatformProcess(
           },
           stop: async () => {
             child.kill('SIGTERM');
+            const stuck = setTimeout(() => child.kill('SIGKILL'), 30_000);
             await exited;
+            clearTimeout(stuck);
           },
         });
       }

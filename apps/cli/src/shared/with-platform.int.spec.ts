@@ -13,14 +13,14 @@ describe('cdp without a running platform (embedded)', () => {
 
   const run = async (args: string[]) => {
     const terminal = capturingTerminal();
-    const env = { CDP_DATA_DIR: dataDir, PORT: '39999' /* nothing listens there */, CDP_MODE: 'embedded' };
+    const env = { CDP_DATA_DIR: dataDir, PORT: '29999' /* nothing listens there, and below the ports the system hands out to connections */, CDP_MODE: 'embedded' };
     const code = await runCli(args, { ...processContext, terminal, env });
     return { code, stdout: terminal.stdout(), stderr: terminal.stderr() };
   };
 
   it('opens the data folder itself, answers, and lets it go', async () => {
     const status = await run(['projections', 'status']);
-    expect(status).toMatchObject({ code: 0, stderr: `No platform answers at http://localhost:39999: opening the data in ${dataDir} in this process (half a minute or so; its projections run meanwhile).` });
+    expect(status).toMatchObject({ code: 0, stderr: `No platform answers at http://localhost:29999: opening the data in ${dataDir} in this process (half a minute or so; its projections run meanwhile).` });
     expect(status.stdout).toMatch(/^customers\s+running/m);
     // The folder was released: a second command can open it again.
     expect(await run(['dlq', 'list'])).toMatchObject({ code: 0, stdout: expect.stringContaining('No dead letters') });
