@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { logLevel } from 'kafkajs';
+import { Kafka, logLevel } from 'kafkajs';
 import type { EventCodec, EventLog, RecordedEvent } from '@cdp/event-log';
 import { createKafkaEventLog, createPostgresAcceptedEventIds } from '@cdp/event-log-kafka';
 import { streamId } from '@cdp/events';
@@ -10,6 +10,7 @@ import { eventually } from '../support/eventually';
 
 const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 const run = randomUUID().slice(0, 8);
+const topicPrefix = `cdp-test.${run}.`;
 const codec: EventCodec = {
   encode: ({ type, data }) => Buffer.from(JSON.stringify({ type, data })),
   decode: (bytes) => JSON.parse(bytes.toString()) as { type: string; data: unknown },
@@ -32,7 +33,7 @@ describe('the projection runtime on Kafka (servers)', () => {
       codec,
       acceptedIds: await createPostgresAcceptedEventIds(sql, { schema: `projection_runtime_kafka_ids_${run}` }),
       partitions: 3,
-      topicFor: (category) => `cdp-test.${run}.${category}`,
+      topicFor: (category) => `${topicPrefix}${category}`,
       subscribeTo: [new RegExp(`^cdp-test\\.${run}\\.`)],
       consumerTiming: { sessionTimeout: 6_000, rebalanceTimeout: 3_000, heartbeatInterval: 500, maxWaitTimeInMs: 100 },
       logLevel: logLevel.ERROR,
@@ -40,6 +41,11 @@ describe('the projection runtime on Kafka (servers)', () => {
   });
   afterAll(async () => {
     await log?.close();
+    const admin = new Kafka({ clientId: `cdp-test-${run}`, brokers, logLevel: logLevel.ERROR }).admin();
+    await admin.connect();
+    const topics = (await admin.listTopics()).filter((t) => t.startsWith(topicPrefix));
+    await admin.deleteTopics({ topics });
+    await admin.disconnect();
     await sql.query(`DELETE FROM projections.checkpoints WHERE projection = ANY($1::text[])`, [[name, `${name}_failing`]]);
     await sql.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
     await sql.query(`DROP SCHEMA IF EXISTS ${quoteIdentifier(`projection_runtime_kafka_ids_${run}`)} CASCADE`);

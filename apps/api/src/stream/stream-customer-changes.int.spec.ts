@@ -13,6 +13,8 @@ describe('streamCustomerChanges, for a subscriber gone before its stream starts'
   it('neither counts it nor follows the feed for it (no heartbeat, no place in the shared tail)', async () => {
     let startRead!: () => void;
     const headRead = new Promise<void>((resolve) => (startRead = resolve));
+    let reachedStart!: () => void;
+    const waitingForStart = new Promise<void>((resolve) => (reachedStart = resolve));
     const opened: string[] = [];
     const joined: string[] = [];
     let streamed!: Promise<void>;
@@ -21,7 +23,7 @@ describe('streamCustomerChanges, for a subscriber gone before its stream starts'
         res.on('close', () => resolve());
         streamed = streamCustomerChanges({
           // The start is read only once the subscriber has gone.
-          feedLog: { headCheckpoint: () => headRead.then(() => ({ all: '1' })) } as unknown as PostgresEventLog,
+          feedLog: { headCheckpoint: () => (reachedStart(), headRead.then(() => ({ all: '1' }))) } as unknown as PostgresEventLog,
           tail: { join: async () => (joined.push('joined'), undefined), covers: () => true } as unknown as FeedTail,
           prunedAfter: async () => undefined,
           isChangeId: async () => true,
@@ -42,7 +44,7 @@ describe('streamCustomerChanges, for a subscriber gone before its stream starts'
     client.on('error', () => undefined);
     client.end();
     // The request has reached the handler once the stream waits for its start; then the subscriber hangs up.
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await waitingForStart;
     client.destroy();
     await responseClosed;
     startRead();

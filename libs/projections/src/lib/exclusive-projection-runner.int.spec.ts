@@ -9,7 +9,13 @@ import type { ProjectionDefinition } from './projection.port';
 import { migrateProjectionTables } from './projection-tables';
 import { rebuildProjection } from './rebuild-projection';
 
-const LEASE_MS = 600;
+/**
+ * Renewed every third of it: a process stalled for most of a lease (a long GC pause on a loaded
+ * machine) would lose the projection to the other, and the exact owners below would not hold.
+ */
+const LEASE_MS = 5_000;
+/** How long a step below may take: a takeover waits for the standby's next try, a third of a lease. */
+const UNTIL_MS = 20_000;
 
 /** Two projector processes, as far as the runtime can tell: each its own pool and log client. */
 interface Process {
@@ -57,11 +63,12 @@ describe('a projection run by one process at a time (Postgres server)', () => {
     log.append(`counted-${randomUUID()}`, Array.from({ length: count }, (_, i) => ({ eventId: randomUUID(), type: 'counted', data: { n: from + i } })));
   const sumOf = (to: number) => (to * (to + 1)) / 2;
   const until = async (check: () => Promise<boolean>, what: string) => {
-    for (let i = 0; i < 200; i++) {
+    for (const deadline = Date.now() + UNTIL_MS; Date.now() < deadline; ) {
       if (await check()) return;
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
-    throw new Error(`${what}: not reached in 5 s`);
+    if (await check()) return;
+    throw new Error(`${what}: not reached in ${UNTIL_MS / 1000} s`);
   };
 
   beforeAll(async () => {

@@ -188,7 +188,7 @@ describe('the projection runtime (PGlite)', () => {
     expect((await totals())['counted-w']).toBe('200,201,202,203');
     state.gate = undefined;
     await until(async () => (await totals())['counted-w'] === '200,201,202,203,204,205,206,207,208,209');
-  }, 20_000);
+  }, 60_000);
 
   it('commits the ready events of a waiting batch with the held events before them, each parked once', async () => {
     const held = [event(1, true), event(2), event(3)];

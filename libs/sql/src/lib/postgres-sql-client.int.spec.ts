@@ -1,17 +1,37 @@
-import { Client } from 'pg';
+import { Client, type ClientBase } from 'pg';
 import { testDatabaseUrl } from '../testing';
 import { createPostgresSqlClient } from './postgres-sql-client';
 
+/**
+ * Counts the pool's connections that have ended, as this process saw it: by then the client has
+ * heard the server end it (an error, which the pool or the transaction that holds it handles).
+ */
+function connectionEnds() {
+  const ends = { count: 0 };
+  const onConnect = (client: ClientBase) => void client.once('end', () => ends.count++);
+  /** Ends the server side of connection `pid`, waiting until it is gone, then until this process has seen it end. */
+  const terminate = async (admin: Client, pid: number) => {
+    const before = ends.count;
+    const { rows: [{ terminated }] } = await admin.query<{ terminated: boolean }>('SELECT pg_terminate_backend($1, 5000) AS terminated', [pid]);
+    expect(terminated).toBe(true);
+    for (const deadline = Date.now() + 10_000; ends.count === before; ) {
+      if (Date.now() > deadline) throw new Error(`connection ${pid} was ended, and this process did not hear of it in 10 s`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  };
+  return { onConnect, terminate };
+}
+
 describe('the Postgres SqlClient', () => {
   it('survives the server ending an idle connection, and answers the next query on another', async () => {
-    const sql = createPostgresSqlClient({ connectionString: testDatabaseUrl(), max: 1 });
+    const ends = connectionEnds();
+    const sql = createPostgresSqlClient({ connectionString: testDatabaseUrl(), max: 1, onConnect: ends.onConnect });
     const admin = new Client({ connectionString: testDatabaseUrl() });
     await admin.connect();
     try {
       const { rows: [first] } = await sql.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
-      await admin.query('SELECT pg_terminate_backend($1)', [first.pid]);
       // The pool hears of it while the connection is idle.
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await ends.terminate(admin, first.pid);
 
       const { rows: [second] } = await sql.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
       expect(second.pid).not.toBe(first.pid);
@@ -22,19 +42,22 @@ describe('the Postgres SqlClient', () => {
   });
 
   it('survives the server ending a connection a transaction holds: the transaction fails, the process goes on, and the next one runs on another connection', async () => {
-    const sql = createPostgresSqlClient({ connectionString: testDatabaseUrl(), max: 1 });
+    const ends = connectionEnds();
+    const sql = createPostgresSqlClient({ connectionString: testDatabaseUrl(), max: 1, onConnect: ends.onConnect });
     const admin = new Client({ connectionString: testDatabaseUrl() });
     await admin.connect();
     try {
+      let heard = false;
       const ended = sql.transaction(async (tx) => {
         const { rows: [own] } = await tx.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
-        await admin.query('SELECT pg_terminate_backend($1)', [own.pid]);
         // The server's notice arrives while the transaction holds the connection, between statements.
-        await new Promise((resolve) => setTimeout(resolve, 200));
+        await ends.terminate(admin, own.pid);
+        heard = true;
         await tx.query('SELECT 1');
         return own.pid;
       });
       await expect(ended).rejects.toThrow();
+      expect(heard).toBe(true);
       const { rows: [next] } = await sql.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
       expect(next.pid).toBeGreaterThan(0);
       expect(await sql.transaction(async (tx) => (await tx.query<{ one: number }>('SELECT 1 AS one')).rows[0].one)).toBe(1);
