@@ -30,12 +30,17 @@ describe('the projector survives kill -9 in the middle of its work (Kafka + Post
     try {
       const bodies = [...generateDemoTouchpoints({ customers: 800, seed: 'projector-crash', end: '2026-11-01T00:00:00Z' })].slice(0, 6_000);
       const first = await startPlatformProcess(env);
-      expect(await postAll(first.url, bodies)).toBe(bodies.length);
-      const atKill = await eventually(async () => {
-        const status = await projectionStatus(first.url);
-        return status.processed > 0 ? status : undefined;
-      }, 'the projector to start');
-      await first.kill9();
+      let atKill: Awaited<ReturnType<typeof projectionStatus>>;
+      try {
+        expect(await postAll(first.url, bodies)).toBe(bodies.length);
+        atKill = await eventually(async () => {
+          const status = await projectionStatus(first.url);
+          return status.processed > 0 ? status : undefined;
+        }, 'the projector to start');
+      } finally {
+        // Whatever failed above, no platform process is left behind.
+        await first.kill9();
+      }
       mark('killed');
       expect(atKill.lag).toBeGreaterThan(0);
 

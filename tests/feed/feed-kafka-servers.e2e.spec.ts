@@ -1,9 +1,13 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { Client } from 'pg';
 import { generateDemoTouchpoints } from '@cdp/demo-data';
 import { loadSchemaCatalog } from '@cdp/events';
 import { createCustomerFeedCodec, type CustomerFeedState } from '@cdp/feed';
 import { customerIdFor } from '@cdp/identity';
+import { DEFAULT_LOYALTY_PROGRAM, MAX_LOYALTY_PROGRAM_DAYS } from '@cdp/loyalty';
 import { postAll, projectionStatus, rebuildAndWait, waitUntilCaughtUp, waitUntilLoyaltySettled } from '../support/admin-client';
 import { eventually } from '../support/eventually';
 import { readTopicToEnd, versionProblems, waitUntilFeedPublished, type FeedRecord, type VersionedRecord } from '../support/feed-kafka';
@@ -90,7 +94,14 @@ describe('the customer feed on Kafka (servers: Kafka + Postgres)', () => {
     const started = Date.now();
     const mark = (what: string) => console.log(`profiles: ${what} after ${Date.now() - started} ms`);
     const servers = await isolatedServers();
-    const env = { ...servers.env, CDP_MODE: 'servers' };
+    // The feed's states are the customers' as it built them, the API's as of each request; the loyalty summary
+    // (points, tier) is the one part that moves with the clock alone, as lots expire and purchases leave the tier
+    // window. With the shipped program's rules but a lot's life and the window as long as a program allows, and no
+    // expiry round, it stands still, so the two must be equal whatever the day the test runs.
+    const programDir = mkdtempSync(join(tmpdir(), 'cdp-feed-program-'));
+    const program = join(programDir, 'loyalty-program.json');
+    writeFileSync(program, JSON.stringify({ ...DEFAULT_LOYALTY_PROGRAM, tierWindowDays: MAX_LOYALTY_PROGRAM_DAYS, expiryDays: MAX_LOYALTY_PROGRAM_DAYS }));
+    const env = { ...servers.env, CDP_MODE: 'servers', CDP_LOYALTY_PROGRAM: program, CDP_LOYALTY_EXPIRY_EVERY_SECONDS: '0' };
     const topics = topicsOf(env);
     const db = new Client({ connectionString: servers.env.DATABASE_URL });
     try {
@@ -188,6 +199,7 @@ describe('the customer feed on Kafka (servers: Kafka + Postgres)', () => {
     } finally {
       await db.end().catch(() => undefined);
       await servers.drop();
+      rmSync(programDir, { recursive: true, force: true });
     }
   }, 240_000);
 

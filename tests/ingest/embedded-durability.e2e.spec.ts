@@ -16,13 +16,20 @@ describe('embedded mode keeps what it accepted', () => {
 
   it('still holds every touchpoint answered 202 after kill -9, and refuses a second process on the same data', async () => {
     const env = { CDP_MODE: 'embedded', CDP_DATA_DIR: dataDir };
-    const first = await startPlatformProcess(env);
     const batch = Array.from({ length: 200 }, (_, i) => ({ ...touchpointExamples.visit, eventId: randomUUID(), identifiers: { deviceId: `dev-${i}` } }));
-    const accepted = await post(first.url, { touchpoints: batch });
-    expect(accepted.status).toBe(202);
+    const first = await startPlatformProcess(env);
+    let accepted: Awaited<ReturnType<typeof post>>;
+    let intruder: ReturnType<typeof startPlatformProcess> | undefined;
+    try {
+      accepted = await post(first.url, { touchpoints: batch });
+      expect(accepted.status).toBe(202);
 
-    await expect(startPlatformProcess(env)).rejects.toThrow(/is in use by the platform process/);
-    await first.kill9();
+      intruder = startPlatformProcess(env);
+      await expect(intruder).rejects.toThrow(/is in use by the platform process/);
+    } finally {
+      // Whatever failed above, no platform process is left behind: the first one, nor a second one that started after all.
+      await Promise.allSettled([first.kill9(), intruder?.then((process) => process.kill9())]);
+    }
 
     const second = await startPlatformProcess(env);
     try {
