@@ -590,14 +590,27 @@ export function allProjectionsRows(figures: AllProjectionsFigures): string[][] {
   ];
 }
 
+/** Whether the throughput and the projector's memory met their targets, and by how much they missed them. */
+export function allProjectionsVerdicts(figures: AllProjectionsFigures): { readonly throughput: string; readonly memory: string } {
+  const perSecond = figures.touchpointsPerSecond;
+  const end = figures.rss[figures.rss.length - 1];
+  const targetReached = figures.customers >= 1_000_000;
+  return {
+    throughput:
+      perSecond >= TARGET_ALL_PROJECTIONS_PER_SECOND
+        ? `Met: ${n(perSecond)}/s.`
+        : `**Missed**: ${n(perSecond)}/s is ${((100 * perSecond) / TARGET_ALL_PROJECTIONS_PER_SECOND).toFixed(1)}% of the target, ${(TARGET_ALL_PROJECTIONS_PER_SECOND / perSecond).toFixed(0)}× too slow.`,
+    memory:
+      end.peakMiB <= TARGET_PROJECTOR_RSS_MIB
+        ? `${targetReached ? 'Met' : `**Not shown by the suite** at 1,000,000 customers (this run reached ${n(figures.customers)}; a separate run did, below: 451 MiB); within the limit so far`}: the peak was ${mb(end.peakMiB)}, ${mb(TARGET_PROJECTOR_RSS_MIB - end.peakMiB)} under 512 MiB.`
+        : `**Missed**: the peak was ${mb(end.peakMiB)}, ${mb(end.peakMiB - TARGET_PROJECTOR_RSS_MIB)} over 512 MiB (${((100 * end.peakMiB) / TARGET_PROJECTOR_RSS_MIB).toFixed(0)}% of it)${targetReached ? '' : `, already at ${n(figures.customers)} customers`}.`,
+  };
+}
+
 /** The sections `## Projection throughput, all projections` and `## Memory` of docs/benchmarks.md. */
 export function allProjectionsSection(figures: AllProjectionsFigures): string {
   const { postgresBaseline: pg, clickhouseBaseline: ch } = figures;
-  const perSecond = figures.touchpointsPerSecond;
-  const throughputVerdict =
-    perSecond >= TARGET_ALL_PROJECTIONS_PER_SECOND
-      ? `Met: ${n(perSecond)}/s.`
-      : `**Missed**: ${n(perSecond)}/s is ${((100 * perSecond) / TARGET_ALL_PROJECTIONS_PER_SECOND).toFixed(1)}% of the target, ${(TARGET_ALL_PROJECTIONS_PER_SECOND / perSecond).toFixed(0)}× too slow.`;
+  const { throughput: throughputVerdict, memory: memoryVerdict } = allProjectionsVerdicts(figures);
   const ceiling = figures.touchpoints / (pg.seconds + ch.seconds);
   const finished = Object.entries(figures.finishedAt)
     .sort((a, b) => a[1] - b[1])
@@ -605,11 +618,6 @@ export function allProjectionsSection(figures: AllProjectionsFigures): string {
     .join(', ');
   const end = figures.rss[figures.rss.length - 1];
   const first = figures.rss[0];
-  const targetReached = figures.customers >= 1_000_000;
-  const memoryVerdict =
-    end.peakMiB <= TARGET_PROJECTOR_RSS_MIB
-      ? `${targetReached ? 'Met' : `**Not shown by the suite** at 1,000,000 customers (this run reached ${n(figures.customers)}; a separate run did, below: 451 MiB); within the limit so far`}: the peak was ${mb(end.peakMiB)}, ${mb(TARGET_PROJECTOR_RSS_MIB - end.peakMiB)} under 512 MiB.`
-      : `**Missed**: the peak was ${mb(end.peakMiB)}, ${mb(end.peakMiB - TARGET_PROJECTOR_RSS_MIB)} over 512 MiB (${((100 * end.peakMiB) / TARGET_PROJECTOR_RSS_MIB).toFixed(0)}% of it)${targetReached ? '' : `, already at ${n(figures.customers)} customers`}.`;
   const growth = end.peakMiB - first.peakMiB;
   const curve = figures.rssCurve.map((p) => p.rssMiB);
   // A high-water mark keeps a passing spike: the second half of the run tells whether memory grows with the customers.
@@ -730,7 +738,7 @@ touchpoints) showed the heap in use climbing to about 280 MiB and falling back t
 full collection, and the peak RSS reached 479 MiB at 27,000 customers (630 MiB at 100,000, in a
 run on the busy machine). With the limit, the same replay peaked at 281 MiB, as fast (34.6 s
 against 29 to 62 s without, on the busy machine); with 384 or 256 MiB, at about 250 MiB.
-${figures.customers < 1_000_000 ? `\nA run of 1,000,000 customers (1,100,000 touchpoints) would take about ${Math.round((1_100_000 / perSecond) / 60)} minutes at this rate, too long for the
+${figures.customers < 1_000_000 ? `\nA run of 1,000,000 customers (1,100,000 touchpoints) would take about ${Math.round((1_100_000 / figures.touchpointsPerSecond) / 60)} minutes at this rate, too long for the
 suite; the checkpoints show whether memory grows with the customers processed.\n` : ''}
 A longer run, outside the suite, reached 1,000,000 customers (2026-12-05, \`node -r ./tools/register.js
 bench/all-projections.run.ts --touchpoints=1100000 --rss-checkpoints=100000,500000,1000000\`,

@@ -214,7 +214,8 @@ Target: a rebuild of at least 25,000 touchpoints/s and at least 2× Emmett. ${pe
 `;
 }
 
-function peerVerdict(figures: PeerFigures): string {
+/** Whether our rebuild met the rate and the ratio to Emmett, and by how much it missed them. */
+export function peerVerdict(figures: PeerFigures): string {
   const { ours, emmett } = figures;
   const perSecond = ours.rebuild.perSecond;
   const versusRebuild = perSecond / emmett.rebuild.perSecond;
