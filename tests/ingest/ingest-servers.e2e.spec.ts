@@ -15,6 +15,7 @@ const codec = touchpointCodec(loadSchemaCatalog());
 
 /** This file's own Postgres database, Kafka namespace and ClickHouse database, made as its first platform starts. */
 let servers: Awaited<ReturnType<typeof isolatedServers>> | undefined;
+let making: ReturnType<typeof isolatedServers> | undefined;
 afterAll(() => servers?.drop());
 const touchpointTopic = () => `${servers!.env.CDP_KAFKA_NAMESPACE}.touchpoints.v1`;
 
@@ -46,7 +47,7 @@ async function readTopic(): Promise<{ touchpoint: Touchpoint; raw: Buffer; parti
 }
 
 const startServers = async (env?: Record<string, string>) => {
-  servers ??= await isolatedServers();
+  servers = await (making ??= isolatedServers());
   return startPlatformUnderTest('servers', [IngestModule], { ...servers.env, ...env });
 };
 

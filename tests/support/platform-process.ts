@@ -39,7 +39,7 @@ export function startPlatformProcess(
     }, 180_000);
     const read = (chunk: Buffer) => {
       output += chunk.toString();
-      const listening = /listening on (http:\/\/\S+)/.exec(output);
+      const listening = /listening on (http:\/\/\S+)\s/.exec(output);
       if (listening) {
         clearTimeout(timer);
         resolve({

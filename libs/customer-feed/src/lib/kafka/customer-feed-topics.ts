@@ -16,9 +16,11 @@ export function customerFeedTopics(namespace: string, partitions = 6): CustomerF
 
 /**
  * Creates the topics if missing. The profiles topic is compacted: Kafka keeps at least the latest
- * state of every customer forever, and drops a forgotten customer's tombstone after a day. Its
- * segments close hourly, since the cleaner never compacts the open one: with Kafka's default of a
- * week, a new subscriber read a week of every change before the latest states. The events topic
+ * state of every customer forever, and drops a forgotten customer's tombstone after a day. A
+ * change is compacted within about an hour (max.compaction.lag.ms, which also rolls the open
+ * segment, and segment.ms): with Kafka's defaults, a week for the open segment and then only once
+ * half the topic was older records, a new subscriber read days of every change before the latest
+ * states. The events topic
  * keeps a week; the feed's log in Postgres keeps what CDP_FEED_RETENTION_DAYS says.
  */
 export async function ensureCustomerFeedTopics(admin: Admin, topics: CustomerFeedTopics): Promise<void> {
@@ -30,6 +32,7 @@ export async function ensureCustomerFeedTopics(admin: Admin, topics: CustomerFee
         { name: 'cleanup.policy', value: 'compact' },
         { name: 'delete.retention.ms', value: String(24 * 60 * 60 * 1000) },
         { name: 'segment.ms', value: String(60 * 60 * 1000) },
+        { name: 'max.compaction.lag.ms', value: String(60 * 60 * 1000) },
       ],
     },
     { topic: topics.events, numPartitions: topics.partitions, configEntries: [{ name: 'retention.ms', value: String(7 * 24 * 60 * 60 * 1000) }] },

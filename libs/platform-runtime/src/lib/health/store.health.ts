@@ -22,7 +22,7 @@ export class StoreHealthIndicator {
   }
 
   database(): Promise<HealthIndicatorResult> {
-    return this.probe('database', 'the database (DATABASE_URL)', () => this.sql.query('SELECT 1'));
+    return this.probe('database', 'the database', () => this.sql.query('SELECT 1'));
   }
 
   private async probe(key: string, what: string, ask: () => Promise<unknown>): Promise<HealthIndicatorResult> {
