@@ -16,9 +16,6 @@ module.exports = {
   reporters: ['default', '<rootDir>/tools/jest-summary-reporter.js'],
   // Integration specs start real processes and consumer groups; jest reads the timeout only here.
   testTimeout: 60_000,
-  // In a worker, recycled once it holds over 1 GB after a file: run in one process, the suite grew it past 2 GB,
-  // and the garbage collector's pauses with it, which the specs that time leases and waits felt.
-  workerIdleMemoryLimit: '1GB',
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,tools,tests}/**/*.unit.spec.ts'] },
     {
