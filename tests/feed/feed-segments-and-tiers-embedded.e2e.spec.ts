@@ -23,9 +23,9 @@ describe('the change feed follows RFM runs and the passing of time (embedded)', 
   });
 
   it('announces a tier reached by a purchase, a segment from an RFM run, and the tier lost when the purchase leaves the window', async () => {
-    // First a visit, so that the feed holds the customer as a member before any point is earned.
-    const visit = { type: 'visit', source: 'store-12', occurredAt: '2026-11-19T10:00:00Z', identifiers: { email: 'sara@example.com' }, payload: { channel: 'store' } };
-    expect((await platform.post('/v1/touchpoints', visit)).status).toBe(202);
+    // First a call (which earns no bonus in the club program), so that the feed holds the customer as a member before any point is earned.
+    const call = { type: 'call', source: 'call-centre', occurredAt: '2026-11-19T10:00:00Z', identifiers: { email: 'sara@example.com' }, payload: { direction: 'inbound', durationSec: 60, outcome: 'resolved' } };
+    expect((await platform.post('/v1/touchpoints', call)).status).toBe(202);
     const created = await next('CustomerCreated');
     expect(created.state).toMatchObject({ loyalty: { tier: 'member', available: 0 } });
     const customerId = created.customerId;
