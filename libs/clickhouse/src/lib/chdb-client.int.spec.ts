@@ -38,6 +38,17 @@ describe('chDB client', () => {
     await reopened.close();
   });
 
+  it("reads and writes times in UTC whatever the host's time zone, as the docs promise analysts", async () => {
+    const folder = join(dir, 'zoned');
+    const { stdout } = await promisify(execFile)(process.execPath, ['-r', './tools/register.js', '-e', NOW_IN_CHILD], {
+      cwd: resolve(__dirname, '../../../..'),
+      env: { ...process.env, CHDB_DIR: folder, TZ: 'Asia/Tehran' },
+    });
+    // 1764975600 is 2025-12-05T23:00:00Z: 2025-12-06 in Tehran, 3:30 ahead.
+    const utc = JSON.stringify([{ epoch: '1970-01-01 00:00:00', day: '2025-12-05' }]);
+    expect(stdout.trim().split('\n')).toEqual([utc, utc]);
+  });
+
   it('tells a second process that another process holds the folder, and what to do', async () => {
     const client = await openChdbClient({ dir, database: 'analytics' });
     try {
@@ -53,6 +64,18 @@ describe('chDB client', () => {
     }
   });
 });
+
+const NOW_IN_CHILD = `
+require('./libs/clickhouse/src/lib/chdb-client')
+  .openChdbClient({ dir: process.env.CHDB_DIR, database: 'analytics' })
+  .then(async (client) => {
+    for (const readonly of [false, true]) {
+      console.log(JSON.stringify(await client.query("SELECT toString(toDateTime(0)) AS epoch, toString(toDate(toDateTime(1764975600))) AS day", { readonly })));
+    }
+    await client.close();
+  })
+  .finally(() => process.exit());
+`;
 
 const OPEN_IN_CHILD = `
 require('./libs/clickhouse/src/lib/chdb-client')

@@ -39,4 +39,6 @@ export const CHDB_ONLY_SETTINGS = {
   input_format_json_read_numbers_as_strings: 0,
   /** A key missing from a JSONEachRow row takes the type's default ('' or 0), not the column's DEFAULT expression. */
   input_format_defaults_for_omitted_fields: 0,
+  /** now(), today() and DateTimes without a zone in UTC, as on a server configured in UTC: chDB otherwise takes the host's zone (TZ). */
+  session_timezone: 'UTC',
 } as const;
