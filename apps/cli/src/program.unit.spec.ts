@@ -314,6 +314,29 @@ describe('cdp demo', () => {
     expect(Math.max(...first.map((t: { occurredAt: string }) => Date.parse(t.occurredAt)))).toBeLessThan(Date.parse('2026-11-23T00:00:00Z'));
   });
 
+  it('refuses an --end after now, or one whose two years would start before 1970, before it sends anything', async () => {
+    const future = await cdp(['demo', '--customers', '2', '--end', '2026-11-28T00:00:00Z']);
+    expect(future).toMatchObject({ code: 2, stderr: expect.stringContaining('--end 2026-11-28T00:00:00.000Z is after now') });
+    const early = await cdp(['demo', '--customers', '2', '--end', '1971-06-01T00:00:00Z']);
+    expect(early).toMatchObject({ code: 2, stderr: expect.stringContaining('would start the two years of data before 1970, before which no touchpoint is kept: give 1972-01-01T00:00:00.000Z or later') });
+    expect([...future.calls, ...early.calls]).toEqual([]);
+  });
+
+  it('scores RFM as of now, so that the run is current whatever ran since midnight; as of --end when given', async () => {
+    const rfmBodies = async (args: string[]) =>
+      (
+        await cdp(['demo', '--customers', '2', '--wait', '0', ...args], ({ method, path, body }) => {
+          if (path === '/health') return { status: 200, body: { status: 'ok' } };
+          if (method === 'POST' && path === '/v1/touchpoints') return { status: 202, body: { touchpoints: body.touchpoints.map((t: { eventId: string }) => ({ eventId: t.eventId, position: '1', duplicate: false })) } };
+          return { status: 404, body: { error: 'CUSTOMER.NOT_FOUND' } };
+        })
+      ).calls
+        .filter((c) => c.path === '/v1/segments/rfm/runs')
+        .map((c) => c.body);
+    expect(await rfmBodies([])).toEqual([{}]);
+    expect(await rfmBodies(['--end', '2026-11-01T00:00:00Z'])).toEqual([{ asOf: '2026-11-01T00:00:00.000Z' }]);
+  });
+
   it('stops at a refused batch and says why', async () => {
     const result = await cdp(['demo', '--customers', '2', '--wait', '0'], ({ path }) =>
       path === '/health' ? { status: 200, body: { status: 'ok' } } : { status: 400, body: { error: 'INGEST.INVALID_TOUCHPOINTS', errors: [{ index: 3, path: 'payload.amount', message: 'must be a decimal' }] } },

@@ -1,5 +1,8 @@
 import type { Command } from 'commander';
+import { DEMO_DAYS } from '@cdp/demo-data';
+import { MS_PER_DAY } from '@cdp/events';
 import { EndpointNotServedError } from '../platform-client/platform-client.errors';
+import { UsageError } from '../shared/cli-error';
 import { platformClientFor, type CliContext } from '../shared/cli-context';
 import { formatCount, formatDuration, formatRate } from '../shared/format';
 import { followProjections, type CatchUp } from '../projections/wait-for-projections';
@@ -33,6 +36,7 @@ export function registerDemoCommand(program: Command, context: CliContext): void
     .option('--wait <seconds>', 'how long to wait for the projections to catch up with what was sent', seconds, 900)
     .action(async (flags: DemoFlags, command: Command) => {
       const { terminal } = context;
+      if (flags.end) checkDemoEnd(flags.end, context.now());
       const client = platformClientFor(command, context);
       let bar: Progress | undefined;
       const summary = await sendDemoData(
@@ -68,10 +72,11 @@ export function registerDemoCommand(program: Command, context: CliContext): void
 
       terminal.out('');
       terminal.out('Scoring every customer by recency, frequency and monetary value (RFM waits for the projections to catch up) …');
-      const asOf = (flags.end ?? startOfUtcDay(context.now())).toISOString();
+      // As of now unless told: a run as of the data's end (midnight) would be a what-if once the hourly runs have scored since.
+      const asOf = flags.end?.toISOString();
       const rfm = await client.runRfm({ asOf }).then(
         async (run) => rfmRunText(run, await segmentsOf(client, run)),
-        (error: Error) => `RFM did not run: ${error.message.replace(/\.$/, '')}. Run it later with \`cdp rfm run --as-of ${asOf}\`.`,
+        (error: Error) => `RFM did not run: ${error.message.replace(/\.$/, '')}. Run it later with \`cdp rfm run${asOf ? ` --as-of ${asOf}` : ''}\`.`,
       );
       terminal.out(rfm);
     });
@@ -92,6 +97,13 @@ export function catchUpText(catchUp: CatchUp | { state: 'failed'; error: Error }
       return String(never);
     }
   }
+}
+
+/** The demo's two years must lie between 1970 (before which no touchpoint is kept) and now (a day ahead at most is taken). */
+function checkDemoEnd(end: Date, now: Date): void {
+  if (end.getTime() > now.getTime()) throw new UsageError(`--end ${end.toISOString()} is after now: the platform refuses touchpoints more than a day ahead. Give an instant up to now, or leave it out for midnight UTC today.`);
+  const start = end.getTime() - DEMO_DAYS * MS_PER_DAY;
+  if (start < 0) throw new UsageError(`--end ${end.toISOString()} would start the two years of data before 1970, before which no touchpoint is kept: give ${new Date(DEMO_DAYS * MS_PER_DAY).toISOString()} or later.`);
 }
 
 /** Midnight UTC of that day: the same data all day long, so sending it again is a no-op. */

@@ -3,6 +3,9 @@ import { demoCustomer, SHOWCASE_CUSTOMER_INDEX, type DemoCustomer } from './cust
 import type { DemoTouchpoint } from './demo-touchpoint';
 import { customerJourney, type DemoWindow } from './journeys/customer-journey';
 
+/** How many days of data the demo makes by default, up to its end. */
+export const DEMO_DAYS = 730;
+
 export interface DemoDataOptions {
   /** How many customers to invent. */
   readonly customers: number;
@@ -68,7 +71,7 @@ export function demoWindow(options: DemoDataOptions): DemoWindow {
   if (!Number.isSafeInteger(options.customers) || options.customers < 1) problems.push(`customers must be a whole number of at least 1, got ${options.customers}`);
   const end = instant(options.end);
   if (Number.isNaN(end)) problems.push(`end must be an ISO 8601 instant, got ${String(options.end)}`);
-  const start = options.start === undefined ? end - 730 * DAY_MS : instant(options.start);
+  const start = options.start === undefined ? end - DEMO_DAYS * DAY_MS : instant(options.start);
   if (Number.isNaN(start)) problems.push(`start must be an ISO 8601 instant, got ${String(options.start)}`);
   else if (start >= end) problems.push('start must be before end');
   if (problems.length > 0) throw new InvalidDemoOptionsError(`Invalid demo data options: ${problems.join('; ')}`);
