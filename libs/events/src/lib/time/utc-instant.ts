@@ -6,6 +6,9 @@
 
 export const MS_PER_DAY = 86_400_000;
 
+/** No time zone is more than 14 hours from UTC (Pacific/Kiritimati is +14:00): a larger offset is a typo, such as +23:30 for +03:30. */
+const MAX_OFFSET_MINUTES = 14 * 60;
+
 const ZONED_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(?:(Z)|([+-])(\d{2}):(\d{2}))$/i;
 
 /**
@@ -18,7 +21,7 @@ export function instantMillis(value: unknown): number | undefined {
   if (!match) return undefined;
   const [, year, month, day, hour, minute, second = '0', fraction = '', utc, sign, offsetHours, offsetMinutes] = match;
   if (Number(hour) > 23 || Number(minute) > 59 || Number(second) > 59) return undefined;
-  if (!utc && (Number(offsetHours) > 23 || Number(offsetMinutes) > 59)) return undefined;
+  if (!utc && (Number(offsetMinutes) > 59 || Number(offsetHours) * 60 + Number(offsetMinutes) > MAX_OFFSET_MINUTES)) return undefined;
   // setUTCFullYear, not Date.UTC, which reads years 0..99 as 1900..1999.
   const local = new Date(0);
   local.setUTCFullYear(Number(year), Number(month) - 1, Number(day));
@@ -38,17 +41,22 @@ export function utcInstant(value: unknown): string | undefined {
 
 const EXAMPLE = 'e.g. "2026-11-20T10:15:00Z" or "2026-11-20T13:45:00+03:30"';
 const ZONELESS_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?$/i;
+const OFFSET_WITHOUT_COLON = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?[+-]\d{2}(\d{2})?$/i;
 
 /** What is wrong with a value that `utcInstant` refuses, said so that the sender knows what to change. */
 export function instantProblem(value: unknown): string {
   if (typeof value === 'string' && ZONELESS_INSTANT.test(value)) {
     return `has no time zone: add "Z" for UTC or the offset it was written in, ${EXAMPLE}`;
   }
+  if (typeof value === 'string' && OFFSET_WITHOUT_COLON.test(value)) {
+    return `writes its offset without a colon: write it as ±HH:MM (+03:30, not +0330 or +03), ${EXAMPLE}`;
+  }
   const match = typeof value === 'string' ? ZONED_INSTANT.exec(value) : null;
   if (!match) return `must be an ISO 8601 instant with a time zone, ${EXAMPLE}`;
   const [, year, month, day, hour, minute, second = '0', , utc, , offsetHours, offsetMinutes] = match;
   if (Number(hour) > 23 || Number(minute) > 59 || Number(second) > 59) return `is not a time of day: hours run 00 to 23, minutes and seconds 00 to 59 (${EXAMPLE})`;
-  if (!utc && (Number(offsetHours) > 23 || Number(offsetMinutes) > 59)) return `has an offset that is not one: write it as ±HH:MM, ${EXAMPLE}`;
+  if (!utc && Number(offsetMinutes) > 59) return `has an offset that is not one: write it as ±HH:MM, ${EXAMPLE}`;
+  if (!utc && Number(offsetHours) * 60 + Number(offsetMinutes) > MAX_OFFSET_MINUTES) return `has an offset of more than 14 hours, which no time zone has: write the offset it was written in, ${EXAMPLE}`;
   if (Number(month) < 1 || Number(month) > 12) return `is not a date: months run 01 to 12, not ${month}`;
   if (instantMillis(value) === undefined) return `is not a date: ${year}-${month} has no day ${day}`;
   return 'is out of range: years run from 0000 to 9999 in UTC';
