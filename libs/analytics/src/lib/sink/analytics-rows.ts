@@ -1,7 +1,7 @@
 import type { Touchpoint } from '@cdp/events';
 import { identifierKeysOf } from '@cdp/identity';
 import { amountWithinLimits, isAmount, isCurrencyCode, MAX_AMOUNT_INTEGER_DIGITS, MAX_AMOUNT_SCALE } from '@cdp/money';
-import { consentOfTouchpoint, consentSaidAt, importantDatesOfTouchpoint } from '@cdp/profile';
+import { consentOfTouchpoint, importantDatesOfTouchpoint, saidAt } from '@cdp/profile';
 import { AnalyticsRowError } from './analytics-row.error';
 
 /** The rows one touchpoint adds to the analytics tables (see analytics-migrations.ts). */
@@ -101,11 +101,11 @@ export function analyticsRowsOf(touchpoint: Touchpoint, channel: string | null):
     scalars.length === 0
       ? undefined
       : { ...common, type: row.type, source: row.source, channel: row.channel, field_names: scalars.map(([name]) => name), field_values: scalars.map(([, value]) => String(value)) };
-  const consent = Object.entries(consentOfTouchpoint(touchpoint));
-  const said = consent.length === 0 ? undefined : { ...common, ...saidAt(consentSaidAt(touchpoint)), source: touchpoint.source };
+  // What the customer told is dated when it was said, as the profile dates it: never after it was received.
+  const said = { ...common, ...dateTimeColumns(saidAt(touchpoint)), source: touchpoint.source };
   const told = {
-    consents: consent.map(([consentChannel, status]) => ({ ...said!, channel: consentChannel, status })),
-    importantDates: Object.entries(importantDatesOfTouchpoint(touchpoint)).map(([name, date]) => ({ ...common, name, date: date ?? '', source: touchpoint.source })),
+    consents: Object.entries(consentOfTouchpoint(touchpoint)).map(([consentChannel, status]) => ({ ...said, channel: consentChannel, status })),
+    importantDates: Object.entries(importantDatesOfTouchpoint(touchpoint)).map(([name, date]) => ({ ...said, name, date: date ?? '' })),
   };
   const money = () => ({ ...common, order_id: text(payload.orderId), ...moneyOf(touchpoint), source: touchpoint.source });
   if (touchpoint.type === 'purchase') return { touchpoint: row, fields, ...told, purchase: { ...money(), channel: channel ?? '' } };
@@ -125,7 +125,7 @@ function moneyOf(touchpoint: Touchpoint): { amount: string; currency: string } {
   return { amount: stored, currency };
 }
 
-function saidAt(instant: string): { occurred_at: string; occurred_at_ms: number } {
+function dateTimeColumns(instant: string): { occurred_at: string; occurred_at_ms: number } {
   return { occurred_at: dateTimeText(instant), occurred_at_ms: Date.parse(instant) };
 }
 

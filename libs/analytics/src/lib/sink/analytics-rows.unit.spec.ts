@@ -47,6 +47,20 @@ describe('analyticsRowsOf', () => {
     ]);
   });
 
+  it('dates a consent or an important date stamped ahead of its arrival (a fast clock) at its arrival, as the profile does', () => {
+    const fast = readTouchpoint(
+      { ...touchpointExamples.profile_update, occurredAt: '2026-11-23T20:00:00.000Z', consent: { sms: 'granted' }, payload: { importantDates: { passportExpiry: '2027-01-15' } } },
+      loadSchemaCatalog(),
+      { eventId: '00000000-0000-4000-8000-000000000004', receivedAt: '2026-11-23T08:00:00.000Z' },
+    );
+    if (!fast.ok) throw new Error(JSON.stringify(fast.errors));
+    const rows = analyticsRowsOf(fast.value, null);
+    const arrival = { occurred_at: '2026-11-23 08:00:00', occurred_at_ms: Date.parse('2026-11-23T08:00:00.000Z') };
+    expect(rows.importantDates).toEqual([expect.objectContaining(arrival)]);
+    expect(rows.consents).toEqual([expect.objectContaining(arrival)]);
+    expect(rows.touchpoint).toMatchObject({ occurred_at: '2026-11-23 20:00:00' });
+  });
+
   it.each([
     [{ amount: '10.0001' }, /payload\.amount 10\.0001 does not fit the analytics tables' Decimal\(18, 3\)/],
     [{ amount: '1000000000000000' }, /does not fit/],

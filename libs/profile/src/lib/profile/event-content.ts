@@ -33,12 +33,13 @@ export function contentOfIdentifier(identifier: IdentifierKey, eventId: string):
 export function contentOfTouchpoint(touchpoint: Touchpoint, channel: string | null): ProfileContent {
   const { eventId } = touchpoint;
   const at = instant(touchpoint.occurredAt, eventId, 'occurredAt');
-  const from: Provenance = { occurredAt: at, eventId, source: touchpoint.source };
+  // What the customer told (traits, consent, preferences, dates) counts from when it was said, which is never after it was received.
+  const said: Provenance = { occurredAt: saidAt(touchpoint), eventId, source: touchpoint.source };
   const counted = { count: 1, lastAt: at };
   const base: ProfileContent = {
     ...emptyContent(),
-    traits: Object.fromEntries(told(touchpoint.traits, eventId, 'traits').map(([name, value]) => [name, { value, ...from }])),
-    consent: consentEntries(touchpoint, from),
+    traits: Object.fromEntries(told(touchpoint.traits, eventId, 'traits').map(([name, value]) => [name, { value, ...said }])),
+    consent: consentEntries(touchpoint, said),
     firstSeenAt: at,
     lastSeenAt: at,
     activity: { byType: single(touchpoint.type, counted), byChannel: channel === null ? {} : single(channel, counted) },
@@ -68,8 +69,8 @@ export function contentOfTouchpoint(touchpoint: Touchpoint, channel: string | nu
       const { preferences } = known.payload;
       return {
         ...base,
-        preferences: Object.fromEntries(toldOrWithdrawn(preferences, eventId, 'payload.preferences').map(([key, value]) => [key, { value, ...from }])),
-        importantDates: Object.fromEntries(Object.entries(importantDatesOfTouchpoint(touchpoint)).map(([name, date]) => [name, { date, ...from }])),
+        preferences: Object.fromEntries(toldOrWithdrawn(preferences, eventId, 'payload.preferences').map(([key, value]) => [key, { value, ...said }])),
+        importantDates: Object.fromEntries(Object.entries(importantDatesOfTouchpoint(touchpoint)).map(([name, date]) => [name, { date, ...said }])),
       };
     }
     case 'social_mention':
@@ -103,19 +104,18 @@ export function importantDatesOfTouchpoint(touchpoint: Touchpoint): Readonly<Rec
 }
 
 /** The consent a touchpoint tells, each channel's entry dated when its word counts from. */
-function consentEntries(touchpoint: Touchpoint, from: Provenance): ProfileContent['consent'] {
+function consentEntries(touchpoint: Touchpoint, said: Provenance): ProfileContent['consent'] {
   const told = Object.entries(consentOfTouchpoint(touchpoint));
-  if (told.length === 0) return {};
-  const said = { ...from, occurredAt: consentSaidAt(touchpoint) };
   return Object.fromEntries(told.map(([channel, status]) => [channel, { status, ...said }]));
 }
 
 /**
- * When a touchpoint's word on consent counts from: when it occurred, but never after the platform
- * received it. Ingestion takes an occurredAt up to a day ahead (a source's clock may run fast); a
- * grant stamped hours ahead must not outrank the withdrawal the customer made in between.
+ * When what a touchpoint tells of its customer (consent, traits, preferences, dates) counts from:
+ * when it occurred, but never after the platform received it. Ingestion takes an occurredAt up to a
+ * day ahead (a source's clock may run fast); a grant, a value or a date stamped hours ahead must
+ * not outrank the withdrawal or correction the customer made in between.
  */
-export function consentSaidAt(touchpoint: Touchpoint): string {
+export function saidAt(touchpoint: Touchpoint): string {
   const occurredAt = instant(touchpoint.occurredAt, touchpoint.eventId, 'occurredAt');
   const receivedAt = utcInstant(touchpoint.receivedAt);
   return receivedAt !== undefined && receivedAt < occurredAt ? receivedAt : occurredAt;

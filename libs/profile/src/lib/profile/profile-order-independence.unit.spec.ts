@@ -67,6 +67,8 @@ const touchpointArb: fc.Arbitrary<Touchpoint> = fc
     n: fc.nat(),
     type: fc.constantFrom(...Object.keys(payloadOf)),
     occurredAt: fc.constantFrom(...INSTANTS),
+    // Mostly after it occurred; sometimes before, as from a source whose clock runs fast.
+    receivedAt: fc.constantFrom('2026-11-25T00:00:00.000Z', '2026-11-25T00:00:00.000Z', '2026-01-01T00:00:00.000Z', '2026-01-02T00:00:00.000Z'),
     source: fc.constantFrom('pos', 'web', 'crm'),
     traits: fc.option(mapOf(fc.constantFrom(...VALUES)), { nil: null }),
     consent: fc.option(consentMap, { nil: null }),
@@ -140,7 +142,9 @@ describe('the profile, for any arrival order of the same events', () => {
           const p = fold(events, CUSTOMER);
           const tps = events.flatMap((e) => (e.type === 'TouchpointRecorded' ? [e.data.touchpoint] : []));
           const at = (t: Touchpoint) => Date.parse(t.occurredAt);
-          const later = (a: Touchpoint, b: Touchpoint) => at(a) - at(b) || (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0);
+          // What a touchpoint tells of its customer counts from when it occurred, but never after it was received.
+          const saidAt = (t: Touchpoint) => Math.min(at(t), Date.parse(t.receivedAt));
+          const later = (a: Touchpoint, b: Touchpoint) => saidAt(a) - saidAt(b) || (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0);
           const iso = (ms: number) => new Date(ms).toISOString();
 
           expect(p.touchpoints).toBe(tps.length);
@@ -150,14 +154,14 @@ describe('the profile, for any arrival order of the same events', () => {
             expect(p.lastSeenAt).toBe(iso(Math.max(...tps.map(at))));
           }
 
-          // Each trait: the value of the touchpoint latest by occurredAt, then event id, that tells it (a blank tells nothing).
+          // Each trait: the value of the touchpoint latest said, then by event id, that tells it (a blank tells nothing).
           for (const key of KEYS) {
             const holders = tps.filter((t) => t.traits !== null && Object.hasOwn(t.traits, key) && t.traits[key].trim() !== '').sort(later);
             const last = holders[holders.length - 1];
             expect(Object.hasOwn(p.traits, key) ? p.traits[key].value : undefined).toBe(last?.traits![key]);
           }
 
-          // Each preference and date: what the touchpoint latest by occurredAt, then event id, that tells it says (a blank tells
+          // Each preference and date: what the touchpoint latest said, then by event id, that tells it says (a blank tells
           // nothing); a null withdraws it, which the stored profile keeps and the visible one leaves out.
           const visible = visibleProfile(p);
           for (const key of KEYS) {
@@ -176,8 +180,6 @@ describe('the profile, for any arrival order of the same events', () => {
           for (const channel of CONSENT_CHANNELS) {
             const told = (t: Touchpoint) =>
               [t.consent, t.type === 'profile_update' ? (t.payload['consent'] as Record<string, string> | null) : null].flatMap((m) => (m && Object.hasOwn(m, channel) ? [m[channel]] : []));
-            // A touchpoint's word on consent counts from when it occurred, but never after it was received.
-            const saidAt = (t: Touchpoint) => Math.min(at(t), Date.parse(t.receivedAt));
             const tellers = tps.filter((t) => told(t).length > 0);
             const lastAt = Math.max(...tellers.map(saidAt));
             const latestSay = tellers.filter((t) => saidAt(t) === lastAt).flatMap(told);

@@ -3,6 +3,7 @@ import { emptyProfile, type CustomerProfile } from './customer-profile';
 import { markMerged } from './merge-profiles';
 import { evolveProfile } from './profile.projection';
 import type { ProfileEvent } from './profile.events';
+import { visibleProfile } from './visible-profile';
 
 /** Given these events were applied, when these arrive, then the profile is... */
 function given(...history: ProfileEvent[]) {
@@ -250,6 +251,33 @@ describe('the customer profile projection', () => {
       given(recorded(fastClock))
         .when(recorded(unsubscribe))
         .then((p) => expect(p.consent['sms']).toMatchObject({ status: 'denied', eventId: ev(2), occurredAt: '2026-11-25T01:00:00.000Z' }));
+    });
+
+    it("a trait, a preference or a date stamped ahead of its arrival counts from its arrival, so a correction or withdrawal made in between stands", () => {
+      const fastClock = example('profile_update', 1, {
+        occurredAt: '2026-11-25T20:00:00.000Z',
+        receivedAt: '2026-11-25T00:00:00.000Z',
+        traits: { city: 'Fast' },
+        payload: { preferences: { sauce: 'extra spicy' }, importantDates: { passportExpiry: '2027-01-15' } },
+      });
+      const correction = example('profile_update', 2, {
+        occurredAt: '2026-11-25T01:00:00.000Z',
+        receivedAt: '2026-11-25T01:00:01.000Z',
+        traits: { city: 'Tehran' },
+        payload: { preferences: { sauce: null }, importantDates: { passportExpiry: null } },
+      });
+      for (const [first, second] of [
+        [fastClock, correction],
+        [correction, fastClock],
+      ]) {
+        given(recorded(first))
+          .when(recorded(second))
+          .then((p) => {
+            expect(p.traits['city']).toMatchObject({ value: 'Tehran', eventId: ev(2) });
+            expect(visibleProfile(p).preferences).toEqual({});
+            expect(visibleProfile(p).importantDates).toEqual({});
+          });
+      }
     });
 
     it('when the envelope and the payload of one touchpoint disagree, denied wins', () => {
