@@ -113,6 +113,19 @@ export function floorDivideDecimal(a: string, b: string): bigint {
   return quotient * y !== x && x < 0n !== y < 0n ? quotient - 1n : quotient;
 }
 
+/** `value` as an integer number of units of 10^-scale: "12.5" at scale 2 is 1250n. `scale` is at least the value's own. */
+export function unitsAtScale(value: string, scale: number): bigint {
+  const parsed = parse(value);
+  if (!Number.isSafeInteger(scale) || scale < parsed.scale) throw new MoneyError('MONEY.INVALID_ARGUMENT', `${value} has more than ${scale} fractional digits`);
+  return parsed.units * 10n ** BigInt(scale - parsed.scale);
+}
+
+/** The canonical decimal of `units` units of 10^-scale: 1250n at scale 2 is "12.50". */
+export function decimalOfUnits(units: bigint, scale: number): string {
+  if (!Number.isSafeInteger(scale) || scale < 0) throw new MoneyError('MONEY.INVALID_ARGUMENT', `the scale must be a non-negative integer, not ${scale}`);
+  return format({ units, scale });
+}
+
 function parse(value: string): Scaled {
   const match = typeof value === 'string' ? DECIMAL.exec(value) : null;
   if (!match) throw new MoneyError('MONEY.INVALID_DECIMAL', `${JSON.stringify(value)} is not a decimal string such as "300000" or "12.50"`);

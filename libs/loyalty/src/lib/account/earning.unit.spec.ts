@@ -1,6 +1,7 @@
 import { day, plusMs, purchase, record, refund, stateAfter, touchpoint, UNIT_PROGRAM } from '../testing/loyalty-fixtures';
 import { DEFAULT_LOYALTY_PROGRAM } from '../program/loyalty-program';
-import { clawbackTarget, nextTier, pointsFor, qualifyingSpendAt, tierFor } from './earning';
+import fc from 'fast-check';
+import { clawbackTarget, nextTier, pointsFor, qualifyingSpendAt, qualifyingSpendLookup, tierFor } from './earning';
 
 const PROGRAM = { ...UNIT_PROGRAM, bonuses: { visit: 10 } };
 
@@ -75,6 +76,27 @@ describe('earning arithmetic', () => {
 
     it('leaves bonus lots out', () => {
       expect(spend(touchpoint('v1', 'visit', day(100)))).toBe('0');
+    });
+
+    it('is given, the same string, by the lookup a reconcile uses, at any instant of any account', () => {
+      const amount = fc.constantFrom('0', '1', '12.50', '300000', '0.125', '99.9', '7');
+      const when = fc.integer({ min: 0, max: 800 }).map((n) => day(n / 2));
+      const touchpointArb = fc.oneof(
+        fc.tuple(when, fc.constantFrom('o1', 'o2', 'o3', 'o4'), amount).map(([at, order, value]) => ({ kind: 'purchase' as const, at, order, value })),
+        fc.tuple(when, fc.constantFrom('o1', 'o2', 'o9'), amount).map(([at, order, value]) => ({ kind: 'refund' as const, at, order, value })),
+        when.map((at) => ({ kind: 'visit' as const, at, order: '', value: '' })),
+      );
+      fc.assert(
+        fc.property(fc.array(touchpointArb, { maxLength: 40 }), fc.array(when, { minLength: 1, maxLength: 10 }), fc.constantFrom(1, 30, 365), (items, instants, windowDays) => {
+          const touchpoints = items.map((item, n) =>
+            item.kind === 'purchase' ? purchase(`p${n}`, item.at, `${item.order}-${n}`, item.value) : item.kind === 'refund' ? refund(`r${n}`, item.at, item.order, item.value) : touchpoint(`v${n}`, 'visit', item.at),
+          );
+          const state = stateAfter(touchpoints.map((tp) => record(tp)), PROGRAM);
+          const lookup = qualifyingSpendLookup(state, windowDays);
+          for (const at of [...instants, ...instants]) expect(lookup(at)).toBe(qualifyingSpendAt(state, at, windowDays));
+        }),
+        { numRuns: 300 },
+      );
     });
   });
 

@@ -1,7 +1,7 @@
 import { addDecimal } from '@cdp/money';
 import type { LoyaltyProgram } from '../program/loyalty-program';
 import { addDays } from '../utc-instant';
-import { clawbackTarget, isPurchaseLot, pointsFor, qualifyingSpendAt, tierFor } from './earning';
+import { clawbackTarget, isPurchaseLot, pointsFor, qualifyingSpendLookup, tierFor } from './earning';
 import type { PointsAdjusted, PointsClawedBack } from './loyalty-account.events';
 import type { LoyaltyAccountState, LoyaltyLot } from './loyalty-account.state';
 
@@ -32,10 +32,11 @@ interface OrderRefunds {
 export function reconcileEarning(state: LoyaltyAccountState, program: LoyaltyProgram, causeId: string, concerns: (lot: LoyaltyLot) => boolean = () => true): (PointsAdjusted | PointsClawedBack)[] {
   const refundsByOrder = refundsOfOrders(state);
   const orderLots = orderLotIds(state);
+  const qualifyingSpendAt = qualifyingSpendLookup(state, program.tierWindowDays);
   const events: (PointsAdjusted | PointsClawedBack)[] = [];
   for (const lot of state.lots) {
     if (!isPurchaseLot(lot) || !concerns(lot)) continue;
-    const qualifyingSpend = qualifyingSpendAt(state, lot.earnedAt, program.tierWindowDays);
+    const qualifyingSpend = qualifyingSpendAt(lot.earnedAt);
     const tier = tierFor(program, qualifyingSpend);
     const earned = pointsFor(lot.amount, program.pointsPerUnit, tier.multiplier);
     if (earned !== lot.earned) {
