@@ -34,13 +34,17 @@ export function evolveLoyaltyAccount(state: LoyaltyAccountState, event: LoyaltyA
       return redeem(state, event.data);
     case 'PointsExpired': {
       const { lotId, points } = event.data;
-      if (!state.lots.some((lot) => lot.lotId === lotId)) return state;
+      const index = state.lots.findIndex((lot) => lot.lotId === lotId);
+      if (index < 0) return state;
       // What the account owes is paid from the lot before the rest expires, as the lot would have paid it had it been earned after the debt.
       const settled = Math.min(state.debt, points);
       const expired = points - settled;
+      const lots = [...state.lots];
+      const lot = lots[index];
+      lots[index] = { ...lot, remaining: lot.remaining - points, expired: (lot.expired ?? 0) + expired };
       return {
         ...state,
-        lots: state.lots.map((lot) => (lot.lotId === lotId ? { ...lot, remaining: lot.remaining - points, expired: (lot.expired ?? 0) + expired } : lot)),
+        lots,
         debt: state.debt - settled,
         lifetime: { ...state.lifetime, expired: state.lifetime.expired + expired },
       };
