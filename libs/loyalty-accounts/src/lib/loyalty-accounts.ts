@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
 import { ExpectedVersionConflictError, type EventLog } from '@cdp/event-log';
 import {
@@ -10,6 +11,9 @@ import {
 } from '@cdp/loyalty';
 import { accountsNamedBy, AccountsInMemory, forwardedToSurvivor, type AccountsCommand, type DecidedAccount } from './accounts-in-memory';
 import { loadLoyaltyAccount, loadLoyaltyAccounts, loyaltyAccountStreamId, type LoadedAccount } from './loyalty-account-stream';
+
+/** How long deciding a batch's commands may keep the event loop before it gives it a turn. */
+const CPU_TURN_MS = 50;
 
 export type { AccountsCommand, MergeAccounts } from './accounts-in-memory';
 
@@ -68,7 +72,15 @@ export class LoyaltyAccounts {
       for (let attempt = 1; ; attempt++) {
         const trustRecent = attempt === 1;
         const batch = new AccountsInMemory(await this.loadMany(named, { trustRecent }), (customerId) => this.loadMany([customerId], { trustRecent }), this.program);
-        for (const command of commands) await batch.run(command);
+        let turnStarted = performance.now();
+        for (const command of commands) {
+          await batch.run(command);
+          // Deciding a batch is CPU only: every so long, the event loop gets a turn (HTTP requests, Kafka's heartbeats).
+          if (performance.now() - turnStarted > CPU_TURN_MS) {
+            await setImmediate();
+            turnStarted = performance.now();
+          }
+        }
         try {
           await this.append(batch.decided());
           return;
