@@ -6,7 +6,7 @@ const { calendarDate, instant, integer, listOf, mapOf, moneyByCurrency, nullable
 
 /** Where a fact was learnt: the touchpoint that told it, which also decides which fact is the latest. */
 const provenance = {
-  occurredAt: instant("the touchpoint's occurredAt"),
+  occurredAt: instant("when the touchpoint told it: its occurredAt, or when the platform received it if that was earlier (a source's fast clock)"),
   eventId: text('the touchpoint', '0b7f2c1e-5d7a-4c1e-9f3a-2b6d8e4f1a90'),
   source: text("the touchpoint's source", 'club-signup'),
 };

@@ -103,7 +103,8 @@ export class AccountsInMemory {
     const account = await this.account(command.data.customerId);
     const events = decideLoyaltyAccount(command, account.state, this.program);
     if (events.length > 0) account.lastChange = ++this.changes;
-    account.events.push(...events);
+    // Not push(...events): a command can decide more events than a call takes arguments.
+    for (const event of events) account.events.push(event);
     account.state = events.reduce(evolveLoyaltyAccount, account.state);
     return account.state;
   }

@@ -87,7 +87,8 @@ function windowTotals<T>(items: readonly T[], instantOf: (item: T) => string, am
     const amount = amountOf(item);
     return amount === null ? 0 : scaleOfDecimal(amount);
   });
-  const maxScale = Math.max(0, ...scales);
+  // Not Math.max(...scales): an account can hold more lots than a call takes arguments.
+  const maxScale = scales.reduce((max, scale) => (scale > max ? scale : max), 0);
   const prefix: bigint[] = [0n];
   for (const item of items) {
     const amount = amountOf(item);
