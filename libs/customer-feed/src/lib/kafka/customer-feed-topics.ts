@@ -20,8 +20,8 @@ export function customerFeedTopics(namespace: string, partitions = 6): CustomerF
  * change is compacted within about an hour (max.compaction.lag.ms, which also rolls the open
  * segment, and segment.ms): with Kafka's defaults, a week for the open segment and then only once
  * half the topic was older records, a new subscriber read days of every change before the latest
- * states. The events topic
- * keeps a week; the feed's log in Postgres keeps what CDP_FEED_RETENTION_DAYS says.
+ * states. The events topic keeps a week; the feed's log in Postgres keeps what
+ * CDP_FEED_RETENTION_DAYS says.
  */
 export async function ensureCustomerFeedTopics(admin: Admin, topics: CustomerFeedTopics): Promise<void> {
   await createTopicsAndWait(admin, [
