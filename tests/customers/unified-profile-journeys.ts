@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { createCdpClient } from '@cdp/client';
 import { rebuildAndWait, waitUntilCaughtUp } from '../support/admin-client';
 import { eventually } from '../support/eventually';
 import type { PlatformUnderTest } from '../support/platform-under-test';
@@ -125,6 +126,55 @@ export function describeUnifiedProfileJourneys(mode: string, start: () => Promis
       expect(a.body.customerId).not.toBe(b.body.customerId);
       // Which of the two keeps the contested email depends on which touchpoint was decided first.
       expect([...a.body.identifiers.email, ...b.body.identifiers.email]).toEqual([shared]);
+    });
+
+    it('pages through a long timeline and the identity conflicts, newest first, each item once; a cursor it did not give is refused', async () => {
+      const client = createCdpClient({ baseUrl: platform.url });
+      const customerId = `c-${randomUUID().slice(0, 8)}`;
+      // Two pairs share their instant: the event id orders them, on both sides of a page's end.
+      const instants = ['2026-11-01T10:00:00Z', '2026-11-02T10:00:00Z', '2026-11-02T10:00:00Z', '2026-11-03T10:00:00Z', '2026-11-04T10:00:00Z', '2026-11-04T10:00:00Z', '2026-11-05T10:00:00Z'];
+      const visits = instants.map((occurredAt) => ({ eventId: randomUUID(), type: 'visit', source: 'web', occurredAt, identifiers: { customerId }, payload: { channel: 'web' } }));
+      expect((await platform.post('/v1/touchpoints', { touchpoints: visits })).status).toBe(202);
+      const profile = await eventually(async () => {
+        const view = await client.customerByIdentifier('customerId', customerId);
+        return view?.touchpoints === visits.length ? view : undefined;
+      }, 'the profile to hold every visit');
+
+      const pages: string[][] = [];
+      for (let before: string | null = null; pages.length < 4 && (pages.length === 0 || before !== null); ) {
+        const page = await client.timeline(profile.customerId, { limit: 3, before: before ?? undefined });
+        pages.push(page.touchpoints.map((t) => t.eventId));
+        before = page.next;
+      }
+      const newestFirst = [...visits].sort((a, b) => b.occurredAt.localeCompare(a.occurredAt) || b.eventId.localeCompare(a.eventId)).map((v) => v.eventId);
+      expect(pages).toEqual([newestFirst.slice(0, 3), newestFirst.slice(3, 6), newestFirst.slice(6)]);
+
+      const shared = `hot.${randomUUID().slice(0, 8)}@example.com`;
+      const others = [1, 2, 3, 4].map(() => `c-${randomUUID().slice(0, 8)}`);
+      for (const other of others) {
+        const visit = { eventId: randomUUID(), type: 'visit', source: 'web', occurredAt: '2026-11-06T10:00:00Z', identifiers: { customerId: other, email: shared }, payload: { channel: 'web' } };
+        expect((await platform.post('/v1/touchpoints', visit)).status).toBe(202);
+      }
+      const everyConflict = async () => {
+        const seen: { eventId: string; identifier: string }[] = [];
+        for (let before = '', pages = 0; pages < 100; pages++) {
+          const { status, body } = await platform.get(`/v1/admin/identity-conflicts?limit=2${before && `&before=${before}`}`);
+          expect(status).toBe(200);
+          seen.push(...body.conflicts);
+          if (body.next === null) return seen;
+          before = body.next;
+        }
+        throw new Error('the conflicts did not end within 100 pages');
+      };
+      const mine = await eventually(async () => {
+        const conflicts = (await everyConflict()).filter((c) => c.identifier === `email:${shared}`);
+        return conflicts.length === others.length - 1 ? conflicts : undefined;
+      }, 'every refused merge to be listed');
+      expect(new Set(mine.map((c) => c.eventId)).size).toBe(others.length - 1);
+
+      const refused = { status: 400, body: expect.objectContaining({ error: 'HTTP.INVALID_REQUEST', errors: [{ path: 'before', message: 'must be the "next" of an earlier page of this list, as given' }] }) };
+      expect(await platform.get(`/v1/customers/${profile.customerId}/timeline?before=2026-11-04`)).toEqual(refused);
+      expect(await platform.get(`/v1/admin/identity-conflicts?before=${Buffer.from('["2026-11-04"]').toString('base64url')}`)).toEqual(refused);
     });
 
     it('answers 404 with a clear body for an unknown customer, and 400 for a malformed identifier', async () => {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import { createCdpClient } from '@cdp/client';
 import type { EventLog } from '@cdp/event-log';
 import { loadLoyaltyAccount, LoyaltyQueries } from '@cdp/loyalty-accounts';
 import { EVENT_STORE } from '@cdp/platform-runtime';
@@ -149,6 +150,18 @@ export function describeLoyaltyJourneys(mode: string, start: (clock: SettableClo
       const { body: ledger } = await platform.get(`/v1/customers/${customerId}/loyalty/ledger?limit=1000`);
       expect(ledger.entries).toHaveLength(1 + 33);
       expect(ledger.entries.reduce((sum: number, e: any) => sum + e.points, 0)).toBe(100);
+      expect(ledger.next).toBeNull();
+
+      // The same ledger, 5 entries a page, through the client: each entry once, in the same order.
+      const client = createCdpClient({ baseUrl: platform.url });
+      const pages: string[][] = [];
+      for (let before: string | null = null; pages.length < 8 && (pages.length === 0 || before !== null); ) {
+        const page = await client.loyaltyLedger(customerId, { limit: 5, before: before ?? undefined });
+        pages.push(page.entries.map((e) => e.eventId));
+        before = page.next;
+      }
+      expect(pages.map((page) => page.length)).toEqual([5, 5, 5, 5, 5, 5, 4]);
+      expect(pages.flat()).toEqual(ledger.entries.map((e: any) => e.eventId));
     });
   });
 }

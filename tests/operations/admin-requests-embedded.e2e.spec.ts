@@ -24,10 +24,10 @@ describe('requests the admin and query endpoints do not take (embedded)', () => 
   });
 
   it('refuses a query parameter an endpoint does not take, located, where a typo was ignored for the default', async () => {
-    expect(await platform.get('/v1/admin/identity-conflicts?limit=5')).toEqual({ status: 200, body: { conflicts: [] } });
+    expect(await platform.get('/v1/admin/identity-conflicts?limit=5')).toEqual({ status: 200, body: { conflicts: [], next: null } });
     expect(await platform.get('/v1/admin/identity-conflicts?limt=5')).toEqual({
       status: 400,
-      body: expect.objectContaining({ error: 'HTTP.INVALID_REQUEST', errors: [{ path: 'limt', message: 'is not a query parameter of this endpoint; its parameters are limit' }] }),
+      body: expect.objectContaining({ error: 'HTTP.INVALID_REQUEST', errors: [{ path: 'limt', message: 'is not a query parameter of this endpoint; its parameters are before, limit' }] }),
     });
     expect(await platform.get('/v1/customers?identifier=email:nobody@example.com&type=email')).toMatchObject({ status: 400, body: { errors: [{ path: 'type' }] } });
     expect(await platform.get('/v1/admin/projections?verbose=1')).toMatchObject({ status: 400, body: { errors: [{ path: 'verbose', message: 'is not a query parameter of this endpoint, which takes none' }] } });

@@ -360,6 +360,33 @@ describe('cdp schema and cdp source: wired, and offline', () => {
   });
 });
 
+describe('cdp identity conflicts', () => {
+  const conflict = {
+    eventId: '0b7f2c1e-5f4a-4c3e-9d1a-6a2b8c9d0e1f',
+    identifier: 'email:shared@example.com',
+    reason: 'IDENTITY.DIFFERENT_CUSTOMER_IDS',
+    customerId: 'cus_b',
+    conflictingCustomerId: 'cus_a',
+    occurredAt: '2026-11-20T10:15:00.000Z',
+  };
+  const pages: FakeRoute = admin(({ path }) => {
+    const before = new URL(path, 'http://cdp').searchParams.get('before');
+    return { status: 200, body: before === null ? { conflicts: [conflict], next: 'WyJhIl0' } : { conflicts: [], next: null } };
+  });
+
+  it('prints a page, and the command that prints the next one while more follow', async () => {
+    const first = await cdp(['identity', 'conflicts', '--limit', '1'], pages);
+    expect(first).toMatchObject({ code: 0, calls: [expect.anything(), { path: '/v1/admin/identity-conflicts?limit=1' }] });
+    expect(first.stdout).toContain('email:shared@example.com  IDENTITY.DIFFERENT_CUSTOMER_IDS');
+    expect(first.stdout.split('\n').at(-1)).toBe('More follow, older: npx cdp identity conflicts --limit 1 --before WyJhIl0');
+
+    const last = await cdp(['identity', 'conflicts', '--limit', '1', '--before', 'WyJhIl0'], pages);
+    expect(last.calls[1].path).toBe('/v1/admin/identity-conflicts?limit=1&before=WyJhIl0');
+    expect(last.stdout).not.toContain('More follow');
+    expect(JSON.parse((await cdp(['identity', 'conflicts', '--json'], pages)).stdout)).toEqual({ conflicts: [conflict], next: 'WyJhIl0' });
+  });
+});
+
 describe('cdp sql', () => {
   const answering = (rows: object[], truncated: boolean): FakeRoute => ({ method, path }) =>
     method === 'POST' && path === '/v1/admin/sql' ? { status: 200, body: { rows, truncated } } : undefined;

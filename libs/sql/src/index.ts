@@ -6,3 +6,4 @@ export * from './lib/one-process-at-a-time';
 export * from './lib/maintenance/maintenance-due';
 export * from './lib/maintenance/maintain-tables';
 export * from './lib/json-texts';
+export * from './lib/page';

@@ -2,7 +2,7 @@ import type { SchemaObject } from '@nestjs/swagger';
 import { openApi } from '@cdp/platform-runtime';
 import { PROFILE_IDENTIFIER_TYPES } from '@cdp/profile';
 
-const { calendarDate, instant, integer, listOf, mapOf, moneyByCurrency, nullable, record, text } = openApi;
+const { calendarDate, instant, integer, listOf, mapOf, moneyByCurrency, nextPage, nullable, record, text } = openApi;
 
 /** Where a fact was learnt: the touchpoint that told it, which also decides which fact is the latest. */
 const provenance = {
@@ -92,6 +92,7 @@ const TOUCHPOINT = record('Touchpoint', {
 export const TIMELINE = record('Timeline', {
   customerId: text('the customer whose timeline it is: the survivor, for a merged id'),
   touchpoints: listOf(TOUCHPOINT, 'newest first'),
+  next: nextPage(),
 });
 
 export const IDENTITY_CONFLICTS = record('IdentityConflicts', {
@@ -106,4 +107,5 @@ export const IDENTITY_CONFLICTS = record('IdentityConflicts', {
     }),
     'newest first',
   ),
+  next: nextPage(),
 });

@@ -1,10 +1,10 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { CustomerQueries } from '@cdp/customer-projection';
+import { CustomerQueries, type TimelinePosition } from '@cdp/customer-projection';
 import { identifierKey, isIdentifierType, normalizeIdentifier } from '@cdp/identity';
 import { LoyaltyQueries } from '@cdp/loyalty-accounts';
 import { visibleProfile, type CustomerProfile } from '@cdp/profile';
-import { CLOCK, LimitPipe, SETTINGS, type Clock, type Settings } from '@cdp/platform-runtime';
+import { CLOCK, LimitPipe, nextPageCursor, PageCursorPipe, SETTINGS, type Clock, type Settings } from '@cdp/platform-runtime';
 import { CustomerNotFoundError, InvalidIdentifierError } from './customer.errors';
 import { CUSTOMER_VIEW, CUSTOMER_VIEW_BY_ID, TIMELINE } from './customer-views.openapi';
 
@@ -41,12 +41,14 @@ export class CustomersController {
   }
 
   @Get(':id/timeline')
-  @ApiOperation({ summary: "The customer's touchpoints, newest first (merged customers' included)" })
+  @ApiOperation({ summary: "The customer's touchpoints, newest first (merged customers' included); the next page with before=<next>" })
+  @ApiQuery({ name: 'before', required: false, description: 'the `next` of the previous page' })
   @ApiOkResponse({ schema: TIMELINE })
-  async timeline(@Param('id') id: string, @Query('limit', new LimitPipe(50)) limit: number) {
+  async timeline(@Param('id') id: string, @Query('limit', new LimitPipe(50)) limit: number, @Query('before', new PageCursorPipe(['string', 'string'])) before?: TimelinePosition) {
     const profile = await this.customers.profile(id);
     if (!profile) throw new CustomerNotFoundError(`with id ${id}`);
-    return { customerId: profile.customerId, touchpoints: await this.customers.timeline(profile, limit) };
+    const { items, next } = await this.customers.timeline(profile, limit, before);
+    return { customerId: profile.customerId, touchpoints: items, next: nextPageCursor(next) };
   }
 
   /** The profile as people see it, with its loyalty summary: available points and tier, as of now. */

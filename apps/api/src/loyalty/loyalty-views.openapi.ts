@@ -1,6 +1,6 @@
 import { openApi } from '@cdp/platform-runtime';
 
-const { decimal, instant, integer, listOf, nullable, record, text } = openApi;
+const { decimal, instant, integer, listOf, nextPage, nullable, record, text } = openApi;
 
 export const LOYALTY_BALANCE = record(
   'LoyaltyBalance',
@@ -39,6 +39,7 @@ export const LOYALTY_LEDGER = record('LoyaltyLedger', {
     }),
     'newest first',
   ),
+  next: nextPage(),
 });
 
 export const REDEMPTION = record('Redemption', {

@@ -1,10 +1,10 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
-import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { CustomerQueries } from '@cdp/customer-projection';
 import { redemptionOf } from '@cdp/loyalty';
-import { LoyaltyAccounts, LoyaltyQueries } from '@cdp/loyalty-accounts';
-import { CLOCK, LimitPipe, requestBodyOf, SETTINGS, type Clock, type Settings } from '@cdp/platform-runtime';
+import { LoyaltyAccounts, LoyaltyQueries, type LedgerPosition } from '@cdp/loyalty-accounts';
+import { CLOCK, LimitPipe, nextPageCursor, PageCursorPipe, requestBodyOf, SETTINGS, type Clock, type Settings } from '@cdp/platform-runtime';
 import { CustomerNotFoundError } from '../customers/customer.errors';
 import { LOYALTY_BALANCE, LOYALTY_LEDGER, REDEMPTION } from './loyalty-views.openapi';
 
@@ -29,11 +29,13 @@ export class LoyaltyController {
   }
 
   @Get('ledger')
-  @ApiOperation({ summary: 'Every change to the balance, newest first, each with the event that caused it' })
+  @ApiOperation({ summary: 'Every change to the balance, newest first, each with the event that caused it; the next page with before=<next>' })
+  @ApiQuery({ name: 'before', required: false, description: 'the `next` of the previous page' })
   @ApiOkResponse({ schema: LOYALTY_LEDGER })
-  async ledger(@Param('id') id: string, @Query('limit', new LimitPipe(100)) limit: number) {
+  async ledger(@Param('id') id: string, @Query('limit', new LimitPipe(100)) limit: number, @Query('before', new PageCursorPipe(['string', 'string', 'number'])) before?: LedgerPosition) {
     const customerId = await this.survivorOf(id);
-    return { customerId, entries: await this.queries.ledger(customerId, limit) };
+    const { items, next } = await this.queries.ledger(customerId, limit, before);
+    return { customerId, entries: items, next: nextPageCursor(next) };
   }
 
   @Post('redemptions')

@@ -96,9 +96,11 @@ export class PlatformClient {
     return field<DeadLetter[]>(await this.expect('GET', path, [200]), 'deadLetters', `GET ${path}`, Array.isArray);
   }
 
-  async identityConflicts(limit: number): Promise<readonly IdentityConflict[]> {
-    const path = `/v1/admin/identity-conflicts?limit=${limit}`;
-    return field<IdentityConflict[]>(await this.expect('GET', path, [200]), 'conflicts', `GET ${path}`, Array.isArray);
+  async identityConflicts(limit: number, before?: string): Promise<{ conflicts: readonly IdentityConflict[]; next: string | null }> {
+    const path = `/v1/admin/identity-conflicts?${new URLSearchParams({ limit: String(limit), ...(before === undefined ? {} : { before }) })}`;
+    const answer = await this.expect('GET', path, [200]);
+    const next = field<string | null>(answer, 'next', `GET ${path}`, (value) => value === null || typeof value === 'string');
+    return { conflicts: field<IdentityConflict[]>(answer, 'conflicts', `GET ${path}`, Array.isArray), next };
   }
 
   async retryDeadLetters(target: RetryTarget): Promise<RetryResult> {

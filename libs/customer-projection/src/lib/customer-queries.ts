@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { Touchpoint } from '@cdp/events';
 import { startingEventIdOf } from '@cdp/identity';
 import type { CustomerProfile } from '@cdp/profile';
+import { pageOf, type Page } from '@cdp/sql';
 import { IdentityConflictRow, IdentityCustomerRow, IdentityOwnerRow, ProfileRow, TimelineRow } from './typeorm/customer.entities';
 
 export interface IdentityConflict {
@@ -16,6 +17,11 @@ export interface IdentityConflict {
   readonly conflictingCustomerId: string | null;
   readonly occurredAt: string;
 }
+
+/** Where a page of a timeline ended: the occurredAt and event id of its last touchpoint. */
+export type TimelinePosition = readonly [occurredAt: string, eventId: string];
+/** Where a page of identity conflicts ended. */
+export type ConflictPosition = readonly [occurredAt: string, eventId: string, identifier: string];
 
 /** Reads of the customer projection's live tables, for the query API (TypeORM). */
 export class CustomerQueries {
@@ -33,16 +39,20 @@ export class CustomerQueries {
     return (await this.db.getRepository(IdentityOwnerRow).findOneBy({ identifier: identifierKey }))?.customerId;
   }
 
-  /** Merges and links the identity guardrails refused, newest first. */
-  async identityConflicts(limit: number): Promise<IdentityConflict[]> {
-    const rows = await this.db.getRepository(IdentityConflictRow).find({ order: { occurredAt: 'DESC', eventId: 'DESC' }, take: limit });
-    return rows.map(({ eventId, identifier, reason, customerId, conflictingCustomerId, occurredAt }) => ({ eventId, identifier, reason, customerId, conflictingCustomerId, occurredAt }));
+  /** Merges and links the identity guardrails refused, newest first, after `before` when given. */
+  async identityConflicts(limit: number, before?: ConflictPosition): Promise<Page<IdentityConflict, ConflictPosition>> {
+    const query = this.db.getRepository(IdentityConflictRow).createQueryBuilder('c');
+    if (before) query.where('(c.occurredAt, c.eventId, c.identifier) < (:occurredAt, :eventId, :identifier)', { occurredAt: before[0], eventId: before[1], identifier: before[2] });
+    const rows = await query.orderBy('c.occurredAt', 'DESC').addOrderBy('c.eventId', 'DESC').addOrderBy('c.identifier', 'DESC').limit(limit + 1).getMany();
+    return pageOf(rows, limit, ({ eventId, identifier, reason, customerId, conflictingCustomerId, occurredAt }) => ({ eventId, identifier, reason, customerId, conflictingCustomerId, occurredAt }), (c) => [c.occurredAt, c.eventId, c.identifier]);
   }
 
   /** The customer's touchpoints, newest first (touchpoints always name the customer they belong to now). */
-  async timeline(profile: CustomerProfile, limit: number): Promise<Touchpoint[]> {
-    const rows = await this.db.getRepository(TimelineRow).find({ where: { customerId: profile.customerId }, order: { occurredAt: 'DESC', eventId: 'DESC' }, take: limit });
-    return rows.map((r) => r.touchpoint);
+  async timeline(profile: CustomerProfile, limit: number, before?: TimelinePosition): Promise<Page<Touchpoint, TimelinePosition>> {
+    const query = this.db.getRepository(TimelineRow).createQueryBuilder('t').where('t.customerId = :customerId', { customerId: profile.customerId });
+    if (before) query.andWhere('(t.occurredAt, t.eventId) < (:occurredAt, :eventId)', { occurredAt: before[0], eventId: before[1] });
+    const rows = await query.orderBy('t.occurredAt', 'DESC').addOrderBy('t.eventId', 'DESC').limit(limit + 1).getMany();
+    return pageOf(rows, limit, (r) => r.touchpoint, (r) => [r.occurredAt, r.eventId]);
   }
 
   /**

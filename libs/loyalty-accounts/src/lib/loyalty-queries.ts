@@ -1,5 +1,5 @@
 import { initialLoyaltyAccount, loyaltyBalance, type LoyaltyAccountState, type LoyaltyBalance, type LoyaltyProgram } from '@cdp/loyalty';
-import type { SqlExecutor } from '@cdp/sql';
+import { pageOf, type Page, type SqlExecutor } from '@cdp/sql';
 import { LOYALTY_PROJECTION } from './loyalty.projection';
 
 export interface LedgerEntry {
@@ -15,6 +15,9 @@ export interface LedgerEntry {
   readonly recordedAt: string;
   readonly data: unknown;
 }
+
+/** Where a page of a ledger ended: the recordedAt, stream id and stream position of its last entry. */
+export type LedgerPosition = readonly [recordedAt: string, streamId: string, streamPosition: number];
 
 /** Reads of the loyalty read model, for the query API. */
 export class LoyaltyQueries {
@@ -40,8 +43,9 @@ export class LoyaltyQueries {
     return loyaltyBalance((await this.account(customerId)) ?? initialLoyaltyAccount(customerId), program, now.toISOString());
   }
 
-  /** Every change to the account, and to the accounts merged into it, newest first. */
-  async ledger(customerId: string, limit: number): Promise<LedgerEntry[]> {
+  /** Every change to the account, and to the accounts merged into it, newest first, after `before` when given. */
+  async ledger(customerId: string, limit: number, before?: LedgerPosition): Promise<Page<LedgerEntry, LedgerPosition>> {
+    const after = before ? 'AND (recorded_at, stream_id, stream_position) < ($3, $4, $5)' : '';
     const { rows } = await this.db.query<{
       event_id: string;
       type: string;
@@ -53,10 +57,10 @@ export class LoyaltyQueries {
       data: unknown;
     }>(
       `SELECT event_id, type, points, cause, stream_id, stream_position, recorded_at, data FROM ${LOYALTY_PROJECTION}.ledger
-       WHERE account_id = $1 ORDER BY recorded_at DESC, stream_id DESC, stream_position DESC LIMIT $2`,
-      [customerId, limit],
+       WHERE account_id = $1 ${after} ORDER BY recorded_at DESC, stream_id DESC, stream_position DESC LIMIT $2`,
+      [customerId, limit + 1, ...(before ?? [])],
     );
-    return rows.map((r) => ({
+    const entry = (r: (typeof rows)[number]): LedgerEntry => ({
       eventId: r.event_id,
       type: r.type,
       points: Number(r.points),
@@ -65,7 +69,8 @@ export class LoyaltyQueries {
       streamPosition: r.stream_position,
       recordedAt: r.recorded_at,
       data: r.data,
-    }));
+    });
+    return pageOf(rows, limit, entry, (r) => [r.recorded_at, r.stream_id, r.stream_position] as const);
   }
 
   /** Open accounts with a lot that has expired by `now` and still has points. */

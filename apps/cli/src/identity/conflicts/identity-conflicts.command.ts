@@ -10,10 +10,13 @@ export function registerIdentityConflictsCommand(identity: Command, context: Cli
     .command('conflicts')
     .description('List the merges and identifier links the identity guardrails refused, newest first.')
     .option('--limit <n>', 'how many to show (1 to 1,000)', wholeNumber(1, 1000), 100)
+    .option('--before <cursor>', 'the next page: the cursor the previous page printed')
     .option('--json', 'print the answer of the admin API as JSON')
-    .action(async (flags: { limit: number; json?: boolean }, command: Command) => {
-      const conflicts = await withPlatform(command, context, (client) => client.identityConflicts(flags.limit));
-      context.terminal.out(flags.json ? JSON.stringify({ conflicts }, null, 2) : conflictsText(conflicts));
+    .action(async (flags: { limit: number; before?: string; json?: boolean }, command: Command) => {
+      const page = await withPlatform(command, context, (client) => client.identityConflicts(flags.limit, flags.before));
+      if (flags.json) return context.terminal.out(JSON.stringify(page, null, 2));
+      const more = page.next === null ? '' : `\nMore follow, older: npx cdp identity conflicts --limit ${flags.limit} --before ${page.next}`;
+      context.terminal.out(conflictsText(page.conflicts) + more);
     });
 }
 

@@ -1,4 +1,4 @@
-import type { ConsentStatus, Identifiers } from '@cdp/events';
+import type { ConsentStatus, Identifiers, Touchpoint } from '@cdp/events';
 import type { FeedLoyaltySummary } from '@cdp/feed';
 import type { LoyaltyBalance, Redemption } from '@cdp/loyalty';
 import type { VisibleProfile } from '@cdp/profile';
@@ -63,6 +63,23 @@ export interface LoyaltyLedgerEntry {
 export interface LoyaltyLedger {
   readonly customerId: string;
   readonly entries: readonly LoyaltyLedgerEntry[];
+  /** The following (older) page's cursor, to pass as `before`; null on the last page. */
+  readonly next: string | null;
+}
+
+/** `GET /v1/customers/{id}/timeline`: the customer's touchpoints, newest first, merged customers' included. */
+export interface Timeline {
+  /** The survivor, for a merged id. */
+  readonly customerId: string;
+  readonly touchpoints: readonly Touchpoint[];
+  /** The following (older) page's cursor, to pass as `before`; null on the last page. */
+  readonly next: string | null;
+}
+
+/** A page of a list: at most `limit` items (1 to 1,000), after the page whose `next` is `before`. */
+export interface PageRequest {
+  readonly limit?: number;
+  readonly before?: string;
 }
 
 export interface RedeemPointsRequest {

@@ -7,11 +7,13 @@ import type {
   CustomerRfm,
   CustomerView,
   LoyaltyLedger,
+  PageRequest,
   RedeemPointsRequest,
   RedemptionResult,
   RfmRun,
   RfmSegments,
   RunRfmRequest,
+  Timeline,
   TouchpointInput,
 } from './cdp-api.types';
 
@@ -44,8 +46,13 @@ export interface CdpClient {
   customerByIdentifier(type: IdentifierType, value: string): Promise<CustomerView | undefined>;
   /** `GET /v1/customers/{id}/loyalty`. */
   loyalty(customerId: string): Promise<CustomerLoyalty>;
-  /** `GET /v1/customers/{id}/loyalty/ledger`: the latest `limit` entries (1 to 1,000, default 100). */
-  loyaltyLedger(customerId: string, options?: { readonly limit?: number }): Promise<LoyaltyLedger>;
+  /**
+   * `GET /v1/customers/{id}/timeline`: the latest `limit` touchpoints (1 to 1,000, default 50); the
+   * older ones with `before` set to the answer's `next`, until it is null.
+   */
+  timeline(customerId: string, page?: PageRequest): Promise<Timeline>;
+  /** `GET /v1/customers/{id}/loyalty/ledger`: the latest `limit` entries (1 to 1,000, default 100), paged as the timeline is. */
+  loyaltyLedger(customerId: string, page?: PageRequest): Promise<LoyaltyLedger>;
   /**
    * `POST /v1/customers/{id}/loyalty/redemptions`: spends points, oldest lots first. Fails with
    * 409 `LOYALTY.INSUFFICIENT_POINTS` (`body.available`), 422 `LOYALTY.IDEMPOTENCY_KEY_REUSED`.
@@ -60,6 +67,10 @@ export interface CdpClient {
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
+
+function pageQuery({ limit, before }: PageRequest = {}): URLSearchParams {
+  return new URLSearchParams({ ...(limit === undefined ? {} : { limit: String(limit) }), ...(before === undefined ? {} : { before }) });
+}
 
 export function createCdpClient(options: CdpClientOptions): CdpClient {
   const fetchImpl = options.fetch ?? globalThis.fetch;
@@ -100,8 +111,8 @@ export function createCdpClient(options: CdpClientOptions): CdpClient {
     customerByIdentifier: (type, value) =>
       unlessAbsent(request<CustomerView>('GET', '/v1/customers', new URLSearchParams({ identifier: `${type}:${value}` })), 'CUSTOMER.NOT_FOUND'),
     loyalty: async (customerId) => request('GET', `${customerPath(customerId)}/loyalty`),
-    loyaltyLedger: async (customerId, { limit } = {}) =>
-      request('GET', `${customerPath(customerId)}/loyalty/ledger`, limit === undefined ? undefined : new URLSearchParams({ limit: String(limit) })),
+    timeline: async (customerId, page) => request('GET', `${customerPath(customerId)}/timeline`, pageQuery(page)),
+    loyaltyLedger: async (customerId, page) => request('GET', `${customerPath(customerId)}/loyalty/ledger`, pageQuery(page)),
     redeemPoints: async (customerId, redemption) => request('POST', `${customerPath(customerId)}/loyalty/redemptions`, undefined, redemption),
     rfm: async (customerId) => unlessAbsent(request<CustomerRfm>('GET', `${customerPath(customerId)}/rfm`), 'RFM.NOT_SCORED'),
     rfmSegments: () => unlessAbsent(request<RfmSegments>('GET', '/v1/segments/rfm'), 'RFM.NO_RUN_YET'),

@@ -83,6 +83,20 @@ describe('createCdpClient', () => {
     expect(requestOf(fetch, 4).body).toEqual({ windowDays: 90 });
   });
 
+  it('asks for a page of the timeline or the ledger after the cursor given', async () => {
+    const fetch = answering(200, {});
+    const client = createCdpClient({ baseUrl: 'https://cdp.test', fetch });
+    await client.timeline('cus_1');
+    await client.timeline('cus_1', { limit: 2, before: 'WyIyMDI2Il0' });
+    await client.loyaltyLedger('cus_1', { before: 'WyIyMDI2Il0' });
+
+    expect(fetch.mock.calls.map((_, i) => requestOf(fetch, i).url)).toEqual([
+      'https://cdp.test/v1/customers/cus_1/timeline',
+      'https://cdp.test/v1/customers/cus_1/timeline?limit=2&before=WyIyMDI2Il0',
+      'https://cdp.test/v1/customers/cus_1/loyalty/ledger?before=WyIyMDI2Il0',
+    ]);
+  });
+
   it('answers undefined before RFM has scored the customer or run at all', async () => {
     const notScored = answering(404, { error: 'RFM.NOT_SCORED', message: 'customer cus_1 has no RFM scores' });
     await expect(createCdpClient({ baseUrl: 'https://cdp.test', fetch: notScored }).rfm('cus_1')).resolves.toBeUndefined();

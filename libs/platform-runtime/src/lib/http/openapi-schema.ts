@@ -22,6 +22,9 @@ export const moneyByCurrency = (description: string): SchemaObject => ({ type: '
 
 export const nullable = (schema: SchemaObject): SchemaObject => ({ ...schema, nullable: true });
 
+/** The `next` of a page of a list: pass it as `before` for the following page. */
+export const nextPage = (): SchemaObject => nullable(text('the cursor of the following page, to pass as `before`; null on the last page'));
+
 export const listOf = (items: SchemaObject, description?: string): SchemaObject => ({ type: 'array', items, ...(description ? { description } : {}) });
 
 /** A map from keys the data chooses (trait names, currencies, channels) to values of one shape. */

@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import { HttpRequestError, requestBodyOf } from './http-request.error';
 import { LimitPipe } from './limit.pipe';
+import { nextPageCursor, PageCursorPipe } from './page-cursor';
 
 const errorOf = (attempt: () => unknown): unknown => {
   try {
@@ -45,6 +47,49 @@ describe('LimitPipe', () => {
       code: 'HTTP.INVALID_REQUEST',
       message: `limit must be a whole number from 1 to 1,000; got ${JSON.stringify(value)}`,
       details: [{ path: 'limit', message: 'must be a whole number from 1 to 1,000' }],
+    });
+  });
+});
+
+describe('PageCursorPipe', () => {
+  const pipe = new PageCursorPipe(['string', 'string', 'number']);
+
+  it('reads back the position a next cursor stands for, and nothing before the first page', () => {
+    const position = ['2026-11-20T08:00:00.000Z', 'loyalty-cus_1', 7];
+    expect(pipe.transform(nextPageCursor(position))).toEqual(position);
+    expect(pipe.transform(undefined)).toBeUndefined();
+    expect(nextPageCursor(undefined)).toBeNull();
+  });
+
+  it('gives cursors of URL-safe characters only, whatever text the position holds', () => {
+    const text = fc.string({ unit: 'grapheme' }).filter((s) => !s.includes('\0'));
+    fc.assert(
+      fc.property(text, text, fc.integer(), (a, b, n) => {
+        const cursor = nextPageCursor([a, b, n])!;
+        expect(cursor).toMatch(/^[A-Za-z0-9_-]+$/);
+        expect(pipe.transform(cursor)).toEqual([a, b, n]);
+      }),
+    );
+  });
+
+  const cursorOf = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  it.each([
+    ['', 'empty'],
+    ['not a cursor!', 'not base64url'],
+    [Buffer.from('{').toString('base64url'), 'not JSON'],
+    [cursorOf({ at: 1 }), 'not a list'],
+    [cursorOf(['2026-11-20T08:00:00.000Z', 'loyalty-cus_1']), 'too short'],
+    [cursorOf(['2026-11-20T08:00:00.000Z', 'loyalty-cus_1', '7']), 'a number as text'],
+    [cursorOf(['a', 'b', 1, 2]), 'too long'],
+    [cursorOf(['a\u0000', 'b', 1]), 'a NUL, which no text column holds'],
+    [cursorOf(['\ud800', 'b', 1]), 'a lone surrogate'],
+    [Buffer.from('["a","b",1e400]').toString('base64url'), 'an infinite number'],
+    [cursorOf(['a', 'b', 1.5]), 'a fraction'],
+  ])('refuses %p (%s) with a 400 located at before', (value) => {
+    expect(errorOf(() => pipe.transform(value))).toMatchObject({
+      code: 'HTTP.INVALID_REQUEST',
+      message: `before must be the "next" of an earlier page of this list, as given; got ${JSON.stringify(value)}`,
+      details: [{ path: 'before', message: 'must be the "next" of an earlier page of this list, as given' }],
     });
   });
 });
