@@ -321,6 +321,7 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
         const warning = warnings.warningFor(error);
         if (warning !== undefined) this.logger.warn(warning);
       },
+      onResumed: () => warnings.resumed(),
     });
     this.runners.set(definition.name, runner);
   }

@@ -389,11 +389,13 @@ describe('Kafka event log: subscriptions', () => {
     // The group's checkpoint as a projection keeps it: one record, written by whichever member processed.
     const stored: Record<string, string> = {};
     const deliveries = new Map<string, string[]>();
+    const resumptions = new Map<string, number>();
     const member = (name: string) =>
       groupLog.subscribe({
         subscriberId: `handover-${run}`,
         from: { ...stored },
         checkpointOf: async () => ({ ...stored }),
+        onResumed: () => resumptions.set(name, (resumptions.get(name) ?? 0) + 1),
         onBatch: async ({ events, checkpoint }) => {
           for (const e of events) deliveries.set(e.eventId, [...(deliveries.get(e.eventId) ?? []), name]);
           Object.assign(stored, checkpoint);
@@ -429,5 +431,8 @@ describe('Kafka event log: subscriptions', () => {
 
     expect([...deliveries.entries()].filter(([, names]) => names.length > 1)).toEqual([]);
     expect(appended.filter((id) => !deliveries.has(id))).toEqual([]);
+    // Each join resumed its member: a's first, then a's and b's as b came, then a's as b left.
+    expect(resumptions.get('a')).toBeGreaterThanOrEqual(3);
+    expect(resumptions.get('b')).toBeGreaterThanOrEqual(1);
   }, 90_000);
 });

@@ -95,6 +95,7 @@ export async function kafkaSubscription(
         consumer.resume([{ topic, partitions: [partition] }]);
       }
       if (stillHeld.length > 0) heldCheck = setTimeout(() => void start(stillHeld).catch((error: unknown) => options.onError?.(error)), heldPartitionCheckMs);
+      else options.onResumed?.();
     };
     void start(assigned.flatMap(({ topic, partitions }) => partitions.map((partition) => ({ topic, partition })))).catch((error: unknown) => options.onError?.(error));
   });

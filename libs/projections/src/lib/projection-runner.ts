@@ -20,6 +20,8 @@ export interface RunProjectionOptions {
   /** Called after each committed batch with how many events it held; a throw is passed to `onError`. */
   readonly onBatchDone?: (events: number, checkpoint: Checkpoint) => void;
   readonly onError?: (error: unknown) => void;
+  /** See `SubscribeOptions.onResumed`: the log reads again after (re)joining, whatever it reported before. */
+  readonly onResumed?: () => void;
   /** Runs first in each batch's transaction; a throw rolls the batch back (see runProjectionExclusively). */
   readonly fence?: (tx: SqlExecutor) => Promise<void>;
 }
@@ -83,6 +85,7 @@ export async function runProjection(options: RunProjectionOptions): Promise<Proj
     concurrentPartitions: true,
     lingerMs: options.lingerMs,
     onError,
+    onResumed: options.onResumed,
     onBatch: batchGroups(maxBatchSize, async (group) => {
       let events = prefixes.notApplied(group.events);
       let resumed = group.resumed || events.length < group.events.length;

@@ -18,6 +18,11 @@ export interface RetryWarnings {
   warningFor(error: unknown): string | undefined;
   /** A batch went through: a wait, if there was one, is over. */
   batchDone(): void;
+  /**
+   * The log reads again after (re)joining (see `SubscribeOptions.onResumed`): a failure is no
+   * longer being retried, since a batch that still fails reports itself again. A wait goes on.
+   */
+  resumed(): void;
   /** What the projection waits for or retries since its last batch went through, if anything. */
   trouble(): RetryTrouble | undefined;
 }
@@ -58,6 +63,9 @@ export function retryWarnings(projection: string, now: () => number = Date.now):
       waitingSince = undefined;
       warnedAt = undefined;
       trouble = undefined;
+    },
+    resumed() {
+      if (trouble?.state === 'retrying') trouble = undefined;
     },
     trouble: () => trouble,
   };

@@ -85,4 +85,15 @@ describe('retryWarnings', () => {
     warnings.batchDone();
     expect(warnings.trouble()).toBeUndefined();
   });
+
+  it('ends a failure, not a wait, once the log reads again after rejoining, even with no batch to follow', () => {
+    const warnings = retryWarnings('customers', now);
+    warnings.warningFor(new Error('The coordinator is not aware of this member'));
+    expect(warnings.trouble()).toMatchObject({ state: 'retrying' });
+    warnings.resumed();
+    expect(warnings.trouble()).toBeUndefined();
+    warnings.warningFor(waiting());
+    warnings.resumed();
+    expect(warnings.trouble()).toMatchObject({ state: 'waiting' });
+  });
 });

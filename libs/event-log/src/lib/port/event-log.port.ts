@@ -114,6 +114,13 @@ export interface SubscribeOptions {
    */
   readonly onBatch: (batch: SubscriptionBatch) => Promise<void>;
   readonly onError?: (error: unknown) => void;
+  /**
+   * Called each time the subscription reads again after (re)joining its consumer group (Kafka):
+   * every partition assigned has been sought to its checkpoint and resumed. What `onError` reported
+   * of the subscription's own troubles (a failed offset commit, a rebalance) is then over, even if
+   * no batch follows soon.
+   */
+  readonly onResumed?: () => void;
 }
 
 export interface Subscription {
