@@ -169,6 +169,7 @@ const snapshot = (runId: string, asOf: string, customerId: string, recencyDays: 
   f,
   m,
   segment,
+  scored_at: asOf,
 });
 
 /** The scores the RFM rules (libs/rfm) give the data above at each run, with the default grid. */

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { EventLog } from '@cdp/event-log';
 import { readTouchpoint, touchpointExamples, type SchemaCatalog } from '@cdp/events';
 import { touchpointStreamId } from '@cdp/ingestion';
-import { SCHEMA_CATALOG, TOUCHPOINT_LOG } from '@cdp/platform-runtime';
+import type { ClickHouseClient } from '@cdp/clickhouse';
+import { ANALYTICS, SCHEMA_CATALOG, TOUCHPOINT_LOG } from '@cdp/platform-runtime';
 import { eventually } from '../support/eventually';
 import type { PlatformUnderTest } from '../support/platform-under-test';
 
@@ -106,6 +107,18 @@ export function describeAnalyticsJourneys(mode: string, start: () => Promise<Pla
       expect(Object.values(whatIf.body.segments as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(whatIf.body.customers);
       expect((await platform.get('/v1/segments/rfm')).body).toEqual(segments);
       expect((await platform.get(`/v1/customers/${profile.customerId}/rfm`)).body).toEqual(scores);
+    });
+
+    it('drops the RFM runs scored past CDP_RFM_RETENTION_DAYS (30) after a run, whole days, and keeps the new run', async () => {
+      const old = `scored-long-ago-${randomUUID()}`;
+      await platform.app.get<ClickHouseClient>(ANALYTICS).insert('rfm_snapshots', [
+        { run_id: old, as_of: '2026-01-01 00:00:00', window_days: 365, customer_id: 'cus_x', recency_days: 1, frequency: '1', monetary: '1.000', r: 3, f: 3, m: 3, segment: 'Need Attention', scored_at: '2026-01-01 00:00:00' },
+      ]);
+      const run = await platform.post('/v1/segments/rfm/runs', { windowDays: 365 });
+      expect(run.status).toBe(200);
+
+      await eventually(async () => ((await sql(`SELECT count() AS n FROM rfm_snapshots WHERE run_id = '${old}'`))[0].n === '0' ? true : undefined), 'the old run to go');
+      expect(await sql(`SELECT count() AS n FROM rfm_snapshots WHERE run_id = '${run.body.runId}'`)).toEqual([{ n: String(run.body.customers) }]);
     });
 
     it('refuses RFM parameters it cannot read, with the field named', async () => {

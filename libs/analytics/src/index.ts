@@ -8,3 +8,4 @@ export * from './lib/rfm/rfm-query';
 export * from './lib/rfm/rfm-run';
 export * from './lib/rfm/rfm-run.errors';
 export * from './lib/rfm/rfm-store';
+export * from './lib/rfm/rfm-history';

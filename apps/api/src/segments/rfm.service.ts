@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { ANALYTICS_PROJECTION, IdentityMapSync, latestRun, migrateRfmTables, publishSegmentChanges, runRfm, type RfmRunInput, type RfmRunOutcome } from '@cdp/analytics';
+import { ANALYTICS_PROJECTION, IdentityMapSync, latestRun, migrateRfmTables, publishSegmentChanges, purgeRfmHistory, runRfm, type RfmRunInput, type RfmRunOutcome } from '@cdp/analytics';
 import type { ClickHouseClient } from '@cdp/clickhouse';
 import { CUSTOMER_PROJECTION } from '@cdp/customer-projection';
 import type { EventLog } from '@cdp/event-log';
@@ -31,6 +31,7 @@ export class RfmService implements OnApplicationBootstrap, OnApplicationShutdown
     await migrateRfmTables(this.sql);
     this.identityMap = await IdentityMapSync.open(this.sql, this.clickhouse, { onLost: (message) => this.logger.warn(message) });
     void this.publishLeftovers();
+    this.previous = this.purgeHistory();
     const everyMs = this.settings.rfm.everyMinutes * 60_000;
     if (everyMs > 0) this.timer = setInterval(() => void this.scheduled(everyMs), everyMs).unref();
   }
@@ -58,8 +59,18 @@ export class RfmService implements OnApplicationBootstrap, OnApplicationShutdown
         this.clock.now(),
       ),
     );
-    this.previous = run;
+    this.previous = run.then(() => this.purgeHistory());
     return run;
+  }
+
+  /** Runs past CDP_RFM_RETENTION_DAYS leave ClickHouse; one run at a time with the runs themselves. */
+  private async purgeHistory(): Promise<void> {
+    try {
+      const { days, runs } = await purgeRfmHistory(this.clickhouse, this.clock.now(), this.settings.rfm.retentionDays);
+      if (days.length > 0) this.logger.log(`dropped ${runs.length} RFM run(s) scored on ${days.join(', ')}, past CDP_RFM_RETENTION_DAYS=${this.settings.rfm.retentionDays}`);
+    } catch (error) {
+      this.logger.warn(`RFM runs past their retention not dropped, tried again after the next run: ${(error as Error).message}`);
+    }
   }
 
   /** Segment changes a run committed and could not append (its process died, the event store did not answer). */

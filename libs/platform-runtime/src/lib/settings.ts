@@ -82,6 +82,8 @@ export interface RfmSettings {
   readonly everyMinutes: number;
   /** How long a run waits for the projections it reads before it fails. */
   readonly catchUpTimeoutMs: number;
+  /** How many days ClickHouse keeps a run's scores (CDP_RFM_RETENTION_DAYS, default 30); 0 keeps every run. */
+  readonly retentionDays: number;
 }
 
 export class SettingsError extends Error {
@@ -189,7 +191,9 @@ function rfmSettings(env: NodeJS.ProcessEnv, problems: string[]): RfmSettings {
       problems.push(`CDP_RFM_GRID: ${(error as Error).message}; give a JSON object {"5": [5 segment names], ..., "1": [...]}`);
     }
   }
-  return { currency, grid, everyMinutes, catchUpTimeoutMs };
+  const retentionDays = Number(env.CDP_RFM_RETENTION_DAYS ?? 30);
+  if (!Number.isInteger(retentionDays) || retentionDays < 0) problems.push(`CDP_RFM_RETENTION_DAYS=${env.CDP_RFM_RETENTION_DAYS}: use a whole number of days (0 keeps every run)`);
+  return { currency, grid, everyMinutes, catchUpTimeoutMs, retentionDays };
 }
 
 function loyaltySettings(env: NodeJS.ProcessEnv, problems: string[]): LoyaltySettings {

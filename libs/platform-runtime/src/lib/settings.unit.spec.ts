@@ -134,3 +134,13 @@ describe('settings: where HTTP listens', () => {
     expect(() => readSettings({ CDP_HOST: 'everywhere' })).toThrow('CDP_HOST=everywhere: use an IP address of this machine');
   });
 });
+
+describe('settings: RFM history', () => {
+  it('keeps each run 30 days unless told otherwise, 0 keeping every run, and refuses anything but whole days', () => {
+    expect(readSettings({}).rfm.retentionDays).toBe(30);
+    expect(readSettings({ CDP_RFM_RETENTION_DAYS: '0' }).rfm.retentionDays).toBe(0);
+    for (const value of ['-1', '1.5', 'month']) {
+      expect(() => readSettings({ CDP_RFM_RETENTION_DAYS: value })).toThrow(`CDP_RFM_RETENTION_DAYS=${value}: use a whole number of days (0 keeps every run)`);
+    }
+  });
+});

@@ -59,10 +59,16 @@ describe.each(ENGINES)('the RFM query on %s', (engine, open) => {
   it.each(RUNS)('scores every customer of the population as the definition says ($runId)', async (request) => {
     const expected = expectedSnapshot(data, request);
 
+    const started = Math.floor(Date.now() / 1000) * 1000;
     expect(await runRfmQuery(client, request)).toBe(expected.length);
-    const rows = await client.query<RfmSnapshotRow & { as_of: string; window_days: number }>(
+    const finished = Date.now();
+    const scored = await client.query<RfmSnapshotRow & { as_of: string; window_days: number; scored_at: string }>(
       `SELECT * FROM rfm_snapshots WHERE run_id = ${sqlLiteral(request.runId)} ORDER BY customer_id`,
     );
+    // The day a run scored decides when it goes (purgeRfmHistory): the time it ran, to the second.
+    for (const { scored_at } of scored) expect(Date.parse(`${scored_at.replace(' ', 'T')}Z`)).toBeGreaterThanOrEqual(started);
+    for (const { scored_at } of scored) expect(Date.parse(`${scored_at.replace(' ', 'T')}Z`)).toBeLessThanOrEqual(finished);
+    const rows = scored.map(({ scored_at: _scoredAt, ...row }) => row);
     expect(rows.map(({ customer_id, recency_days, frequency, monetary, r, f, m, segment }) => ({ customer_id, recency_days, frequency, monetary, r, f, m, segment }))).toEqual(
       expected,
     );

@@ -137,7 +137,7 @@ function insertSnapshots(request: RfmRunRequest, asOf: string, windowDays: RfmWi
     `toUInt8(1 + ${SCORE_CUTS.map((k) => `(${value} ${beats} ${cut(k)})`).join(' + ')})`;
   const grid = request.grid ?? DEFAULT_RFM_GRID;
   const segments = ([1, 2, 3, 4, 5] as const).flatMap((r) => grid[r]);
-  return `INSERT INTO rfm_snapshots (run_id, as_of, window_days, customer_id, recency_days, frequency, monetary, r, f, m, segment)
+  return `INSERT INTO rfm_snapshots (run_id, as_of, window_days, customer_id, recency_days, frequency, monetary, r, f, m, segment, scored_at)
     WITH
       (SELECT recency_cuts FROM ${cuts}) AS recency_cuts,
       (SELECT frequency_cuts FROM ${cuts}) AS frequency_cuts,
@@ -150,7 +150,8 @@ function insertSnapshots(request: RfmRunRequest, asOf: string, windowDays: RfmWi
       ${score('recency_days', (k) => `recency_cuts[${k}]`, '<')} AS r,
       ${score('frequency', (k) => `frequency_cuts[${k}]`, '>')} AS f,
       ${score('monetary', (k) => `toDecimal128(monetary_cuts[${k}], 3)`, '>')} AS m,
-      ${sqlLiteral(segments)}[(r - 1) * 5 + intDiv(f + m + 1, 2)]
+      ${sqlLiteral(segments)}[(r - 1) * 5 + intDiv(f + m + 1, 2)],
+      now()
     FROM ${measures}`;
 }
 

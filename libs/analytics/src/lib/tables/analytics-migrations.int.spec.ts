@@ -52,7 +52,7 @@ describe.each([
   const tablesAside = () => client.query("SELECT name FROM system.tables WHERE database = currentDatabase() AND name LIKE '%moving'");
 
   it('keeps every row once and leaves touchpoints partitioned by month', async () => {
-    expect(await migrateAnalytics(client, ANALYTICS_MIGRATIONS)).toEqual(['0005-purchases-and-refunds-in-one-partition', '0006-rfm-monetary-as-decimal-38', '0007-consents', '0008-important-dates', '0009-important-dates-current-without-withdrawals', '0010-identity-current-without-the-copy-mark']);
+    expect(await migrateAnalytics(client, ANALYTICS_MIGRATIONS)).toEqual(['0005-purchases-and-refunds-in-one-partition', '0006-rfm-monetary-as-decimal-38', '0007-consents', '0008-important-dates', '0009-important-dates-current-without-withdrawals', '0010-identity-current-without-the-copy-mark', '0011-rfm-snapshots-by-day-scored']);
 
     expect(await rows('purchases')).toEqual(PURCHASES.map(({ event_id, amount }) => ({ event_id, amount })));
     expect(await rows('refunds')).toEqual(REFUNDS.map(({ event_id, amount }) => ({ event_id, amount })));
@@ -78,5 +78,48 @@ describe.each([
     expect(await rows('purchases')).toEqual([...PURCHASES, writtenMeanwhile].map(({ event_id, amount }) => ({ event_id, amount })));
     expect(await rows('refunds')).toEqual(REFUNDS.map(({ event_id, amount }) => ({ event_id, amount })));
     expect(await tablesAside()).toEqual([]);
+  });
+});
+
+const BEFORE_BY_DAY = ANALYTICS_MIGRATIONS.filter((migration) => migration.id < '0011');
+const SNAPSHOT_ROWS = [
+  { run_id: 'run-1', as_of: '2026-09-30 22:00:00', window_days: 365, customer_id: 'cus_a', recency_days: 3, frequency: '2', monetary: '10.500', r: 5, f: 3, m: 3, segment: 'Loyal' },
+  { run_id: 'run-2', as_of: '2026-10-02 08:00:00', window_days: 90, customer_id: 'cus_a', recency_days: 4, frequency: '1', monetary: '-1.000', r: 4, f: 1, m: 1, segment: 'At risk' },
+];
+
+describe.each([
+  ['the ClickHouse server', openThrowawayServerClient],
+  ['chDB', openThrowawayChdbClient],
+] as const)('partitioning rfm_snapshots by the day scored, on %s', (_, open) => {
+  let client: ClickHouseClient;
+  beforeEach(async () => {
+    client = await open();
+    await migrateAnalytics(client, BEFORE_BY_DAY);
+    await client.insert('rfm_snapshots', SNAPSHOT_ROWS);
+  });
+  afterEach(() => client.close());
+
+  const snapshots = () =>
+    client.query(`SELECT run_id, toString(as_of) AS as_of, monetary, segment, toString(scored_at) AS scored_at FROM rfm_snapshots ORDER BY run_id`);
+  const partitions = async () =>
+    (await client.query<{ partition: string }>("SELECT DISTINCT partition FROM system.parts WHERE database = currentDatabase() AND table = 'rfm_snapshots' AND active ORDER BY partition")).map((p) => p.partition);
+  const expected = SNAPSHOT_ROWS.map(({ run_id, as_of, monetary, segment }) => ({ run_id, as_of, monetary, segment, scored_at: as_of }));
+
+  it('keeps every row, scored at its as_of, one partition per day', async () => {
+    expect(await migrateAnalytics(client, ANALYTICS_MIGRATIONS)).toEqual(['0011-rfm-snapshots-by-day-scored']);
+    expect(await snapshots()).toEqual(expected);
+    expect(await partitions()).toEqual(['20260930', '20261002']);
+  });
+
+  it('after a failure right after the tables swapped names, keeps every row once', async () => {
+    const [, create, , , rename] = ANALYTICS_MIGRATIONS.find((m) => m.id === '0011-rfm-snapshots-by-day-scored')!.statements({ version: '18.16.1', major: 18 }, new Set());
+    await client.command(create);
+    await client.command(`INSERT INTO rfm_snapshots_by_day SELECT *, as_of FROM rfm_snapshots`);
+    await client.command(rename);
+
+    await migrateAnalytics(client, ANALYTICS_MIGRATIONS);
+
+    expect(await snapshots()).toEqual(expected);
+    expect(await client.query("SELECT name FROM system.tables WHERE database = currentDatabase() AND name LIKE 'rfm_snapshots_%'")).toEqual([]);
   });
 });

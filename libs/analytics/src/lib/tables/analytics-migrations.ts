@@ -255,7 +255,28 @@ export const ANALYTICS_MIGRATIONS: readonly AnalyticsMigration[] = [
       SELECT key, argMax(customer_id, version) AS customer_id FROM identity_map WHERE key != '' GROUP BY key`,
     ],
   },
+  {
+    // rfm_snapshots partitioned by the day a run scored (scored_at), so that the runs past their
+    // retention go by dropping whole days (purgeRfmHistory), where a DELETE would rewrite every part
+    // holding a row of them. Rows scored before have their as_of for scored_at. Each statement can
+    // run again after a failure at any point.
+    id: '0011-rfm-snapshots-by-day-scored',
+    statements: () => [
+      'DROP TABLE IF EXISTS rfm_snapshots_by_day',
+      `CREATE TABLE rfm_snapshots_by_day (${RFM_SNAPSHOT_COLUMNS}, scored_at DateTime('UTC'))
+      ENGINE = MergeTree PARTITION BY toYYYYMMDD(scored_at) ORDER BY run_id`,
+      `INSERT INTO rfm_snapshots_by_day (${RFM_SNAPSHOT_COLUMN_NAMES}, scored_at) SELECT ${RFM_SNAPSHOT_COLUMN_NAMES}, as_of FROM rfm_snapshots`,
+      'DROP TABLE IF EXISTS rfm_snapshots_by_month',
+      'RENAME TABLE rfm_snapshots TO rfm_snapshots_by_month, rfm_snapshots_by_day TO rfm_snapshots',
+      'DROP TABLE rfm_snapshots_by_month',
+    ],
+  },
 ];
+
+/** The columns rfm_snapshots had before scored_at (migration 0011), as migration 0006 left them. */
+const RFM_SNAPSHOT_COLUMNS = `run_id String, as_of DateTime('UTC'), window_days UInt32, customer_id String, recency_days UInt32,
+  frequency UInt64, monetary Decimal(38, 3), r UInt8, f UInt8, m UInt8, segment String`;
+const RFM_SNAPSHOT_COLUMN_NAMES = 'run_id, as_of, window_days, customer_id, recency_days, frequency, monetary, r, f, m, segment';
 
 /**
  * Moves the rows of a ReplacingMergeTree table to a new one of the same columns and the given
