@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { releaseVersion } from '@cdp/platform-runtime';
+import { releaseVersion } from '@cdp/platform-runtime/settings';
 import { registerSqlCommand } from './analytics/sql/sql.command';
 import { registerBenchCommand, type RunProcess } from './bench/bench.command';
 import { registerDeadLettersListCommand } from './dead-letters/list/dead-letters-list.command';

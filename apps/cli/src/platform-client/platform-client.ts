@@ -1,7 +1,7 @@
 import type { IdentityConflict } from '@cdp/customer-projection';
 import type { AcceptedTouchpoint, DeadLetter, RfmRun, RfmSegments, ProjectionStatus, RebuildProgress, RetryResult, RetryTarget, TouchpointError } from './admin-api';
 import { EndpointNotServedError, PlatformRequestError, PlatformUnreachableError, TouchpointsRefusedError } from './platform-client.errors';
-import { unreachableSocketError } from '@cdp/platform-runtime';
+import { unreachableSocketError } from '@cdp/platform-runtime/settings';
 import { formatDuration } from '../shared/format';
 
 type Fetch = typeof fetch;

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
-import { PLATFORM_FEATURES } from '@cdp/platform-app';
-import { DataDirInUseError, readSettings, startHttpProcess } from '@cdp/platform-runtime';
+import { DataDirInUseError, readSettings } from '@cdp/platform-runtime/settings';
 import { PlatformClient } from '../platform-client/platform-client';
 import { PlatformUnreachableError } from '../platform-client/platform-client.errors';
 import { platformClientFor, type CliContext } from './cli-context';
@@ -30,6 +29,8 @@ export async function withPlatform<T>(command: Command, context: CliContext, wor
     );
   }
   context.terminal.err(`No platform answers at ${client.baseUrl}: opening the data in ${settings.dataDir} in this process (half a minute or so; its projections run meanwhile).`);
+  // Loaded here only: the platform's modules take most of the CLI's start otherwise.
+  const [{ startHttpProcess }, { PLATFORM_FEATURES }] = await Promise.all([import('@cdp/platform-runtime'), import('@cdp/platform-app')]);
   const local = await startHttpProcess(settings, PLATFORM_FEATURES).catch((error: unknown) => {
     if (!(error instanceof DataDirInUseError)) throw error;
     throw new CliError(

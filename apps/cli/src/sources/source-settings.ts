@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { DEFAULT_SCHEMAS_DIR, readSchemaSources, SchemaCatalog, SchemaCatalogError, type SchemaSources } from '@cdp/events';
-import { readSettings, SettingsError, type Settings } from '@cdp/platform-runtime';
+import { readSettings, SettingsError, type Settings } from '@cdp/platform-runtime/settings';
 import type { CliContext } from '../shared/cli-context';
 import { CliError } from '../shared/cli-error';
 

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { Kafka, logLevel } from 'kafkajs';
 import { DEFAULT_SCHEMAS_DIR } from '@cdp/events';
-import { replayDeadLetters, touchpointIntakeTopics, type ReplayOutcome } from '@cdp/kafka-intake';
-import { openStores, readSettings, SettingsError, type Settings, type Stores } from '@cdp/platform-runtime';
+import type { ReplayOutcome } from '@cdp/kafka-intake';
+import type { Stores } from '@cdp/platform-runtime';
+import { readSettings, SettingsError, type Settings } from '@cdp/platform-runtime/settings';
 import { CliError, UsageError } from '../../shared/cli-error';
 import type { CliContext } from '../../shared/cli-context';
 import { formatCount } from '../../shared/format';
@@ -18,6 +18,8 @@ export function registerDeadLettersReplayCommand(dlq: Command, context: CliConte
     .action(async () => {
       const { terminal } = context;
       const settings = serversSettings(context.env);
+      // Loaded here only: Kafka's and the stores' modules take most of the CLI's start otherwise.
+      const [{ Kafka, logLevel }, { replayDeadLetters, touchpointIntakeTopics }] = await Promise.all([import('kafkajs'), import('@cdp/kafka-intake')]);
       const topics = touchpointIntakeTopics(settings.kafkaNamespace);
       terminal.err(`Replaying the dead letters of ${topics.deadLetters} against the schemas in ${settings.schemasDir ?? DEFAULT_SCHEMAS_DIR} …`);
       const stores = await openServerStores(settings);
@@ -71,6 +73,7 @@ function serversSettings(env: NodeJS.ProcessEnv): Settings {
 }
 
 async function openServerStores(settings: Settings): Promise<Stores> {
+  const { openStores } = await import('@cdp/platform-runtime');
   try {
     return await openStores(settings);
   } catch (error) {
