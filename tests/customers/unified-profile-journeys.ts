@@ -128,6 +128,43 @@ export function describeUnifiedProfileJourneys(mode: string, start: () => Promis
       expect([...a.body.identifiers.email, ...b.body.identifiers.email]).toEqual([shared]);
     });
 
+    it('takes a withdrawal to the holder of the identifier it names when the guardrails keep the two customers apart, in the profile and in ClickHouse; a grant stays with the customer it landed on', async () => {
+      const suffix = randomUUID().slice(0, 8);
+      const [email, crm, web, other] = [`ali.${suffix}@example.com`, `crm-${suffix}`, `web-${suffix}`, `web2-${suffix}`];
+      const update = (customerId: string, occurredAt: string, consent: object, source: string) => ({
+        eventId: randomUUID(), type: 'profile_update', source, occurredAt, identifiers: { customerId, email }, consent, payload: {},
+      });
+      const holder = async () => (await platform.get(`/v1/customers?identifier=customerId:${crm}`)).body;
+      expect((await platform.post('/v1/touchpoints', update(crm, '2026-12-01T10:00:00Z', { email: 'granted' }, 'club-signup'))).status).toBe(202);
+      await eventually(async () => ((await holder()).consent?.email?.status === 'granted' ? true : undefined), 'the grant');
+
+      // Another customer id with the same email: the guardrails refuse the merge, and the touchpoint lands on that id.
+      const unsubscribe = update(web, '2026-12-05T10:00:00Z', { email: 'denied' }, 'unsubscribe-page');
+      expect((await platform.post('/v1/touchpoints', unsubscribe)).status).toBe(202);
+      const withdrawn = await eventually(async () => {
+        const profile = await holder();
+        return profile.consent?.email?.status === 'denied' ? profile : undefined;
+      }, 'the withdrawal to reach the holder of the email');
+      expect(withdrawn.consent.email).toMatchObject({ eventId: unsubscribe.eventId, source: 'unsubscribe-page' });
+      expect(withdrawn.identifiers.email).toEqual([email]);
+      expect(withdrawn.touchpoints).toBe(1);
+      const landed = (await platform.get(`/v1/customers?identifier=customerId:${web}`)).body;
+      expect(landed.customerId).not.toBe(withdrawn.customerId);
+      expect(landed.consent.email).toMatchObject({ status: 'denied' });
+
+      // A grant is the word of the customer it lands on only.
+      expect((await platform.post('/v1/touchpoints', update(other, '2026-12-06T10:00:00Z', { email: 'granted', sms: 'granted' }, 'web'))).status).toBe(202);
+      await eventually(async () => ((await platform.get(`/v1/customers?identifier=customerId:${other}`)).status === 200 || undefined), 'the third customer');
+      expect((await holder()).consent).toEqual(withdrawn.consent);
+
+      const inClickHouse = async () => {
+        const { body } = await platform.post('/v1/admin/sql', { query: `SELECT channel, status FROM consent_current WHERE customer_id = '${withdrawn.customerId}' ORDER BY channel` });
+        return body.rows;
+      };
+      await eventually(async () => ((await inClickHouse()).length > 0 && (await inClickHouse())[0].status === 'denied' ? true : undefined), 'ClickHouse to hold the withdrawal');
+      expect(await inClickHouse()).toEqual([{ channel: 'email', status: 'denied' }]);
+    });
+
     it('pages through a long timeline and the identity conflicts, newest first, each item once; a cursor it did not give is refused', async () => {
       const client = createCdpClient({ baseUrl: platform.url });
       const customerId = `c-${randomUUID().slice(0, 8)}`;

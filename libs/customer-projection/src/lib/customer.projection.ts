@@ -13,7 +13,7 @@ import {
   type IdentityPolicy,
 } from '@cdp/identity';
 import { addToOutbox, OUTBOX_TABLE, publishOutbox, type OutboxEntry, type ProjectionDefinition } from '@cdp/projections';
-import { channelOf, emptyProfile, evolveProfile, mergeProfiles, touchpointRecorded, type CustomerProfile } from '@cdp/profile';
+import { channelOf, consentOfTouchpoint, consentWithdrawnVia, emptyProfile, evolveProfile, mergeProfiles, touchpointRecorded, type CustomerProfile } from '@cdp/profile';
 import { quoteIdentifier, type SqlExecutor } from '@cdp/sql';
 import { markCustomersChanged, migrateCustomerFeedTables } from '@cdp/customer-feed';
 import { CUSTOMER_PROJECTION } from './customer-schema';
@@ -170,9 +170,16 @@ export function customerProjection(options: CustomerProjectionOptions): Projecti
           set(evolveProfile(profiles.get(customerId) ?? null, touchpointRecorded(customerId, touchpoint, channelOfTouchpoint(touchpoint))));
           break;
         }
-        case 'IdentityConflictRecorded':
-          outbox.push(toOutbox(event, event.data.customerId, event.data.eventId, event.data.identifier));
+        case 'IdentityConflictRecorded': {
+          const { customerId, eventId, identifier, conflictingCustomerId } = event.data;
+          outbox.push(toOutbox(event, customerId, eventId, identifier));
+          // Its withdrawals of consent reach the holder of the identifier it was kept from, too.
+          const touchpoint = byEventId.get(eventId)!;
+          if (conflictingCustomerId !== null && Object.values(consentOfTouchpoint(touchpoint)).includes('denied')) {
+            set(evolveProfile(profiles.get(conflictingCustomerId) ?? null, consentWithdrawnVia(conflictingCustomerId, identifier, touchpoint)));
+          }
           break;
+        }
         default: {
           const unknown: never = event;
           throw new Error(`unhandled identity event ${JSON.stringify(unknown)}`);
@@ -219,6 +226,7 @@ function customersIn(events: readonly IdentityEvent[]): Set<string> {
   for (const event of events) {
     if (event.type === 'CustomerMerged') ids.add(event.data.from).add(event.data.into);
     else ids.add(event.data.customerId);
+    if (event.type === 'IdentityConflictRecorded' && event.data.conflictingCustomerId !== null) ids.add(event.data.conflictingCustomerId);
   }
   return ids;
 }

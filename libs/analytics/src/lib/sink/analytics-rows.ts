@@ -10,7 +10,7 @@ export interface AnalyticsRows {
   readonly fields?: FieldsRow;
   readonly purchase?: MoneyRow & { readonly channel: string };
   readonly refund?: MoneyRow & { readonly reason: string };
-  /** What it said about consent, a row per channel; none when it said nothing. */
+  /** What it said about consent, a row per channel, a withdrawal under each of its keys; none when it said nothing. */
   readonly consents: readonly ConsentRow[];
   /** The dates that matter to the customer it told (a profile_update's), a row per name; a withdrawn one with an empty date. */
   readonly importantDates: readonly ImportantDateRow[];
@@ -104,7 +104,12 @@ export function analyticsRowsOf(touchpoint: Touchpoint, channel: string | null):
   // What the customer told is dated when it was said, as the profile dates it: never after it was received.
   const said = { ...common, ...dateTimeColumns(saidAt(touchpoint)), source: touchpoint.source };
   const told = {
-    consents: Object.entries(consentOfTouchpoint(touchpoint)).map(([consentChannel, status]) => ({ ...said, channel: consentChannel, status })),
+    consents: Object.entries(consentOfTouchpoint(touchpoint)).flatMap(([consentChannel, status]) =>
+      // A withdrawal goes under every key the touchpoint names, so that it reaches whoever holds each,
+      // as the profile's does when the identity guardrails keep a key's holder apart; a grant is the
+      // word of the customer the touchpoint lands on, under its first key only.
+      (status === 'denied' ? keys : keys.slice(0, 1)).map((key) => ({ ...said, customer_key: key, channel: consentChannel, status })),
+    ),
     importantDates: Object.entries(importantDatesOfTouchpoint(touchpoint)).map(([name, date]) => ({ ...said, name, date: date ?? '' })),
   };
   const money = () => ({ ...common, order_id: text(payload.orderId), ...moneyOf(touchpoint), source: touchpoint.source });

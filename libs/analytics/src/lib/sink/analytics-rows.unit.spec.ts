@@ -35,6 +35,21 @@ describe('analyticsRowsOf', () => {
     expect(analyticsRowsOf(purchase({}), 'store').importantDates).toEqual([]);
   });
 
+  it('writes a withdrawal under every key the touchpoint names, and a grant under its first key only', () => {
+    const told = readTouchpoint({ ...touchpointExamples.profile_update, consent: { push: 'granted' } }, loadSchemaCatalog(), {
+      eventId: '00000000-0000-4000-8000-000000000004',
+      receivedAt: '2026-11-23T08:00:00.000Z',
+    });
+    if (!told.ok) throw new Error(JSON.stringify(told.errors));
+    const rows = analyticsRowsOf(told.value, null).consents.map(({ customer_key, channel, status }) => `${channel} ${status} ${customer_key}`);
+    expect(rows.sort()).toEqual([
+      'email granted email:sara.ahmadi@example.com',
+      'push granted email:sara.ahmadi@example.com',
+      'sms denied email:sara.ahmadi@example.com',
+      'sms denied phone:+989121234567',
+    ]);
+  });
+
   it('writes a withdrawn important date as a row with an empty date', () => {
     const withdrawn = readTouchpoint({ ...touchpointExamples.profile_update, payload: { importantDates: { passportExpiry: null, birthday: '1990-02-05' } } }, loadSchemaCatalog(), {
       eventId: '00000000-0000-4000-8000-000000000003',

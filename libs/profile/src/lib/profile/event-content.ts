@@ -103,6 +103,17 @@ export function importantDatesOfTouchpoint(touchpoint: Touchpoint): Readonly<Rec
   );
 }
 
+/**
+ * What a touchpoint that landed on another customer tells the customer holding one of its
+ * identifiers, which the identity guardrails kept apart: its withdrawals of consent, and nothing
+ * else. "Stop texting me" reaches the holder of the number it names; a grant does not, since it
+ * is the landing customer's word.
+ */
+export function contentOfWithdrawals(touchpoint: Touchpoint): ProfileContent {
+  const said: Provenance = { occurredAt: saidAt(touchpoint), eventId: touchpoint.eventId, source: touchpoint.source };
+  return { ...emptyContent(), consent: Object.fromEntries(Object.entries(consentEntries(touchpoint, said)).filter(([, entry]) => entry.status === 'denied')) };
+}
+
 /** The consent a touchpoint tells, each channel's entry dated when its word counts from. */
 function consentEntries(touchpoint: Touchpoint, said: Provenance): ProfileContent['consent'] {
   const told = Object.entries(consentOfTouchpoint(touchpoint));

@@ -1,5 +1,5 @@
 import { emptyProfile, type CustomerProfile, type ProfileContent } from './customer-profile';
-import { contentOfCustomerCreated, contentOfIdentifier, contentOfTouchpoint } from './event-content';
+import { contentOfCustomerCreated, contentOfIdentifier, contentOfTouchpoint, contentOfWithdrawals } from './event-content';
 import type { ProfileEvent } from './profile.events';
 import { ProfileMergedError, WrongCustomerError } from './profile.errors';
 import { joinContent } from './profile-content';
@@ -35,6 +35,8 @@ function contentOf(event: ProfileEvent): ProfileContent {
       return contentOfIdentifier(event.data.identifier, event.data.eventId);
     case 'TouchpointRecorded':
       return contentOfTouchpoint(event.data.touchpoint, event.data.channel);
+    case 'ConsentWithdrawnVia':
+      return contentOfWithdrawals(event.data.touchpoint);
     default: {
       const unknown: never = event;
       throw new Error(`unknown profile event ${JSON.stringify(unknown)}`);

@@ -2,7 +2,7 @@ import { CUSTOMER, OTHER, created, ev, example, fold, linked, profileOf, recorde
 import { emptyProfile, type CustomerProfile } from './customer-profile';
 import { markMerged } from './merge-profiles';
 import { evolveProfile } from './profile.projection';
-import type { ProfileEvent } from './profile.events';
+import { consentWithdrawnVia, type ProfileEvent } from './profile.events';
 import { visibleProfile } from './visible-profile';
 
 /** Given these events were applied, when these arrive, then the profile is... */
@@ -226,6 +226,25 @@ describe('the customer profile projection', () => {
       given(recorded(example('visit', 1, { occurredAt: T10, consent: { sms: 'granted' } })))
         .when(recorded(example('visit', 2, { occurredAt: T12, consent: { ' SMS ': 'denied' } })))
         .then((p) => expect(p.consent).toEqual({ sms: expect.objectContaining({ status: 'denied', eventId: ev(2) }) }));
+    });
+
+    it('takes only the withdrawals of a touchpoint that landed on another customer and named an identifier this one holds', () => {
+      const held = recorded(example('visit', 1, { occurredAt: T10, consent: { sms: 'granted', email: 'granted' } }));
+      const elsewhere = example('call', 2, { occurredAt: T12, consent: { sms: 'denied', push: 'granted' } });
+      given(held)
+        .when(consentWithdrawnVia(CUSTOMER, 'phone:+989121234567', elsewhere))
+        .then((p) => {
+          expect(p.consent).toEqual({
+            sms: { status: 'denied', occurredAt: T12, eventId: ev(2), source: elsewhere.source },
+            email: expect.objectContaining({ status: 'granted', eventId: ev(1) }),
+          });
+          // Nothing else of the touchpoint is this customer's: not its activity, its counts or when it was seen.
+          expect({ ...p, consent: null, version: 0 }).toEqual({ ...fold([held])!, consent: null, version: 0 });
+        });
+      // The latest word still wins: a withdrawal older than the grant changes nothing.
+      given(recorded(example('visit', 3, { occurredAt: T13, consent: { sms: 'granted' } })))
+        .when(consentWithdrawnVia(CUSTOMER, 'phone:+989121234567', elsewhere))
+        .then((p) => expect(p.consent['sms']).toMatchObject({ status: 'granted', eventId: ev(3) }));
     });
 
     it('an older consent arriving later does not overturn a newer denial', () => {
