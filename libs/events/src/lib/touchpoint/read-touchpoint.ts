@@ -3,7 +3,7 @@ import { resolvedTo } from '../avro/touchpoint-upcaster';
 import type { PublishedTouchpointSchema, SchemaCatalog } from '../catalog/schema-catalog';
 import type { NumericBounds } from '../catalog/touchpoint-manifest';
 import { compileAvroJsonReader, type AvroJsonReader, type MoneyPaths } from './avro-json-reader';
-import { normalizeConsent } from './consent-channels';
+import { normalizeConsent, withConsentStatusesAsSymbols } from './consent-channels';
 import type { Checked, FieldError } from './field-error';
 import { trimInvisible } from '../text/trim-invisible';
 import { EARLIEST_OCCURRED_AT, isUuid, MAX_CLOCK_SKEW_MS, type Touchpoint } from './touchpoint';
@@ -40,7 +40,7 @@ export function readTouchpoint(json: unknown, catalog: SchemaCatalog, arrival: A
   }
   if (typeof input.source === 'string' && trimInvisible(input.source) === '') errors.push({ path: 'source', message: 'must name the system that reported the touchpoint, e.g. pos-store-12' });
 
-  const withArrival = { ...input, eventId: givenId?.toLowerCase() ?? arrival.eventId, receivedAt: arrival.receivedAt };
+  const withArrival = { ...withConsentStatusesAsSymbols(input), eventId: givenId?.toLowerCase() ?? arrival.eventId, receivedAt: arrival.receivedAt };
   const read = readWithSomeVersion(catalog, published, withArrival, errors);
   const touchpoint = read && withConsentChannels(read, errors);
 

@@ -97,6 +97,19 @@ describe('readTouchpoint', () => {
     ]);
   });
 
+  it('reads a status in any case, and a channel or status with invisible characters around it, as the platform keeps them; refuses any other status at its path', () => {
+    const result = read({
+      ...touchpointExamples.profile_update,
+      consent: { '\u200bSMS': ' Denied ', push: 'GRANTED' },
+      payload: { ...touchpointExamples.profile_update.payload, consent: { email: 'DENIED\u200b' } },
+    });
+    expect(result.ok && result.value.consent).toEqual({ sms: 'denied', push: 'granted' });
+    expect(result.ok && result.value.payload.consent).toEqual({ email: 'denied' });
+
+    const refused = errorsOf({ ...touchpointExamples.visit, consent: { sms: 'revoked', email: 'no' } });
+    expect(refused.map((error) => error.path)).toEqual(['consent.sms', 'consent.email']);
+  });
+
   it("refuses a negative call duration and social reach, as their manifests' bounds say", () => {
     expect(errorsOf({ ...touchpointExamples.call, payload: { ...touchpointExamples.call.payload, durationSec: -5 } })).toEqual([{ path: 'payload.durationSec', message: 'must be at least 0, not -5' }]);
     expect(errorsOf({ ...touchpointExamples.social_mention, payload: { ...touchpointExamples.social_mention.payload, reach: -1 } })).toEqual([{ path: 'payload.reach', message: 'must be at least 0, not -1' }]);
