@@ -36,6 +36,13 @@ describe('embedded mode keeps what it accepted', () => {
       const resent = await post(second.url, { touchpoints: batch });
       expect(resent.status).toBe(202);
       expect(resent.body.touchpoints).toEqual(accepted.body.touchpoints.map((t) => ({ ...t, duplicate: true })));
+
+      // A refused RFM run is the caller's answer, not the process's end (a rejection nothing handled ended it).
+      const refused = await fetch(`${second.url}/v1/segments/rfm/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"windowDays":-3}' });
+      expect(refused.status).toBe(400);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(second.child.exitCode).toBeNull();
+      expect((await fetch(`${second.url}/health`)).status).toBe(200);
     } finally {
       await second.stop();
     }

@@ -59,7 +59,8 @@ export class RfmService implements OnApplicationBootstrap, OnApplicationShutdown
         this.clock.now(),
       ),
     );
-    this.previous = run.then(() => this.purgeHistory());
+    // Whether the run succeeded or not (its caller has its outcome): a rejection kept here would go unhandled.
+    this.previous = run.catch(() => undefined).then(() => this.purgeHistory());
     return run;
   }
 

@@ -108,7 +108,7 @@ export function analyticsRowsOf(touchpoint: Touchpoint, channel: string | null):
       // A withdrawal goes under every key the touchpoint names, so that it reaches whoever holds each,
       // as the profile's does when the identity guardrails keep a key's holder apart; a grant is the
       // word of the customer the touchpoint lands on, under its first key only.
-      (status === 'denied' ? keys : keys.slice(0, 1)).map((key) => ({ ...said, customer_key: key, channel: consentChannel, status })),
+      (status === 'denied' && keys.length > 0 ? keys : [common.customer_key]).map((key) => ({ ...said, customer_key: key, channel: consentChannel, status })),
     ),
     importantDates: Object.entries(importantDatesOfTouchpoint(touchpoint)).map(([name, date]) => ({ ...said, name, date: date ?? '' })),
   };

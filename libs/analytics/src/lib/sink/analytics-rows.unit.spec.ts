@@ -48,6 +48,13 @@ describe('analyticsRowsOf', () => {
       'sms denied email:sara.ahmadi@example.com',
       'sms denied phone:+989121234567',
     ]);
+    // No usable identifier: the rows go under the empty key, which stands for the customer the touchpoint founded.
+    const keyless = readTouchpoint({ ...touchpointExamples.visit, identifiers: { deviceId: '0000' }, consent: { sms: 'denied', email: 'granted' } }, loadSchemaCatalog(), {
+      eventId: '00000000-0000-4000-8000-000000000005',
+      receivedAt: '2026-11-23T08:00:00.000Z',
+    });
+    if (!keyless.ok) throw new Error(JSON.stringify(keyless.errors));
+    expect(analyticsRowsOf(keyless.value, null).consents.map(({ customer_key, channel, status }) => `${channel} ${status} ${customer_key}`).sort()).toEqual(['email granted ', 'sms denied ']);
   });
 
   it('writes a withdrawn important date as a row with an empty date', () => {
