@@ -32,7 +32,7 @@ export class LoyaltyController {
   @ApiOperation({ summary: 'Every change to the balance, newest first, each with the event that caused it; the next page with before=<next>' })
   @ApiQuery({ name: 'before', required: false, description: 'the `next` of the previous page' })
   @ApiOkResponse({ schema: LOYALTY_LEDGER })
-  async ledger(@Param('id') id: string, @Query('limit', new LimitPipe(100)) limit: number, @Query('before', new PageCursorPipe(['string', 'string', 'number'])) before?: LedgerPosition) {
+  async ledger(@Param('id') id: string, @Query('limit', new LimitPipe(100)) limit: number, @Query('before', new PageCursorPipe(['string', 'string', 'int32'])) before?: LedgerPosition) {
     const customerId = await this.survivorOf(id);
     const { items, next } = await this.queries.ledger(customerId, limit, before);
     return { customerId, entries: items, next: nextPageCursor(next) };

@@ -99,7 +99,8 @@ export class PlatformClient {
   async identityConflicts(limit: number, before?: string): Promise<{ conflicts: readonly IdentityConflict[]; next: string | null }> {
     const path = `/v1/admin/identity-conflicts?${new URLSearchParams({ limit: String(limit), ...(before === undefined ? {} : { before }) })}`;
     const answer = await this.expect('GET', path, [200]);
-    const next = field<string | null>(answer, 'next', `GET ${path}`, (value) => value === null || typeof value === 'string');
+    // A platform from before paging answers without next: its one page is the last.
+    const next = field<string | null | undefined>(answer, 'next', `GET ${path}`, (value) => value == null || typeof value === 'string') ?? null;
     return { conflicts: field<IdentityConflict[]>(answer, 'conflicts', `GET ${path}`, Array.isArray), next };
   }
 

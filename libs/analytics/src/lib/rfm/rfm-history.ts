@@ -45,6 +45,20 @@ export async function purgeRfmHistory(clickhouse: ClickHouseClient, now: Date, r
   for (let i = 0; i < runs.length; i += RUNS_PER_DELETE) {
     await clickhouse.command(`ALTER TABLE rfm_runs DELETE WHERE run_id IN (${runs.slice(i, i + RUNS_PER_DELETE).map(sqlLiteral).join(', ')})`);
   }
+  await deletionsDone(clickhouse);
   for (const day of days) await clickhouse.command(`ALTER TABLE rfm_snapshots DROP PARTITION ${day}`);
   return { days, runs };
+}
+
+/** How long a purge waits for ClickHouse to apply its deletions from rfm_runs (a mutation, applied in the background). */
+const DELETION_WAIT_MS = 60_000;
+
+async function deletionsDone(clickhouse: ClickHouseClient): Promise<void> {
+  for (const started = Date.now(); ; await new Promise((resolve) => setTimeout(resolve, 200))) {
+    const [{ pending }] = await clickhouse.query<{ pending: string }>(
+      "SELECT count() AS pending FROM system.mutations WHERE database = currentDatabase() AND table = 'rfm_runs' AND is_done = 0",
+    );
+    if (Number(pending) === 0) return;
+    if (Date.now() - started > DELETION_WAIT_MS) throw new Error(`ClickHouse has not applied the deletion of old runs from rfm_runs in ${DELETION_WAIT_MS / 1000} s; their snapshot days are dropped by a later purge`);
+  }
 }

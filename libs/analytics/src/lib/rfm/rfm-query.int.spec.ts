@@ -79,6 +79,11 @@ describe.each(ENGINES)('the RFM query on %s', (engine, open) => {
     expect(await workTables(client)).toEqual([]);
   });
 
+  it('dates its rows with the scoring time it is given, the platform clock that the purge of old runs goes by', async () => {
+    await runRfmQuery(client, { ...RUNS[0], runId: 'scored-at', scoredAt: '2026-01-02T03:04:05.678Z' });
+    expect(await client.query(`SELECT DISTINCT toString(scored_at) AS scored_at FROM rfm_snapshots WHERE run_id = 'scored-at'`)).toEqual([{ scored_at: '2026-01-02 03:04:05' }]);
+  });
+
   it('scores no one when no purchase is at or before asOf', async () => {
     expect(await runRfmQuery(client, { runId: 'before-everything', asOf: '2020-01-01T00:00:00Z', windowDays: 90, currency: 'IRR' })).toBe(0);
     expect(await client.query("SELECT * FROM rfm_snapshots WHERE run_id = 'before-everything'")).toEqual([]);

@@ -12,6 +12,8 @@ export interface RfmRunRequest {
   /** The reporting currency: only amounts in it count in monetary. */
   readonly currency: string;
   readonly grid?: RfmGrid;
+  /** When the run scores, an ISO 8601 instant: its day decides when the run goes (purgeRfmHistory). Default: ClickHouse's now(). */
+  readonly scoredAt?: string;
 }
 
 /** A customer's row of rfm_snapshots, as the ClickHouse port reads it (64-bit integers and decimals as text). */
@@ -151,7 +153,7 @@ function insertSnapshots(request: RfmRunRequest, asOf: string, windowDays: RfmWi
       ${score('frequency', (k) => `frequency_cuts[${k}]`, '>')} AS f,
       ${score('monetary', (k) => `toDecimal128(monetary_cuts[${k}], 3)`, '>')} AS m,
       ${sqlLiteral(segments)}[(r - 1) * 5 + intDiv(f + m + 1, 2)],
-      now()
+      ${request.scoredAt === undefined ? 'now()' : sqlLiteral(new Date(request.scoredAt))}
     FROM ${measures}`;
 }
 

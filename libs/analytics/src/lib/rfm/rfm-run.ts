@@ -85,7 +85,8 @@ async function scoreAndSave(
 
   const runId = randomUUID();
   const grid = options.grid ?? DEFAULT_RFM_GRID;
-  const customers = await runRfmQuery(options.clickhouse, { runId, asOf, windowDays, currency: options.currency, grid });
+  // Scored by the platform's clock, which the purge of old runs goes by too.
+  const customers = await runRfmQuery(options.clickhouse, { runId, asOf, windowDays, currency: options.currency, grid, scoredAt: requestedAt });
   const current = await latestRun(options.sql);
   if (!becomesCurrent(asOf, current?.asOf)) {
     // Not in rfm_runs either, which lists the runs that became current, as analysts' queries read it.

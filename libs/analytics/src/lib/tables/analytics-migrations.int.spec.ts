@@ -111,15 +111,28 @@ describe.each([
     expect(await partitions()).toEqual(['20260930', '20261002']);
   });
 
-  it('after a failure right after the tables swapped names, keeps every row once', async () => {
-    const [, create, , , rename] = ANALYTICS_MIGRATIONS.find((m) => m.id === '0011-rfm-snapshots-by-day-scored')!.statements({ version: '18.16.1', major: 18 }, new Set());
+  // A first attempt copied the rows (their scoring time, say, set apart from as_of here to tell them) and renamed the old table aside.
+  const copiedAndRenamedAside = async () => {
+    const [, create] = ANALYTICS_MIGRATIONS.find((m) => m.id === '0011-rfm-snapshots-by-day-scored')!.statements({ version: '18.16.1', major: 18 }, new Set());
     await client.command(create);
-    await client.command(`INSERT INTO rfm_snapshots_by_day SELECT *, as_of FROM rfm_snapshots`);
-    await client.command(rename);
+    await client.command(`INSERT INTO rfm_snapshots_by_day SELECT *, toDateTime('2026-12-01 00:00:00', 'UTC') FROM rfm_snapshots`);
+    await client.command('RENAME TABLE rfm_snapshots TO rfm_snapshots_by_month');
+  };
+  const copied = expected.map((row) => ({ ...row, scored_at: '2026-12-01 00:00:00' }));
+  const leftAside = () => client.query("SELECT name FROM system.tables WHERE database = currentDatabase() AND name LIKE 'rfm_snapshots_%'");
 
+  it('after a failure between the two renames of the swap, finishes it and keeps the copy', async () => {
+    await copiedAndRenamedAside();
     await migrateAnalytics(client, ANALYTICS_MIGRATIONS);
+    expect(await snapshots()).toEqual(copied);
+    expect(await leftAside()).toEqual([]);
+  });
 
-    expect(await snapshots()).toEqual(expected);
-    expect(await client.query("SELECT name FROM system.tables WHERE database = currentDatabase() AND name LIKE 'rfm_snapshots_%'")).toEqual([]);
+  it('after a failure once the tables swapped names, only drops the old one', async () => {
+    await copiedAndRenamedAside();
+    await client.command('RENAME TABLE rfm_snapshots_by_day TO rfm_snapshots');
+    await migrateAnalytics(client, ANALYTICS_MIGRATIONS);
+    expect(await snapshots()).toEqual(copied);
+    expect(await leftAside()).toEqual([]);
   });
 });

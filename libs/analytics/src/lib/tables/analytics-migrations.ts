@@ -258,18 +258,24 @@ export const ANALYTICS_MIGRATIONS: readonly AnalyticsMigration[] = [
   {
     // rfm_snapshots partitioned by the day a run scored (scored_at), so that the runs past their
     // retention go by dropping whole days (purgeRfmHistory), where a DELETE would rewrite every part
-    // holding a row of them. Rows scored before have their as_of for scored_at. Each statement can
-    // run again after a failure at any point.
+    // holding a row of them. Rows scored before have their as_of for scored_at. The old table is
+    // renamed _by_month first, so a failure at any point is told by the tables left: before that
+    // rename the copy starts over; after it, only what is left of the swap runs (a RENAME of two
+    // tables is not atomic on 18.16).
     id: '0011-rfm-snapshots-by-day-scored',
-    statements: () => [
-      'DROP TABLE IF EXISTS rfm_snapshots_by_day',
-      `CREATE TABLE rfm_snapshots_by_day (${RFM_SNAPSHOT_COLUMNS}, scored_at DateTime('UTC'))
-      ENGINE = MergeTree PARTITION BY toYYYYMMDD(scored_at) ORDER BY run_id`,
-      `INSERT INTO rfm_snapshots_by_day (${RFM_SNAPSHOT_COLUMN_NAMES}, scored_at) SELECT ${RFM_SNAPSHOT_COLUMN_NAMES}, as_of FROM rfm_snapshots`,
-      'DROP TABLE IF EXISTS rfm_snapshots_by_month',
-      'RENAME TABLE rfm_snapshots TO rfm_snapshots_by_month, rfm_snapshots_by_day TO rfm_snapshots',
-      'DROP TABLE rfm_snapshots_by_month',
-    ],
+    statements: (_engine, tables) => {
+      if (tables.has('rfm_snapshots_by_month')) {
+        return [...(tables.has('rfm_snapshots') ? [] : ['RENAME TABLE rfm_snapshots_by_day TO rfm_snapshots']), 'DROP TABLE rfm_snapshots_by_month'];
+      }
+      return [
+        'DROP TABLE IF EXISTS rfm_snapshots_by_day',
+        `CREATE TABLE rfm_snapshots_by_day (${RFM_SNAPSHOT_COLUMNS}, scored_at DateTime('UTC'))
+        ENGINE = MergeTree PARTITION BY toYYYYMMDD(scored_at) ORDER BY run_id`,
+        `INSERT INTO rfm_snapshots_by_day (${RFM_SNAPSHOT_COLUMN_NAMES}, scored_at) SELECT ${RFM_SNAPSHOT_COLUMN_NAMES}, as_of FROM rfm_snapshots`,
+        'RENAME TABLE rfm_snapshots TO rfm_snapshots_by_month, rfm_snapshots_by_day TO rfm_snapshots',
+        'DROP TABLE rfm_snapshots_by_month',
+      ];
+    },
   },
 ];
 

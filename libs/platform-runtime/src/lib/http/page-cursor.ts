@@ -17,8 +17,8 @@ export function nextPageCursor(position: PagePosition | undefined): string | nul
  * a `next` cursor stands for otherwise, or a 400 when it is not one this list gives.
  */
 export class PageCursorPipe implements PipeTransform<unknown, PagePosition | undefined> {
-  /** @param shape the type of each value of the list's positions, in order */
-  constructor(private readonly shape: readonly ('string' | 'number')[]) {}
+  /** @param shape the type of each value of the list's positions, in order: text, or a 32-bit integer (an `integer` column) */
+  constructor(private readonly shape: readonly ('string' | 'int32')[]) {}
 
   transform(value: unknown): PagePosition | undefined {
     if (value === undefined) return undefined;
@@ -30,9 +30,9 @@ export class PageCursorPipe implements PipeTransform<unknown, PagePosition | und
   }
 }
 
-/** What a database takes as a parameter: no NUL or lone surrogate (Cs, in a u regex) in text, no number beyond an integer's exact range. */
-function isPositionValue(item: unknown, type: 'string' | 'number'): boolean {
-  return type === 'string' ? typeof item === 'string' && !/[\0\p{Cs}]/u.test(item) : Number.isSafeInteger(item);
+/** What the database takes as a parameter of its column: no NUL or lone surrogate (Cs, in a u regex) in text, no integer beyond 32 bits. */
+function isPositionValue(item: unknown, type: 'string' | 'int32'): boolean {
+  return type === 'string' ? typeof item === 'string' && !/[\0\p{Cs}]/u.test(item) : Number.isInteger(item) && (item as number) >= -(2 ** 31) && (item as number) < 2 ** 31;
 }
 
 function parsed(json: string): unknown {

@@ -52,7 +52,7 @@ describe('LimitPipe', () => {
 });
 
 describe('PageCursorPipe', () => {
-  const pipe = new PageCursorPipe(['string', 'string', 'number']);
+  const pipe = new PageCursorPipe(['string', 'string', 'int32']);
 
   it('reads back the position a next cursor stands for, and nothing before the first page', () => {
     const position = ['2026-11-20T08:00:00.000Z', 'loyalty-cus_1', 7];
@@ -85,6 +85,7 @@ describe('PageCursorPipe', () => {
     [cursorOf(['\ud800', 'b', 1]), 'a lone surrogate'],
     [Buffer.from('["a","b",1e400]').toString('base64url'), 'an infinite number'],
     [cursorOf(['a', 'b', 1.5]), 'a fraction'],
+    [cursorOf(['a', 'b', 3_000_000_000]), 'an integer beyond the column'],
   ])('refuses %p (%s) with a 400 located at before', (value) => {
     expect(errorOf(() => pipe.transform(value))).toMatchObject({
       code: 'HTTP.INVALID_REQUEST',
