@@ -19,8 +19,10 @@ export interface RetryWarnings {
   /** A batch went through: a wait, if there was one, is over. */
   batchDone(): void;
   /**
-   * The log reads again after (re)joining (see `SubscribeOptions.onResumed`): a failure is no
-   * longer being retried, since a batch that still fails reports itself again. A wait goes on.
+   * The log reads again after (re)joining (see `SubscribeOptions.onResumed`): a failure not
+   * reported again within `RESUMED_QUIET_MS` is over, even if no batch follows. A batch that still
+   * fails reports itself again within that time (the log tries it again within 5 s), and the
+   * trouble goes on, since when it began. A wait goes on.
    */
   resumed(): void;
   /** What the projection waits for or retries since its last batch went through, if anything. */
@@ -37,17 +39,26 @@ export function retryWarnings(projection: string, now: () => number = Date.now):
   let waitingSince: number | undefined;
   let warnedAt: number | undefined;
   let trouble: RetryTrouble | undefined;
+  let failedAt: number | undefined;
+  let resumedAt: number | undefined;
   const troubled = (state: RetryTrouble['state'], reason: string) => {
     trouble = { state, reason, since: trouble?.state === state ? trouble.since : new Date(now()).toISOString() };
   };
+  /** A failure that has not come back since the log resumed, for long enough, is over. */
+  const settle = () => {
+    const quiet = resumedAt !== undefined && failedAt !== undefined && resumedAt >= failedAt && now() - resumedAt >= RESUMED_QUIET_MS;
+    if (trouble?.state === 'retrying' && quiet) trouble = undefined;
+  };
   return {
     warningFor(error) {
+      settle();
       if (error instanceof OwnershipLostError) {
         trouble = undefined;
         return `${projection}: ${error.message}; standing by`;
       }
       if (!(error instanceof WaitForProjectionError)) {
         const message = error instanceof Error ? error.message : String(error);
+        failedAt = now();
         troubled('retrying', message);
         return `${projection}: ${message}; retrying`;
       }
@@ -65,8 +76,14 @@ export function retryWarnings(projection: string, now: () => number = Date.now):
       trouble = undefined;
     },
     resumed() {
-      if (trouble?.state === 'retrying') trouble = undefined;
+      resumedAt = now();
     },
-    trouble: () => trouble,
+    trouble: () => {
+      settle();
+      return trouble;
+    },
   };
 }
+
+/** How long a failure must stay away once the log resumed to be over: above the log's 5 s between tries of a batch. */
+export const RESUMED_QUIET_MS = 10_000;

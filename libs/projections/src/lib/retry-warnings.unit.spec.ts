@@ -1,6 +1,6 @@
 import { OwnershipLostError } from './projection-ownership';
 import { RetryBatchLaterError, WaitForProjectionError } from './retry-batch-later.error';
-import { retryWarnings, WAIT_WARNING_EVERY_MS } from './retry-warnings';
+import { RESUMED_QUIET_MS, retryWarnings, WAIT_WARNING_EVERY_MS } from './retry-warnings';
 
 const waiting = () => new WaitForProjectionError('customers', 'the customers projection has not placed touchpoint t-1 yet');
 
@@ -86,14 +86,26 @@ describe('retryWarnings', () => {
     expect(warnings.trouble()).toBeUndefined();
   });
 
-  it('ends a failure, not a wait, once the log reads again after rejoining, even with no batch to follow', () => {
+  it('ends a failure, not a wait, once the log has read again after rejoining and the failure stayed away, even with no batch to follow', () => {
     const warnings = retryWarnings('customers', now);
     warnings.warningFor(new Error('The coordinator is not aware of this member'));
-    expect(warnings.trouble()).toMatchObject({ state: 'retrying' });
+    const since = new Date(clock).toISOString();
+    clock += 1_000;
     warnings.resumed();
+    // The batch still fails after the rejoin: the same trouble, since when it began.
+    clock += 3_000;
+    warnings.warningFor(new Error('the analytics store did not take the batch'));
+    clock += RESUMED_QUIET_MS;
+    expect(warnings.trouble()).toMatchObject({ state: 'retrying', since });
+    warnings.resumed();
+    clock += RESUMED_QUIET_MS - 1;
+    expect(warnings.trouble()).toMatchObject({ state: 'retrying', since });
+    clock += 1;
     expect(warnings.trouble()).toBeUndefined();
+
     warnings.warningFor(waiting());
     warnings.resumed();
+    clock += RESUMED_QUIET_MS;
     expect(warnings.trouble()).toMatchObject({ state: 'waiting' });
   });
 });
