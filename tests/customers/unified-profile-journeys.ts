@@ -165,6 +165,35 @@ export function describeUnifiedProfileJourneys(mode: string, start: () => Promis
       expect(await inClickHouse()).toEqual([{ channel: 'email', status: 'denied' }]);
     });
 
+    it('takes a withdrawal told with an address nobody held, whose link was refused, to the customer who links the address later', async () => {
+      const suffix = randomUUID().slice(0, 8);
+      const full = `full-${suffix}`;
+      const address = `later.${suffix}@example.com`;
+      const visit = (identifiers: object, occurredAt: string, consent: object | null = null) => ({
+        eventId: randomUUID(), type: 'visit', source: 'web', occurredAt, identifiers, consent, payload: { channel: 'web' },
+      });
+      // A customer with as many emails as one may hold (5): the address of the withdrawal cannot link to it.
+      const five = [1, 2, 3, 4, 5].map((n) => visit({ customerId: full, email: `e${n}.${suffix}@example.com` }, '2026-12-01T10:00:00Z'));
+      expect((await platform.post('/v1/touchpoints', { touchpoints: five })).status).toBe(202);
+      await eventually(async () => ((await platform.get(`/v1/customers?identifier=customerId:${full}`)).body.touchpoints === 5 || undefined), 'the five emails');
+      const withdrawal = visit({ customerId: full, email: address }, '2026-12-05T10:00:00Z', { email: 'denied' });
+      expect((await platform.post('/v1/touchpoints', withdrawal)).status).toBe(202);
+      await eventually(async () => ((await platform.get(`/v1/customers?identifier=customerId:${full}`)).body.touchpoints === 6 || undefined), 'the withdrawal');
+
+      // Later, someone links the address, with a grant older than the withdrawal.
+      expect((await platform.post('/v1/touchpoints', visit({ email: address }, '2026-12-02T10:00:00Z', { email: 'granted' }))).status).toBe(202);
+      const holder = await eventually(async () => {
+        const { status, body } = await platform.get(`/v1/customers?identifier=email:${address}`);
+        return status === 200 ? body : undefined;
+      }, 'the holder of the address');
+      expect(holder.consent.email).toMatchObject({ status: 'denied', eventId: withdrawal.eventId });
+
+      const inClickHouse = async () =>
+        (await platform.post('/v1/admin/sql', { query: `SELECT status FROM consent_current WHERE customer_id = '${holder.customerId}' AND channel = 'email'` })).body.rows;
+      await eventually(async () => ((await inClickHouse()).length === 1 || undefined), 'ClickHouse to resolve the address to its holder');
+      expect(await inClickHouse()).toEqual([{ status: 'denied' }]);
+    });
+
     it('pages through a long timeline and the identity conflicts, newest first, each item once; a cursor it did not give is refused', async () => {
       const client = createCdpClient({ baseUrl: platform.url });
       const customerId = `c-${randomUUID().slice(0, 8)}`;

@@ -89,6 +89,26 @@ describe('the customer projection and the event store (PGlite)', () => {
     expect(await marked()).toBe(before);
   });
 
+  it('at the swap marks the customers whose profile it folded otherwise than live, apart from version and mergedFrom', async () => {
+    const touchpoints = mergingTouchpoints();
+    await project(CUSTOMER_PROJECTION, touchpoints);
+    await project(ASIDE, touchpoints);
+    const { rows } = await sql.query<{ customer_id: string }>(`SELECT customer_id FROM ${CUSTOMER_PROJECTION}.profiles`);
+    expect(rows).toHaveLength(1);
+    const [{ customer_id: customerId }] = rows;
+    // As an older release folded it: another consent. And, as a servers-mode rebuild may, another version and mergedFrom.
+    await sql.query(
+      `UPDATE ${ASIDE}.profiles SET profile = (profile::jsonb || '{"version": 99, "mergedFrom": []}'::jsonb)::json`,
+    );
+    await sql.query(`DELETE FROM customer_feed.changed_customers`);
+    await sql.transaction((tx) => definition().beforeSwap!(tx, ASIDE));
+    expect(await marked()).toBe(0);
+
+    await sql.query(`UPDATE ${CUSTOMER_PROJECTION}.profiles SET profile = (profile::jsonb || '{"consent": {"email": {"status": "granted", "occurredAt": "2026-11-01T10:00:00.000Z", "eventId": "x", "source": "old"}}}'::jsonb)::json`);
+    await sql.transaction((tx) => definition().beforeSwap!(tx, ASIDE));
+    expect((await sql.query(`SELECT customer_id FROM customer_feed.changed_customers`)).rows).toEqual([{ customer_id: customerId }]);
+  });
+
   it("at the swap keeps its decisions about touchpoints live never reached, marks their customers, and takes over live's unsent outbox", async () => {
     await sql.query(`INSERT INTO ${CUSTOMER_PROJECTION}.outbox (stream_id, event_id, type, data) VALUES ('identity-cus_x', 'unsent', 'IdentityConflictRecorded', '{}')`);
     await project(ASIDE, mergingTouchpoints());

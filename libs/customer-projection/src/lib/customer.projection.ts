@@ -66,7 +66,8 @@ export function customerProjection(options: CustomerProjectionOptions): Projecti
    * decisions about those touchpoints are dropped, since a rebuild reading the log in another order
    * (Kafka's partitions interleave differently) passes through customers live never had. Its
    * decisions about touchpoints live never reached (those after live paused, or that live was stuck
-   * on) are live's now: they are sent, and their customers marked changed for the feed.
+   * on) are live's now: they are sent, and their customers marked changed for the feed, as are
+   * the customers whose profile the rebuild folded otherwise than live.
    */
   async function handOver(tx: SqlExecutor, aside: string): Promise<void> {
     const [built, current] = [quoteIdentifier(aside), quoteIdentifier(CUSTOMER_PROJECTION)];
@@ -81,7 +82,16 @@ export function customerProjection(options: CustomerProjectionOptions): Projecti
        WHERE NOT EXISTS (SELECT 1 FROM ${current}.touchpoints t WHERE t.event_id = b.event_id)
        ORDER BY b.customer_id`,
     );
-    await markCustomersChanged(tx, rows.map((r) => r.customer_id));
+    // A profile the rules of today fold otherwise than live did (a consent withdrawal reaching the
+    // holder of an address, since 2026-12-06) is announced too; version and mergedFrom differ
+    // whenever a rebuild reads Kafka's partitions in another order, and announce nothing.
+    const { rows: refolded } = await tx.query<{ customer_id: string }>(
+      `SELECT b.customer_id FROM ${built}.profiles b JOIN ${current}.profiles c USING (customer_id)
+       WHERE b.profile::text <> c.profile::text
+         AND (b.profile::jsonb - 'version' - 'mergedFrom') <> (c.profile::jsonb - 'version' - 'mergedFrom')
+       ORDER BY b.customer_id`,
+    );
+    await markCustomersChanged(tx, [...new Set([...rows, ...refolded].map((r) => r.customer_id))].sort());
   }
 
   async function projectTouchpoints(tx: SqlExecutor, schema: string, touchpoints: readonly Touchpoint[]) {
@@ -93,12 +103,13 @@ export function customerProjection(options: CustomerProjectionOptions): Projecti
 
     const profiles = await loadProfiles(tx, schema, [...customersIn(decided)]);
     await saveIdentityChanges(tx, schema, graph, decided);
+    const byEventId = firstOfEachEventId(touchpoints);
+    const withdrawals = await withdrawalsByIdentifier(tx, schema, decided, byEventId);
     // The timeline is the batch's biggest statement: it is sent first, and Postgres writes it while
     // Node folds the profiles.
-    const byEventId = firstOfEachEventId(touchpoints);
     const [, { changed, gone, redirected, outbox }] = await Promise.all([
       saveTimeline(tx, schema, timelineOf(graph, decided, byEventId)),
-      foldProfiles(profiles, decided, byEventId),
+      foldProfiles(profiles, decided, byEventId, withdrawals),
     ]);
     // Merged customers are answered through their survivor (see survivingCustomerId): only live profiles are kept.
     await deleteProfiles(tx, schema, [...gone]);
@@ -138,7 +149,12 @@ export function customerProjection(options: CustomerProjectionOptions): Projecti
   }
 
   /** Folds the batch's identity events into the profiles (in place), and tells what changed. */
-  async function foldProfiles(profiles: Map<string, CustomerProfile>, decided: readonly IdentityEvent[], byEventId: ReadonlyMap<string, Touchpoint>) {
+  async function foldProfiles(
+    profiles: Map<string, CustomerProfile>,
+    decided: readonly IdentityEvent[],
+    byEventId: ReadonlyMap<string, Touchpoint>,
+    withdrawals: ReadonlyMap<string, readonly Touchpoint[]>,
+  ) {
     const changed = new Set<string>();
     const gone = new Set<string>();
     // Customers merged earlier into one merged now: their survivor changes too.
@@ -152,9 +168,15 @@ export function customerProjection(options: CustomerProjectionOptions): Projecti
       if (index % YIELD_EVERY === YIELD_EVERY - 1) await yieldToEventLoop();
       switch (event.type) {
         case 'CustomerCreated':
-        case 'IdentifierLinked':
           set(evolveProfile(profiles.get(event.data.customerId) ?? null, event));
           break;
+        case 'IdentifierLinked': {
+          const { customerId, identifier } = event.data;
+          set(evolveProfile(profiles.get(customerId) ?? null, event));
+          // Withdrawals told with this identifier while nobody held it (a refused link) reach its holder now.
+          for (const touchpoint of withdrawals.get(identifier) ?? []) set(evolveProfile(profiles.get(customerId)!, consentWithdrawnVia(customerId, identifier, touchpoint)));
+          break;
+        }
         case 'CustomerMerged': {
           const { from, into } = event.data;
           const merged = profiles.get(from) ?? emptyProfile(from);
@@ -188,6 +210,38 @@ export function customerProjection(options: CustomerProjectionOptions): Projecti
     }
     return { changed, gone, redirected, outbox };
   }
+}
+
+/**
+ * The touchpoints that withdrew consent naming an identifier nobody held then, whose link the
+ * guardrails refused, for the identifiers the batch links: the customer that links one takes
+ * their withdrawals, as the holder of an identifier at the time does (an identity conflict naming
+ * it). So the holder of an address has its withdrawals whichever came first, as ClickHouse's
+ * `consents`, which resolves each key to its holder of today, has them.
+ */
+async function withdrawalsByIdentifier(
+  tx: SqlExecutor,
+  schema: string,
+  decided: readonly IdentityEvent[],
+  byEventId: ReadonlyMap<string, Touchpoint>,
+): Promise<Map<string, Touchpoint[]>> {
+  const linked = decided.flatMap((event) => (event.type === 'IdentifierLinked' ? [event.data.identifier] : []));
+  if (linked.length === 0) return new Map();
+  const s = quoteIdentifier(schema);
+  const { rows: refused } = await tx.query<{ identifier: string; event_id: string }>(
+    `SELECT identifier, event_id FROM ${s}.identity_conflicts WHERE identifier = ANY($1::text[]) AND conflicting_customer_id IS NULL ORDER BY event_id`,
+    [linked],
+  );
+  if (refused.length === 0) return new Map();
+  const earlier = refused.map((r) => r.event_id).filter((id) => !byEventId.has(id));
+  const { rows } = earlier.length === 0 ? { rows: [] } : await tx.query<{ touchpoint: Touchpoint }>(`SELECT touchpoint FROM ${s}.touchpoints WHERE event_id = ANY($1::text[])`, [earlier]);
+  const touchpoints = new Map([...byEventId, ...rows.map((r) => [r.touchpoint.eventId, r.touchpoint] as const)]);
+  const withdrawals = new Map<string, Touchpoint[]>();
+  for (const { identifier, event_id } of refused) {
+    const touchpoint = touchpoints.get(event_id);
+    if (touchpoint && Object.values(consentOfTouchpoint(touchpoint)).includes('denied')) withdrawals.set(identifier, [...(withdrawals.get(identifier) ?? []), touchpoint]);
+  }
+  return withdrawals;
 }
 
 /**

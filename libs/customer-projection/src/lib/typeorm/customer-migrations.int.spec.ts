@@ -3,6 +3,7 @@ import { emptyProfile } from '@cdp/profile';
 import { openPgliteDatabase } from '@cdp/sql';
 import { CUSTOMER_MIGRATIONS } from './customer-migrations';
 import { openCustomerDataSource } from './customer-data-source';
+import { ProfilesAsJson1764200000000 } from './migrations/1764200000000-profiles-as-json';
 
 describe('migrations of the customer tables (PGlite)', () => {
   it('keep the profiles of an earlier release when they move them from jsonb to json', async () => {
@@ -10,7 +11,7 @@ describe('migrations of the customer tables (PGlite)', () => {
     const earlier = new DataSource({
       type: 'postgres',
       driver: database.typeormDriver,
-      migrations: CUSTOMER_MIGRATIONS.slice(0, CUSTOMER_MIGRATIONS.length - 1),
+      migrations: CUSTOMER_MIGRATIONS.slice(0, CUSTOMER_MIGRATIONS.indexOf(ProfilesAsJson1764200000000)),
       migrationsTableName: 'typeorm_migrations',
       poolSize: 1,
     } as never);
