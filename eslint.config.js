@@ -18,6 +18,9 @@ module.exports = [
           // The embedded platform is every app in one process: it imports the apps' feature modules;
           // end-to-end tests drive the CLI in-process.
           allow: ['@cdp/ingest-app', '@cdp/projector-app', '@cdp/api-app', '@cdp/platform-app', '@cdp/cli-app'],
+          // The CLI loads the platform's server modules only for the commands that open its stores,
+          // and takes the settings from their light entry (@cdp/platform-runtime/settings) at start.
+          checkDynamicDependenciesExceptions: ['@cdp/platform-runtime'],
           depConstraints: [
             { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'], bannedExternalImports: CLIENTS },
             { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain', 'type:util'], bannedExternalImports: CLIENTS },

@@ -46,7 +46,8 @@ export interface Settings {
   readonly schemasDir: string | undefined;
   /**
    * Embedded mode: how often PGlite's tables are vacuumed and analyzed where autovacuum's rule says
-   * so, since PGlite has no autovacuum (CDP_TABLE_MAINTENANCE_EVERY_SECONDS, default 60; 0 turns it off).
+   * so, and its WAL checkpointed, since PGlite has no autovacuum or checkpointer
+   * (CDP_TABLE_MAINTENANCE_EVERY_SECONDS, default 60; 0 turns it off).
    */
   readonly tableMaintenanceEverySeconds: number;
   readonly rfm: RfmSettings;

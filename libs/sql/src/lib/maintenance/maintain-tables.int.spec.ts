@@ -3,7 +3,7 @@ import { testDatabaseUrl } from '../../testing';
 import { createPgliteSqlClient } from '../pglite-sql-client';
 import { createPostgresSqlClient } from '../postgres-sql-client';
 import type { SqlClient, SqlExecutor } from '../sql-client.port';
-import { analyzeSchema, maintainTables, scheduleTableMaintenance } from './maintain-tables';
+import { analyzeSchema, checkpointIfDue, maintainTables, scheduleTableMaintenance } from './maintain-tables';
 
 /** Postgres reports a session's counts at most once a second unless asked; maintainTables reads them as they are. */
 const flushStats = (sql: SqlExecutor) => sql.query('SELECT pg_stat_force_next_flush()');
@@ -70,6 +70,35 @@ describe('table maintenance on PGlite, which has no autovacuum', () => {
       await schedule.stop();
     }
     expect(errors).toEqual([]);
+  });
+});
+
+describe('checkpoints on PGlite, which has no checkpointer', () => {
+  const walSinceCheckpoint = async (sql: SqlExecutor) =>
+    Number((await sql.query<{ since: string }>(`SELECT (pg_current_wal_lsn() - (pg_control_checkpoint()).redo_lsn)::text AS since`)).rows[0].since);
+
+  it('writes one once the WAL since the last has passed the bound, so that its segments can go, and not before', async () => {
+    const sql = await createPgliteSqlClient();
+    try {
+      await sql.query(`CREATE TABLE notes (id int, note text)`);
+      await sql.query(`INSERT INTO notes SELECT g, repeat('x', 200) FROM generate_series(1, 20000) g`);
+      const written = await walSinceCheckpoint(sql);
+      expect(written).toBeGreaterThan(4 * 1024 * 1024);
+
+      expect(await checkpointIfDue(sql, written + 1024 * 1024)).toBe(false);
+      expect(await walSinceCheckpoint(sql)).toBeGreaterThanOrEqual(written);
+      expect(await checkpointIfDue(sql, 1024 * 1024)).toBe(true);
+      expect(await walSinceCheckpoint(sql)).toBeLessThan(1024 * 1024);
+
+      // The schedule's rounds do it too.
+      await sql.query(`INSERT INTO notes SELECT g, repeat('y', 200) FROM generate_series(1, 20000) g`);
+      const schedule = scheduleTableMaintenance(sql, { everyMs: 60_000, onError: () => undefined, checkpointAfterWalBytes: 1024 * 1024 });
+      await schedule.runNow();
+      await schedule.stop();
+      expect(await walSinceCheckpoint(sql)).toBeLessThan(1024 * 1024);
+    } finally {
+      await sql.close();
+    }
   });
 });
 

@@ -37,10 +37,37 @@ export interface TableMaintenanceSchedule {
   stop(): Promise<void>;
 }
 
-/** Runs `maintainTables` every `everyMs`; a failed round is reported, and the next one tries again. */
-export function scheduleTableMaintenance(sql: SqlExecutor, options: { readonly everyMs: number; readonly onError: (error: unknown) => void }): TableMaintenanceSchedule {
+/**
+ * Writes a checkpoint once the write-ahead log holds more than `afterWalBytes` since the last one.
+ * For PGlite too: a server's checkpointer process does it every max_wal_size or checkpoint_timeout,
+ * and PGlite, a single backend, has none, so its WAL grew by every write (about 15 KB a touchpoint)
+ * until the process stopped; a checkpoint lets Postgres recycle the segments before it.
+ */
+export async function checkpointIfDue(sql: SqlExecutor, afterWalBytes: number): Promise<boolean> {
+  const { rows } = await sql.query<{ since: string }>(`SELECT (pg_current_wal_lsn() - (pg_control_checkpoint()).redo_lsn)::text AS since`);
+  if (Number(rows[0].since) <= afterWalBytes) return false;
+  await sql.query('CHECKPOINT');
+  return true;
+}
+
+/** WAL between two checkpoints of PGlite: a few minutes of writes at the rates embedded mode takes. */
+export const PGLITE_CHECKPOINT_AFTER_WAL_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Runs `maintainTables`, then `checkpointIfDue`, every `everyMs` (PGlite's upkeep); a failed round
+ * is reported, and the next one tries again.
+ */
+export function scheduleTableMaintenance(
+  sql: SqlExecutor,
+  options: { readonly everyMs: number; readonly onError: (error: unknown) => void; readonly checkpointAfterWalBytes?: number },
+): TableMaintenanceSchedule {
   let running: Promise<MaintenanceStep[]> | undefined;
-  const runNow = () => (running ??= maintainTables(sql).finally(() => (running = undefined)));
+  const round = async () => {
+    const steps = await maintainTables(sql);
+    await checkpointIfDue(sql, options.checkpointAfterWalBytes ?? PGLITE_CHECKPOINT_AFTER_WAL_BYTES);
+    return steps;
+  };
+  const runNow = () => (running ??= round().finally(() => (running = undefined)));
   const timer = setInterval(() => void runNow().catch(options.onError), options.everyMs).unref();
   return {
     runNow,
