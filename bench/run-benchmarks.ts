@@ -519,10 +519,15 @@ again alone with the code the afternoon started from gave the same, so the hour,
 full run of that evening (77fd84e, same host) had ingestion at 0.34× (7,661 against 22,674
 touchpoints/s), the profile rebuild at 8,901 touchpoints/s, the RFM run at 3.79 s (baseline 0.47
 s), all projections at 1,875 touchpoints/s and the feed's p99 at 928 ms at 1,000 touchpoints/s and
-19,349 ms at 5,000. The run above (the night of 2026-12-06, same host) measures the night's code,
-whose changes on a measured path are the loyalty rules' running totals (for reconciles and
-expiries of big accounts; the benchmark's accounts are small) and the profile's dating of what a
-touchpoint tells.
+19,349 ms at 5,000. The full run of that night (cb27e97, same host) had ingestion at 0.37× (7,457
+against 20,160 touchpoints/s), the profile rebuild at 7,500 touchpoints/s, the RFM run at 4.15 s
+(baseline 0.51 s), all projections at 1,754 touchpoints/s and the feed's p99 at 2,111 ms at 1,000
+touchpoints/s and 19,457 ms at 5,000. The run above (ff87bb5, the small hours of 2026-12-07, same
+host, a quiet machine) measures the code of the session after it, whose changes on a measured path
+are one more query per batch of the profile projection (the withdrawals told with the identifiers
+it links) and a comparison of the two profile tables at a rebuild's swap; its better figures are
+the quiet hour's, as its baselines show (the RFM baseline 0.38 s against 0.51 s, the profile rows
+written at 39,616 rows/s against 31,621).
 `;
 }
 
