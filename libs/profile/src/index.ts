@@ -5,4 +5,4 @@ export * from './lib/profile/profile.projection';
 export * from './lib/profile/merge-profiles';
 export * from './lib/profile/visible-profile';
 export * from './lib/profile/touchpoint-channel';
-export { consentOfTouchpoint, importantDatesOfTouchpoint, saidAt } from './lib/profile/event-content';
+export { consentOfTouchpoint, importantDatesOfTouchpoint, saidAt, withdrawsConsent } from './lib/profile/event-content';

@@ -1,2 +1,2 @@
 export { describeClickHouseClientContract } from './clickhouse-client.contract';
-export { openThrowawayChdbClient, openThrowawayServerClient, testClickHouseUrl } from './throwaway-clickhouse';
+export { openThrowawayChdbClient, openThrowawayServerClient, testClickHouseUrl, THROWAWAY_CLICKHOUSE_ENGINES } from './throwaway-clickhouse';

@@ -35,3 +35,9 @@ export async function openThrowawayChdbClient(): Promise<ClickHouseClient> {
   };
   return { ...client, close };
 }
+
+/** Both engines every analytics statement must run on, for `describe.each`: the 18.16 server of infra/local and chDB. */
+export const THROWAWAY_CLICKHOUSE_ENGINES = [
+  ['the ClickHouse server', openThrowawayServerClient],
+  ['chDB', openThrowawayChdbClient],
+] as const;

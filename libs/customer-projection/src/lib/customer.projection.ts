@@ -13,7 +13,7 @@ import {
   type IdentityPolicy,
 } from '@cdp/identity';
 import { addToOutbox, OUTBOX_TABLE, publishOutbox, type OutboxEntry, type ProjectionDefinition } from '@cdp/projections';
-import { channelOf, consentOfTouchpoint, consentWithdrawnVia, emptyProfile, evolveProfile, mergeProfiles, touchpointRecorded, type CustomerProfile } from '@cdp/profile';
+import { channelOf, consentWithdrawnVia, emptyProfile, evolveProfile, mergeProfiles, touchpointRecorded, withdrawsConsent, type CustomerProfile } from '@cdp/profile';
 import { quoteIdentifier, type SqlExecutor } from '@cdp/sql';
 import { markCustomersChanged, migrateCustomerFeedTables } from '@cdp/customer-feed';
 import { CUSTOMER_PROJECTION } from './customer-schema';
@@ -197,7 +197,7 @@ export function customerProjection(options: CustomerProjectionOptions): Projecti
           outbox.push(toOutbox(event, customerId, eventId, identifier));
           // Its withdrawals of consent reach the holder of the identifier it was kept from, too.
           const touchpoint = byEventId.get(eventId)!;
-          if (conflictingCustomerId !== null && Object.values(consentOfTouchpoint(touchpoint)).includes('denied')) {
+          if (conflictingCustomerId !== null && withdrawsConsent(touchpoint)) {
             set(evolveProfile(profiles.get(conflictingCustomerId) ?? null, consentWithdrawnVia(conflictingCustomerId, identifier, touchpoint)));
           }
           break;
@@ -239,7 +239,7 @@ async function withdrawalsByIdentifier(
   const withdrawals = new Map<string, Touchpoint[]>();
   for (const { identifier, event_id } of refused) {
     const touchpoint = touchpoints.get(event_id);
-    if (touchpoint && Object.values(consentOfTouchpoint(touchpoint)).includes('denied')) withdrawals.set(identifier, [...(withdrawals.get(identifier) ?? []), touchpoint]);
+    if (touchpoint && withdrawsConsent(touchpoint)) withdrawals.set(identifier, [...(withdrawals.get(identifier) ?? []), touchpoint]);
   }
   return withdrawals;
 }

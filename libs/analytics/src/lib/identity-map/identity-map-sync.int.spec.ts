@@ -1,5 +1,5 @@
 import { sqlIdentifier, type ClickHouseClient } from '@cdp/clickhouse';
-import { openThrowawayChdbClient, openThrowawayServerClient } from '@cdp/clickhouse/testing';
+import { THROWAWAY_CLICKHOUSE_ENGINES } from '@cdp/clickhouse/testing';
 import { openCustomerDataSource } from '@cdp/customer-projection';
 import { openPgliteDatabase, type SqlClient } from '@cdp/sql';
 import { migrateAnalyticsTables } from '../tables/analytics-tables';
@@ -9,10 +9,7 @@ import { IdentityMapSync } from './identity-map-sync';
 const owners = (clickhouse: ClickHouseClient) =>
   clickhouse.query<{ key: string; customer_id: string }>("SELECT key, argMax(customer_id, version) AS customer_id FROM identity_map WHERE key != '' GROUP BY key ORDER BY key");
 
-describe.each([
-  ['the ClickHouse server', openThrowawayServerClient],
-  ['chDB', openThrowawayChdbClient],
-] as const)('the identity map copied to %s', (_, openClickHouse) => {
+describe.each(THROWAWAY_CLICKHOUSE_ENGINES)('the identity map copied to %s', (_, openClickHouse) => {
   let sql: SqlClient;
   let closeSql: () => Promise<void>;
   let clickhouse: ClickHouseClient;

@@ -1,5 +1,5 @@
 import { migrateAnalytics, type ClickHouseClient } from '@cdp/clickhouse';
-import { openThrowawayChdbClient, openThrowawayServerClient } from '@cdp/clickhouse/testing';
+import { THROWAWAY_CLICKHOUSE_ENGINES } from '@cdp/clickhouse/testing';
 import { ANALYTICS_MIGRATIONS } from '../tables/analytics-migrations';
 import { purgeRfmHistory } from './rfm-history';
 
@@ -14,10 +14,7 @@ const run = (runId: string, finishedAt: string) => ({
   run_id: runId, as_of: '2026-09-01 00:00:00', as_of_ms: String(Date.parse('2026-09-01T00:00:00Z')), window_days: 365, currency: 'IRR', customers: '2', requested_at: finishedAt, finished_at: finishedAt,
 });
 
-describe.each([
-  ['the ClickHouse server', openThrowawayServerClient],
-  ['chDB', openThrowawayChdbClient],
-] as const)('purging the RFM history on %s', (_, open) => {
+describe.each(THROWAWAY_CLICKHOUSE_ENGINES)('purging the RFM history on %s', (_, open) => {
   let client: ClickHouseClient;
 
   beforeEach(async () => {

@@ -1,5 +1,5 @@
 import { migrateAnalytics, sqlLiteral, type ClickHouseClient } from '@cdp/clickhouse';
-import { openThrowawayChdbClient, openThrowawayServerClient } from '@cdp/clickhouse/testing';
+import { THROWAWAY_CLICKHOUSE_ENGINES } from '@cdp/clickhouse/testing';
 import { MS_PER_DAY } from '@cdp/events';
 import { DEFAULT_RFM_GRID, parseRfmGrid, type RfmGrid, type RfmScore } from '@cdp/rfm';
 import { ANALYTICS_MIGRATIONS } from '../tables/analytics-migrations';
@@ -17,10 +17,6 @@ const RUNS: readonly RfmRunRequest[] = [
   { runId: 'dollars', asOf: '2026-03-01T00:00:00+03:30', windowDays: 30, currency: 'USD' },
   { runId: 'fifths', asOf: FIFTHS_AS_OF, windowDays: 'all', currency: 'IRR' },
 ];
-const ENGINES = [
-  ['the ClickHouse server', openThrowawayServerClient],
-  ['chDB', openThrowawayChdbClient],
-] as const;
 const rowsByEngine = new Map<string, Map<string, RfmSnapshotRow[]>>();
 
 describe('the data set', () => {
@@ -42,7 +38,7 @@ describe('the data set', () => {
   });
 });
 
-describe.each(ENGINES)('the RFM query on %s', (engine, open) => {
+describe.each(THROWAWAY_CLICKHOUSE_ENGINES)('the RFM query on %s', (engine, open) => {
   let client: ClickHouseClient;
   const rowsByRun = new Map<string, RfmSnapshotRow[]>();
   rowsByEngine.set(engine, rowsByRun);
@@ -110,7 +106,7 @@ describe.each(ENGINES)('the RFM query on %s', (engine, open) => {
 
 describe('both engines', () => {
   it('give identical rows', () => {
-    const [server, chdb] = ENGINES.map(([engine]) => rowsByEngine.get(engine)!);
+    const [server, chdb] = THROWAWAY_CLICKHOUSE_ENGINES.map(([engine]) => rowsByEngine.get(engine)!);
     expect(server.size).toBe(RUNS.length);
     expect(chdb).toEqual(server);
   });

@@ -1,6 +1,6 @@
 import type { RecordedEvent } from '@cdp/event-log';
 import { migrateAnalytics, type ClickHouseClient } from '@cdp/clickhouse';
-import { openThrowawayChdbClient, openThrowawayServerClient } from '@cdp/clickhouse/testing';
+import { THROWAWAY_CLICKHOUSE_ENGINES } from '@cdp/clickhouse/testing';
 import { loadSchemaCatalog } from '@cdp/events';
 import { createPgliteSqlClient, type SqlExecutor } from '@cdp/sql';
 import { ANALYTICS_MIGRATIONS } from '../tables/analytics-migrations';
@@ -34,10 +34,7 @@ const batch: RecordedEvent[] = Array.from({ length: 5_000 }, (_, i) => {
   };
 });
 
-describe.each([
-  ['the ClickHouse server', openThrowawayServerClient],
-  ['chDB', openThrowawayChdbClient],
-] as const)('the ClickHouse sink on %s', (_, open) => {
+describe.each(THROWAWAY_CLICKHOUSE_ENGINES)('the ClickHouse sink on %s', (_, open) => {
   let client: ClickHouseClient;
   beforeAll(async () => {
     client = await open();

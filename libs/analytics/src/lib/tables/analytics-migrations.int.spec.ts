@@ -1,5 +1,5 @@
 import { migrateAnalytics, type ClickHouseClient } from '@cdp/clickhouse';
-import { openThrowawayChdbClient, openThrowawayServerClient } from '@cdp/clickhouse/testing';
+import { THROWAWAY_CLICKHOUSE_ENGINES } from '@cdp/clickhouse/testing';
 import { ANALYTICS_MIGRATIONS } from './analytics-migrations';
 
 const BEFORE_ONE_PARTITION = ANALYTICS_MIGRATIONS.filter((migration) => migration.id < '0005');
@@ -27,10 +27,7 @@ const refund = (n: number, month: number) => {
 const PURCHASES = [1, 2, 3, 4, 5, 6].map((n) => purchase(n, n));
 const REFUNDS = [1, 2].map((n) => refund(n, n + 1));
 
-describe.each([
-  ['the ClickHouse server', openThrowawayServerClient],
-  ['chDB', openThrowawayChdbClient],
-] as const)('moving purchases and refunds to one partition, on %s', (_, open) => {
+describe.each(THROWAWAY_CLICKHOUSE_ENGINES)('moving purchases and refunds to one partition, on %s', (_, open) => {
   let client: ClickHouseClient;
 
   beforeEach(async () => {
@@ -87,10 +84,7 @@ const SNAPSHOT_ROWS = [
   { run_id: 'run-2', as_of: '2026-10-02 08:00:00', window_days: 90, customer_id: 'cus_a', recency_days: 4, frequency: '1', monetary: '-1.000', r: 4, f: 1, m: 1, segment: 'At risk' },
 ];
 
-describe.each([
-  ['the ClickHouse server', openThrowawayServerClient],
-  ['chDB', openThrowawayChdbClient],
-] as const)('partitioning rfm_snapshots by the day scored, on %s', (_, open) => {
+describe.each(THROWAWAY_CLICKHOUSE_ENGINES)('partitioning rfm_snapshots by the day scored, on %s', (_, open) => {
   let client: ClickHouseClient;
   beforeEach(async () => {
     client = await open();

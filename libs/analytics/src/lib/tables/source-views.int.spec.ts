@@ -1,5 +1,5 @@
 import { migrateAnalytics, type ClickHouseClient } from '@cdp/clickhouse';
-import { openThrowawayChdbClient, openThrowawayServerClient } from '@cdp/clickhouse/testing';
+import { THROWAWAY_CLICKHOUSE_ENGINES } from '@cdp/clickhouse/testing';
 import { DEFAULT_SCHEMAS_DIR, loadSchemaCatalog, readSchemaSources, SchemaCatalog, type SchemaSources, type Touchpoint } from '@cdp/events';
 import { analyticsRowsOf } from '../sink/analytics-rows';
 import { ANALYTICS_MIGRATIONS } from './analytics-migrations';
@@ -53,10 +53,7 @@ function probe(eventId: string, email: string, payload: Record<string, unknown>)
 
 const MONTHLY = "SELECT toStartOfMonth(occurred_at) AS month, count() AS answers, countIf(score >= 9) AS high FROM probe_touchpoints GROUP BY month";
 
-describe.each([
-  ['the ClickHouse server', openThrowawayServerClient],
-  ['chDB', openThrowawayChdbClient],
-] as const)('the views of registered sources on %s', (_, open) => {
+describe.each(THROWAWAY_CLICKHOUSE_ENGINES)('the views of registered sources on %s', (_, open) => {
   let client: ClickHouseClient;
 
   beforeAll(async () => {

@@ -114,6 +114,11 @@ export function contentOfWithdrawals(touchpoint: Touchpoint): ProfileContent {
   return { ...emptyContent(), consent: Object.fromEntries(Object.entries(consentEntries(touchpoint, said)).filter(([, entry]) => entry.status === 'denied')) };
 }
 
+/** Whether a touchpoint withdraws consent on any channel: what reaches the holders of its identifiers (see `contentOfWithdrawals`). */
+export function withdrawsConsent(touchpoint: Touchpoint): boolean {
+  return Object.values(consentOfTouchpoint(touchpoint)).includes('denied');
+}
+
 /** The consent a touchpoint tells, each channel's entry dated when its word counts from. */
 function consentEntries(touchpoint: Touchpoint, said: Provenance): ProfileContent['consent'] {
   const told = Object.entries(consentOfTouchpoint(touchpoint));
