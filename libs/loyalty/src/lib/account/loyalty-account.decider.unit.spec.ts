@@ -450,6 +450,34 @@ describe('the loyalty account decider', () => {
       expect(redemptionOf(after, 'shared-key')).toMatchObject({ points: 1 });
     });
 
+    it("spends once for a key sent to the survivor's id and to a merged customer's id after the merge", () => {
+      const asked = redeem(100, day(2), 'pos-7-receipt-1', 'a coffee');
+      const at = (requestedFor?: string) => ({ ...asked, data: { ...asked.data, requestedFor } });
+      for (const [first, retry] of [
+        [undefined, OTHER],
+        [OTHER, undefined],
+      ]) {
+        const afterFirst = given(...ownHistory, absorbOther, at(first));
+        expect(afterFirst.when(at(retry))).toEqual([]);
+        expect(() => afterFirst.when({ ...at(retry), data: { ...at(retry).data, points: 101 } })).toThrow(IdempotencyKeyReusedError);
+        const state = stateAfter([...ownHistory, absorbOther, at(first)], PROGRAM);
+        expect(redemptionOf(state, 'pos-7-receipt-1', retry)).toMatchObject({ points: 100 });
+        expect(redemptionOf(state, 'pos-7-receipt-1', retry)?.owner).toBe(first);
+      }
+    });
+
+    it("keeps a key used before a merge apart from the same key of a customer merged in later", () => {
+      // CUSTOMER used the key while OTHER was still a customer of its own: OTHER's key is still free.
+      const usedBefore = [...ownHistory, redeem(50, day(2), 'pos-7-receipt-1'), absorbOther];
+      const state = stateAfter(usedBefore, PROGRAM);
+      expect(redemptionOf(state, 'pos-7-receipt-1')).toMatchObject({ points: 50 });
+      expect(redemptionOf(state, 'pos-7-receipt-1', OTHER)).toBeUndefined();
+      const atOther = redeem(5, day(3), 'pos-7-receipt-1', 'tea');
+      expect(given(...usedBefore).when({ ...atOther, data: { ...atOther.data, requestedFor: OTHER } })).toEqual([
+        expect.objectContaining({ type: 'PointsRedeemed', data: expect.objectContaining({ points: 5, requestedFor: OTHER }) }),
+      ]);
+    });
+
     it('absorbs an account once, and never itself', () => {
       expect(given(...ownHistory, absorbOther).when(absorbOther)).toEqual([]);
       expect(given(...ownHistory).when({ type: 'AbsorbAccount', data: { customerId: CUSTOMER, from: CUSTOMER, account: other } })).toEqual([]);

@@ -98,7 +98,16 @@ function redeem(state: LoyaltyAccountState, data: PointsRedeemed['data']): Loyal
   const { redemptionId, idempotencyKey, points, reason, lots: consumed, redeemedAt, requestedFor } = data;
   const spent = new Map(consumed.map((lot) => [lot.lotId, lot.points]));
   const owner = requestedFor === undefined || requestedFor === state.customerId ? undefined : requestedFor;
-  const redemption: Redemption = { redemptionId, ...(owner === undefined ? {} : { owner }), idempotencyKey, points, reason, lots: consumed, redeemedAt };
+  const redemption: Redemption = {
+    redemptionId,
+    ...(owner === undefined ? {} : { owner }),
+    idempotencyKey,
+    points,
+    reason,
+    lots: consumed,
+    redeemedAt,
+    absorbedBefore: state.absorbed.length,
+  };
   const heldAs = Object.hasOwn(state.redemptions, idempotencyKey) ? `${owner ?? state.customerId}:${idempotencyKey}` : idempotencyKey;
   return {
     ...state,
@@ -122,7 +131,8 @@ function absorb(state: LoyaltyAccountState, data: LoyaltyAccountAbsorbed['data']
   const redemptions: Record<string, Redemption> = { ...state.redemptions };
   for (const [key, redemption] of Object.entries(account.redemptions)) {
     // The absorbed account's own redemptions are its customer's: their keys answer to its id.
-    const owned = { ...redemption, owner: redemption.owner ?? from };
+    const { absorbedBefore: _absorbedBefore, ...made } = redemption;
+    const owned = { ...made, owner: redemption.owner ?? from };
     redemptions[Object.hasOwn(redemptions, key) ? `${owned.owner}:${key}` : key] = owned;
   }
   return {
