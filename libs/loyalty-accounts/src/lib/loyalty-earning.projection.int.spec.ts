@@ -1,21 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { CUSTOMER_PROJECTION, openCustomerDataSource } from '@cdp/customer-projection';
-import type { RecordedEvent } from '@cdp/event-log';
+import type { EventLog, RecordedEvent } from '@cdp/event-log';
 import { createPostgresEventLog } from '@cdp/event-log-postgres';
 import type { Touchpoint } from '@cdp/events';
-import { DEFAULT_LOYALTY_PROGRAM } from '@cdp/loyalty';
+import { DEFAULT_LOYALTY_PROGRAM, type RecordTouchpoint } from '@cdp/loyalty';
 import { migrateProjectionTables, park, WaitForProjectionError, type ProjectionHandler } from '@cdp/projections';
 import { openPgliteDatabase, type SqlClient } from '@cdp/sql';
 import type { DataSource } from 'typeorm';
 import { LoyaltyAccounts } from './loyalty-accounts';
+import { loyaltyAccountStreamId } from './loyalty-account-stream';
 import { LOYALTY_EARNING_PROJECTION, loyaltyEarningProjection } from './loyalty-earning.projection';
+import { LOYALTY_PROJECTION, loyaltyProjection } from './loyalty.projection';
 
 const OCCURRED_AT = '2026-11-20T10:15:00.000Z';
 
-function purchaseEvent(): RecordedEvent<Touchpoint> {
+function purchaseEvent(type: 'purchase' | 'refund' = 'purchase'): RecordedEvent<Touchpoint> {
   const touchpoint: Touchpoint = {
     eventId: randomUUID(),
-    type: 'purchase',
+    type,
     source: 'pos-store-12',
     occurredAt: OCCURRED_AT,
     receivedAt: OCCURRED_AT,
@@ -25,19 +27,22 @@ function purchaseEvent(): RecordedEvent<Touchpoint> {
     attributes: {},
     payload: { orderId: 'o-9', amount: '300000', currency: 'IRR', items: [] },
   };
-  return { eventId: touchpoint.eventId, type: 'purchase', data: touchpoint, metadata: {}, streamId: `touchpoints-${touchpoint.eventId}`, streamPosition: 0, position: '1', partition: 'all', offset: '1', recordedAt: touchpoint.occurredAt };
+  return { eventId: touchpoint.eventId, type, data: touchpoint, metadata: {}, streamId: `touchpoints-${touchpoint.eventId}`, streamPosition: 0, position: '1', partition: 'all', offset: '1', recordedAt: touchpoint.occurredAt };
 }
 
 describe('loyalty_earning waiting for the customers projection (PGlite)', () => {
   let sql: SqlClient;
   let dataSource: DataSource;
   let handler: ProjectionHandler;
+  let accounts: LoyaltyAccounts;
+  let eventStore: EventLog;
   beforeAll(async () => {
     const database = await openPgliteDatabase();
     sql = database.client;
     dataSource = await openCustomerDataSource({ driver: database.typeormDriver });
     await migrateProjectionTables(sql);
-    const accounts = new LoyaltyAccounts(await createPostgresEventLog(sql), DEFAULT_LOYALTY_PROGRAM);
+    eventStore = await createPostgresEventLog(sql);
+    accounts = new LoyaltyAccounts(eventStore, DEFAULT_LOYALTY_PROGRAM);
     handler = await loyaltyEarningProjection({ program: DEFAULT_LOYALTY_PROGRAM, accounts }).open(sql, LOYALTY_EARNING_PROJECTION);
   });
   afterAll(() => dataSource.destroy().then(() => sql.close()));
@@ -77,5 +82,33 @@ describe('loyalty_earning waiting for the customers projection (PGlite)', () => 
     const attempt = apply([event]);
     await expect(attempt).rejects.toThrow(/is a dead letter of the customers projection.*cdp dlq retry/);
     await expect(attempt).rejects.not.toBeInstanceOf(WaitForProjectionError);
+  });
+
+  it('sends a touchpoint that earned again to the account holding its points, though it was placed on another customer since', async () => {
+    const [purchase, refund, fresh] = [purchaseEvent(), purchaseEvent('refund'), purchaseEvent()];
+    const [first, second] = [`cus_${randomUUID()}`, `cus_${randomUUID()}`];
+    await place(purchase.eventId, first);
+    await apply([purchase]);
+    await handler.afterCommit!();
+    const loyalty = await loyaltyProjection({ accounts }).open(sql, LOYALTY_PROJECTION);
+    const earned = await eventStore.readStream(loyaltyAccountStreamId(first));
+    await sql.transaction((tx) => loyalty.apply(tx, earned, { resumed: false }));
+
+    // A rebuild of the customers projection settled a conflict otherwise: the purchase is now the second customer's.
+    await sql.query(`UPDATE ${CUSTOMER_PROJECTION}.touchpoints SET customer_id = $2 WHERE event_id = $1`, [purchase.eventId, second]);
+    await Promise.all([place(refund.eventId, second), place(fresh.eventId, second)]);
+    await sql.query(`DELETE FROM ${LOYALTY_EARNING_PROJECTION}.command_outbox`);
+    await apply([purchase, refund, fresh]);
+    const sentTo = (await outbox()).map(({ command }) => [(command as RecordTouchpoint).data.touchpoint.eventId, (command as RecordTouchpoint).data.customerId]);
+    expect(sentTo).toEqual([
+      [purchase.eventId, first],
+      [refund.eventId, second],
+      [fresh.eventId, second],
+    ]);
+    await handler.afterCommit!();
+    const earnedLots = async (customerId: string) =>
+      (await eventStore.readStream(loyaltyAccountStreamId(customerId))).filter((e) => e.type === 'PointsEarned').map((e) => (e.data as { lotId: string }).lotId);
+    expect(await earnedLots(first)).toEqual([purchase.eventId]);
+    expect(await earnedLots(second)).toEqual([fresh.eventId]);
   });
 });

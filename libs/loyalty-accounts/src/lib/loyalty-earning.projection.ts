@@ -5,6 +5,7 @@ import type { LoyaltyProgram, RecordTouchpoint } from '@cdp/loyalty';
 import { WaitForProjectionError, type ProjectionDefinition } from '@cdp/projections';
 import { migrateSchema, quoteIdentifier, type SqlExecutor } from '@cdp/sql';
 import type { LoyaltyAccounts } from './loyalty-accounts';
+import { accountsThatEarned, migrateLoyaltyTables } from './loyalty.projection';
 import { addToCommandOutbox, COMMAND_OUTBOX_TABLE, outboxTables, sendCommandOutbox } from './loyalty-command-outbox';
 
 export const LOYALTY_EARNING_PROJECTION = 'loyalty_earning';
@@ -26,6 +27,7 @@ export function loyaltyEarningProjection({ program, accounts }: LoyaltyEarningOp
     schema: LOYALTY_EARNING_PROJECTION,
     outboxTable: COMMAND_OUTBOX_TABLE,
     async open(sql, schema) {
+      await migrateLoyaltyTables(sql);
       await migrateSchema(sql, schema, outboxTables);
       return {
         async apply(tx, events) {
@@ -34,7 +36,11 @@ export function loyaltyEarningProjection({ program, accounts }: LoyaltyEarningOp
           const owners = await customersOf(tx, touchpoints);
           const unplaced = touchpoints.filter((t) => !owners.has(t.eventId));
           if (unplaced.length > 0) await waitForPlacement(tx, events, unplaced);
-          await addToCommandOutbox(tx, schema, touchpoints.map((t) => recordTouchpoint(owners.get(t.eventId)!, t)));
+          // A touchpoint that earned already stays with the account holding its points: a rebuild of the
+          // customers projection may place it on another customer (a conflict settled otherwise), and
+          // sending it there would credit its points twice.
+          const earnedBy = await accountsThatEarned(tx, touchpoints.filter((t) => t.type !== 'refund').map((t) => t.eventId));
+          await addToCommandOutbox(tx, schema, touchpoints.map((t) => recordTouchpoint(earnedBy.get(t.eventId) ?? owners.get(t.eventId)!, t)));
         },
         afterCommit: () => sendCommandOutbox(sql, schema, accounts),
       };

@@ -3,7 +3,7 @@ import { parseStreamId } from '@cdp/events';
 import { evolveLoyaltyAccount, initialLoyaltyAccount, ledgerEffectOf, nextExpiryOf, type LedgerEffect, type LoyaltyAccountEvent, type LoyaltyAccountState } from '@cdp/loyalty';
 import type { ProjectionDefinition } from '@cdp/projections';
 import { markCustomersChanged, migrateCustomerFeedTables } from '@cdp/customer-feed';
-import { jsonbColumnToJson, migrateSchema, quoteIdentifier, rowsWithJsonTexts, rowsWithJsonTextsParameters, type SqlExecutor } from '@cdp/sql';
+import { jsonbColumnToJson, migrateSchema, quoteIdentifier, rowsWithJsonTexts, rowsWithJsonTextsParameters, type SqlClient, type SqlExecutor } from '@cdp/sql';
 import type { LoyaltyAccounts, MergeAccounts } from './loyalty-accounts';
 import { isLoyaltyAccountEvent } from './loyalty-account-stream';
 import { addToCommandOutbox, COMMAND_OUTBOX_TABLE, outboxTables, sendCommandOutbox } from './loyalty-command-outbox';
@@ -22,33 +22,7 @@ export function loyaltyProjection({ accounts }: { readonly accounts: LoyaltyAcco
     schema: LOYALTY_PROJECTION,
     outboxTable: COMMAND_OUTBOX_TABLE,
     async open(sql, schema) {
-      await migrateCustomerFeedTables(sql);
-      await migrateSchema(sql, schema, (s) => [
-        `CREATE TABLE IF NOT EXISTS ${s}.accounts (
-           customer_id text PRIMARY KEY,
-           state json NOT NULL,
-           version integer NOT NULL,
-           merged_into text,
-           next_expiry_at text
-         )`,
-        `CREATE INDEX IF NOT EXISTS accounts_next_expiry ON ${s}.accounts (next_expiry_at) WHERE merged_into IS NULL AND next_expiry_at IS NOT NULL`,
-        `CREATE TABLE IF NOT EXISTS ${s}.ledger (
-           event_id text PRIMARY KEY,
-           account_id text NOT NULL,
-           stream_id text NOT NULL,
-           stream_position integer NOT NULL,
-           type text NOT NULL,
-           points bigint NOT NULL,
-           cause text NOT NULL,
-           recorded_at text NOT NULL,
-           data json NOT NULL
-         )`,
-        `CREATE INDEX IF NOT EXISTS ledger_by_account ON ${s}.ledger (account_id, recorded_at, stream_id, stream_position)`,
-        // Releases before 2026-12-05 kept both as jsonb.
-        jsonbColumnToJson(`${s}.accounts`, 'state'),
-        jsonbColumnToJson(`${s}.ledger`, 'data'),
-        ...outboxTables(s),
-      ]);
+      await migrateLoyaltyTables(sql, schema);
       return {
         async apply(tx, events) {
           const loyaltyEvents = await notYetProjected(tx, schema, events.filter(isLoyaltyAccountEvent));
@@ -60,6 +34,52 @@ export function loyaltyProjection({ accounts }: { readonly accounts: LoyaltyAcco
     },
     beforeSwap: markRebuiltAccountsChanged,
   };
+}
+
+/** The read model's tables, in `schema` (a rebuild builds them aside); loyalty_earning reads the ledger's earnings. */
+export async function migrateLoyaltyTables(sql: SqlClient, schema: string = LOYALTY_PROJECTION): Promise<void> {
+  await migrateCustomerFeedTables(sql);
+  await migrateSchema(sql, schema, (s) => [
+    `CREATE TABLE IF NOT EXISTS ${s}.accounts (
+       customer_id text PRIMARY KEY,
+       state json NOT NULL,
+       version integer NOT NULL,
+       merged_into text,
+       next_expiry_at text
+     )`,
+    `CREATE INDEX IF NOT EXISTS accounts_next_expiry ON ${s}.accounts (next_expiry_at) WHERE merged_into IS NULL AND next_expiry_at IS NOT NULL`,
+    `CREATE TABLE IF NOT EXISTS ${s}.ledger (
+       event_id text PRIMARY KEY,
+       account_id text NOT NULL,
+       stream_id text NOT NULL,
+       stream_position integer NOT NULL,
+       type text NOT NULL,
+       points bigint NOT NULL,
+       cause text NOT NULL,
+       recorded_at text NOT NULL,
+       data json NOT NULL
+     )`,
+    `CREATE INDEX IF NOT EXISTS ledger_by_account ON ${s}.ledger (account_id, recorded_at, stream_id, stream_position)`,
+    // Releases before 2026-12-05 kept both as jsonb.
+    jsonbColumnToJson(`${s}.accounts`, 'state'),
+    jsonbColumnToJson(`${s}.ledger`, 'data'),
+    // Which account earned a touchpoint's points: loyalty_earning sends it there again, not to another.
+    `CREATE INDEX IF NOT EXISTS ledger_earned_lots ON ${s}.ledger (cause) WHERE type = 'PointsEarned'`,
+    ...outboxTables(s),
+  ]);
+}
+
+/**
+ * The account holding the points each touchpoint earned, for those that earned: the account it
+ * went to, or the survivor of that account's merges once this read model followed them.
+ */
+export async function accountsThatEarned(tx: SqlExecutor, touchpointIds: readonly string[]): Promise<Map<string, string>> {
+  if (touchpointIds.length === 0) return new Map();
+  const { rows } = await tx.query<{ cause: string; account_id: string }>(
+    `SELECT cause, account_id FROM ${quoteIdentifier(LOYALTY_PROJECTION)}.ledger WHERE type = 'PointsEarned' AND cause = ANY($1::text[])`,
+    [touchpointIds],
+  );
+  return new Map(rows.map((row) => [row.cause, row.account_id]));
 }
 
 function mergeAccounts(event: RecordedEvent): MergeAccounts {
