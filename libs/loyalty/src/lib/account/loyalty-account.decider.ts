@@ -123,7 +123,7 @@ function decideRedemption(request: RedeemPoints['data'], state: LoyaltyAccountSt
     if (earlier.points === points && earlier.reason === reason) return [];
     throw new IdempotencyKeyReusedError(idempotencyKey);
   }
-  const expiries = expire(state, requestedAt);
+  const expiries = expiriesDue(state, requestedAt);
   const afterExpiry = fold(state, expiries);
   const available = availablePoints(afterExpiry, requestedAt);
   if (available < points) throw new InsufficientPointsError(available, points);
@@ -162,11 +162,12 @@ function validRedemption(request: RedeemPoints['data']): RedeemPoints['data'] {
 }
 
 function decideExpiry({ now }: ExpirePoints['data'], state: LoyaltyAccountState): PointsExpired[] {
-  return expire(state, requireCanonicalInstant(now, 'the now of ExpirePoints'));
+  return expiriesDue(state, requireCanonicalInstant(now, 'the now of ExpirePoints'));
 }
 
 /** What is left of every lot expired at `now`, in FIFO order. */
-function expire(state: LoyaltyAccountState, now: string): PointsExpired[] {
+/** The expiries due at `now`: what ExpirePoints would decide, and what a balance shown at `now` already counts. */
+export function expiriesDue(state: LoyaltyAccountState, now: string): PointsExpired[] {
   return lotsToExpire(state, now).map((lot) => ({ type: 'PointsExpired', data: { customerId: state.customerId, lotId: lot.lotId, points: lot.remaining, expiredAt: lot.expiresAt } }));
 }
 

@@ -3,6 +3,8 @@ import { compareDecimal, subtractDecimal } from '@cdp/money';
 import type { LoyaltyProgram } from '../program/loyalty-program';
 import { addDays, requireCanonicalInstant } from '../utc-instant';
 import { nextTier, qualifyingSpendAt, tierFor } from './earning';
+import { expiriesDue } from './loyalty-account.decider';
+import { evolveLoyaltyAccount } from './loyalty-account.evolve';
 import type { LoyaltyAccountState, LoyaltyLifetime, LoyaltyLot } from './loyalty-account.state';
 import { availablePoints, isLive } from './lots';
 
@@ -58,7 +60,8 @@ export function loyaltyBalance(state: LoyaltyAccountState, program: LoyaltyProgr
     available,
     expiringSoon: { points: expiring.reduce((sum, lot) => sum + lot.points, 0), until, lots: expiring },
     tier: { name: tier.name, qualifyingSpend, next },
-    lifetime: state.lifetime,
+    // With the expiries due that the scheduler has not written yet, so that the totals add up to `available`.
+    lifetime: expiriesDue(state, now).reduce(evolveLoyaltyAccount, state).lifetime,
     nextExpiryAt,
   };
 }

@@ -41,9 +41,13 @@ describe('loyaltyBalance', () => {
     expect(loyaltyBalance(some, PROGRAM, day(370)).expiringSoon).toEqual({ points: 100, until: day(400), lots: [{ lotId: 'p2', points: 100, expiresAt: day(375) }] });
   });
 
-  it('leaves expired lots out, even before ExpirePoints ran', () => {
+  it('leaves expired lots out, even before ExpirePoints ran, and counts them as expired', () => {
     const balance = loyaltyBalance(state, PROGRAM, day(365), 0);
     expect(balance.available).toBe(410);
+    const { earned, clawedBack, redeemed, expired } = balance.lifetime;
+    expect(balance.lifetime).toEqual({ earned: 1110, clawedBack: 100, redeemed: 100, expired: 500 });
+    expect(earned - clawedBack - redeemed - expired).toBe(balance.available);
+    expect(state.lifetime.expired).toBe(0);
     expect(balance.expiringSoon).toEqual({ points: 0, until: day(365), lots: [] });
     expect(balance.nextExpiryAt).toBe(day(385));
     expect(loyaltyBalance(state, PROGRAM, day(500)).nextExpiryAt).toBeNull();
