@@ -261,6 +261,16 @@ describe('the SQL of the analyst guide (docs/analytics.md), on ClickHouse 18.16 
     ]);
   });
 
+  it('counts the refunds of an order once in revenue by channel (query 4), though the order has a second purchase row', async () => {
+    const byChannel = EXAMPLES.find((q) => q.title.startsWith('4. '))!.sql;
+    // Reza's o-8 sent again without its eventId: a second row of 1,000,000, which its refund of 200,000 must not follow.
+    const sentTwice = byChannel.replace('FROM purchases WHERE', "FROM (SELECT * FROM purchases UNION ALL SELECT * FROM purchases WHERE order_id = 'o-8') WHERE");
+    expect(sentTwice).not.toBe(byChannel);
+    const [server, chdb] = await runEverywhere(sentTwice);
+    expect(chdb).toEqual(server);
+    expect(server.find((row) => row.sales_channel === 'store')).toEqual({ sales_channel: 'store', orders: '5', gross: '2510000.000', refunds: '200000.000', net: '2310000.000' });
+  });
+
   it('reads the outcome from the payload, not from an attribute of the same name', async () => {
     const reading = OTHER_SQL.find((sql) => sql.includes("'outcome'"));
     expect(reading).toBeDefined();
