@@ -118,4 +118,25 @@ describe('the customer projection and the event store (PGlite)', () => {
     expect(await outboxOf(ASIDE)).toEqual(['CustomerMerged', 'IdentityConflictRecorded']);
     expect(await marked()).toBe(1);
   });
+
+  it('built aside, settles each identity conflict as live did, in whatever order it reads the touchpoints', async () => {
+    // Two customer ids claim one email; a later touchpoint carries the email alone.
+    const first = visit({ customerId: 'c-3', email: 'shared@example.com' }, '2026-11-02T10:00:00.000Z');
+    const second = visit({ customerId: 'c-4', email: 'shared@example.com' }, '2026-11-03T10:00:00.000Z');
+    const emailOnly = visit({ email: 'shared@example.com' }, '2026-11-04T10:00:00.000Z');
+    await project(CUSTOMER_PROJECTION, [first, second, emailOnly]);
+    // Live refused the email to the second customer id; read the other way round, a rebuild would refuse it to the first.
+    await project(ASIDE, [second, first, emailOnly]);
+
+    const rows = async (schema: string, sqlText: string) => (await sql.query(sqlText.replaceAll('$schema', schema))).rows;
+    for (const query of [
+      `SELECT customer_id, profile::jsonb - 'version' - 'mergedFrom' AS profile FROM $schema.profiles ORDER BY customer_id`,
+      `SELECT event_id, customer_id FROM $schema.touchpoints ORDER BY event_id`,
+      `SELECT identifier, customer_id FROM $schema.identity_owners ORDER BY identifier`,
+      `SELECT event_id, identifier, reason FROM $schema.identity_conflicts ORDER BY event_id, identifier`,
+    ]) {
+      expect(await rows(ASIDE, query)).toEqual(await rows(CUSTOMER_PROJECTION, query));
+    }
+    expect(await rows(CUSTOMER_PROJECTION, `SELECT event_id, identifier FROM $schema.identity_conflicts`)).toEqual([{ event_id: second.eventId, identifier: 'email:shared@example.com' }]);
+  });
 });

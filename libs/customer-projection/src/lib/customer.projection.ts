@@ -8,9 +8,11 @@ import {
   identitySlice,
   resolveTouchpoint,
   survivorOf,
+  type IdentityConflictReason,
   type IdentityGraph,
   type IdentityEvent,
   type IdentityPolicy,
+  type RecordedRefusal,
 } from '@cdp/identity';
 import { addToOutbox, OUTBOX_TABLE, publishOutbox, type OutboxEntry, type ProjectionDefinition } from '@cdp/projections';
 import { channelOf, consentWithdrawnVia, emptyProfile, evolveProfile, mergeProfiles, touchpointRecorded, withdrawsConsent, type CustomerProfile } from '@cdp/profile';
@@ -99,7 +101,8 @@ export function customerProjection(options: CustomerProjectionOptions): Projecti
     await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`cdp-customer-projection:${schema}`]);
     const keys = [...new Set(touchpoints.flatMap((t) => identifierKeysOf(t.identifiers)))];
     const graph = mutableGraph(await loadIdentitySlice(tx, schema, keys, touchpoints.map((t) => t.eventId)));
-    const decided = decideIdentities(graph, touchpoints);
+    const refusedBefore = schema === CUSTOMER_PROJECTION ? new Map() : await refusalsByLive(tx, touchpoints);
+    const decided = decideIdentities(graph, touchpoints, refusedBefore);
 
     const profiles = await loadProfiles(tx, schema, [...customersIn(decided)]);
     await saveIdentityChanges(tx, schema, graph, decided);
@@ -121,12 +124,12 @@ export function customerProjection(options: CustomerProjectionOptions): Projecti
     }
   }
 
-  function decideIdentities(graph: MutableGraph, touchpoints: readonly Touchpoint[]): IdentityEvent[] {
+  function decideIdentities(graph: MutableGraph, touchpoints: readonly Touchpoint[], refusedBefore: ReadonlyMap<string, readonly RecordedRefusal[]>): IdentityEvent[] {
     const decided: IdentityEvent[] = [];
     for (const touchpoint of touchpoints) {
       // Decide on the touchpoint's own small slice and fold it there, then write the slice back:
       // folding the whole batch's graph would copy it for every event.
-      const command = resolveTouchpoint(touchpoint);
+      const command = resolveTouchpoint(touchpoint, refusedBefore.get(touchpoint.eventId));
       const slice = identitySlice(graph, command);
       const events = decideIdentity(command, slice, policy);
       absorb(graph, events.reduce(evolveIdentity, slice));
@@ -210,6 +213,21 @@ export function customerProjection(options: CustomerProjectionOptions): Projecti
     }
     return { changed, gone, redirected, outbox };
   }
+}
+
+/**
+ * The links live processing refused for these touchpoints (its identity conflicts), for a rebuild
+ * to refuse again: reading the log in another order (Kafka's partitions interleave otherwise), it
+ * would otherwise settle a conflict otherwise, and each rebuild perhaps otherwise again.
+ */
+async function refusalsByLive(tx: SqlExecutor, touchpoints: readonly Touchpoint[]): Promise<Map<string, RecordedRefusal[]>> {
+  const { rows } = await tx.query<{ event_id: string; identifier: string; reason: IdentityConflictReason }>(
+    `SELECT event_id, identifier, reason FROM ${quoteIdentifier(CUSTOMER_PROJECTION)}.identity_conflicts WHERE event_id = ANY($1::text[])`,
+    [touchpoints.map((t) => t.eventId)],
+  );
+  const refusals = new Map<string, RecordedRefusal[]>();
+  for (const { event_id, identifier, reason } of rows) refusals.set(event_id, [...(refusals.get(event_id) ?? []), { identifier, reason }]);
+  return refusals;
 }
 
 /**

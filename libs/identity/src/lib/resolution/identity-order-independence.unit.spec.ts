@@ -3,8 +3,9 @@ import fc from 'fast-check';
 import { IDENTIFIER_PRIORITY } from '../identifiers/identifier-types';
 import { isPlaceholder } from '../identifiers/placeholder';
 import { customerIdFor } from './customer-id';
-import { resolveTouchpoint } from './identity.commands';
+import { resolveTouchpoint, type RecordedRefusal } from './identity.commands';
 import { decide, evolve, initialState } from './identity.decider';
+import type { IdentityEvent } from './identity.events';
 import { customerOfIdentifier, customerOfTouchpoint, identitySlice, liveCustomers, type IdentityGraph } from './identity-graph';
 import { identityPolicy } from './identity-policy';
 import { resolveAll } from './resolve-all';
@@ -161,4 +162,37 @@ describe('identity resolution, for any arrival order', () => {
       RUNS,
     );
   });
+
+  it('settles every guardrail conflict as the first decisions did, in any order, when given what they refused', () => {
+    fc.assert(
+      fc.property(scenario(['c-1', 'c-2', 'c-3']), ([set, [live, ...rebuilds]]) => {
+        const first = resolveAll(live, TIGHT);
+        const refusedBefore = refusalsOf(first.events);
+        for (const order of rebuilds) {
+          let graph = initialState();
+          const events: IdentityEvent[] = [];
+          for (const t of order) {
+            const decided = decide(resolveTouchpoint(t, refusedBefore.get(t.eventId)), graph, TIGHT);
+            graph = decided.reduce(evolve, graph);
+            events.push(...decided);
+          }
+          expect(customersOf(graph, set)).toEqual(customersOf(first.graph, set));
+          expect(byId(graph)).toEqual(byId(first.graph));
+          expect(refusalsOf(events)).toEqual(refusedBefore);
+        }
+      }),
+      RUNS,
+    );
+  });
 });
+
+/** The refused links of each touchpoint, in a stable order. */
+function refusalsOf(events: readonly IdentityEvent[]): Map<string, RecordedRefusal[]> {
+  const refusals = new Map<string, RecordedRefusal[]>();
+  for (const event of events) {
+    if (event.type !== 'IdentityConflictRecorded') continue;
+    const { eventId, identifier, reason } = event.data;
+    refusals.set(eventId, [...(refusals.get(eventId) ?? []), { identifier, reason }].sort((a, b) => (a.identifier < b.identifier ? -1 : 1)));
+  }
+  return new Map([...refusals].sort(([a], [b]) => (a < b ? -1 : 1)));
+}

@@ -1,4 +1,6 @@
 import type { Identifiers } from '@cdp/events';
+import type { IdentifierKey } from './identifier-key';
+import type { IdentityConflictReason } from './identity.events';
 
 /** Decide which customer a touchpoint belongs to, linking and merging customers as the rules say. */
 export interface ResolveTouchpoint {
@@ -10,11 +12,26 @@ export interface ResolveTouchpoint {
     readonly occurredAt: string;
     /** Its normalised identifiers (see `normalizeIdentifiers`). */
     readonly identifiers: Identifiers;
+    /**
+     * The links refused when this touchpoint was decided before (its recorded conflicts): refused
+     * again, whatever the state, so that a rebuild reading the log in another order settles every
+     * conflict as that decision did. A touchpoint's first identifier is never refused.
+     */
+    readonly refusedBefore?: readonly RecordedRefusal[];
   };
+}
+
+export interface RecordedRefusal {
+  readonly identifier: IdentifierKey;
+  readonly reason: IdentityConflictReason;
 }
 
 export type IdentityCommand = ResolveTouchpoint;
 
-export function resolveTouchpoint(touchpoint: { readonly eventId: string; readonly occurredAt: string; readonly identifiers: Identifiers }): ResolveTouchpoint {
-  return { type: 'ResolveTouchpoint', data: { eventId: touchpoint.eventId, occurredAt: touchpoint.occurredAt, identifiers: touchpoint.identifiers } };
+export function resolveTouchpoint(
+  touchpoint: { readonly eventId: string; readonly occurredAt: string; readonly identifiers: Identifiers },
+  refusedBefore?: readonly RecordedRefusal[],
+): ResolveTouchpoint {
+  const { eventId, occurredAt, identifiers } = touchpoint;
+  return { type: 'ResolveTouchpoint', data: { eventId, occurredAt, identifiers, ...(refusedBefore?.length ? { refusedBefore } : {}) } };
 }

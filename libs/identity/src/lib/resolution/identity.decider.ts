@@ -20,7 +20,11 @@ import { assertValidIdentityPolicy, type IdentityPolicy } from './identity-polic
  * 3. Guardrails: going through the touchpoint's identifiers from the most trustworthy, the first
  *    one always decides where the touchpoint lands; each further one is refused, and recorded as a
  *    conflict, when linking it or merging its customer would put two different customer ids, or
- *    more values of a type than the policy allows, on one customer.
+ *    more values of a type than the policy allows, on one customer. Which one is refused depends
+ *    on which came first: a touchpoint decided again (a rebuild) refuses what it refused the first
+ *    time (`refusedBefore`). The links left are then those the first decisions accepted, whose
+ *    customers hold one customer id and keep the limits at every step, so in any order they
+ *    give the same customers as the first time.
  */
 
 export function initialState(): IdentityGraph {
@@ -106,11 +110,12 @@ function resolve({ data }: ResolveTouchpoint, state: IdentityGraph, policy: Iden
   const held = new Set<IdentifierKey>();
   const unheld: IdentifierKey[] = [];
   const refused: Refusal[] = [];
+  const refusedBefore = new Map(data.refusedBefore?.map((r) => [r.identifier, r.reason]));
   identifierKeysOf(data.identifiers).forEach((key, index) => {
     const owner = ownerIn(state, key);
     if (owner && joined.has(owner.customerId)) return;
     const adding = owner ? owner.identifiers : [key];
-    const reason = index === 0 ? undefined : refusalOf(held, adding, policy);
+    const reason = index === 0 ? undefined : (refusedBefore.get(key) ?? refusalOf(held, adding, policy));
     if (reason) {
       refused.push({ identifier: key, reason, conflictingCustomerId: owner?.customerId ?? null });
       return;
