@@ -50,4 +50,5 @@ export const REDEMPTION = record('Redemption', {
   reason: text(),
   lots: listOf(record('ConsumedLot', { lotId: text(), points: integer() }), 'oldest first'),
   redeemedAt: instant(),
+  available: integer('what the account can spend once the answer is given, this redemption taken: the balance a point-of-sale shows next'),
 });

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@ne
 import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { CustomerQueries } from '@cdp/customer-projection';
-import { redemptionOf } from '@cdp/loyalty';
+import { availablePoints, redemptionOf } from '@cdp/loyalty';
 import { LoyaltyAccounts, LoyaltyQueries, type LedgerPosition } from '@cdp/loyalty-accounts';
 import { CLOCK, LimitPipe, nextPageCursor, PageCursorPipe, requestBodyOf, SETTINGS, type Clock, type Settings } from '@cdp/platform-runtime';
 import { CustomerNotFoundError } from '../customers/customer.errors';
@@ -50,6 +50,7 @@ export class LoyaltyController {
     const body = requestBodyOf(raw, ['points', 'idempotencyKey', 'reason']);
     const customerId = await this.survivorOf(id);
     const idempotencyKey = body.idempotencyKey;
+    const requestedAt = this.clock.now().toISOString();
     const decision = await this.accounts.execute({
       type: 'RedeemPoints',
       data: {
@@ -58,12 +59,12 @@ export class LoyaltyController {
         idempotencyKey: idempotencyKey as string,
         points: body.points as number,
         reason: (body.reason ?? '') as string,
-        requestedAt: this.clock.now().toISOString(),
+        requestedAt,
         ...(id === customerId ? {} : { requestedFor: id }),
       },
     });
     const { owner: _owner, absorbedBefore: _absorbedBefore, ...redemption } = redemptionOf(decision.state, idempotencyKey as string, id)!;
-    return { customerId: decision.customerId, ...redemption };
+    return { customerId: decision.customerId, ...redemption, available: availablePoints(decision.state, requestedAt) };
   }
 
   private async survivorOf(id: string): Promise<string> {

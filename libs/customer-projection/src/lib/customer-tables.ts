@@ -12,7 +12,9 @@ import { CUSTOMER_PROJECTION } from './customer-schema';
 export async function migrateCustomerTables(sql: SqlClient, schema: string): Promise<void> {
   if (schema === CUSTOMER_PROJECTION) {
     const { rows } = await sql.query(`SELECT 1 FROM information_schema.tables WHERE table_schema = $1 AND table_name = 'profiles'`, [CUSTOMER_PROJECTION]);
-    if (rows.length === 0) throw new Error('the customer tables do not exist: run the TypeORM migrations first (openStores does)');
+    if (rows.length === 0) {
+      throw new Error('the customer tables do not exist (dropped by hand?): restart the platform or a projector, whose start makes them anew, then fill them with `cdp projections rebuild customers`');
+    }
     return;
   }
   await migrateSchema(sql, schema, (s) => CUSTOMER_TABLES.map((table) => `CREATE TABLE IF NOT EXISTS ${s}.${table} (LIKE ${CUSTOMER_PROJECTION}.${table} INCLUDING ALL)`));

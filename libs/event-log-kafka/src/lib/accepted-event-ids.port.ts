@@ -55,6 +55,14 @@ export interface AcceptedEventIds {
    */
   purgeOlderThan(ageMs?: number): Promise<number>;
 
+  /**
+   * When the newest accepted ids name a partition the topic lacks, or an offset at or past its
+   * partition's end (`ends`: partition → end offset), the topic no longer holds what the index
+   * says (it was deleted and made anew, or is another cluster's): forgets every accepted id, so
+   * that touchpoints sent again are appended again, and returns how many it forgot; 0 otherwise.
+   */
+  forgetIfTopicLost(ends: ReadonlyMap<number, string>): Promise<number>;
+
   /** Resolves when the index answers. */
   ping(): Promise<void>;
 }

@@ -213,6 +213,33 @@ describe('Kafka event log: the accepted-ids index', () => {
   });
 });
 
+describe('Kafka event log: a topic made anew', () => {
+  it('appends again, before anything else, the ids the index recorded in the topic it replaces', async () => {
+    const { log, acceptedIds } = await openLog({}, { topicFor: (category) => `${topicPrefix}anew.${category}` });
+    const stream = streamId('remade', randomUUID());
+    const sent = { eventId: randomUUID(), type: 'thing_happened', data: { n: 1 } };
+    await log.append(stream, [sent]);
+    await log.close();
+    const admin = new Kafka({ clientId: `cdp-test-${run}`, brokers, logLevel: logLevel.ERROR }).admin();
+    await admin.connect();
+    await admin.deleteTopics({ topics: [`${topicPrefix}anew.remade`] });
+    await admin.disconnect();
+
+    // The same index, a log whose topic is made again at its first append: the touchpoint sent again is written, not taken for a duplicate.
+    const again = await createKafkaEventLog({ brokers, clientId: `cdp-test-${run}`, codec, acceptedIds, partitions: 3, topicFor: (category) => `${topicPrefix}anew.${category}`, logLevel: logLevel.ERROR });
+    try {
+      const other = { eventId: randomUUID(), type: 'thing_happened', data: { n: 2 } };
+      await again.append(streamId('remade', randomUUID()), [other]);
+      const resent = await again.append(stream, [sent]);
+      expect(resent.events[0].duplicate).toBe(false);
+      expect((await again.readStream(stream)).map((e) => e.eventId)).toEqual([sent.eventId]);
+      expect((await again.append(stream, [sent])).events[0].duplicate).toBe(true);
+    } finally {
+      await again.close();
+    }
+  });
+});
+
 describe('Kafka event log: subscriptions', () => {
   const event = (n: number): NewEvent => ({ eventId: randomUUID(), type: 'thing_happened', data: { n } });
   let log: EventLog;

@@ -83,6 +83,7 @@ export async function createKafkaEventLog(options: KafkaEventLogOptions): Promis
   const topicOf = (streamId: string) => topicFor(parseStreamId(streamId).category);
   const timing = options.consumerTiming ?? {};
   const subscriptions = openSubscriptions();
+  const checkedTopics = new Map<string, Promise<void>>();
 
   /** Produces the claimed events, adding each to `accepted` once Kafka has it: on a failure, those before it are written. */
   async function produce(claimed: readonly ClaimedEvent[], events: ReadonlyMap<string, NewEvent>, accepted: AcceptedEvent[]): Promise<void> {
@@ -140,7 +141,7 @@ export async function createKafkaEventLog(options: KafkaEventLogOptions): Promis
       }
     }
     for (const topic of new Set(requests.map((r) => topicOf(r.streamId)))) {
-      await topics.ensure(topic).catch((error: unknown) => {
+      await topics.ensure(topic).then(() => indexMatched(topic)).catch((error: unknown) => {
         throw isUnavailable(error) ? new EventLogUnavailableError('Kafka', error) : error;
       });
     }
@@ -182,6 +183,31 @@ export async function createKafkaEventLog(options: KafkaEventLogOptions): Promis
         };
       }),
     }));
+  }
+
+  /**
+   * Before this process first appends to a topic, the accepted-ids index is checked against it: ids
+   * it names at offsets the topic no longer has (a topic deleted and made anew, a namespace or
+   * cluster that is not the index's) would answer touchpoints sent again as duplicates, never
+   * writing them.
+   */
+  function indexMatched(topic: string): Promise<void> {
+    let checked = checkedTopics.get(topic);
+    if (!checked) {
+      checked = (async () => {
+        const ends = new Map((await admin.fetchTopicOffsets(topic)).map(({ partition, high }) => [partition, high]));
+        const forgotten = await acceptedIds.forgetIfTopicLost(ends);
+        if (forgotten > 0) {
+          console.warn(
+            `[kafka] ${topic} ends before offsets the accepted-ids index recorded: the topic was made anew, or is another cluster's or namespace's. ` +
+              `The index forgot its ${forgotten.toLocaleString('en')} accepted ids, so touchpoints sent again are appended again (docs/operations.md, Backups and recovery)`,
+          );
+        }
+      })();
+      checkedTopics.set(topic, checked);
+      checked.catch(() => checkedTopics.delete(topic));
+    }
+    return checked;
   }
 
   async function readStream(streamId: string, fromPosition: number, maxCount: number): Promise<RecordedEvent[]> {

@@ -24,6 +24,7 @@ interface ClaimRow extends IndexRow {
 }
 
 const PURGE_BATCH = 10_000;
+const NEWEST_CHECKED = 1_000;
 const CLAIM_ATTEMPTS = 5;
 
 /** The accepted-ids index on Postgres (or PGlite). The SqlClient stays its owner's to close. */
@@ -150,6 +151,25 @@ export async function createPostgresAcceptedEventIds(
         purged += rows.length;
         if (rows.length < PURGE_BATCH) return purged;
       }
+    },
+
+    async forgetIfTopicLost(ends) {
+      // The newest ids hold the highest offsets: a topic made anew ends before them. Through the
+      // index by age, so that the check costs the same whatever the index holds.
+      const { rows } = await sql.query<{ forgotten: number }>(
+        `WITH newest AS (
+           SELECT kafka_partition, kafka_offset FROM ${s}.accepted_event_ids
+           WHERE confirmed_at IS NOT NULL ORDER BY claimed_at DESC LIMIT ${NEWEST_CHECKED}
+         ), lost AS (
+           SELECT 1 FROM newest n LEFT JOIN unnest($1::integer[], $2::bigint[]) AS e(kafka_partition, end_offset) USING (kafka_partition)
+           WHERE e.end_offset IS NULL OR n.kafka_offset >= e.end_offset LIMIT 1
+         ), forgotten AS (
+           DELETE FROM ${s}.accepted_event_ids WHERE confirmed_at IS NOT NULL AND EXISTS (SELECT FROM lost) RETURNING 1
+         )
+         SELECT count(*)::integer AS forgotten FROM forgotten`,
+        [[...ends.keys()], [...ends.values()]],
+      );
+      return rows[0].forgotten;
     },
 
     async ping() {

@@ -39,6 +39,7 @@ export async function applyBatch(
   } catch (error) {
     if (error instanceof WaitForProjectionError && error.ready > 0) throw error.withReady(events.indexOf(ready[error.ready - 1]) + 1);
     if (error instanceof RetryBatchLaterError || error instanceof WaitForProjectionError) throw error;
+    if (isStoreFault(error)) throw storeFault(error);
     throw new BatchRejectedError(error);
   }
 }
@@ -91,8 +92,24 @@ async function applyOrHalve(tx: SqlExecutor, projection: string, handler: Projec
     // Ready events counted within a half mean nothing to the caller: the whole batch waits.
     if (error instanceof WaitForProjectionError) throw error.withReady(0);
     if (error instanceof RetryBatchLaterError) throw error;
+    if (isStoreFault(error)) throw storeFault(error);
     return applyHalves(tx, projection, handler, events, error, held);
   }
+}
+
+/**
+ * A Postgres refusal that says the store is missing something or failing, whatever the events: a
+ * table or schema that is not there (dropped by hand), a connection lost, the disk full, the server
+ * shutting down, a deadlock. Every event would fail alike, so none is a dead letter: the batch is
+ * retried, and the projection shows `retrying` with the reason until the store is mended.
+ */
+function isStoreFault(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && /^(08|53|57|58|3F|40001|40P01|42P01|42703)/.test(code);
+}
+
+function storeFault(error: unknown): RetryBatchLaterError {
+  return new RetryBatchLaterError(`the read model's database refused the batch, whatever its events: ${describe(error)}`, { cause: error });
 }
 
 export async function underSavepoint<T>(tx: SqlExecutor, work: () => Promise<T>): Promise<T> {

@@ -175,6 +175,19 @@ describe('the projection runtime (PGlite)', () => {
     await until(async () => (await totals())['counted-d'] === '30,31');
   });
 
+  it('retries a batch whose table was dropped, without dead letters, until the table is back', async () => {
+    await start();
+    await sql.query(`ALTER TABLE sums.totals RENAME TO totals_away`);
+    const applies = state.applies;
+    await log.append('counted-t', [event(40), event(41)]);
+    // Tried, and tried again: not halved down to dead letters.
+    await until(async () => state.applies >= applies + 2);
+    expect((await listDeadLetters(sql, 'sums')).filter((l) => l.streamId === 'counted-t')).toEqual([]);
+
+    await sql.query(`ALTER TABLE sums.totals_away RENAME TO totals`);
+    await until(async () => (await totals())['counted-t'] === '40,41');
+  });
+
   it('commits the events ready while the rest of their batch waits for another projection, and applies each once', async () => {
     state.gate = 203;
     await start();

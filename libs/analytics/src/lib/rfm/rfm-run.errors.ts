@@ -25,3 +25,14 @@ export class RfmAnalyticsUnavailableError extends Error {
     );
   }
 }
+
+/** ClickHouse holds no purchase at all while the current run scored customers: it lost its data, or is being rebuilt. */
+export class AnalyticsDataMissingError extends Error {
+  readonly code = 'RFM.ANALYTICS_DATA_MISSING';
+  constructor(scoredBefore: number) {
+    super(
+      `ClickHouse holds no purchases, where the current RFM run scored ${scoredBefore.toLocaleString('en')} customers: its data was lost, or \`cdp projections rebuild analytics\` has not swapped its tables in yet. ` +
+        'Nothing was recorded, and every customer keeps its segment. Run RFM again once the rebuild is done (docs/operations.md, Backups and recovery)',
+    );
+  }
+}

@@ -105,6 +105,24 @@ describe('an RFM run, a range of customers at a time (PGlite and chDB)', () => {
     expect(Object.values(atOnce.whatIf.segments!).reduce((a, b) => a + b, 0)).toBe(5);
   });
 
+  it('refuses a run on ClickHouse tables emptied (lost, or before a rebuild of analytics is swapped in), keeping every segment', async () => {
+    await withStores(purchases(), 1_000, async ({ sql, clickhouse, options }) => {
+      await runRfm(options, { asOf: AS_OF, windowDays: 365 }, new Date());
+      const state = async () => [
+        (await sql.query(`SELECT customer_id, segment FROM rfm.current_scores ORDER BY customer_id`)).rows,
+        (await sql.query(`SELECT count(*)::int AS n FROM event_store.events`)).rows,
+      ];
+      const before = await state();
+      await clickhouse.command('TRUNCATE TABLE purchases');
+
+      await expect(runRfm(options, { asOf: AS_OF, windowDays: 365 }, new Date())).rejects.toMatchObject({ code: 'RFM.ANALYTICS_DATA_MISSING', message: expect.stringContaining('rebuild analytics') });
+      expect(await state()).toEqual(before);
+      // Once the rebuild has filled them again, runs go on.
+      await clickhouse.insert('purchases', purchases());
+      expect((await runRfm(options, { asOf: AS_OF, windowDays: 365 }, new Date())).customers).toBe(9);
+    });
+  });
+
   it('appends the changes of a run whose append failed after its commit, in order and once, before the next run decides', async () => {
     await withStores(purchases(), 1_000, async ({ sql, clickhouse, eventStore, options }) => {
       // The event store is down when the first run has committed its scores: as a process killed then.

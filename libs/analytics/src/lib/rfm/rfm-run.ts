@@ -4,7 +4,7 @@ import { deterministicEventId, type EventLog } from '@cdp/event-log';
 import { publishOutbox, readCheckpoint, type OutboxEntry } from '@cdp/projections';
 import { becomesCurrent, customerSegmentStreamId, decideSegmentChanges, DEFAULT_RFM_GRID, parseRfmParameters, type CustomerSegmentChanged, type RfmGrid, type RfmScore, type RfmWindowDays } from '@cdp/rfm';
 import type { SqlClient } from '@cdp/sql';
-import { ProjectionsBehindError, RfmAnalyticsUnavailableError } from './rfm-run.errors';
+import { AnalyticsDataMissingError, ProjectionsBehindError, RfmAnalyticsUnavailableError } from './rfm-run.errors';
 import { dropAbandonedWorkTables, rfmWorkTable, runRfmQuery, type RfmSnapshotRow } from './rfm-query';
 import { latestRun, saveRun, type RfmRunOutcome, type RfmRunRecord, type RunScores, type ScoresRange } from './rfm-store';
 
@@ -70,6 +70,11 @@ export async function runRfm(options: RfmRunOptions, input: RfmRunInput, now: Da
   return { ...run, current: true };
 }
 
+async function holdsNoPurchases(clickhouse: ClickHouseClient): Promise<boolean> {
+  const [{ purchases }] = await clickhouse.query<{ purchases: string }>(`SELECT count() AS purchases FROM purchases`);
+  return purchases === '0';
+}
+
 /** A what-if run's outcome, or the run committed as current. */
 type Saved = { readonly whatIf: RfmRunOutcome } | { readonly run: RfmRunRecord };
 
@@ -88,6 +93,10 @@ async function scoreAndSave(
   // Scored by the platform's clock, which the purge of old runs goes by too.
   const customers = await runRfmQuery(options.clickhouse, { runId, asOf, windowDays, currency: options.currency, grid, scoredAt: requestedAt });
   const current = await latestRun(options.sql);
+  // A run on emptied tables would take every customer's segment away, and tell the feed so.
+  if (customers === 0 && current !== undefined && current.customers > 0 && (await holdsNoPurchases(options.clickhouse))) {
+    throw new AnalyticsDataMissingError(current.customers);
+  }
   if (!becomesCurrent(asOf, current?.asOf)) {
     // Not in rfm_runs either, which lists the runs that became current, as analysts' queries read it.
     const run = { runId, asOf, windowDays, currency: options.currency, customers, requestedAt, finishedAt: new Date().toISOString() };

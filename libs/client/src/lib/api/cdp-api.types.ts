@@ -91,7 +91,11 @@ export interface RedeemPointsRequest {
 }
 
 /** The redemption made (or made before with the same idempotency key): the lots it consumed, oldest first. */
-export type RedemptionResult = Redemption & { readonly customerId: string };
+export type RedemptionResult = Omit<Redemption, 'owner' | 'absorbedBefore'> & {
+  readonly customerId: string;
+  /** What the account can spend once the answer was given, this redemption taken. */
+  readonly available: number;
+};
 
 /** `GET /v1/customers/{id}/rfm`: the customer's scores as of the latest RFM run. */
 export interface CustomerRfm {

@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { CUSTOMER_ENTITIES } from './customer.entities';
 import { CUSTOMER_MIGRATIONS } from './customer-migrations';
+import { CUSTOMER_PROJECTION } from '../customer-schema';
 
 /** Where TypeORM connects: a Postgres URL, or a pg-compatible driver (PGlite in this process). */
 export type DatabaseConnection = { readonly url: string } | { readonly driver: unknown };
@@ -19,6 +20,27 @@ export async function openCustomerDataSource(connection: DatabaseConnection): Pr
     poolSize: 'driver' in connection ? 1 : 5,
   } as never);
   await dataSource.initialize();
+  await forgetDroppedTables(dataSource);
   await dataSource.runMigrations({ transaction: 'each' });
   return dataSource;
+}
+
+/**
+ * Tables dropped by hand (a `DROP SCHEMA customers`) while their migrations stay recorded would
+ * never be made again, and every start would fail on them: the migrations are forgotten, and run
+ * again, making the tables anew, empty. They are a read model: a rebuild fills them from the log.
+ */
+async function forgetDroppedTables(dataSource: DataSource): Promise<void> {
+  const [{ recorded, present }] = await dataSource.query(
+    `SELECT to_regclass('public.typeorm_migrations') IS NOT NULL AS recorded, to_regclass('${CUSTOMER_PROJECTION}.profiles') IS NOT NULL AS present`,
+  );
+  if (!recorded || present) return;
+  const names = CUSTOMER_MIGRATIONS.map((migration) => migration.name);
+  const forgotten: unknown[] = await dataSource.query(`DELETE FROM public.typeorm_migrations WHERE name = ANY($1::text[]) RETURNING name`, [names]);
+  if (forgotten.length === 0) return;
+  await dataSource.query(`DROP SCHEMA IF EXISTS ${CUSTOMER_PROJECTION} CASCADE`);
+  console.warn(
+    `[customers] the customer tables were gone (${CUSTOMER_PROJECTION}.profiles dropped?) though their migrations were recorded: they are made anew, empty. ` +
+      'Fill them from the log with `cdp projections rebuild customers` (docs/operations.md, Backups and recovery)',
+  );
 }

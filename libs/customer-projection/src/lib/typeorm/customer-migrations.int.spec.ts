@@ -30,4 +30,23 @@ describe('migrations of the customer tables (PGlite)', () => {
       await database.client.close();
     }
   });
+
+  it('make the customer tables anew at a start that finds them dropped by hand, their migrations recorded', async () => {
+    const database = await openPgliteDatabase();
+    try {
+      await (await openCustomerDataSource({ driver: database.typeormDriver })).destroy();
+      await database.client.query(`DROP SCHEMA customers CASCADE`);
+      const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+      try {
+        await (await openCustomerDataSource({ driver: database.typeormDriver })).destroy();
+        expect(warn).toHaveBeenCalledWith(expect.stringContaining('cdp projections rebuild customers'));
+      } finally {
+        warn.mockRestore();
+      }
+      const { rows } = await database.client.query(`SELECT count(*)::int AS n FROM customers.profiles`);
+      expect(rows).toEqual([{ n: 0 }]);
+    } finally {
+      await database.client.close();
+    }
+  });
 });
