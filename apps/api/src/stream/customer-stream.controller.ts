@@ -58,7 +58,7 @@ export class CustomerStreamController implements BeforeApplicationShutdown {
       feedLog: this.feedLog,
       tail: this.tail,
       prunedAfter: (offset) => prunedAfter(this.sql, offset),
-      isChangeId: (offset) => isChangeId(this.sql, offset),
+      isChangeId: (offset, check) => isChangeId(this.sql, offset, check),
       subscription,
       request,
       response,

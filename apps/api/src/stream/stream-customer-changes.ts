@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import type { Checkpoint, RecordedEvent } from '@cdp/event-log';
 import { comparePostgresLogOffsets, POSTGRES_LOG_START, type PostgresEventLog } from '@cdp/event-log-postgres';
-import { InvalidFeedSubscriptionError, isWanted, type CustomerChange, type FeedSubscription } from '@cdp/feed';
+import { feedEventId, InvalidFeedSubscriptionError, isWanted, type CustomerChange, type FeedSubscription } from '@cdp/feed';
 import type { FeedTail } from './feed-tail';
 
 export interface StreamCustomerChangesOptions {
@@ -9,8 +9,8 @@ export interface StreamCustomerChangesOptions {
   readonly tail: FeedTail;
   /** The log's pruned-through position when it lies after `offset` (see pruneCustomerFeedLog). */
   readonly prunedAfter: (offset: string) => Promise<string | undefined>;
-  /** Whether `offset` is the id of a change of this feed, held or pruned (see isChangeId). */
-  readonly isChangeId: (offset: string) => Promise<boolean>;
+  /** Whether `offset` is the position of a change of this feed, held (the one `check` names, when given) or pruned (see isChangeId). */
+  readonly isChangeId: (offset: string, check?: string) => Promise<boolean>;
   readonly subscription: FeedSubscription;
   readonly request: Request;
   readonly response: Response;
@@ -153,7 +153,7 @@ const frames = new WeakMap<RecordedEvent, string>();
 function frameOf(event: RecordedEvent): string {
   let frame = frames.get(event);
   if (frame === undefined) {
-    frame = `id: ${event.offset}\nevent: ${(event.data as CustomerChange).type}\ndata: ${JSON.stringify(event.data)}\n\n`;
+    frame = `id: ${feedEventId(event.offset, event.eventId)}\nevent: ${(event.data as CustomerChange).type}\ndata: ${JSON.stringify(event.data)}\n\n`;
     frames.set(event, frame);
   }
   return frame;
@@ -167,10 +167,10 @@ function prunedNotice(prunedThrough: string) {
   };
 }
 
-async function startOf(feedLog: PostgresEventLog, subscription: FeedSubscription, isChangeId: (offset: string) => Promise<boolean>): Promise<Checkpoint> {
+async function startOf(feedLog: PostgresEventLog, subscription: FeedSubscription, isChangeId: StreamCustomerChangesOptions['isChangeId']): Promise<Checkpoint> {
   if (subscription.from === 'start') return {};
   if (subscription.from === 'now') return feedLog.headCheckpoint();
-  const { after } = subscription.from;
+  const { after, check } = subscription.from;
   // The position an empty feed gave (see sendPosition): every change there is came after it.
   if (after === POSTGRES_LOG_START) return {};
   const head = (await feedLog.headCheckpoint()).all;
@@ -179,9 +179,13 @@ async function startOf(feedLog: PostgresEventLog, subscription: FeedSubscription
     const message = `is after the newest event of this feed (${head ?? 'it has none yet'}), so it is not an id this feed gave: resume with the id of the last event you handled, or subscribe with from=start for every customer's current state`;
     throw new InvalidFeedSubscriptionError([{ field: 'Last-Event-ID', value: after, message }]);
   }
-  if (!(await isChangeId(after))) {
-    const message = 'names no change of this feed, so resuming there would skip the changes up to the next one: resume with the id of the last event you handled, or subscribe with from=start for every customer\'s current state';
-    throw new InvalidFeedSubscriptionError([{ field: 'Last-Event-ID', value: after, message }]);
+  if (!(await isChangeId(after, check))) {
+    const value = check === undefined ? after : `${after}:${check}`;
+    const message =
+      check === undefined || !(await isChangeId(after))
+        ? 'names no change of this feed, so resuming there would skip the changes up to the next one: resume with the id of the last event you handled, or subscribe with from=start for every customer\'s current state'
+        : 'names a change this feed no longer holds at that position (its data was restored from an earlier copy, or the id is another platform\'s), so what followed it cannot be found: subscribe with from=start for every customer\'s current state';
+    throw new InvalidFeedSubscriptionError([{ field: 'Last-Event-ID', value, message }]);
   }
   return { all: after };
 }

@@ -3,7 +3,8 @@ import { createPostgresEventLog, type PostgresEventLog } from '@cdp/event-log-po
 import { migrateProjectionTables, writeCheckpoint } from '@cdp/projections';
 import { createPgliteSqlClient, type SqlClient } from '@cdp/sql';
 import { CUSTOMER_FEED_LOG_SCHEMA, migrateCustomerFeedTables } from './customer-feed-tables';
-import { prunedAfter, pruneCustomerFeedLog } from './prune-customer-feed-log';
+import { changeCheck } from '@cdp/feed';
+import { isChangeId, prunedAfter, pruneCustomerFeedLog } from './prune-customer-feed-log';
 
 const NOW = new Date('2026-12-04T12:00:00Z');
 const WEEK_AGO = new Date('2026-11-27T12:00:00Z');
@@ -78,6 +79,22 @@ describe('pruning the customer feed log (PGlite)', () => {
     await pruneCustomerFeedLog({ sql, recordedBefore: WEEK_AGO, followers: [] });
 
     expect(await Promise.all(offsets.map((offset) => prunedAfter(sql, offset)))).toEqual([offsets[5], offsets[5], offsets[5], offsets[5], offsets[5], undefined, undefined]);
+  });
+
+  it('names a held change by its position, and by the check of the change there when given, and a pruned one by its position', async () => {
+    const { rows } = await sql.query<{ offset: string; event_id: string }>(
+      `SELECT transaction_id::text || ':' || global_position AS offset, event_id::text FROM ${CUSTOMER_FEED_LOG_SCHEMA}.events ORDER BY transaction_id, global_position`,
+    );
+    const last = rows[rows.length - 1];
+    expect(await isChangeId(sql, last.offset)).toBe(true);
+    expect(await isChangeId(sql, last.offset, changeCheck(last.event_id))).toBe(true);
+    // The same position, another change's check: the feed's data was restored from an earlier copy.
+    expect(await isChangeId(sql, last.offset, changeCheck(rows[0].event_id))).toBe(false);
+    expect(await isChangeId(sql, `${last.offset.split(':')[0]}:0`)).toBe(false);
+
+    await pruneCustomerFeedLog({ sql, recordedBefore: WEEK_AGO, followers: [] });
+    // A pruned change cannot be checked: its position is taken as it is.
+    expect(await isChangeId(sql, rows[0].offset, changeCheck(rows[0].event_id))).toBe(true);
   });
 
   it('has pruned nothing before its table exists', async () => {

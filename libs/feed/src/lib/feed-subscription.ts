@@ -6,8 +6,11 @@ export interface FeedSubscription {
   readonly types: readonly CustomerChangeType[] | null;
   /** Only changes of customers in this RFM segment after the change, and those that take one out of it (see isWanted). */
   readonly segment: string | null;
-  /** After this event id, from the beginning, or from the changes still to come. */
-  readonly from: { readonly after: string } | 'start' | 'now';
+  /**
+   * After this position of the feed's log (with the check of the change an event id names there,
+   * see feedEventId), from the beginning, or from the changes still to come.
+   */
+  readonly from: { readonly after: string; readonly check?: string } | 'start' | 'now';
 }
 
 export interface FeedSubscriptionProblem {
@@ -25,8 +28,22 @@ export class InvalidFeedSubscriptionError extends Error {
   }
 }
 
-/** Event ids are the feed log's positions, "<transaction>:<position>". */
-const EVENT_ID = /^\d{1,20}:\d{1,20}$/;
+/**
+ * A change's event id over SSE: its position in the feed's log, "<transaction>:<position>", and a
+ * check of which change it is there (the first 8 hex digits of the change's own id), so that a
+ * position reused by another change (the data restored from an earlier copy) is not taken for the
+ * one a subscriber handled. A position alone (`event: position`, or an id from before 2026-12-07)
+ * is taken as it is.
+ */
+export function feedEventId(position: string, changeEventId: string): string {
+  return `${position}:${changeCheck(changeEventId)}`;
+}
+
+export function changeCheck(changeEventId: string): string {
+  return changeEventId.replace(/-/g, '').slice(0, 8).toLowerCase();
+}
+
+const EVENT_ID = /^(\d{1,20}:\d{1,20})(?::([0-9a-f]{8}))?$/;
 
 const SUBSCRIPTION_PARAMETERS = ['types', 'segment', 'from', 'lastEventId'];
 
@@ -67,10 +84,11 @@ export function parseFeedSubscription(query: Readonly<Record<string, unknown>>, 
   }
   if (problems.length > 0) throw new InvalidFeedSubscriptionError(problems);
 
+  const [, after, check] = lastEventId === undefined ? [] : EVENT_ID.exec(lastEventId)!;
   return {
     types: types as CustomerChangeType[] | null,
     segment,
-    from: lastEventId !== undefined ? { after: lastEventId } : ((fromText ?? 'now') as 'start' | 'now'),
+    from: after !== undefined ? { after, ...(check === undefined ? {} : { check }) } : ((fromText ?? 'now') as 'start' | 'now'),
   };
 }
 

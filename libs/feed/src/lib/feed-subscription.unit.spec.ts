@@ -1,4 +1,4 @@
-import { InvalidFeedSubscriptionError, isWanted, parseFeedSubscription } from './feed-subscription';
+import { feedEventId, InvalidFeedSubscriptionError, isWanted, parseFeedSubscription } from './feed-subscription';
 import type { CustomerChange } from './customer-feed.contract';
 
 const SEGMENTS = ['Champions', 'At Risk', "Can't Lose Them"];
@@ -29,6 +29,8 @@ describe('parseFeedSubscription', () => {
   it('resumes after the Last-Event-ID header, which wins over from and the query parameter', () => {
     expect(parseFeedSubscription({ from: 'start', lastEventId: '1:1' }, '812:40', SEGMENTS).from).toEqual({ after: '812:40' });
     expect(parseFeedSubscription({ lastEventId: '1:2' }, undefined, SEGMENTS).from).toEqual({ after: '1:2' });
+    expect(parseFeedSubscription({}, '812:40:0a1b2c3d', SEGMENTS).from).toEqual({ after: '812:40', check: '0a1b2c3d' });
+    expect(feedEventId('812:40', '0A1B2C3D-0000-4000-8000-000000000000')).toBe('812:40:0a1b2c3d');
   });
 
   it('reports every problem by field', () => {

@@ -14,6 +14,7 @@ import { createPostgresSqlClient, oneProcessAtATime, openPgliteDatabase, schedul
 import type { DataSource } from 'typeorm';
 import type { Settings } from './settings';
 import { reaching, shownUrl } from './server-unreachable';
+import { warnOfMissingData } from './embedded-data-dir';
 
 /** What a platform process works with; one of each per process. */
 export interface Stores {
@@ -40,6 +41,7 @@ export async function openStores(settings: Settings): Promise<Stores> {
     console.warn(`[schemas] schema id ${id} is not sealed: a change to its files would go unseen. Once it is final, add "fingerprint": "${fingerprint}" to its entry in schema-ids.json (cdp schema check)`);
   }
   if (settings.mode === 'embedded') {
+    warnOfMissingData(settings.dataDir);
     const database = await openPgliteDatabase(join(settings.dataDir, 'pg'));
     const sql = database.client;
     const dataSource = await openCustomerDataSource({ driver: database.typeormDriver });
@@ -101,6 +103,7 @@ export async function openStores(settings: Settings): Promise<Stores> {
 }
 
 const PURGE_EVERY_MS = 60 * 60 * 1000;
+
 
 /**
  * Servers mode leaves vacuuming to Postgres's autovacuum. Without it the outboxes, the feed's log and
