@@ -63,7 +63,7 @@ export class LoyaltyController {
         ...(id === customerId ? {} : { requestedFor: id }),
       },
     });
-    const { owner: _owner, absorbedBefore: _absorbedBefore, ...redemption } = redemptionOf(decision.state, idempotencyKey as string, id)!;
+    const { owner: _owner, madeFor: _madeFor, ...redemption } = redemptionOf(decision.state, idempotencyKey as string, id)!;
     return { customerId: decision.customerId, ...redemption, available: availablePoints(decision.state, requestedAt) };
   }
 

@@ -56,12 +56,13 @@ export interface AcceptedEventIds {
   purgeOlderThan(ageMs?: number): Promise<number>;
 
   /**
-   * When the newest accepted ids name a partition the topic lacks, or an offset at or past its
-   * partition's end (`ends`: partition → end offset), the topic no longer holds what the index
-   * says (it was deleted and made anew, or is another cluster's): forgets every accepted id, so
-   * that touchpoints sent again are appended again, and returns how many it forgot; 0 otherwise.
+   * When the newest accepted ids of a stream category name a partition its topic lacks, or an
+   * offset at or past its partition's end (`readEnds`: partition → end offset, read once this call
+   * has begun, so that ids confirmed meanwhile are left out), the topic no longer holds what the
+   * index says (it was deleted and made anew, or is another cluster's): forgets every accepted id
+   * of the category, so that events sent again are appended again, and returns how many it forgot.
    */
-  forgetIfTopicLost(ends: ReadonlyMap<number, string>): Promise<number>;
+  forgetIfTopicLost(category: string, readEnds: () => Promise<ReadonlyMap<number, string>>): Promise<number>;
 
   /** Resolves when the index answers. */
   ping(): Promise<void>;

@@ -240,6 +240,28 @@ describe('Kafka event log: a topic made anew', () => {
   });
 });
 
+describe('Kafka event log: the accepted-ids index checked against a topic', () => {
+  it("forgets nothing for ids confirmed while the topic's ends were read, nor for another category's", async () => {
+    const { log, acceptedIds } = await openLog();
+    await log.close();
+    const accept = async (category: string, offset: string) => {
+      const event = { eventId: randomUUID(), streamId: streamId(category, randomUUID()) };
+      const claimId = randomUUID();
+      const [claimed] = (await acceptedIds.claim(claimId, [event])).claimed;
+      await acceptedIds.confirm(claimId, [{ ...claimed, partition: 0, offset }]);
+    };
+    await accept('shops', '4');
+    await accept('calls', '700');
+    // Another process appends to the healthy topic while this one reads its ends: its offset is the end just read.
+    const racing = async () => (await accept('shops', '5'), new Map([[0, '5']]));
+    expect(await acceptedIds.forgetIfTopicLost('shops', racing)).toBe(0);
+    expect(await acceptedIds.forgetIfTopicLost('shops', async () => new Map([[0, '6']]))).toBe(0);
+    // The shops topic made anew: its ids go, the calls topic's stay.
+    expect(await acceptedIds.forgetIfTopicLost('shops', async () => new Map([[0, '0']]))).toBe(2);
+    expect(await acceptedIds.forgetIfTopicLost('calls', async () => new Map([[0, '701']]))).toBe(0);
+  });
+});
+
 describe('Kafka event log: subscriptions', () => {
   const event = (n: number): NewEvent => ({ eventId: randomUUID(), type: 'thing_happened', data: { n } });
   let log: EventLog;

@@ -140,8 +140,9 @@ export async function createKafkaEventLog(options: KafkaEventLogOptions): Promis
         requests.push({ eventId: event.eventId, streamId });
       }
     }
-    for (const topic of new Set(requests.map((r) => topicOf(r.streamId)))) {
-      await topics.ensure(topic).then(() => indexMatched(topic)).catch((error: unknown) => {
+    for (const category of new Set(requests.map((r) => parseStreamId(r.streamId).category))) {
+      const topic = topicFor(category);
+      await topics.ensure(topic).then(() => indexMatched(category, topic)).catch((error: unknown) => {
         throw isUnavailable(error) ? new EventLogUnavailableError('Kafka', error) : error;
       });
     }
@@ -191,12 +192,11 @@ export async function createKafkaEventLog(options: KafkaEventLogOptions): Promis
    * cluster that is not the index's) would answer touchpoints sent again as duplicates, never
    * writing them.
    */
-  function indexMatched(topic: string): Promise<void> {
+  function indexMatched(category: string, topic: string): Promise<void> {
     let checked = checkedTopics.get(topic);
     if (!checked) {
       checked = (async () => {
-        const ends = new Map((await admin.fetchTopicOffsets(topic)).map(({ partition, high }) => [partition, high]));
-        const forgotten = await acceptedIds.forgetIfTopicLost(ends);
+        const forgotten = await acceptedIds.forgetIfTopicLost(category, async () => new Map((await admin.fetchTopicOffsets(topic)).map(({ partition, high }) => [partition, high])));
         if (forgotten > 0) {
           console.warn(
             `[kafka] ${topic} ends before offsets the accepted-ids index recorded: the topic was made anew, or is another cluster's or namespace's. ` +

@@ -153,21 +153,29 @@ export async function createPostgresAcceptedEventIds(
       }
     },
 
-    async forgetIfTopicLost(ends) {
+    async forgetIfTopicLost(category, readEnds) {
+      // Only ids confirmed before the ends were read count: one confirmed since, by another process
+      // appending meanwhile, may lie at or past an end read a moment before.
+      const [{ since }] = (await sql.query<{ since: string }>(`SELECT now()::text AS since`)).rows;
+      const ends = await readEnds();
+      const prefix = `${category}-`;
       // The newest ids hold the highest offsets: a topic made anew ends before them. Through the
       // index by age, so that the check costs the same whatever the index holds.
       const { rows } = await sql.query<{ forgotten: number }>(
         `WITH newest AS (
            SELECT kafka_partition, kafka_offset FROM ${s}.accepted_event_ids
-           WHERE confirmed_at IS NOT NULL ORDER BY claimed_at DESC LIMIT ${NEWEST_CHECKED}
+           WHERE confirmed_at < $3::timestamptz AND left(stream_id, length($4)) = $4
+           ORDER BY claimed_at DESC LIMIT ${NEWEST_CHECKED}
          ), lost AS (
            SELECT 1 FROM newest n LEFT JOIN unnest($1::integer[], $2::bigint[]) AS e(kafka_partition, end_offset) USING (kafka_partition)
            WHERE e.end_offset IS NULL OR n.kafka_offset >= e.end_offset LIMIT 1
          ), forgotten AS (
-           DELETE FROM ${s}.accepted_event_ids WHERE confirmed_at IS NOT NULL AND EXISTS (SELECT FROM lost) RETURNING 1
+           DELETE FROM ${s}.accepted_event_ids
+           WHERE confirmed_at < $3::timestamptz AND left(stream_id, length($4)) = $4 AND EXISTS (SELECT FROM lost)
+           RETURNING 1
          )
          SELECT count(*)::integer AS forgotten FROM forgotten`,
-        [[...ends.keys()], [...ends.values()]],
+        [[...ends.keys()], [...ends.values()], since, prefix],
       );
       return rows[0].forgotten;
     },

@@ -84,25 +84,25 @@ describe('loyalty_earning waiting for the customers projection (PGlite)', () => 
     await expect(attempt).rejects.not.toBeInstanceOf(WaitForProjectionError);
   });
 
-  it('sends a touchpoint that earned again to the account holding its points, though it was placed on another customer since', async () => {
+  it('sends a touchpoint an account took again to that account, though it was placed on another customer since', async () => {
     const [purchase, refund, fresh] = [purchaseEvent(), purchaseEvent('refund'), purchaseEvent()];
     const [first, second] = [`cus_${randomUUID()}`, `cus_${randomUUID()}`];
-    await place(purchase.eventId, first);
-    await apply([purchase]);
+    await Promise.all([place(purchase.eventId, first), place(refund.eventId, first)]);
+    await apply([purchase, refund]);
     await handler.afterCommit!();
     const loyalty = await loyaltyProjection({ accounts }).open(sql, LOYALTY_PROJECTION);
     const earned = await eventStore.readStream(loyaltyAccountStreamId(first));
     await sql.transaction((tx) => loyalty.apply(tx, earned, { resumed: false }));
 
     // A rebuild of the customers projection settled a conflict otherwise: the purchase is now the second customer's.
-    await sql.query(`UPDATE ${CUSTOMER_PROJECTION}.touchpoints SET customer_id = $2 WHERE event_id = $1`, [purchase.eventId, second]);
-    await Promise.all([place(refund.eventId, second), place(fresh.eventId, second)]);
+    await sql.query(`UPDATE ${CUSTOMER_PROJECTION}.touchpoints SET customer_id = $2 WHERE event_id = ANY($1::text[])`, [[purchase.eventId, refund.eventId], second]);
+    await place(fresh.eventId, second);
     await sql.query(`DELETE FROM ${LOYALTY_EARNING_PROJECTION}.command_outbox`);
     await apply([purchase, refund, fresh]);
     const sentTo = (await outbox()).map(({ command }) => [(command as RecordTouchpoint).data.touchpoint.eventId, (command as RecordTouchpoint).data.customerId]);
     expect(sentTo).toEqual([
       [purchase.eventId, first],
-      [refund.eventId, second],
+      [refund.eventId, first],
       [fresh.eventId, second],
     ]);
     await handler.afterCommit!();
@@ -110,5 +110,8 @@ describe('loyalty_earning waiting for the customers projection (PGlite)', () => 
       (await eventStore.readStream(loyaltyAccountStreamId(customerId))).filter((e) => e.type === 'PointsEarned').map((e) => (e.data as { lotId: string }).lotId);
     expect(await earnedLots(first)).toEqual([purchase.eventId]);
     expect(await earnedLots(second)).toEqual([fresh.eventId]);
+    const refundsOf = async (customerId: string) => (await eventStore.readStream(loyaltyAccountStreamId(customerId))).filter((e) => e.type === 'RefundRecorded');
+    expect(await refundsOf(first)).toHaveLength(1);
+    expect(await refundsOf(second)).toEqual([]);
   });
 });

@@ -5,7 +5,7 @@ import type { LoyaltyProgram, RecordTouchpoint } from '@cdp/loyalty';
 import { WaitForProjectionError, type ProjectionDefinition } from '@cdp/projections';
 import { migrateSchema, quoteIdentifier, type SqlExecutor } from '@cdp/sql';
 import type { LoyaltyAccounts } from './loyalty-accounts';
-import { accountsThatEarned, migrateLoyaltyTables } from './loyalty.projection';
+import { accountsThatTook, migrateLoyaltyTables } from './loyalty.projection';
 import { addToCommandOutbox, COMMAND_OUTBOX_TABLE, outboxTables, sendCommandOutbox } from './loyalty-command-outbox';
 
 export const LOYALTY_EARNING_PROJECTION = 'loyalty_earning';
@@ -36,11 +36,11 @@ export function loyaltyEarningProjection({ program, accounts }: LoyaltyEarningOp
           const owners = await customersOf(tx, touchpoints);
           const unplaced = touchpoints.filter((t) => !owners.has(t.eventId));
           if (unplaced.length > 0) await waitForPlacement(tx, events, unplaced);
-          // A touchpoint that earned already stays with the account holding its points: a rebuild of the
-          // customers projection may place it on another customer (a conflict settled otherwise), and
-          // sending it there would credit its points twice.
-          const earnedBy = await accountsThatEarned(tx, touchpoints.filter((t) => t.type !== 'refund').map((t) => t.eventId));
-          await addToCommandOutbox(tx, schema, touchpoints.map((t) => recordTouchpoint(earnedBy.get(t.eventId) ?? owners.get(t.eventId)!, t)));
+          // A touchpoint an account took already goes to that account again: the customers projection
+          // may place it on another customer since (a conflict settled otherwise under changed
+          // rules), and sending it there would credit its points, or count its refund, twice.
+          const takenBy = await accountsThatTook(tx, touchpoints.map((t) => t.eventId));
+          await addToCommandOutbox(tx, schema, touchpoints.map((t) => recordTouchpoint(takenBy.get(t.eventId) ?? owners.get(t.eventId)!, t)));
         },
         afterCommit: () => sendCommandOutbox(sql, schema, accounts),
       };

@@ -63,20 +63,20 @@ export async function migrateLoyaltyTables(sql: SqlClient, schema: string = LOYA
     // Releases before 2026-12-05 kept both as jsonb.
     jsonbColumnToJson(`${s}.accounts`, 'state'),
     jsonbColumnToJson(`${s}.ledger`, 'data'),
-    // Which account earned a touchpoint's points: loyalty_earning sends it there again, not to another.
-    `CREATE INDEX IF NOT EXISTS ledger_earned_lots ON ${s}.ledger (cause) WHERE type = 'PointsEarned'`,
+    // Which account took a touchpoint (its points, or a refund): loyalty_earning sends it there again, not to another.
+    `CREATE INDEX IF NOT EXISTS ledger_touchpoints_taken ON ${s}.ledger (cause) WHERE type IN ('PointsEarned', 'RefundRecorded')`,
     ...outboxTables(s),
   ]);
 }
 
 /**
- * The account holding the points each touchpoint earned, for those that earned: the account it
- * went to, or the survivor of that account's merges once this read model followed them.
+ * The account that took each touchpoint, for those an account took: the one holding the points it
+ * earned, or the refund it recorded (the survivor of that account's merges once this read model
+ * followed them).
  */
-export async function accountsThatEarned(tx: SqlExecutor, touchpointIds: readonly string[]): Promise<Map<string, string>> {
-  if (touchpointIds.length === 0) return new Map();
+export async function accountsThatTook(tx: SqlExecutor, touchpointIds: readonly string[]): Promise<Map<string, string>> {
   const { rows } = await tx.query<{ cause: string; account_id: string }>(
-    `SELECT cause, account_id FROM ${quoteIdentifier(LOYALTY_PROJECTION)}.ledger WHERE type = 'PointsEarned' AND cause = ANY($1::text[])`,
+    `SELECT cause, account_id FROM ${quoteIdentifier(LOYALTY_PROJECTION)}.ledger WHERE type IN ('PointsEarned', 'RefundRecorded') AND cause = ANY($1::text[])`,
     [touchpointIds],
   );
   return new Map(rows.map((row) => [row.cause, row.account_id]));

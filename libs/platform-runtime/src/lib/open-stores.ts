@@ -104,7 +104,6 @@ export async function openStores(settings: Settings): Promise<Stores> {
 
 const PURGE_EVERY_MS = 60 * 60 * 1000;
 
-
 /**
  * Servers mode leaves vacuuming to Postgres's autovacuum. Without it the outboxes, the feed's log and
  * the tables rewritten per batch keep every dead row: a soak run grew the database by about 7 KB per

@@ -16,7 +16,8 @@ import { RetryBatchLaterError, WaitForProjectionError } from './retry-batch-late
  * poisoned event in a batch of n costs about two more applies of n events, where trying each
  * event alone would cost n applies of one.
  *
- * A handler that throws `RetryBatchLaterError` fails the whole batch instead, to be tried again; a
+ * A handler that throws `RetryBatchLaterError`, or whose database refuses the batch whatever its
+ * events (isStoreFault), fails the whole batch instead, to be tried again; a
  * `WaitForProjectionError` that names events ready to apply is passed on with their count among
  * `events`, held events included.
  */
@@ -99,13 +100,16 @@ async function applyOrHalve(tx: SqlExecutor, projection: string, handler: Projec
 
 /**
  * A Postgres refusal that says the store is missing something or failing, whatever the events: a
- * table or schema that is not there (dropped by hand), a connection lost, the disk full, the server
- * shutting down, a deadlock. Every event would fail alike, so none is a dead letter: the batch is
- * retried, and the projection shows `retrying` with the reason until the store is mended.
+ * table or schema that is not there (dropped by hand), a connection lost, the disk full, too many
+ * connections, the server shutting down, an I/O error, a deadlock. Every event would fail alike, so
+ * none is a dead letter: the batch is retried, and the projection shows `retrying` with the reason
+ * until the store is mended. Refusals a smaller batch may pass (a statement timeout, out of memory,
+ * too many parameters) are left to the halving.
  */
+const STORE_FAULTS = new Set(['08000', '08001', '08003', '08004', '08006', '53100', '53300', '57P01', '57P02', '57P03', '58000', '58030', '3F000', '40001', '40P01', '42P01', '42703']);
+
 function isStoreFault(error: unknown): boolean {
-  const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' && /^(08|53|57|58|3F|40001|40P01|42P01|42703)/.test(code);
+  return STORE_FAULTS.has((error as { code?: unknown }).code as string);
 }
 
 function storeFault(error: unknown): RetryBatchLaterError {

@@ -91,7 +91,7 @@ export interface RedeemPointsRequest {
 }
 
 /** The redemption made (or made before with the same idempotency key): the lots it consumed, oldest first. */
-export type RedemptionResult = Omit<Redemption, 'owner' | 'absorbedBefore'> & {
+export type RedemptionResult = Omit<Redemption, 'owner' | 'madeFor'> & {
   readonly customerId: string;
   /** What the account can spend once the answer was given, this redemption taken. */
   readonly available: number;

@@ -27,20 +27,25 @@ export async function openCustomerDataSource(connection: DatabaseConnection): Pr
 
 /**
  * Tables dropped by hand (a `DROP SCHEMA customers`) while their migrations stay recorded would
- * never be made again, and every start would fail on them: the migrations are forgotten, and run
- * again, making the tables anew, empty. They are a read model: a rebuild fills them from the log.
+ * never be made again, and every start would fail on them: the migrations are forgotten and run
+ * again, making the tables anew, empty, and the projection's checkpoint goes, so that it projects
+ * the log into them from the start. Left at the end of the log, it would meet each known person's
+ * next touchpoint as a new customer.
  */
 async function forgetDroppedTables(dataSource: DataSource): Promise<void> {
-  const [{ recorded, present }] = await dataSource.query(
-    `SELECT to_regclass('public.typeorm_migrations') IS NOT NULL AS recorded, to_regclass('${CUSTOMER_PROJECTION}.profiles') IS NOT NULL AS present`,
+  const [{ recorded, present, checkpoints }] = await dataSource.query(
+    `SELECT to_regclass('typeorm_migrations') IS NOT NULL AS recorded, to_regclass('${CUSTOMER_PROJECTION}.profiles') IS NOT NULL AS present,
+            to_regclass('projections.checkpoints') IS NOT NULL AS checkpoints`,
   );
   if (!recorded || present) return;
   const names = CUSTOMER_MIGRATIONS.map((migration) => migration.name);
-  const forgotten: unknown[] = await dataSource.query(`DELETE FROM public.typeorm_migrations WHERE name = ANY($1::text[]) RETURNING name`, [names]);
-  if (forgotten.length === 0) return;
+  const [{ applied }] = await dataSource.query(`SELECT count(*)::int AS applied FROM typeorm_migrations WHERE name = ANY($1::text[])`, [names]);
+  if (applied === 0) return;
+  await dataSource.query(`DELETE FROM typeorm_migrations WHERE name = ANY($1::text[])`, [names]);
   await dataSource.query(`DROP SCHEMA IF EXISTS ${CUSTOMER_PROJECTION} CASCADE`);
+  if (checkpoints) await dataSource.query(`DELETE FROM projections.checkpoints WHERE projection = $1`, [CUSTOMER_PROJECTION]);
   console.warn(
-    `[customers] the customer tables were gone (${CUSTOMER_PROJECTION}.profiles dropped?) though their migrations were recorded: they are made anew, empty. ` +
-      'Fill them from the log with `cdp projections rebuild customers` (docs/operations.md, Backups and recovery)',
+    `[customers] the customer tables were gone (${CUSTOMER_PROJECTION}.profiles dropped?) though their migrations were recorded: they are made anew, ` +
+      'and the customers projection projects the whole log into them again from its start; profiles are missing until it has caught up (cdp projections status)',
   );
 }

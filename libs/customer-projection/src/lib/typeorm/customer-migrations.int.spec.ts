@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { emptyProfile } from '@cdp/profile';
+import { migrateProjectionTables } from '@cdp/projections';
 import { openPgliteDatabase } from '@cdp/sql';
 import { CUSTOMER_MIGRATIONS } from './customer-migrations';
 import { openCustomerDataSource } from './customer-data-source';
@@ -35,16 +36,20 @@ describe('migrations of the customer tables (PGlite)', () => {
     const database = await openPgliteDatabase();
     try {
       await (await openCustomerDataSource({ driver: database.typeormDriver })).destroy();
+      await migrateProjectionTables(database.client);
+      await database.client.query(`INSERT INTO projections.checkpoints (projection, partition, "offset", processed) VALUES ('customers', 'all', '9:99', 99), ('loyalty', 'all', '9:99', 99)`);
       await database.client.query(`DROP SCHEMA customers CASCADE`);
       const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
       try {
         await (await openCustomerDataSource({ driver: database.typeormDriver })).destroy();
-        expect(warn).toHaveBeenCalledWith(expect.stringContaining('cdp projections rebuild customers'));
+        expect(warn).toHaveBeenCalledWith(expect.stringContaining('projects the whole log into them again'));
       } finally {
         warn.mockRestore();
       }
       const { rows } = await database.client.query(`SELECT count(*)::int AS n FROM customers.profiles`);
       expect(rows).toEqual([{ n: 0 }]);
+      // Projected again from the start of the log; the other projections keep theirs.
+      expect((await database.client.query(`SELECT projection FROM projections.checkpoints`)).rows).toEqual([{ projection: 'loyalty' }]);
     } finally {
       await database.client.close();
     }

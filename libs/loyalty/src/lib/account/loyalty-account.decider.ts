@@ -165,8 +165,7 @@ function decideExpiry({ now }: ExpirePoints['data'], state: LoyaltyAccountState)
   return expiriesDue(state, requireCanonicalInstant(now, 'the now of ExpirePoints'));
 }
 
-/** What is left of every lot expired at `now`, in FIFO order. */
-/** The expiries due at `now`: what ExpirePoints would decide, and what a balance shown at `now` already counts. */
+/** What is left of every lot expired at `now`, in FIFO order: what ExpirePoints decides, and what a balance shown at `now` already counts. */
 export function expiriesDue(state: LoyaltyAccountState, now: string): PointsExpired[] {
   return lotsToExpire(state, now).map((lot) => ({ type: 'PointsExpired', data: { customerId: state.customerId, lotId: lot.lotId, points: lot.remaining, expiredAt: lot.expiresAt } }));
 }

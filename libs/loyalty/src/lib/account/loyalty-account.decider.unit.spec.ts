@@ -466,6 +466,18 @@ describe('the loyalty account decider', () => {
       }
     });
 
+    it('keeps answering such a key at each of those ids once the survivor is merged in turn', () => {
+      const asked = redeem(100, day(2), 'pos-7-receipt-1', 'a coffee');
+      const atOther = { ...asked, data: { ...asked.data, requestedFor: OTHER } };
+      const intoCustomer = stateAfter([...ownHistory, absorbOther, asked], PROGRAM);
+      const last = 'c-9';
+      const chain = stateAfter([{ type: 'AbsorbAccount', data: { customerId: last, from: CUSTOMER, account: intoCustomer } }], PROGRAM, initialLoyaltyAccount(last));
+      for (const id of [CUSTOMER, OTHER]) expect(redemptionOf(chain, 'pos-7-receipt-1', id)).toMatchObject({ points: 100 });
+      expect(decideLoyaltyAccount({ ...atOther, data: { ...atOther.data, customerId: last } }, chain, PROGRAM)).toEqual([]);
+      // The account it was merged into had no part in it.
+      expect(redemptionOf(chain, 'pos-7-receipt-1')).toBeUndefined();
+    });
+
     it("keeps a key used before a merge apart from the same key of a customer merged in later", () => {
       // CUSTOMER used the key while OTHER was still a customer of its own: OTHER's key is still free.
       const usedBefore = [...ownHistory, redeem(50, day(2), 'pos-7-receipt-1'), absorbOther];

@@ -106,7 +106,7 @@ function redeem(state: LoyaltyAccountState, data: PointsRedeemed['data']): Loyal
     reason,
     lots: consumed,
     redeemedAt,
-    absorbedBefore: state.absorbed.length,
+    madeFor: [state.customerId, ...state.absorbed],
   };
   const heldAs = Object.hasOwn(state.redemptions, idempotencyKey) ? `${owner ?? state.customerId}:${idempotencyKey}` : idempotencyKey;
   return {
@@ -131,8 +131,7 @@ function absorb(state: LoyaltyAccountState, data: LoyaltyAccountAbsorbed['data']
   const redemptions: Record<string, Redemption> = { ...state.redemptions };
   for (const [key, redemption] of Object.entries(account.redemptions)) {
     // The absorbed account's own redemptions are its customer's: their keys answer to its id.
-    const { absorbedBefore: _absorbedBefore, ...made } = redemption;
-    const owned = { ...made, owner: redemption.owner ?? from };
+    const owned = { ...redemption, owner: redemption.owner ?? from };
     redemptions[Object.hasOwn(redemptions, key) ? `${owned.owner}:${key}` : key] = owned;
   }
   return {

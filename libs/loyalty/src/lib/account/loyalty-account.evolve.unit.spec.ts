@@ -79,7 +79,7 @@ describe('evolveLoyaltyAccount', () => {
   it('spends each lot of a redemption and records it by its key', () => {
     const state = fold([earnedEvent('a', 100), earnedEvent('b', 100, day(1)), redeemed('k', [{ lotId: 'a', points: 100 }, { lotId: 'b', points: 20 }])]);
     expect(state.lots.map((l) => l.remaining)).toEqual([0, 80]);
-    expect(state.redemptions['k']).toEqual({ redemptionId: 'r-k', idempotencyKey: 'k', points: 120, reason: '', lots: [{ lotId: 'a', points: 100 }, { lotId: 'b', points: 20 }], redeemedAt: day(1), absorbedBefore: 0 });
+    expect(state.redemptions['k']).toEqual({ redemptionId: 'r-k', idempotencyKey: 'k', points: 120, reason: '', lots: [{ lotId: 'a', points: 100 }, { lotId: 'b', points: 20 }], redeemedAt: day(1), madeFor: [CUSTOMER] });
     expect(state.lifetime.redeemed).toBe(120);
   });
 

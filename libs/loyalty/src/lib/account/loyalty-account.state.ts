@@ -59,11 +59,10 @@ export interface Redemption {
   readonly lots: readonly ConsumedLot[];
   readonly redeemedAt: string;
   /**
-   * How many customers the account had absorbed when it made this redemption (`absorbed` is in the
-   * order they came): the key answers at their ids too, since they were this customer by then.
-   * Absent on a redemption that came in with an absorbed account, and on those folded before 2026-12-07.
+   * The ids that were this customer when it was made (the account's own and those it had absorbed):
+   * its key answers at each of them, through later merges too. Absent on those folded before 2026-12-07.
    */
-  readonly absorbedBefore?: number;
+  readonly madeFor?: readonly string[];
 }
 
 /** Totals since the account opened; available = earned − clawedBack − redeemed − expired. */
@@ -77,20 +76,14 @@ export interface LoyaltyLifetime {
 
 /**
  * The redemption of a key asked for `requestedFor`: the customer the request named, the account's own
- * by default. Keys are per customer and stay so through merges: a redemption made at a customer's id
- * answers to that id; one this account made also answers to every id that was this customer by then
- * (the account's own, and those it had absorbed), so a retry sent to another of them spends nothing
- * more. A redemption made in an account merged into this one since answers to its customer's id only:
- * two customers may have used one key before they were known to be one.
+ * by default. Keys are per customer and stay so through merges: a redemption answers to the id it
+ * was asked at, and to every id that was the same customer then (`madeFor`), so a retry sent to
+ * another of them spends nothing more. It does not answer to a customer merged in after it was
+ * made: two customers may have used one key before they were known to be one.
  */
 export function redemptionOf(state: LoyaltyAccountState, idempotencyKey: string, requestedFor: string = state.customerId): Redemption | undefined {
   const withKey = Object.values(state.redemptions).filter((r) => r.idempotencyKey === idempotencyKey);
-  return withKey.find((r) => (r.owner ?? state.customerId) === requestedFor) ?? withKey.find((r) => wasThisCustomerWhenMade(state, r, requestedFor));
-}
-
-function wasThisCustomerWhenMade(state: LoyaltyAccountState, redemption: Redemption, customerId: string): boolean {
-  if (redemption.absorbedBefore === undefined) return false;
-  return customerId === state.customerId || state.absorbed.slice(0, redemption.absorbedBefore).includes(customerId);
+  return withKey.find((r) => (r.owner ?? state.customerId) === requestedFor) ?? withKey.find((r) => r.madeFor?.includes(requestedFor));
 }
 
 export function initialLoyaltyAccount(customerId: string): LoyaltyAccountState {
