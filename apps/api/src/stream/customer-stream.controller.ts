@@ -1,7 +1,7 @@
 import { Controller, Get, Headers, Inject, Logger, Query, Req, Res, type BeforeApplicationShutdown } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { isChangeId, prunedAfter } from '@cdp/customer-feed';
+import { changeIdAt, isChangeId, prunedAfter } from '@cdp/customer-feed';
 import type { PostgresEventLog } from '@cdp/event-log-postgres';
 import { CUSTOMER_CHANGE_TYPES, parseFeedSubscription } from '@cdp/feed';
 import { CUSTOMER_FEED_LOG, SETTINGS, SQL, type Settings } from '@cdp/platform-runtime';
@@ -59,6 +59,7 @@ export class CustomerStreamController implements BeforeApplicationShutdown {
       tail: this.tail,
       prunedAfter: (offset) => prunedAfter(this.sql, offset),
       isChangeId: (offset, check) => isChangeId(this.sql, offset, check),
+      changeIdAt: (offset) => changeIdAt(this.sql, offset),
       subscription,
       request,
       response,

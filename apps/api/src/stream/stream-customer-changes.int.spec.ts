@@ -27,6 +27,7 @@ describe('streamCustomerChanges, for a subscriber gone before its stream starts'
           tail: { join: async () => (joined.push('joined'), undefined), covers: () => true } as unknown as FeedTail,
           prunedAfter: async () => undefined,
           isChangeId: async () => true,
+          changeIdAt: async (offset) => offset,
           subscription: { from: 'now', types: null, segment: null },
           request: req as unknown as Request,
           response: res as unknown as Response,

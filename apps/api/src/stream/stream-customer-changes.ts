@@ -11,6 +11,8 @@ export interface StreamCustomerChangesOptions {
   readonly prunedAfter: (offset: string) => Promise<string | undefined>;
   /** Whether `offset` is the position of a change of this feed, held (the one `check` names, when given) or pruned (see isChangeId). */
   readonly isChangeId: (offset: string, check?: string) => Promise<boolean>;
+  /** The id of the change held at `offset`, with its check (see changeIdAt); undefined when none is. */
+  readonly changeIdAt: (offset: string) => Promise<string | undefined>;
   readonly subscription: FeedSubscription;
   readonly request: Request;
   readonly response: Response;
@@ -44,6 +46,8 @@ export async function streamCustomerChanges(options: StreamCustomerChangesOption
   response.once('close', leftEarly);
   let after = (await startOf(options.feedLog, subscription, options.isChangeId)).all;
   const prunedThrough = typeof subscription.from === 'object' ? await options.prunedAfter(subscription.from.after) : undefined;
+  /** `after` as an event id: with the check of the change there, so that a resume at a position is checked too. */
+  let afterId = typeof subscription.from === 'object' ? eventIdOf(subscription.from) : after === undefined ? undefined : ((await options.changeIdAt(after)) ?? after);
   response.off('close', leftEarly);
   if (left || response.destroyed) return;
   response.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
@@ -58,14 +62,16 @@ export async function streamCustomerChanges(options: StreamCustomerChangesOption
    * read them again, and be told again of changes pruned since). A subscriber that resumes holds
    * its position already. An empty feed's position is its start.
    */
-  let positionSent = typeof subscription.from === 'object' ? subscription.from.after : undefined;
+  let positionSent = afterId;
   const sendPosition = () => {
-    if (after === undefined || after === positionSent) return;
-    response.write(`event: position\nid: ${after}\ndata: {}\n\n`);
-    positionSent = after;
+    if (afterId === undefined || afterId === positionSent) return;
+    response.write(`event: position\nid: ${afterId}\ndata: {}\n\n`);
+    positionSent = afterId;
   };
   if (subscription.from === 'now') {
     after ??= POSTGRES_LOG_START;
+    afterId ??= POSTGRES_LOG_START;
+    positionSent = undefined;
     sendPosition();
   }
   options.onOpen();
@@ -92,8 +98,10 @@ export async function streamCustomerChanges(options: StreamCustomerChangesOption
   const send = (events: readonly RecordedEvent[]) => {
     const wanted = events.filter((event) => isWanted(subscription, event.data as CustomerChange));
     if (open && wanted.length > 0) response.write(wanted.map(frameOf).join(''));
-    after = events[events.length - 1].offset;
-    if (wanted.length > 0 && wanted[wanted.length - 1] === events[events.length - 1]) positionSent = after;
+    const last = events[events.length - 1];
+    after = last.offset;
+    afterId = feedEventId(last.offset, last.eventId);
+    if (wanted.length > 0 && wanted[wanted.length - 1] === last) positionSent = afterId;
   };
   const disconnectSlowConsumer = () => {
     const reason = `the subscriber read nothing for ${options.slowConsumerMs / 1000} s while changes waited; reconnect with the Last-Event-ID of the last event handled`;
@@ -148,6 +156,10 @@ export async function streamCustomerChanges(options: StreamCustomerChangesOption
   }
 }
 
+function eventIdOf({ after, check }: { readonly after: string; readonly check?: string }): string {
+  return check === undefined ? after : `${after}:${check}`;
+}
+
 /** A change as one server-sent event; kept per event, so that the tail's subscribers share one serialisation. */
 const frames = new WeakMap<RecordedEvent, string>();
 function frameOf(event: RecordedEvent): string {
@@ -180,12 +192,11 @@ async function startOf(feedLog: PostgresEventLog, subscription: FeedSubscription
     throw new InvalidFeedSubscriptionError([{ field: 'Last-Event-ID', value: after, message }]);
   }
   if (!(await isChangeId(after, check))) {
-    const value = check === undefined ? after : `${after}:${check}`;
     const message =
-      check === undefined || !(await isChangeId(after))
+      check === undefined
         ? 'names no change of this feed, so resuming there would skip the changes up to the next one: resume with the id of the last event you handled, or subscribe with from=start for every customer\'s current state'
-        : 'names a change this feed no longer holds at that position (its data was restored from an earlier copy, or the id is another platform\'s), so what followed it cannot be found: subscribe with from=start for every customer\'s current state';
-    throw new InvalidFeedSubscriptionError([{ field: 'Last-Event-ID', value, message }]);
+        : 'names a change this feed does not hold (its data was restored from an earlier copy since, or the id is another platform\'s), so what followed it cannot be found: subscribe with from=start for every customer\'s current state';
+    throw new InvalidFeedSubscriptionError([{ field: 'Last-Event-ID', value: eventIdOf(subscription.from), message }]);
   }
   return { all: after };
 }

@@ -1,3 +1,4 @@
+import { feedEventId } from '@cdp/feed';
 import { readCheckpoint } from '@cdp/projections';
 import type { SqlClient, SqlExecutor } from '@cdp/sql';
 import { CUSTOMER_FEED_LOG_SCHEMA, CUSTOMER_FEED_SCHEMA } from './customer-feed-tables';
@@ -90,6 +91,16 @@ export async function isChangeId(db: SqlExecutor, offset: string, check?: string
     if ((error as { code?: string }).code !== UNDEFINED_TABLE) throw error;
     return (await db.query<{ named: boolean }>(`SELECT coalesce(${held}, false) AS named`, parameters)).rows[0].named;
   }
+}
+
+/** The SSE id of the change held at `offset` (see feedEventId); undefined when none is held there. */
+export async function changeIdAt(db: SqlExecutor, offset: string): Promise<string | undefined> {
+  const [transaction, position] = offset.split(':');
+  const { rows } = await db.query<{ event_id: string }>(
+    `SELECT event_id::text FROM ${CUSTOMER_FEED_LOG_SCHEMA}.events WHERE transaction_id = $1::xid8 AND global_position = $2::bigint`,
+    [transaction, position],
+  );
+  return rows[0] && feedEventId(offset, rows[0].event_id);
 }
 
 const UNDEFINED_TABLE = '42P01';

@@ -138,5 +138,9 @@ describe('the customer projection and the event store (PGlite)', () => {
       expect(await rows(ASIDE, query)).toEqual(await rows(CUSTOMER_PROJECTION, query));
     }
     expect(await rows(CUSTOMER_PROJECTION, `SELECT event_id, identifier FROM $schema.identity_conflicts`)).toEqual([{ event_id: second.eventId, identifier: 'email:shared@example.com' }]);
+    // Met in the other order, the refusal is between other customers of the moment; the swap takes live's record of it.
+    await sql.transaction((tx) => definition().beforeSwap!(tx, ASIDE));
+    const conflicts = `SELECT event_id, identifier, reason, customer_id, conflicting_customer_id FROM $schema.identity_conflicts`;
+    expect(await rows(ASIDE, conflicts)).toEqual(await rows(CUSTOMER_PROJECTION, conflicts));
   });
 });

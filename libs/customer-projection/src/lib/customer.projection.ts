@@ -74,6 +74,13 @@ export function customerProjection(options: CustomerProjectionOptions): Projecti
   async function handOver(tx: SqlExecutor, aside: string): Promise<void> {
     const [built, current] = [quoteIdentifier(aside), quoteIdentifier(CUSTOMER_PROJECTION)];
     await tx.query(`DELETE FROM ${built}.outbox o USING ${current}.touchpoints t WHERE t.event_id = o.data->>'eventId'`);
+    // The same refusals (refusedBefore), met in another order: between whom, live's record says, as the event store does.
+    await tx.query(
+      `UPDATE ${built}.identity_conflicts b SET customer_id = c.customer_id, conflicting_customer_id = c.conflicting_customer_id
+       FROM ${current}.identity_conflicts c
+       WHERE b.event_id = c.event_id AND b.identifier = c.identifier
+         AND (b.customer_id, b.conflicting_customer_id) IS DISTINCT FROM (c.customer_id, c.conflicting_customer_id)`,
+    );
     await tx.query(
       `INSERT INTO ${built}.outbox (stream_id, event_id, type, data)
        SELECT stream_id, event_id, type, data FROM ${current}.outbox ORDER BY position
