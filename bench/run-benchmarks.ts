@@ -501,8 +501,8 @@ by at most ${Math.round(Math.max(...freshness.runs.map((r) => r.eventLoopDelayP9
 
 The host changes between sessions, with the same 2 cores and 24 GiB: an Intel Xeon until the
 morning of 2026-12-05, an AMD EPYC for that morning's session, the Intel Xeon again in the early
-afternoon, and the AMD EPYC since. On the AMD host most baselines run about 1.2 to 1.6 times
-slower, and so does the platform. The last full run on the Intel host (on 17525e2, the afternoon
+afternoon, the AMD EPYC from that evening to the small hours of 2026-12-07, and the Intel Xeon
+since. On the AMD host most baselines run about 1.2 to 1.6 times slower, and so does the platform. The last full run on the Intel host (on 17525e2, the afternoon
 of 2026-12-05) had ingestion at 0.40× raw kafkajs (11,650 against 28,840 touchpoints/s), the
 profile rebuild at 14,562 touchpoints/s (2.9× the time of writing its final rows), the RFM run at
 1.88 s (baseline 0.39 s), all projections at 2,868 touchpoints/s and the feed's p99 at 297 ms at
@@ -522,12 +522,15 @@ s), all projections at 1,875 touchpoints/s and the feed's p99 at 928 ms at 1,000
 19,349 ms at 5,000. The full run of that night (cb27e97, same host) had ingestion at 0.37× (7,457
 against 20,160 touchpoints/s), the profile rebuild at 7,500 touchpoints/s, the RFM run at 4.15 s
 (baseline 0.51 s), all projections at 1,754 touchpoints/s and the feed's p99 at 2,111 ms at 1,000
-touchpoints/s and 19,457 ms at 5,000. The run above (ff87bb5, the small hours of 2026-12-07, same
-host, a quiet machine) measures the code of the session after it, whose changes on a measured path
-are one more query per batch of the profile projection (the withdrawals told with the identifiers
-it links) and a comparison of the two profile tables at a rebuild's swap; its better figures are
-the quiet hour's, as its baselines show (the RFM baseline 0.38 s against 0.51 s, the profile rows
-written at 39,616 rows/s against 31,621).
+touchpoints/s and 19,457 ms at 5,000. The full run of the small hours of 2026-12-07 (ff87bb5, same
+host, a quiet machine) had ingestion at 0.35× (7,625 against 21,623 touchpoints/s), the profile
+rebuild at 11,275 touchpoints/s, the RFM run at 2.00 s (baseline 0.38 s), all projections at 2,244
+touchpoints/s and the feed's p99 at 476 ms at 1,000 touchpoints/s and 15,154 ms at 5,000. The run
+above (127ae3a, later that night, the Intel host again, a quiet machine) measures the code of the
+session after it, whose changes on a measured path are a lookup per batch of a rebuild of
+\`customers\` (the links live refused) and of \`loyalty_earning\` (the touchpoints an account already
+took); its higher figures are the Intel host's, as its baselines show (raw kafkajs at 30,372
+touchpoints/s against 21,623, the profile rows written at 60,027 rows/s against 39,616).
 `;
 }
 
