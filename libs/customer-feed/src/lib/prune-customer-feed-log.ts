@@ -78,18 +78,20 @@ export async function prunedAfter(db: SqlExecutor, offset: string): Promise<stri
  * or of another feed) would silently skip the changes between it and the next real one.
  */
 export async function isChangeId(db: SqlExecutor, offset: string, check?: string): Promise<boolean> {
+  const held = await changeIdAt(db, offset);
+  // A change held there is the one named only if the check matches; otherwise the position may have been pruned.
+  if (held !== undefined) return check === undefined || held === `${offset}:${check}`;
   const [transaction, position] = offset.split(':');
-  const at = `FROM ${CUSTOMER_FEED_LOG_SCHEMA}.events WHERE transaction_id = $1::xid8 AND global_position = $2::bigint`;
-  // A change held there is the one named only if the check matches (see feedEventId); otherwise the position may have been pruned.
-  const held = `(SELECT bool_or($3::text IS NULL OR left(replace(event_id::text, '-', ''), 8) = $3) ${at})`;
-  const pruned = `EXISTS (SELECT 1 FROM ${CUSTOMER_FEED_SCHEMA}.log_pruned_through WHERE (transaction_id, global_position) >= ($1::xid8, $2::bigint))`;
-  const parameters = [transaction, position, check ?? null];
   try {
-    return (await db.query<{ named: boolean }>(`SELECT coalesce(${held}, ${pruned}) AS named`, parameters)).rows[0].named;
+    const { rows } = await db.query<{ pruned: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM ${CUSTOMER_FEED_SCHEMA}.log_pruned_through WHERE (transaction_id, global_position) >= ($1::xid8, $2::bigint)) AS pruned`,
+      [transaction, position],
+    );
+    return rows[0].pruned;
   } catch (error) {
     // The table comes with the first process that prunes: without it, nothing was pruned.
     if ((error as { code?: string }).code !== UNDEFINED_TABLE) throw error;
-    return (await db.query<{ named: boolean }>(`SELECT coalesce(${held}, false) AS named`, parameters)).rows[0].named;
+    return false;
   }
 }
 

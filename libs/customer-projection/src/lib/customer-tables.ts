@@ -13,7 +13,7 @@ export async function migrateCustomerTables(sql: SqlClient, schema: string): Pro
   if (schema === CUSTOMER_PROJECTION) {
     const { rows } = await sql.query(`SELECT 1 FROM information_schema.tables WHERE table_schema = $1 AND table_name = 'profiles'`, [CUSTOMER_PROJECTION]);
     if (rows.length === 0) {
-      throw new Error('the customer tables do not exist (dropped by hand?): restart the platform or a projector, whose start makes them anew, then fill them with `cdp projections rebuild customers`');
+      throw new Error('the customer tables do not exist (dropped by hand?): stop every process that runs projections, then start them: a start makes them anew and projects the log into them (docs/operations.md, Backups and recovery)');
     }
     return;
   }
