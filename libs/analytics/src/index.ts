@@ -7,5 +7,6 @@ export * from './lib/identity-map/identity-map-sync';
 export * from './lib/rfm/rfm-query';
 export * from './lib/rfm/rfm-run';
 export * from './lib/rfm/rfm-run.errors';
+export * from './lib/rfm/rfm-schedule';
 export * from './lib/rfm/rfm-store';
 export * from './lib/rfm/rfm-history';

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { ANALYTICS_PROJECTION, IdentityMapSync, latestRun, migrateRfmTables, publishSegmentChanges, purgeRfmHistory, runRfm, type RfmRunInput, type RfmRunOutcome } from '@cdp/analytics';
+import { ANALYTICS_PROJECTION, IdentityMapSync, latestRun, migrateRfmTables, publishSegmentChanges, purgeRfmHistory, runRfm, scheduledRfmRunDue, type RfmRunInput, type RfmRunOutcome } from '@cdp/analytics';
 import type { ClickHouseClient } from '@cdp/clickhouse';
 import { CUSTOMER_PROJECTION } from '@cdp/customer-projection';
 import type { EventLog } from '@cdp/event-log';
@@ -7,14 +7,16 @@ import { ANALYTICS, CLOCK, EVENT_STORE, SETTINGS, SQL, TOUCHPOINT_LOG, type Cloc
 import type { SqlClient } from '@cdp/sql';
 
 /**
- * Runs RFM on request and on a schedule (CDP_RFM_EVERY_MINUTES), one run at a time in this
- * process. A scheduled run is skipped when a run finished within the interval (another process
- * of the deployment ran it, or someone asked for one).
+ * Runs RFM on request and on a schedule (CDP_RFM_EVERY_MINUTES, when `scheduledRfmRunDue`), one
+ * run at a time in this process. A run still waiting for the projections when the process stops
+ * gives up, so that stopping does not wait for them.
  */
 @Injectable()
 export class RfmService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('rfm');
   private previous: Promise<unknown> = Promise.resolve();
+  private runsUnderWay = 0;
+  private readonly stopping = new AbortController();
   private timer: NodeJS.Timeout | undefined;
   private identityMap: IdentityMapSync | undefined;
 
@@ -38,27 +40,33 @@ export class RfmService implements OnApplicationBootstrap, OnApplicationShutdown
 
   onApplicationShutdown(): Promise<unknown> {
     clearInterval(this.timer);
+    this.stopping.abort();
     return this.previous.catch(() => undefined);
   }
 
   run(input: RfmRunInput): Promise<RfmRunOutcome> {
-    const run = this.previous.catch(() => undefined).then(() =>
-      runRfm(
-        {
-          sql: this.sql,
-          clickhouse: this.clickhouse,
-          touchpointLog: this.touchpointLog,
-          eventStore: this.eventStore,
-          projections: [CUSTOMER_PROJECTION, ANALYTICS_PROJECTION],
-          copyIdentityMap: () => this.identityMap!.syncNow(),
-          currency: this.settings.rfm.currency,
-          grid: this.settings.rfm.grid,
-          catchUpTimeoutMs: this.settings.rfm.catchUpTimeoutMs,
-        },
-        input,
-        this.clock.now(),
-      ),
-    );
+    this.runsUnderWay += 1;
+    const run = this.previous
+      .catch(() => undefined)
+      .then(() =>
+        runRfm(
+          {
+            sql: this.sql,
+            clickhouse: this.clickhouse,
+            touchpointLog: this.touchpointLog,
+            eventStore: this.eventStore,
+            projections: [CUSTOMER_PROJECTION, ANALYTICS_PROJECTION],
+            copyIdentityMap: () => this.identityMap!.syncNow(),
+            currency: this.settings.rfm.currency,
+            grid: this.settings.rfm.grid,
+            catchUpTimeoutMs: this.settings.rfm.catchUpTimeoutMs,
+            signal: this.stopping.signal,
+          },
+          input,
+          this.clock.now(),
+        ),
+      )
+      .finally(() => (this.runsUnderWay -= 1));
     // Whether the run succeeded or not (its caller has its outcome): a rejection kept here would go unhandled.
     this.previous = run.catch(() => undefined).then(() => this.purgeHistory());
     return run;
@@ -82,7 +90,7 @@ export class RfmService implements OnApplicationBootstrap, OnApplicationShutdown
   private async scheduled(everyMs: number): Promise<void> {
     await this.publishLeftovers();
     const last = await latestRun(this.sql);
-    if (last && this.clock.now().getTime() - Date.parse(last.finishedAt) < everyMs * 0.9) return;
+    if (!scheduledRfmRunDue(this.clock.now(), everyMs, last?.finishedAt, this.runsUnderWay)) return;
     await this.run({}).then(
       (run) => this.logger.log(`scheduled RFM run ${run.runId}: ${run.customers} customers as of ${run.asOf}`),
       (error: Error) => this.logger.warn(`scheduled RFM run failed: ${error.message}`),

@@ -1,10 +1,15 @@
 import type { RecordedEvent } from '@cdp/event-log';
-import { comparePostgresLogOffsets } from './log-offsets';
 
 interface Page {
   /** The offset the read started after. */
   readonly after: string;
   readonly events: readonly RecordedEvent[];
+}
+
+/** An event kept in memory: the page that holds it, and where. */
+interface Kept {
+  readonly page: Page;
+  readonly index: number;
 }
 
 /**
@@ -16,24 +21,40 @@ interface Page {
  */
 export function recentPages(maxEvents: number) {
   const pages: Page[] = [];
+  /**
+   * Where the event after an offset is kept: a page's start, or the offset of each of its events
+   * but the last. Consecutive pages chain through it (a page read from where another ends starts
+   * at that one's last offset), so a subscriber behind the others takes many small pages at once:
+   * under a trickle of appends, the pages are a few events each.
+   */
+  const nextAfter = new Map<string, Kept>();
   const underWay = new Map<string, Promise<readonly RecordedEvent[]>>();
   let held = 0;
 
-  /** Up to `limit` events after `offset`, when a kept page holds that offset and something after it. */
+  /** Up to `limit` events after `offset`, across the kept pages that follow each other; undefined when none is kept. */
   function take(offset: string, limit: number): RecordedEvent[] | undefined {
-    for (const page of pages) {
-      const start = page.after === offset ? 0 : indexAfter(page.events, offset);
-      if (start !== undefined && start < page.events.length) return page.events.slice(start, start + limit);
+    const taken: RecordedEvent[] = [];
+    for (let kept = nextAfter.get(offset); kept !== undefined && taken.length < limit; kept = nextAfter.get(taken[taken.length - 1].offset)) {
+      const { page, index } = kept;
+      for (let i = index; i < page.events.length && taken.length < limit; i++) taken.push(page.events[i]);
     }
-    return undefined;
+    return taken.length > 0 ? taken : undefined;
   }
 
   function keep(after: string, events: readonly RecordedEvent[]): void {
     if (events.length === 0) return;
     freeze(events);
-    pages.push({ after, events });
+    const page = { after, events };
+    pages.push(page);
     held += events.length;
-    while (held > maxEvents && pages.length > 1) held -= pages.shift()!.events.length;
+    forEachStart(page, (offset, index) => nextAfter.set(offset, { page, index }));
+    while (held > maxEvents && pages.length > 1) {
+      const dropped = pages.shift()!;
+      held -= dropped.events.length;
+      forEachStart(dropped, (offset) => {
+        if (nextAfter.get(offset)?.page === dropped) nextAfter.delete(offset);
+      });
+    }
   }
 
   /**
@@ -60,17 +81,10 @@ export function recentPages(maxEvents: number) {
   return { take, keep, read };
 }
 
-/** The index just after the event at `offset` in `events`, by binary search; undefined when it is not there. */
-function indexAfter(events: readonly RecordedEvent[], offset: string): number | undefined {
-  let [low, high] = [0, events.length - 1];
-  while (low <= high) {
-    const middle = (low + high) >> 1;
-    const order = comparePostgresLogOffsets(events[middle].offset, offset);
-    if (order === 0) return middle + 1;
-    if (order < 0) low = middle + 1;
-    else high = middle - 1;
-  }
-  return undefined;
+/** Each offset of `page` that an event of it follows: its start, and each of its events but the last. */
+function forEachStart(page: Page, visit: (offset: string, index: number) => void): void {
+  visit(page.after, 0);
+  for (let i = 0; i < page.events.length - 1; i++) visit(page.events[i].offset, i + 1);
 }
 
 function freeze<T extends readonly RecordedEvent[]>(events: T): T {

@@ -39,6 +39,38 @@ describe('recent pages of a Postgres log', () => {
     );
   });
 
+  it('gives a subscriber behind the others as many events as it asks for, across the small pages they read one after another', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 40 }), fc.nat(), fc.integer({ min: 1, max: 120 }), (sizes, at, limit) => {
+        const log = events(1, sizes.reduce((sum, size) => sum + size, 0));
+        const recent = recentPages(1_000);
+        let read = 0;
+        for (const size of sizes) {
+          recent.keep(read === 0 ? '0:0' : log[read - 1].offset, log.slice(read, read + size));
+          read += size;
+        }
+        const from = at % log.length;
+        const offset = from === 0 ? '0:0' : log[from - 1].offset;
+
+        expect(recent.take(offset, limit)).toEqual(log.slice(from, from + limit));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('follows pages that overlap, and forgets only what a dropped page alone held', () => {
+    const log = events(1, 12);
+    const recent = recentPages(8);
+    recent.keep('0:0', log.slice(0, 4));
+    recent.keep(log[1].offset, log.slice(2, 6));
+    recent.keep(log[5].offset, log.slice(6, 9));
+
+    expect(recent.take('0:0', 100)).toBeUndefined();
+    expect(recent.take(log[0].offset, 100)).toBeUndefined();
+    expect(recent.take(log[1].offset, 100)).toEqual(log.slice(2, 9));
+    expect(recent.take(log[2].offset, 5)).toEqual(log.slice(3, 8));
+  });
+
   it('reads nothing from memory for an offset no page holds, nor from an empty read', () => {
     const recent = recentPages(1_000);
     recent.keep('999:0', []);

@@ -14,6 +14,19 @@ export class ProjectionsBehindError extends Error {
   }
 }
 
+/** The process stopped while the run waited for the projections it reads: nothing was computed. */
+export class RfmRunStoppedError extends Error {
+  readonly code = 'RFM.STOPPED';
+
+  constructor(behind: readonly { readonly name: string; readonly missing: number }[]) {
+    super(
+      `the process is stopping, so the RFM run stopped waiting for the projections (${behind.map((b) => `${b.name} still had ${b.missing} events to apply`).join(', ')}): ` +
+        'nothing was computed. Run it again once the platform is back.',
+    );
+    this.name = 'RfmRunStoppedError';
+  }
+}
+
 /** ClickHouse refused a statement of the run before its scores were committed (it is down, or its database is gone): nothing was recorded. */
 export class RfmAnalyticsUnavailableError extends Error {
   readonly code = 'RFM.ANALYTICS_UNAVAILABLE';

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { openThrowawayChdbClient } from '@cdp/clickhouse/testing';
 import { createPostgresEventLog } from '@cdp/event-log-postgres';
+import { migrateProjectionTables } from '@cdp/projections';
 import { createPgliteSqlClient } from '@cdp/sql';
 import { migrateAnalyticsTables } from '../tables/analytics-tables';
 import { runRfm } from './rfm-run';
@@ -145,6 +146,22 @@ describe('an RFM run, a range of customers at a time (PGlite and chDB)', () => {
         last.set(stream_id, data.segment);
       }
       expect((await sql.query(`SELECT count(*)::int AS n FROM rfm.outbox`)).rows).toEqual([{ n: 0 }]);
+    });
+  });
+
+  it('stops waiting for projections that are behind when its process stops, having computed nothing', async () => {
+    await withStores(purchases(), 1_000, async ({ sql, eventStore, options }) => {
+      await migrateProjectionTables(sql);
+      await eventStore.append('touchpoints-email:c1@example.com', [{ eventId: randomUUID(), type: 'purchase', data: {} }]);
+      const stopping = new AbortController();
+      const startedAt = Date.now();
+
+      const run = runRfm({ ...options, projections: ['customers'], catchUpTimeoutMs: 60_000, signal: stopping.signal }, { asOf: AS_OF, windowDays: 365 }, new Date());
+      setTimeout(() => stopping.abort(), 300);
+
+      await expect(run).rejects.toMatchObject({ code: 'RFM.STOPPED', message: expect.stringContaining('customers still had 1 events to apply') });
+      expect(Date.now() - startedAt).toBeLessThan(10_000);
+      expect((await sql.query(`SELECT count(*)::int AS n FROM rfm.current_scores`)).rows).toEqual([{ n: 0 }]);
     });
   });
 });

@@ -4,7 +4,7 @@ import { deterministicEventId, type EventLog } from '@cdp/event-log';
 import { publishOutbox, readCheckpoint, type OutboxEntry } from '@cdp/projections';
 import { becomesCurrent, customerSegmentStreamId, decideSegmentChanges, DEFAULT_RFM_GRID, parseRfmParameters, type CustomerSegmentChanged, type RfmGrid, type RfmScore, type RfmWindowDays } from '@cdp/rfm';
 import type { SqlClient } from '@cdp/sql';
-import { AnalyticsDataMissingError, ProjectionsBehindError, RfmAnalyticsUnavailableError } from './rfm-run.errors';
+import { AnalyticsDataMissingError, ProjectionsBehindError, RfmAnalyticsUnavailableError, RfmRunStoppedError } from './rfm-run.errors';
 import { dropAbandonedWorkTables, rfmWorkTable, runRfmQuery, type RfmSnapshotRow } from './rfm-query';
 import { latestRun, saveRun, type RfmRunOutcome, type RfmRunRecord, type RunScores, type ScoresRange } from './rfm-store';
 
@@ -22,6 +22,8 @@ export interface RfmRunOptions {
   readonly currency: string;
   readonly grid?: RfmGrid;
   readonly catchUpTimeoutMs: number;
+  /** Aborted when the process stops: a run still waiting for the projections then stops, having computed nothing. */
+  readonly signal?: AbortSignal;
   /** Customers read, decided on and written at a time; default 50,000. */
   readonly customersPerChunk?: number;
 }
@@ -184,6 +186,7 @@ async function waitUntilCaughtUp(options: RfmRunOptions, targets: readonly { nam
       if (processed < target) behind.push({ name, missing: target - processed });
     }
     if (behind.length === 0) return;
+    if (options.signal?.aborted) throw new RfmRunStoppedError(behind);
     if (Date.now() >= deadline) throw new ProjectionsBehindError(behind, options.catchUpTimeoutMs);
     await new Promise((resolve) => setTimeout(resolve, CATCH_UP_POLL_MS));
   }
