@@ -7,3 +7,4 @@ export * from './lib/maintenance/maintenance-due';
 export * from './lib/maintenance/maintain-tables';
 export * from './lib/json-texts';
 export * from './lib/page';
+export * from './lib/unreachable';

@@ -1,6 +1,7 @@
 import { Client, type ClientBase } from 'pg';
 import { testDatabaseUrl } from '../testing';
 import { createPostgresSqlClient } from './postgres-sql-client';
+import { isUnreachable } from './unreachable';
 
 /**
  * Counts the pool's connections that have ended, as this process saw it: by then the client has
@@ -73,6 +74,27 @@ describe('the Postgres SqlClient', () => {
       const settings = await Promise.all(['jit', 'work_mem'].map(async (name) => (await sql.query<Record<string, string>>(`SHOW ${name}`)).rows[0][name]));
       expect(settings).toEqual(['off', '5MB']);
     } finally {
+      await sql.close();
+    }
+  });
+
+  it('fails a query whose session the server ends with an error that says the database is unreachable, and a refused statement with one that does not', async () => {
+    const sql = createPostgresSqlClient({ connectionString: testDatabaseUrl(), max: 1 });
+    const admin = new Client({ connectionString: testDatabaseUrl() });
+    await admin.connect();
+    try {
+      const { rows: [{ pid }] } = await sql.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+      const sleeping = sql.query('SELECT pg_sleep(30)').then(() => undefined, (error: unknown) => error);
+      for (let waited = 0; (await admin.query(`SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND state = 'active'`, [pid])).rowCount === 0; waited += 10) {
+        if (waited > 10_000) throw new Error('the query did not start');
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      await admin.query('SELECT pg_terminate_backend($1)', [pid]);
+
+      expect(isUnreachable(await sleeping)).toBe(true);
+      expect(isUnreachable(await sql.query('SELECT * FROM no_such_table').catch((error: unknown) => error))).toBe(false);
+    } finally {
+      await admin.end();
       await sql.close();
     }
   });

@@ -1,6 +1,7 @@
 import { bodyReadError, type BodyParserError } from './body-read-error';
 import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
+import { isUnreachable } from '@cdp/sql';
 
 /** HTTP statuses of the stable error codes that libs and apps throw. */
 const STATUS_BY_CODE: Record<string, number> = {
@@ -13,6 +14,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   'EVENT_LOG.EXPECTED_VERSION_CONFLICT': 409,
   'EVENT_LOG.APPEND_IN_PROGRESS': 503,
   'EVENT_LOG.UNAVAILABLE': 503,
+  'DATABASE.UNAVAILABLE': 503,
   'CUSTOMER.NOT_FOUND': 404,
   'CUSTOMER.INVALID_IDENTIFIER': 400,
   'PROJECTIONS.UNKNOWN': 404,
@@ -39,7 +41,19 @@ const STATUS_BY_CODE: Record<string, number> = {
 const RETRY_AFTER_SECONDS_BY_CODE: Record<string, number> = {
   'EVENT_LOG.APPEND_IN_PROGRESS': 5,
   'EVENT_LOG.UNAVAILABLE': 5,
+  'DATABASE.UNAVAILABLE': 5,
 };
+
+/**
+ * The error as the client is told of it: a failure without a code of ours whose database connection
+ * went (a restart, a failover, a session killed) is DATABASE.UNAVAILABLE, which the same request
+ * gets past a moment later.
+ */
+function withCode(error: unknown): unknown {
+  const code = (error as { code?: unknown }).code;
+  if ((typeof code === 'string' && code in STATUS_BY_CODE) || !isUnreachable(error)) return error;
+  return Object.assign(new Error(`the database did not answer (${(error as Error).message}); retry in a few seconds`, { cause: error }), { code: 'DATABASE.UNAVAILABLE' });
+}
 
 /**
  * Nest's own errors (an unknown route, a method not served) in the platform's shape, `{ error, message }`
@@ -72,7 +86,7 @@ export class DomainErrorFilter implements ExceptionFilter {
       response.status(error.getStatus()).json(platformShapeOf(error.getResponse()));
       return;
     }
-    const { code, message, details } = error as { code?: unknown; message?: string; details?: unknown };
+    const { code, message, details } = withCode(error) as { code?: unknown; message?: string; details?: unknown };
     const status = typeof code === 'string' ? STATUS_BY_CODE[code] : undefined;
     if (status === undefined) {
       this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));

@@ -38,4 +38,23 @@ describe('DomainErrorFilter', () => {
     expect(answer(new Error('boom'))).toMatchObject({ status: 500, body: { error: 'INTERNAL' } });
     jest.restoreAllMocks();
   });
+
+  it('answers a request whose database connection went with 503 and when to retry, not a 500', () => {
+    jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const terminated = Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
+    const typeorm = Object.assign(new Error('Connection terminated unexpectedly'), { name: 'QueryFailedError', driverError: new Error('Connection terminated unexpectedly') });
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    for (const error of [terminated, typeorm, refused]) {
+      expect(answer(error)).toEqual({
+        status: 503,
+        headers: { 'Retry-After': '5' },
+        body: { error: 'DATABASE.UNAVAILABLE', message: `the database did not answer (${error.message}); retry in a few seconds` },
+      });
+    }
+    const refusal = Object.assign(new Error('duplicate key value violates unique constraint'), { code: '23505' });
+    jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    expect(answer(refusal)).toMatchObject({ status: 500 });
+    jest.restoreAllMocks();
+  });
 });
+
