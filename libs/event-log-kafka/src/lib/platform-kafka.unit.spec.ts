@@ -65,4 +65,11 @@ describe('kafkaLogs', () => {
     expect(printed.warn.map((line) => JSON.parse(line).message)).toEqual(['[Producer] Response ListOffsets(key: 2, version: 3)']);
     expect(Object.keys(JSON.parse(printed.error[0]))[0]).toBe('level');
   });
+
+  it('logs at DEBUG a stalled member told to rejoin, on each of its requests, and the warning about the producer retries the platform bounds on purpose', () => {
+    kafkaLogs(logLevel.WARN)(entry(logLevel.ERROR, 'ERROR', 'Connection', 'The coordinator is not aware of this member'));
+    kafkaLogs(logLevel.WARN)(entry(logLevel.WARN, 'WARN', 'Producer', undefined, 'Limiting retries for the idempotent producer may invalidate EoS guarantees'));
+    kafkaLogs(logLevel.WARN)(entry(logLevel.WARN, 'WARN', 'Producer', undefined, 'another warning'));
+    expect(printed).toEqual({ error: [], warn: [expect.stringContaining('another warning')], debug: [] });
+  });
 });
