@@ -77,6 +77,52 @@ describe('Postgres event log: subscribers of one process', () => {
   });
 });
 
+describe('Postgres event log: a subscriber behind the others of its process', () => {
+  it('takes what they read as one batch, not a batch for each small read of theirs', async () => {
+    const schema = `event_log_test_${randomUUID().slice(0, 8)}`;
+    const sql = createPostgresSqlClient({ connectionString: testDatabaseUrl() });
+    const log = await createPostgresEventLog(sql, { schema });
+    const from = await log.headCheckpoint();
+    const caughtUp: string[] = [];
+    const behind: string[][] = [];
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const subscriptions = await Promise.all([
+      log.subscribe({ subscriberId: 'caught-up', from, onBatch: async (batch) => void caughtUp.push(...batch.events.map((e) => e.eventId)) }),
+      log.subscribe({
+        subscriberId: 'behind',
+        from,
+        onBatch: async (batch) => {
+          behind.push(batch.events.map((e) => e.eventId));
+          await released;
+        },
+      }),
+    ]);
+    try {
+      // A trickle: one event a transaction, each read by the caught-up subscriber as a page of its own.
+      const appended: string[] = [];
+      for (let n = 0; n < 40; n++) {
+        const eventId = randomUUID();
+        await log.append(`trickle-${n % 4}`, [{ eventId, type: 'thing_happened', data: { n } }]);
+        appended.push(eventId);
+        while (caughtUp.length < appended.length) await sleep(5);
+      }
+      release();
+      while (behind.flat().length < appended.length) await sleep(10);
+
+      expect(behind.flat()).toEqual(appended);
+      // Its first batch held it up while the rest came; all of the rest comes in the next.
+      expect(behind.length).toBe(2);
+    } finally {
+      release();
+      await Promise.all(subscriptions.map((s) => s.close()));
+      await log.close();
+      await sql.query(`DROP SCHEMA ${schema} CASCADE`);
+      await sql.close();
+    }
+  });
+});
+
 describe('Postgres event log: idle subscribers', () => {
   it("cost one look per interval between them in a process, and see another process's appends within moments", async () => {
     const schema = `event_log_test_${randomUUID().slice(0, 8)}`;
