@@ -51,10 +51,11 @@ const print: Record<number, (line: string) => void> = {
 
 /**
  * kafkajs's own log lines (one JSON object each), except that what it retries is logged at DEBUG,
- * not ERROR, and so is its warning about the producer's bounded retries, on every start: kafkajs logs every error answer, and every failed attempt to connect, as an ERROR
- * before it tries again, so each process's first start on a new namespace, and each rebalance,
- * wrote lines that looked like failures and were not, and a start without Kafka wrote a dozen
- * before the platform said which server did not answer.
+ * not ERROR, and so is its warning about the producer's bounded retries, on every start. kafkajs
+ * logs every error answer, and every failed attempt to connect, as an ERROR before it tries again,
+ * so each process's first start on a new namespace, and each rebalance, wrote lines that looked
+ * like failures and were not, and a start without Kafka wrote a dozen before the platform said
+ * which server did not answer.
  */
 export const kafkaLogs: logCreator = (configured) => (entry: LogEntry) => {
   const [level, label] = isExpected(entry) ? [logLevel.DEBUG, 'DEBUG'] : [entry.level, entry.label];
