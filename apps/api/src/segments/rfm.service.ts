@@ -1,5 +1,5 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { ANALYTICS_PROJECTION, IdentityMapSync, latestRun, migrateRfmTables, publishSegmentChanges, purgeRfmHistory, runRfm, scheduledRfmRunDue, type RfmRunInput, type RfmRunOutcome } from '@cdp/analytics';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { ANALYTICS_PROJECTION, IdentityMapSync, latestRun, migrateRfmTables, publishSegmentChanges, purgeRfmHistory, RfmRunStoppedError, runRfm, scheduledRfmRunDue, type RfmRunInput, type RfmRunOutcome } from '@cdp/analytics';
 import type { ClickHouseClient } from '@cdp/clickhouse';
 import { CUSTOMER_PROJECTION } from '@cdp/customer-projection';
 import type { EventLog } from '@cdp/event-log';
@@ -12,7 +12,7 @@ import type { SqlClient } from '@cdp/sql';
  * gives up, so that stopping does not wait for them.
  */
 @Injectable()
-export class RfmService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class RfmService implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('rfm');
   private previous: Promise<unknown> = Promise.resolve();
   private runsUnderWay = 0;
@@ -38,13 +38,18 @@ export class RfmService implements OnApplicationBootstrap, OnApplicationShutdown
     if (everyMs > 0) this.timer = setInterval(() => void this.scheduled(everyMs), everyMs).unref();
   }
 
-  onApplicationShutdown(): Promise<unknown> {
+  /** Before the HTTP server closes, which waits for the requests under way, a run asked over HTTP among them. */
+  beforeApplicationShutdown(): void {
     clearInterval(this.timer);
     this.stopping.abort();
+  }
+
+  onApplicationShutdown(): Promise<unknown> {
     return this.previous.catch(() => undefined);
   }
 
   run(input: RfmRunInput): Promise<RfmRunOutcome> {
+    if (this.stopping.signal.aborted) return Promise.reject(new RfmRunStoppedError());
     this.runsUnderWay += 1;
     const run = this.previous
       .catch(() => undefined)
@@ -90,7 +95,7 @@ export class RfmService implements OnApplicationBootstrap, OnApplicationShutdown
   private async scheduled(everyMs: number): Promise<void> {
     await this.publishLeftovers();
     const last = await latestRun(this.sql);
-    if (!scheduledRfmRunDue(this.clock.now(), everyMs, last?.finishedAt, this.runsUnderWay)) return;
+    if (this.stopping.signal.aborted || !scheduledRfmRunDue(this.clock.now(), everyMs, last?.finishedAt, this.runsUnderWay)) return;
     await this.run({}).then(
       (run) => this.logger.log(`scheduled RFM run ${run.runId}: ${run.customers} customers as of ${run.asOf}`),
       (error: Error) => this.logger.warn(`scheduled RFM run failed: ${error.message}`),

@@ -175,7 +175,7 @@ function prunedNotice(prunedThrough: string) {
   return {
     code: 'FEED.CHANGES_PRUNED',
     prunedThrough,
-    reason: `changes after your Last-Event-ID, up to event ${prunedThrough}, are gone (CDP_FEED_RETENTION_DAYS); what follows holds every customer's latest change since, so states are complete but versions may jump`,
+    reason: `changes after your Last-Event-ID, up to position ${prunedThrough} of the feed's log, are gone (CDP_FEED_RETENTION_DAYS); what follows holds every customer's latest change since, so states are complete but versions may jump`,
   };
 }
 

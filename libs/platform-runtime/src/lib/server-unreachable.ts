@@ -1,3 +1,5 @@
+import { anyInErrorChain } from '@cdp/sql';
+
 /** Socket errors that mean nothing answers at the address, as opposed to a server that answered with a refusal. */
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT']);
 
@@ -47,16 +49,9 @@ const LOGIN_REFUSALS: Readonly<Record<string, string>> = {
  * tried several addresses of the host. Undefined for any other failure.
  */
 export function unreachableSocketError(error: unknown): string | undefined {
-  const codes: string[] = [];
-  const collect = (current: unknown, depth: number): void => {
-    if (typeof current !== 'object' || current === null || depth > 5) return;
-    const { code, cause, errors } = current as { code?: unknown; cause?: unknown; errors?: unknown };
-    if (typeof code === 'string') codes.push(code);
-    if (Array.isArray(errors)) for (const each of errors) collect(each, depth + 1);
-    collect(cause, depth + 1);
-  };
-  collect(error, 0);
-  return codes.find((code) => UNREACHABLE.has(code));
+  let found: string | undefined;
+  anyInErrorChain(error, ({ code }) => typeof code === 'string' && UNREACHABLE.has(code) && (found = code) !== undefined);
+  return found;
 }
 
 /** A connection URL as it may be shown: host, port and path, without user or password. */

@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '@cdp/event-log';
-import type { SqlExecutor } from '@cdp/sql';
+import { isUnreachable, type SqlExecutor } from '@cdp/sql';
 import { HELD_REASON, heldStreams, park } from './dead-letters';
 import type { ApplyContext, ProjectionHandler } from './projection.port';
 import { RetryBatchLaterError, WaitForProjectionError } from './retry-batch-later.error';
@@ -99,17 +99,18 @@ async function applyOrHalve(tx: SqlExecutor, projection: string, handler: Projec
 }
 
 /**
- * A Postgres refusal that says the store is missing something or failing, whatever the events: a
- * table or schema that is not there (dropped by hand), a connection lost, the disk full, too many
- * connections, the server shutting down, an I/O error, a deadlock. Every event would fail alike, so
+ * A failure that says a store is unreachable (a connection lost or refused: isUnreachable) or, from
+ * Postgres, missing something or failing, whatever the events: a table or schema that is not there
+ * (dropped by hand), the disk full, too many connections, an I/O error, a deadlock (these SQLSTATEs,
+ * beside the connection's own). Every event would fail alike, so
  * none is a dead letter: the batch is retried, and the projection shows `retrying` with the reason
  * until the store is mended. Refusals a smaller batch may pass (a statement timeout, out of memory,
  * too many parameters) are left to the halving.
  */
-const STORE_FAULTS = new Set(['08000', '08001', '08003', '08004', '08006', '53100', '53300', '57P01', '57P02', '57P03', '58000', '58030', '3F000', '40001', '40P01', '42P01', '42703']);
+const STORE_FAULTS = new Set(['53100', '53300', '58000', '58030', '3F000', '40001', '40P01', '42P01', '42703']);
 
 function isStoreFault(error: unknown): boolean {
-  return STORE_FAULTS.has((error as { code?: unknown }).code as string);
+  return isUnreachable(error) || STORE_FAULTS.has((error as { code?: unknown }).code as string);
 }
 
 function storeFault(error: unknown): RetryBatchLaterError {

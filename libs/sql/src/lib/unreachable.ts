@@ -1,3 +1,12 @@
+/**
+ * Postgres's answers that the connection failed or went, which a retry on a new connection gets
+ * past: connection exceptions (08000, 08001, 08003, 08004, 08006) and the session ended by an
+ * administrator, a crash or a shutdown (57P01 to 57P03). Not the rest of their classes: a protocol
+ * violation (08P01, what too many bind parameters get), a commit whose outcome is unknown (08007),
+ * a dropped database (57P04) or a statement timeout (57014).
+ */
+export const CONNECTION_LOST_SQLSTATES: ReadonlySet<string> = new Set(['08000', '08001', '08003', '08004', '08006', '57P01', '57P02', '57P03']);
+
 /** Socket errors: nothing answered, or the connection went. */
 const SOCKET_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
 
@@ -22,15 +31,15 @@ export function anyInErrorChain(error: unknown, test: (error: ErrorLike & Record
 
 /**
  * Whether a failure means a server did not answer or dropped the connection, which a retry may get
- * past: Postgres's connection exceptions (SQLSTATE class 08) and shutdowns or terminated sessions
- * (57P), a connection the pg pool lost ("Connection terminated …"), socket errors. A refusal of
- * the statement itself (a constraint, a syntax error, a missing table) is not.
+ * past: Postgres's CONNECTION_LOST_SQLSTATES, a connection the pg pool lost ("Connection
+ * terminated …"), socket errors. A refusal of the statement itself (a constraint, a syntax error,
+ * a missing table) is not.
  */
 export function isUnreachable(error: unknown): boolean {
   return anyInErrorChain(
     error,
     ({ code, message }) =>
-      (typeof code === 'string' && (SOCKET_ERRORS.has(code) || code.startsWith('08') || code.startsWith('57P'))) ||
+      (typeof code === 'string' && (SOCKET_ERRORS.has(code) || CONNECTION_LOST_SQLSTATES.has(code))) ||
       (typeof message === 'string' && /^Connection terminated/.test(message)),
   );
 }

@@ -14,15 +14,13 @@ export class ProjectionsBehindError extends Error {
   }
 }
 
-/** The process stopped while the run waited for the projections it reads: nothing was computed. */
+/** The process is stopping: a run asked for then, or still waiting for the projections it reads, computed nothing. */
 export class RfmRunStoppedError extends Error {
   readonly code = 'RFM.STOPPED';
 
-  constructor(behind: readonly { readonly name: string; readonly missing: number }[]) {
-    super(
-      `the process is stopping, so the RFM run stopped waiting for the projections (${behind.map((b) => `${b.name} still had ${b.missing} events to apply`).join(', ')}): ` +
-        'nothing was computed. Run it again once the platform is back.',
-    );
+  constructor(behind: readonly { readonly name: string; readonly missing: number }[] = []) {
+    const waiting = behind.length === 0 ? '' : ` (it was waiting for the projections: ${behind.map((b) => `${b.name} still had ${b.missing} events to apply`).join(', ')})`;
+    super(`the process is stopping, so the RFM run stopped${waiting}: nothing was computed. Run it again once the platform is back.`);
     this.name = 'RfmRunStoppedError';
   }
 }

@@ -160,6 +160,8 @@ describe('an RFM run, a range of customers at a time (PGlite and chDB)', () => {
       setTimeout(() => stopping.abort(), 300);
 
       await expect(run).rejects.toMatchObject({ code: 'RFM.STOPPED', message: expect.stringContaining('customers still had 1 events to apply') });
+      // Nor does a run asked for once the process is stopping start at all.
+      await expect(runRfm({ ...options, signal: stopping.signal }, { asOf: AS_OF, windowDays: 365 }, new Date())).rejects.toMatchObject({ code: 'RFM.STOPPED' });
       expect(Date.now() - startedAt).toBeLessThan(10_000);
       expect((await sql.query(`SELECT count(*)::int AS n FROM rfm.current_scores`)).rows).toEqual([{ n: 0 }]);
     });

@@ -50,6 +50,7 @@ const CATCH_UP_POLL_MS = 100;
  * Its scores stay in rfm_snapshots under its run id.
  */
 export async function runRfm(options: RfmRunOptions, input: RfmRunInput, now: Date): Promise<RfmRunOutcome> {
+  if (options.signal?.aborted) throw new RfmRunStoppedError();
   const requestedAt = now.toISOString();
   const { asOf, windowDays } = parseRfmParameters(input, requestedAt);
   // The changes of a run that died between its commit and their append go first.

@@ -44,15 +44,23 @@ const RETRY_AFTER_SECONDS_BY_CODE: Record<string, number> = {
   'DATABASE.UNAVAILABLE': 5,
 };
 
+/** A code of the platform's own (CUSTOMER.NOT_FOUND), as opposed to a driver's SQLSTATE or errno. */
+const PLATFORM_CODE = /^[A-Z][A-Z_]*\.[A-Z_]+$/;
+
 /**
- * The error as the client is told of it: a failure without a code of ours whose database connection
- * went (a restart, a failover, a session killed) is DATABASE.UNAVAILABLE, which the same request
- * gets past a moment later.
+ * The error as the client is told of it: a failure without a code of the platform's whose
+ * connection to a store went (a restart, a failover, a session killed) is DATABASE.UNAVAILABLE,
+ * which the same request gets past a moment later. Its cause is logged, not sent.
  */
 function withCode(error: unknown): unknown {
   const code = (error as { code?: unknown }).code;
-  if ((typeof code === 'string' && code in STATUS_BY_CODE) || !isUnreachable(error)) return error;
-  return Object.assign(new Error(`the database did not answer (${(error as Error).message}); retry in a few seconds`, { cause: error }), { code: 'DATABASE.UNAVAILABLE' });
+  if ((typeof code === 'string' && PLATFORM_CODE.test(code)) || !isUnreachable(error)) return error;
+  return Object.assign(new Error('the database did not answer; retry in a few seconds', { cause: error }), { code: 'DATABASE.UNAVAILABLE' });
+}
+
+function describeCause(cause: Error): string {
+  const code = (cause as { code?: unknown }).code;
+  return typeof code === 'string' && !PLATFORM_CODE.test(code) ? `${code}: ${cause.message}` : cause.message;
 }
 
 /**
@@ -86,7 +94,7 @@ export class DomainErrorFilter implements ExceptionFilter {
       response.status(error.getStatus()).json(platformShapeOf(error.getResponse()));
       return;
     }
-    const { code, message, details } = withCode(error) as { code?: unknown; message?: string; details?: unknown };
+    const { code, message, details, cause } = withCode(error) as { code?: unknown; message?: string; details?: unknown; cause?: unknown };
     const status = typeof code === 'string' ? STATUS_BY_CODE[code] : undefined;
     if (status === undefined) {
       this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
@@ -98,10 +106,7 @@ export class DomainErrorFilter implements ExceptionFilter {
     const retryAfter = RETRY_AFTER_SECONDS_BY_CODE[code as string];
     if (retryAfter !== undefined) response.setHeader('Retry-After', String(retryAfter));
     // An outage the client is told to wait out is the operator's to see, with its cause.
-    if (status >= 500) {
-      const cause = (error as { cause?: unknown }).cause;
-      this.logger.warn(`${String(code)}: ${message}${cause instanceof Error ? ` (${cause.message})` : ''}`);
-    }
+    if (status >= 500) this.logger.warn(`${String(code)}: ${message}${cause instanceof Error ? ` (${describeCause(cause)})` : ''}`);
     response.status(status).json({ error: code, message, ...extra });
   }
 }

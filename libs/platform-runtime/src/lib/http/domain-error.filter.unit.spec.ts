@@ -39,22 +39,24 @@ describe('DomainErrorFilter', () => {
     jest.restoreAllMocks();
   });
 
-  it('answers a request whose database connection went with 503 and when to retry, not a 500', () => {
+  it('answers a request whose database connection went with 503 and when to retry, not a 500, and keeps the cause out of the answer', () => {
     jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
     const terminated = Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
-    const typeorm = Object.assign(new Error('Connection terminated unexpectedly'), { name: 'QueryFailedError', driverError: new Error('Connection terminated unexpectedly') });
-    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    const typeorm = Object.assign(new Error('Query failed'), { name: 'QueryFailedError', driverError: new Error('Connection terminated unexpectedly') });
+    const refused = Object.assign(new Error('connect ECONNREFUSED 10.0.3.7:5432'), { code: 'ECONNREFUSED' });
     for (const error of [terminated, typeorm, refused]) {
       expect(answer(error)).toEqual({
         status: 503,
         headers: { 'Retry-After': '5' },
-        body: { error: 'DATABASE.UNAVAILABLE', message: `the database did not answer (${error.message}); retry in a few seconds` },
+        body: { error: 'DATABASE.UNAVAILABLE', message: 'the database did not answer; retry in a few seconds' },
       });
     }
+    jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    // A refusal of the statement, a protocol violation (too many parameters: a bug), and a code of ours whose cause lost its connection.
     const refusal = Object.assign(new Error('duplicate key value violates unique constraint'), { code: '23505' });
-    jest.spyOn(console, 'error').mockImplementation(() => undefined);
-    expect(answer(refusal)).toMatchObject({ status: 500 });
+    const protocol = Object.assign(new Error('bind message has 70000 parameter formats but 0 parameters'), { code: '08P01' });
+    const ours = Object.assign(new Error('the projection lost its partitions'), { code: 'PROJECTIONS.OWNERSHIP_LOST', cause: terminated });
+    for (const error of [refusal, protocol, ours]) expect(answer(error)).toMatchObject({ status: 500, body: { error: 'INTERNAL' } });
     jest.restoreAllMocks();
   });
 });
-
