@@ -1,5 +1,6 @@
-import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { makeDataDirPrivate } from './private-data-dir';
 
 /**
  * Embedded stores may be opened by one process only. The lock file names the process that holds
@@ -8,9 +9,10 @@ import { join } from 'node:path';
  * or a second mount does): the lock a copy of the folder carries (a backup restored elsewhere) is
  * taken over too, though its process still runs the original. The lock file itself holds the
  * process id alone, as it always has, so that an older version still reads it and keeps out.
+ * The folder is made, or kept, private to its owner first.
  */
 export function lockDataDir(dataDir: string): () => void {
-  mkdirSync(dataDir, { recursive: true });
+  makeDataDirPrivate(dataDir);
   const lockFile = join(dataDir, 'platform.pid');
   const folderFile = join(dataDir, 'platform.pid.folder');
   const folder = folderIdentity(dataDir);

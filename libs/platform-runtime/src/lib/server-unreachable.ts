@@ -58,8 +58,13 @@ export function unreachableSocketError(error: unknown): string | undefined {
 export function shownUrl(url: string): string {
   try {
     const parsed = new URL(url);
-    return `${parsed.protocol}//${parsed.host}${parsed.pathname === '/' ? '' : parsed.pathname}`;
+    return withoutCredentials(`${parsed.protocol}//${parsed.host}${parsed.pathname === '/' ? '' : parsed.pathname}`);
   } catch {
     return '(an address that is not a URL)';
   }
+}
+
+/** `text` without what would be a URL's user and password, written wrong as it may be ("u:secret@host", "http://u:secret@host:port"): anything before an "@" after the scheme. */
+export function withoutCredentials(text: string): string {
+  return text.replace(/^([a-z][\w+.-]*:(?:\/\/)?)?[^\s/]*@/i, (_, scheme: string | undefined) => scheme ?? '');
 }

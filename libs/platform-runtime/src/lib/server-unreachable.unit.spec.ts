@@ -1,4 +1,4 @@
-import { reaching, ServerUnreachableError, shownUrl, unreachableSocketError } from './server-unreachable';
+import { reaching, ServerUnreachableError, shownUrl, unreachableSocketError, withoutCredentials } from './server-unreachable';
 
 const postgres = { name: 'Postgres', address: 'postgres://db:5432/cdp', variable: 'DATABASE_URL' };
 const failing = (error: unknown) => () => Promise.reject(error);
@@ -31,5 +31,10 @@ describe('reaching a server at start', () => {
     expect(shownUrl('postgres://cdp:secret@db.internal:6432/cdp?sslmode=require')).toBe('postgres://db.internal:6432/cdp');
     expect(shownUrl('http://default:pw@127.0.0.1:8123')).toBe('http://127.0.0.1:8123');
     expect(shownUrl('not a url')).toBe('(an address that is not a URL)');
+    // Written wrong, a password may stand where a URL has its path.
+    expect(shownUrl('u:TopS3cret@127.0.0.1')).toBe('u://127.0.0.1');
+    expect(withoutCredentials('http://u:ChS3cret@127.0.0.1:notaport/db')).toBe('http://127.0.0.1:notaport/db');
+    expect(withoutCredentials('u:TopS3cret@127.0.0.1')).toBe('u:127.0.0.1');
+    expect(withoutCredentials('http://127.0.0.1:8123/cdp')).toBe('http://127.0.0.1:8123/cdp');
   });
 });

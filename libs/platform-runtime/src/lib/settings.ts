@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { DEFAULT_LOYALTY_PROGRAM, InvalidLoyaltyProgramError, parseLoyaltyProgram, type LoyaltyProgram } from '@cdp/loyalty';
 import { DEFAULT_RFM_GRID, parseRfmGrid, type RfmGrid } from '@cdp/rfm';
 import { isCurrencyCode } from '@cdp/money';
+import { withoutCredentials } from './server-unreachable';
 
 /** How the platform runs, read from the environment once at start. */
 export interface Settings {
@@ -166,7 +167,7 @@ function feedSettings(env: NodeJS.ProcessEnv, problems: string[]): FeedSettings 
 
 function clickhouseLocation(value: string, problems: string[]): { url: string; database: string } {
   const invalid = () => {
-    problems.push(`CLICKHOUSE_URL=${value}: use the server's HTTP address, optionally with the database as its path, e.g. http://127.0.0.1:8123/cdp`);
+    problems.push(`CLICKHOUSE_URL=${withoutCredentials(value)}: use the server's HTTP address, optionally with the database as its path, e.g. http://127.0.0.1:8123/cdp`);
     return { url: value, database: 'cdp' };
   };
   if (!URL.canParse(value)) return invalid();

@@ -135,6 +135,14 @@ describe('settings: where HTTP listens', () => {
   });
 });
 
+describe('settings: server addresses', () => {
+  it('refuses a ClickHouse address that is not one without repeating its password', () => {
+    const start = () => readSettings({ CDP_MODE: 'servers', CLICKHOUSE_URL: 'http://u:ChS3cret@127.0.0.1:notaport/db' });
+    expect(start).toThrow('CLICKHOUSE_URL=http://127.0.0.1:notaport/db: use the server');
+    expect(start).not.toThrow(/ChS3cret/);
+  });
+});
+
 describe('settings: RFM history', () => {
   it('keeps each run 30 days unless told otherwise, 0 keeping every run, and refuses anything but whole days', () => {
     expect(readSettings({}).rfm.retentionDays).toBe(30);

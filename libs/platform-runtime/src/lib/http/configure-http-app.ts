@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { json, type NextFunction, type Request, type Response } from 'express';
 import type { Settings } from '../settings';
+import { browserGuard, isLoopbackAddress } from './browser-guard';
 import { DomainErrorFilter, sendBodyError } from './domain-error.filter';
 import { withErrorResponses } from './error-responses';
 import { KnownQueryParameters } from './known-query-parameters.interceptor';
@@ -12,10 +13,11 @@ import { refuseInvalidUtf8 } from './utf8-body';
 /** Paths whose bodies are read by their own parser (exact numbers), not the shared JSON parser. */
 const OWN_BODY_PARSER = ['/v1/touchpoints'];
 
-/** What every HTTP app of the platform shares: body parsing, error mapping, and /docs. */
+/** What every HTTP app of the platform shares: the browser guard, body parsing, error mapping, and /docs. */
 export function configureHttpApp(app: INestApplication, settings: Settings): void {
   keepIdleConnections(app.getHttpServer(), settings.httpKeepAliveSeconds);
   app.use('/registry', inConfluentErrorShape);
+  app.use(browserGuard(isLoopbackAddress(settings.host)));
   const parseJson = json({ limit: settings.maxBodyBytes, verify: refuseInvalidUtf8, type: (request) => isJson(request as Request) && !OWN_BODY_PARSER.includes((request as Request).path) });
   // Express middleware: its errors reach Express, not the platform's filter, so they are answered here.
   app.use((request: Request, response: Response, next: NextFunction) => {

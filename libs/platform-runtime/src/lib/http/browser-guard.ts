@@ -1,0 +1,63 @@
+import { isIP } from 'node:net';
+import type { NextFunction, Request, Response } from 'express';
+
+/** Methods that change something; a browser sends them cross-site without asking (a form, or fetch with text/plain). */
+const CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * Keeps web pages out of a platform that has no authentication of its own. A page of any site can
+ * make a visitor's browser send requests to it:
+ * - by DNS rebinding: a name of the page's own that then resolves to 127.0.0.1 makes the page
+ *   same-origin with a platform listening there, free to read its answers. A platform that listens
+ *   on a loopback address only answers requests for a loopback name (localhost, 127.0.0.1, [::1]);
+ * - by a cross-site POST, which the browser sends without asking first: a request that changes
+ *   something and names another site as its Origin is refused. Browsers send Origin; curl, the cdp
+ *   CLI and services send none, and the API docs' own page names the platform itself.
+ */
+export function browserGuard(listensOnLoopbackOnly: boolean) {
+  return (request: Request, response: Response, next: NextFunction): void => {
+    const host = request.headers.host ?? '';
+    if (listensOnLoopbackOnly && !isLoopbackName(hostnameOf(host))) {
+      response.status(403).json({
+        error: 'HTTP.FORBIDDEN_HOST',
+        message: `this platform listens on this machine only, and answers requests for localhost, 127.0.0.1 or [::1]; this one is for "${host}", another name, as a web page rebinding its own name to this machine would send. Use http://127.0.0.1:${request.socket.localPort}, or set CDP_HOST to listen on an address other machines reach`,
+      });
+      return;
+    }
+    const origin = request.headers.origin;
+    if (origin !== undefined && CHANGING.has(request.method) && originHost(origin) !== host.toLowerCase()) {
+      response.status(403).json({
+        error: 'HTTP.CROSS_ORIGIN',
+        message: `a ${request.method} from a web page of ${origin} is refused: the platform has no authentication, so a page of another site may not change anything in it. Send the request from a service or the cdp CLI (no Origin header), or from the platform's own pages`,
+      });
+      return;
+    }
+    next();
+  };
+}
+
+/** Whether the platform listens on a loopback address only (127.0.0.1 in embedded mode, by default). */
+export function isLoopbackAddress(host: string | undefined): boolean {
+  return host !== undefined && isLoopbackName(host);
+}
+
+function isLoopbackName(hostname: string): boolean {
+  const name = hostname.toLowerCase();
+  if (name === 'localhost' || name === '::1') return true;
+  return isIP(name) === 4 && name.startsWith('127.');
+}
+
+/** The host of a Host header without its port: "127.0.0.1:3000" → "127.0.0.1", "[::1]:3000" → "::1". */
+function hostnameOf(host: string): string {
+  const bracketed = /^\[([^\]]+)\]/.exec(host);
+  return bracketed ? bracketed[1] : host.replace(/:\d*$/, '');
+}
+
+/** The host and port of an Origin header, as a Host header names them; undefined for "null" or one that is not a URL. */
+function originHost(origin: string): string | undefined {
+  try {
+    return new URL(origin).host.toLowerCase();
+  } catch {
+    return undefined;
+  }
+}
