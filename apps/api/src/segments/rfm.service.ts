@@ -18,6 +18,8 @@ export class RfmService implements OnApplicationBootstrap, BeforeApplicationShut
   private runsUnderWay = 0;
   private readonly stopping = new AbortController();
   private timer: NodeJS.Timeout | undefined;
+  /** The scheduled turn under way, which stopping waits for before the stores close. */
+  private tick: Promise<void> = Promise.resolve();
   private identityMap: IdentityMapSync | undefined;
 
   constructor(
@@ -35,7 +37,9 @@ export class RfmService implements OnApplicationBootstrap, BeforeApplicationShut
     void this.publishLeftovers();
     this.previous = this.purgeHistory();
     const everyMs = this.settings.rfm.everyMinutes * 60_000;
-    if (everyMs > 0) this.timer = setInterval(() => void this.scheduled(everyMs), everyMs).unref();
+    if (everyMs > 0) this.timer = setInterval(() => {
+        this.tick = this.scheduled(everyMs);
+      }, everyMs).unref();
   }
 
   /** Before the HTTP server closes, which waits for the requests under way, a run asked over HTTP among them. */
@@ -44,8 +48,9 @@ export class RfmService implements OnApplicationBootstrap, BeforeApplicationShut
     this.stopping.abort();
   }
 
-  onApplicationShutdown(): Promise<unknown> {
-    return this.previous.catch(() => undefined);
+  async onApplicationShutdown(): Promise<void> {
+    await this.tick;
+    await this.previous.catch(() => undefined);
   }
 
   run(input: RfmRunInput): Promise<RfmRunOutcome> {
@@ -92,13 +97,16 @@ export class RfmService implements OnApplicationBootstrap, BeforeApplicationShut
     return publishSegmentChanges(this.sql, this.eventStore).catch((error: Error) => this.logger.warn(`segment changes of an earlier RFM run not appended yet: ${error.message}`));
   }
 
+  /** A turn of the schedule; it never rejects (a timer's rejection would go unhandled and end the process). */
   private async scheduled(everyMs: number): Promise<void> {
-    await this.publishLeftovers();
-    const last = await latestRun(this.sql);
-    if (this.stopping.signal.aborted || !scheduledRfmRunDue(this.clock.now(), everyMs, last?.finishedAt, this.runsUnderWay)) return;
-    await this.run({}).then(
-      (run) => this.logger.log(`scheduled RFM run ${run.runId}: ${run.customers} customers as of ${run.asOf}`),
-      (error: Error) => this.logger.warn(`scheduled RFM run failed: ${error.message}`),
-    );
+    try {
+      await this.publishLeftovers();
+      const last = await latestRun(this.sql);
+      if (this.stopping.signal.aborted || !scheduledRfmRunDue(this.clock.now(), everyMs, last?.finishedAt, this.runsUnderWay)) return;
+      const run = await this.run({});
+      this.logger.log(`scheduled RFM run ${run.runId}: ${run.customers} customers as of ${run.asOf}`);
+    } catch (error) {
+      this.logger.warn(`scheduled RFM run failed: ${(error as Error).message}`);
+    }
   }
 }

@@ -1,6 +1,6 @@
 import { anyInErrorChain } from '@cdp/sql';
 
-/** Socket errors that mean nothing answers at the address, as opposed to a server that answered with a refusal. */
+/** Socket errors that mean nothing answers at the address, as opposed to a server that answered with a refusal (at start; a connection that went later is `isUnreachable`'s, in @cdp/sql). */
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT']);
 
 /** A server the platform needs in servers mode did not answer at start. */
@@ -64,7 +64,7 @@ export function shownUrl(url: string): string {
   }
 }
 
-/** `text` without what would be a URL's user and password, written wrong as it may be ("u:secret@host", "http://u:secret@host:port"): anything before an "@" after the scheme. */
+/** `text` without what would be a URL's user and password, written wrong as it may be ("u:secret@host", "http://u:se/cret@host:port"): everything after the scheme up to its last "@". */
 export function withoutCredentials(text: string): string {
-  return text.replace(/^([a-z][\w+.-]*:(?:\/\/)?)?[^\s/]*@/i, (_, scheme: string | undefined) => scheme ?? '');
+  return text.replace(/^([a-z][\w+.-]*:(?:\/\/)?)?\S*@/i, (_, scheme: string | undefined) => scheme ?? '');
 }

@@ -36,5 +36,6 @@ describe('reaching a server at start', () => {
     expect(withoutCredentials('http://u:ChS3cret@127.0.0.1:notaport/db')).toBe('http://127.0.0.1:notaport/db');
     expect(withoutCredentials('u:TopS3cret@127.0.0.1')).toBe('u:127.0.0.1');
     expect(withoutCredentials('http://127.0.0.1:8123/cdp')).toBe('http://127.0.0.1:8123/cdp');
+    expect(withoutCredentials('http://u:ab/cd@127.0.0.1:8123/cdp')).toBe('http://127.0.0.1:8123/cdp');
   });
 });

@@ -7,7 +7,7 @@
  */
 export const CONNECTION_LOST_SQLSTATES: ReadonlySet<string> = new Set(['08000', '08001', '08003', '08004', '08006', '57P01', '57P02', '57P03']);
 
-/** Socket errors: nothing answered, or the connection went. */
+/** Socket errors: nothing answered, or the connection went (platform-runtime's server-unreachable.ts keeps the narrower list of a server not answering at start). */
 const SOCKET_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
 
 interface ErrorLike {

@@ -9,7 +9,9 @@ const CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  * make a visitor's browser send requests to it:
  * - by DNS rebinding: a name of the page's own that then resolves to 127.0.0.1 makes the page
  *   same-origin with a platform listening there, free to read its answers. A platform that listens
- *   on a loopback address only answers requests for a loopback name (localhost, 127.0.0.1, [::1]);
+ *   on a loopback address only answers requests for a loopback name (localhost, 127.0.0.1, [::1]).
+ *   One listening on another address is not kept safe from it: that takes the gateway
+ *   docs/operations.md asks for;
  * - by a cross-site POST, which the browser sends without asking first: a request that changes
  *   something and names another site as its Origin is refused. Browsers send Origin; curl, the cdp
  *   CLI and services send none, and the API docs' own page names the platform itself.
@@ -25,7 +27,7 @@ export function browserGuard(listensOnLoopbackOnly: boolean) {
       return;
     }
     const origin = request.headers.origin;
-    if (origin !== undefined && CHANGING.has(request.method) && originHost(origin) !== host.toLowerCase()) {
+    if (origin !== undefined && CHANGING.has(request.method) && !ownHosts(request).includes(originHost(origin) ?? '')) {
       response.status(403).json({
         error: 'HTTP.CROSS_ORIGIN',
         message: `a ${request.method} from a web page of ${origin} is refused: the platform has no authentication, so a page of another site may not change anything in it. Send the request from a service or the cdp CLI (no Origin header), or from the platform's own pages`,
@@ -42,15 +44,39 @@ export function isLoopbackAddress(host: string | undefined): boolean {
 }
 
 function isLoopbackName(hostname: string): boolean {
-  const name = hostname.toLowerCase();
-  if (name === 'localhost' || name === '::1') return true;
-  return isIP(name) === 4 && name.startsWith('127.');
+  const name = hostname.toLowerCase().replace(/\.$/, '');
+  // Browsers resolve *.localhost to this machine themselves (RFC 6761), so no page can rebind one.
+  if (name === 'localhost' || name.endsWith('.localhost')) return true;
+  if (isIP(name) === 4) return name.startsWith('127.');
+  if (isIP(name) !== 6) return false;
+  const canonical = new URL(`http://[${name}]`).hostname;
+  return canonical === '[::1]' || canonical.startsWith('[::ffff:7f');
 }
 
 /** The host of a Host header without its port: "127.0.0.1:3000" → "127.0.0.1", "[::1]:3000" → "::1". */
 function hostnameOf(host: string): string {
   const bracketed = /^\[([^\]]+)\]/.exec(host);
   return bracketed ? bracketed[1] : host.replace(/:\d*$/, '');
+}
+
+/**
+ * The names the request's own pages have, as an Origin names them: its Host, and the host a proxy
+ * in front says it was asked for (X-Forwarded-Host, which a page of another site cannot send
+ * without the browser asking the platform first, which it does not answer).
+ */
+function ownHosts(request: Request): string[] {
+  const forwarded = request.headers['x-forwarded-host'];
+  const hosts = [request.headers.host, ...(typeof forwarded === 'string' ? forwarded.split(',') : [])];
+  return hosts.flatMap((host) => (host === undefined ? [] : [normalHost(host.trim())]));
+}
+
+/** A host and port as a URL writes them: lower case, without the scheme's default port. */
+function normalHost(host: string): string {
+  try {
+    return new URL(`http://${host}`).host;
+  } catch {
+    return host.toLowerCase();
+  }
 }
 
 /** The host and port of an Origin header, as a Host header names them; undefined for "null" or one that is not a URL. */

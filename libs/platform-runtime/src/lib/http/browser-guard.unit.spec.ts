@@ -20,8 +20,12 @@ function guarded(listensOnLoopbackOnly: boolean, method: string, headers: Record
 
 describe('the browser guard', () => {
   it('answers a platform on a loopback address only for loopback names: a rebound name is refused', () => {
-    for (const host of ['127.0.0.1:3000', 'localhost:3000', 'LOCALHOST', '[::1]:3000', '127.0.0.2:3000']) expect(guarded(true, 'GET', { host })).toBe('passed');
-    for (const host of ['attacker.example:3000', 'attacker.example', '10.0.0.5:3000', '127.0.0.1.attacker.example', '']) expect(guarded(true, 'GET', { host })).toBe('403 HTTP.FORBIDDEN_HOST');
+    for (const host of ['127.0.0.1:3000', 'localhost:3000', 'LOCALHOST', 'localhost.:3000', 'app.localhost:3000', '[::1]:3000', '[0:0:0:0:0:0:0:1]:3000', '[::ffff:127.0.0.1]', '127.0.0.2:3000']) {
+      expect(guarded(true, 'GET', { host })).toBe('passed');
+    }
+    for (const host of ['attacker.example:3000', 'attacker.example', '10.0.0.5:3000', '127.0.0.1.attacker.example', 'localhost.attacker.example', '127.0.0.1.nip.io', '[::ffff:10.0.0.5]', '']) {
+      expect(guarded(true, 'GET', { host })).toBe('403 HTTP.FORBIDDEN_HOST');
+    }
     expect(guarded(false, 'GET', { host: 'cdp.internal:3000' })).toBe('passed');
   });
 
@@ -31,6 +35,9 @@ describe('the browser guard', () => {
     expect(guarded(false, 'DELETE', { host: 'cdp.internal:3000', origin: 'http://cdp.internal:3001' })).toBe('403 HTTP.CROSS_ORIGIN');
     expect(guarded(true, 'POST', { host: '127.0.0.1:3000', origin: 'http://127.0.0.1:3000' })).toBe('passed');
     expect(guarded(true, 'POST', { host: '127.0.0.1:3000' })).toBe('passed');
+    expect(guarded(true, 'POST', { host: 'localhost:80', origin: 'http://LOCALHOST' })).toBe('passed');
+    // The API docs' page behind a proxy that asks the platform for 127.0.0.1:3000.
+    expect(guarded(true, 'POST', { host: '127.0.0.1:3000', origin: 'https://cdp.example.com', 'x-forwarded-host': 'cdp.example.com' })).toBe('passed');
     // A read from another site is sent, but the browser does not let the page see the answer (no CORS headers).
     expect(guarded(true, 'GET', { host: '127.0.0.1:3000', origin: 'https://attacker.example' })).toBe('passed');
   });
