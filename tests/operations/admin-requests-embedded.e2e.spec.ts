@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { PLATFORM_FEATURES } from '@cdp/platform-app';
 import { startPlatformUnderTest, type PlatformUnderTest } from '../support/platform-under-test';
 
@@ -14,6 +15,25 @@ describe('requests the admin and query endpoints do not take (embedded)', () => 
     const { status, body: answered } = await platform.post(path, body);
     return { status, body: answered };
   };
+
+  it('keeps web pages out: a request for a name other than one of this machine (DNS rebinding), and a change sent from another site', async () => {
+    const { port } = new URL(platform.url);
+    const status = (method: string, path: string, headers: Record<string, string>) =>
+      new Promise<number>((resolve, reject) => {
+        request({ host: '127.0.0.1', port, method, path, headers }, (answer) => {
+          answer.resume();
+          resolve(answer.statusCode!);
+        })
+          .on('error', reject)
+          .end(method === 'POST' ? JSON.stringify({ all: true }) : undefined);
+      });
+    const json = { 'content-type': 'application/json' };
+
+    expect(await status('GET', '/health', { host: `attacker.example:${port}` })).toBe(403);
+    expect(await status('GET', '/health', { host: `localhost:${port}` })).toBe(200);
+    expect(await status('POST', '/v1/admin/dead-letters/retries', { ...json, host: `127.0.0.1:${port}`, origin: 'https://attacker.example' })).toBe(403);
+    expect(await status('POST', '/v1/admin/dead-letters/retries', { ...json, host: `127.0.0.1:${port}`, origin: `http://127.0.0.1:${port}` })).toBe(200);
+  });
 
   it('POST /v1/admin/sql takes { query } and nothing else', async () => {
     expect(await answer('/v1/admin/sql', { query: 'SELECT 1 AS one' })).toEqual({ status: 200, body: { rows: [{ one: 1 }], truncated: false } });
