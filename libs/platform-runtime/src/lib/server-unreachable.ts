@@ -1,4 +1,4 @@
-import { anyInErrorChain } from '@cdp/sql';
+import { anyInErrorChain } from '@cdp/sql/errors';
 
 /** Socket errors that mean nothing answers at the address, as opposed to a server that answered with a refusal (at start; a connection that went later is `isUnreachable`'s, in @cdp/sql). */
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT']);
