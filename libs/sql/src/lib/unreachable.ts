@@ -5,7 +5,7 @@
  * violation (08P01, what too many bind parameters get), a commit whose outcome is unknown (08007),
  * a dropped database (57P04) or a statement timeout (57014).
  */
-export const CONNECTION_LOST_SQLSTATES: ReadonlySet<string> = new Set(['08000', '08001', '08003', '08004', '08006', '57P01', '57P02', '57P03']);
+const CONNECTION_LOST_SQLSTATES: ReadonlySet<string> = new Set(['08000', '08001', '08003', '08004', '08006', '57P01', '57P02', '57P03']);
 
 /** Socket errors: nothing answered, or the connection went (platform-runtime's server-unreachable.ts keeps the narrower list of a server not answering at start). */
 const SOCKET_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);

@@ -56,8 +56,27 @@ describe('the feed published to Kafka', () => {
     expect(versions).toEqual(events.map((_, n) => n + 1));
   }, 60_000);
 
+  it("publishes a state of several MiB, over the broker's default limit of 1 MiB, and a consumer asking for 1 MiB at a time reads it", async () => {
+    const large = 3 * 1024 * 1024;
+    const codec = { encodeState: () => Buffer.alloc(large, 's'), encodeChange: (c: CustomerChange) => Buffer.from(String(c.version)) };
+    const handler = await customerFeedKafkaProjection({ kafka, topics, codec }).open(undefined as never, 'customer_feed_kafka');
+    try {
+      await handler.apply(undefined as never, [change(1)], { resumed: false });
+    } finally {
+      await handler.close?.();
+    }
+    const consumer = kafka.consumer({ groupId: `feed-kafka-test-${randomUUID()}`, maxBytesPerPartition: 1024 * 1024 });
+    await consumer.connect();
+    await consumer.subscribe({ topic: topics.profiles, fromBeginning: true });
+    const sizes = await new Promise<number[]>((resolve) => {
+      void consumer.run({ eachMessage: async ({ message }) => (message.value!.length === large ? resolve([message.value!.length]) : undefined) });
+    });
+    await consumer.disconnect();
+    expect(sizes).toEqual([large]);
+  }, 60_000);
+
   it("fails a batch holding a state over Kafka's message limit for the runtime to set aside, naming the customer, where the feed retried it for ever", async () => {
-    const codec = { encodeState: (state: CustomerChange['state']) => Buffer.alloc((state as unknown as { version: number }).version === 2 ? 1_200_000 : STATE_BYTES, 's'), encodeChange: (c: CustomerChange) => Buffer.from(String(c.version)) };
+    const codec = { encodeState: (state: CustomerChange['state']) => Buffer.alloc((state as unknown as { version: number }).version === 2 ? 9_000_000 : STATE_BYTES, 's'), encodeChange: (c: CustomerChange) => Buffer.from(String(c.version)) };
     const handler = await customerFeedKafkaProjection({ kafka, topics, codec }).open(undefined as never, 'customer_feed_kafka');
     try {
       const failure = await handler.apply(undefined as never, [change(1), change(2), change(3)], { resumed: false }).then(
@@ -66,7 +85,7 @@ describe('the feed published to Kafka', () => {
       );
       expect(failure).toBeInstanceOf(Error);
       expect(failure).not.toBeInstanceOf(RetryBatchLaterError);
-      expect((failure as Error).message).toMatch(/^Kafka refused customer cus_one's change as too large: its message is 1,200,000 bytes, over the broker's message.max.bytes/);
+      expect((failure as Error).message).toMatch(/^Kafka refused customer cus_one's change as too large: its message is 9,000,000 bytes, over the feed topics' max.message.bytes/);
       // Without it, the batch goes.
       await handler.apply(undefined as never, [change(1), change(3)], { resumed: true });
     } finally {
@@ -74,7 +93,7 @@ describe('the feed published to Kafka', () => {
     }
   }, 60_000);
 
-  it('creates the profiles topic compacted within the hour, and the events topic keeping a week', async () => {
+  it('creates the profiles topic compacted within the hour, and the events topic keeping a week, both taking messages of 8 MiB', async () => {
     const handler = await customerFeedKafkaProjection({ kafka, topics, codec: { encodeState: () => Buffer.from('s'), encodeChange: () => Buffer.from('c') } }).open(undefined as never, 'customer_feed_kafka');
     await handler.close?.();
     const admin = kafka.admin();
@@ -82,12 +101,12 @@ describe('the feed published to Kafka', () => {
     try {
       const { resources } = await admin.describeConfigs({
         includeSynonyms: false,
-        resources: [topics.profiles, topics.events].map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames: ['cleanup.policy', 'segment.ms', 'max.compaction.lag.ms', 'retention.ms'] })),
+        resources: [topics.profiles, topics.events].map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames: ['cleanup.policy', 'segment.ms', 'max.compaction.lag.ms', 'retention.ms', 'max.message.bytes'] })),
       });
       const configs = Object.fromEntries(resources.map((r) => [r.resourceName, Object.fromEntries(r.configEntries.map((c) => [c.configName, c.configValue]))]));
       expect(configs).toEqual({
-        [topics.profiles]: expect.objectContaining({ 'cleanup.policy': 'compact', 'segment.ms': '3600000', 'max.compaction.lag.ms': '3600000' }),
-        [topics.events]: expect.objectContaining({ 'cleanup.policy': 'delete', 'retention.ms': '604800000' }),
+        [topics.profiles]: expect.objectContaining({ 'cleanup.policy': 'compact', 'segment.ms': '3600000', 'max.compaction.lag.ms': '3600000', 'max.message.bytes': '8388608' }),
+        [topics.events]: expect.objectContaining({ 'cleanup.policy': 'delete', 'retention.ms': '604800000', 'max.message.bytes': '8388608' }),
       });
     } finally {
       await admin.disconnect();

@@ -18,8 +18,8 @@ export const CUSTOMER_FEED_KAFKA_PROJECTION = 'customer_feed_kafka';
 function tooLargeMessage(messages: readonly Message[]): string {
   const largest = messages.reduce((a, b) => (size(b) > size(a) ? b : a));
   return (
-    `Kafka refused customer ${String(largest.key)}'s change as too large: its message is ${size(largest).toLocaleString('en')} bytes, over the broker's ` +
-    `message.max.bytes (or the topic's max.message.bytes). Raise that limit on the broker and the feed's topics, then retry the dead letter (cdp dlq retry)`
+    `Kafka refused customer ${String(largest.key)}'s change as too large: its message is ${size(largest).toLocaleString('en')} bytes, over the feed topics' ` +
+    `max.message.bytes (8 MiB as the platform creates them). Raise that limit on both topics, then retry the dead letter (cdp dlq retry)`
   );
 }
 

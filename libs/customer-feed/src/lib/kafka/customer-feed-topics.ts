@@ -15,7 +15,14 @@ export function customerFeedTopics(namespace: string, partitions = 6): CustomerF
 }
 
 /**
- * Creates the topics if missing. The profiles topic is compacted: Kafka keeps at least the latest
+ * The largest message the feed's topics take: a customer's whole state, which many traits and
+ * preferences make large, where the broker's own default (message.max.bytes) is 1 MiB. Consumers
+ * need no setting of their own: a fetch returns a message larger than it asked for.
+ */
+export const CUSTOMER_FEED_MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Creates the topics if missing, taking messages up to CUSTOMER_FEED_MAX_MESSAGE_BYTES. The profiles topic is compacted: Kafka keeps at least the latest
  * state of every customer forever, and drops a forgotten customer's tombstone after a day. A
  * change is compacted within about an hour (max.compaction.lag.ms, which also rolls the open
  * segment, and segment.ms): with Kafka's defaults, a week for the open segment and then only once
@@ -24,6 +31,7 @@ export function customerFeedTopics(namespace: string, partitions = 6): CustomerF
  * CDP_FEED_RETENTION_DAYS says.
  */
 export async function ensureCustomerFeedTopics(admin: Admin, topics: CustomerFeedTopics): Promise<void> {
+  const maxMessageBytes = { name: 'max.message.bytes', value: String(CUSTOMER_FEED_MAX_MESSAGE_BYTES) };
   await createTopicsAndWait(admin, [
     {
       topic: topics.profiles,
@@ -33,8 +41,9 @@ export async function ensureCustomerFeedTopics(admin: Admin, topics: CustomerFee
         { name: 'delete.retention.ms', value: String(24 * 60 * 60 * 1000) },
         { name: 'segment.ms', value: String(60 * 60 * 1000) },
         { name: 'max.compaction.lag.ms', value: String(60 * 60 * 1000) },
+        maxMessageBytes,
       ],
     },
-    { topic: topics.events, numPartitions: topics.partitions, configEntries: [{ name: 'retention.ms', value: String(7 * 24 * 60 * 60 * 1000) }] },
+    { topic: topics.events, numPartitions: topics.partitions, configEntries: [{ name: 'retention.ms', value: String(7 * 24 * 60 * 60 * 1000) }, maxMessageBytes] },
   ]);
 }

@@ -19,7 +19,7 @@ const CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 export function browserGuard(listensOnLoopbackOnly: boolean) {
   return (request: Request, response: Response, next: NextFunction): void => {
     const host = request.headers.host ?? '';
-    if (listensOnLoopbackOnly && !isLoopbackName(hostnameOf(host))) {
+    if (listensOnLoopbackOnly && !isLoopbackName(hostOf(host)?.hostname ?? '')) {
       response.status(403).json({
         error: 'HTTP.FORBIDDEN_HOST',
         message: `this platform listens on this machine only, and answers requests for localhost, 127.0.0.1 or [::1]; this one is for "${host}", another name, as a web page rebinding its own name to this machine would send. Use http://127.0.0.1:${request.socket.localPort}, or set CDP_HOST to listen on an address other machines reach`,
@@ -40,23 +40,28 @@ export function browserGuard(listensOnLoopbackOnly: boolean) {
 
 /** Whether the platform listens on a loopback address only (127.0.0.1 in embedded mode, by default). */
 export function isLoopbackAddress(host: string | undefined): boolean {
-  return host !== undefined && isLoopbackName(host);
+  if (host === undefined) return false;
+  return isLoopbackName(hostOf(isIP(host) === 6 ? `[${host}]` : host)?.hostname ?? '');
 }
 
+/** A hostname as a URL writes it: lower case, IPv4 in dotted decimal, IPv6 canonical and in brackets. */
 function isLoopbackName(hostname: string): boolean {
-  const name = hostname.toLowerCase().replace(/\.$/, '');
+  const name = hostname.replace(/\.$/, '');
   // Browsers resolve *.localhost to this machine themselves (RFC 6761), so no page can rebind one.
   if (name === 'localhost' || name.endsWith('.localhost')) return true;
   if (isIP(name) === 4) return name.startsWith('127.');
-  if (isIP(name) !== 6) return false;
-  const canonical = new URL(`http://[${name}]`).hostname;
-  return canonical === '[::1]' || canonical.startsWith('[::ffff:7f');
+  return name === '[::1]' || name.startsWith('[::ffff:7f');
 }
 
-/** The host of a Host header without its port: "127.0.0.1:3000" → "127.0.0.1", "[::1]:3000" → "::1". */
-function hostnameOf(host: string): string {
-  const bracketed = /^\[([^\]]+)\]/.exec(host);
-  return bracketed ? bracketed[1] : host.replace(/:\d*$/, '');
+/** A Host header ("127.0.0.1:3000", "[::1]:3000") read as a URL reads it; undefined for one that is more than a host and port. */
+function hostOf(host: string): URL | undefined {
+  try {
+    const url = new URL(`http://${host}`);
+    const hostAndPortOnly = url.username === '' && url.password === '' && url.pathname === '/' && url.search === '' && url.hash === '';
+    return hostAndPortOnly && !host.includes('/') ? url : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -67,16 +72,8 @@ function hostnameOf(host: string): string {
 function ownHosts(request: Request): string[] {
   const forwarded = request.headers['x-forwarded-host'];
   const hosts = [request.headers.host, ...(typeof forwarded === 'string' ? forwarded.split(',') : [])];
-  return hosts.flatMap((host) => (host === undefined ? [] : [normalHost(host.trim())]));
-}
-
-/** A host and port as a URL writes them: lower case, without the scheme's default port. */
-function normalHost(host: string): string {
-  try {
-    return new URL(`http://${host}`).host;
-  } catch {
-    return host.toLowerCase();
-  }
+  // A URL writes a host and port in lower case, without the scheme's default port, as an Origin does.
+  return hosts.flatMap((host) => (host === undefined ? [] : [hostOf(host.trim())?.host ?? host.toLowerCase()]));
 }
 
 /** The host and port of an Origin header, as a Host header names them; undefined for "null" or one that is not a URL. */

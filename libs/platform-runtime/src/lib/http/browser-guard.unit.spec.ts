@@ -23,7 +23,7 @@ describe('the browser guard', () => {
     for (const host of ['127.0.0.1:3000', 'localhost:3000', 'LOCALHOST', 'localhost.:3000', 'app.localhost:3000', '[::1]:3000', '[0:0:0:0:0:0:0:1]:3000', '[::ffff:127.0.0.1]', '127.0.0.2:3000']) {
       expect(guarded(true, 'GET', { host })).toBe('passed');
     }
-    for (const host of ['attacker.example:3000', 'attacker.example', '10.0.0.5:3000', '127.0.0.1.attacker.example', 'localhost.attacker.example', '127.0.0.1.nip.io', '[::ffff:10.0.0.5]', '']) {
+    for (const host of ['attacker.example:3000', 'attacker.example', '10.0.0.5:3000', '127.0.0.1.attacker.example', 'localhost.attacker.example', '127.0.0.1.nip.io', '[::ffff:10.0.0.5]', 'attacker.example@127.0.0.1', '127.0.0.1/attacker', '']) {
       expect(guarded(true, 'GET', { host })).toBe('403 HTTP.FORBIDDEN_HOST');
     }
     expect(guarded(false, 'GET', { host: 'cdp.internal:3000' })).toBe('passed');
