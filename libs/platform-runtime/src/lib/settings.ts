@@ -51,6 +51,11 @@ export interface Settings {
    * (CDP_TABLE_MAINTENANCE_EVERY_SECONDS, default 60; 0 turns it off).
    */
   readonly tableMaintenanceEverySeconds: number;
+  /**
+   * How long a dead letter is kept once resolved (CDP_DEAD_LETTER_RETENTION_DAYS, default 30; 0
+   * keeps it): it holds the whole event, personal data included.
+   */
+  readonly deadLetterRetentionDays: number;
   readonly rfm: RfmSettings;
   readonly loyalty: LoyaltySettings;
   readonly feed: FeedSettings;
@@ -64,7 +69,6 @@ export interface LoyaltySettings {
   readonly expiryEverySeconds: number;
 }
 
-/** The program this repository ships; CDP_LOYALTY_PROGRAM names another file. */
 export interface FeedSettings {
   /** How often an SSE subscriber gets a heartbeat comment (CDP_FEED_HEARTBEAT_SECONDS, default 15). */
   readonly heartbeatSeconds: number;
@@ -74,6 +78,7 @@ export interface FeedSettings {
   readonly retentionDays: number;
 }
 
+/** The program this repository ships; CDP_LOYALTY_PROGRAM names another file. */
 export const DEFAULT_LOYALTY_PROGRAM_FILE = resolve(__dirname, '../../../../config/loyalty-program.json');
 
 export interface RfmSettings {
@@ -123,6 +128,10 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   if (!Number.isFinite(tableMaintenanceEverySeconds) || tableMaintenanceEverySeconds < 0) {
     problems.push(`CDP_TABLE_MAINTENANCE_EVERY_SECONDS=${env.CDP_TABLE_MAINTENANCE_EVERY_SECONDS}: use a number of seconds (0 turns table maintenance off)`);
   }
+  const deadLetterRetentionDays = Number(env.CDP_DEAD_LETTER_RETENTION_DAYS ?? 30);
+  if (!Number.isFinite(deadLetterRetentionDays) || deadLetterRetentionDays < 0) {
+    problems.push(`CDP_DEAD_LETTER_RETENTION_DAYS=${env.CDP_DEAD_LETTER_RETENTION_DAYS}: use a number of days (0 keeps resolved dead letters)`);
+  }
   const rfm = rfmSettings(env, problems);
   const loyalty = loyaltySettings(env, problems);
   const feed = feedSettings(env, problems);
@@ -148,6 +157,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     httpKeepAliveSeconds,
     schemasDir: env.CDP_SCHEMAS_DIR,
     tableMaintenanceEverySeconds,
+    deadLetterRetentionDays,
     rfm,
     loyalty,
     feed,

@@ -152,3 +152,15 @@ describe('settings: RFM history', () => {
     }
   });
 });
+
+describe('settings: retention of resolved dead letters', () => {
+  it('keeps them 30 days unless told otherwise, and 0 keeps them', () => {
+    expect(readSettings({}).deadLetterRetentionDays).toBe(30);
+    expect(readSettings({ CDP_DEAD_LETTER_RETENTION_DAYS: '0' }).deadLetterRetentionDays).toBe(0);
+    expect(readSettings({ CDP_DEAD_LETTER_RETENTION_DAYS: '0.5' }).deadLetterRetentionDays).toBe(0.5);
+  });
+
+  it('refuses a retention that is not a number of days, naming the variable', () => {
+    expect(() => readSettings({ CDP_DEAD_LETTER_RETENTION_DAYS: '-1' })).toThrow(/CDP_DEAD_LETTER_RETENTION_DAYS=-1: use a number of days \(0 keeps resolved dead letters\)/);
+  });
+});

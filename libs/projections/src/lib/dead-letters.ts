@@ -72,6 +72,18 @@ export async function resolve(tx: SqlExecutor, id: string): Promise<void> {
   await tx.query(`UPDATE projections.dead_letters SET resolved_at = now() WHERE id = $1`, [id]);
 }
 
+/**
+ * Deletes the dead letters resolved before `resolvedBefore`, and says how many: each holds its whole
+ * event, personal data included, which the log keeps anyway; open ones stay whatever their age.
+ */
+export async function pruneResolvedDeadLetters(db: SqlExecutor, resolvedBefore: Date): Promise<number> {
+  const { rows } = await db.query<{ deleted: number }>(
+    `WITH gone AS (DELETE FROM projections.dead_letters WHERE resolved_at < $1 RETURNING 1) SELECT count(*)::int AS deleted FROM gone`,
+    [resolvedBefore.toISOString()],
+  );
+  return rows[0].deleted;
+}
+
 export async function recordFailure(tx: SqlExecutor, id: string, error: string): Promise<void> {
   await tx.query(`UPDATE projections.dead_letters SET error = $2, held = false, failed_at = now() WHERE id = $1`, [id, error]);
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EventLog } from '@cdp/event-log';
 import { createPostgresEventLog } from '@cdp/event-log-postgres';
 import { createPgliteSqlClient, quoteIdentifier, type SqlClient } from '@cdp/sql';
-import { listDeadLetters } from './dead-letters';
+import { listDeadLetters, pruneResolvedDeadLetters } from './dead-letters';
 import { runProjection, type ProjectionRunner } from './projection-runner';
 import type { ProjectionDefinition } from './projection.port';
 import { migrateProjectionTables } from './projection-tables';
@@ -126,6 +126,12 @@ describe('the projection runtime (PGlite)', () => {
     expect(await retryDeadLetters(sql, 'sums', await definition.open(sql, 'sums'))).toEqual({ retried: 3, stillFailing: 0 });
     expect((await totals())['counted-b']).toBe('10,11,12,13');
     expect(await listDeadLetters(sql, 'sums')).toEqual([]);
+    // Resolved, they are kept until the retention is over, then deleted.
+    const kept = async () => (await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM projections.dead_letters WHERE projection = 'sums'`)).rows[0].n;
+    expect(await pruneResolvedDeadLetters(sql, new Date(Date.now() - 60_000))).toBe(0);
+    expect(await kept()).toBe(3);
+    expect(await pruneResolvedDeadLetters(sql, new Date(Date.now() + 60_000))).toBe(3);
+    expect(await kept()).toBe(0);
 
     await log.append('counted-b', [event(14)]);
     await until(async () => (await totals())['counted-b'] === '10,11,12,13,14');
