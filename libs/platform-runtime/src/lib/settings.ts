@@ -17,6 +17,12 @@ export interface Settings {
    * every interface, IPv6 and IPv4 (Node's own default, `::` where the machine has IPv6).
    */
   readonly host: string | undefined;
+  /**
+   * The host names HTTP answers for besides loopback names and IP addresses (CDP_ALLOWED_HOSTS:
+   * "cdp.example.com", "*.example.com" for every name under it); undefined answers any name on an
+   * address other than loopback. Keeps out web pages that rebind a name of their own to the platform.
+   */
+  readonly allowedHosts: readonly string[] | undefined;
   /** Embedded mode keeps all of its data under this folder. */
   readonly dataDir: string;
   readonly kafkaBrokers: readonly string[];
@@ -106,6 +112,12 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`PORT=${env.PORT}: use a TCP port number, e.g. 3000`);
   const host = env.CDP_HOST ?? (mode === 'servers' ? undefined : '127.0.0.1');
   if (host !== undefined && isIP(host) === 0 && host !== 'localhost') problems.push(`CDP_HOST=${host}: use an IP address of this machine (127.0.0.1, 0.0.0.0 for every interface, :: for every IPv6 one) or localhost`);
+  const allowedHosts = env.CDP_ALLOWED_HOSTS?.split(',').map((name) => name.trim().toLowerCase()).filter(Boolean);
+  for (const name of allowedHosts ?? []) {
+    if (!/^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(name)) {
+      problems.push(`CDP_ALLOWED_HOSTS: "${name}" is not a host name; list names without scheme or port, comma-separated, e.g. cdp.example.com,*.cdp.internal`);
+    }
+  }
   const region = (env.CDP_DEFAULT_PHONE_REGION ?? 'IR').toUpperCase();
   if (!isSupportedCountry(region)) problems.push(`CDP_DEFAULT_PHONE_REGION=${region}: use an ISO 3166 country code such as IR or DE`);
   const kafkaNamespace = env.CDP_KAFKA_NAMESPACE ?? 'cdp';
@@ -142,6 +154,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     mode: mode as Settings['mode'],
     port,
     host,
+    allowedHosts,
     dataDir: resolve(env.CDP_DATA_DIR ?? '.cdp'),
     kafkaBrokers: (env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((b) => b.trim()).filter(Boolean),
     kafkaNamespace,

@@ -164,3 +164,16 @@ describe('settings: retention of resolved dead letters', () => {
     expect(() => readSettings({ CDP_DEAD_LETTER_RETENTION_DAYS: '-1' })).toThrow(/CDP_DEAD_LETTER_RETENTION_DAYS=-1: use a number of days \(0 keeps resolved dead letters\)/);
   });
 });
+
+describe('settings: the host names HTTP answers for', () => {
+  it('takes none by default, and a comma-separated list of names in lower case', () => {
+    expect(readSettings({}).allowedHosts).toBeUndefined();
+    expect(readSettings({ CDP_ALLOWED_HOSTS: ' CDP.example.com, *.cdp.internal ,' }).allowedHosts).toEqual(['cdp.example.com', '*.cdp.internal']);
+  });
+
+  it('refuses what is not a host name, naming it', () => {
+    for (const name of ['https://cdp.example.com', 'cdp.example.com:3000', '*', 'a.*.example.com', 'under_score.example']) {
+      expect(() => readSettings({ CDP_ALLOWED_HOSTS: name })).toThrow(`CDP_ALLOWED_HOSTS: "${name}" is not a host name`);
+    }
+  });
+});

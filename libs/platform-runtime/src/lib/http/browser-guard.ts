@@ -7,22 +7,34 @@ const CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /**
  * Keeps web pages out of a platform that has no authentication of its own. A page of any site can
  * make a visitor's browser send requests to it:
- * - by DNS rebinding: a name of the page's own that then resolves to 127.0.0.1 makes the page
- *   same-origin with a platform listening there, free to read its answers. A platform that listens
- *   on a loopback address only answers requests for a loopback name (localhost, 127.0.0.1, [::1]).
- *   One listening on another address is not kept safe from it: that takes the gateway
- *   docs/operations.md asks for;
+ * - by DNS rebinding: a name of the page's own that then resolves to the platform's address
+ *   (127.0.0.1, or one on the visitor's network) makes the page same-origin with the platform, free
+ *   to read its answers. So the platform answers only requests for a loopback name, an IP address
+ *   (a page is never served from the platform's own address) or a name of `allowedHosts`. A platform
+ *   listening on a loopback address takes no other IP address; one listening on another address
+ *   without `allowedHosts` takes any name, and is kept safe only by the gateway docs/operations.md
+ *   asks for;
  * - by a cross-site POST, which the browser sends without asking first: a request that changes
  *   something and names another site as its Origin is refused. Browsers send Origin; curl, the cdp
  *   CLI and services send none, and the API docs' own page names the platform itself.
  */
-export function browserGuard(listensOnLoopbackOnly: boolean) {
+export function browserGuard(listensOnLoopbackOnly: boolean, allowedHosts?: readonly string[]) {
+  const answersFor = (hostname: string): boolean => {
+    if (isLoopbackName(hostname)) return true;
+    if (listensOnLoopbackOnly) return isAllowed(hostname, allowedHosts ?? []);
+    return isIP(hostname.replace(/^\[|\]$/g, '')) !== 0 || allowedHosts === undefined || isAllowed(hostname, allowedHosts);
+  };
   return (request: Request, response: Response, next: NextFunction): void => {
     const host = request.headers.host ?? '';
-    if (listensOnLoopbackOnly && !isLoopbackName(hostOf(host)?.hostname ?? '')) {
+    if (!answersFor(hostOf(host)?.hostname ?? '')) {
+      const answered = listensOnLoopbackOnly
+        ? `this platform listens on this machine only, and answers requests for localhost, 127.0.0.1 or [::1]${allowedHosts?.length ? ` and ${allowedHosts.join(', ')}` : ''}`
+        : `this platform answers requests for its IP addresses, localhost and the names of CDP_ALLOWED_HOSTS (${allowedHosts!.join(', ')})`;
       response.status(403).json({
         error: 'HTTP.FORBIDDEN_HOST',
-        message: `this platform listens on this machine only, and answers requests for localhost, 127.0.0.1 or [::1]; this one is for "${host}", another name, as a web page rebinding its own name to this machine would send. Use http://127.0.0.1:${request.socket.localPort}, or set CDP_HOST to listen on an address other machines reach`,
+        message: `${answered}; this one is for "${host}", another name, as a web page rebinding its own name to the platform's address would send. ${
+          listensOnLoopbackOnly ? `Use http://127.0.0.1:${request.socket.localPort}, or set CDP_HOST to listen on an address other machines reach` : 'If that name is the platform\'s own, add it to CDP_ALLOWED_HOSTS'
+        }`,
       });
       return;
     }
@@ -51,6 +63,12 @@ function isLoopbackName(hostname: string): boolean {
   if (name === 'localhost' || name.endsWith('.localhost')) return true;
   if (isIP(name) === 4) return name.startsWith('127.');
   return name === '[::1]' || name.startsWith('[::ffff:7f');
+}
+
+/** Whether a hostname is one of `allowed`, or under one of its "*.example.com". */
+function isAllowed(hostname: string, allowed: readonly string[]): boolean {
+  const name = hostname.replace(/\.$/, '');
+  return allowed.some((entry) => (entry.startsWith('*.') ? name.endsWith(entry.slice(1)) : name === entry));
 }
 
 /** A Host header ("127.0.0.1:3000", "[::1]:3000") read as a URL reads it; undefined for one that is more than a host and port. */

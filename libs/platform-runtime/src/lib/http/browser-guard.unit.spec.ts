@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import { browserGuard, isLoopbackAddress } from './browser-guard';
 
 /** What the guard did with a request: passed it on, or answered it. */
-function guarded(listensOnLoopbackOnly: boolean, method: string, headers: Record<string, string>) {
+function guarded(listensOnLoopbackOnly: boolean, method: string, headers: Record<string, string>, allowedHosts?: readonly string[]) {
   const sent: { status?: number; body?: { error: string; message: string } } = {};
   const response = {
     status(code: number) {
@@ -14,7 +14,7 @@ function guarded(listensOnLoopbackOnly: boolean, method: string, headers: Record
     },
   } as unknown as Response;
   let passed = false;
-  browserGuard(listensOnLoopbackOnly)({ method, headers, socket: { localPort: 3000 } } as unknown as Request, response, () => (passed = true));
+  browserGuard(listensOnLoopbackOnly, allowedHosts)({ method, headers, socket: { localPort: 3000 } } as unknown as Request, response, () => (passed = true));
   return passed ? 'passed' : `${sent.status} ${sent.body?.error}`;
 }
 
@@ -27,6 +27,19 @@ describe('the browser guard', () => {
       expect(guarded(true, 'GET', { host })).toBe('403 HTTP.FORBIDDEN_HOST');
     }
     expect(guarded(false, 'GET', { host: 'cdp.internal:3000' })).toBe('passed');
+  });
+
+  it('answers a platform on another address for the names of CDP_ALLOWED_HOSTS, its IP addresses and localhost, once they are set', () => {
+    const allowed = ['cdp.example.com', '*.cdp.internal'];
+    for (const host of ['cdp.example.com', 'CDP.example.com.:443', 'api.cdp.internal:3000', 'a.b.cdp.internal', '10.0.0.5:3000', '[fd00::5]:3000', 'localhost:3000', '127.0.0.1']) {
+      expect(guarded(false, 'GET', { host }, allowed)).toBe('passed');
+    }
+    for (const host of ['attacker.example', 'cdp.example.com.attacker.example', 'cdp.internal', 'evilcdp.internal', 'example.com', '']) {
+      expect(guarded(false, 'GET', { host }, allowed)).toBe('403 HTTP.FORBIDDEN_HOST');
+    }
+    // On a loopback address the names are added to the loopback ones, for a proxy that passes its own name on.
+    expect(guarded(true, 'GET', { host: 'cdp.example.com' }, allowed)).toBe('passed');
+    expect(guarded(true, 'GET', { host: '10.0.0.5' }, allowed)).toBe('403 HTTP.FORBIDDEN_HOST');
   });
 
   it('refuses a change sent by a page of another site, and passes requests without an Origin or from the platform itself', () => {

@@ -17,7 +17,7 @@ const OWN_BODY_PARSER = ['/v1/touchpoints'];
 export function configureHttpApp(app: INestApplication, settings: Settings): void {
   keepIdleConnections(app.getHttpServer(), settings.httpKeepAliveSeconds);
   app.use('/registry', inConfluentErrorShape);
-  app.use(browserGuard(isLoopbackAddress(settings.host)));
+  app.use(browserGuard(isLoopbackAddress(settings.host), settings.allowedHosts));
   const parseJson = json({ limit: settings.maxBodyBytes, verify: refuseInvalidUtf8, type: (request) => isJson(request as Request) && !OWN_BODY_PARSER.includes((request as Request).path) });
   // Express middleware: its errors reach Express, not the platform's filter, so they are answered here.
   app.use((request: Request, response: Response, next: NextFunction) => {
