@@ -75,6 +75,13 @@ export function describeUnifiedProfileJourneys(mode: string, start: () => Promis
         const viaMerged = await platform.get(`/v1/customers/${merged}`);
         expect(viaMerged.body).toMatchObject({ customerId: profile.customerId, mergedInto: profile.customerId, requestedId: merged });
       }
+      // The id a touchpoint that joined a customer would have given one it had started names nobody: a redemption there spent the points again.
+      const neverCustomers = touchpoints.map((t) => `cus_${t.eventId.replace(/-/g, '')}`).filter((id) => id !== profile.customerId && !profile.mergedFrom.includes(id));
+      for (const id of neverCustomers) {
+        expect(await platform.get(`/v1/customers/${id}`)).toMatchObject({ status: 404, body: { error: 'CUSTOMER.NOT_FOUND' } });
+        expect(await platform.post(`/v1/customers/${id}/loyalty/redemptions`, { points: 1, idempotencyKey: `k-${id}` })).toMatchObject({ status: 404, body: { error: 'CUSTOMER.NOT_FOUND' } });
+      }
+      if (order.join() === '0,1,2') expect(neverCustomers).toHaveLength(1);
     });
 
     it('forgets a withdrawn preference and passport expiry, even when an older value arrives after the withdrawal; a rebuild gives the same profile', async () => {

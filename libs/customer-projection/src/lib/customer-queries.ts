@@ -31,7 +31,8 @@ export class CustomerQueries {
   async profile(customerId: string): Promise<CustomerProfile | undefined> {
     const survivor = await this.survivorOf(customerId);
     const row = survivor && (await this.db.getRepository(ProfileRow).findOneBy({ customerId: survivor }));
-    return row ? row.profile : undefined;
+    // Any touchpoint's id makes a customer id of that form; only one that started a customer, since merged, names one.
+    return row && (survivor === customerId || row.profile.mergedFrom.includes(customerId)) ? row.profile : undefined;
   }
 
   /** The customer an identifier ("email:a@b.co") belongs to now. */
@@ -57,7 +58,8 @@ export class CustomerQueries {
 
   /**
    * Only live customers have rows; every customer id is "cus_" + the id of the touchpoint that
-   * started it, so a merged id is found through that touchpoint's timeline row.
+   * started it, so a merged id is found through that touchpoint's timeline row (the survivor's
+   * `mergedFrom` then says whether it did start a customer).
    */
   private async survivorOf(customerId: string): Promise<string | undefined> {
     if (await this.db.getRepository(IdentityCustomerRow).existsBy({ customerId })) return customerId;
