@@ -76,6 +76,17 @@ export function describeIngestJourneys(mode: string, options: IngestJourneyOptio
       expect(malformed).toMatchObject({ status: 400, body: { error: 'HTTP.MALFORMED_JSON' } });
     });
 
+    it('takes touchpoints at the path in any case and with a trailing slash, as the router does, and answers an empty body with a clear 400', async () => {
+      for (const path of ['/v1/touchpoints/', '/V1/Touchpoints']) {
+        const batch = withIds().slice(0, 1);
+        expect(await platform.post(path, { touchpoints: batch })).toMatchObject({ status: 202, body: { touchpoints: [{ eventId: batch[0].eventId, duplicate: false }] } });
+      }
+      expect(await platform.post('/V1/touchpoints?limt=1', { touchpoints: withIds().slice(0, 1) })).toMatchObject({ status: 400, body: { error: 'HTTP.INVALID_REQUEST', errors: [{ path: 'limt' }] } });
+      for (const body of ['', '  ']) {
+        expect(await platform.post('/v1/touchpoints', body)).toMatchObject({ status: 400, body: { error: 'HTTP.INVALID_REQUEST', message: 'the body is empty: send one touchpoint, or { "touchpoints": [...] }, as JSON' } });
+      }
+    });
+
     it('answers a body it cannot decode with 415 or 400, never 500, and refuses bytes that are not UTF-8 rather than store U+FFFD', async () => {
       const eventId = randomUUID();
       const json = JSON.stringify({ ...touchpointExamples.visit, eventId, traits: { name: 'NAME' } });

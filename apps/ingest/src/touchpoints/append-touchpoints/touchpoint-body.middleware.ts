@@ -28,8 +28,13 @@ export class TouchpointBodyMiddleware implements NestMiddleware {
         next(bodyReadError(error, this.settings.maxBodyBytes) ?? error);
         return;
       }
+      // A request without a body leaves none to read.
+      if (typeof request.body !== 'string' || request.body.trim() === '') {
+        next(new HttpRequestError('HTTP.INVALID_REQUEST', 'the body is empty: send one touchpoint, or { "touchpoints": [...] }, as JSON'));
+        return;
+      }
       try {
-        request.body = parseExactJson(request.body as string);
+        request.body = parseExactJson(request.body);
         next();
       } catch (parseError) {
         // The parsers recurse into nested values: nesting deep enough runs out of stack.

@@ -13,16 +13,21 @@ import { refuseInvalidUtf8 } from './utf8-body';
 /** Paths whose bodies are read by their own parser (exact numbers), not the shared JSON parser. */
 const OWN_BODY_PARSER = ['/v1/touchpoints'];
 
+/** Whether the request goes to such a path, as Express routes it: in any case, with or without a trailing slash. */
+function hasOwnBodyParser(request: Request): boolean {
+  return OWN_BODY_PARSER.includes(request.path.toLowerCase().replace(/\/+$/, ''));
+}
+
 /** What every HTTP app of the platform shares: the browser guard, body parsing, error mapping, and /docs. */
 export function configureHttpApp(app: INestApplication, settings: Settings): void {
   keepIdleConnections(app.getHttpServer(), settings.httpKeepAliveSeconds);
   app.use('/registry', inConfluentErrorShape);
   app.use(browserGuard(isLoopbackAddress(settings.host), settings.allowedHosts));
-  const parseJson = json({ limit: settings.maxBodyBytes, verify: refuseInvalidUtf8, type: (request) => isJson(request as Request) && !OWN_BODY_PARSER.includes((request as Request).path) });
+  const parseJson = json({ limit: settings.maxBodyBytes, verify: refuseInvalidUtf8, type: (request) => isJson(request as Request) && !hasOwnBodyParser(request as Request) });
   // Express middleware: its errors reach Express, not the platform's filter, so they are answered here.
   app.use((request: Request, response: Response, next: NextFunction) => {
     // A body the JSON parser passes over would reach the endpoint as no body at all, and be refused for what it lacks.
-    if (hasBody(request) && !isJson(request) && !OWN_BODY_PARSER.includes(request.path)) {
+    if (hasBody(request) && !isJson(request) && !hasOwnBodyParser(request)) {
       response.status(415).json({ error: 'HTTP.UNSUPPORTED_MEDIA_TYPE', message: `send the body as application/json, not "${request.headers['content-type'] || 'no content type'}"` });
       return;
     }

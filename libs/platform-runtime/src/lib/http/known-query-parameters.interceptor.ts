@@ -15,7 +15,7 @@ import { HttpRequestError } from './http-request.error';
 export class KnownQueryParameters implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const request = context.switchToHttp().getRequest<Request>();
-    if (request.path.startsWith('/v1/')) {
+    if (/^\/v1\//i.test(request.path)) {
       const taken = queryParametersOf(context);
       const unknown = taken === 'all' ? [] : Object.keys(request.query).filter((name) => !taken.includes(name));
       if (unknown.length > 0) {

@@ -12,7 +12,7 @@ import { HttpRequestError } from './http-request.error';
 export class StorableParameters implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const request = context.switchToHttp().getRequest<Request>();
-    if (request.path.startsWith('/v1/')) {
+    if (/^\/v1\//i.test(request.path)) {
       const refused = [...Object.entries(request.params ?? {}), ...Object.entries(request.query)].filter(([, value]) => !storable(value)).map(([name]) => name);
       if (refused.length > 0) {
         throw new HttpRequestError(
