@@ -62,6 +62,14 @@ describe('requests the admin and query endpoints do not take (embedded)', () => 
     expect(await platform.get('/v1/customers?identifier=deviceId:%00x')).toMatchObject({ status: 400, body: { errors: [{ path: 'identifier' }] } });
   });
 
+  it('POST /v1/admin/projections/{name}/rebuilds takes no field, and starts nothing when sent one', async () => {
+    expect(await answer('/v1/admin/projections/customers/rebuilds', { dryRun: true })).toEqual(invalid('dryRun'));
+    expect(await answer('/v1/admin/projections/customers/rebuilds', [])).toEqual(invalid('(root)'));
+    const { body } = await platform.get('/v1/admin/projections');
+    expect(body.projections.find((p: { name: string }) => p.name === 'customers')).toMatchObject({ state: expect.not.stringMatching(/rebuilding/) });
+    expect(await answer('/v1/admin/projections/customers/rebuilds', {})).toMatchObject({ status: 202, body: { rebuildId: expect.any(String) } });
+  });
+
   it('POST /v1/admin/dead-letters/retries takes { all: true } or { ids }, and only ids of open dead letters', async () => {
     expect(await answer('/v1/admin/dead-letters/retries', { all: true })).toEqual({ status: 200, body: { retried: 0, stillFailing: 0 } });
     expect(await answer('/v1/admin/dead-letters/retries', { all: true, ids: ['1'] })).toEqual(invalid('ids'));

@@ -90,8 +90,8 @@ describe('the answers of the API, against its OpenAPI document (embedded)', () =
     expect(conflicts.body.conflicts).toHaveLength(1);
     expectDocumented('/v1/admin/identity-conflicts', 'get', conflicts);
 
-    const run = await platform.post('/v1/segments/rfm/runs', {});
-    expect(run).toMatchObject({ status: 200, body: { current: true } });
+    const run = await platform.post('/v1/segments/rfm/runs', { windowDays: 'all' });
+    expect(run).toMatchObject({ status: 200, body: { current: true, windowDays: 'all' } });
     expectDocumented('/v1/segments/rfm/runs', 'post', run);
     const whatIf = await platform.post('/v1/segments/rfm/runs', { asOf: '2026-11-25T00:00:00Z' });
     expect(whatIf).toMatchObject({ status: 200, body: { current: false } });
@@ -115,6 +115,18 @@ describe('the answers of the API, against its OpenAPI document (embedded)', () =
       );
     // The stream answers text/event-stream, described in docs/subscribing.md.
     expect(undocumented).toEqual(['GET /v1/stream/customers']);
+  });
+
+  it('types every parameter of the /v1 endpoints, and makes the ones with a default optional', () => {
+    type Parameter = { name: string; in: string; required?: boolean; schema?: { type?: string } };
+    const operations = Object.entries(document.paths)
+      .filter(([path]) => path.startsWith('/v1/'))
+      .flatMap(([path, byMethod]) => Object.entries(byMethod).map(([method, operation]) => ({ at: `${method.toUpperCase()} ${path}`, parameters: ((operation as { parameters?: Parameter[] }).parameters ?? []) })));
+    const untyped = operations.flatMap(({ at, parameters }) => parameters.filter((p) => !p.schema?.type).map((p) => `${at} ${p.name}`));
+    expect(untyped).toEqual([]);
+    const limits = operations.flatMap(({ at, parameters }) => parameters.filter((p) => p.name === 'limit').map((p) => ({ at, required: p.required ?? false, type: p.schema?.type })));
+    expect(limits.length).toBe(3);
+    expect(limits.filter((limit) => limit.required || limit.type !== 'integer')).toEqual([]);
   });
 
   it('lists /metrics, in the content type it answers with', async () => {

@@ -70,7 +70,8 @@ export const MERGED_CUSTOMER_VIEW: SchemaObject = {
   properties: { ...CUSTOMER_VIEW.properties, requestedId: text('the merged id asked for') },
 };
 
-export const CUSTOMER_VIEW_BY_ID: SchemaObject = { oneOf: [CUSTOMER_VIEW, MERGED_CUSTOMER_VIEW] };
+// anyOf: a merged id's answer holds every field of a profile as well, so it matches both.
+export const CUSTOMER_VIEW_BY_ID: SchemaObject = { anyOf: [CUSTOMER_VIEW, MERGED_CUSTOMER_VIEW] };
 
 /** A touchpoint as the log holds it: the envelope, and the payload of its type's schema (schemas/touchpoints). */
 const TOUCHPOINT = record('Touchpoint', {

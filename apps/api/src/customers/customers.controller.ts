@@ -4,7 +4,7 @@ import { CustomerQueries, type TimelinePosition } from '@cdp/customer-projection
 import { identifierKey, isIdentifierType, normalizeIdentifier } from '@cdp/identity';
 import { LoyaltyQueries } from '@cdp/loyalty-accounts';
 import { visibleProfile, type CustomerProfile } from '@cdp/profile';
-import { CLOCK, LimitPipe, nextPageCursor, PageCursorPipe, SETTINGS, type Clock, type Settings } from '@cdp/platform-runtime';
+import { CLOCK, ApiLimitQuery, ApiPageCursorQuery, LimitPipe, nextPageCursor, PageCursorPipe, SETTINGS, type Clock, type Settings } from '@cdp/platform-runtime';
 import { CustomerNotFoundError, InvalidIdentifierError } from './customer.errors';
 import { CUSTOMER_VIEW, CUSTOMER_VIEW_BY_ID, TIMELINE } from './customer-views.openapi';
 
@@ -20,7 +20,7 @@ export class CustomersController {
 
   @Get()
   @ApiOperation({ summary: 'The unified profile of the customer an identifier belongs to, e.g. ?identifier=email:a@b.co' })
-  @ApiQuery({ name: 'identifier', example: 'email:sara.ahmadi@example.com' })
+  @ApiQuery({ name: 'identifier', required: true, schema: { type: 'string' }, example: 'email:sara.ahmadi@example.com', description: 'type:value, the value URL-encoded (a + in an email is %2B)' })
   @ApiOkResponse({ schema: CUSTOMER_VIEW })
   async byIdentifier(@Query('identifier') identifier = '') {
     const key = this.identifierKeyOf(identifier);
@@ -42,7 +42,8 @@ export class CustomersController {
 
   @Get(':id/timeline')
   @ApiOperation({ summary: "The customer's touchpoints, newest first (merged customers' included); the next page with before=<next>" })
-  @ApiQuery({ name: 'before', required: false, description: 'the `next` of the previous page' })
+  @ApiLimitQuery(50)
+  @ApiPageCursorQuery()
   @ApiOkResponse({ schema: TIMELINE })
   async timeline(@Param('id') id: string, @Query('limit', new LimitPipe(50)) limit: number, @Query('before', new PageCursorPipe(['string', 'string'])) before?: TimelinePosition) {
     const profile = await this.customers.profile(id);

@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CustomerQueries, type ConflictPosition } from '@cdp/customer-projection';
-import { LimitPipe, nextPageCursor, PageCursorPipe } from '@cdp/platform-runtime';
+import { ApiLimitQuery, ApiPageCursorQuery, LimitPipe, nextPageCursor, PageCursorPipe } from '@cdp/platform-runtime';
 import { IDENTITY_CONFLICTS } from './customer-views.openapi';
 
 @ApiTags('operations')
@@ -11,7 +11,8 @@ export class IdentityConflictsController {
 
   @Get()
   @ApiOperation({ summary: 'Merges and identifier links the identity guardrails refused, newest first; the next page with before=<next>' })
-  @ApiQuery({ name: 'before', required: false, description: 'the `next` of the previous page' })
+  @ApiLimitQuery(100)
+  @ApiPageCursorQuery()
   @ApiOkResponse({ schema: IDENTITY_CONFLICTS })
   async list(@Query('limit', new LimitPipe(100)) limit: number, @Query('before', new PageCursorPipe(['string', 'string', 'string'])) before?: ConflictPosition) {
     const { items, next } = await this.customers.identityConflicts(limit, before);

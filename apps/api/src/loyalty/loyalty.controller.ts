@@ -1,10 +1,10 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
-import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { CustomerQueries } from '@cdp/customer-projection';
 import { availablePoints, redemptionOf } from '@cdp/loyalty';
 import { LoyaltyAccounts, LoyaltyQueries, type LedgerPosition } from '@cdp/loyalty-accounts';
-import { CLOCK, LimitPipe, nextPageCursor, PageCursorPipe, requestBodyOf, SETTINGS, type Clock, type Settings } from '@cdp/platform-runtime';
+import { CLOCK, ApiLimitQuery, ApiPageCursorQuery, LimitPipe, nextPageCursor, PageCursorPipe, requestBodyOf, SETTINGS, type Clock, type Settings } from '@cdp/platform-runtime';
 import { CustomerNotFoundError } from '../customers/customer.errors';
 import { LOYALTY_BALANCE, LOYALTY_LEDGER, REDEMPTION } from './loyalty-views.openapi';
 
@@ -30,7 +30,8 @@ export class LoyaltyController {
 
   @Get('ledger')
   @ApiOperation({ summary: 'Every change to the balance, newest first, each with the event that caused it; the next page with before=<next>' })
-  @ApiQuery({ name: 'before', required: false, description: 'the `next` of the previous page' })
+  @ApiLimitQuery(100)
+  @ApiPageCursorQuery()
   @ApiOkResponse({ schema: LOYALTY_LEDGER })
   async ledger(@Param('id') id: string, @Query('limit', new LimitPipe(100)) limit: number, @Query('before', new PageCursorPipe(['string', 'string', 'int32'])) before?: LedgerPosition) {
     const customerId = await this.survivorOf(id);

@@ -1,9 +1,12 @@
 import type { SchemaObject } from '@nestjs/swagger';
 import { openApi } from '@cdp/platform-runtime';
 
-const { decimal, instant, integer, mapOf, nullable, record, text } = openApi;
+const { decimal, instant, integer, mapOf, record, text } = openApi;
 
-const windowDays = nullable(integer('the days of purchases scored; null for all of them'));
+const windowDays: SchemaObject = {
+  description: 'the days of purchases scored, or "all"',
+  oneOf: [{ type: 'integer', minimum: 1, maximum: 36_500 }, { type: 'string', enum: ['all'] }],
+};
 const score = { type: 'integer', minimum: 1, maximum: 5 } as const;
 const segmentCounts = mapOf(integer(), 'customers per segment');
 

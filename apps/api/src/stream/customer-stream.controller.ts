@@ -39,10 +39,10 @@ export class CustomerStreamController implements BeforeApplicationShutdown {
   @Get('customers')
   @ApiOperation({ summary: 'Server-sent events of customer changes, resumable with Last-Event-ID (see docs/subscribing.md)' })
   @ApiProduces('text/event-stream')
-  @ApiQuery({ name: 'types', required: false, description: `Comma-separated change types among ${CUSTOMER_CHANGE_TYPES.join(', ')}` })
-  @ApiQuery({ name: 'segment', required: false, description: 'Only customers in this RFM segment after the change, and the changes that take one out of it (a move away, a merge, an erasure)' })
+  @ApiQuery({ name: 'types', required: false, schema: { type: 'string' }, description: `Comma-separated change types among ${CUSTOMER_CHANGE_TYPES.join(', ')}` })
+  @ApiQuery({ name: 'segment', required: false, schema: { type: 'string' }, description: 'Only customers in this RFM segment after the change, and the changes that take one out of it (a move away, a merge, an erasure)' })
   @ApiQuery({ name: 'from', required: false, enum: ['start', 'now'], description: 'Where to begin without Last-Event-ID; default now' })
-  @ApiQuery({ name: 'lastEventId', required: false, description: 'The Last-Event-ID header, for clients that cannot set headers' })
+  @ApiQuery({ name: 'lastEventId', required: false, schema: { type: 'string' }, description: 'The Last-Event-ID header, for clients that cannot set headers' })
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Resume after this event' })
   async customers(
     @Query() query: Record<string, unknown>,

@@ -70,7 +70,6 @@ export class PlatformClient {
     return field<ProjectionStatus[]>(await this.expect('GET', path, [200]), 'projections', `GET ${path}`, Array.isArray);
   }
 
-  /** Starts a rebuild: the id to follow it by. */
   /** Starts a rebuild, or names the one of this projection already running. */
   async startRebuild(projection: string): Promise<{ rebuildId: string; alreadyRunning: boolean }> {
     const path = `/v1/admin/projections/${encodeURIComponent(projection)}/rebuilds`;

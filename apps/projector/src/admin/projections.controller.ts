@@ -23,7 +23,9 @@ export class ProjectionsAdminController {
   @Post('projections/:name/rebuilds')
   @HttpCode(202)
   @ApiOperation({ summary: 'Rebuild a projection aside from the log, then swap it in; follow it at .../rebuilds/{rebuildId}' })
-  rebuild(@Param('name') name: string) {
+  rebuild(@Param('name') name: string, @Body() raw: unknown) {
+    // A field it does not take (a "dryRun") must not start a real rebuild.
+    requestBodyOf(raw, []);
     return this.commands.execute(new RebuildProjection(name));
   }
 

@@ -18,11 +18,11 @@ export class HttpRequestError extends Error {
 export function requestBodyOf(body: unknown, fields: readonly string[]): Readonly<Record<string, unknown>> {
   if (body === undefined || body === null) return {};
   if (typeof body !== 'object' || Array.isArray(body)) {
-    throw new HttpRequestError('HTTP.INVALID_REQUEST', 'the body must be a JSON object', [{ path: '(root)', message: `must be a JSON object with any of ${fields.join(', ')}` }]);
+    throw new HttpRequestError('HTTP.INVALID_REQUEST', 'the body must be a JSON object', [{ path: '(root)', message: fields.length === 0 ? 'must be an empty JSON object, or left out' : `must be a JSON object with any of ${fields.join(', ')}` }]);
   }
   const unknown = Object.keys(body).filter((key) => !fields.includes(key));
   if (unknown.length > 0) {
-    const message = `is not a field of this request; its fields are ${fields.join(', ')}`;
+    const message = fields.length === 0 ? 'is not a field of this request, which takes none' : `is not a field of this request; its fields are ${fields.join(', ')}`;
     throw new HttpRequestError('HTTP.INVALID_REQUEST', `the body has fields this endpoint does not take: ${unknown.join(', ')}`, unknown.map((path) => ({ path, message })));
   }
   return body as Record<string, unknown>;

@@ -1,4 +1,5 @@
 import type { PipeTransform } from '@nestjs/common';
+import { ApiQuery } from '@nestjs/swagger';
 import { HttpRequestError } from './http-request.error';
 
 /** Where a page of a list ended: the sort key of its last item, one value per ORDER BY column. */
@@ -10,6 +11,11 @@ export type PagePosition = readonly (string | number)[];
  */
 export function nextPageCursor(position: PagePosition | undefined): string | null {
   return position === undefined ? null : Buffer.from(JSON.stringify(position)).toString('base64url');
+}
+
+/** The `before` parameter in the OpenAPI document. */
+export function ApiPageCursorQuery(): MethodDecorator {
+  return ApiQuery({ name: 'before', required: false, schema: { type: 'string', pattern: '^[A-Za-z0-9_-]+$' }, description: 'the `next` of the previous page, as given' });
 }
 
 /**

@@ -39,7 +39,11 @@ export function parseRfmParameters(input: { readonly asOf?: unknown; readonly wi
       `${field} must not be more than a minute after now (${now}): a run as of a time to come would score every customer as lapsed; got ${describe(asOf)}`,
     );
   }
-  return { asOf: canonical > nowCanonical ? nowCanonical : canonical, windowDays: parseWindowDays(input.windowDays ?? DEFAULT_RFM_WINDOW_DAYS) };
+  return {
+    asOf: canonical > nowCanonical ? nowCanonical : canonical,
+    // null is refused, not taken as the default: an older API document said it meant every purchase.
+    windowDays: parseWindowDays(input.windowDays === undefined ? DEFAULT_RFM_WINDOW_DAYS : input.windowDays),
+  };
 }
 
 /**

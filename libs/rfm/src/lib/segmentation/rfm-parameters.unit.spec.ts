@@ -8,7 +8,7 @@ describe('RFM parameters', () => {
   describe('defaults', () => {
     it('uses now when asOf is missing, and a window of 365 days', () => {
       expect(parseRfmParameters({}, NOW)).toEqual({ asOf: NOW, windowDays: 365 });
-      expect(parseRfmParameters({ asOf: null, windowDays: null }, NOW)).toEqual({ asOf: NOW, windowDays: 365 });
+      expect(parseRfmParameters({ asOf: null }, NOW)).toEqual({ asOf: NOW, windowDays: 365 });
     });
 
     it('normalises now as it normalises asOf', () => {
@@ -91,7 +91,7 @@ describe('RFM parameters', () => {
       expect(parseRfmParameters({ windowDays }, NOW).windowDays).toBe(expected);
     });
 
-    it.each([0, -1, 36_501, 1.5, Number.NaN, Infinity, '', '1.5', '-1', ' 30', 'ALL', 'All', true, [30]])('refuses %p', (windowDays) => {
+    it.each([0, -1, 36_501, 1.5, Number.NaN, Infinity, '', '1.5', '-1', ' 30', 'ALL', 'All', true, [30], null])('refuses %p', (windowDays) => {
       const error = errorOf(() => parseRfmParameters({ windowDays }, NOW));
       expect(error).toBeInstanceOf(InvalidRfmParametersError);
       expect(error).toMatchObject({ code: 'RFM.INVALID_PARAMETERS', field: 'windowDays' });
