@@ -1,4 +1,5 @@
 import Ajv from 'ajv';
+import { touchpointExamples } from '@cdp/events';
 import { PLATFORM_FEATURES } from '@cdp/platform-app';
 import { waitUntilCaughtUp } from '../support/admin-client';
 import { eventually } from '../support/eventually';
@@ -127,6 +128,26 @@ describe('the answers of the API, against its OpenAPI document (embedded)', () =
     const limits = operations.flatMap(({ at, parameters }) => parameters.filter((p) => p.name === 'limit').map((p) => ({ at, required: p.required ?? false, type: p.schema?.type })));
     expect(limits.length).toBe(3);
     expect(limits.filter((limit) => limit.required || limit.type !== 'integer')).toEqual([]);
+  });
+
+  it('describes the body of POST /v1/touchpoints from the schemas: every example validates, and what the platform refuses does not', async () => {
+    const body = (document.paths['/v1/touchpoints'].post as unknown as { requestBody: { content: Record<string, { schema: Schema }> } }).requestBody.content['application/json'].schema;
+    const validate = new Ajv({ allErrors: true, strict: false }).compile({ ...body, components: document.components });
+    const examples = Object.values(touchpointExamples);
+    expect(examples.length).toBeGreaterThan(5);
+    for (const example of examples) expect({ example, valid: validate(example), errors: validate.errors }).toMatchObject({ valid: true });
+    expect(validate({ touchpoints: examples })).toBe(true);
+    const refused = [
+      { ...touchpointExamples.purchase, colour: 'red' },
+      { ...touchpointExamples.purchase, payload: { ...touchpointExamples.purchase.payload, amount: undefined } },
+      { ...touchpointExamples.purchase, occurredAt: 7 },
+      { ...touchpointExamples.purchase, type: 'no_such_type' },
+      { touchpoints: [] },
+    ];
+    for (const touchpoint of refused) {
+      expect({ touchpoint, valid: validate(JSON.parse(JSON.stringify(touchpoint))) }).toMatchObject({ valid: false });
+      expect((await platform.post('/v1/touchpoints', touchpoint)).status).toBe(400);
+    }
   });
 
   it('lists /metrics, in the content type it answers with', async () => {

@@ -16,6 +16,7 @@ export * from './lib/touchpoint/consent-channels';
 export * from './lib/touchpoint/field-error';
 export * from './lib/touchpoint/read-touchpoint';
 export * from './lib/touchpoint/touchpoint-examples';
+export * from './lib/touchpoint/touchpoint-json-schema';
 export * from './lib/streams/stream-id';
 export * from './lib/time/utc-instant';
 export * from './lib/compatibility';

@@ -1,8 +1,7 @@
 import { Body, Controller, Headers, HttpCode, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBody, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
-import { touchpointExamples } from '@cdp/events';
 import { HttpRequestError, requestBodyOf } from '@cdp/platform-runtime';
 import { AppendTouchpoints, type AcceptedTouchpoint } from './append-touchpoints.command';
 import { ACCEPTED_TOUCHPOINTS } from './append-touchpoints.openapi';
@@ -19,7 +18,6 @@ export class AppendTouchpointsController {
     description:
       'Each touchpoint is validated against the latest Avro schema of its type (schemas/touchpoints/<type>/). Identifiers are normalised: emails lower-cased, phones to E.164 (an extension kept after ";ext="). Send an eventId (UUID) to make retries safe: an id already accepted is a no-op that answers 202 again.',
   })
-  @ApiBody({ schema: { type: 'object', example: touchpointExamples.purchase } })
   @ApiHeader({
     name: 'x-request-id',
     required: false,

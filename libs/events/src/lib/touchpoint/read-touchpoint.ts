@@ -116,7 +116,8 @@ function valuesAt(value: unknown, [step, ...rest]: string[], at: string): { path
   return Array.isArray(inner) ? inner.flatMap((item, index) => valuesAt(item, rest, `${at}.${name}[${index}]`)) : [];
 }
 
-function moneyPathsOf(catalog: SchemaCatalog, touchpointType: string): MoneyPaths {
+/** The money fields of a type's payload, as the manifest lists them, by shape path. */
+export function moneyPathsOf(catalog: SchemaCatalog, touchpointType: string): MoneyPaths {
   const money = catalog.manifest(touchpointType)?.money ?? [];
   return {
     amounts: new Set(money.map((m) => `payload.${m.amount}`)),

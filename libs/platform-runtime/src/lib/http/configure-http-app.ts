@@ -2,12 +2,15 @@ import type { INestApplication } from '@nestjs/common';
 import type { Server } from 'node:http';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { json, type NextFunction, type Request, type Response } from 'express';
+import type { SchemaCatalog } from '@cdp/events';
 import type { Settings } from '../settings';
+import { SCHEMA_CATALOG } from '../tokens';
 import { browserGuard, isLoopbackAddress } from './browser-guard';
 import { DomainErrorFilter, sendBodyError } from './domain-error.filter';
 import { withErrorResponses } from './error-responses';
 import { KnownQueryParameters } from './known-query-parameters.interceptor';
 import { StorableParameters } from './storable-parameters.interceptor';
+import { withTouchpointRequest } from './touchpoint-request.openapi';
 import { refuseInvalidUtf8 } from './utf8-body';
 
 /** Paths whose bodies are read by their own parser (exact numbers), not the shared JSON parser. */
@@ -45,7 +48,7 @@ export function configureHttpApp(app: INestApplication, settings: Settings): voi
         .build(),
     ),
   );
-  SwaggerModule.setup('docs', app, document);
+  SwaggerModule.setup('docs', app, withTouchpointRequest(document, app.get<SchemaCatalog>(SCHEMA_CATALOG)));
 }
 
 /**
