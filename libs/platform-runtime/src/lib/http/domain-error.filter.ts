@@ -42,6 +42,10 @@ const RETRY_AFTER_SECONDS_BY_CODE: Record<string, number> = {
   'EVENT_LOG.APPEND_IN_PROGRESS': 5,
   'EVENT_LOG.UNAVAILABLE': 5,
   'DATABASE.UNAVAILABLE': 5,
+  // The projections an RFM run reads are still catching up, or ClickHouse is away, or the process is stopping.
+  'RFM.PROJECTIONS_BEHIND': 30,
+  'RFM.ANALYTICS_UNAVAILABLE': 5,
+  'RFM.STOPPED': 5,
 };
 
 /** A code of the platform's own (CUSTOMER.NOT_FOUND), as opposed to a driver's SQLSTATE or errno. */

@@ -31,6 +31,13 @@ describe('DomainErrorFilter', () => {
     });
   });
 
+  it("tells when to ask again for an RFM run the projections, ClickHouse or a stop held up, and not for one a missing table failed", () => {
+    jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const retryAfter = (code: string) => answer(Object.assign(new Error(code), { code })).headers['Retry-After'];
+    expect(['RFM.PROJECTIONS_BEHIND', 'RFM.ANALYTICS_UNAVAILABLE', 'RFM.STOPPED', 'RFM.ANALYTICS_DATA_MISSING'].map(retryAfter)).toEqual(['30', '5', '5', undefined]);
+    jest.restoreAllMocks();
+  });
+
   it('answers a code it knows with its status, and anything else with a logged 500', () => {
     expect(answer(Object.assign(new Error('no such customer'), { code: 'CUSTOMER.NOT_FOUND' }))).toMatchObject({ status: 404, headers: {} });
     jest.spyOn(console, 'error').mockImplementation(() => undefined);
