@@ -116,6 +116,7 @@ describe('the answers of the API, against its OpenAPI document (embedded)', () =
       );
     // The stream answers text/event-stream, described in docs/subscribing.md.
     expect(undocumented).toEqual(['GET /v1/stream/customers']);
+    expect(Object.keys(document.paths['/v1/stream/customers'].get.responses['200'].content ?? {})).toEqual(['text/event-stream']);
   });
 
   it('types every parameter of the /v1 endpoints, and makes the ones with a default optional', () => {

@@ -1,5 +1,5 @@
 import { Controller, Get, Headers, Inject, Logger, Query, Req, Res, type BeforeApplicationShutdown } from '@nestjs/common';
-import { ApiHeader, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { changeIdAt, isChangeId, prunedAfter } from '@cdp/customer-feed';
 import type { PostgresEventLog } from '@cdp/event-log-postgres';
@@ -38,7 +38,10 @@ export class CustomerStreamController implements BeforeApplicationShutdown {
 
   @Get('customers')
   @ApiOperation({ summary: 'Server-sent events of customer changes, resumable with Last-Event-ID (see docs/subscribing.md)' })
-  @ApiProduces('text/event-stream')
+  @ApiOkResponse({
+    description: 'A stream of server-sent events: each change as `event: <type>`, `id:` and its JSON in `data:`; heartbeats as comments (docs/subscribing.md)',
+    content: { 'text/event-stream': { schema: { type: 'string' } } },
+  })
   @ApiQuery({ name: 'types', required: false, schema: { type: 'string' }, description: `Comma-separated change types among ${CUSTOMER_CHANGE_TYPES.join(', ')}` })
   @ApiQuery({ name: 'segment', required: false, schema: { type: 'string' }, description: 'Only customers in this RFM segment after the change, and the changes that take one out of it (a move away, a merge, an erasure)' })
   @ApiQuery({ name: 'from', required: false, enum: ['start', 'now'], description: 'Where to begin without Last-Event-ID; default now' })
