@@ -31,6 +31,29 @@ describe('every process of servers mode serves /health and its release on /metri
     }
   });
 
+  it("answers /metrics on the projector while the database refuses connections, without the series it cannot count, so that alerts see the outage", async () => {
+    const process = await startPlatformUnderTest('servers', [ProjectorModule], servers.env);
+    const database = new URL(servers.env.DATABASE_URL).pathname.slice(1);
+    const admin = new Client({ connectionString: testDatabaseUrl() });
+    await admin.connect();
+    try {
+      expect((await process.get('/metrics')).body).toMatch(/\ncdp_projection_dead_letters\{projection="customers"\} 0\n/);
+      await admin.query(`ALTER DATABASE ${database} ALLOW_CONNECTIONS false`);
+      await admin.query('SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity WHERE datname = $1', [database]);
+      const scrape = await process.get('/metrics');
+      expect(scrape.status).toBe(200);
+      expect(scrape.body).toContain(`\ncdp_build_info{version="${releaseVersion()}"} 1\n`);
+      expect(scrape.body).not.toMatch(/\ncdp_projection_dead_letters\{/);
+      expect(scrape.body).not.toMatch(/\ncdp_loyalty_failed_commands\{/);
+      await admin.query(`ALTER DATABASE ${database} ALLOW_CONNECTIONS true`);
+      await eventually(async () => (/\ncdp_projection_dead_letters\{projection="customers"\} 0\n/.test((await process.get('/metrics')).body) ? true : undefined), 'the dead letters counted again');
+    } finally {
+      await admin.query(`ALTER DATABASE ${database} ALLOW_CONNECTIONS true`);
+      await admin.end();
+      await process.close();
+    }
+  });
+
   it('answers 503, naming the database, while the database refuses connections, and 200 once it takes them again', async () => {
     const process = await startPlatformUnderTest('servers', [ApiModule], servers.env);
     const database = new URL(servers.env.DATABASE_URL).pathname.slice(1);

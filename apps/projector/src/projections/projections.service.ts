@@ -110,13 +110,14 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
         },
       });
     };
-    const byProjection = async (valueOf: (projection: string) => Promise<number | null> | number) =>
+    const byProjection = async (valueOf: (projection: string) => Promise<number | null> | number | null) =>
       new Map(await Promise.all(this.projections.map(async ({ definition: { name } }) => [name, await valueOf(name)] as const)));
     gauge('cdp_projection_lag_events', 'Events in the log that each projection has yet to apply', () => byProjection((name) => this.lag(name)));
     // What an operator alerts on: an event set aside (`cdp dlq list`), a projection stuck retrying a batch.
-    gauge('cdp_projection_dead_letters', 'Events each projection set aside as dead letters and that are not resolved yet', async () => {
-      const open = await countDeadLetters(this.sql);
-      return byProjection((name) => open.get(name) ?? 0);
+    gauge('cdp_projection_dead_letters', 'Events each projection set aside, failed or held back behind a failed one of their customer, and not resolved yet', async () => {
+      // No series while the database does not answer: /metrics must answer during the outage it reports.
+      const open = await this.withinScrape(countDeadLetters(this.sql), 'the dead letters');
+      return byProjection((name) => (open === null ? null : (open.get(name) ?? 0)));
     });
     gauge('cdp_projection_retrying', '1 while a projection retries a batch that failed (cdp projections status says why), else 0', () =>
       byProjection((name) => (this.troubleOf(name)?.state === 'retrying' ? 1 : 0)),
@@ -125,8 +126,8 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
     gauge('cdp_projection_outbox_pending', 'What each projection committed and has not sent on yet: events for the event store, or loyalty commands (its outbox)', () =>
       byProjection((name) => this.outboxPending(name)),
     );
-    gauge('cdp_loyalty_failed_commands', 'Loyalty commands the account rules refused, set aside by each loyalty projection (GET /v1/admin/loyalty/failed-commands)', () =>
-      byProjection(async (name) => (LOYALTY_OUTBOXES.includes(name) ? (await listFailedCommands(this.sql, name)).length : null)),
+    gauge('cdp_loyalty_failed_commands', 'Loyalty commands the account rules refused, set aside by each loyalty projection (GET /v1/admin/loyalty/failed-commands); counted up to 100,000', () =>
+      byProjection((name) => (LOYALTY_OUTBOXES.includes(name) ? this.withinScrape(outboxLength(this.sql, name, 'failed_commands'), `${name}'s failed commands`) : null)),
     );
   }
 
@@ -286,11 +287,18 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
   private async lag(name: string): Promise<number | null> {
     let counting = this.lagCounts.get(name);
     if (counting === undefined) {
-      const { checkpoint } = await readCheckpoint(this.sql, name);
-      counting = this.projection(name).log.pendingAfter(checkpoint).finally(() => this.lagCounts.delete(name));
+      // The checkpoint is read from the database, which may be the store that is away.
+      counting = readCheckpoint(this.sql, name)
+        .then(({ checkpoint }) => this.projection(name).log.pendingAfter(checkpoint))
+        .finally(() => this.lagCounts.delete(name));
       this.lagCounts.set(name, counting);
     }
-    return answerWithin(counting, LAG_TIMEOUT_MS, `the ${name} projection's log`).catch(() => null);
+    return this.withinScrape(counting, `the ${name} projection's log`);
+  }
+
+  /** What a scrape or a status waits for: null when it does not come within the lag's time, or fails. */
+  private withinScrape<T>(value: Promise<T>, what: string): Promise<T | null> {
+    return answerWithin(value, LAG_TIMEOUT_MS, what).catch(() => null);
   }
 
   /** What the projection's outbox holds; null (no series) for a projection without one, or when the count does not come within the lag's time. */
@@ -298,7 +306,7 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
     const { schema, outboxTable } = this.projection(name).definition;
     if (outboxTable === undefined) return Promise.resolve(null);
     // A count waiting on a rebuild's swap, or on PGlite's one connection, must not hold up the scrape.
-    return answerWithin(outboxLength(this.sql, schema, outboxTable), LAG_TIMEOUT_MS, `the ${name} projection's outbox`).catch(() => null);
+    return this.withinScrape(outboxLength(this.sql, schema, outboxTable), `the ${name} projection's outbox`);
   }
 
   private async start({ definition, log }: RegisteredProjection): Promise<void> {
