@@ -45,8 +45,13 @@ describe('every process of servers mode serves /health and its release on /metri
       expect(scrape.body).toContain(`\ncdp_build_info{version="${releaseVersion()}"} 1\n`);
       expect(scrape.body).not.toMatch(/\ncdp_projection_dead_letters\{/);
       expect(scrape.body).not.toMatch(/\ncdp_loyalty_failed_commands\{/);
+      // The projections that follow a Postgres log (the event store's) retry reading it, and say so.
+      const retrying = async (projection: string) => ((await process.get('/metrics')).body as string).includes(`\ncdp_projection_retrying{projection="${projection}"} 1\n`);
+      await eventually(async () => ((await retrying('loyalty')) ? true : undefined), 'loyalty to retry while the database is away');
       await admin.query(`ALTER DATABASE ${database} ALLOW_CONNECTIONS true`);
       await eventually(async () => (/\ncdp_projection_dead_letters\{projection="customers"\} 0\n/.test((await process.get('/metrics')).body) ? true : undefined), 'the dead letters counted again');
+      // With nothing to project, no batch says the trouble is over: the log reading again does.
+      await eventually(async () => (/\ncdp_projection_retrying\{projection="[^"]+"\} 1\n/.test((await process.get('/metrics')).body) ? undefined : true), 'every projection to stop retrying');
     } finally {
       await admin.query(`ALTER DATABASE ${database} ALLOW_CONNECTIONS true`);
       await admin.end();

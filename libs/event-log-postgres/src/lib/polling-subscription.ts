@@ -28,11 +28,16 @@ export function pollingSubscription(options: SubscribeOptions, source: PollingSo
   const loop = (async () => {
     let backoffMs = 0;
     let resumed = true;
+    let failing = false;
     while (!closed) {
       try {
         woken = false;
         const events = await source.readNext(maxBatchSize);
         if (events.length === 0) {
+          // The log reads again and holds nothing to retry: what was reported failing is over, though no batch follows.
+          if (failing) options.onResumed?.();
+          failing = false;
+          backoffMs = 0;
           if (!woken) await idle.wait(source.pollIntervalMs);
           continue;
         }
@@ -40,11 +45,13 @@ export function pollingSubscription(options: SubscribeOptions, source: PollingSo
         await options.onBatch({ partition: source.partition, events, checkpoint: { [source.partition]: last.offset }, resumed });
         source.advance(last);
         resumed = false;
+        failing = false;
         backoffMs = 0;
         // A batch short of full means the subscriber has caught up: let the next one grow.
         if (options.lingerMs && events.length < maxBatchSize) await lingering.wait(options.lingerMs);
       } catch (error) {
         resumed = true;
+        failing = true;
         options.onError?.(error);
         backoffMs = Math.min(Math.max(backoffMs * 2, 100), MAX_BACKOFF_MS);
         await idle.wait(backoffMs);

@@ -67,13 +67,23 @@ export async function runProjectionExclusively(options: ExclusiveRunOptions): Pr
     });
   };
   /** Claims or renews, and starts or stops to match; one step at a time. */
+  let claimFailed = false;
   const step = async () => {
     if (closed) return;
-    const owns = await claimOwnership(sql, name, owner, leaseMs).catch((error: unknown) => {
-      options.onError?.(error);
-      // Without an answer, keep doing what we did: a batch commits only with a live claim anyway.
-      return running !== undefined;
-    });
+    const owns = await claimOwnership(sql, name, owner, leaseMs).then(
+      (claimed) => {
+        // The claim answers again: its failure, reported, is over though no batch may follow.
+        if (claimFailed) options.onResumed?.();
+        claimFailed = false;
+        return claimed;
+      },
+      (error: unknown) => {
+        claimFailed = true;
+        options.onError?.(error);
+        // Without an answer, keep doing what we did: a batch commits only with a live claim anyway.
+        return running !== undefined;
+      },
+    );
     if (owns && !running) await start();
     if (!owns && running) await stop();
   };
