@@ -28,7 +28,7 @@ describe('the polling subscription of a Postgres log', () => {
     const calls: string[] = [];
     const source = sourceOf([new Error('connection refused'), new Error('connection refused'), [], []]);
     const subscription = pollingSubscription(
-      { onBatch: async () => undefined, onError: (error) => calls.push(`error: ${(error as Error).message}`), onResumed: () => calls.push('resumed') },
+      { subscriberId: 'test', from: {}, onBatch: async () => undefined, onError: (error) => calls.push(`error: ${(error as Error).message}`), onResumed: () => calls.push('resumed') },
       source,
     );
     await until(() => source.reads >= 5);
@@ -39,7 +39,7 @@ describe('the polling subscription of a Postgres log', () => {
   it('says nothing of resuming while nothing failed', async () => {
     const calls: string[] = [];
     const source = sourceOf([[], []]);
-    const subscription = pollingSubscription({ onBatch: async () => undefined, onResumed: () => calls.push('resumed') }, source);
+    const subscription = pollingSubscription({ subscriberId: 'test', from: {}, onBatch: async () => undefined, onResumed: () => calls.push('resumed') }, source);
     await until(() => source.reads >= 3);
     await subscription.close();
     expect(calls).toEqual([]);
