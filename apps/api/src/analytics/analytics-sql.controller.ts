@@ -2,6 +2,7 @@ import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ClickHouseStatementError, MAX_READ_ONLY_ROWS, type ClickHouseClient } from '@cdp/clickhouse';
 import { ANALYTICS, HttpRequestError, requestBodyOf } from '@cdp/platform-runtime';
+import { isUnreachable } from '@cdp/sql/errors';
 
 /** The query with its string literals, quoted names and comments blanked out, where a ";" ends no statement; positions are kept. */
 function codeOf(query: string): string {
@@ -19,6 +20,10 @@ export class AnalyticsQueryRefusedError extends Error {
   readonly code = 'ANALYTICS.QUERY_REFUSED';
 }
 
+/** ClickHouse did not answer: an outage, not the query's fault. */
+export class AnalyticsUnavailableError extends Error {
+  readonly code = 'ANALYTICS.UNAVAILABLE';
+}
 
 /**
  * Read-only SQL against the analytics tables, for `cdp sql` (in embedded mode only the platform
@@ -46,7 +51,11 @@ export class AnalyticsSqlController {
       const rows = await this.clickhouse.query(query, { readonly: true });
       return { rows: rows.slice(0, MAX_READ_ONLY_ROWS), truncated: rows.length > MAX_READ_ONLY_ROWS };
     } catch (error) {
-      if (error instanceof ClickHouseStatementError) throw new AnalyticsQueryRefusedError(`ClickHouse refused the query: ${(error.cause as Error)?.message ?? error.message}`);
+      const reason = (error as { cause?: Error }).cause?.message ?? (error as Error).message;
+      if (error instanceof ClickHouseStatementError && isUnreachable(error)) {
+        throw new AnalyticsUnavailableError(`ClickHouse did not answer (${reason}); \`cdp projections status\` shows whether the analytics projection retries too. Ask again once it answers`, { cause: error });
+      }
+      if (error instanceof ClickHouseStatementError) throw new AnalyticsQueryRefusedError(`ClickHouse refused the query: ${reason}`);
       throw error;
     }
   }
