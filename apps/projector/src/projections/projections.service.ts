@@ -330,6 +330,9 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
         if (warning !== undefined) this.logger.warn(warning);
       },
       onResumed: () => warnings.resumed(),
+      // The event's id only: its stream id may be an email or a phone number.
+      onSetAside: (events) =>
+        this.logger.warn(`${definition.name} set aside ${events.length === 1 ? 'an event' : `${events.length} events`} as dead letters, and holds back the later events of their customers: ${events.slice(0, 10).map((e) => `${e.eventId} (${e.error})`).join('; ')}${events.length > 10 ? `; and ${events.length - 10} more` : ''}. cdp dlq list shows them; cdp dlq retry applies them again after a fix`),
     });
     this.runners.set(definition.name, runner);
   }

@@ -28,12 +28,13 @@ export async function applyBatch(
   events: readonly RecordedEvent[],
   context: ApplyContext,
   mode: 'whole' | BatchRejectedError,
+  setAside: SetAside[] = [],
 ): Promise<number> {
   const held = await heldStreams(tx, projection, events.map((e) => e.streamId));
   const ready = events.filter((e) => !held.has(e.streamId));
   for (const event of events.filter((e) => held.has(e.streamId))) await park(tx, projection, event, HELD_REASON, true);
   if (ready.length === 0) return 0;
-  if (mode instanceof BatchRejectedError) return applyHalves(tx, projection, handler, ready, mode.cause, held);
+  if (mode instanceof BatchRejectedError) return applyHalves(tx, projection, handler, ready, mode.cause, { held, setAside });
   try {
     await handler.apply(tx, ready, context);
     return ready.length;
@@ -53,27 +54,40 @@ export class BatchRejectedError extends Error {
   }
 }
 
+/** An event the handler refused, set aside as a dead letter (not one held back behind it). */
+export interface SetAside {
+  readonly eventId: string;
+  readonly error: string;
+}
+
+/** What the halving of a rejected batch keeps track of: the streams held back, and the events set aside. */
+interface Halving {
+  readonly held: Set<string>;
+  readonly setAside: SetAside[];
+}
+
 /** Tries each half of events the handler rejected together; a single event is poisoned. */
-async function applyHalves(tx: SqlExecutor, projection: string, handler: ProjectionHandler, events: readonly RecordedEvent[], error: unknown, held: Set<string>): Promise<number> {
+async function applyHalves(tx: SqlExecutor, projection: string, handler: ProjectionHandler, events: readonly RecordedEvent[], error: unknown, halving: Halving): Promise<number> {
   if (events.length === 1) {
     await park(tx, projection, events[0], describe(error), false);
-    held.add(events[0].streamId);
+    halving.held.add(events[0].streamId);
+    halving.setAside.push({ eventId: events[0].eventId, error: describe(error) });
     return 0;
   }
   const middle = Math.ceil(events.length / 2);
-  return (await applyInOrder(tx, projection, handler, events.slice(0, middle), held)) + (await applyInOrder(tx, projection, handler, events.slice(middle), held));
+  return (await applyInOrder(tx, projection, handler, events.slice(0, middle), halving)) + (await applyInOrder(tx, projection, handler, events.slice(middle), halving));
 }
 
 /** Applies events in log order: those of a held stream are parked, each run of the others applied together. */
-async function applyInOrder(tx: SqlExecutor, projection: string, handler: ProjectionHandler, events: readonly RecordedEvent[], held: Set<string>): Promise<number> {
+async function applyInOrder(tx: SqlExecutor, projection: string, handler: ProjectionHandler, events: readonly RecordedEvent[], halving: Halving): Promise<number> {
   let applied = 0;
   let run: RecordedEvent[] = [];
   const applyRun = async () => {
-    if (run.length > 0) applied += await applyOrHalve(tx, projection, handler, run, held);
+    if (run.length > 0) applied += await applyOrHalve(tx, projection, handler, run, halving);
     run = [];
   };
   for (const event of events) {
-    if (!held.has(event.streamId)) {
+    if (!halving.held.has(event.streamId)) {
       run.push(event);
       continue;
     }
@@ -84,7 +98,7 @@ async function applyInOrder(tx: SqlExecutor, projection: string, handler: Projec
   return applied;
 }
 
-async function applyOrHalve(tx: SqlExecutor, projection: string, handler: ProjectionHandler, events: readonly RecordedEvent[], held: Set<string>): Promise<number> {
+async function applyOrHalve(tx: SqlExecutor, projection: string, handler: ProjectionHandler, events: readonly RecordedEvent[], halving: Halving): Promise<number> {
   try {
     // The batch's attempt may have written part of it outside the transaction.
     await underSavepoint(tx, () => handler.apply(tx, events, { resumed: true }));
@@ -94,7 +108,7 @@ async function applyOrHalve(tx: SqlExecutor, projection: string, handler: Projec
     if (error instanceof WaitForProjectionError) throw error.withReady(0);
     if (error instanceof RetryBatchLaterError) throw error;
     if (isStoreFault(error)) throw storeFault(error);
-    return applyHalves(tx, projection, handler, events, error, held);
+    return applyHalves(tx, projection, handler, events, error, halving);
   }
 }
 

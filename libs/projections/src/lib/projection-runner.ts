@@ -1,6 +1,6 @@
 import type { Checkpoint, EventLog, RecordedEvent, Subscription } from '@cdp/event-log';
 import type { SqlClient, SqlExecutor } from '@cdp/sql';
-import { applyBatch, BatchRejectedError } from './apply-batch';
+import { applyBatch, BatchRejectedError, type SetAside } from './apply-batch';
 import { appliedPrefixes, checkpointAfter } from './applied-prefixes';
 import { batchGroups } from './batch-groups';
 import { readCheckpoint, writeCheckpoint } from './checkpoints';
@@ -20,6 +20,8 @@ export interface RunProjectionOptions {
   /** Called after each committed batch with how many events it held; a throw is passed to `onError`. */
   readonly onBatchDone?: (events: number, checkpoint: Checkpoint) => void;
   readonly onError?: (error: unknown) => void;
+  /** Called after a batch committed with the events it set aside as dead letters (not those held back behind them). */
+  readonly onSetAside?: (events: readonly SetAside[]) => void;
   /** See `SubscribeOptions.onResumed`: the log reads again after (re)joining, whatever it reported before. */
   readonly onResumed?: () => void;
   /** Runs first in each batch's transaction; a throw rolls the batch back (see runProjectionExclusively). */
@@ -55,11 +57,14 @@ export async function runProjection(options: RunProjectionOptions): Promise<Proj
   const maxBatchSize = options.maxBatchSize ?? MAX_BATCH_SIZE;
   let closing = false;
   const commit = async (events: readonly RecordedEvent[], to: Checkpoint, resumed: boolean) => {
+    let setAside: SetAside[] = [];
     const inTransaction = (mode: 'whole' | BatchRejectedError) =>
       sql.transaction(
         async (tx) => {
+          // What an attempt that rolled back set aside was not.
+          setAside = [];
           await options.fence?.(tx);
-          await applyBatch(tx, name, handler, events, { resumed }, mode);
+          await applyBatch(tx, name, handler, events, { resumed }, mode, setAside);
           await writeCheckpoint(tx, name, to, events);
         },
         { settings: BATCH_SETTINGS },
@@ -72,6 +77,7 @@ export async function runProjection(options: RunProjectionOptions): Promise<Proj
     await afterCommit.run();
     // The batch is committed: a throw from here on would have the log deliver it again.
     try {
+      if (setAside.length > 0) options.onSetAside?.(setAside);
       options.onBatchDone?.(events.length, checkpoint);
     } catch (error) {
       onError(error);

@@ -63,7 +63,9 @@ describe('the projection runtime (PGlite)', () => {
   let runner: ProjectionRunner | undefined;
   const totals = async (schema = 'sums') =>
     Object.fromEntries((await sql.query<{ stream_id: string; total: number; seen: string[] }>(`SELECT * FROM ${schema}.totals ORDER BY stream_id`)).rows.map((r) => [r.stream_id, r.seen.join(',')]));
-  const start = async () => (runner = await runProjection({ name: definition.name, handler: await definition.open(sql, definition.schema), log, sql, maxBatchSize: 50 }));
+  const setAside: string[] = [];
+  const start = async () =>
+    (runner = await runProjection({ name: definition.name, handler: await definition.open(sql, definition.schema), log, sql, maxBatchSize: 50, onSetAside: (events) => setAside.push(...events.map((e) => e.eventId)) }));
   const event = (n: number, poison = false) => ({ eventId: randomUUID(), type: 'counted', data: { n, poison } });
 
   beforeAll(async () => {
@@ -106,7 +108,8 @@ describe('the projection runtime (PGlite)', () => {
 
   it('parks a poisoned event, holds back the rest of its stream in order, and goes on with other streams', async () => {
     await start();
-    await log.append('counted-b', [event(10), event(11, true), event(12)]);
+    const poisoned = event(11, true);
+    await log.append('counted-b', [event(10), poisoned, event(12)]);
     await log.append('counted-c', [event(20)]);
     await until(async () => (await totals())['counted-c'] === '20');
     await log.append('counted-b', [event(13)]);
@@ -119,6 +122,9 @@ describe('the projection runtime (PGlite)', () => {
       ['counted-b', true],
     ]);
     expect(letters[0].error).toMatch(/cannot sum/);
+    // Told once the batch committed, the poisoned event alone: not those held back behind it.
+    expect(setAside).toEqual([letters[0].eventId]);
+    expect(letters[0].eventId).toBe(poisoned.eventId);
     expect((await totals())['counted-b']).toBe('10');
 
     expect(await retryDeadLetters(sql, 'sums', await definition.open(sql, 'sums'))).toEqual({ retried: 0, stillFailing: 1 });
