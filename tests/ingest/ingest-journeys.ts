@@ -59,6 +59,9 @@ export function describeIngestJourneys(mode: string, options: IngestJourneyOptio
       expect(again.body.touchpoints[0]).toEqual({ ...first.body.touchpoints[0], duplicate: true });
       expect(await options.readBack(platform, [touchpoint.eventId])).toHaveLength(1);
       expect(await duplicatesSoFar()).toBe(before + 1);
+      // Every code of the Kafka intake's refusals has its series from the start, so that increase() sees the first refusal.
+      const metrics = (await platform.get('/metrics')).body as string;
+      for (const code of ['UNKNOWN_SCHEMA_ID', 'UNDECODABLE', 'INVALID_TOUCHPOINT']) expect(metrics).toMatch(new RegExp(`^cdp_kafka_intake_dead_lettered_total\\{code="${code}"\\} \\d+$`, 'm'));
     });
 
     it('converts a money amount sent as a JSON number exactly', async () => {

@@ -5,7 +5,8 @@ import { touchpointCodec, unframeConfluent, type SchemaCatalog } from '@cdp/even
 import type { NormalizationPolicy } from '@cdp/identity';
 import { prepareTouchpoints, type PreparedTouchpoint } from '@cdp/ingestion';
 
-export type IntakeRefusalCode = 'UNKNOWN_SCHEMA_ID' | 'UNDECODABLE' | 'INVALID_TOUCHPOINT';
+export const INTAKE_REFUSAL_CODES = ['UNKNOWN_SCHEMA_ID', 'UNDECODABLE', 'INVALID_TOUCHPOINT'] as const;
+export type IntakeRefusalCode = (typeof INTAKE_REFUSAL_CODES)[number];
 
 export interface IntakeRefusal {
   readonly code: IntakeRefusalCode;

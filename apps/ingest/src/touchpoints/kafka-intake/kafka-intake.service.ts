@@ -3,7 +3,7 @@ import { Counter, type Registry } from 'prom-client';
 import type { EventLog } from '@cdp/event-log';
 import { consumerTimingFor, platformKafka } from '@cdp/event-log-kafka';
 import type { SchemaCatalog } from '@cdp/events';
-import { runTouchpointIntake, touchpointIntakeTopics, type TouchpointIntake } from '@cdp/kafka-intake';
+import { INTAKE_REFUSAL_CODES, runTouchpointIntake, touchpointIntakeTopics, type TouchpointIntake } from '@cdp/kafka-intake';
 import { CLOCK, METRICS, SCHEMA_CATALOG, SETTINGS, TOUCHPOINT_LOG, type Clock, type Settings } from '@cdp/platform-runtime';
 
 /**
@@ -33,6 +33,8 @@ export class KafkaIntakeService implements OnApplicationBootstrap, OnApplication
       labelNames: ['code'],
       registers: [registry],
     });
+    // A series at 0 for each code from the start: Prometheus's increase() misses a series' first sample, which would be the first refusal.
+    for (const code of INTAKE_REFUSAL_CODES) this.deadLettered.inc({ code }, 0);
     this.duplicates = new Counter({
       name: 'cdp_kafka_intake_duplicates_total',
       help: 'Raw-topic messages whose event id the log already held: read again, or an id reused for another touchpoint, which is dropped',
