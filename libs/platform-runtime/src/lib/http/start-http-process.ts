@@ -11,6 +11,7 @@ import type { Settings } from '../settings';
 import { HealthModule } from '../health/health.module';
 import { MetricsModule } from '../metrics/metrics.module';
 import { configureHttpApp } from './configure-http-app';
+import { PlatformLogger } from './platform-logger';
 
 export interface RunningProcess {
   readonly app: INestApplication;
@@ -32,7 +33,7 @@ export async function startHttpProcess(settings: Settings, features: Type[], clo
     @Module({ imports: [PlatformInfrastructureModule.forRoot(settings, stores, clock), CqrsModule.forRoot(), MetricsModule, HealthModule, ...features] })
     class ProcessModule {}
 
-    const app = await NestFactory.create(ProcessModule, { bodyParser: false, logger: ['error', 'warn'] });
+    const app = await NestFactory.create(ProcessModule, { bodyParser: false, logger: new PlatformLogger() });
     configureHttpApp(app, settings);
     await (settings.host === undefined ? app.listen(settings.port) : app.listen(settings.port, settings.host));
     const address = app.getHttpServer().address() as { port: number };
