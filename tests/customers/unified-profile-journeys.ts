@@ -81,7 +81,8 @@ export function describeUnifiedProfileJourneys(mode: string, start: () => Promis
         expect(await platform.get(`/v1/customers/${id}`)).toMatchObject({ status: 404, body: { error: 'CUSTOMER.NOT_FOUND' } });
         expect(await platform.post(`/v1/customers/${id}/loyalty/redemptions`, { points: 1, idempotencyKey: `k-${id}` })).toMatchObject({ status: 404, body: { error: 'CUSTOMER.NOT_FOUND' } });
       }
-      if (order.join() === '0,1,2') expect(neverCustomers).toHaveLength(1);
+      // Embedded mode projects in the order posted; Kafka's partitions may take them in another.
+      if (mode === 'embedded' && order.join() === '0,1,2') expect(neverCustomers).toHaveLength(1);
     });
 
     it('forgets a withdrawn preference and passport expiry, even when an older value arrives after the withdrawal; a rebuild gives the same profile', async () => {

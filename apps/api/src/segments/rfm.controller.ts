@@ -31,7 +31,18 @@ export class RfmController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Runs RFM now, after the projections have caught up with every touchpoint accepted so far; answers when done' })
   @ApiOkResponse({ schema: RFM_RUN })
-  @ApiBody({ schema: { example: { asOf: '2026-11-23T00:00:00Z', windowDays: 365 } } })
+  @ApiBody({
+    required: false,
+    schema: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        asOf: { type: 'string', format: 'date-time', description: 'the instant scored as of; default now' },
+        windowDays: { description: 'the days of purchases scored, or "all"; default 365', oneOf: [{ type: 'integer', minimum: 1, maximum: 36_500 }, { type: 'string', enum: ['all'] }] },
+      },
+      example: { asOf: '2026-11-23T00:00:00Z', windowDays: 365 },
+    },
+  })
   run(@Body() body: unknown) {
     const { asOf, windowDays } = requestBodyOf(body, ['asOf', 'windowDays']);
     return this.rfm.run({ asOf, windowDays });

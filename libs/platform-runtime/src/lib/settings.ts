@@ -112,7 +112,9 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`PORT=${env.PORT}: use a TCP port number, e.g. 3000`);
   const host = env.CDP_HOST ?? (mode === 'servers' ? undefined : '127.0.0.1');
   if (host !== undefined && isIP(host) === 0 && host !== 'localhost') problems.push(`CDP_HOST=${host}: use an IP address of this machine (127.0.0.1, 0.0.0.0 for every interface, :: for every IPv6 one) or localhost`);
-  const allowedHosts = env.CDP_ALLOWED_HOSTS?.split(',').map((name) => name.trim().toLowerCase()).filter(Boolean);
+  // Empty, as a template with an empty default gives it, is unset: every name, not none.
+  const allowedNames = env.CDP_ALLOWED_HOSTS?.split(',').map((name) => name.trim().toLowerCase()).filter(Boolean) ?? [];
+  const allowedHosts = allowedNames.length > 0 ? allowedNames : undefined;
   for (const name of allowedHosts ?? []) {
     if (!/^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(name)) {
       problems.push(`CDP_ALLOWED_HOSTS: "${name}" is not a host name; list names without scheme or port, comma-separated, e.g. cdp.example.com,*.cdp.internal`);
@@ -140,9 +142,9 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   if (!Number.isFinite(tableMaintenanceEverySeconds) || tableMaintenanceEverySeconds < 0) {
     problems.push(`CDP_TABLE_MAINTENANCE_EVERY_SECONDS=${env.CDP_TABLE_MAINTENANCE_EVERY_SECONDS}: use a number of seconds (0 turns table maintenance off)`);
   }
-  const deadLetterRetentionDays = Number(env.CDP_DEAD_LETTER_RETENTION_DAYS ?? 30);
-  if (!Number.isFinite(deadLetterRetentionDays) || deadLetterRetentionDays < 0) {
-    problems.push(`CDP_DEAD_LETTER_RETENTION_DAYS=${env.CDP_DEAD_LETTER_RETENTION_DAYS}: use a number of days (0 keeps resolved dead letters)`);
+  const deadLetterRetentionDays = Number(env.CDP_DEAD_LETTER_RETENTION_DAYS || 30);
+  if (!Number.isFinite(deadLetterRetentionDays) || deadLetterRetentionDays < 0 || deadLetterRetentionDays > 36_500) {
+    problems.push(`CDP_DEAD_LETTER_RETENTION_DAYS=${env.CDP_DEAD_LETTER_RETENTION_DAYS}: use a number of days up to 36500 (0 keeps resolved dead letters)`);
   }
   const rfm = rfmSettings(env, problems);
   const loyalty = loyaltySettings(env, problems);

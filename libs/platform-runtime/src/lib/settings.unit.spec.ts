@@ -161,7 +161,10 @@ describe('settings: retention of resolved dead letters', () => {
   });
 
   it('refuses a retention that is not a number of days, naming the variable', () => {
-    expect(() => readSettings({ CDP_DEAD_LETTER_RETENTION_DAYS: '-1' })).toThrow(/CDP_DEAD_LETTER_RETENTION_DAYS=-1: use a number of days \(0 keeps resolved dead letters\)/);
+    for (const days of ['-1', '1000000000', 'forever']) {
+      expect(() => readSettings({ CDP_DEAD_LETTER_RETENTION_DAYS: days })).toThrow(`CDP_DEAD_LETTER_RETENTION_DAYS=${days}: use a number of days up to 36500 (0 keeps resolved dead letters)`);
+    }
+    expect(readSettings({ CDP_DEAD_LETTER_RETENTION_DAYS: '' }).deadLetterRetentionDays).toBe(30);
   });
 });
 
@@ -169,6 +172,9 @@ describe('settings: the host names HTTP answers for', () => {
   it('takes none by default, and a comma-separated list of names in lower case', () => {
     expect(readSettings({}).allowedHosts).toBeUndefined();
     expect(readSettings({ CDP_ALLOWED_HOSTS: ' CDP.example.com, *.cdp.internal ,' }).allowedHosts).toEqual(['cdp.example.com', '*.cdp.internal']);
+    // Empty, as a template with an empty default gives it: unset, not "no name at all".
+    expect(readSettings({ CDP_ALLOWED_HOSTS: '' }).allowedHosts).toBeUndefined();
+    expect(readSettings({ CDP_ALLOWED_HOSTS: ' , ' }).allowedHosts).toBeUndefined();
   });
 
   it('refuses what is not a host name, naming it', () => {

@@ -25,6 +25,8 @@ export async function migrateProjectionTables(sql: SqlClient): Promise<void> {
         resolved_at timestamptz
       )`,
     `CREATE INDEX IF NOT EXISTS dead_letters_open ON ${s}.dead_letters (projection, stream_id) WHERE resolved_at IS NULL`,
+    // The hourly deletion of resolved letters past their retention.
+    `CREATE INDEX IF NOT EXISTS dead_letters_resolved ON ${s}.dead_letters (resolved_at) WHERE resolved_at IS NOT NULL`,
     `
       CREATE TABLE IF NOT EXISTS ${s}.owners (
         projection text PRIMARY KEY,

@@ -19,7 +19,7 @@ const WINDOW_EXAMPLE = `a whole number of days from 1 to ${MAX_RFM_WINDOW_DAYS},
 
 /**
  * The parameters of an RFM run as asked for, checked and in canonical form. A missing (undefined or
- * null) asOf is `now`, which the caller reads from its clock; a missing windowDays is 365.
+ * null) asOf is `now`, which the caller reads from its clock; a missing (undefined) windowDays is 365.
  * windowDays may come as a number or, from a query string or a flag, as digits ("30").
  * asOf is refused before 1970, when no touchpoint can have occurred, and more than a minute after
  * now: a run as of a time to come would score every customer as lapsed. Up to a minute after now is
