@@ -1,4 +1,6 @@
+import { Logger } from '@nestjs/common';
 import type { OpenAPIObject } from '@nestjs/swagger';
+import type { OperationObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { touchpointExamples, touchpointJsonSchema, type SchemaCatalog } from '@cdp/events';
 
 const PATH = '/v1/touchpoints';
@@ -13,6 +15,16 @@ const MAX_BATCH = 1000;
 export function withTouchpointRequest(document: OpenAPIObject, catalog: SchemaCatalog): OpenAPIObject {
   const operation = document.paths[PATH]?.post;
   if (!operation) return document;
+  try {
+    return withRequestBody(document, catalog, operation);
+  } catch (error) {
+    // The document serves clients; a schema it cannot describe must not keep the platform from taking touchpoints.
+    new Logger('openapi').warn(`the API document gives no schema for the body of POST ${PATH}: ${(error as Error).message}`);
+    return document;
+  }
+}
+
+function withRequestBody(document: OpenAPIObject, catalog: SchemaCatalog, operation: OperationObject): OpenAPIObject {
   const types = catalog.touchpointTypes();
   const nameOf = (type: string) => `Touchpoint_${type}`;
   const refOf = (type: string) => `#/components/schemas/${nameOf(type)}`;
