@@ -95,7 +95,7 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
       { definition: loyaltyProjection({ accounts }), log: eventStore },
       ...(settings.mode === 'servers' ? [{ definition: feedPublisher(settings, catalog), log: customerFeed }] : []),
     ];
-    this.processedTotal = new Counter({ name: 'cdp_projection_events_total', help: 'Events applied by each projection', labelNames: ['projection'], registers: [registry] });
+    this.processedTotal = new Counter({ name: 'cdp_projection_events_total', help: "Events each projection took from its log in committed batches, in this process: applied, set aside, or passed over as not its kind (in embedded mode one log holds the touchpoints and the event store's events, and every projection reads both)", labelNames: ['projection'], registers: [registry] });
     const gauge = (name: string, help: string, valuesOf: () => Promise<ReadonlyMap<string, number | null>>) => {
       const perProjection: Gauge = new Gauge({
         name,
