@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import fs from 'node:fs';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -23,6 +24,27 @@ describe('PGlite on a data folder', () => {
       expect((await reopened.query<{ note: string }>(`SELECT note FROM notes`)).rows).toEqual([{ note: 'no spicy sauce' }]);
     } finally {
       await reopened.close();
+    }
+  });
+
+  it('flushes each commit to disk before it returns: fsync on, and the WAL file synced', async () => {
+    const db = await createPgliteSqlClient(join(dir, 'pg'));
+    const synced: string[] = [];
+    const fsyncSync = jest.spyOn(fs, 'fsyncSync').mockImplementation((fd) => {
+      // What the file descriptor names, read before it is closed.
+      synced.push(fs.readlinkSync(`/proc/self/fd/${fd}`));
+    });
+    try {
+      expect((await db.query<{ fsync: string }>('SHOW fsync')).rows).toEqual([{ fsync: 'on' }]);
+      await db.query(`CREATE TABLE notes (id int PRIMARY KEY, note text)`);
+      synced.length = 0;
+      await db.transaction(async (tx) => {
+        await tx.query(`INSERT INTO notes VALUES (1, 'no spicy sauce')`);
+      });
+      expect(synced).toEqual([expect.stringMatching(new RegExp(`^${dir}/pg/pg_wal/[0-9A-F]{24}$`))]);
+    } finally {
+      fsyncSync.mockRestore();
+      await db.close();
     }
   });
 

@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
+import { DURABLE_START_PARAMS, flushCommitsToDisk } from './pglite-durability';
 import { oneStatementAtATime, setLocal, type SqlClient } from './sql-client.port';
 
 /** PGlite in this process, shared by the platform's own SQL and by TypeORM (`typeormDriver`). */
@@ -16,11 +17,13 @@ export interface PgliteDatabase {
 /**
  * PGlite is one Postgres session: a transaction begun by one caller would take in the statements
  * of every other. So every caller (a statement, a transaction, a TypeORM connection) takes the
- * session in turn, first come first served. `dataDir` persists it; without one it lives in memory.
+ * session in turn, first come first served. `dataDir` persists it, each commit flushed to disk
+ * (see pglite-durability.ts); without one it lives in memory.
  */
 export async function openPgliteDatabase(dataDir?: string): Promise<PgliteDatabase> {
   if (dataDir !== undefined && !existsSync(join(dataDir, 'PG_VERSION'))) await initialiseDataDir(dataDir);
-  const db = await PGlite.create(dataDir);
+  const db = dataDir === undefined ? await PGlite.create() : await PGlite.create(dataDir, { startParams: [...DURABLE_START_PARAMS] });
+  if (dataDir !== undefined) flushCommitsToDisk(db);
   const turn = sessionTurns();
   const client: SqlClient = {
     query: (sql, params) => turn(() => db.query(sql, params as unknown[])) as never,
