@@ -15,5 +15,6 @@ export * from './lib/http/start-http-process';
 export * from './lib/metrics/metrics.module';
 export * from './lib/server-unreachable';
 export * from './lib/answer-within';
+export * from './lib/data-folder-space';
 export * from './lib/release-version';
 export * as openApi from './lib/http/openapi-schema';

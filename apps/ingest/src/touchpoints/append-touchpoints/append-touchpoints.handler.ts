@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { EventLog } from '@cdp/event-log';
 import type { SchemaCatalog } from '@cdp/events';
 import { prepareTouchpoints } from '@cdp/ingestion';
-import { CLOCK, METRICS, SCHEMA_CATALOG, SETTINGS, TOUCHPOINT_LOG, type Clock, type Settings } from '@cdp/platform-runtime';
+import { assertDataFolderHasRoom, CLOCK, METRICS, SCHEMA_CATALOG, SETTINGS, TOUCHPOINT_LOG, type Clock, type Settings } from '@cdp/platform-runtime';
 import { Counter, type Registry } from 'prom-client';
 import { AppendTouchpoints, type AcceptedTouchpoint } from './append-touchpoints.command';
 import { InvalidTouchpointsError } from './invalid-touchpoints.error';
@@ -36,6 +36,7 @@ export class AppendTouchpointsHandler implements ICommandHandler<AppendTouchpoin
       defaultPhoneRegion: this.settings.defaultPhoneRegion,
     });
     if (!prepared.ok) throw new InvalidTouchpointsError(prepared.errors);
+    if (this.settings.mode === 'embedded') assertDataFolderHasRoom(this.settings.dataDir);
 
     const results = await this.log.appendMany(
       prepared.touchpoints.map(({ touchpoint, streamId }) => ({

@@ -14,6 +14,7 @@ export class HealthController {
   @Get()
   @HealthCheck()
   check() {
-    return this.health.check([() => this.stores.touchpointLog(), () => this.stores.database()]);
+    const dataFolder = this.stores.dataFolder();
+    return this.health.check([() => this.stores.touchpointLog(), () => this.stores.database(), ...(dataFolder ? [() => dataFolder] : [])]);
   }
 }

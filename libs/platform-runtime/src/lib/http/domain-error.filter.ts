@@ -1,7 +1,10 @@
 import { bodyReadError, type BodyParserError } from './body-read-error';
 import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
-import { isUnreachable } from '@cdp/sql';
+import { anyInErrorChain, isUnreachable } from '@cdp/sql';
+
+/** Postgres's SQLSTATE for a disk with no room left (PGlite's too: "could not extend file … No space left on device"). */
+const DISK_FULL = '53100';
 
 /** HTTP statuses of the stable error codes that libs and apps throw. */
 const STATUS_BY_CODE: Record<string, number> = {
@@ -15,6 +18,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   'EVENT_LOG.APPEND_IN_PROGRESS': 503,
   'EVENT_LOG.UNAVAILABLE': 503,
   'DATABASE.UNAVAILABLE': 503,
+  'DATABASE.DISK_FULL': 503,
   'CUSTOMER.NOT_FOUND': 404,
   'CUSTOMER.INVALID_IDENTIFIER': 400,
   'PROJECTIONS.UNKNOWN': 404,
@@ -43,6 +47,7 @@ const RETRY_AFTER_SECONDS_BY_CODE: Record<string, number> = {
   'EVENT_LOG.APPEND_IN_PROGRESS': 5,
   'EVENT_LOG.UNAVAILABLE': 5,
   'DATABASE.UNAVAILABLE': 5,
+  'DATABASE.DISK_FULL': 60,
   // The projections an RFM run reads are still catching up, or ClickHouse is away, or the process is stopping.
   'RFM.PROJECTIONS_BEHIND': 30,
   'RFM.ANALYTICS_UNAVAILABLE': 5,
@@ -56,11 +61,16 @@ const PLATFORM_CODE = /^[A-Z][A-Z_]*\.[A-Z_]+$/;
 /**
  * The error as the client is told of it: a failure without a code of the platform's whose
  * connection to a store went (a restart, a failover, a session killed) is DATABASE.UNAVAILABLE,
- * which the same request gets past a moment later. Its cause is logged, not sent.
+ * which the same request gets past a moment later; one whose database's disk is full,
+ * DATABASE.DISK_FULL. Its cause is logged, not sent.
  */
 function withCode(error: unknown): unknown {
   const code = (error as { code?: unknown }).code;
-  if ((typeof code === 'string' && PLATFORM_CODE.test(code)) || !isUnreachable(error)) return error;
+  if (typeof code === 'string' && PLATFORM_CODE.test(code)) return error;
+  if (anyInErrorChain(error, (link) => link.code === DISK_FULL)) {
+    return Object.assign(new Error("the database's disk is full, and nothing of this request was kept: free space on it, then send the request again", { cause: error }), { code: 'DATABASE.DISK_FULL' });
+  }
+  if (!isUnreachable(error)) return error;
   return Object.assign(new Error('the database did not answer; retry in a few seconds', { cause: error }), { code: 'DATABASE.UNAVAILABLE' });
 }
 

@@ -38,6 +38,18 @@ describe('DomainErrorFilter', () => {
     jest.restoreAllMocks();
   });
 
+  it("answers a write its database's full disk refused with 503 DATABASE.DISK_FULL and when to retry, not a 500, and the data folder's own refusal alike", () => {
+    jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const noSpace = Object.assign(new Error('could not extend file "base/5/16504": No space left on device'), { code: '53100' });
+    expect(answer(noSpace)).toEqual({
+      status: 503,
+      headers: { 'Retry-After': '60' },
+      body: { error: 'DATABASE.DISK_FULL', message: "the database's disk is full, and nothing of this request was kept: free space on it, then send the request again" },
+    });
+    expect(answer(Object.assign(new Error('the disk of the data folder …'), { code: 'DATABASE.DISK_FULL' }))).toMatchObject({ status: 503, headers: { 'Retry-After': '60' } });
+    jest.restoreAllMocks();
+  });
+
   it('answers a code it knows with its status, and anything else with a logged 500', () => {
     expect(answer(Object.assign(new Error('no such customer'), { code: 'CUSTOMER.NOT_FOUND' }))).toMatchObject({ status: 404, headers: {} });
     jest.spyOn(console, 'error').mockImplementation(() => undefined);
