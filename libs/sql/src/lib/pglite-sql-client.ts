@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { existsSync } from 'node:fs';
+import { existsSync, statfsSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
@@ -22,7 +22,9 @@ export interface PgliteDatabase {
  */
 export async function openPgliteDatabase(dataDir?: string): Promise<PgliteDatabase> {
   if (dataDir !== undefined && !existsSync(join(dataDir, 'PG_VERSION'))) await initialiseDataDir(dataDir);
-  const db = dataDir === undefined ? await PGlite.create() : await PGlite.create(dataDir, { startParams: [...DURABLE_START_PARAMS] });
+  const db = dataDir === undefined ? await PGlite.create() : await PGlite.create(dataDir, { startParams: [...DURABLE_START_PARAMS] }).catch((error: unknown) => {
+    throw new Error(`PGlite could not open the data folder ${dataDir} (${(error as Error).message})${roomLeft(dataDir)}`, { cause: error });
+  });
   if (dataDir !== undefined) flushCommitsToDisk(db);
   const turn = sessionTurns();
   const client: SqlClient = {
@@ -81,6 +83,21 @@ require(process.env.PGLITE_MODULE)
     process.exit(1);
   });
 `;
+
+/**
+ * What to look at when PGlite fails to open a folder: its errors from inside WebAssembly ("Aborted()",
+ * "PGlite failed to initialize properly") name neither the folder nor the cause, which is most often
+ * a full disk or too few file descriptors.
+ */
+function roomLeft(dataDir: string): string {
+  try {
+    const { bavail, bsize } = statfsSync(dataDir);
+    const freeMiB = Math.floor((bavail * bsize) / (1024 * 1024));
+    return `: its disk has ${freeMiB.toLocaleString('en-US')} MiB free${freeMiB < 64 ? ', too little: free some space there' : ''}; check too that the process may open enough files (ulimit -n, at least 1024)`;
+  } catch {
+    return '';
+  }
+}
 
 /** A SqlClient over PGlite, for callers that need no TypeORM. */
 export async function createPgliteSqlClient(dataDir?: string): Promise<SqlClient> {

@@ -71,6 +71,14 @@ async function assertPortFree({ port, host }: Settings): Promise<void> {
   }
 }
 
+/** A failed start's reason, with what to do when the machine ran out of room or of files, which the error alone does not say. */
+export function withWhatRanOut(error: Error): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOSPC') return `${error.message}: a disk the platform writes to is full (in embedded mode, the data folder's: CDP_DATA_DIR). Free some space there, then start again`;
+  if (code === 'EMFILE' || code === 'ENFILE') return `${error.message}: the process may open no more files. Raise its limit (ulimit -n, or LimitNOFILE in a systemd unit) to at least 1024, then start again`;
+  return error.message;
+}
+
 /** How this machine reaches an address listened on: every interface, through the loopback one. */
 function reachableHost(host: string | undefined): string {
   if (host === undefined || host === '0.0.0.0') return '127.0.0.1';
@@ -101,7 +109,7 @@ export function runUntilSignalled(start: () => Promise<RunningProcess>, name: st
       process.once('SIGTERM', stop);
     },
     (error: Error) => {
-      logger.error(error.message);
+      logger.error(withWhatRanOut(error));
       process.exit(1);
     },
   );
