@@ -45,6 +45,12 @@ export function describeIngestJourneys(mode: string, options: IngestJourneyOptio
       expect(response.body).toMatchObject({ error: 'INGEST.INVALID_TOUCHPOINTS' });
       expect(response.body.errors.map((e: { index: number; path: string }) => `${e.index}:${e.path}`)).toEqual(['1:occurredAt', '1:identifiers.email', '2:type']);
       expect(await options.readBack(platform, [valid.eventId, invalid.eventId])).toEqual([]);
+      // A source's refusals show on /metrics, by route template: an id in a path makes no series of its own.
+      await platform.get('/v1/customers/cus_nobody');
+      const metrics = (await platform.get('/metrics')).body as string;
+      expect(metrics).toMatch(/^cdp_http_requests_total\{method="POST",route="\/v1\/touchpoints",status="400"\} [1-9]\d*$/m);
+      expect(metrics).toMatch(/^cdp_http_request_duration_seconds_count\{method="POST",route="\/v1\/touchpoints",status="400"\} [1-9]\d*$/m);
+      expect(metrics).not.toContain('cus_nobody');
     });
 
     it('treats a re-sent event id as a no-op that answers 202, and counts it on /metrics', async () => {

@@ -151,6 +151,14 @@ describe('the answers of the API, against its OpenAPI document (embedded)', () =
     }
   });
 
+  it('says on /metrics when each projection last committed a batch, so that a stuck one shows', async () => {
+    const metrics = (await platform.get('/metrics')).body as string;
+    const at = Number(/^cdp_projection_last_batch_timestamp_seconds\{projection="customers"\} (\S+)$/m.exec(metrics)?.[1]);
+    // The first test projected touchpoints minutes ago at most.
+    expect(Date.now() / 1000 - at).toBeGreaterThanOrEqual(0);
+    expect(Date.now() / 1000 - at).toBeLessThan(600);
+  });
+
   it('lists /metrics, in the content type it answers with', async () => {
     const response = await fetch(`${platform.url}/metrics`);
     await response.text();

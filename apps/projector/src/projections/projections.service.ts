@@ -75,6 +75,7 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
   /** The retries of the rebuild running, by projection: a rebuild stuck on a batch is told as a live projection is. */
   private readonly rebuildRetries = new Map<string, RetryWarnings>();
   private readonly processedTotal: Counter;
+  private readonly lastBatchAt: Gauge;
   private readonly batchListeners = new Set<() => void>();
 
   constructor(
@@ -95,6 +96,8 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
       { definition: loyaltyProjection({ accounts }), log: eventStore },
       ...(settings.mode === 'servers' ? [{ definition: feedPublisher(settings, catalog), log: customerFeed }] : []),
     ];
+    // Lag that does not shrink while this stays old is a stuck batch: nothing else tells it from a quiet log.
+    this.lastBatchAt = new Gauge({ name: 'cdp_projection_last_batch_timestamp_seconds', help: 'When this process last committed a batch of each projection, in Unix seconds', labelNames: ['projection'], registers: [registry] });
     this.processedTotal = new Counter({ name: 'cdp_projection_events_total', help: "Events each projection took from its log in committed batches, in this process: applied, set aside, or passed over as not its kind (in embedded mode one log holds the touchpoints and the event store's events, and every projection reads both)", labelNames: ['projection'], registers: [registry] });
     const gauge = (name: string, help: string, valuesOf: () => Promise<ReadonlyMap<string, number | null>>) => {
       const perProjection: Gauge = new Gauge({
@@ -323,6 +326,7 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
       onBatchDone: (events) => {
         warnings.batchDone();
         this.processedTotal.inc({ projection: definition.name }, events);
+        this.lastBatchAt.set({ projection: definition.name }, Date.now() / 1000);
         for (const listener of this.batchListeners) listener();
       },
       onError: (error) => {

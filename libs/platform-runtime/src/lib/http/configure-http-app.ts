@@ -2,9 +2,12 @@ import type { INestApplication } from '@nestjs/common';
 import type { Server } from 'node:http';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { json, type NextFunction, type Request, type Response } from 'express';
+import type { Registry } from 'prom-client';
 import type { SchemaCatalog } from '@cdp/events';
 import type { Settings } from '../settings';
 import { SCHEMA_CATALOG } from '../tokens';
+import { httpMetrics } from '../metrics/http-metrics';
+import { METRICS } from '../metrics/metrics.module';
 import { browserGuard, isLoopbackAddress } from './browser-guard';
 import { DomainErrorFilter, sendBodyError } from './domain-error.filter';
 import { withErrorResponses } from './error-responses';
@@ -24,6 +27,7 @@ function hasOwnBodyParser(request: Request): boolean {
 /** What every HTTP app of the platform shares: the browser guard, body parsing, error mapping, and /docs. */
 export function configureHttpApp(app: INestApplication, settings: Settings): void {
   keepIdleConnections(app.getHttpServer(), settings.httpKeepAliveSeconds);
+  app.use(httpMetrics(app.get<Registry>(METRICS)));
   app.use('/registry', inConfluentErrorShape);
   app.use(browserGuard(isLoopbackAddress(settings.host), settings.allowedHosts));
   const parseJson = json({ limit: settings.maxBodyBytes, verify: refuseInvalidUtf8, type: (request) => isJson(request as Request) && !hasOwnBodyParser(request as Request) });
