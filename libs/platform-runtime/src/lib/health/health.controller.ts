@@ -1,4 +1,4 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, HttpException, Logger } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
 import { StoreHealthIndicator } from './store.health';
@@ -11,10 +11,34 @@ export class HealthController {
     private readonly stores: StoreHealthIndicator,
   ) {}
 
+  private readonly logger = new Logger('health');
+  /** What the last probe found down, to log a change once rather than every probe. */
+  private down = '';
+
   @Get()
   @HealthCheck()
-  check() {
+  async check() {
     const dataFolder = this.stores.dataFolder();
-    return this.health.check([() => this.stores.touchpointLog(), () => this.stores.database(), ...(dataFolder ? [() => dataFolder] : [])]);
+    try {
+      const result = await this.health.check([() => this.stores.touchpointLog(), () => this.stores.database(), ...(dataFolder ? [() => dataFolder] : [])]);
+      this.changed('');
+      return result;
+    } catch (error) {
+      const answer = error instanceof HttpException ? (error.getResponse() as { error?: Record<string, { reason?: string }> }) : {};
+      const failures = answer.error ?? {};
+      this.changed(
+        Object.entries(failures)
+          .map(([store, { reason }]) => `${store}: ${reason ?? 'down'}`)
+          .join('; '),
+      );
+      throw error;
+    }
+  }
+
+  private changed(down: string): void {
+    if (down === this.down) return;
+    if (down !== '') this.logger.warn(`GET /health answers 503: ${down}`);
+    else this.logger.log('GET /health answers 200 again: every store answers');
+    this.down = down;
   }
 }

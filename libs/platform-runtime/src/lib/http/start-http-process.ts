@@ -27,13 +27,16 @@ export interface RunningProcess {
 export async function startHttpProcess(settings: Settings, features: Type[], clock: Clock = systemClock): Promise<RunningProcess> {
   // Before the stores: a taken port would otherwise be found after a new data folder was set up.
   await assertPortFree(settings);
+  // What the stores log as they open, before Nest's application exists, in the same form as the rest.
+  const logger = new PlatformLogger();
+  Logger.overrideLogger(logger);
   const releaseDataDir = settings.mode === 'embedded' ? lockDataDir(settings.dataDir) : () => undefined;
   try {
     const stores = await openStores(settings);
     @Module({ imports: [PlatformInfrastructureModule.forRoot(settings, stores, clock), CqrsModule.forRoot(), MetricsModule, HealthModule, ...features] })
     class ProcessModule {}
 
-    const app = await NestFactory.create(ProcessModule, { bodyParser: false, logger: new PlatformLogger() });
+    const app = await NestFactory.create(ProcessModule, { bodyParser: false, logger });
     configureHttpApp(app, settings);
     await (settings.host === undefined ? app.listen(settings.port) : app.listen(settings.port, settings.host));
     const address = app.getHttpServer().address() as { port: number };
@@ -90,6 +93,8 @@ function reachableHost(host: string | undefined): string {
 export function runUntilSignalled(start: () => Promise<RunningProcess>, name: string): void {
   // Colours are for a terminal: in a file or a log collector they are escape codes around every line.
   if (!process.stdout.isTTY && !process.env.NO_COLOR) process.env.NO_COLOR = '1';
+  // A start refused before the process's stores open (its settings) logs in the platform's form too.
+  Logger.overrideLogger(new PlatformLogger());
   const logger = new Logger(name);
   // First, so that whatever the start logs, or a start that fails, is known to come from this release.
   console.log(`${name} ${releaseVersion()}: starting`);
