@@ -5,7 +5,9 @@ interface ProjectionStatus {
   processed: number;
   lag: number | null;
   deadLetters: number;
-  state: 'running' | 'standby' | 'rebuilding' | 'stopped';
+  state: 'running' | 'standby' | 'rebuilding' | 'stopped' | 'retrying' | 'waiting';
+  /** Why it waits or retries, else null. */
+  reason: string | null;
   owner: string | null;
 }
 

@@ -10,7 +10,7 @@ import type { EventLog } from '@cdp/event-log';
 import { platformKafka } from '@cdp/event-log-kafka';
 import type { SchemaCatalog } from '@cdp/events';
 import { listFailedCommands, LOYALTY_EARNING_PROJECTION, LOYALTY_PROJECTION, LoyaltyAccounts, loyaltyEarningProjection, loyaltyProjection } from '@cdp/loyalty-accounts';
-import { ANALYTICS, answerWithin, CUSTOMER_FEED_LOG, EVENT_STORE, METRICS, SCHEMA_CATALOG, SETTINGS, SQL, TOUCHPOINT_LOG, type Settings } from '@cdp/platform-runtime';
+import { ANALYTICS, answerWithin, CUSTOMER_FEED_LOG, dataFolderSpaceProblem, MIN_FREE_BYTES_TO_PROJECT, EVENT_STORE, METRICS, SCHEMA_CATALOG, SETTINGS, SQL, TOUCHPOINT_LOG, type Settings } from '@cdp/platform-runtime';
 import {
   countDeadLetters,
   currentOwners,
@@ -24,6 +24,7 @@ import {
   outboxLength,
   PROCESS_OWNER,
   retryWarnings,
+  RetryBatchLaterError,
   runProjection,
   runProjectionExclusively,
   seizeOwnership,
@@ -323,6 +324,7 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
       log,
       sql: this.sql,
       lingerMs: definition.lingerMs,
+      fence: this.settings.mode === 'embedded' ? () => this.roomToProject() : undefined,
       onBatchDone: (events) => {
         warnings.batchDone();
         this.processedTotal.inc({ projection: definition.name }, events);
@@ -339,6 +341,14 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
         this.logger.warn(`${definition.name} set aside ${events.length === 1 ? 'an event' : `${events.length} events`} as dead letters, and holds back the later events of their customers: ${events.slice(0, 10).map((e) => `${e.eventId} (${e.error})`).join('; ')}${events.length > 10 ? `; and ${events.length - 10} more` : ''}. cdp dlq list shows them; cdp dlq retry applies them again after a fix`),
     });
     this.runners.set(definition.name, runner);
+    // From the start, so that a first batch stuck after a restart shows as old as the process.
+    this.lastBatchAt.set({ projection: definition.name }, Date.now() / 1000);
+  }
+
+  /** Embedded mode: a batch waits while the data folder's disk is nearly full, since PGlite without room for its next WAL file hangs the process. */
+  private async roomToProject(): Promise<void> {
+    const problem = dataFolderSpaceProblem(this.settings.dataDir, MIN_FREE_BYTES_TO_PROJECT);
+    if (problem !== undefined) throw new RetryBatchLaterError(problem);
   }
 
   /** Kafka shares a log's partitions between the processes; other logs give each of them everything. */

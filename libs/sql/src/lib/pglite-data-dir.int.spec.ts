@@ -27,6 +27,20 @@ describe('PGlite on a data folder', () => {
     }
   });
 
+  it('flushes a new folder to disk as it is created, every file of it', async () => {
+    const synced = new Set<string>();
+    const fsyncSync = jest.spyOn(fs, 'fsyncSync').mockImplementation((fd) => void synced.add(fs.readlinkSync(`/proc/self/fd/${fd}`)));
+    try {
+      const db = await createPgliteSqlClient(join(dir, 'pg'));
+      await db.close();
+    } finally {
+      fsyncSync.mockRestore();
+    }
+    expect(synced).toContain(join(dir, 'pg', 'PG_VERSION'));
+    expect(synced).toContain(join(dir, 'pg', 'global', 'pg_control'));
+    expect(synced).toContain(join(dir, 'pg'));
+  });
+
   it('flushes each commit to disk before it returns: fsync on, and the WAL file synced', async () => {
     const db = await createPgliteSqlClient(join(dir, 'pg'));
     const synced: string[] = [];

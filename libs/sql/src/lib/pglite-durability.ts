@@ -28,3 +28,27 @@ export function flushCommitsToDisk(db: PGlite): void {
     return 0;
   };
 }
+
+/**
+ * Flushes every file and folder under `dir` to disk: a new data folder, which initdb writes in a
+ * PGlite of its own, with fsync off, and which no later commit flushes (Postgres flushes only what
+ * it writes itself), so that a power cut soon after a first start does not leave a folder that
+ * cannot be opened.
+ */
+export function flushFolderToDisk(dir: string): void {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const path = `${dir}/${entry.name}`;
+    if (entry.isDirectory()) flushFolderToDisk(path);
+    else if (entry.isFile()) flushPath(path);
+  }
+  flushPath(dir);
+}
+
+function flushPath(path: string): void {
+  const fd = fs.openSync(path, 'r');
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}

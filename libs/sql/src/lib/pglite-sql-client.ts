@@ -4,7 +4,7 @@ import { existsSync, statfsSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
-import { DURABLE_START_PARAMS, flushCommitsToDisk } from './pglite-durability';
+import { DURABLE_START_PARAMS, flushCommitsToDisk, flushFolderToDisk } from './pglite-durability';
 import { oneStatementAtATime, setLocal, type SqlClient } from './sql-client.port';
 
 /** PGlite in this process, shared by the platform's own SQL and by TypeORM (`typeormDriver`). */
@@ -72,6 +72,7 @@ async function initialiseDataDir(dataDir: string): Promise<void> {
   await promisify(execFile)(process.execPath, ['-e', INITIALISE_IN_CHILD], { env }).catch((error: { stderr?: string }) => {
     throw new Error(`could not create the PGlite data folder ${dataDir} (${error.stderr?.trim() || String(error)}): check that it can be created and written to, or choose another folder`);
   });
+  flushFolderToDisk(dataDir);
 }
 
 const INITIALISE_IN_CHILD = `

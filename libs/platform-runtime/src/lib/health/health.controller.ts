@@ -12,7 +12,7 @@ export class HealthController {
   ) {}
 
   private readonly logger = new Logger('health');
-  /** What the last probe found down, to log a change once rather than every probe. */
+  /** The stores the last probe found down, to log a change once rather than every probe. */
   private down = '';
 
   @Get()
@@ -21,23 +21,20 @@ export class HealthController {
     const dataFolder = this.stores.dataFolder();
     try {
       const result = await this.health.check([() => this.stores.touchpointLog(), () => this.stores.database(), ...(dataFolder ? [() => dataFolder] : [])]);
-      this.changed('');
+      this.changed('', '');
       return result;
     } catch (error) {
       const answer = error instanceof HttpException ? (error.getResponse() as { error?: Record<string, { reason?: string }> }) : {};
       const failures = answer.error ?? {};
-      this.changed(
-        Object.entries(failures)
-          .map(([store, { reason }]) => `${store}: ${reason ?? 'down'}`)
-          .join('; '),
-      );
+      this.changed(Object.keys(failures).sort().join(', '), Object.entries(failures).map(([store, { reason }]) => `${store}: ${reason ?? 'down'}`).join('; '));
       throw error;
     }
   }
 
-  private changed(down: string): void {
+  /** Logs when the stores down change, by name: their reasons change with every probe (the free space, a timeout or a refusal). */
+  private changed(down: string, reasons: string): void {
     if (down === this.down) return;
-    if (down !== '') this.logger.warn(`GET /health answers 503: ${down}`);
+    if (down !== '') this.logger.warn(`GET /health answers 503: ${reasons}`);
     else this.logger.log('GET /health answers 200 again: every store answers');
     this.down = down;
   }

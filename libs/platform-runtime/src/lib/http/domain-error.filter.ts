@@ -55,6 +55,9 @@ const RETRY_AFTER_SECONDS_BY_CODE: Record<string, number> = {
   'ANALYTICS.UNAVAILABLE': 5,
 };
 
+/** How often an answer of one 5xx code is logged while it repeats (an outage answers every request so). */
+const WARN_AGAIN_AFTER_MS = 60_000;
+
 /** A code of the platform's own (CUSTOMER.NOT_FOUND), as opposed to a driver's SQLSTATE or errno. */
 const PLATFORM_CODE = /^[A-Z][A-Z_]*\.[A-Z_]+$/;
 
@@ -68,7 +71,7 @@ function withCode(error: unknown): unknown {
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string' && PLATFORM_CODE.test(code)) return error;
   if (anyInErrorChain(error, (link) => link.code === DISK_FULL)) {
-    return Object.assign(new Error("the database's disk is full, and nothing of this request was kept: free space on it, then send the request again", { cause: error }), { code: 'DATABASE.DISK_FULL' });
+    return Object.assign(new Error("the database's disk is full: send the request again once its operator has freed space (touchpoints with the same event ids: what was kept is answered as a duplicate)", { cause: error }), { code: 'DATABASE.DISK_FULL' });
   }
   if (!isUnreachable(error)) return error;
   return Object.assign(new Error('the database did not answer; retry in a few seconds', { cause: error }), { code: 'DATABASE.UNAVAILABLE' });
@@ -103,6 +106,25 @@ export function sendBodyError(response: Response, error: BodyParserError, maxBod
 @Catch()
 export class DomainErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('HTTP');
+  private readonly warnedAt = new Map<string, number>();
+  private readonly suppressed = new Map<string, number>();
+
+  /** Whether an answer of this code is to be logged now: the first, then one a minute, counting those passed over. */
+  private warnsNow(code: string): boolean {
+    const now = Date.now();
+    if (now - (this.warnedAt.get(code) ?? -Infinity) < WARN_AGAIN_AFTER_MS) {
+      this.suppressed.set(code, (this.suppressed.get(code) ?? 0) + 1);
+      return false;
+    }
+    this.warnedAt.set(code, now);
+    return true;
+  }
+
+  private unsaid(code: string): string {
+    const count = this.suppressed.get(code) ?? 0;
+    this.suppressed.delete(code);
+    return count === 0 ? '' : `; ${count} more answered so in the minute before`;
+  }
 
   catch(error: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
@@ -121,8 +143,8 @@ export class DomainErrorFilter implements ExceptionFilter {
     const extra = details === undefined ? {} : Array.isArray(details) ? { errors: details } : (details as object);
     const retryAfter = RETRY_AFTER_SECONDS_BY_CODE[code as string];
     if (retryAfter !== undefined) response.setHeader('Retry-After', String(retryAfter));
-    // An outage the client is told to wait out is the operator's to see, with its cause.
-    if (status >= 500) this.logger.warn(`${String(code)}: ${message}${cause instanceof Error ? ` (${describeCause(cause)})` : ''}`);
+    // An outage the client is told to wait out is the operator's to see, with its cause; once a minute, not once a request.
+    if (status >= 500 && this.warnsNow(code as string)) this.logger.warn(`${String(code)}: ${message}${cause instanceof Error ? ` (${describeCause(cause)})` : ''}${this.unsaid(code as string)}`);
     response.status(status).json({ error: code, message, ...extra });
   }
 }

@@ -1,4 +1,4 @@
-import type { ArgumentsHost } from '@nestjs/common';
+import { Logger, type ArgumentsHost } from '@nestjs/common';
 import { DomainErrorFilter } from './domain-error.filter';
 
 /** What the filter answered: status, headers and body. */
@@ -44,10 +44,26 @@ describe('DomainErrorFilter', () => {
     expect(answer(noSpace)).toEqual({
       status: 503,
       headers: { 'Retry-After': '60' },
-      body: { error: 'DATABASE.DISK_FULL', message: "the database's disk is full, and nothing of this request was kept: free space on it, then send the request again" },
+      body: { error: 'DATABASE.DISK_FULL', message: "the database's disk is full: send the request again once its operator has freed space (touchpoints with the same event ids: what was kept is answered as a duplicate)" },
     });
     expect(answer(Object.assign(new Error('the disk of the data folder …'), { code: 'DATABASE.DISK_FULL' }))).toMatchObject({ status: 503, headers: { 'Retry-After': '60' } });
     jest.restoreAllMocks();
+  });
+
+  it('logs an outage it answers once a minute, counting the answers in between, not once a request', () => {
+    const warned: string[] = [];
+    jest.spyOn(Logger.prototype, 'warn').mockImplementation((message) => void warned.push(String(message)));
+    const filter = new DomainErrorFilter();
+    const response = { status: () => response, setHeader: () => undefined, json: () => undefined };
+    const host = { switchToHttp: () => ({ getResponse: () => response }) } as unknown as ArgumentsHost;
+    const outage = () => Object.assign(new Error('the log is away'), { code: 'EVENT_LOG.UNAVAILABLE' });
+    let now = 1_000_000;
+    jest.spyOn(Date, 'now').mockImplementation(() => now);
+    for (let i = 0; i < 5; i++) filter.catch(outage(), host);
+    now += 61_000;
+    filter.catch(outage(), host);
+    jest.restoreAllMocks();
+    expect(warned).toEqual(['EVENT_LOG.UNAVAILABLE: the log is away', 'EVENT_LOG.UNAVAILABLE: the log is away; 4 more answered so in the minute before']);
   });
 
   it('answers a code it knows with its status, and anything else with a logged 500', () => {
