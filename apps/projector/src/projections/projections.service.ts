@@ -48,6 +48,8 @@ function feedPublisher(settings: Settings, catalog: SchemaCatalog): ProjectionDe
 
 /** The projections that send loyalty commands through an outbox, in the schema of their name. */
 const LOYALTY_OUTBOXES = [LOYALTY_EARNING_PROJECTION, LOYALTY_PROJECTION];
+/** How often a count /metrics leaves out is said again while it keeps failing. */
+const SCRAPE_WARN_EVERY_MS = 60_000;
 /** How long status and /metrics wait for a log to count a projection's lag. */
 const LAG_TIMEOUT_MS = 2_000;
 
@@ -77,6 +79,7 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
   private readonly rebuildRetries = new Map<string, RetryWarnings>();
   private readonly processedTotal: Counter;
   private readonly lastBatchAt: Gauge;
+  private scrapeWarnedAt = -Infinity;
   private readonly batchListeners = new Set<() => void>();
 
   constructor(
@@ -302,7 +305,15 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
 
   /** What a scrape or a status waits for: null when it does not come within the lag's time, or fails. */
   private withinScrape<T>(value: Promise<T>, what: string): Promise<T | null> {
-    return answerWithin(value, LAG_TIMEOUT_MS, what).catch(() => null);
+    return answerWithin(value, LAG_TIMEOUT_MS, what).catch((error: Error) => {
+      // A series that goes missing stops its alert: say why, once a minute for all of them (an outage fails every count).
+      const now = Date.now();
+      if (now - this.scrapeWarnedAt >= SCRAPE_WARN_EVERY_MS) {
+        this.scrapeWarnedAt = now;
+        this.logger.warn(`counts for /metrics and status failed, ${what} first (${error.message}): their series are left out until they can be counted`);
+      }
+      return null;
+    });
   }
 
   /** What the projection's outbox holds; null (no series) for a projection without one, or when the count does not come within the lag's time. */
