@@ -72,8 +72,10 @@ export async function runProjectionExclusively(options: ExclusiveRunOptions): Pr
     if (closed) return;
     const owns = await claimOwnership(sql, name, owner, leaseMs).then(
       (claimed) => {
-        // The claim answers again: its failure, reported, is over though no batch may follow.
-        if (claimFailed) options.onResumed?.();
+        // The claim answers again: its failure, reported, is over though no batch may follow. While
+        // this process runs the projection, its subscription says so itself: a batch still failing
+        // slowly (a Kafka send retried for 30 s) must not be cleared between its tries by the claim.
+        if (claimFailed && !running) options.onResumed?.();
         claimFailed = false;
         return claimed;
       },
