@@ -10,6 +10,14 @@ import { CustomerStreamMetrics } from './customer-stream.metrics';
 import { feedTail, type FeedTail } from './feed-tail';
 import { streamCustomerChanges } from './stream-customer-changes';
 
+export class TooManySubscribersError extends Error {
+  readonly code = 'FEED.TOO_MANY_SUBSCRIBERS';
+
+  constructor(max: number) {
+    super(`this process already serves ${max} subscribers (CDP_FEED_MAX_SUBSCRIBERS): subscribe again later, or to another process of the platform; an operator may raise the limit with the process's open files (ulimit -n)`);
+  }
+}
+
 /** The latest changes the shared reader keeps, for subscribers that catch up a little behind it. */
 const TAIL_KEEPS = 2_000;
 const TAIL_BATCH = 500;
@@ -54,6 +62,8 @@ export class CustomerStreamController implements BeforeApplicationShutdown {
     @Res() response: Response,
   ): Promise<void> {
     const subscription = parseFeedSubscription(query, lastEventId, [...new Set(Object.values(this.settings.rfm.grid).flat())]);
+    // Each stream holds a file descriptor: past the limit, the process would refuse its other work too, /health included.
+    if (this.open.size >= this.settings.feed.maxSubscribers) throw new TooManySubscribersError(this.settings.feed.maxSubscribers);
     this.open.add(response);
     response.on('close', () => this.open.delete(response));
     const { heartbeatSeconds, slowConsumerSeconds } = this.settings.feed;

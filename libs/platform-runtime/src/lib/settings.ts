@@ -80,6 +80,8 @@ export interface FeedSettings {
   readonly heartbeatSeconds: number;
   /** How long a subscriber may leave the stream unread before it is disconnected (CDP_FEED_SLOW_CONSUMER_SECONDS, default 30). */
   readonly slowConsumerSeconds: number;
+  /** How many SSE subscribers a process serves at once (CDP_FEED_MAX_SUBSCRIBERS, default 500): each holds a file descriptor. */
+  readonly maxSubscribers: number;
   /** How long the feed's log keeps a change that is not its customer's latest (CDP_FEED_RETENTION_DAYS, default 7; 0 keeps every change). */
   readonly retentionDays: number;
 }
@@ -187,7 +189,9 @@ function feedSettings(env: NodeJS.ProcessEnv, problems: string[]): FeedSettings 
   };
   const retentionDays = Number(env.CDP_FEED_RETENTION_DAYS ?? 7);
   if (!Number.isFinite(retentionDays) || retentionDays < 0) problems.push(`CDP_FEED_RETENTION_DAYS=${env.CDP_FEED_RETENTION_DAYS}: use a number of days, or 0 to keep every change`);
-  return { heartbeatSeconds: seconds('CDP_FEED_HEARTBEAT_SECONDS', 15), slowConsumerSeconds: seconds('CDP_FEED_SLOW_CONSUMER_SECONDS', 30), retentionDays };
+  const maxSubscribers = Number(env.CDP_FEED_MAX_SUBSCRIBERS || 500);
+  if (!Number.isInteger(maxSubscribers) || maxSubscribers < 1) problems.push(`CDP_FEED_MAX_SUBSCRIBERS=${env.CDP_FEED_MAX_SUBSCRIBERS}: use a whole number of subscribers, at least 1`);
+  return { heartbeatSeconds: seconds('CDP_FEED_HEARTBEAT_SECONDS', 15), slowConsumerSeconds: seconds('CDP_FEED_SLOW_CONSUMER_SECONDS', 30), retentionDays, maxSubscribers };
 }
 
 function clickhouseLocation(value: string, problems: string[]): { url: string; database: string } {

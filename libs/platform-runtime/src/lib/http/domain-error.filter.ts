@@ -37,6 +37,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   'LOYALTY.INSUFFICIENT_POINTS': 409,
   'LOYALTY.IDEMPOTENCY_KEY_REUSED': 422,
   'FEED.INVALID_SUBSCRIPTION': 400,
+  'FEED.TOO_MANY_SUBSCRIBERS': 503,
 };
 
 /**
@@ -53,6 +54,7 @@ const RETRY_AFTER_SECONDS_BY_CODE: Record<string, number> = {
   'RFM.ANALYTICS_UNAVAILABLE': 5,
   'RFM.STOPPED': 5,
   'ANALYTICS.UNAVAILABLE': 5,
+  'FEED.TOO_MANY_SUBSCRIBERS': 30,
 };
 
 /** How often an answer of one 5xx code is logged while it repeats (an outage answers every request so). */
