@@ -16,5 +16,6 @@ export * from './lib/metrics/metrics.module';
 export * from './lib/server-unreachable';
 export * from './lib/answer-within';
 export * from './lib/data-folder-space';
+export * from './lib/periodic-task';
 export * from './lib/release-version';
 export * as openApi from './lib/http/openapi-schema';

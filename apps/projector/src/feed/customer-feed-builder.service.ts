@@ -4,7 +4,7 @@ import { migrateRfmTables } from '@cdp/analytics';
 import { migrateCustomerFeedTables, pruneCustomerFeedLog, runCustomerFeedBuilder, type CustomerFeedBuilderRun } from '@cdp/customer-feed';
 import type { PostgresEventLog } from '@cdp/event-log-postgres';
 import { MS_PER_DAY } from '@cdp/events';
-import { CLOCK, CUSTOMER_FEED_LOG, METRICS, SETTINGS, SQL, type Clock, type Settings } from '@cdp/platform-runtime';
+import { CLOCK, CUSTOMER_FEED_LOG, METRICS, periodicTask, SETTINGS, SQL, type Clock, type PeriodicTask, type Settings } from '@cdp/platform-runtime';
 import type { SqlClient } from '@cdp/sql';
 import { ProjectionsService } from '../projections/projections.service';
 import { customerFeedSources } from './customer-feed-sources';
@@ -21,8 +21,7 @@ export class CustomerFeedBuilderService implements OnApplicationBootstrap, OnApp
   private builder: CustomerFeedBuilderRun | undefined;
   private readonly customersLooked: Counter;
   private readonly changesPruned: Counter;
-  private pruneTimer: NodeJS.Timeout | undefined;
-  private pruning: Promise<void> | undefined;
+  private pruning: PeriodicTask | undefined;
 
   constructor(
     @Inject(SQL) private readonly sql: SqlClient,
@@ -51,31 +50,26 @@ export class CustomerFeedBuilderService implements OnApplicationBootstrap, OnApp
     });
     // The read models mark the customers they change in their batches' transactions.
     this.projections.onBatchCommitted(() => this.builder?.wake());
-    if (this.settings.feed.retentionDays > 0) {
-      this.prune();
-      this.pruneTimer = setInterval(() => this.prune(), PRUNE_EVERY_MS);
-    }
+    if (this.settings.feed.retentionDays > 0) this.pruning = periodicTask(() => this.prune(), PRUNE_EVERY_MS);
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.pruneTimer);
-    await this.pruning;
+    await this.pruning?.stop();
     await this.builder?.close();
   }
 
-  private prune(): void {
-    if (this.pruning) return;
+  private async prune(): Promise<void> {
     const { retentionDays } = this.settings.feed;
-    this.pruning = pruneCustomerFeedLog({
-      sql: this.sql,
-      recordedBefore: new Date(this.clock.now().getTime() - retentionDays * MS_PER_DAY),
-      followers: this.projections.namesFollowing(this.feedLog),
-    })
-      .then((deleted) => {
-        this.changesPruned.inc(deleted);
-        if (deleted > 0) this.logger.log(`pruned ${deleted} changes older than ${retentionDays} days from the feed's log`);
-      })
-      .catch((error: unknown) => this.logger.warn(`pruning the feed's log failed: ${(error as Error).message}; trying again in an hour`))
-      .finally(() => (this.pruning = undefined));
+    try {
+      const deleted = await pruneCustomerFeedLog({
+        sql: this.sql,
+        recordedBefore: new Date(this.clock.now().getTime() - retentionDays * MS_PER_DAY),
+        followers: this.projections.namesFollowing(this.feedLog),
+      });
+      this.changesPruned.inc(deleted);
+      if (deleted > 0) this.logger.log(`pruned ${deleted} changes older than ${retentionDays} days from the feed's log`);
+    } catch (error) {
+      this.logger.warn(`pruning the feed's log failed: ${(error as Error).message}; trying again in an hour`);
+    }
   }
 }

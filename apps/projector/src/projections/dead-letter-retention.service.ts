@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Counter, type Registry } from 'prom-client';
 import { MS_PER_DAY } from '@cdp/events';
-import { CLOCK, METRICS, SETTINGS, SQL, type Clock, type Settings } from '@cdp/platform-runtime';
+import { CLOCK, METRICS, periodicTask, SETTINGS, SQL, type Clock, type PeriodicTask, type Settings } from '@cdp/platform-runtime';
 import { pruneResolvedDeadLetters } from '@cdp/projections';
 import type { SqlClient } from '@cdp/sql';
 import { ProjectionsService } from './projections.service';
@@ -13,8 +13,7 @@ const PRUNE_EVERY_MS = 60 * 60 * 1000;
 export class DeadLetterRetentionService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('dead-letters');
   private readonly pruned: Counter;
-  private timer: NodeJS.Timeout | undefined;
-  private pruning: Promise<void> | undefined;
+  private pruning: PeriodicTask | undefined;
 
   constructor(
     @Inject(SQL) private readonly sql: SqlClient,
@@ -30,24 +29,21 @@ export class DeadLetterRetentionService implements OnApplicationBootstrap, OnApp
     if (this.settings.deadLetterRetentionDays === 0) return;
     // The dead letters' table exists once the projections have started.
     await this.projections.started();
-    this.prune();
-    this.timer = setInterval(() => this.prune(), PRUNE_EVERY_MS).unref();
+    this.pruning = periodicTask(() => this.prune(), PRUNE_EVERY_MS);
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.pruning;
+    await this.pruning?.stop();
   }
 
-  private prune(): void {
-    if (this.pruning) return;
+  private async prune(): Promise<void> {
     const days = this.settings.deadLetterRetentionDays;
-    this.pruning = pruneResolvedDeadLetters(this.sql, new Date(this.clock.now().getTime() - days * MS_PER_DAY))
-      .then((deleted) => {
-        this.pruned.inc(deleted);
-        if (deleted > 0) this.logger.log(`deleted ${deleted} dead letters resolved more than ${days} days ago`);
-      })
-      .catch((error: unknown) => this.logger.warn(`deleting resolved dead letters failed: ${(error as Error).message}; trying again in an hour`))
-      .finally(() => (this.pruning = undefined));
+    try {
+      const deleted = await pruneResolvedDeadLetters(this.sql, new Date(this.clock.now().getTime() - days * MS_PER_DAY));
+      this.pruned.inc(deleted);
+      if (deleted > 0) this.logger.log(`deleted ${deleted} dead letters resolved more than ${days} days ago`);
+    } catch (error) {
+      this.logger.warn(`deleting resolved dead letters failed: ${(error as Error).message}; trying again in an hour`);
+    }
   }
 }
