@@ -24,7 +24,7 @@ function hasOwnBodyParser(request: Request): boolean {
   return OWN_BODY_PARSER.includes(request.path.toLowerCase().replace(/\/+$/, ''));
 }
 
-/** What every HTTP app of the platform shares: the browser guard, body parsing, error mapping, and /docs. */
+/** What every HTTP app of the platform shares: request metrics, the browser guard, body parsing, error mapping, and /docs. */
 export function configureHttpApp(app: INestApplication, settings: Settings): void {
   keepIdleConnections(app.getHttpServer(), settings.httpKeepAliveSeconds);
   app.use(httpMetrics(app.get<Registry>(METRICS)));
