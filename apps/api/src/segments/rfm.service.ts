@@ -102,7 +102,14 @@ export class RfmService implements OnApplicationBootstrap, BeforeApplicationShut
     try {
       await this.publishLeftovers();
       const last = await latestRun(this.sql);
-      if (this.stopping.signal.aborted || !scheduledRfmRunDue(this.clock.now(), everyMs, last?.finishedAt, this.runsUnderWay)) return;
+      const now = this.clock.now();
+      if (last !== undefined && Date.parse(last.asOf) > now.getTime() + 60_000) {
+        // A run made by a clock that ran ahead stays current, and the runs after it are what-ifs, until time reaches it.
+        this.logger.warn(
+          `the current RFM run ${last.runId} is as of ${last.asOf}, after this process's now (${now.toISOString()}): a clock ran ahead when it ran. Its segments stay current, and runs as of now do not replace them, until then (docs/operations.md, Clocks)`,
+        );
+      }
+      if (this.stopping.signal.aborted || !scheduledRfmRunDue(now, everyMs, last?.finishedAt, this.runsUnderWay)) return;
       const run = await this.run({});
       this.logger.log(`scheduled RFM run ${run.runId}: ${run.customers} customers as of ${run.asOf}`);
     } catch (error) {

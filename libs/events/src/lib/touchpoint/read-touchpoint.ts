@@ -46,7 +46,7 @@ export function readTouchpoint(json: unknown, catalog: SchemaCatalog, arrival: A
 
   if (touchpoint?.payload) errors.push(...boundsErrors(touchpoint.payload, catalog.manifest(published.touchpointType)?.bounds ?? {}));
   if (touchpoint?.occurredAt && Date.parse(touchpoint.occurredAt) > Date.parse(arrival.receivedAt) + MAX_CLOCK_SKEW_MS) {
-    errors.push({ path: 'occurredAt', message: 'is more than a day after the platform received it: check the source clock and time zone' });
+    errors.push({ path: 'occurredAt', message: "is more than a day after the platform received it: check the source's clock and time zone, and the platform's clock" });
   }
   if (touchpoint?.occurredAt && touchpoint.occurredAt < EARLIEST_OCCURRED_AT) {
     errors.push({ path: 'occurredAt', message: `is before ${EARLIEST_OCCURRED_AT}, the earliest time the platform keeps: check the source clock` });
