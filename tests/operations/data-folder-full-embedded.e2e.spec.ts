@@ -30,7 +30,7 @@ describe("the embedded data folder's disk nearly full", () => {
   const visit = (email: string) => ({ eventId: randomUUID(), type: 'visit', source: 'web', occurredAt: '2026-12-01T10:00:00Z', identifiers: { email }, payload: { channel: 'web' } });
   const profileOf = async (email: string) => (await platform.get(`/v1/customers?identifier=email:${email}`)).status;
 
-  it('refuses touchpoints under 64 MiB free, 503 with when to retry; /health says so; the projections wait under 32 MiB; all goes on once there is room', async () => {
+  it('refuses touchpoints, redemptions and RFM runs under 64 MiB free, 503 with when to retry; /health says so; the projections wait under 32 MiB; all goes on once there is room', async () => {
     expect((await platform.post('/v1/touchpoints', visit('before@example.com'))).status).toBe(202);
     await eventually(async () => ((await profileOf('before@example.com')) === 200 ? true : undefined), 'the first customer');
 
@@ -38,6 +38,10 @@ describe("the embedded data folder's disk nearly full", () => {
     const refused = await platform.post('/v1/touchpoints', visit('refused@example.com'));
     expect(refused).toMatchObject({ status: 503, body: { error: 'DATABASE.DISK_FULL', message: expect.stringMatching(/^the platform's disk is nearly full/) } });
     expect((await platform.get('/health')).body).toMatchObject({ status: 'error', error: { dataFolder: { status: 'down', reason: expect.stringContaining('has 50 MiB free') } } });
+    // The other writes of the API too: a redemption, an RFM run.
+    const before = (await platform.get('/v1/customers?identifier=email:before@example.com')).body.customerId;
+    expect(await platform.post(`/v1/customers/${before}/loyalty/redemptions`, { points: 1, idempotencyKey: 'k-1' })).toMatchObject({ status: 503, body: { error: 'DATABASE.DISK_FULL' } });
+    expect(await platform.post('/v1/segments/rfm/runs', {})).toMatchObject({ status: 503, body: { error: 'DATABASE.DISK_FULL' } });
 
     // A touchpoint taken while there was room is projected under 64 MiB, and waits under 32 MiB.
     free = 10_000 * MiB;

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { CustomerQueries } from '@cdp/customer-projection';
 import { availablePoints, redemptionOf } from '@cdp/loyalty';
 import { LoyaltyAccounts, LoyaltyQueries, type LedgerPosition } from '@cdp/loyalty-accounts';
-import { CLOCK, ApiLimitQuery, ApiPageCursorQuery, LimitPipe, nextPageCursor, PageCursorPipe, requestBodyOf, SETTINGS, type Clock, type Settings } from '@cdp/platform-runtime';
+import { assertDataFolderHasRoom, CLOCK, ApiLimitQuery, ApiPageCursorQuery, LimitPipe, nextPageCursor, PageCursorPipe, requestBodyOf, SETTINGS, type Clock, type Settings } from '@cdp/platform-runtime';
 import { CustomerNotFoundError } from '../customers/customer.errors';
 import { LOYALTY_BALANCE, LOYALTY_LEDGER, REDEMPTION } from './loyalty-views.openapi';
 
@@ -49,6 +49,7 @@ export class LoyaltyController {
   @ApiBody({ schema: { example: { points: 500, idempotencyKey: 'pos-12-receipt-8841', reason: 'free coffee' } } })
   async redeem(@Param('id') id: string, @Body() raw: unknown) {
     const body = requestBodyOf(raw, ['points', 'idempotencyKey', 'reason']);
+    if (this.settings.mode === 'embedded') assertDataFolderHasRoom(this.settings.dataDir);
     const customerId = await this.survivorOf(id);
     const idempotencyKey = body.idempotencyKey;
     const requestedAt = this.clock.now().toISOString();

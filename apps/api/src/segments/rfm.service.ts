@@ -3,7 +3,7 @@ import { ANALYTICS_PROJECTION, IdentityMapSync, latestRun, migrateRfmTables, pub
 import type { ClickHouseClient } from '@cdp/clickhouse';
 import { CUSTOMER_PROJECTION } from '@cdp/customer-projection';
 import type { EventLog } from '@cdp/event-log';
-import { ANALYTICS, CLOCK, EVENT_STORE, SETTINGS, SQL, TOUCHPOINT_LOG, type Clock, type Settings } from '@cdp/platform-runtime';
+import { assertDataFolderHasRoom, ANALYTICS, CLOCK, EVENT_STORE, SETTINGS, SQL, TOUCHPOINT_LOG, type Clock, type Settings } from '@cdp/platform-runtime';
 import type { SqlClient } from '@cdp/sql';
 
 /**
@@ -55,6 +55,14 @@ export class RfmService implements OnApplicationBootstrap, BeforeApplicationShut
 
   run(input: RfmRunInput): Promise<RfmRunOutcome> {
     if (this.stopping.signal.aborted) return Promise.reject(new RfmRunStoppedError());
+    // A run writes every customer's scores: on a nearly full disk PGlite would hang on it.
+    if (this.settings.mode === 'embedded') {
+      try {
+        assertDataFolderHasRoom(this.settings.dataDir);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
     this.runsUnderWay += 1;
     const run = this.previous
       .catch(() => undefined)

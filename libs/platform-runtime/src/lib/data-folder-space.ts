@@ -36,11 +36,11 @@ export function dataFolderSpaceProblem(dir: string, reserve = MIN_FREE_BYTES, fr
     return `the free space of the data folder ${dir} (CDP_DATA_DIR) cannot be read (${(error as Error).message}): check that the folder and its disk are there`;
   }
   if (bytes >= reserve) return undefined;
-  return `the disk of the data folder ${dir} (CDP_DATA_DIR) has ${mib(bytes)} free, under the ${mib(reserve)} the platform keeps: free some space there, or move the folder to a larger disk (stop the platform first). Touchpoints are refused under ${mib(MIN_FREE_BYTES)}, and the projections wait under ${mib(MIN_FREE_BYTES_TO_PROJECT)}`;
+  return `the disk of the data folder ${dir} (CDP_DATA_DIR) has ${mib(bytes)} free, under the ${mib(reserve)} the platform keeps: free some space there, or move the folder to a larger disk (stop the platform first). Touchpoints, redemptions and RFM runs are refused under ${mib(MIN_FREE_BYTES)}, and the projections and vacuums wait under ${mib(MIN_FREE_BYTES_TO_PROJECT)}`;
 }
 
-/** Refuses touchpoints that would take the embedded data folder's disk below its reserve; the client is told what it can act on, the log where and how much. */
+/** Refuses a write (touchpoints, a redemption, an RFM run) that would take the embedded data folder's disk below its reserve; the client is told what it can act on, the log where and how much. */
 export function assertDataFolderHasRoom(dir: string): void {
   const problem = dataFolderSpaceProblem(dir);
-  if (problem !== undefined) throw new DataFolderFullError("the platform's disk is nearly full, and it takes no touchpoints until its operator frees space: nothing of this request was kept; send it again later", { cause: new Error(problem) });
+  if (problem !== undefined) throw new DataFolderFullError("the platform's disk is nearly full, and it takes no writes until its operator frees space: nothing of this request was kept; send it again later", { cause: new Error(problem) });
 }

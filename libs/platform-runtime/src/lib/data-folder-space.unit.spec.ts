@@ -7,7 +7,7 @@ describe('the room left on the embedded data folder’s disk', () => {
   it('is enough from its reserve, and below it says how much is free, where, and what to do', () => {
     expect(dataFolderSpaceProblem('/data/.cdp', MIN_FREE_BYTES, () => 64 * MiB)).toBeUndefined();
     expect(dataFolderSpaceProblem('/data/.cdp', MIN_FREE_BYTES, () => 5 * MiB + 17)).toBe(
-      'the disk of the data folder /data/.cdp (CDP_DATA_DIR) has 5 MiB free, under the 64 MiB the platform keeps: free some space there, or move the folder to a larger disk (stop the platform first). Touchpoints are refused under 64 MiB, and the projections wait under 32 MiB',
+      'the disk of the data folder /data/.cdp (CDP_DATA_DIR) has 5 MiB free, under the 64 MiB the platform keeps: free some space there, or move the folder to a larger disk (stop the platform first). Touchpoints, redemptions and RFM runs are refused under 64 MiB, and the projections and vacuums wait under 32 MiB',
     );
     // The projections' reserve is lower: they catch up with what was taken.
     expect(dataFolderSpaceProblem('/data/.cdp', MIN_FREE_BYTES_TO_PROJECT, () => 40 * MiB)).toBeUndefined();

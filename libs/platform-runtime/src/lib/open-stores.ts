@@ -13,6 +13,7 @@ import { createClickHouseServerClient, openChdbClient, type ClickHouseClient } f
 import { createPostgresSqlClient, oneProcessAtATime, openPgliteDatabase, scheduleTableMaintenance, type SqlClient } from '@cdp/sql';
 import type { DataSource } from 'typeorm';
 import type { Settings } from './settings';
+import { dataFolderSpaceProblem, MIN_FREE_BYTES_TO_PROJECT } from './data-folder-space';
 import { reaching, shownUrl } from './server-unreachable';
 import { warnOfMissingData } from './embedded-data-dir';
 
@@ -49,7 +50,7 @@ export async function openStores(settings: Settings): Promise<Stores> {
     const touchpointLog = await createPostgresEventLog(sql, { pollIntervalMs: EMBEDDED_WATCH_MS, upcast: touchpointUpcaster(catalog) });
     const analytics = await openAnalytics(openChdbClient({ dir: join(settings.dataDir, 'ch'), database: settings.clickhouseDatabase }), catalog);
     const customerFeed = await openCustomerFeed(sql, EMBEDDED_WATCH_MS);
-    const maintenance = maintainPglite(sql, settings.tableMaintenanceEverySeconds);
+    const maintenance = maintainPglite(sql, settings);
     const close = closeAll([touchpointLog, customerFeed], sql, dataSource, analytics);
     return { catalog, touchpointLog, eventStore: touchpointLog, sql, dataSource, analytics, customerFeed, close: async () => (await maintenance?.stop(), close()) };
   }
@@ -119,12 +120,14 @@ async function warnWithoutAutovacuum(sql: SqlClient): Promise<void> {
 }
 
 /** PGlite has no autovacuum: without this, its tables would keep every dead row and get no statistics. */
-function maintainPglite(sql: SqlClient, everySeconds: number) {
-  if (everySeconds === 0) return undefined;
+function maintainPglite(sql: SqlClient, { tableMaintenanceEverySeconds, dataDir }: Settings) {
+  if (tableMaintenanceEverySeconds === 0) return undefined;
   const logger = new Logger('table-maintenance');
   return scheduleTableMaintenance(sql, {
-    everyMs: everySeconds * 1000,
+    everyMs: tableMaintenanceEverySeconds * 1000,
     onError: (error) => logger.warn(`vacuum or analyze failed: ${(error as Error).message}; trying again next round`),
+    // A vacuum writes WAL: on a nearly full disk it would bring PGlite's hang nearer.
+    vacuumWaits: () => dataFolderSpaceProblem(dataDir, MIN_FREE_BYTES_TO_PROJECT),
   });
 }
 

@@ -30,7 +30,8 @@ export interface RetryWarnings {
 }
 
 /**
- * Which of one projection's retries are worth a warning. A failure always is. Waiting for another
+ * Which of one projection's retries are worth a warning. A failure is, and the same failure again
+ * once a minute, with how often it came meanwhile. Waiting for another
  * projection is normal while that one catches up (a start after downtime, a replay), so it is worth
  * one only once the wait has lasted `WAIT_WARNING_EVERY_MS`, and then once per that time. It also
  * keeps what the projection waits for or retries until a batch goes through, for its status.
@@ -41,6 +42,9 @@ export function retryWarnings(projection: string, now: () => number = Date.now):
   let trouble: RetryTrouble | undefined;
   let failedAt: number | undefined;
   let resumedAt: number | undefined;
+  let lastFailure: string | undefined;
+  let lastFailureWarnedAt = 0;
+  let repeats = 0;
   const troubled = (state: RetryTrouble['state'], reason: string) => {
     trouble = { state, reason, since: trouble?.state === state ? trouble.since : new Date(now()).toISOString() };
   };
@@ -60,7 +64,16 @@ export function retryWarnings(projection: string, now: () => number = Date.now):
         const message = error instanceof Error ? error.message : String(error);
         failedAt = now();
         troubled('retrying', message);
-        return `${projection}: ${message}; retrying`;
+        // A store that stays away fails every try: the same failure is said again once a minute, with how often it came.
+        if (message === lastFailure && failedAt - lastFailureWarnedAt < WAIT_WARNING_EVERY_MS) {
+          repeats++;
+          return undefined;
+        }
+        const again = message === lastFailure && repeats > 0 ? ` (${repeats} more ${repeats === 1 ? 'time' : 'times'} since it was last said)` : '';
+        lastFailure = message;
+        lastFailureWarnedAt = failedAt;
+        repeats = 0;
+        return `${projection}: ${message}; retrying${again}`;
       }
       troubled('waiting', `waiting for the ${error.projection} projection: ${error.message}`);
       const at = now();
@@ -74,6 +87,7 @@ export function retryWarnings(projection: string, now: () => number = Date.now):
       waitingSince = undefined;
       warnedAt = undefined;
       trouble = undefined;
+      lastFailure = undefined;
     },
     resumed() {
       resumedAt = now();

@@ -11,10 +11,18 @@ describe('retryWarnings', () => {
     clock = 1_000_000;
   });
 
-  it('warns of every failure of a store, with its message', () => {
+  it('warns of a failure of a store, with its message, of another failure at once, and of the same again once a minute, with how often it came', () => {
     const warnings = retryWarnings('analytics', now);
     const failure = new RetryBatchLaterError('ClickHouse did not answer');
     expect(warnings.warningFor(failure)).toBe('analytics: ClickHouse did not answer; retrying');
+    clock += 1_000;
+    expect(warnings.warningFor(failure)).toBeUndefined();
+    clock += 1_000;
+    expect(warnings.warningFor(failure)).toBeUndefined();
+    clock += WAIT_WARNING_EVERY_MS;
+    expect(warnings.warningFor(failure)).toBe('analytics: ClickHouse did not answer; retrying (2 more times since it was last said)');
+    expect(warnings.warningFor(new RetryBatchLaterError('disk full'))).toBe('analytics: disk full; retrying');
+    warnings.batchDone();
     expect(warnings.warningFor(failure)).toBe('analytics: ClickHouse did not answer; retrying');
     expect(failure.code).toBe('PROJECTIONS.STORE_UNAVAILABLE');
   });

@@ -70,7 +70,7 @@ export async function openPgliteDatabase(dataDir?: string): Promise<PgliteDataba
 async function initialiseDataDir(dataDir: string): Promise<void> {
   const env = { ...process.env, PGLITE_MODULE: require.resolve('@electric-sql/pglite'), PGLITE_DIR: dataDir };
   await promisify(execFile)(process.execPath, ['-e', INITIALISE_IN_CHILD], { env }).catch((error: { stderr?: string }) => {
-    throw new Error(`could not create the PGlite data folder ${dataDir} (${error.stderr?.trim() || String(error)}): check that it can be created and written to, or choose another folder`);
+    throw new Error(`could not create the PGlite data folder ${dataDir} (${error.stderr?.trim() || String(error)}): check that it can be created and written to, or choose another folder${roomLeft(dataDir)}`);
   });
   flushFolderToDisk(dataDir);
 }
@@ -80,7 +80,8 @@ require(process.env.PGLITE_MODULE)
   .PGlite.create(process.env.PGLITE_DIR)
   .then((db) => db.close())
   .catch((error) => {
-    process.stderr.write(String(error?.message ?? error));
+    // PGlite may throw what is not an Error (an Emscripten exit status).
+    process.stderr.write(String(error?.message ?? JSON.stringify(error)));
     process.exit(1);
   });
 `;

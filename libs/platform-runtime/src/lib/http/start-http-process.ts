@@ -11,6 +11,7 @@ import type { Settings } from '../settings';
 import { HealthModule } from '../health/health.module';
 import { MetricsModule } from '../metrics/metrics.module';
 import { configureHttpApp } from './configure-http-app';
+import { dataFolderSpaceProblem } from '../data-folder-space';
 import { PlatformLogger } from './platform-logger';
 
 export interface RunningProcess {
@@ -33,6 +34,8 @@ export async function startHttpProcess(settings: Settings, features: Type[], clo
   const releaseDataDir = settings.mode === 'embedded' ? lockDataDir(settings.dataDir) : () => undefined;
   try {
     const stores = await openStores(settings);
+    const room = settings.mode === 'embedded' ? dataFolderSpaceProblem(settings.dataDir) : undefined;
+    if (room !== undefined) logger.warn(room);
     @Module({ imports: [PlatformInfrastructureModule.forRoot(settings, stores, clock), CqrsModule.forRoot(), MetricsModule, HealthModule, ...features] })
     class ProcessModule {}
 
@@ -78,7 +81,7 @@ async function assertPortFree({ port, host }: Settings): Promise<void> {
 export function withWhatRanOut(error: Error): string {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'ENOSPC') return `${error.message}: a disk the platform writes to is full (in embedded mode, the data folder's: CDP_DATA_DIR). Free some space there, then start again`;
-  if (code === 'EMFILE' || code === 'ENFILE') return `${error.message}: the process may open no more files. Raise its limit (ulimit -n, or LimitNOFILE in a systemd unit) to at least 1024, then start again`;
+  if (code === 'EMFILE' || code === 'ENFILE' || /Too many open files/.test(error.message)) return `${error.message}: the process may open no more files. Raise its limit (ulimit -n, or LimitNOFILE in a systemd unit) to at least 1024, then start again`;
   return error.message;
 }
 

@@ -55,15 +55,21 @@ export const PGLITE_CHECKPOINT_AFTER_WAL_BYTES = 64 * 1024 * 1024;
 
 /**
  * Runs `maintainTables`, then `checkpointIfDue`, every `everyMs` (PGlite's upkeep); a failed round
- * is reported, and the next one tries again.
+ * is reported, and the next one tries again. While `vacuumWaits` gives a reason, the round only
+ * checkpoints: a vacuum writes WAL, and a checkpoint lets the old WAL go.
  */
 export function scheduleTableMaintenance(
   sql: SqlExecutor,
-  options: { readonly everyMs: number; readonly onError: (error: unknown) => void; readonly checkpointAfterWalBytes?: number },
+  options: {
+    readonly everyMs: number;
+    readonly onError: (error: unknown) => void;
+    readonly checkpointAfterWalBytes?: number;
+    readonly vacuumWaits?: () => string | undefined;
+  },
 ): TableMaintenanceSchedule {
   let running: Promise<MaintenanceStep[]> | undefined;
   const round = async () => {
-    const steps = await maintainTables(sql);
+    const steps = options.vacuumWaits?.() === undefined ? await maintainTables(sql) : [];
     await checkpointIfDue(sql, options.checkpointAfterWalBytes ?? PGLITE_CHECKPOINT_AFTER_WAL_BYTES);
     return steps;
   };
