@@ -41,13 +41,18 @@ describe('settings: the loyalty program', () => {
 });
 
 describe('settings: the change feed', () => {
-  it('sends heartbeats every 15 s, gives a stalled subscriber 30 s and keeps changes a week, unless told otherwise', () => {
-    expect(readSettings({}).feed).toEqual({ heartbeatSeconds: 15, slowConsumerSeconds: 30, retentionDays: 7 });
-    expect(readSettings({ CDP_FEED_HEARTBEAT_SECONDS: '0.5', CDP_FEED_SLOW_CONSUMER_SECONDS: '2', CDP_FEED_RETENTION_DAYS: '0' }).feed).toEqual({
+  it('sends heartbeats every 15 s, gives a stalled subscriber 30 s, keeps changes a week and serves 500 subscribers, unless told otherwise', () => {
+    expect(readSettings({}).feed).toEqual({ heartbeatSeconds: 15, slowConsumerSeconds: 30, retentionDays: 7, maxSubscribers: 500 });
+    expect(readSettings({ CDP_FEED_HEARTBEAT_SECONDS: '0.5', CDP_FEED_SLOW_CONSUMER_SECONDS: '2', CDP_FEED_RETENTION_DAYS: '0', CDP_FEED_MAX_SUBSCRIBERS: '2000' }).feed).toEqual({
       heartbeatSeconds: 0.5,
       slowConsumerSeconds: 2,
       retentionDays: 0,
+      maxSubscribers: 2000,
     });
+  });
+
+  it('refuses a number of subscribers that is not a whole number above 0', () => {
+    for (const max of ['0', '1.5', 'many']) expect(() => readSettings({ CDP_FEED_MAX_SUBSCRIBERS: max })).toThrow(`CDP_FEED_MAX_SUBSCRIBERS=${max}: use a whole number of subscribers, at least 1`);
   });
 
   it('refuses a retention that is not a number of days', () => {
