@@ -367,6 +367,11 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
     return this.settings.mode === 'servers' && !log.capabilities.sharedSubscriptions;
   }
 
+  /** Whether this process runs the projection now (not standing by while another does). */
+  runsHere(name: string): boolean {
+    return this.stateOf(name) === 'running';
+  }
+
   /** Running here, standing by while another process runs it (see runProjectionExclusively), or stopped. */
   private stateOf(name: string): 'running' | 'standby' | 'stopped' {
     const runner = this.runners.get(name);
