@@ -85,6 +85,11 @@ describe('the answers of the API, against its OpenAPI document (embedded)', () =
     const redeemed = await platform.post(`/v1/customers/${customerId}/loyalty/redemptions`, { points: 100, idempotencyKey: 'till-1', reason: 'tea' });
     expect(redeemed.status).toBe(201);
     expectDocumented('/v1/customers/{id}/loyalty/redemptions', 'post', redeemed);
+    // Its errors are listed by status, so that a generated client tells a 409 from a 422.
+    const tooMany = await platform.post(`/v1/customers/${customerId}/loyalty/redemptions`, { points: 1_000_000, idempotencyKey: 'till-2' });
+    expect(tooMany).toMatchObject({ status: 409, body: { error: 'LOYALTY.INSUFFICIENT_POINTS' } });
+    expectDocumented('/v1/customers/{id}/loyalty/redemptions', 'post', tooMany);
+    expect(Object.keys(document.paths['/v1/customers/{id}/loyalty/redemptions'].post.responses).sort()).toEqual(['201', '400', '404', '409', '422', '503', 'default']);
     expectDocumented('/v1/customers/{id}/loyalty/ledger', 'get', await platform.get(`/v1/customers/${customerId}/loyalty/ledger`));
 
     const conflicts = await platform.get('/v1/admin/identity-conflicts');

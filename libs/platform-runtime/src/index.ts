@@ -7,6 +7,7 @@ export * from './lib/platform-infrastructure.module';
 export * from './lib/http/domain-error.filter';
 export * from './lib/http/http-request.error';
 export * from './lib/http/limit.pipe';
+export * from './lib/http/error-responses';
 export * from './lib/http/page-cursor';
 export * from './lib/http/utf8-body';
 export * from './lib/http/body-read-error';

@@ -4,7 +4,7 @@ import { CustomerQueries, type TimelinePosition } from '@cdp/customer-projection
 import { identifierKey, isIdentifierType, normalizeIdentifier } from '@cdp/identity';
 import { LoyaltyQueries } from '@cdp/loyalty-accounts';
 import { visibleProfile, type CustomerProfile } from '@cdp/profile';
-import { CLOCK, ApiLimitQuery, ApiPageCursorQuery, LimitPipe, nextPageCursor, PageCursorPipe, SETTINGS, type Clock, type Settings } from '@cdp/platform-runtime';
+import { ApiErrors, CLOCK, ApiLimitQuery, ApiPageCursorQuery, LimitPipe, nextPageCursor, PageCursorPipe, SETTINGS, type Clock, type Settings } from '@cdp/platform-runtime';
 import { CustomerNotFoundError, InvalidIdentifierError } from './customer.errors';
 import { CUSTOMER_VIEW, CUSTOMER_VIEW_BY_ID, TIMELINE } from './customer-views.openapi';
 
@@ -22,6 +22,7 @@ export class CustomersController {
   @ApiOperation({ summary: 'The unified profile of the customer an identifier belongs to, e.g. ?identifier=email:a@b.co' })
   @ApiQuery({ name: 'identifier', required: true, schema: { type: 'string' }, example: 'email:sara.ahmadi@example.com', description: 'type:value, the value URL-encoded (a + in an email is %2B)' })
   @ApiOkResponse({ schema: CUSTOMER_VIEW })
+  @ApiErrors({ 400: 'CUSTOMER.INVALID_IDENTIFIER: the identifier is not type:value of a known type, or its value is not one', 404: 'CUSTOMER.NOT_FOUND: no customer holds the identifier', 503: 'DATABASE.UNAVAILABLE: the database did not answer; retry after Retry-After' })
   async byIdentifier(@Query('identifier') identifier = '') {
     const key = this.identifierKeyOf(identifier);
     const customerId = await this.customers.customerIdOf(key);
@@ -33,6 +34,7 @@ export class CustomersController {
   @Get(':id')
   @ApiOperation({ summary: 'The unified profile with its loyalty summary; a merged id answers with its survivor, marked with mergedInto' })
   @ApiOkResponse({ schema: CUSTOMER_VIEW_BY_ID })
+  @ApiErrors({ 404: 'CUSTOMER.NOT_FOUND: no customer has, or had, the id', 503: 'DATABASE.UNAVAILABLE: the database did not answer; retry after Retry-After' })
   async byId(@Param('id') id: string) {
     const profile = await this.customers.profile(id);
     if (!profile) throw new CustomerNotFoundError(`with id ${id}`);
@@ -45,6 +47,7 @@ export class CustomersController {
   @ApiLimitQuery(50)
   @ApiPageCursorQuery()
   @ApiOkResponse({ schema: TIMELINE })
+  @ApiErrors({ 400: 'HTTP.INVALID_REQUEST: limit or before is not one the list takes', 404: 'CUSTOMER.NOT_FOUND', 503: 'DATABASE.UNAVAILABLE: the database did not answer; retry after Retry-After' })
   async timeline(@Param('id') id: string, @Query('limit', new LimitPipe(50)) limit: number, @Query('before', new PageCursorPipe(['string', 'string'])) before?: TimelinePosition) {
     const profile = await this.customers.profile(id);
     if (!profile) throw new CustomerNotFoundError(`with id ${id}`);

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { CustomerQueries } from '@cdp/customer-projection';
 import { availablePoints, redemptionOf } from '@cdp/loyalty';
 import { LoyaltyAccounts, LoyaltyQueries, type LedgerPosition } from '@cdp/loyalty-accounts';
-import { assertDataFolderHasRoom, CLOCK, ApiLimitQuery, ApiPageCursorQuery, LimitPipe, nextPageCursor, PageCursorPipe, requestBodyOf, SETTINGS, type Clock, type Settings } from '@cdp/platform-runtime';
+import { ApiErrors, assertDataFolderHasRoom, CLOCK, ApiLimitQuery, ApiPageCursorQuery, LimitPipe, nextPageCursor, PageCursorPipe, requestBodyOf, SETTINGS, type Clock, type Settings } from '@cdp/platform-runtime';
 import { CustomerNotFoundError } from '../customers/customer.errors';
 import { LOYALTY_BALANCE, LOYALTY_LEDGER, REDEMPTION } from './loyalty-views.openapi';
 
@@ -22,6 +22,7 @@ export class LoyaltyController {
   @Get()
   @ApiOperation({ summary: 'Available points, points expiring in the next 30 days, tier and progress, lifetime totals (a merged id answers for its survivor)' })
   @ApiOkResponse({ schema: LOYALTY_BALANCE })
+  @ApiErrors({ 404: 'CUSTOMER.NOT_FOUND', 503: 'DATABASE.UNAVAILABLE: the database did not answer; retry after Retry-After' })
   async balance(@Param('id') id: string) {
     const customerId = await this.survivorOf(id);
     const { program } = this.settings.loyalty;
@@ -33,6 +34,7 @@ export class LoyaltyController {
   @ApiLimitQuery(100)
   @ApiPageCursorQuery()
   @ApiOkResponse({ schema: LOYALTY_LEDGER })
+  @ApiErrors({ 400: 'HTTP.INVALID_REQUEST: limit or before is not one the list takes', 404: 'CUSTOMER.NOT_FOUND', 503: 'DATABASE.UNAVAILABLE: the database did not answer; retry after Retry-After' })
   async ledger(@Param('id') id: string, @Query('limit', new LimitPipe(100)) limit: number, @Query('before', new PageCursorPipe(['string', 'string', 'int32'])) before?: LedgerPosition) {
     const customerId = await this.survivorOf(id);
     const { items, next } = await this.queries.ledger(customerId, limit, before);
@@ -46,6 +48,13 @@ export class LoyaltyController {
       'Spends points, oldest lots first. 201 with the lots consumed; 409 with the available balance when it does not cover them; the same idempotencyKey again answers the first 201 and spends nothing',
   })
   @ApiCreatedResponse({ schema: REDEMPTION })
+  @ApiErrors({
+    400: 'LOYALTY.INVALID_REDEMPTION or HTTP.INVALID_REQUEST: points, idempotencyKey or reason is not one a redemption takes, located',
+    404: 'CUSTOMER.NOT_FOUND',
+    409: 'LOYALTY.INSUFFICIENT_POINTS: the available balance does not cover the points; the body adds available and requested',
+    422: 'LOYALTY.IDEMPOTENCY_KEY_REUSED: the key was used for another redemption of this customer',
+    503: 'DATABASE.UNAVAILABLE: the database did not answer; retry after Retry-After; DATABASE.DISK_FULL: no room left to write (Retry-After)',
+  })
   @ApiBody({ schema: { example: { points: 500, idempotencyKey: 'pos-12-receipt-8841', reason: 'free coffee' } } })
   async redeem(@Param('id') id: string, @Body() raw: unknown) {
     const body = requestBodyOf(raw, ['points', 'idempotencyKey', 'reason']);

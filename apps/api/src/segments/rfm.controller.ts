@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/co
 import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { currentRfmOf, latestRun, segmentCounts } from '@cdp/analytics';
 import { CustomerQueries } from '@cdp/customer-projection';
-import { requestBodyOf, SQL } from '@cdp/platform-runtime';
+import { ApiErrors, requestBodyOf, SQL } from '@cdp/platform-runtime';
 import type { SqlClient } from '@cdp/sql';
 import { CustomerNotFoundError } from '../customers/customer.errors';
 import { CustomerNotScoredError, NoRfmRunYetError } from './rfm.errors';
@@ -21,6 +21,7 @@ export class RfmController {
   @Get('segments/rfm')
   @ApiOperation({ summary: 'Customers per RFM segment, as of the latest run' })
   @ApiOkResponse({ schema: RFM_SEGMENTS })
+  @ApiErrors({ 404: 'RFM.NO_RUN_YET: no run has become current yet' })
   async segments() {
     const run = await latestRun(this.sql);
     if (!run) throw new NoRfmRunYetError();
@@ -31,6 +32,10 @@ export class RfmController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Runs RFM now, after the projections have caught up with every touchpoint accepted so far; answers when done' })
   @ApiOkResponse({ schema: RFM_RUN })
+  @ApiErrors({
+    400: 'RFM.INVALID_PARAMETERS or HTTP.INVALID_REQUEST: asOf or windowDays is not one a run takes, or the body holds another field',
+    503: 'RFM.PROJECTIONS_BEHIND, RFM.ANALYTICS_UNAVAILABLE, RFM.STOPPED (each with Retry-After), RFM.ANALYTICS_DATA_MISSING, DATABASE.DISK_FULL: nothing was recorded',
+  })
   @ApiBody({
     required: false,
     schema: {
@@ -51,6 +56,7 @@ export class RfmController {
   @Get('customers/:id/rfm')
   @ApiOperation({ summary: "The customer's recency, frequency, monetary, scores and segment, as of the latest run (a merged id answers for its survivor)" })
   @ApiOkResponse({ schema: CUSTOMER_RFM })
+  @ApiErrors({ 404: 'CUSTOMER.NOT_FOUND; RFM.NOT_SCORED: no purchase of the customer at or before the run; RFM.NO_RUN_YET' })
   async customer(@Param('id') id: string) {
     const profile = await this.customers.profile(id);
     if (!profile) throw new CustomerNotFoundError(`with id ${id}`);

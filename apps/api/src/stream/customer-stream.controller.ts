@@ -4,7 +4,7 @@ import type { Request, Response } from 'express';
 import { changeIdAt, isChangeId, prunedAfter } from '@cdp/customer-feed';
 import type { PostgresEventLog } from '@cdp/event-log-postgres';
 import { CUSTOMER_CHANGE_TYPES, parseFeedSubscription } from '@cdp/feed';
-import { CUSTOMER_FEED_LOG, SETTINGS, SQL, type Settings } from '@cdp/platform-runtime';
+import { ApiErrors, CUSTOMER_FEED_LOG, SETTINGS, SQL, type Settings } from '@cdp/platform-runtime';
 import type { SqlClient } from '@cdp/sql';
 import { CustomerStreamMetrics } from './customer-stream.metrics';
 import { feedTail, type FeedTail } from './feed-tail';
@@ -45,6 +45,7 @@ export class CustomerStreamController implements BeforeApplicationShutdown {
   }
 
   @Get('customers')
+  @ApiErrors({ 400: 'FEED.INVALID_SUBSCRIPTION: a filter or Last-Event-ID the feed does not take, located', 503: 'FEED.TOO_MANY_SUBSCRIBERS: the process serves its most subscribers (Retry-After)' })
   @ApiOperation({ summary: 'Server-sent events of customer changes, resumable with Last-Event-ID (see docs/subscribing.md)' })
   @ApiOkResponse({
     description: 'A stream of server-sent events: each change as `event: <type>`, `id:` and its JSON in `data:`; heartbeats as comments (docs/subscribing.md)',

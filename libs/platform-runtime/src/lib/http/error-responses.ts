@@ -1,4 +1,5 @@
-import type { OpenAPIObject, ReferenceObject, ResponseObject } from '@nestjs/swagger';
+import { applyDecorators } from '@nestjs/common';
+import { ApiResponse, type OpenAPIObject, type ReferenceObject, type ResponseObject } from '@nestjs/swagger';
 
 /** The shape of every error the platform answers (DomainErrorFilter), as an OpenAPI schema. */
 const PLATFORM_ERROR = {
@@ -40,4 +41,12 @@ export function withErrorResponses(document: OpenAPIObject): OpenAPIObject {
     }
   }
   return document;
+}
+
+/**
+ * The errors an endpoint answers, by status, each described by its codes, so that a client
+ * generated from the document can tell a 409 from a 422; each carries the platform's error shape.
+ */
+export function ApiErrors(errors: Readonly<Record<number, string>>): MethodDecorator & ClassDecorator {
+  return applyDecorators(...Object.entries(errors).map(([status, description]) => ApiResponse({ status: Number(status), description })));
 }
