@@ -97,7 +97,8 @@ describe('the answers of the API, against its OpenAPI document (embedded)', () =
     expectDocumented('/v1/admin/identity-conflicts', 'get', conflicts);
 
     const run = await platform.post('/v1/segments/rfm/runs', { windowDays: 'all' });
-    expect(run).toMatchObject({ status: 200, body: { current: true, windowDays: 'all' } });
+    // Finished by the platform's clock, as it was asked by it.
+    expect(run).toMatchObject({ status: 200, body: { current: true, windowDays: 'all', requestedAt: '2026-11-26T00:00:00.000Z', finishedAt: '2026-11-26T00:00:00.000Z' } });
     expectDocumented('/v1/segments/rfm/runs', 'post', run);
     const whatIf = await platform.post('/v1/segments/rfm/runs', { asOf: '2026-11-25T00:00:00Z' });
     expect(whatIf).toMatchObject({ status: 200, body: { current: false } });

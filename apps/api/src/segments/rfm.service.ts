@@ -79,6 +79,7 @@ export class RfmService implements OnApplicationBootstrap, BeforeApplicationShut
             grid: this.settings.rfm.grid,
             catchUpTimeoutMs: this.settings.rfm.catchUpTimeoutMs,
             signal: this.stopping.signal,
+            now: () => this.clock.now(),
           },
           input,
           this.clock.now(),

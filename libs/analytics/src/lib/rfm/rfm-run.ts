@@ -26,6 +26,8 @@ export interface RfmRunOptions {
   readonly signal?: AbortSignal;
   /** Customers read, decided on and written at a time; default 50,000. */
   readonly customersPerChunk?: number;
+  /** The clock a run's finishedAt is read from, the process's (a test's own); default the host's. */
+  readonly now?: () => Date;
 }
 
 export interface RfmRunInput {
@@ -102,7 +104,7 @@ async function scoreAndSave(
   }
   if (!becomesCurrent(asOf, current?.asOf)) {
     // Not in rfm_runs either, which lists the runs that became current, as analysts' queries read it.
-    const run = { runId, asOf, windowDays, currency: options.currency, customers, requestedAt, finishedAt: new Date().toISOString() };
+    const run = { runId, asOf, windowDays, currency: options.currency, customers, requestedAt, finishedAt: (options.now?.() ?? new Date()).toISOString() };
     return { whatIf: { ...run, current: false, segments: await snapshotSegments(options.clickhouse, runId) } };
   }
   const byCustomer = await sortedSnapshot(options.clickhouse, runId);
@@ -118,7 +120,7 @@ async function scoreAndSave(
   };
   try {
     const decide = ({ scores }: ScoresRange<ScoredCustomer>, previous: ReadonlyMap<string, string>) => decideSegmentChanges({ runId, asOf, windowDays, current: scores }, previous).map(toOutbox(runId));
-    const run = await saveRun(options.sql, { runId, asOf, windowDays, currency: options.currency, customers, requestedAt }, decide, (write) =>
+    const run = await saveRun(options.sql, { runId, asOf, windowDays, currency: options.currency, customers, requestedAt }, decide, options.now ?? (() => new Date()), (write) =>
       eachRange((scores, after, upTo) => write({ scores, after, upTo })),
     );
     return { run };

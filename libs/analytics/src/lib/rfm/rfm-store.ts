@@ -89,6 +89,7 @@ export async function saveRun<Scores extends RunScores>(
   sql: SqlClient,
   run: Omit<RfmRunRecord, 'finishedAt'>,
   decide: (range: ScoresRange<Scores>, previous: ReadonlyMap<string, string>) => readonly OutboxEntry[],
+  now: () => Date,
   fill: (write: (range: ScoresRange<Scores>) => Promise<void>) => Promise<void>,
 ): Promise<RfmRunRecord> {
   return sql.transaction(async (tx) => {
@@ -108,7 +109,7 @@ export async function saveRun<Scores extends RunScores>(
         );
       }
     });
-    const finished: RfmRunRecord = { ...run, finishedAt: new Date().toISOString() };
+    const finished: RfmRunRecord = { ...run, finishedAt: now().toISOString() };
     await tx.query(
       `INSERT INTO rfm.runs (run_id, as_of, window_days, currency, customers, requested_at, finished_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
       [run.runId, run.asOf, run.windowDays === 'all' ? null : run.windowDays, run.currency, run.customers, run.requestedAt, finished.finishedAt],
