@@ -125,7 +125,8 @@ export async function saveRun<Scores extends RunScores>(
 
 export async function latestRun(db: SqlExecutor): Promise<RfmRunRecord | undefined> {
   const { rows } = await db.query<{ run_id: string; as_of: Date; window_days: number | null; currency: string; customers: string; requested_at: Date; finished_at: Date }>(
-    `SELECT * FROM rfm.runs ORDER BY finished_at DESC LIMIT 1`,
+    // A run becomes current only as of no earlier than the one before: as_of breaks a tie of clocks.
+    `SELECT * FROM rfm.runs ORDER BY finished_at DESC, as_of DESC LIMIT 1`,
   );
   const run = rows[0];
   if (run === undefined) return undefined;
