@@ -14,6 +14,7 @@ import { createPostgresSqlClient, oneProcessAtATime, openPgliteDatabase, schedul
 import type { DataSource } from 'typeorm';
 import type { Settings } from './settings';
 import { dataFolderSpaceProblem, MIN_FREE_BYTES_TO_PROJECT } from './data-folder-space';
+import { claimAnalyticsDatabase, claimDatabase } from './deployment-identity';
 import { reaching, shownUrl } from './server-unreachable';
 import { warnOfMissingData } from './embedded-data-dir';
 
@@ -60,6 +61,9 @@ export async function openStores(settings: Settings): Promise<Stores> {
   opened.push(() => sql.close());
   try {
     const postgres = { name: 'Postgres', address: shownUrl(settings.databaseUrl), variable: 'DATABASE_URL' };
+    // Under a lock, as migrations: CREATE … IF NOT EXISTS run by processes starting together collide.
+    const databaseName = new URL(settings.databaseUrl).pathname.slice(1) || 'postgres';
+    const deploymentId = await reaching(postgres, () => oneProcessAtATime(sql, 'cdp-deployment-identity', () => claimDatabase(sql, settings.kafkaNamespace, databaseName)));
     // TypeORM takes no lock: processes starting together would each run the pending migrations.
     const dataSource = await reaching(postgres, () => oneProcessAtATime(sql, 'cdp-customer-migrations', () => openCustomerDataSource({ url: settings.databaseUrl })));
     opened.push(() => dataSource.destroy());
@@ -85,9 +89,12 @@ export async function openStores(settings: Settings): Promise<Stores> {
     const clickhouse = { name: 'ClickHouse', address: shownUrl(settings.clickhouseUrl), variable: 'CLICKHOUSE_URL' };
     // ClickHouse has no locks: processes starting together would each apply the same migration (one
     // failing on a table the other made, two copying a table aside at once losing or doubling rows).
-    const analytics = await oneProcessAtATime(sql, `cdp-analytics-migrations:${settings.clickhouseDatabase}`, () =>
-      reaching(clickhouse, () => openAnalytics(createClickHouseServerClient({ url: settings.clickhouseUrl, database: settings.clickhouseDatabase }), catalog)),
-    );
+    const analytics = await oneProcessAtATime(sql, `cdp-analytics-migrations:${settings.clickhouseDatabase}`, async () => {
+      const client = await reaching(clickhouse, () => openAnalytics(createClickHouseServerClient({ url: settings.clickhouseUrl, database: settings.clickhouseDatabase }), catalog));
+      opened.push(() => client.close());
+      await claimAnalyticsDatabase(client, deploymentId, settings.kafkaNamespace);
+      return client;
+    });
     const customerFeed = await openCustomerFeed(sql, SERVERS_FEED_WATCH_MS);
     await warnWithoutAutovacuum(sql);
     // The index of accepted ids keeps a bounded window (7 days): re-sending an id older than that appends it again.
