@@ -1,4 +1,3 @@
-export * from './lib/arrival-clock';
 export * from './lib/prepare-touchpoints';
 export * from './lib/touchpoint-stream';
 export * from './lib/validate-sample-lines';

@@ -3,7 +3,7 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
 import type { EventLog } from '@cdp/event-log';
 import type { SchemaCatalog } from '@cdp/events';
-import { arrivalClock, prepareTouchpoints } from '@cdp/ingestion';
+import { prepareTouchpoints } from '@cdp/ingestion';
 import { assertDataFolderHasRoom, CLOCK, METRICS, SCHEMA_CATALOG, SETTINGS, TOUCHPOINT_LOG, type Clock, type Settings } from '@cdp/platform-runtime';
 import { Counter, type Registry } from 'prom-client';
 import { AppendTouchpoints, type AcceptedTouchpoint } from './append-touchpoints.command';
@@ -12,7 +12,6 @@ import { InvalidTouchpointsError } from './invalid-touchpoints.error';
 @CommandHandler(AppendTouchpoints)
 export class AppendTouchpointsHandler implements ICommandHandler<AppendTouchpoints> {
   private readonly duplicates: Counter;
-  private readonly arrival: () => Date;
 
   constructor(
     @Inject(TOUCHPOINT_LOG) private readonly log: EventLog,
@@ -21,7 +20,6 @@ export class AppendTouchpointsHandler implements ICommandHandler<AppendTouchpoin
     @Inject(SETTINGS) private readonly settings: Settings,
     @Inject(METRICS) registry: Registry,
   ) {
-    this.arrival = arrivalClock(() => this.clock.now());
     // An operator's only sign of a source that reuses event ids: its later touchpoints are answered as duplicates and dropped.
     this.duplicates = new Counter({
       name: 'cdp_ingest_duplicates_total',
@@ -33,7 +31,7 @@ export class AppendTouchpointsHandler implements ICommandHandler<AppendTouchpoin
   async execute({ bodies, correlationId }: AppendTouchpoints): Promise<AcceptedTouchpoint[]> {
     const prepared = prepareTouchpoints(bodies, {
       catalog: this.catalog,
-      receivedAt: this.arrival().toISOString(),
+      receivedAt: this.clock.now().toISOString(),
       newEventId: randomUUID,
       defaultPhoneRegion: this.settings.defaultPhoneRegion,
     });

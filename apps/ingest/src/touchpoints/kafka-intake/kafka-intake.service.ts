@@ -3,7 +3,6 @@ import { Counter, type Registry } from 'prom-client';
 import type { EventLog } from '@cdp/event-log';
 import { consumerTimingFor, platformKafka } from '@cdp/event-log-kafka';
 import type { SchemaCatalog } from '@cdp/events';
-import { arrivalClock } from '@cdp/ingestion';
 import { INTAKE_REFUSAL_CODES, runTouchpointIntake, touchpointIntakeTopics, type TouchpointIntake } from '@cdp/kafka-intake';
 import { CLOCK, METRICS, SCHEMA_CATALOG, SETTINGS, TOUCHPOINT_LOG, type Clock, type Settings } from '@cdp/platform-runtime';
 
@@ -52,7 +51,7 @@ export class KafkaIntakeService implements OnApplicationBootstrap, OnApplication
       log: this.log,
       catalog: this.catalog,
       policy: { defaultPhoneRegion: this.settings.defaultPhoneRegion },
-      now: arrivalClock(() => this.clock.now()),
+      now: () => this.clock.now(),
       timing: consumerTimingFor(this.settings.kafkaSessionTimeoutSeconds * 1000),
       onAccepted: (count) => this.accepted.inc(count),
       onDeadLettered: (code) => this.deadLettered.inc({ code }),
