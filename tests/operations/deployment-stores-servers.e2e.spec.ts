@@ -1,4 +1,6 @@
+import { Client } from 'pg';
 import { ApiModule } from '@cdp/api-app';
+import { testDatabaseUrl } from '@cdp/sql/testing';
 import { isolatedServers } from '../support/isolated-servers';
 import { startPlatformUnderTest } from '../support/platform-under-test';
 
@@ -28,13 +30,28 @@ describe("a deployment started on another deployment's stores (servers mode)", (
 
   it("refuses the other's ClickHouse database", async () => {
     await expect(startPlatformUnderTest('servers', [ApiModule], { ...second.env, CLICKHOUSE_URL: first.env.CLICKHOUSE_URL })).rejects.toThrow(
-      /\(CLICKHOUSE_URL\) belongs to another deployment \(CDP_KAFKA_NAMESPACE=cdp-test-[0-9a-f]+, whose Postgres database is another\)/,
+      `(CLICKHOUSE_URL) belongs to the deployment of CDP_KAFKA_NAMESPACE=${first.env.CDP_KAFKA_NAMESPACE}: two deployments in one ClickHouse database mix`,
     );
   });
 
-  it('starts again on its own stores', async () => {
+  it('starts again on its own stores, and on a Postgres database made anew (lost, or restored from before the record), taking the id ClickHouse holds', async () => {
     const again = await startPlatformUnderTest('servers', [ApiModule], first.env);
     expect((await again.get('/health')).status).toBe(200);
     await again.close();
+
+    const database = new URL(first.env.DATABASE_URL).pathname.slice(1);
+    const admin = new Client({ connectionString: testDatabaseUrl() });
+    await admin.connect();
+    try {
+      await admin.query(`DROP DATABASE ${database} WITH (FORCE)`);
+      await admin.query(`CREATE DATABASE ${database}`);
+    } finally {
+      await admin.end();
+    }
+    const anew = await startPlatformUnderTest('servers', [ApiModule], first.env);
+    expect((await anew.get('/health')).status).toBe(200);
+    await anew.close();
+    // And the other deployment is still refused the ClickHouse database.
+    await expect(startPlatformUnderTest('servers', [ApiModule], { ...second.env, CLICKHOUSE_URL: first.env.CLICKHOUSE_URL })).rejects.toThrow('belongs to the deployment of');
   });
 });

@@ -51,7 +51,7 @@ export class LoyaltyController {
   @ApiErrors({
     400: 'LOYALTY.INVALID_REDEMPTION or HTTP.INVALID_REQUEST: points, idempotencyKey or reason is not one a redemption takes, located',
     404: 'CUSTOMER.NOT_FOUND',
-    409: 'LOYALTY.INSUFFICIENT_POINTS: the available balance does not cover the points; the body adds available and requested',
+    409: 'LOYALTY.INSUFFICIENT_POINTS: the available balance does not cover the points; the body adds available and requested. EVENT_LOG.EXPECTED_VERSION_CONFLICT: the account changed under the request more often than it retries; send it again (same key)',
     422: 'LOYALTY.IDEMPOTENCY_KEY_REUSED: the key was used for another redemption of this customer',
     503: 'DATABASE.UNAVAILABLE: the database did not answer; retry after Retry-After; DATABASE.DISK_FULL: no room left to write (Retry-After)',
   })

@@ -62,8 +62,7 @@ export async function openStores(settings: Settings): Promise<Stores> {
   try {
     const postgres = { name: 'Postgres', address: shownUrl(settings.databaseUrl), variable: 'DATABASE_URL' };
     // Under a lock, as migrations: CREATE … IF NOT EXISTS run by processes starting together collide.
-    const databaseName = new URL(settings.databaseUrl).pathname.slice(1) || 'postgres';
-    const deploymentId = await reaching(postgres, () => oneProcessAtATime(sql, 'cdp-deployment-identity', () => claimDatabase(sql, settings.kafkaNamespace, databaseName)));
+    const deployment = await reaching(postgres, () => oneProcessAtATime(sql, 'cdp-deployment-identity', () => claimDatabase(sql, settings.kafkaNamespace)));
     // TypeORM takes no lock: processes starting together would each run the pending migrations.
     const dataSource = await reaching(postgres, () => oneProcessAtATime(sql, 'cdp-customer-migrations', () => openCustomerDataSource({ url: settings.databaseUrl })));
     opened.push(() => dataSource.destroy());
@@ -90,10 +89,11 @@ export async function openStores(settings: Settings): Promise<Stores> {
     // ClickHouse has no locks: processes starting together would each apply the same migration (one
     // failing on a table the other made, two copying a table aside at once losing or doubling rows).
     const analytics = await oneProcessAtATime(sql, `cdp-analytics-migrations:${settings.clickhouseDatabase}`, async () => {
-      const client = await reaching(clickhouse, () => openAnalytics(createClickHouseServerClient({ url: settings.clickhouseUrl, database: settings.clickhouseDatabase }), catalog));
+      const client = await reaching(clickhouse, () => createClickHouseServerClient({ url: settings.clickhouseUrl, database: settings.clickhouseDatabase }));
       opened.push(() => client.close());
-      await claimAnalyticsDatabase(client, deploymentId, settings.kafkaNamespace);
-      return client;
+      // Before anything is migrated there: the database may be another deployment's.
+      await claimAnalyticsDatabase(client, deployment, settings.kafkaNamespace, async (id) => void (await sql.query(`UPDATE deployment.identity SET id = $1`, [id])));
+      return reaching(clickhouse, () => openAnalytics(Promise.resolve(client), catalog));
     });
     const customerFeed = await openCustomerFeed(sql, SERVERS_FEED_WATCH_MS);
     await warnWithoutAutovacuum(sql);
