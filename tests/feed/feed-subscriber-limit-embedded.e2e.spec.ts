@@ -23,6 +23,7 @@ describe('SSE subscribers past CDP_FEED_MAX_SUBSCRIBERS (embedded)', () => {
     const third = await subscribe();
     expect(third.response.status).toBe(503);
     expect(third.response.headers.get('retry-after')).toBe('30');
+    expect(third.response.headers.get('connection')).toBe('close');
     expect(await third.response.json()).toMatchObject({ error: 'FEED.TOO_MANY_SUBSCRIBERS', message: expect.stringContaining('already serves 2 subscribers (CDP_FEED_MAX_SUBSCRIBERS)') });
     expect((await platform.get('/health')).status).toBe(200);
 

@@ -64,7 +64,11 @@ export class CustomerStreamController implements BeforeApplicationShutdown {
   ): Promise<void> {
     const subscription = parseFeedSubscription(query, lastEventId, [...new Set(Object.values(this.settings.rfm.grid).flat())]);
     // Each stream holds a file descriptor: past the limit, the process would refuse its other work too, /health included.
-    if (this.open.size >= this.settings.feed.maxSubscribers) throw new TooManySubscribersError(this.settings.feed.maxSubscribers);
+    if (this.open.size >= this.settings.feed.maxSubscribers) {
+      // The refused subscriber's connection goes too: its socket would hold the file descriptor the limit is for.
+      response.setHeader('Connection', 'close');
+      throw new TooManySubscribersError(this.settings.feed.maxSubscribers);
+    }
     this.open.add(response);
     response.on('close', () => this.open.delete(response));
     const { heartbeatSeconds, slowConsumerSeconds } = this.settings.feed;

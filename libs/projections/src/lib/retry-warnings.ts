@@ -51,7 +51,11 @@ export function retryWarnings(projection: string, now: () => number = Date.now):
   /** A failure that has not come back since the log resumed, for long enough, is over. */
   const settle = () => {
     const quiet = resumedAt !== undefined && failedAt !== undefined && resumedAt >= failedAt && now() - resumedAt >= RESUMED_QUIET_MS;
-    if (trouble?.state === 'retrying' && quiet) trouble = undefined;
+    if (trouble?.state === 'retrying' && quiet) {
+      trouble = undefined;
+      // Over: the same failure coming back is news again.
+      lastFailure = undefined;
+    }
   };
   return {
     warningFor(error) {

@@ -24,6 +24,11 @@ describe('retryWarnings', () => {
     expect(warnings.warningFor(new RetryBatchLaterError('disk full'))).toBe('analytics: disk full; retrying');
     warnings.batchDone();
     expect(warnings.warningFor(failure)).toBe('analytics: ClickHouse did not answer; retrying');
+    // Over once the log reads again and it stays away, though no batch follows: its return is said at once.
+    warnings.resumed();
+    clock += RESUMED_QUIET_MS;
+    expect(warnings.trouble()).toBeUndefined();
+    expect(warnings.warningFor(failure)).toBe('analytics: ClickHouse did not answer; retrying');
     expect(failure.code).toBe('PROJECTIONS.STORE_UNAVAILABLE');
   });
 
