@@ -1,3 +1,4 @@
+import { createServer, type Socket } from 'node:net';
 import { openStores, readSettings } from '@cdp/platform-runtime';
 import { isolatedServers } from '../support/isolated-servers';
 
@@ -27,6 +28,23 @@ describe('servers mode cannot reach a server at start', () => {
       'Postgres at postgres://127.0.0.1:5432/cdp_no_such_database (DATABASE_URL) refused the connection: database "cdp_no_such_database" does not exist. Create that database (createdb), or set the variable to one that exists.',
     );
     await expect(open({ DATABASE_URL: 'postgres://nobody_here@127.0.0.1:5432/postgres' })).rejects.toThrow(/^Postgres at .* \(DATABASE_URL\) refused the connection: role "nobody_here" does not exist\. Create that role/);
+  });
+
+  it('Postgres that takes the connection and never answers: gives up within CDP_DATABASE_CONNECT_TIMEOUT_SECONDS and names DATABASE_URL', async () => {
+    const sockets: Socket[] = [];
+    const hole = createServer((socket) => void sockets.push(socket));
+    await new Promise<void>((resolve) => hole.listen(0, '127.0.0.1', resolve));
+    const address = `127.0.0.1:${(hole.address() as { port: number }).port}`;
+    try {
+      const started = Date.now();
+      await expect(open({ DATABASE_URL: `postgres://postgres@${address}/cdp`, CDP_DATABASE_CONNECT_TIMEOUT_SECONDS: '1' })).rejects.toThrow(
+        `Postgres at postgres://${address}/cdp (DATABASE_URL) did not answer (no answer within the connection timeout). Start it, or set DATABASE_URL to one that runs; ${FIX}`,
+      );
+      expect(Date.now() - started).toBeLessThan(10_000);
+    } finally {
+      sockets.forEach((socket) => socket.destroy());
+      await new Promise((resolve) => hole.close(resolve));
+    }
   });
 
   it('Kafka: names KAFKA_BROKERS', async () => {

@@ -10,7 +10,7 @@ import { loadSchemaCatalog, touchpointCodec, touchpointUpcaster, type SchemaCata
 import { openCustomerDataSource } from '@cdp/customer-projection';
 import { migrateAnalyticsTables, syncSourceViews } from '@cdp/analytics';
 import { createClickHouseServerClient, openChdbClient, type ClickHouseClient } from '@cdp/clickhouse';
-import { createPostgresSqlClient, oneProcessAtATime, openPgliteDatabase, scheduleTableMaintenance, type SqlClient } from '@cdp/sql';
+import { createPostgresSqlClient, oneProcessAtATime, openPgliteDatabase, scheduleTableMaintenance, serverConnectionOptions, type SqlClient } from '@cdp/sql';
 import type { DataSource } from 'typeorm';
 import type { Settings } from './settings';
 import { dataFolderSpaceProblem, MIN_FREE_BYTES_TO_PROJECT } from './data-folder-space';
@@ -57,14 +57,15 @@ export async function openStores(settings: Settings): Promise<Stores> {
   }
   // What is open when a later server does not answer is closed again, so that the failure leaves nothing behind.
   const opened: (() => Promise<unknown>)[] = [];
-  const sql = createPostgresSqlClient({ connectionString: settings.databaseUrl, max: settings.databasePoolSize });
+  const connectTimeoutMs = settings.databaseConnectTimeoutSeconds * 1000;
+  const sql = createPostgresSqlClient({ connectionString: settings.databaseUrl, max: settings.databasePoolSize, ...serverConnectionOptions(connectTimeoutMs) });
   opened.push(() => sql.close());
   try {
     const postgres = { name: 'Postgres', address: shownUrl(settings.databaseUrl), variable: 'DATABASE_URL' };
     // Under a lock, as migrations: CREATE … IF NOT EXISTS run by processes starting together collide.
     const deployment = await reaching(postgres, () => oneProcessAtATime(sql, 'cdp-deployment-identity', () => claimDatabase(sql, settings.kafkaNamespace)));
     // TypeORM takes no lock: processes starting together would each run the pending migrations.
-    const dataSource = await reaching(postgres, () => oneProcessAtATime(sql, 'cdp-customer-migrations', () => openCustomerDataSource({ url: settings.databaseUrl })));
+    const dataSource = await reaching(postgres, () => oneProcessAtATime(sql, 'cdp-customer-migrations', () => openCustomerDataSource({ url: settings.databaseUrl, connectTimeoutMs })));
     opened.push(() => dataSource.destroy());
     const acceptedIds = await createPostgresAcceptedEventIds(sql);
     const kafka = { name: 'Kafka', address: settings.kafkaBrokers.join(','), variable: 'KAFKA_BROKERS' };

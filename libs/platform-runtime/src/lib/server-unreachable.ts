@@ -1,4 +1,4 @@
-import { anyInErrorChain } from '@cdp/sql/errors';
+import { anyInErrorChain, isConnectionTimeout } from '@cdp/sql/errors';
 
 /** Socket errors that mean nothing answers at the address, as opposed to a server that answered with a refusal (at start; a connection that went later is `isUnreachable`'s, in @cdp/sql). */
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT']);
@@ -16,14 +16,15 @@ export interface ServerAddress {
 }
 
 /**
- * Runs `open`; if it fails because nothing answered at the server's address, the error says which
- * server, where, and what to do next, instead of a bare "connect ECONNREFUSED".
+ * Runs `open`; if it fails because nothing answered at the server's address (or nothing ready in
+ * time: a Postgres that takes the connection and never answers), the error says which server, where,
+ * and what to do next, instead of a bare "connect ECONNREFUSED".
  */
 export async function reaching<T>(server: ServerAddress, open: () => Promise<T>): Promise<T> {
   try {
     return await open();
   } catch (error) {
-    const code = unreachableSocketError(error);
+    const code = unreachableSocketError(error) ?? (isConnectionTimeout(error) ? 'no answer within the connection timeout' : undefined);
     if (code !== undefined) {
       throw new ServerUnreachableError(
         `${server.name} at ${server.address} (${server.variable}) did not answer (${code}). Start it, or set ${server.variable} to one that runs; on this machine \`bash infra/local/up.sh\` starts Kafka, Postgres and ClickHouse.`,

@@ -15,6 +15,11 @@ describe('reaching a server at start', () => {
     expect(unreachableSocketError(everyAddress)).toBe('ECONNREFUSED');
   });
 
+  it('says so of a Postgres that took the connection and did not answer within the pool\'s timeout', async () => {
+    const timedOut = new Error('Connection terminated due to connection timeout', { cause: new Error('Connection terminated unexpectedly') });
+    await expect(reaching(postgres, failing(timedOut))).rejects.toThrow('Postgres at postgres://db:5432/cdp (DATABASE_URL) did not answer (no answer within the connection timeout). Start it,');
+  });
+
   it('names the variable of a login the server refused, and says what to do', async () => {
     const refusal = Object.assign(new Error('password authentication failed for user "cdp"'), { code: '28P01' });
     await expect(reaching(postgres, failing(refusal))).rejects.toThrow(/\(DATABASE_URL\) refused the connection: password authentication failed for user "cdp"\. Give the right password in the variable\.$/);

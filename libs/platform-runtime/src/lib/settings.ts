@@ -38,6 +38,11 @@ export interface Settings {
   readonly databaseUrl: string;
   /** Servers mode: connections in the process's Postgres pool (CDP_DATABASE_POOL_SIZE, default 10). */
   readonly databasePoolSize: number;
+  /**
+   * Servers mode: how long a process waits for a connection to Postgres, a new one ready or one of
+   * its full pool free, before the work fails and is retried (CDP_DATABASE_CONNECT_TIMEOUT_SECONDS, default 30).
+   */
+  readonly databaseConnectTimeoutSeconds: number;
   /** The ClickHouse server (servers mode), without the database. */
   readonly clickhouseUrl: string;
   /** The analytics database: CLICKHOUSE_URL's path ("http://host:8123/cdp"), "cdp" when it has none. */
@@ -140,6 +145,10 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   }
   const databasePoolSize = Number(env.CDP_DATABASE_POOL_SIZE ?? 10);
   if (!Number.isInteger(databasePoolSize) || databasePoolSize < 2) problems.push(`CDP_DATABASE_POOL_SIZE=${env.CDP_DATABASE_POOL_SIZE}: use a whole number of connections, at least 2`);
+  const databaseConnectTimeoutSeconds = Number(env.CDP_DATABASE_CONNECT_TIMEOUT_SECONDS ?? 30);
+  if (!Number.isFinite(databaseConnectTimeoutSeconds) || databaseConnectTimeoutSeconds < 1 || databaseConnectTimeoutSeconds > 600) {
+    problems.push(`CDP_DATABASE_CONNECT_TIMEOUT_SECONDS=${env.CDP_DATABASE_CONNECT_TIMEOUT_SECONDS}: use a number of seconds from 1 to 600`);
+  }
   const tableMaintenanceEverySeconds = Number(env.CDP_TABLE_MAINTENANCE_EVERY_SECONDS ?? 60);
   if (!Number.isFinite(tableMaintenanceEverySeconds) || tableMaintenanceEverySeconds < 0) {
     problems.push(`CDP_TABLE_MAINTENANCE_EVERY_SECONDS=${env.CDP_TABLE_MAINTENANCE_EVERY_SECONDS}: use a number of seconds (0 turns table maintenance off)`);
@@ -166,6 +175,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     kafkaSessionTimeoutSeconds,
     databaseUrl: env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
     databasePoolSize,
+    databaseConnectTimeoutSeconds,
     clickhouseUrl: clickhouse.url,
     clickhouseDatabase: clickhouse.database,
     eventStoreDbUrl: env.EVENTSTOREDB_URL || undefined,

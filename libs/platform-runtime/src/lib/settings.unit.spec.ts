@@ -86,6 +86,14 @@ describe('settings: the Postgres pool', () => {
       expect(() => readSettings({ CDP_DATABASE_POOL_SIZE: size })).toThrow(`CDP_DATABASE_POOL_SIZE=${size}: use a whole number of connections, at least 2`);
     }
   });
+
+  it('waits 30 s for a connection unless told otherwise, and refuses a wait outside 1 to 600 s', () => {
+    expect(readSettings({}).databaseConnectTimeoutSeconds).toBe(30);
+    expect(readSettings({ CDP_DATABASE_CONNECT_TIMEOUT_SECONDS: '2.5' }).databaseConnectTimeoutSeconds).toBe(2.5);
+    for (const wait of ['0', '601', 'soon']) {
+      expect(() => readSettings({ CDP_DATABASE_CONNECT_TIMEOUT_SECONDS: wait })).toThrow(`CDP_DATABASE_CONNECT_TIMEOUT_SECONDS=${wait}: use a number of seconds from 1 to 600`);
+    }
+  });
 });
 
 describe('settings: table maintenance (embedded mode)', () => {

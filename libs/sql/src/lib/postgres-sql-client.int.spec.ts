@@ -1,3 +1,4 @@
+import { createServer, type Server, type Socket } from 'node:net';
 import { Client, type ClientBase } from 'pg';
 import { testDatabaseUrl } from '../testing';
 import { createPostgresSqlClient } from './postgres-sql-client';
@@ -23,7 +24,50 @@ function connectionEnds() {
   return { onConnect, terminate };
 }
 
+/** A server that takes TCP connections and never answers, as a frozen Postgres or a proxy in front of nothing does. */
+async function blackHole(): Promise<{ url: string; close: () => Promise<void> }> {
+  const sockets: Socket[] = [];
+  const server: Server = createServer((socket) => void sockets.push(socket));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  const close = () => new Promise<void>((resolve) => (sockets.forEach((socket) => socket.destroy()), server.close(() => resolve())));
+  return { url: `postgres://postgres@127.0.0.1:${port}/cdp`, close };
+}
+
 describe('the Postgres SqlClient', () => {
+  it('gives up a server that takes the connection and never answers, within its connection timeout, as unreachable', async () => {
+    const hole = await blackHole();
+    const sql = createPostgresSqlClient({ connectionString: hole.url, max: 1, connectionTimeoutMillis: 300 });
+    try {
+      const started = Date.now();
+      const query = await sql.query('SELECT 1').catch((error: unknown) => error);
+      const transaction = await sql.transaction((tx) => tx.query('SELECT 1')).catch((error: unknown) => error);
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect([query, transaction].map(isUnreachable)).toEqual([true, true]);
+    } finally {
+      await sql.close();
+      await hole.close();
+    }
+  });
+
+  it('bounds the wait for a connection of a full pool by the same timeout', async () => {
+    const sql = createPostgresSqlClient({ connectionString: testDatabaseUrl(), max: 1, connectionTimeoutMillis: 300 });
+    try {
+      let release!: () => void;
+      const holding = sql.transaction(() => new Promise<void>((resolve) => (release = resolve)));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const waiting = await sql.query('SELECT 1').catch((error: unknown) => error);
+      expect(waiting).toBeInstanceOf(Error);
+      expect(isUnreachable(waiting)).toBe(true);
+      release();
+      await holding;
+      expect((await sql.query<{ one: number }>('SELECT 1 AS one')).rows[0].one).toBe(1);
+    } finally {
+      await sql.close();
+    }
+  });
+
+
   it('survives the server ending an idle connection, and answers the next query on another', async () => {
     const ends = connectionEnds();
     const sql = createPostgresSqlClient({ connectionString: testDatabaseUrl(), max: 1, onConnect: ends.onConnect });

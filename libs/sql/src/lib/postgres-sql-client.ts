@@ -9,9 +9,23 @@ import { oneStatementAtATime, setLocal, type SqlClient, type SqlExecutor } from 
  */
 const SESSION_OPTIONS = '-c jit=off';
 
+/** How long a process waits for a connection to Postgres by default (CDP_DATABASE_CONNECT_TIMEOUT_SECONDS), as long as HikariCP's pools do. */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
+
+/**
+ * pg's options that bound a wait on a server that stopped answering: a server that takes the TCP
+ * connection and never answers (frozen, overloaded, a proxy in front of nothing) left every new
+ * connection waiting for ever, the projections' batches with them, with nothing logged. pg's pool
+ * counts `connectionTimeoutMillis` from the request for a connection, so a wait for one of a full
+ * pool is bounded too. Keep-alive probes tell an idle connection to a host that went away.
+ */
+export function serverConnectionOptions(connectTimeoutMs = DEFAULT_CONNECT_TIMEOUT_MS) {
+  return { connectionTimeoutMillis: connectTimeoutMs, keepAlive: true, keepAliveInitialDelayMillis: 10_000 } as const;
+}
+
 /** A SqlClient over a pg pool, for a real Postgres server. */
 export function createPostgresSqlClient(config: PoolConfig & { connectionString: string }): SqlClient {
-  const pool = new Pool({ max: 10, ...config, options: [SESSION_OPTIONS, config.options].filter(Boolean).join(' ') });
+  const pool = new Pool({ max: 10, ...serverConnectionOptions(), ...config, options: [SESSION_OPTIONS, config.options].filter(Boolean).join(' ') });
   // An idle connection that the server ends (a restart, pg_terminate_backend, DROP DATABASE ...
   // WITH (FORCE)) is dropped by the pool, and the next query opens another. Without a listener,
   // the pool's 'error' event would end the whole process.

@@ -29,10 +29,18 @@ export function anyInErrorChain(error: unknown, test: (error: ErrorLike & Record
   return false;
 }
 
+/** pg's pool's words for a connection not ready within its timeout: a new one ("Connection terminated due to connection timeout"), or one of a full pool. */
+const CONNECTION_TIMEOUT = /^(Connection terminated due to connection timeout|timeout exceeded when trying to connect)/;
+
+/** Whether the error, or one it wraps, is a connection to Postgres that was not ready within the pool's timeout (serverConnectionOptions). */
+export function isConnectionTimeout(error: unknown): boolean {
+  return anyInErrorChain(error, ({ message }) => typeof message === 'string' && CONNECTION_TIMEOUT.test(message));
+}
+
 /**
  * Whether a failure means a server did not answer or dropped the connection, which a retry may get
  * past: Postgres's CONNECTION_LOST_SQLSTATES, a connection the pg pool lost ("Connection
- * terminated …"), socket errors. A refusal of the statement itself (a constraint, a syntax error,
+ * terminated …") or did not get within its timeout, socket errors. A refusal of the statement itself (a constraint, a syntax error,
  * a missing table) is not.
  */
 export function isUnreachable(error: unknown): boolean {
@@ -41,5 +49,5 @@ export function isUnreachable(error: unknown): boolean {
     ({ code, message }) =>
       (typeof code === 'string' && (SOCKET_ERRORS.has(code) || CONNECTION_LOST_SQLSTATES.has(code))) ||
       (typeof message === 'string' && /^Connection terminated/.test(message)),
-  );
+  ) || isConnectionTimeout(error);
 }

@@ -1,10 +1,11 @@
 import { DataSource } from 'typeorm';
+import { serverConnectionOptions } from '@cdp/sql';
 import { CUSTOMER_ENTITIES } from './customer.entities';
 import { CUSTOMER_MIGRATIONS } from './customer-migrations';
 import { CUSTOMER_PROJECTION } from '../customer-schema';
 
-/** Where TypeORM connects: a Postgres URL, or a pg-compatible driver (PGlite in this process). */
-export type DatabaseConnection = { readonly url: string } | { readonly driver: unknown };
+/** Where TypeORM connects: a Postgres URL (with how long to wait for a connection there), or a pg-compatible driver (PGlite in this process). */
+export type DatabaseConnection = { readonly url: string; readonly connectTimeoutMs?: number } | { readonly driver: unknown };
 
 /**
  * A TypeORM DataSource over the customer tables, with their migrations applied. TypeORM takes no
@@ -13,7 +14,7 @@ export type DatabaseConnection = { readonly url: string } | { readonly driver: u
 export async function openCustomerDataSource(connection: DatabaseConnection): Promise<DataSource> {
   const dataSource = new DataSource({
     type: 'postgres',
-    ...connection,
+    ...('url' in connection ? { url: connection.url, extra: serverConnectionOptions(connection.connectTimeoutMs) } : connection),
     entities: CUSTOMER_ENTITIES,
     migrations: CUSTOMER_MIGRATIONS,
     migrationsTableName: 'typeorm_migrations',
