@@ -40,7 +40,7 @@ import { UnknownDeadLettersError, UnknownProjectionError, UnknownRebuildError } 
 /** In servers mode, the feed's log is published to Kafka. */
 function feedPublisher(settings: Settings, catalog: SchemaCatalog): ProjectionDefinition {
   return customerFeedKafkaProjection({
-    kafka: platformKafka({ clientId: `${settings.kafkaNamespace}-feed`, brokers: settings.kafkaBrokers }),
+    kafka: platformKafka({ clientId: `${settings.kafkaNamespace}.feed`, brokers: settings.kafkaBrokers }),
     topics: customerFeedTopics(settings.kafkaNamespace),
     codec: createCustomerFeedCodec(catalog),
   });

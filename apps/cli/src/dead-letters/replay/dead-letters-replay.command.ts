@@ -27,7 +27,7 @@ export function registerDeadLettersReplayCommand(dlq: Command, context: CliConte
       let outcome: ReplayOutcome;
       try {
         outcome = await replayDeadLetters({
-          kafka: new Kafka({ clientId: `${settings.kafkaNamespace}-cli`, brokers: [...settings.kafkaBrokers], logLevel: logLevel.NOTHING }),
+          kafka: new Kafka({ clientId: `${settings.kafkaNamespace}.cli`, brokers: [...settings.kafkaBrokers], logLevel: logLevel.NOTHING }),
           topics,
           log: stores.touchpointLog,
           catalog: stores.catalog,

@@ -46,7 +46,7 @@ export class KafkaIntakeService implements OnApplicationBootstrap, OnApplication
     if (this.settings.mode !== 'servers' || !this.settings.kafkaIntake) return;
     const topics = touchpointIntakeTopics(this.settings.kafkaNamespace);
     this.intake = await runTouchpointIntake({
-      kafka: platformKafka({ clientId: `${this.settings.kafkaNamespace}-intake`, brokers: this.settings.kafkaBrokers }),
+      kafka: platformKafka({ clientId: `${this.settings.kafkaNamespace}.intake`, brokers: this.settings.kafkaBrokers }),
       topics,
       log: this.log,
       catalog: this.catalog,
