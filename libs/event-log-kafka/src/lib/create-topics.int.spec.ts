@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
-import { createTopicsAndWait } from './create-topics';
+import { ConfigResourceTypes } from 'kafkajs';
+import { createTopicsAndWait, TopicSettingsError } from './create-topics';
 
 const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 const prefix = `cdp-test.create-topics.${randomUUID().slice(0, 8)}`;
@@ -63,5 +64,37 @@ describe('createTopicsAndWait (real Kafka, KRaft)', () => {
 
     expect(partitions.get(existing)).toHaveLength(2);
     expect(partitions.get(missing)).toHaveLength(3);
+  });
+
+  it('refuses a topic that existed with another value of a setting the platform relies on, naming the topic, the values and the command that mends it, and takes it once mended', async () => {
+    const log = `${prefix}.log`;
+    const week = String(7 * 24 * 60 * 60 * 1000);
+    await admin.createTopics({ topics: [{ topic: log, numPartitions: 1, configEntries: [{ name: 'retention.ms', value: week }] }] });
+    const platformTopic = {
+      topic: log,
+      numPartitions: 1,
+      configEntries: [
+        { name: 'retention.ms', value: '-1' },
+        { name: 'segment.ms', value: '3600000' },
+      ],
+      guarantees: { 'retention.ms': 'rebuilds read the log from its start' },
+    };
+
+    const refused = await createTopicsAndWait(admin, [platformTopic]).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(TopicSettingsError);
+    expect((refused as Error).message).toBe(
+      `Kafka topic ${log} has retention.ms=${week} where the platform needs -1: rebuilds read the log from its start. ` +
+        `Set it (kafka-configs.sh --bootstrap-server <broker> --alter --entity-type topics --entity-name ${log} --add-config retention.ms=-1), then start again.`,
+    );
+    // A setting without a guarantee (segment.ms) is the operator's to choose.
+    await admin.alterConfigs({ validateOnly: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: log, configEntries: [{ name: 'retention.ms', value: '-1' }] }] });
+    await expect(createTopicsAndWait(admin, [platformTopic])).resolves.toBeDefined();
+  });
+
+  it('creates a missing topic with the settings it guarantees', async () => {
+    const feed = `${prefix}.compacted`;
+    await createTopicsAndWait(admin, [{ topic: feed, numPartitions: 1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }], guarantees: { 'cleanup.policy': 'latest states' } }]);
+    const { resources } = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: feed, configNames: ['cleanup.policy'] }] });
+    expect(resources[0].configEntries.map(({ configValue }) => configValue)).toEqual(['compact']);
   });
 });

@@ -1,4 +1,14 @@
-import type { Admin, ITopicConfig, PartitionMetadata } from 'kafkajs';
+import { ConfigResourceTypes, type Admin, type ITopicConfig, type PartitionMetadata } from 'kafkajs';
+
+/** A topic the platform makes, and the settings among its configEntries that the platform's guarantees rest on, each with why. */
+export interface PlatformTopic extends ITopicConfig {
+  readonly guarantees?: Readonly<Record<string, string>>;
+}
+
+/** A topic that existed with other values of the settings the platform's guarantees rest on. */
+export class TopicSettingsError extends Error {
+  readonly code = 'KAFKA.TOPIC_SETTINGS';
+}
 
 /** What a broker answers about a topic the controller has just created, until the broker has caught up. */
 const SETTLING = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE', 'NOT_LEADER_FOR_PARTITION']);
@@ -13,8 +23,14 @@ const POLL_MS = 100;
  * applied the new metadata, and kafkajs then fails the creation that had in fact succeeded. Even
  * once the metadata names a leader, the leader may not host the partition yet (KAFKA-15780): asking
  * each leader for the partition's offsets waits for that too.
+ *
+ * A topic that already existed (made by an operator, or by a broker that makes topics on first use,
+ * with the cluster's defaults) keeps its own settings: where one of its guarantees differs, the
+ * start is refused with the command that mends it, as Confluent's schema registry refuses a
+ * `_schemas` topic that is not compacted. A touchpoint log kept a week would lose what a rebuild
+ * reads, with nothing said.
  */
-export async function createTopicsAndWait(admin: Admin, topics: ITopicConfig[], timeoutMs = 30_000): Promise<Map<string, PartitionMetadata[]>> {
+export async function createTopicsAndWait(admin: Admin, topics: PlatformTopic[], timeoutMs = 30_000): Promise<Map<string, PartitionMetadata[]>> {
   const existing = new Set(await admin.listTopics());
   // Asking for a topic that exists makes kafkajs log an error, on every start of every process.
   const missing = topics.filter(({ topic }) => !existing.has(topic));
@@ -28,6 +44,7 @@ export async function createTopicsAndWait(admin: Admin, topics: ITopicConfig[], 
       const led = metadata.topics.every(({ partitions }) => partitions.length > 0 && partitions.every(({ leader }) => leader >= 0));
       if (led) {
         await Promise.all(names.map((topic) => admin.fetchTopicOffsets(topic)));
+        await requireGuarantees(admin, topics);
         return new Map(metadata.topics.map(({ name, partitions }) => [name, partitions]));
       }
     } catch (error) {
@@ -41,4 +58,27 @@ export async function createTopicsAndWait(admin: Admin, topics: ITopicConfig[], 
     }
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
+}
+
+async function requireGuarantees(admin: Admin, topics: readonly PlatformTopic[]): Promise<void> {
+  const guarded = topics.filter(({ guarantees }) => guarantees !== undefined && Object.keys(guarantees).length > 0);
+  if (guarded.length === 0) return;
+  const { resources } = await admin.describeConfigs({
+    includeSynonyms: false,
+    resources: guarded.map(({ topic, guarantees }) => ({ type: ConfigResourceTypes.TOPIC, name: topic, configNames: Object.keys(guarantees!) })),
+  });
+  const problems = guarded.flatMap(({ topic, configEntries = [], guarantees }) => {
+    const held = new Map(resources.find(({ resourceName }) => resourceName === topic)?.configEntries.map(({ configName, configValue }) => [configName, configValue]));
+    return Object.entries(guarantees!).flatMap(([name, why]) => {
+      const needed = configEntries.find((entry) => entry.name === name)?.value;
+      if (needed === undefined) throw new Error(`the guarantee ${name} of topic ${topic} names no setting of its configEntries`);
+      const value = held.get(name);
+      if (value === needed) return [];
+      return [
+        `Kafka topic ${topic} has ${name}=${value ?? '(unknown)'} where the platform needs ${needed}: ${why}. ` +
+          `Set it (kafka-configs.sh --bootstrap-server <broker> --alter --entity-type topics --entity-name ${topic} --add-config ${name}=${needed}), then start again`,
+      ];
+    });
+  });
+  if (problems.length > 0) throw new TopicSettingsError(`${problems.join('; ')}.`);
 }

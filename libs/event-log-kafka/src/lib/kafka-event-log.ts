@@ -81,6 +81,13 @@ export async function createKafkaEventLog(options: KafkaEventLogOptions): Promis
   const producer = idempotentProducer(kafka);
   const topicFor = options.topicFor ?? ((category: string) => `cdp.${category}.v1`);
   const topicOf = (streamId: string) => topicFor(parseStreamId(streamId).category);
+  try {
+    // At start, so that a followed topic whose settings would lose events is refused before anything is appended to it.
+    for (const followed of options.subscribeTo ?? []) if (typeof followed === 'string') await topics.ensure(topicFor(followed));
+  } catch (error) {
+    await admin.disconnect();
+    throw error;
+  }
   const timing = options.consumerTiming ?? {};
   const subscriptions = openSubscriptions();
   const checkedTopics = new Map<string, Promise<void>>();

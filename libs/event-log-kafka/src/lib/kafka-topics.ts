@@ -32,9 +32,16 @@ export function kafkaTopics(admin: Admin, partitions: number): KafkaTopics {
         topic,
         numPartitions: partitions,
         configEntries: [
+          { name: 'cleanup.policy', value: 'delete' },
           { name: 'retention.ms', value: '-1' },
+          { name: 'retention.bytes', value: '-1' },
           { name: 'message.timestamp.type', value: 'LogAppendTime' },
         ],
+        guarantees: {
+          'cleanup.policy': 'compaction would keep only the latest touchpoint of each key, and a rebuild reads every touchpoint from the start',
+          'retention.ms': 'the log is the source of truth that rebuilds read from its start, and Kafka would delete older touchpoints',
+          'retention.bytes': 'the log is the source of truth that rebuilds read from its start, and Kafka would delete older touchpoints',
+        },
       },
     ]);
     return created.get(topic)!;

@@ -30,6 +30,11 @@ const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
 export async function ensureTouchpointIntakeTopics(admin: Admin, topics: TouchpointIntakeTopics): Promise<void> {
   await createTopicsAndWait(admin, [
     { topic: topics.raw, numPartitions: topics.partitions, configEntries: [{ name: 'retention.ms', value: String(WEEK_MS) }] },
-    { topic: topics.deadLetters, numPartitions: topics.partitions, configEntries: [{ name: 'retention.ms', value: '-1' }] },
+    {
+      topic: topics.deadLetters,
+      numPartitions: topics.partitions,
+      configEntries: [{ name: 'retention.ms', value: '-1' }],
+      guarantees: { 'retention.ms': 'a dead letter waits for its fix and replay, and Kafka would delete the older ones unreplayed' },
+    },
   ]);
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
 import type { RecordedEvent } from '@cdp/event-log';
 import type { CustomerChange } from '@cdp/feed';
+import { TopicSettingsError } from '@cdp/event-log-kafka';
 import { RetryBatchLaterError } from '@cdp/projections';
 import { customerFeedKafkaProjection } from './customer-feed-kafka.projection';
 import { customerFeedTopics } from './customer-feed-topics';
@@ -23,6 +24,22 @@ describe('the feed published to Kafka', () => {
     await admin.connect();
     await admin.deleteTopics({ topics: [topics.events, topics.profiles] }).catch(() => undefined);
     await admin.disconnect();
+  });
+
+  it('refuses to open on a profiles topic that existed without compaction, where a new subscriber would miss the customers quiet for longer than its retention', async () => {
+    const deleting = customerFeedTopics(`cdp-test.${randomUUID().slice(0, 8)}`, 1);
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      await admin.createTopics({ topics: [{ topic: deleting.profiles, numPartitions: 1, configEntries: [{ name: 'cleanup.policy', value: 'delete' }] }] });
+      const codec = { encodeState: () => Buffer.from('s'), encodeChange: () => Buffer.from('c') };
+      const opening = customerFeedKafkaProjection({ kafka, topics: deleting, codec }).open(undefined as never, 'customer_feed_kafka');
+      await expect(opening).rejects.toThrow(TopicSettingsError);
+      await expect(opening).rejects.toThrow(`Kafka topic ${deleting.profiles} has cleanup.policy=delete where the platform needs compact: a subscriber reading the topic from its start gets every customer's latest state`);
+    } finally {
+      await admin.deleteTopics({ topics: [deleting.profiles, deleting.events] }).catch(() => undefined);
+      await admin.disconnect();
+    }
   });
 
   it("publishes a batch of one customer's changes over Kafka's 1 MiB limit on a record batch, in order", async () => {

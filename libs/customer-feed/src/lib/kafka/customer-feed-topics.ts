@@ -43,6 +43,7 @@ export async function ensureCustomerFeedTopics(admin: Admin, topics: CustomerFee
         { name: 'max.compaction.lag.ms', value: String(60 * 60 * 1000) },
         maxMessageBytes,
       ],
+      guarantees: { 'cleanup.policy': "a subscriber reading the topic from its start gets every customer's latest state, which deletion would drop for a customer quiet for longer than the retention" },
     },
     { topic: topics.events, numPartitions: topics.partitions, configEntries: [{ name: 'retention.ms', value: String(7 * 24 * 60 * 60 * 1000) }, maxMessageBytes] },
   ]);
