@@ -1,5 +1,6 @@
 import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
 import { openStores, readSettings } from '@cdp/platform-runtime';
+import { eventually } from '../support/eventually';
 import { isolatedServers } from '../support/isolated-servers';
 
 const WEEK_MS = String(7 * 24 * 60 * 60 * 1000);
@@ -29,7 +30,8 @@ describe('servers mode and a touchpoint log topic that existed before the platfo
     );
 
     await admin.alterConfigs({ validateOnly: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configEntries: [{ name: 'retention.ms', value: '-1' }] }] });
-    const stores = await openStores(settings);
+    // The broker applies a changed setting a moment later.
+    const stores = await eventually(() => openStores(settings).catch(() => undefined), 'a start once the topic keeps everything', 20_000);
     await stores.close();
   }, 60_000);
 });

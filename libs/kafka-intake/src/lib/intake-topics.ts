@@ -33,8 +33,14 @@ export async function ensureTouchpointIntakeTopics(admin: Admin, topics: Touchpo
     {
       topic: topics.deadLetters,
       numPartitions: topics.partitions,
-      configEntries: [{ name: 'retention.ms', value: '-1' }],
-      guarantees: { 'retention.ms': 'a dead letter waits for its fix and replay, and Kafka would delete the older ones unreplayed' },
+      configEntries: [
+        { name: 'cleanup.policy', value: 'delete' },
+        { name: 'retention.ms', value: '-1' },
+        { name: 'retention.bytes', value: '-1' },
+      ],
+      guarantees: Object.fromEntries(
+        ['cleanup.policy', 'retention.ms', 'retention.bytes'].map((name) => [name, 'a dead letter waits for its fix and replay, and Kafka would drop the older ones unreplayed']),
+      ),
     },
   ]);
 }

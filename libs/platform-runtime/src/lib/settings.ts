@@ -38,10 +38,7 @@ export interface Settings {
   readonly databaseUrl: string;
   /** Servers mode: connections in the process's Postgres pool (CDP_DATABASE_POOL_SIZE, default 10). */
   readonly databasePoolSize: number;
-  /**
-   * Servers mode: how long a process waits for a connection to Postgres, a new one ready or one of
-   * its full pool free, before the work fails and is retried (CDP_DATABASE_CONNECT_TIMEOUT_SECONDS, default 30).
-   */
+  /** Servers mode: how long a new connection to Postgres may take to be ready before it is given up (CDP_DATABASE_CONNECT_TIMEOUT_SECONDS, default 30). */
   readonly databaseConnectTimeoutSeconds: number;
   /** The ClickHouse server (servers mode), without the database. */
   readonly clickhouseUrl: string;

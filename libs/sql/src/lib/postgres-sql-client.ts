@@ -1,4 +1,4 @@
-import { Pool, type PoolConfig } from 'pg';
+import { Client, Pool, type ClientConfig, type PoolConfig } from 'pg';
 import { oneStatementAtATime, setLocal, type SqlClient, type SqlExecutor } from './sql-client.port';
 
 /**
@@ -9,18 +9,28 @@ import { oneStatementAtATime, setLocal, type SqlClient, type SqlExecutor } from 
  */
 const SESSION_OPTIONS = '-c jit=off';
 
-/** How long a process waits for a connection to Postgres by default (CDP_DATABASE_CONNECT_TIMEOUT_SECONDS), as long as HikariCP's pools do. */
+/** How long a new connection to Postgres may take to be ready, by default (CDP_DATABASE_CONNECT_TIMEOUT_SECONDS), as long as HikariCP waits. */
 export const DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
 
 /**
- * pg's options that bound a wait on a server that stopped answering: a server that takes the TCP
- * connection and never answers (frozen, overloaded, a proxy in front of nothing) left every new
- * connection waiting for ever, the projections' batches with them, with nothing logged. pg's pool
- * counts `connectionTimeoutMillis` from the request for a connection, so a wait for one of a full
- * pool is bounded too. Keep-alive probes tell an idle connection to a host that went away.
+ * pg's pool options that give up a new connection not ready within `connectTimeoutMs`: a server
+ * that takes the TCP connection and never answers (frozen, a proxy in front of nothing) held every
+ * new connection, and the work waiting for it, for ever with nothing logged. The timeout is each
+ * connection's (pg's Client), not the pool's: the pool's `connectionTimeoutMillis` would also bound
+ * the wait for a free connection of a full pool, which is long when batches hold theirs across a
+ * slow ClickHouse insert, and would fail that wait as if the database were away. Keep-alive probes
+ * give up a connection, busy in a statement, whose host went away.
  */
 export function serverConnectionOptions(connectTimeoutMs = DEFAULT_CONNECT_TIMEOUT_MS) {
-  return { connectionTimeoutMillis: connectTimeoutMs, keepAlive: true, keepAliveInitialDelayMillis: 10_000 } as const;
+  return { Client: clientReadyWithin(connectTimeoutMs), keepAlive: true, keepAliveInitialDelayMillis: 10_000 } as const;
+}
+
+function clientReadyWithin(connectTimeoutMs: number): typeof Client {
+  return class ClientReadyWithin extends Client {
+    constructor(config?: ClientConfig) {
+      super({ ...config, connectionTimeoutMillis: connectTimeoutMs });
+    }
+  };
 }
 
 /** A SqlClient over a pg pool, for a real Postgres server. */

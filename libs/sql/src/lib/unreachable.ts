@@ -29,10 +29,10 @@ export function anyInErrorChain(error: unknown, test: (error: ErrorLike & Record
   return false;
 }
 
-/** pg's pool's words for a connection not ready within its timeout: a new one ("Connection terminated due to connection timeout"), or one of a full pool. */
-const CONNECTION_TIMEOUT = /^(Connection terminated due to connection timeout|timeout exceeded when trying to connect)/;
+/** pg's words for a new connection not ready within its timeout (serverConnectionOptions): the Client's, and the pool's where its own timeout is set. */
+const CONNECTION_TIMEOUT = /^(timeout expired|Connection terminated due to connection timeout)$/;
 
-/** Whether the error, or one it wraps, is a connection to Postgres that was not ready within the pool's timeout (serverConnectionOptions). */
+/** Whether the error, or one it wraps, is a new connection to Postgres that was not ready within its timeout. */
 export function isConnectionTimeout(error: unknown): boolean {
   return anyInErrorChain(error, ({ message }) => typeof message === 'string' && CONNECTION_TIMEOUT.test(message));
 }
@@ -40,7 +40,7 @@ export function isConnectionTimeout(error: unknown): boolean {
 /**
  * Whether a failure means a server did not answer or dropped the connection, which a retry may get
  * past: Postgres's CONNECTION_LOST_SQLSTATES, a connection the pg pool lost ("Connection
- * terminated …") or did not get within its timeout, socket errors. A refusal of the statement itself (a constraint, a syntax error,
+ * terminated …") or did not make within its timeout, socket errors. A refusal of the statement itself (a constraint, a syntax error,
  * a missing table) is not.
  */
 export function isUnreachable(error: unknown): boolean {
