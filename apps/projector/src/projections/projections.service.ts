@@ -94,7 +94,7 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
     accounts: LoyaltyAccounts,
   ) {
     this.projections = [
-      { definition: customerProjection({ catalog, eventStore }), log: touchpointLog },
+      { definition: customerProjection({ catalog, eventStore, policy: settings.identityPolicy }), log: touchpointLog },
       { definition: analyticsProjection({ catalog, clickhouse, logMayHoldCopies: !touchpointLog.capabilities.uniqueEventIds }), log: touchpointLog },
       { definition: loyaltyEarningProjection({ program: settings.loyalty.program, accounts }), log: touchpointLog },
       { definition: loyaltyProjection({ accounts }), log: eventStore },

@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { DEFAULT_LOYALTY_PROGRAM, InvalidLoyaltyProgramError, parseLoyaltyProgram, type LoyaltyProgram } from '@cdp/loyalty';
 import { DEFAULT_RFM_GRID, parseRfmGrid, type RfmGrid } from '@cdp/rfm';
 import { isCurrencyCode } from '@cdp/money';
+import { DEFAULT_IDENTITY_POLICY, identityPolicyProblems, isIdentifierType, type IdentityPolicy } from '@cdp/identity';
 import { withoutCredentials } from './server-unreachable';
 
 /** How the platform runs, read from the environment once at start. */
@@ -35,6 +36,8 @@ export interface Settings {
    * given up and its partitions go to the others (CDP_KAFKA_SESSION_TIMEOUT_SECONDS, default 30).
    */
   readonly kafkaSessionTimeoutSeconds: number;
+  /** Identity resolution's guardrails: per type, how many values one customer may hold (CDP_IDENTITY_LIMITS, e.g. "email=10,phone=3"; the rest as DEFAULT_IDENTITY_POLICY). */
+  readonly identityPolicy: IdentityPolicy;
   readonly databaseUrl: string;
   /** Servers mode: connections in the process's Postgres pool (CDP_DATABASE_POOL_SIZE, default 10). */
   readonly databasePoolSize: number;
@@ -154,6 +157,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   if (!Number.isFinite(deadLetterRetentionDays) || deadLetterRetentionDays < 0 || deadLetterRetentionDays > 36_500) {
     problems.push(`CDP_DEAD_LETTER_RETENTION_DAYS=${env.CDP_DEAD_LETTER_RETENTION_DAYS}: use a number of days up to 36500 (0 keeps resolved dead letters)`);
   }
+  const identity = identitySettings(env.CDP_IDENTITY_LIMITS, problems);
   const rfm = rfmSettings(env, problems);
   const loyalty = loyaltySettings(env, problems);
   const feed = feedSettings(env, problems);
@@ -170,6 +174,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     kafkaNamespace,
     kafkaIntake: kafkaIntake === 'on',
     kafkaSessionTimeoutSeconds,
+    identityPolicy: identity,
     databaseUrl: env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
     databasePoolSize,
     databaseConnectTimeoutSeconds,
@@ -232,6 +237,24 @@ function rfmSettings(env: NodeJS.ProcessEnv, problems: string[]): RfmSettings {
   const retentionDays = Number(env.CDP_RFM_RETENTION_DAYS ?? 30);
   if (!Number.isInteger(retentionDays) || retentionDays < 0) problems.push(`CDP_RFM_RETENTION_DAYS=${env.CDP_RFM_RETENTION_DAYS}: use a whole number of days (0 keeps every run)`);
   return { currency, grid, everyMinutes, catchUpTimeoutMs, retentionDays };
+}
+
+/** "email=10,phone=3": the limits given replace the default ones of their types. */
+function identitySettings(given: string | undefined, problems: string[]): IdentityPolicy {
+  if (given === undefined || given.trim() === '') return DEFAULT_IDENTITY_POLICY;
+  const limits: Record<string, number> = {};
+  const found: string[] = [];
+  for (const entry of given.split(',').map((part) => part.trim())) {
+    const [type, limit, ...rest] = entry.split('=').map((part) => part.trim());
+    if (!isIdentifierType(type) || limit === undefined || limit === '' || rest.length > 0) {
+      found.push(`"${entry}" is not type=limit with a type of ${Object.keys(DEFAULT_IDENTITY_POLICY.maxValuesPerType).join(', ')}`);
+    } else limits[type] = Number(limit);
+  }
+  const policy = { maxValuesPerType: { ...DEFAULT_IDENTITY_POLICY.maxValuesPerType, ...limits } };
+  found.push(...identityPolicyProblems(policy));
+  if (found.length === 0) return policy;
+  problems.push(`CDP_IDENTITY_LIMITS=${given}: ${found.join('; ')}; e.g. CDP_IDENTITY_LIMITS=email=10,phone=3`);
+  return DEFAULT_IDENTITY_POLICY;
 }
 
 function loyaltySettings(env: NodeJS.ProcessEnv, problems: string[]): LoyaltySettings {

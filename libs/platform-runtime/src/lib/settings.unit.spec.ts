@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DEFAULT_IDENTITY_POLICY } from '@cdp/identity';
 import { DEFAULT_LOYALTY_PROGRAM } from '@cdp/loyalty';
 import { readSettings, SettingsError } from './settings';
 
@@ -93,6 +94,22 @@ describe('settings: the Postgres pool', () => {
     for (const wait of ['0', '601', 'soon']) {
       expect(() => readSettings({ CDP_DATABASE_CONNECT_TIMEOUT_SECONDS: wait })).toThrow(`CDP_DATABASE_CONNECT_TIMEOUT_SECONDS=${wait}: use a number of seconds from 1 to 600`);
     }
+  });
+});
+
+describe('settings: identity limits', () => {
+  it('keeps the default limits unless told otherwise, and changes only the types named', () => {
+    expect(readSettings({}).identityPolicy).toEqual(DEFAULT_IDENTITY_POLICY);
+    expect(readSettings({ CDP_IDENTITY_LIMITS: ' email=10 , phone = 2' }).identityPolicy.maxValuesPerType).toEqual({ ...DEFAULT_IDENTITY_POLICY.maxValuesPerType, email: 10, phone: 2 });
+  });
+
+  it('refuses an unknown type, a limit that is not a whole number of at least 1, and a second customerId, naming the variable and each problem', () => {
+    expect(() => readSettings({ CDP_IDENTITY_LIMITS: 'fax=3,email=0,phone=2.5,deviceId' })).toThrow(
+      'CDP_IDENTITY_LIMITS=fax=3,email=0,phone=2.5,deviceId: "fax=3" is not type=limit with a type of customerId, loyaltyCard, email, phone, socialHandle, deviceId; ' +
+        '"deviceId" is not type=limit with a type of customerId, loyaltyCard, email, phone, socialHandle, deviceId; ' +
+        'maxValuesPerType.email must be a whole number of at least 1, got 0; maxValuesPerType.phone must be a whole number of at least 1, got 2.5; e.g. CDP_IDENTITY_LIMITS=email=10,phone=3',
+    );
+    expect(() => readSettings({ CDP_IDENTITY_LIMITS: 'customerId=2' })).toThrow('maxValuesPerType.customerId must be 1, got 2: two different customer ids never belong to one customer');
   });
 });
 
