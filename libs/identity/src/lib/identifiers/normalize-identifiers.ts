@@ -1,5 +1,5 @@
 import { isStorable, trimInvisible, UNSTORABLE_MESSAGE, type Identifiers } from '@cdp/events';
-import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
+import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import { IDENTIFIER_PRIORITY, type IdentifierType } from './identifier-types';
 import { withAsciiDigits } from './ascii-digits';
 import { isPlaceholder } from './placeholder';

@@ -47,6 +47,11 @@ describe('identifier normalisation', () => {
     ['email', 'a@-example.com', /not an email/],
     ['email', 'a@example', /not an email/],
     ['phone', '12', /not a valid phone number in region IR/],
+    // Numbers of the right length that no operator gives out: a till clerk's 1234567890 must not join everyone it is typed for.
+    ['phone', '1234567890', /not a valid phone number in region IR/],
+    ['phone', '2222222222', /not a valid phone number in region IR/],
+    ['phone', '+98 100 000 0000', /not a valid phone number/],
+    ['phone', '+49 123 4567890', /not a valid phone number/],
     ['deviceId', 'd'.repeat(257), /^is 257 characters long; an identifier holds at most 256$/],
     ['email', `${'a'.repeat(250)}@example.com`, /at most 256/],
     ['customerId', 'c-\u0000-1', /NUL/],
@@ -82,7 +87,11 @@ describe('placeholders', () => {
   );
   // Zeros typed on a Persian or Arabic keyboard, or full-width: the same placeholder.
   it.each(['۰۰۰۰', '٠٠٠٠', '۰', '-۱', '０００', '۰۰۰-۰۰۰', '\u22121', '\u20131'])('%j identifies nobody, in any script\'s digits', (value) => expect(isPlaceholder(value)).toBe(true));
-  it.each(['c-42', 'sara@example.com', '+989121234567', '10', 'سارا', '٧', '۱۰'])('%j is a real value', (value) => expect(isPlaceholder(value)).toBe(false));
+  it.each(['GUEST', 'Not_Authenticated', 'true', 'No Email', 'ندارد', 'ندارم', 'نامشخص', 'لا يوجد', '(000) 000-0000', '+000 000', 'noemail@noemail.com', 'Test@Test.com', 'unknown@unknown.co.uk', 'email@example.com'])(
+    '%j is what a form or a till fills in for no value',
+    (value) => expect(isPlaceholder(value)).toBe(true),
+  );
+  it.each(['c-42', 'sara@example.com', '+989121234567', '10', 'سارا', '٧', '۱۰', 'guest-7', 'test@gmail.com', 'noemail@gmail.com', 'guesthouse', '(021) 8888 0000'])('%j is a real value', (value) => expect(isPlaceholder(value)).toBe(false));
 
   it('are passed over when choosing the primary identifier', () => {
     expect(primaryIdentifier({ ...none, customerId: 'null', email: 'a@b.co' })).toBe('email:a@b.co');
