@@ -39,8 +39,10 @@ export function decideCustomerChanges(customerId: string, published: PublishedCu
       changedAt,
       changedFields,
       mergedInto: type === 'CustomerMerged' ? now!.mergedInto : null,
-      segment: type === 'CustomerSegmentChanged' ? { from: before?.rfm?.segment ?? null, to: now?.rfm?.segment ?? null } : null,
-      tier: type === 'LoyaltyTierChanged' ? { from: before?.loyalty?.tier ?? null, to: now?.loyalty?.tier ?? null } : null,
+      // A ProfileChanged that lists the segment or the tier says where they moved from too, so that
+      // a segment's subscriber of ProfileChanged alone is told of a customer leaving it.
+      segment: type === 'CustomerSegmentChanged' || changedFields.includes('rfm.segment') ? { from: before?.rfm?.segment ?? null, to: now?.rfm?.segment ?? null } : null,
+      tier: type === 'LoyaltyTierChanged' || changedFields.includes('loyalty.tier') ? { from: before?.loyalty?.tier ?? null, to: now?.loyalty?.tier ?? null } : null,
       state: now === null ? null : { customerId, version, changedAt, ...now },
     };
   });

@@ -55,6 +55,10 @@ describe('decideCustomerChanges', () => {
     expect(typesOf(decideCustomerChanges(ID, published(7, before), live({ touchpoints: 1 }, { available: 0, tier: 'silver' }, 'Promising'), AT))).toEqual(['LoyaltyTierChanged@8']);
     expect(changes[1].segment).toEqual({ from: 'Promising', to: 'Champions' });
     expect(changes[2].tier).toEqual({ from: 'member', to: 'silver' });
+    // The ProfileChanged that lists them says where they moved from too: a segment's subscriber of ProfileChanged alone sees a customer leave.
+    expect(changes[0]).toMatchObject({ segment: { from: 'Promising', to: 'Champions' }, tier: { from: 'member', to: 'silver' } });
+    const [untouched] = decideCustomerChanges(ID, published(7, before), live({ touchpoints: 2 }, { available: 0, tier: 'member' }, 'Promising'), AT);
+    expect(untouched).toMatchObject({ type: 'ProfileChanged', segment: null, tier: null });
     expect(changes.map((c) => c.state!.version)).toEqual([8, 9, 10]);
   });
 

@@ -69,4 +69,11 @@ describe('isWanted', () => {
     expect(isWanted(champions, change('CustomerMerged', null))).toBe(true);
     expect(isWanted(champions, change('CustomerForgotten', null))).toBe(true);
   });
+
+  it("gives a segment's subscriber of ProfileChanged alone the one that takes a customer out of it, which says where the segment moved from", () => {
+    const profilesOfChampions = { types: ['ProfileChanged' as const], segment: 'Champions' };
+    const leaving = { ...change('ProfileChanged', 'Loyal Customers'), segment: { from: 'Champions', to: 'Loyal Customers' } } as CustomerChange;
+    expect(isWanted(profilesOfChampions, leaving)).toBe(true);
+    expect(isWanted(profilesOfChampions, { ...leaving, segment: { from: 'At Risk', to: 'Loyal Customers' } } as CustomerChange)).toBe(false);
+  });
 });
