@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { tmpdir } from 'node:os';
 import { Logger, type LoggerService } from '@nestjs/common';
 import { Registry } from 'prom-client';
 import { createClickHouseServerClient } from '@cdp/clickhouse';
@@ -69,7 +70,9 @@ async function main() {
 
   // The settings of embedded mode only so that the service leaves out servers mode's Kafka publisher
   // of the change feed: it follows the feed's log, which the feed builder (not run here) writes.
-  const platform = readSettings({ CDP_MODE: 'embedded', DATABASE_URL: settings.databaseUrl, CLICKHOUSE_URL: settings.clickhouseUrl });
+  // Embedded mode's projections wait while their data folder's disk is nearly full, or cannot be
+  // read: a folder that exists in every checkout (the default .cdp does not in a fresh clone).
+  const platform = readSettings({ CDP_MODE: 'embedded', CDP_DATA_DIR: tmpdir(), DATABASE_URL: settings.databaseUrl, CLICKHOUSE_URL: settings.clickhouseUrl });
   const sql = createPostgresSqlClient({ connectionString: settings.databaseUrl });
   const catalog = loadSchemaCatalog();
   const touchpointLog = await createPostgresEventLog(sql);

@@ -15,7 +15,8 @@ import { progress } from './bench-support';
 /** Servers mode must ingest at least this share of what raw kafkajs produces. */
 export const TARGET_INGESTION_RATIO = 0.6;
 
-export type IngestionMode = 'servers' | 'embedded';
+export const INGESTION_MODES = ['servers', 'embedded'] as const;
+export type IngestionMode = (typeof INGESTION_MODES)[number];
 
 export interface IngestionOptions {
   /** Touchpoints timed on each side of each mode (the warm-up comes on top). */
@@ -98,7 +99,7 @@ export async function benchIngestion(options: IngestionOptions): Promise<Ingesti
   log(`  ${(workload.timedTouchpoints + warmUpBatches * batchSize).toLocaleString('en')} demo touchpoints generated and prepared after ${seconds(began).toFixed(1)} s`);
 
   const runs: IngestionRun[] = [];
-  for (const mode of options.modes ?? ['servers', 'embedded']) {
+  for (const mode of options.modes ?? INGESTION_MODES) {
     const run = mode === 'servers' ? await benchServersMode(workload, catalog, concurrency, log) : await benchEmbeddedMode(workload, concurrency, log);
     runs.push(run);
     log(`  ${mode} mode: platform ${perSecond(run.platformPerSecond)}, baseline ${perSecond(run.baselinePerSecond)}, ${run.ratio.toFixed(2)}× in ${run.wallSeconds.toFixed(1)} s`);

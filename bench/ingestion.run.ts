@@ -1,5 +1,5 @@
-import { machine, quick } from './bench-support';
-import { benchIngestion, ingestionRows, ingestionSection, type IngestionMode } from './ingestion.bench';
+import { argument, machine, quick } from './bench-support';
+import { benchIngestion, INGESTION_MODES, ingestionRows, ingestionSection, type IngestionMode } from './ingestion.bench';
 
 /**
  * The ingestion benchmark alone: `node -r ./tools/register.js bench/ingestion.run.ts [--quick]
@@ -7,10 +7,12 @@ import { benchIngestion, ingestionRows, ingestionSection, type IngestionMode } f
  * Profile its hot path with `node --cpu-prof -r ./tools/register.js bench/ingestion.run.ts --quick --mode=servers`.
  */
 async function main() {
-  const touchpoints = quick ? 10_000 : 100_000;
-  const mode = process.argv.find((arg) => arg.startsWith('--mode='))?.slice('--mode='.length) as IngestionMode | undefined;
+  // The suite's sizes, so that a section run alone gives figures comparable with docs/benchmarks.md.
+  const touchpoints = quick ? 10_000 : 50_000;
+  const mode = argument('mode');
+  if (mode !== undefined && !INGESTION_MODES.includes(mode as IngestionMode)) throw new Error(`--mode=${mode}: use --mode=servers or --mode=embedded, or leave it out for both`);
   console.log(`Ingestion benchmark (${quick ? 'quick' : 'full'}), ${touchpoints.toLocaleString('en')} touchpoints, on ${machine()}`);
-  const figures = await benchIngestion({ touchpoints, modes: mode ? [mode] : undefined });
+  const figures = await benchIngestion({ touchpoints, modes: mode ? [mode as IngestionMode] : undefined });
   console.table(ingestionRows(figures).map(([what, figure, baseline, ratio]) => ({ what, figure, baseline, ratio })));
   console.log(`took ${figures.wallSeconds.toFixed(1)} s`);
   if (process.argv.includes('--section')) console.log(ingestionSection(figures));
