@@ -43,7 +43,17 @@ export function changeCheck(changeEventId: string): string {
   return changeEventId.replace(/-/g, '').slice(0, 8).toLowerCase();
 }
 
-const EVENT_ID = /^(\d{1,20}:\d{1,20})(?::([0-9a-f]{8}))?$/;
+const EVENT_ID = /^(\d{1,19}:\d{1,19})(?::([0-9a-fA-F]{8}))?$/;
+
+/** The largest position part: Postgres's bigint, which the feed's log counts in. */
+const MAX_POSITION_PART = 2n ** 63n - 1n;
+
+/** "<transaction>:<position>[:<check>]" with both numbers within the log's range; the check in any case. */
+function parseEventId(text: string): { after: string; check?: string } | undefined {
+  const [, after, check] = EVENT_ID.exec(text) ?? [];
+  if (after === undefined || after.split(':').some((part) => BigInt(part) > MAX_POSITION_PART)) return undefined;
+  return check === undefined ? { after } : { after, check: check.toLowerCase() };
+}
 
 const SUBSCRIPTION_PARAMETERS = ['types', 'segment', 'from', 'lastEventId'];
 
@@ -79,16 +89,16 @@ export function parseFeedSubscription(query: Readonly<Record<string, unknown>>, 
   const lastEventId = lastEventIdHeader ?? text('lastEventId');
   const fromText = text('from');
   if (fromText !== undefined && fromText !== 'start' && fromText !== 'now') problems.push({ field: 'from', value: fromText, message: 'use start or now (or resume with Last-Event-ID)' });
-  if (lastEventId !== undefined && !EVENT_ID.test(lastEventId)) {
+  const resumeAfter = lastEventId === undefined ? undefined : parseEventId(lastEventId);
+  if (lastEventId !== undefined && resumeAfter === undefined) {
     problems.push({ field: 'Last-Event-ID', value: lastEventId, message: 'not an event id of this feed: give the id of the last event you handled' });
   }
   if (problems.length > 0) throw new InvalidFeedSubscriptionError(problems);
 
-  const [, after, check] = lastEventId === undefined ? [] : EVENT_ID.exec(lastEventId)!;
   return {
     types: types as CustomerChangeType[] | null,
     segment,
-    from: after !== undefined ? { after, ...(check === undefined ? {} : { check }) } : ((fromText ?? 'now') as 'start' | 'now'),
+    from: resumeAfter ?? ((fromText ?? 'now') as 'start' | 'now'),
   };
 }
 

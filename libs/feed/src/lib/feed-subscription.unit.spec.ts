@@ -47,6 +47,14 @@ describe('parseFeedSubscription', () => {
     expect(problemsOf({ segment: 'Champs' })).toEqual([{ field: 'segment', value: 'Champs', message: "unknown RFM segment; the segments are Champions, At Risk, Can't Lose Them" }]);
     expect(problemsOf({ types: ',' })).toEqual([{ field: 'types', value: ',', message: expect.stringContaining('name at least one change type') }]);
   });
+
+  it('refuses an event id whose numbers are beyond the log\'s, and takes a check in capitals as written in small letters', () => {
+    for (const id of ['700:99999999999999999999', '700:9223372036854775808:abcdef12', '9223372036854775808:1']) {
+      expect(() => parseFeedSubscription({}, id, SEGMENTS)).toThrow('Last-Event-ID: not an event id of this feed');
+    }
+    expect(parseFeedSubscription({}, '9223372036854775807:1', SEGMENTS).from).toEqual({ after: '9223372036854775807:1' });
+    expect(parseFeedSubscription({}, '828:263:CE02E8A4', SEGMENTS).from).toEqual({ after: '828:263', check: 'ce02e8a4' });
+  });
 });
 
 describe('isWanted', () => {
