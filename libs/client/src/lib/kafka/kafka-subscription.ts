@@ -4,6 +4,7 @@ import { isKnownChangeType, matchesFilter } from '../customer-change-filter';
 import { callHandler, CustomerFeedError, subscriptionOf, type CustomerChangeHandler, type CustomerSubscription, type KafkaSubscribeOptions, type KafkaTransport } from '../customer-subscription';
 import { Backoff, reporter, retryUntilDone, sleep, whenAborted } from '../retry';
 import { customerChangeDecoder } from './customer-change-decoder';
+import { resumeWithinRetention } from './resume-within-retention';
 
 const TOPIC: typeof CUSTOMER_EVENTS_TOPIC = 'cdp.customer-events.v1';
 /** kafkajs's default heartbeat interval: waits between retries beat at this pace to keep the partitions. */
@@ -26,6 +27,7 @@ export function kafkaSubscription(
   options: KafkaSubscribeOptions,
   handler: CustomerChangeHandler,
   newConsumer: () => Promise<FeedConsumer> = kafkajsConsumers(options.transport.kafka),
+  pastRetention: (topic: string) => Promise<readonly string[]> = kafkajsRetentionCheck(options.transport.kafka),
 ): CustomerSubscription {
   const { registryUrl, registryHeaders, fetch } = options.transport.kafka;
   const decode = customerChangeDecoder({ url: registryUrl, headers: registryHeaders, fetch });
@@ -62,8 +64,19 @@ export function kafkaSubscription(
         if (!payload.restart) resolve();
       }),
     );
+    const topic = options.transport.kafka.topic ?? TOPIC;
+    const lost = await pastRetention(topic);
+    if (lost.length > 0) {
+      report(
+        new CustomerFeedError(
+          'FEED.CHANGES_PRUNED',
+          `${topic} no longer holds the changes after where group ${options.transport.kafka.groupId} stopped (${lost.join('; ')}): Kafka's retention deleted them. ` +
+            "It resumes at the oldest change still held; reload every customer's state from the compacted profiles topic (docs/subscribing.md)",
+        ),
+      );
+    }
     await consumer.connect();
-    await consumer.subscribe({ topics: [options.transport.kafka.topic ?? TOPIC], fromBeginning: options.from === 'start' });
+    await consumer.subscribe({ topics: [topic], fromBeginning: options.from === 'start' });
     await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch });
     await Promise.race([crashed, whenAborted(closing.signal)]);
   }
@@ -112,13 +125,21 @@ export function kafkaSubscription(
   return subscriptionOf(run(), closing, () => lastEventId);
 }
 
-/** Consumers of one kafkajs client; kafkajs is an optional peer dependency, loaded only for Kafka. */
-function kafkajsConsumers(transport: KafkaTransport): () => Promise<FeedConsumer> {
+/** A kafkajs client, made at first use; kafkajs is an optional peer dependency, loaded only for Kafka. */
+function kafkajsClient(transport: KafkaTransport): () => Promise<import('kafkajs').Kafka> {
   let kafka: Promise<import('kafkajs').Kafka> | undefined;
-  return async () => {
-    kafka ??= import('kafkajs').then(
+  return () =>
+    (kafka ??= import('kafkajs').then(
       ({ Kafka, logLevel }) => new Kafka({ logLevel: logLevel.WARN, ...transport.config, clientId: transport.clientId ?? 'cdp-client', brokers: [...transport.brokers] }),
-    );
-    return (await kafka).consumer({ groupId: transport.groupId, allowAutoTopicCreation: false });
-  };
+    ));
+}
+
+function kafkajsConsumers(transport: KafkaTransport): () => Promise<FeedConsumer> {
+  const kafka = kafkajsClient(transport);
+  return async () => (await kafka()).consumer({ groupId: transport.groupId, allowAutoTopicCreation: false });
+}
+
+function kafkajsRetentionCheck(transport: KafkaTransport): (topic: string) => Promise<readonly string[]> {
+  const kafka = kafkajsClient(transport);
+  return async (topic) => resumeWithinRetention(await kafka(), topic, transport.groupId);
 }

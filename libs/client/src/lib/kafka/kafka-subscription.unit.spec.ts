@@ -47,6 +47,9 @@ function options(overrides: Partial<KafkaSubscribeOptions> = {}): KafkaSubscribe
   };
 }
 
+/** A group that stopped within what the topic still holds. */
+const nothingLost = async () => [];
+
 const version = (v: number, overrides: Partial<CustomerChange> = {}): CustomerChange => ({ ...segmentChange, version: v, ...overrides });
 
 async function started(fake: ReturnType<typeof fakeConsumer>): Promise<void> {
@@ -63,6 +66,7 @@ async function following(overrides: Partial<KafkaSubscribeOptions> = {}) {
       handled.push(change.version);
     },
     async () => fake.consumer as unknown as FeedConsumer,
+    nothingLost,
   );
   await started(fake);
   return { fake, handled, subscription };
@@ -79,6 +83,8 @@ describe('kafkaSubscription', () => {
         handled.push([change.version, id]);
       },
       async () => fake.consumer as unknown as FeedConsumer,
+      nothingLost,
+    nothingLost,
     );
     await started(fake);
     await fake.play([
@@ -142,6 +148,8 @@ describe('kafkaSubscription', () => {
         if (change.version === 2 && failures++ < 2) throw new Error('crm down');
       },
       async () => fake.consumer as unknown as FeedConsumer,
+      nothingLost,
+    nothingLost,
     );
     await started(fake);
     await fake.play([
@@ -163,6 +171,8 @@ describe('kafkaSubscription', () => {
         throw new Error('bug');
       },
       async () => fake.consumer as unknown as FeedConsumer,
+      nothingLost,
+    nothingLost,
     );
     await started(fake);
     const batch = fake.play([{ offset: '0', value: confluentMessage(version(1)) }]);
@@ -172,5 +182,28 @@ describe('kafkaSubscription', () => {
 
     expect(fake.commits).toEqual([]);
     expect(subscription.lastEventId()).toBeUndefined();
+  });
+  it('tells of the changes Kafka\'s retention deleted after where the group stopped, and goes on from the oldest one held', async () => {
+    const fake = fakeConsumer();
+    const errors: unknown[] = [];
+    const checked: string[] = [];
+    const subscription = kafkaSubscription(
+      options({ onError: (error) => errors.push(error) }),
+      () => undefined,
+      async () => fake.consumer as unknown as FeedConsumer,
+      async (topic) => (checked.push(topic), ['partition 3, offsets 2 to 4']),
+    );
+    await started(fake);
+    await fake.play([{ offset: '5', value: await confluentMessage(version(6)) }]);
+    await subscription.close();
+
+    expect(checked).toEqual([TOPIC]);
+    expect(errors).toEqual([
+      expect.objectContaining({
+        code: 'FEED.CHANGES_PRUNED',
+        message: expect.stringMatching(/^cdp\.customer-events\.v1 no longer holds the changes after where group newsletter stopped \(partition 3, offsets 2 to 4\): Kafka's retention deleted them\. It resumes at the oldest change still held; reload/),
+      }),
+    ]);
+    expect(fake.commits).toEqual(['3:6']);
   });
 });
