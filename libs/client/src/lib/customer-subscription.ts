@@ -119,7 +119,7 @@ export class CustomerFeedError extends Error {
   override readonly name = 'CustomerFeedError';
 
   constructor(
-    /** `FEED.SLOW_CONSUMER` and other codes of the server's disconnect event, or `FEED.IDLE_TIMEOUT`, `FEED.NOT_AN_EVENT_STREAM`, `FEED.INVALID_EVENT`, `FEED.INVALID_MESSAGE`. */
+    /** `FEED.SLOW_CONSUMER` and other codes of the server's disconnect event, or `FEED.IDLE_TIMEOUT`, `FEED.NOT_AN_EVENT_STREAM`, `FEED.INVALID_EVENT`, `FEED.INVALID_MESSAGE`, `FEED.CHANGES_PRUNED`, `FEED.INVALID_SUBSCRIPTION` (thrown: a Kafka topic of states, not changes). */
     readonly code: string,
     message: string,
   ) {

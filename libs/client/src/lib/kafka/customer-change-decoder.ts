@@ -5,6 +5,8 @@ import { CdpApiError } from '../http/cdp-api-error';
 import { endpoint } from '../http/endpoint';
 
 const MAGIC_BYTE = 0;
+/** The record of the events topic's values (schemas/feed/customer-change), by its name without namespace, which a later version may change. */
+const CUSTOMER_CHANGE = 'CustomerChange';
 const HEADER_BYTES = 5;
 
 export interface SchemaRegistryAccess {
@@ -57,6 +59,9 @@ export function customerChangeDecoder(registry: SchemaRegistryAccess): (value: B
       if (served && error instanceof CdpApiError && error.status === 404) throw new CustomerFeedError('FEED.INVALID_MESSAGE', `schema id ${schemaId} is not in the registry`);
       throw error;
     });
+    if (type.name?.split('.').pop() !== CUSTOMER_CHANGE) {
+      throw new CustomerFeedError('FEED.INVALID_MESSAGE', `schema id ${schemaId} is ${type.name ?? 'not a named record'}, not a ${CUSTOMER_CHANGE}: a message of another topic than the feed's events`);
+    }
     try {
       return type.fromBuffer(value.subarray(HEADER_BYTES)) as CustomerChange;
     } catch (error) {

@@ -1,3 +1,4 @@
+import { Type } from 'avsc';
 import type { CustomerChange } from '@cdp/feed';
 import { CustomerFeedError } from '../customer-subscription';
 import { customerChangeDecoder } from './customer-change-decoder';
@@ -40,5 +41,12 @@ describe('customerChangeDecoder', () => {
     expect(fetch).toHaveBeenCalledTimes(4);
     const cut = confluentMessage(segmentChange).subarray(0, 12);
     await expect(decode(cut)).rejects.toMatchObject({ code: 'FEED.INVALID_MESSAGE', message: expect.stringMatching(/^the message does not decode with schema id \d+/) });
+  });
+  it('fails as an invalid message for a value of another record than a change, naming it', async () => {
+    const state = { type: 'record', name: 'CustomerState', namespace: 'cdp.feed', fields: [{ name: 'customerId', type: 'string' }] };
+    const fetch = jest.fn(async () => new Response(JSON.stringify({ schema: JSON.stringify(state) }), { status: 200 }));
+    const decode = customerChangeDecoder({ url: REGISTRY_URL, fetch: fetch as unknown as typeof globalThis.fetch });
+    const value = Buffer.concat([Buffer.from([0, 0, 0, 0, 7]), Type.forSchema(state as never).toBuffer({ customerId: 'cus_1' })]);
+    await expect(decode(value)).rejects.toMatchObject({ code: 'FEED.INVALID_MESSAGE', message: "schema id 7 is cdp.feed.CustomerState, not a CustomerChange: a message of another topic than the feed's events" });
   });
 });

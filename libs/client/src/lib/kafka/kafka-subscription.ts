@@ -29,7 +29,13 @@ export function kafkaSubscription(
   newConsumer: () => Promise<FeedConsumer> = kafkajsConsumers(options.transport.kafka),
   pastRetention: (topic: string) => Promise<readonly string[]> = kafkajsRetentionCheck(options.transport.kafka),
 ): CustomerSubscription {
-  const { registryUrl, registryHeaders, fetch } = options.transport.kafka;
+  const { registryUrl, registryHeaders, fetch, topic = TOPIC } = options.transport.kafka;
+  if (topic.endsWith('customer-profiles.v1')) {
+    throw new CustomerFeedError(
+      'FEED.INVALID_SUBSCRIPTION',
+      `${topic} holds customers' states, not their changes: subscribe to the events topic (${TOPIC}, or <namespace>.customer-events.v1), and read the profiles topic with a plain Kafka consumer to reload every state (docs/subscribing.md)`,
+    );
+  }
   const decode = customerChangeDecoder({ url: registryUrl, headers: registryHeaders, fetch });
   const report = reporter(options.onError);
   const closing = new AbortController();
@@ -64,7 +70,6 @@ export function kafkaSubscription(
         if (!payload.restart) resolve();
       }),
     );
-    const topic = options.transport.kafka.topic ?? TOPIC;
     const lost = await pastRetention(topic);
     if (lost.length > 0) {
       report(

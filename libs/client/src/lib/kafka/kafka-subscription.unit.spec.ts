@@ -206,4 +206,10 @@ describe('kafkaSubscription', () => {
     ]);
     expect(fake.commits).toEqual(['3:6']);
   });
+  it('refuses the profiles topic, which holds states, not changes, saying which topic to follow', () => {
+    const profiles = options({ transport: { kafka: { brokers: ['kafka.test:9092'], groupId: 'newsletter', registryUrl: REGISTRY_URL, topic: 'acme.customer-profiles.v1' } } });
+    expect(() => kafkaSubscription(profiles, () => undefined, async () => fakeConsumer().consumer as unknown as FeedConsumer, nothingLost)).toThrow(
+      'acme.customer-profiles.v1 holds customers\' states, not their changes: subscribe to the events topic',
+    );
+  });
 });
