@@ -144,6 +144,8 @@ describe('the change feed over server-sent events (embedded)', () => {
     const controller = new AbortController();
     const response = await fetch(`${platform.url}/v1/stream/customers`, { signal: controller.signal });
     expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    // Its pace, so that a client allows for it before taking a quiet stream for dead.
+    expect(response.headers.get('cdp-heartbeat-seconds')).toBe(String(platform.settings.feed.heartbeatSeconds));
     const reader = response.body!.getReader();
     let text = '';
     while (!/: heartbeat \d{4}-/.test(text)) text += new TextDecoder().decode((await reader.read()).value);

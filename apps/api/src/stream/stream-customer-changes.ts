@@ -50,7 +50,9 @@ export async function streamCustomerChanges(options: StreamCustomerChangesOption
   let afterId = typeof subscription.from === 'object' ? eventIdOf(subscription.from) : after === undefined ? undefined : ((await options.changeIdAt(after)) ?? after);
   response.off('close', leftEarly);
   if (left || response.destroyed) return;
-  response.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+  // The heartbeat's pace, so that a client knows how long a silent stream may be alive (CDP_FEED_HEARTBEAT_SECONDS).
+  const heartbeatSeconds = String(options.heartbeatMs / 1000);
+  response.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache', Connection: 'keep-alive', 'X-Accel-Buffering': 'no', 'Cdp-Heartbeat-Seconds': heartbeatSeconds });
   response.flushHeaders();
   response.write(`retry: ${RETRY_MS}\n\n`);
   // No id: it is not a change, and a reconnect before the next change is told again.

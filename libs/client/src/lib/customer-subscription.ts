@@ -30,7 +30,8 @@ export interface SseTransport {
   readonly fetch?: typeof fetch;
   /**
    * A connection that delivers nothing (not even the server's 15 s heartbeat) for this long is
-   * dropped and made again: it catches connections that died without closing. Default 45 s.
+   * dropped and made again: it catches connections that died without closing. Default 45 s, and
+   * at least three of the heartbeats the server says it sends (`Cdp-Heartbeat-Seconds`).
    */
   readonly idleTimeoutMs?: number;
 }

@@ -84,7 +84,6 @@ describe('kafkaSubscription', () => {
       },
       async () => fake.consumer as unknown as FeedConsumer,
       nothingLost,
-    nothingLost,
     );
     await started(fake);
     await fake.play([
@@ -149,7 +148,6 @@ describe('kafkaSubscription', () => {
       },
       async () => fake.consumer as unknown as FeedConsumer,
       nothingLost,
-    nothingLost,
     );
     await started(fake);
     await fake.play([
@@ -172,7 +170,6 @@ describe('kafkaSubscription', () => {
       },
       async () => fake.consumer as unknown as FeedConsumer,
       nothingLost,
-    nothingLost,
     );
     await started(fake);
     const batch = fake.play([{ offset: '0', value: confluentMessage(version(1)) }]);

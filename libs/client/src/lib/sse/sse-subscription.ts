@@ -70,7 +70,10 @@ export function sseSubscription(options: SseSubscribeOptions, handler: CustomerC
       if (!contentType.startsWith('text/event-stream') || response.body === null) {
         throw new CustomerFeedError('FEED.NOT_AN_EVENT_STREAM', `GET ${STREAM_PATH} answered ${contentType || 'no content type'} rather than text/event-stream: is ${baseUrl} the platform's API?`);
       }
-      await readEvents(response.body.getReader(), connection);
+      // A server whose heartbeat is slower than the default allows for is given three of them.
+      const heartbeatSeconds = Number(response.headers.get('cdp-heartbeat-seconds'));
+      const idleFor = Number.isFinite(heartbeatSeconds) && heartbeatSeconds > 0 ? Math.max(idleTimeoutMs, Math.round(3_000 * heartbeatSeconds)) : idleTimeoutMs;
+      await readEvents(response.body.getReader(), connection, idleFor);
     } finally {
       connection.abort();
       closing.signal.removeEventListener('abort', abort);
@@ -78,7 +81,7 @@ export function sseSubscription(options: SseSubscribeOptions, handler: CustomerC
   }
 
   /** Hands over the changes in order, reading no further while a handler runs; returns when the server ends the stream. */
-  async function readEvents(reader: ReadableStreamDefaultReader<Uint8Array>, connection: AbortController): Promise<void> {
+  async function readEvents(reader: ReadableStreamDefaultReader<Uint8Array>, connection: AbortController, idleFor: number): Promise<void> {
     const decoder = new TextDecoder();
     const events: EventSourceMessage[] = [];
     const parser = createParser({
@@ -88,7 +91,7 @@ export function sseSubscription(options: SseSubscribeOptions, handler: CustomerC
       onComment: () => reconnects.reset(),
     });
     for (;;) {
-      const { done, value } = await readWithin(reader, connection);
+      const { done, value } = await readWithin(reader, connection, idleFor);
       if (done) return;
       parser.feed(decoder.decode(value, { stream: true }));
       for (const { event, id, data } of events.splice(0)) {
@@ -107,16 +110,16 @@ export function sseSubscription(options: SseSubscribeOptions, handler: CustomerC
     }
   }
 
-  async function readWithin(reader: ReadableStreamDefaultReader<Uint8Array>, connection: AbortController) {
+  async function readWithin(reader: ReadableStreamDefaultReader<Uint8Array>, connection: AbortController, idleFor: number) {
     let idle = false;
     const timer = setTimeout(() => {
       idle = true;
       connection.abort();
-    }, idleTimeoutMs);
+    }, idleFor);
     try {
       return await reader.read();
     } catch (error) {
-      if (idle) throw new CustomerFeedError('FEED.IDLE_TIMEOUT', `the stream sent nothing, not even a heartbeat, for ${idleTimeoutMs} ms`);
+      if (idle) throw new CustomerFeedError('FEED.IDLE_TIMEOUT', `the stream sent nothing, not even a heartbeat, for ${idleFor} ms`);
       throw error;
     } finally {
       clearTimeout(timer);

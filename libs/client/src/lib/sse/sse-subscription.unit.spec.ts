@@ -31,6 +31,7 @@ interface Answer {
   readonly open?: boolean;
   readonly status?: number;
   readonly json?: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** A fetch that answers the queued answers in turn (the last one again when they run out), and records the requests. */
@@ -50,7 +51,7 @@ function fakeServer(...answers: Answer[]) {
         init?.signal?.addEventListener('abort', () => controller.error(new DOMException('aborted', 'AbortError')));
       },
     });
-    return new Response(body, { headers: { 'content-type': 'text/event-stream; charset=utf-8' } });
+    return new Response(body, { headers: { 'content-type': 'text/event-stream; charset=utf-8', ...answer.headers } });
   });
   return { fetch, requests };
 }
@@ -317,5 +318,18 @@ describe('sseSubscription', () => {
     await eventually(() => expect(fetch.mock.calls.length).toBeGreaterThanOrEqual(2));
     await subscription.close();
     expect(errors[0]).toMatchObject({ code: 'FEED.IDLE_TIMEOUT' });
+  });
+
+  it('waits for three of the heartbeats the server says it sends, when they are slower than its own timeout allows for', async () => {
+    const { fetch } = fakeServer({ chunks: [': heartbeat\n\n'], open: true, headers: { 'cdp-heartbeat-seconds': '0.1' } });
+    const errors: unknown[] = [];
+    const subscription = subscribe(
+      { ...options(fetch, { onError: (error) => errors.push(error) }), transport: { sse: { baseUrl: BASE_URL, fetch, idleTimeoutMs: 20 } } },
+      () => undefined,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(errors).toEqual([]);
+    await eventually(() => expect(errors[0]).toMatchObject({ code: 'FEED.IDLE_TIMEOUT', message: 'the stream sent nothing, not even a heartbeat, for 300 ms' }));
+    await subscription.close();
   });
 });
