@@ -18,7 +18,8 @@ import { cpuSentence, postgresBackends, processesNamed, progress, scratchDatabas
 import type { ParentMessage, ProjectorBenchSettings, ProjectorMessage } from './all-projections.projector';
 
 export const TARGET_ALL_PROJECTIONS_PER_SECOND = 25_000;
-export const TARGET_PROJECTOR_RSS_MIB = 512;
+/** The target's 512 MB, in MiB: 512,000,000 bytes. */
+export const TARGET_PROJECTOR_RSS_MIB = 512e6 / 2 ** 20;
 
 export interface AllProjectionsOptions {
   /** Any database of the Postgres server: the benchmark makes its own scratch database there, and drops it. */
@@ -602,8 +603,8 @@ export function allProjectionsVerdicts(figures: AllProjectionsFigures): { readon
         : `**Missed**: ${n(perSecond)}/s is ${((100 * perSecond) / TARGET_ALL_PROJECTIONS_PER_SECOND).toFixed(1)}% of the target, ${(TARGET_ALL_PROJECTIONS_PER_SECOND / perSecond).toFixed(0)}× too slow.`,
     memory:
       end.peakMiB <= TARGET_PROJECTOR_RSS_MIB
-        ? `${targetReached ? 'Met' : `**Not shown by the suite** at 1,000,000 customers (this run reached ${n(figures.customers)}; a separate run did, below: 451 MiB); within the limit so far`}: the peak was ${mb(end.peakMiB)}, ${mb(TARGET_PROJECTOR_RSS_MIB - end.peakMiB)} under 512 MiB.`
-        : `**Missed**: the peak was ${mb(end.peakMiB)}, ${mb(end.peakMiB - TARGET_PROJECTOR_RSS_MIB)} over 512 MiB (${((100 * end.peakMiB) / TARGET_PROJECTOR_RSS_MIB).toFixed(0)}% of it)${targetReached ? '' : `, already at ${n(figures.customers)} customers`}.`,
+        ? `${targetReached ? 'Met' : `**Not shown by the suite** at 1,000,000 customers (this run reached ${n(figures.customers)}; a separate run of 2026-12-05 did, below: 451 MiB); within the limit so far`}: the peak was ${mb(end.peakMiB)}, ${mb(TARGET_PROJECTOR_RSS_MIB - end.peakMiB)} under 512 MB (488 MiB).`
+        : `**Missed**: the peak was ${mb(end.peakMiB)}, ${mb(end.peakMiB - TARGET_PROJECTOR_RSS_MIB)} over 512 MB (488 MiB; ${((100 * end.peakMiB) / TARGET_PROJECTOR_RSS_MIB).toFixed(0)}% of it)${targetReached ? '' : `, already at ${n(figures.customers)} customers`}.`,
   };
 }
 
@@ -716,13 +717,18 @@ Reproduce with \`node -r ./tools/register.js bench/all-projections.run.ts --quic
 The projector's resident memory while it builds every read model, as above: the benchmark reads
 the child's \`/proc/<pid>/status\` every 200 ms (VmRSS) and, at each checkpoint, VmHWM (the kernel's
 exact peak so far). A checkpoint is the moment every projection has processed the touchpoints of
-that many customers (the loyalty projection: every event the event store held by then).
+that many customers (the loyalty projection: every event the event store held by then). The
+projections run side by side at their own pace, so by a checkpoint the faster ones are further on
+(above, \`analytics\` was done before the slowest reached a tenth): an early checkpoint's peak holds
+much of the whole run's work, and the table shows whether memory grows as the run goes on, not a
+projector that has seen only that many customers. The run to 1,000,000 customers below is the
+evidence at that size.
 
 | customers | touchpoints | seconds in | peak RSS (VmHWM) | largest VmRSS sampled |
 |---|---|---|---|---|
 ${table}
 
-Target: at most 512 MB (taken as MiB) of projector RSS at 1,000,000 customers, flat in customer
+Target: at most 512 MB (488 MiB) of projector RSS at 1,000,000 customers, flat in customer
 count. ${memoryVerdict} ${flatness}
 
 The projector uses ${mb(figures.idleRssMiB)} before it projects anything. Measured by importing its modules
@@ -744,7 +750,7 @@ A longer run, outside the suite, reached 1,000,000 customers (2026-12-05, \`node
 bench/all-projections.run.ts --touchpoints=1100000 --rss-checkpoints=100000,500000,1000000\`,
 stopped once the projector was done, before its baselines): the projector's peak RSS was
 **421 MiB at 100,000 customers, 451 MiB at 500,000 and 451 MiB at 1,000,000**, flat in customer
-count from 500,000 on and 61 MiB under the target of 512 MiB. It projected the 1,100,000
+count from 500,000 on and 37 MiB under the target of 512 MB (488 MiB). It projected the 1,100,000
 touchpoints in 14.5 minutes (1,267 touchpoints/s) on a machine whose load average was about 12
 (other work shared its two cores). The same run with batches of at most 500 events (2026-12-04,
 while the machine also ran tests) peaked at 298, 302 and 302 MiB and took 32 minutes: batches of
