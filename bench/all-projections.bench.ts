@@ -16,6 +16,7 @@ import { migrateProjectionTables } from '@cdp/projections';
 import { createPostgresSqlClient, type SqlClient } from '@cdp/sql';
 import { cpuSentence, postgresBackends, processesNamed, progress, scratchDatabase, startCpuMeter, timed } from './bench-support';
 import type { ParentMessage, ProjectorBenchSettings, ProjectorMessage } from './all-projections.projector';
+import { removeIfInterrupted } from './interruptions';
 
 export const TARGET_ALL_PROJECTIONS_PER_SECOND = 25_000;
 /** The target's 512 MB, in MiB: 512,000,000 bytes. */
@@ -100,6 +101,7 @@ export async function benchAllProjections(options: AllProjectionsOptions): Promi
   const clickhouseDatabase = `cdp_bench_${randomUUID().replace(/-/g, '').slice(0, 10)}`;
   let clickhouse: ClickHouseClient | undefined;
   const sql = createPostgresSqlClient({ connectionString: database.url });
+  const forget = removeIfInterrupted(() => dropClickHouseDatabase(clickhouseUrl, clickhouseDatabase));
   try {
     clickhouse = await createClickHouseServerClient({ url: clickhouseUrl, database: clickhouseDatabase });
     await migrateAnalyticsTables(clickhouse);
@@ -150,6 +152,7 @@ export async function benchAllProjections(options: AllProjectionsOptions): Promi
     };
   } finally {
     // Both scratch databases go, whatever failed.
+    forget();
     await sql.close().catch(() => undefined);
     const dropped = await Promise.allSettled([
       database.drop(),

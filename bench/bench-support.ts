@@ -2,6 +2,7 @@ import { cpus, totalmem } from 'node:os';
 import { readdirSync, readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
+import { removeIfInterrupted } from './interruptions';
 
 export const quick = process.argv.includes('--quick');
 
@@ -21,25 +22,25 @@ export async function scratchDatabase(baseUrl: string): Promise<{ url: string; d
   await admin.end();
   const url = new URL(baseUrl);
   url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const client = new Client({ connectionString: baseUrl });
-      await client.connect();
-      try {
-        // A closed pool's connections may not have ended yet on the server: forced off, they report an
-        // error their pool may have no listener for, which ends the whole run.
-        for (let waitedMs = 0; waitedMs < CONNECTIONS_END_WITHIN_MS; waitedMs += 50) {
-          const { rows } = await client.query<{ connections: number }>('SELECT count(*)::int AS connections FROM pg_stat_activity WHERE datname = $1', [name]);
-          if (rows[0].connections === 0) break;
-          await new Promise((resolve) => setTimeout(resolve, 50));
-        }
-        await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      } finally {
-        await client.end();
+  const forget = removeIfInterrupted(() => drop());
+  async function drop() {
+    forget();
+    const client = new Client({ connectionString: baseUrl });
+    await client.connect();
+    try {
+      // A closed pool's connections may not have ended yet on the server: forced off, they report an
+      // error their pool may have no listener for, which ends the whole run.
+      for (let waitedMs = 0; waitedMs < CONNECTIONS_END_WITHIN_MS; waitedMs += 50) {
+        const { rows } = await client.query<{ connections: number }>('SELECT count(*)::int AS connections FROM pg_stat_activity WHERE datname = $1', [name]);
+        if (rows[0].connections === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
       }
-    },
-  };
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    } finally {
+      await client.end();
+    }
+  }
+  return { url: url.toString(), drop };
 }
 
 /** One line of progress on the terminal, rewritten in place. */

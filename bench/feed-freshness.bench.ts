@@ -9,6 +9,7 @@ import { createCustomerFeedCodec } from '@cdp/feed';
 import { isolatedServers } from '../tests/support/isolated-servers';
 import { startPlatformProcess, type PlatformProcess } from '../tests/support/platform-process';
 import { progress } from './bench-support';
+import { removeIfInterrupted } from './interruptions';
 
 /** p50, p99 and max in ms over every item expected; one that never arrived counts as infinitely late. */
 export interface Latencies {
@@ -119,6 +120,7 @@ export async function benchFeedFreshness(options: FreshnessOptions): Promise<Fre
   const producer = kafka.producer({ allowAutoTopicCreation: false });
   const agent = new Agent({ keepAlive: true, maxSockets: maxInFlight });
   const platform: PlatformProcess[] = [];
+  const forget = removeIfInterrupted(async () => (await Promise.allSettled(platform.map((p) => p.stop())), await servers.drop()));
   let subscription: CustomerSubscription | undefined;
   let figures: Omit<FreshnessFigures, 'wallSeconds'>;
   try {
@@ -307,6 +309,7 @@ export async function benchFeedFreshness(options: FreshnessOptions): Promise<Fre
     if (sseErrors.length > 0) log(`  the SSE subscriber reported ${sseErrors.length} error(s), the first: ${String(sseErrors[0])}`);
     figures = { runs, partitions, requestEveryMs, straggleSeconds };
   } finally {
+    forget();
     const closing = performance.now();
     await Promise.allSettled([
       subscription?.close(),

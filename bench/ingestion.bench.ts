@@ -11,6 +11,7 @@ import type { SqlClient } from '@cdp/sql';
 import { isolatedServers } from '../tests/support/isolated-servers';
 import { startPlatformUnderTest, type PlatformUnderTest } from '../tests/support/platform-under-test';
 import { progress } from './bench-support';
+import { removeIfInterrupted } from './interruptions';
 
 /** Servers mode must ingest at least this share of what raw kafkajs produces. */
 export const TARGET_INGESTION_RATIO = 0.6;
@@ -216,6 +217,7 @@ async function benchServersMode(workload: Workload, catalog: SchemaCatalog, conc
   let platform: PlatformUnderTest | undefined;
   let producer: IdempotentProducer | undefined;
   let admin: Admin | undefined;
+  const forget = removeIfInterrupted(async () => (await platform?.close(), await servers.drop()));
   try {
     platform = await startPlatformUnderTest('servers', [IngestModule], { ...servers.env, CDP_KAFKA_INTAKE: 'off' });
     log(`  servers mode: the platform (Kafka namespace ${namespace}) listening after ${seconds(began).toFixed(1)} s`);
@@ -232,6 +234,7 @@ async function benchServersMode(workload: Workload, catalog: SchemaCatalog, conc
     const timed = await alternateRounds(workload, concurrency, { baseline: produce, platform: post }, '  servers mode (raw kafkajs and the platform, in turn)');
     return runFigures('servers', workload, timed, began);
   } finally {
+    forget();
     await Promise.allSettled([producer?.close(), admin?.disconnect(), platform?.close()]);
     await servers.drop();
   }
@@ -240,6 +243,7 @@ async function benchServersMode(workload: Workload, catalog: SchemaCatalog, conc
 async function benchEmbeddedMode(workload: Workload, concurrency: number, log: (line: string) => void): Promise<IngestionRun> {
   const began = performance.now();
   let platform: PlatformUnderTest | undefined;
+  const forget = removeIfInterrupted(async () => platform?.close());
   try {
     platform = await startPlatformUnderTest('embedded', [IngestModule]);
     log(`  embedded mode: the platform listening after ${seconds(began).toFixed(1)} s`);
@@ -254,6 +258,7 @@ async function benchEmbeddedMode(workload: Workload, concurrency: number, log: (
     const timed = await alternateRounds(workload, concurrency, { baseline: insert, platform: post }, '  embedded mode (raw PGlite and the platform, in turn)');
     return runFigures('embedded', workload, timed, began);
   } finally {
+    forget();
     await platform?.close();
   }
 }

@@ -3,6 +3,7 @@ import { PLATFORM_FEATURES } from '@cdp/platform-app';
 import { isolatedServers } from '../tests/support/isolated-servers';
 import { startPlatformUnderTest, type PlatformUnderTest } from '../tests/support/platform-under-test';
 import { argument, machine, progress } from './bench-support';
+import { removeIfInterrupted } from './interruptions';
 
 const PURCHASES = 40;
 const GIVE_UP_MS = 30_000;
@@ -21,6 +22,7 @@ async function main() {
   console.log(`Loyalty latency, ${PURCHASES} purchases one after another, ${mode} mode, on ${machine()}`);
   const servers = mode === 'servers' ? await isolatedServers() : undefined;
   const platform = await startPlatformUnderTest(mode, PLATFORM_FEATURES, servers?.env ?? {});
+  const forget = removeIfInterrupted(async () => (await platform.close(), await servers?.drop()));
   try {
     const latencies: number[] = [];
     for (const purchase of firstPurchases(PURCHASES)) {
@@ -40,6 +42,7 @@ async function main() {
     const at = (q: number) => `${Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))])} ms`;
     console.log(`202 → ledger entry: p50 ${at(0.5)}, p90 ${at(0.9)}, max ${at(1)}`);
   } finally {
+    forget();
     await platform.close();
     await servers?.drop();
   }

@@ -12,6 +12,7 @@ import { benchIngestion, ingestionRows, ingestionSection, ingestionVerdict, type
 import { benchRedemptions, type RedemptionFigures } from './loyalty-redemptions.bench';
 import { benchProfileProjection, type ProjectionFigures } from './profile-projection.bench';
 import { benchRfm, type RfmFigures } from './rfm.bench';
+import { removeIfInterrupted } from './interruptions';
 
 const TARGET_EVENTS_PER_SECOND = 25_000;
 const TARGET_RFM_SECONDS = 2;
@@ -48,8 +49,10 @@ async function main() {
 
   const rfm = await section(`RFM: ${rfmSize.customers.toLocaleString('en')} customers, ${rfmSize.purchases.toLocaleString('en')} purchases in ClickHouse`, async () => {
     const clickhouse = await createClickHouseServerClient({ url: process.env.CLICKHOUSE_URL ?? testClickHouseUrl(), database: `cdp_bench_${randomUUID().slice(0, 8)}` });
+    const forget = removeIfInterrupted(() => clickhouse.command(`DROP DATABASE IF EXISTS ${sqlIdentifier(clickhouse.database)}`));
     const databaseUrl = process.env.DATABASE_URL ?? testDatabaseUrl();
     return benchRfm(clickhouse, { ...rfmSize, databaseUrl, onProgress: (phase, done, total) => progress(`  ${phase}`, done, total) }).finally(async () => {
+      forget();
       await clickhouse.command(`DROP DATABASE IF EXISTS ${sqlIdentifier(clickhouse.database)}`);
       await clickhouse.close();
     });
