@@ -181,7 +181,8 @@ Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}, ${mac
 against the servers of infra/local. Every figure comes with a baseline measured in the same run; on
 a shared, noisy machine the ratio means more than the absolute number. The suite took
 ${Math.floor(suiteSeconds / 60)} min ${Math.round(suiteSeconds % 60)} s; \`npm run bench -- --quick\` runs every section at a smaller size, as a check,
-and prints its table without writing this document (each section prints how long it took).
+and prints its table without writing this document (each section prints how long it took). A run
+stopped with Ctrl-C or SIGTERM removes the scratch databases, Kafka topics and data folders it made.
 Compare ratios across hosts and hours, not times: a
 target that is met in one run and missed in another is met only on that run's machine; the host
 has changed between sessions (see [Earlier runs](#earlier-runs)).
@@ -505,8 +506,8 @@ by at most ${Math.round(Math.max(...freshness.runs.map((r) => r.eventLoopDelayP9
 
 The host changes between sessions, with the same 2 cores and 24 GiB: an Intel Xeon until the
 morning of 2026-12-05, an AMD EPYC for that morning's session, the Intel Xeon again in the early
-afternoon, the AMD EPYC from that evening to the small hours of 2026-12-07, and the Intel Xeon
-since. On the AMD host most baselines run about 1.2 to 1.6 times slower, and so does the platform. The last full run on the Intel host (on 17525e2, the afternoon
+afternoon, the AMD EPYC from that evening to the small hours of 2026-12-07, the Intel Xeon later
+that night, and the AMD EPYC again since the morning of 2026-12-07. On the AMD host most baselines run about 1.2 to 1.6 times slower, and so does the platform. The last full run on the Intel host (on 17525e2, the afternoon
 of 2026-12-05) had ingestion at 0.40× raw kafkajs (11,650 against 28,840 touchpoints/s), the
 profile rebuild at 14,562 touchpoints/s (2.9× the time of writing its final rows), the RFM run at
 1.88 s (baseline 0.39 s), all projections at 2,868 touchpoints/s and the feed's p99 at 297 ms at
@@ -529,12 +530,15 @@ against 20,160 touchpoints/s), the profile rebuild at 7,500 touchpoints/s, the R
 touchpoints/s and 19,457 ms at 5,000. The full run of the small hours of 2026-12-07 (ff87bb5, same
 host, a quiet machine) had ingestion at 0.35× (7,625 against 21,623 touchpoints/s), the profile
 rebuild at 11,275 touchpoints/s, the RFM run at 2.00 s (baseline 0.38 s), all projections at 2,244
-touchpoints/s and the feed's p99 at 476 ms at 1,000 touchpoints/s and 15,154 ms at 5,000. The run
-above (127ae3a, later that night, the Intel host again, a quiet machine) measures the code of the
-session after it, whose changes on a measured path are a lookup per batch of a rebuild of
-\`customers\` (the links live refused) and of \`loyalty_earning\` (the touchpoints an account already
-took); its higher figures are the Intel host's, as its baselines show (raw kafkajs at 30,372
-touchpoints/s against 21,623, the profile rows written at 60,027 rows/s against 39,616).
+touchpoints/s and the feed's p99 at 476 ms at 1,000 touchpoints/s and 15,154 ms at 5,000. The full
+run of later that night (127ae3a, the Intel host, a quiet machine) had ingestion at 0.36× (10,988
+against 30,372 touchpoints/s), the profile rebuild at 13,805 touchpoints/s (the final rows written
+at 60,027 rows/s), the RFM run at 1.99 s (baseline 0.40 s), all projections at 2,719
+touchpoints/s and the feed's p99 at 412 ms at 1,000 touchpoints/s and 12,885 ms at 5,000. The run
+above (the AMD host again, a quiet machine) measures the code of 2026-12-07's second session. Its
+lower figures are the host's, not the code's: the profile rebuild alone, run in turn with the code
+of 127ae3a in the same hour, gave 8,509 and 8,222 touchpoints/s against 8,600 and 8,704 (the final
+rows written at 43,383 and 42,361 rows/s against 42,798 and 45,344).
 `;
 }
 
