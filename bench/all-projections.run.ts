@@ -1,6 +1,6 @@
 import { testClickHouseUrl } from '@cdp/clickhouse/testing';
 import { testDatabaseUrl } from '@cdp/sql/testing';
-import { argument, machine, quick } from './bench-support';
+import { argument, machine, quick, runBenchmark } from './bench-support';
 import { allProjectionsRows, allProjectionsSection, benchAllProjections, ALL_PROJECTIONS_SIZES } from './all-projections.bench';
 
 /**
@@ -24,7 +24,4 @@ async function main() {
   console.log(JSON.stringify(figures, null, 2));
 }
 
-main().catch((error) => {
-  console.error(`benchmark failed: ${(error as Error).stack ?? (error as Error).message}. Are the servers up? Run bash infra/local/up.sh`);
-  process.exit(1);
-});
+runBenchmark('the all-projections benchmark', main);

@@ -2,6 +2,7 @@ import { cpus, totalmem } from 'node:os';
 import { readdirSync, readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
+import { isUnreachable } from '@cdp/sql/errors';
 import { removeIfInterrupted } from './interruptions';
 
 export const quick = process.argv.includes('--quick');
@@ -144,5 +145,20 @@ export function cpuSentence(opening: string, seconds: number, touchpoints: numbe
     `At the target's ${targetPerSecond.toLocaleString('en')}/s the ${cores} cores would have ${allowed.toFixed(1)} s of CPU for these ` +
     `${touchpoints.toLocaleString('en')} touchpoints, every process's share included: this used ${used.toFixed(1)} s, ${(used / allowed).toFixed(2)}× that ` +
     `(from \`/proc\`, each run).`
+  );
+}
+
+/**
+ * Runs a benchmark's `main` to its exit code: 0 when it finished, 1 with the error otherwise; the
+ * hint to start the servers only when one did not answer.
+ */
+export function runBenchmark(name: string, main: () => Promise<unknown>): void {
+  main().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      const hint = isUnreachable(error) ? ' A server did not answer: start them with bash infra/local/up.sh.' : ' The lines above say what it was doing.';
+      console.error(`${name} failed: ${(error as Error).stack ?? String(error)}.${hint}`);
+      process.exit(1);
+    },
   );
 }

@@ -1,5 +1,5 @@
 import { testDatabaseUrl } from '@cdp/sql/testing';
-import { machine, quick, timed } from './bench-support';
+import { machine, quick, runBenchmark, timed } from './bench-support';
 import { benchEmmettPeer, peerRows, peerSection } from './emmett-peer.bench';
 
 /** `node -r ./tools/register.js bench/emmett-peer.run.ts [--quick]`: our event store against Emmett's, printed. */
@@ -13,7 +13,4 @@ async function main() {
   console.log(`took ${seconds.toFixed(1)} s`);
 }
 
-main().catch((error) => {
-  console.error(`peer benchmark failed: ${(error as Error).stack ?? error}. Is Postgres up? Run bash infra/local/up.sh`);
-  process.exit(1);
-});
+runBenchmark('the peer benchmark', main);

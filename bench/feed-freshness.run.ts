@@ -1,4 +1,4 @@
-import { argument, machine, quick } from './bench-support';
+import { argument, machine, quick, runBenchmark } from './bench-support';
 import { benchFeedFreshness, describeLatencies, suiteFreshnessOptions } from './feed-freshness.bench';
 
 /**
@@ -25,10 +25,4 @@ async function main() {
   console.log(`took ${figures.wallSeconds.toFixed(1)} s`);
 }
 
-main().then(
-  () => process.exit(0),
-  (error) => {
-    console.error(`feed freshness benchmark failed: ${(error as Error).stack}. Are the servers up? Run bash infra/local/up.sh`);
-    process.exit(1);
-  },
-);
+runBenchmark('the feed freshness benchmark', main);

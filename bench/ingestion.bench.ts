@@ -179,12 +179,12 @@ export function ingestionVerdict(figures: IngestionFigures): string {
 }
 
 /**
- * What CPU profiles of the hot path showed, read by hand: \`node --cpu-prof -r ./tools/register.js
+ * What CPU profiles of the hot path showed, read by hand: \`node --cpu-prof --cpu-prof-dir=/tmp/prof -r ./tools/register.js
  * bench/ingestion.run.ts --quick --mode=servers\` (and --mode=embedded), self and total time over the
  * platform's rounds only; the accepted-ids index timed alone with the same batches.
  */
 const PROFILE_SUMMARY = `Where the time goes (CPU profiles of the quick mode, 2026-12-04, over the platform's rounds only;
-reproduce with \`node --cpu-prof -r ./tools/register.js bench/ingestion.run.ts --quick --mode=servers\`,
+reproduce with \`node --cpu-prof --cpu-prof-dir=/tmp/prof -r ./tools/register.js bench/ingestion.run.ts --quick --mode=servers\`,
 or \`--mode=embedded\`, and open the .cpuprofile in Chrome DevTools). In servers mode the platform's
 rounds took about 125 µs of the main thread per touchpoint and the baseline's about 46 µs, nearly
 all of it kafkajs building its produce requests (its crc32C, in JavaScript, and Buffer copies) and

@@ -1,10 +1,10 @@
-import { argument, machine, quick } from './bench-support';
+import { argument, machine, quick, runBenchmark } from './bench-support';
 import { benchIngestion, INGESTION_MODES, ingestionRows, ingestionSection, type IngestionMode } from './ingestion.bench';
 
 /**
  * The ingestion benchmark alone: `node -r ./tools/register.js bench/ingestion.run.ts [--quick]
  * [--mode=servers|embedded] [--section]`. Prints the figures, and the docs section with --section.
- * Profile its hot path with `node --cpu-prof -r ./tools/register.js bench/ingestion.run.ts --quick --mode=servers`.
+ * Profile its hot path with `node --cpu-prof --cpu-prof-dir=/tmp/prof -r ./tools/register.js bench/ingestion.run.ts --quick --mode=servers`.
  */
 async function main() {
   // The suite's sizes, so that a section run alone gives figures comparable with docs/benchmarks.md.
@@ -18,10 +18,4 @@ async function main() {
   if (process.argv.includes('--section')) console.log(ingestionSection(figures));
 }
 
-main().then(
-  () => process.exit(0),
-  (error) => {
-    console.error(`ingestion benchmark failed: ${(error as Error).stack}. Are the servers up? Run bash infra/local/up.sh`);
-    process.exit(1);
-  },
-);
+runBenchmark('the ingestion benchmark', main);

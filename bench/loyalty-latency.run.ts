@@ -2,7 +2,7 @@ import { generateDemoTouchpoints, type DemoTouchpoint } from '@cdp/demo-data';
 import { PLATFORM_FEATURES } from '@cdp/platform-app';
 import { isolatedServers } from '../tests/support/isolated-servers';
 import { startPlatformUnderTest, type PlatformUnderTest } from '../tests/support/platform-under-test';
-import { argument, machine, progress } from './bench-support';
+import { argument, machine, progress, runBenchmark } from './bench-support';
 import { removeIfInterrupted } from './interruptions';
 
 const PURCHASES = 40;
@@ -67,10 +67,4 @@ async function hasLedgerEntry(platform: PlatformUnderTest, customerId: string): 
   return status === 200 && body.entries.length > 0;
 }
 
-main().then(
-  () => process.exit(0),
-  (error) => {
-    console.error(`loyalty latency benchmark failed: ${(error as Error).stack}. Are the servers up? Run bash infra/local/up.sh`);
-    process.exit(1);
-  },
-);
+runBenchmark('the loyalty latency benchmark', main);

@@ -1,10 +1,10 @@
 import { testDatabaseUrl } from '@cdp/sql/testing';
-import { machine, quick, scratchDatabase } from './bench-support';
+import { machine, quick, runBenchmark, scratchDatabase } from './bench-support';
 import { benchProfileProjection } from './profile-projection.bench';
 
 /**
  * The profile projection benchmark alone: `node -r ./tools/register.js bench/profile-projection.run.ts [--quick]`.
- * Profile its hot path with `node --cpu-prof -r ./tools/register.js bench/profile-projection.run.ts --quick`.
+ * Profile its hot path with `node --cpu-prof --cpu-prof-dir=/tmp/prof -r ./tools/register.js bench/profile-projection.run.ts --quick`.
  */
 async function main() {
   const touchpoints = quick ? 20_000 : 100_000;
@@ -14,10 +14,4 @@ async function main() {
   console.log(JSON.stringify(figures, null, 2));
 }
 
-main().then(
-  () => process.exit(0),
-  (error) => {
-    console.error(`profile projection benchmark failed: ${(error as Error).stack}. Are the servers up? Run bash infra/local/up.sh`);
-    process.exit(1);
-  },
-);
+runBenchmark('the profile projection benchmark', main);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createClickHouseServerClient, sqlIdentifier } from '@cdp/clickhouse';
 import { testClickHouseUrl } from '@cdp/clickhouse/testing';
 import { testDatabaseUrl } from '@cdp/sql/testing';
-import { machine, progress, quick } from './bench-support';
+import { machine, progress, quick, runBenchmark } from './bench-support';
 import { benchRfm } from './rfm.bench';
 
 /**
@@ -33,10 +33,4 @@ async function main() {
   });
 }
 
-main().then(
-  () => process.exit(0),
-  (error) => {
-    console.error(`RFM benchmark failed: ${(error as Error).stack}. Are the servers up? Run bash infra/local/up.sh`);
-    process.exit(1);
-  },
-);
+runBenchmark('the RFM benchmark', main);
