@@ -16,7 +16,11 @@ export type NormalizedIdentifier = { readonly value: string | null } | { readonl
 const LABEL = '[\\p{L}\\p{N}][\\p{L}\\p{M}\\p{N}-]*(?<!-)';
 /** "@", and whatever trimInvisible takes away, before a social handle. */
 const LEADING_AT_SIGNS = /^[@\s\p{Cc}\p{Cf}]+/u;
-const EMAIL = new RegExp(`^[^\\s@]+@(?:${LABEL}\\.)+${LABEL}$`, 'u');
+/** The local part as mail systems take it unquoted (RFC 5322's dot-atom): no dot at either end, none twice in a row. */
+const LOCAL_PART = '[^\\s@.]+(?:\\.[^\\s@.]+)*';
+const EMAIL = new RegExp(`^${LOCAL_PART}@(?:${LABEL}\\.)+${LABEL}$`, 'u');
+/** Invisible format characters (a zero-width space, a soft hyphen) that a copy and paste leaves inside an address. */
+const FORMAT_CHARACTERS = /\p{Cf}/gu;
 
 /**
  * The most characters an identifier holds once normalised: far more than any real one (an email
@@ -62,7 +66,8 @@ function normalizedValue(type: IdentifierType, value: string, policy: Normalizat
   switch (type) {
     case 'email': {
       // "sara@example.com." names the same mailbox as "sara@example.com": a fully qualified domain's final dot.
-      const lowered = value.toLowerCase();
+      // A "mailto:" link's address, and one with a zero-width space pasted inside, are the address too.
+      const lowered = value.toLowerCase().replace(/^mailto:/, '').replace(FORMAT_CHARACTERS, '');
       if (isPlaceholder(lowered)) return { value: lowered };
       const email = lowered.replace(/\.$/, '');
       return EMAIL.test(email) ? { value: email } : { error: 'is not an email address' };

@@ -9,6 +9,8 @@ describe('identifier normalisation', () => {
   it.each([
     ['email', '  Sara.Ahmadi@Example.COM ', 'sara.ahmadi@example.com'],
     ['email', 'sara@example.com.', 'sara@example.com'],
+    ['email', 'mailto:Sara@Example.com', 'sara@example.com'],
+    ['email', 'sa\u200bra@exam\u00adple.com', 'sara@example.com'],
     ['email', 'Ali@Mesal.Iran', 'ali@mesal.iran'],
     ['email', 'user@उदाहरण.भारत', 'user@उदाहरण.भारत'],
     ['email', 'user@ตัวอย่าง.ไทย', 'user@ตัวอย่าง.ไทย'],
@@ -44,6 +46,9 @@ describe('identifier normalisation', () => {
   it.each([
     ['email', 'sara-at-example.com', /not an email/],
     ['email', 'a@example..com', /not an email/],
+    ['email', 'sa..ra@example.com', /not an email/],
+    ['email', '.sara@example.com', /not an email/],
+    ['email', 'sara.@example.com', /not an email/],
     ['email', 'a@-example.com', /not an email/],
     ['email', 'a@example', /not an email/],
     ['phone', '12', /not a valid phone number in region IR/],
