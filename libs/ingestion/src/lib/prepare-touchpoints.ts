@@ -93,7 +93,7 @@ function prepareOne(body: unknown, context: IngestionContext): PreparedTouchpoin
 
 const NO_REAL_IDENTIFIER = {
   path: 'identifiers',
-  message: `needs at least one real identifier (${IDENTIFIER_PRIORITY.join(', ')}); placeholders such as "null" or "0" do not count`,
+  message: `needs at least one real identifier (${IDENTIFIER_PRIORITY.join(', ')}); placeholders such as "null", "0" or "guest", and a phone typed as "1234567890", do not count`,
 };
 
 /**

@@ -90,7 +90,7 @@ describe('classifyIntakeMessage: what the intake dead-letters', () => {
       code: 'INVALID_TOUCHPOINT',
       reason:
         'payload.amount: must be a non-negative decimal amount, as a string ("300000.50") or a number, with at most 15 digits before the point and 3 after; ' +
-        'identifiers: needs at least one real identifier (customerId, loyaltyCard, email, phone, socialHandle, deviceId); placeholders such as "null" or "0" do not count',
+        'identifiers: needs at least one real identifier (customerId, loyaltyCard, email, phone, socialHandle, deviceId); placeholders such as "null", "0" or "guest", and a phone typed as "1234567890", do not count',
     });
     expect(classify(json({ ...touchpointExamples.visit, identifiers: {} }))).toEqual({
       kind: 'dead-letter',

@@ -194,9 +194,10 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
 }
 
 function feedSettings(env: NodeJS.ProcessEnv, problems: string[]): FeedSettings {
+  // At most an hour: a timer of Node's, here or in a client waiting for three heartbeats, fires at once past about 24 days.
   const seconds = (name: string, fallback: number) => {
     const value = Number(env[name] ?? fallback);
-    if (!Number.isFinite(value) || value <= 0) problems.push(`${name}=${env[name]}: use a number of seconds above 0`);
+    if (!Number.isFinite(value) || value <= 0 || value > 3600) problems.push(`${name}=${env[name]}: use a number of seconds above 0, at most 3600`);
     return value;
   };
   const retentionDays = Number(env.CDP_FEED_RETENTION_DAYS ?? 7);
@@ -246,9 +247,10 @@ function identitySettings(given: string | undefined, problems: string[]): Identi
   const found: string[] = [];
   for (const entry of given.split(',').map((part) => part.trim())) {
     const [type, limit, ...rest] = entry.split('=').map((part) => part.trim());
-    if (!isIdentifierType(type) || limit === undefined || limit === '' || rest.length > 0) {
-      found.push(`"${entry}" is not type=limit with a type of ${Object.keys(DEFAULT_IDENTITY_POLICY.maxValuesPerType).join(', ')}`);
-    } else limits[type] = Number(limit);
+    if (!isIdentifierType(type) || limit === undefined || !/^\d+$/.test(limit) || rest.length > 0) {
+      found.push(`"${entry}" is not type=limit, a type of ${Object.keys(DEFAULT_IDENTITY_POLICY.maxValuesPerType).join(', ')} and a whole number`);
+    } else if (type in limits) found.push(`${type} is given twice`);
+    else limits[type] = Number(limit);
   }
   const policy = { maxValuesPerType: { ...DEFAULT_IDENTITY_POLICY.maxValuesPerType, ...limits } };
   found.push(...identityPolicyProblems(policy));

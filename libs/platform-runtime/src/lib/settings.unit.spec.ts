@@ -104,10 +104,10 @@ describe('settings: identity limits', () => {
   });
 
   it('refuses an unknown type, a limit that is not a whole number of at least 1, and a second customerId, naming the variable and each problem', () => {
-    expect(() => readSettings({ CDP_IDENTITY_LIMITS: 'fax=3,email=0,phone=2.5,deviceId' })).toThrow(
-      'CDP_IDENTITY_LIMITS=fax=3,email=0,phone=2.5,deviceId: "fax=3" is not type=limit with a type of customerId, loyaltyCard, email, phone, socialHandle, deviceId; ' +
-        '"deviceId" is not type=limit with a type of customerId, loyaltyCard, email, phone, socialHandle, deviceId; ' +
-        'maxValuesPerType.email must be a whole number of at least 1, got 0; maxValuesPerType.phone must be a whole number of at least 1, got 2.5; e.g. CDP_IDENTITY_LIMITS=email=10,phone=3',
+    const not = (entry: string) => `"${entry}" is not type=limit, a type of customerId, loyaltyCard, email, phone, socialHandle, deviceId and a whole number`;
+    expect(() => readSettings({ CDP_IDENTITY_LIMITS: 'fax=3,email=0,phone=2.5,deviceId,loyaltyCard=0x10,,email=4' })).toThrow(
+      `CDP_IDENTITY_LIMITS=fax=3,email=0,phone=2.5,deviceId,loyaltyCard=0x10,,email=4: ${[not('fax=3'), not('phone=2.5'), not('deviceId'), not('loyaltyCard=0x10'), not(''), 'email is given twice'].join('; ')}; ` +
+        'maxValuesPerType.email must be a whole number of at least 1, got 0; e.g. CDP_IDENTITY_LIMITS=email=10,phone=3',
     );
     expect(() => readSettings({ CDP_IDENTITY_LIMITS: 'customerId=2' })).toThrow('maxValuesPerType.customerId must be 1, got 2: two different customer ids never belong to one customer');
   });

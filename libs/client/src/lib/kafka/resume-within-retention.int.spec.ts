@@ -34,6 +34,27 @@ describe('resumeWithinRetention (real Kafka)', () => {
     expect(await resumeWithinRetention(kafka, topic, groupId)).toEqual([]);
   });
 
+  it('says so, and joins all the same, where the group has a running member whose offsets Kafka will not move', async () => {
+    const groupId = `client-retention-busy-${randomUUID().slice(0, 8)}`;
+    await admin.setOffsets({ groupId, topic, partitions: [{ partition: 0, offset: '1' }] });
+    // Another instance of the service, on another topic of the group, so that it leaves this topic's offsets alone.
+    const other = `${topic}.other`;
+    await admin.createTopics({ waitForLeaders: true, topics: [{ topic: other, numPartitions: 1 }] });
+    const member = kafka.consumer({ groupId });
+    const joined = new Promise((resolve) => member.on(member.events.GROUP_JOIN, resolve));
+    await member.connect();
+    await member.subscribe({ topic: other });
+    await member.run({ eachMessage: async () => undefined });
+    try {
+      await joined;
+      // Partition 0 starts at offset 6 since the first test.
+      expect(await resumeWithinRetention(kafka, topic, groupId)).toEqual([expect.stringMatching(/^partition 0, offsets 1 to 5 \(not moved: .*running instances/)]);
+    } finally {
+      await member.disconnect();
+      await admin.deleteTopics({ topics: [other] }).catch(() => undefined);
+    }
+  }, 60_000);
+
   it('leaves a group that never committed to the subscription\'s from', async () => {
     expect(await resumeWithinRetention(kafka, topic, `client-retention-new-${randomUUID().slice(0, 8)}`)).toEqual([]);
   });

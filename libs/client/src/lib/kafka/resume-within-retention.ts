@@ -5,7 +5,8 @@ import type { Kafka } from 'kafkajs';
  * (the events topic keeps 7 days): a partition whose committed offset is older than the oldest
  * change still held resumes at that oldest change. Left alone, kafkajs resets such a partition
  * to the end `fromBeginning` names, silently, and with `from: 'now'` skips even the changes still
- * held. Returns a description of each partition moved: changes were lost there.
+ * held. Returns a description of each such partition: changes were lost there. Only at a join:
+ * a member that falls behind the retention while it runs is reset by kafkajs.
  */
 export async function resumeWithinRetention(kafka: Kafka, topic: string, groupId: string): Promise<string[]> {
   const admin = kafka.admin();
@@ -18,8 +19,14 @@ export async function resumeWithinRetention(kafka: Kafka, topic: string, groupId
       // -1: nothing committed there yet, where `from` decides.
       return BigInt(offset) >= 0n && low !== undefined && BigInt(offset) < low ? [{ partition, committed: BigInt(offset), low }] : [];
     });
-    if (behind.length > 0) await admin.setOffsets({ groupId, topic, partitions: behind.map(({ partition, low }) => ({ partition, offset: String(low) })) });
-    return behind.map(({ partition, committed, low }) => `partition ${partition}, offsets ${committed} to ${low - 1n}`);
+    if (behind.length === 0) return [];
+    // Kafka moves the offsets of a group without running members only: one that another instance of
+    // the service runs resumes where kafkajs resets it, and this one joins it all the same.
+    const moved = await admin.setOffsets({ groupId, topic, partitions: behind.map(({ partition, low }) => ({ partition, offset: String(low) })) }).then(
+      () => '',
+      (error: Error) => ` (not moved: ${error.message})`,
+    );
+    return behind.map(({ partition, committed, low }) => `partition ${partition}, offsets ${committed} to ${low - 1n}${moved}`);
   } finally {
     await admin.disconnect();
   }

@@ -1,8 +1,8 @@
 import { isStorable, trimInvisible, UNSTORABLE_MESSAGE, type Identifiers } from '@cdp/events';
-import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import { IDENTIFIER_PRIORITY, type IdentifierType } from './identifier-types';
 import { withAsciiDigits } from './ascii-digits';
-import { isPlaceholder } from './placeholder';
+import { isPlaceholder, standsForNobody } from './placeholder';
 import { typedText } from './typed-text';
 
 export interface NormalizationPolicy {
@@ -62,7 +62,7 @@ export function currentForm(type: IdentifierType, value: string): string {
 }
 
 function normalizedValue(type: IdentifierType, value: string, policy: NormalizationPolicy): NormalizedIdentifier {
-  if (value === '') return { value: null };
+  if (value === '' || standsForNobody(type, value)) return { value: null };
   switch (type) {
     case 'email': {
       // "sara@example.com." names the same mailbox as "sara@example.com": a fully qualified domain's final dot.
