@@ -152,13 +152,13 @@ export async function benchAllProjections(options: AllProjectionsOptions): Promi
     };
   } finally {
     // Both scratch databases go, whatever failed.
-    forget();
     await sql.close().catch(() => undefined);
     const dropped = await Promise.allSettled([
       database.drop(),
       (clickhouse?.close() ?? Promise.resolve()).then(() => dropClickHouseDatabase(clickhouseUrl, clickhouseDatabase)),
     ]);
     for (const outcome of dropped) if (outcome.status === 'rejected') log(`  could not drop a scratch database: ${(outcome.reason as Error).message}`);
+    forget();
     log(`  scratch databases dropped (${elapsed()} in)`);
   }
 }

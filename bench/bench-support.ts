@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { isUnreachable } from '@cdp/sql/errors';
-import { removeIfInterrupted } from './interruptions';
+import { interruption, removeIfInterrupted } from './interruptions';
 
 export const quick = process.argv.includes('--quick');
 
@@ -25,7 +25,6 @@ export async function scratchDatabase(baseUrl: string): Promise<{ url: string; d
   url.pathname = `/${name}`;
   const forget = removeIfInterrupted(() => drop());
   async function drop() {
-    forget();
     const client = new Client({ connectionString: baseUrl });
     await client.connect();
     try {
@@ -37,6 +36,7 @@ export async function scratchDatabase(baseUrl: string): Promise<{ url: string; d
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
       await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      forget();
     } finally {
       await client.end();
     }
@@ -154,8 +154,11 @@ export function cpuSentence(opening: string, seconds: number, touchpoints: numbe
  */
 export function runBenchmark(name: string, main: () => Promise<unknown>): void {
   main().then(
-    () => process.exit(0),
+    () => interruption() ?? process.exit(0),
     (error: unknown) => {
+      // Interrupted, the run fails for the resources its removals took: the removals end it.
+      const interrupted = interruption();
+      if (interrupted !== undefined) return interrupted;
       const hint = isUnreachable(error) ? ' A server did not answer: start them with bash infra/local/up.sh.' : ' The lines above say what it was doing.';
       console.error(`${name} failed: ${(error as Error).stack ?? String(error)}.${hint}`);
       process.exit(1);

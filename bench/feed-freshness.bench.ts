@@ -309,7 +309,6 @@ export async function benchFeedFreshness(options: FreshnessOptions): Promise<Fre
     if (sseErrors.length > 0) log(`  the SSE subscriber reported ${sseErrors.length} error(s), the first: ${String(sseErrors[0])}`);
     figures = { runs, partitions, requestEveryMs, straggleSeconds };
   } finally {
-    forget();
     const closing = performance.now();
     await Promise.allSettled([
       subscription?.close(),
@@ -322,6 +321,7 @@ export async function benchFeedFreshness(options: FreshnessOptions): Promise<Fre
     await admin.deleteGroups(Object.values(groups)).catch(() => undefined);
     await admin.disconnect().catch(() => undefined);
     await servers.drop();
+    forget();
     log(`  cleaned up in ${((performance.now() - closing) / 1000).toFixed(1)} s`);
   }
   return { ...figures, wallSeconds: (performance.now() - began) / 1000 };

@@ -234,9 +234,9 @@ async function benchServersMode(workload: Workload, catalog: SchemaCatalog, conc
     const timed = await alternateRounds(workload, concurrency, { baseline: produce, platform: post }, '  servers mode (raw kafkajs and the platform, in turn)');
     return runFigures('servers', workload, timed, began);
   } finally {
-    forget();
     await Promise.allSettled([producer?.close(), admin?.disconnect(), platform?.close()]);
     await servers.drop();
+    forget();
   }
 }
 
@@ -258,8 +258,8 @@ async function benchEmbeddedMode(workload: Workload, concurrency: number, log: (
     const timed = await alternateRounds(workload, concurrency, { baseline: insert, platform: post }, '  embedded mode (raw PGlite and the platform, in turn)');
     return runFigures('embedded', workload, timed, began);
   } finally {
-    forget();
     await platform?.close();
+    forget();
   }
 }
 

@@ -42,9 +42,9 @@ async function main() {
     const at = (q: number) => `${Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))])} ms`;
     console.log(`202 → ledger entry: p50 ${at(0.5)}, p90 ${at(0.9)}, max ${at(1)}`);
   } finally {
-    forget();
     await platform.close();
     await servers?.drop();
+    forget();
   }
 }
 

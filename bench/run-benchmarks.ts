@@ -52,8 +52,8 @@ async function main() {
     const forget = removeIfInterrupted(() => clickhouse.command(`DROP DATABASE IF EXISTS ${sqlIdentifier(clickhouse.database)}`));
     const databaseUrl = process.env.DATABASE_URL ?? testDatabaseUrl();
     return benchRfm(clickhouse, { ...rfmSize, databaseUrl, onProgress: (phase, done, total) => progress(`  ${phase}`, done, total) }).finally(async () => {
-      forget();
       await clickhouse.command(`DROP DATABASE IF EXISTS ${sqlIdentifier(clickhouse.database)}`);
+      forget();
       await clickhouse.close();
     });
   });
