@@ -7,7 +7,12 @@ export const DEAD_LETTER_HEADERS = {
   code: 'cdp-dlq-code',
   source: 'cdp-dlq-source',
   failedAt: 'cdp-dlq-failed-at',
+  /** Set on a dead letter too large for the topic to hold with its value: the value's bytes, which the raw topic keeps for its week at the source. */
+  valueOmitted: 'cdp-dlq-value-omitted',
 } as const;
+
+/** The most of a refusal's reason a dead letter carries: a message with thousands of errors would otherwise make a header of megabytes. */
+const MAX_REASON_CHARACTERS = 8_192;
 
 /** Where a message sits: "<topic>/<partition>:<offset>", as log positions are written. */
 export function messagePosition(topic: string, partition: number, offset: string): string {
@@ -24,12 +29,24 @@ export function deadLetterMessage(original: Pick<KafkaMessage, 'key' | 'value' |
     value: original.value,
     headers: {
       ...original.headers,
-      [DEAD_LETTER_HEADERS.reason]: refusal.reason,
+      [DEAD_LETTER_HEADERS.reason]: cappedReason(refusal.reason),
       [DEAD_LETTER_HEADERS.code]: refusal.code,
       [DEAD_LETTER_HEADERS.source]: source,
       [DEAD_LETTER_HEADERS.failedAt]: failedAt.toISOString(),
     },
   };
+}
+
+/** The dead letter without the value that made it too large to send, saying so and how large it was. */
+export function withoutValue(deadLetter: Message): Message {
+  const bytes = deadLetter.value === null || deadLetter.value === undefined ? 0 : Buffer.byteLength(deadLetter.value);
+  return { ...deadLetter, value: null, headers: { ...deadLetter.headers, [DEAD_LETTER_HEADERS.valueOmitted]: String(bytes) } };
+}
+
+function cappedReason(reason: string): string {
+  if (reason.length <= MAX_REASON_CHARACTERS) return reason;
+  const cut = reason.lastIndexOf('; ', MAX_REASON_CHARACTERS);
+  return `${reason.slice(0, cut > 0 ? cut : MAX_REASON_CHARACTERS)}; … (${reason.length.toLocaleString('en')} characters in all)`;
 }
 
 /** A header's text, or undefined when the message has none of that name. */

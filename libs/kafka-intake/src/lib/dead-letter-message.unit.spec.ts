@@ -1,4 +1,4 @@
-import { deadLetterMessage, headerText, messagePosition } from './dead-letter-message';
+import { DEAD_LETTER_HEADERS, deadLetterMessage, headerText, messagePosition, withoutValue } from './dead-letter-message';
 
 describe('deadLetterMessage', () => {
   it('keeps the key, value and headers as they came, and adds why, what, where and when', () => {
@@ -19,5 +19,22 @@ describe('deadLetterMessage', () => {
     expect(headerText(message.headers, 'cdp-dlq-source')).toBe('cdp.touchpoints.raw.v1/2:41');
     expect(headerText(message.headers, 'trace-id')).toBe('t-1');
     expect(headerText(message.headers, 'missing')).toBeUndefined();
+  });
+
+  it('carries at most 8,192 characters of the reason, cut after a whole error, saying how long it was', () => {
+    const errors = Array.from({ length: 2_000 }, (_, n) => `payload.items[${n}].sku: must not be blank`);
+    const reason = errors.join('; ');
+    const message = deadLetterMessage({ key: null, value: Buffer.from('{}'), headers: {} }, { code: 'INVALID_TOUCHPOINT', reason }, 'raw/0:1', new Date());
+    const carried = headerText(message.headers, DEAD_LETTER_HEADERS.reason)!;
+    expect(carried.length).toBeLessThanOrEqual(8_192 + 40);
+    expect(carried).toMatch(/^payload\.items\[0\]\.sku: must not be blank; .*\.sku: must not be blank; … \([\d,]+ characters in all\)$/);
+    expect(carried).toContain(`(${reason.length.toLocaleString('en')} characters in all)`);
+  });
+
+  it('leaves out the value of a dead letter too large to send, saying how many bytes it had', () => {
+    const message = withoutValue(deadLetterMessage({ key: Buffer.from('k'), value: Buffer.alloc(2_000_000), headers: {} }, { code: 'INVALID_TOUCHPOINT', reason: 'x' }, 'raw/0:1', new Date()));
+    expect(message.value).toBeNull();
+    expect(headerText(message.headers, DEAD_LETTER_HEADERS.valueOmitted)).toBe('2000000');
+    expect(headerText(message.headers, DEAD_LETTER_HEADERS.source)).toBe('raw/0:1');
   });
 });

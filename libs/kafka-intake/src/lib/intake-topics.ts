@@ -22,6 +22,7 @@ export function touchpointIntakeTopics(namespace: string, partitions = 6): Touch
 }
 
 const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
+export const DEAD_LETTER_MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
 
 /**
  * Creates the topics if missing. The raw topic is a buffer the intake empties within moments, so
@@ -37,6 +38,8 @@ export async function ensureTouchpointIntakeTopics(admin: Admin, topics: Touchpo
         { name: 'cleanup.policy', value: 'delete' },
         { name: 'retention.ms', value: '-1' },
         { name: 'retention.bytes', value: '-1' },
+        // A refused message of the raw topic's largest size, with the headers that say why.
+        { name: 'max.message.bytes', value: String(DEAD_LETTER_MAX_MESSAGE_BYTES) },
       ],
       guarantees: Object.fromEntries(
         ['cleanup.policy', 'retention.ms', 'retention.bytes'].map((name) => [name, 'a dead letter waits for its fix and replay, and Kafka would drop the older ones unreplayed']),

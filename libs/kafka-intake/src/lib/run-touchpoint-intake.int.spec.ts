@@ -112,4 +112,35 @@ describe('the Kafka intake loop (real Kafka, a log that fails)', () => {
       await intake.close();
     }
   });
+
+  it('sets aside a refused message too large for the dead-letter topic without its value, and goes on with the partition', async () => {
+    // A dead-letter topic made beforehand with a small limit: as a cluster's default of 1 MiB is for a raw message of 1 MiB.
+    const small = touchpointIntakeTopics(`${namespace}-small`, 1);
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: [{ topic: small.deadLetters, numPartitions: 1, configEntries: [{ name: 'retention.ms', value: '-1' }, { name: 'max.message.bytes', value: String(64 * 1024) }] }],
+    });
+    const { log } = flakyLog(0);
+    const intake = await runTouchpointIntake({ kafka, topics: small, log, catalog, policy: { defaultPhoneRegion: 'IR' }, now: () => new Date() });
+    const smallCommitted = async () => Number((await admin.fetchOffsets({ groupId: small.group, topics: [small.raw] }))[0].partitions[0].offset);
+    try {
+      const large = json({ ...touchpointExamples.visit, identifiers: {}, attributes: { note: 'x'.repeat(100 * 1024) } });
+      const invalid = json({ ...touchpointExamples.visit, identifiers: {} });
+      await producer.send({ topic: small.raw, messages: [large, invalid] });
+      await until(async () => ((await smallCommitted()) === 2 ? true : undefined), 'both refused messages to be committed');
+
+      const deadLetters: { omitted?: string; bytes: number; source?: string }[] = [];
+      await readTopicToEnd(kafka, small.deadLetters, async (_, messages) => {
+        deadLetters.push(...messages.map((m) => ({ omitted: headerText(m.headers, DEAD_LETTER_HEADERS.valueOmitted), bytes: m.value?.length ?? 0, source: headerText(m.headers, DEAD_LETTER_HEADERS.source) })));
+      });
+      expect(deadLetters).toEqual([
+        { omitted: String(Buffer.byteLength(large.value)), bytes: 0, source: `${small.raw}/0:0` },
+        { omitted: undefined, bytes: Buffer.byteLength(invalid.value), source: `${small.raw}/0:1` },
+      ]);
+    } finally {
+      await intake.close();
+      await admin.deleteTopics({ topics: [small.raw, small.deadLetters] }).catch(() => undefined);
+      await admin.deleteGroups([small.group]).catch(() => undefined);
+    }
+  }, 60_000);
 });

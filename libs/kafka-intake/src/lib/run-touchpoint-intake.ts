@@ -1,11 +1,11 @@
 import type { Kafka, KafkaMessage, Message } from 'kafkajs';
 import type { EventLog } from '@cdp/event-log';
-import { idempotentProducer, partitionRetry, type ConsumerTiming } from '@cdp/event-log-kafka';
+import { idempotentProducer, isMessageTooLarge, partitionRetry, type ConsumerTiming } from '@cdp/event-log-kafka';
 import type { SchemaCatalog } from '@cdp/events';
 import type { NormalizationPolicy } from '@cdp/identity';
 import { appendAccepted, type AcceptedTouchpoint } from './append-accepted';
 import { classifyIntakeMessage, type IntakeRefusalCode } from './classify-intake-message';
-import { deadLetterMessage, messagePosition } from './dead-letter-message';
+import { deadLetterMessage, messagePosition, withoutValue } from './dead-letter-message';
 import { ensureTouchpointIntakeTopics, type TouchpointIntakeTopics } from './intake-topics';
 
 export interface TouchpointIntakeOptions {
@@ -73,11 +73,30 @@ export async function runTouchpointIntake(options: TouchpointIntakeOptions): Pro
       }
     }
     const appended = accepted.length > 0 ? await appendAccepted(options.log, accepted) : [];
-    if (deadLetters.length > 0) await producer.send([{ topic: topics.deadLetters, messages: deadLetters }]);
+    if (deadLetters.length > 0) await sendDeadLetters(deadLetters);
     options.onAccepted?.(accepted.length);
     const duplicates = appended.filter(({ events }) => events.some((event) => event.duplicate)).length;
     if (duplicates > 0) options.onDuplicates?.(duplicates);
     for (const code of refusedCodes) options.onDeadLettered?.(code);
+  }
+
+  /**
+   * One request for the batch's dead letters; if Kafka refuses it as too large, one at a time, and
+   * a dead letter still too large without its value (the raw topic keeps that for its week): a
+   * message the topic cannot hold must not stop its partition for good.
+   */
+  async function sendDeadLetters(deadLetters: Message[]): Promise<void> {
+    try {
+      await producer.send([{ topic: topics.deadLetters, messages: deadLetters }]);
+    } catch (error) {
+      if (!isMessageTooLarge(error)) throw error;
+      for (const deadLetter of deadLetters) {
+        await producer.send([{ topic: topics.deadLetters, messages: [deadLetter] }]).catch((tooLarge: unknown) => {
+          if (!isMessageTooLarge(tooLarge)) throw tooLarge;
+          return producer.send([{ topic: topics.deadLetters, messages: [withoutValue(deadLetter)] }]);
+        });
+      }
+    }
   }
 
   // Closing, and resuming a paused partition, wait for the fetch in hand: a long poll of a second keeps both short.
