@@ -94,7 +94,8 @@ function compileValue(type: Type, money: MoneyPaths, shape: Shape): Read {
       const message = `must be a whole number between ${min} and ${max}`;
       return (json, errors, path) => {
         const text = numberText(json);
-        const n = text !== undefined && /^-?\d+$/.test(text) ? Number(text) : undefined;
+        // 60.0 is a whole number as JSON Schema's integer takes it: Python and pandas write whole floats so.
+        const n = text !== undefined && /^-?\d+(?:\.0+)?$/.test(text) ? Number(text) : undefined;
         return n !== undefined && n >= min && n <= max ? n : fail(errors, path, message);
       };
     }

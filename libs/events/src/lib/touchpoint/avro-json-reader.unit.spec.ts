@@ -1,3 +1,4 @@
+import { LosslessNumber } from 'lossless-json';
 import { Type } from 'avsc';
 import type { FieldError } from './field-error';
 import { compileAvroJsonReader, type MoneyPaths } from './avro-json-reader';
@@ -23,6 +24,12 @@ describe('compileAvroJsonReader', () => {
     const money = { amounts: new Set(['byShop.north']), currencies: new Set<string>() };
     expect(read(prices, { byShop: { north: '0012.50', south: '0012.50' } }, money).value).toEqual({ byShop: { north: '12.50', south: '0012.50' } });
     expect(read(prices, { byShop: { north: 'ten' } }, money).errors).toEqual([{ path: 'byShop.north', message: expect.stringContaining('decimal amount') }]);
+  });
+
+  it('takes a whole number written with a zero fraction (60.0, as Python writes whole floats) as an int, and refuses a fraction', () => {
+    const call = { type: 'record', name: 'Call', fields: [{ name: 'seconds', type: 'int' }] };
+    expect(read(call, { seconds: new LosslessNumber('60.0') })).toEqual({ value: { seconds: 60 }, errors: [] });
+    expect(read(call, { seconds: new LosslessNumber('60.5') }).errors).toEqual([{ path: 'seconds', message: 'must be a whole number between -2147483648 and 2147483647' }]);
   });
 
   it('takes the first branch of a union that fits, and names the branches when none does', () => {
