@@ -167,10 +167,19 @@ const frames = new WeakMap<RecordedEvent, string>();
 function frameOf(event: RecordedEvent): string {
   let frame = frames.get(event);
   if (frame === undefined) {
-    frame = `id: ${feedEventId(event.offset, event.eventId)}\nevent: ${(event.data as CustomerChange).type}\ndata: ${JSON.stringify(event.data)}\n\n`;
+    frame = `id: ${feedEventId(event.offset, event.eventId)}\nevent: ${(event.data as CustomerChange).type}\ndata: ${sseJson(event.data)}\n\n`;
     frames.set(event, frame);
   }
   return frame;
+}
+
+/**
+ * JSON for a `data:` line, with the line separators JSON leaves as they are (U+2028, U+2029, U+0085)
+ * escaped: SSE splits lines at CR and LF only, but line readers of other languages (Python's
+ * `str.splitlines`, which requests' `iter_lines` uses) split there too, and cut the change in two.
+ */
+export function sseJson(value: unknown): string {
+  return JSON.stringify(value).replace(/[\u2028\u2029\u0085]/g, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function prunedNotice(prunedThrough: string) {
