@@ -37,10 +37,14 @@ export function deadLetterMessage(original: Pick<KafkaMessage, 'key' | 'value' |
   };
 }
 
-/** The dead letter without the value that made it too large to send, saying so and how large it was. */
+/**
+ * The dead letter without what made it too large to send: its value and the message's own headers
+ * (a message may be mostly headers), keeping the refusal's and saying how large the value was.
+ */
 export function withoutValue(deadLetter: Message): Message {
   const bytes = deadLetter.value === null || deadLetter.value === undefined ? 0 : Buffer.byteLength(deadLetter.value);
-  return { ...deadLetter, value: null, headers: { ...deadLetter.headers, [DEAD_LETTER_HEADERS.valueOmitted]: String(bytes) } };
+  const refusal = Object.fromEntries(Object.values(DEAD_LETTER_HEADERS).flatMap((name) => (deadLetter.headers?.[name] === undefined ? [] : [[name, deadLetter.headers[name]]])));
+  return { key: deadLetter.key, value: null, headers: { ...refusal, [DEAD_LETTER_HEADERS.valueOmitted]: String(bytes) } };
 }
 
 function cappedReason(reason: string): string {

@@ -56,7 +56,12 @@ export async function replayDeadLetters(options: ReplayDeadLettersOptions): Prom
         const source = headerText(message.headers, DEAD_LETTER_HEADERS.source) ?? messagePosition(topics.deadLetters, partition, message.offset);
         const decision = classifyIntakeMessage(message.value, source, context);
         if (decision.kind === 'append') accepted.push({ touchpoint: decision.touchpoint, streamId: decision.streamId, source });
-        else stillRefused.push({ source, code: decision.code, reason: decision.reason });
+        else {
+          const omitted = headerText(message.headers, DEAD_LETTER_HEADERS.valueOmitted);
+          // Set aside without its value, too large for the dead-letter topic: the raw topic has it, for its week.
+          const reason = omitted === undefined ? decision.reason : `its value (${omitted} bytes) was left out, too large for the dead-letter topic: read it at ${source}`;
+          stillRefused.push({ source, code: decision.code, reason });
+        }
       }
       const results = accepted.length > 0 ? await appendAccepted(options.log, accepted) : [];
       for (const event of results.flatMap((r) => r.events)) {

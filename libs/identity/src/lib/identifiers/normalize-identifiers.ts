@@ -2,7 +2,7 @@ import { isStorable, trimInvisible, UNSTORABLE_MESSAGE, type Identifiers } from 
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import { IDENTIFIER_PRIORITY, type IdentifierType } from './identifier-types';
 import { withAsciiDigits } from './ascii-digits';
-import { isPlaceholder, standsForNobody } from './placeholder';
+import { isPlaceholder, isTypedFiller, standsForNobody } from './placeholder';
 import { typedText } from './typed-text';
 
 export interface NormalizationPolicy {
@@ -75,6 +75,7 @@ function normalizedValue(type: IdentifierType, value: string, policy: Normalizat
     case 'phone': {
       if (isPlaceholder(value)) return { value };
       const phone = parsePhoneNumberFromString(value, policy.defaultPhoneRegion);
+      if (phone !== undefined && isTypedFiller(phone.nationalNumber)) return { value: null };
       // An extension is kept (as RFC 3966 writes it): colleagues behind one switchboard are different people.
       return phone?.isValid()
         ? { value: phone.ext ? `${phone.number};ext=${withAsciiDigits(phone.ext)}` : phone.number }

@@ -93,10 +93,18 @@ describe('placeholders', () => {
   it.each([
     ['customerId', 'GUEST'], ['customerId', 'Not_Authenticated'], ['deviceId', 'true'], ['email', 'No Email'], ['customerId', 'ندارد'], ['phone', 'ندارم'],
     ['email', 'نامشخص'], ['customerId', 'لا يوجد'], ['phone', '(000) 000-0000'], ['phone', '+000 000'], ['email', 'noemail@noemail.com'],
-    ['email', 'Test@Test.com'], ['email', 'mailto:email@example.com'], ['phone', '1234567890'], ['phone', '2222222222'], ['phone', '098 7654 3210'],
+    ['email', 'Test@Test.com'], ['email', 'mailto:email@example.com'],
   ] as const)('%s %j is what a form or a till fills in for no value: dropped', (type, value) => {
     expect(standsForNobody(type, value)).toBe(true);
     expect(normalizeIdentifier(type, value, policy)).toEqual({ value: null });
+  });
+  it.each(['1234567890', '2222222222', '098 7654 3210', '+98 123 456 7890'])('phone %j, a national number typed for no number, is dropped', (value) => {
+    expect(normalizeIdentifier('phone', value, policy)).toEqual({ value: null });
+  });
+  it.each([
+    ['+98 76 5432 1098', '+987654321098'], ['076 5432 1098', '+987654321098'], ['+45 67 89 01 23', '+4567890123'], ['+32 10 98 76 54', '+3210987654'],
+  ])('phone %j, whose digits run only with its country code, is kept', (value, e164) => {
+    expect(normalizeIdentifier('phone', value, policy)).toEqual({ value: e164 });
   });
   it.each([
     ['customerId', 'guest-7'], ['email', 'test@gmail.com'], ['email', 'noemail@gmail.com'], ['email', 'email@email.arizona.edu'], ['email', 'unknown@unknown.co.uk'],

@@ -42,11 +42,13 @@ const BRACKETED_ZEROS = /^[-\s.()+]*0[-\s.()0]*$/;
 const NOBODY_MAILBOXES = new Set(['noemail', 'no-email', 'no_email', 'none', 'unknown', 'test', 'email', 'null', 'na', 'guest', 'anonymous', 'example']);
 const MAILBOX = /^([^@]+)@([^.@]+)\.[^.@]+$/;
 
-/** A phone's digits all one digit, or a run up or down, of 7 or more: what a till clerk types for no number ("1234567890", "2222222"). */
-function isTypedFiller(digits: string): boolean {
-  if (digits.length < 7) return false;
-  const steps = new Set([...digits].slice(1).map((digit, n) => (Number(digit) - Number(digits[n]) + 10) % 10));
-  return steps.size === 1 && (steps.has(0) || steps.has(1) || steps.has(9));
+/**
+ * A phone's national number (without its country code, which would make "+98 76 5432 1098" a run)
+ * of 7 or more digits all one digit, or a run up or down: what a till clerk types for no number
+ * ("1234567890", "2222222").
+ */
+export function isTypedFiller(nationalNumber: string): boolean {
+  return nationalNumber.length >= 7 && (/^(\d)\1+$/.test(nationalNumber) || ['01234567890', '9876543210'].some((run) => run.includes(nationalNumber)));
 }
 
 /**
@@ -60,7 +62,7 @@ export function standsForNobody(type: IdentifierType, value: string): boolean {
     const [, local, domain] = MAILBOX.exec(v.replace(/^mailto:/, '')) ?? [];
     return local !== undefined && NOBODY_MAILBOXES.has(local) && NOBODY_MAILBOXES.has(domain);
   }
-  return type === 'phone' && (BRACKETED_ZEROS.test(v) || isTypedFiller(v.replace(/\D/g, '')));
+  return type === 'phone' && BRACKETED_ZEROS.test(v);
 }
 
 /** Trimmed, lower-cased, with ASCII digits and dashes where the value is not ASCII already. */
