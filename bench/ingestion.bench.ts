@@ -19,6 +19,10 @@ export const TARGET_INGESTION_RATIO = 0.6;
 export const INGESTION_MODES = ['servers', 'embedded'] as const;
 export type IngestionMode = (typeof INGESTION_MODES)[number];
 
+export function isIngestionMode(text: string): text is IngestionMode {
+  return (INGESTION_MODES as readonly string[]).includes(text);
+}
+
 export interface IngestionOptions {
   /** Touchpoints timed on each side of each mode (the warm-up comes on top). */
   readonly touchpoints: number;

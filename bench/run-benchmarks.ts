@@ -510,7 +510,7 @@ by at most ${Math.round(Math.max(...freshness.runs.map((r) => r.eventLoopDelayP9
 The host changes between sessions, with the same 2 cores and 24 GiB: an Intel Xeon until the
 morning of 2026-12-05, an AMD EPYC for that morning's session, the Intel Xeon again in the early
 afternoon, the AMD EPYC from that evening to the small hours of 2026-12-07, the Intel Xeon later
-that night, and the AMD EPYC again since the morning of 2026-12-07. On the AMD host most baselines run about 1.2 to 1.6 times slower, and so does the platform. The last full run on the Intel host (on 17525e2, the afternoon
+that night, and the AMD EPYC again since the morning of 2026-12-07. On the AMD host most baselines run about 1.2 to 1.6 times slower, and so does the platform. A full run on the Intel host (on 17525e2, the afternoon
 of 2026-12-05) had ingestion at 0.40× raw kafkajs (11,650 against 28,840 touchpoints/s), the
 profile rebuild at 14,562 touchpoints/s (2.9× the time of writing its final rows), the RFM run at
 1.88 s (baseline 0.39 s), all projections at 2,868 touchpoints/s and the feed's p99 at 297 ms at

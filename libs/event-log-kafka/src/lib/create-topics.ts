@@ -79,8 +79,7 @@ async function requireGuarantees(admin: Admin, topics: readonly PlatformTopic[])
   const problems = guarded.flatMap(({ topic, configEntries = [], guarantees }) => {
     const held = new Map(resources.find(({ resourceName }) => resourceName === topic)?.configEntries.map(({ configName, configValue }) => [configName, configValue]));
     return Object.entries(guarantees!).flatMap(([name, why]) => {
-      const needed = configEntries.find((entry) => entry.name === name)?.value;
-      if (needed === undefined) throw new Error(`the guarantee ${name} of topic ${topic} names no setting of its configEntries`);
+      const needed = neededValue({ topic, configEntries }, name);
       const value = held.get(name);
       if (value === needed) return [];
       return [
@@ -92,6 +91,13 @@ async function requireGuarantees(admin: Admin, topics: readonly PlatformTopic[])
   if (problems.length > 0) throw new TopicSettingsError(`${problems.join('; ')}.`);
 }
 
-function describeGuarantees({ topic, configEntries = [], guarantees }: PlatformTopic): string {
-  return `${topic} has ${Object.keys(guarantees!).map((name) => `${name}=${configEntries.find((entry) => entry.name === name)?.value}`).join(', ')}`;
+function describeGuarantees(platformTopic: PlatformTopic): string {
+  return `${platformTopic.topic} has ${Object.keys(platformTopic.guarantees!).map((name) => `${name}=${neededValue(platformTopic, name)}`).join(', ')}`;
+}
+
+/** The value a guarantee names, from the topic's own configEntries. */
+function neededValue({ topic, configEntries = [] }: Pick<PlatformTopic, 'topic' | 'configEntries'>, name: string): string {
+  const needed = configEntries.find((entry) => entry.name === name)?.value;
+  if (needed === undefined) throw new Error(`the guarantee ${name} of topic ${topic} names no setting of its configEntries`);
+  return needed;
 }

@@ -8,6 +8,8 @@ export interface KafkaTopics {
   partitionerOf(topic: string): Promise<(key: string) => number>;
 }
 
+const KEPT_FOR_REBUILDS = 'the log is the source of truth that rebuilds read from its start, and Kafka would delete older touchpoints';
+
 /**
  * The log's topics. They keep messages forever (the log is the source of truth that read models
  * are rebuilt from), and their timestamps are the broker's append times.
@@ -39,8 +41,8 @@ export function kafkaTopics(admin: Admin, partitions: number): KafkaTopics {
         ],
         guarantees: {
           'cleanup.policy': 'compaction would keep only the latest touchpoint of each key, and a rebuild reads every touchpoint from the start',
-          'retention.ms': 'the log is the source of truth that rebuilds read from its start, and Kafka would delete older touchpoints',
-          'retention.bytes': 'the log is the source of truth that rebuilds read from its start, and Kafka would delete older touchpoints',
+          'retention.ms': KEPT_FOR_REBUILDS,
+          'retention.bytes': KEPT_FOR_REBUILDS,
         },
       },
     ]);
