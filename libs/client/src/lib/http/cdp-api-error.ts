@@ -11,6 +11,8 @@ export class CdpApiError extends Error {
     message: string,
     /** The body as answered: parsed JSON (`{ error, message, errors?, ... }`), else text. */
     readonly body: unknown,
+    /** How long the server asked to wait before the same request (its `Retry-After`), when it did. */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
   }
@@ -32,6 +34,16 @@ export class CdpApiError extends Error {
       code === undefined ? `HTTP.${response.status}` : String(code),
       typeof message === 'string' && message !== '' ? message : `${request} answered ${response.status} ${response.statusText}`.trimEnd(),
       body,
+      retryAfterMs(response.headers.get('retry-after')),
     );
   }
+}
+
+/** `Retry-After` as seconds or as an HTTP date (RFC 9110 §10.2.3), in ms from now; undefined when absent or unreadable. */
+function retryAfterMs(header: string | null): number | undefined {
+  if (header === null || header.trim() === '') return undefined;
+  const value = header.trim();
+  if (/^\d+$/.test(value)) return Number(value) * 1_000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }

@@ -50,6 +50,11 @@ export function sseSubscription(options: SseSubscribeOptions, handler: CustomerC
         if (closing.signal.aborted) return;
         report(error);
         if (isPermanent(error)) throw error;
+        // A server that is full or stopping says when to come back: sooner would only be refused again.
+        if (error instanceof CdpApiError && error.retryAfterMs !== undefined) {
+          await sleep(Math.max(reconnects.next(serverRetryMs), error.retryAfterMs), closing.signal);
+          continue;
+        }
       }
       await sleep(reconnects.next(serverRetryMs), closing.signal);
     }

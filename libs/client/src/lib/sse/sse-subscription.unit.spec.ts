@@ -40,7 +40,7 @@ function fakeServer(...answers: Answer[]) {
   const fetch = jest.fn(async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     requests.push({ url: new URL(String(input)), headers: init?.headers as Record<string, string> });
     const answer = answers[Math.min(requests.length - 1, answers.length - 1)];
-    if (answer.json !== undefined) return Response.json(answer.json, { status: answer.status ?? 200 });
+    if (answer.json !== undefined) return Response.json(answer.json, { status: answer.status ?? 200, headers: answer.headers });
     if (answer.status !== undefined) return new Response('', { status: answer.status });
     const encoder = new TextEncoder();
     const body = new ReadableStream<Uint8Array>({
@@ -306,6 +306,26 @@ describe('sseSubscription', () => {
 
     expect(fetch).toHaveBeenCalledTimes(3);
     expect(errors).toEqual([new TypeError('fetch failed'), expect.objectContaining({ status: 503, code: 'UNAVAILABLE' })]);
+  });
+
+  it('waits as long as a refusal\'s Retry-After asks before it connects again', async () => {
+    const full = { status: 503, json: { error: 'FEED.TOO_MANY_SUBSCRIBERS', message: 'full' }, headers: { 'retry-after': '1' } };
+    const { fetch: server } = fakeServer(full, { chunks: [sseEvent('a1', change('cus_1', 1))], open: true });
+    const calledAt: number[] = [];
+    const fetch = jest.fn((input: string | URL | Request, init?: RequestInit) => {
+      calledAt.push(Date.now());
+      return server(input, init);
+    });
+    const errors: unknown[] = [];
+    const versions: number[] = [];
+    const subscription = subscribe(options(fetch, { onError: (error) => errors.push(error) }), (c) => {
+      versions.push(c.version);
+    });
+    await eventually(() => expect(versions).toEqual([1]), 3_000);
+    await subscription.close();
+
+    expect(errors).toEqual([expect.objectContaining({ status: 503, code: 'FEED.TOO_MANY_SUBSCRIBERS', retryAfterMs: 1_000 })]);
+    expect(calledAt[1] - calledAt[0]).toBeGreaterThanOrEqual(1_000);
   });
 
   it('drops a connection that sends nothing, not even heartbeats, and makes it again', async () => {
