@@ -55,6 +55,16 @@ describe('servers mode cannot reach a server at start', () => {
     );
   }, 60_000);
 
+  it('EventStoreDB: names EVENTSTOREDB_URL, and says how to do without it', async () => {
+    await expect(open({ EVENTSTOREDB_URL: `esdb://${NOTHING_LISTENS}?tls=false` })).rejects.toThrow(
+      new RegExp(`^EventStoreDB at esdb://${NOTHING_LISTENS} \\(EVENTSTOREDB_URL\\) did not answer a read \\(14 UNAVAILABLE: .*ECONNREFUSED.*\\)\\. Set EVENTSTOREDB_URL to one that runs, or unset it to keep the event store in Postgres\\.$`),
+    );
+    // The scheme of KurrentDB's newer clients, which this one does not read.
+    await expect(open({ EVENTSTOREDB_URL: 'kurrentdb://127.0.0.1:2113?tls=false' })).rejects.toThrow(
+      /^EventStoreDB at kurrentdb:\/\/127\.0\.0\.1:2113 \(EVENTSTOREDB_URL\) is not a connection string the client reads \(Unexpected "kurrentdb:\/\/" at position 0, expected esdb:\/\/ or esdb\+discover:\/\/\.\)/,
+    );
+  });
+
   it('ClickHouse: names CLICKHOUSE_URL', async () => {
     await expect(open({ CLICKHOUSE_URL: `http://${NOTHING_LISTENS}` })).rejects.toThrow(
       `ClickHouse at http://${NOTHING_LISTENS} (CLICKHOUSE_URL) did not answer (ECONNREFUSED). Start it, or set CLICKHOUSE_URL to one that runs; ${FIX}`,

@@ -1,17 +1,34 @@
-import { ExpectedVersionConflictError, openSubscriptions, type AppendResult, type AppendedEvent, type EventLog, type ExpectedVersion, type NewEvent, type RecordedEvent } from '@cdp/event-log';
+import {
+  EventLogUnavailableError,
+  ExpectedVersionConflictError,
+  openSubscriptions,
+  type AppendResult,
+  type AppendedEvent,
+  type Checkpoint,
+  type EventLog,
+  type ExpectedVersion,
+  type NewEvent,
+  type RecordedEvent,
+} from '@cdp/event-log';
 import { randomUUID } from 'node:crypto';
 import {
+  DeadlineExceededError,
   NO_STREAM,
+  START,
   StreamNotFoundError,
+  UnavailableError,
   WrongExpectedVersionError,
   type AppendExpectedRevision,
   type EventStoreDBClient,
   type RecordedEvent as EsdbRecordedEvent,
 } from '@eventstore/db-client';
-import { appendIdOf, toEventData, toRecordedEvent } from './eventstoredb-event';
+import { appendIdOf, isAfter, isPlatformEvent, parseOffset, PARTITION, toEventData, toOffset, toRecordedEvent } from './eventstoredb-event';
 import { eventStoreDbSubscription } from './eventstoredb-subscription';
 
 const APPEND_ATTEMPTS = 10;
+
+/** How far pendingAfter reads $all ahead of a checkpoint to count its lag; a longer lag is not counted (null). */
+const PENDING_COUNT_LIMIT = 10_000;
 
 /**
  * The event store on EventStoreDB (22.6 or later): streams with optimistic concurrency, and $all
@@ -41,6 +58,18 @@ export function createEventStoreDbEventLog(client: EventStoreDBClient): EventLog
       throw error;
     }
     return events;
+  }
+
+  /** The platform's events of $all after the checkpoint, counted up to the limit; null when there are more. */
+  async function countAfter(checkpoint: Checkpoint): Promise<number | null> {
+    const after = checkpoint[PARTITION];
+    let read = 0;
+    let pending = 0;
+    for await (const { event } of client.readAll({ fromPosition: after === undefined ? START : parseOffset(after), maxCount: PENDING_COUNT_LIMIT })) {
+      read++;
+      if (isPlatformEvent(event) && (after === undefined || isAfter(toOffset(event.position!), after))) pending++;
+    }
+    return read < PENDING_COUNT_LIMIT ? pending : null;
   }
 
   async function readStream(streamId: string, fromPosition: number, maxCount: number): Promise<RecordedEvent[]> {
@@ -78,38 +107,41 @@ export function createEventStoreDbEventLog(client: EventStoreDBClient): EventLog
     }
   }
 
+  /** One append per stream, in order, each checked against its own expected version. */
+  async function appendManyStreams(writes: Parameters<EventLog['appendMany']>[0], expectedVersions: ReadonlyMap<string, ExpectedVersion>) {
+    const byStream = new Map<string, NewEvent[]>();
+    for (const { streamId, events } of writes) byStream.set(streamId, [...(byStream.get(streamId) ?? []), ...events]);
+    const appended = new Map<string, AppendedEvent>();
+    for (const [streamId, events] of byStream) {
+      const fresh = events.filter((e) => !appended.has(e.eventId));
+      for (const event of (await appendToStream(streamId, fresh, expectedVersions.get(streamId) ?? 'any')).events) {
+        if (!appended.has(event.eventId)) appended.set(event.eventId, event);
+      }
+    }
+    const reported = new Set<string>();
+    return writes.map(({ streamId, events }) => ({
+      streamId,
+      events: events.map((e) => {
+        const at = appended.get(e.eventId)!;
+        const duplicate = at.duplicate || reported.has(e.eventId);
+        reported.add(e.eventId);
+        return { ...at, duplicate };
+      }),
+    }));
+  }
+
   return {
     capabilities: { expectedVersion: true, atomicAppendMany: false, sharedSubscriptions: false, uniqueEventIds: false },
 
-    append: (streamId, events, { expectedVersion = 'any' } = {}) => appendToStream(streamId, events, expectedVersion),
+    append: (streamId, events, { expectedVersion = 'any' } = {}) => answered(appendToStream(streamId, events, expectedVersion)),
 
-    async appendMany(writes, { expectedVersions = new Map() } = {}) {
-      const byStream = new Map<string, NewEvent[]>();
-      for (const { streamId, events } of writes) byStream.set(streamId, [...(byStream.get(streamId) ?? []), ...events]);
-      const appended = new Map<string, AppendedEvent>();
-      for (const [streamId, events] of byStream) {
-        const fresh = events.filter((e) => !appended.has(e.eventId));
-        for (const event of (await appendToStream(streamId, fresh, expectedVersions.get(streamId) ?? 'any')).events) {
-          if (!appended.has(event.eventId)) appended.set(event.eventId, event);
-        }
-      }
-      const reported = new Set<string>();
-      return writes.map(({ streamId, events }) => ({
-        streamId,
-        events: events.map((e) => {
-          const at = appended.get(e.eventId)!;
-          const duplicate = at.duplicate || reported.has(e.eventId);
-          reported.add(e.eventId);
-          return { ...at, duplicate };
-        }),
-      }));
-    },
+    appendMany: (writes, { expectedVersions = new Map() } = {}) => answered(appendManyStreams(writes, expectedVersions)),
 
-    readStream: (streamId, { fromPosition = 0, maxCount = 10_000 } = {}) => readStream(streamId, fromPosition, maxCount),
+    readStream: (streamId, { fromPosition = 0, maxCount = 10_000 } = {}) => answered(readStream(streamId, fromPosition, maxCount)),
 
     async readStreams(reads, { maxCount = 10_000 } = {}) {
       const streams: RecordedEvent[][] = [];
-      for (const { streamId, fromPosition = 0 } of reads) streams.push(await readStream(streamId, fromPosition, maxCount));
+      for (const { streamId, fromPosition = 0 } of reads) streams.push(await answered(readStream(streamId, fromPosition, maxCount)));
       return streams;
     },
 
@@ -118,19 +150,27 @@ export function createEventStoreDbEventLog(client: EventStoreDBClient): EventLog
       return subscriptions.track(following);
     },
 
-    /** $all cannot be counted cheaply on EventStoreDB. */
-    async pendingAfter() {
-      return null;
-    },
+    /** Counted by reading $all ahead of the checkpoint, so only a lag of up to PENDING_COUNT_LIMIT events. */
+    pendingAfter: (checkpoint) => answered(countAfter(checkpoint)),
 
     async ping() {
-      await read('cdp_health-ping', 0n, 1);
+      await answered(read('cdp_health-ping', 0n, 1));
     },
 
     async close() {
       await subscriptions.closeAll();
     },
   };
+}
+
+/** The operation's answer; the server not answering (or not within the client's deadline) is EVENT_LOG.UNAVAILABLE, which a retry may get past. */
+async function answered<T>(operation: Promise<T>): Promise<T> {
+  try {
+    return await operation;
+  } catch (error) {
+    if (error instanceof UnavailableError || error instanceof DeadlineExceededError) throw new EventLogUnavailableError('EventStoreDB', error);
+    throw error;
+  }
 }
 
 /** Reports each event where the stream holds it; duplicate unless this append wrote it (and only once). */

@@ -36,13 +36,24 @@ export function toOffset(position: Position): string {
 }
 
 export function parseOffset(offset: string): Position {
-  const [commit, prepare] = offset.split('/');
-  return { commit: BigInt(commit), prepare: BigInt(prepare) };
+  const position = /^(\d+)\/(\d+)$/.exec(offset);
+  if (position === null) {
+    throw new Error(
+      `checkpoint "${offset}" is not an EventStoreDB position (<commit>/<prepare>): it was written with another event store. ` +
+        'Rebuild the projection that reads it (npx cdp projections rebuild <name>), or unset EVENTSTOREDB_URL to use the store it came from',
+    );
+  }
+  return { commit: BigInt(position[1]), prepare: BigInt(position[2]) };
 }
 
 export function isAfter(offset: string, than: string): boolean {
   const [a, b] = [parseOffset(offset), parseOffset(than)];
   return a.commit > b.commit || (a.commit === b.commit && a.prepare > b.prepare);
+}
+
+/** Whether an event of $all is the platform's: not in a system stream, not a system event, not a link or a deleted event. */
+export function isPlatformEvent(event: EsdbRecordedEvent | undefined): event is EsdbRecordedEvent {
+  return event !== undefined && !event.type.startsWith('$') && !event.streamId.startsWith('$');
 }
 
 export function toRecordedEvent(event: EsdbRecordedEvent): RecordedEvent {

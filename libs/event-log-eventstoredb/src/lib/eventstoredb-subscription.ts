@@ -1,6 +1,6 @@
 import { excludeSystemEvents, START, type AllStreamResolvedEvent, type AllStreamSubscription, type EventStoreDBClient } from '@eventstore/db-client';
 import { interruptiblePause, type RecordedEvent, type SubscribeOptions, type Subscription } from '@cdp/event-log';
-import { isAfter, parseOffset, PARTITION, toRecordedEvent } from './eventstoredb-event';
+import { isAfter, isPlatformEvent, parseOffset, PARTITION, toRecordedEvent } from './eventstoredb-event';
 
 const MAX_BACKOFF_MS = 5_000;
 
@@ -20,11 +20,13 @@ export function eventStoreDbSubscription(client: EventStoreDBClient, options: Su
     let backoffMs = 0;
     let resumed = true;
     while (!closed) {
-      const subscription = (current = client.subscribeToAll({
-        fromPosition: checkpoint === undefined ? START : parseOffset(checkpoint),
-        filter: excludeSystemEvents(),
-      }));
+      let subscription: AllStreamSubscription | undefined;
       try {
+        // The client's stream holds 16 events a side by default and gRPC stops reading there: batches never grew past about 31.
+        subscription = current = client.subscribeToAll(
+          { fromPosition: checkpoint === undefined ? START : parseOffset(checkpoint), filter: excludeSystemEvents() },
+          { highWaterMark: maxBatchSize },
+        );
         for await (const resolved of batches(subscription, maxBatchSize)) {
           if (closed) break;
           const events = resolved.flatMap(userEvent).filter((e) => checkpoint === undefined || isAfter(e.offset, checkpoint));
@@ -43,7 +45,7 @@ export function eventStoreDbSubscription(client: EventStoreDBClient, options: Su
         resumed = true;
         options.onError?.(error);
         backoffMs = Math.min(Math.max(backoffMs * 2, 100), MAX_BACKOFF_MS);
-        await subscription.unsubscribe();
+        await subscription?.unsubscribe();
         await pauses.wait(backoffMs);
       }
     }
@@ -59,11 +61,8 @@ export function eventStoreDbSubscription(client: EventStoreDBClient, options: Su
   };
 }
 
-/** The events of $all that are the platform's: not in system streams, not links, not deleted. */
 function userEvent(resolved: AllStreamResolvedEvent): RecordedEvent[] {
-  const event = resolved.event;
-  if (!event || event.type.startsWith('$') || event.streamId.startsWith('$')) return [];
-  return [toRecordedEvent(event)];
+  return isPlatformEvent(resolved.event) ? [toRecordedEvent(resolved.event)] : [];
 }
 
 /** Groups what the subscription has already received, up to `max`, without waiting for more. */

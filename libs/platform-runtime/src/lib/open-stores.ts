@@ -15,7 +15,7 @@ import type { DataSource } from 'typeorm';
 import type { Settings } from './settings';
 import { dataFolderSpaceProblem, MIN_FREE_BYTES_TO_PROJECT } from './data-folder-space';
 import { claimAnalyticsDatabase, claimDatabase } from './deployment-identity';
-import { reaching, shownUrl } from './server-unreachable';
+import { reaching, ServerUnreachableError, shownUrl } from './server-unreachable';
 import { warnOfMissingData } from './embedded-data-dir';
 
 /** What a platform process works with; one of each per process. */
@@ -82,9 +82,7 @@ export async function openStores(settings: Settings): Promise<Stores> {
       }),
     );
     opened.push(() => touchpointLog.close());
-    const eventStore = settings.eventStoreDbUrl
-      ? createEventStoreDbEventLog(EventStoreDBClient.connectionString(settings.eventStoreDbUrl))
-      : await createPostgresEventLog(sql);
+    const eventStore = settings.eventStoreDbUrl ? await openEventStoreDb(settings.eventStoreDbUrl) : await createPostgresEventLog(sql);
     opened.push(() => eventStore.close());
     const clickhouse = { name: 'ClickHouse', address: shownUrl(settings.clickhouseUrl), variable: 'CLICKHOUSE_URL' };
     // ClickHouse has no locks: processes starting together would each apply the same migration (one
@@ -112,6 +110,28 @@ export async function openStores(settings: Settings): Promise<Stores> {
 }
 
 const PURGE_EVERY_MS = 60 * 60 * 1000;
+
+/** The EventStoreDB event store, once it has answered a read; closing it lets go of its client's connections. */
+async function openEventStoreDb(url: string): Promise<EventLog> {
+  const refused = (problem: string, cause: unknown) =>
+    new ServerUnreachableError(`EventStoreDB at ${shownUrl(url)} (EVENTSTOREDB_URL) ${problem}. Set EVENTSTOREDB_URL to one that runs, or unset it to keep the event store in Postgres.`, { cause });
+  let client: EventStoreDBClient;
+  try {
+    client = EventStoreDBClient.connectionString(url);
+  } catch (error) {
+    throw refused(`is not a connection string the client reads (${(error as Error).message})`, error);
+  }
+  const log = createEventStoreDbEventLog(client);
+  const store: EventLog = { ...log, close: () => log.close().finally(() => client.dispose()) };
+  try {
+    await log.ping();
+  } catch (error) {
+    await store.close().catch(() => undefined);
+    const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+    throw refused(`did not answer a read (${(cause as Error).message})`, error);
+  }
+  return store;
+}
 
 /**
  * Servers mode leaves vacuuming to Postgres's autovacuum. Without it the outboxes, the feed's log and

@@ -117,7 +117,8 @@ async function rebuildAside(options: RebuildOptions, asideName: string): Promise
       const pending = await log.pendingAfter(runner.checkpoint());
       total = processed + (pending ?? 0);
       report();
-      if (pending === 0 || pending === null) return;
+      // A log that cannot count what is left (null) is not known to be done: swapping then would put a half-built model in.
+      if (pending === 0) return;
       await wait();
     }
   };

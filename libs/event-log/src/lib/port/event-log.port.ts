@@ -172,7 +172,8 @@ export interface EventLog {
 
   /**
    * How many events a subscriber at this checkpoint has yet to process (its lag), or null where
-   * the log cannot count them cheaply.
+   * the log cannot count them cheaply now. Only 0 says a subscriber is done: a rebuild waits
+   * through null for a 0 before it swaps its tables in.
    */
   pendingAfter(checkpoint: Checkpoint): Promise<number | null>;
 
