@@ -7,6 +7,7 @@ export * from './lib/retry-batch-later.error';
 export * from './lib/retry-warnings';
 export * from './lib/projection-runner';
 export * from './lib/projection-ownership';
+export * from './lib/projection-generation';
 export * from './lib/exclusive-projection-runner';
 export * from './lib/retry-dead-letters';
 export * from './lib/rebuild-projection';

@@ -4,6 +4,7 @@ import { applyBatch, BatchRejectedError, type SetAside } from './apply-batch';
 import { appliedPrefixes, checkpointAfter } from './applied-prefixes';
 import { batchGroups } from './batch-groups';
 import { readCheckpoint, writeCheckpoint } from './checkpoints';
+import { checkGeneration, currentGeneration, ProjectionRebuiltError } from './projection-generation';
 import type { ProjectionHandler } from './projection.port';
 import { WaitForProjectionError } from './retry-batch-later.error';
 
@@ -48,12 +49,18 @@ export interface ProjectionRunner {
  */
 export async function runProjection(options: RunProjectionOptions): Promise<ProjectionRunner> {
   const { name, handler, log, sql } = options;
-  const onError = reportedOnce(options.onError);
+  const report = reportedOnce(options.onError);
+  const onError = (error: unknown) => {
+    report(error);
+    // Each partition of the failed batch reports it: the first starts following again, once per generation.
+    if (error instanceof ProjectionRebuiltError && error.generation === generation) void followAgain();
+  };
   let { checkpoint } = await readCheckpoint(sql, name);
+  let generation = await currentGeneration(sql, name);
   const afterCommit = followUp(handler, onError);
   // A crash may have left committed work unsent (an outbox): send it now, not at the next batch.
   void afterCommit.run();
-  const prefixes = appliedPrefixes();
+  let prefixes = appliedPrefixes();
   const maxBatchSize = options.maxBatchSize ?? MAX_BATCH_SIZE;
   let closing = false;
   const commit = async (events: readonly RecordedEvent[], to: Checkpoint, resumed: boolean) => {
@@ -63,6 +70,7 @@ export async function runProjection(options: RunProjectionOptions): Promise<Proj
         async (tx) => {
           // What an attempt that rolled back set aside was not.
           setAside = [];
+          await checkGeneration(tx, name, generation);
           await options.fence?.(tx);
           await applyBatch(tx, name, handler, events, { resumed }, mode, setAside);
           await writeCheckpoint(tx, name, to, events);
@@ -83,7 +91,7 @@ export async function runProjection(options: RunProjectionOptions): Promise<Proj
       onError(error);
     }
   };
-  const subscription: Subscription = await log.subscribe({
+  const follow = (): Promise<Subscription> => log.subscribe({
     subscriberId: `projection.${name}`,
     from: checkpoint,
     checkpointOf: async () => (await readCheckpoint(sql, name)).checkpoint,
@@ -115,12 +123,38 @@ export async function runProjection(options: RunProjectionOptions): Promise<Proj
       }
     }),
   });
+  let subscription: Subscription | undefined = await follow();
+  let following: Promise<void> | undefined;
+  /** After a rebuild was swapped in elsewhere: the subscription starts again from the swapped checkpoint. */
+  function followAgain(): Promise<void> {
+    following ??= (async () => {
+      // Out of the failed batch's turn: the subscription is closed from outside its loop.
+      await new Promise((resolve) => setImmediate(resolve));
+      const old = subscription;
+      subscription = undefined;
+      await old?.close().catch(report);
+      for (let waitMs = FIRST_WAIT_STEP_MS; !closing; waitMs = Math.min(waitMs * 2, FOLLOW_AGAIN_MAX_WAIT_MS)) {
+        try {
+          ({ checkpoint } = await readCheckpoint(sql, name));
+          generation = await currentGeneration(sql, name);
+          prefixes = appliedPrefixes();
+          subscription = await follow();
+          return;
+        } catch (error) {
+          report(error);
+          await new Promise((resolve) => setTimeout(resolve, waitMs));
+        }
+      }
+    })().finally(() => (following = undefined));
+    return following;
+  }
   return {
     name,
     checkpoint: () => checkpoint,
     close: async () => {
       closing = true;
-      await subscription.close();
+      await following;
+      await subscription?.close();
       afterCommit.stop();
       await handler.close?.();
     },
@@ -164,6 +198,8 @@ function reportedOnce(onError: ((error: unknown) => void) | undefined): (error: 
  * one is usually a moment behind; then every 250 ms), and for how long, before it fails.
  */
 const FIRST_WAIT_STEP_MS = 25;
+/** How long, at most, between tries to follow the log again after a rebuild elsewhere, while the database does not answer. */
+const FOLLOW_AGAIN_MAX_WAIT_MS = 5_000;
 const MAX_WAIT_STEP_MS = 250;
 const WAIT_IN_BATCH_MS = 5_000;
 

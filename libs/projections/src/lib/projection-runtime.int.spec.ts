@@ -304,6 +304,35 @@ describe('the projection runtime (PGlite)', () => {
     expect(result.processed).toBeGreaterThanOrEqual(120);
   });
 
+  it('loses nothing that a runner of another process applied to the old tables while a rebuild finished: that runner follows the log again from the swap', async () => {
+    const stream = `counted-elsewhere-${randomUUID()}`;
+    await log.append(stream, [event(1), event(2)]);
+    // The live runner stands for another process sharing the projection: the rebuild cannot pause it.
+    await start();
+    await until(async () => (await totals())[stream] === '1,2');
+    const lateAfterRebuiltBatches: ProjectionDefinition = {
+      ...definition,
+      async open(sqlClient, schema) {
+        const handler = await definition.open(sqlClient, schema);
+        if (schema === definition.schema) return handler;
+        return {
+          ...handler,
+          // Between the rebuild's last batch and its swap, the other process applies more to the live tables.
+          async close() {
+            await log.append(stream, [event(3)]);
+            await until(async () => (await totals())[stream] === '1,2,3');
+          },
+        };
+      },
+    };
+
+    await rebuildProjection({ definition: lateAfterRebuiltBatches, log, sql });
+    await log.append(stream, [event(4)]);
+
+    // Without following again from the swap, the live runner would go on after 3, which the swap's tables never got.
+    await until(async () => (await totals())[stream] === '1,2,3,4');
+  });
+
   /** A projection that keeps nothing in Postgres: it notes the ids of the events it is given. */
   const keepingNothing = (name: string, seen: string[]): ProjectionDefinition => ({
     name,

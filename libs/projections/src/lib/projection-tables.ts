@@ -1,6 +1,6 @@
 import { migrateSchema, type SqlClient } from '@cdp/sql';
 
-/** The runtime's own tables: checkpoints and dead letters of every projection, and the owners of those run exclusively. */
+/** The runtime's own tables: checkpoints, dead letters and generations of every projection, and the owners of those run exclusively. */
 export async function migrateProjectionTables(sql: SqlClient): Promise<void> {
   await migrateSchema(sql, 'projections', (s) => [
     `
@@ -32,6 +32,12 @@ export async function migrateProjectionTables(sql: SqlClient): Promise<void> {
         projection text PRIMARY KEY,
         owner text NOT NULL,
         expires_at timestamptz NOT NULL
+      )`,
+    // How many rebuilds of each projection were swapped in (projection-generation.ts).
+    `
+      CREATE TABLE IF NOT EXISTS ${s}.generations (
+        projection text PRIMARY KEY,
+        generation bigint NOT NULL
       )`,
   ]);
 }

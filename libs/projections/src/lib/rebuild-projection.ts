@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EventLog } from '@cdp/event-log';
 import { analyzeSchema, quoteIdentifier, type SqlClient, type SqlExecutor } from '@cdp/sql';
+import { nextGeneration } from './projection-generation';
 import { claimOwnership, releaseOwnership } from './projection-ownership';
 import { runProjection } from './projection-runner';
 import type { ProjectionDefinition } from './projection.port';
@@ -20,7 +21,9 @@ export interface RebuildOptions {
   readonly onError?: (error: unknown) => void;
   /**
    * Stops the live projection just before the swap; the caller starts it again afterwards from
-   * the swapped checkpoint. Without it, nothing must be running the projection.
+   * the swapped checkpoint. Without it, the runners of this process must stand by themselves, as
+   * those of other processes do: the swap's new generation fails their next batch, and they follow
+   * the log again from the swapped checkpoint (projection-generation.ts).
    */
   readonly pauseLive?: () => Promise<void>;
   /**
@@ -88,6 +91,7 @@ async function rebuildAside(options: RebuildOptions, asideName: string): Promise
   await sql.query(`DROP SCHEMA IF EXISTS ${quoteIdentifier(aside)} CASCADE`);
   await sql.query(`DELETE FROM projections.checkpoints WHERE projection = $1`, [asideName]);
   await sql.query(`DELETE FROM projections.dead_letters WHERE projection = $1`, [asideName]);
+  await sql.query(`DELETE FROM projections.generations WHERE projection = $1`, [asideName]);
   const handler = await definition.open(sql, aside);
 
   let processed = 0;
@@ -140,6 +144,8 @@ async function swap(sql: SqlClient, definition: ProjectionDefinition, aside: str
   const live = quoteIdentifier(definition.schema);
   const retired = quoteIdentifier(`${definition.schema}_retired`);
   await sql.transaction(async (tx) => {
+    // First, so that a batch another process has in flight commits before the swap, and its later ones fail.
+    await nextGeneration(tx, definition.name);
     await beforeSwap?.(tx);
     await definition.beforeSwap?.(tx, aside);
     await tx.query(`DROP SCHEMA IF EXISTS ${retired} CASCADE`);
