@@ -19,6 +19,10 @@ describe('matchesFilter', () => {
     expect(matchesFilter({ ...segmentChange, type: 'CustomerForgotten', segment: null, state: null }, champions)).toBe(true);
     expect(matchesFilter(movedTo('Loyal', 'Champions'), { types: ['ProfileChanged'], segment: 'Champions' })).toBe(false);
   });
+
+  it('keeps every type for an empty list of types, as for none (the SSE transport sends no types then)', () => {
+    for (const type of CUSTOMER_CHANGE_TYPES) expect(matchesFilter({ ...segmentChange, type }, { types: [] })).toBe(true);
+  });
 });
 
 describe("matchesFilter and the platform's SSE filter", () => {

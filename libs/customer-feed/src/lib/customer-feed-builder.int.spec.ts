@@ -87,6 +87,42 @@ describe('the customer feed builder (Postgres server)', () => {
     expect(marks).toEqual([]);
   });
 
+  it('publishes a merge after its survivor\'s new state though the merged customer was marked first', async () => {
+    const { rows: [pair] } = await sql.query<{ survivor: string; gone: string }>(
+      `SELECT s.id AS survivor, g.id AS gone
+       FROM (SELECT 'cus_first_s' || n AS id FROM generate_series(1, 20) n) s, (SELECT 'cus_first_g' || n AS id FROM generate_series(1, 20) n) g
+       WHERE ${partitionOf('s.id')} = ${partitionOf('g.id')} LIMIT 1`,
+    );
+    const { survivor, gone } = pair;
+    views.set(survivor, live(survivor, 1)).set(gone, live(gone, 1));
+    await sql.transaction((tx) => markCustomersChanged(tx, [survivor, gone]));
+    while ((await step()) > 0);
+
+    views.set(survivor, live(survivor, 2)).set(gone, merged(survivor));
+    await sql.transaction((tx) => markCustomersChanged(tx, [gone]));
+    await sql.transaction((tx) => markCustomersChanged(tx, [survivor]));
+    while ((await step()) > 0);
+
+    const ofPair = (await logged()).filter((line) => line.startsWith(`${survivor} `) || line.startsWith(`${gone} `));
+    expect(ofPair.slice(2)).toEqual([`${survivor} ProfileChanged@2`, `${gone} CustomerMerged@2`]);
+  });
+
+  it('fails loudly, publishing nothing, when the feed log holds a version the builder did not write', async () => {
+    const id = `cus_out_of_step_${randomUUID().slice(0, 8)}`;
+    views.set(id, live(id, 1));
+    await sql.transaction((tx) => markCustomersChanged(tx, [id]));
+    while ((await step()) > 0);
+    // Written by hand, or by a second builder that does not take the partition's lock.
+    await feedLog.append(`customer-${id}`, [{ eventId: randomUUID(), type: 'ProfileChanged', data: {} }]);
+
+    views.set(id, live(id, 2));
+    await sql.transaction((tx) => markCustomersChanged(tx, [id]));
+
+    await expect(step()).rejects.toThrow(`stream customer-${id} is at 1, expected 0`);
+    expect((await logged()).filter((line) => line.startsWith(`${id} `))).toEqual([`${id} CustomerCreated@1`, `${id} ProfileChanged@2`]);
+    await sql.query(`DELETE FROM customer_feed.changed_customers WHERE customer_id = $1`, [id]);
+  });
+
   it('builds a backlog within the batch size in one transaction for all its partitions', async () => {
     // Ten customers of each partition, picked by the partitioner itself: random ones could miss a partition.
     const { rows: picked } = await sql.query<{ id: string }>(

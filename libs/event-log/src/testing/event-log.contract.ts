@@ -122,6 +122,19 @@ export function describeEventLogContract(adapter: string, openLog: () => Promise
         expect(await log.readStream(stream)).toHaveLength(2);
       });
 
+      it('stores an id repeated within one append once, reporting the repeat as a duplicate', async () => {
+        const stream = newStream();
+        const twice = event(0);
+        const result = await log.append(stream, [twice, event(1), twice]);
+
+        expect(result.events.map((e) => [e.eventId, e.streamPosition, e.duplicate])).toEqual([
+          [twice.eventId, 0, false],
+          [result.events[1].eventId, 1, false],
+          [twice.eventId, 0, true],
+        ]);
+        expect((await log.readStream(stream)).map((e) => e.eventId)).toEqual([twice.eventId, result.events[1].eventId]);
+      });
+
       it('keeps one copy when the same new event is appended concurrently', async () => {
         const stream = newStream();
         const raced = event(0);

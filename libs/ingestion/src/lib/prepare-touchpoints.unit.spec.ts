@@ -30,6 +30,14 @@ describe('prepareTouchpoints', () => {
     expect(result.ok && result.touchpoints[0].touchpoint.identifiers.socialHandle).toBe('sara.eats');
   });
 
+  it("keeps the envelope's identifier where the payload field the manifest names holds another", () => {
+    const mention = { ...touchpointExamples.social_mention, identifiers: { socialHandle: 'sara.official' } };
+    const result = prepareTouchpoints([mention], context);
+    if (!result.ok) throw new Error(JSON.stringify(result.errors));
+    expect(result.touchpoints[0].touchpoint.identifiers.socialHandle).toBe('sara.official');
+    expect(result.touchpoints[0].streamId).toBe('touchpoints-socialHandle:sara.official');
+  });
+
   it('lists the errors of every touchpoint by index and path, and prepares none', () => {
     const result = prepareTouchpoints(
       [

@@ -187,6 +187,12 @@ describe('readTouchpoint', () => {
     expect(errors.map((e) => e.path)).toEqual(['payload.importantDates.birthday', 'occurredAt']);
   });
 
+  it('takes an occurredAt up to a day after its arrival, a clock ahead, and refuses one a millisecond later', () => {
+    // The arrival is 2026-11-23T08:00:00.000Z.
+    expect(read({ ...touchpointExamples.visit, occurredAt: '2026-11-24T08:00:00.000Z' })).toMatchObject({ ok: true });
+    expect(errorsOf({ ...touchpointExamples.visit, occurredAt: '2026-11-24T08:00:00.001Z' })).toEqual([{ path: 'occurredAt', message: expect.stringContaining('more than a day after') }]);
+  });
+
   it('refuses an order line of no or fewer items, located', () => {
     const purchase = touchpointExamples.purchase;
     const lines = [purchase.payload.items[0], { ...purchase.payload.items[0], quantity: -1 }];

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { normalizeIdentifier, normalizeIdentifiers, primaryIdentifier } from './normalize-identifiers';
-import { isPlaceholder, standsForNobody } from './placeholder';
+import { isPlaceholder, isTypedFiller, standsForNobody } from './placeholder';
 
 const policy = { defaultPhoneRegion: 'IR' } as const;
 const none = { customerId: null, email: null, phone: null, loyaltyCard: null, socialHandle: null, deviceId: null };
@@ -98,8 +98,12 @@ describe('placeholders', () => {
     expect(standsForNobody(type, value)).toBe(true);
     expect(normalizeIdentifier(type, value, policy)).toEqual({ value: null });
   });
-  it.each(['1234567890', '2222222222', '098 7654 3210', '+98 123 456 7890'])('phone %j, a national number typed for no number, is dropped', (value) => {
+  it.each(['1234567890', '2222222222', '2222222', '098 7654 3210', '+98 123 456 7890'])('phone %j, a national number typed for no number, is dropped', (value) => {
     expect(normalizeIdentifier('phone', value, policy)).toEqual({ value: null });
+  });
+  it('take a national number for filler from 7 digits on, a shorter one for what it is', () => {
+    expect(['2222222', '1234567', '7654321'].map(isTypedFiller)).toEqual([true, true, true]);
+    expect(['222222', '123456', '2222223', '1234568'].map(isTypedFiller)).toEqual([false, false, false, false]);
   });
   it.each([
     ['+98 76 5432 1098', '+987654321098'], ['076 5432 1098', '+987654321098'], ['+45 67 89 01 23', '+4567890123'], ['+32 10 98 76 54', '+3210987654'],
