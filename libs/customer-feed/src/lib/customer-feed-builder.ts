@@ -1,7 +1,7 @@
 import type { ExpectedVersion, StreamWrite } from '@cdp/event-log';
 import type { PostgresEventLog } from '@cdp/event-log-postgres';
 import { decideCustomerChanges, type CustomerChange, type CustomerFeedView, type DecidedChange } from '@cdp/feed';
-import { JSON_TEXTS_SEPARATOR, jsonTexts, type SqlClient, type SqlExecutor } from '@cdp/sql';
+import { endIfIdleWhileHoldingLock, JSON_TEXTS_SEPARATOR, jsonTexts, type SqlClient, type SqlExecutor } from '@cdp/sql';
 import type { CustomerFeedSources, CustomerReading } from './customer-feed-sources.port';
 import { allCustomerFeedPartitions, partitionOf } from './customer-feed-partitions';
 import { CUSTOMER_FEED_SCHEMA } from './customer-feed-tables';
@@ -52,6 +52,7 @@ async function buildPartitions(options: CustomerFeedBuilderOptions, partitions: 
   const looked = await options.sql.transaction(async (tx) => {
     // One builder per partition at a time, across processes: a customer's versions must not be
     // decided twice. Locks are taken in ascending order, so two builders never wait on each other.
+    await endIfIdleWhileHoldingLock(tx);
     await tx.query(`SELECT pg_advisory_xact_lock(hashtext('cdp-customer-feed'), partition) FROM unnest($1::int[]) AS partition`, [[...partitions].sort((x, y) => x - y)]);
     const { rows: marks } = await tx.query<Mark>(
       `SELECT seq, customer_id FROM ${s}.changed_customers WHERE ${partitionOf('customer_id')} = ANY($1::int[]) ORDER BY seq LIMIT $2`,

@@ -16,7 +16,7 @@ import {
 } from '@cdp/identity';
 import { addToOutbox, OUTBOX_TABLE, publishOutbox, type OutboxEntry, type ProjectionDefinition } from '@cdp/projections';
 import { channelOf, consentWithdrawnVia, emptyProfile, evolveProfile, mergeProfiles, touchpointRecorded, withdrawsConsent, type CustomerProfile } from '@cdp/profile';
-import { quoteIdentifier, type SqlExecutor } from '@cdp/sql';
+import { endIfIdleWhileHoldingLock, quoteIdentifier, type SqlExecutor } from '@cdp/sql';
 import { markCustomersChanged, migrateCustomerFeedTables } from '@cdp/customer-feed';
 import { CUSTOMER_PROJECTION } from './customer-schema';
 import { migrateCustomerTables } from './customer-tables';
@@ -105,6 +105,7 @@ export function customerProjection(options: CustomerProjectionOptions): Projecti
 
   async function projectTouchpoints(tx: SqlExecutor, schema: string, touchpoints: readonly Touchpoint[]) {
     // One batch at a time across processes: identity decisions must see each other's writes.
+    await endIfIdleWhileHoldingLock(tx);
     await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`cdp-customer-projection:${schema}`]);
     const keys = [...new Set(touchpoints.flatMap((t) => identifierKeysOf(t.identifiers)))];
     const graph = mutableGraph(await loadIdentitySlice(tx, schema, keys, touchpoints.map((t) => t.eventId)));

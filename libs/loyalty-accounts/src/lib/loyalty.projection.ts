@@ -3,7 +3,7 @@ import { parseStreamId } from '@cdp/events';
 import { evolveLoyaltyAccount, initialLoyaltyAccount, ledgerEffectOf, nextExpiryOf, type LedgerEffect, type LoyaltyAccountEvent, type LoyaltyAccountState } from '@cdp/loyalty';
 import type { ProjectionDefinition } from '@cdp/projections';
 import { markCustomersChanged, migrateCustomerFeedTables } from '@cdp/customer-feed';
-import { jsonbColumnToJson, migrateSchema, quoteIdentifier, rowsWithJsonTexts, rowsWithJsonTextsParameters, type SqlClient, type SqlExecutor } from '@cdp/sql';
+import { endIfIdleWhileHoldingLock, jsonbColumnToJson, migrateSchema, quoteIdentifier, rowsWithJsonTexts, rowsWithJsonTextsParameters, type SqlClient, type SqlExecutor } from '@cdp/sql';
 import type { LoyaltyAccounts, MergeAccounts } from './loyalty-accounts';
 import { isLoyaltyAccountEvent } from './loyalty-account-stream';
 import { addToCommandOutbox, COMMAND_OUTBOX_TABLE, outboxTables, sendCommandOutbox } from './loyalty-command-outbox';
@@ -124,6 +124,7 @@ async function markRebuiltAccountsChanged(tx: SqlExecutor, aside: string): Promi
  */
 async function notYetProjected(tx: SqlExecutor, schema: string, events: readonly AccountEvent[]): Promise<AccountEvent[]> {
   if (events.length === 0) return [];
+  await endIfIdleWhileHoldingLock(tx);
   await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`cdp-loyalty-projection:${schema}`]);
   const { rows } = await tx.query<{ event_id: string }>(`SELECT event_id FROM ${quoteIdentifier(schema)}.ledger WHERE event_id = ANY($1::text[])`, [
     events.map((e) => e.eventId),
