@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { EventLog } from '@cdp/event-log';
 import { createPostgresEventLog } from '@cdp/event-log-postgres';
 import { createPgliteSqlClient, quoteIdentifier, type SqlClient } from '@cdp/sql';
@@ -359,7 +360,8 @@ describe('the projection runtime (PGlite)', () => {
     expect([first.status, second.status].sort()).toEqual(['fulfilled', 'rejected']);
     const refused = [first, second].find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected')!;
     expect(refused.reason).toBeInstanceOf(RebuildRunningElsewhereError);
-    expect(refused.reason.message).toMatch(/^another process is rebuilding once/);
+    // It names the process that runs the rebuild, as projections.owners has it: host, pid and a tag.
+    expect(refused.reason.message).toMatch(new RegExp(`^another process \\(${hostname()}:${process.pid}:\\w+\\) is rebuilding once: `));
     // Once done, the claim is let go: the next rebuild runs.
     await expect(rebuildProjection({ definition: elsewhere, log, sql })).resolves.toMatchObject({ processed: expect.any(Number) });
   });

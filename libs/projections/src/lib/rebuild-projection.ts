@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { EventLog } from '@cdp/event-log';
 import { analyzeSchema, quoteIdentifier, type SqlClient, type SqlExecutor } from '@cdp/sql';
 import { nextGeneration } from './projection-generation';
-import { claimOwnership, releaseOwnership } from './projection-ownership';
+import { PROCESS_OWNER } from './exclusive-projection-runner';
+import { claimOwnership, currentOwners, releaseOwnership } from './projection-ownership';
 import { runProjection } from './projection-runner';
 import type { ProjectionDefinition } from './projection.port';
 
@@ -42,8 +43,10 @@ const REBUILD_CLAIM_MS = 60_000;
 export class RebuildRunningElsewhereError extends Error {
   readonly code = 'PROJECTIONS.REBUILD_RUNNING';
 
-  constructor(projection: string) {
-    super(`another process is rebuilding ${projection}: follow it with \`cdp projections status\` against that process, or try again once it is done (or a minute after that process stopped)`);
+  constructor(projection: string, holder: string | undefined) {
+    super(
+      `another process${holder === undefined ? '' : ` (${holder})`} is rebuilding ${projection}: follow it with \`cdp projections status\` against that process, or try again once it is done (or a minute after that process stopped)`,
+    );
     this.name = 'RebuildRunningElsewhereError';
   }
 }
@@ -74,8 +77,12 @@ const BUSY_WITHIN_MS = 5_000;
 export async function rebuildProjection(options: RebuildOptions): Promise<RebuildProgress> {
   const { definition, sql } = options;
   const asideName = `${definition.name}@rebuild`;
-  const claimant = `rebuild:${randomUUID()}`;
-  if (!(await claimOwnership(sql, asideName, claimant, REBUILD_CLAIM_MS))) throw new RebuildRunningElsewhereError(definition.name);
+  // Names the process (host, pid), so that a refused rebuild can say where the running one is.
+  const claimant = `${PROCESS_OWNER} rebuild ${randomUUID().slice(0, 8)}`;
+  if (!(await claimOwnership(sql, asideName, claimant, REBUILD_CLAIM_MS))) {
+    const holder = (await currentOwners(sql)).get(asideName);
+    throw new RebuildRunningElsewhereError(definition.name, holder?.replace(/ rebuild \w+$/, ''));
+  }
   const renewal = setInterval(() => void claimOwnership(sql, asideName, claimant, REBUILD_CLAIM_MS).catch(() => undefined), REBUILD_CLAIM_MS / 4);
   try {
     return await rebuildAside(options, asideName);
