@@ -99,6 +99,8 @@ describe('the loyalty read model, rebuilt, equals the live one (Postgres)', () =
 
     // One account as an older version's rules folded it: the rebuild mends it, and tells the feed about that customer alone.
     await sql.query(`UPDATE ${LOYALTY_PROJECTION}.accounts SET state = json_build_object('stale', true) WHERE customer_id = 'cus_0'`);
+    // One as a version before 2026-12-05 stored it, as jsonb, with jsonb's key order and spacing: the same account.
+    await sql.query(`UPDATE ${LOYALTY_PROJECTION}.accounts SET state = state::jsonb::json WHERE customer_id = 'cus_2'`);
     await sql.query(`DELETE FROM ${CUSTOMER_FEED_SCHEMA}.changed_customers`);
 
     await rebuildProjection({ definition, log: eventStore, sql, pauseLive: () => live!.close() });

@@ -69,8 +69,9 @@ function changeTypes(before: CustomerFeedView | null, now: CustomerFeedView | nu
 
 /**
  * The paths that differ, but for the profile's own counter of applied events, which moves with
- * every change. Only fields of the view are compared, and each by its JSON: profiles are canonical
- * (sorted keys and lists).
+ * every change. Only fields of the view are compared, each by its JSON with its objects' keys in
+ * any order: a view stored as jsonb before 2026-12-05 keeps jsonb's order, and a fold writes
+ * its own.
  */
 function changedFieldsOf(before: Extract<CustomerFeedView, { mergedInto: null }>, now: Extract<CustomerFeedView, { mergedInto: null }>): string[] {
   const profileFields = differingKeys(before.profile, now.profile).filter((field) => field !== 'version').flatMap((field) =>
@@ -85,7 +86,18 @@ function differingKeys(before: object, now: object): string[] {
   const a = before as Record<string, unknown>;
   const b = now as Record<string, unknown>;
   const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
-  return keys.filter((key) => JSON.stringify(a[key]) !== JSON.stringify(b[key]));
+  return keys.filter((key) => !sameJson(a[key], b[key]));
+}
+
+/** Whether two values are the same JSON, whatever order their objects' keys come in. */
+function sameJson(a: unknown, b: unknown): boolean {
+  // Most fields are written in the same order on both sides: a text compare tells them at once.
+  return JSON.stringify(a) === JSON.stringify(b) || JSON.stringify(a, withSortedKeys) === JSON.stringify(b, withSortedKeys);
+}
+
+function withSortedKeys(_key: string, value: unknown): unknown {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  return Object.fromEntries(Object.entries(value).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)));
 }
 
 function recordOf(profile: VisibleProfile, field: string): object {

@@ -44,6 +44,18 @@ describe('decideCustomerChanges', () => {
     expect(decideCustomerChanges(ID, null, null, AT)).toEqual([]);
   });
 
+  it('takes a view whose objects hold their keys in another order (as jsonb stored them) for the same view', () => {
+    const now = live({ traits: { firstName: { value: 'Sara', occurredAt: AT, eventId: 'e1', source: 's' } }, touchpoints: 1 }, { available: 30, tier: 'member' });
+    const reordered = (value: unknown): unknown =>
+      value === null || typeof value !== 'object' || Array.isArray(value) ? value : Object.fromEntries(Object.entries(value).reverse().map(([k, v]) => [k, reordered(v)]));
+    const stored = reordered(now) as CustomerFeedView;
+    expect(JSON.stringify(stored)).not.toBe(JSON.stringify(now));
+
+    expect(decideCustomerChanges(ID, published(4, stored), now, AT)).toEqual([]);
+    const [changed] = decideCustomerChanges(ID, published(4, stored), { ...now, profile: { ...now.profile!, touchpoints: 2 } } as CustomerFeedView, AT);
+    expect(changed.changedFields).toEqual(['touchpoints']);
+  });
+
   it('gives the segment and the tier their own events, after the profile change that lists them, each with the next version', () => {
     const before = live({ touchpoints: 1 }, { available: 0, tier: 'member' }, 'Promising');
     const now = live({ touchpoints: 2 }, { available: 0, tier: 'silver' }, 'Champions');
