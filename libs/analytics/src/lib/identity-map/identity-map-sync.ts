@@ -101,7 +101,8 @@ export class IdentityMapSync {
     if (BigInt(marked) >= copied) return true;
     this.options.onLost?.(
       `ClickHouse database ${this.clickhouse.database} does not hold the identity map copied to it (it is marked as far as version ${marked}, the copy got to ${copied}): ` +
-        'its database or table was dropped, emptied, replaced or restored, or it was copied by a release without marks; copying the whole map again',
+        'its database or table was dropped, emptied, replaced or restored, or it was copied by a release without marks (the first start after such an upgrade says this once); ' +
+        'copying the whole map again from Postgres, which holds it: nothing is lost, and analytics queries resolve identities as before once the copy is done',
     );
     return false;
   }
