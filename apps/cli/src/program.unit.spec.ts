@@ -88,6 +88,22 @@ describe('cdp projections', () => {
     expect(result.stdout).toContain('2 dead letter(s): see them with `cdp dlq list`.');
   });
 
+  it('status: in servers mode, which partitions the process asked projects, for the projections processes share', async () => {
+    const shared = [
+      { name: 'customers', checkpoint: null, lag: 0, processed: 10, deadLetters: 0, state: 'running', partitions: ['cdp.touchpoints.v1/0', 'cdp.touchpoints.v1/2', 'cdp.touchpoints.v1/10'] },
+      { name: 'analytics', checkpoint: null, lag: 0, processed: 10, deadLetters: 0, state: 'running', partitions: [] },
+      { name: 'loyalty', checkpoint: null, lag: 0, processed: 10, deadLetters: 0, state: 'standby', partitions: null, owner: 'host-b:12:ab12cd34' },
+    ];
+    const result = await cdp(['projections', 'status'], admin(() => ({ status: 200, body: { projections: shared } })));
+    expect(result.stdout.split('\n').slice(0, 5)).toEqual([
+      'NAME       STATE    PROCESSED  LAG  DEAD LETTERS  PARTITIONS HERE  CHECKPOINT',
+      '---------  -------  ---------  ---  ------------  ---------------  ----------',
+      'customers  running         10    0             0  0,2,10                    -',
+      'analytics  running         10    0             0  none                      -',
+      'loyalty    standby         10    0             0  -                         -',
+    ]);
+  });
+
   it('status: says why a projection waits or retries, and since when', async () => {
     const waiting = {
       name: 'loyalty_earning',

@@ -19,6 +19,8 @@ export interface ProjectionStatus {
   readonly since?: string | null;
   /** The process running it, for a projection one process at a time runs (servers mode); else null. */
   readonly owner?: string | null;
+  /** The partitions of the log the process that answered projects now, for a projection processes share (Kafka); else null. */
+  readonly partitions?: readonly string[] | null;
 }
 
 export interface RebuildProgress {

@@ -193,6 +193,7 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
           reason: trouble?.reason ?? null,
           since: trouble?.since ?? null,
           owner: owners.get(name) ?? null,
+          partitions: this.runners.get(name)?.partitions() ?? null,
         };
       }),
     );

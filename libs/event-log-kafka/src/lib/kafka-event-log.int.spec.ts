@@ -470,11 +470,20 @@ describe('Kafka event log: subscriptions', () => {
     await appendSome(3); // the topic exists before the group subscribes to it
     const a = await member('a');
     await until('member a to read', () => deliveredBy('a') && allDelivered());
+    expect(a.partitions?.()).toHaveLength(3);
     const b = await member('b');
     await until('member b to get partitions', () => deliveredBy('b'));
+    // Each member says which partitions the group gave it: between them, all, none twice.
+    const [ofA, ofB] = [a.partitions?.() ?? [], b.partitions?.() ?? []];
+    expect(ofA.length).toBeGreaterThan(0);
+    expect(ofB.length).toBeGreaterThan(0);
+    expect(new Set([...ofA, ...ofB]).size).toBe(3);
+    expect(ofA.length + ofB.length).toBe(3);
     await b.close(); // a gets b's partitions back
     const beforeHandback = appended.length;
     await until('member a to read past the hand-back', () => allDelivered() && appended.length > beforeHandback + 6);
+    expect(a.partitions?.()).toEqual([...ofA, ...ofB].sort((x, y) => Number(x.split('/').pop()) - Number(y.split('/').pop())));
+    expect(b.partitions?.()).toEqual([]);
     await a.close();
     await groupLog.close();
 

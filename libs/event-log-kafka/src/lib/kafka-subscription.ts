@@ -56,8 +56,13 @@ export async function kafkaSubscription(
   const held = new Map<string, { readonly checkpoint: string; readonly end: string }>();
   let heldCheck: NodeJS.Timeout | undefined;
 
+  /** The group's assignment to this member, as of its last join. */
+  let assignedNow: readonly string[] = [];
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
     const assigned = Object.entries(payload.memberAssignment).map(([topic, partitions]) => ({ topic, partitions }));
+    assignedNow = [...assigned]
+      .sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : 0))
+      .flatMap(({ topic, partitions }) => [...partitions].sort((a, b) => a - b).map((partition) => partitionKey(topic, partition)));
     // Held until the stored checkpoint is read: another member may have moved these partitions on.
     consumer.pause(assigned);
     const assignment = ++assignments;
@@ -181,6 +186,7 @@ export async function kafkaSubscription(
   }
 
   return {
+    partitions: () => (closed ? [] : assignedNow),
     async close() {
       closed = true;
       retry.cancel();

@@ -101,6 +101,7 @@ export async function runProjectionExclusively(options: ExclusiveRunOptions): Pr
     name,
     owns: () => running !== undefined,
     checkpoint: () => running?.checkpoint() ?? lastCheckpoint,
+    partitions: () => running?.partitions(),
     close: async () => {
       closed = true;
       clearInterval(timer);

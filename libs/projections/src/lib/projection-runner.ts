@@ -33,6 +33,8 @@ export interface ProjectionRunner {
   readonly name: string;
   /** The checkpoint of the last committed batch. */
   checkpoint(): Checkpoint;
+  /** The partitions this process projects now, where processes share the log's (Kafka); else undefined. */
+  partitions(): readonly string[] | undefined;
   close(): Promise<void>;
 }
 
@@ -151,6 +153,7 @@ export async function runProjection(options: RunProjectionOptions): Promise<Proj
   return {
     name,
     checkpoint: () => checkpoint,
+    partitions: () => (subscription === undefined ? [] : subscription.partitions?.()),
     close: async () => {
       closing = true;
       await following;

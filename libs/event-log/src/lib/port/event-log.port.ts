@@ -126,6 +126,11 @@ export interface SubscribeOptions {
 export interface Subscription {
   /** Stops delivering; resolves once the batch in hand (if any) is finished. */
   close(): Promise<void>;
+  /**
+   * The partitions this subscriber reads now, where subscribers share the log (a Kafka consumer
+   * group's assignment to this member); absent where each reads all of it.
+   */
+  partitions?(): readonly string[];
 }
 
 export interface EventLogCapabilities {

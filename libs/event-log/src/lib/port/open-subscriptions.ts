@@ -7,6 +7,7 @@ export function openSubscriptions() {
     track(subscription: Subscription): Subscription {
       open.add(subscription);
       return {
+        ...(subscription.partitions && { partitions: () => subscription.partitions!() }),
         async close() {
           open.delete(subscription);
           await subscription.close();
