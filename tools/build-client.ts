@@ -21,12 +21,16 @@ for (const file of sourceFiles(SOURCE)) {
   mkdirSync(dirname(target), { recursive: true });
   writeFileSync(target, outputText);
 }
-// kafkajs is an optional peer: its types the client names (KafkaConfig) are written into the
-// declarations too, so that a project using only SSE type-checks without kafkajs installed.
-const [declarations] = generateDtsBundle([{ filePath: join(SOURCE, 'index.ts'), output: { noBanner: true }, libraries: { inlinedLibraries: ['kafkajs'] } }], {
-  preferredConfigPath: join(ROOT, 'libs/client/tsconfig.lib.json'),
-});
-writeFileSync(join(out, 'index.d.ts'), declarations);
+// One declaration file per entry: `@cdp/client` (the API and SSE, for Node and web pages alike,
+// naming nothing of Node's or kafkajs's) and `@cdp/client/kafka`, whose users install kafkajs, the
+// optional peer it imports its types from.
+const entries = ['index', 'kafka'];
+const declarations = generateDtsBundle(
+  // The kafka entry exports its own names only; the types it shares with the main one are declared in it unexported.
+  entries.map((entry) => ({ filePath: join(SOURCE, `${entry}.ts`), output: { noBanner: true, exportReferencedTypes: entry === 'index' } })),
+  { preferredConfigPath: join(ROOT, 'libs/client/tsconfig.lib.json') },
+);
+entries.forEach((entry, i) => writeFileSync(join(out, `${entry}.d.ts`), declarations[i]));
 cpSync(join(ROOT, 'libs/client/package.json'), join(out, 'package.json'));
 cpSync(join(ROOT, 'libs/client/README.md'), join(out, 'README.md'));
 console.log(`@cdp/client built into ${relative(process.cwd(), out) || '.'}; pack it with npm pack ./${relative(process.cwd(), out)}`);

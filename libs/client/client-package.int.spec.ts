@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 const ROOT = join(__dirname, '../..');
 const run = (command: string, args: string[], cwd = ROOT) => execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
@@ -32,6 +32,14 @@ export async function main(baseUrl: string): Promise<string> {
 }
 `;
 
+// A service that follows the feed from Kafka.
+const KAFKA_CONSUMER = `
+import { subscribeCustomers, type KafkaSubscribeOptions } from '@cdp/client/kafka';
+
+const options: KafkaSubscribeOptions = { transport: { kafka: { brokers: ['kafka:9092'], groupId: 'newsletter', registryUrl: 'http://registry:8081', config: { ssl: true } } } };
+export const follow = () => subscribeCustomers(options, async (change) => void change.customerId);
+`;
+
 describe('the published @cdp/client package', () => {
   let work: string;
   beforeAll(() => {
@@ -47,12 +55,14 @@ describe('the published @cdp/client package', () => {
     const packed = JSON.parse(run(command, [...args, '--json'], work))[0] as { filename: string; files: { path: string }[] };
     const files = packed.files.map((f) => f.path);
 
-    expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'index.js', 'index.d.ts', 'lib/subscribe-customers.js']));
-    expect(files.filter((f) => f.endsWith('.ts') && f !== 'index.d.ts')).toEqual([]);
+    expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'index.js', 'index.d.ts', 'kafka.js', 'kafka.d.ts', 'lib/subscribe-customers.js']));
+    expect(files.filter((f) => f.endsWith('.ts') && !['index.d.ts', 'kafka.d.ts'].includes(f))).toEqual([]);
     const declarations = run('tar', ['-xOzf', join(work, packed.filename), 'package/index.d.ts']);
-    expect(declarations).not.toMatch(/@cdp\//);
-    // kafkajs is an optional peer: the types of it the client names are written in, and Node's own remain.
-    expect(declarations.match(/^import .* from '([^']+)'/gm)?.map((line) => line.replace(/.*from '([^']+)'.*/, '$1'))).toEqual(['net', 'tls']);
+    expect(declarations).not.toMatch(/@cdp\/(?!client\b)/);
+    // Nothing of Node's or kafkajs's: a web page's project type-checks it without @types/node.
+    expect(declarations.match(/^import .*/gm)).toBeNull();
+    const kafkaDeclarations = run('tar', ['-xOzf', join(work, packed.filename), 'package/kafka.d.ts']);
+    expect(kafkaDeclarations.match(/^import .*/gm)).toEqual(["import { KafkaConfig } from 'kafkajs';"]);
 
     // A fresh project with the package installed from the tarball, and its published dependencies, without the optional kafkajs.
     const consumer = join(work, 'consumer');
@@ -70,6 +80,37 @@ describe('the published @cdp/client package', () => {
 
     run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', consumer], consumer);
     expect(readdirSync(join(consumer, 'out'))).toEqual(['consumer.js']);
+
+    // A web page's project: the DOM's types, none of Node's.
+    writeFileSync(
+      join(consumer, 'tsconfig.web.json'),
+      JSON.stringify({ compilerOptions: { strict: true, skipLibCheck: false, module: 'esnext', moduleResolution: 'bundler', target: 'es2022', lib: ['es2022', 'dom'], types: [], noEmit: true }, files: ['consumer.ts'] }),
+    );
+    run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(consumer, 'tsconfig.web.json')], consumer);
+
+    // A service on Kafka imports the other entry, with kafkajs installed, under Node's resolution of package exports.
+    symlinkSync(join(ROOT, 'node_modules/kafkajs'), join(consumer, 'node_modules/kafkajs'));
+    writeFileSync(join(consumer, 'on-kafka.ts'), KAFKA_CONSUMER);
+    writeFileSync(
+      join(consumer, 'tsconfig.kafka.json'),
+      JSON.stringify({ compilerOptions: { strict: true, skipLibCheck: false, module: 'node16', target: 'es2022', types: ['node'], noEmit: true }, files: ['on-kafka.ts'] }),
+    );
+    run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(consumer, 'tsconfig.kafka.json')], consumer);
+  });
+
+  it("loads, from its main entry, nothing but eventsource-parser: no kafkajs, avsc or Node module in a web page's bundle", () => {
+    const external = new Set<string>();
+    const seen = new Set<string>();
+    const follow = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      for (const [, required] of readFileSync(file, 'utf8').matchAll(/\brequire\("([^"]+)"\)|\bimport\("([^"]+)"\)/g)) {
+        if (!required.startsWith('.')) external.add(required);
+        else follow(require.resolve(join(dirname(file), required)));
+      }
+    };
+    follow(join(work, 'consumer/node_modules/@cdp/client/index.js'));
+    expect([...external]).toEqual(['eventsource-parser']);
   });
 
   it('runs in that project: typed API calls answer, and an unknown customer is undefined', async () => {

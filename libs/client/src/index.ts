@@ -6,11 +6,8 @@ export {
   type CustomerChangeFilter,
   type CustomerChangeHandler,
   type CustomerSubscription,
-  type KafkaSubscribeOptions,
-  type KafkaTransport,
   type SseSubscribeOptions,
   type SseTransport,
-  type SubscribeCustomersOptions,
 } from './lib/customer-subscription';
 export { createCdpClient, type CdpClient, type CdpClientOptions } from './lib/api/cdp-client';
 export type * from './lib/api/cdp-api.types';

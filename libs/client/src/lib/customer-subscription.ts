@@ -1,5 +1,4 @@
 import type { CustomerChange, CustomerChangeType } from '@cdp/feed';
-import type { KafkaConfig } from 'kafkajs';
 
 /** Where a handled change came from: what to log, and what to store to resume from. */
 export interface ChangeContext {
@@ -36,25 +35,7 @@ export interface SseTransport {
   readonly idleTimeoutMs?: number;
 }
 
-export interface KafkaTransport {
-  readonly brokers: readonly string[];
-  /** The consumer group: its committed offsets are where a restart resumes. */
-  readonly groupId: string;
-  /** A Confluent Schema Registry: the schema of an id is at `{registryUrl}/schemas/ids/{id}`. */
-  readonly registryUrl: string;
-  /** Sent with every registry request, e.g. `authorization`. */
-  readonly registryHeaders?: Readonly<Record<string, string>>;
-  /** For the registry requests. */
-  readonly fetch?: typeof fetch;
-  /** Default `cdp-client`. */
-  readonly clientId?: string;
-  /** The events topic; default `cdp.customer-events.v1` (another CDP_KAFKA_NAMESPACE gives `<namespace>.customer-events.v1`). */
-  readonly topic?: string;
-  /** More kafkajs settings: ssl, sasl, timeouts, logLevel (default WARN). */
-  readonly config?: Omit<KafkaConfig, 'brokers' | 'clientId'>;
-}
-
-interface CommonSubscribeOptions {
+export interface CommonSubscribeOptions {
   readonly filter?: CustomerChangeFilter;
   /**
    * Told of every failure: a connection lost or refused, a disconnect by the server, a handler
@@ -83,13 +64,6 @@ export interface SseSubscribeOptions extends CommonSubscribeOptions {
   readonly from?: 'start' | 'now' | { readonly lastEventId: string };
 }
 
-export interface KafkaSubscribeOptions extends CommonSubscribeOptions {
-  readonly transport: { readonly kafka: KafkaTransport };
-  /** Where a consumer group without committed offsets begins (default `now`); otherwise it resumes from them. */
-  readonly from?: 'start' | 'now';
-}
-
-export type SubscribeCustomersOptions = SseSubscribeOptions | KafkaSubscribeOptions;
 
 export interface CustomerSubscription {
   /** Stops: no more changes are handed over; the change being handled finishes first. */

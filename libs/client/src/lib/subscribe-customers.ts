@@ -1,10 +1,10 @@
-import type { CustomerChangeHandler, CustomerSubscription, SseSubscribeOptions, SubscribeCustomersOptions } from './customer-subscription';
-import { kafkaSubscription } from './kafka/kafka-subscription';
+import type { CustomerChangeHandler, CustomerSubscription, SseSubscribeOptions } from './customer-subscription';
 import { sseSubscription } from './sse/sse-subscription';
 
 /**
  * Hands every change of the customer feed to `handler`, one at a time and in order, at least
- * once: over the platform's SSE stream, or from Kafka as a consumer group.
+ * once, over the platform's SSE stream; from Kafka as a consumer group with the same function of
+ * `@cdp/client/kafka` (apart, so that a web page's bundle carries neither kafkajs nor avsc).
  *
  * - Progress advances only when the handler resolved: the SSE Last-Event-ID sent on reconnects,
  *   and the Kafka offsets committed, are those of the last change handled. A change may come
@@ -20,10 +20,9 @@ import { sseSubscription } from './sse/sse-subscription';
  * - Changes of types this version of the client does not know are skipped.
  * - SSE filters are applied by the server; Kafka filters here, committing skipped changes.
  */
-export function subscribeCustomers(options: SubscribeCustomersOptions, handler: CustomerChangeHandler): CustomerSubscription {
-  return isSse(options) ? sseSubscription(options, handler) : kafkaSubscription(options, handler);
-}
-
-function isSse(options: SubscribeCustomersOptions): options is SseSubscribeOptions {
-  return 'sse' in options.transport;
+export function subscribeCustomers(options: SseSubscribeOptions, handler: CustomerChangeHandler): CustomerSubscription {
+  if (!('sse' in options.transport)) {
+    throw new TypeError("subscribeCustomers of '@cdp/client' follows the feed over SSE ({ transport: { sse } }): import it from '@cdp/client/kafka' for the Kafka transport");
+  }
+  return sseSubscription(options, handler);
 }

@@ -1,7 +1,8 @@
 import type { Consumer, EachBatchPayload } from 'kafkajs';
 import type { CUSTOMER_EVENTS_TOPIC } from '@cdp/feed';
 import { isKnownChangeType, matchesFilter } from '../customer-change-filter';
-import { callHandler, CustomerFeedError, subscriptionOf, type CustomerChangeHandler, type CustomerSubscription, type KafkaSubscribeOptions, type KafkaTransport } from '../customer-subscription';
+import { callHandler, CustomerFeedError, subscriptionOf, type CustomerChangeHandler, type CustomerSubscription } from '../customer-subscription';
+import type { KafkaSubscribeOptions, KafkaTransport } from './kafka-subscribe-options';
 import { Backoff, reporter, retryUntilDone, sleep, whenAborted } from '../retry';
 import { customerChangeDecoder } from './customer-change-decoder';
 import { resumeWithinRetention } from './resume-within-retention';

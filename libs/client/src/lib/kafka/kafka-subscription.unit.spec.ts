@@ -1,6 +1,7 @@
 import type { EachBatchPayload, KafkaMessage } from 'kafkajs';
 import type { CustomerChange } from '@cdp/feed';
-import { ChangeHandlerError, type KafkaSubscribeOptions } from '../customer-subscription';
+import { ChangeHandlerError } from '../customer-subscription';
+import type { KafkaSubscribeOptions } from './kafka-subscribe-options';
 import { confluentMessage, fakeRegistry, REGISTRY_URL, segmentChange } from './customer-change.fixture';
 import { kafkaSubscription, type FeedConsumer } from './kafka-subscription';
 
