@@ -75,9 +75,9 @@ export interface CustomerChange {
   readonly changedFields: readonly string[];
   /** CustomerMerged: the survivor. */
   readonly mergedInto: string | null;
-  /** CustomerSegmentChanged: the RFM segment before and after (null when there was none). */
+  /** CustomerSegmentChanged, and a ProfileChanged that lists `rfm.segment`: the RFM segment before and after (null when there was none); null otherwise. */
   readonly segment: { readonly from: string | null; readonly to: string | null } | null;
-  /** LoyaltyTierChanged: the tier before and after. */
+  /** LoyaltyTierChanged, and a ProfileChanged that lists `loyalty.tier`: the tier before and after; null otherwise. */
   readonly tier: { readonly from: string | null; readonly to: string | null } | null;
   /** The customer's state after this event; null for CustomerForgotten. */
   readonly state: CustomerFeedState | null;
