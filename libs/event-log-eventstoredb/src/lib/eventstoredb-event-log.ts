@@ -12,8 +12,11 @@ import {
 } from '@cdp/event-log';
 import { randomUUID } from 'node:crypto';
 import {
+  BACKWARDS,
   DeadlineExceededError,
+  END,
   NO_STREAM,
+  NotLeaderError,
   START,
   StreamNotFoundError,
   UnavailableError,
@@ -27,7 +30,7 @@ import { eventStoreDbSubscription } from './eventstoredb-subscription';
 
 const APPEND_ATTEMPTS = 10;
 
-/** How far pendingAfter reads $all ahead of a checkpoint to count its lag; a longer lag is not counted (null). */
+/** How many records of $all (system events included) pendingAfter reads, from a checkpoint on or back from the end; past that a lag is not counted (null). */
 const PENDING_COUNT_LIMIT = 10_000;
 
 /**
@@ -60,9 +63,15 @@ export function createEventStoreDbEventLog(client: EventStoreDBClient): EventLog
     return events;
   }
 
-  /** The platform's events of $all after the checkpoint, counted up to the limit; null when there are more. */
+  /**
+   * The platform's events of $all after the checkpoint, counted up to the limit of records read;
+   * null when there are more. A checkpoint at the last platform event is 0 at once, however many
+   * system events follow it.
+   */
   async function countAfter(checkpoint: Checkpoint): Promise<number | null> {
     const after = checkpoint[PARTITION];
+    const last = await lastPlatformOffset();
+    if (last === undefined || (after !== undefined && last !== null && !isAfter(last, after))) return 0;
     let read = 0;
     let pending = 0;
     for await (const { event } of client.readAll({ fromPosition: after === undefined ? START : parseOffset(after), maxCount: PENDING_COUNT_LIMIT })) {
@@ -70,6 +79,16 @@ export function createEventStoreDbEventLog(client: EventStoreDBClient): EventLog
       if (isPlatformEvent(event) && (after === undefined || isAfter(toOffset(event.position!), after))) pending++;
     }
     return read < PENDING_COUNT_LIMIT ? pending : null;
+  }
+
+  /** The offset of the last platform event of $all, read backwards up to the limit: undefined when $all holds none, null when not found within it. */
+  async function lastPlatformOffset(): Promise<string | undefined | null> {
+    let read = 0;
+    for await (const { event } of client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: PENDING_COUNT_LIMIT })) {
+      read++;
+      if (isPlatformEvent(event)) return toOffset(event.position!);
+    }
+    return read < PENDING_COUNT_LIMIT ? undefined : null;
   }
 
   async function readStream(streamId: string, fromPosition: number, maxCount: number): Promise<RecordedEvent[]> {
@@ -163,14 +182,28 @@ export function createEventStoreDbEventLog(client: EventStoreDBClient): EventLog
   };
 }
 
-/** The operation's answer; the server not answering (or not within the client's deadline) is EVENT_LOG.UNAVAILABLE, which a retry may get past. */
+/**
+ * The operation's answer; the server not answering (or not within the client's deadline), a
+ * cluster whose members could not be discovered, or one electing its leader, is
+ * EVENT_LOG.UNAVAILABLE, which a retry may get past.
+ */
 async function answered<T>(operation: Promise<T>): Promise<T> {
   try {
     return await operation;
   } catch (error) {
-    if (error instanceof UnavailableError || error instanceof DeadlineExceededError) throw new EventLogUnavailableError('EventStoreDB', error);
+    if (isUnavailable(error)) throw new EventLogUnavailableError('EventStoreDB', error);
     throw error;
   }
+}
+
+function isUnavailable(error: unknown): boolean {
+  return (
+    error instanceof UnavailableError ||
+    error instanceof DeadlineExceededError ||
+    error instanceof NotLeaderError ||
+    // esdb+discover:// (the client throws a plain Error when no member answers its gossip).
+    (error instanceof Error && /^Failed to discover after \d+ attempts\.$/.test(error.message))
+  );
 }
 
 /** Reports each event where the stream holds it; duplicate unless this append wrote it (and only once). */

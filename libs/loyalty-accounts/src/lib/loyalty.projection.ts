@@ -104,15 +104,16 @@ interface LedgerRow {
 /**
  * A rebuild folds the accounts anew, with the rules of today: where an account comes out other than
  * live folded it (the rules changed since), its customer is marked changed, so that the feed, which
- * publishes only what differs from what it last published, tells subscribers the new balance. The
- * states are compared as jsonb, whatever the order of their keys: an account stored as jsonb before
- * 2026-12-05 keeps jsonb's order, which a text compare took for a change of every account.
+ * publishes only what differs from what it last published, tells subscribers the new balance. States
+ * whose texts differ are compared again as jsonb, whatever the order of their keys: an account
+ * stored as jsonb before 2026-12-05 keeps jsonb's order, which a text compare alone took for a
+ * change of every account.
  */
 async function markRebuiltAccountsChanged(tx: SqlExecutor, aside: string): Promise<void> {
   const [built, current] = [quoteIdentifier(aside), quoteIdentifier(LOYALTY_PROJECTION)];
   const { rows } = await tx.query<{ customer_id: string }>(
     `SELECT b.customer_id FROM ${built}.accounts b LEFT JOIN ${current}.accounts c USING (customer_id)
-     WHERE b.merged_into IS NULL AND (c.customer_id IS NULL OR b.state::jsonb IS DISTINCT FROM c.state::jsonb)
+     WHERE b.merged_into IS NULL AND (c.customer_id IS NULL OR (b.state::text IS DISTINCT FROM c.state::text AND b.state::jsonb IS DISTINCT FROM c.state::jsonb))
      ORDER BY b.customer_id`,
   );
   await markCustomersChanged(tx, rows.map((row) => row.customer_id));

@@ -1,37 +1,66 @@
-import type { SqlExecutor } from '@cdp/sql';
+import type { SqlClient, SqlExecutor } from '@cdp/sql';
 
 /**
  * A projection's generation counts the rebuilds swapped in. Processes that share a projection (a
- * Kafka consumer group each takes part of) go on applying batches while one of them rebuilds it:
- * what they apply to the old tables between the rebuild's last batch and its swap is dropped with
- * those tables, and the swap sets the checkpoint back to the rebuild's. Each batch checks the
- * generation it started with, so a process whose projection was rebuilt elsewhere commits nothing
- * more and follows the log again from the swapped-in checkpoint.
+ * Kafka consumer group each takes part of) go on applying batches while one of them rebuilds it.
+ * So a rebuild holds their batches back from its last catch-up to its swap (holdOtherProcesses),
+ * so that it alone applies those events, and the swap moves the projection to its next
+ * generation: each batch checks the generation it started with, and a process whose projection
+ * was rebuilt elsewhere commits nothing more and follows the log again from the swapped-in
+ * checkpoint. Without this, what the others applied to the old tables in those moments was lost
+ * with them, the swap setting the checkpoint back to the rebuild's.
+ *
+ * Batches take a shared advisory lock, the rebuild's hold an exclusive one: Postgres queues lock
+ * requests, so the hold waits only for the batches in flight, and later ones wait for it (a row
+ * lock would let new shared holders pass a waiting writer for as long as batches overlap).
  */
 
-/** The projection's generation, with its row made if it has none, so that batches have a row to lock. */
+const lockKey = (projection: string) => `cdp-projection-generation:${projection}`;
+
+/** The projection's generation, with its row made if it has none. */
 export async function currentGeneration(db: SqlExecutor, projection: string): Promise<string> {
   await db.query(`INSERT INTO projections.generations (projection, generation) VALUES ($1, 0) ON CONFLICT (projection) DO NOTHING`, [projection]);
   const { rows } = await db.query<{ generation: string }>(`SELECT generation::text AS generation FROM projections.generations WHERE projection = $1`, [projection]);
   return rows[0].generation;
 }
 
-/**
- * Run first in a batch's transaction: the row stays share-locked until the commit, so a swap
- * (nextGeneration) waits for the batch in flight, and the batches after it see the new generation.
- */
+/** Run first in a batch's transaction: waits while a rebuild holds the projection, then fails the batch if one was swapped in. */
 export async function checkGeneration(tx: SqlExecutor, projection: string, generation: string): Promise<void> {
-  const { rows } = await tx.query<{ generation: string }>(`SELECT generation::text AS generation FROM projections.generations WHERE projection = $1 FOR SHARE`, [projection]);
+  await tx.query(`SELECT pg_advisory_xact_lock_shared(hashtext($1))`, [lockKey(projection)]);
+  // A statement of its own, after the lock: its snapshot then holds what a swap committed meanwhile.
+  const { rows } = await tx.query<{ generation: string }>(`SELECT generation::text AS generation FROM projections.generations WHERE projection = $1`, [projection]);
   if (rows[0]?.generation !== generation) throw new ProjectionRebuiltError(projection, generation);
 }
 
-/** Run first in a rebuild's swap: every process's later batch of the projection fails its check. */
+/** Run in a rebuild's swap: every process's later batch of the projection fails its check. */
 export async function nextGeneration(tx: SqlExecutor, projection: string): Promise<void> {
   await tx.query(
     `INSERT INTO projections.generations (projection, generation) VALUES ($1, 1)
      ON CONFLICT (projection) DO UPDATE SET generation = generations.generation + 1`,
     [projection],
   );
+}
+
+/**
+ * How long the hold may sit idle while the rebuild finishes elsewhere (its last batches, the
+ * statistics, the swap): a rebuilding process that hangs lets the others go after this, and their
+ * batches then fail at the swap's new generation as above.
+ */
+const HOLD_IDLE_LIMIT = '5min';
+
+/**
+ * Runs `work` (a rebuild's last catch-up and swap) while no other process applies a batch of the
+ * projection: it waits for the batches in flight, and holds back the later ones until `work` is
+ * done. Nothing to hold on PGlite, one process's session, where a transaction held open would
+ * also keep `work`'s own statements waiting.
+ */
+export async function holdOtherProcesses<T>(sql: SqlClient, projection: string, work: () => Promise<T>): Promise<T> {
+  if (!sql.sharedByProcesses) return work();
+  return sql.transaction(async (tx) => {
+    await tx.query(`SET LOCAL idle_in_transaction_session_timeout = '${HOLD_IDLE_LIMIT}'`);
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [lockKey(projection)]);
+    return work();
+  });
 }
 
 export class ProjectionRebuiltError extends Error {

@@ -57,8 +57,9 @@ export async function runProjection(options: RunProjectionOptions): Promise<Proj
     // Each partition of the failed batch reports it: the first starts following again, once per generation.
     if (error instanceof ProjectionRebuiltError && error.generation === generation) void followAgain();
   };
-  let { checkpoint } = await readCheckpoint(sql, name);
+  // The generation first: a swap between the two reads then fails the first batch, which follows the log again.
   let generation = await currentGeneration(sql, name);
+  let { checkpoint } = await readCheckpoint(sql, name);
   const afterCommit = followUp(handler, onError);
   // A crash may have left committed work unsent (an outbox): send it now, not at the next batch.
   void afterCommit.run();
@@ -137,8 +138,8 @@ export async function runProjection(options: RunProjectionOptions): Promise<Proj
       await old?.close().catch(report);
       for (let waitMs = FIRST_WAIT_STEP_MS; !closing; waitMs = Math.min(waitMs * 2, FOLLOW_AGAIN_MAX_WAIT_MS)) {
         try {
-          ({ checkpoint } = await readCheckpoint(sql, name));
           generation = await currentGeneration(sql, name);
+          ({ checkpoint } = await readCheckpoint(sql, name));
           prefixes = appliedPrefixes();
           subscription = await follow();
           return;

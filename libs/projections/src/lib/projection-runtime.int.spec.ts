@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { EventLog } from '@cdp/event-log';
 import { createPostgresEventLog } from '@cdp/event-log-postgres';
-import { createPgliteSqlClient, quoteIdentifier, type SqlClient } from '@cdp/sql';
+import { createPgliteSqlClient, createPostgresSqlClient, quoteIdentifier, type SqlClient } from '@cdp/sql';
+import { testDatabaseUrl } from '@cdp/sql/testing';
+import { Client } from 'pg';
 import { listDeadLetters, pruneResolvedDeadLetters } from './dead-letters';
 import { runProjection, type ProjectionRunner } from './projection-runner';
 import type { ProjectionDefinition } from './projection.port';
@@ -400,5 +402,65 @@ describe('the projection runtime (PGlite)', () => {
     expect(result.processed).toBeGreaterThan(0);
     expect(seen).toHaveLength(result.processed);
     expect((await sql.query(`SELECT count(*)::int AS n FROM projections.checkpoints WHERE projection = 'elsewhere'`)).rows).toEqual([{ n: 1 }]);
+  });
+});
+
+describe('a rebuild while other processes run the projection (Postgres server)', () => {
+  const database = `cdp_test_rebuild_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+  const url = new URL(testDatabaseUrl());
+  url.pathname = `/${database}`;
+  const admin = new Client({ connectionString: testDatabaseUrl() });
+  let sql: SqlClient;
+  let log: EventLog;
+  const definition = summingProjection({ poisoned: false, unavailable: false, applies: 0 });
+  const totals = async () => Object.fromEntries((await sql.query<{ stream_id: string; seen: string[] }>(`SELECT * FROM sums.totals`)).rows.map((r) => [r.stream_id, r.seen.join(',')]));
+  const event = (n: number) => ({ eventId: randomUUID(), type: 'counted', data: { n } });
+
+  beforeAll(async () => {
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${database}`);
+    sql = createPostgresSqlClient({ connectionString: url.toString() });
+    log = await createPostgresEventLog(sql);
+    await migrateProjectionTables(sql);
+  });
+  afterAll(async () => {
+    await log?.close();
+    await sql?.close();
+    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await admin.end();
+  });
+
+  it("holds the others' batches back from its last catch-up to its swap, then they follow the log from the swapped checkpoint", async () => {
+    await log.append('counted-held', [event(1), event(2)]);
+    // Another process's runner of the projection, which the rebuild cannot pause.
+    const other = await runProjection({ name: definition.name, handler: await definition.open(sql, definition.schema), log, sql, maxBatchSize: 50 });
+    try {
+      await until(async () => (await totals())['counted-held'] === '1,2');
+      let appliedToOldTables = false;
+      const lateInTheRebuild: ProjectionDefinition = {
+        ...definition,
+        async open(sqlClient, schema) {
+          const handler = await definition.open(sqlClient, schema);
+          if (schema === definition.schema) return handler;
+          return {
+            ...handler,
+            // After the rebuild's last batch, before its swap: the other process has an event to apply.
+            async close() {
+              await log.append('counted-held', [event(3)]);
+              await new Promise((resolve) => setTimeout(resolve, 1_000));
+              appliedToOldTables = (await totals())['counted-held'] !== '1,2';
+            },
+          };
+        },
+      };
+
+      await rebuildProjection({ definition: lateInTheRebuild, log, sql });
+      await log.append('counted-held', [event(4)]);
+
+      expect(appliedToOldTables).toBe(false);
+      await until(async () => (await totals())['counted-held'] === '1,2,3,4');
+    } finally {
+      await other.close();
+    }
   });
 });

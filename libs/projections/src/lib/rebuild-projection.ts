@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EventLog } from '@cdp/event-log';
 import { analyzeSchema, quoteIdentifier, type SqlClient, type SqlExecutor } from '@cdp/sql';
-import { nextGeneration } from './projection-generation';
+import { holdOtherProcesses, nextGeneration } from './projection-generation';
 import { PROCESS_OWNER } from './exclusive-projection-runner';
 import { claimOwnership, currentOwners, releaseOwnership } from './projection-ownership';
 import { runProjection } from './projection-runner';
@@ -98,7 +98,8 @@ async function rebuildAside(options: RebuildOptions, asideName: string): Promise
   await sql.query(`DROP SCHEMA IF EXISTS ${quoteIdentifier(aside)} CASCADE`);
   await sql.query(`DELETE FROM projections.checkpoints WHERE projection = $1`, [asideName]);
   await sql.query(`DELETE FROM projections.dead_letters WHERE projection = $1`, [asideName]);
-  await sql.query(`DELETE FROM projections.generations WHERE projection = $1`, [asideName]);
+  // An aside runner of an earlier rebuild still going (its process paused past its claim) commits nothing more.
+  await nextGeneration(sql, asideName);
   const handler = await definition.open(sql, aside);
 
   let processed = 0;
@@ -119,13 +120,16 @@ async function rebuildAside(options: RebuildOptions, asideName: string): Promise
     onError: options.onError,
   });
   const wait = () => new Promise((resolve) => setTimeout(resolve, CAUGHT_UP_POLL_MS));
+  // A log that cannot count what is left now (null) while batches come is plainly not done either.
+  let countUnknown = false;
   const caughtUp = async () => {
     for (;;) {
-      if (processed < total && Date.now() - lastBatchAt < BUSY_WITHIN_MS) {
+      if ((processed < total || countUnknown) && Date.now() - lastBatchAt < BUSY_WITHIN_MS) {
         await wait();
         continue;
       }
       const pending = await log.pendingAfter(runner.checkpoint());
+      countUnknown = pending === null;
       total = processed + (pending ?? 0);
       report();
       // A log that cannot count what is left (null) is not known to be done: swapping then would put a half-built model in.
@@ -133,17 +137,26 @@ async function rebuildAside(options: RebuildOptions, asideName: string): Promise
       await wait();
     }
   };
+  let closed = false;
+  const closeRunner = async () => {
+    if (!closed) await runner.close();
+    closed = true;
+  };
   try {
     await caughtUp();
     await options.pauseLive?.();
-    await caughtUp();
+    // From here to the swap, the rebuild alone applies the projection's events (projection-generation.ts).
+    await holdOtherProcesses(sql, definition.name, async () => {
+      await caughtUp();
+      await closeRunner();
+      // Tables filled in one go have no statistics until autovacuum comes by (never, on PGlite): readers
+      // of the swapped-in tables would be planned on guesses.
+      await analyzeSchema(sql, aside);
+      await swap(sql, definition, aside, asideName, options.beforeSwap);
+    });
   } finally {
-    await runner.close();
+    await closeRunner();
   }
-  // Tables filled in one go have no statistics until autovacuum comes by (never, on PGlite): readers
-  // of the swapped-in tables would be planned on guesses.
-  await analyzeSchema(sql, aside);
-  await swap(sql, definition, aside, asideName, options.beforeSwap);
   return { processed, total: processed };
 }
 
@@ -151,7 +164,7 @@ async function swap(sql: SqlClient, definition: ProjectionDefinition, aside: str
   const live = quoteIdentifier(definition.schema);
   const retired = quoteIdentifier(`${definition.schema}_retired`);
   await sql.transaction(async (tx) => {
-    // First, so that a batch another process has in flight commits before the swap, and its later ones fail.
+    // Batches of other processes held back meanwhile fail once let go, and follow the log again from the rebuilt checkpoint.
     await nextGeneration(tx, definition.name);
     await beforeSwap?.(tx);
     await definition.beforeSwap?.(tx, aside);

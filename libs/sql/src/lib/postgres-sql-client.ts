@@ -43,6 +43,7 @@ export function createPostgresSqlClient(config: PoolConfig & { connectionString:
   const run: SqlExecutor['query'] = async (sql, params) => (await pool.query(sql, params as unknown[])) as never;
   return {
     query: run,
+    sharedByProcesses: true,
     async transaction(work, options) {
       const connection = await pool.connect();
       // The pool listens for errors of idle connections only: one the server ends while a
@@ -51,7 +52,7 @@ export function createPostgresSqlClient(config: PoolConfig & { connectionString:
       let lost: Error | undefined;
       const onLost = (error: Error) => (lost = error);
       connection.on('error', onLost);
-      const executor = oneStatementAtATime({ query: (sql, params) => connection.query(sql, params as unknown[]) as never });
+      const executor = { ...oneStatementAtATime({ query: (sql, params) => connection.query(sql, params as unknown[]) as never }), sharedByProcesses: true };
       try {
         // One round trip: a query without parameters may hold several statements.
         await connection.query(`BEGIN; ${setLocal(options?.settings)}`);

@@ -1,4 +1,5 @@
 import { testDatabaseUrl } from '../testing';
+import { createPgliteSqlClient } from './pglite-sql-client';
 import { createPostgresSqlClient } from './postgres-sql-client';
 import { endIfIdleWhileHoldingLock } from './shared-lock-holder';
 
@@ -38,5 +39,18 @@ describe('a transaction that holds a lock every process waits for (Postgres serv
       await tx.query('SELECT pg_sleep(1.5)');
       await tx.query('SELECT 1');
     });
+  });
+
+  it('is left alone on PGlite, one session of one process, which past the limit would never answer again', async () => {
+    const pglite = await createPgliteSqlClient();
+    try {
+      const inside = await pglite.transaction(async (tx) => {
+        await endIfIdleWhileHoldingLock(tx, 1);
+        return (await tx.query<{ idle_in_transaction_session_timeout: string }>('SHOW idle_in_transaction_session_timeout')).rows[0].idle_in_transaction_session_timeout;
+      });
+      expect(inside).toBe('0');
+    } finally {
+      await pglite.close();
+    }
   });
 });

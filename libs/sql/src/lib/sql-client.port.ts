@@ -1,6 +1,11 @@
 /** The little of SQL that stores need, so one store serves Postgres (pg) and PGlite alike. */
 export interface SqlExecutor {
   query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<{ rows: Row[] }>;
+  /**
+   * True on a Postgres server, whose database other processes may use at once (servers mode);
+   * absent on PGlite, one session of this process alone.
+   */
+  readonly sharedByProcesses?: boolean;
 }
 
 export interface TransactionOptions {

@@ -52,7 +52,7 @@ export function sseSubscription(options: SseSubscribeOptions, handler: CustomerC
         if (isPermanent(error)) throw error;
         // A server that is full or stopping says when to come back: sooner would only be refused again.
         if (error instanceof CdpApiError && error.retryAfterMs !== undefined) {
-          await sleep(Math.max(reconnects.next(serverRetryMs), error.retryAfterMs), closing.signal);
+          await sleep(Math.max(reconnects.next(serverRetryMs), afterRetryAfter(error.retryAfterMs)), closing.signal);
           continue;
         }
       }
@@ -167,6 +167,17 @@ function disconnectError(data: string): CustomerFeedError {
 function prunedError(data: string): CustomerFeedError {
   const { reason } = (parseJson(data) ?? {}) as { reason?: unknown };
   return new CustomerFeedError('FEED.CHANGES_PRUNED', typeof reason === 'string' ? reason : data);
+}
+
+/** The longest wait a Retry-After is taken for: a far date (a proxy's) must not stop the subscription for days. */
+const MAX_RETRY_AFTER_MS = 10 * 60_000;
+
+/**
+ * A Retry-After's wait, up to 10 minutes, and up to a fifth more at random: the clients a full
+ * server turned away together must not all come back in the same instant.
+ */
+function afterRetryAfter(retryAfterMs: number): number {
+  return Math.min(retryAfterMs, MAX_RETRY_AFTER_MS) * (1 + Math.random() / 5);
 }
 
 /** What retrying cannot fix: a request the server refuses, a URL that is not the stream. */
