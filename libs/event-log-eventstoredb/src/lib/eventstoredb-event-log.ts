@@ -84,9 +84,15 @@ export function createEventStoreDbEventLog(client: EventStoreDBClient): EventLog
   /** The offset of the last platform event of $all, read backwards up to the limit: undefined when $all holds none, null when not found within it. */
   async function lastPlatformOffset(): Promise<string | undefined | null> {
     let read = 0;
-    for await (const { event } of client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: PENDING_COUNT_LIMIT })) {
-      read++;
-      if (isPlatformEvent(event)) return toOffset(event.position!);
+    const backwards = client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: PENDING_COUNT_LIMIT });
+    try {
+      for await (const { event } of backwards) {
+        read++;
+        if (isPlatformEvent(event)) return toOffset(event.position!);
+      }
+    } finally {
+      // Leaving the loop early would leave the server's read open, sending into a paused stream.
+      await backwards.cancel().catch(() => undefined);
     }
     return read < PENDING_COUNT_LIMIT ? undefined : null;
   }

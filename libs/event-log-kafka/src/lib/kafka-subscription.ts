@@ -156,7 +156,7 @@ export async function kafkaSubscription(
           const beating = setInterval(() => void heartbeat().catch(() => undefined), HEARTBEAT_DURING_BATCH_MS);
           try {
             const events = messages.map((m) => toEvent(topic, partition, m));
-            await options.onBatch({ partition: key, events, checkpoint: { [key]: lastOffset }, resumed: resumedPartitions.has(key) });
+            await options.onBatch({ partition: key, events, checkpoint: { [key]: lastOffset }, resumed: resumedPartitions.has(key), follows: processed.get(key) ?? null });
           } catch (error) {
             resumedPartitions.add(key);
             options.onError?.(error);

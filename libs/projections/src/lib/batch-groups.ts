@@ -7,6 +7,8 @@ export interface BatchGroup {
   /** Every partition of the group at its batch's end: its keys are the group's partitions. */
   readonly checkpoint: Checkpoint;
   readonly resumed: boolean;
+  /** Each partition's offset its batch follows, where the log says (SubscriptionBatch.follows); else undefined. */
+  readonly follows?: Readonly<Record<string, string | null>>;
 }
 
 /**
@@ -35,6 +37,7 @@ export function batchGroups(maxEvents: number, apply: (group: BatchGroup) => Pro
           events: batches.flatMap((b) => b.events),
           checkpoint: Object.assign({}, ...batches.map((b) => b.checkpoint)) as Checkpoint,
           resumed: batches.some((b) => b.resumed),
+          follows: batches.every((b) => b.follows !== undefined) ? Object.fromEntries(batches.map((b) => [b.partition, b.follows!])) : undefined,
         });
         for (const member of members) member.resolve();
       } catch (error) {

@@ -1,4 +1,5 @@
 import type { SqlClient, SqlExecutor } from '@cdp/sql';
+import { WaitForProjectionError } from './retry-batch-later.error';
 
 /**
  * A projection's generation counts the rebuilds swapped in. Processes that share a projection (a
@@ -11,8 +12,8 @@ import type { SqlClient, SqlExecutor } from '@cdp/sql';
  * with them, the swap setting the checkpoint back to the rebuild's.
  *
  * Batches take a shared advisory lock, the rebuild's hold an exclusive one: Postgres queues lock
- * requests, so the hold waits only for the batches in flight, and later ones wait for it (a row
- * lock would let new shared holders pass a waiting writer for as long as batches overlap).
+ * requests, so the hold waits only for the batches in flight, and later ones are refused it (a
+ * row lock would let new shared holders pass a waiting writer for as long as batches overlap).
  */
 
 const lockKey = (projection: string) => `cdp-projection-generation:${projection}`;
@@ -24,9 +25,15 @@ export async function currentGeneration(db: SqlExecutor, projection: string): Pr
   return rows[0].generation;
 }
 
-/** Run first in a batch's transaction: waits while a rebuild holds the projection, then fails the batch if one was swapped in. */
+/**
+ * Run first in a batch's transaction: fails the batch, to be tried again shortly, while a rebuild
+ * holds the projection (it does not wait there: a batch waiting would keep its pool connection,
+ * which the rebuild may need), then fails it for good if one was swapped in.
+ */
 export async function checkGeneration(tx: SqlExecutor, projection: string, generation: string): Promise<void> {
-  await tx.query(`SELECT pg_advisory_xact_lock_shared(hashtext($1))`, [lockKey(projection)]);
+  // Not granted while the hold waits for the batches in flight either: Postgres queues it behind that.
+  const { rows: locked } = await tx.query<{ granted: boolean }>(`SELECT pg_try_advisory_xact_lock_shared(hashtext($1)) AS granted`, [lockKey(projection)]);
+  if (!locked[0].granted) throw new WaitForProjectionError(projection, `a rebuild of the ${projection} projection is swapping its tables in, in another process: this batch waits for it`);
   // A statement of its own, after the lock: its snapshot then holds what a swap committed meanwhile.
   const { rows } = await tx.query<{ generation: string }>(`SELECT generation::text AS generation FROM projections.generations WHERE projection = $1`, [projection]);
   if (rows[0]?.generation !== generation) throw new ProjectionRebuiltError(projection, generation);
@@ -42,24 +49,25 @@ export async function nextGeneration(tx: SqlExecutor, projection: string): Promi
 }
 
 /**
- * How long the hold may sit idle while the rebuild finishes elsewhere (its last batches, the
- * statistics, the swap): a rebuilding process that hangs lets the others go after this, and their
- * batches then fail at the swap's new generation as above.
+ * How long the hold may sit idle while the rebuild's last batches run on other connections: a
+ * rebuilding process that hangs there lets the others go after this, and its swap, in the hold's
+ * transaction, never happens.
  */
 const HOLD_IDLE_LIMIT = '5min';
 
 /**
  * Runs `work` (a rebuild's last catch-up and swap) while no other process applies a batch of the
- * projection: it waits for the batches in flight, and holds back the later ones until `work` is
- * done. Nothing to hold on PGlite, one process's session, where a transaction held open would
- * also keep `work`'s own statements waiting.
+ * projection: it waits for the batches in flight, and the later ones wait for it. `work` is given
+ * the hold's transaction, to swap in: the swap and the others' release commit together, and a hold
+ * lost (its session ended) swaps nothing. Nothing to hold on PGlite, one process's session, where
+ * a transaction held open would also keep `work`'s own statements waiting: `work` gets undefined.
  */
-export async function holdOtherProcesses<T>(sql: SqlClient, projection: string, work: () => Promise<T>): Promise<T> {
-  if (!sql.sharedByProcesses) return work();
+export async function holdOtherProcesses<T>(sql: SqlClient, projection: string, work: (held: SqlExecutor | undefined) => Promise<T>): Promise<T> {
+  if (!sql.sharedByProcesses) return work(undefined);
   return sql.transaction(async (tx) => {
     await tx.query(`SET LOCAL idle_in_transaction_session_timeout = '${HOLD_IDLE_LIMIT}'`);
     await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [lockKey(projection)]);
-    return work();
+    return work(tx);
   });
 }
 

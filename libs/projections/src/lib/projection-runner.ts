@@ -2,8 +2,8 @@ import type { Checkpoint, EventLog, RecordedEvent, Subscription } from '@cdp/eve
 import type { SqlClient, SqlExecutor } from '@cdp/sql';
 import { applyBatch, BatchRejectedError, type SetAside } from './apply-batch';
 import { appliedPrefixes, checkpointAfter } from './applied-prefixes';
-import { batchGroups } from './batch-groups';
-import { readCheckpoint, writeCheckpoint } from './checkpoints';
+import { batchGroups, type BatchGroup } from './batch-groups';
+import { CheckpointMovedError, checkpointsUnmoved, readCheckpoint, writeCheckpoint } from './checkpoints';
 import { checkGeneration, currentGeneration, ProjectionRebuiltError } from './projection-generation';
 import type { ProjectionHandler } from './projection.port';
 import { WaitForProjectionError } from './retry-batch-later.error';
@@ -52,10 +52,13 @@ export interface ProjectionRunner {
 export async function runProjection(options: RunProjectionOptions): Promise<ProjectionRunner> {
   const { name, handler, log, sql } = options;
   const report = reportedOnce(options.onError);
+  /** The errors that send this runner back to its stored checkpoint, by the run of the subscription they were raised in. */
+  const raisedInRun = new WeakMap<object, number>();
+  let run = 0;
   const onError = (error: unknown) => {
     report(error);
-    // Each partition of the failed batch reports it: the first starts following again, once per generation.
-    if (error instanceof ProjectionRebuiltError && error.generation === generation) void followAgain();
+    // Each partition of the failed batch reports it: the first starts following again, once per run.
+    if (typeof error === 'object' && error !== null && raisedInRun.get(error) === run) void followAgain();
   };
   // The generation first: a swap between the two reads then fails the first batch, which follows the log again.
   let generation = await currentGeneration(sql, name);
@@ -64,10 +67,14 @@ export async function runProjection(options: RunProjectionOptions): Promise<Proj
   // A crash may have left committed work unsent (an outbox): send it now, not at the next batch.
   void afterCommit.run();
   let prefixes = appliedPrefixes();
+  /** The offset this runner last committed of each partition, since it last read the stored checkpoint. */
+  const ownLast = new Map<string, string>();
   const maxBatchSize = options.maxBatchSize ?? MAX_BATCH_SIZE;
+  const settings = sql.sharedByProcesses ? SERVER_BATCH_SETTINGS : BATCH_SETTINGS;
   let closing = false;
-  const commit = async (events: readonly RecordedEvent[], to: Checkpoint, resumed: boolean) => {
+  const commit = async (events: readonly RecordedEvent[], to: Checkpoint, resumed: boolean, follows: BatchGroup['follows']) => {
     let setAside: SetAside[] = [];
+    const startedIn = run;
     const inTransaction = (mode: 'whole' | BatchRejectedError) =>
       sql.transaction(
         async (tx) => {
@@ -76,14 +83,21 @@ export async function runProjection(options: RunProjectionOptions): Promise<Proj
           await checkGeneration(tx, name, generation);
           await options.fence?.(tx);
           await applyBatch(tx, name, handler, events, { resumed }, mode, setAside);
+          if (follows) await checkpointsUnmoved(tx, name, follows, ownLast);
           await writeCheckpoint(tx, name, to, events);
         },
-        { settings: BATCH_SETTINGS },
+        { settings },
       );
-    await inTransaction('whole').catch((error: unknown) => {
-      if (!(error instanceof BatchRejectedError)) throw error;
-      return inTransaction(error);
-    });
+    await inTransaction('whole')
+      .catch((error: unknown) => {
+        if (!(error instanceof BatchRejectedError)) throw error;
+        return inTransaction(error);
+      })
+      .catch((error: unknown) => {
+        if (error instanceof ProjectionRebuiltError || error instanceof CheckpointMovedError) raisedInRun.set(error, startedIn);
+        throw error;
+      });
+    for (const [partition, offset] of Object.entries(to)) ownLast.set(partition, offset);
     checkpoint = { ...checkpoint, ...to };
     await afterCommit.run();
     // The batch is committed: a throw from here on would have the log deliver it again.
@@ -108,7 +122,7 @@ export async function runProjection(options: RunProjectionOptions): Promise<Proj
       let resumed = group.resumed || events.length < group.events.length;
       for (let waitedMs = 0, stepMs = FIRST_WAIT_STEP_MS; events.length > 0; waitedMs += stepMs, stepMs = Math.min(stepMs * 2, MAX_WAIT_STEP_MS)) {
         try {
-          await commit(events, group.checkpoint, resumed);
+          await commit(events, group.checkpoint, resumed, group.follows);
           prefixes.forget(Object.keys(group.checkpoint));
           return;
         } catch (error) {
@@ -117,7 +131,7 @@ export async function runProjection(options: RunProjectionOptions): Promise<Proj
           resumed = true;
           if (error.ready > 0) {
             const ready = events.slice(0, error.ready);
-            await commit(ready, checkpointAfter(ready), resumed);
+            await commit(ready, checkpointAfter(ready), resumed, group.follows);
             prefixes.remember(ready);
             events = events.slice(error.ready);
           }
@@ -135,12 +149,14 @@ export async function runProjection(options: RunProjectionOptions): Promise<Proj
       await new Promise((resolve) => setImmediate(resolve));
       const old = subscription;
       subscription = undefined;
+      run += 1;
       await old?.close().catch(report);
       for (let waitMs = FIRST_WAIT_STEP_MS; !closing; waitMs = Math.min(waitMs * 2, FOLLOW_AGAIN_MAX_WAIT_MS)) {
         try {
           generation = await currentGeneration(sql, name);
           ({ checkpoint } = await readCheckpoint(sql, name));
           prefixes = appliedPrefixes();
+          ownLast.clear();
           subscription = await follow();
           return;
         } catch (error) {
@@ -181,6 +197,15 @@ const FOLLOW_UP_RETRY_MS = 1_000;
  * it whole, once per batch. The tables' pages are in memory or on SSD: a random page costs 1.1.
  */
 const BATCH_SETTINGS = { random_page_cost: '1.1' };
+
+/**
+ * On a Postgres server, a batch's transaction that sits idle this long is ended, and the batch
+ * retried: a process that hangs mid-batch (paused, frozen) holds its transaction open, and every
+ * Postgres log's readers (the event store's projections, the feed's publishers) wait on the oldest
+ * open transaction, cluster-wide. Above the ClickHouse client's 70 s timeout, which a sink's insert
+ * inside the transaction may take.
+ */
+const SERVER_BATCH_SETTINGS = { ...BATCH_SETTINGS, idle_in_transaction_session_timeout: '120s' };
 
 /**
  * A failed group fails each of its batches with the same error, and the log reports each of them:

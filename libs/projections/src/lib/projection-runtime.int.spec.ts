@@ -344,6 +344,47 @@ describe('the projection runtime (PGlite)', () => {
     await until(async () => (await totals())[stream] === '1,2,3,4');
   });
 
+  it('commits nothing of a partition another process took over and went on with: it follows the log again from the stored checkpoint', async () => {
+    const stream = `counted-taken-${randomUUID()}`;
+    /** The log, its batches saying which offset of their partition they follow, as a Kafka group member's do. */
+    const shared: EventLog = {
+      ...log,
+      subscribe: (options) => {
+        const last = new Map<string, string | null>(Object.entries(options.from));
+        return log.subscribe({
+          ...options,
+          onBatch: async (batch) => {
+            await options.onBatch({ ...batch, follows: last.get(batch.partition) ?? null });
+            last.set(batch.partition, batch.checkpoint[batch.partition]);
+          },
+        });
+      },
+    };
+    const stalled: SummingState = { poisoned: false, unavailable: false, applies: 0 };
+    const runner = await runProjection({ name: definition.name, handler: await summingProjection(stalled).open(sql, definition.schema), log: shared, sql, maxBatchSize: 50 });
+    try {
+      await log.append(stream, [event(1)]);
+      await until(async () => (await totals())[stream] === '1');
+      // This process stalls (its store away, say) while another takes the partition over and applies event 2.
+      stalled.unavailable = true;
+      const appliesBefore = stalled.applies;
+      await log.append(stream, [event(2)]);
+      await until(async () => stalled.applies > appliesBefore);
+      const other = await runProjection({ name: definition.name, handler: await definition.open(sql, definition.schema), log, sql, maxBatchSize: 50 });
+      await until(async () => (await totals())[stream] === '1,2');
+      await other.close();
+      stalled.unavailable = false;
+
+      await log.append(stream, [event(3)]);
+      await until(async () => (await totals())[stream] === '1,2,3');
+      // Not applied again by the runner the partition was taken from.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect((await totals())[stream]).toBe('1,2,3');
+    } finally {
+      await runner.close();
+    }
+  });
+
   /** A projection that keeps nothing in Postgres: it notes the ids of the events it is given. */
   const keepingNothing = (name: string, seen: string[]): ProjectionDefinition => ({
     name,

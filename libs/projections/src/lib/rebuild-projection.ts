@@ -120,15 +120,19 @@ async function rebuildAside(options: RebuildOptions, asideName: string): Promise
     onError: options.onError,
   });
   const wait = () => new Promise((resolve) => setTimeout(resolve, CAUGHT_UP_POLL_MS));
-  // A log that cannot count what is left now (null) while batches come is plainly not done either.
+  // A log that cannot count what is left now (null) while batches come is plainly not done either;
+  // it is asked again now and then, as events may keep coming after it is done.
   let countUnknown = false;
+  let countedAt = 0;
   const caughtUp = async () => {
     for (;;) {
-      if ((processed < total || countUnknown) && Date.now() - lastBatchAt < BUSY_WITHIN_MS) {
+      const busy = processed < total || (countUnknown && Date.now() - countedAt < BUSY_WITHIN_MS);
+      if (busy && Date.now() - lastBatchAt < BUSY_WITHIN_MS) {
         await wait();
         continue;
       }
       const pending = await log.pendingAfter(runner.checkpoint());
+      countedAt = Date.now();
       countUnknown = pending === null;
       total = processed + (pending ?? 0);
       report();
@@ -139,20 +143,23 @@ async function rebuildAside(options: RebuildOptions, asideName: string): Promise
   };
   let closed = false;
   const closeRunner = async () => {
-    if (!closed) await runner.close();
+    if (closed) return;
     closed = true;
+    await runner.close();
   };
   try {
     await caughtUp();
+    // Tables filled in one go have no statistics until autovacuum comes by (never, on PGlite): readers
+    // of the swapped-in tables would be planned on guesses. Gathered before the hold, which keeps it
+    // short: the last moments' events change them little.
+    await analyzeSchema(sql, aside);
     await options.pauseLive?.();
     // From here to the swap, the rebuild alone applies the projection's events (projection-generation.ts).
-    await holdOtherProcesses(sql, definition.name, async () => {
+    await holdOtherProcesses(sql, definition.name, async (held) => {
       await caughtUp();
       await closeRunner();
-      // Tables filled in one go have no statistics until autovacuum comes by (never, on PGlite): readers
-      // of the swapped-in tables would be planned on guesses.
-      await analyzeSchema(sql, aside);
-      await swap(sql, definition, aside, asideName, options.beforeSwap);
+      const swapIn = (tx: SqlExecutor) => swap(tx, definition, aside, asideName, options.beforeSwap);
+      await (held ? swapIn(held) : sql.transaction(swapIn));
     });
   } finally {
     await closeRunner();
@@ -160,24 +167,23 @@ async function rebuildAside(options: RebuildOptions, asideName: string): Promise
   return { processed, total: processed };
 }
 
-async function swap(sql: SqlClient, definition: ProjectionDefinition, aside: string, asideName: string, beforeSwap: RebuildOptions['beforeSwap']) {
+/** Swaps the schemas and the checkpoints, in the caller's transaction. */
+async function swap(tx: SqlExecutor, definition: ProjectionDefinition, aside: string, asideName: string, beforeSwap: RebuildOptions['beforeSwap']) {
   const live = quoteIdentifier(definition.schema);
   const retired = quoteIdentifier(`${definition.schema}_retired`);
-  await sql.transaction(async (tx) => {
-    // Batches of other processes held back meanwhile fail once let go, and follow the log again from the rebuilt checkpoint.
-    await nextGeneration(tx, definition.name);
-    await beforeSwap?.(tx);
-    await definition.beforeSwap?.(tx, aside);
-    await tx.query(`DROP SCHEMA IF EXISTS ${retired} CASCADE`);
-    // A projection whose store is not Postgres (the ClickHouse sink) has no schema on either side.
-    await tx.query(`CREATE SCHEMA IF NOT EXISTS ${live}`);
-    await tx.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(aside)}`);
-    await tx.query(`ALTER SCHEMA ${live} RENAME TO ${retired}`);
-    await tx.query(`ALTER SCHEMA ${quoteIdentifier(aside)} RENAME TO ${live}`);
-    await tx.query(`DROP SCHEMA ${retired} CASCADE`);
-    for (const table of ['checkpoints', 'dead_letters']) {
-      await tx.query(`DELETE FROM projections.${table} WHERE projection = $1`, [definition.name]);
-      await tx.query(`UPDATE projections.${table} SET projection = $1 WHERE projection = $2`, [definition.name, asideName]);
-    }
-  });
+  // Batches of other processes held back meanwhile fail once let go, and follow the log again from the rebuilt checkpoint.
+  await nextGeneration(tx, definition.name);
+  await beforeSwap?.(tx);
+  await definition.beforeSwap?.(tx, aside);
+  await tx.query(`DROP SCHEMA IF EXISTS ${retired} CASCADE`);
+  // A projection whose store is not Postgres (the ClickHouse sink) has no schema on either side.
+  await tx.query(`CREATE SCHEMA IF NOT EXISTS ${live}`);
+  await tx.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(aside)}`);
+  await tx.query(`ALTER SCHEMA ${live} RENAME TO ${retired}`);
+  await tx.query(`ALTER SCHEMA ${quoteIdentifier(aside)} RENAME TO ${live}`);
+  await tx.query(`DROP SCHEMA ${retired} CASCADE`);
+  for (const table of ['checkpoints', 'dead_letters']) {
+    await tx.query(`DELETE FROM projections.${table} WHERE projection = $1`, [definition.name]);
+    await tx.query(`UPDATE projections.${table} SET projection = $1 WHERE projection = $2`, [definition.name, asideName]);
+  }
 }

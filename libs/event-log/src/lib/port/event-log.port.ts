@@ -82,6 +82,14 @@ export interface SubscriptionBatch {
    * store is not transactional checks what it already holds only for resumed batches.
    */
   readonly resumed: boolean;
+  /**
+   * Where subscribers share the log's partitions (a Kafka consumer group): the offset of this
+   * partition that the batch follows, as this subscription knows it (null: the partition's start).
+   * A subscriber whose stored checkpoint of the partition has moved elsewhere since (another
+   * member took the partition over and went on) must not commit the batch. Absent where each
+   * subscriber reads the whole log.
+   */
+  readonly follows?: string | null;
 }
 
 export interface SubscribeOptions {
