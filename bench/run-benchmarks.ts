@@ -510,7 +510,7 @@ by at most ${Math.round(Math.max(...freshness.runs.map((r) => r.eventLoopDelayP9
 The host changes between sessions, with the same 2 cores and 24 GiB: an Intel Xeon until the
 morning of 2026-12-05, an AMD EPYC for that morning's session, the Intel Xeon again in the early
 afternoon, the AMD EPYC from that evening to the small hours of 2026-12-07, the Intel Xeon later
-that night, and the AMD EPYC again since the morning of 2026-12-07. On the AMD host most baselines run about 1.2 to 1.6 times slower, and so does the platform. A full run on the Intel host (on 17525e2, the afternoon
+that night, the AMD EPYC again on the morning of 2026-12-07, and the Intel Xeon since its afternoon. On the AMD host most baselines run about 1.2 to 1.6 times slower, and so does the platform. A full run on the Intel host (on 17525e2, the afternoon
 of 2026-12-05) had ingestion at 0.40× raw kafkajs (11,650 against 28,840 touchpoints/s), the
 profile rebuild at 14,562 touchpoints/s (2.9× the time of writing its final rows), the RFM run at
 1.88 s (baseline 0.39 s), all projections at 2,868 touchpoints/s and the feed's p99 at 297 ms at
@@ -537,11 +537,16 @@ touchpoints/s and the feed's p99 at 476 ms at 1,000 touchpoints/s and 15,154 ms 
 run of later that night (127ae3a, the Intel host, a quiet machine) had ingestion at 0.36× (10,988
 against 30,372 touchpoints/s), the profile rebuild at 13,805 touchpoints/s (the final rows written
 at 60,027 rows/s), the RFM run at 1.99 s (baseline 0.40 s), all projections at 2,719
-touchpoints/s and the feed's p99 at 412 ms at 1,000 touchpoints/s and 12,885 ms at 5,000. The run
-above (the AMD host again, a quiet machine) measures the code of 2026-12-07's second session. Its
-lower figures are the host's, not the code's: the profile rebuild alone, run in turn with the code
+touchpoints/s and the feed's p99 at 412 ms at 1,000 touchpoints/s and 12,885 ms at 5,000. The full
+run of 2026-12-07's second session (28800d4, the AMD host again, a quiet machine) had ingestion at
+0.32× (8,758 against 27,298 touchpoints/s), the profile rebuild at 8,747 touchpoints/s, the RFM run
+at 3.77 s (baseline 0.53 s), all projections at 2,010 touchpoints/s and the feed's p99 at 1,838 ms
+at 1,000 touchpoints/s and 19,441 ms at 5,000. Its lower figures were the host's, not the code's: the profile rebuild alone, run in turn with the code
 of 127ae3a in the same hour, gave 8,509 and 8,222 touchpoints/s against 8,600 and 8,704 (the final
-rows written at 43,383 and 42,361 rows/s against 42,798 and 45,344).
+rows written at 43,383 and 42,361 rows/s against 42,798 and 45,344). The run above (the Intel host,
+a quiet machine) measures the code of that day's afternoon session, whose projection batches each
+run two statements more (the rebuild generation's lock, and the check that no other process took
+their partitions over).
 `;
 }
 
