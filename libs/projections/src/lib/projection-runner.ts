@@ -142,7 +142,7 @@ export async function runProjection(options: RunProjectionOptions): Promise<Proj
   });
   let subscription: Subscription | undefined = await follow();
   let following: Promise<void> | undefined;
-  /** After a rebuild was swapped in elsewhere: the subscription starts again from the swapped checkpoint. */
+  /** After a rebuild was swapped in, or another process took a partition over: the subscription starts again from the stored checkpoint. */
   function followAgain(): Promise<void> {
     following ??= (async () => {
       // Out of the failed batch's turn: the subscription is closed from outside its loop.

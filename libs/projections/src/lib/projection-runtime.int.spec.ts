@@ -50,6 +50,17 @@ function summingProjection(state: SummingState): ProjectionDefinition {
   };
 }
 
+/** The definition, whose rebuild does `work` as its aside tables' handler closes: after the rebuild's last batch, before its swap. */
+function beforeTheSwap(definition: ProjectionDefinition, work: () => Promise<void>): ProjectionDefinition {
+  return {
+    ...definition,
+    async open(sql, schema) {
+      const handler = await definition.open(sql, schema);
+      return schema === definition.schema ? handler : { ...handler, close: work };
+    },
+  };
+}
+
 const until = async (check: () => Promise<boolean>) => {
   for (let i = 0; i < 200; i++) {
     if (await check()) return;
@@ -321,21 +332,11 @@ describe('the projection runtime (PGlite)', () => {
     // The live runner stands for another process sharing the projection: the rebuild cannot pause it.
     await start();
     await until(async () => (await totals())[stream] === '1,2');
-    const lateAfterRebuiltBatches: ProjectionDefinition = {
-      ...definition,
-      async open(sqlClient, schema) {
-        const handler = await definition.open(sqlClient, schema);
-        if (schema === definition.schema) return handler;
-        return {
-          ...handler,
-          // Between the rebuild's last batch and its swap, the other process applies more to the live tables.
-          async close() {
-            await log.append(stream, [event(3)]);
-            await until(async () => (await totals())[stream] === '1,2,3');
-          },
-        };
-      },
-    };
+    // Between the rebuild's last batch and its swap, the other process applies more to the live tables.
+    const lateAfterRebuiltBatches = beforeTheSwap(definition, async () => {
+      await log.append(stream, [event(3)]);
+      await until(async () => (await totals())[stream] === '1,2,3');
+    });
 
     await rebuildProjection({ definition: lateAfterRebuiltBatches, log, sql });
     await log.append(stream, [event(4)]);
@@ -478,22 +479,12 @@ describe('a rebuild while other processes run the projection (Postgres server)',
     try {
       await until(async () => (await totals())['counted-held'] === '1,2');
       let appliedToOldTables = false;
-      const lateInTheRebuild: ProjectionDefinition = {
-        ...definition,
-        async open(sqlClient, schema) {
-          const handler = await definition.open(sqlClient, schema);
-          if (schema === definition.schema) return handler;
-          return {
-            ...handler,
-            // After the rebuild's last batch, before its swap: the other process has an event to apply.
-            async close() {
-              await log.append('counted-held', [event(3)]);
-              await new Promise((resolve) => setTimeout(resolve, 1_000));
-              appliedToOldTables = (await totals())['counted-held'] !== '1,2';
-            },
-          };
-        },
-      };
+      // After the rebuild's last batch, before its swap: the other process has an event to apply.
+      const lateInTheRebuild = beforeTheSwap(definition, async () => {
+        await log.append('counted-held', [event(3)]);
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+        appliedToOldTables = (await totals())['counted-held'] !== '1,2';
+      });
 
       await rebuildProjection({ definition: lateInTheRebuild, log, sql });
       await log.append('counted-held', [event(4)]);
