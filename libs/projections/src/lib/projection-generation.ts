@@ -36,7 +36,7 @@ export async function checkGeneration(tx: SqlExecutor, projection: string, gener
   if (!locked[0].granted) throw new WaitForProjectionError(projection, `a rebuild of the ${projection} projection is swapping its tables in, in another process: this batch waits for it`);
   // A statement of its own, after the lock: its snapshot then holds what a swap committed meanwhile.
   const { rows } = await tx.query<{ generation: string }>(`SELECT generation::text AS generation FROM projections.generations WHERE projection = $1`, [projection]);
-  if (rows[0]?.generation !== generation) throw new ProjectionRebuiltError(projection, generation);
+  if (rows[0]?.generation !== generation) throw new ProjectionRebuiltError(projection);
 }
 
 /** Run in a rebuild's swap: every process's later batch of the projection fails its check. */
@@ -74,11 +74,7 @@ export async function holdOtherProcesses<T>(sql: SqlClient, projection: string, 
 export class ProjectionRebuiltError extends Error {
   readonly code = 'PROJECTIONS.REBUILT_ELSEWHERE';
 
-  constructor(
-    projection: string,
-    /** The generation the batch was applied for, which is no longer the projection's. */
-    readonly generation: string,
-  ) {
+  constructor(projection: string) {
     super(`the ${projection} projection was rebuilt and swapped in: this process follows the log again from the rebuilt checkpoint, and applies nothing to the old tables`);
     this.name = 'ProjectionRebuiltError';
   }
