@@ -23,7 +23,8 @@ import { migrateCustomerTables } from './customer-tables';
 import { deterministicEventId } from '@cdp/event-log';
 import { loadIdentitySlice, saveIdentityChanges } from './identity-store';
 import { deleteProfiles, loadProfiles, saveProfiles } from './profile-store';
-import { saveTimeline, type TimelineEntry } from './timeline-store';
+import { YIELD_EVERY, yieldToEventLoop } from './event-loop-turns';
+import { saveTimeline, timelineRows, type TimelineEntry } from './timeline-store';
 
 export interface CustomerProjectionOptions {
   readonly catalog: SchemaCatalog;
@@ -110,16 +111,24 @@ export function customerProjection(options: CustomerProjectionOptions): Projecti
     const keys = [...new Set(touchpoints.flatMap((t) => identifierKeysOf(t.identifiers)))];
     const graph = mutableGraph(await loadIdentitySlice(tx, schema, keys, touchpoints.map((t) => t.eventId)));
     const refusedBefore = schema === CUSTOMER_PROJECTION ? new Map() : await refusalsByLive(tx, touchpoints);
+    // Postgres reads the profiles of the customers the batch found while Node decides, and writes
+    // the identity graph while Node prepares the timeline's rows: a batch's statements otherwise
+    // leave one of the two idle while the other works.
+    const known = new Set(graph.customers.keys());
+    const found = loadProfiles(tx, schema, [...known]);
+    found.catch(() => undefined); // awaited below, unless deciding throws first
     const decided = decideIdentities(graph, touchpoints, refusedBefore);
+    const profiles = await found;
+    const others = [...customersIn(decided)].filter((id) => !known.has(id));
+    for (const [id, profile] of await loadProfiles(tx, schema, others)) profiles.set(id, profile);
 
-    const profiles = await loadProfiles(tx, schema, [...customersIn(decided)]);
-    await saveIdentityChanges(tx, schema, graph, decided);
     const byEventId = firstOfEachEventId(touchpoints);
+    const [, timeline] = await Promise.all([saveIdentityChanges(tx, schema, graph, decided), timelineRows(timelineOf(graph, decided, byEventId))]);
     const withdrawals = await withdrawalsByIdentifier(tx, schema, decided, byEventId);
     // The timeline is the batch's biggest statement: it is sent first, and Postgres writes it while
     // Node folds the profiles.
     const [, { changed, gone, redirected, outbox }] = await Promise.all([
-      saveTimeline(tx, schema, timelineOf(graph, decided, byEventId)),
+      saveTimeline(tx, schema, timeline),
       foldProfiles(profiles, decided, byEventId, withdrawals),
     ]);
     // Merged customers are answered through their survivor (see survivingCustomerId): only live profiles are kept.
@@ -269,13 +278,6 @@ async function withdrawalsByIdentifier(
   }
   return withdrawals;
 }
-
-/**
- * Folding a batch takes a while: giving the event loop a turn now and then lets the socket send
- * the statement in flight (Node writes a large one in parts) and keeps the process answering.
- */
-const YIELD_EVERY = 500;
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 type MutableGraph = { [K in keyof IdentityGraph]: IdentityGraph[K] extends ReadonlyMap<infer Key, infer Value> ? Map<Key, Value> : never };
 

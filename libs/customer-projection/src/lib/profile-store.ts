@@ -3,6 +3,7 @@ import type { CustomerProfile } from '@cdp/profile';
 import { JSON_TEXTS_SEPARATOR, jsonTexts, quoteIdentifier, type SqlExecutor } from '@cdp/sql';
 
 export async function loadProfiles(db: SqlExecutor, schema: string, customerIds: readonly string[]): Promise<Map<string, CustomerProfile>> {
+  if (customerIds.length === 0) return new Map();
   const { rows } = await db.query<{ customer_id: string; profile: CustomerProfile }>(
     `SELECT customer_id, profile FROM ${quoteIdentifier(schema)}.profiles WHERE customer_id = ANY($1::text[])`,
     [customerIds],

@@ -4,7 +4,7 @@ import type { Touchpoint } from '@cdp/events';
 import { createPostgresSqlClient, openPgliteDatabase, type SqlClient } from '@cdp/sql';
 import { testDatabaseUrl } from '@cdp/sql/testing';
 import { CUSTOMER_PROJECTION } from './customer-schema';
-import { saveTimeline, type TimelineEntry } from './timeline-store';
+import { saveTimeline, timelineRows, type TimelineEntry } from './timeline-store';
 import { openCustomerDataSource } from './typeorm/customer-data-source';
 
 interface Store {
@@ -69,7 +69,8 @@ describe.each([
       { customerId: 'cus_b', channel: null, touchpoint: touchpoint('split\x1ehere, "quoted", back\\slash, tab\t, ☕ and \u0000') },
       { customerId: 'cus_a', channel: 'phone', touchpoint: touchpoint('') },
     ];
-    await store.sql.transaction((tx) => saveTimeline(tx, CUSTOMER_PROJECTION, entries));
+    const timeline = await timelineRows(entries);
+    await store.sql.transaction((tx) => saveTimeline(tx, CUSTOMER_PROJECTION, timeline));
 
     const { rows } = await store.sql.query<{ event_id: string; customer_id: string; occurred_at: string; type: string; channel: string | null; touchpoint: Touchpoint }>(
       `SELECT event_id, customer_id, occurred_at, type, channel, touchpoint FROM ${CUSTOMER_PROJECTION}.touchpoints WHERE event_id = ANY($1::text[])`,

@@ -20,7 +20,14 @@ describe('utcInstant', () => {
 
   it.each([
     '2026-02-30T10:00:00Z',
+    '2026-02-30T10:00:00.000Z',
     '2025-02-29T00:00:00Z',
+    '2025-02-29T00:00:00.000Z',
+    '1900-02-29T00:00:00.000Z',
+    '2026-04-31T00:00:00.000Z',
+    '2026-00-10T00:00:00.000Z',
+    '2026-11-00T00:00:00.000Z',
+    '2026-11-20T24:00:00.000Z',
     '2026-13-01T00:00:00Z',
     '2026-11-20T24:00:00Z',
     '2026-11-20T23:60:00Z',
@@ -64,13 +71,22 @@ describe('utcInstant', () => {
     );
   });
 
-  it('refuses every day past the end of its month', () => {
+  it('refuses every day past the end of its month, in the canonical form too', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 9999 }), fc.integer({ min: 1, max: 12 }), (year, month) => {
+      fc.property(fc.integer({ min: 1, max: 9999 }), fc.integer({ min: 1, max: 12 }), fc.constantFrom('Z', '.000Z'), (year, month, end) => {
         const daysInMonth = new Date(Date.UTC(2000, month, 0)).getUTCDate() - (month === 2 && !isLeap(year) ? 1 : 0);
-        expect(utcInstant(`${pad(year, 4)}-${pad(month)}-${pad(daysInMonth)}T00:00:00Z`)).toBeDefined();
-        expect(utcInstant(`${pad(year, 4)}-${pad(month)}-${pad(daysInMonth + 1)}T00:00:00Z`)).toBeUndefined();
+        expect(utcInstant(`${pad(year, 4)}-${pad(month)}-${pad(daysInMonth)}T00:00:00${end}`)).toBeDefined();
+        expect(utcInstant(`${pad(year, 4)}-${pad(month)}-${pad(daysInMonth + 1)}T00:00:00${end}`)).toBeUndefined();
       }),
+    );
+  });
+
+  it('takes an instant in the canonical form as it is', () => {
+    fc.assert(
+      fc.property(fc.date({ min: new Date('0000-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59.999Z'), noInvalidDate: true }), (at) => {
+        expect(utcInstant(at.toISOString())).toBe(at.toISOString());
+      }),
+      { numRuns: 500 },
     );
   });
 });
