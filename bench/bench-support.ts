@@ -1,8 +1,8 @@
 import { cpus, totalmem } from 'node:os';
 import { readdirSync, readFileSync } from 'node:fs';
-import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { isUnreachable } from '@cdp/sql/errors';
+import { scratchDatabase as scratchDatabaseOnServer } from '@cdp/sql/testing';
 import { interruption, removeIfInterrupted } from './interruptions';
 
 export const quick = process.argv.includes('--quick');
@@ -14,34 +14,28 @@ export function argument(name: string): string | undefined {
 
 const CONNECTIONS_END_WITHIN_MS = 5_000;
 
-/** A throw-away Postgres database for one benchmark run. */
+/** A throw-away Postgres database for one benchmark run, removed too when the run is interrupted. */
 export async function scratchDatabase(baseUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `cdp_bench_${randomUUID().replace(/-/g, '').slice(0, 10)}`;
-  const admin = new Client({ connectionString: baseUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(baseUrl);
-  url.pathname = `/${name}`;
+  const database = await scratchDatabaseOnServer('cdp_bench', baseUrl);
   const forget = removeIfInterrupted(() => drop());
   async function drop() {
+    // A closed pool's connections may not have ended yet on the server: forced off, they report an
+    // error their pool may have no listener for, which ends the whole run.
     const client = new Client({ connectionString: baseUrl });
     await client.connect();
     try {
-      // A closed pool's connections may not have ended yet on the server: forced off, they report an
-      // error their pool may have no listener for, which ends the whole run.
       for (let waitedMs = 0; waitedMs < CONNECTIONS_END_WITHIN_MS; waitedMs += 50) {
-        const { rows } = await client.query<{ connections: number }>('SELECT count(*)::int AS connections FROM pg_stat_activity WHERE datname = $1', [name]);
+        const { rows } = await client.query<{ connections: number }>('SELECT count(*)::int AS connections FROM pg_stat_activity WHERE datname = $1', [database.name]);
         if (rows[0].connections === 0) break;
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      forget();
     } finally {
       await client.end();
     }
+    await database.drop();
+    forget();
   }
-  return { url: url.toString(), drop };
+  return { url: database.url, drop };
 }
 
 /** One line of progress on the terminal, rewritten in place. */

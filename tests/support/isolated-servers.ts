@@ -1,31 +1,21 @@
-import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
-import { Client } from 'pg';
 import { testClickHouseUrl } from '@cdp/clickhouse/testing';
-import { testDatabaseUrl } from '@cdp/sql/testing';
+import { scratchDatabase } from '@cdp/sql/testing';
 
 /**
  * A fresh Postgres database, Kafka namespace (topics, consumer groups) and ClickHouse database for
  * one servers-mode test, so tests share the servers of infra/local without seeing each other's data.
  */
 export async function isolatedServers(): Promise<{ env: Record<string, string>; drop(): Promise<void> }> {
-  const name = `cdp_test_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
-  const admin = new Client({ connectionString: testDatabaseUrl() });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(testDatabaseUrl());
-  url.pathname = `/${name}`;
+  const database = await scratchDatabase();
+  const { name } = database;
   const namespace = name.replace(/_/g, '-');
   return {
-    env: { DATABASE_URL: url.toString(), CDP_KAFKA_NAMESPACE: namespace, CLICKHOUSE_URL: `${testClickHouseUrl()}/${name}` },
+    env: { DATABASE_URL: database.url, CDP_KAFKA_NAMESPACE: namespace, CLICKHOUSE_URL: `${testClickHouseUrl()}/${name}` },
     async drop() {
       await deleteTopics(`${namespace}.`);
       await fetch(testClickHouseUrl(), { method: 'POST', body: `DROP DATABASE IF EXISTS ${name}` });
-      const client = new Client({ connectionString: testDatabaseUrl() });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
+      await database.drop();
     },
   };
 }

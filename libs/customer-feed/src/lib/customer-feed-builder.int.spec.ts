@@ -4,7 +4,7 @@ import { createPostgresEventLog, type PostgresEventLog } from '@cdp/event-log-po
 import type { CustomerFeedView } from '@cdp/feed';
 import { emptyProfile, visibleProfile } from '@cdp/profile';
 import { createPostgresSqlClient, type SqlClient } from '@cdp/sql';
-import { testDatabaseUrl } from '@cdp/sql/testing';
+import { scratchDatabase, type ScratchDatabase } from '@cdp/sql/testing';
 import { buildCustomerChanges } from './customer-feed-builder';
 import { partitionOf } from './customer-feed-partitions';
 import type { CustomerFeedSources } from './customer-feed-sources.port';
@@ -21,10 +21,7 @@ const live = (id: string, touchpoints: number): CustomerFeedView => ({
 const merged = (into: string): CustomerFeedView => ({ mergedInto: into, profile: null, loyalty: null, rfm: null });
 
 describe('the customer feed builder (Postgres server)', () => {
-  const name = `cdp_test_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
-  const url = new URL(testDatabaseUrl());
-  url.pathname = `/${name}`;
-  let admin: Client;
+  let database: ScratchDatabase;
   let sql: SqlClient;
   let feedLog: PostgresEventLog;
   /** What the read models hold, as the builder reads it. */
@@ -39,10 +36,8 @@ describe('the customer feed builder (Postgres server)', () => {
     )).rows.map((r) => `${r.stream_id.replace('customer-', '')} ${r.event_type}@${r.stream_position + 1}`);
 
   beforeAll(async () => {
-    admin = new Client({ connectionString: testDatabaseUrl() });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    sql = createPostgresSqlClient({ connectionString: url.toString() });
+    database = await scratchDatabase();
+    sql = createPostgresSqlClient({ connectionString: database.url });
     await migrateCustomerFeedTables(sql);
     feedLog = await createPostgresEventLog(sql, { schema: CUSTOMER_FEED_LOG_SCHEMA });
   });
@@ -50,8 +45,7 @@ describe('the customer feed builder (Postgres server)', () => {
   afterAll(async () => {
     await feedLog?.close();
     await sql?.close();
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
+    await database?.drop();
   });
 
   it('publishes a merged customer only after its survivor, though another partition builds the survivor', async () => {
@@ -69,7 +63,7 @@ describe('the customer feed builder (Postgres server)', () => {
     // The merge, marked as the customer projection marks it: the survivor first.
     views.set(survivor, live(survivor, 2)).set(gone, merged(survivor));
     await sql.transaction((tx) => markCustomersChanged(tx, [survivor, gone]));
-    const busy = new Client({ connectionString: url.toString() });
+    const busy = new Client({ connectionString: database.url });
     await busy.connect();
     await busy.query(`SELECT pg_advisory_lock(hashtext('cdp-customer-feed'), $1)`, [pair.partition]);
     // A backlog over the batch size: each partition is built in its own transaction.

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
 import type { Touchpoint } from '@cdp/events';
 import { createPostgresSqlClient, openPgliteDatabase, type SqlClient } from '@cdp/sql';
-import { testDatabaseUrl } from '@cdp/sql/testing';
+import { scratchDatabase } from '@cdp/sql/testing';
 import { CUSTOMER_PROJECTION } from './customer-schema';
 import { saveTimeline, timelineRows, type TimelineEntry } from './timeline-store';
 import { openCustomerDataSource } from './typeorm/customer-data-source';
@@ -19,21 +18,15 @@ async function pglite(): Promise<Store> {
 }
 
 async function postgresServer(): Promise<Store> {
-  const name = `cdp_test_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
-  const admin = new Client({ connectionString: testDatabaseUrl() });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(testDatabaseUrl());
-  url.pathname = `/${name}`;
-  const dataSource = await openCustomerDataSource({ url: url.toString() });
-  const sql = createPostgresSqlClient({ connectionString: url.toString() });
+  const database = await scratchDatabase();
+  const dataSource = await openCustomerDataSource({ url: database.url });
+  const sql = createPostgresSqlClient({ connectionString: database.url });
   return {
     sql,
     async close() {
       await dataSource.destroy();
       await sql.close();
-      await admin.query(`DROP DATABASE ${name} WITH (FORCE)`);
-      await admin.end();
+      await database.drop();
     },
   };
 }

@@ -3,8 +3,7 @@ import { hostname } from 'node:os';
 import type { EventLog } from '@cdp/event-log';
 import { createPostgresEventLog } from '@cdp/event-log-postgres';
 import { createPgliteSqlClient, createPostgresSqlClient, quoteIdentifier, type SqlClient } from '@cdp/sql';
-import { testDatabaseUrl } from '@cdp/sql/testing';
-import { Client } from 'pg';
+import { scratchDatabase, type ScratchDatabase } from '@cdp/sql/testing';
 import { listDeadLetters, pruneResolvedDeadLetters } from './dead-letters';
 import { runProjection, type ProjectionRunner } from './projection-runner';
 import type { ProjectionDefinition } from './projection.port';
@@ -448,10 +447,7 @@ describe('the projection runtime (PGlite)', () => {
 });
 
 describe('a rebuild while other processes run the projection (Postgres server)', () => {
-  const database = `cdp_test_rebuild_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
-  const url = new URL(testDatabaseUrl());
-  url.pathname = `/${database}`;
-  const admin = new Client({ connectionString: testDatabaseUrl() });
+  let database: ScratchDatabase;
   let sql: SqlClient;
   let log: EventLog;
   const definition = summingProjection({ poisoned: false, unavailable: false, applies: 0 });
@@ -459,17 +455,15 @@ describe('a rebuild while other processes run the projection (Postgres server)',
   const event = (n: number) => ({ eventId: randomUUID(), type: 'counted', data: { n } });
 
   beforeAll(async () => {
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${database}`);
-    sql = createPostgresSqlClient({ connectionString: url.toString() });
+    database = await scratchDatabase('cdp_test_rebuild');
+    sql = createPostgresSqlClient({ connectionString: database.url });
     log = await createPostgresEventLog(sql);
     await migrateProjectionTables(sql);
   });
   afterAll(async () => {
     await log?.close();
     await sql?.close();
-    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-    await admin.end();
+    await database?.drop();
   });
 
   it("holds the others' batches back from its last catch-up to its swap, then they follow the log from the swapped checkpoint", async () => {

@@ -1,8 +1,36 @@
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
 import type { SqlClient, SqlExecutor } from '../lib/sql-client.port';
 
 /** The Postgres server integration tests use: DATABASE_URL, or the one infra/local runs. */
 export function testDatabaseUrl(): string {
   return process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+}
+
+/** A database of its own on the test server (see testDatabaseUrl), named after `prefix`. */
+export interface ScratchDatabase {
+  readonly name: string;
+  readonly url: string;
+  /** Drops it, forcing off whatever is still connected. */
+  drop(): Promise<void>;
+}
+
+export async function scratchDatabase(prefix = 'cdp_test', serverUrl = testDatabaseUrl()): Promise<ScratchDatabase> {
+  const name = `${prefix}_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+  await asAdmin(serverUrl, `CREATE DATABASE ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return { name, url: url.toString(), drop: () => asAdmin(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
+async function asAdmin(serverUrl: string, statement: string): Promise<void> {
+  const admin = new Client({ connectionString: serverUrl });
+  await admin.connect();
+  try {
+    await admin.query(statement);
+  } finally {
+    await admin.end();
+  }
 }
 
 /**
