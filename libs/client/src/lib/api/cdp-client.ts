@@ -27,6 +27,14 @@ export interface CdpClientOptions {
   readonly timeoutMs?: number;
 }
 
+/** The last argument of every call: its own deadline or cancellation. */
+export interface CallOptions {
+  /** Aborts the request (the call rejects with the signal's reason), e.g. when the page or the caller's own request goes away. */
+  readonly signal?: AbortSignal;
+  /** This call's deadline instead of the client's timeoutMs: runRfm on a million customers takes over a minute. */
+  readonly timeoutMs?: number;
+}
+
 /**
  * Typed calls of the platform's HTTP API. Any answer other than 2xx throws a CdpApiError with the
  * platform's error code (`CUSTOMER.NOT_FOUND`, `LOYALTY.INSUFFICIENT_POINTS`, ...), except the
@@ -39,31 +47,31 @@ export interface CdpClient {
    * `POST /v1/touchpoints`: appends 1 to 1,000 touchpoints, all or none; the results come in the
    * order sent. A 400 lists every problem in `body.errors` (`{ index, path, message }`).
    */
-  sendTouchpoints(touchpoints: readonly TouchpointInput[]): Promise<readonly AcceptedTouchpoint[]>;
+  sendTouchpoints(touchpoints: readonly TouchpointInput[], options?: CallOptions): Promise<readonly AcceptedTouchpoint[]>;
   /** `GET /v1/customers/{id}`; undefined for an unknown id. A merged id answers with its survivor. */
-  customer(id: string): Promise<CustomerView | undefined>;
+  customer(id: string, options?: CallOptions): Promise<CustomerView | undefined>;
   /** `GET /v1/customers?identifier=type:value` (the value is normalised as on ingestion); undefined when nobody has it. */
-  customerByIdentifier(type: IdentifierType, value: string): Promise<CustomerView | undefined>;
+  customerByIdentifier(type: IdentifierType, value: string, options?: CallOptions): Promise<CustomerView | undefined>;
   /** `GET /v1/customers/{id}/loyalty`. */
-  loyalty(customerId: string): Promise<CustomerLoyalty>;
+  loyalty(customerId: string, options?: CallOptions): Promise<CustomerLoyalty>;
   /**
    * `GET /v1/customers/{id}/timeline`: the latest `limit` touchpoints (1 to 1,000, default 50); the
    * older ones with `before` set to the answer's `next`, until it is null.
    */
-  timeline(customerId: string, page?: PageRequest): Promise<Timeline>;
+  timeline(customerId: string, page?: PageRequest, options?: CallOptions): Promise<Timeline>;
   /** `GET /v1/customers/{id}/loyalty/ledger`: the latest `limit` entries (1 to 1,000, default 100), paged as the timeline is. */
-  loyaltyLedger(customerId: string, page?: PageRequest): Promise<LoyaltyLedger>;
+  loyaltyLedger(customerId: string, page?: PageRequest, options?: CallOptions): Promise<LoyaltyLedger>;
   /**
    * `POST /v1/customers/{id}/loyalty/redemptions`: spends points, oldest lots first. Fails with
    * 409 `LOYALTY.INSUFFICIENT_POINTS` (`body.available`), 422 `LOYALTY.IDEMPOTENCY_KEY_REUSED`.
    */
-  redeemPoints(customerId: string, request: RedeemPointsRequest): Promise<RedemptionResult>;
+  redeemPoints(customerId: string, request: RedeemPointsRequest, options?: CallOptions): Promise<RedemptionResult>;
   /** `GET /v1/customers/{id}/rfm`; undefined when the latest run did not score the customer. */
-  rfm(customerId: string): Promise<CustomerRfm | undefined>;
+  rfm(customerId: string, options?: CallOptions): Promise<CustomerRfm | undefined>;
   /** `GET /v1/segments/rfm`; undefined before the first RFM run. */
-  rfmSegments(): Promise<RfmSegments | undefined>;
+  rfmSegments(options?: CallOptions): Promise<RfmSegments | undefined>;
   /** `POST /v1/segments/rfm/runs`: runs RFM and answers when it is done; 503 `RFM.PROJECTIONS_BEHIND` computed nothing. */
-  runRfm(request?: RunRfmRequest): Promise<RfmRun>;
+  runRfm(request?: RunRfmRequest, options?: CallOptions): Promise<RfmRun>;
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
@@ -76,12 +84,12 @@ export function createCdpClient(options: CdpClientOptions): CdpClient {
   const fetchImpl = options.fetch ?? globalThis.fetch;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
 
-  async function request<T>(method: 'GET' | 'POST', path: string, query?: URLSearchParams, body?: unknown): Promise<T> {
+  async function request<T>(method: 'GET' | 'POST', path: string, call: CallOptions = {}, query?: URLSearchParams, body?: unknown): Promise<T> {
     const response = await fetchImpl(endpoint(options.baseUrl, path, query), {
       method,
       headers: { ...options.headers, accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(timeoutMs),
+      signal: callSignal(AbortSignal.timeout(call.timeoutMs ?? timeoutMs), call.signal),
     });
     if (!response.ok) throw await CdpApiError.from(response, `${method} ${path}`);
     return (await response.json()) as T;
@@ -104,18 +112,31 @@ export function createCdpClient(options: CdpClientOptions): CdpClient {
   };
 
   return {
-    async sendTouchpoints(touchpoints) {
-      return (await request<{ touchpoints: AcceptedTouchpoint[] }>('POST', '/v1/touchpoints', undefined, { touchpoints })).touchpoints;
+    async sendTouchpoints(touchpoints, call) {
+      return (await request<{ touchpoints: AcceptedTouchpoint[] }>('POST', '/v1/touchpoints', call, undefined, { touchpoints })).touchpoints;
     },
-    customer: async (id) => unlessAbsent(request<CustomerView>('GET', customerPath(id)), 'CUSTOMER.NOT_FOUND'),
-    customerByIdentifier: (type, value) =>
-      unlessAbsent(request<CustomerView>('GET', '/v1/customers', new URLSearchParams({ identifier: `${type}:${value}` })), 'CUSTOMER.NOT_FOUND'),
-    loyalty: async (customerId) => request('GET', `${customerPath(customerId)}/loyalty`),
-    timeline: async (customerId, page) => request('GET', `${customerPath(customerId)}/timeline`, pageQuery(page)),
-    loyaltyLedger: async (customerId, page) => request('GET', `${customerPath(customerId)}/loyalty/ledger`, pageQuery(page)),
-    redeemPoints: async (customerId, redemption) => request('POST', `${customerPath(customerId)}/loyalty/redemptions`, undefined, redemption),
-    rfm: async (customerId) => unlessAbsent(request<CustomerRfm>('GET', `${customerPath(customerId)}/rfm`), 'RFM.NOT_SCORED'),
-    rfmSegments: () => unlessAbsent(request<RfmSegments>('GET', '/v1/segments/rfm'), 'RFM.NO_RUN_YET'),
-    runRfm: (run = {}) => request('POST', '/v1/segments/rfm/runs', undefined, run),
+    customer: async (id, call) => unlessAbsent(request<CustomerView>('GET', customerPath(id), call), 'CUSTOMER.NOT_FOUND'),
+    customerByIdentifier: (type, value, call) =>
+      unlessAbsent(request<CustomerView>('GET', '/v1/customers', call, new URLSearchParams({ identifier: `${type}:${value}` })), 'CUSTOMER.NOT_FOUND'),
+    loyalty: async (customerId, call) => request('GET', `${customerPath(customerId)}/loyalty`, call),
+    timeline: async (customerId, page, call) => request('GET', `${customerPath(customerId)}/timeline`, call, pageQuery(page)),
+    loyaltyLedger: async (customerId, page, call) => request('GET', `${customerPath(customerId)}/loyalty/ledger`, call, pageQuery(page)),
+    redeemPoints: async (customerId, redemption, call) => request('POST', `${customerPath(customerId)}/loyalty/redemptions`, call, undefined, redemption),
+    rfm: async (customerId, call) => unlessAbsent(request<CustomerRfm>('GET', `${customerPath(customerId)}/rfm`, call), 'RFM.NOT_SCORED'),
+    rfmSegments: (call) => unlessAbsent(request<RfmSegments>('GET', '/v1/segments/rfm', call), 'RFM.NO_RUN_YET'),
+    runRfm: (run = {}, call) => request('POST', '/v1/segments/rfm/runs', call, undefined, run),
   };
+}
+
+/** The call's deadline, and the caller's signal when it gave one: whichever aborts first. */
+function callSignal(deadline: AbortSignal, signal: AbortSignal | undefined): AbortSignal {
+  if (signal === undefined) return deadline;
+  if (typeof AbortSignal.any === 'function') return AbortSignal.any([signal, deadline]);
+  // Browsers before 2024 lack AbortSignal.any.
+  const either = new AbortController();
+  for (const one of [signal, deadline]) {
+    if (one.aborted) either.abort(one.reason);
+    else one.addEventListener('abort', () => either.abort(one.reason), { once: true, signal: either.signal });
+  }
+  return either.signal;
 }

@@ -113,4 +113,43 @@ describe('createCdpClient', () => {
       body: '<html>bad gateway</html>',
     });
   });
+
+  describe('a call of its own deadline or cancellation', () => {
+    /** A fetch that never answers: it rejects when its request is aborted, with the abort's reason, as fetch does. */
+    const hanging = () =>
+      jest.fn(
+        (_input: string | URL | Request, init?: RequestInit) =>
+          new Promise<Response>((_resolve, reject) => {
+            if (init?.signal?.aborted) reject(init.signal.reason);
+            init?.signal?.addEventListener('abort', () => reject(init.signal?.reason));
+          }),
+      );
+
+    it('is aborted by the caller\'s signal, with its reason, within the client\'s timeout', async () => {
+      const fetch = hanging();
+      const caller = new AbortController();
+      const answer = createCdpClient({ baseUrl: 'https://cdp.test', fetch }).customer('cus_1', { signal: caller.signal });
+      caller.abort(new Error('the page was left'));
+      await expect(answer).rejects.toThrow('the page was left');
+    });
+
+    it('fails at its own timeout rather than the client\'s', async () => {
+      const client = createCdpClient({ baseUrl: 'https://cdp.test', fetch: hanging(), timeoutMs: 60_000 });
+      await expect(client.runRfm({}, { timeoutMs: 20 })).rejects.toMatchObject({ name: 'TimeoutError' });
+    });
+
+    it('still times out with a signal that never aborts, and without AbortSignal.any (older browsers)', async () => {
+      const any = AbortSignal.any;
+      try {
+        Object.defineProperty(AbortSignal, 'any', { value: undefined, configurable: true });
+        const client = createCdpClient({ baseUrl: 'https://cdp.test', fetch: hanging(), timeoutMs: 20 });
+        await expect(client.timeline('cus_1', {}, { signal: new AbortController().signal })).rejects.toMatchObject({ name: 'TimeoutError' });
+        const caller = new AbortController();
+        caller.abort(new Error('already gone'));
+        await expect(client.loyalty('cus_1', { signal: caller.signal })).rejects.toThrow('already gone');
+      } finally {
+        Object.defineProperty(AbortSignal, 'any', { value: any, configurable: true });
+      }
+    }, 5_000);
+  });
 });
