@@ -22,4 +22,4 @@ if [[ ! -d "$KAFKA_LIBS" ]]; then
   exit 1
 fi
 shift
-exec java -Dlog4j.configuration="file:$KAFKA_CONFIG/tools-log4j.properties" -cp "$KAFKA_LIBS/*" "${MAIN_CLASS[$command]}" "$@"
+exec java -Xmx256m -Dlog4j.configuration="file:$KAFKA_CONFIG/tools-log4j.properties" -cp "$KAFKA_LIBS/*" "${MAIN_CLASS[$command]}" "$@"

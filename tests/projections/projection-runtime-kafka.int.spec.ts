@@ -3,7 +3,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import type { EventCodec, EventLog, RecordedEvent } from '@cdp/event-log';
 import { createKafkaEventLog, createPostgresAcceptedEventIds } from '@cdp/event-log-kafka';
 import { streamId } from '@cdp/events';
-import { listDeadLetters, migrateProjectionTables, readCheckpoint, RetryBatchLaterError, runProjection, type ProjectionHandler } from '@cdp/projections';
+import { listDeadLetters, migrateProjectionTables, readCheckpoint, rebuildProjection, RetryBatchLaterError, runProjection, type ProjectionHandler } from '@cdp/projections';
 import { createPostgresSqlClient, quoteIdentifier, type SqlClient } from '@cdp/sql';
 import { testDatabaseUrl } from '@cdp/sql/testing';
 import { eventually } from '../support/eventually';
@@ -82,6 +82,29 @@ describe('the projection runtime on Kafka (servers)', () => {
     expect(await readCheckpoint(sql, name)).toEqual({ checkpoint: lastOffsets, processed: events.length });
     expect(await listDeadLetters(sql, name)).toEqual([]);
   }, 60_000);
+
+  it('refuses to rebuild from a log that lost its beginning, and changes nothing', async () => {
+    const kept = `${name}_kept`;
+    const admin = new Kafka({ clientId: `cdp-test-${run}`, brokers, logLevel: logLevel.ERROR }).admin();
+    await admin.connect();
+    try {
+      const [first] = await log.appendMany(Array.from({ length: 6 }, (_, n) => ({ streamId: streamId('trimmed', randomUUID()), events: [{ eventId: randomUUID(), type: 'counted', data: { n } }] })));
+      const [partition, offset] = first.events[0].position.split(':');
+      // What a retention of days does to a topic, or kafka-delete-records: its first message is gone.
+      await admin.fetchTopicMetadata({ topics: [`${topicPrefix}trimmed`] });
+      await admin.deleteTopicRecords({ topic: `${topicPrefix}trimmed`, partitions: [{ partition: Number(partition.split('/').pop()), offset: String(BigInt(offset) + 1n) }] });
+      let opened = 0;
+      const definition = { name: kept, schema: `kept_${run}`, open: async () => (opened++, { apply: async () => undefined }) };
+
+      await expect(rebuildProjection({ definition, log, sql })).rejects.toThrow(
+        new RegExp(`^${kept} was not rebuilt, and is left as it was: \\d+ messages of the log were deleted before they were read \\(.*${partition.replace(/\./g, '\\.')} begins at offset ${BigInt(offset) + 1n}, where 0 is next to read`),
+      );
+      expect(opened).toBe(0);
+      expect((await sql.query(`SELECT 1 FROM projections.checkpoints WHERE projection LIKE $1`, [`${kept}%`])).rows).toEqual([]);
+    } finally {
+      await admin.disconnect();
+    }
+  });
 
   it('reports a failed group once, not once for each of its partitions', async () => {
     const failing = `${name}_failing`;

@@ -3,6 +3,9 @@ import type { RecordedEvent } from '@cdp/event-log';
 import { createPostgresEventLog, type PostgresEventLog } from '@cdp/event-log-postgres';
 import { loadSchemaCatalog, type Touchpoint } from '@cdp/events';
 import { openPgliteDatabase, type SqlClient } from '@cdp/sql';
+import { customerIdFor } from '@cdp/identity';
+import { applyBatch, BatchRejectedError, migrateProjectionTables } from '@cdp/projections';
+import { CustomerQueries } from './customer-queries';
 import { customerProjection } from './customer.projection';
 import { CUSTOMER_PROJECTION } from './customer-schema';
 import { openCustomerDataSource } from './typeorm/customer-data-source';
@@ -37,6 +40,7 @@ describe('the customer projection and the event store (PGlite)', () => {
   let sql: SqlClient;
   let eventStore: PostgresEventLog;
   let close: () => Promise<void>;
+  let queries: CustomerQueries;
   const definition = () => customerProjection({ catalog: loadSchemaCatalog(), eventStore });
   const decided = async () => (await sql.query<{ type: string }>(`SELECT event_type AS type FROM event_log.events ORDER BY global_position`)).rows.map((r) => r.type);
   const outboxOf = async (schema: string) => (await sql.query<{ type: string }>(`SELECT type FROM ${schema}.outbox ORDER BY position`)).rows.map((r) => r.type);
@@ -53,6 +57,7 @@ describe('the customer projection and the event store (PGlite)', () => {
     const dataSource = await openCustomerDataSource({ driver: database.typeormDriver });
     sql = database.client;
     eventStore = await createPostgresEventLog(sql);
+    queries = new CustomerQueries(dataSource);
     close = async () => (await eventStore.close(), await dataSource.destroy(), await sql.close());
   });
   afterEach(() => close());
@@ -68,6 +73,36 @@ describe('the customer projection and the event store (PGlite)', () => {
 
     expect(await stored(CUSTOMER_PROJECTION)).toEqual(['2026-11-01T10:00:00.000Z']);
     expect(await stored(ASIDE)).toEqual(['2026-11-01T10:00:00.000Z']);
+  });
+
+  it("answers every id a touchpoint's customer had, in whatever order the log was read (a rebuild reads Kafka's partitions in another)", async () => {
+    const [first, second, joining] = mergingTouchpoints();
+    // Read live as [first, second, joining], cus_<second> was merged into cus_<first>; read in this order, cus_<second> never was a customer.
+    await project(CUSTOMER_PROJECTION, [joining, first, second]);
+    const survivor = customerIdFor(first.eventId);
+    expect((await queries.profile(survivor))?.mergedFrom).toEqual([customerIdFor(joining.eventId)]);
+
+    for (const known of [first, second, joining]) expect((await queries.profile(customerIdFor(known.eventId)))?.customerId).toBe(survivor);
+    expect(await queries.profile(customerIdFor(randomUUID()))).toBeUndefined();
+  });
+
+  it('sets aside a touchpoint the identity rules refuse, though the profiles of known customers were being read as they decided', async () => {
+    await migrateProjectionTables(sql);
+    await project(CUSTOMER_PROJECTION, [visit({ email: 'known@example.com' }, '2026-11-01T10:00:00.000Z')]);
+    const bad = visit({ email: 'known@example.com' }, '2026-11-02T10:00:00.000Z');
+    (bad.data as { occurredAt: string }).occurredAt = 'the day before yesterday';
+    const batch = [visit({ email: 'known@example.com' }, '2026-11-03T10:00:00.000Z'), bad];
+    const handler = await definition().open(sql, CUSTOMER_PROJECTION);
+
+    // As the runtime does: the batch whole, rolled back, then again isolating what its handler refuses.
+    const rejected = await sql.transaction((tx) => applyBatch(tx, CUSTOMER_PROJECTION, handler, batch, { resumed: false }, 'whole')).catch((error: unknown) => error);
+    expect(rejected).toBeInstanceOf(BatchRejectedError);
+    await sql.transaction((tx) => applyBatch(tx, CUSTOMER_PROJECTION, handler, batch, { resumed: true }, rejected as BatchRejectedError));
+
+    const { rows: letters } = await sql.query<{ event_id: string; error: string }>(`SELECT event_id, error FROM projections.dead_letters`);
+    expect(letters).toEqual([{ event_id: bad.eventId, error: expect.stringContaining('occurredAt "the day before yesterday"') }]);
+    const customerId = (await queries.customerIdOf('email:known@example.com'))!;
+    expect((await queries.profile(customerId))?.touchpoints).toBe(2);
   });
 
   it('records the merges it decides live in the event store', async () => {

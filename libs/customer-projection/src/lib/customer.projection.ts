@@ -115,22 +115,17 @@ export function customerProjection(options: CustomerProjectionOptions): Projecti
     // the identity graph while Node prepares the timeline's rows: a batch's statements otherwise
     // leave one of the two idle while the other works.
     const known = new Set(graph.customers.keys());
-    const found = loadProfiles(tx, schema, [...known]);
-    found.catch(() => undefined); // awaited below, unless deciding throws first
-    const decided = decideIdentities(graph, touchpoints, refusedBefore);
-    const profiles = await found;
+    const [profiles, decided] = await bothDone(loadProfiles(tx, schema, [...known]), async () => decideIdentities(graph, touchpoints, refusedBefore));
     const others = [...customersIn(decided)].filter((id) => !known.has(id));
     for (const [id, profile] of await loadProfiles(tx, schema, others)) profiles.set(id, profile);
 
     const byEventId = firstOfEachEventId(touchpoints);
-    const [, timeline] = await Promise.all([saveIdentityChanges(tx, schema, graph, decided), timelineRows(timelineOf(graph, decided, byEventId))]);
+    const entries = timelineOf(graph, decided, byEventId);
+    const [, timeline] = await bothDone(saveIdentityChanges(tx, schema, graph, decided), () => timelineRows(entries));
     const withdrawals = await withdrawalsByIdentifier(tx, schema, decided, byEventId);
     // The timeline is the batch's biggest statement: it is sent first, and Postgres writes it while
     // Node folds the profiles.
-    const [, { changed, gone, redirected, outbox }] = await Promise.all([
-      saveTimeline(tx, schema, timeline),
-      foldProfiles(profiles, decided, byEventId, withdrawals),
-    ]);
+    const [, { changed, gone, redirected, outbox }] = await bothDone(saveTimeline(tx, schema, timeline), () => foldProfiles(profiles, decided, byEventId, withdrawals));
     // Merged customers are answered through their survivor (see survivingCustomerId): only live profiles are kept.
     await deleteProfiles(tx, schema, [...gone]);
     await saveProfiles(tx, schema, [...changed].filter((id) => !gone.has(id)).map((id) => profiles.get(id)!));
@@ -277,6 +272,18 @@ async function withdrawalsByIdentifier(
     if (touchpoint && withdrawsConsent(touchpoint)) withdrawals.set(identifier, [...(withdrawals.get(identifier) ?? []), touchpoint]);
   }
   return withdrawals;
+}
+
+/**
+ * The statements under way and Node's work beside them, both finished: a failure of either is
+ * thrown only once the statements have ended, since the transaction's rollback must not meet one
+ * still running (nor a later one of theirs run after it).
+ */
+async function bothDone<A, B>(statements: Promise<A>, work: () => Promise<B>): Promise<[A, B]> {
+  const [sent, done] = await Promise.allSettled([statements, Promise.resolve().then(work)]);
+  if (sent.status === 'rejected') throw sent.reason;
+  if (done.status === 'rejected') throw done.reason;
+  return [sent.value, done.value];
 }
 
 type MutableGraph = { [K in keyof IdentityGraph]: IdentityGraph[K] extends ReadonlyMap<infer Key, infer Value> ? Map<Key, Value> : never };

@@ -238,6 +238,61 @@ describe('Kafka event log: a topic made anew', () => {
       await again.close();
     }
   });
+
+  it('made anew with fewer partitions while the log runs: an append says so, and the next one writes to the topic as it is now', async () => {
+    const topicFor = (category: string) => `${topicPrefix}shrunk.${category}`;
+    const { log } = await openLog({}, { topicFor, logLevel: logLevel.NOTHING });
+    const admin = new Kafka({ clientId: `cdp-test-${run}`, brokers, logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    try {
+      // Streams enough that some go to partitions 1 and 2 of the three the log made.
+      const streams = Array.from({ length: 12 }, () => streamId('shrinking', randomUUID()));
+      const thing = () => ({ eventId: randomUUID(), type: 'thing_happened', data: { n: 1 } });
+      await log.appendMany(streams.map((s) => ({ streamId: s, events: [thing()] })));
+      await admin.deleteTopics({ topics: [topicFor('shrinking')] });
+      for (let waited = 0; (await admin.listTopics()).includes(topicFor('shrinking')) && waited < 20_000; waited += 200) await sleep(200);
+      const keepsEverything = [{ name: 'retention.ms', value: '-1' }, { name: 'retention.bytes', value: '-1' }];
+      await admin.createTopics({ topics: [{ topic: topicFor('shrinking'), numPartitions: 1, configEntries: keepsEverything }], waitForLeaders: true });
+
+      await expect(log.appendMany(streams.map((s) => ({ streamId: s, events: [thing()] })))).rejects.toThrow(
+        `Kafka has no topic ${topicFor('shrinking')}, or not the partitions this process knew of it: it was deleted or made anew while the process ran, and is read again for the next request`,
+      );
+      const again = await log.appendMany(streams.map((s) => ({ streamId: s, events: [thing()] })));
+      expect(new Set(again.flatMap((r) => r.events.map((e) => e.position.split(':')[0])))).toEqual(new Set([`${topicFor('shrinking')}/0`]));
+    } finally {
+      await admin.disconnect();
+      await log.close();
+    }
+  }, 120_000);
+});
+
+describe('Kafka event log: what it no longer holds', () => {
+  it('tells what a subscriber at a checkpoint can no longer read, once records were deleted', async () => {
+    const topicFor = (category: string) => `${topicPrefix}trimmed.${category}`;
+    const { log } = await openLog({}, { topicFor, subscribeTo: [new RegExp(`^${topicPrefix.replace(/\./g, '\\.')}trimmed\\.`)] });
+    const admin = new Kafka({ clientId: `cdp-test-${run}`, brokers, logLevel: logLevel.ERROR }).admin();
+    await admin.connect();
+    try {
+      const stream = streamId('trimmed', randomUUID());
+      const [, second] = (await log.append(stream, [0, 1, 2].map((n) => ({ eventId: randomUUID(), type: 'thing_happened', data: { n } })))).events;
+      const [partition, offset] = second.position.split(':');
+      expect(await log.lostAfter!({})).toBeUndefined();
+
+      // As a retention would, or kafka-delete-records: the partition now begins at the second event.
+      await admin.fetchTopicMetadata({ topics: [topicFor('trimmed')] });
+      await admin.deleteTopicRecords({ topic: topicFor('trimmed'), partitions: [{ partition: Number(partition.split('/').pop()), offset }] });
+
+      expect(await log.lostAfter!({})).toBe(
+        `${offset} messages of the log were deleted before they were read (${partition} begins at offset ${offset}, where 0 is next to read): ` +
+          'a topic kept with a retention (retention.ms, retention.bytes) or records deleted by hand. Set the topic to keep everything (docs/operations.md, Two modes), and restore the deleted messages from a backup that keeps offsets',
+      );
+      // A subscriber that had read up to just before it lost nothing.
+      expect(await log.lostAfter!({ [partition]: String(BigInt(offset) - 1n) })).toBeUndefined();
+    } finally {
+      await admin.disconnect();
+      await log.close();
+    }
+  });
 });
 
 describe('Kafka event log: the accepted-ids index checked against a topic', () => {

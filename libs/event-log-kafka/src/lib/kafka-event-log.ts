@@ -11,7 +11,7 @@ import type { ConsumerTiming } from './consumer-timing';
 import { readMessagesAt } from './kafka-offset-reader';
 import { kafkaSubscription } from './kafka-subscription';
 import { kafkaTopics } from './kafka-topics';
-import { isUnavailable } from './unavailable';
+import { isTopicMissing, isUnavailable } from './unavailable';
 import { platformKafka } from './platform-kafka';
 import { asTopicMessages, produceRequests } from './produce-requests';
 
@@ -106,11 +106,14 @@ export async function createKafkaEventLog(options: KafkaEventLogOptions): Promis
     });
     // Requests that fit Kafka's limit on a record batch, one after another, in the order of the append.
     for (const request of produceRequests(routed)) {
-      const written = await producer.send(asTopicMessages(request));
+      const written = await producer.send(asTopicMessages(request)).catch((error: unknown) => {
+        throw isTopicMissing(error) ? topicLost(request.map((r) => r.topic), error) : error;
+      });
       // A partition's messages of a request are one record batch, in the order sent, from its base offset on.
       const next = new Map(written.map((w) => [`${w.topicName}/${w.partition}`, BigInt(w.baseOffset!)]));
       for (const { event, topic, partition } of request) {
-        const offset = next.get(`${topic}/${partition}`)!;
+        const offset = next.get(`${topic}/${partition}`);
+        if (offset === undefined) throw topicLost([topic], new Error(`Kafka's answer names no partition ${partition} of ${topic}`));
         next.set(`${topic}/${partition}`, offset + 1n);
         accepted.push({ ...event, partition, offset: String(offset) });
       }
@@ -127,7 +130,7 @@ export async function createKafkaEventLog(options: KafkaEventLogOptions): Promis
       const written = new Set(accepted.map((event) => event.eventId));
       if (accepted.length > 0) await confirmed(() => acceptedIds.confirm(claimId, accepted)).catch(() => undefined);
       await acceptedIds.release(claimId, claimed.filter((event) => !written.has(event.eventId))).catch(() => undefined);
-      throw isUnavailable(error) ? new EventLogUnavailableError('Kafka', error) : error;
+      throw error instanceof EventLogUnavailableError || !isUnavailable(error) ? error : new EventLogUnavailableError('Kafka', error);
     }
     // Kafka has them: a confirmation lost with its connection is tried again on another, since a
     // claim left to run out would have the client's retry write them a second time.
@@ -199,6 +202,26 @@ export async function createKafkaEventLog(options: KafkaEventLogOptions): Promis
    * cluster that is not the index's) would answer touchpoints sent again as duplicates, never
    * writing them.
    */
+  /**
+   * A topic Kafka no longer has as this process knew it (deleted, or made anew with fewer
+   * partitions while it ran): the next append reads it again, as a start would, making it if it is missing.
+   */
+  function topicLost(lost: readonly string[], cause: unknown): EventLogUnavailableError {
+    for (const topic of new Set(lost)) {
+      topics.forget(topic);
+      checkedTopics.delete(topic);
+    }
+    return new EventLogUnavailableError('Kafka', cause, `has no topic ${[...new Set(lost)].join(', ')}, or not the partitions this process knew of it: it was deleted or made anew while the process ran, and is read again for the next request`);
+  }
+
+  /** The topics subscribers follow, as they are now (a pattern matches topics made since). */
+  async function followedTopics(): Promise<string[]> {
+    const patterns = (options.subscribeTo ?? []).filter((f): f is RegExp => typeof f !== 'string');
+    const named = (options.subscribeTo ?? []).filter((f): f is string => typeof f === 'string').map(topicFor);
+    const matching = patterns.length > 0 ? (await admin.listTopics()).filter((t) => patterns.some((p) => p.test(t))) : [];
+    return [...new Set([...named, ...matching])];
+  }
+
   function indexMatched(category: string, topic: string): Promise<void> {
     let checked = checkedTopics.get(topic);
     if (!checked) {
@@ -266,18 +289,33 @@ export async function createKafkaEventLog(options: KafkaEventLogOptions): Promis
     },
 
     async pendingAfter(checkpoint) {
-      const patterns = (options.subscribeTo ?? []).filter((f): f is RegExp => typeof f !== 'string');
-      const named = (options.subscribeTo ?? []).filter((f): f is string => typeof f === 'string').map(topicFor);
-      const matching = patterns.length > 0 ? (await admin.listTopics()).filter((t) => patterns.some((p) => p.test(t))) : [];
-      const followed = [...new Set([...named, ...matching])];
       let pending = 0;
-      for (const topic of followed) {
+      for (const topic of await followedTopics()) {
         for (const { partition, high } of await admin.fetchTopicOffsets(topic)) {
           const done = checkpoint[`${topic}/${partition}`];
           pending += Number(high) - (done === undefined ? 0 : Number(done) + 1);
         }
       }
       return pending;
+    },
+
+    async lostAfter(checkpoint) {
+      const lost: string[] = [];
+      let count = 0n;
+      for (const topic of await followedTopics()) {
+        for (const { partition, low } of await admin.fetchTopicOffsets(topic)) {
+          const done = checkpoint[`${topic}/${partition}`];
+          const next = done === undefined ? 0n : BigInt(done) + 1n;
+          if (BigInt(low) <= next) continue;
+          lost.push(`${topic}/${partition} begins at offset ${low}, where ${next} is next to read`);
+          count += BigInt(low) - next;
+        }
+      }
+      if (lost.length === 0) return undefined;
+      return (
+        `${count.toLocaleString('en')} messages of the log were deleted before they were read (${lost.join('; ')}): ` +
+        'a topic kept with a retention (retention.ms, retention.bytes) or records deleted by hand. Set the topic to keep everything (docs/operations.md, Two modes), and restore the deleted messages from a backup that keeps offsets'
+      );
     },
 
     async ping() {

@@ -6,6 +6,8 @@ export interface KafkaTopics {
   ensure(topic: string): Promise<void>;
   /** Where the topic's keys go, as Kafka's Java client would choose (murmur2): key → partition. */
   partitionerOf(topic: string): Promise<(key: string) => number>;
+  /** Reads the topic again at its next use: it was deleted, or made anew, while the process ran. */
+  forget(topic: string): void;
 }
 
 const KEPT_FOR_REBUILDS = 'the log is the source of truth that rebuilds read from its start, and Kafka would delete older touchpoints';
@@ -56,6 +58,9 @@ export function kafkaTopics(admin: Admin, partitions: number): KafkaTopics {
     async partitionerOf(topic) {
       const partitionMetadata = await metadataOf(topic);
       return (key) => choosePartition({ topic, partitionMetadata, message: { key, value: null } });
+    },
+    forget(topic) {
+      known.delete(topic);
     },
   };
 }

@@ -12,6 +12,11 @@ export function isUnavailable(error: unknown): boolean {
   return anyInErrorChain(error, ({ name, retriable }) => (typeof name === 'string' && KAFKA_UNREACHABLE.has(name)) || retriable === true) || isUnreachable(error);
 }
 
+/** Kafka's answer for a topic, or a partition of it, that it does not have: deleted, or made anew with fewer partitions. */
+export function isTopicMissing(error: unknown): boolean {
+  return anyInErrorChain(error, ({ type }) => type === 'UNKNOWN_TOPIC_OR_PARTITION');
+}
+
 /** Kafka's answer to a message over the broker's or the topic's limit (message.max.bytes, max.message.bytes). */
 export function isMessageTooLarge(error: unknown): boolean {
   return anyInErrorChain(error, ({ type }) => type === 'MESSAGE_TOO_LARGE');

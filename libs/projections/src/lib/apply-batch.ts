@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '@cdp/event-log';
-import { isUnreachable, type SqlExecutor } from '@cdp/sql';
+import { isUnreachable, type SqlExecutor, type TransactionExecutor } from '@cdp/sql';
 import { HELD_REASON, heldStreams, park } from './dead-letters';
 import type { ApplyContext, ProjectionHandler } from './projection.port';
 import { RetryBatchLaterError, WaitForProjectionError } from './retry-batch-later.error';
@@ -138,6 +138,8 @@ export async function underSavepoint<T>(tx: SqlExecutor, work: () => Promise<T>)
     await tx.query('RELEASE SAVEPOINT projection_work');
     return result;
   } catch (error) {
+    // Work that failed with a statement of its own still running would have the rollback refused.
+    await (tx as Partial<TransactionExecutor>).idle?.();
     await tx.query('ROLLBACK TO SAVEPOINT projection_work');
     throw error;
   }

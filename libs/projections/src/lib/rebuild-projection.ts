@@ -50,6 +50,16 @@ export class RebuildRunningElsewhereError extends Error {
     this.name = 'RebuildRunningElsewhereError';
   }
 }
+/** The log no longer holds all it was given: a rebuild would build the model without what it lost. */
+export class RebuildOfIncompleteLogError extends Error {
+  readonly code = 'PROJECTIONS.LOG_INCOMPLETE';
+
+  constructor(projection: string, lost: string) {
+    super(`${projection} was not rebuilt, and is left as it was: ${lost}`);
+    this.name = 'RebuildOfIncompleteLogError';
+  }
+}
+
 /**
  * Lets go of every rebuild's claim, for a process that knows no other can be rebuilding: in embedded
  * mode the data folder admits one process, so a claim found at start is a dead process's, which
@@ -95,6 +105,9 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
 async function rebuildAside(options: RebuildOptions, asideName: string): Promise<RebuildProgress> {
   const { definition, log, sql } = options;
   const aside = `${definition.schema}_rebuild`;
+  // The live model still holds what the log lost; a rebuild would silently drop it.
+  const lost = await log.lostAfter?.({});
+  if (lost !== undefined) throw new RebuildOfIncompleteLogError(definition.name, lost);
   await sql.query(`DROP SCHEMA IF EXISTS ${quoteIdentifier(aside)} CASCADE`);
   await sql.query(`DELETE FROM projections.checkpoints WHERE projection = $1`, [asideName]);
   await sql.query(`DELETE FROM projections.dead_letters WHERE projection = $1`, [asideName]);

@@ -16,6 +16,7 @@ export interface ScratchDatabase {
 }
 
 export async function scratchDatabase(prefix = 'cdp_test', serverUrl = testDatabaseUrl()): Promise<ScratchDatabase> {
+  if (!/^[a-z_][a-z0-9_]{0,40}$/.test(prefix)) throw new Error(`"${prefix}" cannot begin a database's name: use lower-case letters, digits and _`);
   const name = `${prefix}_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
   await asAdmin(serverUrl, `CREATE DATABASE ${name}`);
   const url = new URL(serverUrl);

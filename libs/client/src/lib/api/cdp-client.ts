@@ -82,17 +82,22 @@ function pageQuery({ limit, before }: PageRequest = {}): URLSearchParams {
 
 export function createCdpClient(options: CdpClientOptions): CdpClient {
   const fetchImpl = options.fetch ?? globalThis.fetch;
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const timeoutMs = timeoutOf(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
 
   async function request<T>(method: 'GET' | 'POST', path: string, call: CallOptions = {}, query?: URLSearchParams, body?: unknown): Promise<T> {
-    const response = await fetchImpl(endpoint(options.baseUrl, path, query), {
-      method,
-      headers: { ...options.headers, accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: callSignal(AbortSignal.timeout(call.timeoutMs ?? timeoutMs), call.signal),
-    });
-    if (!response.ok) throw await CdpApiError.from(response, `${method} ${path}`);
-    return (await response.json()) as T;
+    const signal = callSignal(AbortSignal.timeout(timeoutOf(call.timeoutMs ?? timeoutMs)), call.signal);
+    try {
+      const response = await fetchImpl(endpoint(options.baseUrl, path, query), {
+        method,
+        headers: { ...options.headers, accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: signal.signal,
+      });
+      if (!response.ok) throw await CdpApiError.from(response, `${method} ${path}`);
+      return (await response.json()) as T;
+    } finally {
+      signal.done();
+    }
   }
 
   /** Undefined for a 404 with this code; any other 404 (a route the platform does not serve) still throws. */
@@ -128,15 +133,24 @@ export function createCdpClient(options: CdpClientOptions): CdpClient {
   };
 }
 
-/** The call's deadline, and the caller's signal when it gave one: whichever aborts first. */
-function callSignal(deadline: AbortSignal, signal: AbortSignal | undefined): AbortSignal {
-  if (signal === undefined) return deadline;
-  if (typeof AbortSignal.any === 'function') return AbortSignal.any([signal, deadline]);
-  // Browsers before 2024 lack AbortSignal.any.
+/** Timers take at most 2^31 - 1 ms (about 24.8 days): a longer one fires at once. */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
+function timeoutOf(ms: number): number {
+  if (!Number.isInteger(ms) || ms < 1 || ms > MAX_TIMEOUT_MS) throw new RangeError(`timeoutMs must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}, not ${ms}`);
+  return ms;
+}
+
+/** The call's deadline, and the caller's signal when it gave one: whichever aborts first; `done` lets go of the caller's signal. */
+function callSignal(deadline: AbortSignal, signal: AbortSignal | undefined): { signal: AbortSignal; done(): void } {
+  if (signal === undefined) return { signal: deadline, done: () => undefined };
+  if (typeof AbortSignal.any === 'function') return { signal: AbortSignal.any([signal, deadline]), done: () => undefined };
+  // Browsers before 2024 lack AbortSignal.any: listeners, removed once the call is over.
   const either = new AbortController();
+  const over = new AbortController();
   for (const one of [signal, deadline]) {
     if (one.aborted) either.abort(one.reason);
-    else one.addEventListener('abort', () => either.abort(one.reason), { once: true, signal: either.signal });
+    else one.addEventListener('abort', () => either.abort(one.reason), { once: true, signal: over.signal });
   }
-  return either.signal;
+  return { signal: either.signal, done: () => over.abort() };
 }

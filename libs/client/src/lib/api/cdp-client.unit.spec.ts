@@ -138,6 +138,12 @@ describe('createCdpClient', () => {
       await expect(client.runRfm({}, { timeoutMs: 20 })).rejects.toMatchObject({ name: 'TimeoutError' });
     });
 
+    it('refuses a timeout no timer can keep', async () => {
+      expect(() => createCdpClient({ baseUrl: 'https://cdp.test', timeoutMs: Infinity })).toThrow('timeoutMs must be a whole number of milliseconds from 1 to 2147483647, not Infinity');
+      const client = createCdpClient({ baseUrl: 'https://cdp.test', fetch: hanging() });
+      await expect(client.rfmSegments({ timeoutMs: 2 ** 31 })).rejects.toThrow(RangeError);
+    });
+
     it('still times out with a signal that never aborts, and without AbortSignal.any (older browsers)', async () => {
       const any = AbortSignal.any;
       try {
@@ -147,6 +153,21 @@ describe('createCdpClient', () => {
         const caller = new AbortController();
         caller.abort(new Error('already gone'));
         await expect(client.loyalty('cus_1', { signal: caller.signal })).rejects.toThrow('already gone');
+        // A call that is over lets go of a long-lived signal of the caller's: each listener it added is removed.
+        const session = new AbortController();
+        const listeners = new Map<unknown, { removed: () => boolean }>();
+        const { addEventListener, removeEventListener } = session.signal;
+        session.signal.addEventListener = ((type: string, listener: unknown, options?: { signal?: AbortSignal }) => {
+          listeners.set(listener, { removed: () => options?.signal?.aborted === true });
+          addEventListener.call(session.signal, type, listener as () => void, options);
+        }) as typeof addEventListener;
+        session.signal.removeEventListener = ((type: string, listener: unknown) => {
+          listeners.set(listener, { removed: () => true });
+          removeEventListener.call(session.signal, type, listener as () => void);
+        }) as typeof removeEventListener;
+        await createCdpClient({ baseUrl: 'https://cdp.test', fetch: answering(200, { customerId: 'cus_1' }) }).customer('cus_1', { signal: session.signal });
+        expect(listeners.size).toBe(1);
+        expect([...listeners.values()].every(({ removed }) => removed())).toBe(true);
       } finally {
         Object.defineProperty(AbortSignal, 'any', { value: any, configurable: true });
       }

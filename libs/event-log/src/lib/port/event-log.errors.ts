@@ -33,10 +33,10 @@ export class ExpectedVersionUnsupportedError extends EventLogError {
  * retried, with its event ids. The cause is logged by the platform, not shown to the client.
  */
 export class EventLogUnavailableError extends EventLogError {
-  constructor(what: string, cause: unknown) {
+  constructor(what: string, cause: unknown, problem = 'did not answer') {
     super(
       'EVENT_LOG.UNAVAILABLE',
-      `${what} did not answer; send the same request again shortly, with its event ids: what the log took is then answered as a duplicate (or, for up to 30 s, as an append in progress)`,
+      `${what} ${problem}; send the same request again shortly, with its event ids: what the log took is then answered as a duplicate (or, for up to 30 s, as an append in progress)`,
     );
     this.cause = cause;
   }

@@ -190,6 +190,13 @@ export interface EventLog {
    */
   pendingAfter(checkpoint: Checkpoint): Promise<number | null>;
 
+  /**
+   * What a subscriber at this checkpoint can no longer read, said for an operator: events the log
+   * deleted before it read them (a Kafka topic's retention, or records deleted by hand); undefined
+   * when everything after the checkpoint is there. Absent on logs that never delete.
+   */
+  lostAfter?(checkpoint: Checkpoint): Promise<string | undefined>;
+
   /** Resolves when the log answers; rejects with the reason when it does not (for health checks). */
   ping(): Promise<void>;
 
