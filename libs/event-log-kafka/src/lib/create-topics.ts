@@ -60,7 +60,8 @@ export async function createTopicsAndWait(admin: Admin, topics: PlatformTopic[],
   }
 }
 
-async function requireGuarantees(admin: Admin, topics: readonly PlatformTopic[]): Promise<void> {
+/** Throws TopicSettingsError where a topic's settings differ from what its guarantees need (see createTopicsAndWait). */
+export async function requireGuarantees(admin: Admin, topics: readonly PlatformTopic[], then = 'then start again'): Promise<void> {
   const guarded = topics.filter(({ guarantees }) => guarantees !== undefined && Object.keys(guarantees).length > 0);
   if (guarded.length === 0) return;
   const described = await admin
@@ -84,7 +85,7 @@ async function requireGuarantees(admin: Admin, topics: readonly PlatformTopic[])
       if (value === needed) return [];
       return [
         `Kafka topic ${topic} has ${name}=${value ?? '(unknown)'} where the platform needs ${needed}: ${why}. ` +
-          `Set it (kafka-configs.sh --bootstrap-server <broker> --alter --entity-type topics --entity-name ${topic} --add-config ${name}=${needed}), then start again`,
+          `Set it (kafka-configs.sh --bootstrap-server <broker> --alter --entity-type topics --entity-name ${topic} --add-config ${name}=${needed}), ${then}`,
       ];
     });
   });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Kafka, logLevel } from 'kafkajs';
+import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
 import { createPostgresSqlClient, type SqlClient } from '@cdp/sql';
 import { testDatabaseUrl } from '@cdp/sql/testing';
 import { describeEventLogContract } from '@cdp/event-log/testing';
@@ -264,6 +264,47 @@ describe('Kafka event log: a topic made anew', () => {
       await log.close();
     }
   }, 120_000);
+});
+
+describe('Kafka event log: settings changed while it runs', () => {
+  it('refuses appends, and fails its health, while the topic is set to delete what it takes, and takes them again once mended', async () => {
+    const topicFor = (category: string) => `${topicPrefix}retained.${category}`;
+    const { log } = await openLog({}, { topicFor, topicSettingsCheckMs: 0, logLevel: logLevel.NOTHING });
+    const admin = new Kafka({ clientId: `cdp-test-${run}`, brokers, logLevel: logLevel.ERROR }).admin();
+    await admin.connect();
+    const retention = (value: string) =>
+      admin.alterConfigs({ validateOnly: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: topicFor('kept'), configEntries: [{ name: 'retention.ms', value }] }] });
+    const append = () => log.append(streamId('kept', randomUUID()), [{ eventId: randomUUID(), type: 'thing_happened', data: { n: 1 } }]);
+    try {
+      await append();
+      // An operator's change, as `kafka-configs.sh --alter --add-config retention.ms=60000` makes it.
+      await retention('60000');
+      const refused = `Kafka keeps the touchpoint log with settings that would delete what it takes: Kafka topic ${topicFor('kept')} has retention.ms=60000 where the platform needs -1`;
+      await eventuallyRejects(append, refused);
+      await expect(log.ping()).rejects.toThrow(`Kafka topic ${topicFor('kept')} has retention.ms=60000`);
+
+      await retention('-1');
+      for (let waited = 0; waited < 20_000 && (await append().then(() => false, () => true)); waited += 200) await sleep(200);
+      await expect(append()).resolves.toMatchObject({ events: [{ duplicate: false }] });
+      await expect(log.ping()).resolves.toBeUndefined();
+    } finally {
+      await admin.disconnect();
+      await log.close();
+    }
+  }, 60_000);
+
+  /** The broker applies a changed setting a moment later. */
+  async function eventuallyRejects(work: () => Promise<unknown>, message: string): Promise<void> {
+    for (let waited = 0; waited < 20_000; waited += 200) {
+      const failure = await work().then(() => undefined, (error: Error) => error);
+      if (failure !== undefined) {
+        expect(failure.message).toContain(message);
+        return;
+      }
+      await sleep(200);
+    }
+    throw new Error(`no refusal within 20 s: ${message}`);
+  }
 });
 
 describe('Kafka event log: what it no longer holds', () => {

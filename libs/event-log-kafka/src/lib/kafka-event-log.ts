@@ -12,6 +12,7 @@ import { readMessagesAt } from './kafka-offset-reader';
 import { kafkaSubscription } from './kafka-subscription';
 import { kafkaTopics } from './kafka-topics';
 import { isTopicMissing, isUnavailable } from './unavailable';
+import { TopicSettingsError } from './create-topics';
 import { platformKafka } from './platform-kafka';
 import { asTopicMessages, produceRequests } from './produce-requests';
 
@@ -38,6 +39,8 @@ export interface KafkaEventLogOptions {
   readonly logLevel?: LogLevel;
   /** How often a subscription looks again at, and reports, a partition it holds back (it ended before its checkpoint); default 30 s. */
   readonly heldPartitionCheckMs?: number;
+  /** How often appends check the log topic's settings again (default a minute). */
+  readonly topicSettingsCheckMs?: number;
 }
 
 const IN_FLIGHT_POLL_MS = 50;
@@ -77,7 +80,7 @@ export async function createKafkaEventLog(options: KafkaEventLogOptions): Promis
   const kafka = platformKafka(options);
   const admin = kafka.admin();
   await admin.connect();
-  const topics = kafkaTopics(admin, options.partitions ?? 6);
+  const topics = kafkaTopics(admin, options.partitions ?? 6, options.topicSettingsCheckMs);
   const producer = idempotentProducer(kafka);
   const topicFor = options.topicFor ?? ((category: string) => `cdp.${category}.v1`);
   const topicOf = (streamId: string) => topicFor(parseStreamId(streamId).category);
@@ -153,6 +156,7 @@ export async function createKafkaEventLog(options: KafkaEventLogOptions): Promis
     for (const category of new Set(requests.map((r) => parseStreamId(r.streamId).category))) {
       const topic = topicFor(category);
       await topics.ensure(topic).then(() => indexMatched(category, topic)).catch((error: unknown) => {
+        if (error instanceof TopicSettingsError) throw new EventLogUnavailableError('Kafka', error, `keeps the touchpoint log with settings that would delete what it takes: ${error.message.replace(/\.$/, '')}`);
         throw isUnavailable(error) ? new EventLogUnavailableError('Kafka', error) : error;
       });
     }
@@ -319,7 +323,7 @@ export async function createKafkaEventLog(options: KafkaEventLogOptions): Promis
     },
 
     async ping() {
-      await Promise.all([admin.describeCluster(), acceptedIds.ping()]);
+      await Promise.all([admin.describeCluster(), acceptedIds.ping(), topics.checkSettings()]);
     },
 
     async close() {

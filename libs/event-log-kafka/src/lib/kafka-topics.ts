@@ -1,9 +1,16 @@
 import { Partitioners, type Admin, type PartitionMetadata } from 'kafkajs';
-import { createTopicsAndWait } from './create-topics';
+import { createTopicsAndWait, requireGuarantees, type PlatformTopic } from './create-topics';
 
 export interface KafkaTopics {
-  /** Creates the topic if it is missing; remembered for the life of the process. */
+  /**
+   * Creates the topic if it is missing; remembered for the life of the process. Its settings are
+   * checked again every `settingsCheckMs`: an operator may set a retention on it while the
+   * platform runs, and a touchpoint taken into a log that deletes it is not kept. Throws
+   * TopicSettingsError then, until they are mended.
+   */
   ensure(topic: string): Promise<void>;
+  /** The same check of every topic ensured so far (for health). */
+  checkSettings(): Promise<void>;
   /** Where the topic's keys go, as Kafka's Java client would choose (murmur2): key → partition. */
   partitionerOf(topic: string): Promise<(key: string) => number>;
   /** Reads the topic again at its next use: it was deleted, or made anew, while the process ran. */
@@ -16,8 +23,10 @@ const KEPT_FOR_REBUILDS = 'the log is the source of truth that rebuilds read fro
  * The log's topics. They keep messages forever (the log is the source of truth that read models
  * are rebuilt from), and their timestamps are the broker's append times.
  */
-export function kafkaTopics(admin: Admin, partitions: number): KafkaTopics {
+export function kafkaTopics(admin: Admin, partitions: number, settingsCheckMs = 60_000): KafkaTopics {
   const known = new Map<string, Promise<PartitionMetadata[]>>();
+  /** When each known topic's settings were last found right, in ms. */
+  const checkedAt = new Map<string, number>();
   const choosePartition = Partitioners.DefaultPartitioner();
 
   const metadataOf = (topic: string) => {
@@ -31,36 +40,52 @@ export function kafkaTopics(admin: Admin, partitions: number): KafkaTopics {
   };
 
   async function create(topic: string): Promise<PartitionMetadata[]> {
-    const created = await createTopicsAndWait(admin, [
-      {
-        topic,
-        numPartitions: partitions,
-        configEntries: [
-          { name: 'cleanup.policy', value: 'delete' },
-          { name: 'retention.ms', value: '-1' },
-          { name: 'retention.bytes', value: '-1' },
-          { name: 'message.timestamp.type', value: 'LogAppendTime' },
-        ],
-        guarantees: {
-          'cleanup.policy': 'compaction would keep only the latest touchpoint of each key, and a rebuild reads every touchpoint from the start',
-          'retention.ms': KEPT_FOR_REBUILDS,
-          'retention.bytes': KEPT_FOR_REBUILDS,
-        },
-      },
-    ]);
+    const created = await createTopicsAndWait(admin, [logTopic(topic)]);
+    checkedAt.set(topic, Date.now());
     return created.get(topic)!;
+  }
+
+  let checking: Promise<void> | undefined;
+  async function checkAgainIfDue(topics: readonly string[]): Promise<void> {
+    const due = topics.filter((topic) => Date.now() - (checkedAt.get(topic) ?? 0) >= settingsCheckMs);
+    if (due.length === 0) return;
+    checking ??= requireGuarantees(admin, due.map(logTopic), 'and appends are taken again')
+      .then(() => due.forEach((topic) => checkedAt.set(topic, Date.now())))
+      .finally(() => (checking = undefined));
+    await checking;
+  }
+
+  function logTopic(topic: string): PlatformTopic {
+    return {
+      topic,
+      numPartitions: partitions,
+      configEntries: [
+        { name: 'cleanup.policy', value: 'delete' },
+        { name: 'retention.ms', value: '-1' },
+        { name: 'retention.bytes', value: '-1' },
+        { name: 'message.timestamp.type', value: 'LogAppendTime' },
+      ],
+      guarantees: {
+        'cleanup.policy': 'compaction would keep only the latest touchpoint of each key, and a rebuild reads every touchpoint from the start',
+        'retention.ms': KEPT_FOR_REBUILDS,
+        'retention.bytes': KEPT_FOR_REBUILDS,
+      },
+    };
   }
 
   return {
     async ensure(topic) {
       await metadataOf(topic);
+      await checkAgainIfDue([topic]);
     },
+    checkSettings: () => checkAgainIfDue([...checkedAt.keys()]),
     async partitionerOf(topic) {
       const partitionMetadata = await metadataOf(topic);
       return (key) => choosePartition({ topic, partitionMetadata, message: { key, value: null } });
     },
     forget(topic) {
       known.delete(topic);
+      checkedAt.delete(topic);
     },
   };
 }
