@@ -30,8 +30,9 @@ export class CustomerQueries {
   /** The live profile a customer id stands for, following merges. */
   async profile(customerId: string): Promise<CustomerProfile | undefined> {
     const survivor = await this.survivorOf(customerId);
-    if (survivor === undefined) return undefined;
-    return (await this.db.getRepository(ProfileRow).findOneBy({ customerId: survivor }))?.profile;
+    const row = survivor && (await this.db.getRepository(ProfileRow).findOneBy({ customerId: survivor }));
+    // Any touchpoint's id makes a customer id of that form; only one that started a customer, since merged, names one.
+    return row && (survivor === customerId || row.profile.mergedFrom.includes(customerId)) ? row.profile : undefined;
   }
 
   /** The customer an identifier ("email:a@b.co") belongs to now. */
@@ -57,10 +58,8 @@ export class CustomerQueries {
 
   /**
    * Only live customers have rows; every customer id is "cus_" + the id of the touchpoint that
-   * started it, so a merged id is found through that touchpoint's timeline row. Any touchpoint's id
-   * makes an id of that form, and it answers with the customer the touchpoint belongs to, whether
-   * or not it started one: a rebuild that reads Kafka's partitions in another order than live did
-   * starts customers with other touchpoints, and the ids live handed out must go on answering.
+   * started it, so a merged id is found through that touchpoint's timeline row (the survivor's
+   * `mergedFrom` then says whether it did start a customer).
    */
   private async survivorOf(customerId: string): Promise<string | undefined> {
     if (await this.db.getRepository(IdentityCustomerRow).existsBy({ customerId })) return customerId;

@@ -75,15 +75,24 @@ describe('the customer projection and the event store (PGlite)', () => {
     expect(await stored(ASIDE)).toEqual(['2026-11-01T10:00:00.000Z']);
   });
 
-  it("answers every id a touchpoint's customer had, in whatever order the log was read (a rebuild reads Kafka's partitions in another)", async () => {
+  it("at the swap takes over every id live knew its customers by, where it read the log in another order (Kafka's partitions) and started them otherwise", async () => {
     const [first, second, joining] = mergingTouchpoints();
-    // Read live as [first, second, joining], cus_<second> was merged into cus_<first>; read in this order, cus_<second> never was a customer.
-    await project(CUSTOMER_PROJECTION, [joining, first, second]);
+    // Live merged cus_<second> into cus_<first>; read in this order, cus_<second> never was a customer, and cus_<joining> was.
+    await project(CUSTOMER_PROJECTION, [first, second, joining]);
+    await project(ASIDE, [joining, first, second]);
     const survivor = customerIdFor(first.eventId);
-    expect((await queries.profile(survivor))?.mergedFrom).toEqual([customerIdFor(joining.eventId)]);
+    const mergedFrom = async (schema: string) => (await sql.query<{ ids: string[] }>(`SELECT profile->'mergedFrom' AS ids FROM ${schema}.profiles WHERE customer_id = $1`, [survivor])).rows[0].ids;
+    expect(await mergedFrom(CUSTOMER_PROJECTION)).toEqual([customerIdFor(second.eventId)]);
+    expect(await mergedFrom(ASIDE)).toEqual([customerIdFor(joining.eventId)]);
+    await sql.query(`DELETE FROM customer_feed.changed_customers`);
 
-    for (const known of [first, second, joining]) expect((await queries.profile(customerIdFor(known.eventId)))?.customerId).toBe(survivor);
-    expect(await queries.profile(customerIdFor(randomUUID()))).toBeUndefined();
+    await sql.transaction((tx) => definition().beforeSwap!(tx, ASIDE));
+
+    expect(await mergedFrom(ASIDE)).toEqual([customerIdFor(joining.eventId), customerIdFor(second.eventId)].sort());
+    expect(await marked()).toBe(0);
+    // Live's ids answer as they did (a merged id only through its survivor's mergedFrom), and a touchpoint's id that never started a customer does not.
+    expect((await queries.profile(customerIdFor(second.eventId)))?.customerId).toBe(survivor);
+    expect(await queries.profile(customerIdFor(joining.eventId))).toBeUndefined();
   });
 
   it('sets aside a touchpoint the identity rules refuse, though the profiles of known customers were being read as they decided', async () => {

@@ -15,7 +15,7 @@ import {
   type RecordedRefusal,
 } from '@cdp/identity';
 import { addToOutbox, OUTBOX_TABLE, publishOutbox, type OutboxEntry, type ProjectionDefinition } from '@cdp/projections';
-import { channelOf, consentWithdrawnVia, emptyProfile, evolveProfile, mergeProfiles, touchpointRecorded, withdrawsConsent, type CustomerProfile } from '@cdp/profile';
+import { channelOf, consentWithdrawnVia, emptyProfile, evolveProfile, knownAlsoAs, mergeProfiles, touchpointRecorded, withdrawsConsent, type CustomerProfile } from '@cdp/profile';
 import { endIfIdleWhileHoldingLock, quoteIdentifier, type SqlExecutor } from '@cdp/sql';
 import { markCustomersChanged, migrateCustomerFeedTables } from '@cdp/customer-feed';
 import { CUSTOMER_PROJECTION } from './customer-schema';
@@ -102,6 +102,30 @@ export function customerProjection(options: CustomerProjectionOptions): Projecti
        ORDER BY b.customer_id`,
     );
     await markCustomersChanged(tx, [...new Set([...rows, ...refolded].map((r) => r.customer_id))].sort());
+    await keepLiveIds(tx, aside);
+  }
+
+  /**
+   * Every id live knew a customer by goes on naming one. A rebuild that reads Kafka's partitions in
+   * another order starts customers with other touchpoints, and ids live gave out (in answers, on the
+   * feed, at loyalty's redemptions) would answer 404: each is added to the mergedFrom of the rebuilt
+   * customer its starting touchpoint belongs to. The feed announces nothing for it (see above).
+   */
+  async function keepLiveIds(tx: SqlExecutor, aside: string): Promise<void> {
+    const [built, current] = [quoteIdentifier(aside), quoteIdentifier(CUSTOMER_PROJECTION)];
+    const { rows } = await tx.query<{ id: string; survivor: string }>(
+      `SELECT k.id, b.customer_id AS survivor
+       FROM (SELECT customer_id AS id FROM ${current}.profiles
+             UNION SELECT json_array_elements_text(profile->'mergedFrom') FROM ${current}.profiles) k
+       JOIN ${built}.touchpoints b ON b.event_id = CASE WHEN k.id ~ '^cus_[0-9a-f]{32}$' THEN substr(k.id, 5)::uuid::text END
+       WHERE b.customer_id <> k.id
+       ORDER BY b.customer_id, k.id`,
+    );
+    const idsBySurvivor = new Map<string, string[]>();
+    for (const { id, survivor } of rows) idsBySurvivor.set(survivor, [...(idsBySurvivor.get(survivor) ?? []), id]);
+    const profiles = await loadProfiles(tx, aside, [...idsBySurvivor.keys()]);
+    const widened = [...profiles.values()].map((profile) => knownAlsoAs(profile, idsBySurvivor.get(profile.customerId)!));
+    await saveProfiles(tx, aside, widened.filter((profile) => profile !== profiles.get(profile.customerId)));
   }
 
   async function projectTouchpoints(tx: SqlExecutor, schema: string, touchpoints: readonly Touchpoint[]) {

@@ -46,3 +46,14 @@ export function markMerged(profile: CustomerProfile, into: string): CustomerProf
   if (profile.mergedInto !== null) throw new InvalidMergeError(`customer ${profile.customerId} was merged into ${profile.mergedInto}, not ${into}`);
   return { ...emptyProfile(profile.customerId), mergedInto: into, version: profile.version + 1 };
 }
+
+/**
+ * The profile also answering to ids it was known by in another reading of the same log: a rebuild
+ * that reads Kafka's partitions in another order than live starts customers with other touchpoints,
+ * and takes over the ids live gave out (its `mergedFrom` says which ids name this customer).
+ */
+export function knownAlsoAs(profile: CustomerProfile, ids: readonly string[]): CustomerProfile {
+  const added = ids.filter((id) => id !== profile.customerId && !profile.mergedFrom.includes(id));
+  if (added.length === 0) return profile;
+  return { ...profile, mergedFrom: [...new Set([...profile.mergedFrom, ...added])].sort(compareText) };
+}

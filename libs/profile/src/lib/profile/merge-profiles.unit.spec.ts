@@ -1,6 +1,6 @@
 import { CUSTOMER, OTHER, created, example, fold, linked, recorded } from '../testing/profile-fixtures';
 import { emptyProfile, type CustomerProfile } from './customer-profile';
-import { markMerged, mergeProfiles } from './merge-profiles';
+import { knownAlsoAs, markMerged, mergeProfiles } from './merge-profiles';
 import { evolveProfile } from './profile.projection';
 import type { ProfileEvent } from './profile.events';
 
@@ -124,6 +124,16 @@ describe('merging profiles', () => {
 
     it('sends later events to the survivor', () => {
       expect(() => evolveProfile(markMerged(phone(), CUSTOMER), recorded(example('visit', 7), OTHER))).toThrow(expect.objectContaining({ code: 'PROFILE.MERGED', into: CUSTOMER }));
+    });
+  });
+
+  describe('knownAlsoAs', () => {
+    it('adds the ids, sorted, once, never its own, and changes nothing else', () => {
+      const merged = mergeProfiles(profile(CUSTOMER, created(T10, 1)), profile(THIRD, created(T11, 2, THIRD)));
+      const known = knownAlsoAs(merged, [OTHER, THIRD, CUSTOMER, OTHER]);
+      expect(known.mergedFrom).toEqual([OTHER, THIRD].sort());
+      expect({ ...known, mergedFrom: merged.mergedFrom }).toEqual(merged);
+      expect(knownAlsoAs(merged, [THIRD, CUSTOMER])).toBe(merged);
     });
   });
 });
