@@ -61,7 +61,11 @@ export async function createTopicsAndWait(admin: Admin, topics: PlatformTopic[],
 }
 
 /** Throws TopicSettingsError where a topic's settings differ from what its guarantees need (see createTopicsAndWait). */
-export async function requireGuarantees(admin: Admin, topics: readonly PlatformTopic[], then = 'then start again'): Promise<void> {
+export async function requireGuarantees(
+  admin: Admin,
+  topics: readonly PlatformTopic[],
+  { then = 'then start again', warnUnchecked = true }: { then?: string; warnUnchecked?: boolean } = {},
+): Promise<void> {
   const guarded = topics.filter(({ guarantees }) => guarantees !== undefined && Object.keys(guarantees).length > 0);
   if (guarded.length === 0) return;
   const described = await admin
@@ -72,7 +76,7 @@ export async function requireGuarantees(admin: Admin, topics: readonly PlatformT
     .catch((error: unknown) => {
       // A cluster whose ACLs give the platform's user no DescribeConfigs still runs it, unchecked.
       if (!/_AUTHORIZATION_FAILED$/.test((error as { type?: string }).type ?? '')) throw error;
-      console.warn(`[kafka] the settings of ${guarded.map(({ topic }) => topic).join(', ')} could not be checked (${(error as Error).message}): allow DescribeConfigs on them, or check by hand that ${guarded.map(describeGuarantees).join('; ')}`);
+      if (warnUnchecked) console.warn(`[kafka] the settings of ${guarded.map(({ topic }) => topic).join(', ')} could not be checked (${(error as Error).message}): allow DescribeConfigs on them, or check by hand that ${guarded.map(describeGuarantees).join('; ')}`);
       return undefined;
     });
   if (described === undefined) return;

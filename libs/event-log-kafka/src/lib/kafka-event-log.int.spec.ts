@@ -275,6 +275,8 @@ describe('Kafka event log: settings changed while it runs', () => {
     const retention = (value: string) =>
       admin.alterConfigs({ validateOnly: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: topicFor('kept'), configEntries: [{ name: 'retention.ms', value }] }] });
     const append = () => log.append(streamId('kept', randomUUID()), [{ eventId: randomUUID(), type: 'thing_happened', data: { n: 1 } }]);
+    // Another process's log that only reads the topic (a projector, the API).
+    const { log: reader } = await openLog({}, { topicFor, subscribeTo: ['kept'], topicSettingsCheckMs: 0 });
     try {
       await append();
       // An operator's change, as `kafka-configs.sh --alter --add-config retention.ms=60000` makes it.
@@ -282,6 +284,7 @@ describe('Kafka event log: settings changed while it runs', () => {
       const refused = `Kafka keeps the touchpoint log with settings that would delete what it takes: Kafka topic ${topicFor('kept')} has retention.ms=60000 where the platform needs -1`;
       await eventuallyRejects(append, refused);
       await expect(log.ping()).rejects.toThrow(`Kafka topic ${topicFor('kept')} has retention.ms=60000`);
+      await expect(reader.ping()).resolves.toBeUndefined();
 
       await retention('-1');
       for (let waited = 0; waited < 20_000 && (await append().then(() => false, () => true)); waited += 200) await sleep(200);
@@ -289,6 +292,7 @@ describe('Kafka event log: settings changed while it runs', () => {
       await expect(log.ping()).resolves.toBeUndefined();
     } finally {
       await admin.disconnect();
+      await reader.close();
       await log.close();
     }
   }, 60_000);

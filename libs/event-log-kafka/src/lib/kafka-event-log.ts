@@ -81,6 +81,8 @@ export async function createKafkaEventLog(options: KafkaEventLogOptions): Promis
   const admin = kafka.admin();
   await admin.connect();
   const topics = kafkaTopics(admin, options.partitions ?? 6, options.topicSettingsCheckMs);
+  /** Whether this process has appended (or tried to). */
+  let appends = false;
   const producer = idempotentProducer(kafka);
   const topicFor = options.topicFor ?? ((category: string) => `cdp.${category}.v1`);
   const topicOf = (streamId: string) => topicFor(parseStreamId(streamId).category);
@@ -114,12 +116,15 @@ export async function createKafkaEventLog(options: KafkaEventLogOptions): Promis
       });
       // A partition's messages of a request are one record batch, in the order sent, from its base offset on.
       const next = new Map(written.map((w) => [`${w.topicName}/${w.partition}`, BigInt(w.baseOffset!)]));
+      // kafkajs leaves out, unsent, messages for a partition the topic no longer has (made anew with fewer).
+      const unsent = request.filter(({ topic, partition }) => !next.has(`${topic}/${partition}`));
       for (const { event, topic, partition } of request) {
         const offset = next.get(`${topic}/${partition}`);
-        if (offset === undefined) throw topicLost([topic], new Error(`Kafka's answer names no partition ${partition} of ${topic}`));
+        if (offset === undefined) continue;
         next.set(`${topic}/${partition}`, offset + 1n);
         accepted.push({ ...event, partition, offset: String(offset) });
       }
+      if (unsent.length > 0) throw topicLost(unsent.map((u) => u.topic), new Error(`Kafka's answer names no partition ${unsent[0].partition} of ${unsent[0].topic}`));
     }
   }
 
@@ -144,6 +149,7 @@ export async function createKafkaEventLog(options: KafkaEventLogOptions): Promis
   }
 
   async function appendWrites(writes: readonly StreamWrite[]): Promise<AppendResult[]> {
+    appends = true;
     const events = new Map<string, NewEvent>();
     const requests: { eventId: string; streamId: string }[] = [];
     for (const { streamId, events: written } of writes) {
@@ -201,12 +207,6 @@ export async function createKafkaEventLog(options: KafkaEventLogOptions): Promis
   }
 
   /**
-   * Before this process first appends to a topic, the accepted-ids index is checked against it: ids
-   * it names at offsets the topic no longer has (a topic deleted and made anew, a namespace or
-   * cluster that is not the index's) would answer touchpoints sent again as duplicates, never
-   * writing them.
-   */
-  /**
    * A topic Kafka no longer has as this process knew it (deleted, or made anew with fewer
    * partitions while it ran): the next append reads it again, as a start would, making it if it is missing.
    */
@@ -226,6 +226,12 @@ export async function createKafkaEventLog(options: KafkaEventLogOptions): Promis
     return [...new Set([...named, ...matching])];
   }
 
+  /**
+   * Before this process first appends to a topic, the accepted-ids index is checked against it: ids
+   * it names at offsets the topic no longer has (a topic deleted and made anew, a namespace or
+   * cluster that is not the index's) would answer touchpoints sent again as duplicates, never
+   * writing them.
+   */
   function indexMatched(category: string, topic: string): Promise<void> {
     let checked = checkedTopics.get(topic);
     if (!checked) {
@@ -323,7 +329,8 @@ export async function createKafkaEventLog(options: KafkaEventLogOptions): Promis
     },
 
     async ping() {
-      await Promise.all([admin.describeCluster(), acceptedIds.ping(), topics.checkSettings()]);
+      // Only a process that appends refuses for the log's settings: a reader's health stays its own.
+      await Promise.all([admin.describeCluster(), acceptedIds.ping(), appends ? topics.checkSettings() : undefined]);
     },
 
     async close() {
