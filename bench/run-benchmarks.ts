@@ -305,6 +305,16 @@ rows about 0.65 s, Postgres reading them out of the parameters about 1.15 s (the
 without the insert), and the insert itself 0.6 to 0.9 s. Without the index by customer it took
 0.35 to 0.85 s less, and with the touchpoint stored as text instead of json, the same within the noise.
 
+On the evening of 2026-12-07 (AMD host) a batch's statements were overlapped with Node's work
+once more: the profiles of the customers its identity slice holds are read while Node decides
+identity, and the identity graph is written while Node serialises the timeline's rows. And
+instants already in the canonical form (every one a stored touchpoint holds) are checked with a
+pattern instead of parsed and written again, about fifty times cheaper: under \`--cpu-prof\`, the
+fold's reading of touchpoints went from 10.5% to 6.3% of the rebuild's samples. Six full rebuilds
+each way, taken in turn with the code before, gave 7,679 to 11,120/s (median 9,717) against 8,056
+to 10,419/s (median 10,080), and Node's CPU a median of 7.8 s both ways: no gain shows through the
+noise of this host, where the same code varies by a third from one run to the next.
+
 ## RFM
 
 The RFM run of \`libs/analytics\` (docs/analytics.md) as of ${'2026-11-01'}, window 365 days, over
@@ -510,7 +520,7 @@ by at most ${Math.round(Math.max(...freshness.runs.map((r) => r.eventLoopDelayP9
 The host changes between sessions, with the same 2 cores and 24 GiB: an Intel Xeon until the
 morning of 2026-12-05, an AMD EPYC for that morning's session, the Intel Xeon again in the early
 afternoon, the AMD EPYC from that evening to the small hours of 2026-12-07, the Intel Xeon later
-that night, the AMD EPYC again on the morning of 2026-12-07, and the Intel Xeon since its afternoon. On the AMD host most baselines run about 1.2 to 1.6 times slower, and so does the platform. A full run on the Intel host (on 17525e2, the afternoon
+that night, the AMD EPYC again on the morning of 2026-12-07, the Intel Xeon that afternoon, and the AMD EPYC since its evening. On the AMD host most baselines run about 1.2 to 1.6 times slower, and so does the platform. A full run on the Intel host (on 17525e2, the afternoon
 of 2026-12-05) had ingestion at 0.40× raw kafkajs (11,650 against 28,840 touchpoints/s), the
 profile rebuild at 14,562 touchpoints/s (2.9× the time of writing its final rows), the RFM run at
 1.88 s (baseline 0.39 s), all projections at 2,868 touchpoints/s and the feed's p99 at 297 ms at
@@ -546,7 +556,11 @@ of 127ae3a in the same hour, gave 8,509 and 8,222 touchpoints/s against 8,600 an
 rows written at 43,383 and 42,361 rows/s against 42,798 and 45,344). The run above (the Intel host,
 a quiet machine) measures the code of that day's afternoon session, whose projection batches each
 run two statements more (the rebuild generation's lock, and the check that no other process took
-their partitions over).
+their partitions over). The full run of that afternoon (add1d8c, the Intel host, a quiet machine)
+had ingestion at 0.37× (12,108 against 32,675 touchpoints/s), the profile rebuild at 14,832
+touchpoints/s (the final rows written at 58,615 rows/s), the RFM run at 1.71 s (baseline 0.31 s),
+all projections at 2,962 touchpoints/s and the feed's p99 at 266 ms at 1,000 touchpoints/s and
+11,363 ms at 5,000.
 `;
 }
 
