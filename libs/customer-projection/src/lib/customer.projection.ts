@@ -110,15 +110,17 @@ export function customerProjection(options: CustomerProjectionOptions): Projecti
    * another order starts customers with other touchpoints, and ids live gave out (in answers, on the
    * feed, at loyalty's redemptions) would answer 404: each is added to the mergedFrom of the rebuilt
    * customer its starting touchpoint belongs to. The feed announces nothing for it (see above).
+   * Only profiles with a mergedFrom are taken apart (as JSON.stringify writes an empty one), and
+   * only ids the rebuild has no customer of are looked up: this runs while other processes wait.
    */
   async function keepLiveIds(tx: SqlExecutor, aside: string): Promise<void> {
     const [built, current] = [quoteIdentifier(aside), quoteIdentifier(CUSTOMER_PROJECTION)];
     const { rows } = await tx.query<{ id: string; survivor: string }>(
       `SELECT k.id, b.customer_id AS survivor
        FROM (SELECT customer_id AS id FROM ${current}.profiles
-             UNION SELECT json_array_elements_text(profile->'mergedFrom') FROM ${current}.profiles) k
+             UNION SELECT json_array_elements_text(profile->'mergedFrom') FROM ${current}.profiles WHERE strpos(profile::text, '"mergedFrom":[]') = 0) k
        JOIN ${built}.touchpoints b ON b.event_id = CASE WHEN k.id ~ '^cus_[0-9a-f]{32}$' THEN substr(k.id, 5)::uuid::text END
-       WHERE b.customer_id <> k.id
+       WHERE b.customer_id <> k.id AND NOT EXISTS (SELECT 1 FROM ${built}.profiles p WHERE p.customer_id = k.id)
        ORDER BY b.customer_id, k.id`,
     );
     const idsBySurvivor = new Map<string, string[]>();
