@@ -9,3 +9,4 @@ export * from './lib/create-topics';
 export * from './lib/consumer-timing';
 export * from './lib/platform-kafka';
 export * from './lib/unavailable';
+export * from './lib/topic-settings-watch';

@@ -1,5 +1,6 @@
 import { Partitioners, type Admin, type PartitionMetadata } from 'kafkajs';
-import { createTopicsAndWait, requireGuarantees, TopicSettingsError, type PlatformTopic } from './create-topics';
+import { createTopicsAndWait, type PlatformTopic } from './create-topics';
+import { topicSettingsWatch } from './topic-settings-watch';
 
 export interface KafkaTopics {
   /**
@@ -25,8 +26,7 @@ const KEPT_FOR_REBUILDS = 'the log is the source of truth that rebuilds read fro
  */
 export function kafkaTopics(admin: Admin, partitions: number, settingsCheckMs = 60_000): KafkaTopics {
   const known = new Map<string, Promise<PartitionMetadata[]>>();
-  /** Each known topic's last check of its settings: when, and what it found wrong (kept until the next is due). */
-  const checks = new Map<string, { at: number; wrong?: TopicSettingsError; running?: Promise<void> }>();
+  const watch = topicSettingsWatch(admin, { everyMs: settingsCheckMs, then: 'and appends are taken again' });
   const choosePartition = Partitioners.DefaultPartitioner();
 
   const metadataOf = (topic: string) => {
@@ -41,30 +41,8 @@ export function kafkaTopics(admin: Admin, partitions: number, settingsCheckMs = 
 
   async function create(topic: string): Promise<PartitionMetadata[]> {
     const created = await createTopicsAndWait(admin, [logTopic(topic)]);
-    checks.set(topic, { at: Date.now() });
+    watch.checkedNow(topic);
     return created.get(topic)!;
-  }
-
-  /** Checks again the settings of each topic whose check is due; throws what the last check of any found wrong. */
-  async function checkAgainIfDue(topics: readonly string[]): Promise<void> {
-    await Promise.all(
-      topics.map((topic) => {
-        const last = checks.get(topic) ?? { at: 0 };
-        if (last.running === undefined && Date.now() - last.at >= settingsCheckMs) {
-          // A check Kafka did not answer refuses nothing: appends never waited on the admin client before.
-          // A topic forgotten meanwhile (made anew) starts over.
-          const settle = (wrong?: TopicSettingsError) => void (checks.get(topic)?.running === running && checks.set(topic, { at: Date.now(), wrong }));
-          const running: Promise<void> = requireGuarantees(admin, [logTopic(topic)], { then: 'and appends are taken again', warnUnchecked: false }).then(
-            () => settle(),
-            (error: unknown) => settle(error instanceof TopicSettingsError ? error : undefined),
-          );
-          checks.set(topic, { ...last, running });
-        }
-        return checks.get(topic)!.running;
-      }),
-    );
-    const wrong = topics.map((topic) => checks.get(topic)?.wrong).find((error) => error !== undefined);
-    if (wrong) throw wrong;
   }
 
   function logTopic(topic: string): PlatformTopic {
@@ -88,16 +66,16 @@ export function kafkaTopics(admin: Admin, partitions: number, settingsCheckMs = 
   return {
     async ensure(topic) {
       await metadataOf(topic);
-      await checkAgainIfDue([topic]);
+      await watch.checkIfDue([logTopic(topic)]);
     },
-    checkSettings: () => checkAgainIfDue([...checks.keys()]),
+    checkSettings: () => watch.checkIfDue(watch.watched().map(logTopic)),
     async partitionerOf(topic) {
       const partitionMetadata = await metadataOf(topic);
       return (key) => choosePartition({ topic, partitionMetadata, message: { key, value: null } });
     },
     forget(topic) {
       known.delete(topic);
-      checks.delete(topic);
+      watch.forget(topic);
     },
   };
 }

@@ -42,6 +42,32 @@ describe('the feed published to Kafka', () => {
     }
   });
 
+  it('waits, retrying with the setting to mend, while the profiles topic is set to delete as the feed runs, and publishes again once it is compacted', async () => {
+    const watched = customerFeedTopics(`cdp-test.${randomUUID().slice(0, 8)}`, 1);
+    const codec = { encodeState: () => Buffer.from('s'), encodeChange: () => Buffer.from('c') };
+    const handler = await customerFeedKafkaProjection({ kafka, topics: watched, codec, settingsCheckMs: 0 }).open(undefined as never, 'customer_feed_kafka');
+    const admin = kafka.admin();
+    await admin.connect();
+    const setPolicy = (value: string) => admin.alterConfigs({ validateOnly: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: watched.profiles, configEntries: [{ name: 'cleanup.policy', value }] }] });
+    const published = async () => Number((await admin.fetchTopicOffsets(watched.profiles))[0].high);
+    try {
+      await handler.apply(undefined as never, [change(1)], { resumed: false });
+      await setPolicy('delete');
+      const refused = handler.apply(undefined as never, [change(2)], { resumed: true });
+      await expect(refused).rejects.toThrow(RetryBatchLaterError);
+      await expect(refused).rejects.toThrow(`the feed is not published: Kafka topic ${watched.profiles} has cleanup.policy=delete where the platform needs compact`);
+      await expect(refused).rejects.toThrow(`--add-config cleanup.policy=compact), and the feed is published again.`);
+      expect(await published()).toBe(1);
+      await setPolicy('compact');
+      await handler.apply(undefined as never, [change(2)], { resumed: true });
+      expect(await published()).toBe(2);
+    } finally {
+      await handler.close?.();
+      await admin.deleteTopics({ topics: [watched.profiles, watched.events] }).catch(() => undefined);
+      await admin.disconnect();
+    }
+  }, 60_000);
+
   it("publishes a batch of one customer's changes over Kafka's 1 MiB limit on a record batch, in order", async () => {
     const codec = { encodeState: () => Buffer.alloc(STATE_BYTES, 's'), encodeChange: (c: CustomerChange) => Buffer.from(String(c.version)) };
     const handler = await customerFeedKafkaProjection({ kafka, topics, codec }).open(undefined as never, 'customer_feed_kafka');

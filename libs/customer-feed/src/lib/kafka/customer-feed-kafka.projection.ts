@@ -1,8 +1,8 @@
 import type { Kafka, Message } from 'kafkajs';
-import { asTopicMessages, idempotentProducer, isMessageTooLarge, produceRequests } from '@cdp/event-log-kafka';
+import { asTopicMessages, createTopicsAndWait, idempotentProducer, isMessageTooLarge, produceRequests, TopicSettingsError, topicSettingsWatch } from '@cdp/event-log-kafka';
 import type { CustomerChange, CustomerFeedState } from '@cdp/feed';
 import { RetryBatchLaterError, type ProjectionDefinition } from '@cdp/projections';
-import { ensureCustomerFeedTopics, type CustomerFeedTopics } from './customer-feed-topics';
+import { customerFeedPlatformTopics, type CustomerFeedTopics } from './customer-feed-topics';
 
 export interface CustomerFeedKafkaOptions {
   readonly kafka: Kafka;
@@ -11,6 +11,8 @@ export interface CustomerFeedKafkaOptions {
     encodeState(state: CustomerFeedState): Buffer;
     encodeChange(change: CustomerChange): Buffer;
   };
+  /** How often the topics' settings are checked again while the feed publishes (default a minute). */
+  readonly settingsCheckMs?: number;
 }
 
 export const CUSTOMER_FEED_KAFKA_PROJECTION = 'customer_feed_kafka';
@@ -36,6 +38,11 @@ const EVENT_ID_HEADER = 'cdp-event-id';
  * tombstone for a forgotten customer), both keyed by customer id, so a customer's messages keep
  * their order in one partition. The checkpoint is committed only after Kafka has the batch: a crash
  * sends the batch again, and consumers drop what they have by customer id and version.
+ *
+ * The profiles topic's compaction is checked again every minute while the feed publishes: set to
+ * delete, Kafka would drop the state of every customer quiet for longer than its retention, and a
+ * new subscriber would never hear of them. The feed then waits, `retrying` with the setting and the
+ * command that mends it, its changes kept in its log, and goes on once it is mended.
  */
 export function customerFeedKafkaProjection(options: CustomerFeedKafkaOptions): ProjectionDefinition {
   return {
@@ -44,14 +51,21 @@ export function customerFeedKafkaProjection(options: CustomerFeedKafkaOptions): 
     async open() {
       const admin = options.kafka.admin();
       await admin.connect();
+      const platformTopics = customerFeedPlatformTopics(options.topics);
+      const watch = topicSettingsWatch(admin, { everyMs: options.settingsCheckMs ?? 60_000, then: 'and the feed is published again' });
       try {
-        await ensureCustomerFeedTopics(admin, options.topics);
-      } finally {
+        await createTopicsAndWait(admin, platformTopics);
+      } catch (error) {
         await admin.disconnect();
+        throw error;
       }
+      for (const { topic } of platformTopics) watch.checkedNow(topic);
       const producer = idempotentProducer(options.kafka);
       return {
         async apply(_tx, events) {
+          await watch.checkIfDue(platformTopics).catch((error: unknown) => {
+            throw error instanceof TopicSettingsError ? new RetryBatchLaterError(`the feed is not published: ${error.message}`, { cause: error }) : error;
+          });
           const changes = events.map((e) => e.data as CustomerChange);
           const headers = (change: CustomerChange) => ({ [EVENT_ID_HEADER]: change.eventId, [VERSION_HEADER]: String(change.version) });
           const toEvents: Message[] = changes.map((change) => ({ key: change.customerId, value: options.codec.encodeChange(change), headers: headers(change) }));
@@ -77,7 +91,7 @@ export function customerFeedKafkaProjection(options: CustomerFeedKafkaOptions): 
             }
           }
         },
-        close: () => producer.close(),
+        close: () => Promise.all([producer.close(), admin.disconnect()]).then(() => undefined),
       };
     },
   };

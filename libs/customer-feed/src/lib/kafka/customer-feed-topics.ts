@@ -1,5 +1,4 @@
-import { createTopicsAndWait } from '@cdp/event-log-kafka';
-import type { Admin } from 'kafkajs';
+import type { PlatformTopic } from '@cdp/event-log-kafka';
 
 export interface CustomerFeedTopics {
   /** Full states, compacted: cdp.customer-profiles.v1 under the default namespace. */
@@ -22,7 +21,7 @@ export function customerFeedTopics(namespace: string, partitions = 6): CustomerF
 export const CUSTOMER_FEED_MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
 
 /**
- * Creates the topics if missing, taking messages up to CUSTOMER_FEED_MAX_MESSAGE_BYTES. The profiles topic is compacted: Kafka keeps at least the latest
+ * The feed's topics as the platform creates them where they are missing (`createTopicsAndWait`), taking messages up to CUSTOMER_FEED_MAX_MESSAGE_BYTES. The profiles topic is compacted: Kafka keeps at least the latest
  * state of every customer forever, and drops a forgotten customer's tombstone after a day. A
  * change is compacted within about an hour (max.compaction.lag.ms, which also rolls the open
  * segment, and segment.ms): with Kafka's defaults, a week for the open segment and then only once
@@ -30,9 +29,9 @@ export const CUSTOMER_FEED_MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
  * states. The events topic keeps a week; the feed's log in Postgres keeps what
  * CDP_FEED_RETENTION_DAYS says.
  */
-export async function ensureCustomerFeedTopics(admin: Admin, topics: CustomerFeedTopics): Promise<void> {
+export function customerFeedPlatformTopics(topics: CustomerFeedTopics): PlatformTopic[] {
   const maxMessageBytes = { name: 'max.message.bytes', value: String(CUSTOMER_FEED_MAX_MESSAGE_BYTES) };
-  await createTopicsAndWait(admin, [
+  return [
     {
       topic: topics.profiles,
       numPartitions: topics.partitions,
@@ -46,5 +45,5 @@ export async function ensureCustomerFeedTopics(admin: Admin, topics: CustomerFee
       guarantees: { 'cleanup.policy': "a subscriber reading the topic from its start gets every customer's latest state, which deletion would drop for a customer quiet for longer than the retention" },
     },
     { topic: topics.events, numPartitions: topics.partitions, configEntries: [{ name: 'retention.ms', value: String(7 * 24 * 60 * 60 * 1000) }, maxMessageBytes] },
-  ]);
+  ];
 }
