@@ -14,6 +14,10 @@ export interface IdempotentProducer {
  * After a send fails, kafkajs rewinds its sequence numbers, and a later batch could reuse the
  * numbers of one the broker did write and be dropped as its duplicate. So a failed send retires
  * the producer, and the next send starts a new one with a new producer id.
+ *
+ * It never asks the broker to make a topic: one deleted while the platform runs would come back
+ * with the cluster's defaults (a week's retention, not compacted), where the platform makes its
+ * topics with the settings its guarantees rest on.
  */
 export function idempotentProducer(kafka: Kafka): IdempotentProducer {
   let current: Promise<Producer> | undefined;
@@ -21,6 +25,7 @@ export function idempotentProducer(kafka: Kafka): IdempotentProducer {
   const connect = async () => {
     const producer = kafka.producer({
       idempotent: true,
+      allowAutoTopicCreation: false,
       maxInFlightRequests: 1,
       retry: { retries: 5 },
       createPartitioner: Partitioners.DefaultPartitioner,
