@@ -83,6 +83,31 @@ describe('the projection runtime on Kafka (servers)', () => {
     expect(await listDeadLetters(sql, name)).toEqual([]);
   }, 60_000);
 
+  it("removes its rebuild's consumer group once swapped in, whose committed offsets monitoring would show as a growing lag for a week", async () => {
+    const rebuilt = `${name}_rebuilt`;
+    const group = `projection.${rebuilt}@rebuild`;
+    const admin = new Kafka({ clientId: `cdp-test-${run}`, brokers, logLevel: logLevel.ERROR }).admin();
+    await admin.connect();
+    const groupsWhileApplying: string[][] = [];
+    const definition = {
+      name: rebuilt,
+      schema: `rebuilt_${run}`,
+      open: async () => ({ apply: async () => void groupsWhileApplying.push((await admin.listGroups()).groups.map((g) => g.groupId)) }),
+    };
+    try {
+      await rebuildProjection({ definition, log, sql });
+      expect(groupsWhileApplying.length).toBeGreaterThan(0);
+      expect(groupsWhileApplying[0]).toContain(group);
+      expect((await admin.listGroups()).groups.map((g) => g.groupId)).not.toContain(group);
+      // Forgetting a group that is gone already is no failure.
+      await expect(log.forgetSubscriber!(`projection.${rebuilt}@rebuild`)).resolves.toBeUndefined();
+    } finally {
+      await admin.disconnect();
+      await sql.query(`DELETE FROM projections.checkpoints WHERE projection = $1`, [rebuilt]);
+      await sql.query(`DROP SCHEMA IF EXISTS ${quoteIdentifier(`rebuilt_${run}`)} CASCADE`);
+    }
+  }, 60_000);
+
   it('refuses to rebuild from a log that lost its beginning, and changes nothing', async () => {
     const kept = `${name}_kept`;
     const admin = new Kafka({ clientId: `cdp-test-${run}`, brokers, logLevel: logLevel.ERROR }).admin();

@@ -218,6 +218,8 @@ export async function createKafkaEventLog(options: KafkaEventLogOptions): Promis
     return new EventLogUnavailableError('Kafka', cause, `has no topic ${[...new Set(lost)].join(', ')}, or not the partitions this process knew of it: it was deleted or made anew while the process ran, and is read again for the next request`);
   }
 
+  const groupOf = (subscriberId: string) => `${options.groupPrefix ?? ''}${subscriberId}`;
+
   /** The topics subscribers follow, as they are now (a pattern matches topics made since). */
   async function followedTopics(): Promise<string[]> {
     const patterns = (options.subscribeTo ?? []).filter((f): f is RegExp => typeof f !== 'string');
@@ -293,9 +295,15 @@ export async function createKafkaEventLog(options: KafkaEventLogOptions): Promis
       const topicsToFollow = followed.map((f) => (typeof f === 'string' ? topicFor(f) : f));
       for (const topic of topicsToFollow) if (typeof topic === 'string') await topics.ensure(topic);
       const toEvent = fromKafkaMessage.bind(null, codec);
-      const groupId = `${options.groupPrefix ?? ''}${subscription.subscriberId}`;
-      const following = await kafkaSubscription(kafka, timing, topicsToFollow, toEvent, { ...subscription, subscriberId: groupId }, options.heldPartitionCheckMs);
+      const following = await kafkaSubscription(kafka, timing, topicsToFollow, toEvent, { ...subscription, subscriberId: groupOf(subscription.subscriberId) }, options.heldPartitionCheckMs);
       return subscriptions.track(following);
+    },
+
+    async forgetSubscriber(subscriberId) {
+      await admin.deleteGroups([groupOf(subscriberId)]).catch((error: unknown) => {
+        const failed = (error as { groups?: { error?: { type?: string } }[] }).groups ?? [];
+        if (failed.length === 0 || failed.some((group) => group.error?.type !== 'GROUP_ID_NOT_FOUND')) throw error;
+      });
     },
 
     async pendingAfter(checkpoint) {

@@ -8,6 +8,9 @@ import { checkGeneration, currentGeneration, ProjectionRebuiltError } from './pr
 import type { ProjectionHandler } from './projection.port';
 import { WaitForProjectionError } from './retry-batch-later.error';
 
+/** The log's subscriber that a projection's runners are (on Kafka, their consumer group's name, after the namespace's prefix). */
+export const projectionSubscriberId = (projection: string): string => `projection.${projection}`;
+
 export interface RunProjectionOptions {
   /** The name checkpoints and dead letters are kept under. */
   readonly name: string;
@@ -109,7 +112,7 @@ export async function runProjection(options: RunProjectionOptions): Promise<Proj
     }
   };
   const follow = (): Promise<Subscription> => log.subscribe({
-    subscriberId: `projection.${name}`,
+    subscriberId: projectionSubscriberId(name),
     from: checkpoint,
     checkpointOf: async () => (await readCheckpoint(sql, name)).checkpoint,
     maxBatchSize,

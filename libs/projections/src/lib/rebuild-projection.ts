@@ -4,7 +4,7 @@ import { analyzeSchema, quoteIdentifier, type SqlClient, type SqlExecutor } from
 import { holdOtherProcesses, nextGeneration } from './projection-generation';
 import { PROCESS_OWNER } from './exclusive-projection-runner';
 import { claimOwnership, currentOwners, releaseOwnership } from './projection-ownership';
-import { runProjection } from './projection-runner';
+import { projectionSubscriberId, runProjection } from './projection-runner';
 import type { ProjectionDefinition } from './projection.port';
 
 export interface RebuildProgress {
@@ -176,6 +176,8 @@ async function rebuildAside(options: RebuildOptions, asideName: string): Promise
     });
   } finally {
     await closeRunner();
+    // Its group is nobody's now; a failure to remove it leaves the broker to expire it.
+    await log.forgetSubscriber?.(projectionSubscriberId(asideName)).catch((error: unknown) => options.onError?.(error));
   }
   return { processed, total: processed };
 }

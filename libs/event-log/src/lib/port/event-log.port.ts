@@ -197,6 +197,14 @@ export interface EventLog {
    */
   lostAfter?(checkpoint: Checkpoint): Promise<string | undefined>;
 
+  /**
+   * Forgets what the log keeps of a subscriber gone for good (a finished rebuild's runner): on
+   * Kafka its consumer group, whose committed offsets lag monitoring would report as a growing lag
+   * until the broker expires them (offsets.retention.minutes, a week by default). Absent where the
+   * log keeps nothing per subscriber.
+   */
+  forgetSubscriber?(subscriberId: string): Promise<void>;
+
   /** Resolves when the log answers; rejects with the reason when it does not (for health checks). */
   ping(): Promise<void>;
 
