@@ -23,3 +23,5 @@ export * from './lib/compatibility';
 export * from './codegen/coded-touchpoint-types';
 export * from './lib/text/trim-invisible';
 export * from './lib/text/storable-text';
+export * from './lib/text/ascii-digits';
+export * from './lib/text/typed-text';

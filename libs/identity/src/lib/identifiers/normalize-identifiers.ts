@@ -1,9 +1,7 @@
-import { isStorable, trimInvisible, UNSTORABLE_MESSAGE, type Identifiers } from '@cdp/events';
+import { isStorable, trimInvisible, typedText, UNSTORABLE_MESSAGE, withAsciiDigits, type Identifiers } from '@cdp/events';
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import { IDENTIFIER_PRIORITY, type IdentifierType } from './identifier-types';
-import { withAsciiDigits } from './ascii-digits';
 import { isPlaceholder, isTypedFiller, standsForNobody } from './placeholder';
-import { typedText } from './typed-text';
 
 export interface NormalizationPolicy {
   /** Where phone numbers written without a country code are from, e.g. "IR". */

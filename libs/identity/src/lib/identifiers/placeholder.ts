@@ -1,5 +1,4 @@
-import { trimInvisible } from '@cdp/events';
-import { withAsciiDigits } from './ascii-digits';
+import { trimInvisible, withAsciiDigits } from '@cdp/events';
 import type { IdentifierType } from './identifier-types';
 
 /** Zeros, at least one, with any separators between them ("000-000", "0.0"); in any script's digits, once they are ASCII. */

@@ -1,4 +1,5 @@
 import { canonicalDecimal, isAmount } from '@cdp/money';
+import { orderKey } from './order-key';
 import { describeValue } from '../describe-value';
 import { AccountMergedError, IdempotencyKeyReusedError, InsufficientPointsError, InvalidRedemptionError, MergeCycleError } from '../loyalty.errors';
 import type { LoyaltyProgram } from '../program/loyalty-program';
@@ -96,15 +97,15 @@ function decideRefund(touchpoint: EarningTouchpoint, occurredAt: string, state: 
 }
 
 /**
- * The order of a purchase or refund in the program currency (compared ignoring case), its amount
- * canonical; null for another currency, or for a payload without a string orderId and a
+ * The order of a purchase or refund in the program currency (compared ignoring case), its id as
+ * refunds are matched to it (`orderKey`) and its amount canonical; null for another currency, or for a payload without a string orderId and a
  * non-negative decimal amount (the touchpoint schemas rule those out upstream).
  */
 function orderOf(touchpoint: EarningTouchpoint, program: LoyaltyProgram): { orderId: string; amount: string } | null {
   const { orderId, amount, currency } = touchpoint.payload;
   if (typeof orderId !== 'string' || !isAmount(amount) || typeof currency !== 'string') return null;
   if (currency.toUpperCase() !== program.currency.toUpperCase()) return null;
-  return { orderId, amount: canonicalDecimal(amount) };
+  return { orderId: orderKey(orderId), amount: canonicalDecimal(amount) };
 }
 
 type Earning = Pick<PointsEarned['data'], 'orderId' | 'amount' | 'tier' | 'multiplier' | 'qualifyingSpend' | 'points'>;

@@ -227,6 +227,20 @@ describe('the loyalty account decider', () => {
       expect(state.debt).toBe(100);
     });
 
+    it('match the order typed on another keyboard or pasted with invisible marks: "ت-۱۲" and "ت-12" are one order', () => {
+      const { state, events } = handle([record(purchase('p1', day(0), 'ت-۱۲', '1000')), record(refund('r1', day(1), '\u200fت-1\u200c2 ', '100'))], PROGRAM);
+      expect(events.slice(-1)).toEqual([{ type: 'PointsClawedBack', data: { customerId: CUSTOMER, lotId: 'p1', orderId: 'ت-12', refundEventId: 'r1', points: 100 } }]);
+      expect(lot(state, 'p1')).toMatchObject({ clawedBack: 100, remaining: 900 });
+      // Case and punctuation tell orders apart.
+      expect(handle([record(purchase('p1', day(0), 'A-12', '1000')), record(refund('r1', day(1), 'a-12', '100')), record(refund('r2', day(1), 'A12', '100'))], PROGRAM).events.map((e) => e.type)).not.toContain('PointsClawedBack');
+    });
+
+    it('match a refund to a purchase recorded before orders were keyed, with its id as it was typed', () => {
+      const recordedRaw: LoyaltyAccountEvent = { type: 'PointsEarned', data: { ...(given().when(record(purchase('p1', day(0), 'o1', '1000')))[0] as Extract<LoyaltyAccountEvent, { type: 'PointsEarned' }>).data, orderId: 'ت-۱۲' } };
+      const state = evolveLoyaltyAccount(initialLoyaltyAccount(CUSTOMER), recordedRaw);
+      expect(decideLoyaltyAccount(record(refund('r1', day(1), 'ت-12', '100')), state, PROGRAM)).toContainEqual(expect.objectContaining({ type: 'PointsClawedBack', data: expect.objectContaining({ lotId: 'p1', points: 100 }) }));
+    });
+
     it('claw back the rest on a full refund, and new points pay the debt first', () => {
       const { state } = handle(
         [record(purchase('p1', day(0), 'o1', '1000')), redeem(1000, day(1)), record(refund('r1', day(2), 'o1', '100')), record(refund('r2', day(3), 'o1', '900')), record(purchase('p2', day(4), 'o2', '400'))],

@@ -1,6 +1,7 @@
 import type { LoyaltyAccountAbsorbed, LoyaltyAccountEvent, PointsEarned, PointsRedeemed } from './loyalty-account.events';
 import type { LoyaltyAccountState, LoyaltyLifetime, LoyaltyLot, Redemption } from './loyalty-account.state';
 import { compareLots, compareRefunds, insertSorted } from './lots';
+import { orderKey } from './order-key';
 
 /*
  * How each event changes an account. Pure: it returns new objects and never changes its inputs.
@@ -20,7 +21,8 @@ export function evolveLoyaltyAccount(state: LoyaltyAccountState, event: LoyaltyA
       return earn(state, event.data);
     case 'RefundRecorded': {
       const { refundEventId, orderId, amount, occurredAt } = event.data;
-      return { ...state, refunds: insertSorted(state.refunds, { refundEventId, orderId, amount, occurredAt }, compareRefunds) };
+      // Keyed as decisions key orders now, whatever rule keyed them when the event was recorded.
+      return { ...state, refunds: insertSorted(state.refunds, { refundEventId, orderId: orderKey(orderId), amount, occurredAt }, compareRefunds) };
     }
     case 'PointsClawedBack': {
       const { lotId, points } = event.data;
@@ -66,7 +68,7 @@ function unchangedByLaterEvent(state: LoyaltyAccountState, _event: never): Loyal
 function earn(state: LoyaltyAccountState, data: PointsEarned['data']): LoyaltyAccountState {
   const { lotId, touchpointType, orderId, amount, tier, multiplier, earnedAt, expiresAt, points } = data;
   const { remaining, debt } = applyChange(0, state.debt, points);
-  const lot: LoyaltyLot = { lotId, touchpointType, orderId, amount, tier, multiplier, earnedAt, expiresAt, earned: points, clawedBack: 0, remaining };
+  const lot: LoyaltyLot = { lotId, touchpointType, orderId: orderId === null ? null : orderKey(orderId), amount, tier, multiplier, earnedAt, expiresAt, earned: points, clawedBack: 0, remaining };
   return { ...state, lots: insertSorted(state.lots, lot, compareLots), debt, lifetime: { ...state.lifetime, earned: state.lifetime.earned + points } };
 }
 
