@@ -52,13 +52,13 @@ describe('prepareTouchpoints', () => {
     expect(result).toEqual({
       ok: false,
       errors: [
-        { index: 1, path: 'identifiers.phone', message: expect.stringContaining('not a valid phone number') },
+        { index: 1, path: 'identifiers.phone', message: expect.stringContaining('phone number in region IR') },
         { index: 2, path: 'payload.currency', message: expect.stringContaining('ISO 4217') },
         { index: 2, path: 'identifiers', message: expect.stringContaining('at least one real identifier') },
         { index: 3, path: 'identifiers.deviceId', message: 'must be a string' },
         { index: 3, path: 'payload.direction', message: 'must be one of: inbound, outbound' },
         { index: 3, path: 'identifiers.email', message: 'is not an email address' },
-        { index: 3, path: 'identifiers.phone', message: expect.stringContaining('not a valid phone number') },
+        { index: 3, path: 'identifiers.phone', message: 'is not a valid phone number of the country its code names: check its digits' },
       ],
     });
   });

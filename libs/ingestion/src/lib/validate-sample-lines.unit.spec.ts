@@ -24,7 +24,7 @@ describe('validateSampleLines', () => {
     expect(report).toMatchObject({ lines: 4, valid: 1 });
     expect(report.errors.map(sampleLineErrorText)).toEqual([
       'line 3: payload.durationSec: must be a whole number between -2147483648 and 2147483647',
-      expect.stringMatching(/^line 4: identifiers\.phone: is not a valid phone number in region IR/),
+      expect.stringMatching(/^line 4: identifiers\.phone: has too few digits for a phone number in region IR/),
       expect.stringMatching(/^line 5: identifiers: needs at least one real identifier/),
     ]);
   });

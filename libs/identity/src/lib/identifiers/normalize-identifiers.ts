@@ -1,5 +1,5 @@
 import { isStorable, trimInvisible, typedText, UNSTORABLE_MESSAGE, withAsciiDigits, type Identifiers } from '@cdp/events';
-import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
+import { parsePhoneNumberFromString, validatePhoneNumberLength, type CountryCode } from 'libphonenumber-js';
 import { IDENTIFIER_PRIORITY, type IdentifierType } from './identifier-types';
 import { isPlaceholder, isTypedFiller, standsForNobody } from './placeholder';
 
@@ -14,11 +14,18 @@ export type NormalizedIdentifier = { readonly value: string | null } | { readonl
 const LABEL = '[\\p{L}\\p{N}][\\p{L}\\p{M}\\p{N}-]*(?<!-)';
 /** "@", and whatever trimInvisible takes away, before a social handle. */
 const LEADING_AT_SIGNS = /^[@\s\p{Cc}\p{Cf}]+/u;
-/** The local part as mail systems take it unquoted (RFC 5322's dot-atom): no dot at either end, none twice in a row. */
-const LOCAL_PART = '[^\\s@.]+(?:\\.[^\\s@.]+)*';
+/**
+ * The local part as mail systems take it unquoted (RFC 5322's dot-atom, with RFC 6531's letters of
+ * any script): no dot at either end, none twice in a row, and none of the specials that only a
+ * quoted local part may hold (`sara,ahmadi@…` is two addresses' worth of typo, not one address).
+ */
+const ATOM = '[^\\s@.,;:<>()\\[\\]\\\\"]+';
+const LOCAL_PART = `${ATOM}(?:\\.${ATOM})*`;
 const EMAIL = new RegExp(`^${LOCAL_PART}@(?:${LABEL}\\.)+${LABEL}$`, 'u');
 /** Invisible format characters (a zero-width space, a soft hyphen) that a copy and paste leaves inside an address. */
 const FORMAT_CHARACTERS = /\p{Cf}/gu;
+/** "داخلی" (Persian for "extension"; with the Arabic ي too), written where English writes "ext.". */
+const PERSIAN_EXTENSION = /\s*داخل[\u06CC\u064A]\s*/u;
 
 /**
  * The most characters an identifier holds once normalised: far more than any real one (an email
@@ -56,7 +63,10 @@ const ASCII = /^[ -~]*$/;
 export function currentForm(type: IdentifierType, value: string): string {
   if (type === 'deviceId' || ASCII.test(value)) return value;
   const typed = typedText(value);
-  return type === 'customerId' || type === 'loyaltyCard' ? withAsciiDigits(typed) : typed;
+  if (type === 'customerId' || type === 'loyaltyCard') return withAsciiDigits(typed.replace(FORMAT_CHARACTERS, ''));
+  // No mail system takes a local part of Persian digits for another than ASCII's: a Persian keyboard typed it.
+  if (type === 'email') return typed.replace(/^[^@]*/, withAsciiDigits);
+  return typed;
 }
 
 function normalizedValue(type: IdentifierType, value: string, policy: NormalizationPolicy): NormalizedIdentifier {
@@ -72,12 +82,14 @@ function normalizedValue(type: IdentifierType, value: string, policy: Normalizat
     }
     case 'phone': {
       if (isPlaceholder(value)) return { value };
-      const phone = parsePhoneNumberFromString(value, policy.defaultPhoneRegion);
+      // Right-to-left marks and joiners that a copy from a Persian app leaves between the digits.
+      const typed = value.replace(FORMAT_CHARACTERS, '').replace(PERSIAN_EXTENSION, ' ext. ');
+      const phone = parsePhoneNumberFromString(typed, policy.defaultPhoneRegion);
       if (phone !== undefined && isTypedFiller(phone.nationalNumber)) return { value: null };
       // An extension is kept (as RFC 3966 writes it): colleagues behind one switchboard are different people.
       return phone?.isValid()
         ? { value: phone.ext ? `${phone.number};ext=${withAsciiDigits(phone.ext)}` : phone.number }
-        : { error: `is not a valid phone number in region ${policy.defaultPhoneRegion}; write it with its country code, e.g. +98 912 123 4567` };
+        : { error: phoneProblem(typed, policy.defaultPhoneRegion) };
     }
     case 'socialHandle': {
       // "@@Sara" is a handle typed with its "@" twice: normalising again must not change it.
@@ -86,14 +98,30 @@ function normalizedValue(type: IdentifierType, value: string, policy: Normalizat
     }
     case 'customerId':
     case 'loyaltyCard':
-      // A card or customer number typed with Persian (or any script's) digits is the same number.
-      return { value: withAsciiDigits(value) };
+      // A card or customer number typed with Persian (or any script's) digits, or pasted with a joiner inside, is the same number.
+      return { value: withAsciiDigits(value.replace(FORMAT_CHARACTERS, '')) };
     case 'deviceId':
       return { value };
     default: {
       const unknown: never = type;
       throw new Error(`no normalisation for identifier type ${String(unknown)}`);
     }
+  }
+}
+
+/** Why a phone number is not one, as precisely as its digits tell. */
+function phoneProblem(typed: string, region: CountryCode): string {
+  const coded = /^\s*(?:\+|00)/.test(withAsciiDigits(typed));
+  const where = coded ? 'of the country its code names' : `in region ${region}`;
+  switch (validatePhoneNumberLength(typed, region)) {
+    case 'TOO_SHORT':
+      return `has too few digits for a phone number ${where}`;
+    case 'TOO_LONG':
+      return `has too many digits for a phone number ${where}`;
+    default:
+      return coded
+        ? 'is not a valid phone number of the country its code names: check its digits'
+        : `is not a valid phone number in region ${region}: check its digits; a landline needs its area code, a number of another country its country code (e.g. +44 20 7946 0958)`;
   }
 }
 

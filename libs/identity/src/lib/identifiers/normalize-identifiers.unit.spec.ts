@@ -20,6 +20,14 @@ describe('identifier normalisation', () => {
     ['phone', '+98 21 1234 5678 ext. 12', '+982112345678;ext=12'],
     ['phone', '021 1234 5678 #13', '+982112345678;ext=13'],
     ['phone', '+98 912 123 4567 ext ۱۲', '+989121234567;ext=12'],
+    ['phone', '0912\u200e123\u200e4567', '+989121234567'],
+    ['phone', '+98\u200c912\u200c1234567', '+989121234567'],
+    ['phone', '+98 21 8877 6655 داخلی ۱۲', '+982188776655;ext=12'],
+    ['phone', '021-88776655 داخلي 12', '+982188776655;ext=12'],
+    ['loyaltyCard', '7764\u200c458654', '7764458654'],
+    ['customerId', 'c-\u200f42', 'c-42'],
+    ['email', 'sara.ahmadi۱۳۶۹@example.com', 'sara.ahmadi1369@example.com'],
+    ["email", "o'brien+x@example.com", "o'brien+x@example.com"],
     ['socialHandle', '@Sara.Eats', 'sara.eats'],
     ['socialHandle', '@@Sara', 'sara'],
     ['socialHandle', '@ Sara', 'sara'],
@@ -51,7 +59,15 @@ describe('identifier normalisation', () => {
     ['email', 'sara.@example.com', /not an email/],
     ['email', 'a@-example.com', /not an email/],
     ['email', 'a@example', /not an email/],
-    ['phone', '12', /not a valid phone number in region IR/],
+    ['phone', '12', /^has too few digits for a phone number in region IR$/],
+    ['phone', '88776655', /^is not a valid phone number in region IR: check its digits; a landline needs its area code, a number of another country its country code/],
+    ['phone', '+98 12', /^has too few digits for a phone number of the country its code names$/],
+    ['phone', '۰۰۹۸ ۹۱۲ ۱۲۳ ۴۵۶۷۸', /^has too many digits for a phone number of the country its code names$/],
+    ['phone', '09121234567890', /^has too many digits for a phone number in region IR$/],
+    ['email', 'sara,ahmadi@gmail.com', /not an email/],
+    ['email', 'sara ahmadi@gmail.com', /not an email/],
+    ['email', '"sara"@gmail.com', /not an email/],
+    ['email', 'sara;x@gmail.com', /not an email/],
     ['deviceId', 'd'.repeat(257), /^is 257 characters long; an identifier holds at most 256$/],
     ['email', `${'a'.repeat(250)}@example.com`, /at most 256/],
     ['customerId', 'c-\u0000-1', /NUL/],
@@ -61,7 +77,7 @@ describe('identifier normalisation', () => {
   });
 
   it('is idempotent: normalising a normalised identifier changes nothing', () => {
-    const edgy = fc.string({ unit: fc.constantFrom('@', ' ', 'A', '.', '\u200b', 'x@y.co', 'e\u0301', '\u0130', 'ي', 'ك', 'ى') });
+    const edgy = fc.string({ unit: fc.constantFrom('@', ' ', 'A', '.', '\u200b', '\u200c', '\u200f', 'x@y.co', 'e\u0301', '\u0130', 'ي', 'ك', 'ى', '۱', '٤', 'داخلی') });
     const samples = fc.oneof(fc.constantFrom('0912 123 4567', '+989351112233', '+1 212 555 0100 x7', 'A@B.co', ' X@Example.org', '@Handle', '@@Handle', 'c-1', '۷۷۶-٤'), fc.string(), edgy);
     const types = fc.constantFrom(...(['email', 'phone', 'socialHandle', 'customerId', 'loyaltyCard', 'deviceId'] as const));
     fc.assert(
