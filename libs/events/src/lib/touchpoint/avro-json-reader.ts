@@ -1,5 +1,6 @@
 import type { Type } from 'avsc';
 import { amountWithinLimits, MAX_AMOUNT_INTEGER_DIGITS, MAX_AMOUNT_SCALE } from '@cdp/money';
+import { calendarDateProblem } from '../time/calendar-checks';
 import { instantProblem, utcInstant } from '../time/utc-instant';
 import { calendarDate, currencyCode, exactDecimal, numberText } from './exact-json-values';
 import type { FieldError } from './field-error';
@@ -35,6 +36,9 @@ const INT32 = { min: -(2 ** 31), max: 2 ** 31 - 1 };
 const AMOUNT = 'must be a non-negative decimal amount, as a string ("300000.50") or a number';
 const TOTAL = `${AMOUNT}, with at most ${MAX_AMOUNT_INTEGER_DIGITS} digits before the point and ${MAX_AMOUNT_SCALE} after`;
 const CURRENCY = 'must be an ISO 4217 currency code, e.g. "IRR" or "EUR"';
+const TOMAN = 'names the toman, which has no ISO 4217 code: send the amount in rials, ten times the tomans, with "IRR"';
+/** How Iranian systems write the toman, the unit of ten rials prices are quoted in. */
+const isToman = (json: unknown) => typeof json === 'string' && /^\s*(?:IRT|TMN|TOMAN|TOMANS|تومان)\s*$/iu.test(json);
 
 /**
  * Compiles the reader of an Avro type once, so that reading a value walks prepared closures
@@ -56,7 +60,7 @@ function compile(type: Type, money: MoneyPaths, shape: Shape): Read {
     }
     return (json, errors, path) => exactDecimal(json) ?? fail(errors, path, AMOUNT);
   }
-  if (shape !== null && money.currencies.has(shape)) return (json, errors, path) => currencyCode(json) ?? fail(errors, path, CURRENCY);
+  if (shape !== null && money.currencies.has(shape)) return (json, errors, path) => currencyCode(json) ?? fail(errors, path, isToman(json) ? TOMAN : CURRENCY);
   const name = type.typeName;
   const nullable = name === 'null' || (name.startsWith('union') && acceptsNull(type));
   const readValue = compileValue(type, money, shape);
@@ -76,10 +80,8 @@ function compileValue(type: Type, money: MoneyPaths, shape: Shape): Read {
       return (json, errors, path) => {
         const date = calendarDate(json);
         if (date === undefined) return fail(errors, path, 'must be a calendar date "YYYY-MM-DD"');
-        const year = Number(date.slice(0, 4));
-        // Iranian systems keep dates in the Solar Hijri calendar, whose years now run from 1300 to 1499.
-        if (year >= 1300 && year < 1500) return fail(errors, path, `is in ${year}, a Solar Hijri (Persian calendar) year rather than a Gregorian one: send the Gregorian date (Solar Hijri ${year} began in ${year + 621})`);
-        return date;
+        const problem = calendarDateProblem(date);
+        return problem === undefined ? date : fail(errors, path, problem);
       };
     case 'string':
       return (json, errors, path) => {

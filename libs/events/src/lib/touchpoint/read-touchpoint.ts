@@ -6,6 +6,8 @@ import { compileAvroJsonReader, type AvroJsonReader, type MoneyPaths } from './a
 import { normalizeConsent, withConsentStatusesAsSymbols } from './consent-channels';
 import type { Checked, FieldError } from './field-error';
 import { trimInvisible } from '../text/trim-invisible';
+import { solarHijriYearProblem } from '../time/calendar-checks';
+import { MS_PER_DAY } from '../time/utc-instant';
 import { EARLIEST_OCCURRED_AT, isUuid, MAX_CLOCK_SKEW_MS, type Touchpoint } from './touchpoint';
 
 export interface ArrivalFacts {
@@ -49,9 +51,24 @@ export function readTouchpoint(json: unknown, catalog: SchemaCatalog, arrival: A
     errors.push({ path: 'occurredAt', message: "is more than a day after the platform received it: check the source's clock and time zone, and the platform's clock" });
   }
   if (touchpoint?.occurredAt && touchpoint.occurredAt < EARLIEST_OCCURRED_AT) {
-    errors.push({ path: 'occurredAt', message: `is before ${EARLIEST_OCCURRED_AT}, the earliest time the platform keeps: check the source clock` });
+    const message = solarHijriYearProblem(Number(touchpoint.occurredAt.slice(0, 4)), 'instant') ?? `is before ${EARLIEST_OCCURRED_AT}, the earliest time the platform keeps: check the source clock`;
+    errors.push({ path: 'occurredAt', message });
   }
+  const birthday = touchpoint?.occurredAt ? birthdayProblem(touchpoint) : undefined;
+  if (birthday) errors.push(birthday);
   return errors.length > 0 ? refuse(errors) : { ok: true, value: touchpoint as Touchpoint };
+}
+
+/**
+ * A birthday after the day the touchpoint happened is a typo (2031 for 2013); a day's grace, as
+ * the customer's own day may be ahead of UTC's.
+ */
+function birthdayProblem(touchpoint: Touchpoint): FieldError | undefined {
+  const birthday = (touchpoint.payload as { importantDates?: Readonly<Record<string, unknown>> } | null)?.importantDates?.birthday;
+  if (typeof birthday !== 'string') return undefined;
+  const latest = new Date(Date.parse(touchpoint.occurredAt) + MS_PER_DAY).toISOString().slice(0, 10);
+  if (birthday <= latest) return undefined;
+  return { path: 'payload.importantDates.birthday', message: `is ${birthday}, after the touchpoint happened (${touchpoint.occurredAt}): a birthday is in the past; check its year` };
 }
 
 /**

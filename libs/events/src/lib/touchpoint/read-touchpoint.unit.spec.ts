@@ -205,7 +205,35 @@ describe('readTouchpoint', () => {
       { path: 'payload.importantDates.birthday', message: 'is in 1369, a Solar Hijri (Persian calendar) year rather than a Gregorian one: send the Gregorian date (Solar Hijri 1369 began in 1990)' },
     ]);
     expect(read(dated('1990-08-03')).ok).toBe(true);
-    expect(read(dated('1299-12-31')).ok).toBe(true);
+    expect(errorsOf(dated('1299-12-29'))).toEqual([
+      { path: 'payload.importantDates.birthday', message: 'is in 1299, a Solar Hijri (Persian calendar) year rather than a Gregorian one: send the Gregorian date (Solar Hijri 1299 began in 1920)' },
+    ]);
+    expect(errorsOf({ ...touchpointExamples.visit, occurredAt: '1405-09-10T10:00:00+03:30' })).toEqual([
+      { path: 'occurredAt', message: 'is in 1405, a Solar Hijri (Persian calendar) year rather than a Gregorian one: send the Gregorian instant (Solar Hijri 1405 began in 2026)' },
+    ]);
+  });
+
+  it.each(['0001-01-01', '1753-01-01', '1900-01-01'])('refuses %s, the empty date of many systems, where the customer gave none', (passportExpiry) => {
+    const dated = { ...touchpointExamples.profile_update, payload: { ...touchpointExamples.profile_update.payload, importantDates: { passportExpiry } } };
+    expect(errorsOf(dated)).toEqual([
+      { path: 'payload.importantDates.passportExpiry', message: `is ${passportExpiry}, on or before 1900-01-01: the empty date of many systems (0001-01-01, 1900-01-01) rather than a customer's; leave the field out when there is no date` },
+    ]);
+  });
+
+  it("refuses a birthday after the day the touchpoint happened, with a day's grace for the customer's time zone", () => {
+    const born = (birthday: string) => ({ ...touchpointExamples.profile_update, occurredAt: '2026-11-20T21:00:00Z', payload: { ...touchpointExamples.profile_update.payload, importantDates: { birthday } } });
+    expect(errorsOf(born('2031-05-01'))).toEqual([
+      { path: 'payload.importantDates.birthday', message: 'is 2031-05-01, after the touchpoint happened (2026-11-20T21:00:00.000Z): a birthday is in the past; check its year' },
+    ]);
+    expect(errorsOf(born('2026-11-22')).map((e) => e.path)).toEqual(['payload.importantDates.birthday']);
+    expect(read(born('2026-11-21')).ok).toBe(true);
+    expect(read({ ...born('2031-05-01'), payload: { ...touchpointExamples.profile_update.payload, importantDates: { passportExpiry: '2031-05-01' } } }).ok).toBe(true);
+  });
+
+  it.each(['IRT', 'tmn', 'Toman', 'تومان'])('refuses the toman %j, saying to send rials', (currency) => {
+    expect(errorsOf({ ...touchpointExamples.purchase, payload: { ...touchpointExamples.purchase.payload, currency } })).toEqual([
+      { path: 'payload.currency', message: 'names the toman, which has no ISO 4217 code: send the amount in rials, ten times the tomans, with "IRR"' },
+    ]);
   });
 
   it.each([

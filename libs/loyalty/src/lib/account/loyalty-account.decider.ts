@@ -147,7 +147,7 @@ function validRedemption(request: RedeemPoints['data']): RedeemPoints['data'] {
   const { points, idempotencyKey, reason, requestedAt } = request;
   const problems: ConstructorParameters<typeof InvalidRedemptionError>[0][number][] = [];
   if (typeof points !== 'number' || !Number.isSafeInteger(points) || points <= 0) {
-    problems.push({ field: 'points', message: `points must be a whole number above 0; got ${describeValue(points)}` });
+    problems.push({ field: 'points', message: `points must be a whole number above 0, written as a JSON number (500, not "500"); got ${describeValue(points)}` });
   }
   if (typeof idempotencyKey !== 'string' || idempotencyKey === '' || idempotencyKey.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
     problems.push({ field: 'idempotencyKey', message: `idempotencyKey must be a non-empty string of at most ${MAX_IDEMPOTENCY_KEY_LENGTH} characters; got ${describeValue(idempotencyKey)}` });

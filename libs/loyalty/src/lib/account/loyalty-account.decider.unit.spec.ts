@@ -173,6 +173,12 @@ describe('the loyalty account decider', () => {
       expect(() => given(...lots).when(command)).toThrow(InvalidRedemptionError);
     });
 
+    it('says points are a JSON number where a client sent them as a string, as it sends money', () => {
+      expect(() => given(...lots).when(redeem('5' as unknown as number, day(3)))).toThrow(
+        expect.objectContaining({ details: [{ field: 'points', message: 'points must be a whole number above 0, written as a JSON number (500, not "500"); got "5"' }] }),
+      );
+    });
+
     it('names every invalid field at once', () => {
       expect(() => given(...lots).when(redeem(0, '2026-01-04T00:00:00Z', '', 'r'.repeat(501)))).toThrow(
         expect.objectContaining({ details: ['points', 'idempotencyKey', 'reason', 'requestedAt'].map((field) => expect.objectContaining({ field })) }),
