@@ -30,7 +30,7 @@ export function createProgram(context: CliContext, runProcess?: RunProcess): Com
     .configureOutput({ writeOut: (text) => context.terminal.out(text.trimEnd()), writeErr: (text) => context.terminal.err(text.trimEnd()) })
     .configureHelp({ showGlobalOptions: true })
     .showHelpAfterError(USAGE_HINT)
-    .addHelpText('after', '\nExit codes: 0 done, 1 failed, 2 wrong usage. See docs/cli.md.');
+    .addHelpText('after', '\nExit codes: 0 done, 1 failed, 2 wrong usage, 75 unavailable (try again later). See docs/cli.md.');
 
   registerDemoCommand(program, context);
 

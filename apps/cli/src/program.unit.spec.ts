@@ -45,14 +45,22 @@ describe('cdp: usage and exit codes', () => {
     expect((await cdp(['-V'])).stdout).toBe(`${version}+${commit}`);
   });
 
-  it('says in one line how to start the platform when nothing listens (servers mode), and exits 1', async () => {
+  it('says in one line how to start the platform when nothing listens (servers mode), and exits 75, for a scheduler to try again later', async () => {
     for (const args of [['projections', 'status'], ['dlq', 'list'], ['demo', '--customers', '5']]) {
       const result = await cdp(args, () => 'refused', { CDP_MODE: 'servers' });
-      expect(result.code).toBe(1);
+      expect(result.code).toBe(75);
       expect(result.stderr).toBe(
         'cdp: No platform is running at http://localhost:3000: start it with `npm start` (in servers mode, the process of the deployment that serves this: apps/ingest, apps/projector or apps/api, docs/operations.md), or pass --url, or set CDP_URL.',
       );
     }
+  });
+
+  it('exits 75 when the platform answers that it is busy or away (503, 502, 504), and 1 when it refuses what was asked', async () => {
+    for (const status of [502, 503, 504]) {
+      expect((await cdp(['projections', 'status'], admin(() => ({ status, body: { error: 'DATABASE.UNAVAILABLE', message: 'Postgres did not answer' } })))).code).toBe(75);
+    }
+    expect((await cdp(['dlq', 'retry', '7'], admin(() => ({ status: 404, body: { error: 'DEAD_LETTERS.NOT_FOUND', unknownIds: ['7'] } })))).code).toBe(1);
+    expect((await cdp(['projections', 'status'], admin(() => ({ status: 500, body: { error: 'INTERNAL', message: 'a bug' } })))).code).toBe(1);
   });
 
   it('says where to look when no platform answers and the data folder it would open does not exist', async () => {

@@ -13,6 +13,7 @@ export * from './lib/http/utf8-body';
 export * from './lib/http/body-read-error';
 export * from './lib/http/configure-http-app';
 export * from './lib/http/start-http-process';
+export * from './lib/http/platform-logger';
 export * from './lib/metrics/metrics.module';
 export * from './lib/server-unreachable';
 export * from './lib/answer-within';

@@ -1,10 +1,12 @@
-import { CliError } from '../shared/cli-error';
+import { CliError, EXIT } from '../shared/cli-error';
 import type { TouchpointError } from './admin-api';
+
+const BUSY_STATUSES = new Set([0, 502, 503, 504]);
 
 /** Nothing answers at the platform's address. */
 export class PlatformUnreachableError extends CliError {
   constructor(readonly baseUrl: string) {
-    super('CLI.PLATFORM_UNREACHABLE', `No platform is running at ${baseUrl}: start it with \`npm start\` (in servers mode, the process of the deployment that serves this: apps/ingest, apps/projector or apps/api, docs/operations.md), or pass --url, or set CDP_URL.`);
+    super('CLI.PLATFORM_UNREACHABLE', `No platform is running at ${baseUrl}: start it with \`npm start\` (in servers mode, the process of the deployment that serves this: apps/ingest, apps/projector or apps/api, docs/operations.md), or pass --url, or set CDP_URL.`, EXIT.unavailable);
   }
 }
 
@@ -15,7 +17,7 @@ export class PlatformRequestError extends CliError {
     readonly body: unknown,
     message: string,
   ) {
-    super('CLI.PLATFORM_ERROR', message);
+    super('CLI.PLATFORM_ERROR', message, BUSY_STATUSES.has(status) ? EXIT.unavailable : EXIT.failure);
   }
 }
 
@@ -36,7 +38,7 @@ export class TouchpointsRefusedError extends CliError {
  */
 export class EndpointNotServedError extends PlatformRequestError {}
 
-/** No answer in time, or a gateway's 502, 503 or 504: the platform is busy, and asking again later may work. */
+/** No answer in time (0), or a 502, 503 or 504: the platform is busy, and asking again later may work. */
 export function isPlatformBusy(error: unknown): boolean {
-  return error instanceof PlatformRequestError && (error.status === 0 || error.status === 502 || error.status === 503 || error.status === 504);
+  return error instanceof PlatformRequestError && BUSY_STATUSES.has(error.status);
 }

@@ -1,5 +1,10 @@
-/** Exit codes of every `cdp` command. */
-export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
+/**
+ * Exit codes of every `cdp` command: 0 done; 1 failed (the platform refused, or what the command
+ * checks is not right); 2 wrong usage; 75 unavailable, try again later (nothing answered, or in
+ * time, the platform or a store was busy or away, the data folder held by another command):
+ * sysexits' EX_TEMPFAIL, which schedulers read as "retry".
+ */
+export const EXIT = { ok: 0, failure: 1, usage: 2, unavailable: 75 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 /**

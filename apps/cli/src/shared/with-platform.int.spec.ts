@@ -32,7 +32,7 @@ describe('cdp without a running platform (embedded)', () => {
     try {
       writeFileSync(lockFile, String(holder.pid));
       expect(await run(['projections', 'status'])).toMatchObject({
-        code: 1,
+        code: 75,
         stderr: expect.stringContaining(`but the platform process ${holder.pid} holds the data in ${dataDir}: give its address with --url or CDP_URL`),
       });
     } finally {
@@ -40,6 +40,24 @@ describe('cdp without a running platform (embedded)', () => {
       rmSync(lockFile, { force: true });
     }
   });
+
+  it('waits for another cdp command that has the data folder open, as two overlapping cron jobs would, then opens it', async () => {
+    const scripts = mkdtempSync(join(tmpdir(), 'cdp-cli-holder-'));
+    writeFileSync(join(scripts, 'cdp.js'), 'setTimeout(() => {}, 1_500);');
+    const holder = spawn(process.execPath, [join(scripts, 'cdp.js'), 'projections', 'rebuild', 'customers']);
+    const lockFile = join(dataDir, 'platform.pid');
+    try {
+      writeFileSync(lockFile, String(holder.pid));
+      const status = await run(['projections', 'status']);
+      expect(status.code).toBe(0);
+      expect(status.stderr).toContain(`Another cdp command (process ${holder.pid}: ${process.execPath} ${join(scripts, 'cdp.js')} projections rebuild customers) has the data folder open: waiting for it to finish (up to 2 min).`);
+      expect(status.stdout).toMatch(/^customers\s+running/m);
+    } finally {
+      holder.kill();
+      rmSync(lockFile, { force: true });
+      rmSync(scripts, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   it('queries the analytics tables read-only and runs RFM, through the platform it opens', async () => {
     const sql = await run(['sql', 'SELECT count() AS touchpoints FROM touchpoints']);

@@ -1,5 +1,5 @@
 import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { makeDataDirPrivate } from './private-data-dir';
 
 /**
@@ -49,12 +49,29 @@ function folderIdentity(dataDir: string): string {
 
 export class DataDirInUseError extends Error {
   readonly code = 'PLATFORM.DATA_DIR_IN_USE';
+  /** The holder's command line, where the system tells it (Linux's /proc), e.g. "node tools/cdp.js projections status". */
+  readonly holderCommand: string | undefined;
 
   constructor(
     readonly dataDir: string,
     readonly holder: number,
   ) {
     super(`${dataDir} is in use by the platform process ${holder}. Stop it first, or let the cdp CLI talk to it through its admin API (it does so when the platform runs).`);
+    this.holderCommand = commandLineOf(holder)?.join(' ');
+  }
+
+  /** Whether the holder is a `cdp` command that opened the folder itself, and lets it go when it ends. */
+  get heldByCli(): boolean {
+    const script = commandLineOf(this.holder)?.[1];
+    return script !== undefined && /^cdp(?:\.js)?$/.test(basename(script));
+  }
+}
+
+function commandLineOf(pid: number): string[] | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter((arg) => arg !== '');
+  } catch {
+    return undefined;
   }
 }
 

@@ -3,7 +3,7 @@ import { DEFAULT_SCHEMAS_DIR } from '@cdp/events';
 import type { ReplayOutcome } from '@cdp/kafka-intake';
 import type { Stores } from '@cdp/platform-runtime';
 import { readSettings, SettingsError, type Settings } from '@cdp/platform-runtime/settings';
-import { CliError, UsageError } from '../../shared/cli-error';
+import { CliError, EXIT, UsageError } from '../../shared/cli-error';
 import type { CliContext } from '../../shared/cli-context';
 import { formatCount } from '../../shared/format';
 import { progressBar, type Progress } from '../../shared/progress';
@@ -43,6 +43,7 @@ export function registerDeadLettersReplayCommand(dlq: Command, context: CliConte
         throw new CliError(
           'CLI.REPLAY_STOPPED',
           `the replay stopped: ${(error as Error).message}. What it appended stays appended; run \`cdp dlq replay\` again once Kafka and Postgres answer: it appends nothing twice.`,
+          EXIT.unavailable,
         );
       } finally {
         bar?.stop();
@@ -73,13 +74,16 @@ function serversSettings(env: NodeJS.ProcessEnv): Settings {
 }
 
 async function openServerStores(settings: Settings): Promise<Stores> {
-  const { openStores } = await import('@cdp/platform-runtime');
+  const [{ openStores, PlatformLogger }, { Logger }] = await Promise.all([import('@cdp/platform-runtime'), import('@nestjs/common')]);
+  // What the stores warn of as they open goes to stderr: stdout is the replay's summary.
+  Logger.overrideLogger(new PlatformLogger({ toStderr: true }));
   try {
     return await openStores(settings);
   } catch (error) {
     throw new CliError(
       'CLI.STORES_UNREACHABLE',
       `cannot open the stores of servers mode: ${(error as Error).message.replace(/\.$/, '')}. Check that Kafka (KAFKA_BROKERS=${settings.kafkaBrokers.join(',')}), Postgres (DATABASE_URL) and ClickHouse (CLICKHOUSE_URL) answer, and that CDP_SCHEMAS_DIR holds valid schemas.`,
+      EXIT.unavailable,
     );
   }
 }

@@ -21,4 +21,28 @@ describe("the platform's log", () => {
       ['WARN', 'customer-feed', 'the feed retries'],
     ]);
   });
+
+  it("writes every line to stderr, without colours when stderr is no terminal, for a CLI whose stdout is its result", () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const stdout = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => out.push(String(chunk)) > 0);
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => err.push(String(chunk)) > 0);
+    const wasTty = process.stderr.isTTY;
+    process.stderr.isTTY = false;
+    try {
+      const logger = new PlatformLogger({ toStderr: true });
+      logger.log('projections started', 'projections');
+      logger.warn('autovacuum is off', 'postgres');
+    } finally {
+      process.stderr.isTTY = wasTty;
+      stdout.mockRestore();
+      stderr.mockRestore();
+    }
+    expect(out).toEqual([]);
+    expect(err.map((line) => /(LOG|WARN) \[([\w-]+)\] (.*?)\s*$/.exec(line)?.slice(1, 4))).toEqual([
+      ['LOG', 'projections', 'projections started'],
+      ['WARN', 'postgres', 'autovacuum is off'],
+    ]);
+    expect(err.join('')).not.toContain('\x1b[');
+  });
 });

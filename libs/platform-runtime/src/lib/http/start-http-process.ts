@@ -24,12 +24,11 @@ export interface RunningProcess {
   close(): Promise<void>;
 }
 
-/** Opens the stores for the settings' mode and serves the given feature modules over HTTP. */
-export async function startHttpProcess(settings: Settings, features: Type[], clock: Clock = systemClock): Promise<RunningProcess> {
+/** Opens the stores for the settings' mode and serves the given feature modules over HTTP; `logger` takes everything the process logs. */
+export async function startHttpProcess(settings: Settings, features: Type[], clock: Clock = systemClock, logger: PlatformLogger = new PlatformLogger()): Promise<RunningProcess> {
   // Before the stores: a taken port would otherwise be found after a new data folder was set up.
   await assertPortFree(settings);
   // What the stores log as they open, before Nest's application exists, in the same form as the rest.
-  const logger = new PlatformLogger();
   Logger.overrideLogger(logger);
   const releaseDataDir = settings.mode === 'embedded' ? lockDataDir(settings.dataDir) : () => undefined;
   try {
