@@ -53,13 +53,15 @@ export class LoyaltyController {
     404: 'CUSTOMER.NOT_FOUND',
     409: 'LOYALTY.INSUFFICIENT_POINTS: the available balance does not cover the points; the body adds available and requested. EVENT_LOG.EXPECTED_VERSION_CONFLICT: the account changed under the request more often than it retries; send it again (same key)',
     422: 'LOYALTY.IDEMPOTENCY_KEY_REUSED: the key was used for another redemption of this customer',
-    503: 'DATABASE.UNAVAILABLE: the database did not answer; retry after Retry-After; DATABASE.DISK_FULL: no room left to write (Retry-After)',
+    503: 'DATABASE.UNAVAILABLE: the database did not answer; retry after Retry-After; DATABASE.DISK_FULL: no room left to write (Retry-After); LOYALTY.MERGE_PENDING: the customer was just merged and loyalty has not merged the accounts yet: nothing was redeemed, send the same request again (Retry-After)',
   })
   @ApiBody({ schema: { example: { points: 500, idempotencyKey: 'pos-12-receipt-8841', reason: 'free coffee' } } })
   async redeem(@Param('id') id: string, @Body() raw: unknown) {
     const body = requestBodyOf(raw, ['points', 'idempotencyKey', 'reason']);
     if (this.settings.mode === 'embedded') assertDataFolderHasRoom(this.settings.dataDir);
-    const customerId = await this.survivorOf(id);
+    const profile = await this.profileOf(id);
+    const customerId = profile.customerId;
+    await this.accounts.whenMergedIn(customerId, profile.mergedFrom);
     const idempotencyKey = body.idempotencyKey;
     const requestedAt = this.clock.now().toISOString();
     const decision = await this.accounts.execute({
@@ -79,8 +81,12 @@ export class LoyaltyController {
   }
 
   private async survivorOf(id: string): Promise<string> {
+    return (await this.profileOf(id)).customerId;
+  }
+
+  private async profileOf(id: string) {
     const profile = await this.customers.profile(id);
     if (!profile) throw new CustomerNotFoundError(`with id ${id}`);
-    return profile.customerId;
+    return profile;
   }
 }

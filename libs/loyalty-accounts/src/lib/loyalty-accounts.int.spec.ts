@@ -5,7 +5,7 @@ import { InsufficientPointsError, type RedeemPoints } from '@cdp/loyalty';
 import { UNIT_PROGRAM } from '@cdp/loyalty/testing';
 import { createPgliteSqlClient, type SqlClient } from '@cdp/sql';
 import { loadLoyaltyAccount } from './loyalty-account-stream';
-import { LoyaltyAccounts } from './loyalty-accounts';
+import { LoyaltyAccounts, LoyaltyMergePendingError } from './loyalty-accounts';
 
 const redeem = (customerId: string, points: number): RedeemPoints => ({
   type: 'RedeemPoints',
@@ -35,5 +35,27 @@ describe('loyalty accounts decided by two processes (PGlite)', () => {
     expect(answers.filter((a) => a.status === 'fulfilled')).toHaveLength(5);
     const { state } = await loadLoyaltyAccount(eventStore, 'cus_shared');
     expect(state.lifetime).toMatchObject({ earned: 1000, redeemed: 1000 });
+  });
+
+  it("waits for loyalty to merge the accounts identity merged before a redemption is decided, where a retry at the merged id spent again", async () => {
+    const accounts = new LoyaltyAccounts(eventStore, UNIT_PROGRAM);
+    const earn = (customerId: string) => ({ type: 'RecordTouchpoint' as const, data: { customerId, touchpoint: { eventId: randomUUID(), type: 'purchase', occurredAt: '2026-06-01T00:00:00.000Z', payload: { orderId: randomUUID(), amount: '1000', currency: 'IRR' } } } });
+    await accounts.executeInOrder([earn('cus_survivor'), earn('cus_merged')]);
+
+    // cus_never_earned has no account: nothing to wait for.
+    await expect(accounts.whenMergedIn('cus_survivor', ['cus_never_earned'])).resolves.toBeUndefined();
+    await expect(accounts.whenMergedIn('cus_survivor', ['cus_merged', 'cus_never_earned'], { timeoutMs: 300 })).rejects.toEqual(new LoyaltyMergePendingError('cus_survivor', ['cus_merged']));
+
+    const waiting = accounts.whenMergedIn('cus_survivor', ['cus_merged']);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await new LoyaltyAccounts(eventStore, UNIT_PROGRAM).executeInOrder([{ type: 'MergeAccounts', data: { from: 'cus_merged', into: 'cus_survivor' } }]);
+    await expect(waiting).resolves.toBeUndefined();
+
+    // Decided once the merge is in, the redemption answers its key at the merged id too: a retry there spends nothing more.
+    const first = { ...redeem('cus_survivor', 1500), data: { ...redeem('cus_survivor', 1500).data, idempotencyKey: 'till-7' } };
+    await accounts.execute(first);
+    const retried = await accounts.execute({ ...first, data: { ...first.data, redemptionId: randomUUID(), requestedFor: 'cus_merged' } });
+    expect(retried.events).toEqual([]);
+    expect(retried.state.lifetime).toMatchObject({ earned: 2000, redeemed: 1500 });
   });
 });

@@ -25,6 +25,25 @@ export interface LoyaltyDecision {
   readonly state: LoyaltyAccountState;
 }
 
+/** How long a redemption waits for loyalty to merge the accounts identity merged, and how often it looks. */
+const MERGE_WAIT_MS = 5_000;
+const MERGE_POLL_MS = 100;
+
+/** Loyalty has not yet merged the accounts of customers identity merged: nothing was decided; retry shortly. */
+export class LoyaltyMergePendingError extends Error {
+  readonly code = 'LOYALTY.MERGE_PENDING';
+
+  constructor(
+    readonly customerId: string,
+    readonly pending: readonly string[],
+  ) {
+    super(
+      `the loyalty accounts of ${pending.join(', ')}, merged into ${customerId}, are not merged into its account yet: nothing was redeemed; send the same request again shortly ` +
+        '(if this lasts, the loyalty projection is behind or stopped: see cdp projections status)',
+    );
+  }
+}
+
 /** Bounds the retries of an append that keeps losing races. */
 const MAX_ATTEMPTS = 100;
 const RECENT_ACCOUNTS = 10_000;
@@ -55,6 +74,27 @@ export class LoyaltyAccounts {
       } catch (error) {
         current = forwardedToSurvivor(current, error, forwards);
       }
+    }
+  }
+
+  /**
+   * Resolves once the account of `customerId` has taken in the account of every id identity has
+   * merged into it (`mergedFrom`, the profile's), or once those ids have no account; throws
+   * LoyaltyMergePendingError after `timeoutMs`. Identity merges customers first, and the loyalty
+   * projection merges their accounts after it: a redemption decided in between would not know the
+   * merged account's keys or points, and a retry at the merged id would spend again.
+   */
+  async whenMergedIn(customerId: string, mergedFrom: readonly string[], { timeoutMs = MERGE_WAIT_MS } = {}): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const { state } = await this.load(customerId);
+      const candidates = mergedFrom.filter((id) => id !== customerId && !state.absorbed.includes(id));
+      const accounts = await loadLoyaltyAccounts(this.eventStore, candidates.map((id) => ({ customerId: id, known: this.recent.get(id) })));
+      // An account merged elsewhere, or to be forwarded, is loyalty's merge decided already: only a live one waits.
+      const pending = candidates.filter((_, n) => accounts[n].version !== 'no_stream' && accounts[n].state.mergedInto === null);
+      if (pending.length === 0) return;
+      if (Date.now() >= deadline) throw new LoyaltyMergePendingError(customerId, pending);
+      await new Promise((resolve) => setTimeout(resolve, MERGE_POLL_MS));
     }
   }
 

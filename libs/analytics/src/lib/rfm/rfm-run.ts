@@ -102,11 +102,12 @@ async function scoreAndSave(
   if (customers === 0 && current !== undefined && current.customers > 0 && (await holdsNoPurchases(options.clickhouse))) {
     throw new AnalyticsDataMissingError(current.customers);
   }
-  if (!becomesCurrent(asOf, current?.asOf)) {
-    // Not in rfm_runs either, which lists the runs that became current, as analysts' queries read it.
+  // Not in rfm_runs either, which lists the runs that became current, as analysts' queries read it.
+  const whatIf = async (): Promise<Saved> => {
     const run = { runId, asOf, windowDays, currency: options.currency, customers, requestedAt, finishedAt: (options.now?.() ?? new Date()).toISOString() };
     return { whatIf: { ...run, current: false, segments: await snapshotSegments(options.clickhouse, runId) } };
-  }
+  };
+  if (!becomesCurrent(asOf, current?.asOf)) return whatIf();
   const byCustomer = await sortedSnapshot(options.clickhouse, runId);
   const chunkSize = options.customersPerChunk ?? CUSTOMERS_PER_CHUNK;
   const eachRange = async (work: (scores: ScoredCustomer[], after: string | null, upTo: string | null) => Promise<void>) => {
@@ -123,7 +124,8 @@ async function scoreAndSave(
     const run = await saveRun(options.sql, { runId, asOf, windowDays, currency: options.currency, customers, requestedAt }, decide, options.now ?? (() => new Date()), (write) =>
       eachRange((scores, after, upTo) => write({ scores, after, upTo })),
     );
-    return { run };
+    // A run as of later than this one's became current while this one scored (another process's).
+    return run === undefined ? whatIf() : { run };
   } finally {
     // A work table ClickHouse keeps (it stopped answering) is dropped by a later run, once an hour old.
     await options.clickhouse.command(`DROP TABLE IF EXISTS ${byCustomer}`).catch(() => undefined);

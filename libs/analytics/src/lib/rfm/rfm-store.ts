@@ -1,7 +1,7 @@
 import { markCustomersChanged, migrateCustomerFeedTables } from '@cdp/customer-feed';
 import { addToOutbox, outboxTableDdl, type OutboxEntry } from '@cdp/projections';
 import { migrateSchema, type SqlClient, type SqlExecutor } from '@cdp/sql';
-import type { RfmWindowDays } from '@cdp/rfm';
+import { becomesCurrent, type RfmWindowDays } from '@cdp/rfm';
 
 /** A customer's scores of the latest run, as Postgres keeps them for the API and downstream services. */
 export interface CurrentRfm {
@@ -84,6 +84,10 @@ export interface ScoresRange<Scores extends RunScores = RunScores> {
  * leaves either its scores and its changes, or neither. Customers whose scores or segment moved are
  * marked changed for the feed. `fill` must not use `sql` itself: PGlite has one connection, which
  * the transaction holds.
+ *
+ * Runs save one at a time across processes (two at once interleaved their scores, or failed on
+ * each other's rows), and a run saves only while it still becomes current: undefined, with nothing
+ * written, when a run as of later than it became current while it scored.
  */
 export async function saveRun<Scores extends RunScores>(
   sql: SqlClient,
@@ -91,8 +95,10 @@ export async function saveRun<Scores extends RunScores>(
   decide: (range: ScoresRange<Scores>, previous: ReadonlyMap<string, string>) => readonly OutboxEntry[],
   now: () => Date,
   fill: (write: (range: ScoresRange<Scores>) => Promise<void>) => Promise<void>,
-): Promise<RfmRunRecord> {
+): Promise<RfmRunRecord | undefined> {
   return sql.transaction(async (tx) => {
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtext('cdp-rfm-save'))`);
+    if (!becomesCurrent(run.asOf, (await latestRun(tx))?.asOf)) return undefined;
     await tx.query(`CREATE TEMP TABLE previous_scores ON COMMIT DROP AS SELECT customer_id, r, f, m, segment FROM rfm.current_scores`);
     await tx.query(`CREATE INDEX ON previous_scores (customer_id COLLATE "C")`);
     await tx.query(`DELETE FROM rfm.current_scores`);

@@ -36,6 +36,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   'LOYALTY.INVALID_REDEMPTION': 400,
   'LOYALTY.INSUFFICIENT_POINTS': 409,
   'LOYALTY.IDEMPOTENCY_KEY_REUSED': 422,
+  'LOYALTY.MERGE_PENDING': 503,
   'FEED.INVALID_SUBSCRIPTION': 400,
   'FEED.TOO_MANY_SUBSCRIBERS': 503,
 };
@@ -55,6 +56,8 @@ const RETRY_AFTER_SECONDS_BY_CODE: Record<string, number> = {
   'RFM.STOPPED': 5,
   'ANALYTICS.UNAVAILABLE': 5,
   'FEED.TOO_MANY_SUBSCRIBERS': 30,
+  // Loyalty merges the accounts of merged customers within moments of identity.
+  'LOYALTY.MERGE_PENDING': 1,
 };
 
 /** How often an answer of one 5xx code is logged while it repeats (an outage answers every request so). */
