@@ -39,6 +39,8 @@ const STATUS_BY_CODE: Record<string, number> = {
   'LOYALTY.MERGE_PENDING': 503,
   'FEED.INVALID_SUBSCRIPTION': 400,
   'FEED.TOO_MANY_SUBSCRIBERS': 503,
+  // A Kafka topic whose settings an operator changed under the platform: the message says which, and the command that mends it.
+  'KAFKA.TOPIC_SETTINGS': 503,
 };
 
 /**
@@ -58,6 +60,7 @@ const RETRY_AFTER_SECONDS_BY_CODE: Record<string, number> = {
   'FEED.TOO_MANY_SUBSCRIBERS': 30,
   // Loyalty merges the accounts of merged customers within moments of identity.
   'LOYALTY.MERGE_PENDING': 1,
+  'KAFKA.TOPIC_SETTINGS': 60,
 };
 
 /** How often an answer of one 5xx code is logged while it repeats (an outage answers every request so). */

@@ -31,6 +31,19 @@ describe('DomainErrorFilter', () => {
     });
   });
 
+  it("answers a Kafka topic an operator set against the platform's guarantees with 503 and the setting to mend, not a 500 that hid it in the log", () => {
+    jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const wrong = Object.assign(new Error('Kafka topic cdp.customer-profiles.v1 has cleanup.policy=delete where the platform needs compact: …'), { code: 'KAFKA.TOPIC_SETTINGS' });
+    expect(answer(wrong)).toEqual({ status: 503, headers: { 'Retry-After': '60' }, body: { error: 'KAFKA.TOPIC_SETTINGS', message: wrong.message } });
+    jest.restoreAllMocks();
+  });
+
+  it('answers a redemption that waits for loyalty to merge accounts identity merged with 503 and a second to wait', () => {
+    jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    expect(answer(Object.assign(new Error('pending'), { code: 'LOYALTY.MERGE_PENDING' }))).toMatchObject({ status: 503, headers: { 'Retry-After': '1' } });
+    jest.restoreAllMocks();
+  });
+
   it("tells when to ask again for an RFM run the projections, ClickHouse or a stop held up, and not for one a missing table failed", () => {
     jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
     const retryAfter = (code: string) => answer(Object.assign(new Error(code), { code })).headers['Retry-After'];
