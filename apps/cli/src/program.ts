@@ -15,7 +15,7 @@ import { registerSourceAddCommand } from './sources/add/source-add.command';
 import { registerSourceValidateCommand } from './sources/validate/source-validate.command';
 import { CliError, EXIT, type ExitCode } from './shared/cli-error';
 import type { CliContext } from './shared/cli-context';
-import { platformUrl } from './shared/options';
+import { answerTimeout, platformUrl } from './shared/options';
 
 /** What follows every usage error, commander's and the commands' own. */
 const USAGE_HINT = '(add --help for usage)';
@@ -26,6 +26,7 @@ export function createProgram(context: CliContext, runProcess?: RunProcess): Com
     .description('The customer-data platform from the command line: demo data, projections, dead letters, identity conflicts, RFM, analytics SQL, schemas, event sources and benchmarks.')
     .version(releaseVersion(), '-V, --version', 'the version of the CLI (the platform\'s, run from the same checkout)')
     .option('--url <url>', 'the running platform (default: $CDP_URL, else http://localhost:$PORT, port 3000)', platformUrl)
+    .option('--timeout <seconds>', 'how long to wait for each answer of the platform, from 1 to 86400 (default 60; an RFM run\'s, 30 min)', answerTimeout)
     .exitOverride()
     .configureOutput({ writeOut: (text) => context.terminal.out(text.trimEnd()), writeErr: (text) => context.terminal.err(text.trimEnd()) })
     .configureHelp({ showGlobalOptions: true })

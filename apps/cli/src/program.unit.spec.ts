@@ -63,6 +63,17 @@ describe('cdp: usage and exit codes', () => {
     expect((await cdp(['projections', 'status'], admin(() => ({ status: 500, body: { error: 'INTERNAL', message: 'a bug' } })))).code).toBe(1);
   });
 
+  it('gives up on a platform that takes the connection and never answers after --timeout, exiting 75', async () => {
+    const { context, terminal } = testContext(() => undefined, { CDP_MODE: 'servers' });
+    const hanging: typeof fetch = (_input, init) => new Promise((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal!.reason)));
+    const started = Date.now();
+    const code = await runCli(['--timeout', '1', 'projections', 'status'], { ...context, fetch: hanging });
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(code).toBe(75);
+    expect(terminal.stderr()).toBe('cdp: GET /health got no answer from http://localhost:3000 within 1.0 s: is the platform overloaded? Retry (or give a longer --timeout).');
+    expect((await cdp(['--timeout', '0', 'projections', 'status'])).code).toBe(2);
+  });
+
   it('says where to look when no platform answers and the data folder it would open does not exist', async () => {
     const result = await cdp(['projections', 'status'], () => 'refused', { CDP_DATA_DIR: '/nonexistent/cdp-data' });
     expect(result).toMatchObject({ code: 1, stderr: expect.stringContaining('there is no data folder at /nonexistent/cdp-data to open instead. Start the platform (npm start)') });

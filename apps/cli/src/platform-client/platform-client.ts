@@ -17,17 +17,25 @@ interface Answer {
  * about a minute and a half on two cores.
  */
 const RFM_RUN_TIMEOUT_MS = 30 * 60_000;
+const DEFAULT_TIMEOUT_MS = 60_000;
 
 /**
  * A small typed client of the running platform's HTTP API: ingestion, the profile query and the
  * admin API. Every failure is a CliError whose message says what to do next.
  */
 export class PlatformClient {
+  private readonly timeoutMs: number;
+  private readonly rfmRunTimeoutMs: number;
+
+  /** `timeoutMs`, when given (`cdp --timeout`), bounds every answer, an RFM run's too; otherwise a minute, and an RFM run's 30 minutes. */
   constructor(
     readonly baseUrl: string,
     private readonly fetchImpl: Fetch = fetch,
-    private readonly timeoutMs = 60_000,
-  ) {}
+    timeoutMs?: number,
+  ) {
+    this.timeoutMs = timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.rfmRunTimeoutMs = timeoutMs ?? RFM_RUN_TIMEOUT_MS;
+  }
 
   /**
    * GET /health, which every process of the platform serves: PlatformUnreachableError when nothing
@@ -129,7 +137,7 @@ export class PlatformClient {
   /** POST /v1/segments/rfm/runs: runs RFM now and answers with the run when it is done. */
   async runRfm(parameters: { asOf?: string; windowDays?: number | 'all' }): Promise<RfmRun> {
     const path = '/v1/segments/rfm/runs';
-    const answer = await this.request('POST', path, parameters, RFM_RUN_TIMEOUT_MS);
+    const answer = await this.request('POST', path, parameters, this.rfmRunTimeoutMs);
     if (answer.status === 400 || answer.status === 503) throw new PlatformRequestError(answer.status, answer.body, serverMessage(answer.body));
     if (answer.status !== 200) throw this.unexpected('POST', path, answer);
     return answer.body as RfmRun;
@@ -168,7 +176,7 @@ export class PlatformClient {
     } catch (error) {
       if (unreachableSocketError(error) !== undefined) throw new PlatformUnreachableError(this.baseUrl);
       if ((error as Error)?.name === 'TimeoutError') {
-        throw new PlatformRequestError(0, undefined, `${method} ${path} got no answer from ${this.baseUrl} within ${formatDuration(timeoutMs)}: is the platform overloaded? Retry.`);
+        throw new PlatformRequestError(0, undefined, `${method} ${path} got no answer from ${this.baseUrl} within ${formatDuration(timeoutMs)}: is the platform overloaded? Retry (or give a longer --timeout).`);
       }
       throw new PlatformRequestError(0, undefined, `${method} ${path} failed: ${describe(error)}. Check that the platform at ${this.baseUrl} is up, then retry.`);
     }

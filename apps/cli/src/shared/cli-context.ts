@@ -26,6 +26,6 @@ export const processContext: CliContext = {
 
 /** The client of the platform this command talks to: --url, CDP_URL, or localhost:$PORT. */
 export function platformClientFor(command: Command, context: CliContext): PlatformClient {
-  const { url } = command.optsWithGlobals<{ url?: string }>();
-  return new PlatformClient(resolvePlatformUrl(url, context.env), context.fetch);
+  const { url, timeout } = command.optsWithGlobals<{ url?: string; timeout?: number }>();
+  return new PlatformClient(resolvePlatformUrl(url, context.env), context.fetch, timeout === undefined ? undefined : timeout * 1000);
 }

@@ -20,6 +20,13 @@ export function seconds(value: string): number {
   return n;
 }
 
+/** A commander parser for how long to wait for an answer: 1 to 86,400 seconds. */
+export function answerTimeout(value: string): number {
+  const n = seconds(value);
+  if (n < 1 || n > 86_400) throw new InvalidArgumentError('must be from 1 to 86400 seconds.');
+  return n;
+}
+
 /** A commander parser for how often to poll: 0.1 to 3,600 seconds (0 would ask without a pause). */
 export function pollInterval(value: string): number {
   const n = seconds(value);

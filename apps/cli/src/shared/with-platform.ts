@@ -49,7 +49,8 @@ export async function withPlatform<T>(command: Command, context: CliContext, wor
     );
   });
   try {
-    return await work(new PlatformClient(local.url, context.fetch));
+    const { timeout } = command.optsWithGlobals<{ timeout?: number }>();
+    return await work(new PlatformClient(local.url, context.fetch, timeout === undefined ? undefined : timeout * 1000));
   } finally {
     await local.close();
   }
