@@ -325,12 +325,15 @@ describe('cdp demo', () => {
       return undefined;
     });
     expect(result.stderr).toContain('retrying a batch (attempt 2): POST /v1/touchpoints answered 503: UNAVAILABLE');
-    expect(result.code).toBe(0);
+    // Everything was sent; the profile was not there yet and RFM could not run: the command says so, and fails.
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/cdp: the demo's touchpoints were all sent, but Sara Ahmadi's profile is not there; RFM did not run \(.*\): run it later with `cdp rfm run --as-of 2026-11-23T00:00:00.000Z`\.$/);
     const posted = result.calls.filter((c) => c.path === '/v1/touchpoints').flatMap((c) => c.body.touchpoints);
     const sent = new Set(posted.map((t: { eventId: string }) => t.eventId)).size;
     expect(result.stdout).toContain(`touchpoints sent     ${sent} (${sent} new, 0 duplicates)`);
     expect(result.stdout).toContain('customers generated  3');
-    expect(result.stdout).toContain('The projections have caught up.');
+    expect(result.stderr).toContain('The projections have caught up.');
+    expect(result.stdout).not.toContain('Waiting up to');
     expect(result.calls.filter((c) => c.path === '/v1/admin/projections')).toHaveLength(3);
     expect(result.stdout).toMatch(/Projections are catching up: there is no profile for email:sara\.ahmadi\d+@example\.com yet/);
     expect(result.stdout).toMatch(/curl -s 'http:\/\/localhost:3000\/v1\/customers\?identifier=email:sara\.ahmadi\d+@example\.com'/);
@@ -426,15 +429,16 @@ describe('cdp sql', () => {
   const answering = (rows: object[], truncated: boolean): FakeRoute => ({ method, path }) =>
     method === 'POST' && path === '/v1/admin/sql' ? { status: 200, body: { rows, truncated } } : undefined;
 
-  it('prints a table, and says when rows were cut off', async () => {
+  it('prints a table, and says when rows were cut off, failing, so that a partial export is not taken for a whole one', async () => {
     const result = await cdp(['sql', 'SELECT n FROM t'], answering([{ n: '1' }, { n: '2' }], true));
-    expect(result).toMatchObject({ code: 0, stdout: expect.stringContaining('(2 rows; more were cut off: add a LIMIT)') });
+    expect(result).toMatchObject({ code: 1, stdout: expect.stringContaining('(2 rows; more were cut off: add a LIMIT)') });
+    expect((await cdp(['sql', 'SELECT n FROM t'], answering([{ n: '1' }], false))).code).toBe(0);
   });
 
-  it('--json keeps stdout JSON, and says on stderr when rows were cut off', async () => {
+  it('--json keeps stdout JSON, and says on stderr when rows were cut off, exiting 1', async () => {
     const cut = await cdp(['sql', '--json', 'SELECT n FROM t'], answering([{ n: '1' }], true));
     expect(JSON.parse(cut.stdout)).toEqual([{ n: '1' }]);
-    expect(cut.stderr).toBe('cdp: only the first 1 rows were printed; more were cut off: add a LIMIT, or export in parts with WHERE ranges');
-    expect((await cdp(['sql', '--json', 'SELECT n FROM t'], answering([{ n: '1' }], false))).stderr).toBe('');
+    expect(cut).toMatchObject({ code: 1, stderr: 'cdp: only the first 1 rows were printed; more were cut off: add a LIMIT, or export in parts with WHERE ranges' });
+    expect(await cdp(['sql', '--json', 'SELECT n FROM t'], answering([{ n: '1' }], false))).toMatchObject({ code: 0, stderr: '' });
   });
 });

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { DEMO_DAYS } from '@cdp/demo-data';
 import { MS_PER_DAY } from '@cdp/events';
 import { EndpointNotServedError } from '../platform-client/platform-client.errors';
-import { UsageError } from '../shared/cli-error';
+import { CliError, UsageError } from '../shared/cli-error';
 import { platformClientFor, type CliContext } from '../shared/cli-context';
 import { formatCount, formatDuration, formatRate } from '../shared/format';
 import { followProjections, type CatchUp } from '../projections/wait-for-projections';
@@ -57,12 +57,12 @@ export function registerDemoCommand(program: Command, context: CliContext): void
       terminal.out(demoSummaryText(summary));
 
       terminal.out('');
-      terminal.out(`Waiting up to ${formatDuration(flags.wait * 1000)} for the projections to catch up with what was sent …`);
+      terminal.err(`Waiting up to ${formatDuration(flags.wait * 1000)} for the projections to catch up with what was sent …`);
       const waitEnds = Date.now() + flags.wait * 1000;
       const catchUp = await followProjections(client, terminal, 'Projecting', { timeoutMs: flags.wait * 1000, sleep: context.sleep }).catch(
         (error: Error) => ({ state: 'failed', error }) as const,
       );
-      terminal.out(catchUpText(catchUp));
+      terminal.err(catchUpText(catchUp));
       terminal.out('');
       const lookup = await waitForProfile(client, { type: 'email', value: summary.showcase.email }, summary.showcase.touchpoints, {
         timeoutMs: Math.max(0, waitEnds - Date.now()),
@@ -71,14 +71,21 @@ export function registerDemoCommand(program: Command, context: CliContext): void
       terminal.out(profileText(lookup, summary, context.now()));
 
       terminal.out('');
-      terminal.out('Scoring every customer by recency, frequency and monetary value (RFM waits for the projections to catch up) …');
+      terminal.err('Scoring every customer by recency, frequency and monetary value (RFM waits for the projections to catch up) …');
       // As of now unless told: a run as of the data's end (midnight) would be a what-if once the hourly runs have scored since.
       const asOf = flags.end?.toISOString();
       const rfm = await client.runRfm({ asOf }).then(
         async (run) => rfmRunText(run, await segmentsOf(client, run)),
-        (error: Error) => `RFM did not run: ${error.message.replace(/\.$/, '')}. Run it later with \`cdp rfm run${asOf ? ` --as-of ${asOf}` : ''}\`.`,
+        (error: Error) => error,
       );
-      terminal.out(rfm);
+      if (!(rfm instanceof Error)) terminal.out(rfm);
+      // The data is in; a step of the show that did not finish still fails the command, for a script to notice.
+      const unfinished = [
+        ...(catchUp.state === 'caught-up' ? [] : ['the projections did not catch up']),
+        ...(lookup.state === 'complete' ? [] : [`${summary.showcase.name}'s profile is ${lookup.state === 'partial' ? 'partial' : 'not there'}`]),
+        ...(rfm instanceof Error ? [`RFM did not run (${rfm.message.replace(/\.$/, '')}): run it later with \`cdp rfm run${asOf ? ` --as-of ${asOf}` : ''}\``] : []),
+      ];
+      if (unfinished.length > 0) throw new CliError('CLI.DEMO_UNFINISHED', `the demo's touchpoints were all sent, but ${unfinished.join('; ')}.`);
     });
 }
 

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../../shared/cli-context';
+import { CliError } from '../../shared/cli-error';
 import { formatTable } from '../../shared/format';
 import { withPlatform } from '../../shared/with-platform';
 
@@ -12,8 +13,10 @@ export function registerSqlCommand(program: Command, context: CliContext): void 
     .action(async (query: string, flags: { json?: boolean }, command: Command) => {
       const { rows, truncated } = await withPlatform(command, context, (client) => client.analyticsQuery(query));
       context.terminal.out(flags.json ? JSON.stringify(rows, null, 2) : rowsText(rows, truncated));
-      // On stderr, so that an export piped to a file says it is cut short without a line inside the JSON.
-      if (flags.json && truncated) context.terminal.err(`cdp: only the first ${rows.length} rows were printed; more were cut off: add a LIMIT, or export in parts with WHERE ranges`);
+      // An export cut short must not look complete to the script that saved it: the rows are printed, and the command fails.
+      if (truncated) {
+        throw new CliError('CLI.ROWS_CUT_OFF', `only the first ${rows.length} rows were printed; more were cut off: add a LIMIT, or export in parts with WHERE ranges`);
+      }
     });
 }
 
