@@ -1,4 +1,5 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '../../..');
@@ -18,4 +19,25 @@ describe('the CLI at start', () => {
     const packages = new Set(modules.flatMap((path) => path.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/)?.[1] ?? []));
     for (const heavy of ['@nestjs/core', 'typeorm', 'kafkajs', '@eventstore/db-client', '@clickhouse/client', 'pg', 'chdb', '@electric-sql/pglite']) expect(packages).not.toContain(heavy);
   });
+
+  it('says it was stopped, and exits as a process the signal killed would, on SIGTERM and SIGINT', async () => {
+    // A platform that takes the connection and never answers: the command waits on it until stopped.
+    const server = createServer(() => undefined);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      for (const [signal, code] of [['SIGTERM', 143], ['SIGINT', 130]] as const) {
+        const cli = spawn(process.execPath, [join(ROOT, 'tools/cdp.js'), '--url', url, 'projections', 'status'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+        let stderr = '';
+        cli.stderr.on('data', (chunk) => (stderr += String(chunk)));
+        // Once it has connected: the server saw it.
+        await new Promise((resolve) => server.once('connection', resolve));
+        cli.kill(signal);
+        const exitCode = await new Promise((resolve) => cli.on('exit', resolve));
+        expect({ exitCode, stderr }).toEqual({ exitCode: code, stderr: `cdp: stopped by ${signal}\n` });
+      }
+    } finally {
+      server.close();
+    }
+  }, 60_000);
 });
