@@ -74,6 +74,15 @@ describe('cdp: usage and exit codes', () => {
     expect((await cdp(['--timeout', '0', 'projections', 'status'])).code).toBe(2);
   });
 
+  it('says the host cannot be found, not that no platform runs there, when the address names no machine', async () => {
+    const { context, terminal } = testContext(() => undefined, { CDP_URL: 'http://cdp.example.invalid:3000' });
+    const unknownHost: typeof fetch = async () => {
+      throw Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('getaddrinfo ENOTFOUND cdp.example.invalid'), { code: 'ENOTFOUND' }) });
+    };
+    expect(await runCli(['projections', 'status'], { ...context, fetch: unknownHost })).toBe(75);
+    expect(terminal.stderr()).toBe("cdp: The host of http://cdp.example.invalid:3000 cannot be found (ENOTFOUND): check the address in --url or CDP_URL, and this machine's DNS.");
+  });
+
   it('says where to look when no platform answers and the data folder it would open does not exist', async () => {
     const result = await cdp(['projections', 'status'], () => 'refused', { CDP_DATA_DIR: '/nonexistent/cdp-data' });
     expect(result).toMatchObject({ code: 1, stderr: expect.stringContaining('there is no data folder at /nonexistent/cdp-data to open instead. Start the platform (npm start)') });

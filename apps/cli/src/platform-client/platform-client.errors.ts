@@ -3,10 +3,19 @@ import type { TouchpointError } from './admin-api';
 
 const BUSY_STATUSES = new Set([0, 502, 503, 504]);
 
-/** Nothing answers at the platform's address. */
+/** Nothing answers at the platform's address, or its host name names no machine (ENOTFOUND). */
 export class PlatformUnreachableError extends CliError {
-  constructor(readonly baseUrl: string) {
-    super('CLI.PLATFORM_UNREACHABLE', `No platform is running at ${baseUrl}: start it with \`npm start\` (in servers mode, the process of the deployment that serves this: apps/ingest, apps/projector or apps/api, docs/operations.md), or pass --url, or set CDP_URL.`, EXIT.unavailable);
+  constructor(
+    readonly baseUrl: string,
+    socketCode?: string,
+  ) {
+    super(
+      'CLI.PLATFORM_UNREACHABLE',
+      socketCode === 'ENOTFOUND' || socketCode === 'EAI_AGAIN'
+        ? `The host of ${baseUrl} cannot be found (${socketCode}): check the address in --url or CDP_URL, and this machine's DNS.`
+        : `No platform is running at ${baseUrl}: start it with \`npm start\` (in servers mode, the process of the deployment that serves this: apps/ingest, apps/projector or apps/api, docs/operations.md), or pass --url, or set CDP_URL.`,
+      EXIT.unavailable,
+    );
   }
 }
 

@@ -174,7 +174,8 @@ export class PlatformClient {
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
-      if (unreachableSocketError(error) !== undefined) throw new PlatformUnreachableError(this.baseUrl);
+      const unreachable = unreachableSocketError(error);
+      if (unreachable !== undefined) throw new PlatformUnreachableError(this.baseUrl, unreachable);
       if ((error as Error)?.name === 'TimeoutError') {
         throw new PlatformRequestError(0, undefined, `${method} ${path} got no answer from ${this.baseUrl} within ${formatDuration(timeoutMs)}: is the platform overloaded? Retry (or give a longer --timeout).`);
       }

@@ -110,14 +110,25 @@ export function daysUntil(date: string, now: Date): number {
 
 /** A plain-text table: a header, a rule, and the rows, columns padded; numbers right-aligned. */
 export function formatTable(columns: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = columns.map((c, i) => Math.max(c.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const widths = columns.map((c, i) => Math.max(displayWidth(c), ...rows.map((r) => displayWidth(r[i] ?? ''))));
   const numeric = columns.map((_, i) => rows.length > 0 && rows.every((r) => /^-?[\d,.]+$|^-$/.test(r[i] ?? '')));
   const line = (cells: readonly string[]) =>
     cells
-      .map((cell, i) => (numeric[i] ? cell.padStart(widths[i]) : cell.padEnd(widths[i])))
+      .map((cell, i) => {
+        const padding = ' '.repeat(widths[i] - displayWidth(cell));
+        return numeric[i] ? padding + cell : cell + padding;
+      })
       .join('  ')
       .trimEnd();
   return [line(columns), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+/** What takes no column on a terminal: invisible format characters (a zero-width non-joiner, a right-to-left mark) and combining marks (Arabic vowel signs, accents). */
+const ZERO_WIDTH = /[\p{Cf}\p{Mn}\p{Me}]/gu;
+
+/** The columns a text takes on a terminal, one per character but those that take none. */
+export function displayWidth(text: string): number {
+  return [...text.replace(ZERO_WIDTH, '')].length;
 }
 
 /** Cuts a long text for a table cell. */

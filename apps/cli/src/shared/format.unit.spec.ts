@@ -1,4 +1,4 @@
-import { daysUntil, formatDuration, formatInstant, formatMoney, formatTable, formatTimeLeft, groupDigits, persianDate, rialsToTomans } from './format';
+import { daysUntil, displayWidth, formatDuration, formatInstant, formatMoney, formatTable, formatTimeLeft, groupDigits, persianDate, rialsToTomans } from './format';
 
 describe('formatting for people', () => {
   it.each([
@@ -56,5 +56,11 @@ describe('formatting for people', () => {
       'profiles  1,200',
       'rfm           7',
     ]);
+  });
+
+  it('lines columns up by what a terminal shows: a joiner, a right-to-left mark or a vowel sign takes no column', () => {
+    const lines = formatTable(['SEAT', 'N'], [['\u200fکنار پنجره\u200e', '1'], ['می\u200cخواهم', '2'], ['aisle', '3']]).split('\n');
+    expect(lines.map((line) => displayWidth(line))).toEqual([13, 13, 13, 13, 13]);
+    expect(displayWidth('مُحَمَّد')).toBe(4);
   });
 });
