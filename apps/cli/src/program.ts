@@ -5,6 +5,7 @@ import { registerBenchCommand, type RunProcess } from './bench/bench.command';
 import { registerDeadLettersListCommand } from './dead-letters/list/dead-letters-list.command';
 import { registerDeadLettersReplayCommand } from './dead-letters/replay/dead-letters-replay.command';
 import { registerDeadLettersRetryCommand } from './dead-letters/retry/dead-letters-retry.command';
+import { registerCustomersShowCommand } from './customers/show/customers-show.command';
 import { registerDemoCommand } from './demo/demo.command';
 import { registerIdentityConflictsCommand } from './identity/conflicts/identity-conflicts.command';
 import { registerRebuildProjectionCommand } from './projections/rebuild/rebuild-projection.command';
@@ -23,7 +24,7 @@ const USAGE_HINT = '(add --help for usage)';
 /** The `cdp` command and its subcommands, one folder per use case. */
 export function createProgram(context: CliContext, runProcess?: RunProcess): Command {
   const program = new Command('cdp')
-    .description('The customer-data platform from the command line: demo data, projections, dead letters, identity conflicts, RFM, analytics SQL, schemas, event sources and benchmarks.')
+    .description('The customer-data platform from the command line: demo data, customer profiles, projections, dead letters, identity conflicts, RFM, analytics SQL, schemas, event sources and benchmarks.')
     .version(releaseVersion(), '-V, --version', 'the version of the CLI (the platform\'s, run from the same checkout)')
     .option('--url <url>', 'the running platform (default: $CDP_URL, else http://localhost:$PORT, port 3000)', platformUrl)
     .option('--timeout <seconds>', 'how long to wait for each answer of the platform, from 1 to 86400 (default 60; an RFM run\'s, 30 min)', answerTimeout)
@@ -34,6 +35,9 @@ export function createProgram(context: CliContext, runProcess?: RunProcess): Com
     .addHelpText('after', '\nExit codes: 0 done, 1 failed, 2 wrong usage, 75 unavailable (try again later). See docs/cli.md.');
 
   registerDemoCommand(program, context);
+
+  const customers = program.command('customers').description('Unified customer profiles: one, by its id or an identifier.');
+  registerCustomersShowCommand(customers, context);
 
   const projections = program.command('projections').description('Read models built from the event log: their status, and rebuilds.');
   registerProjectionsStatusCommand(projections, context);

@@ -319,6 +319,30 @@ describe('cdp rfm run', () => {
   });
 });
 
+describe('cdp customers show', () => {
+  const sara = { customerId: 'cus_1', identifiers: { email: ['sara@example.com'] }, traits: { firstName: { value: 'Sara' }, lastName: { value: 'Ahmadi' } }, mergedFrom: [] };
+  const profiles: FakeRoute = ({ path }) => {
+    if (path === '/v1/customers?identifier=email%3Asara%40example.com' || path === '/v1/customers/cus_1') return { status: 200, body: sara };
+    if (path.startsWith('/v1/customers?identifier=phone')) return { status: 400, body: { error: 'CUSTOMER.INVALID_IDENTIFIER', message: 'phone has too few digits for a phone number in region IR' } };
+    if (path.startsWith('/v1/customers')) return { status: 404, body: { error: 'CUSTOMER.NOT_FOUND', message: 'no such customer' } };
+    return undefined;
+  };
+
+  it("shows the profile found by an identifier or by the customer's id", async () => {
+    for (const customer of ['email:sara@example.com', 'cus_1']) {
+      const result = await cdp(['customers', 'show', customer], profiles);
+      expect(result).toMatchObject({ code: 0, stdout: expect.stringMatching(/^Sara Ahmadi, customer cus_1\n/) });
+    }
+    expect(JSON.parse((await cdp(['customers', 'show', '--json', 'cus_1'], profiles)).stdout)).toEqual(sara);
+  });
+
+  it('exits 1 and says what to give when no customer is found, and passes on why an identifier is refused', async () => {
+    expect(await cdp(['customers', 'show', 'email:nobody@example.com'], profiles)).toMatchObject({ code: 1, stderr: expect.stringMatching(/^cdp: no customer is known by email:nobody@example.com \(looked up as ingestion normalises it/) });
+    expect(await cdp(['customers', 'show', 'cus_404'], profiles)).toMatchObject({ code: 1, stderr: expect.stringContaining('no customer has the id cus_404: give its id (cus_…) or an identifier as type:value') });
+    expect(await cdp(['customers', 'show', 'phone:12'], profiles)).toMatchObject({ code: 1, stderr: expect.stringContaining('answered 400: CUSTOMER.INVALID_IDENTIFIER: phone has too few digits for a phone number in region IR') });
+  });
+});
+
 describe('cdp demo', () => {
   it('sends every touchpoint, retries a failed batch, waits for the projections, and says how to look at the profile later', async () => {
     let failures = 1;

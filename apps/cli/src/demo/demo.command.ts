@@ -9,7 +9,7 @@ import { followProjections, type CatchUp } from '../projections/wait-for-project
 import { instant, seconds, wholeNumber } from '../shared/options';
 import { progressBar, type Progress } from '../shared/progress';
 import { rfmRunText, segmentsOf } from '../rfm/run/rfm-run.command';
-import { describeProfile } from './profile-summary';
+import { describeProfile } from '../customers/profile-summary';
 import { sendDemoData, type DemoSummary } from './send-demo-data';
 import { waitForProfile, type ProfileLookup } from './wait-for-profile';
 
