@@ -180,4 +180,19 @@ describe('producing straight to Kafka: the intake, its dead letters and their re
     expect(second.stdout).toMatch(/^appended +0$/m);
     expect(second.stdout).toMatch(/^already in the log +1$/m);
   });
+
+  it('makes its dead-letter topic again when it was deleted while the intake ran, and dead-letters into it', async () => {
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      await admin.deleteTopics({ topics: [topics.deadLetters] });
+      await eventually(async () => ((await admin.listTopics()).includes(topics.deadLetters) ? undefined : true), 'the dead-letter topic to be gone');
+      const [at] = await produce([Buffer.from('{ "type": "visit", not JSON either')]);
+      const [letter] = await deadLetters(1);
+      expect(letter.headers[DEAD_LETTER_HEADERS.source]).toBe(at);
+    } finally {
+      await admin.disconnect();
+    }
+  }, 90_000);
+
 });

@@ -61,6 +61,10 @@ describe('cdp: usage and exit codes', () => {
     }
     expect((await cdp(['dlq', 'retry', '7'], admin(() => ({ status: 404, body: { error: 'DEAD_LETTERS.NOT_FOUND', unknownIds: ['7'] } })))).code).toBe(1);
     expect((await cdp(['projections', 'status'], admin(() => ({ status: 500, body: { error: 'INTERNAL', message: 'a bug' } })))).code).toBe(1);
+    // A 503 that only an operator gets past (a topic's settings, a full disk, emptied analytics tables) is no reason to retry.
+    for (const error of ['KAFKA.TOPIC_SETTINGS', 'DATABASE.DISK_FULL', 'RFM.ANALYTICS_DATA_MISSING']) {
+      expect((await cdp(['projections', 'status'], admin(() => ({ status: 503, body: { error, message: 'mend it' } })))).code).toBe(1);
+    }
   });
 
   it('gives up on a platform that takes the connection and never answers after --timeout, exiting 75', async () => {
@@ -277,7 +281,8 @@ describe('cdp rfm run', () => {
     expect(caughtUp.stdout).toContain('RFM run r1: 2 customers scored');
 
     const behind = await cdp(['rfm', 'run', '--wait', '0'], route(1_234));
-    expect(behind.code).toBe(1);
+    // Try again later, as when the platform answers that its projections are behind.
+    expect(behind.code).toBe(75);
     expect(behind.stderr).toContain('(profiles is 1,234 events behind), so RFM did not run. Follow them with `cdp projections status`');
     expect(behind.calls.some((c) => c.path === '/v1/segments/rfm/runs')).toBe(false);
   });

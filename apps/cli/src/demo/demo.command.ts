@@ -81,8 +81,9 @@ export function registerDemoCommand(program: Command, context: CliContext): void
       if (!(rfm instanceof Error)) terminal.out(rfm);
       // The data is in; a step of the show that did not finish still fails the command, for a script to notice.
       const unfinished = [
-        ...(catchUp.state === 'caught-up' ? [] : ['the projections did not catch up']),
-        ...(lookup.state === 'complete' ? [] : [`${summary.showcase.name}'s profile is ${lookup.state === 'partial' ? 'partial' : 'not there'}`]),
+        // A process that cannot tell its lag ('unknown') is no failure: what follows says what came of it.
+        ...(catchUp.state === 'behind' || catchUp.state === 'failed' ? ['the projections did not catch up'] : []),
+        ...(lookup.state === 'complete' ? [] : [`${summary.showcase.name}'s profile ${lookup.state === 'failed' ? `could not be read (${lookup.error.message.replace(/\.$/, '')})` : lookup.state === 'partial' ? 'is partial' : 'is not there'}`]),
         ...(rfm instanceof Error ? [`RFM did not run (${rfm.message.replace(/\.$/, '')}): run it later with \`cdp rfm run${asOf ? ` --as-of ${asOf}` : ''}\``] : []),
       ];
       if (unfinished.length > 0) throw new CliError('CLI.DEMO_UNFINISHED', `the demo's touchpoints were all sent, but ${unfinished.join('; ')}.`);

@@ -2,6 +2,8 @@ import { CliError, EXIT } from '../shared/cli-error';
 import type { TouchpointError } from './admin-api';
 
 const BUSY_STATUSES = new Set([0, 502, 503, 504]);
+/** 503s that asking again gets until an operator mends something: exit 1, not 75. */
+const NEEDS_AN_OPERATOR = new Set(['RFM.ANALYTICS_DATA_MISSING', 'KAFKA.TOPIC_SETTINGS', 'DATABASE.DISK_FULL']);
 
 /** Nothing answers at the platform's address, or its host name names no machine (ENOTFOUND). */
 export class PlatformUnreachableError extends CliError {
@@ -26,7 +28,7 @@ export class PlatformRequestError extends CliError {
     readonly body: unknown,
     message: string,
   ) {
-    super('CLI.PLATFORM_ERROR', message, BUSY_STATUSES.has(status) ? EXIT.unavailable : EXIT.failure);
+    super('CLI.PLATFORM_ERROR', message, BUSY_STATUSES.has(status) && !NEEDS_AN_OPERATOR.has(String((body as { error?: unknown } | undefined)?.error)) ? EXIT.unavailable : EXIT.failure);
   }
 }
 

@@ -1,6 +1,6 @@
 import type { Kafka, KafkaMessage, Message } from 'kafkajs';
 import type { EventLog } from '@cdp/event-log';
-import { idempotentProducer, isMessageTooLarge, partitionRetry, type ConsumerTiming } from '@cdp/event-log-kafka';
+import { idempotentProducer, isMessageTooLarge, isTopicMissing, partitionRetry, type ConsumerTiming } from '@cdp/event-log-kafka';
 import type { SchemaCatalog } from '@cdp/events';
 import type { NormalizationPolicy } from '@cdp/identity';
 import { appendAccepted, type AcceptedTouchpoint } from './append-accepted';
@@ -44,13 +44,16 @@ export interface TouchpointIntake {
 export async function runTouchpointIntake(options: TouchpointIntakeOptions): Promise<TouchpointIntake> {
   const { kafka, topics } = options;
   const maxBatchSize = options.maxBatchSize ?? 500;
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    await ensureTouchpointIntakeTopics(admin, topics);
-  } finally {
-    await admin.disconnect();
-  }
+  const ensureTopics = async () => {
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      await ensureTouchpointIntakeTopics(admin, topics);
+    } finally {
+      await admin.disconnect();
+    }
+  };
+  await ensureTopics();
 
   const producer = idempotentProducer(kafka);
   const retry = partitionRetry<number>();
@@ -87,7 +90,12 @@ export async function runTouchpointIntake(options: TouchpointIntakeOptions): Pro
    */
   async function sendDeadLetters(deadLetters: Message[]): Promise<void> {
     try {
-      await producer.send([{ topic: topics.deadLetters, messages: deadLetters }]);
+      await producer.send([{ topic: topics.deadLetters, messages: deadLetters }]).catch(async (error: unknown) => {
+        // Deleted while the intake ran (the producer asks no broker to make it): made again as a start makes it.
+        if (!isTopicMissing(error)) throw error;
+        await ensureTopics();
+        await producer.send([{ topic: topics.deadLetters, messages: deadLetters }]);
+      });
     } catch (error) {
       if (!isMessageTooLarge(error)) throw error;
       for (const deadLetter of deadLetters) {

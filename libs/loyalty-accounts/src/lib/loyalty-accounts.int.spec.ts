@@ -4,6 +4,7 @@ import { createPostgresEventLog } from '@cdp/event-log-postgres';
 import { InsufficientPointsError, type RedeemPoints } from '@cdp/loyalty';
 import { UNIT_PROGRAM } from '@cdp/loyalty/testing';
 import { createPgliteSqlClient, type SqlClient } from '@cdp/sql';
+import { customerIdentityStreamId } from '@cdp/customer-projection';
 import { loadLoyaltyAccount } from './loyalty-account-stream';
 import { LoyaltyAccounts, LoyaltyMergePendingError } from './loyalty-accounts';
 
@@ -40,11 +41,13 @@ describe('loyalty accounts decided by two processes (PGlite)', () => {
   it("waits for loyalty to merge the accounts identity merged before a redemption is decided, where a retry at the merged id spent again", async () => {
     const accounts = new LoyaltyAccounts(eventStore, UNIT_PROGRAM);
     const earn = (customerId: string) => ({ type: 'RecordTouchpoint' as const, data: { customerId, touchpoint: { eventId: randomUUID(), type: 'purchase', occurredAt: '2026-06-01T00:00:00.000Z', payload: { orderId: randomUUID(), amount: '1000', currency: 'IRR' } } } });
-    await accounts.executeInOrder([earn('cus_survivor'), earn('cus_merged')]);
+    await accounts.executeInOrder([earn('cus_survivor'), earn('cus_merged'), earn('cus_kept_from_live')]);
+    // Identity merged cus_merged into cus_survivor; loyalty has not merged their accounts yet.
+    await eventStore.append(customerIdentityStreamId('cus_survivor'), [{ eventId: randomUUID(), type: 'CustomerMerged', data: { from: 'cus_merged', into: 'cus_survivor' } }]);
 
-    // cus_never_earned has no account: nothing to wait for.
-    await expect(accounts.whenMergedIn('cus_survivor', ['cus_never_earned'])).resolves.toBeUndefined();
-    await expect(accounts.whenMergedIn('cus_survivor', ['cus_merged', 'cus_never_earned'], { timeoutMs: 300 })).rejects.toEqual(new LoyaltyMergePendingError('cus_survivor', ['cus_merged']));
+    // cus_never_earned has no account, and no merge names cus_kept_from_live (an id a rebuild kept from live): nothing to wait for.
+    await expect(accounts.whenMergedIn('cus_survivor', ['cus_never_earned', 'cus_kept_from_live'], { timeoutMs: 300 })).resolves.toBeUndefined();
+    await expect(accounts.whenMergedIn('cus_survivor', ['cus_merged', 'cus_never_earned', 'cus_kept_from_live'], { timeoutMs: 300 })).rejects.toEqual(new LoyaltyMergePendingError('cus_survivor', ['cus_merged']));
 
     const waiting = accounts.whenMergedIn('cus_survivor', ['cus_merged']);
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -57,5 +60,6 @@ describe('loyalty accounts decided by two processes (PGlite)', () => {
     const retried = await accounts.execute({ ...first, data: { ...first.data, redemptionId: randomUUID(), requestedFor: 'cus_merged' } });
     expect(retried.events).toEqual([]);
     expect(retried.state.lifetime).toMatchObject({ earned: 2000, redeemed: 1500 });
+    await expect(accounts.whenMergedIn('cus_survivor', ['cus_merged'], { timeoutMs: 0 })).resolves.toBeUndefined();
   });
 });

@@ -19,10 +19,10 @@ export function registerDeadLettersReplayCommand(dlq: Command, context: CliConte
       const { terminal } = context;
       const settings = serversSettings(context.env);
       // Loaded here only: Kafka's and the stores' modules take most of the CLI's start otherwise.
-      const [{ Kafka, logLevel }, { replayDeadLetters, touchpointIntakeTopics }] = await Promise.all([import('kafkajs'), import('@cdp/kafka-intake')]);
+      const [{ Kafka, logLevel }, { replayDeadLetters, touchpointIntakeTopics }, { isUnavailable }] = await Promise.all([import('kafkajs'), import('@cdp/kafka-intake'), import('@cdp/event-log-kafka')]);
       const topics = touchpointIntakeTopics(settings.kafkaNamespace);
       terminal.err(`Replaying the dead letters of ${topics.deadLetters} against the schemas in ${settings.schemasDir ?? DEFAULT_SCHEMAS_DIR} …`);
-      const stores = await openServerStores(settings);
+      const stores = await openServerStores(settings, isUnavailable);
       let bar: Progress | undefined;
       let outcome: ReplayOutcome;
       try {
@@ -43,7 +43,7 @@ export function registerDeadLettersReplayCommand(dlq: Command, context: CliConte
         throw new CliError(
           'CLI.REPLAY_STOPPED',
           `the replay stopped: ${(error as Error).message}. What it appended stays appended; run \`cdp dlq replay\` again once Kafka and Postgres answer: it appends nothing twice.`,
-          EXIT.unavailable,
+          isUnavailable(error) ? EXIT.unavailable : EXIT.failure,
         );
       } finally {
         bar?.stop();
@@ -73,7 +73,7 @@ function serversSettings(env: NodeJS.ProcessEnv): Settings {
   return settings;
 }
 
-async function openServerStores(settings: Settings): Promise<Stores> {
+async function openServerStores(settings: Settings, isUnavailable: (error: unknown) => boolean): Promise<Stores> {
   const [{ openStores, PlatformLogger }, { Logger }] = await Promise.all([import('@cdp/platform-runtime'), import('@nestjs/common')]);
   // What the stores warn of as they open goes to stderr: stdout is the replay's summary.
   Logger.overrideLogger(new PlatformLogger({ toStderr: true }));
@@ -83,7 +83,7 @@ async function openServerStores(settings: Settings): Promise<Stores> {
     throw new CliError(
       'CLI.STORES_UNREACHABLE',
       `cannot open the stores of servers mode: ${(error as Error).message.replace(/\.$/, '')}. Check that Kafka (KAFKA_BROKERS=${settings.kafkaBrokers.join(',')}), Postgres (DATABASE_URL) and ClickHouse (CLICKHOUSE_URL) answer, and that CDP_SCHEMAS_DIR holds valid schemas.`,
-      EXIT.unavailable,
+      isUnavailable(error) ? EXIT.unavailable : EXIT.failure,
     );
   }
 }

@@ -4,7 +4,7 @@ import type { RfmRun, RfmSegments } from '../../platform-client/admin-api';
 import type { CliContext } from '../../shared/cli-context';
 import { formatCount, formatDuration, formatInstant, formatTable } from '../../shared/format';
 import { instant, seconds } from '../../shared/options';
-import { CliError } from '../../shared/cli-error';
+import { CliError, EXIT } from '../../shared/cli-error';
 import type { PlatformClient } from '../../platform-client/platform-client';
 import { followProjections } from '../../projections/wait-for-projections';
 import { withPlatform } from '../../shared/with-platform';
@@ -39,6 +39,7 @@ async function caughtUpOrFail(client: PlatformClient, waitSeconds: number, conte
     throw new CliError(
       'CLI.PROJECTIONS_BEHIND',
       `The projections are still behind after ${formatDuration(waitSeconds * 1000)} (${catchUp.projection} is ${formatCount(catchUp.events)} events behind), so RFM did not run. Follow them with \`cdp projections status\`, then run it again, or pass a longer --wait.`,
+      EXIT.unavailable,
     );
   }
 }

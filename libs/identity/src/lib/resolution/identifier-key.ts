@@ -25,6 +25,9 @@ export function identifierTypeOf(key: IdentifierKey): string {
 export function identifierKeysOf(identifiers: Identifiers): IdentifierKey[] {
   return IDENTIFIER_PRIORITY.flatMap((type) => {
     const value = identifiers[type];
-    return value === null || isPlaceholder(value) ? [] : [identifierKey(type, currentForm(type, value))];
+    if (value === null) return [];
+    // Placeholder in today's form too: "0\u200c0" taken in before invisible characters were dropped is "00" now.
+    const current = currentForm(type, value);
+    return isPlaceholder(value) || isPlaceholder(current) ? [] : [identifierKey(type, current)];
   });
 }

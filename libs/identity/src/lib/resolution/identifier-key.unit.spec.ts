@@ -11,6 +11,13 @@ describe('identifierKeysOf', () => {
     expect(identifierKeysOf(stored)).toEqual(['customerId:c-42', 'loyaltyCard:7764', 'email:\u00e9lodie@exemple.fr', 'socialHandle:علی', 'deviceId:dev-ي']);
   });
 
+  it('leaves out a value taken in before invisible characters were dropped that is a placeholder in today\'s form, as the same value taken in today is', () => {
+    expect(identifierKeysOf({ ...none, customerId: '0\u200c0', loyaltyCard: 'n\u200cull', email: 'sara۱@example.com' })).toEqual(['email:sara1@example.com']);
+    // Taken in today it is "00", kept on the touchpoint, keying nobody.
+    expect(normalizeIdentifier('customerId', '0\u200c0', { defaultPhoneRegion: 'IR' })).toEqual({ value: '00' });
+    expect(identifierKeysOf({ ...none, customerId: '00' })).toEqual([]);
+  });
+
   it('keys a value normalised today as it is', () => {
     const policy = { defaultPhoneRegion: 'IR' } as const;
     const types = fc.constantFrom(...(['email', 'socialHandle', 'customerId', 'loyaltyCard', 'deviceId'] as const));

@@ -247,6 +247,15 @@ describe('the loyalty account decider', () => {
       expect(decideLoyaltyAccount(record(refund('r1', day(1), 'ت-12', '100')), state, PROGRAM)).toContainEqual(expect.objectContaining({ type: 'PointsClawedBack', data: expect.objectContaining({ lotId: 'p1', points: 100 }) }));
     });
 
+    it("match a refund to a purchase of an account absorbed before orders were keyed, its snapshot holding the id as typed", () => {
+      const earnedRaw = { ...(decideLoyaltyAccount(record(purchase('p1', day(0), 'o1', '1000'), OTHER), initialLoyaltyAccount(OTHER), PROGRAM)[0] as Extract<LoyaltyAccountEvent, { type: 'PointsEarned' }>).data, orderId: 'ت-۱۲' };
+      const other = evolveLoyaltyAccount(initialLoyaltyAccount(OTHER), { type: 'PointsEarned', data: earnedRaw });
+      // The snapshot as an earlier release recorded it: the lot's order id as it was typed.
+      const snapshot = { ...other, lots: other.lots.map((l) => ({ ...l, orderId: 'ت-۱۲' })) };
+      const state = evolveLoyaltyAccount(initialLoyaltyAccount(CUSTOMER), { type: 'LoyaltyAccountAbsorbed', data: { customerId: CUSTOMER, from: OTHER, account: snapshot } });
+      expect(decideLoyaltyAccount(record(refund('r1', day(1), 'ت-۱۲', '100')), state, PROGRAM)).toContainEqual(expect.objectContaining({ type: 'PointsClawedBack', data: expect.objectContaining({ lotId: 'p1', points: 100 }) }));
+    });
+
     it('claw back the rest on a full refund, and new points pay the debt first', () => {
       const { state } = handle(
         [record(purchase('p1', day(0), 'o1', '1000')), redeem(1000, day(1)), record(refund('r1', day(2), 'o1', '100')), record(refund('r2', day(3), 'o1', '900')), record(purchase('p2', day(4), 'o2', '400'))],

@@ -128,8 +128,9 @@ function absorb(state: LoyaltyAccountState, data: LoyaltyAccountAbsorbed['data']
   const { from, account } = data;
   const lotIds = new Set(state.lots.map((lot) => lot.lotId));
   const refundIds = new Set(state.refunds.map((refund) => refund.refundEventId));
-  const lots = account.lots.map((lot) => (lotIds.has(lot.lotId) ? { ...lot, lotId: `${from}:${lot.lotId}` } : lot));
-  const refunds = account.refunds.map((refund) => (refundIds.has(refund.refundEventId) ? { ...refund, refundEventId: `${from}:${refund.refundEventId}` } : refund));
+  // The snapshot keeps order ids as they were recorded; they are keyed as earn and RefundRecorded key them now.
+  const lots = account.lots.map((lot) => ({ ...lot, orderId: lot.orderId === null ? null : orderKey(lot.orderId), ...(lotIds.has(lot.lotId) ? { lotId: `${from}:${lot.lotId}` } : {}) }));
+  const refunds = account.refunds.map((refund) => ({ ...refund, orderId: orderKey(refund.orderId), ...(refundIds.has(refund.refundEventId) ? { refundEventId: `${from}:${refund.refundEventId}` } : {}) }));
   const redemptions: Record<string, Redemption> = { ...state.redemptions };
   for (const [key, redemption] of Object.entries(account.redemptions)) {
     // The absorbed account's own redemptions are its customer's: their keys answer to its id.
