@@ -120,6 +120,8 @@ export const TOUCHPOINTS: readonly Touchpoint[] = [
   touchpoint(24, 'profile_update', '2026-09-01T10:00:00.000Z', SARA, { importantDates: { passportExpiry: '2026-12-20' } }),
   touchpoint(25, 'profile_update', '2026-10-09T10:00:00.000Z', NIMA, { importantDates: { passportExpiry: '2027-01-15', birthday: '1988-02-15' } }, {}, { email: 'granted' }),
   touchpoint(26, 'profile_update', '2026-10-21T10:00:00.000Z', NIMA, { importantDates: { birthday: null } }),
+  // Sara says yes to SMS at the till, with her phone: query 13 texts that number. Omid's yes (16) named no phone.
+  touchpoint(27, 'profile_update', '2026-10-22T10:00:00.000Z', { ...SARA, ...SARA_PHONE }, {}, {}, { sms: 'granted' }),
 ];
 
 /** The channel each type's manifest gives (schemas/touchpoints/<type>/manifest.json). */
