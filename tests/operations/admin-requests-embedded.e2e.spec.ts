@@ -1,5 +1,8 @@
 import { request } from 'node:http';
 import { PLATFORM_FEATURES } from '@cdp/platform-app';
+import { SQL } from '@cdp/platform-runtime';
+import { claimOwnership } from '@cdp/projections';
+import type { SqlClient } from '@cdp/sql';
 import { startPlatformUnderTest, type PlatformUnderTest } from '../support/platform-under-test';
 
 /** The admin endpoints hold their bodies to what they take, as every other endpoint does: a located 400, and nothing done. */
@@ -68,6 +71,19 @@ describe('requests the admin and query endpoints do not take (embedded)', () => 
     const { body } = await platform.get('/v1/admin/projections');
     expect(body.projections.find((p: { name: string }) => p.name === 'customers')).toMatchObject({ state: expect.not.stringMatching(/rebuilding/) });
     expect(await answer('/v1/admin/projections/customers/rebuilds', {})).toMatchObject({ status: 202, body: { rebuildId: expect.any(String) } });
+  });
+
+  it('POST /v1/admin/projections/{name}/rebuilds answers 409 at once while another process rebuilds it, where it answered 202 and failed a moment later', async () => {
+    const sql = platform.app.get<SqlClient>(SQL);
+    await claimOwnership(sql, 'analytics@rebuild', 'other-host:4242:ab12 rebuild 1f2e3d4c', 60_000);
+    try {
+      expect(await answer('/v1/admin/projections/analytics/rebuilds', {})).toEqual({
+        status: 409,
+        body: { error: 'PROJECTIONS.REBUILD_RUNNING', message: expect.stringMatching(/^another process \(other-host:4242:ab12\) is rebuilding analytics: /) },
+      });
+    } finally {
+      await sql.query(`DELETE FROM projections.owners WHERE projection = 'analytics@rebuild'`);
+    }
   });
 
   it('POST /v1/admin/dead-letters/retries takes { all: true } or { ids }, and only ids of open dead letters', async () => {

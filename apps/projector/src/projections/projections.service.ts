@@ -18,6 +18,7 @@ import {
   migrateProjectionTables,
   readCheckpoint,
   rebuildProjection,
+  RebuildRunningElsewhereError,
   releaseRebuildClaims,
   retryDeadLetters,
   OWNERSHIP_LEASE_MS,
@@ -204,11 +205,17 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
    * projection runs, asking again answers that one: two rebuilds of one projection would build
    * into the same aside tables and swap in turn.
    */
-  startRebuild(name: string): { rebuildId: string; alreadyRunning: boolean } {
+  async startRebuild(name: string): Promise<{ rebuildId: string; alreadyRunning: boolean }> {
     const projection = this.projection(name);
     const { definition, log } = projection;
     const running = [...this.rebuilds].find(([key, job]) => key.startsWith(`${name}/`) && job.state === 'running');
     if (running) return { rebuildId: running[0].slice(name.length + 1), alreadyRunning: true };
+    // One another process runs is refused now, rather than answered as started and failed a moment later.
+    const elsewhere = (await currentOwners(this.sql)).get(`${definition.name}@rebuild`);
+    if (elsewhere !== undefined) throw new RebuildRunningElsewhereError(definition.name, elsewhere.replace(/ rebuild \w+$/, ''));
+    // Asked twice at once in this process: the first to get here starts it.
+    const startedMeanwhile = [...this.rebuilds].find(([key, job]) => key.startsWith(`${name}/`) && job.state === 'running');
+    if (startedMeanwhile) return { rebuildId: startedMeanwhile[0].slice(name.length + 1), alreadyRunning: true };
     const rebuildId = randomUUID();
     const key = `${name}/${rebuildId}`;
     this.rebuilds.set(key, { state: 'running', processed: 0, total: 0 });
