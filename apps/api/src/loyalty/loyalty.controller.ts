@@ -61,7 +61,7 @@ export class LoyaltyController {
     if (this.settings.mode === 'embedded') assertDataFolderHasRoom(this.settings.dataDir);
     const profile = await this.profileOf(id);
     const customerId = profile.customerId;
-    await this.accounts.whenMergedIn(customerId, profile.mergedFrom);
+    await this.accounts.whenMergedIn(customerId, profile.mergedFrom, { unpublishedMerges: (ids) => this.customers.mergesAwaitingPublication(ids) });
     const idempotencyKey = body.idempotencyKey;
     const requestedAt = this.clock.now().toISOString();
     const decision = await this.accounts.execute({

@@ -79,12 +79,14 @@ export function registerDemoCommand(program: Command, context: CliContext): void
         (error: Error) => error,
       );
       if (!(rfm instanceof Error)) terminal.out(rfm);
+      else if (rfm instanceof EndpointNotServedError) terminal.err(`RFM did not run: ${rfm.message}`);
       // The data is in; a step of the show that did not finish still fails the command, for a script to notice.
       const unfinished = [
         // A process that cannot tell its lag ('unknown') is no failure: what follows says what came of it.
         ...(catchUp.state === 'behind' || catchUp.state === 'failed' ? ['the projections did not catch up'] : []),
-        ...(lookup.state === 'complete' ? [] : [`${summary.showcase.name}'s profile ${lookup.state === 'failed' ? `could not be read (${lookup.error.message.replace(/\.$/, '')})` : lookup.state === 'partial' ? 'is partial' : 'is not there'}`]),
-        ...(rfm instanceof Error ? [`RFM did not run (${rfm.message.replace(/\.$/, '')}): run it later with \`cdp rfm run${asOf ? ` --as-of ${asOf}` : ''}\``] : []),
+        // A process that serves no profiles or RFM (apps/ingest of a split deployment) said so above: no failure of the demo.
+        ...(lookup.state === 'complete' || notServedHere(lookup) ? [] : [`${summary.showcase.name}'s profile ${lookup.state === 'failed' ? `could not be read (${lookup.error.message.replace(/\.$/, '')})` : lookup.state === 'partial' ? 'is partial' : 'is not there'}`]),
+        ...(rfm instanceof Error && !(rfm instanceof EndpointNotServedError) ? [`RFM did not run (${rfm.message.replace(/\.$/, '')}): run it later with \`cdp rfm run${asOf ? ` --as-of ${asOf}` : ''}\``] : []),
       ];
       if (unfinished.length > 0) throw new CliError('CLI.DEMO_UNFINISHED', `the demo's touchpoints were all sent, but ${unfinished.join('; ')}.`);
     });
@@ -153,4 +155,8 @@ export function profileText(lookup: ProfileLookup | { state: 'failed'; error: Er
       return String(never);
     }
   }
+}
+
+function notServedHere(lookup: ProfileLookup | { state: 'failed'; error: Error }): boolean {
+  return lookup.state === 'failed' && lookup.error instanceof EndpointNotServedError;
 }

@@ -16,7 +16,8 @@ export class PlatformUnreachableError extends CliError {
       socketCode === 'ENOTFOUND' || socketCode === 'EAI_AGAIN'
         ? `The host of ${baseUrl} cannot be found (${socketCode}): check the address in --url or CDP_URL, and this machine's DNS.`
         : `No platform is running at ${baseUrl}: start it with \`npm start\` (in servers mode, the process of the deployment that serves this: apps/ingest, apps/projector or apps/api, docs/operations.md), or pass --url, or set CDP_URL.`,
-      EXIT.unavailable,
+      // A name no DNS knows is the address's to mend; one the DNS could not answer for now (EAI_AGAIN) may answer later.
+      socketCode === 'ENOTFOUND' ? EXIT.failure : EXIT.unavailable,
     );
   }
 }
@@ -49,7 +50,7 @@ export class TouchpointsRefusedError extends CliError {
  */
 export class EndpointNotServedError extends PlatformRequestError {}
 
-/** No answer in time (0), or a 502, 503 or 504: the platform is busy, and asking again later may work. */
+/** No answer in time (0), or a 502, 503 or 504 but those an operator must mend: the platform is busy, and asking again later may work. */
 export function isPlatformBusy(error: unknown): boolean {
-  return error instanceof PlatformRequestError && BUSY_STATUSES.has(error.status);
+  return error instanceof PlatformRequestError && error.exitCode === EXIT.unavailable;
 }

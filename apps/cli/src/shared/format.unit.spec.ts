@@ -59,8 +59,13 @@ describe('formatting for people', () => {
   });
 
   it('lines columns up by what a terminal shows: a joiner, a right-to-left mark or a vowel sign takes no column', () => {
-    const lines = formatTable(['SEAT', 'N'], [['\u200fکنار پنجره\u200e', '1'], ['می\u200cخواهم', '2'], ['aisle', '3']]).split('\n');
-    expect(lines.map((line) => displayWidth(line))).toEqual([13, 13, 13, 13, 13]);
+    expect(formatTable(['SEAT', 'N'], [['\u200fکنار پنجره\u200e', '1'], ['می\u200cخواهم', '2'], ['aisle', '3']]).split('\n')).toEqual([
+      'SEAT        N',
+      '----------  -',
+      '\u200fکنار پنجره\u200e  1',
+      'می\u200cخواهم     2',
+      'aisle       3',
+    ]);
     expect(displayWidth('مُحَمَّد')).toBe(4);
   });
 });

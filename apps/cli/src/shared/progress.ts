@@ -24,26 +24,25 @@ export function progressBar(terminal: Terminal, label: string, unit: string, tot
     formatTime: formatTimeLeft,
     fps: 5,
   });
-  // The rate of what the bar saw done, from its first figure: a bar that starts following work under way
-  // (a rebuild) would otherwise count what was done before as done in its first instant.
+  // The bar starts at its first figure: one that starts following work under way (a rebuild) would
+  // otherwise count what was done before as done in its first instant, in its rate and its ETA.
   let first: { readonly at: number; readonly done: number } | undefined;
-  const rate = (done: number) => {
-    const now = Date.now();
-    first ??= { at: now, done };
-    const seconds = (now - first.at) / 1000;
-    return seconds < 1 ? '…' : formatCount((done - first.done) / seconds);
-  };
-  const payload = (done: number, all: number) => ({ done: formatCount(done), all: formatCount(all), rate: rate(done) });
   let currentTotal = total;
-  bar.start(total, 0, { done: formatCount(0), all: formatCount(total), rate: '…' });
+  const payload = (done: number) => {
+    const seconds = first === undefined ? 0 : (Date.now() - first.at) / 1000;
+    return { done: formatCount(done), all: formatCount(currentTotal), rate: first === undefined || seconds < 1 ? '…' : formatCount((done - first.done) / seconds) };
+  };
   return {
     update(done, newTotal) {
-      if (newTotal !== undefined && newTotal !== currentTotal) {
-        currentTotal = newTotal;
-        bar.setTotal(newTotal);
+      if (newTotal !== undefined) currentTotal = newTotal;
+      if (first === undefined) {
+        bar.start(currentTotal, done, payload(done));
+        first = { at: Date.now(), done };
+        return;
       }
-      bar.update(done, payload(done, currentTotal));
+      bar.setTotal(currentTotal);
+      bar.update(done, payload(done));
     },
-    stop: () => bar.stop(),
+    stop: () => void (first !== undefined && bar.stop()),
   };
 }

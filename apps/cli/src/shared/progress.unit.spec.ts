@@ -13,10 +13,11 @@ describe('the progress bar', () => {
     await new Promise((resolve) => setTimeout(resolve, 1_300));
     bar.update(401_000);
     bar.stop();
-    const rates = [...drawn.matchAll(/\| ([\d,…]+) events\/s/g)].map((match) => match[1]);
-    expect(rates[0]).toBe('…');
-    const last = Number(rates.at(-1)!.replace(/,/g, ''));
-    expect(last).toBeGreaterThan(500);
-    expect(last).toBeLessThan(1_000);
+    const rates = [...drawn.matchAll(/\| ([\d,…]+) events\/s \| ETA ([^\n\r]*?)\s*(?:\x1b|$)/gm)].map((match) => [match[1], match[2]]);
+    expect(rates[0][0]).toBe('…');
+    // 1,000 events in about 1.3 s, whatever the machine's load, not 400,000 in an instant; and not 2 s left for the 599,000 to go.
+    const [lastRate, lastEta] = rates.at(-1)!;
+    expect(Number(lastRate.replace(/,/g, ''))).toBeLessThan(2_000);
+    expect(lastEta).not.toMatch(/^\d+ s$/);
   });
 });

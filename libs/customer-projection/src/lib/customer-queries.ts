@@ -2,7 +2,9 @@ import type { DataSource } from 'typeorm';
 import type { Touchpoint } from '@cdp/events';
 import { startingEventIdOf } from '@cdp/identity';
 import type { CustomerProfile } from '@cdp/profile';
-import { pageOf, type Page } from '@cdp/sql';
+import { OUTBOX_TABLE } from '@cdp/projections';
+import { pageOf, quoteIdentifier, type Page } from '@cdp/sql';
+import { CUSTOMER_PROJECTION } from './customer-schema';
 import { IdentityConflictRow, IdentityCustomerRow, IdentityOwnerRow, ProfileRow, TimelineRow } from './typeorm/customer.entities';
 
 export interface IdentityConflict {
@@ -54,6 +56,19 @@ export class CustomerQueries {
     if (before) query.andWhere('(t.occurredAt, t.eventId) < (:occurredAt, :eventId)', { occurredAt: before[0], eventId: before[1] });
     const rows = await query.orderBy('t.occurredAt', 'DESC').addOrderBy('t.eventId', 'DESC').limit(limit + 1).getMany();
     return pageOf(rows, limit, (r) => r.touchpoint, (r) => [r.occurredAt, r.eventId]);
+  }
+
+  /**
+   * Which of `ids` a merge names that the customers projection committed but has not yet published
+   * to the event store (its outbox): loyalty has not heard of them, and merges their accounts after.
+   */
+  async mergesAwaitingPublication(ids: readonly string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows: { id: string }[] = await this.db.query(
+      `SELECT data->>'from' AS id FROM ${quoteIdentifier(CUSTOMER_PROJECTION)}.${OUTBOX_TABLE} WHERE type = 'CustomerMerged' AND data->>'from' = ANY($1::text[])`,
+      [ids],
+    );
+    return new Set(rows.map((row) => row.id));
   }
 
   /**

@@ -114,6 +114,16 @@ describe('the customer projection and the event store (PGlite)', () => {
     expect((await queries.profile(customerId))?.touchpoints).toBe(2);
   });
 
+  it('names the merges it committed and has not yet published, for loyalty to wait for', async () => {
+    const handler = await definition().open(sql, CUSTOMER_PROJECTION);
+    await sql.transaction((tx) => handler.apply(tx, mergingTouchpoints(), { resumed: false }));
+    const merged = (await sql.query<{ from: string }>(`SELECT data->>'from' AS from FROM ${CUSTOMER_PROJECTION}.outbox WHERE type = 'CustomerMerged'`)).rows.map((r) => r.from);
+    expect(merged).toHaveLength(1);
+    expect(await queries.mergesAwaitingPublication([...merged, 'cus_other'])).toEqual(new Set(merged));
+    await handler.afterCommit?.();
+    expect(await queries.mergesAwaitingPublication(merged)).toEqual(new Set());
+  });
+
   it('records the merges it decides live in the event store', async () => {
     await project(CUSTOMER_PROJECTION, mergingTouchpoints());
     expect(await decided()).toEqual(['CustomerMerged']);

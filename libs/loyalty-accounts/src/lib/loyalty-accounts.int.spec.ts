@@ -54,6 +54,13 @@ describe('loyalty accounts decided by two processes (PGlite)', () => {
     await new LoyaltyAccounts(eventStore, UNIT_PROGRAM).executeInOrder([{ type: 'MergeAccounts', data: { from: 'cus_merged', into: 'cus_survivor' } }]);
     await expect(waiting).resolves.toBeUndefined();
 
+    // A merge committed by the customers projection but not yet in the event store is waited for too.
+    await accounts.executeInOrder([earn('cus_merged_just_now')]);
+    await expect(accounts.whenMergedIn('cus_survivor', ['cus_merged_just_now'], { timeoutMs: 300, unpublishedMerges: async (ids) => new Set(ids) })).rejects.toEqual(
+      new LoyaltyMergePendingError('cus_survivor', ['cus_merged_just_now']),
+    );
+    await expect(accounts.whenMergedIn('cus_survivor', ['cus_merged_just_now'], { timeoutMs: 300 })).resolves.toBeUndefined();
+
     // Decided once the merge is in, the redemption answers its key at the merged id too: a retry there spends nothing more.
     const first = { ...redeem('cus_survivor', 1500), data: { ...redeem('cus_survivor', 1500).data, idempotencyKey: 'till-7' } };
     await accounts.execute(first);

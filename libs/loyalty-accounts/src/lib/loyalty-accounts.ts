@@ -29,7 +29,7 @@ export interface LoyaltyDecision {
 /** How long a redemption waits for loyalty to merge the accounts identity merged, and how often it looks. */
 const MERGE_WAIT_MS = 5_000;
 const MERGE_POLL_MS = 100;
-/** A customer's identity stream holds an event per identifier linked and per merge: far fewer than this. */
+/** A customer's identity stream holds its merges and its identity conflicts: far fewer than this for any customer but one a source hammers with a refused identifier. */
 const IDENTITY_EVENTS_READ = 10_000;
 
 /** Loyalty has not yet merged the accounts of customers identity merged: nothing was decided; retry shortly. */
@@ -82,16 +82,22 @@ export class LoyaltyAccounts {
 
   /**
    * Resolves once the account of `customerId` has taken in the account of every customer identity
-   * merged into it (a `CustomerMerged` in the log, which the loyalty projection turns into a merge
-   * of accounts within moments); throws LoyaltyMergePendingError after `timeoutMs`. A redemption
-   * decided in between would not know the merged account's keys or points, and a retry at the
-   * merged id would spend again. Ids of `mergedFrom` that no merge names (those a rebuild kept from
-   * live, customers.md) and ids without an account are not waited for.
+   * merged into it (a `CustomerMerged`, which the loyalty projection turns into a merge of accounts
+   * within moments); throws LoyaltyMergePendingError after `timeoutMs`. A redemption decided in
+   * between would not know the merged account's keys or points, and a retry at the merged id would
+   * spend again. A merge is waited for from the commit that made it: `unpublishedMerges` names those
+   * of `ids` the customers projection committed but has not yet published to the event store. Ids of
+   * `mergedFrom` no merge names (those a rebuild kept from live, customers.md) and ids without an
+   * account are not waited for.
    */
-  async whenMergedIn(customerId: string, mergedFrom: readonly string[], { timeoutMs = MERGE_WAIT_MS } = {}): Promise<void> {
+  async whenMergedIn(
+    customerId: string,
+    mergedFrom: readonly string[],
+    { timeoutMs = MERGE_WAIT_MS, unpublishedMerges = async () => new Set<string>() }: { timeoutMs?: number; unpublishedMerges?: (ids: readonly string[]) => Promise<ReadonlySet<string>> } = {},
+  ): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const pending = await this.mergesNotTakenIn(customerId, mergedFrom);
+      const pending = await this.mergesNotTakenIn(customerId, mergedFrom, unpublishedMerges);
       if (pending.length === 0) return;
       if (Date.now() >= deadline) throw new LoyaltyMergePendingError(customerId, pending);
       await new Promise((resolve) => setTimeout(resolve, MERGE_POLL_MS));
@@ -99,17 +105,18 @@ export class LoyaltyAccounts {
   }
 
   /** The customers merged into `customerId` whose live accounts its account has not taken in yet. */
-  private async mergesNotTakenIn(customerId: string, mergedFrom: readonly string[]): Promise<string[]> {
+  private async mergesNotTakenIn(customerId: string, mergedFrom: readonly string[], unpublishedMerges: (ids: readonly string[]) => Promise<ReadonlySet<string>>): Promise<string[]> {
     const { state } = await this.load(customerId);
     const candidates = mergedFrom.filter((id) => id !== customerId && !state.absorbed.includes(id));
     const accounts = await loadLoyaltyAccounts(this.eventStore, candidates.map((id) => ({ customerId: id, known: this.recent.get(id) })));
     // An account merged elsewhere, or to be forwarded, is loyalty's merge decided already: only a live one waits.
     const live = candidates.filter((_, n) => accounts[n].version !== 'no_stream' && accounts[n].state.mergedInto === null);
     if (live.length === 0) return [];
-    // A merge is on the stream of the customer merged into, the survivor or one merged into it since.
+    const unpublished = await unpublishedMerges(live);
+    // A published merge is on the stream of the customer merged into: the survivor, or one merged into it since.
     const streams = await this.eventStore.readStreams([customerId, ...mergedFrom].map((id) => ({ streamId: customerIdentityStreamId(id) })), { maxCount: IDENTITY_EVENTS_READ });
-    const merged = new Set(streams.flat().flatMap((event) => (event.type === 'CustomerMerged' ? [(event.data as { from: string }).from] : [])));
-    return live.filter((id) => merged.has(id));
+    const published = new Set(streams.flat().flatMap((event) => (event.type === 'CustomerMerged' ? [(event.data as { from: string }).from] : [])));
+    return live.filter((id) => unpublished.has(id) || published.has(id));
   }
 
   /**
