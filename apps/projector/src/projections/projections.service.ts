@@ -18,7 +18,6 @@ import {
   migrateProjectionTables,
   readCheckpoint,
   rebuildProjection,
-  RebuildRunningElsewhereError,
   releaseRebuildClaims,
   retryDeadLetters,
   OWNERSHIP_LEASE_MS,
@@ -210,21 +209,22 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
     const { definition, log } = projection;
     const running = [...this.rebuilds].find(([key, job]) => key.startsWith(`${name}/`) && job.state === 'running');
     if (running) return { rebuildId: running[0].slice(name.length + 1), alreadyRunning: true };
-    // One another process runs is refused now, rather than answered as started and failed a moment later.
-    const elsewhere = (await currentOwners(this.sql)).get(`${definition.name}@rebuild`);
-    if (elsewhere !== undefined) throw new RebuildRunningElsewhereError(definition.name, elsewhere.replace(/ rebuild \w+$/, ''));
-    // Asked twice at once in this process: the first to get here starts it.
-    const startedMeanwhile = [...this.rebuilds].find(([key, job]) => key.startsWith(`${name}/`) && job.state === 'running');
-    if (startedMeanwhile) return { rebuildId: startedMeanwhile[0].slice(name.length + 1), alreadyRunning: true };
     const rebuildId = randomUUID();
     const key = `${name}/${rebuildId}`;
     this.rebuilds.set(key, { state: 'running', processed: 0, total: 0 });
     const warnings = retryWarnings(`the rebuild of ${name}`);
     this.rebuildRetries.set(name, warnings);
-    void rebuildProjection({
+    // Answered once the rebuild holds its claim: one another process runs is refused now (409), atomically,
+    // rather than answered as started and failed a moment later.
+    let claimed = false;
+    let onClaimed!: () => void;
+    let notClaimed!: (error: unknown) => void;
+    const claim = new Promise<void>((resolve, reject) => ((onClaimed = () => ((claimed = true), resolve())), (notClaimed = reject)));
+    const rebuilding = rebuildProjection({
       definition,
       log,
       sql: this.sql,
+      onClaimed,
       onProgress: ({ processed, total }) => {
         // Progress is reported while the rebuild waits too: only a batch that went through ends a run of failures.
         if (processed > this.rebuilds.get(key)!.processed) warnings.batchDone();
@@ -236,7 +236,9 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
       },
       pauseLive: () => this.stop(name),
       beforeSwap: this.runsExclusively(log) ? (tx) => seizeOwnership(tx, name, PROCESS_OWNER, OWNERSHIP_LEASE_MS) : undefined,
-    })
+    });
+    rebuilding.catch(notClaimed);
+    void rebuilding
       // Done once the projection runs again from the rebuilt tables: until then its status says stopped.
       .then(async ({ processed }) => {
         await this.start(projection);
@@ -246,6 +248,8 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
       .then(
         (processed) => void this.rebuilds.set(key, { state: 'done', processed, total: processed }),
         async (error: Error) => {
+          // Refused before it held its claim: the request that asked was answered so, and nothing started.
+          if (!claimed) return;
           this.logger.error(`rebuild of ${name} failed: ${error.message}`);
           this.rebuilds.set(key, { ...this.rebuilds.get(key)!, state: 'failed', error: error.message });
           if (!this.runners.has(name)) {
@@ -254,6 +258,12 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
           }
         },
       );
+    try {
+      await claim;
+    } catch (error) {
+      this.rebuilds.delete(key);
+      throw error;
+    }
     return { rebuildId, alreadyRunning: false };
   }
 

@@ -16,6 +16,8 @@ export interface RebuildProgress {
 export interface RebuildOptions {
   readonly definition: ProjectionDefinition;
   readonly log: EventLog;
+  /** Called once the rebuild holds its claim: from then on no other process starts one of the projection. */
+  readonly onClaimed?: () => void;
   readonly sql: SqlClient;
   readonly onProgress?: (progress: RebuildProgress) => void;
   /** Told of every failed attempt at a batch of the rebuild, which is tried again (as `RunProjectionOptions.onError`). */
@@ -93,6 +95,7 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
     const holder = (await currentOwners(sql)).get(asideName);
     throw new RebuildRunningElsewhereError(definition.name, holder?.replace(/ rebuild \w+$/, ''));
   }
+  options.onClaimed?.();
   const renewal = setInterval(() => void claimOwnership(sql, asideName, claimant, REBUILD_CLAIM_MS).catch(() => undefined), REBUILD_CLAIM_MS / 4);
   try {
     return await rebuildAside(options, asideName);
