@@ -334,16 +334,18 @@ describe('cdp customers show', () => {
   };
 
   it("shows the profile found by an identifier or by the customer's id", async () => {
-    for (const customer of ['email:sara@example.com', 'cus_1']) {
+    for (const customer of ['email:sara@example.com', 'Email:sara@example.com', 'cus_1']) {
       const result = await cdp(['customers', 'show', customer], profiles);
       expect(result).toMatchObject({ code: 0, stdout: expect.stringMatching(/^Sara Ahmadi, customer cus_1\n/) });
     }
     expect(JSON.parse((await cdp(['customers', 'show', '--json', 'cus_1'], profiles)).stdout)).toEqual(sara);
+    const merged = await cdp(['customers', 'show', 'cus_merged'], ({ path }) => (path === '/v1/customers/cus_merged' ? { status: 200, body: sara } : undefined));
+    expect(merged.stdout).toMatch(/^cus_merged was merged into this customer\.\n\nSara Ahmadi, customer cus_1\n/);
   });
 
   it('exits 1 and says what to give when no customer is found, and passes on why an identifier is refused', async () => {
     expect(await cdp(['customers', 'show', 'email:nobody@example.com'], profiles)).toMatchObject({ code: 1, stderr: expect.stringMatching(/^cdp: no customer is known by email:nobody@example.com \(looked up as ingestion normalises it/) });
-    expect(await cdp(['customers', 'show', 'cus_404'], profiles)).toMatchObject({ code: 1, stderr: expect.stringContaining('no customer has the id cus_404: give its id (cus_…) or an identifier as type:value') });
+    expect(await cdp(['customers', 'show', 'cus_404'], profiles)).toMatchObject({ code: 1, stderr: expect.stringContaining('no customer has the id cus_404: give its id (cus_…) or an identifier as type:value, where type is one of customerId, loyaltyCard, email, phone, socialHandle, deviceId') });
     expect(await cdp(['customers', 'show', 'phone:12'], profiles)).toMatchObject({ code: 1, stderr: expect.stringContaining('answered 400: CUSTOMER.INVALID_IDENTIFIER: phone has too few digits for a phone number in region IR') });
   });
 });

@@ -17,15 +17,16 @@ const LEADING_AT_SIGNS = /^[@\s\p{Cc}\p{Cf}]+/u;
 /**
  * The local part as mail systems take it unquoted (RFC 5322's dot-atom, with RFC 6531's letters of
  * any script): no dot at either end, none twice in a row, and none of the specials that only a
- * quoted local part may hold (`sara,ahmadi@…` is two addresses' worth of typo, not one address).
+ * quoted local part may hold (`sara,ahmadi@…` is two addresses' worth of typo, not one address),
+ * in the full-width and Arabic forms a Persian keyboard types too (`，`, `،`, `؛`).
  */
-const ATOM = '[^\\s@.,;:<>()\\[\\]\\\\"]+';
+const ATOM = '[^\\s@.,;:<>()\\[\\]\\\\"，،؛]+';
 const LOCAL_PART = `${ATOM}(?:\\.${ATOM})*`;
 const EMAIL = new RegExp(`^${LOCAL_PART}@(?:${LABEL}\\.)+${LABEL}$`, 'u');
 /** Invisible format characters (a zero-width space, a soft hyphen) that a copy and paste leaves inside an address. */
 const FORMAT_CHARACTERS = /\p{Cf}/gu;
-/** "داخلی" (Persian for "extension"; with the Arabic ي too), written where English writes "ext.". */
-const PERSIAN_EXTENSION = /\s*داخل[\u06CC\u064A]\s*/u;
+/** "داخلی" (Persian for "extension"; with the Arabic ي too, and a colon after it or not), written where English writes "ext.". */
+const PERSIAN_EXTENSION = /\s*داخل[\u06CC\u064A]\s*[:：]?\s*/u;
 
 /**
  * The most characters an identifier holds once normalised: far more than any real one (an email
