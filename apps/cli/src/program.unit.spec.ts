@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from './program';
 import { testContext, type FakeAnswer, type FakeRoute } from './testing/fake-platform';
@@ -90,6 +91,17 @@ describe('cdp: usage and exit codes', () => {
   it('says where to look when no platform answers and the data folder it would open does not exist', async () => {
     const result = await cdp(['projections', 'status'], () => 'refused', { CDP_DATA_DIR: '/nonexistent/cdp-data' });
     expect(result).toMatchObject({ code: 1, stderr: expect.stringContaining('there is no data folder at /nonexistent/cdp-data to open instead. Start the platform (npm start)') });
+  });
+
+  it('does not set up a new platform in an existing folder that holds no platform data (a mistyped CDP_DATA_DIR)', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'cdp-not-a-data-folder-'));
+    try {
+      const result = await cdp(['projections', 'status'], () => 'refused', { CDP_DATA_DIR: empty });
+      expect(result).toMatchObject({ code: 1, stderr: expect.stringContaining(`there is no data folder at ${empty} to open instead (the folder holds no platform data). Start the platform (npm start)`) });
+      expect(readdirSync(empty)).toEqual([]);
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
   });
 
   it('refuses a server that answers, but not as the platform, before sending it anything', async () => {

@@ -3,12 +3,15 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readSettings, startHttpProcess } from '@cdp/platform-runtime';
 import { runCli } from '../program';
 import { processContext } from './cli-context';
 import { capturingTerminal } from '../testing/fake-platform';
 
 describe('cdp without a running platform (embedded)', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'cdp-cli-offline-'));
+  // The data folder of a platform that ran once and stopped.
+  beforeAll(async () => (await startHttpProcess(readSettings({ CDP_MODE: 'embedded', PORT: '0', CDP_DATA_DIR: dataDir }), [])).close(), 60_000);
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   const run = async (args: string[]) => {

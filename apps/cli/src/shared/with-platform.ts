@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { DataDirInUseError, readSettings } from '@cdp/platform-runtime/settings';
 import { PlatformClient } from '../platform-client/platform-client';
 import { PlatformUnreachableError } from '../platform-client/platform-client.errors';
@@ -21,11 +22,12 @@ export async function withPlatform<T>(command: Command, context: CliContext, wor
     if (!(error instanceof PlatformUnreachableError) || explicit || (context.env.CDP_MODE ?? 'embedded') !== 'embedded') throw error;
   }
   const settings = readSettings({ ...context.env, PORT: '0' });
-  if (!existsSync(settings.dataDir)) {
+  // The platform's database is its "pg" folder; an existing folder without it is not a platform's.
+  if (!existsSync(join(settings.dataDir, 'pg'))) {
     // A mistyped CDP_DATA_DIR, or the wrong working folder: a new, empty platform would answer as if it had no data.
     throw new CliError(
       'CLI.NO_PLATFORM',
-      `No platform answers at ${client.baseUrl}, and there is no data folder at ${settings.dataDir} to open instead. Start the platform (npm start), give its address with --url or CDP_URL, or set CDP_DATA_DIR to its data folder.`,
+      `No platform answers at ${client.baseUrl}, and there is no data folder at ${settings.dataDir} to open instead${existsSync(settings.dataDir) ? ' (the folder holds no platform data)' : ''}. Start the platform (npm start), give its address with --url or CDP_URL, or set CDP_DATA_DIR to its data folder.`,
     );
   }
   context.terminal.err(`No platform answers at ${client.baseUrl}: opening the data in ${settings.dataDir} in this process (half a minute or so; its projections run meanwhile).`);
