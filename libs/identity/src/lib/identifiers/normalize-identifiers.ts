@@ -1,4 +1,4 @@
-import { isStorable, trimInvisible, typedText, UNSTORABLE_MESSAGE, withAsciiDigits, type Identifiers } from '@cdp/events';
+import { isStorable, trimInvisible, typedText, UNSTORABLE_MESSAGE, withAsciiDigits, withoutFormatCharacters, type Identifiers } from '@cdp/events';
 import { parsePhoneNumberFromString, validatePhoneNumberLength, type CountryCode } from 'libphonenumber-js';
 import { IDENTIFIER_PRIORITY, type IdentifierType } from './identifier-types';
 import { isPlaceholder, isTypedFiller, standsForNobody } from './placeholder';
@@ -23,8 +23,6 @@ const LEADING_AT_SIGNS = /^[@\s\p{Cc}\p{Cf}]+/u;
 const ATOM = '[^\\s@.,;:<>()\\[\\]\\\\"，،؛]+';
 const LOCAL_PART = `${ATOM}(?:\\.${ATOM})*`;
 const EMAIL = new RegExp(`^${LOCAL_PART}@(?:${LABEL}\\.)+${LABEL}$`, 'u');
-/** Invisible format characters (a zero-width space, a soft hyphen) that a copy and paste leaves inside an address. */
-const FORMAT_CHARACTERS = /\p{Cf}/gu;
 /** "داخلی" (Persian for "extension"; with the Arabic ي too, and a colon after it or not), written where English writes "ext.". */
 const PERSIAN_EXTENSION = /\s*داخل[\u06CC\u064A]\s*[:：]?\s*/u;
 
@@ -64,7 +62,7 @@ const ASCII = /^[ -~]*$/;
 export function currentForm(type: IdentifierType, value: string): string {
   if (type === 'deviceId' || ASCII.test(value)) return value;
   const typed = typedText(value);
-  if (type === 'customerId' || type === 'loyaltyCard') return withAsciiDigits(typed.replace(FORMAT_CHARACTERS, ''));
+  if (type === 'customerId' || type === 'loyaltyCard') return withAsciiDigits(withoutFormatCharacters(typed));
   // No mail system takes a local part of Persian digits for another than ASCII's: a Persian keyboard typed it.
   if (type === 'email') return typed.replace(/^[^@]*/, withAsciiDigits);
   return typed;
@@ -76,7 +74,7 @@ function normalizedValue(type: IdentifierType, value: string, policy: Normalizat
     case 'email': {
       // "sara@example.com." names the same mailbox as "sara@example.com": a fully qualified domain's final dot.
       // A "mailto:" link's address, and one with a zero-width space pasted inside, are the address too.
-      const lowered = value.toLowerCase().replace(/^mailto:/, '').replace(FORMAT_CHARACTERS, '');
+      const lowered = withoutFormatCharacters(value.toLowerCase().replace(/^mailto:/, ''));
       if (isPlaceholder(lowered)) return { value: lowered };
       const email = lowered.replace(/\.$/, '');
       return EMAIL.test(email) ? { value: email } : { error: 'is not an email address' };
@@ -84,7 +82,7 @@ function normalizedValue(type: IdentifierType, value: string, policy: Normalizat
     case 'phone': {
       if (isPlaceholder(value)) return { value };
       // Right-to-left marks and joiners that a copy from a Persian app leaves between the digits.
-      const typed = value.replace(FORMAT_CHARACTERS, '').replace(PERSIAN_EXTENSION, ' ext. ');
+      const typed = withoutFormatCharacters(value).replace(PERSIAN_EXTENSION, ' ext. ');
       const phone = parsePhoneNumberFromString(typed, policy.defaultPhoneRegion);
       if (phone !== undefined && isTypedFiller(phone.nationalNumber)) return { value: null };
       // An extension is kept (as RFC 3966 writes it): colleagues behind one switchboard are different people.
@@ -100,7 +98,7 @@ function normalizedValue(type: IdentifierType, value: string, policy: Normalizat
     case 'customerId':
     case 'loyaltyCard':
       // A card or customer number typed with Persian (or any script's) digits, or pasted with a joiner inside, is the same number.
-      return { value: withAsciiDigits(value.replace(FORMAT_CHARACTERS, '')) };
+      return { value: withAsciiDigits(withoutFormatCharacters(value)) };
     case 'deviceId':
       return { value };
     default: {

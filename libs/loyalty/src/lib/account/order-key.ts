@@ -1,8 +1,7 @@
-import { trimInvisible, typedText, withAsciiDigits } from '@cdp/events';
+import { trimInvisible, typedText, withAsciiDigits, withoutFormatCharacters } from '@cdp/events';
 
 /** Printable ASCII with nothing to trim at either end: already its own key. */
 const PLAIN = /^[!-~](?:[ -~]*[!-~])?$/;
-const FORMAT_CHARACTERS = /\p{Cf}/gu;
 
 /**
  * An order id as loyalty matches a refund to its purchase: the same order typed on another
@@ -13,5 +12,5 @@ const FORMAT_CHARACTERS = /\p{Cf}/gu;
  */
 export function orderKey(orderId: string): string {
   if (PLAIN.test(orderId)) return orderId;
-  return withAsciiDigits(typedText(trimInvisible(orderId).replace(FORMAT_CHARACTERS, '')));
+  return withAsciiDigits(typedText(withoutFormatCharacters(trimInvisible(orderId))));
 }
