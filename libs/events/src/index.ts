@@ -6,6 +6,7 @@ export * from './lib/catalog/load-schema-catalog';
 export * from './lib/catalog/feed-schema';
 export * from './lib/catalog/schema-fingerprint';
 export * from './lib/catalog/touchpoint-manifest';
+export * from './lib/catalog/schema-catalog-error';
 export * from './lib/catalog/payload-columns';
 export * from './lib/catalog/type-view-columns';
 export * from './lib/avro/confluent-wire-format';

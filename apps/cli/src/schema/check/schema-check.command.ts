@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { checkSchemaFolder, DEFAULT_SCHEMAS_DIR, formatProblem, readSchemaSources, SchemaCatalogError, type SchemaHistoryCheck } from '@cdp/events';
+import { checkSchemaFolder, DEFAULT_SCHEMAS_DIR, formatProblem, inSchemasFolder, readSchemaSources, SchemaCatalogError, type SchemaHistoryCheck } from '@cdp/events';
 import { CliError } from '../../shared/cli-error';
 import type { CliContext } from '../../shared/cli-context';
 import { formatTable } from '../../shared/format';
@@ -23,7 +23,7 @@ function checkFolder(dir: string): SchemaHistoryCheck[] {
   try {
     return checkSchemaFolder(readSchemaSources(dir));
   } catch (error) {
-    if (error instanceof SchemaCatalogError) throw new CliError(error.code, error.message);
+    if (error instanceof SchemaCatalogError) throw new CliError(error.code, inSchemasFolder(error, dir).message);
     if ((error as NodeJS.ErrnoException).syscall) throw new CliError('CLI.SCHEMAS_UNREADABLE', `cannot read the schemas folder ${dir}: ${(error as Error).message}`);
     throw error;
   }

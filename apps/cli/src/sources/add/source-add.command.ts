@@ -68,8 +68,8 @@ function addedText(
     'Next:',
     '  1. Edit v1.avsc and manifest.json for what your source sends, and put real examples in samples.ndjson.',
     '     Until a producer sends touchpoints of this type, edit v1 freely; after that, a change is a new version (v2.avsc).',
-    `  2. cdp source validate ${type} ${next.samples}${schemasFlag}${next.withSpec ? '' : '   (the schemas folder is not in a checkout of the platform, so no unit test was written: run this in your CI)'}`,
-    `  3. cdp schema check${schemasFlag}   (once v1 is final, it gives the fingerprint to seal it with in schema-ids.json)`,
+    `  2. npx cdp source validate ${type} ${next.samples}${schemasFlag}${next.withSpec ? '' : '   (the schemas folder is not in a checkout of the platform, so no unit test was written: run this in your CI)'}`,
+    `  3. npx cdp schema check${schemasFlag}   (once v1 is final, it gives the fingerprint to seal it with in schema-ids.json)`,
     next.folderGiven === undefined
       ? '  4. Restart the platform (npm start) so that it loads the type, then point your producer at POST /v1/touchpoints.'
       : `  4. Restart the platform with CDP_SCHEMAS_DIR=${next.folderGiven.anywhere} so that it loads the type, then point your producer at POST /v1/touchpoints.`,

@@ -29,8 +29,8 @@ describe('cdp source add', () => {
 
     expect(error).toBeUndefined();
     expect(stdout).toContain(`Added the touchpoint type gift_card_redemption, owned by loyalty (schema id ${nextId}: payload v1 on envelope v1):`);
-    expect(stdout).toContain('2. cdp source validate gift_card_redemption schemas/touchpoints/gift_card_redemption/samples.ndjson --schemas schemas\n');
-    expect(stdout).toContain('3. cdp schema check --schemas schemas   (once v1 is final, it gives the fingerprint to seal it with in schema-ids.json)\n');
+    expect(stdout).toContain('2. npx cdp source validate gift_card_redemption schemas/touchpoints/gift_card_redemption/samples.ndjson --schemas schemas\n');
+    expect(stdout).toContain('3. npx cdp schema check --schemas schemas   (once v1 is final, it gives the fingerprint to seal it with in schema-ids.json)\n');
     // The platform starts from its own checkout: the folder is given in full.
     expect(stdout).toContain(`4. Restart the platform with CDP_SCHEMAS_DIR=${schemas} so that it loads the type`);
     // The next step works as printed, where it runs.
@@ -122,7 +122,7 @@ describe('cdp source add', () => {
 
 /** Runs the `cdp source …` command of a numbered next step as printed, in the folder given. */
 function runPrintedStep(stdout: string, step: number, cwd: string) {
-  const line = stdout.split('\n').find((l) => l.trimStart().startsWith(`${step}. cdp source `))!;
-  const args = line.trim().replace(/^\d+\. cdp source /, '').split('   (')[0].split(' ');
+  const line = stdout.split('\n').find((l) => l.trimStart().startsWith(`${step}. npx cdp source `))!;
+  const args = line.trim().replace(/^\d+\. npx cdp source /, '').split('   (')[0].split(' ');
   return runSourceCommand(args, {}, cwd);
 }

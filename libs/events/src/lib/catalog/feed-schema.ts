@@ -1,4 +1,6 @@
-import { SchemaCatalogError } from './touchpoint-manifest';
+import type { Type } from 'avsc';
+import { parseAvroSchema } from '../avro/iso-logical-types';
+import { SchemaCatalogError } from './schema-catalog-error';
 
 /** The change feed schemas of schemas/feed/: by name ("customer-state"), then version ("v1"). */
 export type FeedSchemaSources = Readonly<Record<string, Readonly<Record<string, object>>>>;
@@ -38,6 +40,16 @@ export function composeFeedSchema(entry: FeedSchemaId, feed: FeedSchemaSources, 
     schema = inlined;
   }
   return schema;
+}
+
+/** `composeFeedSchema`, parsed: refused with where it is when it is not valid Avro. */
+export function composedFeedSchema(entry: FeedSchemaId, feed: FeedSchemaSources, where: string): { readonly schema: object; readonly type: Type } {
+  const schema = composeFeedSchema(entry, feed, where);
+  try {
+    return { schema, type: parseAvroSchema(schema) };
+  } catch (error) {
+    throw new SchemaCatalogError(`${where}: schemas/${entry.schema}/${entry.version}.avsc is not valid Avro: ${(error as Error).message}`);
+  }
 }
 
 function feedSource(schema: string, version: string, feed: FeedSchemaSources, where: string): object {

@@ -1,6 +1,7 @@
 import type { Type, types } from 'avsc';
 import { withoutNull } from './money-fields';
-import { SchemaCatalogError, type TouchpointManifest } from './touchpoint-manifest';
+import { SchemaCatalogError } from './schema-catalog-error';
+import { type TouchpointManifest } from './touchpoint-manifest';
 
 /**
  * The manifest's `identifiers` and `channel` checked against the schema new touchpoints are

@@ -2,14 +2,25 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SchemaCatalog } from './schema-catalog';
 import type { SchemaSources } from './schema-sources';
-import { SchemaCatalogError, validateManifest } from './touchpoint-manifest';
+import { SchemaCatalogError } from './schema-catalog-error';
+import { validateManifest } from './touchpoint-manifest';
 
 /** The schemas/ folder of this repository. */
 export const DEFAULT_SCHEMAS_DIR = resolve(__dirname, '../../../../../schemas');
 
 /** Reads schemas/ (envelope/, touchpoints/<type>/, feed/<name>/, schema-ids.json) into a catalog. */
 export function loadSchemaCatalog(dir: string = DEFAULT_SCHEMAS_DIR): SchemaCatalog {
-  return new SchemaCatalog(readSchemaSources(dir));
+  try {
+    return new SchemaCatalog(readSchemaSources(dir));
+  } catch (error) {
+    throw error instanceof SchemaCatalogError ? inSchemasFolder(error, dir) : error;
+  }
+}
+
+/** Messages name files as "schemas/…": says which folder that is when it is not this repository's. */
+export function inSchemasFolder(error: SchemaCatalogError, dir: string): SchemaCatalogError {
+  const folder = resolve(dir);
+  return folder === DEFAULT_SCHEMAS_DIR || error.message.includes(folder) ? error : new SchemaCatalogError(`${error.message} (schemas/ here is ${folder})`);
 }
 
 export function readSchemaSources(dir: string): SchemaSources {

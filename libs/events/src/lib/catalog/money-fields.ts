@@ -1,5 +1,6 @@
 import { Type, types } from 'avsc';
-import { SchemaCatalogError, type TouchpointManifest } from './touchpoint-manifest';
+import { SchemaCatalogError } from './schema-catalog-error';
+import { type TouchpointManifest } from './touchpoint-manifest';
 
 /**
  * The manifest's money paths checked against the payload schema new touchpoints are written with:

@@ -1,6 +1,7 @@
 import { Type, types } from 'avsc';
 import { payloadFieldAt } from './money-fields';
-import { SchemaCatalogError, type TouchpointManifest } from './touchpoint-manifest';
+import { SchemaCatalogError } from './schema-catalog-error';
+import { type TouchpointManifest } from './touchpoint-manifest';
 
 /** How a top-level payload field reads as an analytics column. */
 export type PayloadColumnKind = 'integer' | 'float' | 'boolean' | 'text';
@@ -41,8 +42,9 @@ export function payloadColumnsOf(manifest: TouchpointManifest, payloadType: Type
   const problems: string[] = [];
   const columns = manifest.columns.map((name) => {
     const kind = kindOf(name);
-    if (!kind) problems.push(`column "${name}" must be a top-level payload field of a scalar type (string, enum, int, long, float, double, boolean, or one of those or null)`);
     const field = fieldOf(name);
+    if (!field) problems.push(`column "${name}" is no top-level field of the payload's latest version`);
+    else if (!kind) problems.push(`column "${name}" must be a top-level payload field of a scalar type (string, enum, int, long, float, double, boolean, or one of those or null)`);
     return { name, kind: kind ?? 'text', formerNames: field?.aliases ?? [], absentAs: field ? absentAs(field) : null };
   });
   for (const path of Object.keys(manifest.bounds)) {

@@ -48,7 +48,7 @@ describe('payload columns and bounds of a manifest', () => {
   });
 
   it.each([
-    ['a column that is no payload field', { columns: ['nope'] }, /probe\/manifest\.json: column "nope" must be a top-level payload field of a scalar type/],
+    ['a column that is no payload field', { columns: ['nope'] }, /probe\/manifest\.json: column "nope" is no top-level field of the payload's latest version/],
     ['a column of a list', { columns: ['tags'] }, /column "tags" must be a top-level payload field of a scalar type/],
     ['bounds of a text field', { bounds: { label: { min: 1 } } }, /bounds of "label" need a numeric payload field/],
     ['bounds of a text field in a list', { bounds: { 'lines[].price': { min: 1 } } }, /bounds of "lines\[\]\.price" need a numeric payload field/],

@@ -1,14 +1,15 @@
 import type { Type } from 'avsc';
-import { parseAvroSchema } from '../avro/iso-logical-types';
-import { composeFeedSchema, isFeedSchemaId, type FeedSchemaId } from './feed-schema';
+import { formatProblem, typeCompatibilityProblems } from '../compatibility/schema-compatibility';
+import { composedFeedSchema, isFeedSchemaId, type FeedSchemaId } from './feed-schema';
 import { checkIdentifierAndChannelFields } from './identifier-and-channel-fields';
 import { checkMoneyFields } from './money-fields';
 import { checkFingerprint, schemaFingerprint } from './schema-fingerprint';
 import { fieldNameClashes } from './field-name-clashes';
 import { typesJsonCannotCarry } from './json-carried-types';
 import { payloadColumnsOf, type PayloadColumn } from './payload-columns';
-import type { SchemaSources, TouchpointSchemaId } from './schema-sources';
-import { SchemaCatalogError, type TouchpointManifest } from './touchpoint-manifest';
+import { isTouchpointSchemaId, type SchemaSources, type TouchpointSchemaId } from './schema-sources';
+import { SchemaCatalogError } from './schema-catalog-error';
+import { type TouchpointManifest } from './touchpoint-manifest';
 import { composedTouchpointSchema, recordName } from './touchpoint-schema';
 
 /** The Kafka topic that carries touchpoints. */
@@ -64,6 +65,7 @@ export class SchemaCatalog {
     for (const [type, { manifest }] of Object.entries(sources.touchpoints)) this.manifests.set(type, manifest);
     checkOneTypePerSubject(Object.keys(sources.touchpoints));
     for (const entry of sources.ids) this.publish(sources, entry);
+    checkEveryFileIsPublished(sources);
     for (const [type, manifest] of this.manifests) {
       const latest = this.latestByType.get(type);
       if (!latest) throw new SchemaCatalogError(`touchpoint type "${type}" has no entry in schemas/schema-ids.json: give its schema an id`);
@@ -102,8 +104,7 @@ export class SchemaCatalog {
   }
 
   private publishFeed(sources: SchemaSources, entry: FeedSchemaId, where: string): void {
-    const schema = composeFeedSchema(entry, sources.feed, where);
-    const type = parse(schema, `${where}: schemas/${entry.schema}/${entry.version}.avsc`);
+    const { schema, type } = composedFeedSchema(entry, sources.feed, where);
     checkFingerprint(entry, schema, where, `schemas/${entry.schema}/${entry.version}.avsc (with what it references)`);
     const version = this.nextVersion(entry.subject, type, where);
     this.checkReadsEarlier(entry.subject, type, where);
@@ -116,7 +117,10 @@ export class SchemaCatalog {
       try {
         type.createResolver(earlier.type);
       } catch (error) {
-        throw new SchemaCatalogError(`${where}: cannot read what id ${earlier.id} (${subject} version ${earlier.version}) wrote: ${(error as Error).message}`);
+        const labels = { previous: `version ${earlier.version}`, next: 'this version' };
+        const located = typeCompatibilityProblems(earlier.type, type, 'backward', labels).map(formatProblem);
+        const why = located.length > 0 ? located.join('; ') : (error as Error).message;
+        throw new SchemaCatalogError(`${where}: cannot read what id ${earlier.id} (${subject} version ${earlier.version}) wrote: ${why} (cdp schema check tells every problem)`);
       }
     }
   }
@@ -184,18 +188,6 @@ export class SchemaCatalog {
   }
 }
 
-function isTouchpointSchemaId(entry: { schema: unknown }): entry is TouchpointSchemaId {
-  return typeof entry.schema === 'string' && entry.schema.startsWith('touchpoints/');
-}
-
-function parse(schema: object, file: string): Type {
-  try {
-    return parseAvroSchema(schema);
-  } catch (error) {
-    throw new SchemaCatalogError(`${file} is not valid Avro: ${(error as Error).message}`);
-  }
-}
-
 /** Types named alike ("a1", "a_1") make one touchpoint record, whose name is their registry subject: they would share it. */
 function checkOneTypePerSubject(touchpointTypes: readonly string[]): void {
   const typeOfRecord = new Map<string, string>();
@@ -208,5 +200,31 @@ function checkOneTypePerSubject(touchpointTypes: readonly string[]): void {
       );
     }
     typeOfRecord.set(record, touchpointType);
+  }
+}
+
+/**
+ * A schema file no schema-ids.json entry names is never used: new touchpoints go on being written
+ * with the last version published, and the check would pass over a breaking draft unseen.
+ */
+function checkEveryFileIsPublished(sources: SchemaSources): void {
+  const published = new Set<string>();
+  for (const entry of sources.ids) {
+    if (isTouchpointSchemaId(entry)) published.add(`${entry.schema}/${entry.payload}`).add(`envelope/${entry.envelope}`);
+    if (isFeedSchemaId(entry)) {
+      published.add(`${entry.schema}/${entry.version}`);
+      for (const [referenced, version] of Object.entries(entry.references ?? {})) published.add(`${referenced}/${version}`);
+    }
+  }
+  const files = [
+    ...Object.keys(sources.envelopes).map((version) => `envelope/${version}`),
+    ...Object.entries(sources.touchpoints).flatMap(([type, { payloads }]) => Object.keys(payloads).map((version) => `touchpoints/${type}/${version}`)),
+    ...Object.entries(sources.feed).flatMap(([name, versions]) => Object.keys(versions).map((version) => `feed/${name}/${version}`)),
+  ];
+  const unpublished = files.filter((file) => !published.has(file));
+  if (unpublished.length > 0) {
+    throw new SchemaCatalogError(
+      `${unpublished.map((file) => `schemas/${file}.avsc`).join(', ')}: no entry of schemas/schema-ids.json publishes ${unpublished.length === 1 ? 'it' : 'them'}, so the platform would never use ${unpublished.length === 1 ? 'it' : 'them'}: give each version an entry with the next free id (docs/adding-a-source.md), or remove the file`,
+    );
   }
 }

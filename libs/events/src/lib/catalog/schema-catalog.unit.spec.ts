@@ -29,7 +29,7 @@ describe('schema catalog', () => {
       mkdirSync(join(dir, 'touchpoints', '.cache'));
       expect(loadSchemaCatalog(dir).touchpointTypes()).toEqual(catalog.touchpointTypes());
       mkdirSync(join(dir, 'touchpoints', 'stray_type'));
-      expect(() => loadSchemaCatalog(dir)).toThrow(/^schemas\/touchpoints\/stray_type holds no manifest\.json: .*remove the folder or add them$/);
+      expect(() => loadSchemaCatalog(dir)).toThrow(new RegExp(`^schemas/touchpoints/stray_type holds no manifest\\.json: .*remove the folder or add them \\(schemas/ here is ${dir}\\)$`));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -100,7 +100,17 @@ describe('schema catalog', () => {
     [
       'a version that cannot read the earlier ones',
       withFeed({ 'customer-state': { v2: { ...stateV1, fields: [...stateV1.fields, { name: 'region', type: 'string' }] } } }, { id: 900, schema: 'feed/customer-state', version: 'v2', subject: PROFILES_SUBJECT }),
-      /id 900: cannot read what id 7 \(cdp\.customer-profiles\.v1-value version 1\) wrote/,
+      /id 900: cannot read what id 7 \(cdp\.customer-profiles\.v1-value version 1\) wrote: region: new field without a default/,
+    ],
+    [
+      'a feed version no entry publishes',
+      withFeed({ 'customer-state': { v2: stateV1 } }),
+      /^schemas\/feed\/customer-state\/v2\.avsc: no entry of schemas\/schema-ids\.json publishes it, so the platform would never use it/,
+    ],
+    [
+      'a touchpoint version no entry publishes',
+      { ...sources, touchpoints: { ...sources.touchpoints, visit: { ...sources.touchpoints.visit, payloads: { ...sources.touchpoints.visit.payloads, v9: { type: 'record', name: 'VisitPayload', fields: [] } } } } },
+      /^schemas\/touchpoints\/visit\/v9\.avsc: no entry of schemas\/schema-ids\.json publishes it/,
     ],
   ])('refuses %s, saying where', (_, bad, message) => {
     expect(() => new SchemaCatalog(bad)).toThrow(message);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { SchemaCatalogError } from './touchpoint-manifest';
+import { SchemaCatalogError } from './schema-catalog-error';
 
 /**
  * The fingerprint of a published schema version, as schemas/schema-ids.json seals it: a hash of

@@ -12,6 +12,10 @@ export interface TouchpointSchemaId {
   readonly fingerprint?: string;
 }
 
+export function isTouchpointSchemaId(entry: { schema: unknown }): entry is TouchpointSchemaId {
+  return typeof entry.schema === 'string' && entry.schema.startsWith('touchpoints/');
+}
+
 /** What the schemas/ folder holds, already read; `loadSchemaCatalog` reads it from disk. */
 export interface SchemaSources {
   readonly envelopes: Readonly<Record<string, object>>;

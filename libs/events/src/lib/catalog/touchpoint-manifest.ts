@@ -1,3 +1,4 @@
+import { SchemaCatalogError } from './schema-catalog-error';
 import { REPLACEABLE_ENVELOPE_COLUMNS, TYPE_VIEW_ENVELOPE_COLUMNS } from './type-view-columns';
 
 /**
@@ -98,8 +99,4 @@ export function validateManifest(raw: unknown, where: string): TouchpointManifes
 /** The entries a list holds more than once, each named once. */
 function repeated(list: readonly string[]): string[] {
   return [...new Set(list.filter((entry, i) => list.indexOf(entry) !== i))];
-}
-
-export class SchemaCatalogError extends Error {
-  readonly code = 'EVENTS.SCHEMA_CATALOG';
 }

@@ -1,7 +1,7 @@
 import { Type } from 'avsc';
 import { parseAvroSchema } from '../avro/iso-logical-types';
 import type { SchemaSources, TouchpointSchemaId } from './schema-sources';
-import { SchemaCatalogError } from './touchpoint-manifest';
+import { SchemaCatalogError } from './schema-catalog-error';
 
 /** A version of a touchpoint type's schema as published: the envelope and its payload, composed and parsed. */
 export interface ComposedTouchpointSchema {

@@ -1,11 +1,10 @@
 import type { Type } from 'avsc';
-import { parseAvroSchema } from '../avro/iso-logical-types';
-import { composeFeedSchema, isFeedSchemaId, type FeedSchemaId } from '../catalog/feed-schema';
+import { composedFeedSchema, isFeedSchemaId, type FeedSchemaId } from '../catalog/feed-schema';
 import { SchemaCatalog } from '../catalog/schema-catalog';
-import type { SchemaSources, TouchpointSchemaId } from '../catalog/schema-sources';
+import { isTouchpointSchemaId, type SchemaSources, type TouchpointSchemaId } from '../catalog/schema-sources';
 import { composedTouchpointSchema } from '../catalog/touchpoint-schema';
 import { schemaFingerprint } from '../catalog/schema-fingerprint';
-import { SchemaCatalogError } from '../catalog/touchpoint-manifest';
+import { SchemaCatalogError } from '../catalog/schema-catalog-error';
 import { typeCompatibilityProblems, type CompatibilityPolicy, type CompatibilityProblem } from './schema-compatibility';
 
 /** A problem between two published versions of one schema history, by their version numbers (1, 2, …). */
@@ -110,21 +109,12 @@ function histories(sources: SchemaSources): History[] {
 }
 
 function touchpointVersion(entry: TouchpointSchemaId, sources: SchemaSources, where: string) {
-  if (typeof entry.schema !== 'string' || !entry.schema.startsWith('touchpoints/')) throw new SchemaCatalogError(`${where}: "schema" must be "touchpoints/<type>" or "feed/<name>"`);
+  if (!isTouchpointSchemaId(entry)) throw new SchemaCatalogError(`${where}: "schema" must be "touchpoints/<type>" or "feed/<name>"`);
   const { touchpointType: name, schema, type } = composedTouchpointSchema(entry, sources, where);
   return { kind: 'touchpoint' as const, name, policy: sources.touchpoints[name].manifest.compatibility, type, schema };
 }
 
 function feedVersion(entry: FeedSchemaId, sources: SchemaSources, where: string) {
-  const schema = composeFeedSchema(entry, sources.feed, where);
-  const type = parse(schema, `${where}: schemas/${entry.schema}/${entry.version}.avsc`);
+  const { schema, type } = composedFeedSchema(entry, sources.feed, where);
   return { kind: 'feed' as const, name: entry.subject, policy: FEED_POLICY, type, schema };
-}
-
-function parse(schema: object, file: string): Type {
-  try {
-    return parseAvroSchema(schema);
-  } catch (error) {
-    throw new SchemaCatalogError(`${file} is not valid Avro: ${(error as Error).message}`);
-  }
 }
