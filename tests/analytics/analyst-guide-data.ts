@@ -20,8 +20,10 @@ import { customerIdFor } from '@cdp/identity';
  *   20 Oct. She calls on 2 May with a complaint (written " Complaint " by the call centre, a no-break space first); its
  *   system also sent an attribute named "outcome" ("callback"), which a query must not mistake for
  *   the payload's.
- * - Omid (email) buys 2,000,000 on 1 Dec 2025 with no channel, and calls (resolved) on 10 May,
- *   when he agrees to SMS. Reza, on his complaint call, withdraws his SMS consent.
+ * - Omid (email) buys 2,000,000 on 1 Dec 2025 with no channel, and calls (resolved) from his
+ *   phone on 10 May, when he agrees to SMS. Reza, on his complaint call, withdraws his SMS consent;
+ *   on 23 Oct his club form (naming only his customer id) says yes to email and SMS and gives his
+ *   passport's expiry (1 Dec 2026).
  * - Sara's sign-up also gives her passport's expiry (15 Dec 2026) and birthday (5 Feb 1990), and
  *   her email consent; Leila's passport expires on 1 Jun 2027, her birthday is 29 Feb 1992 and she
  *   agrees to email; Omid's passport expires on 20 Nov 2026 and his birthday is 10 Feb 1985, with
@@ -57,6 +59,7 @@ const SARA_PHONE = { phone: '+989121234567' };
 const REZA = { customerId: 'c-7' };
 const MINA = { loyaltyCard: 'L-100' };
 const OMID = { email: 'omid@example.com' };
+const OMID_PHONE = { phone: '+989351112233' };
 const ANONYMOUS = { deviceId: '0' };
 const LEILA = { email: 'leila@example.com' };
 const NIMA = { email: 'nima@example.com' };
@@ -109,7 +112,7 @@ export const TOUCHPOINTS: readonly Touchpoint[] = [
   call(13, '2026-05-02T10:00:00.000Z', MINA, '\u00a0Complaint ', { outcome: 'callback' }),
   purchase(14, '2026-10-20T10:00:00.000Z', MINA, 'o-14', '90.5', 'web', 'USD'),
   purchase(15, '2025-12-01T10:00:00.000Z', OMID, 'o-15', '2000000', null),
-  call(16, '2026-05-10T10:00:00.000Z', OMID, 'resolved', {}, { sms: 'granted' }),
+  call(16, '2026-05-10T10:00:00.000Z', { ...OMID, ...OMID_PHONE }, 'resolved', {}, { sms: 'granted' }),
   purchase(17, '2026-04-04T10:00:00.000Z', ANONYMOUS, 'o-17', '50000', 'store'),
   purchase(18, '2026-08-01T10:00:00.000Z', LEILA, 'o-18', '150000', 'online'),
   purchase(19, '2026-10-05T10:00:00.000Z', LEILA, 'o-19', '150000', 'online'),
@@ -120,8 +123,11 @@ export const TOUCHPOINTS: readonly Touchpoint[] = [
   touchpoint(24, 'profile_update', '2026-09-01T10:00:00.000Z', SARA, { importantDates: { passportExpiry: '2026-12-20' } }),
   touchpoint(25, 'profile_update', '2026-10-09T10:00:00.000Z', NIMA, { importantDates: { passportExpiry: '2027-01-15', birthday: '1988-02-15' } }, {}, { email: 'granted' }),
   touchpoint(26, 'profile_update', '2026-10-21T10:00:00.000Z', NIMA, { importantDates: { birthday: null } }),
-  // Sara says yes to SMS at the till, with her phone: query 13 texts that number. Omid's yes (16) named no phone.
+  // Sara says yes to SMS at the till, with her phone: query 13 texts that number, as Omid's (16).
   touchpoint(27, 'profile_update', '2026-10-22T10:00:00.000Z', { ...SARA, ...SARA_PHONE }, {}, {}, { sms: 'granted' }),
+  // Reza's club form names only his customer id: his yes to email and SMS names no address of
+  // either, so no list to message has him, though consent_current says granted.
+  touchpoint(28, 'profile_update', '2026-10-23T10:00:00.000Z', REZA, { importantDates: { passportExpiry: '2026-12-01' } }, {}, { email: 'granted', sms: 'granted' }),
 ];
 
 /** The channel each type's manifest gives (schemas/touchpoints/<type>/manifest.json). */
@@ -146,6 +152,7 @@ export const IDENTITY_MAP = [
   { key: 'loyaltyCard:L-100', customer_id: CUSTOMERS.mina, version: '6' },
   { key: 'email:leila@example.com', customer_id: CUSTOMERS.leila, version: '7' },
   { key: 'email:nima@example.com', customer_id: CUSTOMERS.nima, version: '8' },
+  { key: 'phone:+989351112233', customer_id: CUSTOMERS.omid, version: '9' },
 ];
 
 export const RUN_JUNE = 'b1000000-0000-4000-8000-000000000001';

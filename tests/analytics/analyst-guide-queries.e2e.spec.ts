@@ -93,9 +93,9 @@ const EXPECTED: Readonly<Record<string, readonly Record<string, unknown>[]>> = {
 
   // As of 1 Nov 2026 00:00, last purchases before 3 Aug 2026 00:00: Omid (1 Dec 2025 10:00, 334
   // whole days), Reza (20 Feb, 253), the anonymous buyer (4 Apr, 210). Mina's last purchase is in
-  // USD on 20 Oct: she is not churned. Only Omid said yes to SMS: Reza withdrew it, and the
-  // anonymous buyer was never asked.
-  '3. Churned customers: no purchase in 90 days': [{ customer_id: omid, last_purchase_at: '2025-12-01 10:00:00', days_since: '334' }],
+  // USD on 20 Oct: she is not churned. Only Omid said yes to SMS naming a phone, from his: Reza's
+  // latest yes (28) names none, and the anonymous buyer was never asked.
+  '3. Churned customers: no purchase in 90 days': [{ customer_id: omid, phone: '+989351112233', last_purchase_at: '2025-12-01 10:00:00', days_since: '334' }],
 
   // IRR purchases by channel. Store: Sara 300,000, Reza 1,000,000 (200,000 refunded), Mina 2 ×
   // 80,000, anonymous 50,000. Online: Sara 120,000 (20,000 refunded) and 500,000, Leila 2 ×
@@ -175,21 +175,24 @@ const EXPECTED: Readonly<Record<string, readonly Record<string, unknown>[]>> = {
     { segment: 'Potential Loyalist', sales_channel: 'web', purchases: '1', customers: '1' },
   ],
 
-  // Passports expiring within 90 days of 1 Nov: Omid's (20 Nov) and Nima's (15 Jan); Leila's
-  // (June) is further off. Omid never said yes to email. Sara withdrew hers (15 Dec, and the 20
-  // Dec told before the withdrawal).
-  '11. Passports expiring in the next 90 days': [{ customer_id: nima, passport_expires: '2027-01-15' }],
+  // Passports expiring within 90 days of 1 Nov: Omid's (20 Nov), Reza's (1 Dec) and Nima's (15
+  // Jan); Leila's (June) is further off. Omid never said yes to email; Reza's yes named no email.
+  // Sara withdrew hers (15 Dec, and the 20 Dec told before the withdrawal).
+  '11. Passports expiring in the next 90 days': [{ customer_id: nima, email: 'nima@example.com', name: 'passportExpiry', passport_expires: '2027-01-15' }],
 
   // From 20 Jan to 6 Mar 2027: Sara's 5 Feb (she turns 37), Omid's 10 Feb (no email consent), and
   // Leila's 29 Feb, celebrated on 28 Feb in 2027 (she turns 35). Nima withdrew his (15 Feb).
   '12. Birthdays in the next 45 days': [
-    { customer_id: sara, birthday: '1990-02-05', celebrates: '2027-02-05', turns: '37' },
-    { customer_id: leila, birthday: '1992-02-29', celebrates: '2027-02-28', turns: '35' },
+    { customer_id: sara, email: 'sara@example.com', birthday: '1990-02-05', celebrates: '2027-02-05', turns: '37' },
+    { customer_id: leila, email: 'leila@example.com', birthday: '1992-02-29', celebrates: '2027-02-28', turns: '35' },
   ],
 
-  // Sara's yes (27) names her phone, which she holds since her sign-up merged it; Omid's (16) names
-  // none, and Reza withdrew: neither is texted.
-  '13. Numbers to text: the phone each SMS consent was given for': [{ customer_id: sara, phone: '+989121234567' }],
+  // Sara's yes (27) names her phone, which she holds since her sign-up merged it, and Omid's (16)
+  // his; Reza's latest yes (28) names none: he is not texted.
+  '13. Numbers to text: the phone each SMS consent was given for': [
+    { customer_id: sara, phone: '+989121234567' },
+    { customer_id: omid, phone: '+989351112233' },
+  ].sort((a, b) => a.customer_id.localeCompare(b.customer_id)),
 };
 
 function month(start: string, gross: string, refunded = '0') {
@@ -286,11 +289,11 @@ describe('the SQL of the analyst guide (docs/analytics.md), on ClickHouse 18.16 
     const birthdays = EXAMPLES.find((q) => q.title.startsWith('12. '))!.sql;
     const asOf = (date: string) => birthdays.replace("toDate('2027-01-20')", `toDate('${date}')`);
     const [acrossNewYear] = await runEverywhere(asOf('2026-12-25'));
-    expect(acrossNewYear).toEqual([{ customer_id: sara, birthday: '1990-02-05', celebrates: '2027-02-05', turns: '37' }]);
+    expect(acrossNewYear).toEqual([{ customer_id: sara, email: 'sara@example.com', birthday: '1990-02-05', celebrates: '2027-02-05', turns: '37' }]);
     const [endingOn28February] = await runEverywhere(asOf('2027-01-14'));
     expect(endingOn28February.map((row) => row.celebrates)).toEqual(['2027-02-05', '2027-02-28']);
     const [onTheDay] = await runEverywhere(asOf('2028-02-29'));
-    expect(onTheDay).toEqual([{ customer_id: leila, birthday: '1992-02-29', celebrates: '2028-02-29', turns: '36' }]);
+    expect(onTheDay).toEqual([{ customer_id: leila, email: 'leila@example.com', birthday: '1992-02-29', celebrates: '2028-02-29', turns: '36' }]);
     const [leapYearBefore] = await runEverywhere(asOf('2028-01-20'));
     expect(leapYearBefore.map((row) => row.celebrates)).toEqual(['2028-02-05', '2028-02-29']);
   });

@@ -47,6 +47,8 @@ const PERSIAN = {
   date: new Intl.DateTimeFormat('en-u-ca-persian', { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' }),
   instant: new Intl.DateTimeFormat('en-u-ca-persian', { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'Asia/Tehran' }),
   tehranTime: new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'Asia/Tehran' }),
+  /** Tehran's calendar day, "2026-12-08". */
+  tehranDay: new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone: 'Asia/Tehran' }),
 };
 
 /**
@@ -102,10 +104,12 @@ export function formatRate(count: number, ms: number, unit: string): string {
   return `${formatCount(ms > 0 ? (count * 1000) / ms : 0)} ${unit}/s`;
 }
 
-/** Whole days from `now` to a calendar date: negative when it has passed. */
+/**
+ * Whole days from today to a calendar date, negative when it has passed; today as in Tehran, where
+ * the dates shown beside it are, so from 20:30 UTC it is the next day.
+ */
 export function daysUntil(date: string, now: Date): number {
-  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
-  return Math.round((Date.parse(`${date}T00:00:00Z`) - today) / MS_PER_DAY);
+  return Math.round((Date.parse(`${date}T00:00:00Z`) - Date.parse(`${PERSIAN.tehranDay.format(now)}T00:00:00Z`)) / MS_PER_DAY);
 }
 
 /** A plain-text table: a header, a rule, and the rows, columns padded; numbers right-aligned. */

@@ -36,6 +36,8 @@ describe('formatting for people', () => {
     const now = new Date('2026-11-23T20:00:00Z');
     expect(daysUntil('2026-11-24', now)).toBe(1);
     expect(daysUntil('2026-11-20', now)).toBe(-3);
+    // 21:00 UTC is 00:30 on the 24th in Tehran, whose dates the CLI shows: the 24th is today there.
+    expect(daysUntil('2026-11-24', new Date('2026-11-23T21:00:00Z'))).toBe(0);
   });
 
   it('writes durations for people', () => {

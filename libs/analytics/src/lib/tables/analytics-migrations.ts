@@ -277,7 +277,41 @@ export const ANALYTICS_MIGRATIONS: readonly AnalyticsMigration[] = [
       ];
     },
   },
+  {
+    // Consent is kept per channel, not per address: the latest yes may have come from a form that
+    // named no address of the channel, or named one that another customer holds (a link the
+    // guardrails refused). consented_addresses gives, per customer and channel, the address the
+    // latest yes named, while the customer still holds it, so a list to message is one join.
+    // said_yes is read twice: as the join's right side it keeps the hash table to the yeses, and
+    // in the IN it keeps the touchpoints read to theirs. ALL, since one touchpoint may say yes to
+    // two channels; DISTINCT, since a touchpoint may have two rows until ClickHouse merges them.
+    id: '0012-consented-addresses',
+    statements: () => [
+      `CREATE VIEW IF NOT EXISTS consented_addresses AS
+      SELECT DISTINCT customer_id, channel, address
+      FROM (
+        SELECT customer_id, channel, if(channel = 'email', email, phone) AS address, concat(if(channel = 'email', 'email:', 'phone:'), address) AS key
+        FROM (
+          SELECT event_id AS said_by, visitParamExtractString(touchpoint, 'email') AS email, visitParamExtractString(touchpoint, 'phone') AS phone
+          FROM touchpoints
+          WHERE event_id IN (SELECT said_by FROM (${LATEST_YES}))
+        ) AS named
+        ALL INNER JOIN (${LATEST_YES}) AS said_yes USING said_by
+        WHERE address != ''
+      ) AS named_addresses
+      ANY INNER JOIN (SELECT key, customer_id FROM identity_current) AS held USING (key, customer_id)`,
+    ],
+  },
 ];
+
+/** Each customer's latest word on each channel that has an address, when it is a yes, with the touchpoint that said it (as consent_current orders them). */
+const LATEST_YES = `SELECT customer_id, channel,
+  argMax(event_id, (occurred_at_ms, status = 'denied', event_id)) AS said_by,
+  argMax(status, (occurred_at_ms, status = 'denied', event_id)) AS latest
+FROM consents_resolved
+WHERE channel IN ('email', 'sms', 'phone')
+GROUP BY customer_id, channel
+HAVING latest = 'granted'`;
 
 /** The columns rfm_snapshots had before scored_at (migration 0011), as migration 0006 left them. */
 const RFM_SNAPSHOT_COLUMNS = `run_id String, as_of DateTime('UTC'), window_days UInt32, customer_id String, recency_days UInt32,

@@ -14,12 +14,32 @@ export function solarHijriYearProblem(year: number, what: 'date' | 'instant'): s
  */
 export const LATEST_EMPTY_DATE = '1900-01-01';
 
+/**
+ * The last day ClickHouse 18.16 reads as a Date (toDate of a later one is 0000-00-00, before every
+ * date): past it lie only the "no end" dates of some systems (9999-12-31) and typos of the year.
+ */
+export const LAST_DATE = '2105-12-31';
+
 /** Why a calendar date ("YYYY-MM-DD") is not one of a customer's, if it is not. */
 export function calendarDateProblem(date: string): string | undefined {
-  return (
-    solarHijriYearProblem(Number(date.slice(0, 4)), 'date') ??
-    (date <= LATEST_EMPTY_DATE
-      ? `is ${date}, on or before ${LATEST_EMPTY_DATE}: the empty date of many systems (0001-01-01, 1900-01-01) rather than a customer's; leave the field out when there is no date`
-      : undefined)
-  );
+  const hijri = solarHijriYearProblem(Number(date.slice(0, 4)), 'date');
+  if (hijri !== undefined) return hijri;
+  if (date <= LATEST_EMPTY_DATE) {
+    return `is ${date}, on or before ${LATEST_EMPTY_DATE}: the empty date of many systems (0001-01-01, 1900-01-01) rather than a customer's; leave the field out when there is no date`;
+  }
+  if (date > LAST_DATE) {
+    return `is ${date}, after ${LAST_DATE}: the "no end" date of some systems (9999-12-31) or a typo of the year rather than a customer's; leave the field out when there is no date`;
+  }
+  return undefined;
+}
+
+/** Why a text shaped like "YYYY-MM-DD" is not a calendar date: a day its month lacks, or digits of another script. */
+export function notACalendarDateProblem(text: unknown): string {
+  const shaped = typeof text === 'string' ? /^(\p{Nd}{4})-(\p{Nd}{2})-(\p{Nd}{2})$/u.exec(text) : null;
+  if (shaped === null) return 'must be a calendar date "YYYY-MM-DD"';
+  if (!/^[0-9-]+$/.test(text as string)) return 'must be a calendar date "YYYY-MM-DD" written with the digits 0-9';
+  const [year, month, day] = shaped.slice(1).map(Number);
+  const daysInMonth = month >= 1 && month <= 12 ? new Date(Date.UTC(year, month, 0)).getUTCDate() : 0;
+  if (daysInMonth === 0) return `must be a calendar date "YYYY-MM-DD": there is no month ${month}`;
+  return `must be a calendar date "YYYY-MM-DD": ${year}-${String(month).padStart(2, '0')} has ${daysInMonth} days, not ${day}`;
 }

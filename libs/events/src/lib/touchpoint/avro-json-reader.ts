@@ -1,6 +1,6 @@
 import type { Type } from 'avsc';
 import { amountWithinLimits, MAX_AMOUNT_INTEGER_DIGITS, MAX_AMOUNT_SCALE } from '@cdp/money';
-import { calendarDateProblem } from '../time/calendar-checks';
+import { calendarDateProblem, notACalendarDateProblem } from '../time/calendar-checks';
 import { instantProblem, utcInstant } from '../time/utc-instant';
 import { calendarDate, currencyCode, exactDecimal, numberText } from './exact-json-values';
 import type { FieldError } from './field-error';
@@ -79,7 +79,7 @@ function compileValue(type: Type, money: MoneyPaths, shape: Shape): Read {
     case 'logical:date':
       return (json, errors, path) => {
         const date = calendarDate(json);
-        if (date === undefined) return fail(errors, path, 'must be a calendar date "YYYY-MM-DD"');
+        if (date === undefined) return fail(errors, path, notACalendarDateProblem(json));
         const problem = calendarDateProblem(date);
         return problem === undefined ? date : fail(errors, path, problem);
       };

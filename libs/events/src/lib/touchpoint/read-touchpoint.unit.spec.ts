@@ -220,6 +220,26 @@ describe('readTouchpoint', () => {
     ]);
   });
 
+  it.each(['2106-01-01', '2207-01-01', '9999-12-31'])('refuses %s, past the last date analytics reads: a "no end" date or a typo of the year', (passportExpiry) => {
+    const dated = { ...touchpointExamples.profile_update, payload: { ...touchpointExamples.profile_update.payload, importantDates: { passportExpiry } } };
+    expect(errorsOf(dated)).toEqual([
+      { path: 'payload.importantDates.passportExpiry', message: `is ${passportExpiry}, after 2105-12-31: the "no end" date of some systems (9999-12-31) or a typo of the year rather than a customer's; leave the field out when there is no date` },
+    ]);
+    const lastDay = { ...dated, payload: { ...dated.payload, importantDates: { passportExpiry: '2105-12-31' } } };
+    expect(read(lastDay).ok).toBe(true);
+  });
+
+  it.each([
+    ['1990-02-29', 'must be a calendar date "YYYY-MM-DD": 1990-02 has 28 days, not 29'],
+    ['2028-04-31', 'must be a calendar date "YYYY-MM-DD": 2028-04 has 30 days, not 31'],
+    ['1990-13-01', 'must be a calendar date "YYYY-MM-DD": there is no month 13'],
+    ['۱۹۹۰-۰۸-۰۳', 'must be a calendar date "YYYY-MM-DD" written with the digits 0-9'],
+    ['3 Aug 1990', 'must be a calendar date "YYYY-MM-DD"'],
+  ])('says why %s is no calendar date', (birthday, message) => {
+    const dated = { ...touchpointExamples.profile_update, payload: { ...touchpointExamples.profile_update.payload, importantDates: { birthday } } };
+    expect(errorsOf(dated)).toEqual([{ path: 'payload.importantDates.birthday', message }]);
+  });
+
   it("refuses a birthday after the day the touchpoint happened, with a day's grace for the customer's time zone", () => {
     const born = (birthday: string) => ({ ...touchpointExamples.profile_update, occurredAt: '2026-11-20T21:00:00Z', payload: { ...touchpointExamples.profile_update.payload, importantDates: { birthday } } });
     expect(errorsOf(born('2031-05-01'))).toEqual([
