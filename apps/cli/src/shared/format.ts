@@ -47,8 +47,8 @@ const PERSIAN = {
   date: new Intl.DateTimeFormat('en-u-ca-persian', { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' }),
   instant: new Intl.DateTimeFormat('en-u-ca-persian', { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'Asia/Tehran' }),
   tehranTime: new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'Asia/Tehran' }),
-  /** Tehran's calendar day, "2026-12-08". */
-  tehranDay: new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone: 'Asia/Tehran' }),
+  /** Tehran's calendar day, in the Gregorian calendar. */
+  tehranDay: new Intl.DateTimeFormat('en-u-ca-gregory-nu-latn', { year: 'numeric', month: 'numeric', day: 'numeric', timeZone: 'Asia/Tehran' }),
 };
 
 /**
@@ -109,7 +109,8 @@ export function formatRate(count: number, ms: number, unit: string): string {
  * the dates shown beside it are, so from 20:30 UTC it is the next day.
  */
 export function daysUntil(date: string, now: Date): number {
-  return Math.round((Date.parse(`${date}T00:00:00Z`) - Date.parse(`${PERSIAN.tehranDay.format(now)}T00:00:00Z`)) / MS_PER_DAY);
+  const { year, month, day } = Object.fromEntries(PERSIAN.tehranDay.formatToParts(now).map((part) => [part.type, part.value]));
+  return Math.round((Date.parse(`${date}T00:00:00Z`) - Date.UTC(Number(year), Number(month) - 1, Number(day))) / MS_PER_DAY);
 }
 
 /** A plain-text table: a header, a rule, and the rows, columns padded; numbers right-aligned. */

@@ -93,7 +93,7 @@ export function analyticsRowsOf(touchpoint: Touchpoint, channel: string | null):
     channel: channel ?? '',
     received_at: dateTimeText(touchpoint.receivedAt),
     identifiers: keys,
-    touchpoint: JSON.stringify(touchpoint),
+    touchpoint: JSON.stringify(inEnvelopeOrder(touchpoint)),
   };
   const { payload } = touchpoint;
   const scalars = Object.entries(payload).filter((entry): entry is [string, string | number | boolean] => ['string', 'number', 'boolean'].includes(typeof entry[1]));
@@ -116,6 +116,15 @@ export function analyticsRowsOf(touchpoint: Touchpoint, channel: string | null):
   if (touchpoint.type === 'purchase') return { touchpoint: row, fields, ...told, purchase: { ...money(), channel: channel ?? '' } };
   if (touchpoint.type === 'refund') return { touchpoint: row, fields, ...told, refund: { ...money(), reason: text(payload.reason) } };
   return { touchpoint: row, fields, ...told };
+}
+
+/**
+ * The touchpoint with its fields in the envelope's order, the payload last, as docs/analytics.md
+ * gives them in both modes: the embedded log's jsonb hands an event back shortest key first, and
+ * visitParamExtract… reads the first key of a name, so `consent` came before `identifiers` there.
+ */
+function inEnvelopeOrder({ eventId, type, source, occurredAt, receivedAt, identifiers, traits, consent, attributes, payload, ...added }: Touchpoint): Touchpoint {
+  return { eventId, type, source, occurredAt, receivedAt, identifiers, traits, consent, attributes, ...added, payload };
 }
 
 function moneyOf(touchpoint: Touchpoint): { amount: string; currency: string } {

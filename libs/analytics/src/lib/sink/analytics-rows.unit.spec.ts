@@ -18,6 +18,14 @@ describe('analyticsRowsOf', () => {
     expect(rows.purchase).toMatchObject({ amount: '300000.50', occurred_at: accepted.value.occurredAt.slice(0, 19).replace('T', ' '), occurred_at_ms: Date.parse(accepted.value.occurredAt) });
   });
 
+  it("keeps the touchpoint's JSON in the envelope's order, the payload last, however the log handed its keys back", () => {
+    // PGlite's jsonb hands keys back shortest first: consent before identifiers.
+    const { identifiers, payload, ...rest } = accepted.value;
+    const shuffled = { payload, ...Object.fromEntries(Object.entries(rest).sort(([a], [b]) => a.length - b.length || a.localeCompare(b))), identifiers } as Touchpoint;
+    const keys = Object.keys(JSON.parse(analyticsRowsOf(shuffled, 'store').touchpoint.touchpoint));
+    expect(keys).toEqual(['eventId', 'type', 'source', 'occurredAt', 'receivedAt', 'identifiers', 'traits', 'consent', 'attributes', 'payload']);
+  });
+
   it('writes a row per consent channel a touchpoint tells, its payload too for a profile_update, denied winning within it, and a row per important date', () => {
     const told = readTouchpoint({ ...touchpointExamples.profile_update, consent: { sms: 'granted', push: 'granted' } }, loadSchemaCatalog(), {
       eventId: '00000000-0000-4000-8000-000000000002',

@@ -282,22 +282,27 @@ export const ANALYTICS_MIGRATIONS: readonly AnalyticsMigration[] = [
     // named no address of the channel, or named one that another customer holds (a link the
     // guardrails refused). consented_addresses gives, per customer and channel, the address the
     // latest yes named, while the customer still holds it, so a list to message is one join.
-    // said_yes is read twice: as the join's right side it keeps the hash table to the yeses, and
-    // in the IN it keeps the touchpoints read to theirs. ALL, since one touchpoint may say yes to
-    // two channels; DISTINCT, since a touchpoint may have two rows until ClickHouse merges them.
+    // The address is the touchpoint's identifier key ("email:…", "phone:…"), in the form
+    // identity_current keys it. said_yes is read twice: as the join's right side it keeps the hash
+    // table to the yeses, and in the IN it keeps the touchpoints read to theirs. ALL, since one
+    // touchpoint may say yes to two channels; DISTINCT, since a touchpoint may have two rows until
+    // ClickHouse merges them.
     id: '0012-consented-addresses',
     statements: () => [
       `CREATE VIEW IF NOT EXISTS consented_addresses AS
-      SELECT DISTINCT customer_id, channel, address
+      SELECT DISTINCT customer_id, channel, substring(key, 7) AS address
       FROM (
-        SELECT customer_id, channel, if(channel = 'email', email, phone) AS address, concat(if(channel = 'email', 'email:', 'phone:'), address) AS key
+        SELECT customer_id, channel, if(channel = 'email', email_key, phone_key) AS key
         FROM (
-          SELECT event_id AS said_by, visitParamExtractString(touchpoint, 'email') AS email, visitParamExtractString(touchpoint, 'phone') AS phone
+          SELECT
+            event_id AS said_by,
+            arrayFirst(k -> substring(k, 1, 6) = 'email:', identifiers) AS email_key,
+            arrayFirst(k -> substring(k, 1, 6) = 'phone:', identifiers) AS phone_key
           FROM touchpoints
           WHERE event_id IN (SELECT said_by FROM (${LATEST_YES}))
         ) AS named
         ALL INNER JOIN (${LATEST_YES}) AS said_yes USING said_by
-        WHERE address != ''
+        WHERE key != ''
       ) AS named_addresses
       ANY INNER JOIN (SELECT key, customer_id FROM identity_current) AS held USING (key, customer_id)`,
     ],

@@ -52,7 +52,7 @@ function readFeedSchemas(feedDir: string): SchemaSources['feed'] {
   if (!existsSync(feedDir)) return {};
   return Object.fromEntries(
     readdirSync(feedDir, { withFileTypes: true })
-      .filter((entry) => entry.isDirectory())
+      .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.'))
       .map(({ name }) => [name, readVersions(join(feedDir, name))]),
   );
 }

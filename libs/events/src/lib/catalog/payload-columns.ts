@@ -35,14 +35,10 @@ const KIND_OF: Readonly<Record<string, PayloadColumnKind>> = {
  */
 export function payloadColumnsOf(manifest: TouchpointManifest, payloadType: Type, where: string): PayloadColumn[] {
   const fieldOf = (name: string) => (payloadType as types.RecordType).fields.find((f) => f.name === name);
-  const kindOf = (name: string) => {
-    const fieldType = fieldOf(name)?.type;
-    return fieldType ? scalarKind(fieldType) : undefined;
-  };
   const problems: string[] = [];
   const columns = manifest.columns.map((name) => {
-    const kind = kindOf(name);
     const field = fieldOf(name);
+    const kind = field ? scalarKind(field.type) : undefined;
     if (!field) problems.push(`column "${name}" is no top-level field of the payload's latest version`);
     else if (!kind) problems.push(`column "${name}" must be a top-level payload field of a scalar type (string, enum, int, long, float, double, boolean, or one of those or null)`);
     return { name, kind: kind ?? 'text', formerNames: field?.aliases ?? [], absentAs: field ? absentAs(field) : null };

@@ -65,7 +65,6 @@ export class SchemaCatalog {
     for (const [type, { manifest }] of Object.entries(sources.touchpoints)) this.manifests.set(type, manifest);
     checkOneTypePerSubject(Object.keys(sources.touchpoints));
     for (const entry of sources.ids) this.publish(sources, entry);
-    checkEveryFileIsPublished(sources);
     for (const [type, manifest] of this.manifests) {
       const latest = this.latestByType.get(type);
       if (!latest) throw new SchemaCatalogError(`touchpoint type "${type}" has no entry in schemas/schema-ids.json: give its schema an id`);
@@ -81,6 +80,7 @@ export class SchemaCatalog {
         this.views.push({ name, touchpointType: type, select });
       }
     }
+    checkEveryFileIsPublished(sources);
   }
 
   private publish(sources: SchemaSources, entry: SchemaSources['ids'][number]): void {
@@ -118,9 +118,9 @@ export class SchemaCatalog {
         type.createResolver(earlier.type);
       } catch (error) {
         const labels = { previous: `version ${earlier.version}`, next: 'this version' };
+        // Located where avsc's own message is not; the two agree on what reads what (a property test).
         const located = typeCompatibilityProblems(earlier.type, type, 'backward', labels).map(formatProblem);
-        const why = located.length > 0 ? located.join('; ') : (error as Error).message;
-        throw new SchemaCatalogError(`${where}: cannot read what id ${earlier.id} (${subject} version ${earlier.version}) wrote: ${why} (cdp schema check tells every problem)`);
+        throw new SchemaCatalogError(`${where}: cannot read what id ${earlier.id} (${subject} version ${earlier.version}) wrote: ${located.join('; ') || (error as Error).message}`);
       }
     }
   }
@@ -213,7 +213,7 @@ function checkEveryFileIsPublished(sources: SchemaSources): void {
     if (isTouchpointSchemaId(entry)) published.add(`${entry.schema}/${entry.payload}`).add(`envelope/${entry.envelope}`);
     if (isFeedSchemaId(entry)) {
       published.add(`${entry.schema}/${entry.version}`);
-      for (const [referenced, version] of Object.entries(entry.references ?? {})) published.add(`${referenced}/${version}`);
+      for (const [referenced, version] of Object.entries(entry.references ?? {})) published.add(`feed/${referenced.replace(/^feed\//, '')}/${version}`);
     }
   }
   const files = [

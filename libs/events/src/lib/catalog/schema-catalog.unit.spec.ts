@@ -27,6 +27,8 @@ describe('schema catalog', () => {
     try {
       cpSync(DEFAULT_SCHEMAS_DIR, dir, { recursive: true });
       mkdirSync(join(dir, 'touchpoints', '.cache'));
+      mkdirSync(join(dir, 'feed', '.backup'));
+      cpSync(join(dir, 'feed', 'customer-state', 'v1.avsc'), join(dir, 'feed', '.backup', 'v1.avsc'));
       expect(loadSchemaCatalog(dir).touchpointTypes()).toEqual(catalog.touchpointTypes());
       mkdirSync(join(dir, 'touchpoints', 'stray_type'));
       expect(() => loadSchemaCatalog(dir)).toThrow(new RegExp(`^schemas/touchpoints/stray_type holds no manifest\\.json: .*remove the folder or add them \\(schemas/ here is ${dir}\\)$`));
@@ -84,6 +86,12 @@ describe('schema catalog', () => {
     expect(evolved.latestOf(PROFILES_SUBJECT)?.id).toBe(900);
   });
 
+  it.each(['customer-state', 'feed/customer-state'])('takes a feed version that an entry publishes only as what it references (%s)', (referenced) => {
+    const v2 = { ...stateV1, fields: [...stateV1.fields, { name: 'region', type: ['null', 'string'], default: null }] };
+    const changeV2 = { id: 900, schema: 'feed/customer-change', version: 'v1', subject: EVENTS_SUBJECT, references: { [referenced]: 'v2' } };
+    expect(new SchemaCatalog(withFeed({ 'customer-state': { v2 } }, changeV2)).versions(EVENTS_SUBJECT).map((v) => v.id)).toEqual([8, 900]);
+  });
+
   it.each([
     ['an id that is not a positive integer', withFeed({}, { id: 0, schema: 'feed/customer-state', version: 'v1', subject: 'x-value' }), /id 0: "id" must be a positive integer/],
     ['an id used twice', withFeed({}, { id: 7, schema: 'feed/customer-state', version: 'v1', subject: PROFILES_SUBJECT }), /id 7: the id is used twice/],
@@ -106,6 +114,11 @@ describe('schema catalog', () => {
       'a feed version no entry publishes',
       withFeed({ 'customer-state': { v2: stateV1 } }),
       /^schemas\/feed\/customer-state\/v2\.avsc: no entry of schemas\/schema-ids\.json publishes it, so the platform would never use it/,
+    ],
+    [
+      'an envelope version no entry publishes',
+      { ...sources, envelopes: { ...sources.envelopes, v2: sources.envelopes.v1 } },
+      /^schemas\/envelope\/v2\.avsc: no entry of schemas\/schema-ids\.json publishes it/,
     ],
     [
       'a touchpoint version no entry publishes',

@@ -39,7 +39,12 @@ export function notACalendarDateProblem(text: unknown): string {
   if (shaped === null) return 'must be a calendar date "YYYY-MM-DD"';
   if (!/^[0-9-]+$/.test(text as string)) return 'must be a calendar date "YYYY-MM-DD" written with the digits 0-9';
   const [year, month, day] = shaped.slice(1).map(Number);
-  const daysInMonth = month >= 1 && month <= 12 ? new Date(Date.UTC(year, month, 0)).getUTCDate() : 0;
-  if (daysInMonth === 0) return `must be a calendar date "YYYY-MM-DD": there is no month ${month}`;
-  return `must be a calendar date "YYYY-MM-DD": ${year}-${String(month).padStart(2, '0')} has ${daysInMonth} days, not ${day}`;
+  if (month < 1 || month > 12) return `must be a calendar date "YYYY-MM-DD": there is no month ${month}`;
+  return `must be a calendar date "YYYY-MM-DD": ${shaped[1]}-${shaped[2]} has days 1 to ${daysInMonth(year, month)}, not ${day}`;
+}
+
+/** In the Gregorian calendar, as ISO 8601 extends it to every year. */
+function daysInMonth(year: number, month: number): number {
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return month === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
 }

@@ -230,8 +230,9 @@ describe('readTouchpoint', () => {
   });
 
   it.each([
-    ['1990-02-29', 'must be a calendar date "YYYY-MM-DD": 1990-02 has 28 days, not 29'],
-    ['2028-04-31', 'must be a calendar date "YYYY-MM-DD": 2028-04 has 30 days, not 31'],
+    ['1990-02-29', 'must be a calendar date "YYYY-MM-DD": 1990-02 has days 1 to 28, not 29'],
+    ['2028-04-31', 'must be a calendar date "YYYY-MM-DD": 2028-04 has days 1 to 30, not 31'],
+    ['1990-01-00', 'must be a calendar date "YYYY-MM-DD": 1990-01 has days 1 to 31, not 0'],
     ['1990-13-01', 'must be a calendar date "YYYY-MM-DD": there is no month 13'],
     ['۱۹۹۰-۰۸-۰۳', 'must be a calendar date "YYYY-MM-DD" written with the digits 0-9'],
     ['3 Aug 1990', 'must be a calendar date "YYYY-MM-DD"'],
