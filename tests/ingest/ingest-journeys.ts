@@ -124,6 +124,15 @@ export function describeIngestJourneys(mode: string, options: IngestJourneyOptio
         status: 400,
         body: { error: 'HTTP.INVALID_REQUEST', errors: [{ path: 'source', message: 'is not a field of this request; its fields are touchpoints' }] },
       });
+      // A bare list, and another API's batch (Segment's), are told how a batch is sent.
+      expect(await platform.post('/v1/touchpoints', [touchpoint])).toMatchObject({
+        status: 400,
+        body: { error: 'HTTP.INVALID_REQUEST', errors: [{ path: '(root)', message: 'is a list: send a batch as { "touchpoints": [...] }' }] },
+      });
+      expect(await platform.post('/v1/touchpoints', { batch: [touchpoint] })).toMatchObject({
+        status: 400,
+        body: { error: 'HTTP.INVALID_REQUEST', errors: [{ path: 'batch', message: 'is no field of a touchpoint: send a batch as { "touchpoints": [...] }' }] },
+      });
       expect(await options.readBack(platform, [touchpoint.eventId])).toEqual([]);
     });
 

@@ -37,12 +37,24 @@ export class AppendTouchpointsController {
   }
 }
 
-/** A batch is an object with `touchpoints` and nothing else; any other body is one touchpoint. */
+/**
+ * A batch is an object with `touchpoints` and nothing else; any other body is one touchpoint, but
+ * for a bare list and an object that looks like another API's batch (Segment's `{ "batch": [...] }`),
+ * which are told how a batch is sent.
+ */
 function touchpointsOf(body: unknown): unknown[] {
-  if (typeof body !== 'object' || body === null || Array.isArray(body) || !Object.hasOwn(body, 'touchpoints')) return [body];
+  if (Array.isArray(body)) throw notABatch('(root)', 'is a list');
+  if (typeof body === 'object' && body !== null && Array.isArray((body as { batch?: unknown }).batch) && !Object.hasOwn(body, 'type')) {
+    throw notABatch('batch', 'is no field of a touchpoint');
+  }
+  if (typeof body !== 'object' || body === null || !Object.hasOwn(body, 'touchpoints')) return [body];
   const { touchpoints } = requestBodyOf(body, ['touchpoints']);
   if (!Array.isArray(touchpoints)) {
     throw new HttpRequestError('HTTP.INVALID_REQUEST', 'a batch is { "touchpoints": [...] }', [{ path: 'touchpoints', message: 'must be a list of touchpoints' }]);
   }
   return touchpoints;
+}
+
+function notABatch(path: string, what: string): HttpRequestError {
+  return new HttpRequestError('HTTP.INVALID_REQUEST', 'a batch is { "touchpoints": [...] }', [{ path, message: `${what}: send a batch as { "touchpoints": [...] }` }]);
 }
