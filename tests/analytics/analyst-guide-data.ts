@@ -23,7 +23,8 @@ import { customerIdFor } from '@cdp/identity';
  * - Omid (email) buys 2,000,000 on 1 Dec 2025 with no channel, and calls (resolved) from his
  *   phone on 10 May, when he agrees to SMS. Reza, on his complaint call, withdraws his SMS consent;
  *   on 23 Oct his club form (naming only his customer id) says yes to email and SMS and gives his
- *   passport's expiry (1 Dec 2026).
+ *   passport's expiry (1 Dec 2026). On 24 Oct Mina's form gives her birthday (1 Feb 1995) and says
+ *   yes to email with Omid's address, which stays his.
  * - Sara's sign-up also gives her passport's expiry (15 Dec 2026) and birthday (5 Feb 1990), and
  *   her email consent; Leila's passport expires on 1 Jun 2027, her birthday is 29 Feb 1992 and she
  *   agrees to email; Omid's passport expires on 20 Nov 2026 and his birthday is 10 Feb 1985, with
@@ -128,6 +129,9 @@ export const TOUCHPOINTS: readonly Touchpoint[] = [
   // Reza's club form names only his customer id: his yes to email and SMS names no address of
   // either, so no list to message has him, though consent_current says granted.
   touchpoint(28, 'profile_update', '2026-10-23T10:00:00.000Z', REZA, { importantDates: { passportExpiry: '2026-12-01' } }, {}, { email: 'granted', sms: 'granted' }),
+  // Mina's form says yes to email with Omid's address (the guardrails kept it Omid's): no birthday
+  // greeting goes to his inbox for her.
+  touchpoint(29, 'profile_update', '2026-10-24T10:00:00.000Z', { ...MINA, ...OMID }, { importantDates: { birthday: '1995-02-01' } }, {}, { email: 'granted' }),
 ];
 
 /** The channel each type's manifest gives (schemas/touchpoints/<type>/manifest.json). */

@@ -181,7 +181,8 @@ const EXPECTED: Readonly<Record<string, readonly Record<string, unknown>[]>> = {
   '11. Passports expiring in the next 90 days': [{ customer_id: nima, email: 'nima@example.com', name: 'passportExpiry', passport_expires: '2027-01-15' }],
 
   // From 20 Jan to 6 Mar 2027: Sara's 5 Feb (she turns 37), Omid's 10 Feb (no email consent), and
-  // Leila's 29 Feb, celebrated on 28 Feb in 2027 (she turns 35). Nima withdrew his (15 Feb).
+  // Leila's 29 Feb, celebrated on 28 Feb in 2027 (she turns 35). Nima withdrew his (15 Feb). Mina's
+  // (1 Feb) yes named Omid's address: she is left out.
   '12. Birthdays in the next 45 days': [
     { customer_id: sara, email: 'sara@example.com', birthday: '1990-02-05', celebrates: '2027-02-05', turns: '37' },
     { customer_id: leila, email: 'leila@example.com', birthday: '1992-02-29', celebrates: '2027-02-28', turns: '35' },
