@@ -21,7 +21,7 @@ import { customerIdFor } from '@cdp/identity';
  *   system also sent an attribute named "outcome" ("callback"), which a query must not mistake for
  *   the payload's.
  * - Omid (email) buys 2,000,000 on 1 Dec 2025 with no channel, and calls (resolved) from his
- *   phone on 10 May, when he agrees to SMS. Reza, on his complaint call, withdraws his SMS consent;
+ *   phone on 10 May, when he agrees to SMS and calls. Reza, on his complaint call, withdraws his SMS consent;
  *   on 23 Oct his club form (naming only his customer id) says yes to email and SMS and gives his
  *   passport's expiry (1 Dec 2026). On 24 Oct Mina's form gives her birthday (1 Feb 1995) and says
  *   yes to email with Omid's address, which stays his.
@@ -31,7 +31,7 @@ import { customerIdFor } from '@cdp/identity';
  *   no word on email (all told in October). On 20 Oct Sara withdraws her passport's expiry (her
  *   passport was cancelled); an update from another source, dated 1 Sep and sunk after it, still
  *   names the old passport (20 Dec 2026), and does not bring it back.
- * - Nima (email) tells his passport's expiry (15 Jan 2027) and birthday (15 Feb 1988) and agrees to
+ * - Nima (email) tells his passports' expiries (15 Jan 2027, and his German one's 20 Dec 2026) and birthday (15 Feb 1988) and agrees to
  *   email on 9 Oct; on 21 Oct he withdraws his birthday. He buys nothing.
  * - An anonymous buyer (only a placeholder device id) buys 50,000 in store on 4 Apr.
  * - Leila (email) buys 150,000 online on 1 Aug and 5 Oct, and calls (resolved) on 6 Oct.
@@ -113,7 +113,7 @@ export const TOUCHPOINTS: readonly Touchpoint[] = [
   call(13, '2026-05-02T10:00:00.000Z', MINA, '\u00a0Complaint ', { outcome: 'callback' }),
   purchase(14, '2026-10-20T10:00:00.000Z', MINA, 'o-14', '90.5', 'web', 'USD'),
   purchase(15, '2025-12-01T10:00:00.000Z', OMID, 'o-15', '2000000', null),
-  call(16, '2026-05-10T10:00:00.000Z', { ...OMID, ...OMID_PHONE }, 'resolved', {}, { sms: 'granted' }),
+  call(16, '2026-05-10T10:00:00.000Z', { ...OMID, ...OMID_PHONE }, 'resolved', {}, { sms: 'granted', phone: 'granted' }),
   purchase(17, '2026-04-04T10:00:00.000Z', ANONYMOUS, 'o-17', '50000', 'store'),
   purchase(18, '2026-08-01T10:00:00.000Z', LEILA, 'o-18', '150000', 'online'),
   purchase(19, '2026-10-05T10:00:00.000Z', LEILA, 'o-19', '150000', 'online'),
@@ -122,7 +122,7 @@ export const TOUCHPOINTS: readonly Touchpoint[] = [
   touchpoint(22, 'profile_update', '2026-10-08T10:00:00.000Z', OMID, { importantDates: { passportExpiry: '2026-11-20', birthday: '1985-02-10' } }),
   touchpoint(23, 'profile_update', '2026-10-20T10:00:00.000Z', SARA, { importantDates: { passportExpiry: null } }),
   touchpoint(24, 'profile_update', '2026-09-01T10:00:00.000Z', SARA, { importantDates: { passportExpiry: '2026-12-20' } }),
-  touchpoint(25, 'profile_update', '2026-10-09T10:00:00.000Z', NIMA, { importantDates: { passportExpiry: '2027-01-15', birthday: '1988-02-15' } }, {}, { email: 'granted' }),
+  touchpoint(25, 'profile_update', '2026-10-09T10:00:00.000Z', NIMA, { importantDates: { passportExpiry: '2027-01-15', 'passportExpiry:DE': '2026-12-20', birthday: '1988-02-15' } }, {}, { email: 'granted' }),
   touchpoint(26, 'profile_update', '2026-10-21T10:00:00.000Z', NIMA, { importantDates: { birthday: null } }),
   // Sara says yes to SMS at the till, with her phone: query 13 texts that number, as Omid's (16).
   touchpoint(27, 'profile_update', '2026-10-22T10:00:00.000Z', { ...SARA, ...SARA_PHONE }, {}, {}, { sms: 'granted' }),

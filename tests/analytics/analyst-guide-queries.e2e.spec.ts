@@ -175,10 +175,13 @@ const EXPECTED: Readonly<Record<string, readonly Record<string, unknown>[]>> = {
     { segment: 'Potential Loyalist', sales_channel: 'web', purchases: '1', customers: '1' },
   ],
 
-  // Passports expiring within 90 days of 1 Nov: Omid's (20 Nov), Reza's (1 Dec) and Nima's (15
-  // Jan); Leila's (June) is further off. Omid never said yes to email; Reza's yes named no email.
+  // Passports expiring within 90 days of 1 Nov: Omid's (20 Nov), Reza's (1 Dec) and Nima's two
+  // (20 Dec, 15 Jan); Leila's (June) is further off. Omid never said yes to email; Reza's yes named no email.
   // Sara withdrew hers (15 Dec, and the 20 Dec told before the withdrawal).
-  '11. Passports expiring in the next 90 days': [{ customer_id: nima, email: 'nima@example.com', name: 'passportExpiry', passport_expires: '2027-01-15' }],
+  '11. Passports expiring in the next 90 days': [
+    { customer_id: nima, email: 'nima@example.com', name: 'passportExpiry:DE', passport_expires: '2026-12-20' },
+    { customer_id: nima, email: 'nima@example.com', name: 'passportExpiry', passport_expires: '2027-01-15' },
+  ],
 
   // From 20 Jan to 6 Mar 2027: Sara's 5 Feb (she turns 37), Omid's 10 Feb (no email consent), and
   // Leila's 29 Feb, celebrated on 28 Feb in 2027 (she turns 35). Nima withdrew his (15 Feb). Mina's
@@ -284,6 +287,21 @@ describe('the SQL of the analyst guide (docs/analytics.md), on ClickHouse 18.16 
     expect(reading).toBeDefined();
     const [rows] = await runEverywhere(reading!);
     expect(rows.map((r) => r.outcome)).toEqual(['complaint', 'complaint', 'resolved', '\u00a0Complaint ', 'resolved', 'resolved']);
+  });
+
+  it('gives each address a yes was said for, per channel: one touchpoint saying yes to SMS and calls gives both', async () => {
+    const [server, chdb] = await runEverywhere('SELECT customer_id, channel, address FROM consented_addresses ORDER BY customer_id, channel');
+    expect(chdb).toEqual(server);
+    expect(server).toEqual(
+      [
+        { customer_id: sara, channel: 'email', address: 'sara@example.com' },
+        { customer_id: sara, channel: 'sms', address: '+989121234567' },
+        { customer_id: omid, channel: 'phone', address: '+989351112233' },
+        { customer_id: omid, channel: 'sms', address: '+989351112233' },
+        { customer_id: leila, channel: 'email', address: 'leila@example.com' },
+        { customer_id: nima, channel: 'email', address: 'nima@example.com' },
+      ].sort((a, b) => a.customer_id.localeCompare(b.customer_id) || a.channel.localeCompare(b.channel)),
+    );
   });
 
   it('lists birthdays (query 12) across the new year, and a 29 February one when the window ends on the 28th of a year without a 29th', async () => {

@@ -59,8 +59,10 @@ export function describeProfile(profile: Readonly<Record<string, unknown>>, now:
 
 function expiry(date: string, now: Date): string {
   const days = daysUntil(date, now);
-  if (days < 0) return `: expired ${-days} days ago`;
-  return days <= 180 ? `: expires in ${days} days, time for a reminder` : `: expires in ${days} days`;
+  const count = (n: number) => (n === 1 ? '1 day' : `${formatCount(n)} days`);
+  if (days < 0) return `: expired ${count(-days)} ago`;
+  if (days === 0) return ': expires today, time for a reminder';
+  return days <= 180 ? `: expires in ${count(days)}, time for a reminder` : `: expires in ${count(days)}`;
 }
 
 /** Provenance-carrying entries ({ value, occurredAt, ... }) or plain values, by key, sorted. */

@@ -46,6 +46,14 @@ describe('describeProfile', () => {
     expect(text).toContain('email granted · sms denied');
   });
 
+  it('counts the days to an expiry in words that read: today, 1 day, days ago', () => {
+    const expiring = (date: string) => describeProfile({ ...profile, importantDates: { visaExpiry: { date, ...at('2026-01-01T00:00:00.000Z') } } }, new Date('2026-11-23T08:00:00Z')).join('\n');
+    expect(expiring('2026-11-23')).toContain('visaExpiry 2026-11-23 (2 Azar 1405): expires today, time for a reminder');
+    expect(expiring('2026-11-24')).toContain(': expires in 1 day, time for a reminder');
+    expect(expiring('2026-11-22')).toContain(': expired 1 day ago');
+    expect(expiring('2020-11-23')).toContain(': expired 2,191 days ago');
+  });
+
   it('shows orders, spend in rials and tomans, channels and open complaints', () => {
     expect(text).toContain('spend           1,350,000 IRR (135,000 toman)');
     expect(text).toContain('refunded        450,000 IRR (45,000 toman)');

@@ -284,8 +284,9 @@ export const ANALYTICS_MIGRATIONS: readonly AnalyticsMigration[] = [
     // latest yes named, while the customer still holds it, so a list to message is one join.
     // The address is the touchpoint's identifier key ("email:…", "phone:…"), in the form
     // identity_current keys it. said_yes is read twice: as the join's right side it keeps the hash
-    // table to the yeses, and in the IN it keeps the touchpoints read to theirs. ALL, since one
-    // touchpoint may say yes to two channels; DISTINCT, since a touchpoint may have two rows until
+    // table to the yeses, and in the IN it keeps the touchpoints read to theirs. ALL joins, since
+    // one touchpoint may say yes to two channels, and sms and phone share a key (chDB's ANY keeps
+    // one row per key of the left side too); DISTINCT, since a touchpoint may have two rows until
     // ClickHouse merges them.
     id: '0012-consented-addresses',
     statements: () => [
@@ -304,7 +305,7 @@ export const ANALYTICS_MIGRATIONS: readonly AnalyticsMigration[] = [
         ALL INNER JOIN (${LATEST_YES}) AS said_yes USING said_by
         WHERE key != ''
       ) AS named_addresses
-      ANY INNER JOIN (SELECT key, customer_id FROM identity_current) AS held USING (key, customer_id)`,
+      ALL INNER JOIN (SELECT key, customer_id FROM identity_current) AS held USING (key, customer_id)`,
     ],
   },
 ];

@@ -60,6 +60,9 @@ const OFFSET_WITHOUT_COLON = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)
 
 /** What is wrong with a value that `utcInstant` refuses, said so that the sender knows what to change. */
 export function instantProblem(value: unknown): string {
+  if (typeof value === 'string' && /(?![0-9])\p{Nd}/u.test(value)) {
+    return `must be written with the digits 0-9, ${EXAMPLE}`;
+  }
   if (typeof value === 'string' && ZONELESS_INSTANT.test(value)) {
     return `has no time zone: add "Z" for UTC or the offset it was written in, ${EXAMPLE}`;
   }

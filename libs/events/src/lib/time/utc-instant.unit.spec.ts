@@ -51,6 +51,7 @@ describe('utcInstant', () => {
   });
 
   it('says what a refused offset should be', () => {
+    expect(instantProblem('۲۰۲۶-۱۲-۰۷T12:00:00Z')).toMatch(/^must be written with the digits 0-9, e\.g\. /);
     expect(instantProblem('2026-11-20T10:15:00+0330')).toMatch(/^writes its offset without a colon: write it as ±HH:MM \(\+03:30, not \+0330 or \+03\)/);
     expect(instantProblem('2026-11-20T10:15:00+15:00')).toMatch(/^has an offset of more than 14 hours, which no time zone has/);
   });
