@@ -49,7 +49,7 @@ describe.each(THROWAWAY_CLICKHOUSE_ENGINES)('moving purchases and refunds to one
   const tablesAside = () => client.query("SELECT name FROM system.tables WHERE database = currentDatabase() AND name LIKE '%moving'");
 
   it('keeps every row once and leaves touchpoints partitioned by month', async () => {
-    expect(await migrateAnalytics(client, ANALYTICS_MIGRATIONS)).toEqual(['0005-purchases-and-refunds-in-one-partition', '0006-rfm-monetary-as-decimal-38', '0007-consents', '0008-important-dates', '0009-important-dates-current-without-withdrawals', '0010-identity-current-without-the-copy-mark', '0011-rfm-snapshots-by-day-scored', '0012-consented-addresses']);
+    expect(await migrateAnalytics(client, ANALYTICS_MIGRATIONS)).toEqual(['0005-purchases-and-refunds-in-one-partition', '0006-rfm-monetary-as-decimal-38', '0007-consents', '0008-important-dates', '0009-important-dates-current-without-withdrawals', '0010-identity-current-without-the-copy-mark', '0011-rfm-snapshots-by-day-scored', '0012-consented-addresses', '0013-consented-addresses-from-identifier-keys']);
 
     expect(await rows('purchases')).toEqual(PURCHASES.map(({ event_id, amount }) => ({ event_id, amount })));
     expect(await rows('refunds')).toEqual(REFUNDS.map(({ event_id, amount }) => ({ event_id, amount })));
@@ -100,7 +100,7 @@ describe.each(THROWAWAY_CLICKHOUSE_ENGINES)('partitioning rfm_snapshots by the d
   const expected = SNAPSHOT_ROWS.map(({ run_id, as_of, monetary, segment }) => ({ run_id, as_of, monetary, segment, scored_at: as_of }));
 
   it('keeps every row, scored at its as_of, one partition per day', async () => {
-    expect(await migrateAnalytics(client, ANALYTICS_MIGRATIONS)).toEqual(['0011-rfm-snapshots-by-day-scored', '0012-consented-addresses']);
+    expect(await migrateAnalytics(client, ANALYTICS_MIGRATIONS)).toEqual(['0011-rfm-snapshots-by-day-scored', '0012-consented-addresses', '0013-consented-addresses-from-identifier-keys']);
     expect(await snapshots()).toEqual(expected);
     expect(await partitions()).toEqual(['20260930', '20261002']);
   });
@@ -128,5 +128,24 @@ describe.each(THROWAWAY_CLICKHOUSE_ENGINES)('partitioning rfm_snapshots by the d
     await migrateAnalytics(client, ANALYTICS_MIGRATIONS);
     expect(await snapshots()).toEqual(copied);
     expect(await leftAside()).toEqual([]);
+  });
+});
+
+describe.each(THROWAWAY_CLICKHOUSE_ENGINES)('consented_addresses made anew over the view 0012 first made, on %s', (_, open) => {
+  it('replaces what a database that ran 0012 before holds under the name', async () => {
+    const client = await open();
+    try {
+      await migrateAnalytics(client, ANALYTICS_MIGRATIONS.filter((migration) => migration.id < '0012'));
+      // Stands for the first 0012, which read the address out of the touchpoint's JSON.
+      await client.command("CREATE VIEW consented_addresses AS SELECT customer_id, channel, 'granted' AS address FROM consent_current");
+      await migrateAnalytics(client, ANALYTICS_MIGRATIONS.filter((migration) => migration.id < '0013'));
+      expect(await migrateAnalytics(client, ANALYTICS_MIGRATIONS)).toEqual(['0013-consented-addresses-from-identifier-keys']);
+      const [{ statement }] = await client.query<{ statement: string }>(
+        "SELECT create_table_query AS statement FROM system.tables WHERE database = currentDatabase() AND name = 'consented_addresses'",
+      );
+      expect(statement).toContain('arrayFirst');
+    } finally {
+      await client.close();
+    }
   });
 });

@@ -289,24 +289,13 @@ export const ANALYTICS_MIGRATIONS: readonly AnalyticsMigration[] = [
     // one row per key of the left side too); DISTINCT, since a touchpoint may have two rows until
     // ClickHouse merges them.
     id: '0012-consented-addresses',
-    statements: () => [
-      `CREATE VIEW IF NOT EXISTS consented_addresses AS
-      SELECT DISTINCT customer_id, channel, substring(key, 7) AS address
-      FROM (
-        SELECT customer_id, channel, if(channel = 'email', email_key, phone_key) AS key
-        FROM (
-          SELECT
-            event_id AS said_by,
-            arrayFirst(k -> substring(k, 1, 6) = 'email:', identifiers) AS email_key,
-            arrayFirst(k -> substring(k, 1, 6) = 'phone:', identifiers) AS phone_key
-          FROM touchpoints
-          WHERE event_id IN (SELECT said_by FROM (${LATEST_YES}))
-        ) AS named
-        ALL INNER JOIN (${LATEST_YES}) AS said_yes USING said_by
-        WHERE key != ''
-      ) AS named_addresses
-      ALL INNER JOIN (SELECT key, customer_id FROM identity_current) AS held USING (key, customer_id)`,
-    ],
+    statements: () => [`CREATE VIEW IF NOT EXISTS consented_addresses AS ${CONSENTED_ADDRESSES}`],
+  },
+  {
+    // 0012 as first written read each address out of the touchpoint's JSON, and joined with ANY:
+    // a database that ran it holds that view, which CREATE ... IF NOT EXISTS leaves as it is.
+    id: '0013-consented-addresses-from-identifier-keys',
+    statements: () => ['DROP TABLE IF EXISTS consented_addresses', `CREATE VIEW consented_addresses AS ${CONSENTED_ADDRESSES}`],
   },
 ];
 
@@ -318,6 +307,23 @@ FROM consents_resolved
 WHERE channel IN ('email', 'sms', 'phone')
 GROUP BY customer_id, channel
 HAVING latest = 'granted'`;
+
+/** The view consented_addresses (migrations 0012 and 0013). */
+const CONSENTED_ADDRESSES = `SELECT DISTINCT customer_id, channel, substring(key, 7) AS address
+FROM (
+  SELECT customer_id, channel, if(channel = 'email', email_key, phone_key) AS key
+  FROM (
+    SELECT
+      event_id AS said_by,
+      arrayFirst(k -> substring(k, 1, 6) = 'email:', identifiers) AS email_key,
+      arrayFirst(k -> substring(k, 1, 6) = 'phone:', identifiers) AS phone_key
+    FROM touchpoints
+    WHERE event_id IN (SELECT said_by FROM (${LATEST_YES}))
+  ) AS named
+  ALL INNER JOIN (${LATEST_YES}) AS said_yes USING said_by
+  WHERE key != ''
+) AS named_addresses
+ALL INNER JOIN (SELECT key, customer_id FROM identity_current) AS held USING (key, customer_id)`;
 
 /** The columns rfm_snapshots had before scored_at (migration 0011), as migration 0006 left them. */
 const RFM_SNAPSHOT_COLUMNS = `run_id String, as_of DateTime('UTC'), window_days UInt32, customer_id String, recency_days UInt32,

@@ -65,9 +65,13 @@ export class SchemaCatalog {
     for (const [type, { manifest }] of Object.entries(sources.touchpoints)) this.manifests.set(type, manifest);
     checkOneTypePerSubject(Object.keys(sources.touchpoints));
     for (const entry of sources.ids) this.publish(sources, entry);
+    for (const type of this.manifests.keys()) {
+      if (!this.latestByType.has(type)) throw new SchemaCatalogError(`touchpoint type "${type}" has no entry in schemas/schema-ids.json: give its schema an id`);
+    }
+    // Before the manifests are checked against each type's latest version: a manifest written for a draft names what only the draft has.
+    checkEveryFileIsPublished(sources);
     for (const [type, manifest] of this.manifests) {
-      const latest = this.latestByType.get(type);
-      if (!latest) throw new SchemaCatalogError(`touchpoint type "${type}" has no entry in schemas/schema-ids.json: give its schema an id`);
+      const latest = this.latestByType.get(type)!;
       const payloadType = (latest.type as unknown as { field(name: string): { type: Type } }).field('payload').type;
       const payloadProblems = [...fieldNameClashes(payloadType), ...typesJsonCannotCarry(payloadType)];
       if (payloadProblems.length > 0) throw new SchemaCatalogError(`${this.latestPayloadFiles.get(type)}: ${payloadProblems.join('; ')}`);
@@ -80,7 +84,6 @@ export class SchemaCatalog {
         this.views.push({ name, touchpointType: type, select });
       }
     }
-    checkEveryFileIsPublished(sources);
   }
 
   private publish(sources: SchemaSources, entry: SchemaSources['ids'][number]): void {

@@ -116,6 +116,21 @@ describe('schema catalog', () => {
       /^schemas\/feed\/customer-state\/v2\.avsc: no entry of schemas\/schema-ids\.json publishes it, so the platform would never use it/,
     ],
     [
+      'a draft version no entry publishes, whose manifest already names its new column',
+      {
+        ...sources,
+        touchpoints: {
+          ...sources.touchpoints,
+          visit: {
+            ...sources.touchpoints.visit,
+            manifest: { ...sources.touchpoints.visit.manifest, columns: [...sources.touchpoints.visit.manifest.columns, 'note'] },
+            payloads: { ...sources.touchpoints.visit.payloads, v2: { type: 'record', name: 'VisitPayload', fields: [{ name: 'note', type: 'string' }] } },
+          },
+        },
+      },
+      /^schemas\/touchpoints\/visit\/v2\.avsc: no entry of schemas\/schema-ids\.json publishes it/,
+    ],
+    [
       'an envelope version no entry publishes',
       { ...sources, envelopes: { ...sources.envelopes, v2: sources.envelopes.v1 } },
       /^schemas\/envelope\/v2\.avsc: no entry of schemas\/schema-ids\.json publishes it/,
