@@ -30,6 +30,20 @@ export async function main(baseUrl: string): Promise<string> {
   await subscription.close();
   return [known?.customerId, unknown === undefined, typeof CdpApiError].join(' ');
 }
+
+// The README's paging loop, and options that may be absent, under exactOptionalPropertyTypes (tsc --init sets it).
+export async function wholeTimeline(baseUrl: string, customerId: string, segment?: string): Promise<number> {
+  const filter = segment === undefined ? undefined : { segment };
+  await subscribeCustomers({ transport: { sse: { baseUrl } }, filter }, async () => undefined).close();
+  const client = createCdpClient({ baseUrl });
+  let count = 0;
+  for (let before: string | undefined; ; ) {
+    const page = await client.timeline(customerId, { limit: 200, before });
+    count += page.touchpoints.length;
+    if (!page.next) return count;
+    before = page.next;
+  }
+}
 `;
 
 // A service that follows the feed from Kafka.
@@ -75,7 +89,7 @@ describe('the published @cdp/client package', () => {
     writeFileSync(join(consumer, 'consumer.ts'), CONSUMER);
     writeFileSync(
       join(consumer, 'tsconfig.json'),
-      JSON.stringify({ compilerOptions: { strict: true, skipLibCheck: false, module: 'commonjs', target: 'es2022', types: ['node'], outDir: 'out' }, files: ['consumer.ts'] }),
+      JSON.stringify({ compilerOptions: { strict: true, exactOptionalPropertyTypes: true, skipLibCheck: false, module: 'commonjs', target: 'es2022', types: ['node'], outDir: 'out' }, files: ['consumer.ts'] }),
     );
 
     run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', consumer], consumer);

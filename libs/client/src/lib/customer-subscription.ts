@@ -16,27 +16,27 @@ export type CustomerChangeHandler = (change: CustomerChange, context: ChangeCont
 
 export interface CustomerChangeFilter {
   /** Only these types; absent or empty: every type. */
-  readonly types?: readonly CustomerChangeType[];
+  readonly types?: readonly CustomerChangeType[] | undefined;
   /** Only changes whose state is in this RFM segment (`state.rfm.segment`), and those that take a customer out of it (a move away, a merge, an erasure). */
-  readonly segment?: string;
+  readonly segment?: string | undefined;
 }
 
 export interface SseTransport {
   /** The platform's API, e.g. `https://cdp.example.com`; the stream is `GET {baseUrl}/v1/stream/customers`. */
   readonly baseUrl: string;
   /** Sent with every request, e.g. `authorization`. */
-  readonly headers?: Readonly<Record<string, string>>;
-  readonly fetch?: typeof fetch;
+  readonly headers?: Readonly<Record<string, string>> | undefined;
+  readonly fetch?: typeof fetch | undefined;
   /**
    * A connection that delivers nothing (not even the server's 15 s heartbeat) for this long is
    * dropped and made again: it catches connections that died without closing. Default 45 s, and
    * at least three of the heartbeats the server says it sends (`Cdp-Heartbeat-Seconds`).
    */
-  readonly idleTimeoutMs?: number;
+  readonly idleTimeoutMs?: number | undefined;
 }
 
 export interface CommonSubscribeOptions {
-  readonly filter?: CustomerChangeFilter;
+  readonly filter?: CustomerChangeFilter | undefined;
   /**
    * Told of every failure: a connection lost or refused, a disconnect by the server, a handler
    * that threw (a `ChangeHandlerError`), a change that cannot be decoded, and over SSE a resume
@@ -44,15 +44,15 @@ export interface CommonSubscribeOptions {
    * bring every customer's latest state). The subscription goes on unless `done` rejects.
    * Default: `console.error`.
    */
-  readonly onError?: (error: unknown) => void;
+  readonly onError?: ((error: unknown) => void) | undefined;
   /**
    * The first delay before connecting again, or calling a handler that failed again; it doubles
    * with each consecutive failure up to `maxReconnectDelayMs`. Default: the SSE server's `retry:`,
    * else 1 s.
    */
-  readonly reconnectDelayMs?: number;
+  readonly reconnectDelayMs?: number | undefined;
   /** Default 30 s. */
-  readonly maxReconnectDelayMs?: number;
+  readonly maxReconnectDelayMs?: number | undefined;
 }
 
 export interface SseSubscribeOptions extends CommonSubscribeOptions {
@@ -61,7 +61,7 @@ export interface SseSubscribeOptions extends CommonSubscribeOptions {
    * Where to begin: every change kept (`start`), the ones after now (`now`, the default), or the
    * ones after a change handled before. Reconnects resume after the last change handled.
    */
-  readonly from?: 'start' | 'now' | { readonly lastEventId: string };
+  readonly from?: 'start' | 'now' | { readonly lastEventId: string } | undefined;
 }
 
 

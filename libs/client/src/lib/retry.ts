@@ -2,8 +2,8 @@ const DEFAULT_FIRST_DELAY_MS = 1_000;
 const DEFAULT_MAX_DELAY_MS = 30_000;
 
 export interface RetryDelays {
-  readonly reconnectDelayMs?: number;
-  readonly maxReconnectDelayMs?: number;
+  readonly reconnectDelayMs?: number | undefined;
+  readonly maxReconnectDelayMs?: number | undefined;
 }
 
 /** Delays between attempts that double with each consecutive failure, up to a cap. */

@@ -7,7 +7,7 @@ import type { RfmWindowDays } from '@cdp/rfm';
 /** A touchpoint as a source posts it; validated against the latest Avro schema of its `type`. */
 export interface TouchpointInput {
   /** A UUID that makes retries safe: an id the platform accepted before is a no-op. The platform makes one when absent. */
-  readonly eventId?: string;
+  readonly eventId?: string | undefined;
   /** purchase, refund, call, visit, social_mention, profile_update, or a type registered since. */
   readonly type: string;
   /** The system that reports it, e.g. pos-store-12. */
@@ -16,9 +16,9 @@ export interface TouchpointInput {
   readonly occurredAt: string;
   /** Who it was, as the source knows them; at least one. */
   readonly identifiers: Partial<Identifiers>;
-  readonly traits?: Readonly<Record<string, string>> | null;
-  readonly consent?: Readonly<Record<string, ConsentStatus>> | null;
-  readonly attributes?: Readonly<Record<string, string>>;
+  readonly traits?: Readonly<Record<string, string>> | null | undefined;
+  readonly consent?: Readonly<Record<string, ConsentStatus>> | null | undefined;
+  readonly attributes?: Readonly<Record<string, string>> | undefined;
   /** The fields of the type's schema; send money as decimal strings ("12.50"). */
   readonly payload: Readonly<Record<string, unknown>>;
 }
@@ -35,7 +35,7 @@ export interface AcceptedTouchpoint {
 export type CustomerView = VisibleProfile & {
   readonly loyalty: FeedLoyaltySummary;
   /** Present when the id asked for was merged into another customer: the profile is then the survivor's, which `mergedInto` names. */
-  readonly requestedId?: string;
+  readonly requestedId?: string | undefined;
 };
 
 /** `GET /v1/customers/{id}/loyalty`: the balance of the customer (or of its survivor) now. */
@@ -78,8 +78,8 @@ export interface Timeline {
 
 /** A page of a list: at most `limit` items (1 to 1,000), after the page whose `next` is `before`. */
 export interface PageRequest {
-  readonly limit?: number;
-  readonly before?: string;
+  readonly limit?: number | undefined;
+  readonly before?: string | undefined;
 }
 
 export interface RedeemPointsRequest {
@@ -87,7 +87,7 @@ export interface RedeemPointsRequest {
   readonly points: number;
   /** Sending the same key again answers the first redemption and spends nothing. */
   readonly idempotencyKey: string;
-  readonly reason?: string;
+  readonly reason?: string | undefined;
 }
 
 /** The redemption made (or made before with the same idempotency key): the lots it consumed, oldest first. */
@@ -128,7 +128,7 @@ export interface RfmRun {
    */
   readonly current: boolean;
   /** A what-if's customers per segment. */
-  readonly segments?: Readonly<Record<string, number>>;
+  readonly segments?: Readonly<Record<string, number>> | undefined;
 }
 
 /** `GET /v1/segments/rfm`: the latest run that became current, and its customers per segment. */
@@ -143,7 +143,7 @@ export interface RfmSegments {
 
 export interface RunRfmRequest {
   /** An ISO 8601 instant with a zone; default now. */
-  readonly asOf?: string;
+  readonly asOf?: string | undefined;
   /** Default 365. */
-  readonly windowDays?: RfmWindowDays;
+  readonly windowDays?: RfmWindowDays | undefined;
 }

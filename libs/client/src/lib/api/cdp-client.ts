@@ -20,19 +20,19 @@ import type {
 export interface CdpClientOptions {
   /** The platform's API, e.g. `https://cdp.example.com`. */
   readonly baseUrl: string;
-  readonly fetch?: typeof fetch;
+  readonly fetch?: typeof fetch | undefined;
   /** Sent with every request, e.g. `authorization`. */
-  readonly headers?: Readonly<Record<string, string>>;
+  readonly headers?: Readonly<Record<string, string>> | undefined;
   /** A request not answered within this fails with a TimeoutError; default 60 s. */
-  readonly timeoutMs?: number;
+  readonly timeoutMs?: number | undefined;
 }
 
 /** The last argument of every call: its own deadline or cancellation. */
 export interface CallOptions {
   /** Aborts the request (the call rejects with the signal's reason), e.g. when the page or the caller's own request goes away. */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
   /** This call's deadline instead of the client's timeoutMs: runRfm on a million customers takes over a minute. */
-  readonly timeoutMs?: number;
+  readonly timeoutMs?: number | undefined;
 }
 
 /**

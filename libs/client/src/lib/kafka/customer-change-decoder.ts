@@ -11,8 +11,8 @@ const HEADER_BYTES = 5;
 
 export interface SchemaRegistryAccess {
   readonly url: string;
-  readonly headers?: Readonly<Record<string, string>>;
-  readonly fetch?: typeof fetch;
+  readonly headers?: Readonly<Record<string, string>> | undefined;
+  readonly fetch?: typeof fetch | undefined;
 }
 
 /**

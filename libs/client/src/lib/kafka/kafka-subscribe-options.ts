@@ -8,20 +8,20 @@ export interface KafkaTransport {
   /** A Confluent Schema Registry: the schema of an id is at `{registryUrl}/schemas/ids/{id}`. */
   readonly registryUrl: string;
   /** Sent with every registry request, e.g. `authorization`. */
-  readonly registryHeaders?: Readonly<Record<string, string>>;
+  readonly registryHeaders?: Readonly<Record<string, string>> | undefined;
   /** For the registry requests. */
-  readonly fetch?: typeof fetch;
+  readonly fetch?: typeof fetch | undefined;
   /** Default `cdp-client`. */
-  readonly clientId?: string;
+  readonly clientId?: string | undefined;
   /** The events topic; default `cdp.customer-events.v1` (another CDP_KAFKA_NAMESPACE gives `<namespace>.customer-events.v1`). */
-  readonly topic?: string;
+  readonly topic?: string | undefined;
   /** More kafkajs settings: ssl, sasl, timeouts, logLevel (default WARN). */
-  readonly config?: Omit<KafkaConfig, 'brokers' | 'clientId'>;
+  readonly config?: Omit<KafkaConfig, 'brokers' | 'clientId'> | undefined;
 }
 
 export interface KafkaSubscribeOptions extends CommonSubscribeOptions {
   readonly transport: { readonly kafka: KafkaTransport };
   /** Where a consumer group without committed offsets begins (default `now`); otherwise it resumes from them. */
-  readonly from?: 'start' | 'now';
+  readonly from?: 'start' | 'now' | undefined;
 }
 
