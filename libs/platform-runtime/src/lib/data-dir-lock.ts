@@ -56,15 +56,24 @@ export class DataDirInUseError extends Error {
     readonly dataDir: string,
     readonly holder: number,
   ) {
-    super(`${dataDir} is in use by the platform process ${holder}. Stop it first, or let the cdp CLI talk to it through its admin API (it does so when the platform runs).`);
-    this.holderCommand = commandLineOf(holder)?.join(' ');
+    const command = commandLineOf(holder);
+    super(
+      isCdpCommand(command)
+        ? `${dataDir} is in use by a cdp command that opened it itself (process ${holder}: ${command!.join(' ')}). Wait for it to end, or stop it, then start again.`
+        : `${dataDir} is in use by the platform process ${holder}. Stop it first, or let the cdp CLI talk to it through its admin API (it does so when the platform runs).`,
+    );
+    this.holderCommand = command?.join(' ');
   }
 
   /** Whether the holder is a `cdp` command that opened the folder itself, and lets it go when it ends. */
   get heldByCli(): boolean {
-    const script = commandLineOf(this.holder)?.[1];
-    return script !== undefined && /^cdp(?:\.js)?$/.test(basename(script));
+    return isCdpCommand(commandLineOf(this.holder));
   }
+}
+
+function isCdpCommand(command: readonly string[] | undefined): boolean {
+  const script = command?.[1];
+  return script !== undefined && /^cdp(?:\.js)?$/.test(basename(script));
 }
 
 function commandLineOf(pid: number): string[] | undefined {

@@ -1,6 +1,6 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -62,6 +62,35 @@ describe('PGlite on a data folder', () => {
     }
   });
 
+  it('makes a new folder beside its place and moves it in whole, removing what a start killed while making one left', async () => {
+    const abandoned = join(dir, 'pg.new-2147483646');
+    mkdirSync(join(abandoned, 'base'), { recursive: true });
+    const db = await createPgliteSqlClient(join(dir, 'pg'));
+    await db.close();
+    expect(readdirSync(dir).sort()).toEqual(['pg']);
+  });
+
+  it('stops making a folder when the process that asked for it dies, leaving none in its place', async () => {
+    // How long making one takes on this machine now: an orphan left to finish would live about that long.
+    const making = Date.now();
+    await (await createPgliteSqlClient(join(dir, 'timed'))).close();
+    const makingMs = Date.now() - making;
+    const parent = spawn(process.execPath, ['-r', './tools/register.js', '-e', OPEN_IN_CHILD], { cwd: resolve(__dirname, '../../../..'), env: { ...process.env, PGLITE_DIR: join(dir, 'pg') } });
+    const child = await waitFor(async () => (await promisify(execFile)('pgrep', ['-P', String(parent.pid)]).catch(() => ({ stdout: '' }))).stdout.trim());
+    parent.kill('SIGKILL');
+    const killedAt = Date.now();
+    await waitFor(async () => {
+      try {
+        process.kill(Number(child), 0);
+        return '';
+      } catch {
+        return 'gone';
+      }
+    });
+    expect(Date.now() - killedAt).toBeLessThan(makingMs * 0.75);
+    expect(readdirSync(dir).filter((name) => name === 'pg')).toEqual([]);
+  });
+
   it('says which folder it could not create, and what to do, when the folder cannot be made', async () => {
     const blocker = join(dir, 'a-file');
     writeFileSync(blocker, 'not a folder');
@@ -102,3 +131,12 @@ require('./libs/sql/src/lib/pglite-sql-client')
   })
   .finally(() => process.exit());
 `;
+
+/** What `probe` gives once it gives something, asked every 20 ms for up to 10 s. */
+async function waitFor(probe: () => Promise<string>): Promise<string> {
+  for (const started = Date.now(); Date.now() - started < 10_000; await new Promise((resolve) => setTimeout(resolve, 20))) {
+    const found = await probe();
+    if (found !== '') return found;
+  }
+  throw new Error('waited 10 s in vain');
+}

@@ -39,12 +39,13 @@ export function flushFolderToDisk(dir: string): void {
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const path = `${dir}/${entry.name}`;
     if (entry.isDirectory()) flushFolderToDisk(path);
-    else if (entry.isFile()) flushPath(path);
+    else if (entry.isFile()) flushToDisk(path);
   }
-  flushPath(dir);
+  flushToDisk(dir);
 }
 
-function flushPath(path: string): void {
+/** One file, or one folder's entries (a file moved into it). */
+export function flushToDisk(path: string): void {
   const fd = fs.openSync(path, 'r');
   try {
     fs.fsyncSync(fd);

@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { existsSync, statfsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, renameSync, rmSync, statfsSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
-import { DURABLE_START_PARAMS, flushCommitsToDisk, flushFolderToDisk } from './pglite-durability';
+import { DURABLE_START_PARAMS, flushCommitsToDisk, flushFolderToDisk, flushToDisk } from './pglite-durability';
 import { oneStatementAtATime, setLocal, type SqlClient } from './sql-client.port';
 
 /** PGlite in this process, shared by the platform's own SQL and by TypeORM (`typeormDriver`). */
@@ -67,15 +67,61 @@ export async function openPgliteDatabase(dataDir?: string): Promise<PgliteDataba
  * about 430 MB more (PGlite 0.5.16) than one opened on a folder that exists, and a closed one is
  * let go only when the garbage collector comes by, which an idle platform may not need for hours.
  */
+/**
+ * Made beside the folder and moved into place once whole, so that a process killed while it made
+ * one leaves no half-made folder for the next start to open; and the child that makes it stops
+ * when its parent dies, so that no orphan goes on writing beside the next start's own.
+ */
 async function initialiseDataDir(dataDir: string): Promise<void> {
-  const env = { ...process.env, PGLITE_MODULE: require.resolve('@electric-sql/pglite'), PGLITE_DIR: dataDir };
-  await promisify(execFile)(process.execPath, ['-e', INITIALISE_IN_CHILD], { env }).catch((error: { stderr?: string }) => {
-    throw new Error(`could not create the PGlite data folder ${dataDir} (${error.stderr?.trim() || String(error)}): check that it can be created and written to, or choose another folder${roomLeft(dataDir)}`);
-  });
-  flushFolderToDisk(dataDir);
+  const building = `${dataDir}${BUILDING}${process.pid}`;
+  removeAbandonedBuilds(dataDir);
+  const env = { ...process.env, PGLITE_MODULE: require.resolve('@electric-sql/pglite'), PGLITE_DIR: building, CDP_PARENT_PID: String(process.pid) };
+  try {
+    await promisify(execFile)(process.execPath, ['-e', INITIALISE_IN_CHILD], { env }).catch((error: { stderr?: string }) => {
+      throw new Error(`could not create the PGlite data folder ${dataDir} (${error.stderr?.trim() || String(error)}): check that it can be created and written to, or choose another folder${roomLeft(dirname(dataDir))}`);
+    });
+    try {
+      renameSync(building, dataDir);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOTEMPTY' && (error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      throw new Error(`the PGlite data folder ${dataDir} holds files but no PG_VERSION, so it is no database: remove it if it holds nothing you need, and start again`);
+    }
+    flushFolderToDisk(dataDir);
+    flushToDisk(dirname(dataDir));
+  } finally {
+    if (existsSync(building)) rmSync(building, { recursive: true, force: true });
+  }
+}
+
+const BUILDING = '.new-';
+
+/** What starts killed while they made the folder left beside it. */
+function removeAbandonedBuilds(dataDir: string): void {
+  const prefix = `${basename(dataDir)}${BUILDING}`;
+  let names: string[];
+  try {
+    names = readdirSync(dirname(dataDir));
+  } catch {
+    return; // no folder to look in yet: making the data folder says what is wrong
+  }
+  for (const name of names) {
+    const pid = name.startsWith(prefix) ? Number(name.slice(prefix.length)) : NaN;
+    if (Number.isInteger(pid) && !isRunning(pid)) rmSync(join(dirname(dataDir), name), { recursive: true, force: true });
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 const INITIALISE_IN_CHILD = `
+const parent = Number(process.env.CDP_PARENT_PID);
+setInterval(() => process.ppid !== parent && process.exit(1), 100).unref();
 require(process.env.PGLITE_MODULE)
   .PGlite.create(process.env.PGLITE_DIR)
   .then((db) => db.close())
