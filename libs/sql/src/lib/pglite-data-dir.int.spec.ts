@@ -63,7 +63,7 @@ describe('PGlite on a data folder', () => {
   });
 
   it('makes a new folder beside its place and moves it in whole, removing what a start killed while making one left', async () => {
-    const abandoned = join(dir, 'pg.new-2147483646');
+    const abandoned = join(dir, `pg.new-${process.pid + 1}`);
     mkdirSync(join(abandoned, 'base'), { recursive: true });
     const db = await createPgliteSqlClient(join(dir, 'pg'));
     await db.close();

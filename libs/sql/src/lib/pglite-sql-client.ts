@@ -95,7 +95,10 @@ async function initialiseDataDir(dataDir: string): Promise<void> {
 
 const BUILDING = '.new-';
 
-/** What starts killed while they made the folder left beside it. */
+/**
+ * What starts killed while they made the folder left beside it. No live start is making one: the
+ * data folder's lock keeps other starts out, and the maker of a start that died stops by itself.
+ */
 function removeAbandonedBuilds(dataDir: string): void {
   const prefix = `${basename(dataDir)}${BUILDING}`;
   let names: string[];
@@ -104,19 +107,7 @@ function removeAbandonedBuilds(dataDir: string): void {
   } catch {
     return; // no folder to look in yet: making the data folder says what is wrong
   }
-  for (const name of names) {
-    const pid = name.startsWith(prefix) ? Number(name.slice(prefix.length)) : NaN;
-    if (Number.isInteger(pid) && !isRunning(pid)) rmSync(join(dirname(dataDir), name), { recursive: true, force: true });
-  }
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  for (const name of names) if (name.startsWith(prefix)) rmSync(join(dirname(dataDir), name), { recursive: true, force: true });
 }
 
 const INITIALISE_IN_CHILD = `
