@@ -66,11 +66,9 @@ export async function openPgliteDatabase(dataDir?: string): Promise<PgliteDataba
  * Creates a new data folder in a child process. A PGlite instance that has just run initdb keeps
  * about 430 MB more (PGlite 0.5.16) than one opened on a folder that exists, and a closed one is
  * let go only when the garbage collector comes by, which an idle platform may not need for hours.
- */
-/**
- * Made beside the folder and moved into place once whole, so that a process killed while it made
- * one leaves no half-made folder for the next start to open; and the child that makes it stops
- * when its parent dies, so that no orphan goes on writing beside the next start's own.
+ * It is made beside its place and moved in once whole, so that a process killed while it made one
+ * leaves no half-made folder for the next start to open; and the child stops when its parent dies,
+ * so that no orphan goes on writing beside the next start's own.
  */
 async function initialiseDataDir(dataDir: string): Promise<void> {
   const building = `${dataDir}${BUILDING}${process.pid}`;
