@@ -23,3 +23,8 @@ function digitMap(): ReadonlyMap<string, string> {
 export function withAsciiDigits(text: string): string {
   return text.replace(/[^\p{ASCII}]/gu, (char) => (/\p{Nd}/u.test(char) ? (digitMap().get(char) ?? char) : char));
 }
+
+/** Whether the text holds a decimal digit of another script than ASCII's 0-9. */
+export function hasOtherDigits(text: string): boolean {
+  return /(?![0-9])\p{Nd}/u.test(text);
+}

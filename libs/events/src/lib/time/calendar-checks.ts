@@ -1,3 +1,5 @@
+import { hasOtherDigits } from '../text/ascii-digits';
+
 /**
  * The years of the Solar Hijri (Persian) calendar in which Iranian systems keep the dates of
  * living people and of today: 1200 to 1499, which began in 1821 to 2120. As a Gregorian year each
@@ -37,7 +39,7 @@ export function calendarDateProblem(date: string): string | undefined {
 export function notACalendarDateProblem(text: unknown): string {
   const shaped = typeof text === 'string' ? /^(\p{Nd}{4})-(\p{Nd}{2})-(\p{Nd}{2})$/u.exec(text) : null;
   if (shaped === null) return 'must be a calendar date "YYYY-MM-DD"';
-  if (!/^[0-9-]+$/.test(text as string)) return 'must be a calendar date "YYYY-MM-DD" written with the digits 0-9';
+  if (hasOtherDigits(text as string)) return 'must be a calendar date "YYYY-MM-DD" written with the digits 0-9';
   const [year, month, day] = shaped.slice(1).map(Number);
   if (month < 1 || month > 12) return `must be a calendar date "YYYY-MM-DD": there is no month ${month}`;
   return `must be a calendar date "YYYY-MM-DD": ${shaped[1]}-${shaped[2]} has days 1 to ${daysInMonth(year, month)}, not ${day}`;

@@ -1,3 +1,5 @@
+import { hasOtherDigits } from '../text/ascii-digits';
+
 /*
  * Instants come in as ISO 8601 with a zone ("2026-01-31T03:30:00+03:30") and are held in their
  * canonical form: UTC with milliseconds, as `Date#toISOString` writes it ("2026-01-31T00:00:00.000Z").
@@ -60,7 +62,7 @@ const OFFSET_WITHOUT_COLON = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)
 
 /** What is wrong with a value that `utcInstant` refuses, said so that the sender knows what to change. */
 export function instantProblem(value: unknown): string {
-  if (typeof value === 'string' && /(?![0-9])\p{Nd}/u.test(value)) {
+  if (typeof value === 'string' && hasOtherDigits(value)) {
     return `must be written with the digits 0-9, ${EXAMPLE}`;
   }
   if (typeof value === 'string' && ZONELESS_INSTANT.test(value)) {
