@@ -82,12 +82,14 @@ describe('producing straight to Kafka: the intake, its dead letters and their re
   const deadLetters = (count: number) =>
     eventually(async () => {
       const read: { key: string; value: Buffer; headers: Record<string, string | undefined> }[] = [];
-      await readTopicToEnd(kafka, topics.deadLetters, async (_, messages) => {
+      // A topic made again answers "not the leader" until its partitions have their leaders: read again.
+      const readAll = readTopicToEnd(kafka, topics.deadLetters, async (_, messages) => {
         for (const m of messages) {
           const headers = Object.fromEntries(Object.values(DEAD_LETTER_HEADERS).map((name) => [name, headerText(m.headers, name)]));
           read.push({ key: m.key!.toString(), value: m.value!, headers });
         }
       });
+      if ((await readAll.then(() => true, (error: { retriable?: boolean }) => (error.retriable ? false : Promise.reject(error)))) === false) return undefined;
       return read.length >= count ? read : undefined;
     }, `${count} dead letter(s)`);
 
